@@ -1,0 +1,71 @@
+"""Containerisation and reproducible environments."""
+
+from __future__ import annotations
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
+from mlkaizen.evidence.tree import RepoTree
+
+
+def dockerfiles(tree: RepoTree) -> list[str]:
+    """Dockerfiles for images of the project, devcontainers excluded."""
+    return [f for f in tree.files
+            if (f.rsplit("/", 1)[-1].lower().startswith("dockerfile")
+                or f.lower().endswith((".dockerfile", "containerfile")))
+            and ".devcontainer/" not in f]
+
+
+@detector("container_image_defined")
+def container_image_defined(tree: RepoTree) -> list[Finding]:
+    """The project builds a container image (a Dockerfile/Containerfile with a ``FROM``).
+
+    Not evidence: a ``.devcontainer`` (a development environment, not a deployable artifact).
+    """
+    out: list[Finding] = []
+    for rel in dockerfiles(tree):
+        instructions = tree.parsed(rel, "dockerfile", parse_dockerfile)
+        if not instructions:
+            continue
+        base = next((i for i in instructions if i.keyword == "FROM"), None)
+        if base is None:
+            tree.warn("Dockerfile has no FROM instruction", rel, kind="parse")
+            continue
+        entry = next((i for i in reversed(instructions)
+                      if i.keyword in ("CMD", "ENTRYPOINT")), None)
+        detail = f"image FROM {base.args.split()[0] if base.args else '?'}"
+        if entry:
+            detail += f", runs {entry.args[:60]}"
+        out.append(tree.finding("container_image_defined", rel, base.line, detail))
+    return out
+
+
+@detector("compose_defined")
+def compose_defined(tree: RepoTree) -> list[Finding]:
+    """Services are described with Docker Compose."""
+    return [tree.finding("compose_defined", rel, 1, "Docker Compose services")
+            for rel in tree.files
+            if rel.rsplit("/", 1)[-1] in ("docker-compose.yml", "docker-compose.yaml",
+                                          "compose.yml", "compose.yaml")]
+
+
+@detector("dev_environment_defined")
+def dev_environment_defined(tree: RepoTree) -> list[Finding]:
+    """A reproducible development/compute environment is declared.
+
+    Evidence: ``.devcontainer/``, a conda ``environment.yml``, a Nix flake, a Dockerfile, or a
+    lock file pinning the Python environment.
+    """
+    out: list[Finding] = []
+    for rel in tree.glob(".devcontainer/*", "*/.devcontainer/*"):
+        if rel.endswith("devcontainer.json"):
+            out.append(tree.finding("dev_environment_defined", rel, 1, "dev container"))
+    for rel in tree.named("environment.yml", "environment.yaml", "flake.nix", "conda.yaml",
+                          "poetry.lock", "uv.lock", "pixi.toml"):
+        out.append(tree.finding("dev_environment_defined", rel, 1, f"environment {rel}"))
+    for rel in dockerfiles(tree)[:3]:
+        out.append(tree.finding("dev_environment_defined", rel, 1, "container environment"))
+    return out
+
+
+DETECTORS = [container_image_defined, compose_defined, dev_environment_defined]

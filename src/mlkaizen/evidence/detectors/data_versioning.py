@@ -1,0 +1,121 @@
+"""Data versioning and shared data storage: DVC, git-lfs, lakeFS, Delta, remote stores."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.tree import RepoTree
+
+DATA_SUFFIXES = (
+    "csv", "tsv", "parquet", "feather", "arrow", "json", "jsonl", "h5", "hdf5", "npy", "npz",
+    "pkl", "pickle", "joblib", "zip", "gz", "tar", "tfrecord", "avro", "orc", "xlsx",
+    "png", "jpg", "jpeg", "wav", "mp3", "txt", "pt", "pth", "onnx", "bin", "safetensors", "ckpt",
+)
+_LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
+_REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)://[\w.\-/]+")
+
+
+@detector("dvc_tracks_data")
+def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
+    """Data or model files are tracked by DVC (``.dvc`` pointers, ``dvc.lock`` or stage outs).
+
+    Why: versioned data lets a model be traced to exactly what it was trained on.
+    Evidence: ``*.dvc`` pointer files with ``outs``, a ``dvc.lock``, or ``outs`` in ``dvc.yaml``.
+    Not evidence: a ``.dvc/`` folder alone (``dvc init`` with nothing tracked is reported partial).
+    """
+    out: list[Finding] = []
+    pointers = [f for f in tree.with_suffix(".dvc") if not f.startswith(".dvc/")]
+    for rel in pointers[:20]:
+        docs = tree.parsed(rel, "yaml", load_yaml_documents) or []
+        if any(isinstance(d, dict) and d.get("outs") for d in docs):
+            out.append(tree.finding("dvc_tracks_data", rel, 1, f"DVC pointer for {rel[:-4]}"))
+    for rel in tree.named("dvc.lock"):
+        out.append(tree.finding("dvc_tracks_data", rel, 1, "dvc.lock pins stage outputs"))
+    for rel in tree.named("dvc.yaml"):
+        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            if isinstance(stages, dict) and any(
+                isinstance(s, dict) and s.get("outs") for s in stages.values()
+            ):
+                out.append(tree.finding("dvc_tracks_data", rel, getattr(stages, "line", 1),
+                                        "dvc.yaml stages declare outs"))
+    if not out and tree.glob(".dvc/config", "*/.dvc/config"):
+        rel = tree.glob(".dvc/config", "*/.dvc/config")[0]
+        out.append(tree.finding("dvc_tracks_data", rel, 1,
+                                "DVC is initialised but tracks no data yet", Outcome.PARTIAL))
+    return out
+
+
+@detector("git_lfs_tracks_data")
+def git_lfs_tracks_data(tree: RepoTree) -> list[Finding]:
+    """Data-like files (CSV, Parquet, images, model weights...) are stored through git-lfs.
+
+    Evidence: a ``.gitattributes`` line with ``filter=lfs`` for a data or model file pattern.
+    """
+    out: list[Finding] = []
+    for rel in tree.named(".gitattributes"):
+        text = tree.text(rel) or ""
+        for match in _LFS.finditer(text):
+            pattern = match.group(1).lower()
+            if pattern.rsplit(".", 1)[-1].strip("*") in DATA_SUFFIXES or "data" in pattern:
+                line = text[: match.start()].count("\n") + 1
+                out.append(tree.finding("git_lfs_tracks_data", rel, line,
+                                        f"git-lfs tracks {match.group(1)}"))
+    return out
+
+
+@detector("lakefs_or_delta_versioning")
+def lakefs_or_delta_versioning(tree: RepoTree) -> list[Finding]:
+    """Data is versioned in a lakeFS repository or Delta Lake tables (time travel).
+
+    Evidence: lakeFS clients (``lakefs``, ``lakefs_client``, ``lakefs_sdk``) or Delta Lake
+    (``deltalake``, ``delta.tables``) used in code, or ``lakefs://`` URIs in configuration.
+    """
+    sigs = (
+        Signature("lakeFS", ("lakefs", "lakefs_client", "lakefs_sdk")),
+        Signature("Delta Lake", ("deltalake", "delta.tables", "delta")),
+    )
+    out = find_usage(tree, "lakefs_or_delta_versioning", sigs)
+    for rel in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini"):
+        text = tree.text(rel) or ""
+        index = text.find("lakefs://")
+        if index >= 0:
+            out.append(tree.finding("lakefs_or_delta_versioning", rel,
+                                    text[:index].count("\n") + 1, "lakeFS URI in configuration"))
+    return out
+
+
+@detector("data_remote_storage_configured")
+def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
+    """Data lives in shared remote storage (a DVC remote, or object-store URIs in config).
+
+    Why: a dataset on one laptop is not a team asset.
+    Evidence: ``url =`` under a ``['remote ...']`` section of ``.dvc/config``, or s3/gs/azure/
+    hdfs URIs in YAML/TOML/INI configuration or ``params.yaml``.
+    """
+    out: list[Finding] = []
+    for rel in tree.glob(".dvc/config", "*/.dvc/config"):
+        text = tree.text(rel) or ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith("url") and "://" in line or line.strip().startswith(
+                    "url = /"):
+                out.append(tree.finding("data_remote_storage_configured", rel, number,
+                                        "DVC remote: " + line.split("=", 1)[-1].strip()[:80]))
+    for rel in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini", ".env"):
+        if rel.startswith(".github/") or "docker-compose" in rel:
+            continue
+        text = tree.text(rel) or ""
+        match = _REMOTE_URL.search(text)
+        if match:
+            out.append(tree.finding("data_remote_storage_configured", rel,
+                                    text[: match.start()].count("\n") + 1,
+                                    f"remote storage URI {match.group(0)[:80]}"))
+    return out
+
+
+DETECTORS = [dvc_tracks_data, git_lfs_tracks_data, lakefs_or_delta_versioning,
+             data_remote_storage_configured]

@@ -1,0 +1,83 @@
+"""Delivery: progressive rollout, rollback, and delivery metrics."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
+from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+_ROLLBACK = re.compile(r"(helm rollback|kubectl rollout undo|argo rollouts (abort|undo)|"
+                       r"\brollback\b|AutoRollbackConfiguration|revert[_-]model)", re.I)
+_DORA = re.compile(r"(four-?keys|dora[_-]?metrics|devlake|sleuth|linearb|"
+                   r"deployment[_-]frequency|lead[_-]time[_-]for[_-]changes|"
+                   r"change[_-]failure[_-]rate|time[_-]to[_-]restore|mttr)", re.I)
+
+
+@detector("progressive_delivery_configured")
+def progressive_delivery_configured(tree: RepoTree) -> list[Finding]:
+    """New model versions roll out progressively (canary, blue/green, shadow, traffic split).
+
+    Evidence: Argo Rollouts, Flagger canaries, KServe ``canaryTrafficPercent``, Istio weighted
+    routes, SageMaker blue/green or canary deployment config, Azure ML endpoint traffic splits.
+    """
+    out: list[Finding] = []
+    for rel, doc in k8s_objects(tree):
+        kind = doc.get("kind")
+        spec = str(doc.get("spec"))
+        if kind == "Rollout" or (kind == "Canary" and "flagger" in str(doc.get("apiVersion"))):
+            out.append(tree.finding("progressive_delivery_configured", rel,
+                                    getattr(doc, "line", 1), f"{kind} (progressive rollout)"))
+        elif kind == "InferenceService" and "canaryTrafficPercent" in spec:
+            out.append(tree.finding("progressive_delivery_configured", rel,
+                                    getattr(doc, "line", 1), "KServe canary"))
+        elif kind == "VirtualService" and "weight" in spec:
+            out.append(tree.finding("progressive_delivery_configured", rel,
+                                    getattr(doc, "line", 1), "Istio weighted routing"))
+    for rel in tree.importing({"sagemaker", "boto3", "azure"}):
+        text = tree.text(rel) or ""
+        match = re.search(r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
+                          r"ShadowProductionVariants|\.traffic\s*=\s*\{)", text)
+        if match:
+            out.append(tree.finding("progressive_delivery_configured", rel,
+                                    text[: match.start()].count("\n") + 1,
+                                    f"progressive rollout: {match.group(0).strip()}"))
+    return out
+
+
+@detector("rollback_supported")
+def rollback_supported(tree: RepoTree) -> list[Finding]:
+    """A release can be rolled back by a defined, scripted step (helm rollback, kubectl
+    rollout undo, SageMaker auto-rollback, a rollback job in CI or a Makefile target)."""
+    out = ci_steps_matching(tree, "rollback_supported", _ROLLBACK, "rolls back")
+    for rel in [*tree.named("Makefile"), *tree.with_suffix(".sh")]:
+        text = tree.text(rel) or ""
+        match = _ROLLBACK.search(text)
+        if match:
+            out.append(tree.finding("rollback_supported", rel,
+                                    text[: match.start()].count("\n") + 1,
+                                    f"rollback: {match.group(0)}"))
+    return out
+
+
+@detector("delivery_metrics_tracked")
+def delivery_metrics_tracked(tree: RepoTree) -> list[Finding]:
+    """Delivery metrics (release frequency, lead time, change-failure rate, time to restore)
+    are computed by tooling kept in the repository (Four Keys, DevLake, a DORA job)."""
+    out: list[Finding] = []
+    for rel in [*tree.with_suffix(".yml", ".yaml", ".py", ".sql")]:
+        if not rel.startswith((".github/", ".gitlab", "ops/", "metrics/", "scripts/")):
+            continue
+        text = tree.text(rel) or ""
+        match = _DORA.search(text)
+        if match:
+            out.append(tree.finding("delivery_metrics_tracked", rel,
+                                    text[: match.start()].count("\n") + 1,
+                                    f"delivery metrics: {match.group(0)}"))
+    return out
+
+
+DETECTORS = [progressive_delivery_configured, rollback_supported, delivery_metrics_tracked]

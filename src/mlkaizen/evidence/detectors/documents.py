@@ -1,0 +1,117 @@
+"""Shared, memoised views over many files: every YAML document, every CI pipeline.
+
+Mechanism only; the detectors that use these decide what a document means.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlkaizen.evidence.parse.ci import (
+    Pipeline,
+    azure_pipelines,
+    generic_run_steps,
+    github_actions,
+    gitlab_ci,
+)
+from mlkaizen.evidence.parse.makefile import parse_makefile
+from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.tree import RepoTree
+
+CI_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml")
+
+
+def yaml_documents(tree: RepoTree) -> list[tuple[str, Any]]:
+    """(file, document) for every YAML file in the tree, parsed once."""
+
+    def compute() -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = []
+        for rel in tree.with_suffix(".yml", ".yaml"):
+            docs = tree.parsed(rel, "yaml", load_yaml_documents)
+            for doc in docs or []:
+                out.append((rel, doc))
+        return out
+
+    return tree.memo("yaml_documents", compute)
+
+
+def k8s_objects(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
+    """YAML documents shaped like Kubernetes objects (``apiVersion`` + ``kind``)."""
+    return [
+        (rel, doc) for rel, doc in yaml_documents(tree)
+        if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc
+    ]
+
+
+def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
+    """Every CI pipeline, with Makefile targets that its steps call expanded in place."""
+
+    def compute() -> list[Pipeline]:
+        pipes: list[Pipeline] = []
+        for rel in tree.files:
+            low = rel.lower()
+            parser = None
+            if low.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")):
+                parser = github_actions
+            elif low.rsplit("/", 1)[-1] in (".gitlab-ci.yml", ".gitlab-ci.yaml") or (
+                low.startswith(".gitlab/ci/") and low.endswith((".yml", ".yaml"))):
+                parser = gitlab_ci
+            elif low.rsplit("/", 1)[-1].startswith("azure-pipelines") and low.endswith(
+                    (".yml", ".yaml")) or low.startswith((".azure-pipelines/", ".azuredevops/")):
+                parser = azure_pipelines
+            if parser is not None:
+                for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+                    pipe = parser(rel, doc)
+                    if pipe is not None:
+                        pipes.append(pipe)
+            elif low == ".circleci/config.yml" or low == "bitbucket-pipelines.yml":
+                provider = "circleci" if low.startswith(".circleci") else "bitbucket"
+                for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+                    pipe = generic_run_steps(provider, rel, doc)
+                    if pipe is not None:
+                        pipes.append(pipe)
+            elif low.rsplit("/", 1)[-1] == "jenkinsfile":
+                text = tree.text(rel) or ""
+                doc = {"run": text}
+                pipe = generic_run_steps("jenkins", rel, doc)
+                if pipe is not None:
+                    if "cron(" in text or "triggers" in text:
+                        pipe.triggers.add("schedule")
+                    pipes.append(pipe)
+        return pipes
+
+    return tree.memo("ci_pipelines", compute)
+
+
+def make_targets(tree: RepoTree) -> dict[str, str]:
+    """Recipe text of every Makefile / justfile target at the top of the tree."""
+
+    def compute() -> dict[str, str]:
+        targets: dict[str, str] = {}
+        for rel in tree.named("Makefile", "makefile", "GNUmakefile", "justfile"):
+            if rel.count("/") > 1:
+                continue
+            text = tree.text(rel)
+            if text:
+                for name, (_, body) in parse_makefile(text).items():
+                    targets.setdefault(name, body)
+        return targets
+
+    return tree.memo("make_targets", compute)
+
+
+def expand_make(tree: RepoTree, command: str) -> str:
+    """``command`` plus the recipes of any ``make X`` / ``just X`` targets it runs."""
+    targets = make_targets(tree)
+    if not targets:
+        return command
+    extra: list[str] = []
+    for word_run in ("make ", "just "):
+        for piece in command.split(word_run)[1:]:
+            for name in piece.split()[:3]:
+                if name in targets:
+                    extra.append(targets[name])
+                    # one level of prerequisites, which hold the real work in many Makefiles
+                    for dep in targets[name].splitlines()[0].split():
+                        extra.append(targets.get(dep, ""))
+    return command + "\n" + "\n".join(extra)

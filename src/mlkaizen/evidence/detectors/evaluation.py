@@ -1,0 +1,125 @@
+"""Model evaluation: baselines, validation gates, champion/challenger."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+_EVAL_FILE = re.compile(r"(eval|valid|metric|score|compare|promot|gate)", re.I)
+_METRIC = re.compile(r"(accuracy|auc|f1|rmse|mae|mse|precision|recall|score|metric|loss|"
+                     r"threshold|r2|map|ndcg)", re.I)
+_CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
+
+
+def _eval_sources(tree: RepoTree) -> list[str]:
+    return [f for f in tree.python_sources() if _EVAL_FILE.search(f.rsplit("/", 1)[-1])
+            and not f.rsplit("/", 1)[-1].startswith("test")]
+
+
+@detector("baseline_comparison_present")
+def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
+    """Models are evaluated against a baseline (a dummy model, a previous model or a
+    reference score).
+
+    Evidence: ``DummyClassifier``/``DummyRegressor``, ``mlflow.evaluate(baseline_model=...)``,
+    ``dvc metrics diff``/``dvc plots diff``, or evaluation code that names a baseline.
+    """
+    out: list[Finding] = []
+    for rel in tree.importing({"sklearn", "mlflow"}):
+        facts = tree.python(rel)
+        for call in facts.calls if facts else []:
+            if call.name.endswith(("DummyClassifier", "DummyRegressor")) or (
+                    call.name == "mlflow.evaluate" and "baseline_model" in call.keywords):
+                out.append(tree.finding("baseline_comparison_present", rel, call.line,
+                                        f"baseline: {call.name}()"))
+                break
+    for rel in _eval_sources(tree) + tree.with_suffix(".yml", ".yaml", "makefile"):
+        text = tree.text(rel) or ""
+        match = re.search(r"(\bbaseline\w*\s*[=:(]|dvc (metrics|plots) diff)", text)
+        if match and rel not in {f.file for f in out}:
+            out.append(tree.finding("baseline_comparison_present", rel,
+                                    text[: match.start()].count("\n") + 1,
+                                    f"baseline: {match.group(0).strip()}"))
+    return out
+
+
+@detector("validation_gate_present")
+def validation_gate_present(tree: RepoTree) -> list[Finding]:
+    """A candidate model must pass metric thresholds before it is promoted.
+
+    Evidence: ``mlflow.evaluate(validation_thresholds=...)``/``MetricThreshold``, or evaluation
+    code that fails (``raise``/``sys.exit``/``assert``) when a metric misses a threshold.
+    """
+    out: list[Finding] = []
+    for rel in tree.importing({"mlflow"}):
+        facts = tree.python(rel)
+        calls = facts.find_calls(("mlflow.models.MetricThreshold",)) if facts else []
+        calls += [c for c in (facts.calls if facts else [])
+                  if c.name == "mlflow.evaluate" and "validation_thresholds" in c.keywords]
+        if calls:
+            out.append(tree.finding("validation_gate_present", rel, calls[0].line,
+                                    "MLflow validation thresholds"))
+    for rel in _eval_sources(tree):
+        if rel.endswith(".ipynb") or rel in {f.file for f in out}:
+            continue
+        text = tree.text(rel) or ""
+        if not _METRIC.search(text):
+            continue
+        line = _failing_check(text)
+        if line:
+            out.append(tree.finding("validation_gate_present", rel, line,
+                                    "evaluation fails when a metric misses its threshold"))
+    return out
+
+
+def _failing_check(text: str) -> int | None:
+    """Line of an ``assert``/``if ...: raise|exit`` that compares a metric, if any."""
+    try:
+        module = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare) and _METRIC.search(
+                ast.unparse(node.test)):
+            return node.lineno
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and _METRIC.search(
+                ast.unparse(node.test)):
+            body = ast.unparse(node)
+            if "raise" in body or "exit(" in body:
+                return node.lineno
+    return None
+
+
+@detector("champion_challenger_present")
+def champion_challenger_present(tree: RepoTree) -> list[Finding]:
+    """New models compete with the production model online (champion/challenger, shadow
+    deployment, A/B traffic split between model versions)."""
+    out: list[Finding] = []
+    for rel in tree.importing({"mlflow", "sagemaker", "azure", "google"}):
+        facts = tree.python(rel)
+        for call in facts.calls if facts else []:
+            if any(_CHAMPION.search(a) for a in call.str_args) and (
+                    "alias" in call.name or "deploy" in call.name or "variant" in call.name.lower()
+                    or "traffic" in " ".join(call.keywords)):
+                out.append(tree.finding("champion_challenger_present", rel, call.line,
+                                        f"champion/challenger: {call.name}()"))
+                break
+            if call.name.endswith(("ProductionVariant", "ShadowProductionVariants")):
+                out.append(tree.finding("champion_challenger_present", rel, call.line,
+                                        "SageMaker production variants"))
+                break
+    for rel, doc in k8s_objects(tree):
+        spec = str(doc.get("spec"))
+        if doc.get("kind") in ("SeldonDeployment", "Experiment") and (
+                "shadow" in spec or "traffic" in spec):
+            out.append(tree.finding("champion_challenger_present", rel, getattr(doc, "line", 1),
+                                    f"{doc.get('kind')} with traffic split or shadow"))
+    return out
+
+
+DETECTORS = [baseline_comparison_present, validation_gate_present, champion_challenger_present]

@@ -1,0 +1,116 @@
+"""Infrastructure as code, feature stores, SLOs and cost controls."""
+
+from __future__ import annotations
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.structured import load_json
+from mlkaizen.evidence.tree import RepoTree
+
+K8S_WORKLOADS = {"Deployment", "StatefulSet", "Service", "Job", "CronJob", "DaemonSet",
+                 "Ingress", "ConfigMap", "InferenceService", "SeldonDeployment", "Rollout"}
+FEATURE_STORES = (
+    Signature("Feast", ("feast",), ("feast.FeatureStore", "feast.FeatureView", "feast.Entity",
+                                    "feast.FeatureService")),
+    Signature("Hopsworks", ("hopsworks", "hsfs"), ("hopsworks.login", "hsfs.connection",
+                                                   ".get_feature_store")),
+    Signature("Tecton", ("tecton",)),
+    Signature("Databricks Feature Store", ("databricks",),
+              ("databricks.feature_store.FeatureStoreClient",
+               "databricks.feature_engineering.FeatureEngineeringClient")),
+    Signature("SageMaker Feature Store", ("sagemaker",),
+              ("sagemaker.feature_store.feature_group.FeatureGroup",)),
+    Signature("Vertex AI Feature Store", ("google",),
+              ("google.cloud.aiplatform.Featurestore", "google.cloud.aiplatform.FeatureView")),
+)
+
+
+@detector("infrastructure_as_code")
+def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
+    """Infrastructure is declared as code: Terraform, Bicep/ARM, CloudFormation, Pulumi, CDK,
+    Helm charts, Kubernetes manifests, Kustomize."""
+    out: list[Finding] = []
+    tf = tree.with_suffix(".tf")
+    if tf:
+        out.append(tree.finding("infrastructure_as_code", tf[0], 1,
+                                f"Terraform ({len(tf)} files)", tool="terraform"))
+    for suffix, tool in ((".bicep", "Bicep"),):
+        files = tree.with_suffix(suffix)
+        if files:
+            out.append(tree.finding("infrastructure_as_code", files[0], 1, tool, tool=tool))
+    for rel in tree.named("Pulumi.yaml", "cdk.json", "Chart.yaml", "kustomization.yaml",
+                          "serverless.yml", "skaffold.yaml"):
+        out.append(tree.finding("infrastructure_as_code", rel, 1, rel.rsplit("/", 1)[-1]))
+    for rel, doc in yaml_documents(tree):
+        if isinstance(doc, dict) and ("AWSTemplateFormatVersion" in doc or (
+                isinstance(doc.get("Resources"), dict) and "AWS::" in str(doc["Resources"])[:2000])):
+            out.append(tree.finding("infrastructure_as_code", rel, 1, "CloudFormation template"))
+    for rel in tree.with_suffix(".json"):
+        if "azuredeploy" in rel.lower() or rel.lower().endswith(".template.json"):
+            doc = tree.parsed(rel, "json", load_json)
+            if isinstance(doc, dict) and "deploymentTemplate" in str(doc.get("$schema", "")):
+                out.append(tree.finding("infrastructure_as_code", rel, 1, "ARM template"))
+    manifests = [(r, d) for r, d in k8s_objects(tree) if d.get("kind") in K8S_WORKLOADS]
+    if manifests:
+        rel, doc = manifests[0]
+        out.append(tree.finding("infrastructure_as_code", rel, getattr(doc, "line", 1),
+                                f"Kubernetes manifests ({len(manifests)} objects)"))
+    return out
+
+
+@detector("feature_store_used")
+def feature_store_used(tree: RepoTree) -> list[Finding]:
+    """Features are shared through a feature store (Feast, Hopsworks, Tecton, Databricks,
+    SageMaker or Vertex AI feature stores)."""
+    out = find_usage(tree, "feature_store_used", FEATURE_STORES)
+    for rel in tree.named("feature_store.yaml"):
+        out.append(tree.finding("feature_store_used", rel, 1, "Feast feature repository"))
+    return out
+
+
+@detector("slos_defined")
+def slos_defined(tree: RepoTree) -> list[Finding]:
+    """Service level objectives are declared (OpenSLO, Sloth, Pyrra, cloud SLO resources)."""
+    out: list[Finding] = []
+    for rel, doc in k8s_objects(tree):
+        api = str(doc.get("apiVersion"))
+        if "openslo" in api or "sloth" in api or "pyrra" in api or doc.get("kind") in (
+                "SLO", "ServiceLevelObjective", "PrometheusServiceLevel"):
+            out.append(tree.finding("slos_defined", rel, getattr(doc, "line", 1),
+                                    f"SLO: {doc.get('kind')}"))
+    for rel in tree.with_suffix(".tf"):
+        text = tree.text(rel) or ""
+        for marker in ("google_monitoring_slo", "datadog_service_level_objective",
+                       "newrelic_service_level", "aws_applicationsignals"):
+            index = text.find(marker)
+            if index >= 0:
+                out.append(tree.finding("slos_defined", rel, text[:index].count("\n") + 1,
+                                        f"SLO resource {marker}"))
+    return out
+
+
+@detector("cost_tracking_configured")
+def cost_tracking_configured(tree: RepoTree) -> list[Finding]:
+    """Cloud or compute cost is tracked: budgets in IaC, Infracost, Kubecost, OpenCost."""
+    out: list[Finding] = []
+    for rel in tree.with_suffix(".tf", ".bicep"):
+        text = tree.text(rel) or ""
+        for marker in ("aws_budgets_budget", "azurerm_consumption_budget",
+                       "google_billing_budget", "Microsoft.Consumption/budgets"):
+            index = text.find(marker)
+            if index >= 0:
+                out.append(tree.finding("cost_tracking_configured", rel,
+                                        text[:index].count("\n") + 1, f"budget: {marker}"))
+                break
+    for rel in tree.named("infracost.yml", "infracost.yaml", ".infracost.yml"):
+        out.append(tree.finding("cost_tracking_configured", rel, 1, "Infracost"))
+    for rel, doc in yaml_documents(tree):
+        if isinstance(doc, dict) and "infracost" in str(doc)[:20000].lower() and (
+                rel.startswith((".github/", ".gitlab"))):
+            out.append(tree.finding("cost_tracking_configured", rel, 1, "Infracost in CI"))
+    return out
+
+
+DETECTORS = [infrastructure_as_code, feature_store_used, slos_defined, cost_tracking_configured]

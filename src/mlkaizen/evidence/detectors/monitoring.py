@@ -1,0 +1,162 @@
+"""Monitoring: drift detection, metrics, dashboards, alerts, prediction logs, data quality."""
+
+from __future__ import annotations
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.structured import load_json
+from mlkaizen.evidence.tree import RepoTree
+
+DRIFT_TOOLS = (
+    Signature("Evidently", ("evidently",),
+              ("evidently.metric_preset.DataDriftPreset", "evidently.presets.DataDriftPreset",
+               "evidently.metrics.DataDriftTable", "evidently.metrics.DatasetDriftMetric",
+               "evidently.metric_preset.TargetDriftPreset", "evidently.report.Report",
+               "evidently.Report", "evidently.test_preset.DataDriftTestPreset",
+               "evidently.metrics.ValueDrift", "evidently.metrics.DriftedColumnsCount")),
+    Signature("whylogs", ("whylogs",), ("whylogs.log", "whylogs.viz.drift",
+                                        "whylogs.api.",)),
+    Signature("NannyML", ("nannyml",), ("nannyml.",)),
+    Signature("alibi-detect", ("alibi_detect",), ("alibi_detect.cd.",)),
+    Signature("Deepchecks drift", ("deepchecks",), (".FeatureDrift", ".TrainTestFeatureDrift",
+                                                     ".PredictionDrift", ".LabelDrift")),
+    Signature("SageMaker Model Monitor", ("sagemaker",), ("sagemaker.model_monitor.",)),
+    Signature("Azure ML data drift", ("azureml",), ("azureml.datadrift.",)),
+)
+METRICS_LIBS = (
+    Signature("Prometheus client", ("prometheus_client",),
+              ("prometheus_client.Counter", "prometheus_client.Histogram",
+               "prometheus_client.Gauge", "prometheus_client.Summary",
+               "prometheus_client.start_http_server", "prometheus_client.make_asgi_app",
+               "prometheus_client.make_wsgi_app")),
+    Signature("Prometheus instrumentator", ("prometheus_fastapi_instrumentator",
+                                            "prometheus_flask_exporter", "starlette_exporter")),
+    Signature("OpenTelemetry", ("opentelemetry",), ("opentelemetry.metrics.",
+                                                    "opentelemetry.trace.",
+                                                    "opentelemetry.instrumentation.")),
+    Signature("Datadog", ("datadog", "ddtrace")),
+    Signature("StatsD", ("statsd",), ("statsd.StatsClient",)),
+    Signature("CloudWatch", ("boto3",), (".put_metric_data",)),
+)
+QUALITY = (
+    Signature("Evidently data quality", ("evidently",),
+              ("evidently.metric_preset.DataQualityPreset", "evidently.presets.DataSummaryPreset",
+               "evidently.metrics.DatasetSummaryMetric", "evidently.metric_preset."
+               "DataQualityPreset")),
+    Signature("whylogs profiles", ("whylogs",), ("whylogs.log", ".write")),
+    Signature("Great Expectations data docs", ("great_expectations", "gx"),
+              (".build_data_docs",)),
+)
+PREDICTION_LOGGING = (
+    Signature("SageMaker data capture", ("sagemaker",),
+              ("sagemaker.model_monitor.DataCaptureConfig",)),
+    Signature("whylogs", ("whylogs",), ("whylogs.log",)),
+)
+
+
+@detector("drift_detection_used")
+def drift_detection_used(tree: RepoTree) -> list[Finding]:
+    """Code checks data or prediction drift (Evidently, whylogs, NannyML, alibi-detect,
+    Deepchecks drift checks, SageMaker Model Monitor, Azure ML data drift)."""
+    return find_usage(tree, "drift_detection_used", DRIFT_TOOLS)
+
+
+@detector("service_metrics_exported")
+def service_metrics_exported(tree: RepoTree) -> list[Finding]:
+    """The service exports operational metrics (Prometheus client/instrumentator,
+    OpenTelemetry, Datadog, StatsD, CloudWatch), or Prometheus scrapes it."""
+    out = find_usage(tree, "service_metrics_exported", METRICS_LIBS)
+    for rel in tree.named("prometheus.yml", "prometheus.yaml"):
+        out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
+    for rel, doc in k8s_objects(tree):
+        if doc.get("kind") in ("ServiceMonitor", "PodMonitor"):
+            out.append(tree.finding("service_metrics_exported", rel, getattr(doc, "line", 1),
+                                    f"Prometheus {doc.get('kind')}"))
+    return out
+
+
+@detector("dashboards_defined")
+def dashboards_defined(tree: RepoTree) -> list[Finding]:
+    """Monitoring dashboards are kept as code (Grafana dashboard JSON or provisioning)."""
+    out: list[Finding] = []
+    for rel in tree.with_suffix(".json"):
+        low = rel.lower()
+        if "dashboard" not in low and "grafana" not in low:
+            continue
+        doc = tree.parsed(rel, "json", load_json)
+        if isinstance(doc, dict) and "panels" in (doc.get("dashboard") or doc):
+            out.append(tree.finding("dashboards_defined", rel, 1, "Grafana dashboard"))
+    for rel in tree.glob("*grafana*/provisioning/*"):
+        out.append(tree.finding("dashboards_defined", rel, 1, "Grafana provisioning"))
+    return out
+
+
+@detector("alert_rules_defined")
+def alert_rules_defined(tree: RepoTree) -> list[Finding]:
+    """Alert rules are defined as code (Prometheus rules, PrometheusRule, Alertmanager,
+    Grafana alerting, CloudWatch alarms, Azure Monitor alerts)."""
+    out: list[Finding] = []
+    for rel, doc in yaml_documents(tree):
+        if not isinstance(doc, dict):
+            continue
+        if doc.get("kind") == "PrometheusRule" or (
+            isinstance(doc.get("groups"), list)
+            and any(isinstance(g, dict) and any(isinstance(r, dict) and "alert" in r
+                                                for r in g.get("rules") or [])
+                    for g in doc["groups"])):
+            out.append(tree.finding("alert_rules_defined", rel, getattr(doc, "line", 1),
+                                    "Prometheus alerting rules"))
+        elif "route" in doc and "receivers" in doc:
+            out.append(tree.finding("alert_rules_defined", rel, getattr(doc, "line", 1),
+                                    "Alertmanager routing"))
+    for rel in tree.with_suffix(".tf", ".bicep"):
+        text = tree.text(rel) or ""
+        for marker in ("aws_cloudwatch_metric_alarm", "azurerm_monitor_metric_alert",
+                       "google_monitoring_alert_policy", "Microsoft.Insights/metricAlerts",
+                       "grafana_rule_group", "datadog_monitor"):
+            index = text.find(marker)
+            if index >= 0:
+                out.append(tree.finding("alert_rules_defined", rel,
+                                        text[:index].count("\n") + 1, f"alert: {marker}"))
+                break
+    return out
+
+
+@detector("prediction_logging_present")
+def prediction_logging_present(tree: RepoTree) -> list[Finding]:
+    """Predictions (inputs and outputs) are logged for later analysis.
+
+    Evidence: SageMaker ``DataCaptureConfig``, KServe/Seldon request loggers, whylogs in
+    serving code, or serving code that logs or stores predictions (a logging call or
+    insert whose text mentions "prediction").
+    """
+    out = find_usage(tree, "prediction_logging_present", PREDICTION_LOGGING)
+    for rel, doc in k8s_objects(tree):
+        if doc.get("kind") in ("InferenceService", "SeldonDeployment") and "logger" in str(
+                doc.get("spec")):
+            out.append(tree.finding("prediction_logging_present", rel, getattr(doc, "line", 1),
+                                    f"{doc.get('kind')} request logger"))
+    for rel in tree.importing({"fastapi", "flask", "bentoml", "starlette", "litestar"}):
+        facts = tree.python(rel)
+        for call in facts.calls if facts else []:
+            last = call.name.rsplit(".", 1)[-1]
+            if last in ("info", "debug", "warning", "log", "insert", "insert_one", "write",
+                        "send", "produce", "put_record", "writerow") and any(
+                    "predict" in a.lower() for a in call.str_args):
+                out.append(tree.finding("prediction_logging_present", rel, call.line,
+                                        f"serving code logs predictions: {call.name}()"))
+                break
+    return out
+
+
+@detector("data_quality_tracked")
+def data_quality_tracked(tree: RepoTree) -> list[Finding]:
+    """Data-quality metrics are computed and kept over time (Evidently data-quality
+    reports, whylogs profiles, Great Expectations data docs)."""
+    return find_usage(tree, "data_quality_tracked", QUALITY)
+
+
+DETECTORS = [drift_detection_used, service_metrics_exported, dashboards_defined,
+             alert_rules_defined, prediction_logging_present, data_quality_tracked]

@@ -1,0 +1,179 @@
+"""Mechanism: find ML pipelines (DVC, Airflow, Kubeflow, Prefect, Dagster, Kedro, ZenML,
+Metaflow, Flyte, SageMaker/Vertex/Azure ML, Argo) and the steps they contain.
+
+Detectors in ``pipelines`` and ``retraining`` decide what the steps mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.tree import RepoTree
+
+
+@dataclass
+class OrchestratedPipeline:
+    tool: str
+    file: str
+    line: int
+    steps: list[tuple[str, int]] = field(default_factory=list)  # (step text, line)
+    schedule: str | None = None  # a cron / interval if the pipeline runs on its own
+    event_trigger: str | None = None  # a sensor / data-arrival trigger
+
+
+# (tool, import roots, decorator or call patterns that define a pipeline, step patterns)
+_PYTHON_PIPELINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Airflow", ("airflow",), ("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag",
+                               "airflow.models.dag.DAG", "airflow.sdk.dag", "airflow.sdk.DAG"),
+     ("Operator", "airflow.decorators.task", "airflow.sdk.task")),
+    ("Kubeflow Pipelines", ("kfp",), ("kfp.dsl.pipeline", "kfp.v2.dsl.pipeline"),
+     ("kfp.dsl.component", "kfp.v2.dsl.component", "kfp.dsl.container_component")),
+    ("Prefect", ("prefect",), ("prefect.flow",), ("prefect.task",)),
+    ("Dagster", ("dagster",), ("dagster.job", "dagster.asset", "dagster.Definitions",
+                               "dagster.graph"), ("dagster.op", "dagster.asset")),
+    ("Kedro", ("kedro",), ("kedro.pipeline.pipeline", "kedro.pipeline.Pipeline"),
+     ("kedro.pipeline.node",)),
+    ("ZenML", ("zenml",), ("zenml.pipeline", "zenml.pipelines.pipeline"),
+     ("zenml.step", "zenml.steps.step")),
+    ("Flyte", ("flytekit",), ("flytekit.workflow",), ("flytekit.task",)),
+    ("SageMaker Pipelines", ("sagemaker",), ("sagemaker.workflow.pipeline.Pipeline",),
+     ("sagemaker.workflow.steps.", "sagemaker.workflow.model_step.")),
+    ("Vertex AI Pipelines", ("google",), ("google.cloud.aiplatform.PipelineJob",),
+     ("google.cloud.aiplatform.",)),
+    ("Azure ML pipelines", ("azure", "azureml"), ("azure.ai.ml.dsl.pipeline",
+                                                  "azureml.pipeline.core.Pipeline"),
+     ("azure.ai.ml.command", "azureml.pipeline.steps.")),
+)
+_SCHEDULE_KW = ("schedule", "schedule_interval", "cron")
+_SCHEDULE_CALLS = ("dagster.ScheduleDefinition", "dagster.schedule", "dagster.build_schedule_"
+                   "from_partitioned_job", "metaflow.schedule", ".create_recurring_run",
+                   "prefect.client.schemas.schedules.CronSchedule", "flytekit.CronSchedule")
+_EVENT_CALLS = ("dagster.sensor", "dagster.asset_sensor", "airflow.datasets.Dataset",
+                "airflow.sdk.Asset", "Sensor", "metaflow.trigger", "metaflow.trigger_on_finish")
+
+
+def orchestrated_pipelines(tree: RepoTree) -> list[OrchestratedPipeline]:
+    """Every pipeline definition in the tree (memoised)."""
+    return tree.memo("orchestrated_pipelines", lambda: _compute(tree))
+
+
+def _compute(tree: RepoTree) -> list[OrchestratedPipeline]:
+    out = _dvc(tree) + _python(tree) + _metaflow(tree) + _manifests(tree)
+    return sorted(out, key=lambda p: (p.file, p.line))
+
+
+def _dvc(tree: RepoTree) -> list[OrchestratedPipeline]:
+    out: list[OrchestratedPipeline] = []
+    for rel in tree.named("dvc.yaml"):
+        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+            stages = doc.get("stages") if isinstance(doc, dict) else None
+            if not isinstance(stages, dict):
+                continue
+            pipe = OrchestratedPipeline("DVC", rel, getattr(stages, "line", 1))
+            for name, stage in stages.items():
+                cmd = stage.get("cmd", "") if isinstance(stage, dict) else ""
+                cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd)
+                pipe.steps.append((f"{name} {cmd}", getattr(stage, "line", pipe.line)))
+            out.append(pipe)
+    return out
+
+
+def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
+    out: list[OrchestratedPipeline] = []
+    roots = {r for _, rs, _, _ in _PYTHON_PIPELINES for r in rs}
+    for rel in tree.importing(roots):
+        facts = tree.python(rel)
+        if facts is None:
+            continue
+        for tool, _, defining, step_patterns in _PYTHON_PIPELINES:
+            defs = facts.find_calls(defining)
+            if not defs:
+                continue
+            pipe = OrchestratedPipeline(tool, rel, min(c.line for c in defs))
+            step_calls = [c for c in facts.calls + facts.decorators
+                          if any(c.name.endswith(p) or c.name.startswith(p)
+                                 for p in step_patterns)]
+            names = {line: name for name, line in facts.functions.items()}
+            for call in step_calls:
+                label = " ".join(call.str_args[:2]) or names.get(call.line + 1, "")
+                pipe.steps.append((f"{call.name} {label} {names.get(call.line + 1, '')}",
+                                   call.line))
+            for name, line in facts.functions.items():
+                pipe.steps.append((name, line))
+            sched = [c for c in defs + facts.find_calls((".serve", ".deploy", "LaunchPlan."))
+                     if any(k in c.keywords and c.constant(k) != "None"
+                            for k in (*_SCHEDULE_KW, "interval", "rrule", "schedules"))]
+            sched += facts.find_calls(_SCHEDULE_CALLS)
+            if sched:
+                pipe.schedule = f"{sched[0].name} (line {sched[0].line})"
+            events = facts.find_calls(_EVENT_CALLS) + [
+                c for c in facts.calls if c.name.endswith("Sensor")]
+            if events:
+                pipe.event_trigger = f"{events[0].name} (line {events[0].line})"
+            out.append(pipe)
+    return out
+
+
+def _metaflow(tree: RepoTree) -> list[OrchestratedPipeline]:
+    out: list[OrchestratedPipeline] = []
+    for rel in tree.importing({"metaflow"}):
+        facts = tree.python(rel)
+        if facts is None:
+            continue
+        flows = [b for b in facts.bases if b.name == "metaflow.FlowSpec"]
+        if flows:
+            pipe = OrchestratedPipeline("Metaflow", rel, flows[0].line,
+                                        [(n, line) for n, line in facts.functions.items()])
+            sched = facts.find_calls(("metaflow.schedule",))
+            pipe.schedule = f"@schedule (line {sched[0].line})" if sched else None
+            trig = facts.find_calls(("metaflow.trigger", "metaflow.trigger_on_finish"))
+            pipe.event_trigger = f"@trigger (line {trig[0].line})" if trig else None
+            out.append(pipe)
+    return out
+
+
+def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
+    out: list[OrchestratedPipeline] = []
+    for rel, doc in k8s_objects(tree):
+        kind = str(doc.get("kind"))
+        if kind not in ("Workflow", "WorkflowTemplate", "CronWorkflow", "PipelineRun"):
+            continue
+        spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+        pipe = OrchestratedPipeline(f"Argo/Tekton {kind}", rel, getattr(doc, "line", 1))
+        inner = spec.get("workflowSpec", spec) if isinstance(spec, dict) else {}
+        for template in (inner or {}).get("templates") or []:
+            if isinstance(template, dict):
+                container = template.get("container") or template.get("script") or {}
+                text = f"{template.get('name', '')} {container}"
+                pipe.steps.append((text, getattr(template, "line", pipe.line)))
+        if kind == "CronWorkflow" and isinstance(spec, dict):
+            pipe.schedule = str(spec.get("schedule") or spec.get("schedules"))
+        out.append(pipe)
+    for rel in tree.named("prefect.yaml"):
+        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+            for dep in (doc.get("deployments") or []) if isinstance(doc, dict) else []:
+                if isinstance(dep, dict) and (dep.get("schedule") or dep.get("schedules")):
+                    out.append(OrchestratedPipeline(
+                        "Prefect deployment", rel, getattr(dep, "line", 1),
+                        [(str(dep.get("entrypoint", "")) + " " + str(dep.get("name", "")),
+                          getattr(dep, "line", 1))], schedule="prefect.yaml schedule"))
+    for rel, doc in _azureml_pipeline_yaml(tree):
+        jobs = doc.get("jobs") if isinstance(doc.get("jobs"), dict) else {}
+        pipe = OrchestratedPipeline("Azure ML pipeline", rel, getattr(doc, "line", 1))
+        for name, job in jobs.items():
+            command = job.get("command", "") if isinstance(job, dict) else ""
+            pipe.steps.append((f"{name} {command}", getattr(job, "line", pipe.line)))
+        out.append(pipe)
+    return out
+
+
+def _azureml_pipeline_yaml(tree: RepoTree) -> list[tuple[str, dict[str, object]]]:
+    from mlkaizen.evidence.detectors.documents import yaml_documents
+
+    return [
+        (rel, doc) for rel, doc in yaml_documents(tree)
+        if isinstance(doc, dict) and doc.get("type") == "pipeline" and "jobs" in doc
+        and "azureml" in str(doc.get("$schema", ""))
+    ]

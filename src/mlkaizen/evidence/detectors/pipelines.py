@@ -1,0 +1,74 @@
+"""Orchestrated pipelines and what they contain: training, ingestion, data validation."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
+from mlkaizen.evidence.detectors.step_kinds import INGEST, TRAIN, VALIDATE_DATA
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+
+def _steps_matching(tree: RepoTree, detector_id: str, pattern: re.Pattern[str],
+                    what: str) -> list[Finding]:
+    out: list[Finding] = []
+    for pipe in orchestrated_pipelines(tree):
+        for text, line in pipe.steps:
+            if pattern.search(text):
+                label = text.split()[0] if text.split() else ""
+                out.append(tree.finding(detector_id, pipe.file, line,
+                                        f"{pipe.tool} pipeline: {what} step {label[:60]!r}",
+                                        tool=pipe.tool))
+                break
+    return out
+
+
+@detector("pipeline_defined")
+def pipeline_defined(tree: RepoTree) -> list[Finding]:
+    """The ML workflow is defined as an orchestrated pipeline.
+
+    Tools: DVC stages, Airflow, Kubeflow Pipelines, Prefect, Dagster, Kedro, ZenML, Metaflow,
+    Flyte, SageMaker / Vertex AI / Azure ML pipelines, Argo Workflows.
+    Evidence: a pipeline definition (``dvc.yaml`` stages, ``DAG(...)``, ``@dsl.pipeline``,
+    ``@flow``, ``FlowSpec`` subclass...) in code or configuration.
+    """
+    return [
+        tree.finding("pipeline_defined", p.file, p.line,
+                     f"{p.tool} pipeline with {len(p.steps)} steps", tool=p.tool)
+        for p in orchestrated_pipelines(tree)
+    ]
+
+
+@detector("training_in_pipeline")
+def training_in_pipeline(tree: RepoTree) -> list[Finding]:
+    """An orchestrated pipeline contains a model training step.
+
+    Evidence: a step of a detected pipeline whose name or command trains (``train``,
+    ``fit_model``, ``TrainingStep``, ``dvc repro`` of a train stage...).
+    """
+    return _steps_matching(tree, "training_in_pipeline", TRAIN, "training")
+
+
+@detector("ingestion_in_pipeline")
+def ingestion_in_pipeline(tree: RepoTree) -> list[Finding]:
+    """An orchestrated pipeline ingests data (download, extract, load, ``dvc import``).
+
+    Evidence: a pipeline step whose name or command ingests data.
+    """
+    return _steps_matching(tree, "ingestion_in_pipeline", INGEST, "ingestion")
+
+
+@detector("data_validation_in_pipeline")
+def data_validation_in_pipeline(tree: RepoTree) -> list[Finding]:
+    """An orchestrated pipeline validates data before it is used.
+
+    Evidence: a pipeline step running validation (Great Expectations checkpoints, pandera,
+    TFDV, a ``validate_data`` stage...).
+    """
+    return _steps_matching(tree, "data_validation_in_pipeline", VALIDATE_DATA, "data validation")
+
+
+DETECTORS = [pipeline_defined, training_in_pipeline, ingestion_in_pipeline,
+             data_validation_in_pipeline]

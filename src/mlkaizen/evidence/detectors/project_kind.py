@@ -1,0 +1,83 @@
+"""What kind of repository this is: an ML project, or the source of an ML tool itself."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.parse.structured import load_toml
+from mlkaizen.evidence.tree import RepoTree
+
+ML_TOOLS = frozenset(
+    "mlflow wandb dvc clearml neptune comet_ml aim great_expectations pandera evidently whylogs "
+    "nannyml alibi_detect deepchecks feast kedro zenml metaflow prefect dagster airflow kfp "
+    "bentoml seldon_core kserve ray sklearn scikit_learn torch tensorflow keras xgboost lightgbm "
+    "catboost transformers flytekit optuna hydra lakefs deltalake sagemaker".split()
+)
+TRAIN_CALLS = (".fit", ".train", "transformers.Trainer", "lightning.Trainer",
+               "pytorch_lightning.Trainer", "xgboost.train", "lightgbm.train", ".partial_fit")
+_SETUP_NAME = re.compile(r"name\s*=\s*[\"']([\w.\-]+)[\"']")
+
+
+def _declared_name(tree: RepoTree) -> tuple[str, str] | None:
+    for rel in tree.named("pyproject.toml"):
+        if rel == "pyproject.toml":
+            doc = tree.parsed(rel, "toml", load_toml) or {}
+            project = doc.get("project") or doc.get("tool", {}).get("poetry") or {}
+            if isinstance(project, dict) and project.get("name"):
+                return str(project["name"]), rel
+    for rel in ("setup.cfg", "setup.py"):
+        if rel in tree.sizes:
+            match = _SETUP_NAME.search(tree.text(rel) or "")
+            if match:
+                return match.group(1), rel
+    return None
+
+
+@detector("repo_is_ml_tool_source")
+def repo_is_ml_tool_source(tree: RepoTree) -> list[Finding]:
+    """The repository is the source code of an ML/MLOps tool or library, not a project that
+    uses one.
+
+    Evidence: the distribution name, or a top-level package, is a known ML tool (``mlflow``,
+    ``dvc``, ``evidently``...). Its own imports are then never credited as practices.
+    """
+    declared = _declared_name(tree)
+    own = tree.own_packages
+    normal = declared[0].lower().replace("-", "_") if declared else ""
+    hits = sorted(({normal} | set(own)) & ML_TOOLS)
+    if not hits:
+        return []
+    where = declared[1] if declared and normal in hits else None
+    return [tree.finding("repo_is_ml_tool_source", where, 1 if where else None,
+                         f"this repository is the source of {hits[0]!r}; its own code is "
+                         "not counted as usage", Outcome.INFO, tool=hits[0])]
+
+
+@detector("training_code_present")
+def training_code_present(tree: RepoTree) -> list[Finding]:
+    """The repository contains model training code (``.fit``/``Trainer``/a train script).
+
+    Used to tell "trained by hand" from "no training here at all".
+    """
+    roots = {"sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
+             "transformers", "lightning", "pytorch_lightning", "statsmodels", "prophet"}
+    out: list[Finding] = []
+    for rel in tree.importing(roots):
+        if rel.rsplit("/", 1)[-1].startswith("test"):
+            continue
+        text = tree.text(rel) or ""
+        if "fit" not in text and "train" not in text:
+            continue
+        facts = tree.python(rel)
+        calls = facts.find_calls(TRAIN_CALLS, include_decorators=False) if facts else []
+        if calls:
+            out.append(tree.finding("training_code_present", rel, calls[0].line,
+                                    f"training: {calls[0].name}()"))
+        if len(out) >= 5:
+            break
+    return out
+
+
+DETECTORS = [repo_is_ml_tool_source, training_code_present]

@@ -1,0 +1,119 @@
+"""Reproducible training: params files, configs, seeds, pinned dependencies."""
+
+from __future__ import annotations
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
+from mlkaizen.evidence.parse.structured import load_toml
+from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.tree import RepoTree
+
+SEED_CALLS = (
+    "random.seed", "numpy.random.seed", "numpy.random.default_rng", "torch.manual_seed",
+    "torch.cuda.manual_seed_all", "tensorflow.random.set_seed", "tensorflow.keras.utils."
+    "set_random_seed", "keras.utils.set_random_seed", "lightning.seed_everything",
+    "pytorch_lightning.seed_everything", "lightning.pytorch.seed_everything",
+    "transformers.set_seed", ".seed_everything", ".set_seed", ".set_random_seed",
+)
+LOCK_FILES = ("poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "conda-lock.yml",
+              "conda-lock.yaml", "requirements.lock", "pixi.lock")
+
+
+@detector("params_file_present")
+def params_file_present(tree: RepoTree) -> list[Finding]:
+    """Training parameters live in a config file rather than in code.
+
+    Evidence: ``params.yaml`` (DVC), a Hydra app (``@hydra.main`` or ``conf/``/``configs/``
+    with ``config.yaml``), or YAML/TOML configs under ``config(s)/`` next to training code.
+    """
+    out: list[Finding] = []
+    for rel in tree.named("params.yaml", "params.yml", "params.json", "hyperparams.yaml"):
+        out.append(tree.finding("params_file_present", rel, 1, "parameters file"))
+    for rel in tree.importing({"hydra"}):
+        facts = tree.python(rel)
+        for call in facts.find_calls(("hydra.main", "hydra.compose")) if facts else []:
+            out.append(tree.finding("params_file_present", rel, call.line, "Hydra configuration"))
+    for rel in tree.glob("*conf/config.yaml", "*configs/*.yaml", "*configs/*.yml",
+                         "*config/train*.yaml", "*configs/*.toml"):
+        out.append(tree.finding("params_file_present", rel, 1, "configuration file"))
+    return out
+
+
+@detector("random_seeds_set")
+def random_seeds_set(tree: RepoTree) -> list[Finding]:
+    """Code fixes random seeds (``random.seed``, ``np.random.seed``, ``torch.manual_seed``,
+    ``seed_everything``, ``set_seed``) or passes a constant ``random_state``.
+
+    Evidence: a seed call, or a call with a ``random_state``/``seed`` keyword, in Python code.
+    """
+    out: list[Finding] = []
+    roots = {"random", "numpy", "torch", "tensorflow", "keras", "lightning",
+             "pytorch_lightning", "transformers", "sklearn", "xgboost", "lightgbm"}
+    for rel in tree.importing(roots):
+        text = tree.text(rel) or ""
+        if "seed" not in text and "random_state" not in text:
+            continue  # cheap filter: no AST for files that cannot contain a seed
+        facts = tree.python(rel)
+        if facts is None:
+            continue
+        calls = facts.find_calls(SEED_CALLS, include_decorators=False)
+        if not calls:
+            calls = [c for c in facts.calls if {"random_state", "seed"} & c.keywords]
+        if calls:
+            call = min(calls, key=lambda c: c.line)
+            out.append(tree.finding("random_seeds_set", rel, call.line, f"seed: {call.name}()"))
+    return out
+
+
+@detector("dependencies_pinned")
+def dependencies_pinned(tree: RepoTree) -> list[Finding]:
+    """Dependencies are locked or pinned to exact versions.
+
+    Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi), or requirements files
+    / conda ``environment.yml`` whose entries are all ``==`` pins. ``partial`` when only some
+    are pinned; the detail says how many.
+    """
+    out: list[Finding] = []
+    for rel in tree.named(*LOCK_FILES):
+        out.append(tree.finding("dependencies_pinned", rel, 1, f"lock file {rel}"))
+    for rel in tree.glob("*requirements*.txt", "*requirements*.in"):
+        if rel.endswith(".in"):
+            continue
+        pins, problems = parse_requirements(tree.text(rel) or "")
+        for line, message in problems[:3]:
+            tree.warn(f"requirement not understood: {message}", rel, line, kind="parse")
+        _judge(tree, out, rel, [p.pinned for p in pins], pins[0].line if pins else 1)
+    for rel in tree.named("environment.yml", "environment.yaml", "conda.yaml", "conda.yml"):
+        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+            deps = doc.get("dependencies") if isinstance(doc, dict) else None
+            flat: list[bool] = []
+            for dep in deps or []:
+                if isinstance(dep, str) and dep.split("=")[0] not in ("python", "pip"):
+                    flat.append(dep.count("=") >= 1 and not dep.endswith("*"))
+                elif isinstance(dep, dict):
+                    flat.extend(bool(is_pinned(d)) for d in dep.get("pip") or [])
+            _judge(tree, out, rel, flat, getattr(deps, "line", 1) if deps else 1)
+    if not out:
+        for rel in tree.named("pyproject.toml"):
+            doc = tree.parsed(rel, "toml", load_toml) or {}
+            project = doc.get("project")
+            deps = project.get("dependencies") if isinstance(project, dict) else None
+            if isinstance(deps, list) and deps:
+                _judge(tree, out, rel, [bool(is_pinned(str(d))) for d in deps], 1)
+    return out
+
+
+def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], line: int) -> None:
+    if not pinned:
+        return
+    count = sum(pinned)
+    if count == len(pinned):
+        out.append(tree.finding("dependencies_pinned", rel, line,
+                                f"all {count} dependencies pinned"))
+    elif count:
+        out.append(tree.finding("dependencies_pinned", rel, line,
+                                f"{count} of {len(pinned)} dependencies pinned", Outcome.PARTIAL))
+
+
+DETECTORS = [params_file_present, random_seeds_set, dependencies_pinned]

@@ -1,0 +1,53 @@
+"""Shared mechanism for "tool X is used": imports plus (optionally) the calls that matter.
+
+A tool mentioned only in a README or a comment is not usage; an import alone is usage only
+when the signature asks for no call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+
+@dataclass(frozen=True)
+class Signature:
+    """How one tool shows up in Python code.
+
+    ``modules``: import roots or dotted prefixes (``azure.ai.ml``). ``calls``: patterns as in
+    :meth:`PyFacts.find_calls`; when empty, the import itself is the evidence.
+    """
+
+    tool: str
+    modules: tuple[str, ...]
+    calls: tuple[str, ...] = ()
+
+
+def find_usage(tree: RepoTree, detector_id: str, signatures: tuple[Signature, ...],
+               *, per_file: int = 1) -> list[Finding]:
+    """One finding per (tool, file), at the first matching call (or import)."""
+    findings: list[Finding] = []
+    roots = {m.split(".")[0] for s in signatures for m in s.modules}
+    for rel in tree.importing(roots):
+        facts = tree.python(rel)
+        if facts is None:
+            continue
+        for sig in signatures:
+            imported = [
+                (line, name) for name, line in facts.imports.items()
+                if any(name == m or name.startswith(m + ".") for m in sig.modules)
+            ]
+            if not imported or sig.modules[0].split(".")[0] in tree.own_packages:
+                continue
+            if not sig.calls:
+                line, name = min(imported)
+                findings.append(tree.finding(detector_id, rel, line, f"{sig.tool}: imports {name}",
+                                             tool=sig.tool))
+                continue
+            calls = sorted(facts.find_calls(sig.calls), key=lambda c: c.line)[:per_file]
+            for call in calls:
+                findings.append(tree.finding(detector_id, rel, call.line,
+                                             f"{sig.tool}: {call.name}()", tool=sig.tool))
+    return findings

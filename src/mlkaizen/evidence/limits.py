@@ -1,0 +1,18 @@
+"""Resource limits of a scan, with their documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    """Bounds that keep a scan of an untrusted tree fast and small.
+
+    A scan that hits one says which, in a warning finding.
+    """
+
+    max_file_bytes: int = 2 * 1024 * 1024  # a larger file is listed but never read
+    max_notebook_bytes: int = 8 * 1024 * 1024  # notebooks carry outputs; allow more
+    max_files: int = 500_000  # files listed; the rest are not scanned
+    max_yaml_nodes: int = 100_000  # nodes any traversal of one YAML document visits

@@ -1,0 +1,193 @@
+"""Python source -> imports, calls, decorators and class bases, via :mod:`ast`."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from mlkaizen.evidence.parse import ParseError
+
+# Cheap pre-pass: the roots of modules a file imports, without building an AST.
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import|import[ \t]+([A-Za-z_][\w., \t]*))",
+    re.MULTILINE,
+)
+
+
+def import_roots(source: str) -> frozenset[str]:
+    """Top-level module names imported anywhere in ``source`` (a fast over-approximation)."""
+    roots: set[str] = set()
+    for match in _IMPORT_RE.finditer(source):
+        if match.group(1):
+            roots.add(match.group(1).split(".")[0])
+        else:
+            for part in match.group(2).split(","):
+                name = part.strip().split(" ")[0]
+                if name:
+                    roots.add(name.split(".")[0])
+    return frozenset(roots)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call (or decorator) with its callee as a dotted name, resolved through imports.
+
+    ``import mlflow as mf; mf.log_metric(...)`` gives ``mlflow.log_metric``; a method on a
+    local object keeps the name as written (``client.create_registered_model``).
+    """
+
+    name: str
+    line: int
+    keywords: frozenset[str] = frozenset()
+    str_args: tuple[str, ...] = ()
+    constants: tuple[tuple[str, str], ...] = ()  # keyword -> repr of a constant value
+
+    def constant(self, keyword: str) -> str | None:
+        """The constant passed as ``keyword`` (``repr``), or ``None`` if absent or computed."""
+        return next((value for key, value in self.constants if key == keyword), None)
+
+
+@dataclass
+class PyFacts:
+    """What detectors need from one Python module (or a notebook's code cells)."""
+
+    imports: dict[str, int] = field(default_factory=dict)  # dotted name -> first line
+    calls: list[Call] = field(default_factory=list)
+    decorators: list[Call] = field(default_factory=list)
+    bases: list[Call] = field(default_factory=list)
+    functions: dict[str, int] = field(default_factory=dict)
+    has_main_guard: bool = False
+
+    def import_line(self, roots: frozenset[str] | set[str]) -> tuple[str, int] | None:
+        """The first import of a module under one of ``roots``, as (name, line)."""
+        hits = [(line, name) for name, line in self.imports.items() if name.split(".")[0] in roots]
+        if not hits:
+            return None
+        line, name = min(hits)
+        return name, line
+
+    def find_calls(self, names: tuple[str, ...], *, include_decorators: bool = True) -> list[Call]:
+        """Calls whose dotted name equals, starts with (``x.``) or ends with (``.x``) a pattern.
+
+        A pattern ending in ``.`` matches a prefix (``mlflow.log_``); one starting with ``.``
+        matches a method name on any object (``.register_model``).
+        """
+        pool = self.calls + self.decorators if include_decorators else self.calls
+        return [c for c in pool if any(_matches(c.name, n) for n in names)]
+
+
+def _matches(name: str, pattern: str) -> bool:
+    if pattern.startswith("."):
+        return name.endswith(pattern) or name == pattern[1:]
+    if pattern.endswith("."):
+        return name.startswith(pattern)
+    return name == pattern
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.facts = PyFacts()
+        self.aliases: dict[str, str] = {}
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.facts.imports.setdefault(alias.name, node.lineno)
+            local = alias.asname or alias.name.split(".")[0]
+            self.aliases[local] = alias.name if alias.asname else local
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level or not node.module:
+            return
+        self.facts.imports.setdefault(node.module, node.lineno)
+        for alias in node.names:
+            full = f"{node.module}.{alias.name}"
+            self.facts.imports.setdefault(full, node.lineno)
+            self.aliases[alias.asname or alias.name] = full
+
+    def _dotted(self, expr: ast.expr) -> str | None:
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if isinstance(expr, ast.Call):  # Foo().bar() -> Foo().bar
+            inner = self._dotted(expr.func)
+            if inner is None:
+                return None
+            parts.append(inner + "()")
+        elif isinstance(expr, ast.Name):
+            parts.append(self.aliases.get(expr.id, expr.id))
+        else:
+            return None
+        return ".".join(reversed(parts))
+
+    def _call(self, node: ast.expr) -> Call | None:
+        func = node.func if isinstance(node, ast.Call) else node
+        name = self._dotted(func)
+        if name is None:
+            return None
+        keywords: frozenset[str] = frozenset()
+        str_args: tuple[str, ...] = ()
+        constants: tuple[tuple[str, str], ...] = ()
+        if isinstance(node, ast.Call):
+            constants = tuple(
+                (k.arg, repr(k.value.value)[:200]) for k in node.keywords
+                if k.arg and isinstance(k.value, ast.Constant)
+            )
+            keywords = frozenset(k.arg for k in node.keywords if k.arg)
+            str_args = tuple(
+                a.value for a in [*node.args, *(k.value for k in node.keywords)]
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            )
+        return Call(name, node.lineno, keywords, str_args, constants)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        call = self._call(node)
+        if call is not None:
+            self.facts.calls.append(call)
+        self.generic_visit(node)
+
+    def _visit_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.facts.functions.setdefault(node.name, node.lineno)
+        for dec in node.decorator_list:
+            call = self._call(dec)
+            if call is not None:
+                self.facts.decorators.append(call)
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                name = self._dotted(base)
+                if name is not None:
+                    self.facts.bases.append(Call(name, node.lineno))
+        for child in ast.iter_child_nodes(node):
+            if child not in node.decorator_list:
+                self.visit(child)
+
+    visit_FunctionDef = _visit_def
+    visit_AsyncFunctionDef = _visit_def
+    visit_ClassDef = _visit_def
+
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__"
+        ):
+            self.facts.has_main_guard = True
+        self.generic_visit(node)
+
+
+def parse_python(source: str) -> PyFacts:
+    """Parse Python source. Raises :class:`ParseError` on syntax errors and runaway nesting."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParseError(f"Python syntax error: {exc.msg}", exc.lineno) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise ParseError(f"Python file could not be parsed ({type(exc).__name__})") from None
+    visitor = _Visitor()
+    try:
+        visitor.visit(tree)
+    except RecursionError:
+        raise ParseError("Python file nests too deeply to analyse") from None
+    return visitor.facts

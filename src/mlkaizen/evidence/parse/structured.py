@@ -1,0 +1,31 @@
+"""TOML (tomllib) and JSON (json) into plain data, with errors carrying a line."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from typing import Any
+
+from mlkaizen.evidence.parse import ParseError
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        raise ParseError(f"invalid TOML: {exc}", int(match.group(1)) if match else None) from None
+    except RecursionError:
+        raise ParseError("TOML nests too deeply") from None
+
+
+def load_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise ParseError("JSON nests too deeply") from None

@@ -1,0 +1,389 @@
+"""A safe, bounded, read-once view of a repository.
+
+* Lists files with ``git ls-files`` (tracked + untracked-not-ignored) in a git work tree,
+  otherwise by walking the directory and honouring ``.gitignore`` files (``pathspec``).
+* Never follows a symlink out of the root, never opens anything but regular files, never
+  writes, never runs repository code (git is run with hooks and fsmonitor disabled).
+* Reads a file at most once and only when a detector asks for it; parsed forms are cached.
+* Every problem becomes a warning :class:`Finding`, and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Iterable
+import fnmatch
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.findings import Finding, Outcome, context_of
+from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
+
+T = TypeVar("T")
+
+PRUNED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", "site-packages",
+        "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+        ".ipynb_checkpoints", "dist-packages", ".dvc/cache", "wandb", "mlruns", ".cache",
+    }
+)
+WARNING_DETECTOR = "scan"
+
+
+class RepoTree:
+    """The files of one scan root and lazily parsed views of them."""
+
+    def __init__(self, root: Path, limits: ScanLimits | None = None) -> None:
+        if not root.exists():
+            raise MLKaizenError("path does not exist; give the repository folder", str(root))
+        if not root.is_dir():
+            raise MLKaizenError("not a directory; give the repository folder", str(root))
+        self.root = root.resolve()
+        self.limits = limits or ScanLimits()
+        self.warnings: list[Finding] = []
+        self.skipped: Counter[str] = Counter()
+        self.sizes: dict[str, int] = {}
+        self.files_read = 0
+        self.bytes_read = 0
+        self.listing = "walk"
+        self._text: dict[str, str | None] = {}
+        self._parsed: dict[tuple[str, str], Any] = {}
+        self._memo: dict[str, Any] = {}
+        self._import_index: dict[str, frozenset[str]] | None = None
+        self.files = self._list()
+        self._names: dict[str, list[str]] = {}
+        for path in self.files:
+            self._names.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+
+    # ----------------------------------------------------------------- listing
+    def warn(self, message: str, file: str | None = None, line: int | None = None,
+             kind: str = "scan") -> None:
+        self.warnings.append(
+            Finding(detector=WARNING_DETECTOR, outcome=Outcome.WARNING, file=file, line=line,
+                    detail=message, values={"kind": kind})
+        )
+
+    def _list(self) -> list[str]:
+        candidates = self._git_list()
+        if candidates is None:
+            candidates = self._walk()
+        else:
+            self.listing = "git"
+        files: list[str] = []
+        for rel in candidates:
+            if len(files) >= self.limits.max_files:
+                self.skipped["max_files"] += 1
+                continue
+            if any(part in PRUNED_DIRS for part in rel.split("/")[:-1]):
+                continue
+            kept = self._admit(rel)
+            if kept:
+                files.append(rel)
+        if self.skipped["max_files"]:
+            self.warn(f"limit max_files={self.limits.max_files} reached: "
+                      f"{self.skipped['max_files']} files not scanned", kind="limit")
+        files.sort()
+        return files
+
+    def _admit(self, rel: str) -> bool:
+        full = self.root / rel
+        try:
+            st = full.lstat()
+        except OSError:
+            return False  # listed by git but deleted from the work tree
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                target = full.resolve(strict=True)
+            except (OSError, RuntimeError):
+                self.skipped["broken_symlink"] += 1
+                self.warn("symlink is dangling or loops; skipped", rel, kind="symlink")
+                return False
+            if not target.is_relative_to(self.root):
+                self.skipped["symlink_outside_root"] += 1
+                self.warn("symlink points outside the scanned root; not followed", rel,
+                          kind="symlink")
+                return False
+            try:
+                st = target.stat()
+            except OSError:
+                return False
+        if not stat.S_ISREG(st.st_mode):
+            self.skipped["not_regular_file"] += 1
+            self.warn("not a regular file (FIFO, socket or device); skipped", rel, kind="special")
+            return False
+        self.sizes[rel] = st.st_size
+        return True
+
+    def _git_list(self) -> list[str] | None:
+        marker = next((p for p in (self.root, *self.root.parents) if (p / ".git").exists()), None)
+        if marker is None:
+            return None
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0",
+               "GIT_CONFIG_NOSYSTEM": "1"}
+        env.pop("GIT_DIR", None)
+        env.pop("GIT_WORK_TREE", None)
+        cmd = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+               "-c", "core.untrackedCache=false", "-C", str(self.root), "ls-files", "-z",
+               "--cached", "--others", "--exclude-standard", "--full-name"]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, env=env, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if proc.returncode != 0:
+            self.warn("git could not list files (" + proc.stderr.decode("utf-8", "replace")
+                      .strip().splitlines()[0][:200] + "); walked the directory instead"
+                      if proc.stderr.strip() else "git could not list files; walked instead",
+                      kind="git")
+            return None
+        prefix = self._git_prefix()
+        out: list[str] = []
+        for raw in proc.stdout.split(b"\0"):
+            if not raw:
+                continue
+            name = os.fsdecode(raw)
+            if prefix and name.startswith(prefix):
+                name = name[len(prefix):]
+            out.append(name)
+        return sorted(set(out))
+
+    def _git_prefix(self) -> str:
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+        try:
+            proc = subprocess.run(
+                ["git", "-c", "core.fsmonitor=false", "-C", str(self.root), "rev-parse",
+                 "--show-prefix"], capture_output=True, env=env, timeout=20, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return os.fsdecode(proc.stdout.strip()) if proc.returncode == 0 else ""
+
+    def _walk(self) -> list[str]:
+        import pathspec
+
+        specs: list[tuple[str, Any]] = []
+        out: list[str] = []
+
+        def ignored(rel: str, is_dir: bool) -> bool:
+            for base, spec in specs:
+                if base and not rel.startswith(base):
+                    continue
+                sub = rel[len(base):] + ("/" if is_dir else "")
+                if spec.match_file(sub):
+                    return True
+            return False
+
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False,
+                                                   onerror=self._walk_error):
+            rel_dir = os.path.relpath(dirpath, self.root)
+            base = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            if ".gitignore" in filenames:
+                text = self._read_bytes(base + ".gitignore", self.limits.max_file_bytes)
+                if text is not None:
+                    lines = text.decode("utf-8", "replace").splitlines()
+                    try:
+                        specs.append((base, pathspec.GitIgnoreSpec.from_lines(lines)))
+                    except Exception as exc:  # pathspec raises several types on bad patterns
+                        self.warn(f"unusable .gitignore ({exc}); its patterns are ignored",
+                                  base + ".gitignore", kind="gitignore")
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if d not in PRUNED_DIRS and not ignored(base + d, True)
+            )
+            for name in filenames:
+                rel = base + name
+                if not ignored(rel, False):
+                    out.append(rel)
+        return out
+
+    def _walk_error(self, exc: OSError) -> None:
+        rel = os.path.relpath(exc.filename, self.root) if exc.filename else None
+        self.skipped["unreadable"] += 1
+        self.warn(f"cannot read directory ({exc.strerror}); skipped", rel, kind="unreadable")
+
+    # ----------------------------------------------------------------- reading
+    @property
+    def bytes_total(self) -> int:
+        return sum(self.sizes.values())
+
+    def _read_bytes(self, rel: str, limit: int) -> bytes | None:
+        full = self.root / rel
+        try:
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            self.skipped["unreadable"] += 1
+            self.warn(f"cannot read file ({exc.strerror}); skipped", rel, kind="unreadable")
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                self.skipped["not_regular_file"] += 1
+                return None
+            if st.st_size > limit:
+                self.skipped["too_large"] += 1
+                self.warn(f"file is {st.st_size:,} bytes, over the limit of {limit:,}; "
+                          "not read (raise max_file_bytes to include it)", rel, kind="limit")
+                return None
+            chunks: list[bytes] = []
+            remaining = limit + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            data = b"".join(chunks)
+        except OSError as exc:
+            self.skipped["unreadable"] += 1
+            self.warn(f"cannot read file ({exc.strerror}); skipped", rel, kind="unreadable")
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > limit:
+            self.skipped["too_large"] += 1
+            self.warn(f"file grew past the limit of {limit:,} bytes while read; not used", rel,
+                      kind="limit")
+            return None
+        self.files_read += 1
+        self.bytes_read += len(data)
+        return data
+
+    def text(self, rel: str) -> str | None:
+        """The file's text (UTF-8), read once; ``None`` for binary, too large or unreadable."""
+        if rel in self._text:
+            return self._text[rel]
+        limit = (self.limits.max_notebook_bytes if rel.endswith(".ipynb")
+                 else self.limits.max_file_bytes)
+        data = self._read_bytes(rel, limit)
+        result: str | None = None
+        if data is not None:
+            if b"\0" in data[:8192]:
+                self.skipped["binary"] += 1
+            else:
+                try:
+                    result = data.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    line = data[: exc.start].count(b"\n") + 1
+                    self.warn("undecodable bytes (not UTF-8); read with replacement characters",
+                              rel, line, kind="encoding")
+                    result = data.decode("utf-8", "replace")
+        self._text[rel] = result
+        return result
+
+    def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
+        """``parser(text)``, cached per (file, kind); a :class:`ParseError` becomes a warning."""
+        key = (rel, kind)
+        if key in self._parsed:
+            return self._parsed[key]  # type: ignore[no-any-return]
+        text = self.text(rel)
+        value: T | None = None
+        if text is not None:
+            try:
+                value = parser(text)
+            except ParseError as exc:
+                self.warn(f"{kind}: {exc.message}; file skipped by {kind} detectors", rel,
+                          exc.line, kind="parse")
+            except (RecursionError, MemoryError):
+                self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
+        self._parsed[key] = value
+        return value
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per scan and shared by detectors (e.g. all CI pipelines)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    # ----------------------------------------------------------------- selecting
+    def named(self, *names: str) -> list[str]:
+        """Files whose base name is one of ``names`` (case-insensitive)."""
+        out: list[str] = []
+        for name in names:
+            out.extend(self._names.get(name.lower(), []))
+        return sorted(out)
+
+    def glob(self, *patterns: str) -> list[str]:
+        """Files matching any ``fnmatch`` pattern on the relative path (``*`` crosses ``/``)."""
+        def compute() -> list[str]:
+            match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+            return [f for f in self.files if match(f)]
+
+        return self.memo("glob:" + "\0".join(patterns), compute)
+
+    def with_suffix(self, *suffixes: str) -> list[str]:
+        """Files whose name ends with one of ``suffixes`` (case-insensitive)."""
+        def compute() -> list[str]:
+            wanted = tuple(s.lower() for s in suffixes)
+            return [f for f in self.files if f.lower().endswith(wanted)]
+
+        return self.memo("suffix:" + "\0".join(suffixes), compute)
+
+    def python_sources(self) -> list[str]:
+        return self.memo("python_sources", lambda: self.with_suffix(".py", ".ipynb"))
+
+    def python(self, rel: str) -> PyFacts | None:
+        if rel.endswith(".ipynb"):
+            from mlkaizen.evidence.parse.notebook import parse_notebook
+
+            return self.parsed(rel, "notebook-facts", parse_notebook)
+        return self.parsed(rel, "python", parse_python)
+
+    def importing(self, roots: Iterable[str]) -> list[str]:
+        """Python files and notebooks that import a module under one of ``roots``.
+
+        A fast textual pre-pass picks candidates; only those get a full AST parse, and the
+        repository's own packages never count (an ML tool's source importing itself).
+        """
+        wanted = set(roots) - self.own_packages
+        index = self._imports()
+        return [f for f, found in index.items() if found & wanted]
+
+    def _imports(self) -> dict[str, frozenset[str]]:
+        if self._import_index is None:
+            index: dict[str, frozenset[str]] = {}
+            for rel in self.python_sources():
+                if rel.endswith(".ipynb"):
+                    code = self.parsed(rel, "notebook", _notebook_source)
+                    index[rel] = import_roots(code) if code is not None else frozenset()
+                    continue
+                text = self.text(rel)
+                if text is not None:
+                    index[rel] = import_roots(text)
+            self._import_index = index
+        return self._import_index
+
+    @property
+    def own_packages(self) -> frozenset[str]:
+        """Top-level packages this repository itself defines (root or ``src/`` layout)."""
+        def compute() -> frozenset[str]:
+            own: set[str] = set()
+            for rel in self.files:
+                parts = rel.split("/")
+                if parts[-1] != "__init__.py":
+                    continue
+                if len(parts) == 2:
+                    own.add(parts[0])
+                elif len(parts) == 3 and parts[0] in ("src", "lib", "python"):
+                    own.add(parts[1])
+            return frozenset(own)
+
+        return self.memo("own_packages", compute)
+
+    def finding(self, detector: str, rel: str | None, line: int | None, detail: str,
+                outcome: Outcome = Outcome.FOUND, **values: str) -> Finding:
+        """A finding with its context (project / tutorial / test) taken from the path."""
+        ctx = context_of(rel) if rel else context_of("")
+        return Finding(detector=detector, outcome=outcome, file=rel, line=line, detail=detail,
+                       context=ctx, values=values)
+
+
+def _notebook_source(text: str) -> str:
+    from mlkaizen.evidence.parse.notebook import notebook_code
+
+    return notebook_code(text)[0]
