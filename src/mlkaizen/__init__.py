@@ -1,0 +1,24 @@
+"""MLKaizen: where an ML team's MLOps practice stands, why, and what to do next."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from mlkaizen.api import assess  # noqa: E402
+from mlkaizen.catalogue.loader import load_catalogue  # noqa: E402
+from mlkaizen.catalogue.schema import Catalogue, Practice  # noqa: E402
+from mlkaizen.engine.model import Assessment, PracticeResult, Source, State  # noqa: E402
+from mlkaizen.errors import MLKaizenError  # noqa: E402
+
+__all__ = [
+    "Assessment",
+    "Catalogue",
+    "MLKaizenError",
+    "Practice",
+    "PracticeResult",
+    "Source",
+    "State",
+    "__version__",
+    "assess",
+    "load_catalogue",
+]

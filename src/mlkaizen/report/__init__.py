@@ -1,0 +1,25 @@
+"""Renderers: one per output format, all with one signature, all reading one Assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mlkaizen.report.context import RenderContext
+
+Renderer = Callable[..., str]
+
+
+def get_renderer(fmt: str) -> Callable[[object, RenderContext], str]:
+    """The ``render(assessment, ctx) -> str`` function of a format (imported lazily)."""
+    from importlib import import_module
+
+    module = {"terminal": "terminal", "json": "json_report", "markdown": "markdown",
+              "html": "html"}[fmt]
+    render: Callable[[object, RenderContext], str] = import_module(
+        f"mlkaizen.report.{module}").render
+    return render
+
+
+FORMATS = ("terminal", "json", "markdown", "html")
+
+__all__ = ["FORMATS", "RenderContext", "get_renderer"]

@@ -8,12 +8,19 @@ from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.tree import RepoTree
 
 
+_NOT_DOCKERFILE = (".py", ".md", ".txt", ".rst", ".json", ".yaml", ".yml", ".j2", ".tpl")
+
+
 def dockerfiles(tree: RepoTree) -> list[str]:
     """Dockerfiles for images of the project, devcontainers excluded."""
-    return [f for f in tree.files
-            if (f.rsplit("/", 1)[-1].lower().startswith("dockerfile")
-                or f.lower().endswith((".dockerfile", "containerfile")))
-            and ".devcontainer/" not in f]
+    def is_dockerfile(path: str) -> bool:
+        name = path.rsplit("/", 1)[-1].lower()
+        if name in ("dockerfile", "containerfile") or name.endswith(".dockerfile"):
+            return True
+        return name.startswith("dockerfile.") and not name.endswith(_NOT_DOCKERFILE)
+
+    return tree.memo("dockerfiles", lambda: [
+        f for f in tree.files if is_dockerfile(f) and ".devcontainer/" not in f])
 
 
 @detector("container_image_defined")

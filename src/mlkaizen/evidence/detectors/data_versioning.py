@@ -16,6 +16,7 @@ DATA_SUFFIXES = (
     "png", "jpg", "jpeg", "wav", "mp3", "txt", "pt", "pth", "onnx", "bin", "safetensors", "ckpt",
 )
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
+_CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|data|catalog|dvc)", re.I)
 _REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)://[\w.\-/]+")
 
 
@@ -106,7 +107,7 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
                 out.append(tree.finding("data_remote_storage_configured", rel, number,
                                         "DVC remote: " + line.split("=", 1)[-1].strip()[:80]))
     for rel in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini", ".env"):
-        if rel.startswith(".github/") or "docker-compose" in rel:
+        if not _CONFIG_PATH.search(rel) or rel.startswith(".github/"):
             continue
         text = tree.text(rel) or ""
         match = _REMOTE_URL.search(text)

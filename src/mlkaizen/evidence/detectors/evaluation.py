@@ -38,13 +38,21 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
                 out.append(tree.finding("baseline_comparison_present", rel, call.line,
                                         f"baseline: {call.name}()"))
                 break
-    for rel in _eval_sources(tree) + tree.with_suffix(".yml", ".yaml", "makefile"):
+    credited = {f.file for f in out}
+    for rel in _eval_sources(tree):
+        facts = tree.python(rel) if rel not in credited else None
+        named = [c for c in facts.calls if "baseline" in c.name.lower()
+                 or any("baseline" in k for k in c.keywords)] if facts else []
+        if named:
+            out.append(tree.finding("baseline_comparison_present", rel, named[0].line,
+                                    f"baseline: {named[0].name}()"))
+    for rel in [*tree.named("dvc.yaml", "Makefile"), *tree.with_suffix(".sh")]:
         text = tree.text(rel) or ""
-        match = re.search(r"(\bbaseline\w*\s*[=:(]|dvc (metrics|plots) diff)", text)
-        if match and rel not in {f.file for f in out}:
+        match = re.search(r"dvc (metrics|plots) diff", text)
+        if match:
             out.append(tree.finding("baseline_comparison_present", rel,
                                     text[: match.start()].count("\n") + 1,
-                                    f"baseline: {match.group(0).strip()}"))
+                                    f"baseline: {match.group(0)}"))
     return out
 
 

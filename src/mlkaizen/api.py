@@ -1,0 +1,60 @@
+"""The small public Python surface: ``assess(path) -> Assessment``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from mlkaizen import __version__
+from mlkaizen.catalogue.loader import load_catalogue
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.config import Config, load_config
+from mlkaizen.engine.assess import evaluate
+from mlkaizen.engine.model import Assessment, ScanStats, Subject
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.evidence.scan import run_detectors
+from mlkaizen.evidence.tree import RepoTree
+
+
+def assess(path: str | Path, *, catalogue: Catalogue | str | Path | None = None,
+           config: Config | None = None, config_path: str | Path | None = None,
+           scope: str | None = None, limits: ScanLimits | None = None,
+           today: dt.date | None = None,
+           progress: Callable[[str], None] | None = None) -> Assessment:
+    """Assess the repository at ``path`` statically (no code is run, nothing is written).
+
+    Raises :class:`MLKaizenError` for a bad path, catalogue or config.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise MLKaizenError("path does not exist; give the repository folder", str(path))
+    if not root.is_dir():
+        raise MLKaizenError("not a directory; give the repository folder", str(path))
+    if config is None:
+        config = load_config(root, Path(config_path) if config_path else None)
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue or config.catalogue)
+    config.check_practices({p.id for p in catalogue.practices})
+    scope = scope or config.scope
+    scan_root = root
+    if scope:
+        scan_root = (root / scope)
+        if not scan_root.resolve().is_relative_to(root.resolve()) or not scan_root.is_dir():
+            raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository",
+                                str(root))
+    tree = RepoTree(scan_root, limits)
+    wanted = sorted({d for p in catalogue.practices if p.detection
+                     for d in p.detection.detectors} | {"repo_is_ml_tool_source"})
+    scan = run_detectors(tree, [REGISTRY[d] for d in wanted], progress)
+    kind = "ml-tool-source" if any(f.detector == "repo_is_ml_tool_source"
+                                   for f in scan.findings) else "ml-project"
+    subject = Subject(name=root.resolve().name, path=str(path), kind=kind, scope=scope)
+    stats = ScanStats(listing=tree.listing, files_listed=len(tree.files),
+                      files_read=tree.files_read, bytes_total=tree.bytes_total,
+                      bytes_read=tree.bytes_read, skipped=dict(sorted(tree.skipped.items())),
+                      detectors_run=len(scan.detectors_run))
+    return evaluate(catalogue, scan.findings, scan.detectors_run, config, subject,
+                    warnings=scan.warnings, scan=stats, today=today, tool_version=__version__)

@@ -1,0 +1,155 @@
+"""Load and validate a catalogue: schema first, then cross-references, all with ``path:line``."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.errors import MLKaizenError
+
+BUILTIN = "ad-hoc-to-kaizen"
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def builtin_path() -> Path:
+    return Path(str(resources.files("mlkaizen.catalogue") / f"{BUILTIN}.yaml"))
+
+
+def load_catalogue(source: str | Path | None = None,
+                   known_detectors: set[str] | None = None) -> Catalogue:
+    """The built-in catalogue (``None`` or its id) or one from a YAML file, fully validated.
+
+    Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem.
+    """
+    path = builtin_path() if source in (None, BUILTIN) else Path(str(source))
+    display = str(source) if source not in (None, BUILTIN) else f"<builtin>/{BUILTIN}.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MLKaizenError("catalogue file not found", display) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MLKaizenError(f"cannot read catalogue ({exc})", display) from None
+    data = load_yaml_mapping(text, display)
+    try:
+        catalogue = Catalogue.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc) or "catalogue"
+        raise MLKaizenError(f"{where}: {err['msg']}", display, line_of(text, loc)) from None
+    if known_detectors is None:
+        from mlkaizen.evidence.detectors import REGISTRY
+
+        known_detectors = set(REGISTRY)
+    problem = cross_check(catalogue, known_detectors)
+    if problem is not None:
+        message, loc = problem
+        raise MLKaizenError(message, display, line_of(text, loc))
+    return catalogue
+
+
+def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:
+    """``yaml.safe_load`` a document that must be a mapping; errors carry the line."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader / SafeLoader only
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise MLKaizenError(f"invalid YAML: {exc.problem or exc.context}", display,
+                            mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise MLKaizenError(f"invalid YAML: {exc}", display) from None
+    if not isinstance(data, dict):
+        raise MLKaizenError("expected a YAML mapping at the top level", display, 1)
+    return data
+
+
+def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ...]] | None:
+    """The first cross-reference problem as (message, location), or ``None``."""
+    dims = {d.id for d in cat.dimensions}
+    seen: dict[str, int] = {}
+    for i, stage in enumerate(cat.stages):
+        for dim in stage.requires:
+            if dim not in dims:
+                return f"stage {stage.name!r} requires unknown dimension {dim!r}", (
+                    "stages", i, "requires", dim)
+    for i, p in enumerate(cat.practices):
+        if p.id in seen:
+            return f"duplicate practice id {p.id!r} (first at practices[{seen[p.id]}])", (
+                "practices", i, "id")
+        seen[p.id] = i
+        if p.dimension not in dims:
+            return (f"practice {p.id!r}: unknown dimension {p.dimension!r} "
+                    f"(expected one of {', '.join(sorted(dims))})"), ("practices", i, "dimension")
+        for d in p.detection.detectors if p.detection else []:
+            if d not in detectors:
+                return f"practice {p.id!r}: unknown detector {d!r} (see `mlkaizen detectors`)", (
+                    "practices", i, "detection")
+    for i, p in enumerate(cat.practices):
+        for pre in p.prerequisites:
+            if pre not in seen:
+                return f"practice {p.id!r}: prerequisite {pre!r} is not a practice", (
+                    "practices", i, "prerequisites")
+    cycle = _find_cycle({p.id: p.prerequisites for p in cat.practices})
+    if cycle:
+        return "prerequisite cycle: " + " -> ".join(cycle), (
+            "practices", seen[cycle[0]], "prerequisites")
+    return None
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                state[node] = 1
+                path.append(node)
+            children = graph.get(node, [])
+            if i < len(children):
+                stack.append((node, i + 1))
+                child = children[i]
+                if state.get(child) == 1:
+                    return [*path[path.index(child):], child]
+                if not state.get(child):
+                    stack.append((child, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return None
+
+
+def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest
+    existing ancestor."""
+    try:
+        node: Any = yaml.compose(text, Loader=_Loader)  # noqa: S506
+    except (yaml.YAMLError, RecursionError):
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+            key = next((k for k, _ in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line = key.start_mark.line + 1 if key is not None else line
+            node = match
+            if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+                line = node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

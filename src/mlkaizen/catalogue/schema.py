@@ -1,0 +1,137 @@
+"""The maturity model as typed data: stages, dimensions, levels, practices.
+
+Every catalogue entry has the same closed set of fields (``extra="forbid"``); cross-references
+(dimensions, prerequisites, detectors) are checked by :mod:`mlkaizen.catalogue.loader`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PRACTICE_ID = r"^[a-z]+(-[a-z]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Effort(StrEnum):
+    """Rough size of the work to meet a practice: S (days), M (weeks), L (a quarter)."""
+
+    S = "S"
+    M = "M"
+    L = "L"
+
+    @property
+    def rank(self) -> int:
+        return {"S": 0, "M": 1, "L": 2}[self.value]
+
+
+class Detection(_Strict):
+    """How detector findings combine into a practice state.
+
+    * ``met_if_any``: met when any of these detectors found the fact in project code;
+    * ``met_if_all``: met when all of these did (combined with ``met_if_any`` by "or");
+    * ``partial_if_any``: partial when only these did (e.g. training exists but runs by hand);
+    * ``when_absent``: the state when nothing was found. ``unknown`` for practices a
+      repository cannot rule out (it may live in a platform the code never mentions).
+    """
+
+    met_if_any: list[str] = Field(default_factory=list)
+    met_if_all: list[str] = Field(default_factory=list)
+    partial_if_any: list[str] = Field(default_factory=list)
+    when_absent: Literal["unmet", "unknown"] = "unmet"
+
+    @property
+    def detectors(self) -> list[str]:
+        return [*self.met_if_any, *self.met_if_all, *self.partial_if_any]
+
+    @model_validator(mode="after")
+    def _has_some(self) -> Detection:
+        if not (self.met_if_any or self.met_if_all):
+            raise ValueError("detection needs met_if_any or met_if_all")
+        return self
+
+
+class Mappings(_Strict):
+    """Where the practice sits in other frameworks (``None``/empty where none fits).
+
+    ``google``: the Google MLOps level (0-2) that introduces it. ``azure``: the Azure MLOps
+    maturity level (0-4). ``ml_test_score``: test ids such as ``infra-1``, ``monitor-3``.
+    ``marvelous``: Marvelous MLOps section numbers ``1``-``7``.
+    """
+
+    google: int | None = Field(default=None, ge=0, le=2)
+    azure: int | None = Field(default=None, ge=0, le=4)
+    ml_test_score: list[str] = Field(default_factory=list)
+    marvelous: list[str] = Field(default_factory=list)
+
+
+class Practice(_Strict):
+    id: str = Field(pattern=PRACTICE_ID)
+    dimension: str
+    level: int = Field(ge=1, le=3)
+    title: str = Field(min_length=3)
+    rationale: str = Field(min_length=10)
+    required: bool = True
+    detection: Detection | None = None
+    question: str | None = None
+    remediation: str = Field(min_length=10)
+    effort: Effort
+    prerequisites: list[str] = Field(default_factory=list)
+    mappings: Mappings = Field(default_factory=Mappings)
+
+    @model_validator(mode="after")
+    def _detectable_or_askable(self) -> Practice:
+        if self.detection is None and not self.question:
+            raise ValueError("a practice needs a detection, a question, or both")
+        if not self.id.startswith(self.dimension + "."):
+            raise ValueError(f"id {self.id!r} must start with its dimension {self.dimension!r}.")
+        return self
+
+
+class Dimension(_Strict):
+    id: str = Field(pattern=r"^[a-z]+(-[a-z]+)*$")
+    name: str
+    description: str
+
+
+class Level(_Strict):
+    value: int = Field(ge=0, le=3)
+    name: str
+
+
+class Stage(_Strict):
+    """A stage and the minimum dimension levels (``requires``) that gate it."""
+
+    id: str
+    name: str
+    index: int = Field(ge=1)
+    description: str
+    requires: dict[str, int] = Field(default_factory=dict)
+    enables: list[str] = Field(default_factory=list)
+
+
+class Catalogue(_Strict):
+    schema_version: Literal[1] = 1
+    id: str
+    version: str
+    title: str
+    sources: list[str] = Field(default_factory=list)
+    provenance: str = ""
+    levels: list[Level]
+    dimensions: list[Dimension]
+    stages: list[Stage]
+    practices: list[Practice]
+
+    def practice(self, practice_id: str) -> Practice | None:
+        return next((p for p in self.practices if p.id == practice_id), None)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def level_name(self, value: int) -> str:
+        return next((lv.name for lv in self.levels if lv.value == value), str(value))

@@ -1,0 +1,175 @@
+"""The command line: thin. Parse arguments, call the API, pick a renderer.
+
+One user-facing error type (:class:`MLKaizenError`) becomes ``mlkaizen: error: ...`` and
+exit code 2, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlkaizen.errors import EXIT_USAGE, MLKaizenError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Where your MLOps practice stands, why, and what to do next.")
+model_app = typer.Typer(no_args_is_help=True, help="Show, validate and export the maturity model.")
+app.add_typer(model_app, name="model")
+
+
+class Format(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+CatalogueOpt = Annotated[str | None, typer.Option(
+    "--catalogue", help="Catalogue id or YAML file (default: the project's config, else "
+                        "the built-in ad-hoc-to-kaizen).")]
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise MLKaizenError(f"cannot write report ({exc.strerror})", str(out)) from None
+
+
+@app.command()
+def assess(
+    path: Annotated[Path, typer.Argument(help="Repository folder to assess.")] = Path("."),
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] =
+        Format.terminal,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] =
+        None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Config file (default: .mlkaizen.yaml or pyproject.toml).")] = None,
+    catalogue: CatalogueOpt = None,
+    scope: Annotated[str | None, typer.Option(help="Assess only this sub-folder.")] = None,
+    link_base: Annotated[str | None, typer.Option(
+        help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/")] = None,
+    max_file_bytes: Annotated[int | None, typer.Option(
+        help="Largest file read, in bytes (default 2 MiB).")] = None,
+) -> None:
+    """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.evidence.limits import ScanLimits
+    from mlkaizen.report import RenderContext, get_renderer
+
+    limits = ScanLimits(max_file_bytes=max_file_bytes) if max_file_bytes else None
+    assessment = _with_progress(lambda cb: run(path, catalogue=catalogue, config_path=config,
+                                               scope=scope, limits=limits, progress=cb))
+    from mlkaizen.catalogue.loader import load_catalogue
+
+    cat = load_catalogue(catalogue or assessment.catalogue["id"])
+    root = path / scope if scope else path
+    color = fmt is Format.terminal and out is None and sys.stdout.isatty()
+    ctx = RenderContext(catalogue=cat, scan_root=root, out=out, link_base=link_base,
+                        color=color, width=80)
+    _write(get_renderer(fmt.value)(assessment, ctx), out)
+
+
+def _with_progress(job):  # type: ignore[no-untyped-def]
+    if not sys.stderr.isatty():
+        return job(None)
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as progress:
+        task = progress.add_task("scanning", total=None)
+        return job(lambda det: progress.update(task, description=f"detector {det}"))
+
+
+@app.command()
+def explain(
+    item: Annotated[str | None, typer.Argument(
+        help="A practice id (model.experiment-tracking) or a detector id.")] = None,
+    stage: Annotated[bool, typer.Option("--stage", help="Explain the stage of PATH.")] = False,
+    path: Annotated[Path, typer.Option(help="Repository for --stage.")] = Path("."),
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Explain a practice (rule, detectors, remediation), a detector, or a repository's stage."""
+    from mlkaizen.explain_text import explain_item, explain_stage
+
+    if stage:
+        from mlkaizen.api import assess as run
+
+        _write(explain_stage(run(path, catalogue=catalogue)), None)
+        return
+    if item is None:
+        raise MLKaizenError("give a practice or detector id, or --stage")
+    _write(explain_item(item, catalogue), None)
+
+
+@app.command()
+def detectors() -> None:
+    """List the built-in detectors and what each observes."""
+    from mlkaizen.evidence.detectors import REGISTRY
+
+    width = max(len(d) for d in REGISTRY)
+    _write("".join(f"{d.id:<{width}}  {d.summary}\n" for d in REGISTRY.values()), None)
+
+
+@model_app.command("show")
+def model_show(catalogue: CatalogueOpt = None) -> None:
+    """Print the stages, gates, dimensions and practices of a catalogue."""
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.explain_text import catalogue_summary
+
+    _write(catalogue_summary(load_catalogue(catalogue)), None)
+
+
+@model_app.command("validate")
+def model_validate(file: Annotated[Path, typer.Argument(help="Catalogue YAML file.")]) -> None:
+    """Validate a catalogue file; exit 2 with path:line on the first problem."""
+    from mlkaizen.catalogue.loader import load_catalogue
+
+    cat = load_catalogue(file)
+    _write(f"{file}: ok: catalogue {cat.id} {cat.version}, {len(cat.practices)} practices\n",
+           None)
+
+
+@model_app.command("schema")
+def model_schema(
+    of: Annotated[str, typer.Option(help="catalogue or assessment")] = "catalogue",
+) -> None:
+    """Print the JSON Schema of the catalogue format (or of the JSON report)."""
+    import json
+
+    from mlkaizen.catalogue.schema import Catalogue
+    from mlkaizen.engine.model import Assessment
+
+    models = {"catalogue": Catalogue, "assessment": Assessment}
+    if of not in models:
+        raise MLKaizenError(f"--of must be one of: {', '.join(models)}")
+    _write(json.dumps(models[of].model_json_schema(), indent=2, sort_keys=True) + "\n", None)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except MLKaizenError as exc:
+        sys.stderr.write(f"mlkaizen: error: {exc}\n")
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        sys.stderr.write("mlkaizen: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # Click usage errors and aborts carry their own exit codes
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.Abort):
+            sys.exit(1)
+        raise

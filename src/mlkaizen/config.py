@@ -1,0 +1,133 @@
+"""Project configuration: ``.mlkaizen.yaml`` or ``[tool.mlkaizen]`` in ``pyproject.toml``.
+
+Declares practices that do not apply, time-boxed exemptions, attested answers for what code
+cannot show, a catalogue choice and a sub-path scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mlkaizen.catalogue.loader import line_of, load_yaml_mapping
+from mlkaizen.errors import MLKaizenError
+
+CONFIG_FILES = (".mlkaizen.yaml", ".mlkaizen.yml")
+Answer = Literal["yes", "partly", "no", "not-applicable", "unknown"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NotApplicable(_Strict):
+    reason: str = Field(min_length=3)
+
+
+class Exemption(_Strict):
+    reason: str = Field(min_length=3)
+    owner: str = Field(min_length=1)
+    expires: dt.date
+
+
+class Attestation(_Strict):
+    answer: Answer
+    by: str = Field(min_length=1)
+    date: dt.date
+    link: str | None = None
+    comment: str | None = None
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: Any) -> Any:
+        # YAML 1.1 reads bare yes/no as booleans
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class Config(_Strict):
+    catalogue: str | None = None
+    scope: str | None = None
+    not_applicable: dict[str, NotApplicable] = Field(default_factory=dict)
+    exempt: dict[str, Exemption] = Field(default_factory=dict)
+    attest: dict[str, Attestation] = Field(default_factory=dict)
+    source: str | None = Field(default=None, exclude=True)
+
+    def check_practices(self, known: set[str]) -> None:
+        """Every practice id named in the config must exist in the catalogue."""
+        for section in ("not_applicable", "exempt", "attest"):
+            for pid in getattr(self, section):
+                if pid not in known:
+                    raise MLKaizenError(
+                        f"{section}: unknown practice {pid!r} (see `mlkaizen model show`)",
+                        self.source, _find_line(self.source, pid))
+
+
+def _find_line(path: str | None, needle: str) -> int | None:
+    if path is None:
+        return None
+    try:
+        for number, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
+            if needle in line:
+                return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """The config for a scan root: an explicit file, ``.mlkaizen.yaml``, pyproject, or none."""
+    if explicit is not None:
+        return _load_file(explicit)
+    for name in CONFIG_FILES:
+        if (root / name).is_file() and not (root / name).is_symlink():
+            return _load_file(root / name)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and not pyproject.is_symlink():
+        try:
+            doc = tomllib.loads(pyproject.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            return Config()  # a broken pyproject is the scan's business (a warning), not ours
+        section = doc.get("tool", {}).get("mlkaizen")
+        if isinstance(section, dict):
+            return _validate(section, str(pyproject), None)
+    return Config()
+
+
+def _load_file(path: Path) -> Config:
+    display = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise MLKaizenError("config file not found", display) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MLKaizenError(f"cannot read config ({exc})", display) from None
+    if path.suffix == ".toml":
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"at line (\d+)", str(exc))
+            raise MLKaizenError(f"invalid TOML: {exc}", display,
+                                int(match.group(1)) if match else None) from None
+        return _validate(doc.get("tool", {}).get("mlkaizen", doc), display, None)
+    return _validate(load_yaml_mapping(text, display), display, text)
+
+
+def _validate(data: dict[str, Any], display: str, text: str | None) -> Config:
+    try:
+        return Config.model_validate({**data, "source": display})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc)
+        line = line_of(text, loc) if text is not None else _find_line(display, str(loc[-1]))
+        hint = " (expected YYYY-MM-DD)" if "date" in err["type"] else ""
+        raise MLKaizenError(f"{where}: {err['msg']}{hint}", display, line) from None

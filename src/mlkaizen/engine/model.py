@@ -1,0 +1,143 @@
+"""The ``Assessment``: the typed, versioned contract between the engine and every consumer.
+
+The JSON report is its serialisation (``schema_version`` below; the JSON Schema is committed
+as ``docs/assessment.schema.json`` and checked by a test).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from mlkaizen.evidence.findings import Finding
+
+SCHEMA_VERSION = "1.0"
+
+
+class State(StrEnum):
+    MET = "met"
+    PARTIAL = "partial"
+    UNMET = "unmet"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not-applicable"
+    EXEMPT = "exempt"
+
+
+class Source(StrEnum):
+    DETECTED = "detected"
+    ATTESTED = "attested"
+    CONFIGURED = "configured"
+    NONE = "none"
+
+
+SATISFIED = frozenset({State.MET, State.EXEMPT, State.NOT_APPLICABLE})
+
+
+class Evidence(BaseModel):
+    detector: str
+    file: str | None = None
+    line: int | None = None
+    detail: str = ""
+    context: str = "project"
+    outcome: str = "found"
+
+
+class PracticeResult(BaseModel):
+    id: str
+    dimension: str
+    level: int
+    title: str
+    required: bool
+    state: State
+    source: Source
+    evidence: list[Evidence] = Field(default_factory=list)
+    note: str = ""
+    question: str | None = None
+
+
+class Blocker(BaseModel):
+    practice: str
+    title: str
+    level: int
+    state: State
+
+
+class DimensionResult(BaseModel):
+    id: str
+    name: str
+    level: int
+    level_name: str
+    potential_level: int
+    met: int
+    total: int
+    blockers: list[Blocker] = Field(default_factory=list)
+
+
+class RoadmapItem(BaseModel):
+    step: int
+    practice: str
+    title: str
+    dimension: str
+    level: int
+    state: State
+    effort: str
+    for_stage: str
+    prerequisites: list[str] = Field(default_factory=list)
+    remediation: str
+
+
+class Question(BaseModel):
+    practice: str
+    dimension: str
+    level: int
+    question: str
+    blocks_next_stage: bool
+
+
+class ScanWarning(BaseModel):
+    kind: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+
+class Subject(BaseModel):
+    name: str
+    path: str
+    kind: str = "ml-project"  # or "ml-tool-source"
+    scope: str | None = None
+
+
+class ScanStats(BaseModel):
+    listing: str
+    files_listed: int
+    files_read: int
+    bytes_total: int
+    bytes_read: int
+    skipped: dict[str, int] = Field(default_factory=dict)
+    detectors_run: int
+
+
+class Assessment(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    catalogue: dict[str, str]
+    subject: Subject
+    stage: str
+    stage_index: int
+    potential_stage: str
+    potential_stage_index: int
+    next_stage: str | None
+    weakest_dimension: str
+    explanation: str
+    dimensions: list[DimensionResult]
+    practices: list[PracticeResult]
+    roadmap: list[RoadmapItem]
+    questions: list[Question]
+    findings: list[Finding]
+    warnings: list[ScanWarning]
+    scan: ScanStats | None = None
+
+    def practice(self, practice_id: str) -> PracticeResult | None:
+        return next((p for p in self.practices if p.id == practice_id), None)

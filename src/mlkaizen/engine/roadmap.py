@@ -1,0 +1,70 @@
+"""The roadmap: what to do, in an order that respects prerequisites, then stage, then effort.
+
+It covers the unmet and partial practices needed for the next stage and the one after,
+plus any unmet prerequisites they pull in. Unknown practices are questions, not work.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from mlkaizen.catalogue.schema import Catalogue, Effort, Stage
+from mlkaizen.engine.model import PracticeResult, RoadmapItem, State
+
+TODO = frozenset({State.UNMET, State.PARTIAL})
+
+
+def needed_for(stage: Stage, results: list[PracticeResult]) -> list[PracticeResult]:
+    """Required practices a stage's gate needs that are not yet satisfied."""
+    return [r for r in results if r.required and r.level <= stage.requires.get(r.dimension, 0)
+            and r.state in TODO]
+
+
+def build_roadmap(catalogue: Catalogue, results: list[PracticeResult],
+                  targets: list[Stage]) -> list[RoadmapItem]:
+    by_id = {r.id: r for r in results}
+    wanted: dict[str, Stage] = {}
+    for stage in targets:
+        for r in needed_for(stage, results):
+            wanted.setdefault(r.id, stage)
+    # pull in unmet prerequisites, attributed to the stage of what needs them
+    frontier = list(wanted)
+    while frontier:
+        pid = frontier.pop()
+        practice = catalogue.practice(pid)
+        for pre in practice.prerequisites if practice else []:
+            if pre not in wanted and by_id[pre].state in TODO:
+                wanted[pre] = wanted[pid]
+                frontier.append(pre)
+    stage_rank = {s.id: s.index for s in catalogue.stages}
+    dim_rank = {d.id: i for i, d in enumerate(catalogue.dimensions)}
+    deps = {pid: [p for p in (catalogue.practice(pid).prerequisites  # type: ignore[union-attr]
+                              ) if p in wanted] for pid in wanted}
+    waiting = {pid: len(d) for pid, d in deps.items()}
+    dependants: dict[str, list[str]] = {pid: [] for pid in wanted}
+    for pid, pres in deps.items():
+        for pre in pres:
+            dependants[pre].append(pid)
+
+    def key(pid: str) -> tuple[int, int, int, int, str]:
+        p = catalogue.practice(pid)
+        assert p is not None
+        return (stage_rank[wanted[pid].id], Effort(p.effort).rank, p.level, dim_rank[p.dimension],
+                pid)
+
+    heap = [key(pid) for pid, n in waiting.items() if n == 0]
+    heapq.heapify(heap)
+    items: list[RoadmapItem] = []
+    while heap:
+        *_, pid = heapq.heappop(heap)
+        p = catalogue.practice(pid)
+        assert p is not None
+        items.append(RoadmapItem(
+            step=len(items) + 1, practice=pid, title=p.title, dimension=p.dimension,
+            level=p.level, state=by_id[pid].state, effort=p.effort.value,
+            for_stage=wanted[pid].name, prerequisites=deps[pid], remediation=p.remediation))
+        for child in dependants[pid]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(heap, key(child))
+    return items

@@ -1,0 +1,106 @@
+"""Practice states and their sources: findings + catalogue + config -> one result per practice.
+
+Precedence: not-applicable and live exemptions (configured) first; then detection; then an
+attested answer for what detection did not show. An expired exemption never hides a gap: the
+practice is evaluated normally and, if not met, is *unmet* with the expiry said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mlkaizen.catalogue.schema import Practice
+from mlkaizen.config import Config
+from mlkaizen.engine.model import SATISFIED, Evidence, PracticeResult, Source, State
+from mlkaizen.evidence.findings import Context, Finding, Outcome
+
+
+_ANSWER_STATE = {"yes": State.MET, "partly": State.PARTIAL, "no": State.UNMET,
+                 "not-applicable": State.NOT_APPLICABLE}
+
+
+def _evidence(findings: list[Finding]) -> list[Evidence]:
+    return [Evidence(detector=f.detector, file=f.file, line=f.line, detail=f.detail,
+                     context=f.context.value, outcome=f.outcome.value) for f in findings]
+
+
+def resolve(practice: Practice, by_detector: dict[str, list[Finding]], detectors_run: set[str],
+            config: Config, today: dt.date) -> PracticeResult:
+    """The state of one practice, with its source, evidence and a one-line note."""
+    result = PracticeResult(id=practice.id, dimension=practice.dimension, level=practice.level,
+                            title=practice.title, required=practice.required,
+                            state=State.UNKNOWN, source=Source.NONE, question=practice.question)
+    if practice.id in config.not_applicable:
+        result.state, result.source = State.NOT_APPLICABLE, Source.CONFIGURED
+        result.note = "not applicable: " + config.not_applicable[practice.id].reason
+        return result
+    expired_note = ""
+    exemption = config.exempt.get(practice.id)
+    if exemption is not None:
+        if exemption.expires >= today:
+            result.state, result.source = State.EXEMPT, Source.CONFIGURED
+            result.note = (f"exempt until {exemption.expires} (owner {exemption.owner}): "
+                           f"{exemption.reason}")
+            return result
+        expired_note = f"exemption expired on {exemption.expires} (owner {exemption.owner})"
+
+    state, note = _detect(practice, by_detector, detectors_run, result)
+    attestation = config.attest.get(practice.id)
+    if state in (State.MET,):
+        result.state, result.source, result.note = state, Source.DETECTED, note
+        if attestation is not None and attestation.answer == "no":
+            result.note += f"; conflicts with {attestation.by}'s answer 'no' ({attestation.date})"
+    elif attestation is not None and attestation.answer in _ANSWER_STATE:
+        result.state, result.source = _ANSWER_STATE[attestation.answer], Source.ATTESTED
+        result.note = f"attested '{attestation.answer}' by {attestation.by} on {attestation.date}"
+        if attestation.link:
+            result.note += f" ({attestation.link})"
+        if note and state is not State.UNKNOWN:
+            result.note += f"; detection: {note}"
+    else:
+        result.state, result.note = state, note
+        result.source = Source.DETECTED if state is State.PARTIAL or (
+            state is State.UNMET and practice.detection is not None) else Source.NONE
+    if expired_note and result.state not in SATISFIED:
+        result.state = State.UNMET
+        result.note = f"{expired_note}; {result.note}" if result.note else expired_note
+    return result
+
+
+def _detect(practice: Practice, by_detector: dict[str, list[Finding]], detectors_run: set[str],
+            result: PracticeResult) -> tuple[State, str]:
+    spec = practice.detection
+    if spec is None:
+        return State.UNKNOWN, "cannot be detected from a repository; answer the question"
+    missing = [d for d in spec.detectors if d not in detectors_run]
+    if missing:
+        return State.UNKNOWN, f"detector(s) did not run: {', '.join(missing)}"
+
+    def credited(det: str, outcomes: tuple[Outcome, ...] = (Outcome.FOUND,)) -> list[Finding]:
+        return [f for f in by_detector.get(det, [])
+                if f.outcome in outcomes and f.context is not Context.TUTORIAL]
+
+    met_any = [f for d in spec.met_if_any for f in credited(d)]
+    met_all = ([f for d in spec.met_if_all for f in credited(d)]
+               if spec.met_if_all and all(credited(d) for d in spec.met_if_all) else [])
+    if met_any or met_all:
+        result.evidence = _evidence(met_any + met_all)
+        first = (met_any + met_all)[0]
+        return State.MET, first.detail
+    partial = [f for d in spec.detectors for f in credited(d, (Outcome.PARTIAL,))]
+    partial += [f for d in [*spec.partial_if_any, *spec.met_if_all] for f in credited(d)]
+    if partial:
+        result.evidence = _evidence(partial)
+        missing_all = [d for d in spec.met_if_all if not credited(d)]
+        why = f"; missing: {', '.join(missing_all)}" if missing_all else ""
+        return State.PARTIAL, f"partly: {partial[0].detail}{why}"
+    tutorial = [f for d in spec.detectors for f in by_detector.get(d, [])
+                if f.context is Context.TUTORIAL and f.outcome in (Outcome.FOUND, Outcome.PARTIAL)]
+    if tutorial:
+        result.evidence = _evidence(tutorial)
+        note = (f"seen only in tutorial/example folders ({tutorial[0].file}), "
+                "not in the project itself")
+        return (State.UNKNOWN if spec.when_absent == "unknown" else State.UNMET), note
+    if spec.when_absent == "unknown":
+        return State.UNKNOWN, "not visible in the repository; answer the question"
+    return State.UNMET, "no evidence found"

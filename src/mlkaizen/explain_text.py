@@ -1,0 +1,85 @@
+"""Text for ``mlkaizen explain`` and ``mlkaizen model show``, from the same metadata the
+docs are generated from."""
+
+from __future__ import annotations
+
+from mlkaizen.catalogue.loader import load_catalogue
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.engine.model import Assessment
+from mlkaizen.errors import MLKaizenError
+
+
+def explain_item(item: str, catalogue: str | None) -> str:
+    from mlkaizen.evidence.detectors import REGISTRY
+
+    cat = load_catalogue(catalogue)
+    practice = cat.practice(item)
+    if practice is not None:
+        dim = cat.dimension(practice.dimension)
+        lines = [f"{practice.id}: {practice.title}",
+                 f"  dimension {dim.name}, level {practice.level} "
+                 f"({cat.level_name(practice.level)}), "
+                 + ("required" if practice.required else "optional") + f", effort {practice.effort}",
+                 "", f"Why: {practice.rationale}", ""]
+        if practice.detection:
+            det = practice.detection
+            lines.append("Detected as:")
+            if det.met_if_any:
+                lines.append("  met if any of: " + ", ".join(det.met_if_any))
+            if det.met_if_all:
+                lines.append("  met if all of: " + ", ".join(det.met_if_all))
+            if det.partial_if_any:
+                lines.append("  partial if only: " + ", ".join(det.partial_if_any))
+            lines.append(f"  when nothing is found: {det.when_absent}")
+            for d in det.detectors:
+                lines.append(f"    {d}: {REGISTRY[d].summary}")
+            lines.append("")
+        if practice.question:
+            lines += [f"Question: {practice.question}", ""]
+        lines += [f"Fix: {practice.remediation}"]
+        if practice.prerequisites:
+            lines.append("After: " + ", ".join(practice.prerequisites))
+        m = practice.mappings
+        maps = [f"Google level {m.google}" if m.google is not None else "",
+                f"Azure level {m.azure}" if m.azure is not None else "",
+                ("ML Test Score " + ", ".join(m.ml_test_score)) if m.ml_test_score else "",
+                ("Marvelous MLOps section " + ", ".join(m.marvelous)) if m.marvelous else ""]
+        if any(maps):
+            lines.append("Maps to: " + "; ".join(x for x in maps if x))
+        return "\n".join(lines) + "\n"
+    if item in REGISTRY:
+        d = REGISTRY[item]
+        users = [p.id for p in cat.practices if p.detection and item in p.detection.detectors]
+        return (f"{d.id} (detector, family {d.family})\n\n{d.doc}\n\nUsed by: "
+                f"{', '.join(users) or 'no practice of this catalogue'}\n")
+    raise MLKaizenError(f"unknown practice or detector {item!r}; see `mlkaizen model show` "
+                        "or `mlkaizen detectors`")
+
+
+def explain_stage(a: Assessment) -> str:
+    lines = [f"{a.subject.name}: {a.stage} (confirmed), {a.potential_stage} (potential)", "",
+             a.explanation, ""]
+    if a.next_stage:
+        lines.append(f"What blocks {a.next_stage}:")
+        for d in a.dimensions:
+            for b in d.blockers:
+                lines.append(f"  {d.name}: {b.practice} [{b.state.value}] {b.title}")
+        if not any(d.blockers for d in a.dimensions):
+            lines.append("  nothing")
+    return "\n".join(lines) + "\n"
+
+
+def catalogue_summary(cat: Catalogue) -> str:
+    lines = [f"{cat.title} ({cat.id} {cat.version})", "", "Stages:"]
+    for s in sorted(cat.stages, key=lambda s: s.index):
+        gate = ", ".join(f"{k} >= {v}" for k, v in s.requires.items()) or "none"
+        lines.append(f"  {s.index}. {s.name}: needs {gate}")
+    lines += ["", "Levels: " + ", ".join(f"{lv.value} {lv.name}" for lv in cat.levels), ""]
+    for d in cat.dimensions:
+        lines.append(f"{d.name} ({d.id})")
+        for p in sorted((p for p in cat.practices if p.dimension == d.id),
+                        key=lambda p: (p.level, p.id)):
+            how = "detect" if p.detection else "ask"
+            opt = "" if p.required else " (optional)"
+            lines.append(f"  L{p.level} {p.id:<42} {how:<6} {p.effort}{opt}")
+    return "\n".join(lines) + "\n"

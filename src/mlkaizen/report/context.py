@@ -1,0 +1,44 @@
+"""What every renderer gets besides the assessment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.engine.model import State
+
+STATE_MARK = {State.MET: "✔", State.PARTIAL: "◐", State.UNMET: "✘", State.UNKNOWN: "?",
+              State.NOT_APPLICABLE: "–", State.EXEMPT: "⊘"}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    catalogue: Catalogue
+    scan_root: Path | None = None  # where evidence paths are relative to
+    out: Path | None = None  # the report file, for relative links
+    link_base: str | None = None  # e.g. https://github.com/org/repo/blob/<sha>/
+    color: bool = False
+    width: int = 80
+
+    def link(self, file: str, line: int | None) -> str:
+        """A link to ``file`` at ``line``: under ``link_base`` if given, else relative to the
+        report file (or the scan root)."""
+        anchor = f"#L{line}" if line else ""
+        if self.link_base:
+            return self.link_base.rstrip("/") + "/" + quote(file) + anchor
+        if self.scan_root is None:
+            return quote(file) + anchor
+        target = self.scan_root / file
+        if self.out is not None:
+            rel = os.path.relpath(target.resolve(), self.out.resolve().parent)
+            return quote(Path(rel).as_posix()) + anchor
+        return target.resolve().as_uri() + anchor
+
+
+def location(file: str | None, line: int | None) -> str:
+    if not file:
+        return ""
+    return f"{file}:{line}" if line else file

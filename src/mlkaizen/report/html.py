@@ -1,0 +1,26 @@
+"""HTML: one self-contained file (inline CSS and SVG chart, no network), with links from
+every finding to its file and line."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from mlkaizen.engine.model import Assessment, State
+from mlkaizen.report.context import STATE_MARK, RenderContext, location
+
+
+def render(a: Assessment, ctx: RenderContext) -> str:
+    from jinja2 import Environment, StrictUndefined, select_autoescape
+
+    from mlkaizen.report.chart import levels_svg
+
+    nxt = next((s for s in ctx.catalogue.stages if s.name == a.next_stage), None)
+    gate = dict(nxt.requires) if nxt else {}
+    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(
+        (resources.files("mlkaizen.report") / "templates" / "report.html.j2").read_text("utf-8"))
+    remediation = {p.id: p.remediation for p in ctx.catalogue.practices}
+    return template.render(a=a, chart=levels_svg(a, gate), mark=STATE_MARK, State=State,
+                           link=ctx.link, location=location, remediation=remediation,
+                           gate=gate)
