@@ -4,11 +4,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from mlkaizen.api import assess  # noqa: E402
-from mlkaizen.catalogue.loader import load_catalogue  # noqa: E402
-from mlkaizen.catalogue.schema import Catalogue, Practice  # noqa: E402
-from mlkaizen.engine.model import Assessment, PracticeResult, Source, State  # noqa: E402
-from mlkaizen.errors import MLKaizenError  # noqa: E402
+from mlkaizen.api import assess
+from mlkaizen.catalogue.loader import load_catalogue
+from mlkaizen.catalogue.schema import Catalogue, Practice
+from mlkaizen.engine.model import Assessment, PracticeResult, Source, State
+from mlkaizen.errors import MLKaizenError
 
 __all__ = [
     "Assessment",

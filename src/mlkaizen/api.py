@@ -19,11 +19,17 @@ from mlkaizen.evidence.scan import run_detectors
 from mlkaizen.evidence.tree import RepoTree
 
 
-def assess(path: str | Path, *, catalogue: Catalogue | str | Path | None = None,
-           config: Config | None = None, config_path: str | Path | None = None,
-           scope: str | None = None, limits: ScanLimits | None = None,
-           today: dt.date | None = None,
-           progress: Callable[[str], None] | None = None) -> Assessment:
+def assess(
+    path: str | Path,
+    *,
+    catalogue: Catalogue | str | Path | None = None,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    scope: str | None = None,
+    limits: ScanLimits | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
     Raises :class:`MLKaizenError` for a bad path, catalogue or config.
@@ -41,20 +47,38 @@ def assess(path: str | Path, *, catalogue: Catalogue | str | Path | None = None,
     scope = scope or config.scope
     scan_root = root
     if scope:
-        scan_root = (root / scope)
+        scan_root = root / scope
         if not scan_root.resolve().is_relative_to(root.resolve()) or not scan_root.is_dir():
-            raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository",
-                                str(root))
+            raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository", str(root))
     tree = RepoTree(scan_root, limits)
-    wanted = sorted({d for p in catalogue.practices if p.detection
-                     for d in p.detection.detectors} | {"repo_is_ml_tool_source"})
+    wanted = sorted(
+        {d for p in catalogue.practices if p.detection for d in p.detection.detectors}
+        | {"repo_is_ml_tool_source"}
+    )
     scan = run_detectors(tree, [REGISTRY[d] for d in wanted], progress)
-    kind = "ml-tool-source" if any(f.detector == "repo_is_ml_tool_source"
-                                   for f in scan.findings) else "ml-project"
+    kind = (
+        "ml-tool-source"
+        if any(f.detector == "repo_is_ml_tool_source" for f in scan.findings)
+        else "ml-project"
+    )
     subject = Subject(name=root.resolve().name, path=str(path), kind=kind, scope=scope)
-    stats = ScanStats(listing=tree.listing, files_listed=len(tree.files),
-                      files_read=tree.files_read, bytes_total=tree.bytes_total,
-                      bytes_read=tree.bytes_read, skipped=dict(sorted(tree.skipped.items())),
-                      detectors_run=len(scan.detectors_run))
-    return evaluate(catalogue, scan.findings, scan.detectors_run, config, subject,
-                    warnings=scan.warnings, scan=stats, today=today, tool_version=__version__)
+    stats = ScanStats(
+        listing=tree.listing,
+        files_listed=len(tree.files),
+        files_read=tree.files_read,
+        bytes_total=tree.bytes_total,
+        bytes_read=tree.bytes_read,
+        skipped=dict(sorted(tree.skipped.items())),
+        detectors_run=len(scan.detectors_run),
+    )
+    return evaluate(
+        catalogue,
+        scan.findings,
+        scan.detectors_run,
+        config,
+        subject,
+        warnings=scan.warnings,
+        scan=stats,
+        today=today,
+        tool_version=__version__,
+    )

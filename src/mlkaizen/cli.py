@@ -7,16 +7,24 @@ exit code 2, here and nowhere else.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from mlkaizen.errors import EXIT_USAGE, MLKaizenError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Where your MLOps practice stands, why, and what to do next.")
+T = TypeVar("T")
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Where your MLOps practice stands, why, and what to do next.",
+)
 model_app = typer.Typer(no_args_is_help=True, help="Show, validate and export the maturity model.")
 app.add_typer(model_app, name="model")
 
@@ -28,9 +36,14 @@ class Format(StrEnum):
     html = "html"
 
 
-CatalogueOpt = Annotated[str | None, typer.Option(
-    "--catalogue", help="Catalogue id or YAML file (default: the project's config, else "
-                        "the built-in ad-hoc-to-kaizen).")]
+CatalogueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalogue",
+        help="Catalogue id or YAML file (default: the project's config, else "
+        "the built-in ad-hoc-to-kaizen).",
+    ),
+]
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -47,18 +60,21 @@ def _write(text: str, out: Path | None) -> None:
 @app.command()
 def assess(
     path: Annotated[Path, typer.Argument(help="Repository folder to assess.")] = Path("."),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] =
-        Format.terminal,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] =
-        None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", help="Config file (default: .mlkaizen.yaml or pyproject.toml).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Config file (default: .mlkaizen.yaml or pyproject.toml)."),
+    ] = None,
     catalogue: CatalogueOpt = None,
     scope: Annotated[str | None, typer.Option(help="Assess only this sub-folder.")] = None,
-    link_base: Annotated[str | None, typer.Option(
-        help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/")] = None,
-    max_file_bytes: Annotated[int | None, typer.Option(
-        help="Largest file read, in bytes (default 2 MiB).")] = None,
+    link_base: Annotated[
+        str | None,
+        typer.Option(help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/"),
+    ] = None,
+    max_file_bytes: Annotated[
+        int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).")
+    ] = None,
 ) -> None:
     """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
     from mlkaizen.api import assess as run
@@ -66,19 +82,24 @@ def assess(
     from mlkaizen.report import RenderContext, get_renderer
 
     limits = ScanLimits(max_file_bytes=max_file_bytes) if max_file_bytes else None
-    assessment = _with_progress(lambda cb: run(path, catalogue=catalogue, config_path=config,
-                                               scope=scope, limits=limits, progress=cb))
+    assessment = _with_progress(
+        lambda cb: run(
+            path, catalogue=catalogue, config_path=config, scope=scope, limits=limits, progress=cb
+        )
+    )
     from mlkaizen.catalogue.loader import load_catalogue
 
     cat = load_catalogue(catalogue or assessment.catalogue["id"])
     root = path / scope if scope else path
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
-    ctx = RenderContext(catalogue=cat, scan_root=root, out=out, link_base=link_base,
-                        color=color, width=80)
+    ctx = RenderContext(
+        catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
+    )
     _write(get_renderer(fmt.value)(assessment, ctx), out)
 
 
-def _with_progress(job):  # type: ignore[no-untyped-def]
+def _with_progress(job: Callable[[Callable[[str], None] | None], T]) -> T:
+    """Run ``job`` with a transient Rich progress line on stderr (only on a terminal)."""
     if not sys.stderr.isatty():
         return job(None)
     from rich.progress import Progress
@@ -90,8 +111,10 @@ def _with_progress(job):  # type: ignore[no-untyped-def]
 
 @app.command()
 def explain(
-    item: Annotated[str | None, typer.Argument(
-        help="A practice id (model.experiment-tracking) or a detector id.")] = None,
+    item: Annotated[
+        str | None,
+        typer.Argument(help="A practice id (model.experiment-tracking) or a detector id."),
+    ] = None,
     stage: Annotated[bool, typer.Option("--stage", help="Explain the stage of PATH.")] = False,
     path: Annotated[Path, typer.Option(help="Repository for --stage.")] = Path("."),
     catalogue: CatalogueOpt = None,
@@ -133,8 +156,7 @@ def model_validate(file: Annotated[Path, typer.Argument(help="Catalogue YAML fil
     from mlkaizen.catalogue.loader import load_catalogue
 
     cat = load_catalogue(file)
-    _write(f"{file}: ok: catalogue {cat.id} {cat.version}, {len(cat.practices)} practices\n",
-           None)
+    _write(f"{file}: ok: catalogue {cat.id} {cat.version}, {len(cat.practices)} practices\n", None)
 
 
 @model_app.command("schema")
@@ -147,29 +169,19 @@ def model_schema(
     from mlkaizen.catalogue.schema import Catalogue
     from mlkaizen.engine.model import Assessment
 
-    models = {"catalogue": Catalogue, "assessment": Assessment}
-    if of not in models:
-        raise MLKaizenError(f"--of must be one of: {', '.join(models)}")
-    _write(json.dumps(models[of].model_json_schema(), indent=2, sort_keys=True) + "\n", None)
+    if of not in ("catalogue", "assessment"):
+        raise MLKaizenError("--of must be one of: catalogue, assessment")
+    schema = (Catalogue if of == "catalogue" else Assessment).model_json_schema()
+    _write(json.dumps(schema, indent=2, sort_keys=True) + "\n", None)
 
 
 def main() -> None:
+    """Console entry point. Usage errors exit 2 (Click); :class:`MLKaizenError` exits 2 here."""
     try:
-        app(standalone_mode=False)
+        app()
     except MLKaizenError as exc:
         sys.stderr.write(f"mlkaizen: error: {exc}\n")
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.stderr.write("mlkaizen: interrupted\n")
         sys.exit(130)
-    except Exception as exc:  # Click usage errors and aborts carry their own exit codes
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.Abort):
-            sys.exit(1)
-        raise

@@ -68,7 +68,9 @@ class Config(_Strict):
                 if pid not in known:
                     raise MLKaizenError(
                         f"{section}: unknown practice {pid!r} (see `mlkaizen model show`)",
-                        self.source, _find_line(self.source, pid))
+                        self.source,
+                        _find_line(self.source, pid),
+                    )
 
 
 def _find_line(path: str | None, needle: str) -> int | None:
@@ -115,8 +117,9 @@ def _load_file(path: Path) -> Config:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"at line (\d+)", str(exc))
-            raise MLKaizenError(f"invalid TOML: {exc}", display,
-                                int(match.group(1)) if match else None) from None
+            raise MLKaizenError(
+                f"invalid TOML: {exc}", display, int(match.group(1)) if match else None
+            ) from None
         return _validate(doc.get("tool", {}).get("mlkaizen", doc), display, None)
     return _validate(load_yaml_mapping(text, display), display, text)
 

@@ -16,11 +16,16 @@ def explain_item(item: str, catalogue: str | None) -> str:
     practice = cat.practice(item)
     if practice is not None:
         dim = cat.dimension(practice.dimension)
-        lines = [f"{practice.id}: {practice.title}",
-                 f"  dimension {dim.name}, level {practice.level} "
-                 f"({cat.level_name(practice.level)}), "
-                 + ("required" if practice.required else "optional") + f", effort {practice.effort}",
-                 "", f"Why: {practice.rationale}", ""]
+        lines = [
+            f"{practice.id}: {practice.title}",
+            f"  dimension {dim.name}, level {practice.level} "
+            f"({cat.level_name(practice.level)}), "
+            + ("required" if practice.required else "optional")
+            + f", effort {practice.effort}",
+            "",
+            f"Why: {practice.rationale}",
+            "",
+        ]
         if practice.detection:
             det = practice.detection
             lines.append("Detected as:")
@@ -40,25 +45,34 @@ def explain_item(item: str, catalogue: str | None) -> str:
         if practice.prerequisites:
             lines.append("After: " + ", ".join(practice.prerequisites))
         m = practice.mappings
-        maps = [f"Google level {m.google}" if m.google is not None else "",
-                f"Azure level {m.azure}" if m.azure is not None else "",
-                ("ML Test Score " + ", ".join(m.ml_test_score)) if m.ml_test_score else "",
-                ("Marvelous MLOps section " + ", ".join(m.marvelous)) if m.marvelous else ""]
+        maps = [
+            f"Google level {m.google}" if m.google is not None else "",
+            f"Azure level {m.azure}" if m.azure is not None else "",
+            ("ML Test Score " + ", ".join(m.ml_test_score)) if m.ml_test_score else "",
+            ("Marvelous MLOps section " + ", ".join(m.marvelous)) if m.marvelous else "",
+        ]
         if any(maps):
             lines.append("Maps to: " + "; ".join(x for x in maps if x))
         return "\n".join(lines) + "\n"
     if item in REGISTRY:
-        d = REGISTRY[item]
+        found = REGISTRY[item]
         users = [p.id for p in cat.practices if p.detection and item in p.detection.detectors]
-        return (f"{d.id} (detector, family {d.family})\n\n{d.doc}\n\nUsed by: "
-                f"{', '.join(users) or 'no practice of this catalogue'}\n")
-    raise MLKaizenError(f"unknown practice or detector {item!r}; see `mlkaizen model show` "
-                        "or `mlkaizen detectors`")
+        return (
+            f"{found.id} (detector, family {found.family})\n\n{found.doc}\n\nUsed by: "
+            f"{', '.join(users) or 'no practice of this catalogue'}\n"
+        )
+    raise MLKaizenError(
+        f"unknown practice or detector {item!r}; see `mlkaizen model show` or `mlkaizen detectors`"
+    )
 
 
 def explain_stage(a: Assessment) -> str:
-    lines = [f"{a.subject.name}: {a.stage} (confirmed), {a.potential_stage} (potential)", "",
-             a.explanation, ""]
+    lines = [
+        f"{a.subject.name}: {a.stage} (confirmed), {a.potential_stage} (potential)",
+        "",
+        a.explanation,
+        "",
+    ]
     if a.next_stage:
         lines.append(f"What blocks {a.next_stage}:")
         for d in a.dimensions:
@@ -77,8 +91,9 @@ def catalogue_summary(cat: Catalogue) -> str:
     lines += ["", "Levels: " + ", ".join(f"{lv.value} {lv.name}" for lv in cat.levels), ""]
     for d in cat.dimensions:
         lines.append(f"{d.name} ({d.id})")
-        for p in sorted((p for p in cat.practices if p.dimension == d.id),
-                        key=lambda p: (p.level, p.id)):
+        for p in sorted(
+            (p for p in cat.practices if p.dimension == d.id), key=lambda p: (p.level, p.id)
+        ):
             how = "detect" if p.detection else "ask"
             opt = "" if p.required else " (optional)"
             lines.append(f"  L{p.level} {p.id:<42} {how:<6} {p.effort}{opt}")

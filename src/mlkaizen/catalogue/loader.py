@@ -20,8 +20,9 @@ def builtin_path() -> Path:
     return Path(str(resources.files("mlkaizen.catalogue") / f"{BUILTIN}.yaml"))
 
 
-def load_catalogue(source: str | Path | None = None,
-                   known_detectors: set[str] | None = None) -> Catalogue:
+def load_catalogue(
+    source: str | Path | None = None, known_detectors: set[str] | None = None
+) -> Catalogue:
     """The built-in catalogue (``None`` or its id) or one from a YAML file, fully validated.
 
     Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem.
@@ -56,11 +57,12 @@ def load_catalogue(source: str | Path | None = None,
 def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:
     """``yaml.safe_load`` a document that must be a mapping; errors carry the line."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader / SafeLoader only
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise MLKaizenError(f"invalid YAML: {exc.problem or exc.context}", display,
-                            mark.line + 1 if mark else None) from None
+        raise MLKaizenError(
+            f"invalid YAML: {exc.problem or exc.context}", display, mark.line + 1 if mark else None
+        ) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise MLKaizenError(f"invalid YAML: {exc}", display) from None
     if not isinstance(data, dict):
@@ -76,28 +78,46 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
         for dim in stage.requires:
             if dim not in dims:
                 return f"stage {stage.name!r} requires unknown dimension {dim!r}", (
-                    "stages", i, "requires", dim)
+                    "stages",
+                    i,
+                    "requires",
+                    dim,
+                )
     for i, p in enumerate(cat.practices):
         if p.id in seen:
             return f"duplicate practice id {p.id!r} (first at practices[{seen[p.id]}])", (
-                "practices", i, "id")
+                "practices",
+                i,
+                "id",
+            )
         seen[p.id] = i
         if p.dimension not in dims:
-            return (f"practice {p.id!r}: unknown dimension {p.dimension!r} "
-                    f"(expected one of {', '.join(sorted(dims))})"), ("practices", i, "dimension")
+            return (
+                f"practice {p.id!r}: unknown dimension {p.dimension!r} "
+                f"(expected one of {', '.join(sorted(dims))})"
+            ), ("practices", i, "dimension")
         for d in p.detection.detectors if p.detection else []:
             if d not in detectors:
                 return f"practice {p.id!r}: unknown detector {d!r} (see `mlkaizen detectors`)", (
-                    "practices", i, "detection")
+                    "practices",
+                    i,
+                    "detection",
+                )
     for i, p in enumerate(cat.practices):
         for pre in p.prerequisites:
             if pre not in seen:
                 return f"practice {p.id!r}: prerequisite {pre!r} is not a practice", (
-                    "practices", i, "prerequisites")
+                    "practices",
+                    i,
+                    "prerequisites",
+                )
     cycle = _find_cycle({p.id: p.prerequisites for p in cat.practices})
     if cycle:
         return "prerequisite cycle: " + " -> ".join(cycle), (
-            "practices", seen[cycle[0]], "prerequisites")
+            "practices",
+            seen[cycle[0]],
+            "prerequisites",
+        )
     return None
 
 
@@ -118,7 +138,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
                 stack.append((node, i + 1))
                 child = children[i]
                 if state.get(child) == 1:
-                    return [*path[path.index(child):], child]
+                    return [*path[path.index(child) :], child]
                 if not state.get(child):
                     stack.append((child, 0))
             else:
@@ -131,7 +151,7 @@ def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest
     existing ancestor."""
     try:
-        node: Any = yaml.compose(text, Loader=_Loader)  # noqa: S506
+        node: Any = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         return None
     line = node.start_mark.line + 1 if node is not None else None

@@ -24,23 +24,44 @@ from mlkaizen.engine.states import resolve
 from mlkaizen.evidence.findings import Finding
 
 
-def evaluate(catalogue: Catalogue, findings: list[Finding], detectors_run: set[str],
-             config: Config, subject: Subject, *, warnings: list[Finding] | None = None,
-             scan: ScanStats | None = None, today: dt.date | None = None,
-             tool_version: str = "0") -> Assessment:
+def evaluate(
+    catalogue: Catalogue,
+    findings: list[Finding],
+    detectors_run: set[str],
+    config: Config,
+    subject: Subject,
+    *,
+    warnings: list[Finding] | None = None,
+    scan: ScanStats | None = None,
+    today: dt.date | None = None,
+    tool_version: str = "0",
+) -> Assessment:
     today = today or dt.date.today()
     by_detector: dict[str, list[Finding]] = {}
     for f in findings:
         by_detector.setdefault(f.detector, []).append(f)
-    results = [resolve(p, by_detector, detectors_run, config, today)
-               for p in catalogue.practices]
-    return summarise(catalogue, results, subject, findings=findings, warnings=warnings or [],
-                     scan=scan, tool_version=tool_version)
+    results = [resolve(p, by_detector, detectors_run, config, today) for p in catalogue.practices]
+    return summarise(
+        catalogue,
+        results,
+        subject,
+        findings=findings,
+        warnings=warnings or [],
+        scan=scan,
+        tool_version=tool_version,
+    )
 
 
-def summarise(catalogue: Catalogue, results: list[PracticeResult], subject: Subject, *,
-              findings: list[Finding], warnings: list[Finding], scan: ScanStats | None,
-              tool_version: str) -> Assessment:
+def summarise(
+    catalogue: Catalogue,
+    results: list[PracticeResult],
+    subject: Subject,
+    *,
+    findings: list[Finding],
+    warnings: list[Finding],
+    scan: ScanStats | None,
+    tool_version: str,
+) -> Assessment:
     confirmed = gates.levels(catalogue, results)
     potential = gates.levels(catalogue, results, optimistic=True)
     stage = gates.stage_of(catalogue, confirmed)
@@ -50,28 +71,58 @@ def summarise(catalogue: Catalogue, results: list[PracticeResult], subject: Subj
     dims = []
     for d in catalogue.dimensions:
         mine = [r for r in results if r.dimension == d.id]
-        dims.append(DimensionResult(
-            id=d.id, name=d.name, level=confirmed[d.id],
-            level_name=catalogue.level_name(confirmed[d.id]), potential_level=potential[d.id],
-            met=sum(r.state in SATISFIED for r in mine), total=len(mine),
-            blockers=gates.blockers(nxt, d.id, results, confirmed[d.id])))
+        dims.append(
+            DimensionResult(
+                id=d.id,
+                name=d.name,
+                level=confirmed[d.id],
+                level_name=catalogue.level_name(confirmed[d.id]),
+                potential_level=potential[d.id],
+                met=sum(r.state in SATISFIED for r in mine),
+                total=len(mine),
+                blockers=gates.blockers(nxt, d.id, results, confirmed[d.id]),
+            )
+        )
     weakest = min(dims, key=lambda d: (d.level, d.met / max(d.total, 1)))
     blocking = {b.practice for d in dims for b in d.blockers}
     questions = sorted(
-        (Question(practice=r.id, dimension=r.dimension, level=r.level,
-                  question=r.question or r.title, blocks_next_stage=r.id in blocking)
-         for r in results if r.state is State.UNKNOWN),
-        key=lambda q: (not q.blocks_next_stage, q.level, q.practice))
+        (
+            Question(
+                practice=r.id,
+                dimension=r.dimension,
+                level=r.level,
+                question=r.question or r.title,
+                blocks_next_stage=r.id in blocking,
+            )
+            for r in results
+            if r.state is State.UNKNOWN
+        ),
+        key=lambda q: (not q.blocks_next_stage, q.level, q.practice),
+    )
     roadmap = build_roadmap(catalogue, results, [s for s in (nxt, after) if s is not None])
     assessment = Assessment(
-        tool_version=tool_version, catalogue={"id": catalogue.id, "version": catalogue.version},
-        subject=subject, stage=stage.name, stage_index=stage.index,
-        potential_stage=potential_stage.name, potential_stage_index=potential_stage.index,
-        next_stage=nxt.name if nxt else None, weakest_dimension=weakest.id, explanation="",
-        dimensions=dims, practices=results, roadmap=roadmap, questions=questions,
+        tool_version=tool_version,
+        catalogue={"id": catalogue.id, "version": catalogue.version},
+        subject=subject,
+        stage=stage.name,
+        stage_index=stage.index,
+        potential_stage=potential_stage.name,
+        potential_stage_index=potential_stage.index,
+        next_stage=nxt.name if nxt else None,
+        weakest_dimension=weakest.id,
+        explanation="",
+        dimensions=dims,
+        practices=results,
+        roadmap=roadmap,
+        questions=questions,
         findings=findings,
-        warnings=[ScanWarning(kind=w.values.get("kind", "scan"), message=w.detail, file=w.file,
-                              line=w.line) for w in warnings],
-        scan=scan)
+        warnings=[
+            ScanWarning(
+                kind=w.values.get("kind", "scan"), message=w.detail, file=w.file, line=w.line
+            )
+            for w in warnings
+        ],
+        scan=scan,
+    )
     assessment.explanation = explanation(assessment)
     return assessment

@@ -18,8 +18,9 @@ def _ok(result: PracticeResult, optimistic: bool) -> bool:
     return result.state in SATISFIED or (optimistic and result.state is State.UNKNOWN)
 
 
-def dimension_level(dimension: str, results: Iterable[PracticeResult], *,
-                    optimistic: bool = False) -> int:
+def dimension_level(
+    dimension: str, results: Iterable[PracticeResult], *, optimistic: bool = False
+) -> int:
     """Highest L such that all required practices of ``dimension`` at levels <= L hold."""
     mine = [r for r in results if r.dimension == dimension and r.required]
     level = 0
@@ -31,10 +32,12 @@ def dimension_level(dimension: str, results: Iterable[PracticeResult], *,
     return level
 
 
-def levels(catalogue: Catalogue, results: list[PracticeResult], *,
-           optimistic: bool = False) -> dict[str, int]:
-    return {d.id: dimension_level(d.id, results, optimistic=optimistic)
-            for d in catalogue.dimensions}
+def levels(
+    catalogue: Catalogue, results: list[PracticeResult], *, optimistic: bool = False
+) -> dict[str, int]:
+    return {
+        d.id: dimension_level(d.id, results, optimistic=optimistic) for d in catalogue.dimensions
+    }
 
 
 def stage_of(catalogue: Catalogue, dim_levels: dict[str, int]) -> Stage:
@@ -54,8 +57,9 @@ def next_stage(catalogue: Catalogue, stage: Stage) -> Stage | None:
     return min(later, key=lambda s: s.index) if later else None
 
 
-def blockers(stage: Stage | None, dimension: str, results: list[PracticeResult],
-             dim_level: int) -> list[Blocker]:
+def blockers(
+    stage: Stage | None, dimension: str, results: list[PracticeResult], dim_level: int
+) -> list[Blocker]:
     """Required practices of ``dimension`` that keep it below what ``stage`` needs."""
     if stage is None:
         return []
@@ -65,6 +69,5 @@ def blockers(stage: Stage | None, dimension: str, results: list[PracticeResult],
     return [
         Blocker(practice=r.id, title=r.title, level=r.level, state=r.state)
         for r in sorted(results, key=lambda r: (r.level, r.id))
-        if r.dimension == dimension and r.required and r.level <= need
-        and r.state not in SATISFIED
+        if r.dimension == dimension and r.required and r.level <= need and r.state not in SATISFIED
     ]

@@ -16,12 +16,16 @@ TODO = frozenset({State.UNMET, State.PARTIAL})
 
 def needed_for(stage: Stage, results: list[PracticeResult]) -> list[PracticeResult]:
     """Required practices a stage's gate needs that are not yet satisfied."""
-    return [r for r in results if r.required and r.level <= stage.requires.get(r.dimension, 0)
-            and r.state in TODO]
+    return [
+        r
+        for r in results
+        if r.required and r.level <= stage.requires.get(r.dimension, 0) and r.state in TODO
+    ]
 
 
-def build_roadmap(catalogue: Catalogue, results: list[PracticeResult],
-                  targets: list[Stage]) -> list[RoadmapItem]:
+def build_roadmap(
+    catalogue: Catalogue, results: list[PracticeResult], targets: list[Stage]
+) -> list[RoadmapItem]:
     by_id = {r.id: r for r in results}
     wanted: dict[str, Stage] = {}
     for stage in targets:
@@ -38,8 +42,16 @@ def build_roadmap(catalogue: Catalogue, results: list[PracticeResult],
                 frontier.append(pre)
     stage_rank = {s.id: s.index for s in catalogue.stages}
     dim_rank = {d.id: i for i, d in enumerate(catalogue.dimensions)}
-    deps = {pid: [p for p in (catalogue.practice(pid).prerequisites  # type: ignore[union-attr]
-                              ) if p in wanted] for pid in wanted}
+    deps = {
+        pid: [
+            p
+            for p in (
+                catalogue.practice(pid).prerequisites  # type: ignore[union-attr]
+            )
+            if p in wanted
+        ]
+        for pid in wanted
+    }
     waiting = {pid: len(d) for pid, d in deps.items()}
     dependants: dict[str, list[str]] = {pid: [] for pid in wanted}
     for pid, pres in deps.items():
@@ -49,8 +61,13 @@ def build_roadmap(catalogue: Catalogue, results: list[PracticeResult],
     def key(pid: str) -> tuple[int, int, int, int, str]:
         p = catalogue.practice(pid)
         assert p is not None
-        return (stage_rank[wanted[pid].id], Effort(p.effort).rank, p.level, dim_rank[p.dimension],
-                pid)
+        return (
+            stage_rank[wanted[pid].id],
+            Effort(p.effort).rank,
+            p.level,
+            dim_rank[p.dimension],
+            pid,
+        )
 
     heap = [key(pid) for pid, n in waiting.items() if n == 0]
     heapq.heapify(heap)
@@ -59,10 +76,20 @@ def build_roadmap(catalogue: Catalogue, results: list[PracticeResult],
         *_, pid = heapq.heappop(heap)
         p = catalogue.practice(pid)
         assert p is not None
-        items.append(RoadmapItem(
-            step=len(items) + 1, practice=pid, title=p.title, dimension=p.dimension,
-            level=p.level, state=by_id[pid].state, effort=p.effort.value,
-            for_stage=wanted[pid].name, prerequisites=deps[pid], remediation=p.remediation))
+        items.append(
+            RoadmapItem(
+                step=len(items) + 1,
+                practice=pid,
+                title=p.title,
+                dimension=p.dimension,
+                level=p.level,
+                state=by_id[pid].state,
+                effort=p.effort.value,
+                for_stage=wanted[pid].name,
+                prerequisites=deps[pid],
+                remediation=p.remediation,
+            )
+        )
         for child in dependants[pid]:
             waiting[child] -= 1
             if waiting[child] == 0:

@@ -14,22 +14,46 @@ from mlkaizen.config import Config
 from mlkaizen.engine.model import SATISFIED, Evidence, PracticeResult, Source, State
 from mlkaizen.evidence.findings import Context, Finding, Outcome
 
-
-_ANSWER_STATE = {"yes": State.MET, "partly": State.PARTIAL, "no": State.UNMET,
-                 "not-applicable": State.NOT_APPLICABLE}
+_ANSWER_STATE = {
+    "yes": State.MET,
+    "partly": State.PARTIAL,
+    "no": State.UNMET,
+    "not-applicable": State.NOT_APPLICABLE,
+}
 
 
 def _evidence(findings: list[Finding]) -> list[Evidence]:
-    return [Evidence(detector=f.detector, file=f.file, line=f.line, detail=f.detail,
-                     context=f.context.value, outcome=f.outcome.value) for f in findings]
+    return [
+        Evidence(
+            detector=f.detector,
+            file=f.file,
+            line=f.line,
+            detail=f.detail,
+            context=f.context.value,
+            outcome=f.outcome.value,
+        )
+        for f in findings
+    ]
 
 
-def resolve(practice: Practice, by_detector: dict[str, list[Finding]], detectors_run: set[str],
-            config: Config, today: dt.date) -> PracticeResult:
+def resolve(
+    practice: Practice,
+    by_detector: dict[str, list[Finding]],
+    detectors_run: set[str],
+    config: Config,
+    today: dt.date,
+) -> PracticeResult:
     """The state of one practice, with its source, evidence and a one-line note."""
-    result = PracticeResult(id=practice.id, dimension=practice.dimension, level=practice.level,
-                            title=practice.title, required=practice.required,
-                            state=State.UNKNOWN, source=Source.NONE, question=practice.question)
+    result = PracticeResult(
+        id=practice.id,
+        dimension=practice.dimension,
+        level=practice.level,
+        title=practice.title,
+        required=practice.required,
+        state=State.UNKNOWN,
+        source=Source.NONE,
+        question=practice.question,
+    )
     if practice.id in config.not_applicable:
         result.state, result.source = State.NOT_APPLICABLE, Source.CONFIGURED
         result.note = "not applicable: " + config.not_applicable[practice.id].reason
@@ -39,8 +63,9 @@ def resolve(practice: Practice, by_detector: dict[str, list[Finding]], detectors
     if exemption is not None:
         if exemption.expires >= today:
             result.state, result.source = State.EXEMPT, Source.CONFIGURED
-            result.note = (f"exempt until {exemption.expires} (owner {exemption.owner}): "
-                           f"{exemption.reason}")
+            result.note = (
+                f"exempt until {exemption.expires} (owner {exemption.owner}): {exemption.reason}"
+            )
             return result
         expired_note = f"exemption expired on {exemption.expires} (owner {exemption.owner})"
 
@@ -59,16 +84,23 @@ def resolve(practice: Practice, by_detector: dict[str, list[Finding]], detectors
             result.note += f"; detection: {note}"
     else:
         result.state, result.note = state, note
-        result.source = Source.DETECTED if state is State.PARTIAL or (
-            state is State.UNMET and practice.detection is not None) else Source.NONE
+        result.source = (
+            Source.DETECTED
+            if state is State.PARTIAL or (state is State.UNMET and practice.detection is not None)
+            else Source.NONE
+        )
     if expired_note and result.state not in SATISFIED:
         result.state = State.UNMET
         result.note = f"{expired_note}; {result.note}" if result.note else expired_note
     return result
 
 
-def _detect(practice: Practice, by_detector: dict[str, list[Finding]], detectors_run: set[str],
-            result: PracticeResult) -> tuple[State, str]:
+def _detect(
+    practice: Practice,
+    by_detector: dict[str, list[Finding]],
+    detectors_run: set[str],
+    result: PracticeResult,
+) -> tuple[State, str]:
     spec = practice.detection
     if spec is None:
         return State.UNKNOWN, "cannot be detected from a repository; answer the question"
@@ -77,12 +109,18 @@ def _detect(practice: Practice, by_detector: dict[str, list[Finding]], detectors
         return State.UNKNOWN, f"detector(s) did not run: {', '.join(missing)}"
 
     def credited(det: str, outcomes: tuple[Outcome, ...] = (Outcome.FOUND,)) -> list[Finding]:
-        return [f for f in by_detector.get(det, [])
-                if f.outcome in outcomes and f.context is not Context.TUTORIAL]
+        return [
+            f
+            for f in by_detector.get(det, [])
+            if f.outcome in outcomes and f.context is not Context.TUTORIAL
+        ]
 
     met_any = [f for d in spec.met_if_any for f in credited(d)]
-    met_all = ([f for d in spec.met_if_all for f in credited(d)]
-               if spec.met_if_all and all(credited(d) for d in spec.met_if_all) else [])
+    met_all = (
+        [f for d in spec.met_if_all for f in credited(d)]
+        if spec.met_if_all and all(credited(d) for d in spec.met_if_all)
+        else []
+    )
     if met_any or met_all:
         result.evidence = _evidence(met_any + met_all)
         first = (met_any + met_all)[0]
@@ -94,12 +132,17 @@ def _detect(practice: Practice, by_detector: dict[str, list[Finding]], detectors
         missing_all = [d for d in spec.met_if_all if not credited(d)]
         why = f"; missing: {', '.join(missing_all)}" if missing_all else ""
         return State.PARTIAL, f"partly: {partial[0].detail}{why}"
-    tutorial = [f for d in spec.detectors for f in by_detector.get(d, [])
-                if f.context is Context.TUTORIAL and f.outcome in (Outcome.FOUND, Outcome.PARTIAL)]
+    tutorial = [
+        f
+        for d in spec.detectors
+        for f in by_detector.get(d, [])
+        if f.context is Context.TUTORIAL and f.outcome in (Outcome.FOUND, Outcome.PARTIAL)
+    ]
     if tutorial:
         result.evidence = _evidence(tutorial)
-        note = (f"seen only in tutorial/example folders ({tutorial[0].file}), "
-                "not in the project itself")
+        note = (
+            f"seen only in tutorial/example folders ({tutorial[0].file}), not in the project itself"
+        )
         return (State.UNKNOWN if spec.when_absent == "unknown" else State.UNMET), note
     if spec.when_absent == "unknown":
         return State.UNKNOWN, "not visible in the repository; answer the question"

@@ -43,9 +43,22 @@ class Finding(BaseModel):
 
 TUTORIAL_DIRS = frozenset(
     {
-        "example", "examples", "tutorial", "tutorials", "demo", "demos", "sample", "samples",
-        "docs", "doc", "cookbook", "quickstart", "getting_started", "getting-started",
-        "playground", "sandbox",
+        "example",
+        "examples",
+        "tutorial",
+        "tutorials",
+        "demo",
+        "demos",
+        "sample",
+        "samples",
+        "docs",
+        "doc",
+        "cookbook",
+        "quickstart",
+        "getting_started",
+        "getting-started",
+        "playground",
+        "sandbox",
     }
 )
 TEST_DIRS = frozenset({"tests", "test", "testing"})

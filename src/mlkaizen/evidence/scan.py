@@ -21,21 +21,35 @@ class ScanResult:
     detectors_run: set[str] = field(default_factory=set)
 
 
-def run_detectors(tree: RepoTree, detectors: Iterable[Detector],
-                  progress: Callable[[str], None] | None = None) -> ScanResult:
+def run_detectors(
+    tree: RepoTree, detectors: Iterable[Detector], progress: Callable[[str], None] | None = None
+) -> ScanResult:
     result = ScanResult()
     for det in detectors:
         if progress is not None:
             progress(det.id)
         try:
             found = det.detect(tree)
-        except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError,
-                IndexError, OSError, UnicodeError) as exc:
-            result.warnings.append(Finding(
-                detector=WARNING_DETECTOR, outcome=Outcome.WARNING,
-                detail=f"detector {det.id} failed ({type(exc).__name__}: {exc}); "
-                       "its practices are reported as unknown",
-                values={"kind": "detector"}))
+        except (
+            RecursionError,
+            MemoryError,
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            IndexError,
+            OSError,
+            UnicodeError,
+        ) as exc:
+            result.warnings.append(
+                Finding(
+                    detector=WARNING_DETECTOR,
+                    outcome=Outcome.WARNING,
+                    detail=f"detector {det.id} failed ({type(exc).__name__}: {exc}); "
+                    "its practices are reported as unknown",
+                    values={"kind": "detector"},
+                )
+            )
             continue
         result.detectors_run.add(det.id)
         result.findings.extend(found)
@@ -43,7 +57,10 @@ def run_detectors(tree: RepoTree, detectors: Iterable[Detector],
     for f in result.findings:
         unique.setdefault(f.sort_key(), f)
     result.findings = sorted(unique.values(), key=Finding.sort_key)
-    result.warnings = sorted({(w.file or "", w.line or 0, w.detail): w
-                              for w in [*tree.warnings, *result.warnings]}.values(),
-                             key=lambda w: (w.file or "", w.line or 0, w.detail))
+    result.warnings = sorted(
+        {
+            (w.file or "", w.line or 0, w.detail): w for w in [*tree.warnings, *result.warnings]
+        }.values(),
+        key=lambda w: (w.file or "", w.line or 0, w.detail),
+    )
     return result

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable
-import fnmatch
-import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,9 +30,26 @@ T = TypeVar("T")
 
 PRUNED_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", "site-packages",
-        "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-        ".ipynb_checkpoints", "dist-packages", ".dvc/cache", "wandb", "mlruns", ".cache",
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "env",
+        "site-packages",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".ipynb_checkpoints",
+        "dist-packages",
+        ".dvc/cache",
+        "wandb",
+        "mlruns",
+        ".cache",
     }
 )
 WARNING_DETECTOR = "scan"
@@ -64,11 +81,18 @@ class RepoTree:
             self._names.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
 
     # ----------------------------------------------------------------- listing
-    def warn(self, message: str, file: str | None = None, line: int | None = None,
-             kind: str = "scan") -> None:
+    def warn(
+        self, message: str, file: str | None = None, line: int | None = None, kind: str = "scan"
+    ) -> None:
         self.warnings.append(
-            Finding(detector=WARNING_DETECTOR, outcome=Outcome.WARNING, file=file, line=line,
-                    detail=message, values={"kind": kind})
+            Finding(
+                detector=WARNING_DETECTOR,
+                outcome=Outcome.WARNING,
+                file=file,
+                line=line,
+                detail=message,
+                values={"kind": kind},
+            )
         )
 
     def _list(self) -> list[str]:
@@ -88,8 +112,11 @@ class RepoTree:
             if kept:
                 files.append(rel)
         if self.skipped["max_files"]:
-            self.warn(f"limit max_files={self.limits.max_files} reached: "
-                      f"{self.skipped['max_files']} files not scanned", kind="limit")
+            self.warn(
+                f"limit max_files={self.limits.max_files} reached: "
+                f"{self.skipped['max_files']} files not scanned",
+                kind="limit",
+            )
         files.sort()
         return files
 
@@ -108,8 +135,9 @@ class RepoTree:
                 return False
             if not target.is_relative_to(self.root):
                 self.skipped["symlink_outside_root"] += 1
-                self.warn("symlink points outside the scanned root; not followed", rel,
-                          kind="symlink")
+                self.warn(
+                    "symlink points outside the scanned root; not followed", rel, kind="symlink"
+                )
                 return False
             try:
                 st = target.stat()
@@ -126,22 +154,44 @@ class RepoTree:
         marker = next((p for p in (self.root, *self.root.parents) if (p / ".git").exists()), None)
         if marker is None:
             return None
-        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0",
-               "GIT_CONFIG_NOSYSTEM": "1"}
+        env = {
+            **os.environ,
+            "GIT_OPTIONAL_LOCKS": "0",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
         env.pop("GIT_DIR", None)
         env.pop("GIT_WORK_TREE", None)
-        cmd = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
-               "-c", "core.untrackedCache=false", "-C", str(self.root), "ls-files", "-z",
-               "--cached", "--others", "--exclude-standard", "--full-name"]
+        cmd = [
+            "git",
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "core.untrackedCache=false",
+            "-C",
+            str(self.root),
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, env=env, timeout=60, check=False)
         except (OSError, subprocess.TimeoutExpired):
             return None
         if proc.returncode != 0:
-            self.warn("git could not list files (" + proc.stderr.decode("utf-8", "replace")
-                      .strip().splitlines()[0][:200] + "); walked the directory instead"
-                      if proc.stderr.strip() else "git could not list files; walked instead",
-                      kind="git")
+            self.warn(
+                "git could not list files ("
+                + proc.stderr.decode("utf-8", "replace").strip().splitlines()[0][:200]
+                + "); walked the directory instead"
+                if proc.stderr.strip()
+                else "git could not list files; walked instead",
+                kind="git",
+            )
             return None
         prefix = self._git_prefix()
         out: list[str] = []
@@ -150,7 +200,7 @@ class RepoTree:
                 continue
             name = os.fsdecode(raw)
             if prefix and name.startswith(prefix):
-                name = name[len(prefix):]
+                name = name[len(prefix) :]
             out.append(name)
         return sorted(set(out))
 
@@ -158,8 +208,20 @@ class RepoTree:
         env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
         try:
             proc = subprocess.run(
-                ["git", "-c", "core.fsmonitor=false", "-C", str(self.root), "rev-parse",
-                 "--show-prefix"], capture_output=True, env=env, timeout=20, check=False)
+                [
+                    "git",
+                    "-c",
+                    "core.fsmonitor=false",
+                    "-C",
+                    str(self.root),
+                    "rev-parse",
+                    "--show-prefix",
+                ],
+                capture_output=True,
+                env=env,
+                timeout=20,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             return ""
         return os.fsdecode(proc.stdout.strip()) if proc.returncode == 0 else ""
@@ -174,13 +236,14 @@ class RepoTree:
             for base, spec in specs:
                 if base and not rel.startswith(base):
                     continue
-                sub = rel[len(base):] + ("/" if is_dir else "")
+                sub = rel[len(base) :] + ("/" if is_dir else "")
                 if spec.match_file(sub):
                     return True
             return False
 
-        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False,
-                                                   onerror=self._walk_error):
+        for dirpath, dirnames, filenames in os.walk(
+            self.root, followlinks=False, onerror=self._walk_error
+        ):
             rel_dir = os.path.relpath(dirpath, self.root)
             base = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
             if ".gitignore" in filenames:
@@ -190,11 +253,13 @@ class RepoTree:
                     try:
                         specs.append((base, pathspec.GitIgnoreSpec.from_lines(lines)))
                     except Exception as exc:  # pathspec raises several types on bad patterns
-                        self.warn(f"unusable .gitignore ({exc}); its patterns are ignored",
-                                  base + ".gitignore", kind="gitignore")
+                        self.warn(
+                            f"unusable .gitignore ({exc}); its patterns are ignored",
+                            base + ".gitignore",
+                            kind="gitignore",
+                        )
             dirnames[:] = sorted(
-                d for d in dirnames
-                if d not in PRUNED_DIRS and not ignored(base + d, True)
+                d for d in dirnames if d not in PRUNED_DIRS and not ignored(base + d, True)
             )
             for name in filenames:
                 rel = base + name
@@ -227,8 +292,12 @@ class RepoTree:
                 return None
             if st.st_size > limit:
                 self.skipped["too_large"] += 1
-                self.warn(f"file is {st.st_size:,} bytes, over the limit of {limit:,}; "
-                          "not read (raise max_file_bytes to include it)", rel, kind="limit")
+                self.warn(
+                    f"file is {st.st_size:,} bytes, over the limit of {limit:,}; "
+                    "not read (raise max_file_bytes to include it)",
+                    rel,
+                    kind="limit",
+                )
                 return None
             chunks: list[bytes] = []
             remaining = limit + 1
@@ -247,8 +316,11 @@ class RepoTree:
             os.close(fd)
         if len(data) > limit:
             self.skipped["too_large"] += 1
-            self.warn(f"file grew past the limit of {limit:,} bytes while read; not used", rel,
-                      kind="limit")
+            self.warn(
+                f"file grew past the limit of {limit:,} bytes while read; not used",
+                rel,
+                kind="limit",
+            )
             return None
         self.files_read += 1
         self.bytes_read += len(data)
@@ -258,8 +330,9 @@ class RepoTree:
         """The file's text (UTF-8), read once; ``None`` for binary, too large or unreadable."""
         if rel in self._text:
             return self._text[rel]
-        limit = (self.limits.max_notebook_bytes if rel.endswith(".ipynb")
-                 else self.limits.max_file_bytes)
+        limit = (
+            self.limits.max_notebook_bytes if rel.endswith(".ipynb") else self.limits.max_file_bytes
+        )
         data = self._read_bytes(rel, limit)
         result: str | None = None
         if data is not None:
@@ -270,8 +343,12 @@ class RepoTree:
                     result = data.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
                     line = data[: exc.start].count(b"\n") + 1
-                    self.warn("undecodable bytes (not UTF-8); read with replacement characters",
-                              rel, line, kind="encoding")
+                    self.warn(
+                        "undecodable bytes (not UTF-8); read with replacement characters",
+                        rel,
+                        line,
+                        kind="encoding",
+                    )
                     result = data.decode("utf-8", "replace")
         self._text[rel] = result
         return result
@@ -287,8 +364,12 @@ class RepoTree:
             try:
                 value = parser(text)
             except ParseError as exc:
-                self.warn(f"{kind}: {exc.message}; file skipped by {kind} detectors", rel,
-                          exc.line, kind="parse")
+                self.warn(
+                    f"{kind}: {exc.message}; file skipped by {kind} detectors",
+                    rel,
+                    exc.line,
+                    kind="parse",
+                )
             except (RecursionError, MemoryError):
                 self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
         self._parsed[key] = value
@@ -310,6 +391,7 @@ class RepoTree:
 
     def glob(self, *patterns: str) -> list[str]:
         """Files matching any ``fnmatch`` pattern on the relative path (``*`` crosses ``/``)."""
+
         def compute() -> list[str]:
             match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
             return [f for f in self.files if match(f)]
@@ -318,6 +400,7 @@ class RepoTree:
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         """Files whose name ends with one of ``suffixes`` (case-insensitive)."""
+
         def compute() -> list[str]:
             wanted = tuple(s.lower() for s in suffixes)
             return [f for f in self.files if f.lower().endswith(wanted)]
@@ -361,6 +444,7 @@ class RepoTree:
     @property
     def own_packages(self) -> frozenset[str]:
         """Top-level packages this repository itself defines (root or ``src/`` layout)."""
+
         def compute() -> frozenset[str]:
             own: set[str] = set()
             for rel in self.files:
@@ -375,12 +459,26 @@ class RepoTree:
 
         return self.memo("own_packages", compute)
 
-    def finding(self, detector: str, rel: str | None, line: int | None, detail: str,
-                outcome: Outcome = Outcome.FOUND, **values: str) -> Finding:
+    def finding(
+        self,
+        detector: str,
+        rel: str | None,
+        line: int | None,
+        detail: str,
+        outcome: Outcome = Outcome.FOUND,
+        **values: str,
+    ) -> Finding:
         """A finding with its context (project / tutorial / test) taken from the path."""
         ctx = context_of(rel) if rel else context_of("")
-        return Finding(detector=detector, outcome=outcome, file=rel, line=line, detail=detail,
-                       context=ctx, values=values)
+        return Finding(
+            detector=detector,
+            outcome=outcome,
+            file=rel,
+            line=line,
+            detail=detail,
+            context=ctx,
+            values=values,
+        )
 
 
 def _notebook_source(text: str) -> str:

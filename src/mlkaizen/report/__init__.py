@@ -13,10 +13,15 @@ def get_renderer(fmt: str) -> Callable[[object, RenderContext], str]:
     """The ``render(assessment, ctx) -> str`` function of a format (imported lazily)."""
     from importlib import import_module
 
-    module = {"terminal": "terminal", "json": "json_report", "markdown": "markdown",
-              "html": "html"}[fmt]
+    module = {
+        "terminal": "terminal",
+        "json": "json_report",
+        "markdown": "markdown",
+        "html": "html",
+    }[fmt]
     render: Callable[[object, RenderContext], str] = import_module(
-        f"mlkaizen.report.{module}").render
+        f"mlkaizen.report.{module}"
+    ).render
     return render
 
 

@@ -10,8 +10,14 @@ from urllib.parse import quote
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.engine.model import State
 
-STATE_MARK = {State.MET: "✔", State.PARTIAL: "◐", State.UNMET: "✘", State.UNKNOWN: "?",
-              State.NOT_APPLICABLE: "–", State.EXEMPT: "⊘"}
+STATE_MARK = {
+    State.MET: "✔",
+    State.PARTIAL: "◐",
+    State.UNMET: "✘",
+    State.UNKNOWN: "?",
+    State.NOT_APPLICABLE: "–",
+    State.EXEMPT: "⊘",
+}
 
 
 @dataclass(frozen=True)

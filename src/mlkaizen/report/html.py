@@ -16,11 +16,23 @@ def render(a: Assessment, ctx: RenderContext) -> str:
 
     nxt = next((s for s in ctx.catalogue.stages if s.name == a.next_stage), None)
     gate = dict(nxt.requires) if nxt else {}
-    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     template = env.from_string(
-        (resources.files("mlkaizen.report") / "templates" / "report.html.j2").read_text("utf-8"))
+        (resources.files("mlkaizen.report") / "templates" / "report.html.j2").read_text("utf-8")
+    )
     remediation = {p.id: p.remediation for p in ctx.catalogue.practices}
-    return template.render(a=a, chart=levels_svg(a, gate), mark=STATE_MARK, State=State,
-                           link=ctx.link, location=location, remediation=remediation,
-                           gate=gate)
+    return template.render(
+        a=a,
+        chart=levels_svg(a, gate),
+        mark=STATE_MARK,
+        State=State,
+        link=ctx.link,
+        location=location,
+        remediation=remediation,
+        gate=gate,
+    )

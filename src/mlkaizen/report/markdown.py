@@ -12,45 +12,64 @@ def _cell(text: str) -> str:
 
 def render(a: Assessment, ctx: RenderContext) -> str:
     out: list[str] = [f"## MLKaizen: {a.stage}", ""]
-    potential = (f" · potential **{a.potential_stage}** once open questions are answered"
-                 if a.potential_stage_index > a.stage_index else "")
+    potential = (
+        f" · potential **{a.potential_stage}** once open questions are answered"
+        if a.potential_stage_index > a.stage_index
+        else ""
+    )
     out += [f"**Stage {a.stage_index}/5: {a.stage}**{potential}", "", a.explanation, ""]
-    out += ["| Dimension | Level | Potential | Satisfied | Blocks next stage |",
-            "|---|---|---|---|---|"]
+    out += [
+        "| Dimension | Level | Potential | Satisfied | Blocks next stage |",
+        "|---|---|---|---|---|",
+    ]
     for d in a.dimensions:
         blocks = ", ".join(f"{STATE_MARK[b.state]} `{b.practice}`" for b in d.blockers) or "—"
-        out.append(f"| {d.name} | {d.level} {d.level_name} | {d.potential_level} | "
-                   f"{d.met}/{d.total} | {blocks} |")
+        out.append(
+            f"| {d.name} | {d.level} {d.level_name} | {d.potential_level} | "
+            f"{d.met}/{d.total} | {blocks} |"
+        )
     out.append("")
     if a.roadmap:
         out += [f"### Roadmap ({len(a.roadmap)} steps)", ""]
         for item in a.roadmap[:15]:
-            out.append(f"{item.step}. **{_cell(item.title)}** (`{item.practice}`, effort "
-                       f"{item.effort}, for {item.for_stage}) — {_cell(item.remediation)}")
+            out.append(
+                f"{item.step}. **{_cell(item.title)}** (`{item.practice}`, effort "
+                f"{item.effort}, for {item.for_stage}) — {_cell(item.remediation)}"
+            )
         if len(a.roadmap) > 15:
             out.append(f"\n…and {len(a.roadmap) - 15} more steps in the full report.")
         out.append("")
     if a.questions:
-        out += ["<details><summary>Open questions "
-                f"({len(a.questions)}) the repository could not answer</summary>", ""]
+        out += [
+            "<details><summary>Open questions "
+            f"({len(a.questions)}) the repository could not answer</summary>",
+            "",
+        ]
         for q in a.questions:
             flag = " **(blocks next stage)**" if q.blocks_next_stage else ""
             out.append(f"- `{q.practice}`: {_cell(q.question)}{flag}")
         out += ["", "</details>", ""]
     met = [p for p in a.practices if p.state in (State.MET, State.PARTIAL) and p.evidence]
     if met:
-        out += ["<details><summary>Evidence</summary>", "",
-                "| Practice | State | Evidence |", "|---|---|---|"]
+        out += [
+            "<details><summary>Evidence</summary>",
+            "",
+            "| Practice | State | Evidence |",
+            "|---|---|---|",
+        ]
         for p in met:
             ev = p.evidence[0]
             where = location(ev.file, ev.line)
             link = f"[`{where}`]({ctx.link(ev.file, ev.line)})" if ev.file else ""
-            out.append(f"| `{p.id}` | {STATE_MARK[p.state]} {p.state.value} | "
-                       f"{_cell(ev.detail)} {link} |")
+            out.append(
+                f"| `{p.id}` | {STATE_MARK[p.state]} {p.state.value} | {_cell(ev.detail)} {link} |"
+            )
         out += ["", "</details>", ""]
     if a.warnings:
         out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
         out.append("")
-    out.append(f"<sub>catalogue {a.catalogue['id']} {a.catalogue['version']} · "
-               f"mlkaizen {a.tool_version}</sub>")
+    out.append(
+        f"<sub>catalogue {a.catalogue['id']} {a.catalogue['version']} · "
+        f"mlkaizen {a.tool_version}</sub>"
+    )
     return "\n".join(out) + "\n"

@@ -22,8 +22,14 @@ from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
 
-def ci_steps_matching(tree: RepoTree, detector_id: str, pattern: re.Pattern[str],
-                      what: str, *, scheduled_only: bool = False) -> list[Finding]:
+def ci_steps_matching(
+    tree: RepoTree,
+    detector_id: str,
+    pattern: re.Pattern[str],
+    what: str,
+    *,
+    scheduled_only: bool = False,
+) -> list[Finding]:
     """One finding per CI job with a step whose command (Makefile targets expanded) matches."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
@@ -33,11 +39,17 @@ def ci_steps_matching(tree: RepoTree, detector_id: str, pattern: re.Pattern[str]
             for step in job.steps:
                 if pattern.search(expand_make(tree, step.text)):
                     manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
-                    out.append(tree.finding(
-                        detector_id, pipe.file, step.line,
-                        f"{pipe.provider} job {job.name!r} {what}"
-                        + (" (started by hand)" if manual else ""),
-                        Outcome.PARTIAL if manual else Outcome.FOUND, provider=pipe.provider))
+                    out.append(
+                        tree.finding(
+                            detector_id,
+                            pipe.file,
+                            step.line,
+                            f"{pipe.provider} job {job.name!r} {what}"
+                            + (" (started by hand)" if manual else ""),
+                            Outcome.PARTIAL if manual else Outcome.FOUND,
+                            provider=pipe.provider,
+                        )
+                    )
                     break
     return out
 
@@ -48,10 +60,16 @@ def ci_configured(tree: RepoTree) -> list[Finding]:
 
     Providers: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket, Jenkins.
     """
-    return [tree.finding("ci_configured", p.file, p.line,
-                         f"{p.provider}: triggers {', '.join(sorted(p.triggers)) or 'none'}",
-                         provider=p.provider)
-            for p in ci_pipelines(tree)]
+    return [
+        tree.finding(
+            "ci_configured",
+            p.file,
+            p.line,
+            f"{p.provider}: triggers {', '.join(sorted(p.triggers)) or 'none'}",
+            provider=p.provider,
+        )
+        for p in ci_pipelines(tree)
+    ]
 
 
 @detector("tests_run_in_ci")
@@ -75,8 +93,7 @@ def evaluation_runs_in_ci(tree: RepoTree) -> list[Finding]:
 @detector("data_validation_runs_in_ci")
 def data_validation_runs_in_ci(tree: RepoTree) -> list[Finding]:
     """CI validates data (Great Expectations checkpoint, pandera, a validate-data step)."""
-    return ci_steps_matching(tree, "data_validation_runs_in_ci", VALIDATE_DATA,
-                             "validates data")
+    return ci_steps_matching(tree, "data_validation_runs_in_ci", VALIDATE_DATA, "validates data")
 
 
 @detector("cml_reports_in_ci")
@@ -127,13 +144,29 @@ def deployment_approval_gates(tree: RepoTree) -> list[Finding]:
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             if job.environment:
-                out.append(tree.finding("deployment_approval_gates", pipe.file, job.line,
-                                        f"job {job.name!r} deploys to environment "
-                                        f"{job.environment!r}", provider=pipe.provider))
+                out.append(
+                    tree.finding(
+                        "deployment_approval_gates",
+                        pipe.file,
+                        job.line,
+                        f"job {job.name!r} deploys to environment {job.environment!r}",
+                        provider=pipe.provider,
+                    )
+                )
     return out
 
 
-DETECTORS = [ci_configured, tests_run_in_ci, training_runs_in_ci, evaluation_runs_in_ci,
-             data_validation_runs_in_ci, cml_reports_in_ci, deployment_runs_in_ci,
-             infra_provisioned_by_ci, lint_runs_in_ci, policy_checks_in_ci,
-             maturity_assessed_in_ci, deployment_approval_gates]
+DETECTORS = [
+    ci_configured,
+    tests_run_in_ci,
+    training_runs_in_ci,
+    evaluation_runs_in_ci,
+    data_validation_runs_in_ci,
+    cml_reports_in_ci,
+    deployment_runs_in_ci,
+    infra_provisioned_by_ci,
+    lint_runs_in_ci,
+    policy_checks_in_ci,
+    maturity_assessed_in_ci,
+    deployment_approval_gates,
+]

@@ -18,9 +18,15 @@ def code_under_version_control(tree: RepoTree) -> list[Finding]:
         for marker in (".git", ".hg", ".svn"):
             if (folder / marker).exists():
                 where = marker if folder == tree.root else f"{folder}/{marker}"
-                return [tree.finding("code_under_version_control", None, None,
-                                     f"version control: {where}",
-                                     vcs=marker.strip("."))]
+                return [
+                    tree.finding(
+                        "code_under_version_control",
+                        None,
+                        None,
+                        f"version control: {where}",
+                        vcs=marker.strip("."),
+                    )
+                ]
     return []
 
 

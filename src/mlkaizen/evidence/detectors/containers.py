@@ -7,20 +7,22 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.tree import RepoTree
 
-
 _NOT_DOCKERFILE = (".py", ".md", ".txt", ".rst", ".json", ".yaml", ".yml", ".j2", ".tpl")
 
 
 def dockerfiles(tree: RepoTree) -> list[str]:
     """Dockerfiles for images of the project, devcontainers excluded."""
+
     def is_dockerfile(path: str) -> bool:
         name = path.rsplit("/", 1)[-1].lower()
         if name in ("dockerfile", "containerfile") or name.endswith(".dockerfile"):
             return True
         return name.startswith("dockerfile.") and not name.endswith(_NOT_DOCKERFILE)
 
-    return tree.memo("dockerfiles", lambda: [
-        f for f in tree.files if is_dockerfile(f) and ".devcontainer/" not in f])
+    return tree.memo(
+        "dockerfiles",
+        lambda: [f for f in tree.files if is_dockerfile(f) and ".devcontainer/" not in f],
+    )
 
 
 @detector("container_image_defined")
@@ -38,8 +40,9 @@ def container_image_defined(tree: RepoTree) -> list[Finding]:
         if base is None:
             tree.warn("Dockerfile has no FROM instruction", rel, kind="parse")
             continue
-        entry = next((i for i in reversed(instructions)
-                      if i.keyword in ("CMD", "ENTRYPOINT")), None)
+        entry = next(
+            (i for i in reversed(instructions) if i.keyword in ("CMD", "ENTRYPOINT")), None
+        )
         detail = f"image FROM {base.args.split()[0] if base.args else '?'}"
         if entry:
             detail += f", runs {entry.args[:60]}"
@@ -50,10 +53,12 @@ def container_image_defined(tree: RepoTree) -> list[Finding]:
 @detector("compose_defined")
 def compose_defined(tree: RepoTree) -> list[Finding]:
     """Services are described with Docker Compose."""
-    return [tree.finding("compose_defined", rel, 1, "Docker Compose services")
-            for rel in tree.files
-            if rel.rsplit("/", 1)[-1] in ("docker-compose.yml", "docker-compose.yaml",
-                                          "compose.yml", "compose.yaml")]
+    return [
+        tree.finding("compose_defined", rel, 1, "Docker Compose services")
+        for rel in tree.files
+        if rel.rsplit("/", 1)[-1]
+        in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+    ]
 
 
 @detector("dev_environment_defined")
@@ -67,8 +72,15 @@ def dev_environment_defined(tree: RepoTree) -> list[Finding]:
     for rel in tree.glob(".devcontainer/*", "*/.devcontainer/*"):
         if rel.endswith("devcontainer.json"):
             out.append(tree.finding("dev_environment_defined", rel, 1, "dev container"))
-    for rel in tree.named("environment.yml", "environment.yaml", "flake.nix", "conda.yaml",
-                          "poetry.lock", "uv.lock", "pixi.toml"):
+    for rel in tree.named(
+        "environment.yml",
+        "environment.yaml",
+        "flake.nix",
+        "conda.yaml",
+        "poetry.lock",
+        "uv.lock",
+        "pixi.toml",
+    ):
         out.append(tree.finding("dev_environment_defined", rel, 1, f"environment {rel}"))
     for rel in dockerfiles(tree)[:3]:
         out.append(tree.finding("dev_environment_defined", rel, 1, "container environment"))

@@ -8,15 +8,27 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 VALIDATION_TOOLS = (
-    Signature("Great Expectations", ("great_expectations", "gx"),
-              (".expect_", ".add_expectation", ".run_checkpoint", ".validate",
-               "great_expectations.", "gx.", ".add_or_update_expectation_suite")),
+    Signature(
+        "Great Expectations",
+        ("great_expectations", "gx"),
+        (
+            ".expect_",
+            ".add_expectation",
+            ".run_checkpoint",
+            ".validate",
+            "great_expectations.",
+            "gx.",
+            ".add_or_update_expectation_suite",
+        ),
+    ),
     Signature("pandera", ("pandera",), ("pandera.", ".validate", "pandera.check_types")),
-    Signature("TFDV", ("tensorflow_data_validation",),
-              ("tensorflow_data_validation.",)),
+    Signature("TFDV", ("tensorflow_data_validation",), ("tensorflow_data_validation.",)),
     Signature("Deepchecks", ("deepchecks",), (".run", "deepchecks.")),
-    Signature("Evidently tests", ("evidently.test_suite", "evidently.tests",
-                                  "evidently.presets"), ("evidently.", ".run")),
+    Signature(
+        "Evidently tests",
+        ("evidently.test_suite", "evidently.tests", "evidently.presets"),
+        ("evidently.", ".run"),
+    ),
     Signature("Soda", ("soda",), ("soda.", ".scan", ".execute")),
 )
 
@@ -47,20 +59,29 @@ def data_schema_declared(tree: RepoTree) -> list[Finding]:
             continue
         for base in facts.bases:
             if base.name.startswith("pandera.") and base.name.endswith(
-                    ("DataFrameModel", "SchemaModel")):
-                out.append(tree.finding("data_schema_declared", rel, base.line,
-                                        f"pandera schema class ({base.name})"))
+                ("DataFrameModel", "SchemaModel")
+            ):
+                out.append(
+                    tree.finding(
+                        "data_schema_declared",
+                        rel,
+                        base.line,
+                        f"pandera schema class ({base.name})",
+                    )
+                )
         for call in facts.find_calls(("pandera.DataFrameSchema",)):
-            out.append(tree.finding("data_schema_declared", rel, call.line,
-                                    "pandera DataFrameSchema"))
+            out.append(
+                tree.finding("data_schema_declared", rel, call.line, "pandera DataFrameSchema")
+            )
     for rel in tree.named("great_expectations.yml"):
         out.append(tree.finding("data_schema_declared", rel, 1, "Great Expectations project"))
     for rel in tree.glob("*expectations/*.json"):
         out.append(tree.finding("data_schema_declared", rel, 1, "expectation suite"))
     for rel in tree.named("schema.pbtxt"):
         out.append(tree.finding("data_schema_declared", rel, 1, "TFDV schema"))
-    for rel in tree.glob("*.avsc", "*schema*/*.json", "*data*/*schema*.json",
-                         "*data*/*schema*.y*ml"):
+    for rel in tree.glob(
+        "*.avsc", "*schema*/*.json", "*data*/*schema*.json", "*data*/*schema*.y*ml"
+    ):
         out.append(tree.finding("data_schema_declared", rel, 1, "data schema file"))
     return out
 

@@ -11,12 +11,42 @@ from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 DATA_SUFFIXES = (
-    "csv", "tsv", "parquet", "feather", "arrow", "json", "jsonl", "h5", "hdf5", "npy", "npz",
-    "pkl", "pickle", "joblib", "zip", "gz", "tar", "tfrecord", "avro", "orc", "xlsx",
-    "png", "jpg", "jpeg", "wav", "mp3", "txt", "pt", "pth", "onnx", "bin", "safetensors", "ckpt",
+    "csv",
+    "tsv",
+    "parquet",
+    "feather",
+    "arrow",
+    "json",
+    "jsonl",
+    "h5",
+    "hdf5",
+    "npy",
+    "npz",
+    "pkl",
+    "pickle",
+    "joblib",
+    "zip",
+    "gz",
+    "tar",
+    "tfrecord",
+    "avro",
+    "orc",
+    "xlsx",
+    "png",
+    "jpg",
+    "jpeg",
+    "wav",
+    "mp3",
+    "txt",
+    "pt",
+    "pth",
+    "onnx",
+    "bin",
+    "safetensors",
+    "ckpt",
 )
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
-_CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|data|catalog|dvc)", re.I)
+_CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
 _REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)://[\w.\-/]+")
 
 
@@ -42,12 +72,25 @@ def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
             if isinstance(stages, dict) and any(
                 isinstance(s, dict) and s.get("outs") for s in stages.values()
             ):
-                out.append(tree.finding("dvc_tracks_data", rel, getattr(stages, "line", 1),
-                                        "dvc.yaml stages declare outs"))
+                out.append(
+                    tree.finding(
+                        "dvc_tracks_data",
+                        rel,
+                        getattr(stages, "line", 1),
+                        "dvc.yaml stages declare outs",
+                    )
+                )
     if not out and tree.glob(".dvc/config", "*/.dvc/config"):
         rel = tree.glob(".dvc/config", "*/.dvc/config")[0]
-        out.append(tree.finding("dvc_tracks_data", rel, 1,
-                                "DVC is initialised but tracks no data yet", Outcome.PARTIAL))
+        out.append(
+            tree.finding(
+                "dvc_tracks_data",
+                rel,
+                1,
+                "DVC is initialised but tracks no data yet",
+                Outcome.PARTIAL,
+            )
+        )
     return out
 
 
@@ -64,8 +107,11 @@ def git_lfs_tracks_data(tree: RepoTree) -> list[Finding]:
             pattern = match.group(1).lower()
             if pattern.rsplit(".", 1)[-1].strip("*") in DATA_SUFFIXES or "data" in pattern:
                 line = text[: match.start()].count("\n") + 1
-                out.append(tree.finding("git_lfs_tracks_data", rel, line,
-                                        f"git-lfs tracks {match.group(1)}"))
+                out.append(
+                    tree.finding(
+                        "git_lfs_tracks_data", rel, line, f"git-lfs tracks {match.group(1)}"
+                    )
+                )
     return out
 
 
@@ -85,8 +131,14 @@ def lakefs_or_delta_versioning(tree: RepoTree) -> list[Finding]:
         text = tree.text(rel) or ""
         index = text.find("lakefs://")
         if index >= 0:
-            out.append(tree.finding("lakefs_or_delta_versioning", rel,
-                                    text[:index].count("\n") + 1, "lakeFS URI in configuration"))
+            out.append(
+                tree.finding(
+                    "lakefs_or_delta_versioning",
+                    rel,
+                    text[:index].count("\n") + 1,
+                    "lakeFS URI in configuration",
+                )
+            )
     return out
 
 
@@ -102,21 +154,37 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     for rel in tree.glob(".dvc/config", "*/.dvc/config"):
         text = tree.text(rel) or ""
         for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip().startswith("url") and "://" in line or line.strip().startswith(
-                    "url = /"):
-                out.append(tree.finding("data_remote_storage_configured", rel, number,
-                                        "DVC remote: " + line.split("=", 1)[-1].strip()[:80]))
+            if (line.strip().startswith("url") and "://" in line) or line.strip().startswith(
+                "url = /"
+            ):
+                out.append(
+                    tree.finding(
+                        "data_remote_storage_configured",
+                        rel,
+                        number,
+                        "DVC remote: " + line.split("=", 1)[-1].strip()[:80],
+                    )
+                )
     for rel in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini", ".env"):
         if not _CONFIG_PATH.search(rel) or rel.startswith(".github/"):
             continue
         text = tree.text(rel) or ""
         match = _REMOTE_URL.search(text)
         if match:
-            out.append(tree.finding("data_remote_storage_configured", rel,
-                                    text[: match.start()].count("\n") + 1,
-                                    f"remote storage URI {match.group(0)[:80]}"))
+            out.append(
+                tree.finding(
+                    "data_remote_storage_configured",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    f"remote storage URI {match.group(0)[:80]}",
+                )
+            )
     return out
 
 
-DETECTORS = [dvc_tracks_data, git_lfs_tracks_data, lakefs_or_delta_versioning,
-             data_remote_storage_configured]
+DETECTORS = [
+    dvc_tracks_data,
+    git_lfs_tracks_data,
+    lakefs_or_delta_versioning,
+    data_remote_storage_configured,
+]

@@ -10,11 +10,17 @@ from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-_ROLLBACK = re.compile(r"(helm rollback|kubectl rollout undo|argo rollouts (abort|undo)|"
-                       r"\brollback\b|AutoRollbackConfiguration|revert[_-]model)", re.I)
-_DORA = re.compile(r"(four-?keys|dora[_-]?metrics|devlake|sleuth|linearb|"
-                   r"deployment[_-]frequency|lead[_-]time[_-]for[_-]changes|"
-                   r"change[_-]failure[_-]rate|time[_-]to[_-]restore|mttr)", re.I)
+_ROLLBACK = re.compile(
+    r"(helm rollback|kubectl rollout undo|argo rollouts (abort|undo)|"
+    r"\brollback\b|AutoRollbackConfiguration|revert[_-]model)",
+    re.I,
+)
+_DORA = re.compile(
+    r"(four-?keys|dora[_-]?metrics|devlake|sleuth|linearb|"
+    r"deployment[_-]frequency|lead[_-]time[_-]for[_-]changes|"
+    r"change[_-]failure[_-]rate|time[_-]to[_-]restore|mttr)",
+    re.I,
+)
 
 
 @detector("progressive_delivery_configured")
@@ -29,22 +35,45 @@ def progressive_delivery_configured(tree: RepoTree) -> list[Finding]:
         kind = doc.get("kind")
         spec = str(doc.get("spec"))
         if kind == "Rollout" or (kind == "Canary" and "flagger" in str(doc.get("apiVersion"))):
-            out.append(tree.finding("progressive_delivery_configured", rel,
-                                    getattr(doc, "line", 1), f"{kind} (progressive rollout)"))
+            out.append(
+                tree.finding(
+                    "progressive_delivery_configured",
+                    rel,
+                    getattr(doc, "line", 1),
+                    f"{kind} (progressive rollout)",
+                )
+            )
         elif kind == "InferenceService" and "canaryTrafficPercent" in spec:
-            out.append(tree.finding("progressive_delivery_configured", rel,
-                                    getattr(doc, "line", 1), "KServe canary"))
+            out.append(
+                tree.finding(
+                    "progressive_delivery_configured", rel, getattr(doc, "line", 1), "KServe canary"
+                )
+            )
         elif kind == "VirtualService" and "weight" in spec:
-            out.append(tree.finding("progressive_delivery_configured", rel,
-                                    getattr(doc, "line", 1), "Istio weighted routing"))
+            out.append(
+                tree.finding(
+                    "progressive_delivery_configured",
+                    rel,
+                    getattr(doc, "line", 1),
+                    "Istio weighted routing",
+                )
+            )
     for rel in tree.importing({"sagemaker", "boto3", "azure"}):
         text = tree.text(rel) or ""
-        match = re.search(r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
-                          r"ShadowProductionVariants|\.traffic\s*=\s*\{)", text)
+        match = re.search(
+            r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
+            r"ShadowProductionVariants|\.traffic\s*=\s*\{)",
+            text,
+        )
         if match:
-            out.append(tree.finding("progressive_delivery_configured", rel,
-                                    text[: match.start()].count("\n") + 1,
-                                    f"progressive rollout: {match.group(0).strip()}"))
+            out.append(
+                tree.finding(
+                    "progressive_delivery_configured",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    f"progressive rollout: {match.group(0).strip()}",
+                )
+            )
     return out
 
 
@@ -57,9 +86,14 @@ def rollback_supported(tree: RepoTree) -> list[Finding]:
         text = tree.text(rel) or ""
         match = _ROLLBACK.search(text)
         if match:
-            out.append(tree.finding("rollback_supported", rel,
-                                    text[: match.start()].count("\n") + 1,
-                                    f"rollback: {match.group(0)}"))
+            out.append(
+                tree.finding(
+                    "rollback_supported",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    f"rollback: {match.group(0)}",
+                )
+            )
     return out
 
 
@@ -74,9 +108,14 @@ def delivery_metrics_tracked(tree: RepoTree) -> list[Finding]:
         text = tree.text(rel) or ""
         match = _DORA.search(text)
         if match:
-            out.append(tree.finding("delivery_metrics_tracked", rel,
-                                    text[: match.start()].count("\n") + 1,
-                                    f"delivery metrics: {match.group(0)}"))
+            out.append(
+                tree.finding(
+                    "delivery_metrics_tracked",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    f"delivery metrics: {match.group(0)}",
+                )
+            )
     return out
 
 

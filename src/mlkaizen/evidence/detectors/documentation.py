@@ -13,17 +13,20 @@ _HEADING = re.compile(r"^#{1,3}\s*(.+?)\s*#*\s*$", re.MULTILINE)
 
 def _headings(tree: RepoTree, rel: str) -> list[tuple[str, int]]:
     text = tree.text(rel) or ""
-    return [(m.group(1).lower(), text[: m.start()].count("\n") + 1)
-            for m in _HEADING.finditer(text)]
+    return [
+        (m.group(1).lower(), text[: m.start()].count("\n") + 1) for m in _HEADING.finditer(text)
+    ]
 
 
 def _docs(tree: RepoTree) -> list[str]:
-    return tree.memo("markdown_docs", lambda: [
-        f for f in tree.with_suffix(".md", ".rst") if f.count("/") <= 2])
+    return tree.memo(
+        "markdown_docs", lambda: [f for f in tree.with_suffix(".md", ".rst") if f.count("/") <= 2]
+    )
 
 
-def _by_name_or_heading(tree: RepoTree, detector_id: str, names: re.Pattern[str],
-                        headings: re.Pattern[str], what: str) -> list[Finding]:
+def _by_name_or_heading(
+    tree: RepoTree, detector_id: str, names: re.Pattern[str], headings: re.Pattern[str], what: str
+) -> list[Finding]:
     out: list[Finding] = []
     for rel in _docs(tree):
         base = rel.rsplit("/", 1)[-1]
@@ -33,8 +36,7 @@ def _by_name_or_heading(tree: RepoTree, detector_id: str, names: re.Pattern[str]
         if base.lower().startswith(("readme", "index")):
             for heading, line in _headings(tree, rel):
                 if headings.search(heading):
-                    out.append(tree.finding(detector_id, rel, line,
-                                            f"{what}: section {heading!r}"))
+                    out.append(tree.finding(detector_id, rel, line, f"{what}: section {heading!r}"))
                     break
     return out
 
@@ -46,17 +48,26 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
     Evidence: ``MODEL_CARD.md``/``model_card.md``/``modelcard.md``, a README section "Model
     card" (or Hugging Face ``model-index`` front matter), or the model-card toolkits.
     """
-    out = _by_name_or_heading(tree, "model_card_present",
-                              re.compile(r"model[_\-\s]?card", re.I),
-                              re.compile(r"model card|intended use|model details"), "model card")
+    out = _by_name_or_heading(
+        tree,
+        "model_card_present",
+        re.compile(r"model[_\-\s]?card", re.I),
+        re.compile(r"model card|intended use|model details"),
+        "model card",
+    )
     for rel in tree.named("README.md"):
         text = tree.text(rel) or ""
         if text.startswith("---") and "model-index" in text[:5000]:
             out.append(tree.finding("model_card_present", rel, 1, "Hugging Face model card"))
     for rel in tree.importing({"model_card_toolkit", "modelcards", "huggingface_hub"}):
         facts = tree.python(rel)
-        if facts and facts.find_calls(("huggingface_hub.ModelCard", "modelcards.ModelCard",
-                                       "model_card_toolkit.ModelCardToolkit")):
+        if facts and facts.find_calls(
+            (
+                "huggingface_hub.ModelCard",
+                "modelcards.ModelCard",
+                "model_card_toolkit.ModelCardToolkit",
+            )
+        ):
             out.append(tree.finding("model_card_present", rel, 1, "model card generated"))
     return out
 
@@ -69,16 +80,25 @@ def data_card_present(tree: RepoTree) -> list[Finding]:
     folder, or a README section about the data's sources. A data README describing only
     folder layout is still reported, as ``partial``.
     """
-    out = _by_name_or_heading(tree, "data_card_present",
-                              re.compile(r"(data[_\-\s]?card|datasheet|dataset[_\-\s]?card)",
-                                         re.I),
-                              re.compile(r"data ?card|datasheet|data sources?|dataset"),
-                              "data documentation")
+    out = _by_name_or_heading(
+        tree,
+        "data_card_present",
+        re.compile(r"(data[_\-\s]?card|datasheet|dataset[_\-\s]?card)", re.I),
+        re.compile(r"data ?card|datasheet|data sources?|dataset"),
+        "data documentation",
+    )
     for rel in tree.glob("data/README*", "*/data/README*", "datasets/README*"):
         text = (tree.text(rel) or "").lower()
         full = "source" in text and ("licen" in text or "collected" in text or "owner" in text)
-        out.append(tree.finding("data_card_present", rel, 1, "data folder README",
-                                Outcome.FOUND if full else Outcome.PARTIAL))
+        out.append(
+            tree.finding(
+                "data_card_present",
+                rel,
+                1,
+                "data folder README",
+                Outcome.FOUND if full else Outcome.PARTIAL,
+            )
+        )
     return out
 
 
@@ -86,52 +106,88 @@ def data_card_present(tree: RepoTree) -> list[Finding]:
 def workflow_documented(tree: RepoTree) -> list[Finding]:
     """The team's development workflow is written down (CONTRIBUTING, a development guide,
     or README sections on development/workflow)."""
-    return _by_name_or_heading(tree, "workflow_documented",
-                               re.compile(r"^(contributing|development|workflow|developing)",
-                                          re.I),
-                               re.compile(r"contribut|development|workflow|how we work"),
-                               "workflow documented")
+    return _by_name_or_heading(
+        tree,
+        "workflow_documented",
+        re.compile(r"^(contributing|development|workflow|developing)", re.I),
+        re.compile(r"contribut|development|workflow|how we work"),
+        "workflow documented",
+    )
 
 
 @detector("release_process_documented")
 def release_process_documented(tree: RepoTree) -> list[Finding]:
     """How a model/service is released is written down (RELEASE/DEPLOY docs, a changelog,
     README sections on release or deployment)."""
-    return _by_name_or_heading(tree, "release_process_documented",
-                               re.compile(r"^(release|releasing|deploy|deployment|changelog|"
-                                          r"runbook)", re.I),
-                               re.compile(r"releas|deploy"), "release process documented")
+    return _by_name_or_heading(
+        tree,
+        "release_process_documented",
+        re.compile(
+            r"^(release|releasing|deploy|deployment|changelog|"
+            r"runbook)",
+            re.I,
+        ),
+        re.compile(r"releas|deploy"),
+        "release process documented",
+    )
 
 
 @detector("roles_documented")
 def roles_documented(tree: RepoTree) -> list[Finding]:
     """Roles and responsibilities are written down (MAINTAINERS/OWNERS files, a team or
     RACI section)."""
-    out = [tree.finding("roles_documented", rel, 1, f"roles file {rel}")
-           for rel in tree.named("MAINTAINERS", "MAINTAINERS.md", "OWNERS", "OWNERS.md",
-                                 "TEAM.md", "GOVERNANCE.md")]
-    return out + _by_name_or_heading(tree, "roles_documented", re.compile(r"^raci", re.I),
-                                     re.compile(r"\broles?\b|responsibilit|raci|\bteam\b|"
-                                                r"ownership"), "roles documented")
+    out = [
+        tree.finding("roles_documented", rel, 1, f"roles file {rel}")
+        for rel in tree.named(
+            "MAINTAINERS", "MAINTAINERS.md", "OWNERS", "OWNERS.md", "TEAM.md", "GOVERNANCE.md"
+        )
+    ]
+    return out + _by_name_or_heading(
+        tree,
+        "roles_documented",
+        re.compile(r"^raci", re.I),
+        re.compile(
+            r"\broles?\b|responsibilit|raci|\bteam\b|"
+            r"ownership"
+        ),
+        "roles documented",
+    )
 
 
 @detector("postmortems_recorded")
 def postmortems_recorded(tree: RepoTree) -> list[Finding]:
     """Post-incident reviews are recorded (a postmortems/incidents folder with write-ups)."""
-    files = tree.glob("*postmortem*/*.md", "*post-mortem*/*.md", "*incidents/*.md",
-                      "*incident-reviews/*.md")
-    return [tree.finding("postmortems_recorded", files[0], 1,
-                         f"{len(files)} post-incident review(s)")] if files else []
+    files = tree.glob(
+        "*postmortem*/*.md", "*post-mortem*/*.md", "*incidents/*.md", "*incident-reviews/*.md"
+    )
+    return (
+        [tree.finding("postmortems_recorded", files[0], 1, f"{len(files)} post-incident review(s)")]
+        if files
+        else []
+    )
 
 
 @detector("retrospectives_recorded")
 def retrospectives_recorded(tree: RepoTree) -> list[Finding]:
     """Process retrospectives are recorded (a retros/retrospectives folder)."""
     files = tree.glob("*retro*/*.md", "*retrospective*.md")
-    return [tree.finding("retrospectives_recorded", files[0], 1,
-                         f"{len(files)} retrospective record(s)")] if files else []
+    return (
+        [
+            tree.finding(
+                "retrospectives_recorded", files[0], 1, f"{len(files)} retrospective record(s)"
+            )
+        ]
+        if files
+        else []
+    )
 
 
-DETECTORS = [model_card_present, data_card_present, workflow_documented,
-             release_process_documented, roles_documented, postmortems_recorded,
-             retrospectives_recorded]
+DETECTORS = [
+    model_card_present,
+    data_card_present,
+    workflow_documented,
+    release_process_documented,
+    roles_documented,
+    postmortems_recorded,
+    retrospectives_recorded,
+]

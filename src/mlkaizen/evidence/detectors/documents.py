@@ -38,7 +38,8 @@ def yaml_documents(tree: RepoTree) -> list[tuple[str, Any]]:
 def k8s_objects(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
     """YAML documents shaped like Kubernetes objects (``apiVersion`` + ``kind``)."""
     return [
-        (rel, doc) for rel, doc in yaml_documents(tree)
+        (rel, doc)
+        for rel, doc in yaml_documents(tree)
         if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc
     ]
 
@@ -54,17 +55,20 @@ def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
             if low.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")):
                 parser = github_actions
             elif low.rsplit("/", 1)[-1] in (".gitlab-ci.yml", ".gitlab-ci.yaml") or (
-                low.startswith(".gitlab/ci/") and low.endswith((".yml", ".yaml"))):
+                low.startswith(".gitlab/ci/") and low.endswith((".yml", ".yaml"))
+            ):
                 parser = gitlab_ci
-            elif low.rsplit("/", 1)[-1].startswith("azure-pipelines") and low.endswith(
-                    (".yml", ".yaml")) or low.startswith((".azure-pipelines/", ".azuredevops/")):
+            elif (
+                low.rsplit("/", 1)[-1].startswith("azure-pipelines")
+                and low.endswith((".yml", ".yaml"))
+            ) or low.startswith((".azure-pipelines/", ".azuredevops/")):
                 parser = azure_pipelines
             if parser is not None:
                 for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
                     pipe = parser(rel, doc)
                     if pipe is not None:
                         pipes.append(pipe)
-            elif low == ".circleci/config.yml" or low == "bitbucket-pipelines.yml":
+            elif low in (".circleci/config.yml", "bitbucket-pipelines.yml"):
                 provider = "circleci" if low.startswith(".circleci") else "bitbucket"
                 for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
                     pipe = generic_run_steps(provider, rel, doc)

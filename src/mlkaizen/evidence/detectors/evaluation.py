@@ -11,14 +11,20 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 _EVAL_FILE = re.compile(r"(eval|valid|metric|score|compare|promot|gate)", re.I)
-_METRIC = re.compile(r"(accuracy|auc|f1|rmse|mae|mse|precision|recall|score|metric|loss|"
-                     r"threshold|r2|map|ndcg)", re.I)
+_METRIC = re.compile(
+    r"(accuracy|auc|f1|rmse|mae|mse|precision|recall|score|metric|loss|"
+    r"threshold|r2|map|ndcg)",
+    re.I,
+)
 _CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
 
 
 def _eval_sources(tree: RepoTree) -> list[str]:
-    return [f for f in tree.python_sources() if _EVAL_FILE.search(f.rsplit("/", 1)[-1])
-            and not f.rsplit("/", 1)[-1].startswith("test")]
+    return [
+        f
+        for f in tree.python_sources()
+        if _EVAL_FILE.search(f.rsplit("/", 1)[-1]) and not f.rsplit("/", 1)[-1].startswith("test")
+    ]
 
 
 @detector("baseline_comparison_present")
@@ -34,25 +40,47 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         for call in facts.calls if facts else []:
             if call.name.endswith(("DummyClassifier", "DummyRegressor")) or (
-                    call.name == "mlflow.evaluate" and "baseline_model" in call.keywords):
-                out.append(tree.finding("baseline_comparison_present", rel, call.line,
-                                        f"baseline: {call.name}()"))
+                call.name == "mlflow.evaluate" and "baseline_model" in call.keywords
+            ):
+                out.append(
+                    tree.finding(
+                        "baseline_comparison_present", rel, call.line, f"baseline: {call.name}()"
+                    )
+                )
                 break
     credited = {f.file for f in out}
     for rel in _eval_sources(tree):
         facts = tree.python(rel) if rel not in credited else None
-        named = [c for c in facts.calls if "baseline" in c.name.lower()
-                 or any("baseline" in k for k in c.keywords)] if facts else []
+        named = (
+            [
+                c
+                for c in facts.calls
+                if "baseline" in c.name.lower() or any("baseline" in k for k in c.keywords)
+            ]
+            if facts
+            else []
+        )
         if named:
-            out.append(tree.finding("baseline_comparison_present", rel, named[0].line,
-                                    f"baseline: {named[0].name}()"))
+            out.append(
+                tree.finding(
+                    "baseline_comparison_present",
+                    rel,
+                    named[0].line,
+                    f"baseline: {named[0].name}()",
+                )
+            )
     for rel in [*tree.named("dvc.yaml", "Makefile"), *tree.with_suffix(".sh")]:
         text = tree.text(rel) or ""
         match = re.search(r"dvc (metrics|plots) diff", text)
         if match:
-            out.append(tree.finding("baseline_comparison_present", rel,
-                                    text[: match.start()].count("\n") + 1,
-                                    f"baseline: {match.group(0)}"))
+            out.append(
+                tree.finding(
+                    "baseline_comparison_present",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    f"baseline: {match.group(0)}",
+                )
+            )
     return out
 
 
@@ -61,17 +89,24 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
     """A candidate model must pass metric thresholds before it is promoted.
 
     Evidence: ``mlflow.evaluate(validation_thresholds=...)``/``MetricThreshold``, or evaluation
-    code that fails (``raise``/``sys.exit``/``assert``) when a metric misses a threshold.
+    code that fails (``raise``, ``sys.exit``, ``assert``, or returns exit status 1) when a
+    metric misses a threshold.
     """
     out: list[Finding] = []
     for rel in tree.importing({"mlflow"}):
         facts = tree.python(rel)
         calls = facts.find_calls(("mlflow.models.MetricThreshold",)) if facts else []
-        calls += [c for c in (facts.calls if facts else [])
-                  if c.name == "mlflow.evaluate" and "validation_thresholds" in c.keywords]
+        calls += [
+            c
+            for c in (facts.calls if facts else [])
+            if c.name == "mlflow.evaluate" and "validation_thresholds" in c.keywords
+        ]
         if calls:
-            out.append(tree.finding("validation_gate_present", rel, calls[0].line,
-                                    "MLflow validation thresholds"))
+            out.append(
+                tree.finding(
+                    "validation_gate_present", rel, calls[0].line, "MLflow validation thresholds"
+                )
+            )
     for rel in _eval_sources(tree):
         if rel.endswith(".ipynb") or rel in {f.file for f in out}:
             continue
@@ -80,8 +115,14 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
             continue
         line = _failing_check(text)
         if line:
-            out.append(tree.finding("validation_gate_present", rel, line,
-                                    "evaluation fails when a metric misses its threshold"))
+            out.append(
+                tree.finding(
+                    "validation_gate_present",
+                    rel,
+                    line,
+                    "evaluation fails when a metric misses its threshold",
+                )
+            )
     return out
 
 
@@ -92,13 +133,20 @@ def _failing_check(text: str) -> int | None:
     except (SyntaxError, ValueError, RecursionError):
         return None
     for node in ast.walk(module):
-        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare) and _METRIC.search(
-                ast.unparse(node.test)):
+        if (
+            isinstance(node, ast.Assert)
+            and isinstance(node.test, ast.Compare)
+            and _METRIC.search(ast.unparse(node.test))
+        ):
             return node.lineno
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and _METRIC.search(
-                ast.unparse(node.test)):
-            body = ast.unparse(node)
-            if "raise" in body or "exit(" in body:
+        compares = (
+            any(isinstance(n, ast.Compare) for n in ast.walk(node.test))
+            if isinstance(node, ast.If)
+            else False
+        )
+        if isinstance(node, ast.If) and compares and _METRIC.search(ast.unparse(node.test)):
+            body = "\n".join(ast.unparse(stmt) for stmt in node.body)
+            if "raise" in body or "exit(" in body or re.search(r"return (1|False)\b", body):
                 return node.lineno
     return None
 
@@ -112,21 +160,43 @@ def champion_challenger_present(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         for call in facts.calls if facts else []:
             if any(_CHAMPION.search(a) for a in call.str_args) and (
-                    "alias" in call.name or "deploy" in call.name or "variant" in call.name.lower()
-                    or "traffic" in " ".join(call.keywords)):
-                out.append(tree.finding("champion_challenger_present", rel, call.line,
-                                        f"champion/challenger: {call.name}()"))
+                "alias" in call.name
+                or "deploy" in call.name
+                or "variant" in call.name.lower()
+                or "traffic" in " ".join(call.keywords)
+            ):
+                out.append(
+                    tree.finding(
+                        "champion_challenger_present",
+                        rel,
+                        call.line,
+                        f"champion/challenger: {call.name}()",
+                    )
+                )
                 break
             if call.name.endswith(("ProductionVariant", "ShadowProductionVariants")):
-                out.append(tree.finding("champion_challenger_present", rel, call.line,
-                                        "SageMaker production variants"))
+                out.append(
+                    tree.finding(
+                        "champion_challenger_present",
+                        rel,
+                        call.line,
+                        "SageMaker production variants",
+                    )
+                )
                 break
     for rel, doc in k8s_objects(tree):
         spec = str(doc.get("spec"))
         if doc.get("kind") in ("SeldonDeployment", "Experiment") and (
-                "shadow" in spec or "traffic" in spec):
-            out.append(tree.finding("champion_challenger_present", rel, getattr(doc, "line", 1),
-                                    f"{doc.get('kind')} with traffic split or shadow"))
+            "shadow" in spec or "traffic" in spec
+        ):
+            out.append(
+                tree.finding(
+                    "champion_challenger_present",
+                    rel,
+                    getattr(doc, "line", 1),
+                    f"{doc.get('kind')} with traffic split or shadow",
+                )
+            )
     return out
 
 

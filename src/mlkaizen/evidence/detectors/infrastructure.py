@@ -9,21 +9,49 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.tree import RepoTree
 
-K8S_WORKLOADS = {"Deployment", "StatefulSet", "Service", "Job", "CronJob", "DaemonSet",
-                 "Ingress", "ConfigMap", "InferenceService", "SeldonDeployment", "Rollout"}
+K8S_WORKLOADS = {
+    "Deployment",
+    "StatefulSet",
+    "Service",
+    "Job",
+    "CronJob",
+    "DaemonSet",
+    "Ingress",
+    "ConfigMap",
+    "InferenceService",
+    "SeldonDeployment",
+    "Rollout",
+}
 FEATURE_STORES = (
-    Signature("Feast", ("feast",), ("feast.FeatureStore", "feast.FeatureView", "feast.Entity",
-                                    "feast.FeatureService")),
-    Signature("Hopsworks", ("hopsworks", "hsfs"), ("hopsworks.login", "hsfs.connection",
-                                                   ".get_feature_store")),
+    Signature(
+        "Feast",
+        ("feast",),
+        ("feast.FeatureStore", "feast.FeatureView", "feast.Entity", "feast.FeatureService"),
+    ),
+    Signature(
+        "Hopsworks",
+        ("hopsworks", "hsfs"),
+        ("hopsworks.login", "hsfs.connection", ".get_feature_store"),
+    ),
     Signature("Tecton", ("tecton",)),
-    Signature("Databricks Feature Store", ("databricks",),
-              ("databricks.feature_store.FeatureStoreClient",
-               "databricks.feature_engineering.FeatureEngineeringClient")),
-    Signature("SageMaker Feature Store", ("sagemaker",),
-              ("sagemaker.feature_store.feature_group.FeatureGroup",)),
-    Signature("Vertex AI Feature Store", ("google",),
-              ("google.cloud.aiplatform.Featurestore", "google.cloud.aiplatform.FeatureView")),
+    Signature(
+        "Databricks Feature Store",
+        ("databricks",),
+        (
+            "databricks.feature_store.FeatureStoreClient",
+            "databricks.feature_engineering.FeatureEngineeringClient",
+        ),
+    ),
+    Signature(
+        "SageMaker Feature Store",
+        ("sagemaker",),
+        ("sagemaker.feature_store.feature_group.FeatureGroup",),
+    ),
+    Signature(
+        "Vertex AI Feature Store",
+        ("google",),
+        ("google.cloud.aiplatform.Featurestore", "google.cloud.aiplatform.FeatureView"),
+    ),
 )
 
 
@@ -34,18 +62,29 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     out: list[Finding] = []
     tf = tree.with_suffix(".tf")
     if tf:
-        out.append(tree.finding("infrastructure_as_code", tf[0], 1,
-                                f"Terraform ({len(tf)} files)", tool="terraform"))
+        out.append(
+            tree.finding(
+                "infrastructure_as_code", tf[0], 1, f"Terraform ({len(tf)} files)", tool="terraform"
+            )
+        )
     for suffix, tool in ((".bicep", "Bicep"),):
         files = tree.with_suffix(suffix)
         if files:
             out.append(tree.finding("infrastructure_as_code", files[0], 1, tool, tool=tool))
-    for rel in tree.named("Pulumi.yaml", "cdk.json", "Chart.yaml", "kustomization.yaml",
-                          "serverless.yml", "skaffold.yaml"):
+    for rel in tree.named(
+        "Pulumi.yaml",
+        "cdk.json",
+        "Chart.yaml",
+        "kustomization.yaml",
+        "serverless.yml",
+        "skaffold.yaml",
+    ):
         out.append(tree.finding("infrastructure_as_code", rel, 1, rel.rsplit("/", 1)[-1]))
     for rel, doc in yaml_documents(tree):
-        if isinstance(doc, dict) and ("AWSTemplateFormatVersion" in doc or (
-                isinstance(doc.get("Resources"), dict) and "AWS::" in str(doc["Resources"])[:2000])):
+        if isinstance(doc, dict) and (
+            "AWSTemplateFormatVersion" in doc
+            or (isinstance(doc.get("Resources"), dict) and "AWS::" in str(doc["Resources"])[:2000])
+        ):
             out.append(tree.finding("infrastructure_as_code", rel, 1, "CloudFormation template"))
     for rel in tree.with_suffix(".json"):
         if "azuredeploy" in rel.lower() or rel.lower().endswith(".template.json"):
@@ -55,8 +94,14 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     manifests = [(r, d) for r, d in k8s_objects(tree) if d.get("kind") in K8S_WORKLOADS]
     if manifests:
         rel, doc = manifests[0]
-        out.append(tree.finding("infrastructure_as_code", rel, getattr(doc, "line", 1),
-                                f"Kubernetes manifests ({len(manifests)} objects)"))
+        out.append(
+            tree.finding(
+                "infrastructure_as_code",
+                rel,
+                getattr(doc, "line", 1),
+                f"Kubernetes manifests ({len(manifests)} objects)",
+            )
+        )
     return out
 
 
@@ -76,18 +121,32 @@ def slos_defined(tree: RepoTree) -> list[Finding]:
     out: list[Finding] = []
     for rel, doc in k8s_objects(tree):
         api = str(doc.get("apiVersion"))
-        if "openslo" in api or "sloth" in api or "pyrra" in api or doc.get("kind") in (
-                "SLO", "ServiceLevelObjective", "PrometheusServiceLevel"):
-            out.append(tree.finding("slos_defined", rel, getattr(doc, "line", 1),
-                                    f"SLO: {doc.get('kind')}"))
+        if (
+            "openslo" in api
+            or "sloth" in api
+            or "pyrra" in api
+            or doc.get("kind") in ("SLO", "ServiceLevelObjective", "PrometheusServiceLevel")
+        ):
+            out.append(
+                tree.finding(
+                    "slos_defined", rel, getattr(doc, "line", 1), f"SLO: {doc.get('kind')}"
+                )
+            )
     for rel in tree.with_suffix(".tf"):
         text = tree.text(rel) or ""
-        for marker in ("google_monitoring_slo", "datadog_service_level_objective",
-                       "newrelic_service_level", "aws_applicationsignals"):
+        for marker in (
+            "google_monitoring_slo",
+            "datadog_service_level_objective",
+            "newrelic_service_level",
+            "aws_applicationsignals",
+        ):
             index = text.find(marker)
             if index >= 0:
-                out.append(tree.finding("slos_defined", rel, text[:index].count("\n") + 1,
-                                        f"SLO resource {marker}"))
+                out.append(
+                    tree.finding(
+                        "slos_defined", rel, text[:index].count("\n") + 1, f"SLO resource {marker}"
+                    )
+                )
     return out
 
 
@@ -97,18 +156,31 @@ def cost_tracking_configured(tree: RepoTree) -> list[Finding]:
     out: list[Finding] = []
     for rel in tree.with_suffix(".tf", ".bicep"):
         text = tree.text(rel) or ""
-        for marker in ("aws_budgets_budget", "azurerm_consumption_budget",
-                       "google_billing_budget", "Microsoft.Consumption/budgets"):
+        for marker in (
+            "aws_budgets_budget",
+            "azurerm_consumption_budget",
+            "google_billing_budget",
+            "Microsoft.Consumption/budgets",
+        ):
             index = text.find(marker)
             if index >= 0:
-                out.append(tree.finding("cost_tracking_configured", rel,
-                                        text[:index].count("\n") + 1, f"budget: {marker}"))
+                out.append(
+                    tree.finding(
+                        "cost_tracking_configured",
+                        rel,
+                        text[:index].count("\n") + 1,
+                        f"budget: {marker}",
+                    )
+                )
                 break
     for rel in tree.named("infracost.yml", "infracost.yaml", ".infracost.yml"):
         out.append(tree.finding("cost_tracking_configured", rel, 1, "Infracost"))
     for rel, doc in yaml_documents(tree):
-        if isinstance(doc, dict) and "infracost" in str(doc)[:20000].lower() and (
-                rel.startswith((".github/", ".gitlab"))):
+        if (
+            isinstance(doc, dict)
+            and "infracost" in str(doc)[:20000].lower()
+            and (rel.startswith((".github/", ".gitlab")))
+        ):
             out.append(tree.finding("cost_tracking_configured", rel, 1, "Infracost in CI"))
     return out
 

@@ -10,48 +10,86 @@ from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.tree import RepoTree
 
 DRIFT_TOOLS = (
-    Signature("Evidently", ("evidently",),
-              ("evidently.metric_preset.DataDriftPreset", "evidently.presets.DataDriftPreset",
-               "evidently.metrics.DataDriftTable", "evidently.metrics.DatasetDriftMetric",
-               "evidently.metric_preset.TargetDriftPreset", "evidently.report.Report",
-               "evidently.Report", "evidently.test_preset.DataDriftTestPreset",
-               "evidently.metrics.ValueDrift", "evidently.metrics.DriftedColumnsCount")),
-    Signature("whylogs", ("whylogs",), ("whylogs.log", "whylogs.viz.drift",
-                                        "whylogs.api.",)),
+    Signature(
+        "Evidently",
+        ("evidently",),
+        (
+            "evidently.metric_preset.DataDriftPreset",
+            "evidently.presets.DataDriftPreset",
+            "evidently.metrics.DataDriftTable",
+            "evidently.metrics.DatasetDriftMetric",
+            "evidently.metric_preset.TargetDriftPreset",
+            "evidently.report.Report",
+            "evidently.Report",
+            "evidently.test_preset.DataDriftTestPreset",
+            "evidently.metrics.ValueDrift",
+            "evidently.metrics.DriftedColumnsCount",
+        ),
+    ),
+    Signature(
+        "whylogs",
+        ("whylogs",),
+        (
+            "whylogs.log",
+            "whylogs.viz.drift",
+            "whylogs.api.",
+        ),
+    ),
     Signature("NannyML", ("nannyml",), ("nannyml.",)),
     Signature("alibi-detect", ("alibi_detect",), ("alibi_detect.cd.",)),
-    Signature("Deepchecks drift", ("deepchecks",), (".FeatureDrift", ".TrainTestFeatureDrift",
-                                                     ".PredictionDrift", ".LabelDrift")),
+    Signature(
+        "Deepchecks drift",
+        ("deepchecks",),
+        (".FeatureDrift", ".TrainTestFeatureDrift", ".PredictionDrift", ".LabelDrift"),
+    ),
     Signature("SageMaker Model Monitor", ("sagemaker",), ("sagemaker.model_monitor.",)),
     Signature("Azure ML data drift", ("azureml",), ("azureml.datadrift.",)),
 )
 METRICS_LIBS = (
-    Signature("Prometheus client", ("prometheus_client",),
-              ("prometheus_client.Counter", "prometheus_client.Histogram",
-               "prometheus_client.Gauge", "prometheus_client.Summary",
-               "prometheus_client.start_http_server", "prometheus_client.make_asgi_app",
-               "prometheus_client.make_wsgi_app")),
-    Signature("Prometheus instrumentator", ("prometheus_fastapi_instrumentator",
-                                            "prometheus_flask_exporter", "starlette_exporter")),
-    Signature("OpenTelemetry", ("opentelemetry",), ("opentelemetry.metrics.",
-                                                    "opentelemetry.trace.",
-                                                    "opentelemetry.instrumentation.")),
+    Signature(
+        "Prometheus client",
+        ("prometheus_client",),
+        (
+            "prometheus_client.Counter",
+            "prometheus_client.Histogram",
+            "prometheus_client.Gauge",
+            "prometheus_client.Summary",
+            "prometheus_client.start_http_server",
+            "prometheus_client.make_asgi_app",
+            "prometheus_client.make_wsgi_app",
+        ),
+    ),
+    Signature(
+        "Prometheus instrumentator",
+        ("prometheus_fastapi_instrumentator", "prometheus_flask_exporter", "starlette_exporter"),
+    ),
+    Signature(
+        "OpenTelemetry",
+        ("opentelemetry",),
+        ("opentelemetry.metrics.", "opentelemetry.trace.", "opentelemetry.instrumentation."),
+    ),
     Signature("Datadog", ("datadog", "ddtrace")),
     Signature("StatsD", ("statsd",), ("statsd.StatsClient",)),
     Signature("CloudWatch", ("boto3",), (".put_metric_data",)),
 )
 QUALITY = (
-    Signature("Evidently data quality", ("evidently",),
-              ("evidently.metric_preset.DataQualityPreset", "evidently.presets.DataSummaryPreset",
-               "evidently.metrics.DatasetSummaryMetric", "evidently.metric_preset."
-               "DataQualityPreset")),
+    Signature(
+        "Evidently data quality",
+        ("evidently",),
+        (
+            "evidently.metric_preset.DataQualityPreset",
+            "evidently.presets.DataSummaryPreset",
+            "evidently.metrics.DatasetSummaryMetric",
+            "evidently.metric_preset.DataQualityPreset",
+        ),
+    ),
     Signature("whylogs profiles", ("whylogs",), ("whylogs.log", ".write")),
-    Signature("Great Expectations data docs", ("great_expectations", "gx"),
-              (".build_data_docs",)),
+    Signature("Great Expectations data docs", ("great_expectations", "gx"), (".build_data_docs",)),
 )
 PREDICTION_LOGGING = (
-    Signature("SageMaker data capture", ("sagemaker",),
-              ("sagemaker.model_monitor.DataCaptureConfig",)),
+    Signature(
+        "SageMaker data capture", ("sagemaker",), ("sagemaker.model_monitor.DataCaptureConfig",)
+    ),
     Signature("whylogs", ("whylogs",), ("whylogs.log",)),
 )
 
@@ -72,8 +110,14 @@ def service_metrics_exported(tree: RepoTree) -> list[Finding]:
         out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
     for rel, doc in k8s_objects(tree):
         if doc.get("kind") in ("ServiceMonitor", "PodMonitor"):
-            out.append(tree.finding("service_metrics_exported", rel, getattr(doc, "line", 1),
-                                    f"Prometheus {doc.get('kind')}"))
+            out.append(
+                tree.finding(
+                    "service_metrics_exported",
+                    rel,
+                    getattr(doc, "line", 1),
+                    f"Prometheus {doc.get('kind')}",
+                )
+            )
     return out
 
 
@@ -103,23 +147,40 @@ def alert_rules_defined(tree: RepoTree) -> list[Finding]:
             continue
         if doc.get("kind") == "PrometheusRule" or (
             isinstance(doc.get("groups"), list)
-            and any(isinstance(g, dict) and any(isinstance(r, dict) and "alert" in r
-                                                for r in g.get("rules") or [])
-                    for g in doc["groups"])):
-            out.append(tree.finding("alert_rules_defined", rel, getattr(doc, "line", 1),
-                                    "Prometheus alerting rules"))
+            and any(
+                isinstance(g, dict)
+                and any(isinstance(r, dict) and "alert" in r for r in g.get("rules") or [])
+                for g in doc["groups"]
+            )
+        ):
+            out.append(
+                tree.finding(
+                    "alert_rules_defined", rel, getattr(doc, "line", 1), "Prometheus alerting rules"
+                )
+            )
         elif "route" in doc and "receivers" in doc:
-            out.append(tree.finding("alert_rules_defined", rel, getattr(doc, "line", 1),
-                                    "Alertmanager routing"))
+            out.append(
+                tree.finding(
+                    "alert_rules_defined", rel, getattr(doc, "line", 1), "Alertmanager routing"
+                )
+            )
     for rel in tree.with_suffix(".tf", ".bicep"):
         text = tree.text(rel) or ""
-        for marker in ("aws_cloudwatch_metric_alarm", "azurerm_monitor_metric_alert",
-                       "google_monitoring_alert_policy", "Microsoft.Insights/metricAlerts",
-                       "grafana_rule_group", "datadog_monitor"):
+        for marker in (
+            "aws_cloudwatch_metric_alarm",
+            "azurerm_monitor_metric_alert",
+            "google_monitoring_alert_policy",
+            "Microsoft.Insights/metricAlerts",
+            "grafana_rule_group",
+            "datadog_monitor",
+        ):
             index = text.find(marker)
             if index >= 0:
-                out.append(tree.finding("alert_rules_defined", rel,
-                                        text[:index].count("\n") + 1, f"alert: {marker}"))
+                out.append(
+                    tree.finding(
+                        "alert_rules_defined", rel, text[:index].count("\n") + 1, f"alert: {marker}"
+                    )
+                )
                 break
     return out
 
@@ -135,18 +196,41 @@ def prediction_logging_present(tree: RepoTree) -> list[Finding]:
     out = find_usage(tree, "prediction_logging_present", PREDICTION_LOGGING)
     for rel, doc in k8s_objects(tree):
         if doc.get("kind") in ("InferenceService", "SeldonDeployment") and "logger" in str(
-                doc.get("spec")):
-            out.append(tree.finding("prediction_logging_present", rel, getattr(doc, "line", 1),
-                                    f"{doc.get('kind')} request logger"))
+            doc.get("spec")
+        ):
+            out.append(
+                tree.finding(
+                    "prediction_logging_present",
+                    rel,
+                    getattr(doc, "line", 1),
+                    f"{doc.get('kind')} request logger",
+                )
+            )
     for rel in tree.importing({"fastapi", "flask", "bentoml", "starlette", "litestar"}):
         facts = tree.python(rel)
         for call in facts.calls if facts else []:
             last = call.name.rsplit(".", 1)[-1]
-            if last in ("info", "debug", "warning", "log", "insert", "insert_one", "write",
-                        "send", "produce", "put_record", "writerow") and any(
-                    "predict" in a.lower() for a in call.str_args):
-                out.append(tree.finding("prediction_logging_present", rel, call.line,
-                                        f"serving code logs predictions: {call.name}()"))
+            if last in (
+                "info",
+                "debug",
+                "warning",
+                "log",
+                "insert",
+                "insert_one",
+                "write",
+                "send",
+                "produce",
+                "put_record",
+                "writerow",
+            ) and any("predict" in a.lower() for a in call.str_args):
+                out.append(
+                    tree.finding(
+                        "prediction_logging_present",
+                        rel,
+                        call.line,
+                        f"serving code logs predictions: {call.name}()",
+                    )
+                )
                 break
     return out
 
@@ -158,5 +242,11 @@ def data_quality_tracked(tree: RepoTree) -> list[Finding]:
     return find_usage(tree, "data_quality_tracked", QUALITY)
 
 
-DETECTORS = [drift_detection_used, service_metrics_exported, dashboards_defined,
-             alert_rules_defined, prediction_logging_present, data_quality_tracked]
+DETECTORS = [
+    drift_detection_used,
+    service_metrics_exported,
+    dashboards_defined,
+    alert_rules_defined,
+    prediction_logging_present,
+    data_quality_tracked,
+]

@@ -7,6 +7,7 @@ Detectors in ``pipelines`` and ``retraining`` decide what the steps mean.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
@@ -25,33 +26,83 @@ class OrchestratedPipeline:
 
 # (tool, import roots, decorator or call patterns that define a pipeline, step patterns)
 _PYTHON_PIPELINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
-    ("Airflow", ("airflow",), ("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag",
-                               "airflow.models.dag.DAG", "airflow.sdk.dag", "airflow.sdk.DAG"),
-     ("Operator", "airflow.decorators.task", "airflow.sdk.task")),
-    ("Kubeflow Pipelines", ("kfp",), ("kfp.dsl.pipeline", "kfp.v2.dsl.pipeline"),
-     ("kfp.dsl.component", "kfp.v2.dsl.component", "kfp.dsl.container_component")),
+    (
+        "Airflow",
+        ("airflow",),
+        (
+            "airflow.DAG",
+            "airflow.models.DAG",
+            "airflow.decorators.dag",
+            "airflow.models.dag.DAG",
+            "airflow.sdk.dag",
+            "airflow.sdk.DAG",
+        ),
+        ("Operator", "airflow.decorators.task", "airflow.sdk.task"),
+    ),
+    (
+        "Kubeflow Pipelines",
+        ("kfp",),
+        ("kfp.dsl.pipeline", "kfp.v2.dsl.pipeline"),
+        ("kfp.dsl.component", "kfp.v2.dsl.component", "kfp.dsl.container_component"),
+    ),
     ("Prefect", ("prefect",), ("prefect.flow",), ("prefect.task",)),
-    ("Dagster", ("dagster",), ("dagster.job", "dagster.asset", "dagster.Definitions",
-                               "dagster.graph"), ("dagster.op", "dagster.asset")),
-    ("Kedro", ("kedro",), ("kedro.pipeline.pipeline", "kedro.pipeline.Pipeline"),
-     ("kedro.pipeline.node",)),
-    ("ZenML", ("zenml",), ("zenml.pipeline", "zenml.pipelines.pipeline"),
-     ("zenml.step", "zenml.steps.step")),
+    (
+        "Dagster",
+        ("dagster",),
+        ("dagster.job", "dagster.asset", "dagster.Definitions", "dagster.graph"),
+        ("dagster.op", "dagster.asset"),
+    ),
+    (
+        "Kedro",
+        ("kedro",),
+        ("kedro.pipeline.pipeline", "kedro.pipeline.Pipeline"),
+        ("kedro.pipeline.node",),
+    ),
+    (
+        "ZenML",
+        ("zenml",),
+        ("zenml.pipeline", "zenml.pipelines.pipeline"),
+        ("zenml.step", "zenml.steps.step"),
+    ),
     ("Flyte", ("flytekit",), ("flytekit.workflow",), ("flytekit.task",)),
-    ("SageMaker Pipelines", ("sagemaker",), ("sagemaker.workflow.pipeline.Pipeline",),
-     ("sagemaker.workflow.steps.", "sagemaker.workflow.model_step.")),
-    ("Vertex AI Pipelines", ("google",), ("google.cloud.aiplatform.PipelineJob",),
-     ("google.cloud.aiplatform.",)),
-    ("Azure ML pipelines", ("azure", "azureml"), ("azure.ai.ml.dsl.pipeline",
-                                                  "azureml.pipeline.core.Pipeline"),
-     ("azure.ai.ml.command", "azureml.pipeline.steps.")),
+    (
+        "SageMaker Pipelines",
+        ("sagemaker",),
+        ("sagemaker.workflow.pipeline.Pipeline",),
+        ("sagemaker.workflow.steps.", "sagemaker.workflow.model_step."),
+    ),
+    (
+        "Vertex AI Pipelines",
+        ("google",),
+        ("google.cloud.aiplatform.PipelineJob",),
+        ("google.cloud.aiplatform.",),
+    ),
+    (
+        "Azure ML pipelines",
+        ("azure", "azureml"),
+        ("azure.ai.ml.dsl.pipeline", "azureml.pipeline.core.Pipeline"),
+        ("azure.ai.ml.command", "azureml.pipeline.steps."),
+    ),
 )
 _SCHEDULE_KW = ("schedule", "schedule_interval", "cron")
-_SCHEDULE_CALLS = ("dagster.ScheduleDefinition", "dagster.schedule", "dagster.build_schedule_"
-                   "from_partitioned_job", "metaflow.schedule", ".create_recurring_run",
-                   "prefect.client.schemas.schedules.CronSchedule", "flytekit.CronSchedule")
-_EVENT_CALLS = ("dagster.sensor", "dagster.asset_sensor", "airflow.datasets.Dataset",
-                "airflow.sdk.Asset", "Sensor", "metaflow.trigger", "metaflow.trigger_on_finish")
+_SCHEDULE_CALLS = (
+    "dagster.ScheduleDefinition",
+    "dagster.schedule",
+    "dagster.build_schedule_from_partitioned_job",
+    "metaflow.schedule",
+    ".create_recurring_run",
+    "prefect.client.schemas.schedules.CronSchedule",
+    "flytekit.CronSchedule",
+)
+_EVENT_CALLS = (
+    "dagster.sensor",
+    "dagster.asset_sensor",
+    "airflow.datasets.Dataset",
+    "airflow.sdk.Asset",
+    "Sensor",
+    "metaflow.trigger",
+    "metaflow.trigger_on_finish",
+)
 
 
 def orchestrated_pipelines(tree: RepoTree) -> list[OrchestratedPipeline]:
@@ -92,24 +143,33 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
             if not defs:
                 continue
             pipe = OrchestratedPipeline(tool, rel, min(c.line for c in defs))
-            step_calls = [c for c in facts.calls + facts.decorators
-                          if any(c.name.endswith(p) or c.name.startswith(p)
-                                 for p in step_patterns)]
+            step_calls = [
+                c
+                for c in facts.calls + facts.decorators
+                if any(c.name.endswith(p) or c.name.startswith(p) for p in step_patterns)
+            ]
             names = {line: name for name, line in facts.functions.items()}
             for call in step_calls:
                 label = " ".join(call.str_args[:2]) or names.get(call.line + 1, "")
-                pipe.steps.append((f"{call.name} {label} {names.get(call.line + 1, '')}",
-                                   call.line))
+                pipe.steps.append(
+                    (f"{call.name} {label} {names.get(call.line + 1, '')}", call.line)
+                )
             for name, line in facts.functions.items():
                 pipe.steps.append((name, line))
-            sched = [c for c in defs + facts.find_calls((".serve", ".deploy", "LaunchPlan."))
-                     if any(k in c.keywords and c.constant(k) != "None"
-                            for k in (*_SCHEDULE_KW, "interval", "rrule", "schedules"))]
+            sched = [
+                c
+                for c in defs + facts.find_calls((".serve", ".deploy", "LaunchPlan."))
+                if any(
+                    k in c.keywords and c.constant(k) != "None"
+                    for k in (*_SCHEDULE_KW, "interval", "rrule", "schedules")
+                )
+            ]
             sched += facts.find_calls(_SCHEDULE_CALLS)
             if sched:
                 pipe.schedule = f"{sched[0].name} (line {sched[0].line})"
             events = facts.find_calls(_EVENT_CALLS) + [
-                c for c in facts.calls if c.name.endswith("Sensor")]
+                c for c in facts.calls if c.name.endswith("Sensor")
+            ]
             if events:
                 pipe.event_trigger = f"{events[0].name} (line {events[0].line})"
             out.append(pipe)
@@ -124,8 +184,9 @@ def _metaflow(tree: RepoTree) -> list[OrchestratedPipeline]:
             continue
         flows = [b for b in facts.bases if b.name == "metaflow.FlowSpec"]
         if flows:
-            pipe = OrchestratedPipeline("Metaflow", rel, flows[0].line,
-                                        [(n, line) for n, line in facts.functions.items()])
+            pipe = OrchestratedPipeline(
+                "Metaflow", rel, flows[0].line, [(n, line) for n, line in facts.functions.items()]
+            )
             sched = facts.find_calls(("metaflow.schedule",))
             pipe.schedule = f"@schedule (line {sched[0].line})" if sched else None
             trig = facts.find_calls(("metaflow.trigger", "metaflow.trigger_on_finish"))
@@ -155,12 +216,23 @@ def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
         for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
             for dep in (doc.get("deployments") or []) if isinstance(doc, dict) else []:
                 if isinstance(dep, dict) and (dep.get("schedule") or dep.get("schedules")):
-                    out.append(OrchestratedPipeline(
-                        "Prefect deployment", rel, getattr(dep, "line", 1),
-                        [(str(dep.get("entrypoint", "")) + " " + str(dep.get("name", "")),
-                          getattr(dep, "line", 1))], schedule="prefect.yaml schedule"))
+                    out.append(
+                        OrchestratedPipeline(
+                            "Prefect deployment",
+                            rel,
+                            getattr(dep, "line", 1),
+                            [
+                                (
+                                    str(dep.get("entrypoint", "")) + " " + str(dep.get("name", "")),
+                                    getattr(dep, "line", 1),
+                                )
+                            ],
+                            schedule="prefect.yaml schedule",
+                        )
+                    )
     for rel, doc in _azureml_pipeline_yaml(tree):
-        jobs = doc.get("jobs") if isinstance(doc.get("jobs"), dict) else {}
+        raw = doc.get("jobs")
+        jobs: dict[str, Any] = raw if isinstance(raw, dict) else {}
         pipe = OrchestratedPipeline("Azure ML pipeline", rel, getattr(doc, "line", 1))
         for name, job in jobs.items():
             command = job.get("command", "") if isinstance(job, dict) else ""
@@ -173,7 +245,10 @@ def _azureml_pipeline_yaml(tree: RepoTree) -> list[tuple[str, dict[str, object]]
     from mlkaizen.evidence.detectors.documents import yaml_documents
 
     return [
-        (rel, doc) for rel, doc in yaml_documents(tree)
-        if isinstance(doc, dict) and doc.get("type") == "pipeline" and "jobs" in doc
+        (rel, doc)
+        for rel, doc in yaml_documents(tree)
+        if isinstance(doc, dict)
+        and doc.get("type") == "pipeline"
+        and "jobs" in doc
         and "azureml" in str(doc.get("$schema", ""))
     ]

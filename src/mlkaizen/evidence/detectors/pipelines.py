@@ -11,16 +11,23 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 
-def _steps_matching(tree: RepoTree, detector_id: str, pattern: re.Pattern[str],
-                    what: str) -> list[Finding]:
+def _steps_matching(
+    tree: RepoTree, detector_id: str, pattern: re.Pattern[str], what: str
+) -> list[Finding]:
     out: list[Finding] = []
     for pipe in orchestrated_pipelines(tree):
         for text, line in pipe.steps:
             if pattern.search(text):
                 label = text.split()[0] if text.split() else ""
-                out.append(tree.finding(detector_id, pipe.file, line,
-                                        f"{pipe.tool} pipeline: {what} step {label[:60]!r}",
-                                        tool=pipe.tool))
+                out.append(
+                    tree.finding(
+                        detector_id,
+                        pipe.file,
+                        line,
+                        f"{pipe.tool} pipeline: {what} step {label[:60]!r}",
+                        tool=pipe.tool,
+                    )
+                )
                 break
     return out
 
@@ -35,8 +42,13 @@ def pipeline_defined(tree: RepoTree) -> list[Finding]:
     ``@flow``, ``FlowSpec`` subclass...) in code or configuration.
     """
     return [
-        tree.finding("pipeline_defined", p.file, p.line,
-                     f"{p.tool} pipeline with {len(p.steps)} steps", tool=p.tool)
+        tree.finding(
+            "pipeline_defined",
+            p.file,
+            p.line,
+            f"{p.tool} pipeline with {len(p.steps)} steps",
+            tool=p.tool,
+        )
         for p in orchestrated_pipelines(tree)
     ]
 
@@ -70,5 +82,9 @@ def data_validation_in_pipeline(tree: RepoTree) -> list[Finding]:
     return _steps_matching(tree, "data_validation_in_pipeline", VALIDATE_DATA, "data validation")
 
 
-DETECTORS = [pipeline_defined, training_in_pipeline, ingestion_in_pipeline,
-             data_validation_in_pipeline]
+DETECTORS = [
+    pipeline_defined,
+    training_in_pipeline,
+    ingestion_in_pipeline,
+    data_validation_in_pipeline,
+]

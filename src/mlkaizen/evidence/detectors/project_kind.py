@@ -10,13 +10,60 @@ from mlkaizen.evidence.parse.structured import load_toml
 from mlkaizen.evidence.tree import RepoTree
 
 ML_TOOLS = frozenset(
-    "mlflow wandb dvc clearml neptune comet_ml aim great_expectations pandera evidently whylogs "
-    "nannyml alibi_detect deepchecks feast kedro zenml metaflow prefect dagster airflow kfp "
-    "bentoml seldon_core kserve ray sklearn scikit_learn torch tensorflow keras xgboost lightgbm "
-    "catboost transformers flytekit optuna hydra lakefs deltalake sagemaker".split()
+    [
+        "mlflow",
+        "wandb",
+        "dvc",
+        "clearml",
+        "neptune",
+        "comet_ml",
+        "aim",
+        "great_expectations",
+        "pandera",
+        "evidently",
+        "whylogs",
+        "nannyml",
+        "alibi_detect",
+        "deepchecks",
+        "feast",
+        "kedro",
+        "zenml",
+        "metaflow",
+        "prefect",
+        "dagster",
+        "airflow",
+        "kfp",
+        "bentoml",
+        "seldon_core",
+        "kserve",
+        "ray",
+        "sklearn",
+        "scikit_learn",
+        "torch",
+        "tensorflow",
+        "keras",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "transformers",
+        "flytekit",
+        "optuna",
+        "hydra",
+        "lakefs",
+        "deltalake",
+        "sagemaker",
+    ]
 )
-TRAIN_CALLS = (".fit", ".train", "transformers.Trainer", "lightning.Trainer",
-               "pytorch_lightning.Trainer", "xgboost.train", "lightgbm.train", ".partial_fit")
+TRAIN_CALLS = (
+    ".fit",
+    ".train",
+    "transformers.Trainer",
+    "lightning.Trainer",
+    "pytorch_lightning.Trainer",
+    "xgboost.train",
+    "lightgbm.train",
+    ".partial_fit",
+)
 _SETUP_NAME = re.compile(r"name\s*=\s*[\"']([\w.\-]+)[\"']")
 
 
@@ -50,9 +97,16 @@ def repo_is_ml_tool_source(tree: RepoTree) -> list[Finding]:
     if not hits:
         return []
     where = declared[1] if declared and normal in hits else None
-    return [tree.finding("repo_is_ml_tool_source", where, 1 if where else None,
-                         f"this repository is the source of {hits[0]!r}; its own code is "
-                         "not counted as usage", Outcome.INFO, tool=hits[0])]
+    return [
+        tree.finding(
+            "repo_is_ml_tool_source",
+            where,
+            1 if where else None,
+            f"this repository is the source of {hits[0]!r}; its own code is not counted as usage",
+            Outcome.INFO,
+            tool=hits[0],
+        )
+    ]
 
 
 @detector("training_code_present")
@@ -61,8 +115,20 @@ def training_code_present(tree: RepoTree) -> list[Finding]:
 
     Used to tell "trained by hand" from "no training here at all".
     """
-    roots = {"sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
-             "transformers", "lightning", "pytorch_lightning", "statsmodels", "prophet"}
+    roots = {
+        "sklearn",
+        "torch",
+        "tensorflow",
+        "keras",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "transformers",
+        "lightning",
+        "pytorch_lightning",
+        "statsmodels",
+        "prophet",
+    }
     out: list[Finding] = []
     for rel in tree.importing(roots):
         if rel.rsplit("/", 1)[-1].startswith("test"):
@@ -73,8 +139,11 @@ def training_code_present(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         calls = facts.find_calls(TRAIN_CALLS, include_decorators=False) if facts else []
         if calls:
-            out.append(tree.finding("training_code_present", rel, calls[0].line,
-                                    f"training: {calls[0].name}()"))
+            out.append(
+                tree.finding(
+                    "training_code_present", rel, calls[0].line, f"training: {calls[0].name}()"
+                )
+            )
         if len(out) >= 5:
             break
     return out

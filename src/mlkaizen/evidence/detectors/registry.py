@@ -9,22 +9,45 @@ from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 REGISTRIES = (
-    Signature("MLflow Model Registry", ("mlflow",),
-              ("mlflow.register_model", ".create_registered_model", ".create_model_version",
-               ".transition_model_version_stage", ".set_registered_model_alias",
-               "mlflow.MlflowClient().create_registered_model")),
+    Signature(
+        "MLflow Model Registry",
+        ("mlflow",),
+        (
+            "mlflow.register_model",
+            ".create_registered_model",
+            ".create_model_version",
+            ".transition_model_version_stage",
+            ".set_registered_model_alias",
+            "mlflow.MlflowClient().create_registered_model",
+        ),
+    ),
     Signature("Weights & Biases registry", ("wandb",), (".link_model", ".link_artifact")),
-    Signature("SageMaker Model Registry", ("sagemaker", "boto3"),
-              (".create_model_package", ".create_model_package_group",
-               "sagemaker.model.Model().register", "sagemaker.Model().register",
-               "sagemaker.workflow.step_collections.RegisterModel")),
-    Signature("Vertex AI Model Registry", ("google",),
-              ("google.cloud.aiplatform.Model.upload",)),
-    Signature("Azure ML model registry", ("azure", "azureml"),
-              ("azure.ai.ml.entities.Model", "azureml.core.Model.register",
-               "azureml.core.model.Model.register")),
-    Signature("Hugging Face Hub", ("transformers", "huggingface_hub"),
-              (".push_to_hub", "huggingface_hub.upload_folder")),
+    Signature(
+        "SageMaker Model Registry",
+        ("sagemaker", "boto3"),
+        (
+            ".create_model_package",
+            ".create_model_package_group",
+            "sagemaker.model.Model().register",
+            "sagemaker.Model().register",
+            "sagemaker.workflow.step_collections.RegisterModel",
+        ),
+    ),
+    Signature("Vertex AI Model Registry", ("google",), ("google.cloud.aiplatform.Model.upload",)),
+    Signature(
+        "Azure ML model registry",
+        ("azure", "azureml"),
+        (
+            "azure.ai.ml.entities.Model",
+            "azureml.core.Model.register",
+            "azureml.core.model.Model.register",
+        ),
+    ),
+    Signature(
+        "Hugging Face Hub",
+        ("transformers", "huggingface_hub"),
+        (".push_to_hub", "huggingface_hub.upload_folder"),
+    ),
     Signature("ClearML model registry", ("clearml",), ("clearml.OutputModel",)),
 )
 
@@ -46,16 +69,27 @@ def model_registry_used(tree: RepoTree) -> list[Finding]:
             continue
         for call in facts.find_calls(("mlflow.",)):
             if call.name.endswith(".log_model") and "registered_model_name" in call.keywords:
-                out.append(tree.finding("model_registry_used", rel, call.line,
-                                        f"MLflow Model Registry: {call.name}"
-                                        "(registered_model_name=...)"))
+                out.append(
+                    tree.finding(
+                        "model_registry_used",
+                        rel,
+                        call.line,
+                        f"MLflow Model Registry: {call.name}(registered_model_name=...)",
+                    )
+                )
                 break
     for rel in tree.named("dvc.yaml", "artifacts.yaml"):
         for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
             arts = doc.get("artifacts") if isinstance(doc, dict) else None
             if isinstance(arts, dict) and arts:
-                out.append(tree.finding("model_registry_used", rel, getattr(arts, "line", 1),
-                                        f"DVC/GTO model artifacts: {', '.join(map(str, arts))}"))
+                out.append(
+                    tree.finding(
+                        "model_registry_used",
+                        rel,
+                        getattr(arts, "line", 1),
+                        f"DVC/GTO model artifacts: {', '.join(map(str, arts))}",
+                    )
+                )
     return out
 
 

@@ -10,14 +10,32 @@ from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 SEED_CALLS = (
-    "random.seed", "numpy.random.seed", "numpy.random.default_rng", "torch.manual_seed",
-    "torch.cuda.manual_seed_all", "tensorflow.random.set_seed", "tensorflow.keras.utils."
-    "set_random_seed", "keras.utils.set_random_seed", "lightning.seed_everything",
-    "pytorch_lightning.seed_everything", "lightning.pytorch.seed_everything",
-    "transformers.set_seed", ".seed_everything", ".set_seed", ".set_random_seed",
+    "random.seed",
+    "numpy.random.seed",
+    "numpy.random.default_rng",
+    "torch.manual_seed",
+    "torch.cuda.manual_seed_all",
+    "tensorflow.random.set_seed",
+    "tensorflow.keras.utils.set_random_seed",
+    "keras.utils.set_random_seed",
+    "lightning.seed_everything",
+    "pytorch_lightning.seed_everything",
+    "lightning.pytorch.seed_everything",
+    "transformers.set_seed",
+    ".seed_everything",
+    ".set_seed",
+    ".set_random_seed",
 )
-LOCK_FILES = ("poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "conda-lock.yml",
-              "conda-lock.yaml", "requirements.lock", "pixi.lock")
+LOCK_FILES = (
+    "poetry.lock",
+    "uv.lock",
+    "pipfile.lock",
+    "pdm.lock",
+    "conda-lock.yml",
+    "conda-lock.yaml",
+    "requirements.lock",
+    "pixi.lock",
+)
 
 
 @detector("params_file_present")
@@ -34,8 +52,13 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         for call in facts.find_calls(("hydra.main", "hydra.compose")) if facts else []:
             out.append(tree.finding("params_file_present", rel, call.line, "Hydra configuration"))
-    for rel in tree.glob("*conf/config.yaml", "*configs/*.yaml", "*configs/*.yml",
-                         "*config/train*.yaml", "*configs/*.toml"):
+    for rel in tree.glob(
+        "*conf/config.yaml",
+        "*configs/*.yaml",
+        "*configs/*.yml",
+        "*config/train*.yaml",
+        "*configs/*.toml",
+    ):
         out.append(tree.finding("params_file_present", rel, 1, "configuration file"))
     return out
 
@@ -48,8 +71,19 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
     Evidence: a seed call, or a call with a ``random_state``/``seed`` keyword, in Python code.
     """
     out: list[Finding] = []
-    roots = {"random", "numpy", "torch", "tensorflow", "keras", "lightning",
-             "pytorch_lightning", "transformers", "sklearn", "xgboost", "lightgbm"}
+    roots = {
+        "random",
+        "numpy",
+        "torch",
+        "tensorflow",
+        "keras",
+        "lightning",
+        "pytorch_lightning",
+        "transformers",
+        "sklearn",
+        "xgboost",
+        "lightgbm",
+    }
     for rel in tree.importing(roots):
         text = tree.text(rel) or ""
         if "seed" not in text and "random_state" not in text:
@@ -109,11 +143,19 @@ def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], lin
         return
     count = sum(pinned)
     if count == len(pinned):
-        out.append(tree.finding("dependencies_pinned", rel, line,
-                                f"all {count} dependencies pinned"))
+        out.append(
+            tree.finding("dependencies_pinned", rel, line, f"all {count} dependencies pinned")
+        )
     elif count:
-        out.append(tree.finding("dependencies_pinned", rel, line,
-                                f"{count} of {len(pinned)} dependencies pinned", Outcome.PARTIAL))
+        out.append(
+            tree.finding(
+                "dependencies_pinned",
+                rel,
+                line,
+                f"{count} of {len(pinned)} dependencies pinned",
+                Outcome.PARTIAL,
+            )
+        )
 
 
 DETECTORS = [params_file_present, random_seeds_set, dependencies_pinned]

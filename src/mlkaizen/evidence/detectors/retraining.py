@@ -26,13 +26,20 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
     a schedule (Airflow ``schedule=``, Dagster schedules, Prefect cron deployments, Kubeflow
     recurring runs, Argo CronWorkflow, Metaflow ``@schedule``).
     """
-    out = ci_steps_matching(tree, "training_scheduled", TRAIN, "trains on a schedule",
-                            scheduled_only=True)
+    out = ci_steps_matching(
+        tree, "training_scheduled", TRAIN, "trains on a schedule", scheduled_only=True
+    )
     for pipe in orchestrated_pipelines(tree):
         if pipe.schedule and _trains(pipe.steps):
-            out.append(tree.finding("training_scheduled", pipe.file, pipe.line,
-                                    f"{pipe.tool} training pipeline scheduled: {pipe.schedule}",
-                                    tool=pipe.tool))
+            out.append(
+                tree.finding(
+                    "training_scheduled",
+                    pipe.file,
+                    pipe.line,
+                    f"{pipe.tool} training pipeline scheduled: {pipe.schedule}",
+                    tool=pipe.tool,
+                )
+            )
     return out
 
 
@@ -54,14 +61,25 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
             step = next((s for s in job.steps if TRAIN.search(expand_make(tree, s.text))), None)
             if step is not None:
                 why = "data changes" if data_push else "an external event"
-                out.append(tree.finding("training_triggered_by_event", pipe.file, step.line,
-                                        f"{pipe.provider} job {job.name!r} retrains on {why}"))
+                out.append(
+                    tree.finding(
+                        "training_triggered_by_event",
+                        pipe.file,
+                        step.line,
+                        f"{pipe.provider} job {job.name!r} retrains on {why}",
+                    )
+                )
                 break
     for orch in orchestrated_pipelines(tree):
         if orch.event_trigger and _trains(orch.steps):
-            out.append(tree.finding("training_triggered_by_event", orch.file, orch.line,
-                                    f"{orch.tool} training pipeline triggered by "
-                                    f"{orch.event_trigger}"))
+            out.append(
+                tree.finding(
+                    "training_triggered_by_event",
+                    orch.file,
+                    orch.line,
+                    f"{orch.tool} training pipeline triggered by {orch.event_trigger}",
+                )
+            )
     out.extend(_monitor_triggers(tree))
     return out
 
@@ -74,10 +92,21 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
             continue
         for call in facts.calls:
             name = call.name.lower()
-            if ("retrain" in name or "trigger" in name or "dispatch" in name
-                    or "submit_pipeline" in name or "start_pipeline" in name):
-                out.append(tree.finding("training_triggered_by_event", rel, call.line,
-                                        f"drift monitoring starts retraining: {call.name}()"))
+            if (
+                "retrain" in name
+                or "trigger" in name
+                or "dispatch" in name
+                or "submit_pipeline" in name
+                or "start_pipeline" in name
+            ):
+                out.append(
+                    tree.finding(
+                        "training_triggered_by_event",
+                        rel,
+                        call.line,
+                        f"drift monitoring starts retraining: {call.name}()",
+                    )
+                )
                 break
     return out
 
@@ -89,15 +118,22 @@ def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
     Evidence: drift-monitoring code that calls a retraining trigger, or a CI workflow started
     by ``repository_dispatch`` whose job both checks drift and trains.
     """
-    out = [f.model_copy(update={"detector": "alert_triggers_retraining"})
-           for f in _monitor_triggers(tree)]
+    out = [
+        f.model_copy(update={"detector": "alert_triggers_retraining"})
+        for f in _monitor_triggers(tree)
+    ]
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             texts = [expand_make(tree, s.text) for s in job.steps]
             if any(MONITOR.search(t) for t in texts) and any(TRAIN.search(t) for t in texts):
-                out.append(tree.finding("alert_triggers_retraining", pipe.file, job.line,
-                                        f"{pipe.provider} job {job.name!r} checks drift, "
-                                        "then retrains"))
+                out.append(
+                    tree.finding(
+                        "alert_triggers_retraining",
+                        pipe.file,
+                        job.line,
+                        f"{pipe.provider} job {job.name!r} checks drift, then retrains",
+                    )
+                )
     return out
 
 

@@ -13,32 +13,68 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.tree import RepoTree
 
-WEB_APPS = ("fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette",
-            "litestar.Litestar", "fastapi.APIRouter", "sanic.Sanic", "aiohttp.web.Application")
+WEB_APPS = (
+    "fastapi.FastAPI",
+    "flask.Flask",
+    "starlette.applications.Starlette",
+    "litestar.Litestar",
+    "fastapi.APIRouter",
+    "sanic.Sanic",
+    "aiohttp.web.Application",
+)
 MODEL_LOADS = (
-    "joblib.load", "pickle.load", "pickle.loads", "cloudpickle.load", "dill.load", "torch.load",
-    "torch.jit.load", "skops.io.load", "onnxruntime.InferenceSession", ".load_model",
-    "tensorflow.keras.models.load_model", "keras.models.load_model", "keras.saving.load_model",
-    "tensorflow.saved_model.load", "xgboost.Booster", "lightgbm.Booster", "catboost.CatBoost",
-    ".from_pretrained", "transformers.pipeline", "sentence_transformers.SentenceTransformer",
-    "mlflow.pyfunc.load_model", "mlflow.sklearn.load_model", "mlflow.pytorch.load_model",
+    "joblib.load",
+    "pickle.load",
+    "pickle.loads",
+    "cloudpickle.load",
+    "dill.load",
+    "torch.load",
+    "torch.jit.load",
+    "skops.io.load",
+    "onnxruntime.InferenceSession",
+    ".load_model",
+    "tensorflow.keras.models.load_model",
+    "keras.models.load_model",
+    "keras.saving.load_model",
+    "tensorflow.saved_model.load",
+    "xgboost.Booster",
+    "lightgbm.Booster",
+    "catboost.CatBoost",
+    ".from_pretrained",
+    "transformers.pipeline",
+    "sentence_transformers.SentenceTransformer",
+    "mlflow.pyfunc.load_model",
+    "mlflow.sklearn.load_model",
+    "mlflow.pytorch.load_model",
 )
 SERVERS = (
     Signature("BentoML", ("bentoml",), ("bentoml.service", "bentoml.Service", "bentoml.api")),
     Signature("Ray Serve", ("ray",), ("ray.serve.deployment", "ray.serve.run")),
     Signature("SageMaker endpoint", ("sagemaker",), (".deploy", "sagemaker.predictor.Predictor")),
-    Signature("Vertex AI endpoint", ("google",), ("google.cloud.aiplatform.Endpoint.create",
-                                                  ".deploy")),
-    Signature("Azure ML online endpoint", ("azure",),
-              ("azure.ai.ml.entities.ManagedOnlineEndpoint",
-               "azure.ai.ml.entities.ManagedOnlineDeployment")),
+    Signature(
+        "Vertex AI endpoint", ("google",), ("google.cloud.aiplatform.Endpoint.create", ".deploy")
+    ),
+    Signature(
+        "Azure ML online endpoint",
+        ("azure",),
+        (
+            "azure.ai.ml.entities.ManagedOnlineEndpoint",
+            "azure.ai.ml.entities.ManagedOnlineDeployment",
+        ),
+    ),
     Signature("TorchServe handler", ("ts",), ("ts.torch_handler.",)),
     Signature("Triton Python backend", ("triton_python_backend_utils",)),
 )
-_SERVE_CMD = re.compile(r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
-                        r"torch-model-archiver|seldon-core-microservice|mlserver start)")
-_SERVING_KINDS = {"InferenceService": "KServe", "SeldonDeployment": "Seldon Core",
-                  "Model": "Seldon Core v2", "ServingRuntime": "KServe"}
+_SERVE_CMD = re.compile(
+    r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
+    r"torch-model-archiver|seldon-core-microservice|mlserver start)"
+)
+_SERVING_KINDS = {
+    "InferenceService": "KServe",
+    "SeldonDeployment": "Seldon Core",
+    "Model": "Seldon Core v2",
+    "ServingRuntime": "KServe",
+}
 
 
 @detector("model_serving_present")
@@ -56,8 +92,14 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
     for rel, doc in k8s_objects(tree):
         tool = _SERVING_KINDS.get(str(doc.get("kind")))
         if tool and (tool != "Seldon Core v2" or "seldon" in str(doc.get("apiVersion"))):
-            out.append(tree.finding("model_serving_present", rel, getattr(doc, "line", 1),
-                                    f"{tool} {doc.get('kind')}"))
+            out.append(
+                tree.finding(
+                    "model_serving_present",
+                    rel,
+                    getattr(doc, "line", 1),
+                    f"{tool} {doc.get('kind')}",
+                )
+            )
     for rel in tree.named("bentofile.yaml"):
         out.append(tree.finding("model_serving_present", rel, 1, "BentoML bentofile"))
     for rel in tree.named("config.pbtxt"):
@@ -69,8 +111,11 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
         match = _SERVE_CMD.search(text)
         if match:
             line = text[: match.start()].count("\n") + 1
-            out.append(tree.finding("model_serving_present", rel, line,
-                                    f"serving command: {match.group(0)}"))
+            out.append(
+                tree.finding(
+                    "model_serving_present", rel, line, f"serving command: {match.group(0)}"
+                )
+            )
     return out
 
 
@@ -85,9 +130,23 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
     if not apps:
         return []
     loader_dirs: dict[str, str] = {}
-    libs = {"joblib", "pickle", "cloudpickle", "dill", "torch", "skops", "onnxruntime", "mlflow",
-            "tensorflow", "keras", "xgboost", "lightgbm", "catboost", "transformers",
-            "sentence_transformers"}
+    libs = {
+        "joblib",
+        "pickle",
+        "cloudpickle",
+        "dill",
+        "torch",
+        "skops",
+        "onnxruntime",
+        "mlflow",
+        "tensorflow",
+        "keras",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "transformers",
+        "sentence_transformers",
+    }
     for rel in tree.importing(libs):
         if rel.endswith(".ipynb") or "test" in rel.rsplit("/", 1)[-1]:
             continue
@@ -105,9 +164,15 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
         if where is None:
             where = next((v for k, v in loader_dirs.items() if k.startswith(folder + "/")), None)
         if where:
-            out.append(tree.finding("model_serving_present", rel, line,
-                                    f"{framework} app serving a model loaded at {where}",
-                                    tool=framework))
+            out.append(
+                tree.finding(
+                    "model_serving_present",
+                    rel,
+                    line,
+                    f"{framework} app serving a model loaded at {where}",
+                    tool=framework,
+                )
+            )
     return out
 
 
@@ -122,28 +187,48 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
     out: list[Finding] = []
     for rel in tree.importing({"mlflow", "torch", "skl2onnx", "tf2onnx", "onnxmltools"}):
         facts = tree.python(rel)
-        calls = facts.find_calls(
-            ("mlflow.", "torch.onnx.export", "torch.jit.save", "skl2onnx.convert_sklearn",
-             "skl2onnx.to_onnx", "tf2onnx.convert.")) if facts else []
+        calls = (
+            facts.find_calls(
+                (
+                    "mlflow.",
+                    "torch.onnx.export",
+                    "torch.jit.save",
+                    "skl2onnx.convert_sklearn",
+                    "skl2onnx.to_onnx",
+                    "tf2onnx.convert.",
+                )
+            )
+            if facts
+            else []
+        )
         for call in calls:
             if call.name.startswith("mlflow.") and not call.name.endswith(
-                    (".log_model", ".save_model")):
+                (".log_model", ".save_model")
+            ):
                 continue
-            out.append(tree.finding("model_packaged", rel, call.line,
-                                    f"model artifact: {call.name}()"))
+            out.append(
+                tree.finding("model_packaged", rel, call.line, f"model artifact: {call.name}()")
+            )
             break
     for rel in tree.named("MLmodel", "bentofile.yaml"):
         out.append(tree.finding("model_packaged", rel, 1, f"model package {rel}"))
     for rel in dockerfiles(tree):
         for ins in tree.parsed(rel, "dockerfile", parse_dockerfile) or []:
             serves = ins.keyword in ("CMD", "ENTRYPOINT") and re.search(
-                r"(uvicorn|gunicorn|serve|predict|flask|bentoml|torchserve|tritonserver)",
-                ins.args)
+                r"(uvicorn|gunicorn|serve|predict|flask|bentoml|torchserve|tritonserver)", ins.args
+            )
             copies = ins.keyword in ("COPY", "ADD") and re.search(
-                r"(model|\.pkl|\.joblib|\.onnx|\.pt\b|\.bin)", ins.args)
+                r"(model|\.pkl|\.joblib|\.onnx|\.pt\b|\.bin)", ins.args
+            )
             if serves or copies:
-                out.append(tree.finding("model_packaged", rel, ins.line,
-                                        f"serving image: {ins.keyword} {ins.args[:60]}"))
+                out.append(
+                    tree.finding(
+                        "model_packaged",
+                        rel,
+                        ins.line,
+                        f"serving image: {ins.keyword} {ins.args[:60]}",
+                    )
+                )
                 break
     return out
 

@@ -10,8 +10,15 @@ from mlkaizen.evidence.tree import RepoTree
 
 _DATA_NAME = re.compile(r"(data|schema|feature|dataset|ingest|preprocess|validation)", re.I)
 _MODEL_NAME = re.compile(r"(model|train|predict|infer|evaluat|metric|serv|api)", re.I)
-_DATA_LIBS = {"pandera", "great_expectations", "gx", "deepchecks", "tensorflow_data_validation",
-              "hypothesis", "pandas"}
+_DATA_LIBS = {
+    "pandera",
+    "great_expectations",
+    "gx",
+    "deepchecks",
+    "tensorflow_data_validation",
+    "hypothesis",
+    "pandas",
+}
 
 
 def _test_files(tree: RepoTree) -> list[tuple[str, int]]:
@@ -22,13 +29,17 @@ def _test_files(tree: RepoTree) -> list[tuple[str, int]]:
         for rel in tree.python_sources():
             name = rel.rsplit("/", 1)[-1]
             if not (name.startswith("test_") or name.endswith("_test.py")) or rel.endswith(
-                    ".ipynb"):
+                ".ipynb"
+            ):
                 continue
             facts = tree.python(rel)
             if facts is None:
                 continue
-            lines = [line for fn, line in facts.functions.items()
-                     if fn.startswith("test") or fn.startswith("Test")]
+            lines = [
+                line
+                for fn, line in facts.functions.items()
+                if fn.startswith("test") or fn.startswith("Test")
+            ]
             if lines:
                 out.append((rel, min(lines)))
         return out
@@ -46,8 +57,9 @@ def unit_tests_present(tree: RepoTree) -> list[Finding]:
     if not files:
         return []
     rel, line = files[0]
-    return [tree.finding("unit_tests_present", rel, line,
-                         f"{len(files)} test module(s), e.g. {rel}")]
+    return [
+        tree.finding("unit_tests_present", rel, line, f"{len(files)} test module(s), e.g. {rel}")
+    ]
 
 
 @detector("data_tests_present")
@@ -72,8 +84,11 @@ def model_tests_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: a test module named for model/train/predict/evaluate/serving.
     """
-    return [tree.finding("model_tests_present", rel, line, "model test module")
-            for rel, line in _test_files(tree) if _MODEL_NAME.search(rel.rsplit("/", 1)[-1])]
+    return [
+        tree.finding("model_tests_present", rel, line, "model test module")
+        for rel, line in _test_files(tree)
+        if _MODEL_NAME.search(rel.rsplit("/", 1)[-1])
+    ]
 
 
 DETECTORS = [unit_tests_present, data_tests_present, model_tests_present]

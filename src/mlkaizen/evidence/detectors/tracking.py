@@ -10,28 +10,65 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 TRACKERS = (
-    Signature("MLflow", ("mlflow",),
-              ("mlflow.log_", "mlflow.start_run", "mlflow.autolog", "mlflow.sklearn.autolog",
-               "mlflow.pytorch.autolog", "mlflow.tensorflow.autolog", "mlflow.xgboost.autolog",
-               "mlflow.lightgbm.autolog", "mlflow.keras.autolog", "mlflow.set_experiment",
-               "mlflow.tracking.MlflowClient", "mlflow.MlflowClient")),
+    Signature(
+        "MLflow",
+        ("mlflow",),
+        (
+            "mlflow.log_",
+            "mlflow.start_run",
+            "mlflow.autolog",
+            "mlflow.sklearn.autolog",
+            "mlflow.pytorch.autolog",
+            "mlflow.tensorflow.autolog",
+            "mlflow.xgboost.autolog",
+            "mlflow.lightgbm.autolog",
+            "mlflow.keras.autolog",
+            "mlflow.set_experiment",
+            "mlflow.tracking.MlflowClient",
+            "mlflow.MlflowClient",
+        ),
+    ),
     Signature("Weights & Biases", ("wandb",), ("wandb.init", "wandb.log", "wandb.agent")),
     Signature("ClearML", ("clearml",), ("clearml.Task.init",)),
     Signature("Neptune", ("neptune",), ("neptune.init_run", "neptune.init", "neptune.Run")),
-    Signature("Comet", ("comet_ml",), ("comet_ml.Experiment", "comet_ml.start",
-                                        "comet_ml.init")),
-    Signature("DVCLive", ("dvclive",), ("dvclive.Live", "dvclive.lightning.DVCLiveLogger",
-                                         "dvclive.keras.DVCLiveCallback",
-                                         "dvclive.huggingface.DVCLiveCallback")),
+    Signature("Comet", ("comet_ml",), ("comet_ml.Experiment", "comet_ml.start", "comet_ml.init")),
+    Signature(
+        "DVCLive",
+        ("dvclive",),
+        (
+            "dvclive.Live",
+            "dvclive.lightning.DVCLiveLogger",
+            "dvclive.keras.DVCLiveCallback",
+            "dvclive.huggingface.DVCLiveCallback",
+        ),
+    ),
     Signature("Aim", ("aim",), ("aim.Run", "aim.sdk.Run")),
-    Signature("TensorBoard", ("torch.utils.tensorboard", "tensorboardX", "tensorflow"),
-              ("torch.utils.tensorboard.SummaryWriter", "tensorboardX.SummaryWriter",
-               "tensorflow.summary.create_file_writer", "tensorflow.keras.callbacks.TensorBoard")),
-    Signature("Lightning loggers", ("lightning", "pytorch_lightning"),
-              (".loggers.MLFlowLogger", ".loggers.WandbLogger", ".loggers.CometLogger",
-               ".loggers.NeptuneLogger", ".loggers.TensorBoardLogger")),
-    Signature("SageMaker Experiments", ("sagemaker",), ("sagemaker.experiments.run.Run",
-                                                        "sagemaker.experiments.Run")),
+    Signature(
+        "TensorBoard",
+        ("torch.utils.tensorboard", "tensorboardX", "tensorflow"),
+        (
+            "torch.utils.tensorboard.SummaryWriter",
+            "tensorboardX.SummaryWriter",
+            "tensorflow.summary.create_file_writer",
+            "tensorflow.keras.callbacks.TensorBoard",
+        ),
+    ),
+    Signature(
+        "Lightning loggers",
+        ("lightning", "pytorch_lightning"),
+        (
+            ".loggers.MLFlowLogger",
+            ".loggers.WandbLogger",
+            ".loggers.CometLogger",
+            ".loggers.NeptuneLogger",
+            ".loggers.TensorBoardLogger",
+        ),
+    ),
+    Signature(
+        "SageMaker Experiments",
+        ("sagemaker",),
+        ("sagemaker.experiments.run.Run", "sagemaker.experiments.Run"),
+    ),
 )
 _SHARED_URI = re.compile(r"MLFLOW_TRACKING_URI\s*[:=]\s*[\"']?(https?|databricks)[^\s\"']*")
 
@@ -60,15 +97,26 @@ def shared_tracking_server(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         for call in facts.find_calls(("mlflow.set_tracking_uri",)) if facts else []:
             if any(a.startswith(("http", "databricks")) for a in call.str_args):
-                out.append(tree.finding("shared_tracking_server", rel, call.line,
-                                        "MLflow tracking URI: " + call.str_args[0][:80]))
+                out.append(
+                    tree.finding(
+                        "shared_tracking_server",
+                        rel,
+                        call.line,
+                        "MLflow tracking URI: " + call.str_args[0][:80],
+                    )
+                )
     for rel in tree.with_suffix(".yml", ".yaml", ".env", ".cfg", ".toml", "dockerfile"):
         text = tree.text(rel) or ""
         match = _SHARED_URI.search(text)
         if match:
-            out.append(tree.finding("shared_tracking_server", rel,
-                                    text[: match.start()].count("\n") + 1,
-                                    "MLFLOW_TRACKING_URI points at a server"))
+            out.append(
+                tree.finding(
+                    "shared_tracking_server",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    "MLFLOW_TRACKING_URI points at a server",
+                )
+            )
     return out
 
 

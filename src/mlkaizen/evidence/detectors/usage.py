@@ -25,8 +25,9 @@ class Signature:
     calls: tuple[str, ...] = ()
 
 
-def find_usage(tree: RepoTree, detector_id: str, signatures: tuple[Signature, ...],
-               *, per_file: int = 1) -> list[Finding]:
+def find_usage(
+    tree: RepoTree, detector_id: str, signatures: tuple[Signature, ...], *, per_file: int = 1
+) -> list[Finding]:
     """One finding per (tool, file), at the first matching call (or import)."""
     findings: list[Finding] = []
     roots = {m.split(".")[0] for s in signatures for m in s.modules}
@@ -36,18 +37,25 @@ def find_usage(tree: RepoTree, detector_id: str, signatures: tuple[Signature, ..
             continue
         for sig in signatures:
             imported = [
-                (line, name) for name, line in facts.imports.items()
+                (line, name)
+                for name, line in facts.imports.items()
                 if any(name == m or name.startswith(m + ".") for m in sig.modules)
             ]
             if not imported or sig.modules[0].split(".")[0] in tree.own_packages:
                 continue
             if not sig.calls:
                 line, name = min(imported)
-                findings.append(tree.finding(detector_id, rel, line, f"{sig.tool}: imports {name}",
-                                             tool=sig.tool))
+                findings.append(
+                    tree.finding(
+                        detector_id, rel, line, f"{sig.tool}: imports {name}", tool=sig.tool
+                    )
+                )
                 continue
             calls = sorted(facts.find_calls(sig.calls), key=lambda c: c.line)[:per_file]
             for call in calls:
-                findings.append(tree.finding(detector_id, rel, call.line,
-                                             f"{sig.tool}: {call.name}()", tool=sig.tool))
+                findings.append(
+                    tree.finding(
+                        detector_id, rel, call.line, f"{sig.tool}: {call.name}()", tool=sig.tool
+                    )
+                )
     return findings

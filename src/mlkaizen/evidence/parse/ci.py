@@ -12,8 +12,20 @@ from typing import Any
 from mlkaizen.evidence.parse.yamlfile import LineDict
 
 GITLAB_RESERVED = frozenset(
-    "stages variables include default workflow image services before_script after_script "
-    "cache pages spec".split()
+    [
+        "stages",
+        "variables",
+        "include",
+        "default",
+        "workflow",
+        "image",
+        "services",
+        "before_script",
+        "after_script",
+        "cache",
+        "pages",
+        "spec",
+    ]
 )
 
 
@@ -91,7 +103,9 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
                 continue
             job = Job(str(name), _line(body, pipe.line))
             env = body.get("environment")
-            job.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
+            job.environment = (
+                str(env.get("name") if isinstance(env, dict) else env) if env else None
+            )
             if body.get("uses"):
                 job.steps.append(Step("", str(body["uses"]), job.line, str(name)))
             for step in body.get("steps") or []:
@@ -101,8 +115,12 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
                     if isinstance(with_, dict):
                         run += "\n" + "\n".join(_text(v) for v in with_.values())
                     job.steps.append(
-                        Step(run, _text(step.get("uses")), _line(step, job.line),
-                             _text(step.get("name")))
+                        Step(
+                            run,
+                            _text(step.get("uses")),
+                            _line(step, job.line),
+                            _text(step.get("name")),
+                        )
                     )
             pipe.jobs.append(job)
     return pipe
@@ -131,8 +149,9 @@ def gitlab_ci(file: str, doc: Any) -> Pipeline | None:
             if body.get(key):
                 job.steps.append(Step(_text(body[key]), "", job.line, f"{name}:{key}"))
         if body.get("trigger") or body.get("extends"):
-            job.steps.append(Step("", _text(body.get("trigger") or body.get("extends")),
-                                  job.line, name))
+            job.steps.append(
+                Step("", _text(body.get("trigger") or body.get("extends")), job.line, name)
+            )
         pipe.jobs.append(job)
     if any(j.scheduled for j in pipe.jobs):
         pipe.triggers.add("schedule")

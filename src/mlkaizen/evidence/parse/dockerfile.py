@@ -10,8 +10,26 @@ from mlkaizen.evidence.parse import ParseError
 _HEREDOC = re.compile(r"<<-?[\"']?(\w+)")
 
 KNOWN = frozenset(
-    "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG "
-    "ONBUILD STOPSIGNAL HEALTHCHECK SHELL".split()
+    [
+        "FROM",
+        "RUN",
+        "CMD",
+        "LABEL",
+        "MAINTAINER",
+        "EXPOSE",
+        "ENV",
+        "ADD",
+        "COPY",
+        "ENTRYPOINT",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "ARG",
+        "ONBUILD",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+    ]
 )
 
 

@@ -56,8 +56,9 @@ def parse_notebook(text: str) -> PyFacts:
         return origin[line - 1] if 0 < line <= len(origin) else line
 
     facts.imports = {name: remap(line) for name, line in facts.imports.items()}
-    facts.calls = [Call(c.name, remap(c.line), c.keywords, c.str_args, c.constants)
-                   for c in facts.calls]
+    facts.calls = [
+        Call(c.name, remap(c.line), c.keywords, c.str_args, c.constants) for c in facts.calls
+    ]
     facts.decorators = [Call(c.name, remap(c.line), c.keywords) for c in facts.decorators]
     facts.functions = {name: remap(line) for name, line in facts.functions.items()}
     return facts

@@ -131,12 +131,14 @@ class _Visitor(ast.NodeVisitor):
         constants: tuple[tuple[str, str], ...] = ()
         if isinstance(node, ast.Call):
             constants = tuple(
-                (k.arg, repr(k.value.value)[:200]) for k in node.keywords
+                (k.arg, repr(k.value.value)[:200])
+                for k in node.keywords
                 if k.arg and isinstance(k.value, ast.Constant)
             )
             keywords = frozenset(k.arg for k in node.keywords if k.arg)
             str_args = tuple(
-                a.value for a in [*node.args, *(k.value for k in node.keywords)]
+                a.value
+                for a in [*node.args, *(k.value for k in node.keywords)]
                 if isinstance(a, ast.Constant) and isinstance(a.value, str)
             )
         return Call(name, node.lineno, keywords, str_args, constants)
@@ -162,9 +164,9 @@ class _Visitor(ast.NodeVisitor):
             if child not in node.decorator_list:
                 self.visit(child)
 
-    visit_FunctionDef = _visit_def
-    visit_AsyncFunctionDef = _visit_def
-    visit_ClassDef = _visit_def
+    visit_FunctionDef = _visit_def  # noqa: N815 - ast.NodeVisitor's naming
+    visit_AsyncFunctionDef = _visit_def  # noqa: N815
+    visit_ClassDef = _visit_def  # noqa: N815
 
     def visit_If(self, node: ast.If) -> None:
         test = node.test

@@ -50,7 +50,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load_yaml_documents(text: str) -> list[Any]:
     """All documents of a YAML stream. Raises :class:`ParseError` with the line of the problem."""
     try:
-        return list(yaml.load_all(text, Loader=_LineLoader))  # noqa: S506 - a SafeLoader subclass
+        return list(yaml.load_all(text, Loader=_LineLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
