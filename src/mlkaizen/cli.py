@@ -175,6 +175,18 @@ def model_schema(
     _write(json.dumps(schema, indent=2, sort_keys=True) + "\n", None)
 
 
+@model_app.command("docs")
+def model_docs(
+    out: Annotated[Path, typer.Option(help="Folder to write the reference into.")] = Path("docs"),
+) -> None:
+    """Write the generated reference: model.md, detectors.md and the JSON Schemas."""
+    from mlkaizen.catalogue.docs import write_docs
+    from mlkaizen.catalogue.loader import load_catalogue
+
+    for path in write_docs(load_catalogue(), out):
+        _write(f"wrote {path}\n", None)
+
+
 def main() -> None:
     """Console entry point. Usage errors exit 2 (Click); :class:`MLKaizenError` exits 2 here."""
     try:

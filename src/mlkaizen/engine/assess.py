@@ -16,7 +16,6 @@ from mlkaizen.engine.model import (
     Question,
     ScanStats,
     ScanWarning,
-    State,
     Subject,
 )
 from mlkaizen.engine.roadmap import build_roadmap
@@ -95,7 +94,7 @@ def summarise(
                 blocks_next_stage=r.id in blocking,
             )
             for r in results
-            if r.state is State.UNKNOWN
+            if r.open_question
         ),
         key=lambda q: (not q.blocks_next_stage, q.level, q.practice),
     )

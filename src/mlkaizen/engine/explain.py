@@ -13,7 +13,7 @@ def explanation(a: Assessment) -> str:
             "This repository is the source of an ML tool; its own code is not "
             "credited as the practice of a team using it, so the stage says little."
         )
-    unknown = sum(p.state is State.UNKNOWN for p in a.practices)
+    unknown = len(a.questions)
     if a.potential_stage_index > a.stage_index:
         parts.append(
             f"It could be {a.potential_stage} if the {unknown} open question(s) "

@@ -2,8 +2,10 @@
 (unknown = met), and what blocks the next stage.
 
 A dimension is at level L when every *required* practice of levels 1..L is satisfied
-(met, exempt or not applicable). A stage is reached when every stage up to it has its
-minimum levels (the gates are data in the catalogue).
+(met, exempt or not applicable). The potential level also counts open questions as met:
+unknown practices, and partly-seen ones whose rest may live outside the repository.
+A stage is reached when every stage up to it has its minimum levels (the gates are data in
+the catalogue).
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mlkaizen.catalogue.schema import Catalogue, Stage
-from mlkaizen.engine.model import SATISFIED, Blocker, PracticeResult, State
+from mlkaizen.engine.model import SATISFIED, Blocker, PracticeResult
 
 
 def _ok(result: PracticeResult, optimistic: bool) -> bool:
-    return result.state in SATISFIED or (optimistic and result.state is State.UNKNOWN)
+    return result.state in SATISFIED or (optimistic and result.open_question)
 
 
 def dimension_level(

@@ -54,6 +54,7 @@ class PracticeResult(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     note: str = ""
     question: str | None = None
+    open_question: bool = False  # unknown, or partly seen where the rest may lie outside the repo
 
 
 class Blocker(BaseModel):

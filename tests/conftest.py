@@ -1,0 +1,51 @@
+"""Shared fixtures: tiny repositories written by the tests themselves."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "churn-prediction"
+
+MakeRepo = Callable[..., Path]
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> MakeRepo:
+    """``make_repo({"path": "content"}, git=False)`` -> a fresh folder with those files."""
+    counter = iter(range(1_000_000))
+
+    def make(files: dict[str, str | bytes], *, git: bool = False) -> Path:
+        root = tmp_path / f"repo{next(counter)}"
+        root.mkdir()
+        write_tree(root, files)
+        if git:
+            subprocess.run(["git", "init", "-q", str(root)], check=True)
+            subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """The bundled example, copied out of this git checkout (so listing is a plain walk)."""
+    dest = tmp_path / "churn-prediction"
+    shutil.copytree(EXAMPLE, dest)
+    return dest

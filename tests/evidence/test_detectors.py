@@ -1,0 +1,512 @@
+"""Every detector on tiny fixture repositories: what must be found, and what must not.
+
+Each case is (detector, files, expected outcome or None, expected file or None). A meta-test
+checks that every registered detector has at least one positive and one negative case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.tree import RepoTree
+from tests.conftest import MakeRepo
+
+GHA_TEST = """name: ci
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -r requirements.txt
+      - run: pytest -q
+"""
+GHA_SCHEDULED_TRAIN = """on:
+  schedule:
+    - cron: "0 3 * * 1"
+jobs:
+  retrain:
+    runs-on: ubuntu-latest
+    steps:
+      - run: dvc repro train
+"""
+GHA_DEPLOY = """on:
+  push:
+    branches: [main]
+jobs:
+  deploy:
+    environment: production
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+      - run: kubectl apply -f k8s/
+      - run: terraform apply -auto-approve
+      - run: helm rollback churn 0
+"""
+GITLAB = """stages: [test, train]
+unit:
+  stage: test
+  script:
+    - pytest
+nightly-train:
+  stage: train
+  rules:
+    - if: '$CI_PIPELINE_SOURCE == "schedule"'
+  script:
+    - python train.py
+"""
+AZURE = """trigger: [main]
+schedules:
+  - cron: "0 2 * * *"
+    branches: {include: [main]}
+stages:
+  - stage: build
+    jobs:
+      - job: test
+        steps:
+          - script: python -m pytest tests
+          - script: python src/train.py
+"""
+MLFLOW_TRAIN = """import mlflow
+import mlflow.sklearn
+from sklearn.linear_model import LogisticRegression
+
+def main():
+    with mlflow.start_run():
+        model = LogisticRegression(random_state=0).fit(X, y)
+        mlflow.log_metric("auc", 0.9)
+        mlflow.sklearn.log_model(model, "model", registered_model_name="churn")
+"""
+FASTAPI_SERVE = """import joblib
+from fastapi import FastAPI
+import logging
+log = logging.getLogger(__name__)
+model = joblib.load("model.joblib")
+app = FastAPI()
+
+@app.post("/predict")
+def predict(x: dict):
+    y = model.predict([list(x.values())])
+    log.info("prediction served", extra={"y": float(y[0])})
+    return {"y": float(y[0])}
+"""
+FASTAPI_NO_MODEL = """from fastapi import FastAPI
+app = FastAPI()
+
+@app.get("/health")
+def health():
+    return {"ok": True}
+"""
+DVC_YAML = """stages:
+  download_data:
+    cmd: python src/download.py
+    outs: [data/raw.csv]
+  validate_data:
+    cmd: python src/check.py
+  train:
+    cmd: python src/train.py
+    outs: [model.pkl]
+"""
+NOTEBOOK = """{
+ "cells": [
+  {
+   "cell_type": "code",
+   "metadata": {},
+   "source": [
+    "import wandb\\n",
+    "run = wandb.init(project='x')\\n"
+   ]
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"""
+K8S_ISVC = """apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: churn
+spec:
+  predictor:
+    canaryTrafficPercent: 10
+    logger:
+      mode: all
+    model:
+      modelFormat: {name: sklearn}
+"""
+PROM_RULES = """groups:
+  - name: model
+    rules:
+      - alert: PredictionDrift
+        expr: drift_score > 0.3
+"""
+
+Files = dict[str, str | bytes]
+CASES: list[tuple[str, Files, str | None, str | None]] = [
+    # code versioning
+    ("code_under_version_control", {".git/HEAD": "ref: refs/heads/main\n", "a.py": ""},
+     "found", None),
+    # data versioning
+    ("dvc_tracks_data", {"data/raw.csv.dvc": "outs:\n- md5: abc\n  path: raw.csv\n"},
+     "found", "data/raw.csv.dvc"),
+    ("dvc_tracks_data", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
+    ("dvc_tracks_data", {".dvc/config": "[core]\n"}, "partial", ".dvc/config"),
+    ("dvc_tracks_data", {"README.md": "We should use DVC: `dvc add data`\n"}, None, None),
+    ("git_lfs_tracks_data", {".gitattributes": "*.parquet filter=lfs diff=lfs merge=lfs -text\n"},
+     "found", ".gitattributes"),
+    ("git_lfs_tracks_data", {".gitattributes": "*.sh text eol=lf\n"}, None, None),
+    ("lakefs_or_delta_versioning",
+     {"etl.py": "from deltalake import write_deltalake\nwrite_deltalake('t', df)\n"},
+     "found", "etl.py"),
+    ("lakefs_or_delta_versioning", {"notes.md": "consider lakeFS or delta lake"}, None, None),
+    ("data_remote_storage_configured",
+     {".dvc/config": "['remote \"s3\"']\n    url = s3://bucket/data\n"}, "found", ".dvc/config"),
+    ("data_remote_storage_configured", {"src/app.py": "URL = 's3://bucket/x'\n"}, None, None),
+    # data validation
+    ("data_validation_library_used",
+     {"v.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\nschema.validate(df)\n"},
+     "found", "v.py"),
+    ("data_validation_library_used", {"requirements.txt": "pandera==0.20\n"}, None, None),
+    ("data_schema_declared",
+     {"schema.py": "import pandera as pa\nclass S(pa.DataFrameModel):\n    x: int\n"},
+     "found", "schema.py"),
+    ("data_schema_declared", {"gx/great_expectations.yml": "config_version: 3\n"},
+     "found", "gx/great_expectations.yml"),
+    ("data_schema_declared", {"model.py": "class S:\n    x: int\n"}, None, None),
+    # tracking
+    ("experiment_tracking_used", {"train.py": MLFLOW_TRAIN}, "found", "train.py"),
+    ("experiment_tracking_used", {"nb.ipynb": NOTEBOOK}, "found", "nb.ipynb"),
+    ("experiment_tracking_used", {"README.md": "import mlflow\nmlflow.log_metric('a', 1)\n"},
+     None, None),
+    ("experiment_tracking_used", {"t.py": "import mlflow  # planned\n"}, None, None),
+    ("shared_tracking_server",
+     {"t.py": "import mlflow\nmlflow.set_tracking_uri('https://mlflow.acme.io')\n"},
+     "found", "t.py"),
+    ("shared_tracking_server",
+     {"t.py": "import mlflow\nmlflow.set_tracking_uri('file:./mlruns')\n"}, None, None),
+    # reproducibility
+    ("params_file_present", {"params.yaml": "lr: 0.1\n"}, "found", "params.yaml"),
+    ("params_file_present", {"src/train.py": "LR = 0.1\n"}, None, None),
+    ("random_seeds_set", {"t.py": "import numpy as np\nnp.random.seed(1)\n"}, "found", "t.py"),
+    ("random_seeds_set",
+     {"t.py": "from sklearn.model_selection import train_test_split\n"
+              "a, b = train_test_split(x, random_state=42)\n"}, "found", "t.py"),
+    ("random_seeds_set", {"t.py": "import numpy as np\nx = np.random.rand(3)\n"}, None, None),
+    ("dependencies_pinned", {"requirements.txt": "numpy==2.1.0\npandas==2.2.0\n"},
+     "found", "requirements.txt"),
+    ("dependencies_pinned", {"requirements.txt": "numpy==2.1.0\npandas>=2\n"},
+     "partial", "requirements.txt"),
+    ("dependencies_pinned", {"uv.lock": "version = 1\n"}, "found", "uv.lock"),
+    ("dependencies_pinned", {"requirements.txt": "numpy\npandas>=2\n"}, None, None),
+    # pipelines
+    ("pipeline_defined", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
+    ("pipeline_defined",
+     {"flow.py": "from prefect import flow, task\n@task\ndef train_model():\n    pass\n"
+                 "@flow\ndef pipeline():\n    train_model()\n"}, "found", "flow.py"),
+    ("pipeline_defined", {"run.sh": "python train.py\n"}, None, None),
+    ("training_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
+    ("training_in_pipeline",
+     {"dag.py": "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n"
+                "with DAG('d', schedule='@daily') as dag:\n"
+                "    BashOperator(task_id='train_model', bash_command='python train.py')\n"},
+     "found", "dag.py"),
+    ("training_in_pipeline", {"dvc.yaml": "stages:\n  report:\n    cmd: python report.py\n"},
+     None, None),
+    ("ingestion_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
+    ("ingestion_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n"},
+     None, None),
+    ("data_validation_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
+    ("data_validation_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n"},
+     None, None),
+    # registry
+    ("model_registry_used", {"train.py": MLFLOW_TRAIN}, "found", "train.py"),
+    ("model_registry_used",
+     {"r.py": "from mlflow import MlflowClient\nc = MlflowClient()\n"
+              "c.set_registered_model_alias('m', 'champion', 3)\n"}, "found", "r.py"),
+    ("model_registry_used", {"dvc.yaml": "artifacts:\n  churn:\n    path: model.pkl\n"},
+     "found", "dvc.yaml"),
+    ("model_registry_used", {"t.py": "import mlflow\nmlflow.log_metric('a', 1)\n"}, None, None),
+    # CI
+    ("ci_configured", {".github/workflows/ci.yml": GHA_TEST}, "found", ".github/workflows/ci.yml"),
+    ("ci_configured", {".gitlab-ci.yml": GITLAB}, "found", ".gitlab-ci.yml"),
+    ("ci_configured", {"azure-pipelines.yml": AZURE}, "found", "azure-pipelines.yml"),
+    ("ci_configured", {"docs/ci.yml": GHA_TEST}, None, None),
+    ("tests_run_in_ci", {".github/workflows/ci.yml": GHA_TEST}, "found",
+     ".github/workflows/ci.yml"),
+    ("tests_run_in_ci", {".gitlab-ci.yml": GITLAB}, "found", ".gitlab-ci.yml"),
+    ("tests_run_in_ci", {".github/workflows/ci.yml": GHA_TEST.replace("pytest -q", "make test"),
+                         "Makefile": "test:\n\tpython -m pytest\n"}, "found",
+     ".github/workflows/ci.yml"),
+    ("tests_run_in_ci", {".github/workflows/ci.yml": GHA_TEST.replace("pytest -q", "echo hi")},
+     None, None),
+    ("training_runs_in_ci", {"azure-pipelines.yml": AZURE}, "found", "azure-pipelines.yml"),
+    ("training_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("evaluation_runs_in_ci",
+     {".github/workflows/e.yml": GHA_TEST.replace("pytest -q", "python evaluate.py")},
+     "found", ".github/workflows/e.yml"),
+    ("evaluation_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("data_validation_runs_in_ci",
+     {".github/workflows/v.yml": GHA_TEST.replace("pytest -q",
+                                                  "great_expectations checkpoint run c")},
+     "found", ".github/workflows/v.yml"),
+    ("data_validation_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("cml_reports_in_ci",
+     {".github/workflows/c.yml": GHA_TEST.replace("pytest -q", "cml comment create report.md")},
+     "found", ".github/workflows/c.yml"),
+    ("cml_reports_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("deployment_runs_in_ci", {".github/workflows/d.yml": GHA_DEPLOY}, "found",
+     ".github/workflows/d.yml"),
+    ("deployment_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("infra_provisioned_by_ci", {".github/workflows/d.yml": GHA_DEPLOY}, "found",
+     ".github/workflows/d.yml"),
+    ("infra_provisioned_by_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("lint_runs_in_ci",
+     {".github/workflows/l.yml": GHA_TEST.replace("pytest -q", "ruff check .")}, "found",
+     ".github/workflows/l.yml"),
+    ("lint_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("policy_checks_in_ci",
+     {".github/workflows/p.yml": GHA_TEST.replace("pytest -q", "checkov -d infra")}, "found",
+     ".github/workflows/p.yml"),
+    ("policy_checks_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("maturity_assessed_in_ci",
+     {".github/workflows/m.yml": GHA_TEST.replace("pytest -q", "mlkaizen assess .")}, "found",
+     ".github/workflows/m.yml"),
+    ("maturity_assessed_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("deployment_approval_gates", {".github/workflows/d.yml": GHA_DEPLOY}, "found",
+     ".github/workflows/d.yml"),
+    ("deployment_approval_gates", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    # retraining
+    ("training_scheduled", {".github/workflows/r.yml": GHA_SCHEDULED_TRAIN}, "found",
+     ".github/workflows/r.yml"),
+    ("training_scheduled", {".gitlab-ci.yml": GITLAB}, "found", ".gitlab-ci.yml"),
+    ("training_scheduled",
+     {"dag.py": "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n"
+                "with DAG('d', schedule='@weekly') as dag:\n"
+                "    BashOperator(task_id='retrain', bash_command='python train.py')\n"},
+     "found", "dag.py"),
+    ("training_scheduled",
+     {"dag.py": "from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n"
+                "with DAG('d', schedule=None) as dag:\n"
+                "    BashOperator(task_id='train', bash_command='python train.py')\n"},
+     None, None),
+    ("training_scheduled", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("training_triggered_by_event",
+     {".github/workflows/t.yml": "on:\n  push:\n    paths: ['data/**']\njobs:\n  t:\n"
+                                 "    steps:\n      - run: python train.py\n"},
+     "found", ".github/workflows/t.yml"),
+    ("training_triggered_by_event", {".github/workflows/r.yml": GHA_SCHEDULED_TRAIN}, None, None),
+    ("alert_triggers_retraining",
+     {"monitor.py": "from evidently import Report\nimport requests\n"
+                    "def check():\n    r = Report([])\n    trigger_retraining()\n"},
+     "found", "monitor.py"),
+    ("alert_triggers_retraining",
+     {"monitor.py": "from evidently import Report\nr = Report([])\n"}, None, None),
+    # tests
+    ("unit_tests_present", {"tests/test_x.py": "def test_a():\n    assert 1\n"}, "found",
+     "tests/test_x.py"),
+    ("unit_tests_present", {"tests/helpers.py": "def test_a():\n    pass\n"}, None, None),
+    ("data_tests_present", {"tests/test_features.py": "def test_f():\n    assert 1\n"},
+     "found", "tests/test_features.py"),
+    ("data_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
+    ("model_tests_present", {"tests/test_model.py": "def test_m():\n    assert 1\n"}, "found",
+     "tests/test_model.py"),
+    ("model_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
+    # containers
+    ("container_image_defined", {"Dockerfile": "FROM python:3.11\nCMD [\"python\"]\n"},
+     "found", "Dockerfile"),
+    ("container_image_defined",
+     {".devcontainer/Dockerfile": "FROM python:3.11\n", "dockerfile.py": "x = 1\n"}, None, None),
+    ("compose_defined", {"docker-compose.yml": "services: {}\n"}, "found", "docker-compose.yml"),
+    ("compose_defined", {"compose.md": "services"}, None, None),
+    ("dev_environment_defined", {".devcontainer/devcontainer.json": "{}"}, "found",
+     ".devcontainer/devcontainer.json"),
+    ("dev_environment_defined", {"setup.py": ""}, None, None),
+    # serving
+    ("model_serving_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
+    ("model_serving_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),
+    ("model_serving_present", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
+    ("model_serving_present",
+     {"svc.py": "import bentoml\n@bentoml.service\nclass S:\n    pass\n"}, "found", "svc.py"),
+    ("model_packaged", {"train.py": MLFLOW_TRAIN}, "found", "train.py"),
+    ("model_packaged",
+     {"Dockerfile": "FROM python:3.11\nCOPY model.pkl /m/\nCMD [\"uvicorn\", \"app:app\"]\n"},
+     "found", "Dockerfile"),
+    ("model_packaged", {"Dockerfile": "FROM python:3.11\nRUN echo hi\n"}, None, None),
+    # monitoring
+    ("drift_detection_used",
+     {"drift.py": "from evidently.presets import DataDriftPreset\n"
+                  "from evidently import Report\nr = Report([DataDriftPreset()])\n"},
+     "found", "drift.py"),
+    ("drift_detection_used", {"drift.md": "use evidently"}, None, None),
+    ("service_metrics_exported",
+     {"app.py": "from prometheus_client import Counter\nC = Counter('c', 'd')\n"}, "found",
+     "app.py"),
+    ("service_metrics_exported", {"app.py": "import logging\n"}, None, None),
+    ("dashboards_defined", {"grafana/dashboards/model.json": '{"title": "m", "panels": []}'},
+     "found", "grafana/dashboards/model.json"),
+    ("dashboards_defined", {"dashboards/x.json": '{"title": "m"}'}, None, None),
+    ("alert_rules_defined", {"monitoring/rules.yml": PROM_RULES}, "found",
+     "monitoring/rules.yml"),
+    ("alert_rules_defined", {"monitoring/rules.yml": "groups: []\n"}, None, None),
+    ("prediction_logging_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
+    ("prediction_logging_present", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
+    ("prediction_logging_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),
+    ("data_quality_tracked",
+     {"q.py": "import whylogs as why\nprofile = why.log(df)\n"}, "found", "q.py"),
+    ("data_quality_tracked", {"q.py": "import pandas as pd\ndf.describe()\n"}, None, None),
+    # infrastructure
+    ("infrastructure_as_code", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     "found", "infra/main.tf"),
+    ("infrastructure_as_code",
+     {"k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n"},
+     "found", "k8s/deploy.yaml"),
+    ("infrastructure_as_code", {"notes.txt": "terraform apply"}, None, None),
+    ("feature_store_used", {"feature_repo/feature_store.yaml": "project: churn\n"}, "found",
+     "feature_repo/feature_store.yaml"),
+    ("feature_store_used",
+     {"f.py": "from feast import FeatureStore\nstore = FeatureStore(repo_path='.')\n"},
+     "found", "f.py"),
+    ("feature_store_used", {"f.py": "features = {}\n"}, None, None),
+    ("slos_defined",
+     {"slo.yaml": "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: latency}\n"},
+     "found", "slo.yaml"),
+    ("slos_defined", {"slo.md": "we want 99.9%"}, None, None),
+    ("cost_tracking_configured", {"infra/budget.tf": 'resource "aws_budgets_budget" "ml" {}\n'},
+     "found", "infra/budget.tf"),
+    ("cost_tracking_configured", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     None, None),
+    # documentation
+    ("model_card_present", {"MODEL_CARD.md": "# Model card\n"}, "found", "MODEL_CARD.md"),
+    ("model_card_present", {"README.md": "# Churn\n\n## Model card\n\nIntended use...\n"},
+     "found", "README.md"),
+    ("model_card_present", {"README.md": "# Churn\n\n## Install\n"}, None, None),
+    ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "found", "DATA_CARD.md"),
+    ("data_card_present",
+     {"data/README.md": "Source: billing export. Owner: data team. Licence: internal.\n"},
+     "found", "data/README.md"),
+    ("data_card_present", {"data/README.md": "files go here\n"}, "partial", "data/README.md"),
+    ("data_card_present", {"README.md": "# x\n"}, None, None),
+    ("workflow_documented", {"CONTRIBUTING.md": "# How to contribute\n"}, "found",
+     "CONTRIBUTING.md"),
+    ("workflow_documented", {"README.md": "# x\n## Usage\n"}, None, None),
+    ("release_process_documented", {"RELEASE.md": "# Releasing\n"}, "found", "RELEASE.md"),
+    ("release_process_documented", {"README.md": "# x\n## Usage\n"}, None, None),
+    ("roles_documented", {"MAINTAINERS": "alice\n"}, "found", "MAINTAINERS"),
+    ("roles_documented", {"README.md": "# x\n## Roles and responsibilities\n"}, "found",
+     "README.md"),
+    ("roles_documented", {"README.md": "# x\n## Usage\n"}, None, None),
+    ("postmortems_recorded", {"docs/postmortems/2026-01-drift.md": "# Incident\n"}, "found",
+     "docs/postmortems/2026-01-drift.md"),
+    ("postmortems_recorded", {"docs/design.md": "# Design\n"}, None, None),
+    ("retrospectives_recorded", {"team/retros/2026-10.md": "# Retro\n"}, "found",
+     "team/retros/2026-10.md"),
+    ("retrospectives_recorded", {"team/notes.md": "# Notes\n"}, None, None),
+    # collaboration
+    ("codeowners_present", {".github/CODEOWNERS": "* @team\n"}, "found", ".github/CODEOWNERS"),
+    ("codeowners_present", {"src/CODEOWNERS": "* @team\n"}, None, None),
+    ("pr_template_present", {".github/pull_request_template.md": "## Checklist\n"}, "found",
+     ".github/pull_request_template.md"),
+    ("pr_template_present", {".github/ISSUE_TEMPLATE/bug.md": "bug\n"}, None, None),
+    ("pre_commit_configured", {".pre-commit-config.yaml": "repos: []\n"}, "found",
+     ".pre-commit-config.yaml"),
+    ("pre_commit_configured", {"setup.cfg": "[flake8]\n"}, None, None),
+    ("dependency_updates_automated", {".github/dependabot.yml": "version: 2\n"}, "found",
+     ".github/dependabot.yml"),
+    ("dependency_updates_automated", {".github/other.yml": "version: 2\n"}, None, None),
+    ("project_template_used", {".cruft.json": "{}"}, "found", ".cruft.json"),
+    ("project_template_used", {"template.txt": ""}, None, None),
+    # evaluation
+    ("baseline_comparison_present",
+     {"evaluate.py": "from sklearn.dummy import DummyClassifier\nb = DummyClassifier()\n"},
+     "found", "evaluate.py"),
+    ("baseline_comparison_present", {"evaluate.py": "import sklearn\nprint('baseline (todo)')\n"},
+     None, None),
+    ("validation_gate_present",
+     {"evaluate.py": "import sys\nauc = 0.7\nif auc < 0.8:\n    sys.exit(1)\n"}, "found",
+     "evaluate.py"),
+    ("validation_gate_present", {"evaluate.py": "auc = 0.7\nprint(auc)\n"}, None, None),
+    ("champion_challenger_present",
+     {"promote.py": "from mlflow import MlflowClient\n"
+                    "MlflowClient().set_registered_model_alias('m', 'challenger', 4)\n"},
+     "found", "promote.py"),
+    ("champion_challenger_present", {"promote.py": "import mlflow\n"}, None, None),
+    # delivery
+    ("progressive_delivery_configured", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
+    ("progressive_delivery_configured",
+     {"k8s/d.yaml": "apiVersion: apps/v1\nkind: Deployment\n"}, None, None),
+    ("rollback_supported", {".github/workflows/d.yml": GHA_DEPLOY}, "found",
+     ".github/workflows/d.yml"),
+    ("rollback_supported", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    ("delivery_metrics_tracked",
+     {".github/workflows/dora.yml": "on: push\njobs:\n  m:\n    steps:\n"
+                                    "      - run: python compute_dora_metrics.py\n"},
+     "found", ".github/workflows/dora.yml"),
+    ("delivery_metrics_tracked", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    # project kind
+    ("repo_is_ml_tool_source",
+     {"pyproject.toml": "[project]\nname = 'mlflow'\n", "mlflow/__init__.py": ""}, "info",
+     "pyproject.toml"),
+    ("repo_is_ml_tool_source", {"pyproject.toml": "[project]\nname = 'churn'\n"}, None, None),
+    ("training_code_present",
+     {"train.py": "from sklearn.linear_model import LogisticRegression\n"
+                  "m = LogisticRegression().fit(X, y)\n"}, "found", "train.py"),
+    ("training_code_present", {"predict.py": "import sklearn\nm.predict(X)\n"}, None, None),
+]
+
+
+@pytest.mark.parametrize(("detector", "files", "outcome", "where"), CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_detector_case(make_repo: MakeRepo, detector: str, files: dict[str, str | bytes],
+                       outcome: str | None, where: str | None) -> None:
+    tree = RepoTree(make_repo(files))
+    findings = REGISTRY[detector].detect(tree)
+    if outcome is None:
+        assert findings == [], f"{detector} should find nothing, found {findings}"
+        return
+    assert findings, f"{detector} found nothing"
+    assert findings[0].detector == detector
+    assert findings[0].outcome.value == outcome
+    if where is not None:
+        assert findings[0].file == where
+        assert findings[0].line is not None and findings[0].line >= 1
+
+
+def test_every_detector_has_positive_and_negative_cases() -> None:
+    positive = {c[0] for c in CASES if c[2] is not None}
+    negative = {c[0] for c in CASES if c[2] is None}
+    assert set(REGISTRY) - positive == set()
+    assert set(REGISTRY) - negative - {"code_under_version_control"} == set()
+
+
+def test_tutorial_folder_finding_is_marked(make_repo: MakeRepo) -> None:
+    tree = RepoTree(make_repo({"examples/quickstart/train.py": MLFLOW_TRAIN}))
+    findings = REGISTRY["experiment_tracking_used"].detect(tree)
+    assert findings and findings[0].context.value == "tutorial"
+
+
+def test_ml_tool_source_does_not_credit_its_own_imports(make_repo: MakeRepo) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": "[project]\nname = 'mlflow'\n",
+        "mlflow/__init__.py": "",
+        "mlflow/tracking/fluent.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
+    }
+    tree = RepoTree(make_repo(files))
+    assert REGISTRY["experiment_tracking_used"].detect(tree) == []
+
+
+def test_notebook_finding_points_at_the_cell_line(make_repo: MakeRepo) -> None:
+    root = make_repo({"nb.ipynb": NOTEBOOK})
+    finding = REGISTRY["experiment_tracking_used"].detect(RepoTree(root))[0]
+    lines = (root / "nb.ipynb").read_text().splitlines()
+    assert "wandb.init" in lines[finding.line - 1]  # type: ignore[operator]
+
+
+def test_detector_line_numbers_point_at_the_evidence(make_repo: MakeRepo) -> None:
+    root = make_repo({"train.py": MLFLOW_TRAIN})
+    finding = REGISTRY["model_registry_used"].detect(RepoTree(root))[0]
+    line = Path(root / "train.py").read_text().splitlines()[finding.line - 1]  # type: ignore[operator]
+    assert "registered_model_name" in line

@@ -1,0 +1,205 @@
+"""The repository view: listing, ignoring, symlinks, special files, limits, bad bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.evidence.tree import RepoTree
+from tests.conftest import MakeRepo
+
+
+def kinds(tree: RepoTree) -> set[str]:
+    return {w.values["kind"] for w in tree.warnings}
+
+
+def test_walk_honours_gitignore_and_prunes_vendored(make_repo: MakeRepo) -> None:
+    root = make_repo({
+        ".gitignore": "*.log\nbuild/\n!keep.log\n",
+        "src/a.py": "", "run.log": "", "keep.log": "", "build/x.py": "",
+        "node_modules/pkg/index.js": "", ".venv/lib/x.py": "",
+        "sub/.gitignore": "secret.txt\n", "sub/secret.txt": "", "sub/ok.txt": "",
+    })
+    tree = RepoTree(root)
+    assert tree.listing == "walk"
+    assert tree.files == [".gitignore", "keep.log", "src/a.py", "sub/.gitignore", "sub/ok.txt"]
+
+
+def test_git_listing_includes_untracked_but_not_ignored(make_repo: MakeRepo) -> None:
+    root = make_repo({".gitignore": "*.log\n", "tracked.py": "", "run.log": ""}, git=True)
+    (root / "untracked.py").write_text("")
+    tree = RepoTree(root)
+    assert tree.listing == "git"
+    assert tree.files == [".gitignore", "tracked.py", "untracked.py"]
+
+
+def test_git_listing_of_a_subfolder_is_relative_to_it(make_repo: MakeRepo) -> None:
+    root = make_repo({"svc/a.py": "", "other/b.py": ""}, git=True)
+    tree = RepoTree(root / "svc")
+    assert tree.files == ["a.py"]
+
+
+def test_symlinks_out_of_root_and_loops_are_not_followed(make_repo: MakeRepo,
+                                                         tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    root = make_repo({"inside.txt": "ok"})
+    (root / "to_outside.txt").symlink_to(outside)
+    (root / "to_passwd").symlink_to("/etc/passwd")
+    (root / "loop_a").symlink_to(root / "loop_b")
+    (root / "loop_b").symlink_to(root / "loop_a")
+    (root / "dangling").symlink_to(root / "missing")
+    (root / "to_inside.txt").symlink_to(root / "inside.txt")
+    (root / "up").symlink_to(tmp_path)
+    tree = RepoTree(root)
+    assert tree.files == ["inside.txt", "to_inside.txt"]
+    assert {"symlink"} <= kinds(tree)
+    assert tree.skipped["symlink_outside_root"] == 2
+    assert tree.skipped["broken_symlink"] == 3
+
+
+def test_fifo_and_socket_are_skipped_without_blocking(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.py": ""})
+    os.mkfifo(root / "pipe.yaml")
+    with tempfile.TemporaryDirectory() as short:  # socket paths must be short
+        sock_path = Path(short) / "s.sock"
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(sock_path))
+        (root / "link.sock").symlink_to(sock_path)  # outside: also not followed
+        tree = RepoTree(root)
+        sock.close()
+    assert tree.files == ["a.py"]
+    assert "special" in kinds(tree)
+
+
+def test_size_limit_is_reported_and_file_not_read(make_repo: MakeRepo) -> None:
+    root = make_repo({"params.yaml": "x: 1\n" * 1000})
+    tree = RepoTree(root, ScanLimits(max_file_bytes=100))
+    assert tree.text("params.yaml") is None
+    assert tree.skipped["too_large"] == 1
+    warning = next(w for w in tree.warnings if w.values["kind"] == "limit")
+    assert warning.file == "params.yaml" and "max_file_bytes" in warning.detail
+
+
+def test_sparse_huge_file_is_not_read(make_repo: MakeRepo) -> None:
+    root = make_repo({})
+    with open(root / "big.py", "wb") as fh:
+        fh.truncate(1 << 30)
+    tree = RepoTree(root)
+    assert tree.python("big.py") is None
+    assert tree.bytes_read == 0
+
+
+def test_undecodable_bytes_warn_with_line_and_keep_text(make_repo: MakeRepo) -> None:
+    root = make_repo({"train.py": b"import mlflow\n# caf\xe9\nmlflow.log_metric('a', 1)\n"})
+    tree = RepoTree(root)
+    text = tree.text("train.py")
+    assert text is not None and "mlflow.log_metric" in text
+    warning = next(w for w in tree.warnings if w.values["kind"] == "encoding")
+    assert warning.line == 2
+
+
+def test_binary_files_are_skipped(make_repo: MakeRepo) -> None:
+    root = make_repo({"model.py": b"\x00\x01binary"})
+    tree = RepoTree(root)
+    assert tree.text("model.py") is None
+    assert tree.skipped["binary"] == 1
+
+
+def test_each_file_is_read_once(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.py": "import mlflow\n"})
+    tree = RepoTree(root)
+    tree.text("a.py")
+    tree.python("a.py")
+    tree.importing({"mlflow"})
+    assert tree.files_read == 1
+
+
+def test_malformed_files_become_parse_warnings(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
+    from mlkaizen.evidence.parse.structured import load_json, load_toml
+    from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+
+    root = make_repo({
+        "bad.yaml": "a: [1, 2\nb: c\n", "pyproject.toml": "[project\nname = 1\n",
+        "d.json": '{"a": }', "Dockerfile": "FROM x\nBOGUS y\n", "nb.ipynb": "{not json",
+        "broken.py": "def f(:\n",
+    })
+    tree = RepoTree(root)
+    assert tree.parsed("bad.yaml", "yaml", load_yaml_documents) is None
+    assert tree.parsed("pyproject.toml", "toml", load_toml) is None
+    assert tree.parsed("d.json", "json", load_json) is None
+    assert tree.parsed("Dockerfile", "dockerfile", parse_dockerfile) is None
+    assert tree.python("nb.ipynb") is None
+    assert tree.python("broken.py") is None
+    lines = {w.file: w.line for w in tree.warnings if w.values["kind"] == "parse"}
+    assert lines["bad.yaml"] == 2
+    assert lines["pyproject.toml"] == 1
+    assert lines["Dockerfile"] == 2
+    assert lines["broken.py"] == 1
+    assert set(lines) == {"bad.yaml", "pyproject.toml", "d.json", "Dockerfile", "nb.ipynb",
+                          "broken.py"}
+
+
+def test_missing_path_and_file_path_are_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(MLKaizenError, match="does not exist"):
+        RepoTree(tmp_path / "nope")
+    (tmp_path / "f").write_text("")
+    with pytest.raises(MLKaizenError, match="not a directory"):
+        RepoTree(tmp_path / "f")
+
+
+def test_scan_never_writes_to_the_tree(make_repo: MakeRepo) -> None:
+    from mlkaizen.api import assess
+
+    root = make_repo({"a.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
+                      "dvc.yaml": "stages: {}\n", ".gitignore": "x\n"}, git=True)
+
+    def snapshot() -> dict[str, str]:
+        out = {}
+        for dirpath, _, names in os.walk(root):
+            for name in names:
+                p = Path(dirpath) / name
+                out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+        return out
+
+    before = snapshot()
+    assess(root)
+    assert snapshot() == before
+
+
+def test_unreadable_file_is_a_warning_not_a_crash() -> None:
+    """Mode-000 file and folder. As root, the scan runs without the capabilities that let
+    root read anything (``setpriv``), so the permission check is real."""
+    base = Path(tempfile.mkdtemp(prefix="mlk-unreadable-"))
+    try:
+        base.chmod(0o755)
+        (base / "params.yaml").write_text("a: 1\n")
+        (base / "params.yaml").chmod(0o000)
+        (base / "locked").mkdir()
+        (base / "locked" / "x.py").write_text("")
+        (base / "locked").chmod(0o000)
+        code = ("import sys, json; from mlkaizen.evidence.tree import RepoTree; "
+                "t = RepoTree(__import__('pathlib').Path(sys.argv[1])); t.text('params.yaml'); "
+                "print(json.dumps(sorted({w.values['kind'] for w in t.warnings})))")
+        prefix = []
+        if os.geteuid() == 0:
+            prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+        src = str(Path(__file__).resolve().parents[2] / "src")
+        proc = subprocess.run([*prefix, sys.executable, "-c", code, str(base)],
+                              capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": src}, check=False)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip() == '["unreadable"]'
+    finally:
+        (base / "locked").chmod(0o755)
+        subprocess.run(["rm", "-rf", str(base)], check=False)
