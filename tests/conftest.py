@@ -45,7 +45,8 @@ def make_repo(tmp_path: Path) -> MakeRepo:
 
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
-    """The bundled example, copied out of this git checkout (so listing is a plain walk)."""
+    """The bundled example, copied into a git repository of its own."""
     dest = tmp_path / "churn-prediction"
     shutil.copytree(EXAMPLE, dest)
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
     return dest

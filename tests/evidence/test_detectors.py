@@ -510,3 +510,20 @@ def test_detector_line_numbers_point_at_the_evidence(make_repo: MakeRepo) -> Non
     finding = REGISTRY["model_registry_used"].detect(RepoTree(root))[0]
     line = Path(root / "train.py").read_text().splitlines()[finding.line - 1]  # type: ignore[operator]
     assert "registered_model_name" in line
+
+
+@pytest.mark.parametrize(("source", "pattern", "hit"), [
+    ("import mlflow as mf\nmf.log_metric('a', 1)\n", "mlflow.log_*", True),
+    ("from mlflow import log_param\nlog_param('a', 1)\n", "mlflow.log_*", True),
+    ("import mlflow\nmlflow.set_tag('a', 1)\n", "mlflow.log_*", False),
+    ("import great_expectations as gx\nv = ctx.get_validator()\n"
+     "v.expect_column_values_to_not_be_null('x')\n", ".expect_*", True),
+    ("from mlflow import MlflowClient\nMlflowClient().create_registered_model('m')\n",
+     ".create_registered_model", True),
+    ("import sagemaker\nsagemaker.workflow.steps.TrainingStep('t')\n",
+     "sagemaker.workflow.steps.", True),
+])
+def test_call_patterns_resolve_through_imports(source: str, pattern: str, hit: bool) -> None:
+    from mlkaizen.evidence.parse.python_src import parse_python
+
+    assert bool(parse_python(source).find_calls((pattern,))) is hit

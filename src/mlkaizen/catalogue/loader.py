@@ -96,6 +96,12 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
                 f"practice {p.id!r}: unknown dimension {p.dimension!r} "
                 f"(expected one of {', '.join(sorted(dims))})"
             ), ("practices", i, "dimension")
+        if not p.id.startswith(p.dimension + "."):
+            return f"practice {p.id!r}: id must start with its dimension ({p.dimension}.)", (
+                "practices",
+                i,
+                "id",
+            )
         for d in p.detection.detectors if p.detection else []:
             if d not in detectors:
                 return f"practice {p.id!r}: unknown detector {d!r} (see `mlkaizen detectors`)", (

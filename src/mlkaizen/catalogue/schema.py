@@ -88,8 +88,6 @@ class Practice(_Strict):
     def _detectable_or_askable(self) -> Practice:
         if self.detection is None and not self.question:
             raise ValueError("a practice needs a detection, a question, or both")
-        if not self.id.startswith(self.dimension + "."):
-            raise ValueError(f"id {self.id!r} must start with its dimension {self.dimension!r}.")
         return self
 
 

@@ -12,7 +12,7 @@ VALIDATION_TOOLS = (
         "Great Expectations",
         ("great_expectations", "gx"),
         (
-            ".expect_",
+            ".expect_*",
             ".add_expectation",
             ".run_checkpoint",
             ".validate",

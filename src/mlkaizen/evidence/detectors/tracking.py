@@ -14,7 +14,7 @@ TRACKERS = (
         "MLflow",
         ("mlflow",),
         (
-            "mlflow.log_",
+            "mlflow.log_*",
             "mlflow.start_run",
             "mlflow.autolog",
             "mlflow.sklearn.autolog",

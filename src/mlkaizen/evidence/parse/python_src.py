@@ -70,16 +70,21 @@ class PyFacts:
     def find_calls(self, names: tuple[str, ...], *, include_decorators: bool = True) -> list[Call]:
         """Calls whose dotted name equals, starts with (``x.``) or ends with (``.x``) a pattern.
 
-        A pattern ending in ``.`` matches a prefix (``mlflow.log_``); one starting with ``.``
-        matches a method name on any object (``.register_model``).
+        A pattern ending in ``.`` or ``*`` matches a prefix (``mlflow.``, ``mlflow.log_*``); one
+        starting with ``.`` matches a method name on any object (``.register_model``), and
+        ``.expect_*`` any method whose name starts with ``expect_``.
         """
         pool = self.calls + self.decorators if include_decorators else self.calls
         return [c for c in pool if any(_matches(c.name, n) for n in names)]
 
 
 def _matches(name: str, pattern: str) -> bool:
+    if pattern.startswith(".") and pattern.endswith("*"):
+        return name.rsplit(".", 1)[-1].startswith(pattern[1:-1])
     if pattern.startswith("."):
         return name.endswith(pattern) or name == pattern[1:]
+    if pattern.endswith("*"):
+        return name.startswith(pattern[:-1])
     if pattern.endswith("."):
         return name.startswith(pattern)
     return name == pattern

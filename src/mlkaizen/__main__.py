@@ -1,0 +1,5 @@
+"""``python -m mlkaizen``."""
+
+from mlkaizen.cli import main
+
+main()
