@@ -203,3 +203,9 @@ def test_unreadable_file_is_a_warning_not_a_crash() -> None:
     finally:
         (base / "locked").chmod(0o755)
         subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+def test_folder_ignored_by_the_enclosing_repo_is_walked(make_repo: MakeRepo) -> None:
+    root = make_repo({".gitignore": "vendor/\n", "vendor/proj/train.py": ""}, git=True)
+    tree = RepoTree(root / "vendor" / "proj")
+    assert tree.listing == "walk" and tree.files == ["train.py"]

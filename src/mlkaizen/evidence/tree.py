@@ -193,6 +193,8 @@ class RepoTree:
                 kind="git",
             )
             return None
+        if not proc.stdout:
+            return None  # the root is ignored by an enclosing repository, or empty: walk it
         prefix = self._git_prefix()
         out: list[str] = []
         for raw in proc.stdout.split(b"\0"):
