@@ -527,3 +527,45 @@ def test_call_patterns_resolve_through_imports(source: str, pattern: str, hit: b
     from mlkaizen.evidence.parse.python_src import parse_python
 
     assert bool(parse_python(source).find_calls((pattern,))) is hit
+
+
+EXTRA_CASES: list[tuple[str, Files, str | None, str | None]] = [
+    ("pipeline_defined", {"MLproject": "name: x\nentry_points:\n  main:\n"
+                                       "    parameters: {alpha: float}\n"
+                                       "    command: python train.py --alpha {alpha}\n"},
+     "found", "MLproject"),
+    ("training_in_pipeline", {"MLproject": "name: x\nentry_points:\n  main:\n"
+                                           "    command: python train.py\n"},
+     "found", "MLproject"),
+    ("params_file_present", {"conf/base/parameters.yml": "lr: 0.1\n"}, "found",
+     "conf/base/parameters.yml"),
+    ("data_card_present", {"README.md": "# Project\n\n## Dataset\n\nFrom Kaggle.\n"},
+     "partial", "README.md"),
+    ("roles_documented", {"README.md": "# Project\n\n## Team\n\nAnn, Bo\n"}, None, None),
+    ("release_process_documented", {"CHANGELOG.md": "# 1.0\n"}, None, None),
+    ("repo_is_ml_tool_source",
+     {"pyproject.toml": "[project]\nname = 'lightning'\n", "src/lightning/__init__.py": ""},
+     "info", "pyproject.toml"),
+]
+
+
+@pytest.mark.parametrize(("detector", "files", "outcome", "where"), EXTRA_CASES,
+                         ids=[f"{c[0]}-extra{i}" for i, c in enumerate(EXTRA_CASES)])
+def test_detector_extra_case(make_repo: MakeRepo, detector: str, files: dict[str, str | bytes],
+                             outcome: str | None, where: str | None) -> None:
+    test_detector_case(make_repo, detector, files, outcome, where)
+
+
+def test_templated_files_are_skipped_quietly(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.detectors.documents import yaml_documents
+
+    root = make_repo({
+        "chart/templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+                                       "spec:\n  replicas: {{ .Values.replicas }}\n{{- end }}\n",
+        "{{cookiecutter.slug}}/train.py": "import {{ cookiecutter.pkg }}\n",
+    })
+    tree = RepoTree(root)
+    yaml_documents(tree)
+    tree.python("{{cookiecutter.slug}}/train.py")
+    assert tree.warnings == []
+    assert tree.skipped["template"] == 2

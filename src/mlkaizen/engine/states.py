@@ -92,9 +92,12 @@ def resolve(
     if expired_note and result.state not in SATISFIED:
         result.state = State.UNMET
         result.note = f"{expired_note}; {result.note}" if result.note else expired_note
-    partly_seen = (result.state is State.PARTIAL and result.source is Source.DETECTED
-                   and practice.detection is not None
-                   and practice.detection.when_absent == "unknown")
+    partly_seen = (
+        result.state is State.PARTIAL
+        and result.source is Source.DETECTED
+        and practice.detection is not None
+        and practice.detection.when_absent == "unknown"
+    )
     result.open_question = result.state is State.UNKNOWN or partly_seen
     return result
 

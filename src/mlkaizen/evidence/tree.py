@@ -366,12 +366,15 @@ class RepoTree:
             try:
                 value = parser(text)
             except ParseError as exc:
-                self.warn(
-                    f"{kind}: {exc.message}; file skipped by {kind} detectors",
-                    rel,
-                    exc.line,
-                    kind="parse",
-                )
+                if "{{" in text or "{%" in text or "{{" in rel:
+                    self.skipped["template"] += 1  # Helm/Jinja/cookiecutter: not meant to parse
+                else:
+                    self.warn(
+                        f"{kind}: {exc.message}; file skipped by {kind} detectors",
+                        rel,
+                        exc.line,
+                        kind="parse",
+                    )
             except (RecursionError, MemoryError):
                 self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
         self._parsed[key] = value

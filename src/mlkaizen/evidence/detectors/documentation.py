@@ -77,16 +77,27 @@ def data_card_present(tree: RepoTree) -> list[Finding]:
     """Data sources are documented: a data card, datasheet or a data README.
 
     Evidence: ``DATA_CARD.md``/``datasheet*.md``/``dataset_card.md``, a README in the data
-    folder, or a README section about the data's sources. A data README describing only
-    folder layout is still reported, as ``partial``.
+    folder, or a README section about the data's sources. ``partial``: a data README that does
+    not name source, owner or licence, or a README "Dataset" section alone.
     """
     out = _by_name_or_heading(
         tree,
         "data_card_present",
         re.compile(r"(data[_\-\s]?card|datasheet|dataset[_\-\s]?card)", re.I),
-        re.compile(r"data ?card|datasheet|data sources?|dataset"),
+        re.compile(r"data ?card|datasheet|data sources?|data provenance"),
         "data documentation",
     )
+    if not out:  # a README "Dataset" section says where data comes from, not all a card does
+        out = [
+            f.model_copy(update={"outcome": Outcome.PARTIAL})
+            for f in _by_name_or_heading(
+                tree,
+                "data_card_present",
+                re.compile(r"^$"),
+                re.compile(r"^(the )?(data|datasets?|training data)$"),
+                "README data section",
+            )
+        ]
     for rel in tree.glob("data/README*", "*/data/README*", "datasets/README*"):
         text = (tree.text(rel) or "").lower()
         full = "source" in text and ("licen" in text or "collected" in text or "owner" in text)
@@ -117,16 +128,13 @@ def workflow_documented(tree: RepoTree) -> list[Finding]:
 
 @detector("release_process_documented")
 def release_process_documented(tree: RepoTree) -> list[Finding]:
-    """How a model/service is released is written down (RELEASE/DEPLOY docs, a changelog,
-    README sections on release or deployment)."""
+    """How a model/service is released is written down (RELEASE/DEPLOY docs, a runbook,
+    README sections on release or deployment). A changelog alone records releases but is
+    not a procedure."""
     return _by_name_or_heading(
         tree,
         "release_process_documented",
-        re.compile(
-            r"^(release|releasing|deploy|deployment|changelog|"
-            r"runbook)",
-            re.I,
-        ),
+        re.compile(r"^(release|releasing|deploy|deployment|runbook)", re.I),
         re.compile(r"releas|deploy"),
         "release process documented",
     )
@@ -134,8 +142,8 @@ def release_process_documented(tree: RepoTree) -> list[Finding]:
 
 @detector("roles_documented")
 def roles_documented(tree: RepoTree) -> list[Finding]:
-    """Roles and responsibilities are written down (MAINTAINERS/OWNERS files, a team or
-    RACI section)."""
+    """Roles and responsibilities are written down (MAINTAINERS/OWNERS/GOVERNANCE files, a
+    roles, responsibilities, ownership or RACI section). An author list is not roles."""
     out = [
         tree.finding("roles_documented", rel, 1, f"roles file {rel}")
         for rel in tree.named(
@@ -146,10 +154,7 @@ def roles_documented(tree: RepoTree) -> list[Finding]:
         tree,
         "roles_documented",
         re.compile(r"^raci", re.I),
-        re.compile(
-            r"\broles?\b|responsibilit|raci|\bteam\b|"
-            r"ownership"
-        ),
+        re.compile(r"\broles?\b|responsibilit|\braci\b|ownership|maintainers"),
         "roles documented",
     )
 

@@ -111,7 +111,7 @@ def orchestrated_pipelines(tree: RepoTree) -> list[OrchestratedPipeline]:
 
 
 def _compute(tree: RepoTree) -> list[OrchestratedPipeline]:
-    out = _dvc(tree) + _python(tree) + _metaflow(tree) + _manifests(tree)
+    out = _dvc(tree) + _mlproject(tree) + _python(tree) + _metaflow(tree) + _manifests(tree)
     return sorted(out, key=lambda p: (p.file, p.line))
 
 
@@ -127,6 +127,22 @@ def _dvc(tree: RepoTree) -> list[OrchestratedPipeline]:
                 cmd = stage.get("cmd", "") if isinstance(stage, dict) else ""
                 cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd)
                 pipe.steps.append((f"{name} {cmd}", getattr(stage, "line", pipe.line)))
+            out.append(pipe)
+    return out
+
+
+def _mlproject(tree: RepoTree) -> list[OrchestratedPipeline]:
+    """MLflow Projects: each entry point (and its command) is a step."""
+    out: list[OrchestratedPipeline] = []
+    for rel in tree.named("MLproject"):
+        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+            points = doc.get("entry_points") if isinstance(doc, dict) else None
+            if not isinstance(points, dict):
+                continue
+            pipe = OrchestratedPipeline("MLflow Project", rel, getattr(points, "line", 1))
+            for name, body in points.items():
+                command = body.get("command", "") if isinstance(body, dict) else ""
+                pipe.steps.append((f"{name} {command}", getattr(body, "line", pipe.line)))
             out.append(pipe)
     return out
 

@@ -10,49 +10,13 @@ from mlkaizen.evidence.parse.structured import load_toml
 from mlkaizen.evidence.tree import RepoTree
 
 ML_TOOLS = frozenset(
-    [
-        "mlflow",
-        "wandb",
-        "dvc",
-        "clearml",
-        "neptune",
-        "comet_ml",
-        "aim",
-        "great_expectations",
-        "pandera",
-        "evidently",
-        "whylogs",
-        "nannyml",
-        "alibi_detect",
-        "deepchecks",
-        "feast",
-        "kedro",
-        "zenml",
-        "metaflow",
-        "prefect",
-        "dagster",
-        "airflow",
-        "kfp",
-        "bentoml",
-        "seldon_core",
-        "kserve",
-        "ray",
-        "sklearn",
-        "scikit_learn",
-        "torch",
-        "tensorflow",
-        "keras",
-        "xgboost",
-        "lightgbm",
-        "catboost",
-        "transformers",
-        "flytekit",
-        "optuna",
-        "hydra",
-        "lakefs",
-        "deltalake",
-        "sagemaker",
-    ]
+    """mlflow wandb dvc dvclive gto cml clearml neptune comet_ml aim great_expectations pandera
+    evidently whylogs nannyml alibi_detect deepchecks feast kedro zenml metaflow prefect dagster
+    airflow kfp bentoml seldon_core kserve mlserver ray sklearn scikit_learn torch tensorflow
+    keras xgboost lightgbm catboost transformers datasets accelerate peft diffusers
+    sentence_transformers flytekit optuna hydra lakefs deltalake sagemaker lightning
+    pytorch_lightning jax flax onnx onnxruntime fastai spacy gensim statsmodels prophet
+    tensorboard torchserve tritonclient mlem hopsworks hsfs tecton""".split()  # noqa: SIM905
 )
 TRAIN_CALLS = (
     ".fit",
@@ -128,6 +92,10 @@ def training_code_present(tree: RepoTree) -> list[Finding]:
         "pytorch_lightning",
         "statsmodels",
         "prophet",
+        "sagemaker",
+        "fastai",
+        "jax",
+        "flax",
     }
     out: list[Finding] = []
     for rel in tree.importing(roots):

@@ -42,12 +42,23 @@ LOCK_FILES = (
 def params_file_present(tree: RepoTree) -> list[Finding]:
     """Training parameters live in a config file rather than in code.
 
-    Evidence: ``params.yaml`` (DVC), a Hydra app (``@hydra.main`` or ``conf/``/``configs/``
-    with ``config.yaml``), or YAML/TOML configs under ``config(s)/`` next to training code.
+    Evidence: ``params.yaml`` (DVC), Kedro ``parameters.yml``, MLflow ``MLproject``
+    parameters, a Hydra app (``@hydra.main`` or ``conf/``/``configs/`` with ``config.yaml``),
+    or YAML/TOML configs under ``config(s)/`` next to training code.
     """
     out: list[Finding] = []
-    for rel in tree.named("params.yaml", "params.yml", "params.json", "hyperparams.yaml"):
+    for rel in tree.named(
+        "params.yaml",
+        "params.yml",
+        "params.json",
+        "hyperparams.yaml",
+        "parameters.yml",
+        "parameters.yaml",
+    ):
         out.append(tree.finding("params_file_present", rel, 1, "parameters file"))
+    for rel in tree.named("MLproject"):
+        if "parameters" in (tree.text(rel) or ""):
+            out.append(tree.finding("params_file_present", rel, 1, "MLflow Project parameters"))
     for rel in tree.importing({"hydra"}):
         facts = tree.python(rel)
         for call in facts.find_calls(("hydra.main", "hydra.compose")) if facts else []:
