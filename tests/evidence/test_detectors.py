@@ -569,3 +569,48 @@ def test_templated_files_are_skipped_quietly(make_repo: MakeRepo) -> None:
     tree.python("{{cookiecutter.slug}}/train.py")
     assert tree.warnings == []
     assert tree.skipped["template"] == 2
+
+
+def test_ci_steps_are_judged_by_the_scripts_they_run(make_repo: MakeRepo) -> None:
+    root = make_repo({
+        ".github/workflows/w.yml": "on: pull_request\njobs:\n  w:\n    steps:\n"
+                                   "      - run: anyscale jobs submit deploy/jobs/work.yaml\n",
+        "deploy/jobs/work.yaml": "name: work\nentrypoint: bash deploy/jobs/work.sh\n",
+        "deploy/jobs/work.sh": "#!/bin/bash\npytest tests/code\npython madewithml/train.py\n",
+    })
+    tree = RepoTree(root)
+    assert REGISTRY["tests_run_in_ci"].detect(tree)
+    assert REGISTRY["training_runs_in_ci"].detect(tree)
+
+
+MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
+    ("experiment_tracking_used",
+     {"ft.py": "from transformers import TrainingArguments\n"
+               "args = TrainingArguments('out', report_to='wandb')\n"}, "found", "ft.py"),
+    ("experiment_tracking_used",
+     {"ft.py": "from transformers import TrainingArguments\n"
+               "args = TrainingArguments('out', report_to='none')\n"}, None, None),
+    ("experiment_tracking_used",
+     {"tune.py": "from ray.air.integrations.mlflow import MLflowLoggerCallback\n"
+                 "cb = MLflowLoggerCallback(experiment_name='x')\n"}, "found", "tune.py"),
+    ("model_tests_present", {"tests/model/test_behavioral.py": "def test_b():\n    assert 1\n"},
+     "found", "tests/model/test_behavioral.py"),
+    ("data_tests_present", {"tests/data/test_checks.py": "def test_c():\n    assert 1\n"},
+     "found", "tests/data/test_checks.py"),
+    ("baseline_comparison_present",
+     {".github/workflows/cml.yaml": "on: pull_request\njobs:\n  r:\n    steps:\n"
+                                    "      - run: dvc plots diff main workspace\n"},
+     "found", ".github/workflows/cml.yaml"),
+    ("model_packaged", {"train.py": "from mlem.api import save\nsave(clf, 'model')\n"},
+     "found", "train.py"),
+    ("params_file_present", {"config/train_gpt2.py": "batch_size = 12\n"}, "found",
+     "config/train_gpt2.py"),
+    ("params_file_present", {"configs/__init__.py": ""}, None, None),
+]
+
+
+@pytest.mark.parametrize(("detector", "files", "outcome", "where"), MORE_CASES,
+                         ids=[f"{c[0]}-more{i}" for i, c in enumerate(MORE_CASES)])
+def test_detector_more_case(make_repo: MakeRepo, detector: str, files: dict[str, str | bytes],
+                            outcome: str | None, where: str | None) -> None:
+    test_detector_case(make_repo, detector, files, outcome, where)

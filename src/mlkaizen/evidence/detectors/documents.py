@@ -5,6 +5,7 @@ Mechanism only; the detectors that use these decide what a document means.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mlkaizen.evidence.parse.ci import (
@@ -104,12 +105,12 @@ def make_targets(tree: RepoTree) -> dict[str, str]:
     return tree.memo("make_targets", compute)
 
 
-def expand_make(tree: RepoTree, command: str) -> str:
-    """``command`` plus the recipes of any ``make X`` / ``just X`` targets it runs."""
-    targets = make_targets(tree)
-    if not targets:
-        return command
+def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
+    """``command`` plus what it runs inside the repository: the recipes of ``make X`` /
+    ``just X`` targets, and the text of shell scripts and job YAML files it names, followed
+    ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs)."""
     extra: list[str] = []
+    targets = make_targets(tree)
     for word_run in ("make ", "just "):
         for piece in command.split(word_run)[1:]:
             for name in piece.split()[:3]:
@@ -118,4 +119,12 @@ def expand_make(tree: RepoTree, command: str) -> str:
                     # one level of prerequisites, which hold the real work in many Makefiles
                     for dep in targets[name].splitlines()[0].split():
                         extra.append(targets.get(dep, ""))
-    return command + "\n" + "\n".join(extra)
+    for match in _SCRIPT_REF.finditer(command):
+        rel = match.group(1).removeprefix("./")
+        if rel in tree.sizes and not rel.startswith(".github/workflows/"):
+            text = tree.text(rel) or ""
+            extra.append(expand_make(tree, text, depth - 1) if depth > 1 else text)
+    return command + "\n" + "\n".join(extra) if extra else command
+
+
+_SCRIPT_REF = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|bash|ya?ml))\b")

@@ -6,6 +6,7 @@ import ast
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -16,6 +17,7 @@ _METRIC = re.compile(
     r"threshold|r2|map|ndcg)",
     re.I,
 )
+_DIFF = re.compile(r"(dvc (metrics|plots|exp) diff|mlflow\.evaluate)", re.I)
 _CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
 
 
@@ -33,7 +35,8 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
     reference score).
 
     Evidence: ``DummyClassifier``/``DummyRegressor``, ``mlflow.evaluate(baseline_model=...)``,
-    ``dvc metrics diff``/``dvc plots diff``, or evaluation code that names a baseline.
+    ``dvc metrics diff``/``dvc plots diff``/``dvc exp diff`` (in CI, scripts or a Makefile),
+    or evaluation code that names a baseline.
     """
     out: list[Finding] = []
     for rel in tree.importing({"sklearn", "mlflow"}):
@@ -48,6 +51,7 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
                     )
                 )
                 break
+    out += ci_steps_matching(tree, "baseline_comparison_present", _DIFF, "compares with a baseline")
     credited = {f.file for f in out}
     for rel in _eval_sources(tree):
         facts = tree.python(rel) if rel not in credited else None

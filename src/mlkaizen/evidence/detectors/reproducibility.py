@@ -69,8 +69,11 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
         "*configs/*.yml",
         "*config/train*.yaml",
         "*configs/*.toml",
+        "*configs/*.py",
+        "*config/train*.py",
     ):
-        out.append(tree.finding("params_file_present", rel, 1, "configuration file"))
+        if not rel.endswith("__init__.py") and not rel.startswith(".github/"):
+            out.append(tree.finding("params_file_present", rel, 1, "configuration file"))
     return out
 
 

@@ -185,13 +185,19 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
     that serves a model (serving command or copied model files).
     """
     out: list[Finding] = []
-    for rel in tree.importing({"mlflow", "torch", "skl2onnx", "tf2onnx", "onnxmltools"}):
+    for rel in tree.importing(
+        {"mlflow", "torch", "skl2onnx", "tf2onnx", "onnxmltools", "mlem", "bentoml"}
+    ):
         facts = tree.python(rel)
         calls = (
             facts.find_calls(
                 (
                     "mlflow.",
                     "torch.onnx.export",
+                    "mlem.api.save",
+                    "bentoml.sklearn.save_model",
+                    "bentoml.pytorch.save_model",
+                    "bentoml.picklable_model.save_model",
                     "torch.jit.save",
                     "skl2onnx.convert_sklearn",
                     "skl2onnx.to_onnx",
@@ -210,7 +216,7 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
                 tree.finding("model_packaged", rel, call.line, f"model artifact: {call.name}()")
             )
             break
-    for rel in tree.named("MLmodel", "bentofile.yaml"):
+    for rel in [*tree.named("MLmodel", "bentofile.yaml"), *tree.with_suffix(".mlem")]:
         out.append(tree.finding("model_packaged", rel, 1, f"model package {rel}"))
     for rel in dockerfiles(tree):
         for ins in tree.parsed(rel, "dockerfile", parse_dockerfile) or []:

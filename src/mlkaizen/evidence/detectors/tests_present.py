@@ -21,6 +21,14 @@ _DATA_LIBS = {
 }
 
 
+def _topic(rel: str) -> str:
+    """What a test module is about: its name and the folders below ``tests/``
+    (``tests/model/test_behavioral.py`` -> ``model/test_behavioral.py``)."""
+    parts = rel.split("/")
+    below = parts[parts.index("tests") + 1 :] if "tests" in parts[:-1] else parts[-1:]
+    return "/".join(below).replace("test_", "", 1)
+
+
 def _test_files(tree: RepoTree) -> list[tuple[str, int]]:
     """(file, first test function line) for Python test modules with at least one test."""
 
@@ -66,14 +74,14 @@ def unit_tests_present(tree: RepoTree) -> list[Finding]:
 def data_tests_present(tree: RepoTree) -> list[Finding]:
     """Tests check data or features (schemas, ranges, preprocessing), not only code.
 
-    Evidence: a test module named for data/schema/features/preprocessing, or one that imports
-    a data-validation library.
+    Evidence: a test module named for data/schema/features/preprocessing (or in such a folder
+    under ``tests/``), or one that imports a data-validation library.
     """
     out: list[Finding] = []
     for rel, line in _test_files(tree):
         facts = tree.python(rel)
         libs = {n.split(".")[0] for n in facts.imports} if facts else set()
-        if _DATA_NAME.search(rel.rsplit("/", 1)[-1]) or (libs & _DATA_LIBS - {"pandas"}):
+        if _DATA_NAME.search(_topic(rel)) or (libs & _DATA_LIBS - {"pandas"}):
             out.append(tree.finding("data_tests_present", rel, line, "data test module"))
     return out
 
@@ -82,12 +90,13 @@ def data_tests_present(tree: RepoTree) -> list[Finding]:
 def model_tests_present(tree: RepoTree) -> list[Finding]:
     """Tests exercise the model: training, prediction, quality thresholds or the serving API.
 
-    Evidence: a test module named for model/train/predict/evaluate/serving.
+    Evidence: a test module named for model/train/predict/evaluate/serving, or in such a
+    folder under ``tests/``.
     """
     return [
         tree.finding("model_tests_present", rel, line, "model test module")
         for rel, line in _test_files(tree)
-        if _MODEL_NAME.search(rel.rsplit("/", 1)[-1])
+        if _MODEL_NAME.search(_topic(rel))
     ]
 
 

@@ -24,6 +24,7 @@ TRACKERS = (
             "mlflow.lightgbm.autolog",
             "mlflow.keras.autolog",
             "mlflow.set_experiment",
+            "mlflow.set_tracking_uri",
             "mlflow.tracking.MlflowClient",
             "mlflow.MlflowClient",
         ),
@@ -65,10 +66,27 @@ TRACKERS = (
         ),
     ),
     Signature(
+        "Ray + tracker callback",
+        ("ray",),
+        (
+            "ray.air.integrations.mlflow.MLflowLoggerCallback",
+            "ray.air.integrations.wandb.WandbLoggerCallback",
+            "ray.air.integrations.comet.CometLoggerCallback",
+            "ray.tune.integration.mlflow.",
+            "ray.tune.logger.",
+        ),
+    ),
+    Signature(
         "SageMaker Experiments",
         ("sagemaker",),
         ("sagemaker.experiments.run.Run", "sagemaker.experiments.Run"),
     ),
+)
+_HF_ARGS = (
+    "transformers.TrainingArguments",
+    "transformers.Seq2SeqTrainingArguments",
+    "trl.SFTConfig",
+    "trl.DPOConfig",
 )
 _SHARED_URI = re.compile(r"MLFLOW_TRACKING_URI\s*[:=]\s*[\"']?(https?|databricks)[^\s\"']*")
 
@@ -78,11 +96,27 @@ def experiment_tracking_used(tree: RepoTree) -> list[Finding]:
     """Training code logs runs to an experiment tracker.
 
     Tools: MLflow, Weights & Biases, ClearML, Neptune, Comet, DVCLive, Aim, TensorBoard,
-    Lightning loggers, SageMaker Experiments.
+    Lightning loggers, Ray callbacks, SageMaker Experiments, and Hugging Face ``Trainer``
+    arguments with ``report_to=`` a tracker.
     Evidence: the tracker imported *and* called (``mlflow.log_metric``, ``wandb.init``,
     ``Task.init``...). An import alone, or a mention in docs, is not tracking.
     """
-    return find_usage(tree, "experiment_tracking_used", TRACKERS)
+    out = find_usage(tree, "experiment_tracking_used", TRACKERS)
+    for rel in tree.importing({"transformers", "trl"}):
+        facts = tree.python(rel)
+        for call in facts.find_calls(_HF_ARGS, include_decorators=False) if facts else []:
+            target = (call.constant("report_to") or "").strip("'\"").lower()
+            if target and target not in ("none", "[]"):
+                out.append(
+                    tree.finding(
+                        "experiment_tracking_used",
+                        rel,
+                        call.line,
+                        f"Hugging Face Trainer reports to {target}",
+                    )
+                )
+                break
+    return out
 
 
 @detector("shared_tracking_server")
