@@ -49,7 +49,9 @@ def _header(con: Console, a: Assessment) -> None:
     con.print(stage)
     con.print(a.explanation)
     con.print()
-    table = Table(pad_edge=False)
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for name, justify in (
         ("Dimension", "left"),
         ("Level", "left"),
@@ -78,7 +80,11 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             con,
             f"Blocks {a.next_stage}:",
             [
-                (STATE_MARK[b.state], STATE_STYLE[b.state], f"{b.practice} [{b.state.value}]")
+                (
+                    STATE_MARK[b.state],
+                    STATE_STYLE[b.state],
+                    f"{b.practice} [{b.state.value}] {b.title}",
+                )
                 for b in blockers
             ],
         )
@@ -120,4 +126,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         if len(a.warnings) > 5:
             rows.append(("", "", f"… {len(a.warnings) - 5} more in --format json"))
         _rows(con, f"Scan warnings ({len(a.warnings)}):", rows)
-    return buf.getvalue()
+    text = buf.getvalue()
+    if not ctx.color:  # no trailing padding in plain text (files, pipes, PR comments)
+        text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return text
