@@ -165,7 +165,7 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("lakefs_or_delta_versioning", {"notes.md": "consider lakeFS or delta lake"}, None, None),
     ("data_remote_storage_configured",
      {".dvc/config": "['remote \"s3\"']\n    url = s3://bucket/data\n"}, "found", ".dvc/config"),
-    ("data_remote_storage_configured", {"src/app.py": "URL = 's3://bucket/x'\n"}, None, None),
+    ("data_remote_storage_configured", {"src/app.py": "URL = 'https://example.com/x'\n"}, None, None),
     # data validation
     ("data_validation_library_used",
      {"v.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\nschema.validate(df)\n"},
@@ -614,3 +614,11 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
 def test_detector_more_case(make_repo: MakeRepo, detector: str, files: dict[str, str | bytes],
                             outcome: str | None, where: str | None) -> None:
     test_detector_case(make_repo, detector, files, outcome, where)
+
+
+def test_object_store_uri_in_code_is_shared_storage(make_repo: MakeRepo) -> None:
+    root = make_repo({"src/load.py": "import pandas as pd\n\n"
+                                     "df = pd.read_parquet('s3://acme-data/churn/train.parquet')\n",
+                      "tests/test_x.py": "URL = 'http://localhost:5000/'\n"})
+    findings = REGISTRY["data_remote_storage_configured"].detect(RepoTree(root))
+    assert [(f.file, f.line) for f in findings] == [("src/load.py", 3)]

@@ -35,6 +35,8 @@ SATISFIED = frozenset({State.MET, State.EXEMPT, State.NOT_APPLICABLE})
 
 
 class Evidence(BaseModel):
+    """A finding that supports a practice's state: which detector, where, and what."""
+
     detector: str
     file: str | None = None
     line: int | None = None
@@ -44,6 +46,8 @@ class Evidence(BaseModel):
 
 
 class PracticeResult(BaseModel):
+    """One practice of the catalogue, resolved: state, source, evidence and a one-line note."""
+
     id: str
     dimension: str
     level: int
@@ -58,6 +62,8 @@ class PracticeResult(BaseModel):
 
 
 class Blocker(BaseModel):
+    """A required practice that keeps its dimension below what the next stage needs."""
+
     practice: str
     title: str
     level: int
@@ -65,6 +71,8 @@ class Blocker(BaseModel):
 
 
 class DimensionResult(BaseModel):
+    """A dimension's confirmed level (unknown = unmet) and potential level (unknown = met)."""
+
     id: str
     name: str
     level: int
@@ -76,6 +84,8 @@ class DimensionResult(BaseModel):
 
 
 class RoadmapItem(BaseModel):
+    """One step of the roadmap, in order: prerequisites first, then stage, then effort."""
+
     step: int
     practice: str
     title: str
@@ -89,6 +99,8 @@ class RoadmapItem(BaseModel):
 
 
 class Question(BaseModel):
+    """What the repository could not answer, and whether it blocks the next stage."""
+
     practice: str
     dimension: str
     level: int
@@ -97,6 +109,8 @@ class Question(BaseModel):
 
 
 class ScanWarning(BaseModel):
+    """A problem met while scanning (malformed file, limit, symlink...); the scan went on."""
+
     kind: str
     message: str
     file: str | None = None
@@ -104,6 +118,9 @@ class ScanWarning(BaseModel):
 
 
 class Subject(BaseModel):
+    """What was assessed. ``kind`` is ``ml-project``, or ``ml-tool-source`` for the source
+    code of an ML tool (whose own imports are not credited as practices)."""
+
     name: str
     path: str
     kind: str = "ml-project"  # or "ml-tool-source"
@@ -111,6 +128,8 @@ class Subject(BaseModel):
 
 
 class ScanStats(BaseModel):
+    """How the tree was listed and how much of it was read."""
+
     listing: str
     files_listed: int
     files_read: int
@@ -121,6 +140,14 @@ class ScanStats(BaseModel):
 
 
 class Assessment(BaseModel):
+    """The result of one assessment. Its JSON serialisation is the ``--format json`` report.
+
+    ``stage`` is the confirmed stage (unknown practices counted as unmet); ``potential_stage``
+    counts them as met. Stage names are those of the catalogue (``Ad hoc`` ... ``Kaizen
+    MLOps``). Lists keep a stable order: catalogue order for dimensions and practices,
+    (detector, file, line) for findings.
+    """
+
     schema_version: str = SCHEMA_VERSION
     tool_version: str
     catalogue: dict[str, str]

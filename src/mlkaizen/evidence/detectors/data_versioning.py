@@ -47,6 +47,9 @@ DATA_SUFFIXES = (
 )
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
 _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
+_CODE_URI = re.compile(
+    r"[\"']((?:s3a?|gs|abfss?|az|hdfs|wasbs?)://[\w.\-]+/[^\"'\s]*|dbfs:/[^\"'\s]+)"
+)
 _REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)://[\w.\-/]+")
 
 
@@ -147,8 +150,9 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     """Data lives in shared remote storage (a DVC remote, or object-store URIs in config).
 
     Why: a dataset on one laptop is not a team asset.
-    Evidence: ``url =`` under a ``['remote ...']`` section of ``.dvc/config``, or s3/gs/azure/
-    hdfs URIs in YAML/TOML/INI configuration or ``params.yaml``.
+    Evidence: ``url =`` under a ``['remote ...']`` section of ``.dvc/config``, s3/gs/azure/
+    hdfs URIs in YAML/TOML/INI configuration or ``params.yaml``, or object-store URIs that
+    project code reads from (``pd.read_parquet("s3://...")``, ``dbfs:/...``).
     """
     out: list[Finding] = []
     for rel in tree.glob(".dvc/config", "*/.dvc/config"):
@@ -179,6 +183,22 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
                     f"remote storage URI {match.group(0)[:80]}",
                 )
             )
+    for rel in tree.with_suffix(".py", ".ipynb"):
+        text = tree.text(rel) or ""
+        if "://" not in text and "dbfs:/" not in text:
+            continue
+        match = _CODE_URI.search(text)
+        if match:
+            out.append(
+                tree.finding(
+                    "data_remote_storage_configured",
+                    rel,
+                    text[: match.start()].count("\n") + 1,
+                    f"code reads from {match.group(1)[:80]}",
+                )
+            )
+            if len(out) >= 10:
+                break
     return out
 
 
