@@ -44,15 +44,8 @@ def explain_item(item: str, catalogue: str | None) -> str:
         lines += [f"Fix: {practice.remediation}"]
         if practice.prerequisites:
             lines.append("After: " + ", ".join(practice.prerequisites))
-        m = practice.mappings
-        maps = [
-            f"Google level {m.google}" if m.google is not None else "",
-            f"Azure level {m.azure}" if m.azure is not None else "",
-            ("ML Test Score " + ", ".join(m.ml_test_score)) if m.ml_test_score else "",
-            ("Marvelous MLOps section " + ", ".join(m.marvelous)) if m.marvelous else "",
-        ]
-        if any(maps):
-            lines.append("Maps to: " + "; ".join(x for x in maps if x))
+        if practice.mappings.describe():
+            lines.append("Maps to: " + "; ".join(practice.mappings.describe()))
         return "\n".join(lines) + "\n"
     if item in REGISTRY:
         found = REGISTRY[item]

@@ -83,15 +83,8 @@ def model_markdown(cat: Catalogue) -> str:
             out += [f"**Fix.** {p.remediation}", ""]
             if p.prerequisites:
                 out += ["**After.** " + ", ".join(f"`{x}`" for x in p.prerequisites), ""]
-            m = p.mappings
-            maps = [
-                f"Google {m.google}" if m.google is not None else "",
-                f"Azure {m.azure}" if m.azure is not None else "",
-                ("ML Test Score " + ", ".join(m.ml_test_score)) if m.ml_test_score else "",
-                ("Marvelous " + ", ".join(m.marvelous)) if m.marvelous else "",
-            ]
-            if any(maps):
-                out += ["**Maps to.** " + "; ".join(x for x in maps if x) + ".", ""]
+            if p.mappings.describe():
+                out += ["**Maps to.** " + "; ".join(p.mappings.describe()) + ".", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

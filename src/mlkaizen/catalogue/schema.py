@@ -69,6 +69,19 @@ class Mappings(_Strict):
     ml_test_score: list[str] = Field(default_factory=list)
     marvelous: list[str] = Field(default_factory=list)
 
+    def describe(self) -> list[str]:
+        """Human-readable mappings, e.g. ``["Google level 1", "ML Test Score infra-1"]``."""
+        out = []
+        if self.google is not None:
+            out.append(f"Google level {self.google}")
+        if self.azure is not None:
+            out.append(f"Azure level {self.azure}")
+        if self.ml_test_score:
+            out.append("ML Test Score " + ", ".join(self.ml_test_score))
+        if self.marvelous:
+            out.append("Marvelous MLOps section " + ", ".join(self.marvelous))
+        return out
+
 
 class Practice(_Strict):
     id: str = Field(pattern=PRACTICE_ID)

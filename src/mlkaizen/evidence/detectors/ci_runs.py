@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 
-from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.base import Detector, detector
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.step_kinds import (
     CML,
@@ -72,67 +73,80 @@ def ci_configured(tree: RepoTree) -> list[Finding]:
     ]
 
 
-@detector("tests_run_in_ci")
-def tests_run_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI runs the test suite (pytest, tox, nox, unittest, ``make test``)."""
-    return ci_steps_matching(tree, "tests_run_in_ci", TESTS, "runs tests")
+def _runs_in_ci(detector_id: str, pattern: re.Pattern[str], what: str, doc: str) -> Detector:
+    """A detector for "CI runs X": a step (scripts and Makefile targets expanded) matches."""
+
+    def detect(tree: RepoTree) -> list[Finding]:
+        return ci_steps_matching(tree, detector_id, pattern, what)
+
+    return Detector(detector_id, inspect.cleandoc(doc), "ci_runs", detect)
 
 
-@detector("training_runs_in_ci")
-def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI trains a model (a train script, ``dvc repro``, ``kedro run``, ``mlflow run``)."""
-    return ci_steps_matching(tree, "training_runs_in_ci", TRAIN, "trains a model")
+# (id, what a step does, how it is recognised, doc)
+_RUNS: list[tuple[str, re.Pattern[str], str, str]] = [
+    (
+        "tests_run_in_ci",
+        TESTS,
+        "runs tests",
+        "CI runs the test suite (pytest, tox, nox, unittest, ``make test``).",
+    ),
+    (
+        "training_runs_in_ci",
+        TRAIN,
+        "trains a model",
+        "CI trains a model (a train script, ``dvc repro``, ``kedro run``, ``mlflow run``).",
+    ),
+    (
+        "evaluation_runs_in_ci",
+        EVALUATE,
+        "evaluates a model",
+        "CI evaluates a model (an evaluate script, ``dvc metrics``...).",
+    ),
+    (
+        "data_validation_runs_in_ci",
+        VALIDATE_DATA,
+        "validates data",
+        "CI validates data (Great Expectations checkpoint, pandera, a validate-data step).",
+    ),
+    (
+        "cml_reports_in_ci",
+        CML,
+        "publishes a CML report",
+        "CI posts model reports to pull requests with CML.",
+    ),
+    (
+        "deployment_runs_in_ci",
+        DEPLOY,
+        "deploys",
+        """CI/CD deploys: pushes an image, applies manifests, updates an endpoint.
 
-
-@detector("evaluation_runs_in_ci")
-def evaluation_runs_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI evaluates a model (an evaluate script, ``dvc metrics``...)."""
-    return ci_steps_matching(tree, "evaluation_runs_in_ci", EVALUATE, "evaluates a model")
-
-
-@detector("data_validation_runs_in_ci")
-def data_validation_runs_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI validates data (Great Expectations checkpoint, pandera, a validate-data step)."""
-    return ci_steps_matching(tree, "data_validation_runs_in_ci", VALIDATE_DATA, "validates data")
-
-
-@detector("cml_reports_in_ci")
-def cml_reports_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI posts model reports to pull requests with CML."""
-    return ci_steps_matching(tree, "cml_reports_in_ci", CML, "publishes a CML report")
-
-
-@detector("deployment_runs_in_ci")
-def deployment_runs_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI/CD deploys: pushes an image, applies manifests, updates an endpoint.
-
-    ``partial`` when the deploy job has to be started by hand.
-    """
-    return ci_steps_matching(tree, "deployment_runs_in_ci", DEPLOY, "deploys")
-
-
-@detector("infra_provisioned_by_ci")
-def infra_provisioned_by_ci(tree: RepoTree) -> list[Finding]:
-    """CI applies infrastructure as code (terraform apply, pulumi up, helm, az deployment)."""
-    return ci_steps_matching(tree, "infra_provisioned_by_ci", INFRA, "provisions infrastructure")
-
-
-@detector("lint_runs_in_ci")
-def lint_runs_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI enforces code conventions (ruff, flake8, pylint, black, mypy, pre-commit)."""
-    return ci_steps_matching(tree, "lint_runs_in_ci", LINT, "enforces code conventions")
-
-
-@detector("policy_checks_in_ci")
-def policy_checks_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI runs policy-as-code checks (conftest/OPA, checkov, tfsec, kube-linter, trivy)."""
-    return ci_steps_matching(tree, "policy_checks_in_ci", POLICY, "runs policy checks")
-
-
-@detector("maturity_assessed_in_ci")
-def maturity_assessed_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI re-assesses MLOps maturity (runs ``mlkaizen``) on a schedule or on change."""
-    return ci_steps_matching(tree, "maturity_assessed_in_ci", MATURITY, "assesses maturity")
+     ``partial`` when the deploy job has to be started by hand.""",
+    ),
+    (
+        "infra_provisioned_by_ci",
+        INFRA,
+        "provisions infrastructure",
+        "CI applies infrastructure as code (terraform apply, pulumi up, helm, az deployment).",
+    ),
+    (
+        "lint_runs_in_ci",
+        LINT,
+        "enforces code conventions",
+        "CI enforces code conventions (ruff, flake8, pylint, black, mypy, pre-commit).",
+    ),
+    (
+        "policy_checks_in_ci",
+        POLICY,
+        "runs policy checks",
+        "CI runs policy-as-code checks (conftest/OPA, checkov, tfsec, kube-linter, trivy).",
+    ),
+    (
+        "maturity_assessed_in_ci",
+        MATURITY,
+        "assesses maturity",
+        "CI re-assesses MLOps maturity (runs ``mlkaizen``) on a schedule or on change.",
+    ),
+]
 
 
 @detector("deployment_approval_gates")
@@ -158,15 +172,6 @@ def deployment_approval_gates(tree: RepoTree) -> list[Finding]:
 
 DETECTORS = [
     ci_configured,
-    tests_run_in_ci,
-    training_runs_in_ci,
-    evaluation_runs_in_ci,
-    data_validation_runs_in_ci,
-    cml_reports_in_ci,
-    deployment_runs_in_ci,
-    infra_provisioned_by_ci,
-    lint_runs_in_ci,
-    policy_checks_in_ci,
-    maturity_assessed_in_ci,
+    *(_runs_in_ci(det_id, pattern, what, doc) for det_id, pattern, what, doc in _RUNS),
     deployment_approval_gates,
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
@@ -50,6 +51,7 @@ _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
 _CODE_URI = re.compile(
     r"[\"']((?:s3a?|gs|abfss?|az|hdfs|wasbs?)://[\w.\-]+/[^\"'\s]*|dbfs:/[^\"'\s]+)"
 )
+_LAKEFS_URI = re.compile(r"lakefs://")
 _REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)://[\w.\-/]+")
 
 
@@ -109,7 +111,7 @@ def git_lfs_tracks_data(tree: RepoTree) -> list[Finding]:
         for match in _LFS.finditer(text):
             pattern = match.group(1).lower()
             if pattern.rsplit(".", 1)[-1].strip("*") in DATA_SUFFIXES or "data" in pattern:
-                line = text[: match.start()].count("\n") + 1
+                line = line_at(text, match.start())
                 out.append(
                     tree.finding(
                         "git_lfs_tracks_data", rel, line, f"git-lfs tracks {match.group(1)}"
@@ -130,18 +132,13 @@ def lakefs_or_delta_versioning(tree: RepoTree) -> list[Finding]:
         Signature("Delta Lake", ("deltalake", "delta.tables", "delta")),
     )
     out = find_usage(tree, "lakefs_or_delta_versioning", sigs)
-    for rel in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini"):
-        text = tree.text(rel) or ""
-        index = text.find("lakefs://")
-        if index >= 0:
-            out.append(
-                tree.finding(
-                    "lakefs_or_delta_versioning",
-                    rel,
-                    text[:index].count("\n") + 1,
-                    "lakeFS URI in configuration",
-                )
-            )
+    out += search_files(
+        tree,
+        "lakefs_or_delta_versioning",
+        tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini"),
+        _LAKEFS_URI,
+        lambda m: "lakeFS URI in configuration",
+    )
     return out
 
 
@@ -169,36 +166,27 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
                         "DVC remote: " + line.split("=", 1)[-1].strip()[:80],
                     )
                 )
-    for rel in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini", ".env"):
-        if not _CONFIG_PATH.search(rel) or rel.startswith(".github/"):
-            continue
-        text = tree.text(rel) or ""
-        match = _REMOTE_URL.search(text)
-        if match:
-            out.append(
-                tree.finding(
-                    "data_remote_storage_configured",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    f"remote storage URI {match.group(0)[:80]}",
-                )
-            )
-    for rel in tree.with_suffix(".py", ".ipynb"):
-        text = tree.text(rel) or ""
-        if "://" not in text and "dbfs:/" not in text:
-            continue
-        match = _CODE_URI.search(text)
-        if match:
-            out.append(
-                tree.finding(
-                    "data_remote_storage_configured",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    f"code reads from {match.group(1)[:80]}",
-                )
-            )
-            if len(out) >= 10:
-                break
+    configs = [
+        f
+        for f in tree.with_suffix(".yaml", ".yml", ".toml", ".cfg", ".ini", ".env")
+        if _CONFIG_PATH.search(f) and not f.startswith(".github/")
+    ]
+    out += search_files(
+        tree,
+        "data_remote_storage_configured",
+        configs,
+        _REMOTE_URL,
+        lambda m: f"remote storage URI {m.group(0)[:80]}",
+    )
+    out += search_files(
+        tree,
+        "data_remote_storage_configured",
+        tree.with_suffix(".py", ".ipynb"),
+        _CODE_URI,
+        lambda m: f"code reads from {m.group(1)[:80]}",
+        prefilter=":/",
+        limit=10,
+    )
     return out
 
 

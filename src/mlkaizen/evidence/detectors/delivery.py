@@ -7,6 +7,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
@@ -14,6 +15,10 @@ _ROLLBACK = re.compile(
     r"(helm rollback|kubectl rollout undo|argo rollouts (abort|undo)|"
     r"\brollback\b|AutoRollbackConfiguration|revert[_-]model)",
     re.I,
+)
+_CLOUD_ROLLOUT = re.compile(
+    r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
+    r"ShadowProductionVariants|\.traffic\s*=\s*\{)"
 )
 _DORA = re.compile(
     r"(four-?keys|dora[_-]?metrics|devlake|sleuth|linearb|"
@@ -58,22 +63,13 @@ def progressive_delivery_configured(tree: RepoTree) -> list[Finding]:
                     "Istio weighted routing",
                 )
             )
-    for rel in tree.importing({"sagemaker", "boto3", "azure"}):
-        text = tree.text(rel) or ""
-        match = re.search(
-            r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
-            r"ShadowProductionVariants|\.traffic\s*=\s*\{)",
-            text,
-        )
-        if match:
-            out.append(
-                tree.finding(
-                    "progressive_delivery_configured",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    f"progressive rollout: {match.group(0).strip()}",
-                )
-            )
+    out += search_files(
+        tree,
+        "progressive_delivery_configured",
+        tree.importing({"sagemaker", "boto3", "azure"}),
+        _CLOUD_ROLLOUT,
+        lambda m: f"progressive rollout: {m.group(0).strip()}",
+    )
     return out
 
 
@@ -82,18 +78,13 @@ def rollback_supported(tree: RepoTree) -> list[Finding]:
     """A release can be rolled back by a defined, scripted step (helm rollback, kubectl
     rollout undo, SageMaker auto-rollback, a rollback job in CI or a Makefile target)."""
     out = ci_steps_matching(tree, "rollback_supported", _ROLLBACK, "rolls back")
-    for rel in [*tree.named("Makefile"), *tree.with_suffix(".sh")]:
-        text = tree.text(rel) or ""
-        match = _ROLLBACK.search(text)
-        if match:
-            out.append(
-                tree.finding(
-                    "rollback_supported",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    f"rollback: {match.group(0)}",
-                )
-            )
+    out += search_files(
+        tree,
+        "rollback_supported",
+        [*tree.named("Makefile"), *tree.with_suffix(".sh")],
+        _ROLLBACK,
+        lambda m: f"rollback: {m.group(0)}",
+    )
     return out
 
 
@@ -101,22 +92,14 @@ def rollback_supported(tree: RepoTree) -> list[Finding]:
 def delivery_metrics_tracked(tree: RepoTree) -> list[Finding]:
     """Delivery metrics (release frequency, lead time, change-failure rate, time to restore)
     are computed by tooling kept in the repository (Four Keys, DevLake, a DORA job)."""
-    out: list[Finding] = []
-    for rel in [*tree.with_suffix(".yml", ".yaml", ".py", ".sql")]:
-        if not rel.startswith((".github/", ".gitlab", "ops/", "metrics/", "scripts/")):
-            continue
-        text = tree.text(rel) or ""
-        match = _DORA.search(text)
-        if match:
-            out.append(
-                tree.finding(
-                    "delivery_metrics_tracked",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    f"delivery metrics: {match.group(0)}",
-                )
-            )
-    return out
+    files = [
+        f
+        for f in tree.with_suffix(".yml", ".yaml", ".py", ".sql")
+        if f.startswith((".github/", ".gitlab", "ops/", "metrics/", "scripts/"))
+    ]
+    return search_files(
+        tree, "delivery_metrics_tracked", files, _DORA, lambda m: f"delivery metrics: {m.group(0)}"
+    )
 
 
 DETECTORS = [progressive_delivery_configured, rollback_supported, delivery_metrics_tracked]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.text_search import line_at
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
@@ -13,9 +14,7 @@ _HEADING = re.compile(r"^#{1,3}\s*(.+?)\s*#*\s*$", re.MULTILINE)
 
 def _headings(tree: RepoTree, rel: str) -> list[tuple[str, int]]:
     text = tree.text(rel) or ""
-    return [
-        (m.group(1).lower(), text[: m.start()].count("\n") + 1) for m in _HEADING.finditer(text)
-    ]
+    return [(m.group(1).lower(), line_at(text, m.start())) for m in _HEADING.finditer(text)]
 
 
 def _docs(tree: RepoTree) -> list[str]:

@@ -8,6 +8,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
@@ -73,18 +74,13 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
                     f"baseline: {named[0].name}()",
                 )
             )
-    for rel in [*tree.named("dvc.yaml", "Makefile"), *tree.with_suffix(".sh")]:
-        text = tree.text(rel) or ""
-        match = re.search(r"dvc (metrics|plots) diff", text)
-        if match:
-            out.append(
-                tree.finding(
-                    "baseline_comparison_present",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    f"baseline: {match.group(0)}",
-                )
-            )
+    out += search_files(
+        tree,
+        "baseline_comparison_present",
+        [*tree.named("dvc.yaml", "Makefile"), *tree.with_suffix(".sh")],
+        _DIFF,
+        lambda m: f"baseline: {m.group(0)}",
+    )
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
@@ -22,6 +23,18 @@ K8S_WORKLOADS = {
     "SeldonDeployment",
     "Rollout",
 }
+_SLO_RESOURCES = any_of(
+    "google_monitoring_slo",
+    "datadog_service_level_objective",
+    "newrelic_service_level",
+    "aws_applicationsignals",
+)
+_BUDGETS = any_of(
+    "aws_budgets_budget",
+    "azurerm_consumption_budget",
+    "google_billing_budget",
+    "Microsoft.Consumption/budgets",
+)
 FEATURE_STORES = (
     Signature(
         "Feast",
@@ -132,21 +145,13 @@ def slos_defined(tree: RepoTree) -> list[Finding]:
                     "slos_defined", rel, getattr(doc, "line", 1), f"SLO: {doc.get('kind')}"
                 )
             )
-    for rel in tree.with_suffix(".tf"):
-        text = tree.text(rel) or ""
-        for marker in (
-            "google_monitoring_slo",
-            "datadog_service_level_objective",
-            "newrelic_service_level",
-            "aws_applicationsignals",
-        ):
-            index = text.find(marker)
-            if index >= 0:
-                out.append(
-                    tree.finding(
-                        "slos_defined", rel, text[:index].count("\n") + 1, f"SLO resource {marker}"
-                    )
-                )
+    out += search_files(
+        tree,
+        "slos_defined",
+        tree.with_suffix(".tf"),
+        _SLO_RESOURCES,
+        lambda m: f"SLO resource {m.group(0)}",
+    )
     return out
 
 
@@ -154,25 +159,13 @@ def slos_defined(tree: RepoTree) -> list[Finding]:
 def cost_tracking_configured(tree: RepoTree) -> list[Finding]:
     """Cloud or compute cost is tracked: budgets in IaC, Infracost, Kubecost, OpenCost."""
     out: list[Finding] = []
-    for rel in tree.with_suffix(".tf", ".bicep"):
-        text = tree.text(rel) or ""
-        for marker in (
-            "aws_budgets_budget",
-            "azurerm_consumption_budget",
-            "google_billing_budget",
-            "Microsoft.Consumption/budgets",
-        ):
-            index = text.find(marker)
-            if index >= 0:
-                out.append(
-                    tree.finding(
-                        "cost_tracking_configured",
-                        rel,
-                        text[:index].count("\n") + 1,
-                        f"budget: {marker}",
-                    )
-                )
-                break
+    out += search_files(
+        tree,
+        "cost_tracking_configured",
+        tree.with_suffix(".tf", ".bicep"),
+        _BUDGETS,
+        lambda m: f"budget: {m.group(0)}",
+    )
     for rel in tree.named("infracost.yml", "infracost.yaml", ".infracost.yml"):
         out.append(tree.finding("cost_tracking_configured", rel, 1, "Infracost"))
     for rel, doc in yaml_documents(tree):

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.tree import RepoTree
 
+_ALERT_RESOURCES = any_of(
+    "aws_cloudwatch_metric_alarm",
+    "azurerm_monitor_metric_alert",
+    "google_monitoring_alert_policy",
+    "Microsoft.Insights/metricAlerts",
+    "grafana_rule_group",
+    "datadog_monitor",
+)
 DRIFT_TOOLS = (
     Signature(
         "Evidently",
@@ -164,24 +173,13 @@ def alert_rules_defined(tree: RepoTree) -> list[Finding]:
                     "alert_rules_defined", rel, getattr(doc, "line", 1), "Alertmanager routing"
                 )
             )
-    for rel in tree.with_suffix(".tf", ".bicep"):
-        text = tree.text(rel) or ""
-        for marker in (
-            "aws_cloudwatch_metric_alarm",
-            "azurerm_monitor_metric_alert",
-            "google_monitoring_alert_policy",
-            "Microsoft.Insights/metricAlerts",
-            "grafana_rule_group",
-            "datadog_monitor",
-        ):
-            index = text.find(marker)
-            if index >= 0:
-                out.append(
-                    tree.finding(
-                        "alert_rules_defined", rel, text[:index].count("\n") + 1, f"alert: {marker}"
-                    )
-                )
-                break
+    out += search_files(
+        tree,
+        "alert_rules_defined",
+        tree.with_suffix(".tf", ".bicep"),
+        _ALERT_RESOURCES,
+        lambda m: f"alert: {m.group(0)}",
+    )
     return out
 
 

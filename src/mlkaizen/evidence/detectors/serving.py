@@ -8,6 +8,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
@@ -106,16 +107,14 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
         text = tree.text(rel) or ""
         if "platform" in text or "backend" in text:
             out.append(tree.finding("model_serving_present", rel, 1, "Triton model config"))
-    for rel in [*dockerfiles(tree), *tree.named("Makefile", "Procfile"), *tree.with_suffix(".sh")]:
-        text = tree.text(rel) or ""
-        match = _SERVE_CMD.search(text)
-        if match:
-            line = text[: match.start()].count("\n") + 1
-            out.append(
-                tree.finding(
-                    "model_serving_present", rel, line, f"serving command: {match.group(0)}"
-                )
-            )
+    scripts = [*dockerfiles(tree), *tree.named("Makefile", "Procfile"), *tree.with_suffix(".sh")]
+    out += search_files(
+        tree,
+        "model_serving_present",
+        scripts,
+        _SERVE_CMD,
+        lambda m: f"serving command: {m.group(0)}",
+    )
     return out
 
 

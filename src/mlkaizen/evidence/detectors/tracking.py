@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -139,18 +140,13 @@ def shared_tracking_server(tree: RepoTree) -> list[Finding]:
                         "MLflow tracking URI: " + call.str_args[0][:80],
                     )
                 )
-    for rel in tree.with_suffix(".yml", ".yaml", ".env", ".cfg", ".toml", "dockerfile"):
-        text = tree.text(rel) or ""
-        match = _SHARED_URI.search(text)
-        if match:
-            out.append(
-                tree.finding(
-                    "shared_tracking_server",
-                    rel,
-                    text[: match.start()].count("\n") + 1,
-                    "MLFLOW_TRACKING_URI points at a server",
-                )
-            )
+    out += search_files(
+        tree,
+        "shared_tracking_server",
+        tree.with_suffix(".yml", ".yaml", ".env", ".cfg", ".toml", "dockerfile"),
+        _SHARED_URI,
+        lambda m: "MLFLOW_TRACKING_URI points at a server",
+    )
     return out
 
 

@@ -1,0 +1,49 @@
+"""Mechanism: find a pattern in files' text and report the first hit with its line.
+
+For evidence that lives in free-form text (Terraform markers, URIs, shell commands) where no
+structured parser applies. Detectors decide which files and which pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+
+def line_at(text: str, offset: int) -> int:
+    """1-based line of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def any_of(*words: str) -> re.Pattern[str]:
+    """A pattern matching any of the literal ``words``."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def search_files(
+    tree: RepoTree,
+    detector_id: str,
+    files: Iterable[str],
+    pattern: re.Pattern[str],
+    describe: Callable[[re.Match[str]], str],
+    *,
+    prefilter: str | None = None,
+    limit: int | None = None,
+) -> list[Finding]:
+    """One finding per file whose text matches ``pattern``, at the first match."""
+    out: list[Finding] = []
+    for rel in files:
+        text = tree.text(rel)
+        if not text or (prefilter is not None and prefilter not in text):
+            continue
+        match = pattern.search(text)
+        if match:
+            out.append(
+                tree.finding(detector_id, rel, line_at(text, match.start()), describe(match))
+            )
+            if limit is not None and len(out) >= limit:
+                break
+    return out
