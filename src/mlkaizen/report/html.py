@@ -3,7 +3,10 @@ every finding to its file and line."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
+
+from markupsafe import Markup, escape
 
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import STATE_MARK, RenderContext, location
@@ -25,6 +28,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     template = env.from_string(
         (resources.files("mlkaizen.report") / "templates" / "report.html.j2").read_text("utf-8")
     )
+    env.filters["code"] = _inline_code
     remediation = {p.id: p.remediation for p in ctx.catalogue.practices}
     return template.render(
         a=a,
@@ -36,3 +40,11 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         remediation=remediation,
         gate=gate,
     )
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def _inline_code(text: str) -> Markup:
+    """Escape ``text`` and render its `backtick` spans as ``<code>``."""
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(text))))  # noqa: S704
