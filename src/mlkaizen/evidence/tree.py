@@ -380,6 +380,15 @@ class RepoTree:
         self._parsed[key] = value
         return value
 
+    def yaml(self, rel: str) -> list[Any] | None:
+        """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
+        from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+
+        def parse(text: str) -> list[Any]:
+            return load_yaml_documents(text, self.limits.max_yaml_nodes, self.limits.max_yaml_depth)
+
+        return self.parsed(rel, "yaml", parse)
+
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed once per scan and shared by detectors (e.g. all CI pipelines)."""
         if key not in self._memo:

@@ -8,7 +8,6 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding, Outcome
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 DATA_SUFFIXES = (
@@ -66,13 +65,13 @@ def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
     out: list[Finding] = []
     pointers = [f for f in tree.with_suffix(".dvc") if not f.startswith(".dvc/")]
     for rel in pointers[:20]:
-        docs = tree.parsed(rel, "yaml", load_yaml_documents) or []
+        docs = tree.yaml(rel) or []
         if any(isinstance(d, dict) and d.get("outs") for d in docs):
             out.append(tree.finding("dvc_tracks_data", rel, 1, f"DVC pointer for {rel[:-4]}"))
     for rel in tree.named("dvc.lock"):
         out.append(tree.finding("dvc_tracks_data", rel, 1, "dvc.lock pins stage outputs"))
     for rel in tree.named("dvc.yaml"):
-        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+        for doc in tree.yaml(rel) or []:
             stages = doc.get("stages") if isinstance(doc, dict) else None
             if isinstance(stages, dict) and any(
                 isinstance(s, dict) and s.get("outs") for s in stages.values()

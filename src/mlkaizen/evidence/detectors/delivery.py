@@ -9,6 +9,7 @@ from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
 
 _ROLLBACK = re.compile(
@@ -38,7 +39,7 @@ def progressive_delivery_configured(tree: RepoTree) -> list[Finding]:
     out: list[Finding] = []
     for rel, doc in k8s_objects(tree):
         kind = doc.get("kind")
-        spec = str(doc.get("spec"))
+        spec = doc.get("spec")
         if kind == "Rollout" or (kind == "Canary" and "flagger" in str(doc.get("apiVersion"))):
             out.append(
                 tree.finding(
@@ -48,13 +49,13 @@ def progressive_delivery_configured(tree: RepoTree) -> list[Finding]:
                     f"{kind} (progressive rollout)",
                 )
             )
-        elif kind == "InferenceService" and "canaryTrafficPercent" in spec:
+        elif kind == "InferenceService" and mentions(spec, "canaryTrafficPercent"):
             out.append(
                 tree.finding(
                     "progressive_delivery_configured", rel, getattr(doc, "line", 1), "KServe canary"
                 )
             )
-        elif kind == "VirtualService" and "weight" in spec:
+        elif kind == "VirtualService" and mentions(spec, "weight"):
             out.append(
                 tree.finding(
                     "progressive_delivery_configured",

@@ -16,7 +16,6 @@ from mlkaizen.evidence.parse.ci import (
     gitlab_ci,
 )
 from mlkaizen.evidence.parse.makefile import parse_makefile
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 CI_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml")
@@ -28,7 +27,7 @@ def yaml_documents(tree: RepoTree) -> list[tuple[str, Any]]:
     def compute() -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = []
         for rel in tree.with_suffix(".yml", ".yaml"):
-            docs = tree.parsed(rel, "yaml", load_yaml_documents)
+            docs = tree.yaml(rel)
             for doc in docs or []:
                 out.append((rel, doc))
         return out
@@ -65,13 +64,13 @@ def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
             ) or low.startswith((".azure-pipelines/", ".azuredevops/")):
                 parser = azure_pipelines
             if parser is not None:
-                for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+                for doc in tree.yaml(rel) or []:
                     pipe = parser(rel, doc)
                     if pipe is not None:
                         pipes.append(pipe)
             elif low in (".circleci/config.yml", "bitbucket-pipelines.yml"):
                 provider = "circleci" if low.startswith(".circleci") else "bitbucket"
-                for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+                for doc in tree.yaml(rel) or []:
                     pipe = generic_run_steps(provider, rel, doc)
                     if pipe is not None:
                         pipes.append(pipe)

@@ -10,6 +10,7 @@ from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
 
 _EVAL_FILE = re.compile(r"(eval|valid|metric|score|compare|promot|gate)", re.I)
@@ -185,9 +186,9 @@ def champion_challenger_present(tree: RepoTree) -> list[Finding]:
                 )
                 break
     for rel, doc in k8s_objects(tree):
-        spec = str(doc.get("spec"))
+        spec = doc.get("spec")
         if doc.get("kind") in ("SeldonDeployment", "Experiment") and (
-            "shadow" in spec or "traffic" in spec
+            mentions(spec, "shadow", "traffic")
         ):
             out.append(
                 tree.finding(

@@ -8,6 +8,7 @@ from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
+from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
 
 K8S_WORKLOADS = {
@@ -96,7 +97,10 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     for rel, doc in yaml_documents(tree):
         if isinstance(doc, dict) and (
             "AWSTemplateFormatVersion" in doc
-            or (isinstance(doc.get("Resources"), dict) and "AWS::" in str(doc["Resources"])[:2000])
+            or (
+                isinstance(doc.get("Resources"), dict)
+                and mentions(doc["Resources"], "AWS::", budget=2_000)
+            )
         ):
             out.append(tree.finding("infrastructure_as_code", rel, 1, "CloudFormation template"))
     for rel in tree.with_suffix(".json"):
@@ -171,7 +175,7 @@ def cost_tracking_configured(tree: RepoTree) -> list[Finding]:
     for rel, doc in yaml_documents(tree):
         if (
             isinstance(doc, dict)
-            and "infracost" in str(doc)[:20000].lower()
+            and mentions(doc, "infracost", budget=20_000)
             and (rel.startswith((".github/", ".gitlab")))
         ):
             out.append(tree.finding("cost_tracking_configured", rel, 1, "Infracost in CI"))

@@ -8,6 +8,7 @@ from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
+from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
 
 _ALERT_RESOURCES = any_of(
@@ -193,9 +194,8 @@ def prediction_logging_present(tree: RepoTree) -> list[Finding]:
     """
     out = find_usage(tree, "prediction_logging_present", PREDICTION_LOGGING)
     for rel, doc in k8s_objects(tree):
-        if doc.get("kind") in ("InferenceService", "SeldonDeployment") and "logger" in str(
-            doc.get("spec")
-        ):
+        kind = doc.get("kind")
+        if kind in ("InferenceService", "SeldonDeployment") and mentions(doc.get("spec"), "logger"):
             out.append(
                 tree.finding(
                     "prediction_logging_present",

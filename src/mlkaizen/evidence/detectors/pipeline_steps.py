@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.parse.yamlfile import strings
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -118,7 +118,7 @@ def _compute(tree: RepoTree) -> list[OrchestratedPipeline]:
 def _dvc(tree: RepoTree) -> list[OrchestratedPipeline]:
     out: list[OrchestratedPipeline] = []
     for rel in tree.named("dvc.yaml"):
-        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+        for doc in tree.yaml(rel) or []:
             stages = doc.get("stages") if isinstance(doc, dict) else None
             if not isinstance(stages, dict):
                 continue
@@ -135,7 +135,7 @@ def _mlproject(tree: RepoTree) -> list[OrchestratedPipeline]:
     """MLflow Projects: each entry point (and its command) is a step."""
     out: list[OrchestratedPipeline] = []
     for rel in tree.named("MLproject"):
-        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+        for doc in tree.yaml(rel) or []:
             points = doc.get("entry_points") if isinstance(doc, dict) else None
             if not isinstance(points, dict):
                 continue
@@ -223,13 +223,14 @@ def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
         for template in (inner or {}).get("templates") or []:
             if isinstance(template, dict):
                 container = template.get("container") or template.get("script") or {}
-                text = f"{template.get('name', '')} {container}"
+                words = " ".join(strings(container, budget=2_000))
+                text = f"{template.get('name', '')} {words}"
                 pipe.steps.append((text, getattr(template, "line", pipe.line)))
         if kind == "CronWorkflow" and isinstance(spec, dict):
             pipe.schedule = str(spec.get("schedule") or spec.get("schedules"))
         out.append(pipe)
     for rel in tree.named("prefect.yaml"):
-        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+        for doc in tree.yaml(rel) or []:
             for dep in (doc.get("deployments") or []) if isinstance(doc, dict) else []:
                 if isinstance(dep, dict) and (dep.get("schedule") or dep.get("schedules")):
                     out.append(

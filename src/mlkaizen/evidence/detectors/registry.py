@@ -5,7 +5,6 @@ from __future__ import annotations
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 REGISTRIES = (
@@ -79,7 +78,7 @@ def model_registry_used(tree: RepoTree) -> list[Finding]:
                 )
                 break
     for rel in tree.named("dvc.yaml", "artifacts.yaml"):
-        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+        for doc in tree.yaml(rel) or []:
             arts = doc.get("artifacts") if isinstance(doc, dict) else None
             if isinstance(arts, dict) and arts:
                 out.append(

@@ -6,7 +6,6 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
 from mlkaizen.evidence.parse.structured import load_toml
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.evidence.tree import RepoTree
 
 SEED_CALLS = (
@@ -133,7 +132,7 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
             tree.warn(f"requirement not understood: {message}", rel, line, kind="parse")
         _judge(tree, out, rel, [p.pinned for p in pins], pins[0].line if pins else 1)
     for rel in tree.named("environment.yml", "environment.yaml", "conda.yaml", "conda.yml"):
-        for doc in tree.parsed(rel, "yaml", load_yaml_documents) or []:
+        for doc in tree.yaml(rel) or []:
             deps = doc.get("dependencies") if isinstance(doc, dict) else None
             flat: list[bool] = []
             for dep in deps or []:

@@ -5,11 +5,11 @@ Lines in the result are lines of the ``.ipynb`` file itself, so a finding points
 
 from __future__ import annotations
 
-import json
 import re
 
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import Call, PyFacts, parse_python
+from mlkaizen.evidence.parse.structured import load_json
 
 _MAGIC = re.compile(r"^\s*[!%]")
 
@@ -17,11 +17,9 @@ _MAGIC = re.compile(r"^\s*[!%]")
 def notebook_code(text: str) -> tuple[str, list[int]]:
     """Concatenated code cells, and for each code line the ``.ipynb`` line it came from."""
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"notebook is not valid JSON: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise ParseError("notebook JSON nests too deeply") from None
+        doc = load_json(text)
+    except ParseError as exc:
+        raise ParseError(f"notebook: {exc.message}", exc.line) from None
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         raise ParseError("notebook has no 'cells' list")

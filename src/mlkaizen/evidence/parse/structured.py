@@ -22,9 +22,19 @@ def load_toml(text: str) -> dict[str, Any]:
         raise ParseError("TOML nests too deeply") from None
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ParseError(f"duplicate key {key[:60]!r} in a JSON object")
+        out[key] = value
+    return out
+
+
 def load_json(text: str) -> Any:
+    """JSON, refusing duplicate keys (which would let one copy silently hide the other)."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:

@@ -1,7 +1,10 @@
-"""YAML through PyYAML's safe loader only, with the line of every mapping kept.
+"""YAML through PyYAML's safe loader only, checked before anything is built.
 
-``safe_load`` semantics: no Python objects are ever constructed. Mappings come back as
-:class:`LineDict`, a ``dict`` that remembers the 1-based line it started on.
+* ``safe_load`` semantics: no Python objects are ever constructed.
+* Each document's node graph is checked first: aliases can make a small file expand
+  exponentially ("billion laughs") or refer to themselves; the *expanded* node count and depth
+  are bounded, recursive anchors and duplicate keys are refused. Only then is it constructed.
+* Mappings come back as :class:`LineDict`, a ``dict`` that remembers the line it started on.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import yaml
 from mlkaizen.evidence.parse import ParseError
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DEFAULT_MAX_NODES = 100_000
+DEFAULT_MAX_DEPTH = 200
 
 
 class LineDict(dict[Any, Any]):
@@ -40,6 +45,10 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
             raise yaml.constructor.ConstructorError(
                 None, None, "found an unhashable key", key_node.start_mark
             ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {str(key)[:60]!r}", key_node.start_mark
+            )
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -47,10 +56,72 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml_documents(text: str) -> list[Any]:
+def check_graph(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
+    """Refuse documents whose alias-expanded size or depth exceeds the limits, or that refer
+    to themselves. Linear in the number of distinct nodes (sizes are memoised)."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    # iterative post-order: (node, depth, children_pushed)
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, expanded = stack.pop()
+        key = id(node)
+        if expanded:
+            on_path.discard(key)
+            total = 1 + sum(sizes[id(c)] for c in _children(node))
+            if total > max_nodes:
+                raise ParseError(
+                    f"YAML expands to more than max_yaml_nodes={max_nodes:,} nodes "
+                    "(an alias bomb?); not loaded",
+                    node.start_mark.line + 1,
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise ParseError(
+                "recursive YAML anchor (a node contains itself); not loaded",
+                node.start_mark.line + 1,
+            )
+        if depth > max_depth:
+            raise ParseError(
+                f"YAML nests deeper than max_yaml_depth={max_depth}; not loaded",
+                node.start_mark.line + 1,
+            )
+        on_path.add(key)
+        stack.append((node, depth, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                raise ParseError(
+                    "recursive YAML anchor (a node contains itself); not loaded",
+                    child.start_mark.line + 1,
+                )
+            if id(child) not in sizes:
+                stack.append((child, depth + 1, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def load_yaml_documents(
+    text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH
+) -> list[Any]:
     """All documents of a YAML stream. Raises :class:`ParseError` with the line of the problem."""
+    loader = _LineLoader(text)
+    docs: list[Any] = []
     try:
-        return list(yaml.load_all(text, Loader=_LineLoader))
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            check_graph(node, max_nodes, max_depth)
+            docs.append(loader.construct_document(node))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -58,15 +129,14 @@ def load_yaml_documents(text: str) -> list[Any]:
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}") from None
     except RecursionError:
-        raise ParseError("YAML nests too deeply") from None
+        raise ParseError(f"YAML nests too deeply (max_yaml_depth={max_depth})") from None
+    finally:
+        loader.dispose()
+    return docs
 
 
-def walk(data: Any, budget: int = 100_000) -> Iterator[Any]:
-    """Every node of a loaded document, depth first, at most ``budget`` of them.
-
-    Aliases make a document a graph that can expand exponentially (a "billion laughs");
-    the budget keeps any traversal bounded.
-    """
+def walk(data: Any, budget: int = DEFAULT_MAX_NODES) -> Iterator[Any]:
+    """Every node of a loaded document, depth first, at most ``budget`` of them."""
     stack = [data]
     seen = 0
     while stack and seen < budget:
@@ -75,12 +145,22 @@ def walk(data: Any, budget: int = 100_000) -> Iterator[Any]:
         yield node
         if isinstance(node, dict):
             stack.extend(reversed(list(node.values())))
+            stack.extend(k for k in node if isinstance(k, str))
         elif isinstance(node, list):
             stack.extend(reversed(node))
 
 
-def strings(data: Any, budget: int = 100_000) -> Iterator[str]:
-    """Every string value in a document (bounded like :func:`walk`)."""
+def strings(data: Any, budget: int = DEFAULT_MAX_NODES) -> Iterator[str]:
+    """Every string (keys included) in a document, bounded like :func:`walk`."""
     for node in walk(data, budget):
         if isinstance(node, str):
             yield node
+
+
+def mentions(data: Any, *words: str, budget: int = DEFAULT_MAX_NODES) -> bool:
+    """Whether any key or string value in ``data`` contains one of ``words``.
+
+    The bounded replacement for ``word in str(data)``, which an alias-heavy document could
+    blow up.
+    """
+    return any(w in s for s in strings(data, budget) for w in words)
