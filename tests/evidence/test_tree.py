@@ -209,3 +209,24 @@ def test_folder_ignored_by_the_enclosing_repo_is_walked(make_repo: MakeRepo) -> 
     root = make_repo({".gitignore": "vendor/\n", "vendor/proj/train.py": ""}, git=True)
     tree = RepoTree(root / "vendor" / "proj")
     assert tree.listing == "walk" and tree.files == ["train.py"]
+
+
+def test_deeper_gitignore_can_unignore(make_repo: MakeRepo) -> None:
+    root = make_repo({".gitignore": "*.csv\n", "data/.gitignore": "!keep.csv\n",
+                      "data/keep.csv": "", "data/drop.csv": ""})
+    assert RepoTree(root).files == [".gitignore", "data/.gitignore", "data/keep.csv"]
+
+
+def test_pathological_gitignore_patterns_stay_fast(make_repo: MakeRepo) -> None:
+    import time
+
+    long_name = "a" * 200
+    root = make_repo({
+        ".gitignore": "*a*a*a*a*a*a*a*a*b\n" + "**/" * 40 + "x\n" + "y" * 5000 + "\n",
+        f"{long_name}/{long_name}.py": "",
+    })
+    start = time.perf_counter()
+    tree = RepoTree(root)
+    assert time.perf_counter() - start < 5
+    assert f"{long_name}/{long_name}.py" in tree.files
+    assert any("over 1000 characters" in w.detail for w in tree.warnings)

@@ -229,44 +229,28 @@ class RepoTree:
         return os.fsdecode(proc.stdout.strip()) if proc.returncode == 0 else ""
 
     def _walk(self) -> list[str]:
-        import pathspec
+        from mlkaizen.evidence.ignore import IgnoreRules
 
-        specs: list[tuple[str, Any]] = []
+        rules = IgnoreRules()
         out: list[str] = []
-
-        def ignored(rel: str, is_dir: bool) -> bool:
-            for base, spec in specs:
-                if base and not rel.startswith(base):
-                    continue
-                sub = rel[len(base) :] + ("/" if is_dir else "")
-                if spec.match_file(sub):
-                    return True
-            return False
-
         for dirpath, dirnames, filenames in os.walk(
             self.root, followlinks=False, onerror=self._walk_error
         ):
             rel_dir = os.path.relpath(dirpath, self.root)
             base = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
             if ".gitignore" in filenames:
-                text = self._read_bytes(base + ".gitignore", self.limits.max_file_bytes)
-                if text is not None:
-                    lines = text.decode("utf-8", "replace").splitlines()
-                    try:
-                        specs.append((base, pathspec.GitIgnoreSpec.from_lines(lines)))
-                    except Exception as exc:  # pathspec raises several types on bad patterns
-                        self.warn(
-                            f"unusable .gitignore ({exc}); its patterns are ignored",
-                            base + ".gitignore",
-                            kind="gitignore",
-                        )
+                data = self._read_bytes(base + ".gitignore", self.limits.max_file_bytes)
+                if data is not None:
+                    for problem in rules.add(base, data.decode("utf-8", "replace")):
+                        self.warn(f".gitignore: {problem}", base + ".gitignore", kind="gitignore")
             dirnames[:] = sorted(
-                d for d in dirnames if d not in PRUNED_DIRS and not ignored(base + d, True)
+                d
+                for d in dirnames
+                if d not in PRUNED_DIRS and not rules.ignored(base + d, is_dir=True)
             )
-            for name in filenames:
-                rel = base + name
-                if not ignored(rel, False):
-                    out.append(rel)
+            out.extend(
+                base + name for name in filenames if not rules.ignored(base + name, is_dir=False)
+            )
         return out
 
     def _walk_error(self, exc: OSError) -> None:
