@@ -17,3 +17,4 @@ class ScanLimits:
     max_files: int = 500_000  # files listed; the rest are not scanned
     max_yaml_nodes: int = 100_000  # nodes of one YAML document once aliases are expanded
     max_yaml_depth: int = 200  # nesting depth of one YAML document
+    parse_timeout: float = 5.0  # seconds one file's parse may take (0 turns the budget off)

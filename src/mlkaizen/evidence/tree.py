@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
 from mlkaizen.evidence.findings import Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.parse import ParseError
@@ -154,6 +155,8 @@ class RepoTree:
         marker = next((p for p in (self.root, *self.root.parents) if (p / ".git").exists()), None)
         if marker is None:
             return None
+        if marker == self.root and not self._git_pointer_is_safe(self.root / ".git"):
+            return None
         env = {
             **os.environ,
             "GIT_OPTIONAL_LOCKS": "0",
@@ -205,6 +208,33 @@ class RepoTree:
                 name = name[len(prefix) :]
             out.append(name)
         return sorted(set(out))
+
+    def _git_pointer_is_safe(self, dot_git: Path) -> bool:
+        """A ``.git`` *file* (worktree or submodule) or symlink may point anywhere; follow it
+        only to another repository's worktree/module area, never to an arbitrary folder."""
+        if dot_git.is_dir() and not dot_git.is_symlink():
+            return True
+        target: Path | None = None
+        if dot_git.is_symlink():
+            target = dot_git.resolve()
+        else:
+            data = self._read_bytes(".git", 4096) or b""
+            line = data.decode("utf-8", "replace").strip()
+            if line.startswith("gitdir:"):
+                target = (self.root / line[7:].strip()).resolve()
+        parts = target.parts if target else ()
+        if target is not None and (
+            target.is_relative_to(self.root)
+            or (".git" in parts and ("worktrees" in parts or "modules" in parts))
+        ):
+            return True
+        self.warn(
+            "`.git` points outside the scanned root to something that is not a git "
+            "worktree or submodule; not used, the folder was walked instead",
+            ".git",
+            kind="git",
+        )
+        return False
 
     def _git_prefix(self) -> str:
         env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
@@ -348,9 +378,13 @@ class RepoTree:
         value: T | None = None
         if text is not None:
             try:
-                value = parser(text)
+                with time_budget(self.limits.parse_timeout):
+                    value = parser(text)
             except ParseError as exc:
-                if "{{" in text or "{%" in text or "{{" in rel:
+                if isinstance(exc, ParseTimeoutError):
+                    self.skipped["parse_timeout"] += 1
+                    self.warn(f"{kind}: {exc.message}", rel, kind="limit")
+                elif "{{" in text or "{%" in text or "{{" in rel:
                     self.skipped["template"] += 1  # Helm/Jinja/cookiecutter: not meant to parse
                 else:
                     self.warn(
