@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 
 from mlkaizen.evidence.detectors.base import detector
@@ -109,47 +108,25 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
                 )
             )
     for rel in _eval_sources(tree):
-        if rel.endswith(".ipynb") or rel in {f.file for f in out}:
+        if rel in {f.file for f in out}:
             continue
-        text = tree.text(rel) or ""
-        if not _METRIC.search(text):
-            continue
-        line = _failing_check(text)
-        if line:
+        facts = tree.python(rel)
+        gate = (
+            next((c for c in facts.checks if c.fails and _METRIC.search(c.test)), None)
+            if (facts)
+            else None
+        )
+        if gate is not None:
             out.append(
                 tree.finding(
                     "validation_gate_present",
                     rel,
-                    line,
-                    "evaluation fails when a metric misses its threshold",
+                    gate.line,
+                    "evaluation fails when "
+                    + (gate.test if len(gate.test) <= 60 else gate.test[:59] + "…"),
                 )
             )
     return out
-
-
-def _failing_check(text: str) -> int | None:
-    """Line of an ``assert``/``if ...: raise|exit`` that compares a metric, if any."""
-    try:
-        module = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    for node in ast.walk(module):
-        if (
-            isinstance(node, ast.Assert)
-            and isinstance(node.test, ast.Compare)
-            and _METRIC.search(ast.unparse(node.test))
-        ):
-            return node.lineno
-        compares = (
-            any(isinstance(n, ast.Compare) for n in ast.walk(node.test))
-            if isinstance(node, ast.If)
-            else False
-        )
-        if isinstance(node, ast.If) and compares and _METRIC.search(ast.unparse(node.test)):
-            body = "\n".join(ast.unparse(stmt) for stmt in node.body)
-            if "raise" in body or "exit(" in body or re.search(r"return (1|False)\b", body):
-                return node.lineno
-    return None
 
 
 @detector("champion_challenger_present")

@@ -128,7 +128,7 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
             apps.append((rel, calls[0].line, calls[0].name.split(".")[0]))
     if not apps:
         return []
-    loader_dirs: dict[str, str] = {}
+    loaders: dict[str, str] = {}  # file -> "file:line" of its first model load
     libs = {
         "joblib",
         "pickle",
@@ -155,13 +155,10 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         calls = facts.find_calls(MODEL_LOADS, include_decorators=False) if facts else []
         if calls:
-            loader_dirs.setdefault(posixpath.dirname(rel), f"{rel}:{calls[0].line}")
+            loaders[rel] = f"{rel}:{calls[0].line}"
     out: list[Finding] = []
     for rel, line, framework in apps:
-        folder = posixpath.dirname(rel)
-        where = loader_dirs.get(folder) or loader_dirs.get(posixpath.dirname(folder))
-        if where is None:
-            where = next((v for k, v in loader_dirs.items() if k.startswith(folder + "/")), None)
+        where = loaders.get(rel) or _nearest(loaders, posixpath.dirname(rel))
         if where:
             out.append(
                 tree.finding(
@@ -173,6 +170,18 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
                 )
             )
     return out
+
+
+def _nearest(loaders: dict[str, str], folder: str) -> str | None:
+    """A model load in the app's folder, its parent, or below it (in that order)."""
+    by_dir: dict[str, str] = {}
+    for file in sorted(loaders):
+        by_dir.setdefault(posixpath.dirname(file), loaders[file])
+    return (
+        by_dir.get(folder)
+        or by_dir.get(posixpath.dirname(folder))
+        or next((v for k, v in by_dir.items() if k.startswith(folder + "/")), None)
+    )
 
 
 @detector("model_packaged")

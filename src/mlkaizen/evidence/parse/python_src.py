@@ -48,6 +48,16 @@ class Call:
         return next((value for key, value in self.constants if key == keyword), None)
 
 
+@dataclass(frozen=True)
+class Check:
+    """An ``assert`` or ``if`` whose test compares something, and whether its ``if`` branch
+    makes the program fail (``raise``, ``sys.exit``, ``return 1``/``False``)."""
+
+    line: int
+    test: str
+    fails: bool
+
+
 @dataclass
 class PyFacts:
     """What detectors need from one Python module (or a notebook's code cells)."""
@@ -58,6 +68,7 @@ class PyFacts:
     bases: list[Call] = field(default_factory=list)
     functions: dict[str, int] = field(default_factory=dict)
     has_main_guard: bool = False
+    checks: list[Check] = field(default_factory=list)
 
     def import_line(self, roots: frozenset[str] | set[str]) -> tuple[str, int] | None:
         """The first import of a module under one of ``roots``, as (name, line)."""
@@ -181,7 +192,33 @@ class _Visitor(ast.NodeVisitor):
             and test.left.id == "__name__"
         ):
             self.facts.has_main_guard = True
+        elif any(isinstance(n, ast.Compare) for n in ast.walk(test)):
+            self._check(node.lineno, test, any(_fails(stmt) for stmt in node.body))
         self.generic_visit(node)
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        if isinstance(node.test, ast.Compare):
+            self._check(node.lineno, node.test, True)
+        self.generic_visit(node)
+
+    def _check(self, line: int, test: ast.expr, fails: bool) -> None:
+        try:
+            text = ast.unparse(test)[:300]
+        except (RecursionError, ValueError):
+            return
+        self.facts.checks.append(Check(line, text, fails))
+
+
+def _fails(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.Raise):
+        return True
+    if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant):
+        return stmt.value.value in (1, False) and stmt.value.value is not True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in ("exit", "_exit", "fail")
+    return False
 
 
 def parse_python(source: str) -> PyFacts:
