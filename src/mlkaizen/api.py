@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mlkaizen import __version__
 from mlkaizen.catalogue.loader import load_catalogue
@@ -19,6 +20,13 @@ from mlkaizen.evidence.scan import run_detectors
 from mlkaizen.evidence.tree import RepoTree
 
 
+def _lowered(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Limits from the scanned repository's own config may only tighten the defaults: an
+    untrusted tree must not raise (or switch off) its own budget. CLI flags can raise them."""
+    defaults = ScanLimits()
+    return {key: value for key, value in overrides.items() if 0 < value <= getattr(defaults, key)}
+
+
 def assess(
     path: str | Path,
     *,
@@ -26,13 +34,15 @@ def assess(
     config: Config | None = None,
     config_path: str | Path | None = None,
     scope: str | None = None,
-    limits: ScanLimits | None = None,
+    limits: ScanLimits | dict[str, Any] | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
-    Raises :class:`MLKaizenError` for a bad path, catalogue or config.
+    ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of the
+    config file's ``limits:`` and the defaults. Raises :class:`MLKaizenError` for a bad path,
+    catalogue or config.
     """
     root = Path(path)
     if not root.exists():
@@ -50,6 +60,8 @@ def assess(
         scan_root = root / scope
         if not scan_root.resolve().is_relative_to(root.resolve()) or not scan_root.is_dir():
             raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository", str(root))
+    if not isinstance(limits, ScanLimits):
+        limits = ScanLimits(**{**_lowered(config.limits.overrides()), **(limits or {})})
     tree = RepoTree(scan_root, limits)
     wanted = sorted(
         {d for p in catalogue.practices if p.detection for d in p.detection.detectors}

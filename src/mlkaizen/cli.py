@@ -73,15 +73,37 @@ def assess(
         typer.Option(help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/"),
     ] = None,
     max_file_bytes: Annotated[
-        int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).")
+        int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).", min=1)
+    ] = None,
+    max_files: Annotated[
+        int | None, typer.Option(help="Most files scanned (default 500,000).", min=1)
+    ] = None,
+    max_yaml_nodes: Annotated[
+        int | None,
+        typer.Option(
+            help="Most nodes of one YAML document, aliases expanded (default 100,000).", min=1
+        ),
+    ] = None,
+    max_yaml_depth: Annotated[
+        int | None, typer.Option(help="Deepest YAML nesting (default 200).", min=1)
+    ] = None,
+    parse_timeout: Annotated[
+        float | None,
+        typer.Option(help="Seconds one file's parse may take; 0 = no budget (default 5).", min=0),
     ] = None,
 ) -> None:
     """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
     from mlkaizen.api import assess as run
-    from mlkaizen.evidence.limits import ScanLimits
     from mlkaizen.report import RenderContext, get_renderer
 
-    limits = ScanLimits(max_file_bytes=max_file_bytes) if max_file_bytes else None
+    flags = {
+        "max_file_bytes": max_file_bytes,
+        "max_files": max_files,
+        "max_yaml_nodes": max_yaml_nodes,
+        "max_yaml_depth": max_yaml_depth,
+        "parse_timeout": parse_timeout,
+    }
+    limits = {k: v for k, v in flags.items() if v is not None}
     assessment = _with_progress(
         lambda cb: run(
             path, catalogue=catalogue, config_path=config, scope=scope, limits=limits, progress=cb

@@ -18,6 +18,7 @@ from mlkaizen.catalogue.loader import line_of, load_yaml_mapping
 from mlkaizen.errors import MLKaizenError
 
 CONFIG_FILES = (".mlkaizen.yaml", ".mlkaizen.yml")
+MAX_CONFIG_BYTES = 1024 * 1024
 Answer = Literal["yes", "partly", "no", "not-applicable", "unknown"]
 
 
@@ -53,8 +54,23 @@ class Attestation(_Strict):
         return value
 
 
+class Limits(_Strict):
+    """Scan limits (defaults in :class:`mlkaizen.evidence.limits.ScanLimits`)."""
+
+    max_file_bytes: int | None = Field(default=None, gt=0)
+    max_notebook_bytes: int | None = Field(default=None, gt=0)
+    max_files: int | None = Field(default=None, gt=0)
+    max_yaml_nodes: int | None = Field(default=None, gt=0)
+    max_yaml_depth: int | None = Field(default=None, gt=0)
+    parse_timeout: float | None = Field(default=None, ge=0)
+
+    def overrides(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class Config(_Strict):
     catalogue: str | None = None
+    limits: Limits = Field(default_factory=Limits)
     scope: str | None = None
     not_applicable: dict[str, NotApplicable] = Field(default_factory=dict)
     exempt: dict[str, Exemption] = Field(default_factory=dict)
@@ -94,6 +110,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             return _load_file(root / name)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
+        if pyproject.stat().st_size > MAX_CONFIG_BYTES:
+            return Config()  # the scan reports the oversized file; it cannot configure us
         try:
             doc = tomllib.loads(pyproject.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
@@ -107,6 +125,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
 def _load_file(path: Path) -> Config:
     display = str(path)
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise MLKaizenError(f"config file is larger than {MAX_CONFIG_BYTES:,} bytes", display)
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise MLKaizenError("config file not found", display) from None

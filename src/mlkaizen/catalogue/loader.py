@@ -55,19 +55,18 @@ def load_catalogue(
 
 
 def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:
-    """``yaml.safe_load`` a document that must be a mapping; errors carry the line."""
+    """One YAML document that must be a mapping, loaded safely (no alias bombs, recursion or
+    duplicate keys); errors carry the line."""
+    from mlkaizen.evidence.parse import ParseError
+    from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise MLKaizenError(
-            f"invalid YAML: {exc.problem or exc.context}", display, mark.line + 1 if mark else None
-        ) from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise MLKaizenError(f"invalid YAML: {exc}", display) from None
-    if not isinstance(data, dict):
-        raise MLKaizenError("expected a YAML mapping at the top level", display, 1)
-    return data
+        docs = load_yaml_documents(text)
+    except ParseError as exc:
+        raise MLKaizenError(exc.message, display, exc.line) from None
+    if len(docs) != 1 or not isinstance(docs[0], dict):
+        raise MLKaizenError("expected one YAML mapping at the top level", display, 1)
+    return dict(docs[0])
 
 
 def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ...]] | None:
