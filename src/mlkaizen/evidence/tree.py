@@ -56,6 +56,12 @@ PRUNED_DIRS = frozenset(
 WARNING_DETECTOR = "scan"
 
 
+def printable(rel: str) -> str:
+    """A path as reports can show it: undecodable bytes (kept by ``os.fsdecode`` as
+    surrogates) become U+FFFD instead of breaking JSON."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class RepoTree:
     """The files of one scan root and lazily parsed views of them."""
 
@@ -89,9 +95,9 @@ class RepoTree:
             Finding(
                 detector=WARNING_DETECTOR,
                 outcome=Outcome.WARNING,
-                file=file,
+                file=printable(file) if file is not None else None,
                 line=line,
-                detail=message,
+                detail=printable(message),
                 values={"kind": kind},
             )
         )
@@ -276,12 +282,26 @@ class RepoTree:
             dirnames[:] = sorted(
                 d
                 for d in dirnames
-                if d not in PRUNED_DIRS and not rules.ignored(base + d, is_dir=True)
+                if d not in PRUNED_DIRS
+                and not rules.ignored(base + d, is_dir=True)
+                and not self._is_linked_dir(dirpath, base + d)
             )
             out.extend(
                 base + name for name in filenames if not rules.ignored(base + name, is_dir=False)
             )
         return out
+
+    def _is_linked_dir(self, dirpath: str, rel: str) -> bool:
+        """Directory symlinks are never descended (loops, escapes); say so when one leads
+        outside the root."""
+        full = os.path.join(dirpath, os.path.basename(rel))
+        if not os.path.islink(full):
+            return False
+        target = os.path.realpath(full)
+        if not Path(target).is_relative_to(self.root):
+            self.skipped["symlink_outside_root"] += 1
+            self.warn("symlink points outside the scanned root; not followed", rel, kind="symlink")
+        return True
 
     def _walk_error(self, exc: OSError) -> None:
         rel = os.path.relpath(exc.filename, self.root) if exc.filename else None
@@ -354,6 +374,7 @@ class RepoTree:
         if data is not None:
             if b"\0" in data[:8192]:
                 self.skipped["binary"] += 1
+                self.warn("binary content where text was expected; not read", rel, kind="binary")
             else:
                 try:
                     result = data.decode("utf-8-sig")
@@ -505,9 +526,9 @@ class RepoTree:
         return Finding(
             detector=detector,
             outcome=outcome,
-            file=rel,
+            file=printable(rel) if rel else None,
             line=line,
-            detail=detail,
+            detail=printable(detail),
             context=ctx,
             values=values,
         )

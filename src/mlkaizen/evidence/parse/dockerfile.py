@@ -59,8 +59,13 @@ def parse_dockerfile(text: str, max_logical_chars: int = 200_000) -> list[Instru
         if not pending:
             start = number
         if stripped.endswith("\\"):
-            if len(pending) < max_logical_chars:
-                pending += stripped[:-1] + " "
+            if len(pending) > max_logical_chars:
+                raise ParseError(
+                    f"an instruction runs past {max_logical_chars:,} characters of continuation "
+                    "lines",
+                    start,
+                )
+            pending += stripped[:-1] + " "
             continue
         logical = (pending + stripped).strip()
         pending = ""

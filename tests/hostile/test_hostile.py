@@ -1,0 +1,132 @@
+"""Every hostile case, scanned by the real CLI in a subprocess, must:
+
+* end with exit 0 or 2 and a clear message, never a traceback;
+* open no file outside the scanned root (an audit hook records every open and scandir);
+* leave the tree exactly as it was (metadata and content hashes before and after);
+* stay within 300 MB peak RSS and 10 s wall time;
+* report the problem in a warning (or, for exit 2, on stderr).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.cases import CASES, Expect
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+HARNESS = r'''
+import json, os, sys
+root, log = os.path.realpath(sys.argv[1]), sys.argv[2]
+events = []
+def hook(event, args):
+    if event == "open" and args and isinstance(args[0], (str, bytes)):
+        events.append(("open", os.path.abspath(os.fsdecode(args[0]))))
+    elif event in ("os.scandir", "os.listdir") and args and isinstance(args[0], (str, bytes)):
+        events.append((event, os.path.abspath(os.fsdecode(args[0]))))
+sys.addaudithook(hook)
+from mlkaizen.cli import main
+try:
+    sys.argv = ["mlkaizen", *sys.argv[3:]]
+    main()
+finally:
+    with open(log, "w") as fh:
+        json.dump(events, fh)
+'''
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int, str]]:
+    """(mode, size, mtime_ns, sha256) of every entry, without following links or opening
+    anything but regular files below 64 MiB."""
+    out: dict[str, tuple[int, int, int, str]] = {}
+    for dirpath, dirnames, filenames in os.walk(os.fsencode(root), followlinks=False):
+        for name in [*dirnames, *filenames]:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            digest = ""
+            if stat.S_ISREG(st.st_mode) and st.st_size < (64 << 20) and st.st_mode & 0o400:
+                with open(path, "rb") as fh:
+                    digest = hashlib.sha256(fh.read()).hexdigest()
+            out[os.fsdecode(path)] = (st.st_mode, st.st_size, st.st_mtime_ns, digest)
+    return out
+
+
+def allowed(path: str, root: str, out_dir: str) -> bool:
+    real = os.path.realpath(path)
+    prefixes = [root, out_dir, sys.prefix, sys.base_prefix, str(SRC), "/dev/null"]
+    return any(real == p or real.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+@pytest.fixture
+def workspace() -> Iterator[Path]:
+    # tmpfs when there is one: building 100,000 files on a journaling disk takes minutes
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    base = Path(tempfile.mkdtemp(prefix="mlk-hostile-", dir=shm))
+    base.chmod(0o755)
+    try:
+        yield base
+    finally:
+        for dirpath, dirnames, _ in os.walk(base):
+            for d in dirnames:
+                os.chmod(os.path.join(dirpath, d), 0o755)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_case(name: str, workspace: Path) -> None:
+    root, outside, out_dir = workspace / "repo", workspace / "outside", workspace / "out"
+    for folder in (root, outside, out_dir):
+        folder.mkdir()
+    expect: Expect = CASES[name](root, outside)
+    before = snapshot(root)
+    report, log = out_dir / "report.json", out_dir / "audit.json"
+    prefix = []
+    if os.geteuid() == 0:  # run without root's power to read anything, like a normal user
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    cmd = [*prefix, sys.executable, "-c", HARNESS, str(root), str(log), "assess", str(root),
+           "--format", "json", "--out", str(report), *expect.args]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=out_dir,
+                            env={**os.environ, "PYTHONPATH": str(SRC)})
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    for sock in expect.sockets:
+        sock.close()
+
+    assert "Traceback" not in stderr, stderr
+    assert code in (0, 2), (code, stderr)
+    assert wall <= 10, f"{name} took {wall:.1f}s"
+    assert usage.ru_maxrss * 1024 <= 300 * 2**20, f"{name} peaked at {usage.ru_maxrss} KB"
+    events = json.loads(log.read_text())
+    escaped = [(e, p) for e, p in events if not allowed(p, os.path.realpath(root), str(out_dir))]
+    assert escaped == [], escaped[:5]
+    assert snapshot(root) == before
+    assert not (root / "PWNED").exists() and not Path("PWNED").exists()
+    if expect.error is not None:
+        assert code == 2 and expect.error in stderr and stderr.startswith("mlkaizen: error:")
+        return
+    assert code == 0, stderr
+    data = json.loads(report.read_text())
+    messages = [w["message"] for w in data["warnings"]]
+    assert expect.warning is not None
+    assert any(expect.warning in m for m in messages), messages[:10]
+    if expect.evidence is not None:
+        practice = next(p for p in data["practices"] if p["id"] == expect.evidence)
+        assert practice["state"] == "met", practice
