@@ -9,6 +9,7 @@ and later patterns override earlier ones, as in git.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,9 @@ class IgnoreRules:
                 continue
             kept.append(line)
         try:
-            spec = pathspec.GitIgnoreSpec.from_lines(kept, backend=self.backend)
+            with warnings.catch_warnings():  # odd patterns warn; they are reported, not shown
+                warnings.simplefilter("ignore")
+                spec = pathspec.GitIgnoreSpec.from_lines(kept, backend=self.backend)
         except Exception as exc:  # pathspec raises several types on malformed patterns
             problems.append(f"unusable ({type(exc).__name__}: {str(exc)[:120]}); file ignored")
             return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from mlkaizen.evidence.parse import ParseError
@@ -224,7 +225,9 @@ def _fails(stmt: ast.stmt) -> bool:
 def parse_python(source: str) -> PyFacts:
     """Parse Python source. Raises :class:`ParseError` on syntax errors and runaway nesting."""
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():  # invalid escapes etc. are the scanned code's business
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
     except SyntaxError as exc:
         raise ParseError(f"Python syntax error: {exc.msg}", exc.lineno) from None
     except (RecursionError, MemoryError, ValueError) as exc:

@@ -113,7 +113,10 @@ def load_yaml_documents(
     text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> list[Any]:
     """All documents of a YAML stream. Raises :class:`ParseError` with the line of the problem."""
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except UnicodeError:
+        raise ParseError("YAML contains characters that cannot be encoded") from None
     docs: list[Any] = []
     try:
         while loader.check_node():
@@ -130,6 +133,8 @@ def load_yaml_documents(
         raise ParseError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise ParseError(f"YAML nests too deeply (max_yaml_depth={max_depth})") from None
+    except UnicodeError:
+        raise ParseError("YAML contains characters that cannot be encoded") from None
     finally:
         loader.dispose()
     return docs
