@@ -78,6 +78,9 @@ def assess(
     max_files: Annotated[
         int | None, typer.Option(help="Most files scanned (default 500,000).", min=1)
     ] = None,
+    max_bytes_read: Annotated[
+        int | None, typer.Option(help="Most bytes read in one scan (default 512 MiB).", min=1)
+    ] = None,
     max_yaml_nodes: Annotated[
         int | None,
         typer.Option(
@@ -99,6 +102,7 @@ def assess(
     flags = {
         "max_file_bytes": max_file_bytes,
         "max_files": max_files,
+        "max_bytes_read": max_bytes_read,
         "max_yaml_nodes": max_yaml_nodes,
         "max_yaml_depth": max_yaml_depth,
         "parse_timeout": parse_timeout,

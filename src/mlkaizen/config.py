@@ -60,6 +60,7 @@ class Limits(_Strict):
     max_file_bytes: int | None = Field(default=None, gt=0)
     max_notebook_bytes: int | None = Field(default=None, gt=0)
     max_files: int | None = Field(default=None, gt=0)
+    max_bytes_read: int | None = Field(default=None, gt=0)
     max_yaml_nodes: int | None = Field(default=None, gt=0)
     max_yaml_depth: int | None = Field(default=None, gt=0)
     parse_timeout: float | None = Field(default=None, ge=0)

@@ -71,3 +71,20 @@ def test_cli_flags_raise_limits(make_repo: MakeRepo) -> None:
         return [w["file"] for w in json.loads(proc.stdout)["warnings"] if w["kind"] == "limit"]
     assert run() == ["params.yaml"]
     assert run("--max-file-bytes", "10000000") == []
+
+
+def test_max_bytes_read_says_which(make_repo: MakeRepo) -> None:
+    root = make_repo({f"m{i}.py": "import mlflow\n" + "# pad\n" * 200 for i in range(10)})
+    tree = RepoTree(root, ScanLimits(max_bytes_read=3_000))
+    tree.importing({"mlflow"})
+    assert tree.bytes_read <= 3_000 + 1_300
+    assert tree.skipped["max_bytes_read"] > 0
+    assert any("max_bytes_read=3,000" in w.detail for w in tree.warnings)
+
+
+def test_git_listing_is_cut_at_the_file_limit(make_repo: MakeRepo) -> None:
+    root = make_repo({f"f{i}.py": "" for i in range(2_100)}, git=True)
+    tree = RepoTree(root, ScanLimits(max_files=10))
+    assert len(tree.files) == 10
+    assert any("listing was cut" in w.detail for w in tree.warnings)
+    assert any("max_files=10 reached" in w.detail for w in tree.warnings)

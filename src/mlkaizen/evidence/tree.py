@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -188,25 +189,23 @@ class RepoTree:
             "--exclude-standard",
             "--full-name",
         ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, env=env, timeout=60, check=False)
-        except (OSError, subprocess.TimeoutExpired):
+        listed = self._run_git_listing(cmd, env)
+        if listed is None:
             return None
-        if proc.returncode != 0:
+        stdout, code, stderr = listed
+        if code != 0:
+            first = stderr.decode("utf-8", "replace").strip().splitlines()[:1]
             self.warn(
-                "git could not list files ("
-                + proc.stderr.decode("utf-8", "replace").strip().splitlines()[0][:200]
-                + "); walked the directory instead"
-                if proc.stderr.strip()
-                else "git could not list files; walked instead",
+                f"git could not list files ({first[0][:200] if first else f'exit {code}'});"
+                " walked the directory instead",
                 kind="git",
             )
             return None
-        if not proc.stdout:
+        if not stdout:
             return None  # the root is ignored by an enclosing repository, or empty: walk it
         prefix = self._git_prefix()
         out: list[str] = []
-        for raw in proc.stdout.split(b"\0"):
+        for raw in stdout.split(b"\0"):
             if not raw:
                 continue
             name = os.fsdecode(raw)
@@ -214,6 +213,59 @@ class RepoTree:
                 name = name[len(prefix) :]
             out.append(name)
         return sorted(set(out))
+
+    def _run_git_listing(
+        self, cmd: list[str], env: dict[str, str]
+    ) -> tuple[bytes, int, bytes] | None:
+        """Run ``git ls-files``, reading at most about ``max_files`` entries (a hostile index
+        can list millions) within 60 s; stderr is drained on a thread so git never blocks."""
+        import threading
+
+        try:
+            proc = subprocess.Popen(
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError:
+            return None
+        err: list[bytes] = []
+        out_pipe, err_pipe = proc.stdout, proc.stderr
+        assert out_pipe is not None and err_pipe is not None
+
+        def drain_stderr() -> None:
+            while chunk := err_pipe.read(1 << 16):
+                if len(err) < 4:
+                    err.append(chunk)
+
+        drain = threading.Thread(target=drain_stderr, daemon=True)
+        drain.start()
+        chunks: list[bytes] = []
+        entries, budget = 0, self.limits.max_files * 2 + 1000
+        deadline = time.monotonic() + 60
+        while True:
+            chunk = os.read(out_pipe.fileno(), 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            entries += chunk.count(b"\0")
+            if entries > budget or time.monotonic() > deadline:
+                proc.kill()
+                self.warn(
+                    f"git lists more than {budget:,} entries or took over 60 s; the "
+                    f"listing was cut (see max_files={self.limits.max_files})",
+                    kind="limit",
+                )
+                break
+        proc.wait()
+        drain.join(timeout=5)
+        stdout = b"".join(chunks)
+        if entries > budget:
+            stdout = stdout[: stdout.rfind(b"\0") + 1]
+            return stdout, 0, b""
+        return stdout, proc.returncode, b"".join(err)
 
     def _git_pointer_is_safe(self, dot_git: Path) -> bool:
         """A ``.git`` *file* (worktree or submodule) or symlink may point anywhere; follow it
@@ -289,6 +341,13 @@ class RepoTree:
             out.extend(
                 base + name for name in filenames if not rules.ignored(base + name, is_dir=False)
             )
+            if len(out) > self.limits.max_files * 2 + 1000:
+                self.warn(
+                    f"the walk found more than {len(out):,} files; stopped listing "
+                    f"(see max_files={self.limits.max_files})",
+                    kind="limit",
+                )
+                break
         return out
 
     def _is_linked_dir(self, dirpath: str, rel: str) -> bool:
@@ -314,6 +373,16 @@ class RepoTree:
         return sum(self.sizes.values())
 
     def _read_bytes(self, rel: str, limit: int) -> bytes | None:
+        if self.bytes_read >= self.limits.max_bytes_read:
+            self.skipped["max_bytes_read"] += 1
+            if self.skipped["max_bytes_read"] == 1:
+                self.warn(
+                    f"limit max_bytes_read={self.limits.max_bytes_read:,} reached; "
+                    "later files are not read",
+                    rel,
+                    kind="limit",
+                )
+            return None
         full = self.root / rel
         try:
             fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))

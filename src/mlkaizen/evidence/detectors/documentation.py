@@ -9,12 +9,15 @@ from mlkaizen.evidence.detectors.text_search import line_at
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
-_HEADING = re.compile(r"^#{1,3}\s*(.+?)\s*#*\s*$", re.MULTILINE)
+_HEADING = re.compile(r"^#{1,3}[ \t]+([^\n]{1,200})", re.MULTILINE)
 
 
 def _headings(tree: RepoTree, rel: str) -> list[tuple[str, int]]:
     text = tree.text(rel) or ""
-    return [(m.group(1).lower(), line_at(text, m.start())) for m in _HEADING.finditer(text)]
+    return [
+        (m.group(1).rstrip(" #\t").lower(), line_at(text, m.start()))
+        for m in _HEADING.finditer(text)
+    ]
 
 
 def _docs(tree: RepoTree) -> list[str]:
