@@ -55,6 +55,7 @@ PRUNED_DIRS = frozenset(
     }
 )
 WARNING_DETECTOR = "scan"
+MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
 
 
 def printable(rel: str) -> str:
@@ -92,6 +93,9 @@ class RepoTree:
     def warn(
         self, message: str, file: str | None = None, line: int | None = None, kind: str = "scan"
     ) -> None:
+        if len(self.warnings) >= MAX_WARNINGS:
+            self.skipped["warnings_not_kept"] += 1
+            return
         self.warnings.append(
             Finding(
                 detector=WARNING_DETECTOR,

@@ -7,7 +7,7 @@ from mlkaizen.report.context import STATE_MARK, RenderContext, location
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render(a: Assessment, ctx: RenderContext) -> str:
