@@ -60,3 +60,11 @@ def test_engine_and_evidence_do_not_import_each_other() -> None:
         text = path.read_text()
         assert "mlkaizen.evidence.tree" not in text and "mlkaizen.evidence.parse" not in text
         assert "open(" not in text, path
+
+
+def test_every_detector_module_is_registered() -> None:
+    from mlkaizen.evidence.detectors import MODULES
+
+    folder = ROOT / "src" / "mlkaizen" / "evidence" / "detectors"
+    with_detectors = {p.stem for p in folder.glob("*.py") if "DETECTORS = [" in p.read_text()}
+    assert with_detectors == set(MODULES)

@@ -1,57 +1,28 @@
-"""The registry of built-in detectors: one explicit, sorted table.
+"""The registry of built-in detectors: one explicit list of modules, one sorted table.
 
-Third-party detectors come later through the ``mlkaizen.detectors`` entry-point group.
+Each module listed here exposes ``DETECTORS``. Third-party detectors will come through the
+``mlkaizen.detectors`` entry-point group.
 """
 
 from __future__ import annotations
 
-from mlkaizen.evidence.detectors import (
-    ci_runs,
-    code_versioning,
-    collaboration,
-    containers,
-    data_validation,
-    data_versioning,
-    delivery,
-    documentation,
-    evaluation,
-    infrastructure,
-    monitoring,
-    pipelines,
-    project_kind,
-    registry,
-    reproducibility,
-    retraining,
-    serving,
-    tests_present,
-    tracking,
-)
+from importlib import import_module
+
 from mlkaizen.evidence.detectors.base import Detector
 
-_MODULES = (
-    ci_runs,
-    code_versioning,
-    collaboration,
-    containers,
-    data_validation,
-    data_versioning,
-    delivery,
-    documentation,
-    evaluation,
-    infrastructure,
-    monitoring,
-    pipelines,
-    project_kind,
-    registry,
-    reproducibility,
-    retraining,
-    serving,
-    tests_present,
-    tracking,
+MODULES = (
+    "ci_runs", "code_versioning", "collaboration", "containers", "data_validation",
+    "data_versioning", "delivery", "documentation", "evaluation", "infrastructure", "monitoring",
+    "pipelines", "project_kind", "registry", "reproducibility", "retraining", "serving",
+    "tests_present", "tracking",
 )
 
 REGISTRY: dict[str, Detector] = dict(
-    sorted((d.id, d) for module in _MODULES for d in module.DETECTORS)
+    sorted(
+        (d.id, d)
+        for name in MODULES
+        for d in import_module(f"mlkaizen.evidence.detectors.{name}").DETECTORS
+    )
 )
 
-__all__ = ["REGISTRY", "Detector"]
+__all__ = ["MODULES", "REGISTRY", "Detector"]
