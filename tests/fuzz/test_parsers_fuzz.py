@@ -95,3 +95,40 @@ def test_regression_yaml_with_unencodable_characters() -> None:
 
     with pytest.raises(ParseError, match="cannot be encoded"):
         load_yaml_documents("a: [1, \udcff]\n")
+
+
+YAML_HOMES = [".github/workflows/ci.yml", ".gitlab-ci.yml", "azure-pipelines.yml", "dvc.yaml",
+              "MLproject", "prefect.yaml", "environment.yml", "k8s/app.yaml", "artifacts.yaml",
+              ".circleci/config.yml", "data/raw.csv.dvc", "monitoring/rules.yml",
+              "pipeline.yml", "params.yaml"]
+shaped = st.fixed_dictionaries(
+    {}, optional={"apiVersion": st.sampled_from(["v1", "argoproj.io/v1alpha1", "openslo/v1"]),
+                  "kind": st.sampled_from(["Workflow", "CronWorkflow", "InferenceService",
+                                           "Rollout", "PrometheusRule", "VirtualService",
+                                           "Deployment", "SeldonDeployment", "SLO"]),
+                  "spec": documents, "jobs": documents, "stages": documents, "on": documents,
+                  "groups": documents, "deployments": documents, "entry_points": documents,
+                  "dependencies": documents, "artifacts": documents, "outs": documents,
+                  "schedules": documents, "steps": documents, "type": st.just("pipeline"),
+                  "$schema": st.just("azureml")})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docs=st.lists(st.tuples(st.sampled_from(YAML_HOMES), shaped), min_size=1, max_size=5))
+def test_detectors_survive_any_well_placed_document(tmp_path_factory: pytest.TempPathFactory,
+                                                    docs: list[tuple[str, Any]]) -> None:
+    """Valid YAML of the wrong shape in the places detectors look must never make a
+    detector fail (which would turn its practices into unknowns)."""
+    from mlkaizen.evidence.detectors import REGISTRY
+    from mlkaizen.evidence.scan import run_detectors
+    from mlkaizen.evidence.tree import RepoTree
+
+    root = tmp_path_factory.mktemp("doc")
+    for rel, doc in docs:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(doc))
+    result = run_detectors(RepoTree(root), REGISTRY.values())
+    failed = [w.detail for w in result.warnings if w.values.get("kind") == "detector"]
+    assert failed == []
+    assert result.detectors_run == set(REGISTRY)

@@ -11,10 +11,25 @@ from importlib import import_module
 from mlkaizen.evidence.detectors.base import Detector
 
 MODULES = (
-    "ci_runs", "code_versioning", "collaboration", "containers", "data_validation",
-    "data_versioning", "delivery", "documentation", "evaluation", "infrastructure", "monitoring",
-    "pipelines", "project_kind", "registry", "reproducibility", "retraining", "serving",
-    "tests_present", "tracking",
+    "ci_runs",
+    "code_versioning",
+    "collaboration",
+    "containers",
+    "data_validation",
+    "data_versioning",
+    "delivery",
+    "documentation",
+    "evaluation",
+    "infrastructure",
+    "monitoring",
+    "pipelines",
+    "project_kind",
+    "registry",
+    "reproducibility",
+    "retraining",
+    "serving",
+    "tests_present",
+    "tracking",
 )
 
 REGISTRY: dict[str, Detector] = dict(

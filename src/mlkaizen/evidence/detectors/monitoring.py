@@ -8,7 +8,7 @@ from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
-from mlkaizen.evidence.parse.yamlfile import mentions
+from mlkaizen.evidence.parse.yamlfile import as_list, mentions
 from mlkaizen.evidence.tree import RepoTree
 
 _ALERT_RESOURCES = any_of(
@@ -159,7 +159,7 @@ def alert_rules_defined(tree: RepoTree) -> list[Finding]:
             isinstance(doc.get("groups"), list)
             and any(
                 isinstance(g, dict)
-                and any(isinstance(r, dict) and "alert" in r for r in g.get("rules") or [])
+                and any(isinstance(r, dict) and "alert" in r for r in as_list(g.get("rules")))
                 for g in doc["groups"]
             )
         ):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
-from mlkaizen.evidence.parse.yamlfile import strings
+from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, strings
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -217,21 +217,21 @@ def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
         kind = str(doc.get("kind"))
         if kind not in ("Workflow", "WorkflowTemplate", "CronWorkflow", "PipelineRun"):
             continue
-        spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+        spec = as_dict(doc.get("spec"))
         pipe = OrchestratedPipeline(f"Argo/Tekton {kind}", rel, getattr(doc, "line", 1))
-        inner = spec.get("workflowSpec", spec) if isinstance(spec, dict) else {}
-        for template in (inner or {}).get("templates") or []:
+        inner = as_dict(spec.get("workflowSpec", spec))
+        for template in as_list(inner.get("templates")):
             if isinstance(template, dict):
                 container = template.get("container") or template.get("script") or {}
                 words = " ".join(strings(container, budget=2_000))
                 text = f"{template.get('name', '')} {words}"
                 pipe.steps.append((text, getattr(template, "line", pipe.line)))
-        if kind == "CronWorkflow" and isinstance(spec, dict):
+        if kind == "CronWorkflow":
             pipe.schedule = str(spec.get("schedule") or spec.get("schedules"))
         out.append(pipe)
     for rel in tree.named("prefect.yaml"):
         for doc in tree.yaml(rel) or []:
-            for dep in (doc.get("deployments") or []) if isinstance(doc, dict) else []:
+            for dep in as_list(as_dict(doc).get("deployments")):
                 if isinstance(dep, dict) and (dep.get("schedule") or dep.get("schedules")):
                     out.append(
                         OrchestratedPipeline(

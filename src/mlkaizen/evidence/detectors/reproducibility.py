@@ -6,6 +6,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
 from mlkaizen.evidence.parse.structured import load_toml
+from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
 from mlkaizen.evidence.tree import RepoTree
 
 SEED_CALLS = (
@@ -133,21 +134,20 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
         _judge(tree, out, rel, [p.pinned for p in pins], pins[0].line if pins else 1)
     for rel in tree.named("environment.yml", "environment.yaml", "conda.yaml", "conda.yml"):
         for doc in tree.yaml(rel) or []:
-            deps = doc.get("dependencies") if isinstance(doc, dict) else None
+            deps = as_list(as_dict(doc).get("dependencies"))
             flat: list[bool] = []
-            for dep in deps or []:
+            for dep in deps:
                 if isinstance(dep, str) and dep.split("=")[0] not in ("python", "pip"):
                     flat.append(dep.count("=") >= 1 and not dep.endswith("*"))
                 elif isinstance(dep, dict):
-                    flat.extend(bool(is_pinned(d)) for d in dep.get("pip") or [])
-            _judge(tree, out, rel, flat, getattr(deps, "line", 1) if deps else 1)
+                    flat.extend(bool(is_pinned(str(d))) for d in as_list(dep.get("pip")))
+            _judge(tree, out, rel, flat, getattr(doc, "line", 1))
     if not out:
         for rel in tree.named("pyproject.toml"):
             doc = tree.parsed(rel, "toml", load_toml) or {}
-            project = doc.get("project")
-            deps = project.get("dependencies") if isinstance(project, dict) else None
-            if isinstance(deps, list) and deps:
-                _judge(tree, out, rel, [bool(is_pinned(str(d))) for d in deps], 1)
+            declared = as_list(as_dict(doc.get("project")).get("dependencies"))
+            if declared:
+                _judge(tree, out, rel, [bool(is_pinned(str(d))) for d in declared], 1)
     return out
 
 

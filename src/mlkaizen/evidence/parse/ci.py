@@ -72,6 +72,11 @@ def _line(node: Any, default: int) -> int:
     return node.line if isinstance(node, LineDict) else default
 
 
+def _items(value: Any) -> list[Any]:
+    """A YAML value that should be a list, as a list (anything else counts as empty)."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(str(v) for v in value if v is not None)
@@ -89,13 +94,13 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
         pipe.triggers.update(str(t) for t in on)
     elif isinstance(on, dict):
         pipe.triggers.update(str(t) for t in on)
-        for entry in on.get("schedule") or []:
+        for entry in _items(on.get("schedule")):
             if isinstance(entry, dict) and "cron" in entry:
                 pipe.schedules.append((str(entry["cron"]), _line(entry, pipe.line)))
         for event in ("push", "pull_request"):
             spec = on.get(event)
             if isinstance(spec, dict):
-                pipe.trigger_paths.extend(str(p) for p in spec.get("paths") or [])
+                pipe.trigger_paths.extend(str(p) for p in _items(spec.get("paths")))
     jobs = doc.get("jobs")
     if isinstance(jobs, dict):
         for name, body in jobs.items():
@@ -108,7 +113,7 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
             )
             if body.get("uses"):
                 job.steps.append(Step("", str(body["uses"]), job.line, str(name)))
-            for step in body.get("steps") or []:
+            for step in _items(body.get("steps")):
                 if isinstance(step, dict):
                     run = _text(step.get("run"))
                     with_ = step.get("with")
@@ -139,11 +144,11 @@ def gitlab_ci(file: str, doc: Any) -> Pipeline | None:
         env = body.get("environment")
         job.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
         job.manual = body.get("when") == "manual"
-        rules = _text([r.get("if") for r in body.get("rules") or [] if isinstance(r, dict)])
+        rules = _text([r.get("if") for r in _items(body.get("rules")) if isinstance(r, dict)])
         only = _text(body.get("only"))
         job.scheduled = "schedule" in rules or "schedules" in only
         job.manual = job.manual or any(
-            isinstance(r, dict) and r.get("when") == "manual" for r in body.get("rules") or []
+            isinstance(r, dict) and r.get("when") == "manual" for r in _items(body.get("rules"))
         )
         for key in ("before_script", "script", "after_script"):
             if body.get(key):
@@ -163,7 +168,7 @@ _AZURE_SCRIPT_KEYS = ("script", "bash", "powershell", "pwsh")
 
 def _azure_steps(steps: Any, default_line: int) -> list[Step]:
     out: list[Step] = []
-    for step in steps or []:
+    for step in _items(steps):
         if not isinstance(step, dict):
             continue
         run = "\n".join(_text(step[k]) for k in _AZURE_SCRIPT_KEYS if k in step)
@@ -176,7 +181,7 @@ def _azure_steps(steps: Any, default_line: int) -> list[Step]:
 
 
 def _azure_jobs(jobs: Any, pipe: Pipeline) -> None:
-    for body in jobs or []:
+    for body in _items(jobs):
         if not isinstance(body, dict):
             continue
         name = _text(body.get("job") or body.get("deployment") or body.get("template") or "job")
@@ -200,10 +205,10 @@ def azure_pipelines(file: str, doc: Any) -> Pipeline | None:
     pipe = Pipeline("azure-pipelines", file, _line(doc, 1), triggers={"push"})
     if doc.get("pr") not in (None, "none"):
         pipe.triggers.add("pull_request")
-    for entry in doc.get("schedules") or []:
+    for entry in _items(doc.get("schedules")):
         if isinstance(entry, dict) and "cron" in entry:
             pipe.schedules.append((str(entry["cron"]), _line(entry, pipe.line)))
-    for stage in doc.get("stages") or []:
+    for stage in _items(doc.get("stages")):
         if isinstance(stage, dict):
             _azure_jobs(stage.get("jobs"), pipe)
     _azure_jobs(doc.get("jobs"), pipe)

@@ -140,6 +140,16 @@ def load_yaml_documents(
     return docs
 
 
+def as_list(value: Any) -> list[Any]:
+    """A value that should be a YAML sequence, as a list (anything else counts as empty)."""
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[Any, Any]:
+    """A value that should be a YAML mapping, as a dict (anything else counts as empty)."""
+    return value if isinstance(value, dict) else {}
+
+
 def walk(data: Any, budget: int = DEFAULT_MAX_NODES) -> Iterator[Any]:
     """Every node of a loaded document, depth first, at most ``budget`` of them."""
     stack = [data]
