@@ -136,3 +136,24 @@ def test_scope_option(make_repo: MakeRepo) -> None:
 
 def test_example_is_shipped() -> None:
     assert (EXAMPLE / ".mlkaizen.yaml").is_file()
+
+
+def test_detector_bug_becomes_a_warning_not_a_crash(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.detectors.base import Detector
+    from mlkaizen.evidence.scan import run_detectors
+    from mlkaizen.evidence.tree import RepoTree
+
+    def boom(tree: object) -> list[object]:
+        raise ZeroDivisionError("bug")
+
+    broken = Detector("broken_detector", "A detector with a bug.", "test", boom)  # type: ignore[arg-type]
+    result = run_detectors(RepoTree(make_repo({"a.py": ""})), [broken])
+    assert result.detectors_run == set()
+    assert "broken_detector failed (ZeroDivisionError: bug)" in result.warnings[0].detail
+
+
+def test_output_to_a_closed_pipe_is_quiet(example_copy: Path) -> None:
+    proc = subprocess.run(f"{sys.executable} -m mlkaizen assess {example_copy} | head -1",
+                          shell=True, capture_output=True, text=True, check=False)
+    assert proc.stdout.startswith("MLKaizen")
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr

@@ -6,6 +6,7 @@ exit code 2, here and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -223,3 +224,15 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("mlkaizen: interrupted\n")
         sys.exit(130)
+    except BrokenPipeError:  # e.g. `mlkaizen assess | head`
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:
+        if os.environ.get("MLKAIZEN_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"mlkaizen: internal error: {type(exc).__name__}: {exc}\n"
+            "  This is a bug; set MLKAIZEN_DEBUG=1 for the traceback and report it."
+            "\n"
+        )
+        sys.exit(EXIT_USAGE)

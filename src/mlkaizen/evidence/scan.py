@@ -30,17 +30,7 @@ def run_detectors(
             progress(det.id)
         try:
             found = det.detect(tree)
-        except (
-            RecursionError,
-            MemoryError,
-            ValueError,
-            TypeError,
-            KeyError,
-            AttributeError,
-            IndexError,
-            OSError,
-            UnicodeError,
-        ) as exc:
+        except Exception as exc:  # a detector bug must not stop the scan
             result.warnings.append(
                 Finding(
                     detector=WARNING_DETECTOR,
