@@ -11,11 +11,15 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from mlkaizen.errors import EXIT_USAGE, MLKaizenError
+from mlkaizen.errors import EXIT_GATE_FAILED, EXIT_USAGE, MLKaizenError
+
+if TYPE_CHECKING:
+    from mlkaizen.catalogue.schema import Catalogue
+    from mlkaizen.engine.model import Assessment
 
 T = TypeVar("T")
 
@@ -28,6 +32,8 @@ app = typer.Typer(
 )
 model_app = typer.Typer(no_args_is_help=True, help="Show, validate and export the maturity model.")
 app.add_typer(model_app, name="model")
+baseline_app = typer.Typer(no_args_is_help=True, help="Record the baseline a CI gate compares to.")
+app.add_typer(baseline_app, name="baseline")
 
 
 class Format(StrEnum):
@@ -69,6 +75,17 @@ def assess(
     ] = None,
     catalogue: CatalogueOpt = None,
     scope: Annotated[str | None, typer.Option(help="Assess only this sub-folder.")] = None,
+    fail_under: Annotated[
+        str | None,
+        typer.Option(help='Exit 1 below a stage ("Manual MLOps") or levels ("data=2,model=1").'),
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option(help="Exit 1 if anything satisfied in the baseline is not any more.")
+    ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Baseline file (default: PATH/.mlkaizen/baseline.json if present)."),
+    ] = None,
     link_base: Annotated[
         str | None,
         typer.Option(help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/"),
@@ -117,12 +134,51 @@ def assess(
     from mlkaizen.catalogue.loader import load_catalogue
 
     cat = load_catalogue(catalogue or assessment.catalogue["id"])
+    failures = _gate(assessment, cat, path, fail_under, fail_on_regression, baseline)
     root = path / scope if scope else path
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
     )
     _write(get_renderer(fmt.value)(assessment, ctx), out)
+    if failures:
+        for reason in failures:
+            sys.stderr.write(f"mlkaizen: gate failed: {reason}\n")
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
+def _gate(
+    assessment: Assessment,
+    cat: Catalogue,
+    path: Path,
+    fail_under: str | None,
+    fail_on_regression: bool,
+    baseline: Path | None,
+) -> list[str]:
+    """Attach the baseline comparison (if any) and return the reasons the gate fails."""
+    from mlkaizen.engine.compare import (
+        DEFAULT_BASELINE,
+        compare,
+        gate_failures,
+        load_baseline,
+        parse_threshold,
+        regression_reasons,
+    )
+
+    stages = [s.name for s in sorted(cat.stages, key=lambda s: s.index)]
+    failures: list[str] = []
+    if fail_under is not None:
+        stage_min, levels = parse_threshold(fail_under, stages, [d.id for d in cat.dimensions])
+        failures += gate_failures(assessment, stage_min, levels, stages)
+    base_path = baseline or path / DEFAULT_BASELINE
+    if baseline is None and base_path.is_symlink():
+        return failures  # a repository's own baseline is never followed out through a link
+    if baseline is not None or fail_on_regression or base_path.is_file():
+        comparison = compare(assessment, load_baseline(base_path), base_path)
+        assessment.baseline = comparison
+        if fail_on_regression:
+            failures += regression_reasons(assessment, comparison)
+    return failures
 
 
 def _with_progress(job: Callable[[Callable[[str], None] | None], T]) -> T:
@@ -166,6 +222,34 @@ def detectors() -> None:
 
     width = max(len(d) for d in REGISTRY)
     _write("".join(f"{d.id:<{width}}  {d.summary}\n" for d in REGISTRY.values()), None)
+
+
+@baseline_app.command("save")
+def baseline_save(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write (default: PATH/.mlkaizen/baseline.json)."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Record the current stage, levels and practice states as the baseline to commit."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.engine.compare import DEFAULT_BASELINE, save_baseline
+
+    assessment = run(path, catalogue=catalogue, config_path=config)
+    target = out or path / DEFAULT_BASELINE
+    try:
+        save_baseline(assessment, target)
+    except OSError as exc:
+        raise MLKaizenError(f"cannot write baseline ({exc.strerror})", str(target)) from None
+    _write(
+        f"wrote {target}: {assessment.stage}, "
+        + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions)
+        + "\n",
+        None,
+    )
 
 
 @model_app.command("show")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: optional `baseline` comparison
 
 
 class State(StrEnum):
@@ -139,6 +139,27 @@ class ScanStats(BaseModel):
     detectors_run: int
 
 
+class Change(BaseModel):
+    """A practice whose state crossed the satisfied line since the baseline."""
+
+    practice: str
+    before: State
+    after: State
+
+
+class Comparison(BaseModel):
+    """What changed since a committed baseline. ``lost`` are practices satisfied then and not
+    now; a lower stage or level is a regression too."""
+
+    baseline_catalogue: dict[str, str]
+    stage_before: str
+    stage_index_before: int
+    levels_before: dict[str, int]
+    gained: list[Change]
+    lost: list[Change]
+    note: str = ""
+
+
 class Assessment(BaseModel):
     """The result of one assessment. Its JSON serialisation is the ``--format json`` report.
 
@@ -166,6 +187,7 @@ class Assessment(BaseModel):
     findings: list[Finding]
     warnings: list[ScanWarning]
     scan: ScanStats | None = None
+    baseline: Comparison | None = None
 
     def practice(self, practice_id: str) -> PracticeResult | None:
         return next((p for p in self.practices if p.id == practice_id), None)

@@ -29,6 +29,8 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             f"{d.met}/{d.total} | {blocks} |"
         )
     out.append("")
+    if a.baseline is not None:
+        out += _since_baseline(a)
     if a.roadmap:
         out += [f"### Roadmap ({len(a.roadmap)} steps)", ""]
         for item in a.roadmap[:15]:
@@ -73,3 +75,39 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         f"mlkaizen {a.tool_version}</sub>"
     )
     return "\n".join(out) + "\n"
+
+
+def _since_baseline(a: Assessment) -> list[str]:
+    c = a.baseline
+    assert c is not None
+    arrow = (
+        "↑"
+        if a.stage_index > c.stage_index_before
+        else ("↓" if a.stage_index < c.stage_index_before else "=")
+    )
+    out = [
+        "### Since the baseline",
+        "",
+        f"Stage: {c.stage_before} → **{a.stage}** {arrow}",
+        "",
+        "| Dimension | Before | After |",
+        "|---|---|---|",
+    ]
+    for d in a.dimensions:
+        before = c.levels_before.get(d.id)
+        mark = "" if before is None or before == d.level else (" ↑" if d.level > before else " ↓")
+        out.append(f"| {d.name} | {'—' if before is None else before} | {d.level}{mark} |")
+    out.append("")
+    if c.lost:
+        out.append(
+            "**Lost:** "
+            + ", ".join(f"`{ch.practice}` ({ch.before.value} → {ch.after.value})" for ch in c.lost)
+        )
+    if c.gained:
+        out.append("**Gained:** " + ", ".join(f"`{ch.practice}`" for ch in c.gained))
+    if not c.lost and not c.gained:
+        out.append("No practice changed state.")
+    if c.note:
+        out += ["", f"_{_cell(c.note)}_"]
+    out.append("")
+    return out

@@ -74,6 +74,15 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         file=buf, width=ctx.width, force_terminal=ctx.color, no_color=not ctx.color, highlight=False
     )
     _header(con, a)
+    if a.baseline is not None:
+        c = a.baseline
+        rows = [("", "", f"stage {c.stage_before} -> {a.stage}")]
+        rows += [
+            ("-", "red", f"lost {ch.practice} ({ch.before.value} -> {ch.after.value})")
+            for ch in c.lost
+        ]
+        rows += [("+", "green", f"gained {ch.practice}") for ch in c.gained]
+        _rows(con, "Since the baseline:", rows)
     blockers = [b for d in a.dimensions for b in d.blockers]
     if blockers and a.next_stage:
         _rows(

@@ -1,0 +1,155 @@
+"""Compare an assessment with a committed baseline, and check gate thresholds.
+
+A baseline is a small JSON file (``.mlkaizen/baseline.json``) that records the catalogue, the
+stage, the dimension levels and each practice's state. No server is needed: it is committed
+with the code, and CI compares against it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from mlkaizen.engine.model import SATISFIED, Assessment, Change, Comparison, State
+from mlkaizen.errors import MLKaizenError
+
+BASELINE_VERSION = 1
+DEFAULT_BASELINE = Path(".mlkaizen") / "baseline.json"
+
+
+class Baseline(BaseModel):
+    baseline_version: int = BASELINE_VERSION
+    catalogue: dict[str, str]
+    stage: str
+    stage_index: int
+    levels: dict[str, int]
+    practices: dict[str, State]
+
+
+def baseline_of(a: Assessment) -> Baseline:
+    return Baseline(
+        catalogue=a.catalogue,
+        stage=a.stage,
+        stage_index=a.stage_index,
+        levels={d.id: d.level for d in a.dimensions},
+        practices={p.id: p.state for p in a.practices},
+    )
+
+
+def save_baseline(a: Assessment, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(baseline_of(a).model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def load_baseline(path: Path) -> Baseline:
+    try:
+        if path.stat().st_size > 5 * 1024 * 1024:
+            raise MLKaizenError("baseline file is larger than 5 MiB", str(path))
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MLKaizenError(
+            "baseline not found; create it with `mlkaizen baseline save`", str(path)
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise MLKaizenError(f"unreadable baseline ({exc})", str(path), line) from None
+    try:
+        return Baseline.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise MLKaizenError(f"not a baseline file: {where}: {err['msg']}", str(path)) from None
+
+
+def compare(a: Assessment, base: Baseline, path: Path) -> Comparison:
+    """Compare, migrating across catalogue versions of the same catalogue (practices are
+    matched by id); a baseline of another catalogue is refused."""
+    if base.catalogue.get("id") != a.catalogue["id"]:
+        raise MLKaizenError(
+            f"baseline is for catalogue {base.catalogue.get('id')!r}, this assessment uses "
+            f"{a.catalogue['id']!r}; save a new baseline with `mlkaizen baseline save`",
+            str(path),
+        )
+    note = ""
+    current = {p.id: p.state for p in a.practices}
+    if base.catalogue.get("version") != a.catalogue["version"]:
+        gone = sorted(set(base.practices) - set(current))
+        note = (
+            f"baseline from catalogue version {base.catalogue.get('version')}, compared with "
+            f"{a.catalogue['version']} by practice id"
+        )
+        if gone:
+            note += f"; no longer in the catalogue: {', '.join(gone)}"
+    gained, lost = [], []
+    for pid, after in current.items():
+        before = base.practices.get(pid)
+        if before is None:
+            continue
+        if before in SATISFIED and after not in SATISFIED:
+            lost.append(Change(practice=pid, before=before, after=after))
+        elif before not in SATISFIED and after in SATISFIED:
+            gained.append(Change(practice=pid, before=before, after=after))
+    return Comparison(
+        baseline_catalogue=base.catalogue,
+        stage_before=base.stage,
+        stage_index_before=base.stage_index,
+        levels_before=base.levels,
+        gained=gained,
+        lost=lost,
+        note=note,
+    )
+
+
+def regression_reasons(a: Assessment, c: Comparison) -> list[str]:
+    reasons = []
+    if a.stage_index < c.stage_index_before:
+        reasons.append(f"stage fell from {c.stage_before} to {a.stage}")
+    for d in a.dimensions:
+        before = c.levels_before.get(d.id)
+        if before is not None and d.level < before:
+            reasons.append(f"{d.name} fell from level {before} to {d.level}")
+    reasons += [f"{ch.practice} was {ch.before.value}, now {ch.after.value}" for ch in c.lost]
+    return reasons
+
+
+def parse_threshold(
+    spec: str, stages: list[str], dimensions: list[str]
+) -> tuple[int | None, dict[str, int]]:
+    """``"Manual MLOps"`` (a stage, by name or index) or ``"data=2,model=1"`` (levels)."""
+    text = spec.strip()
+    by_name = {s.lower(): i for i, s in enumerate(stages, start=1)}
+    if text.lower() in by_name:
+        return by_name[text.lower()], {}
+    if text.isdigit() and 1 <= int(text) <= len(stages):
+        return int(text), {}
+    levels: dict[str, int] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if (
+            not sep
+            or key not in dimensions
+            or not value.strip().isdigit()
+            or not (0 <= int(value) <= 3)
+        ):
+            raise MLKaizenError(
+                f"--fail-under {spec!r}: expected a stage ({', '.join(stages)}) or levels like "
+                f"data=2,model=1 with dimensions {', '.join(dimensions)} and levels 0-3"
+            )
+        levels[key] = int(value)
+    return None, levels
+
+
+def gate_failures(
+    a: Assessment, stage_min: int | None, levels: dict[str, int], stages: list[str]
+) -> list[str]:
+    out = []
+    if stage_min is not None and a.stage_index < stage_min:
+        out.append(f"stage {a.stage} is below {stages[stage_min - 1]}")
+    for d in a.dimensions:
+        need = levels.get(d.id)
+        if need is not None and d.level < need:
+            out.append(f"{d.name} is at level {d.level}, below {need}")
+    return out

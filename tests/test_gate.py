@@ -1,0 +1,112 @@
+"""The CI gate: --fail-under (stage or levels), the committed baseline, --fail-on-regression,
+the before/after summary, and the exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.engine.compare import parse_threshold
+from mlkaizen.errors import MLKaizenError
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mlkaizen", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False)
+
+
+STAGES = ["Ad hoc", "DataOps", "Manual MLOps", "Automated MLOps", "Kaizen MLOps"]
+DIMS = ["data", "model", "deployment", "operations", "organization"]
+
+
+def test_threshold_parsing() -> None:
+    assert parse_threshold("Manual MLOps", STAGES, DIMS) == (3, {})
+    assert parse_threshold("manual mlops", STAGES, DIMS) == (3, {})
+    assert parse_threshold("4", STAGES, DIMS) == (4, {})
+    assert parse_threshold("data=2, model=1", STAGES, DIMS) == (None, {"data": 2, "model": 1})
+    for bad in ("Nirvana", "data=9", "dta=1", "data", "7"):
+        with pytest.raises(MLKaizenError, match="--fail-under"):
+            parse_threshold(bad, STAGES, DIMS)
+
+
+@pytest.mark.parametrize(("spec", "code", "reason"), [
+    ("Manual MLOps", 0, None),
+    ("Automated MLOps", 1, "stage Manual MLOps is below Automated MLOps"),
+    ("data=2,model=1", 0, None),
+    ("data=2,model=2", 1, "Model is at level 1, below 2"),
+])
+def test_fail_under(example_copy: Path, spec: str, code: int, reason: str | None) -> None:
+    proc = cli("assess", str(example_copy), "--fail-under", spec, "-f", "json")
+    assert proc.returncode == code, proc.stderr
+    assert json.loads(proc.stdout)["stage"] == "Manual MLOps"  # the report is still written
+    if reason:
+        assert f"mlkaizen: gate failed: {reason}" in proc.stderr
+
+
+def test_bad_threshold_is_a_usage_error(example_copy: Path) -> None:
+    proc = cli("assess", str(example_copy), "--fail-under", "Nirvana")
+    assert proc.returncode == 2 and "expected a stage" in proc.stderr
+
+
+def test_baseline_then_regression_gate(example_copy: Path) -> None:
+    saved = cli("baseline", "save", str(example_copy))
+    assert saved.returncode == 0, saved.stderr
+    base = example_copy / ".mlkaizen" / "baseline.json"
+    data = json.loads(base.read_text())
+    assert data["stage"] == "Manual MLOps" and data["practices"]["model.registry"] == "met"
+
+    same = cli("assess", str(example_copy), "--fail-on-regression", "-f", "markdown")
+    assert same.returncode == 0, same.stderr
+    assert "### Since the baseline" in same.stdout and "No practice changed state." in same.stdout
+
+    # remove the model registration: a practice met in the baseline is now unmet
+    train = example_copy / "src" / "churn" / "train.py"
+    train.write_text(train.read_text().replace(', registered_model_name="churn-classifier"', ""))
+    worse = cli("assess", str(example_copy), "--fail-on-regression", "-f", "markdown")
+    assert worse.returncode == 1
+    assert "mlkaizen: gate failed: model.registry was met, now unmet" in worse.stderr
+    assert "Model fell from level 1 to 0" in worse.stderr
+    assert "stage fell from Manual MLOps to DataOps" in worse.stderr
+    assert "**Lost:** `model.registry` (met → unmet)" in worse.stdout
+    assert "| Model | 1 | 0 ↓ |" in worse.stdout
+    # without the flag the comparison is shown but does not gate
+    shown = cli("assess", str(example_copy), "-f", "json")
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout)["baseline"]["lost"][0]["practice"] == "model.registry"
+
+
+def test_baseline_from_another_catalogue_version_is_migrated(example_copy: Path) -> None:
+    assert cli("baseline", "save", str(example_copy)).returncode == 0
+    base = example_copy / ".mlkaizen" / "baseline.json"
+    data = json.loads(base.read_text())
+    data["catalogue"]["version"] = "2025.01.0"
+    data["practices"]["data.retired-practice"] = "met"
+    base.write_text(json.dumps(data))
+    proc = cli("assess", str(example_copy), "--fail-on-regression", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    note = json.loads(proc.stdout)["baseline"]["note"]
+    assert "2025.01.0" in note and "data.retired-practice" in note
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"catalogue": {"id": "other", "version": "1"}, "stage": "Ad hoc", "stage_index": 1,'
+     ' "levels": {}, "practices": {}}', "baseline is for catalogue 'other'"),
+    ("{not json", "unreadable baseline"),
+    ('{"stage": 3}', "not a baseline file"),
+])
+def test_bad_baseline_exits_2(example_copy: Path, content: str, message: str) -> None:
+    base = example_copy / ".mlkaizen" / "baseline.json"
+    base.parent.mkdir()
+    base.write_text(content)
+    proc = cli("assess", str(example_copy), "--fail-on-regression")
+    assert proc.returncode == 2 and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_baseline_with_regression_flag(example_copy: Path) -> None:
+    proc = cli("assess", str(example_copy), "--fail-on-regression")
+    assert proc.returncode == 2 and "mlkaizen baseline save" in proc.stderr
