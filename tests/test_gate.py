@@ -110,3 +110,24 @@ def test_bad_baseline_exits_2(example_copy: Path, content: str, message: str) ->
 def test_missing_baseline_with_regression_flag(example_copy: Path) -> None:
     proc = cli("assess", str(example_copy), "--fail-on-regression")
     assert proc.returncode == 2 and "mlkaizen baseline save" in proc.stderr
+
+
+def test_badge_is_a_static_svg_coloured_by_stage(example_copy: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "badge.svg"
+    proc = cli("badge", str(example_copy), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    svg = ET.fromstring(out.read_text())
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    texts = [t.text for t in svg.findall(".//s:text", ns)]
+    assert texts == ["MLOps stage", "Manual MLOps"]
+    fills = [r.get("fill") for r in svg.findall(".//s:rect", ns)]
+    assert "#dfb317" in fills  # stage 3's colour
+    assert "http" not in out.read_text().replace("http://www.w3.org/2000/svg", "")
+
+
+def test_badge_colours_differ_by_stage() -> None:
+    from mlkaizen.report.badge import COLORS
+
+    assert len(set(COLORS.values())) == 5

@@ -224,6 +224,23 @@ def detectors() -> None:
     _write("".join(f"{d.id:<{width}}  {d.summary}\n" for d in REGISTRY.values()), None)
 
 
+@app.command()
+def badge(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="SVG file to write.")] = Path(
+        "mlkaizen.svg"
+    ),
+    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Write a static SVG badge of the stage, coloured by stage."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.report.badge import render_badge
+
+    assessment = run(path, catalogue=catalogue, config_path=config)
+    _write(render_badge(assessment), out)
+
+
 @baseline_app.command("save")
 def baseline_save(
     path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
