@@ -29,6 +29,7 @@ def test_assess_terminal_default(example_copy: Path) -> None:
 @pytest.mark.parametrize(("fmt", "marker"), [
     ("json", '"schema_version"'), ("markdown", "## MLKaizen: Manual MLOps"),
     ("html", "<!DOCTYPE html>"), ("terminal", "MLKaizen · churn-prediction"),
+    ("sarif", '"version": "2.1.0"'),
 ])
 def test_every_format_to_a_file(example_copy: Path, tmp_path: Path, fmt: str,
                                 marker: str) -> None:

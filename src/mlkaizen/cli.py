@@ -41,6 +41,7 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     html = "html"
+    sarif = "sarif"
 
 
 CatalogueOpt = Annotated[

@@ -19,7 +19,7 @@ from mlkaizen.report import FORMATS, RenderContext, get_renderer
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SVG = re.compile(r"<svg.*?</svg>", re.DOTALL)
-SUFFIX = {"terminal": "txt", "json": "json", "markdown": "md", "html": "html"}
+SUFFIX = {"terminal": "txt", "json": "json", "markdown": "md", "html": "html", "sarif": "sarif"}
 
 
 def render(example_copy: Path, fmt: str) -> str:

@@ -18,6 +18,7 @@ def get_renderer(fmt: str) -> Callable[[object, RenderContext], str]:
         "json": "json_report",
         "markdown": "markdown",
         "html": "html",
+        "sarif": "sarif",
     }[fmt]
     render: Callable[[object, RenderContext], str] = import_module(
         f"mlkaizen.report.{module}"
@@ -25,6 +26,6 @@ def get_renderer(fmt: str) -> Callable[[object, RenderContext], str]:
     return render
 
 
-FORMATS = ("terminal", "json", "markdown", "html")
+FORMATS = ("terminal", "json", "markdown", "html", "sarif")
 
 __all__ = ["FORMATS", "RenderContext", "get_renderer"]
