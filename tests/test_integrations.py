@@ -1,0 +1,142 @@
+"""The integrations shipped in this repository, run for real on repositories the tests build:
+the pre-commit hooks (with pre-commit from PyPI), the GitHub composite action's steps, and
+the GitLab CI template's script."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = str(Path(sys.executable).parent)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t.invalid",
+                    *args], check=True, capture_output=True)
+
+
+def make_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "churn"
+    shutil.copytree(EXAMPLE, repo)
+    git(repo, "init", "-q")
+    subprocess.run([sys.executable, "-m", "mlkaizen", "baseline", "save", str(repo)], check=True,
+                   capture_output=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "init")
+    return repo
+
+
+def break_registry(repo: Path) -> None:
+    train = repo / "src" / "churn" / "train.py"
+    train.write_text(train.read_text().replace(', registered_model_name="churn-classifier"', ""))
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
+
+
+# --------------------------------------------------------------------------- pre-commit
+def test_pre_commit_hooks_run_for_real(tmp_path: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"mlkaizen-regression", "mlkaizen-gate"}
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+    repo = make_repo(tmp_path)
+    # The published hooks install this package into pre-commit's own environment (network);
+    # here the same hook definitions run against the installed package (no network).
+    local = [{**h, "language": "system"} for h in hooks]
+    local[1]["args"] = ["--fail-under", "Manual MLOps"]
+    (repo / ".pre-commit-config.yaml").write_text(
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]}))
+    git(repo, "add", ".pre-commit-config.yaml")
+    run_env = {**env(), "PRE_COMMIT_HOME": str(tmp_path / "pc-home")}
+
+    def pre_commit() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, text=True,
+                              capture_output=True, env=run_env, check=False)
+
+    ok = pre_commit()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "MLKaizen maturity regression gate" in ok.stdout and "Passed" in ok.stdout
+    break_registry(repo)
+    git(repo, "add", "src/churn/train.py")
+    bad = pre_commit()
+    assert bad.returncode == 1
+    assert "model.registry was met, now unmet" in bad.stdout
+    assert "stage Manual MLOps is below" not in bad.stdout  # DataOps now, but...
+    assert "stage DataOps is below Manual MLOps" in bad.stdout
+
+
+# --------------------------------------------------------------------------- GitHub Action
+def run_action(repo: Path, tmp_path: Path, inputs: dict[str, str]) -> tuple[int, str, str]:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    values = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    values.update(inputs)
+    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+    code = 0
+    for step in action["runs"]["steps"]:
+        if "run" not in step or step.get("id") == "install":  # installing needs the network
+            continue
+        step_env = {k: re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}",
+                              lambda m: values[m.group(1)], str(v))
+                    for k, v in step.get("env", {}).items()}
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, text=True,
+                              capture_output=True, check=False,
+                              env={**env(), **step_env, "GITHUB_STEP_SUMMARY": str(summary),
+                                   "GITHUB_OUTPUT": str(output)})
+        code = code or proc.returncode
+    return code, summary.read_text() if summary.exists() else "", (
+        output.read_text() if output.exists() else "")
+
+
+def test_action_passes_writes_summary_and_sarif(tmp_path: Path) -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    uploads = [s for s in action["runs"]["steps"] if "upload-sarif" in s.get("uses", "")]
+    assert uploads and uploads[0]["with"]["sarif_file"] == "${{ inputs.sarif-file }}"
+    repo = make_repo(tmp_path)
+    code, summary, output = run_action(repo, tmp_path, {"fail-on-regression": "true",
+                                                        "sarif": "true"})
+    assert code == 0
+    assert "## MLKaizen: Manual MLOps" in summary and "### Since the baseline" in summary
+    assert "stage=Manual MLOps" in output
+    assert '"version": "2.1.0"' in (repo / "mlkaizen.sarif").read_text()
+
+
+def test_action_fails_the_job_on_regression_and_threshold(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    break_registry(repo)
+    code, summary, _ = run_action(repo, tmp_path, {"fail-on-regression": "true"})
+    assert code == 1 and "**Lost:** `model.registry`" in summary
+    code, _, _ = run_action(make_repo(tmp_path / "b"), tmp_path / "b",
+                            {"fail-under": "Automated MLOps"})
+    assert code == 1
+
+
+# --------------------------------------------------------------------------- GitLab
+def run_gitlab(repo: Path, variables: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    job = yaml.safe_load((ROOT / "templates" / "mlkaizen.gitlab-ci.yml").read_text())[".mlkaizen"]
+    assert any("pip install" in line for line in job["before_script"])
+    script = "\n".join(job["script"])  # GitLab runs the lines in one shell; stop at a failure
+    return subprocess.run(["sh", "-e", "-c", script], cwd=repo, text=True, capture_output=True,
+                          check=False, env={**env(), **job["variables"], **variables})
+
+
+def test_gitlab_template_gates_and_keeps_reports(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    ok = run_gitlab(repo, {"MLKAIZEN_FAIL_UNDER": "Manual MLOps"})
+    assert ok.returncode == 0, ok.stderr
+    assert (repo / "mlkaizen-report.md").read_text().startswith("## MLKaizen: Manual MLOps")
+    assert (repo / "mlkaizen.sarif").is_file()
+    break_registry(repo)
+    bad = run_gitlab(repo, {})
+    assert bad.returncode == 1 and "model.registry was met, now unmet" in bad.stderr
