@@ -1,0 +1,36 @@
+"""What a fix is: a practice it closes, a title, and a plan of file changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlkaizen.fixes.facts import RepoFacts
+
+
+@dataclass(frozen=True)
+class Change:
+    """Write ``content`` to ``path``. ``edit`` marks a change to an existing file (which is
+    only made with ``--force``)."""
+
+    path: str
+    content: str
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class FixContext:
+    root: Path
+    facts: RepoFacts
+    read: Callable[[str], str | None]  # text of a repository file, if any
+
+
+Planner = Callable[[FixContext], list[Change]]
+
+
+@dataclass(frozen=True)
+class Fix:
+    practices: tuple[str, ...]  # the first is the one it is listed under
+    title: str
+    plan: Planner

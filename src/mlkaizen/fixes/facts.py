@@ -1,0 +1,147 @@
+"""What fixes need to know about a repository, read from the assessment's evidence and the tree
+(never by running anything but ``git log`` for authors)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlkaizen.engine.model import Assessment
+from mlkaizen.evidence.tree import RepoTree
+
+DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
+
+
+@dataclass
+class RepoFacts:
+    name: str
+    package: str | None = None  # importable top-level package, if any
+    src_layout: bool = False
+    training_script: str | None = None
+    serving_app: str | None = None  # "module.path:app"
+    data_dirs: list[str] = field(default_factory=list)
+    sample_csv: str | None = None
+    requirements: list[str] = field(default_factory=list)
+    has_tests: bool = False
+    has_dvc_pipeline: bool = False
+    authors: list[str] = field(default_factory=list)
+    frameworks: list[str] = field(default_factory=list)
+
+    @property
+    def package_dir(self) -> str:
+        if self.package is None:
+            return "."
+        return f"src/{self.package}" if self.src_layout else self.package
+
+
+def _first(a: Assessment, detector: str) -> tuple[str, int] | None:
+    hit = next(
+        (
+            f
+            for f in a.findings
+            if f.detector == detector and f.file and f.context.value != "tutorial"
+        ),
+        None,
+    )
+    return (hit.file or "", hit.line or 1) if hit else None
+
+
+def _module_of(path: str) -> str:
+    mod = path.removesuffix(".py").replace("/", ".")
+    return mod.removeprefix("src.")
+
+
+def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
+    facts = RepoFacts(name=root.resolve().name)
+    own = sorted(tree.own_packages - {"tests", "test"})
+    if own:
+        facts.package = own[0]
+        facts.src_layout = f"src/{own[0]}/__init__.py" in tree.sizes
+    training = _first(a, "training_code_present")
+    facts.training_script = training[0] if training else None
+    serving = _first(a, "model_serving_present")
+    if serving and serving[0].endswith(".py"):
+        facts.serving_app = f"{_module_of(serving[0])}:app"
+    dirs: dict[str, int] = {}
+    for rel in tree.files:
+        if (
+            rel.lower().endswith(DATA_SUFFIXES)
+            and "/" in rel
+            and not rel.startswith((".", "tests/", "docs/"))
+        ):
+            top = rel.split("/")[0]
+            if top in ("data", "datasets") or "data" in rel.split("/")[:-1]:
+                folder = rel.rsplit("/", 1)[0]
+                dirs[folder] = dirs.get(folder, 0) + 1
+                if facts.sample_csv is None and rel.endswith(".csv"):
+                    facts.sample_csv = rel
+    facts.data_dirs = sorted(dirs)
+    facts.requirements = [f for f in tree.glob("requirements*.txt") if "/" not in f]
+    facts.has_tests = any(f.startswith("tests/") for f in tree.files)
+    facts.has_dvc_pipeline = "dvc.yaml" in tree.sizes
+    facts.frameworks = sorted(
+        {f.values.get("tool", "") for f in a.findings if f.detector == "training_code_present"}
+        - {""}
+    )
+    facts.authors = _authors(root)
+    return facts
+
+
+def csv_header(text: str) -> list[tuple[str, str]]:
+    """(column, pandera type) from a CSV's header and first rows."""
+    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:50]))))
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    out = []
+    for i, col in enumerate(header):
+        values = [r[i] for r in body if i < len(r) and r[i] != ""]
+        out.append((col, _kind(values)))
+    return out
+
+
+def _kind(values: list[str]) -> str:
+    def all_match(cast: type) -> bool:
+        try:
+            for v in values:
+                cast(v)
+        except ValueError:
+            return False
+        return bool(values)
+
+    if all_match(int):
+        return "int"
+    if all_match(float):
+        return "float"
+    return "str"
+
+
+def _authors(root: Path) -> list[str]:
+    try:
+        proc = subprocess.run(
+            [
+                "git",
+                "-c",
+                "core.fsmonitor=false",
+                "-C",
+                str(root),
+                "log",
+                "--format=%ae",
+                "-n",
+                "500",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    counts: dict[str, int] = {}
+    for email in proc.stdout.split():
+        if "@" in email and "noreply" not in email:
+            counts[email] = counts.get(email, 0) + 1
+    return [e for e, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:3]

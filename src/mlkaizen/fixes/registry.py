@@ -1,0 +1,53 @@
+"""Every fix, keyed by the practice it closes (a fix may close several)."""
+
+from __future__ import annotations
+
+from mlkaizen.fixes import code, data, documents, environment, workflows
+from mlkaizen.fixes.base import Fix
+
+FIXES: tuple[Fix, ...] = (
+    Fix(
+        ("deployment.tests-in-ci", "data.validation-automated"),
+        "GitHub Actions workflow: tests and a data-validation step",
+        workflows.tests_and_validation,
+    ),
+    Fix(("model.ct-triggers",), "Scheduled retraining workflow", workflows.scheduled_retraining),
+    Fix(
+        ("operations.monitoring",), "Evidently drift-report job on a schedule", workflows.drift_job
+    ),
+    Fix(
+        ("data.versioned",),
+        "DVC configuration and pointers for the data folders",
+        data.dvc_pointers,
+    ),
+    Fix(
+        ("model.experiment-tracking",),
+        "MLflow tracking helper wired into the training script",
+        code.tracking,
+    ),
+    Fix(("model.reproducible-training",), "Seed-setting helper and a params file", code.seeding),
+    Fix(("data.schema-declared",), "pandera schema inferred from a data sample", code.schema),
+    Fix(
+        ("deployment.packaged-artifact",),
+        "Dockerfile for the detected serving app",
+        code.dockerfile,
+    ),
+    Fix(("model.model-card",), "Model card filled from the repository", documents.model_card),
+    Fix(("data.documented-sources",), "Data card for the data folders", documents.data_card),
+    Fix(("organization.code-ownership",), "CODEOWNERS from the git authors", documents.codeowners),
+    Fix(
+        ("organization.review-process",),
+        "Pull-request template with an ML checklist",
+        documents.pr_template,
+    ),
+    Fix(("organization.documented-workflow",), "Contributing guide", documents.contributing),
+    Fix(
+        ("operations.reproducible-environment",),
+        "Pinned lock file (pip-compile) and a dev container",
+        environment.lock_and_container,
+    ),
+)
+
+
+def fix_for(practice: str) -> Fix | None:
+    return next((f for f in FIXES if practice in f.practices), None)

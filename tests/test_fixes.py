@@ -1,0 +1,207 @@
+"""Fixes as code: for every fix, on a bare ML project the test builds, the practice is not
+met before and is detected after; --dry-run shows a diff and writes nothing; applying twice
+changes nothing; existing files change only with --force; a dirty tree is warned about."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlkaizen import assess
+from mlkaizen.engine.model import SATISFIED
+from mlkaizen.fixes.registry import FIXES
+
+TRAIN = '''"""Train the churn model."""
+
+import joblib
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+
+def main() -> None:
+    frame = pd.read_csv("data/raw/customers.csv")
+    model = LogisticRegression().fit(frame[["tenure"]], frame["churned"])
+    joblib.dump(model, "model.joblib")
+
+
+if __name__ == "__main__":
+    main()
+'''
+SERVE = '''import joblib
+from fastapi import FastAPI
+
+model = joblib.load("model.joblib")
+app = FastAPI()
+
+
+@app.post("/predict")
+def predict(tenure: float) -> dict[str, float]:
+    return {"churn": float(model.predict_proba([[tenure]])[0, 1])}
+'''
+BARE = {
+    "pyproject.toml": "[project]\nname = 'churnlite'\nversion = '0.1.0'\n",
+    "README.md": "# churnlite\n",
+    "src/churnlite/__init__.py": "",
+    "src/churnlite/train.py": TRAIN,
+    "src/churnlite/serve.py": SERVE,
+    "data/raw/customers.csv": "customer id,tenure,plan,churned\nc1,12,basic,0\nc2,3,pro,1\n",
+    "tests/test_train.py": "def test_train():\n    assert True\n",
+}
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mlkaizen", *args], cwd=cwd, text=True,
+                          capture_output=True, check=False)
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Path:
+    root = tmp_path / "churnlite"
+    for rel, text in BARE.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    git = ["git", "-C", str(root), "-c", "user.name=Ann", "-c", "user.email=ann@example.org"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    return root
+
+
+def state(root: Path, practice: str) -> str:
+    p = assess(root).practice(practice)
+    assert p is not None
+    return p.state.value
+
+
+def test_at_least_twelve_fixes() -> None:
+    assert len(FIXES) >= 12
+    assert len({f.practices[0] for f in FIXES}) == len(FIXES)
+
+
+LOCKED = "operations.reproducible-environment"  # needs pip-compile; tested on its own below
+
+
+@pytest.mark.parametrize("practice", sorted(p for f in FIXES for p in f.practices
+                                            if p != LOCKED))
+def test_fix_makes_the_practice_detected(bare: Path, practice: str) -> None:
+    before = state(bare, practice)
+    assert before not in ("met",), f"{practice} already {before} on the bare project"
+    dry = cli("fix", practice, "--dry-run", cwd=bare)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("--- ") and "+++ b/" in dry.stdout
+    assert state(bare, practice) == before  # --dry-run wrote nothing
+    applied = cli("fix", practice, "--force", cwd=bare)
+    assert applied.returncode == 0, applied.stderr
+    assert state(bare, practice) in {s.value for s in SATISFIED}, applied.stdout
+    again = cli("fix", practice, "--force", cwd=bare)
+    assert again.returncode == 0
+    assert all(line.startswith("unchanged ") for line in again.stdout.splitlines())
+
+
+def test_lock_file_fix_runs_pip_compile_for_real(bare: Path, tmp_path: Path) -> None:
+    """pip-compile resolves offline against a wheel the test builds (PIP_NO_INDEX)."""
+    pkg = tmp_path / "localdep"
+    (pkg / "localdep").mkdir(parents=True)
+    (pkg / "localdep" / "__init__.py").write_text("")
+    (pkg / "pyproject.toml").write_text(
+        "[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
+        "[project]\nname = 'localdep'\nversion = '1.2.3'\n")
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "-w", str(wheels), str(pkg)], check=True)
+    (bare / "requirements.in").write_text("localdep\n")
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    assert state(bare, LOCKED) != "met"
+    proc = subprocess.run([sys.executable, "-m", "mlkaizen", "fix", LOCKED], cwd=bare,
+                          text=True, capture_output=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "localdep==1.2.3" in (bare / "requirements.txt").read_text()
+    assert state(bare, LOCKED) == "met"
+
+
+def test_lock_file_fix_without_pip_compile_gives_instructions(bare: Path) -> None:
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    (bare / "requirements.in").write_text("numpy\n")
+    proc = subprocess.run([sys.executable, "-m", "mlkaizen", "fix", LOCKED], cwd=bare,
+                          text=True, capture_output=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "pip-compile" in (bare / "LOCKING.md").read_text()
+    assert state(bare, LOCKED) == "partial"  # an environment, but nothing pinned yet
+
+
+def test_existing_files_change_only_with_force(bare: Path) -> None:
+    train = bare / "src" / "churnlite" / "train.py"
+    proc = cli("fix", "model.experiment-tracking", cwd=bare)
+    assert proc.returncode == 2
+    assert "src/churnlite/train.py" in proc.stderr and "--force" in proc.stderr
+    assert not (bare / "src" / "churnlite" / "tracking.py").exists()  # nothing written
+    assert train.read_text() == TRAIN
+    forced = cli("fix", "model.experiment-tracking", "--force", cwd=bare)
+    assert forced.returncode == 0
+    wired = train.read_text()
+    assert "from churnlite.tracking import start_tracking" in wired
+    assert "    start_tracking()\n    main()" in wired
+
+
+def test_dirty_tree_is_warned_about(bare: Path) -> None:
+    (bare / "README.md").write_text("# changed\n")
+    proc = cli("fix", "organization.review-process", cwd=bare)
+    assert proc.returncode == 0
+    assert "uncommitted changes" in proc.stderr
+
+
+def test_list_shows_fixes_for_open_gaps_in_roadmap_order(bare: Path) -> None:
+    proc = cli("fix", "--list", cwd=bare)
+    assert proc.returncode == 0
+    listed = [line.split()[0] for line in proc.stdout.splitlines()]
+    assert "data.versioned" in listed and "organization.code-ownership" in listed
+    assert len(listed) == len(set(listed))
+
+
+def test_unknown_fix_is_a_usage_error(bare: Path) -> None:
+    proc = cli("fix", "data.nope", cwd=bare)
+    assert proc.returncode == 2 and "no fix for 'data.nope'" in proc.stderr
+
+
+def test_generated_files_are_adapted_to_the_repository(bare: Path) -> None:
+    assert cli("fix", "deployment.packaged-artifact", cwd=bare).returncode == 0
+    assert 'CMD ["uvicorn", "churnlite.serve:app"' in (bare / "Dockerfile").read_text()
+    assert cli("fix", "data.schema-declared", cwd=bare).returncode == 0
+    schema = (bare / "src" / "churnlite" / "schemas.py").read_text()
+    assert "class CustomersSchema(pa.DataFrameModel):" in schema
+    assert 'customer_id: Series[str] = pa.Field(nullable=True, alias="customer id")' in schema
+    assert "tenure: Series[int]" in schema
+    assert cli("fix", "organization.code-ownership", cwd=bare).returncode == 0
+    assert "* ann@example.org" in (bare / ".github" / "CODEOWNERS").read_text()
+    assert cli("fix", "data.versioned", cwd=bare).returncode == 0
+    assert (bare / "data" / "raw.dvc").read_text() == "outs:\n- path: raw\n"
+
+
+def test_all_fixes_together_generate_valid_files(bare: Path) -> None:
+    import yaml
+
+    before = {p.relative_to(bare) for p in bare.rglob("*") if ".git" not in p.parts}
+    for fix in FIXES:
+        assert cli("fix", fix.practices[0], "--force", cwd=bare).returncode == 0
+    created = [p for p in bare.rglob("*") if p.is_file() and ".git" not in p.parts
+               and p.relative_to(bare) not in before]
+    assert len(created) >= 15
+    for path in created:
+        text = path.read_text()
+        if path.suffix == ".py":
+            compile(text, str(path), "exec")
+        elif path.suffix in (".yml", ".yaml"):
+            assert yaml.safe_load(text) is not None
+    a = assess(bare)
+    for fix in FIXES:
+        for practice in fix.practices:
+            result = a.practice(practice)
+            assert result is not None
+            expected = {"partial"} if practice == LOCKED else {s.value for s in SATISFIED}
+            assert result.state.value in expected, (practice, result.note)
+    assert a.potential_stage_index >= 2  # DataOps once the questions code cannot answer are
