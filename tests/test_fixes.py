@@ -204,4 +204,4 @@ def test_all_fixes_together_generate_valid_files(bare: Path) -> None:
             assert result is not None
             expected = {"partial"} if practice == LOCKED else {s.value for s in SATISFIED}
             assert result.state.value in expected, (practice, result.note)
-    assert a.potential_stage_index >= 2  # DataOps once the questions code cannot answer are
+    assert a.potential_stage_index >= 2  # the rest are questions code cannot answer

@@ -14,7 +14,7 @@ from mlkaizen.config import Config, load_config
 from mlkaizen.engine.assess import evaluate
 from mlkaizen.engine.model import Assessment, ScanStats, Subject
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.detectors import all_detectors
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.scan import run_detectors
 from mlkaizen.evidence.tree import RepoTree
@@ -67,7 +67,10 @@ def assess(
         {d for p in catalogue.practices if p.detection for d in p.detection.detectors}
         | {"repo_is_ml_tool_source"}
     )
-    scan = run_detectors(tree, [REGISTRY[d] for d in wanted], progress)
+    detectors, plugin_problems = all_detectors()
+    for problem in plugin_problems:
+        tree.warn(problem, kind="plugin")
+    scan = run_detectors(tree, [detectors[d] for d in wanted], progress)
     kind = (
         "ml-tool-source"
         if any(f.detector == "repo_is_ml_tool_source" for f in scan.findings)

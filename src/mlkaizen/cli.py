@@ -200,6 +200,10 @@ def explain(
         typer.Argument(help="A practice id (model.experiment-tracking) or a detector id."),
     ] = None,
     stage: Annotated[bool, typer.Option("--stage", help="Explain the stage of PATH.")] = False,
+    weights: Annotated[
+        bool,
+        typer.Option("--weights", help="Show how the catalogue's weights change PATH's result."),
+    ] = False,
     path: Annotated[Path, typer.Option(help="Repository for --stage.")] = Path("."),
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -211,6 +215,15 @@ def explain(
 
         _write(explain_stage(run(path, catalogue=catalogue)), None)
         return
+    if weights:
+        from mlkaizen.api import assess as run
+        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.explain_text import explain_weights
+
+        cat = load_catalogue(catalogue)
+        uniform = cat.model_copy(update={"weights": {}})
+        _write(explain_weights(cat, run(path, catalogue=cat), run(path, catalogue=uniform)), None)
+        return
     if item is None:
         raise MLKaizenError("give a practice or detector id, or --stage")
     _write(explain_item(item, catalogue), None)
@@ -219,10 +232,19 @@ def explain(
 @app.command()
 def detectors() -> None:
     """List the built-in detectors and what each observes."""
-    from mlkaizen.evidence.detectors import REGISTRY
+    from mlkaizen.evidence.detectors import REGISTRY, all_detectors
 
-    width = max(len(d) for d in REGISTRY)
-    _write("".join(f"{d.id:<{width}}  {d.summary}\n" for d in REGISTRY.values()), None)
+    detectors, problems = all_detectors()
+    width = max(len(d) for d in detectors)
+    _write(
+        "".join(
+            f"{d.id:<{width}}  {'' if d.id in REGISTRY else '[plugin] '}{d.summary}\n"
+            for d in sorted(detectors.values(), key=lambda d: d.id)
+        ),
+        None,
+    )
+    for problem in problems:
+        sys.stderr.write(f"mlkaizen: warning: {problem}\n")
 
 
 @app.command()

@@ -10,7 +10,9 @@ from mlkaizen.errors import MLKaizenError
 
 
 def explain_item(item: str, catalogue: str | None) -> str:
-    from mlkaizen.evidence.detectors import REGISTRY
+    from mlkaizen.evidence.detectors import all_detectors
+
+    REGISTRY = all_detectors()[0]  # noqa: N806 - the registry, plugins included
 
     cat = load_catalogue(catalogue)
     practice = cat.practice(item)
@@ -90,4 +92,27 @@ def catalogue_summary(cat: Catalogue) -> str:
             how = "detect" if p.detection else "ask"
             opt = "" if p.required else " (optional)"
             lines.append(f"  L{p.level} {p.id:<42} {how:<6} {p.effort}{opt}")
+    return "\n".join(lines) + "\n"
+
+
+def explain_weights(cat: Catalogue, weighted: Assessment, uniform: Assessment) -> str:
+    """How the catalogue's weights change the result: scores and roadmap order. Weights never
+    change levels or the stage (the gates count required practices only)."""
+    lines = [f"Weights of {cat.id} {cat.version} (default 1.0):"]
+    lines += [f"  {pid}: {w:g}" for pid, w in sorted(cat.weights.items())] or ["  none set"]
+    lines += ["", f"{'dimension':<30}{'score (weights)':>17}{'score (all 1.0)':>17}"]
+    for d, u in zip(weighted.dimensions, uniform.dimensions, strict=True):
+        lines.append(f"{d.name:<30}{d.score:>16.0%} {u.score:>16.0%}")
+    lines += [
+        "",
+        f"Stage {weighted.stage}: weights never change levels or stages.",
+        "",
+        "Roadmap order (weights | all 1.0):",
+    ]
+    rows = max(len(weighted.roadmap), len(uniform.roadmap))
+    for i in range(min(rows, 12)):
+        left = weighted.roadmap[i].practice if i < len(weighted.roadmap) else ""
+        right = uniform.roadmap[i].practice if i < len(uniform.roadmap) else ""
+        mark = "" if left == right else "  *"
+        lines.append(f"  {i + 1:>2}. {left:<40} {right}{mark}")
     return "\n".join(lines) + "\n"

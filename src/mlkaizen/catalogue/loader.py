@@ -23,12 +23,46 @@ def builtin_path() -> Path:
 def load_catalogue(
     source: str | Path | None = None, known_detectors: set[str] | None = None
 ) -> Catalogue:
-    """The built-in catalogue (``None`` or its id) or one from a YAML file, fully validated.
+    """A catalogue by id (built-in or from a ``mlkaizen.catalogues`` plugin) or from a YAML
+    file, fully validated; ``extends:`` is resolved first.
 
     Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem.
     """
-    path = builtin_path() if source in (None, BUILTIN) else Path(str(source))
-    display = str(source) if source not in (None, BUILTIN) else f"<builtin>/{BUILTIN}.yaml"
+    return _load(source, known_detectors, ())
+
+
+def _resolve(source: str | Path | None) -> tuple[Path, str]:
+    if source in (None, BUILTIN):
+        return builtin_path(), f"<builtin>/{BUILTIN}.yaml"
+    plugin = plugin_catalogues().get(str(source))
+    if plugin is not None:
+        return plugin, str(plugin)
+    return Path(str(source)), str(source)
+
+
+def plugin_catalogues() -> dict[str, Path]:
+    """Catalogue files offered by ``mlkaizen.catalogues`` entry points (name -> path)."""
+    from importlib.metadata import entry_points
+
+    out: dict[str, Path] = {}
+    for ep in entry_points(group="mlkaizen.catalogues"):
+        try:
+            value = ep.load()
+            out[ep.name] = Path(value() if callable(value) else value)
+        except Exception as exc:  # third-party code: report, do not crash
+            raise MLKaizenError(
+                f"catalogue plugin {ep.name!r} ({ep.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+    return out
+
+
+def _load(
+    source: str | Path | None, known_detectors: set[str] | None, chain: tuple[str, ...]
+) -> Catalogue:
+    path, display = _resolve(source)
+    if display in chain:
+        raise MLKaizenError("catalogue extends itself: " + " -> ".join([*chain, display]), display)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -36,22 +70,70 @@ def load_catalogue(
     except (OSError, UnicodeDecodeError) as exc:
         raise MLKaizenError(f"cannot read catalogue ({exc})", display) from None
     data = load_yaml_mapping(text, display)
+    base_id = data.get("extends")
+    if base_id is not None:
+        base = _load(str(base_id), known_detectors, (*chain, display))
+        data = _merge(base, data, display)
     try:
         catalogue = Catalogue.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc) or "catalogue"
-        raise MLKaizenError(f"{where}: {err['msg']}", display, line_of(text, loc)) from None
+        raise MLKaizenError(f"{where}: {err['msg']}", display, _line(text, loc, data)) from None
     if known_detectors is None:
-        from mlkaizen.evidence.detectors import REGISTRY
+        from mlkaizen.evidence.detectors import all_detectors
 
-        known_detectors = set(REGISTRY)
+        known_detectors = set(all_detectors()[0])
     problem = cross_check(catalogue, known_detectors)
     if problem is not None:
         message, loc = problem
-        raise MLKaizenError(message, display, line_of(text, loc))
+        raise MLKaizenError(message, display, _line(text, loc, data))
     return catalogue
+
+
+def _merge(base: Catalogue, ext: dict[str, Any], display: str) -> dict[str, Any]:
+    """The base catalogue with the extension applied: practices overridden field by field (by
+    id) or added, ``remove`` dropped, weights merged, metadata replaced."""
+    for frozen in ("stages", "dimensions", "levels"):
+        if frozen in ext:
+            raise MLKaizenError(f"an extending catalogue cannot redefine {frozen!r}", display)
+    merged = base.model_dump(mode="json")
+    by_id = {p["id"]: p for p in merged["practices"]}
+    for entry in ext.get("practices") or []:
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise MLKaizenError("each practice of an extension needs an 'id'", display)
+        if entry["id"] in by_id:
+            by_id[entry["id"]].update(entry)
+        else:
+            merged["practices"].append(entry)
+            by_id[entry["id"]] = entry
+    removed = set(ext.get("remove") or [])
+    merged["practices"] = [p for p in merged["practices"] if p["id"] not in removed]
+    merged["weights"] = {**merged.get("weights", {}), **(ext.get("weights") or {})}
+    for key in ("id", "version", "title", "provenance"):
+        if key in ext:
+            merged[key] = ext[key]
+    merged["sources"] = [*merged.get("sources", []), *(ext.get("sources") or [])]
+    merged["extends"] = ext["extends"]
+    return merged
+
+
+def _line(text: str, loc: tuple[Any, ...], data: dict[str, Any]) -> int | None:
+    """The line of ``loc``; for a merged practice, the line of its id in this file."""
+    if (
+        data.get("extends")
+        and len(loc) >= 2
+        and loc[0] == "practices"
+        and isinstance(loc[1], int)
+        and loc[1] < len(data["practices"])
+    ):
+        pid = str(data["practices"][loc[1]].get("id"))
+        for number, line in enumerate(text.splitlines(), start=1):
+            if f"id: {pid}" in line:
+                return number
+        return None
+    return line_of(text, loc)
 
 
 def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:
@@ -108,6 +190,11 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
                     i,
                     "detection",
                 )
+    for key, weight in cat.weights.items():
+        if key not in seen:
+            return f"weights: {key!r} is not a practice", ("weights", key)
+        if weight < 0:
+            return f"weights: {key!r} must not be negative", ("weights", key)
     for i, p in enumerate(cat.practices):
         for pre in p.prerequisites:
             if pre not in seen:

@@ -127,10 +127,16 @@ class Stage(_Strict):
 
 
 class Catalogue(_Strict):
+    """A maturity model. ``extends`` names the catalogue this one was built on (its practices
+    can add to or override the base's); ``weights`` rank practices (default 1.0) in the
+    roadmap and the per-dimension score, never in the gates."""
+
     schema_version: Literal[1] = 1
     id: str
     version: str
     title: str
+    extends: str | None = None
+    weights: dict[str, float] = Field(default_factory=dict)
     sources: list[str] = Field(default_factory=list)
     provenance: str = ""
     levels: list[Level]
@@ -143,6 +149,9 @@ class Catalogue(_Strict):
 
     def dimension(self, dimension_id: str) -> Dimension:
         return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def weight(self, practice_id: str) -> float:
+        return self.weights.get(practice_id, 1.0)
 
     def level_name(self, value: int) -> str:
         return next((lv.name for lv in self.levels if lv.value == value), str(value))

@@ -51,6 +51,12 @@ def evaluate(
     )
 
 
+def _score(catalogue: Catalogue, results: list[PracticeResult]) -> float:
+    total = sum(catalogue.weight(r.id) for r in results)
+    done = sum(catalogue.weight(r.id) for r in results if r.state in SATISFIED)
+    return round(done / total, 4) if total else 0.0
+
+
 def summarise(
     catalogue: Catalogue,
     results: list[PracticeResult],
@@ -79,6 +85,7 @@ def summarise(
                 potential_level=potential[d.id],
                 met=sum(r.state in SATISFIED for r in mine),
                 total=len(mine),
+                score=_score(catalogue, mine),
                 blockers=gates.blockers(nxt, d.id, results, confirmed[d.id]),
             )
         )

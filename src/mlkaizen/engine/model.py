@@ -80,6 +80,7 @@ class DimensionResult(BaseModel):
     potential_level: int
     met: int
     total: int
+    score: float = 0.0  # weighted share of satisfied practices (catalogue weights), 0..1
     blockers: list[Blocker] = Field(default_factory=list)
 
 

@@ -1,5 +1,6 @@
 """The roadmap: what to do, in an order that respects prerequisites, then stage, then effort.
 
+Within a stage, heavier practices (catalogue ``weights``) come first, then smaller efforts.
 It covers the unmet and partial practices needed for the next stage and the one after,
 plus any unmet prerequisites they pull in. Unknown practices are questions, not work.
 """
@@ -58,11 +59,12 @@ def build_roadmap(
         for pre in pres:
             dependants[pre].append(pid)
 
-    def key(pid: str) -> tuple[int, int, int, int, str]:
+    def key(pid: str) -> tuple[int, float, int, int, int, str]:
         p = catalogue.practice(pid)
         assert p is not None
         return (
             stage_rank[wanted[pid].id],
+            -catalogue.weight(pid),
             Effort(p.effort).rank,
             p.level,
             dim_rank[p.dimension],

@@ -6,6 +6,7 @@ Each module listed here exposes ``DETECTORS``. Third-party detectors will come t
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 
 from mlkaizen.evidence.detectors.base import Detector
@@ -40,4 +41,14 @@ REGISTRY: dict[str, Detector] = dict(
     )
 )
 
-__all__ = ["MODULES", "REGISTRY", "Detector"]
+
+@cache
+def all_detectors() -> tuple[dict[str, Detector], tuple[str, ...]]:
+    """Built-in and plugin detectors (loaded once), and the problems met loading plugins."""
+    from mlkaizen.evidence.detectors.plugins import load_plugin_detectors
+
+    plugins, problems = load_plugin_detectors(set(REGISTRY))
+    return {**REGISTRY, **{d.id: d for d in plugins}}, tuple(problems)
+
+
+__all__ = ["MODULES", "REGISTRY", "Detector", "all_detectors"]

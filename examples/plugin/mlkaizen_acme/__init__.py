@@ -1,0 +1,1 @@
+"""Example MLKaizen plugin (see README.md)."""
