@@ -41,8 +41,10 @@ try:
     sys.argv = ["mlkaizen", *sys.argv[3:]]
     main()
 finally:
-    with open(log, "w") as fh:
-        json.dump(events, fh)
+    with open(log, "w") as fh:  # import locations (site-packages, editable plugins) may be read
+        modules = {os.path.dirname(m.__file__) for m in list(sys.modules.values())
+                   if isinstance(getattr(m, "__file__", None), str)}
+        json.dump({"events": events, "import_paths": sorted(modules)}, fh)
 '''
 
 
@@ -62,9 +64,10 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int, str]]:
     return out
 
 
-def allowed(path: str, root: str, out_dir: str) -> bool:
+def allowed(path: str, root: str, out_dir: str, import_paths: list[str]) -> bool:
     real = os.path.realpath(path)
-    prefixes = [root, out_dir, sys.prefix, sys.base_prefix, str(SRC), "/dev/null"]
+    prefixes = [root, out_dir, sys.prefix, sys.base_prefix, str(SRC), "/dev/null",
+                *(os.path.realpath(p) for p in import_paths if os.path.realpath(p) != "/")]
     return any(real == p or real.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
@@ -114,8 +117,12 @@ def test_hostile_case(name: str, workspace: Path) -> None:
     assert code in (0, 2), (code, stderr)
     assert wall <= 10, f"{name} took {wall:.1f}s"
     assert usage.ru_maxrss * 1024 <= 300 * 2**20, f"{name} peaked at {usage.ru_maxrss} KB"
-    events = json.loads(log.read_text())
-    escaped = [(e, p) for e, p in events if not allowed(p, os.path.realpath(root), str(out_dir))]
+    audit = json.loads(log.read_text())
+    real_root = os.path.realpath(root)
+    assert not any(real_root.startswith(os.path.realpath(p)) for p in audit["import_paths"]
+                   if os.path.realpath(p) not in ("/", os.path.realpath(out_dir)))
+    escaped = [(e, p) for e, p in audit["events"]
+               if not allowed(p, real_root, str(out_dir), audit["import_paths"])]
     assert escaped == [], escaped[:5]
     assert snapshot(root) == before
     assert not (root / "PWNED").exists() and not Path("PWNED").exists()
