@@ -205,3 +205,8 @@ def test_all_fixes_together_generate_valid_files(bare: Path) -> None:
             expected = {"partial"} if practice == LOCKED else {s.value for s in SATISFIED}
             assert result.state.value in expected, (practice, result.note)
     assert a.potential_stage_index >= 2  # the rest are questions code cannot answer
+
+
+def test_alias_from_the_docs_works(bare: Path) -> None:
+    proc = cli("fix", "data.validation-in-ci", "--dry-run", cwd=bare)
+    assert proc.returncode == 0 and "+++ b/.github/workflows/mlkaizen-ci.yml" in proc.stdout
