@@ -426,7 +426,8 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("baseline_comparison_present", {"evaluate.py": "import sklearn\nprint('baseline (todo)')\n"},
      None, None),
     ("validation_gate_present",
-     {"evaluate.py": "import sys\nauc = 0.7\nif auc < 0.8:\n    sys.exit(1)\n"}, "found",
+     {"evaluate.py": "import sys\nfrom sklearn.metrics import roc_auc_score\n"
+                     "auc = roc_auc_score(y, p)\nif auc < 0.8:\n    sys.exit(1)\n"}, "found",
      "evaluate.py"),
     ("validation_gate_present", {"evaluate.py": "auc = 0.7\nprint(auc)\n"}, None, None),
     ("champion_challenger_present",
@@ -622,3 +623,32 @@ def test_object_store_uri_in_code_is_shared_storage(make_repo: MakeRepo) -> None
                       "tests/test_x.py": "URL = 'http://localhost:5000/'\n"})
     findings = REGISTRY["data_remote_storage_configured"].detect(RepoTree(root))
     assert [(f.file, f.line) for f in findings] == [("src/load.py", 3)]
+
+
+NON_ML_CASES: list[tuple[str, Files, str | None, str | None]] = [
+    # a non-ML module named like evaluation code is not model evaluation
+    ("baseline_comparison_present",
+     {"compare.py": "import json\n\ndef compare(a, b):\n    return load_baseline(a)\n"},
+     None, None),
+    ("validation_gate_present",
+     {"evaluate.py": "import sys\nscore = 1\nif score < 2:\n    sys.exit(1)\n"}, None, None),
+    # URIs in tests are fixtures, not the project's storage
+    ("data_remote_storage_configured",
+     {"tests/test_io.py": "URL = 's3://bucket/data.csv'\n"}, "found", "tests/test_io.py"),
+]
+
+
+@pytest.mark.parametrize(("detector", "files", "outcome", "where"), NON_ML_CASES,
+                         ids=[f"{c[0]}-nonml{i}" for i, c in enumerate(NON_ML_CASES)])
+def test_detector_non_ml_case(make_repo: MakeRepo, detector: str, files: dict[str, str | bytes],
+                              outcome: str | None, where: str | None) -> None:
+    test_detector_case(make_repo, detector, files, outcome, where)
+
+
+def test_findings_only_in_tests_are_not_credited(make_repo: MakeRepo) -> None:
+    from mlkaizen import assess
+
+    a = assess(make_repo({"tests/test_io.py": "URL = 's3://bucket/data.csv'\n"}))
+    practice = a.practice("data.shared-storage")
+    assert practice is not None and practice.state.value == "unknown"
+    assert "seen only in test folders" in practice.note

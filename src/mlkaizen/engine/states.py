@@ -119,7 +119,7 @@ def _detect(
         return [
             f
             for f in by_detector.get(det, [])
-            if f.outcome in outcomes and f.context is not Context.TUTORIAL
+            if f.outcome in outcomes and f.context is Context.PROJECT
         ]
 
     met_any = [f for d in spec.met_if_any for f in credited(d)]
@@ -143,13 +143,12 @@ def _detect(
         f
         for d in spec.detectors
         for f in by_detector.get(d, [])
-        if f.context is Context.TUTORIAL and f.outcome in (Outcome.FOUND, Outcome.PARTIAL)
+        if f.context is not Context.PROJECT and f.outcome in (Outcome.FOUND, Outcome.PARTIAL)
     ]
     if tutorial:
         result.evidence = _evidence(tutorial)
-        note = (
-            f"seen only in tutorial/example folders ({tutorial[0].file}), not in the project itself"
-        )
+        where = "tutorial/example" if tutorial[0].context is Context.TUTORIAL else "test"
+        note = f"seen only in {where} folders ({tutorial[0].file}), not in the project itself"
         return (State.UNKNOWN if spec.when_absent == "unknown" else State.UNMET), note
     if spec.when_absent == "unknown":
         return State.UNKNOWN, "not visible in the repository; answer the question"

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
-from mlkaizen.evidence.findings import Finding, Outcome, context_of
+from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
@@ -585,17 +585,21 @@ class RepoTree:
 
         return self.memo("own_packages", compute)
 
-    def finding(
+    def finding(  # noqa: PLR0917 - detectors call it positionally, values by keyword
         self,
         detector: str,
         rel: str | None,
         line: int | None,
         detail: str,
         outcome: Outcome = Outcome.FOUND,
+        tests_are_evidence: bool = False,
         **values: str,
     ) -> Finding:
-        """A finding with its context (project / tutorial / test) taken from the path."""
+        """A finding with its context (project / tutorial / test) taken from the path. For
+        detectors about tests, ``tests_are_evidence`` counts test folders as the project."""
         ctx = context_of(rel) if rel else context_of("")
+        if tests_are_evidence and ctx is Context.TEST:
+            ctx = Context.PROJECT
         return Finding(
             detector=detector,
             outcome=outcome,

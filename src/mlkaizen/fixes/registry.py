@@ -50,10 +50,12 @@ FIXES: tuple[Fix, ...] = (
 
 
 # names people reach for first, mapped to the catalogue's practice ids
-ALIASES = {"data.validation-in-ci": "data.validation-automated",
-           "deployment.ci-tests": "deployment.tests-in-ci",
-           "model.retraining-schedule": "model.ct-triggers",
-           "model.tracking": "model.experiment-tracking"}
+ALIASES = {
+    "data.validation-in-ci": "data.validation-automated",
+    "deployment.ci-tests": "deployment.tests-in-ci",
+    "model.retraining-schedule": "model.ct-triggers",
+    "model.tracking": "model.experiment-tracking",
+}
 
 
 def fix_for(practice: str) -> Fix | None:

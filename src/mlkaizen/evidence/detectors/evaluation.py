@@ -22,10 +22,31 @@ _DIFF = re.compile(r"(dvc (metrics|plots|exp) diff|mlflow\.evaluate)", re.I)
 _CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
 
 
+_ML_ROOTS = {
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "mlflow",
+    "evaluate",
+    "transformers",
+    "statsmodels",
+    "numpy",
+    "pandas",
+    "scipy",
+    "torchmetrics",
+    "jax",
+}
+
+
 def _eval_sources(tree: RepoTree) -> list[str]:
+    """Evaluation-like modules (by name) that import an ML or numeric library."""
     return [
         f
-        for f in tree.python_sources()
+        for f in tree.importing(_ML_ROOTS)
         if _EVAL_FILE.search(f.rsplit("/", 1)[-1]) and not f.rsplit("/", 1)[-1].startswith("test")
     ]
 

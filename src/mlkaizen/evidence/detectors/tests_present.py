@@ -10,15 +10,7 @@ from mlkaizen.evidence.tree import RepoTree
 
 _DATA_NAME = re.compile(r"(data|schema|feature|dataset|ingest|preprocess|validation)", re.I)
 _MODEL_NAME = re.compile(r"(model|train|predict|infer|evaluat|metric|serv|api)", re.I)
-_DATA_LIBS = {
-    "pandera",
-    "great_expectations",
-    "gx",
-    "deepchecks",
-    "tensorflow_data_validation",
-    "hypothesis",
-    "pandas",
-}
+_DATA_LIBS = {"pandera", "great_expectations", "gx", "deepchecks", "tensorflow_data_validation"}
 
 
 def _topic(rel: str) -> str:
@@ -66,7 +58,13 @@ def unit_tests_present(tree: RepoTree) -> list[Finding]:
         return []
     rel, line = files[0]
     return [
-        tree.finding("unit_tests_present", rel, line, f"{len(files)} test module(s), e.g. {rel}")
+        tree.finding(
+            "unit_tests_present",
+            rel,
+            line,
+            f"{len(files)} test module(s), e.g. {rel}",
+            tests_are_evidence=True,
+        )
     ]
 
 
@@ -81,8 +79,12 @@ def data_tests_present(tree: RepoTree) -> list[Finding]:
     for rel, line in _test_files(tree):
         facts = tree.python(rel)
         libs = {n.split(".")[0] for n in facts.imports} if facts else set()
-        if _DATA_NAME.search(_topic(rel)) or (libs & _DATA_LIBS - {"pandas"}):
-            out.append(tree.finding("data_tests_present", rel, line, "data test module"))
+        if _DATA_NAME.search(_topic(rel)) or (libs & _DATA_LIBS):
+            out.append(
+                tree.finding(
+                    "data_tests_present", rel, line, "data test module", tests_are_evidence=True
+                )
+            )
     return out
 
 
@@ -94,7 +96,7 @@ def model_tests_present(tree: RepoTree) -> list[Finding]:
     folder under ``tests/``.
     """
     return [
-        tree.finding("model_tests_present", rel, line, "model test module")
+        tree.finding("model_tests_present", rel, line, "model test module", tests_are_evidence=True)
         for rel, line in _test_files(tree)
         if _MODEL_NAME.search(_topic(rel))
     ]
