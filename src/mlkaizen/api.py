@@ -14,6 +14,7 @@ from mlkaizen.config import Config, load_config
 from mlkaizen.engine.assess import evaluate
 from mlkaizen.engine.model import Assessment, ScanStats, Subject
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answers
 from mlkaizen.evidence.detectors import all_detectors
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.scan import run_detectors
@@ -28,22 +29,44 @@ def _lowered(overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 def assess(
-    path: str | Path,
+    path: str | Path | None,
     *,
     catalogue: Catalogue | str | Path | None = None,
     config: Config | None = None,
     config_path: str | Path | None = None,
     scope: str | None = None,
     limits: ScanLimits | dict[str, Any] | None = None,
+    answers: list[str | Path] | None = None,
+    subject: str | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
-    ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of the
-    config file's ``limits:`` and the defaults. Raises :class:`MLKaizenError` for a bad path,
-    catalogue or config.
+    ``answers`` are answers files or folders (questionnaires, several respondents combined);
+    with ``path=None`` the subject is assessed from the answers alone, as in an interview
+    study. ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of
+    the config file's ``limits:`` and the defaults. Raises :class:`MLKaizenError` for a bad
+    path, catalogue, config or answers file.
     """
+    if path is None:
+        if not answers:
+            raise MLKaizenError("without a repository, give --answers (files or folders)")
+        cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+        combined, people, named = _answers(answers, cat)
+        who = Subject(name=subject or named or "subject", path="", kind="answers-only")
+        return evaluate(
+            cat,
+            [],
+            set(),
+            config or Config(),
+            who,
+            today=today,
+            tool_version=__version__,
+            answers=combined,
+            respondents=people,
+            scanned=False,
+        )
     root = Path(path)
     if not root.exists():
         raise MLKaizenError("path does not exist; give the repository folder", str(path))
@@ -54,6 +77,7 @@ def assess(
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue or config.catalogue)
     config.check_practices({p.id for p in catalogue.practices})
+    combined, people, _ = _answers(answers or [], catalogue)
     scope = scope or config.scope
     scan_root = root
     if scope:
@@ -76,7 +100,7 @@ def assess(
         if any(f.detector == "repo_is_ml_tool_source" for f in scan.findings)
         else "ml-project"
     )
-    subject = Subject(name=root.resolve().name, path=str(path), kind=kind, scope=scope)
+    who = Subject(name=subject or root.resolve().name, path=str(path), kind=kind, scope=scope)
     stats = ScanStats(
         listing=tree.listing,
         files_listed=len(tree.files),
@@ -91,9 +115,33 @@ def assess(
         scan.findings,
         scan.detectors_run,
         config,
-        subject,
+        who,
         warnings=scan.warnings,
         scan=stats,
         today=today,
         tool_version=__version__,
+        answers=combined,
+        respondents=people,
     )
+
+
+def _answers(
+    paths: list[str | Path], cat: Catalogue
+) -> tuple[dict[str, Combined], list[str], str | None]:
+    """Combined answers, the respondents, and the subject named in the files (if any)."""
+    if not paths:
+        return {}, [], None
+    files = [
+        load_answers(p, cat.id, cat.version, {x.id for x in cat.practices})
+        for p in answer_files([Path(p) for p in paths])
+    ]
+    if not files:
+        raise MLKaizenError("no answers files (*.yaml) found", str(paths[0]))
+    people = [f.respondent for f in files]
+    if len(set(people)) != len(people):
+        dupes = sorted({p for p in people if people.count(p) > 1})
+        raise MLKaizenError(
+            f"several answers files for the same respondent: {', '.join(dupes)}", str(paths[0])
+        )
+    named = next((f.subject for f in files if f.subject), None)
+    return combine(files), people, named

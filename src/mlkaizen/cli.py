@@ -76,6 +76,14 @@ def assess(
     ] = None,
     catalogue: CatalogueOpt = None,
     scope: Annotated[str | None, typer.Option(help="Assess only this sub-folder.")] = None,
+    answers: Annotated[
+        list[Path] | None,
+        typer.Option("--answers", help="Answers file or folder (repeatable); combined."),
+    ] = None,
+    no_repo: Annotated[
+        bool, typer.Option("--no-repo", help="Assess from the answers alone (no repository).")
+    ] = False,
+    subject: Annotated[str | None, typer.Option(help="Name of what is assessed.")] = None,
     fail_under: Annotated[
         str | None,
         typer.Option(help='Exit 1 below a stage ("Manual MLOps") or levels ("data=2,model=1").'),
@@ -129,14 +137,23 @@ def assess(
     limits = {k: v for k, v in flags.items() if v is not None}
     assessment = _with_progress(
         lambda cb: run(
-            path, catalogue=catalogue, config_path=config, scope=scope, limits=limits, progress=cb
+            None if no_repo else path,
+            catalogue=catalogue,
+            config_path=config,
+            scope=scope,
+            limits=limits,
+            answers=list(answers or []),
+            subject=subject,
+            progress=cb,
         )
     )
     from mlkaizen.catalogue.loader import load_catalogue
 
     cat = load_catalogue(catalogue or assessment.catalogue["id"])
-    failures = _gate(assessment, cat, path, fail_under, fail_on_regression, baseline)
-    root = path / scope if scope else path
+    failures = _gate(
+        assessment, cat, None if no_repo else path, fail_under, fail_on_regression, baseline
+    )
+    root = None if no_repo else (path / scope if scope else path)
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
@@ -151,7 +168,7 @@ def assess(
 def _gate(
     assessment: Assessment,
     cat: Catalogue,
-    path: Path,
+    path: Path | None,
     fail_under: str | None,
     fail_on_regression: bool,
     baseline: Path | None,
@@ -171,7 +188,9 @@ def _gate(
     if fail_under is not None:
         stage_min, levels = parse_threshold(fail_under, stages, [d.id for d in cat.dimensions])
         failures += gate_failures(assessment, stage_min, levels, stages)
-    base_path = baseline or path / DEFAULT_BASELINE
+    if path is None and baseline is None:
+        return failures  # nothing scanned, no repository baseline to compare with
+    base_path = baseline or (path or Path(".")) / DEFAULT_BASELINE
     if baseline is None and base_path.is_symlink():
         return failures  # a repository's own baseline is never followed out through a link
     if baseline is not None or fail_on_regression or base_path.is_file():

@@ -19,7 +19,8 @@ from mlkaizen.engine.model import (
     Subject,
 )
 from mlkaizen.engine.roadmap import build_roadmap
-from mlkaizen.engine.states import resolve
+from mlkaizen.engine.states import Attested, resolve
+from mlkaizen.evidence.answers import Combined
 from mlkaizen.evidence.findings import Finding
 
 
@@ -34,13 +35,38 @@ def evaluate(
     scan: ScanStats | None = None,
     today: dt.date | None = None,
     tool_version: str = "0",
+    answers: dict[str, Combined] | None = None,
+    respondents: list[str] | None = None,
+    scanned: bool = True,
 ) -> Assessment:
+    """Resolve every practice, then levels, stage, blockers, roadmap and questions.
+
+    ``answers`` are combined questionnaire answers; ``scanned`` is False when there is no
+    repository (an assessment from interviews alone).
+    """
     today = today or dt.date.today()
     by_detector: dict[str, list[Finding]] = {}
     for f in findings:
         by_detector.setdefault(f.detector, []).append(f)
-    results = [resolve(p, by_detector, detectors_run, config, today) for p in catalogue.practices]
-    return summarise(
+    attested = {
+        pid: Attested(
+            c.answer, c.by, "", c.links[0] if c.links else None, c.agreement, c.disagreement
+        )
+        for pid, c in (answers or {}).items()
+    }
+    results = [
+        resolve(
+            p,
+            by_detector,
+            detectors_run,
+            config,
+            today=today,
+            answer=attested.get(p.id),
+            scanned=scanned,
+        )
+        for p in catalogue.practices
+    ]
+    assessment = summarise(
         catalogue,
         results,
         subject,
@@ -49,6 +75,8 @@ def evaluate(
         scan=scan,
         tool_version=tool_version,
     )
+    assessment.respondents = sorted(respondents or [])
+    return assessment
 
 
 def _score(catalogue: Catalogue, results: list[PracticeResult]) -> float:

@@ -8,6 +8,11 @@ from mlkaizen.engine.model import Assessment, State
 
 def explanation(a: Assessment) -> str:
     parts = [f"Confirmed stage: {a.stage} (stage {a.stage_index} of 5)."]
+    if a.subject.kind == "answers-only":
+        parts.append(
+            f"Assessed from the answers of {len(a.respondents)} respondent(s) alone, "
+            "as in an interview study; nothing was scanned."
+        )
     if a.subject.kind == "ml-tool-source":
         parts.append(
             "This repository is the source of an ML tool; its own code is not "

@@ -59,6 +59,9 @@ class PracticeResult(BaseModel):
     note: str = ""
     question: str | None = None
     open_question: bool = False  # unknown, or partly seen where the rest may lie outside the repo
+    conflict: str | None = None  # an answer contradicts what the repository shows
+    agreement: float | None = None  # share of respondents giving the most common answer
+    disagreement: bool = False  # respondents answered differently
 
 
 class Blocker(BaseModel):
@@ -124,7 +127,7 @@ class Subject(BaseModel):
 
     name: str
     path: str
-    kind: str = "ml-project"  # or "ml-tool-source"
+    kind: str = "ml-project"  # or "ml-tool-source", or "answers-only" (no repository)
     scope: str | None = None
 
 
@@ -189,6 +192,7 @@ class Assessment(BaseModel):
     warnings: list[ScanWarning]
     scan: ScanStats | None = None
     baseline: Comparison | None = None
+    respondents: list[str] = Field(default_factory=list)
 
     def practice(self, practice_id: str) -> PracticeResult | None:
         return next((p for p in self.practices if p.id == practice_id), None)

@@ -8,6 +8,7 @@ practice is evaluated normally and, if not met, is *unmet* with the expiry said.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from mlkaizen.catalogue.schema import Practice
 from mlkaizen.config import Config
@@ -36,14 +37,41 @@ def _evidence(findings: list[Finding]) -> list[Evidence]:
     ]
 
 
+@dataclass(frozen=True)
+class Attested:
+    """An answer from a person: one attestation in the config, or the combined answer of
+    several respondents."""
+
+    answer: str
+    by: str
+    when: str = ""
+    link: str | None = None
+    agreement: float | None = None
+    disagreement: bool = False
+
+
+def _from_config(config: Config, practice_id: str) -> Attested | None:
+    a = config.attest.get(practice_id)
+    if a is None:
+        return None
+    return Attested(a.answer, a.by, f" on {a.date}", a.link)
+
+
 def resolve(
     practice: Practice,
     by_detector: dict[str, list[Finding]],
     detectors_run: set[str],
     config: Config,
+    *,
     today: dt.date,
+    answer: Attested | None = None,
+    scanned: bool = True,
 ) -> PracticeResult:
-    """The state of one practice, with its source, evidence and a one-line note."""
+    """The state of one practice, with its source, evidence and a one-line note.
+
+    ``answer`` is the combined questionnaire answer (it takes precedence over an attestation
+    in the config); ``scanned`` is False for an assessment from answers alone.
+    """
     result = PracticeResult(
         id=practice.id,
         dimension=practice.dimension,
@@ -69,19 +97,30 @@ def resolve(
             return result
         expired_note = f"exemption expired on {exemption.expires} (owner {exemption.owner})"
 
-    state, note = _detect(practice, by_detector, detectors_run, result)
-    attestation = config.attest.get(practice.id)
-    if state in (State.MET,):
+    if scanned:
+        state, note = _detect(practice, by_detector, detectors_run, result)
+    else:
+        state, note = State.UNKNOWN, "assessed from answers only; answer the question"
+    attested = answer or _from_config(config, practice.id)
+    if state is State.MET:
         result.state, result.source, result.note = state, Source.DETECTED, note
-        if attestation is not None and attestation.answer == "no":
-            result.note += f"; conflicts with {attestation.by}'s answer 'no' ({attestation.date})"
-    elif attestation is not None and attestation.answer in _ANSWER_STATE:
-        result.state, result.source = _ANSWER_STATE[attestation.answer], Source.ATTESTED
-        result.note = f"attested '{attestation.answer}' by {attestation.by} on {attestation.date}"
-        if attestation.link:
-            result.note += f" ({attestation.link})"
+        if attested is not None and attested.answer == "no":
+            result.conflict = (
+                f"answered 'no' by {attested.by}, but the repository shows it ({note})"
+            )
+            result.note += f"; conflicts with {attested.by}'s answer 'no'"
+    elif attested is not None and attested.answer in _ANSWER_STATE:
+        result.state, result.source = _ANSWER_STATE[attested.answer], Source.ATTESTED
+        result.note = f"attested '{attested.answer}' by {attested.by}{attested.when}"
+        if attested.link:
+            result.note += f" ({attested.link})"
         if note and state is not State.UNKNOWN:
             result.note += f"; detection: {note}"
+        if attested.answer in ("yes", "partly") and state is State.UNMET and scanned:
+            result.conflict = (
+                f"answered '{attested.answer}' by {attested.by}, but the "
+                "repository shows no evidence of it"
+            )
     else:
         result.state, result.note = state, note
         result.source = (
@@ -89,6 +128,8 @@ def resolve(
             if state is State.PARTIAL or (state is State.UNMET and practice.detection is not None)
             else Source.NONE
         )
+    if answer is not None:
+        result.agreement, result.disagreement = answer.agreement, answer.disagreement
     if expired_note and result.state not in SATISFIED:
         result.state = State.UNMET
         result.note = f"{expired_note}; {result.note}" if result.note else expired_note

@@ -31,6 +31,16 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     out.append("")
     if a.baseline is not None:
         out += _since_baseline(a)
+    talk = [p for p in a.practices if p.conflict or p.disagreement]
+    if talk:
+        out += [f"### To discuss ({len(a.respondents)} respondent(s))", ""]
+        out += [f"- `{p.id}`: **conflict**: {_cell(p.conflict)}" for p in talk if p.conflict]
+        out += [
+            f"- `{p.id}`: respondents disagree (agreement {p.agreement:.0%}); {_cell(p.note)}"
+            for p in talk
+            if p.disagreement and p.agreement is not None
+        ]
+        out.append("")
     if a.roadmap:
         out += [f"### Roadmap ({len(a.roadmap)} steps)", ""]
         for item in a.roadmap[:15]:

@@ -105,6 +105,15 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             where = location(first.file, first.line) if first and first.file else p.note
             rows.append((STATE_MARK[p.state], STATE_STYLE[p.state], f"{p.id}  {where}"))
         _rows(con, "Evidence:", rows)
+    talk = [p for p in a.practices if p.conflict or p.disagreement]
+    if talk:
+        rows = [("!", "red", f"{p.id}: {p.conflict}") for p in talk if p.conflict]
+        rows += [
+            ("~", "yellow", f"{p.id}: respondents disagree (agreement {p.agreement:.0%}); {p.note}")
+            for p in talk
+            if p.disagreement and p.agreement is not None
+        ]
+        _rows(con, f"To discuss ({len(a.respondents)} respondent(s)):", rows)
     if a.roadmap:
         rows = [
             (f"{r.step}.", "bold", f"[{r.effort}] {r.practice}: {r.title} (for {r.for_stage})")
