@@ -337,6 +337,53 @@ def fix(
         _write(line + "\n", None)
 
 
+@app.command("map")
+def map_(
+    subjects: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Subjects: repositories, or folders of answers files (plus an optional "
+            "profile.yaml)."
+        ),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="terminal, markdown, csv, json or html.")
+    ] = "terminal",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here.")] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Lay many subjects side by side: stage, levels, target and gap, and a heat map."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.engine.taxonomy import load_profile, target_stage_index
+    from mlkaizen.report.mapping import Row, render_map
+
+    if fmt not in ("terminal", "markdown", "csv", "json", "html"):
+        raise MLKaizenError(f"--format {fmt!r}: expected terminal, markdown, csv, json or html")
+    cat = load_catalogue(catalogue)
+    rows = []
+    for folder in subjects:
+        if not folder.is_dir():
+            raise MLKaizenError("not a folder; give repositories or answers folders", str(folder))
+        has_answers = any(
+            p.suffix in (".yaml", ".yml")
+            and p.name not in ("profile.yaml", "profile.yml")
+            and "respondent:" in p.read_text(encoding="utf-8", errors="replace")[:4096]
+            for p in folder.iterdir()
+            if p.is_file() and not p.is_symlink()
+        )
+        assessment = (
+            run(None, catalogue=cat, answers=[folder])
+            if has_answers
+            else run(folder, catalogue=cat)
+        )
+        profile = folder / "profile.yaml"
+        target = target_stage_index(load_profile(profile)) if profile.is_file() else None
+        name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
+        rows.append(Row(name, assessment, target))
+    _write(render_map(rows, cat, fmt), out)
+
+
 @baseline_app.command("save")
 def baseline_save(
     path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),

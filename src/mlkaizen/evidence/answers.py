@@ -71,6 +71,14 @@ class AnswersFile(BaseModel):
     answers: dict[str, Entry] = Field(default_factory=dict)
     decisions: dict[str, Entry] = Field(default_factory=dict)
 
+    @field_validator("catalogue", mode="before")
+    @classmethod
+    def _versions_as_text(cls, value: Any) -> Any:
+        # an unquoted YAML version (2026.11) is a number; compare it as text
+        if isinstance(value, dict):
+            return {k: str(v) for k, v in value.items()}
+        return value
+
     @field_validator("answers", "decisions", mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
