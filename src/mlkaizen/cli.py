@@ -84,6 +84,12 @@ def assess(
         bool, typer.Option("--no-repo", help="Assess from the answers alone (no repository).")
     ] = False,
     subject: Annotated[str | None, typer.Option(help="Name of what is assessed.")] = None,
+    lens: Annotated[
+        str | None,
+        typer.Option(
+            help="Report through another framework: google, azure, ml-test-score, marvelous."
+        ),
+    ] = None,
     fail_under: Annotated[
         str | None,
         typer.Option(help='Exit 1 below a stage ("Manual MLOps") or levels ("data=2,model=1").'),
@@ -158,7 +164,14 @@ def assess(
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
     )
-    _write(get_renderer(fmt.value)(assessment, ctx), out)
+    if lens is not None:
+        from mlkaizen.engine.lenses import LENSES, render_lens
+
+        if lens not in LENSES:
+            raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
+        _write(render_lens(LENSES[lens](assessment, cat), fmt.value), out)
+    else:
+        _write(get_renderer(fmt.value)(assessment, ctx), out)
     if failures:
         for reason in failures:
             sys.stderr.write(f"mlkaizen: gate failed: {reason}\n")
