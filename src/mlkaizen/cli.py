@@ -397,6 +397,172 @@ def map_(
     _write(render_map(rows, cat, fmt), out)
 
 
+@app.command()
+def target(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            help="Use-case profile (default: PATH/profile.yaml or .mlkaizen/profile.yaml)."
+        ),
+    ] = None,
+    answers: Annotated[list[Path] | None, typer.Option("--answers", help="Answers files.")] = None,
+    no_repo: Annotated[bool, typer.Option("--no-repo", help="From answers alone.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """The stage this use case needs (taxonomy), the gap per dimension, and the roadmap."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.config import Config, NotApplicable, load_config
+    from mlkaizen.engine.target import render_target, target_report
+    from mlkaizen.engine.taxonomy import derive_target, load_profile
+
+    found = profile or next(
+        (p for p in (path / "profile.yaml", path / ".mlkaizen" / "profile.yaml") if p.is_file()),
+        None,
+    )
+    if found is None:
+        raise MLKaizenError("no profile; create one with `mlkaizen profile`", str(path))
+    prof = load_profile(found)
+    cat = load_catalogue(catalogue)
+    gates = {s.index: dict(s.requires) for s in cat.stages}
+    goal = derive_target(prof, gates, [d.id for d in cat.dimensions])
+    base = Config() if no_repo else load_config(path)
+    extra = {pid: NotApplicable(reason=why) for pid, why in goal.not_applicable.items()}
+    config = base.model_copy(update={"not_applicable": {**base.not_applicable, **extra}})
+    assessment = run(
+        None if no_repo else path, catalogue=cat, config=config, answers=list(answers or [])
+    )
+    report = target_report(assessment, cat, goal)
+    _write(
+        report.model_dump_json(indent=2) + "\n" if fmt == "json" else render_target(report), None
+    )
+
+
+def _prompt() -> Callable[[str], str]:
+    from rich.console import Console
+    from rich.prompt import Prompt
+
+    console = Console(highlight=False)
+
+    def ask(question: str) -> str:
+        return Prompt.ask(question, console=console, default="", show_default=False)
+
+    return ask
+
+
+@app.command()
+def survey(
+    path: Annotated[
+        Path, typer.Argument(help="Repository folder (ignored with --no-repo).")
+    ] = Path("."),
+    respondent: Annotated[str, typer.Option(help="Who answers.")] = "",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Answers file (default: PATH/answers/RESPONDENT.yaml)."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", help="Check an answers file instead of asking (non-interactive)."
+        ),
+    ] = None,
+    no_repo: Annotated[bool, typer.Option("--no-repo", help="No repository to scan.")] = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Ask the questions the repository could not answer; saves after every answer."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.interview import run_survey
+
+    if answers is not None:
+        result = run(None if no_repo else path, catalogue=catalogue, answers=[answers])
+        conflicts = [p for p in result.practices if p.conflict]
+        _write(
+            f"{answers}: ok; {len(result.questions)} question(s) still open, "
+            f"{len(conflicts)} conflict(s) with the repository\n",
+            None,
+        )
+        for p in conflicts:
+            _write(f"  conflict {p.id}: {p.conflict}\n", None)
+        return
+    if not respondent:
+        raise MLKaizenError("give --respondent NAME (it names the answers file)")
+    if no_repo:
+        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.config import Config
+        from mlkaizen.engine.assess import evaluate
+        from mlkaizen.engine.model import Subject
+
+        cat = load_catalogue(catalogue)
+        assessment = evaluate(
+            cat, [], set(), Config(), Subject(name="subject", path=""), scanned=False
+        )
+    else:
+        assessment = run(path, catalogue=catalogue)
+    target = out or (Path(".") if no_repo else path) / "answers" / f"{respondent}.yaml"
+    try:
+        done, left = run_survey(
+            assessment, respondent, target, _prompt(), lambda text: _write(text + "\n", None)
+        )
+    except (EOFError, KeyboardInterrupt):
+        _write(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
+        return
+    _write(f"saved {done} answer(s) to {target}; {left} left\n", None)
+
+
+@app.command()
+def profile(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Profile file to write.")] = Path(
+        "profile.yaml"
+    ),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing profile.")] = False,
+) -> None:
+    """Record a use case's requirements and context facets (for `mlkaizen target`)."""
+    import yaml
+    from pydantic import ValidationError
+
+    from mlkaizen.engine.taxonomy import Profile
+    from mlkaizen.interview import run_profile
+
+    if out.exists() and not force:
+        raise MLKaizenError("profile exists; use --force to replace it", str(out))
+    try:
+        answers = run_profile(_prompt(), lambda text: _write(text + "\n", None))
+    except (EOFError, KeyboardInterrupt):
+        raise MLKaizenError("profile not finished; nothing written") from None
+    try:
+        Profile.model_validate(answers)
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise MLKaizenError(f"{message}; nothing written") from None
+    out.write_text(
+        "# Use-case profile written by `mlkaizen profile`.\n"
+        + yaml.safe_dump(answers, sort_keys=False),
+        encoding="utf-8",
+    )
+    _write(f"wrote {out}\n", None)
+
+
+@app.command("edge-advice")
+def edge_advice(
+    profile: Annotated[Path, typer.Option(help="Use-case profile (mlkaizen profile).")] = Path(
+        "profile.yaml"
+    ),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+) -> None:
+    """Which edge architecture fits: five alternatives scored on four factors."""
+    from mlkaizen.engine.edge import advise, render_advice
+    from mlkaizen.engine.taxonomy import load_profile
+
+    if not profile.is_file():
+        raise MLKaizenError("profile not found; create it with `mlkaizen profile`", str(profile))
+    advice = advise(load_profile(profile))
+    _write(
+        advice.model_dump_json(indent=2) + "\n" if fmt == "json" else render_advice(advice), None
+    )
+
+
 @baseline_app.command("save")
 def baseline_save(
     path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),

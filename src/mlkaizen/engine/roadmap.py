@@ -41,7 +41,7 @@ def build_roadmap(
             if pre not in wanted and by_id[pre].state in TODO:
                 wanted[pre] = wanted[pid]
                 frontier.append(pre)
-    stage_rank = {s.id: s.index for s in catalogue.stages}
+    stage_rank = {s.id: s.index for s in [*catalogue.stages, *targets]}
     dim_rank = {d.id: i for i, d in enumerate(catalogue.dimensions)}
     deps = {
         pid: [

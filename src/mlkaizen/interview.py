@@ -1,0 +1,138 @@
+"""Interactive questionnaires (Rich prompts): ``mlkaizen survey`` and ``mlkaizen profile``.
+
+The survey asks only what detected evidence did not settle, shows progress, saves after every
+answer (an interrupted survey loses nothing) and resumes from the saved file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlkaizen.engine.model import Assessment
+from mlkaizen.errors import MLKaizenError
+
+CHOICES = {
+    "y": "yes",
+    "yes": "yes",
+    "p": "partly",
+    "partly": "partly",
+    "n": "no",
+    "no": "no",
+    "na": "not-applicable",
+    "n/a": "not-applicable",
+    "not-applicable": "not-applicable",
+    "dk": "unknown",
+    "?": "unknown",
+    "unknown": "unknown",
+    "don't know": "unknown",
+}
+Ask = Callable[[str], str]
+
+
+def _save(path: Path, doc: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(
+        "# Answers written by `mlkaizen survey`; safe to edit by hand.\n"
+        + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    os.replace(tmp, path)
+
+
+def run_survey(
+    a: Assessment, respondent: str, out: Path, ask: Ask, say: Callable[[str], None]
+) -> tuple[int, int]:
+    """Ask the open questions of ``a``; returns (answered now, still open)."""
+    doc: dict[str, Any] = {
+        "respondent": respondent,
+        "answered_at": None,
+        "catalogue": a.catalogue,
+        "subject": a.subject.name,
+        "answers": {},
+    }
+    if out.is_file():
+        loaded = yaml.safe_load(out.read_text(encoding="utf-8")) or {}
+        if loaded.get("respondent") != respondent:
+            raise MLKaizenError(
+                f"this answers file belongs to {loaded.get('respondent')!r}; choose another --out",
+                str(out),
+            )
+        doc.update(loaded)
+    answered = doc["answers"]
+    todo = [q for q in a.questions if q.practice not in answered]
+    say(
+        f"{len(a.questions)} open question(s), {len(a.questions) - len(todo)} already "
+        f"answered; {len(todo)} to go. Answers: y(es) p(artly) n(o) na dk (don't know)."
+    )
+    done = 0
+    for number, q in enumerate(todo, start=1):
+        say(
+            f"[{number}/{len(todo)}] {q.practice}"
+            + ("  (blocks the next stage)" if q.blocks_next_stage else "")
+        )
+        while True:
+            raw = ask(f"{q.question}").strip().lower()
+            if raw in CHOICES:
+                break
+            say("  please answer y, p, n, na or dk")
+        entry: dict[str, str] = {"answer": CHOICES[raw]}
+        note = ask("  link or comment (Enter to skip)").strip()
+        if note:
+            entry["link" if note.startswith(("http://", "https://")) else "comment"] = note
+        answered[q.practice] = entry
+        doc["answered_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        _save(out, doc)
+        done += 1
+    return done, len(todo) - done
+
+
+PROFILE_QUESTIONS: list[tuple[str, str, list[str] | None]] = [
+    ("needs_regulatory_compliance", "Does the use case need regulatory compliance?", ["yes", "no"]),
+    (
+        "needs_operational_excellence",
+        "Does it need operational excellence (always fresh, reliable, fast to change)?",
+        ["yes", "no"],
+    ),
+    ("data_and_collaboration_matter", "Do shared data and collaboration matter?", ["yes", "no"]),
+    ("deployment", "Where does the model run?", ["cloud", "edge", "hybrid", "on-prem"]),
+    ("serving", "How are predictions served?", ["batch", "real-time"]),
+    (
+        "update_frequency",
+        "How often is the model updated?",
+        ["daily", "weekly", "monthly", "quarterly", "yearly"],
+    ),
+    (
+        "decision_criticality",
+        "How critical are the decisions it informs?",
+        ["low", "medium", "high"],
+    ),
+    ("data_volatility", "How fast does its data change?", ["low", "medium", "high"]),
+    ("models", "How many models does the team run?", None),
+    ("team_size", "How many people work on it?", None),
+]
+
+
+def run_profile(ask: Ask, say: Callable[[str], None]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for key, question, choices in PROFILE_QUESTIONS:
+        hint = f" [{'/'.join(choices)}]" if choices else " [number]"
+        while True:
+            raw = ask(question + hint).strip().lower()
+            if choices is None and raw.isdigit() and int(raw) >= 1:
+                answers[key] = int(raw)
+                break
+            if choices and raw in choices:
+                answers[key] = {"yes": True, "no": False}.get(raw, raw)
+                break
+            if choices and raw in ("y", "n") and choices == ["yes", "no"]:
+                answers[key] = raw == "y"
+                break
+            say("  please answer one of: " + ("/".join(choices) if choices else "a number"))
+    return answers
