@@ -67,7 +67,7 @@ SCORES: dict[str, dict[str, list[int]]] = {
         "prediction": [2, 2, 1, 1, 1],
         "analytics": [2, 1, 1, 1, 0],
     },
-    "retraining_data": {"high": [2, 2, 1, 1, 0], "medium": [1, 1, 1, 1, 0], "low": [1, 1, 2, 1, 2]},
+    "retraining_data": {"high": [2, 2, 1, 2, 0], "medium": [1, 1, 1, 1, 0], "low": [1, 1, 2, 1, 2]},
     "edge_to_cloud_bandwidth": {
         "high": [2, 2, 1, 1, 0],
         "medium": [1, 2, 2, 1, 1],
