@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
 from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
+from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
@@ -168,22 +169,8 @@ class RepoTree:
             return None
         if marker == self.root and not self._git_pointer_is_safe(self.root / ".git"):
             return None
-        env = {
-            **os.environ,
-            "GIT_OPTIONAL_LOCKS": "0",
-            "GIT_TERMINAL_PROMPT": "0",
-            "GIT_CONFIG_NOSYSTEM": "1",
-        }
-        env.pop("GIT_DIR", None)
-        env.pop("GIT_WORK_TREE", None)
         cmd = [
-            "git",
-            "-c",
-            "core.fsmonitor=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-            "-c",
-            "core.untrackedCache=false",
+            *SAFE_GIT,
             "-C",
             str(self.root),
             "ls-files",
@@ -193,7 +180,7 @@ class RepoTree:
             "--exclude-standard",
             "--full-name",
         ]
-        listed = self._run_git_listing(cmd, env)
+        listed = self._run_git_listing(cmd, git_env())
         if listed is None:
             return None
         stdout, code, stderr = listed
@@ -299,26 +286,8 @@ class RepoTree:
         return False
 
     def _git_prefix(self) -> str:
-        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
-        try:
-            proc = subprocess.run(
-                [
-                    "git",
-                    "-c",
-                    "core.fsmonitor=false",
-                    "-C",
-                    str(self.root),
-                    "rev-parse",
-                    "--show-prefix",
-                ],
-                capture_output=True,
-                env=env,
-                timeout=20,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return ""
-        return os.fsdecode(proc.stdout.strip()) if proc.returncode == 0 else ""
+        proc = run_git(self.root, "rev-parse", "--show-prefix", timeout=20)
+        return proc.stdout.strip() if proc is not None and proc.returncode == 0 else ""
 
     def _walk(self) -> list[str]:
         from mlkaizen.evidence.ignore import IgnoreRules

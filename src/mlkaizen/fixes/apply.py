@@ -4,12 +4,12 @@ files changed only with ``--force``; applying twice changes nothing."""
 from __future__ import annotations
 
 import difflib
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.git import run_git
 from mlkaizen.fixes.base import Change, Fix, FixContext
 
 MAX_READ = 2 * 1024 * 1024
@@ -100,15 +100,5 @@ def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:
 
 def dirty(root: Path) -> bool:
     """Whether the git working tree has uncommitted changes (False outside git)."""
-    try:
-        proc = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "status", "--porcelain"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-            env={"GIT_OPTIONAL_LOCKS": "0", "PATH": "/usr/bin:/bin"},
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0 and bool(proc.stdout.strip())
+    proc = run_git(root, "status", "--porcelain")
+    return proc is not None and proc.returncode == 0 and bool(proc.stdout.strip())

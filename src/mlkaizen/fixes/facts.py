@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlkaizen.engine.model import Assessment
+from mlkaizen.evidence.git import run_git
 from mlkaizen.evidence.tree import RepoTree
 
 DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
@@ -120,28 +120,9 @@ def _kind(values: list[str]) -> str:
 
 
 def _authors(root: Path) -> list[str]:
-    try:
-        proc = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.fsmonitor=false",
-                "-C",
-                str(root),
-                "log",
-                "--format=%ae",
-                "-n",
-                "500",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
+    proc = run_git(root, "log", "--format=%ae", "-n", "500", timeout=20)
     counts: dict[str, int] = {}
-    for email in proc.stdout.split():
+    for email in proc.stdout.split() if proc is not None else []:
         if "@" in email and "noreply" not in email:
             counts[email] = counts.get(email, 0) + 1
     return [e for e, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:3]

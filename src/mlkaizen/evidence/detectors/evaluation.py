@@ -7,6 +7,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.libraries import EVALUATION
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
@@ -22,31 +23,11 @@ _DIFF = re.compile(r"(dvc (metrics|plots|exp) diff|mlflow\.evaluate)", re.I)
 _CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
 
 
-_ML_ROOTS = {
-    "sklearn",
-    "torch",
-    "tensorflow",
-    "keras",
-    "xgboost",
-    "lightgbm",
-    "catboost",
-    "mlflow",
-    "evaluate",
-    "transformers",
-    "statsmodels",
-    "numpy",
-    "pandas",
-    "scipy",
-    "torchmetrics",
-    "jax",
-}
-
-
 def _eval_sources(tree: RepoTree) -> list[str]:
     """Evaluation-like modules (by name) that import an ML or numeric library."""
     return [
         f
-        for f in tree.importing(_ML_ROOTS)
+        for f in tree.importing(EVALUATION)
         if _EVAL_FILE.search(f.rsplit("/", 1)[-1]) and not f.rsplit("/", 1)[-1].startswith("test")
     ]
 

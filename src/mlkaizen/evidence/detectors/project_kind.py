@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.structured import load_toml
 from mlkaizen.evidence.tree import RepoTree
@@ -79,26 +80,8 @@ def training_code_present(tree: RepoTree) -> list[Finding]:
 
     Used to tell "trained by hand" from "no training here at all".
     """
-    roots = {
-        "sklearn",
-        "torch",
-        "tensorflow",
-        "keras",
-        "xgboost",
-        "lightgbm",
-        "catboost",
-        "transformers",
-        "lightning",
-        "pytorch_lightning",
-        "statsmodels",
-        "prophet",
-        "sagemaker",
-        "fastai",
-        "jax",
-        "flax",
-    }
     out: list[Finding] = []
-    for rel in tree.importing(roots):
+    for rel in tree.importing(TRAINING):
         if rel.rsplit("/", 1)[-1].startswith("test"):
             continue
         text = tree.text(rel) or ""

@@ -8,6 +8,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
@@ -129,24 +130,7 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
     if not apps:
         return []
     loaders: dict[str, str] = {}  # file -> "file:line" of its first model load
-    libs = {
-        "joblib",
-        "pickle",
-        "cloudpickle",
-        "dill",
-        "torch",
-        "skops",
-        "onnxruntime",
-        "mlflow",
-        "tensorflow",
-        "keras",
-        "xgboost",
-        "lightgbm",
-        "catboost",
-        "transformers",
-        "sentence_transformers",
-    }
-    for rel in tree.importing(libs):
+    for rel in tree.importing(MODEL_LOADING):
         if rel.endswith(".ipynb") or "test" in rel.rsplit("/", 1)[-1]:
             continue
         text = tree.text(rel) or ""
