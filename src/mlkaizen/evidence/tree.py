@@ -134,12 +134,12 @@ class RepoTree:
         return files
 
     def _admit(self, rel: str) -> bool:
-        full = self.root / rel
-        try:
-            st = full.lstat()
+        try:  # plain string paths: this runs once per listed file
+            st = os.lstat(os.path.join(self.root, rel))
         except OSError:
             return False  # listed by git but deleted from the work tree
         if stat.S_ISLNK(st.st_mode):
+            full = self.root / rel
             try:
                 target = full.resolve(strict=True)
             except (OSError, RuntimeError):
