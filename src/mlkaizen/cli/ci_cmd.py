@@ -1,0 +1,116 @@
+"""`mlkaizen badge`, `fix` and `baseline save`: what CI and a repository keep."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlkaizen.cli.common import (
+    CatalogueOpt,
+    app,
+    baseline_app,
+    write_out,
+)
+from mlkaizen.errors import MLKaizenError
+
+
+@app.command()
+def badge(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="SVG file to write.")] = Path(
+        "mlkaizen.svg"
+    ),
+    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Write a static SVG badge of the stage, coloured by stage."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.report.badge import render_badge
+
+    assessment = run(path, catalogue=catalogue, config_path=config)
+    write_out(render_badge(assessment), out)
+
+
+@app.command()
+def fix(
+    practice: Annotated[str | None, typer.Argument(help="Practice id to fix.")] = None,
+    path: Annotated[Path, typer.Option(help="Repository folder.")] = Path("."),
+    list_: Annotated[bool, typer.Option("--list", help="List fixes for the open gaps.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show the unified diff; write nothing.")] = False,
+    force: Annotated[bool, typer.Option(help="Also change existing files.")] = False,
+) -> None:
+    """Write scaffolding that closes a gap (workflows, cards, helpers), adapted to the repo."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.engine.model import SATISFIED
+    from mlkaizen.evidence.tree import RepoTree
+    from mlkaizen.fixes import apply as fixing
+    from mlkaizen.fixes.base import FixContext
+    from mlkaizen.fixes.facts import gather
+    from mlkaizen.fixes.registry import FIXES, fix_for
+
+    assessment = run(path)
+    states = {p.id: p.state for p in assessment.practices}
+    if list_ or practice is None:
+        order = {r.practice: r.step for r in assessment.roadmap}
+        open_fixes = sorted(
+            (f for f in FIXES if states.get(f.practices[0]) not in SATISFIED),
+            key=lambda f: (order.get(f.practices[0], 999), f.practices[0]),
+        )
+        width = max((len(f.practices[0]) for f in open_fixes), default=10)
+        write_out(
+            "".join(
+                f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.title}\n"
+                for f in open_fixes
+            )
+            or "no fixes for open gaps\n",
+            None,
+        )
+        return
+    chosen = fix_for(practice)
+    if chosen is None:
+        raise MLKaizenError(f"no fix for {practice!r}; see `mlkaizen fix --list`")
+    ctx = FixContext(
+        root=path, facts=gather(path, assessment, RepoTree(path)), read=fixing.reader(path)
+    )
+    planned = fixing.plan(chosen, ctx)
+    if dry_run:
+        write_out(fixing.diff(planned) or "nothing to change\n", None)
+        return
+    if fixing.dirty(path):
+        sys.stderr.write(
+            "mlkaizen: warning: the working tree has uncommitted changes; review "
+            "the fix with `git diff` before committing\n"
+        )
+    for line in fixing.apply(path, planned, force):
+        write_out(line + "\n", None)
+
+
+@baseline_app.command("save")
+def baseline_save(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write (default: PATH/.mlkaizen/baseline.json)."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Record the current stage, levels and practice states as the baseline to commit."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.engine.compare import DEFAULT_BASELINE, save_baseline
+
+    assessment = run(path, catalogue=catalogue, config_path=config)
+    target = out or path / DEFAULT_BASELINE
+    try:
+        save_baseline(assessment, target)
+    except OSError as exc:
+        raise MLKaizenError(f"cannot write baseline ({exc.strerror})", str(target)) from None
+    write_out(
+        f"wrote {target}: {assessment.stage}, "
+        + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions)
+        + "\n",
+        None,
+    )

@@ -1,0 +1,217 @@
+"""`mlkaizen survey`, `profile`, `target`, `map` and `edge-advice`: evidence from people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlkaizen.cli.common import (
+    CatalogueOpt,
+    app,
+    prompt,
+    write_out,
+)
+from mlkaizen.errors import MLKaizenError
+
+
+@app.command("map")
+def map_(
+    subjects: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Subjects: repositories, or folders of answers files (plus an optional "
+            "profile.yaml)."
+        ),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="terminal, markdown, csv, json or html.")
+    ] = "terminal",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here.")] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Lay many subjects side by side: stage, levels, target and gap, and a heat map."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.engine.taxonomy import load_profile, target_stage_index
+    from mlkaizen.report.mapping import Row, render_map
+
+    if fmt not in ("terminal", "markdown", "csv", "json", "html"):
+        raise MLKaizenError(f"--format {fmt!r}: expected terminal, markdown, csv, json or html")
+    cat = load_catalogue(catalogue)
+    rows = []
+    for folder in subjects:
+        if not folder.is_dir():
+            raise MLKaizenError("not a folder; give repositories or answers folders", str(folder))
+        has_answers = any(
+            p.suffix in (".yaml", ".yml")
+            and p.name not in ("profile.yaml", "profile.yml")
+            and "respondent:" in p.read_text(encoding="utf-8", errors="replace")[:4096]
+            for p in folder.iterdir()
+            if p.is_file() and not p.is_symlink()
+        )
+        assessment = (
+            run(None, catalogue=cat, answers=[folder])
+            if has_answers
+            else run(folder, catalogue=cat)
+        )
+        profile = folder / "profile.yaml"
+        target = target_stage_index(load_profile(profile)) if profile.is_file() else None
+        name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
+        rows.append(Row(name, assessment, target))
+    write_out(render_map(rows, cat, fmt), out)
+
+
+@app.command()
+def target(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            help="Use-case profile (default: PATH/profile.yaml or .mlkaizen/profile.yaml)."
+        ),
+    ] = None,
+    answers: Annotated[list[Path] | None, typer.Option("--answers", help="Answers files.")] = None,
+    no_repo: Annotated[bool, typer.Option("--no-repo", help="From answers alone.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """The stage this use case needs (taxonomy), the gap per dimension, and the roadmap."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.config import Config, NotApplicable, load_config
+    from mlkaizen.engine.target import render_target, target_report
+    from mlkaizen.engine.taxonomy import derive_target, load_profile
+
+    found = profile or next(
+        (p for p in (path / "profile.yaml", path / ".mlkaizen" / "profile.yaml") if p.is_file()),
+        None,
+    )
+    if found is None:
+        raise MLKaizenError("no profile; create one with `mlkaizen profile`", str(path))
+    prof = load_profile(found)
+    cat = load_catalogue(catalogue)
+    gates = {s.index: dict(s.requires) for s in cat.stages}
+    goal = derive_target(prof, gates, [d.id for d in cat.dimensions])
+    base = Config() if no_repo else load_config(path)
+    extra = {pid: NotApplicable(reason=why) for pid, why in goal.not_applicable.items()}
+    config = base.model_copy(update={"not_applicable": {**base.not_applicable, **extra}})
+    assessment = run(
+        None if no_repo else path, catalogue=cat, config=config, answers=list(answers or [])
+    )
+    report = target_report(assessment, cat, goal)
+    write_out(
+        report.model_dump_json(indent=2) + "\n" if fmt == "json" else render_target(report), None
+    )
+
+
+@app.command()
+def survey(
+    path: Annotated[
+        Path, typer.Argument(help="Repository folder (ignored with --no-repo).")
+    ] = Path("."),
+    respondent: Annotated[str, typer.Option(help="Who answers.")] = "",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Answers file (default: PATH/answers/RESPONDENT.yaml)."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", help="Check an answers file instead of asking (non-interactive)."
+        ),
+    ] = None,
+    no_repo: Annotated[bool, typer.Option("--no-repo", help="No repository to scan.")] = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Ask the questions the repository could not answer; saves after every answer."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.interview import run_survey
+
+    if answers is not None:
+        result = run(None if no_repo else path, catalogue=catalogue, answers=[answers])
+        conflicts = [p for p in result.practices if p.conflict]
+        write_out(
+            f"{answers}: ok; {len(result.questions)} question(s) still open, "
+            f"{len(conflicts)} conflict(s) with the repository\n",
+            None,
+        )
+        for p in conflicts:
+            write_out(f"  conflict {p.id}: {p.conflict}\n", None)
+        return
+    if not respondent:
+        raise MLKaizenError("give --respondent NAME (it names the answers file)")
+    if no_repo:
+        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.config import Config
+        from mlkaizen.engine.assess import evaluate
+        from mlkaizen.engine.model import Subject
+
+        cat = load_catalogue(catalogue)
+        assessment = evaluate(
+            cat, [], set(), Config(), Subject(name="subject", path=""), scanned=False
+        )
+    else:
+        assessment = run(path, catalogue=catalogue)
+    target = out or (Path(".") if no_repo else path) / "answers" / f"{respondent}.yaml"
+    try:
+        done, left = run_survey(
+            assessment, respondent, target, prompt(), lambda text: write_out(text + "\n", None)
+        )
+    except (EOFError, KeyboardInterrupt):
+        write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
+        return
+    write_out(f"saved {done} answer(s) to {target}; {left} left\n", None)
+
+
+@app.command()
+def profile(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Profile file to write.")] = Path(
+        "profile.yaml"
+    ),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing profile.")] = False,
+) -> None:
+    """Record a use case's requirements and context facets (for `mlkaizen target`)."""
+    import yaml
+    from pydantic import ValidationError
+
+    from mlkaizen.engine.taxonomy import Profile
+    from mlkaizen.interview import run_profile
+
+    if out.exists() and not force:
+        raise MLKaizenError("profile exists; use --force to replace it", str(out))
+    try:
+        answers = run_profile(prompt(), lambda text: write_out(text + "\n", None))
+    except (EOFError, KeyboardInterrupt):
+        raise MLKaizenError("profile not finished; nothing written") from None
+    try:
+        Profile.model_validate(answers)
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise MLKaizenError(f"{message}; nothing written") from None
+    out.write_text(
+        "# Use-case profile written by `mlkaizen profile`.\n"
+        + yaml.safe_dump(answers, sort_keys=False),
+        encoding="utf-8",
+    )
+    write_out(f"wrote {out}\n", None)
+
+
+@app.command("edge-advice")
+def edge_advice(
+    profile: Annotated[Path, typer.Option(help="Use-case profile (mlkaizen profile).")] = Path(
+        "profile.yaml"
+    ),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+) -> None:
+    """Which edge architecture fits: five alternatives scored on four factors."""
+    from mlkaizen.engine.edge import advise, render_advice
+    from mlkaizen.engine.taxonomy import load_profile
+
+    if not profile.is_file():
+        raise MLKaizenError("profile not found; create it with `mlkaizen profile`", str(profile))
+    advice = advise(load_profile(profile))
+    write_out(
+        advice.model_dump_json(indent=2) + "\n" if fmt == "json" else render_advice(advice), None
+    )

@@ -1,0 +1,121 @@
+"""`mlkaizen explain`, `detectors` and `model ...`: the model and its detectors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlkaizen.cli.common import (
+    CatalogueOpt,
+    app,
+    model_app,
+    write_out,
+)
+from mlkaizen.errors import MLKaizenError
+
+
+@app.command()
+def explain(
+    item: Annotated[
+        str | None,
+        typer.Argument(help="A practice id (model.experiment-tracking) or a detector id."),
+    ] = None,
+    stage: Annotated[bool, typer.Option("--stage", help="Explain the stage of PATH.")] = False,
+    weights: Annotated[
+        bool,
+        typer.Option("--weights", help="Show how the catalogue's weights change PATH's result."),
+    ] = False,
+    path: Annotated[Path, typer.Option(help="Repository for --stage.")] = Path("."),
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Explain a practice (rule, detectors, remediation), a detector, or a repository's stage."""
+    from mlkaizen.explain_text import explain_item, explain_stage
+
+    if stage:
+        from mlkaizen.api import assess as run
+
+        write_out(explain_stage(run(path, catalogue=catalogue)), None)
+        return
+    if weights:
+        from mlkaizen.api import assess as run
+        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.explain_text import explain_weights
+
+        cat = load_catalogue(catalogue)
+        uniform = cat.model_copy(update={"weights": {}})
+        write_out(
+            explain_weights(cat, run(path, catalogue=cat), run(path, catalogue=uniform)), None
+        )
+        return
+    if item is None:
+        raise MLKaizenError("give a practice or detector id, or --stage")
+    write_out(explain_item(item, catalogue), None)
+
+
+@app.command()
+def detectors() -> None:
+    """List the built-in detectors and what each observes."""
+    from mlkaizen.evidence.detectors import REGISTRY, all_detectors
+
+    detectors, problems = all_detectors()
+    width = max(len(d) for d in detectors)
+    write_out(
+        "".join(
+            f"{d.id:<{width}}  {'' if d.id in REGISTRY else '[plugin] '}{d.summary}\n"
+            for d in sorted(detectors.values(), key=lambda d: d.id)
+        ),
+        None,
+    )
+    for problem in problems:
+        sys.stderr.write(f"mlkaizen: warning: {problem}\n")
+
+
+@model_app.command("show")
+def model_show(catalogue: CatalogueOpt = None) -> None:
+    """Print the stages, gates, dimensions and practices of a catalogue."""
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.explain_text import catalogue_summary
+
+    write_out(catalogue_summary(load_catalogue(catalogue)), None)
+
+
+@model_app.command("validate")
+def model_validate(file: Annotated[Path, typer.Argument(help="Catalogue YAML file.")]) -> None:
+    """Validate a catalogue file; exit 2 with path:line on the first problem."""
+    from mlkaizen.catalogue.loader import load_catalogue
+
+    cat = load_catalogue(file)
+    write_out(
+        f"{file}: ok: catalogue {cat.id} {cat.version}, {len(cat.practices)} practices\n", None
+    )
+
+
+@model_app.command("schema")
+def model_schema(
+    of: Annotated[str, typer.Option(help="catalogue or assessment")] = "catalogue",
+) -> None:
+    """Print the JSON Schema of the catalogue format (or of the JSON report)."""
+    import json
+
+    from mlkaizen.catalogue.schema import Catalogue
+    from mlkaizen.engine.model import Assessment
+
+    if of not in ("catalogue", "assessment"):
+        raise MLKaizenError("--of must be one of: catalogue, assessment")
+    schema = (Catalogue if of == "catalogue" else Assessment).model_json_schema()
+    write_out(json.dumps(schema, indent=2, sort_keys=True) + "\n", None)
+
+
+@model_app.command("docs")
+def model_docs(
+    out: Annotated[Path, typer.Option(help="Folder to write the reference into.")] = Path("docs"),
+) -> None:
+    """Write the generated reference: model.md, detectors.md and the JSON Schemas."""
+    from mlkaizen.catalogue.docs import write_docs
+    from mlkaizen.catalogue.loader import load_catalogue
+
+    for path in write_docs(load_catalogue(), out):
+        write_out(f"wrote {path}\n", None)
