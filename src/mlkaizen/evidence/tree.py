@@ -1,7 +1,6 @@
 """A safe, bounded, read-once view of a repository.
 
-* Lists files with ``git ls-files`` (tracked + untracked-not-ignored) in a git work tree,
-  otherwise by walking the directory and honouring ``.gitignore`` files (``pathspec``).
+* Lists files with ``git ls-files`` or a ``.gitignore``-honouring walk (:mod:`.listing`).
 * Never follows a symlink out of the root, never opens anything but regular files, never
   writes, never runs repository code (git is run with hooks and fsmonitor disabled).
 * Reads a file at most once and only when a detector asks for it; parsed forms are cached.
@@ -14,8 +13,6 @@ import fnmatch
 import os
 import re
 import stat
-import subprocess
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -24,37 +21,13 @@ from typing import Any, TypeVar
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
 from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
-from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git
 from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.evidence.listing import Listing
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
 
 T = TypeVar("T")
 
-PRUNED_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        ".venv",
-        "venv",
-        "env",
-        "site-packages",
-        "__pycache__",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".ipynb_checkpoints",
-        "dist-packages",
-        ".dvc/cache",
-        "wandb",
-        "mlruns",
-        ".cache",
-    }
-)
 WARNING_DETECTOR = "scan"
 MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
 
@@ -65,7 +38,7 @@ def printable(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-class RepoTree:
+class RepoTree(Listing):
     """The files of one scan root and lazily parsed views of them."""
 
     def __init__(self, root: Path, limits: ScanLimits | None = None) -> None:
@@ -107,238 +80,6 @@ class RepoTree:
                 values={"kind": kind},
             )
         )
-
-    def _list(self) -> list[str]:
-        candidates = self._git_list()
-        if candidates is None:
-            candidates = self._walk()
-        else:
-            self.listing = "git"
-        files: list[str] = []
-        for rel in candidates:
-            if len(files) >= self.limits.max_files:
-                self.skipped["max_files"] += 1
-                continue
-            if any(part in PRUNED_DIRS for part in rel.split("/")[:-1]):
-                continue
-            kept = self._admit(rel)
-            if kept:
-                files.append(rel)
-        if self.skipped["max_files"]:
-            self.warn(
-                f"limit max_files={self.limits.max_files} reached: "
-                f"{self.skipped['max_files']} files not scanned",
-                kind="limit",
-            )
-        files.sort()
-        return files
-
-    def _admit(self, rel: str) -> bool:
-        try:  # plain string paths: this runs once per listed file
-            st = os.lstat(os.path.join(self.root, rel))
-        except OSError:
-            return False  # listed by git but deleted from the work tree
-        if stat.S_ISLNK(st.st_mode):
-            full = self.root / rel
-            try:
-                target = full.resolve(strict=True)
-            except (OSError, RuntimeError):
-                self.skipped["broken_symlink"] += 1
-                self.warn("symlink is dangling or loops; skipped", rel, kind="symlink")
-                return False
-            if not target.is_relative_to(self.root):
-                self.skipped["symlink_outside_root"] += 1
-                self.warn(
-                    "symlink points outside the scanned root; not followed", rel, kind="symlink"
-                )
-                return False
-            try:
-                st = target.stat()
-            except OSError:
-                return False
-        if not stat.S_ISREG(st.st_mode):
-            self.skipped["not_regular_file"] += 1
-            self.warn("not a regular file (FIFO, socket or device); skipped", rel, kind="special")
-            return False
-        self.sizes[rel] = st.st_size
-        return True
-
-    def _git_list(self) -> list[str] | None:
-        marker = next((p for p in (self.root, *self.root.parents) if (p / ".git").exists()), None)
-        if marker is None:
-            return None
-        if marker == self.root and not self._git_pointer_is_safe(self.root / ".git"):
-            return None
-        cmd = [
-            *SAFE_GIT,
-            "-C",
-            str(self.root),
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "--full-name",
-        ]
-        listed = self._run_git_listing(cmd, git_env())
-        if listed is None:
-            return None
-        stdout, code, stderr = listed
-        if code != 0:
-            first = stderr.decode("utf-8", "replace").strip().splitlines()[:1]
-            self.warn(
-                f"git could not list files ({first[0][:200] if first else f'exit {code}'});"
-                " walked the directory instead",
-                kind="git",
-            )
-            return None
-        if not stdout:
-            return None  # the root is ignored by an enclosing repository, or empty: walk it
-        prefix = self._git_prefix()
-        out: list[str] = []
-        for raw in stdout.split(b"\0"):
-            if not raw:
-                continue
-            name = os.fsdecode(raw)
-            if prefix and name.startswith(prefix):
-                name = name[len(prefix) :]
-            out.append(name)
-        return sorted(set(out))
-
-    def _run_git_listing(
-        self, cmd: list[str], env: dict[str, str]
-    ) -> tuple[bytes, int, bytes] | None:
-        """Run ``git ls-files``, reading at most about ``max_files`` entries (a hostile index
-        can list millions) within 60 s; stderr is drained on a thread so git never blocks."""
-        import threading
-
-        try:
-            proc = subprocess.Popen(
-                cmd,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
-                env=env,
-            )
-        except OSError:
-            return None
-        err: list[bytes] = []
-        out_pipe, err_pipe = proc.stdout, proc.stderr
-        assert out_pipe is not None and err_pipe is not None
-
-        def drain_stderr() -> None:
-            while chunk := err_pipe.read(1 << 16):
-                if len(err) < 4:
-                    err.append(chunk)
-
-        drain = threading.Thread(target=drain_stderr, daemon=True)
-        drain.start()
-        chunks: list[bytes] = []
-        entries, budget = 0, self.limits.max_files * 2 + 1000
-        deadline = time.monotonic() + 60
-        while True:
-            chunk = os.read(out_pipe.fileno(), 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            entries += chunk.count(b"\0")
-            if entries > budget or time.monotonic() > deadline:
-                proc.kill()
-                self.warn(
-                    f"git lists more than {budget:,} entries or took over 60 s; the "
-                    f"listing was cut (see max_files={self.limits.max_files})",
-                    kind="limit",
-                )
-                break
-        proc.wait()
-        drain.join(timeout=5)
-        stdout = b"".join(chunks)
-        if entries > budget:
-            stdout = stdout[: stdout.rfind(b"\0") + 1]
-            return stdout, 0, b""
-        return stdout, proc.returncode, b"".join(err)
-
-    def _git_pointer_is_safe(self, dot_git: Path) -> bool:
-        """A ``.git`` *file* (worktree or submodule) or symlink may point anywhere; follow it
-        only to another repository's worktree/module area, never to an arbitrary folder."""
-        if dot_git.is_dir() and not dot_git.is_symlink():
-            return True
-        target: Path | None = None
-        if dot_git.is_symlink():
-            target = dot_git.resolve()
-        else:
-            data = self._read_bytes(".git", 4096) or b""
-            line = data.decode("utf-8", "replace").strip()
-            if line.startswith("gitdir:"):
-                target = (self.root / line[7:].strip()).resolve()
-        parts = target.parts if target else ()
-        if target is not None and (
-            target.is_relative_to(self.root)
-            or (".git" in parts and ("worktrees" in parts or "modules" in parts))
-        ):
-            return True
-        self.warn(
-            "`.git` points outside the scanned root to something that is not a git "
-            "worktree or submodule; not used, the folder was walked instead",
-            ".git",
-            kind="git",
-        )
-        return False
-
-    def _git_prefix(self) -> str:
-        proc = run_git(self.root, "rev-parse", "--show-prefix", timeout=20)
-        return proc.stdout.strip() if proc is not None and proc.returncode == 0 else ""
-
-    def _walk(self) -> list[str]:
-        from mlkaizen.evidence.ignore import IgnoreRules
-
-        rules = IgnoreRules()
-        out: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(
-            self.root, followlinks=False, onerror=self._walk_error
-        ):
-            rel_dir = os.path.relpath(dirpath, self.root)
-            base = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-            if ".gitignore" in filenames:
-                data = self._read_bytes(base + ".gitignore", self.limits.max_file_bytes)
-                if data is not None:
-                    for problem in rules.add(base, data.decode("utf-8", "replace")):
-                        self.warn(f".gitignore: {problem}", base + ".gitignore", kind="gitignore")
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if d not in PRUNED_DIRS
-                and not rules.ignored(base + d, is_dir=True)
-                and not self._is_linked_dir(dirpath, base + d)
-            )
-            out.extend(
-                base + name for name in filenames if not rules.ignored(base + name, is_dir=False)
-            )
-            if len(out) > self.limits.max_files * 2 + 1000:
-                self.warn(
-                    f"the walk found more than {len(out):,} files; stopped listing "
-                    f"(see max_files={self.limits.max_files})",
-                    kind="limit",
-                )
-                break
-        return out
-
-    def _is_linked_dir(self, dirpath: str, rel: str) -> bool:
-        """Directory symlinks are never descended (loops, escapes); say so when one leads
-        outside the root."""
-        full = os.path.join(dirpath, os.path.basename(rel))
-        if not os.path.islink(full):
-            return False
-        target = os.path.realpath(full)
-        if not Path(target).is_relative_to(self.root):
-            self.skipped["symlink_outside_root"] += 1
-            self.warn("symlink points outside the scanned root; not followed", rel, kind="symlink")
-        return True
-
-    def _walk_error(self, exc: OSError) -> None:
-        rel = os.path.relpath(exc.filename, self.root) if exc.filename else None
-        self.skipped["unreadable"] += 1
-        self.warn(f"cannot read directory ({exc.strerror}); skipped", rel, kind="unreadable")
 
     # ----------------------------------------------------------------- reading
     @property
