@@ -126,7 +126,12 @@ def _html(
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("dimension:N", sort=[d.name for d in cat.dimensions], title=None),
+            x=alt.X(
+                "dimension:N",
+                sort=[d.name for d in cat.dimensions],
+                title=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=110),
+            ),
             y=alt.Y("subject:N", title=None),
             color=alt.Color(
                 "level:Q", scale=alt.Scale(domain=[0, 3], scheme="greens"), title="level"
