@@ -46,6 +46,15 @@ def _save(path: Path, doc: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def _plain(value: Any) -> Any:
+    """Loaded YAML as plain dicts and lists (so it can be dumped again)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def run_survey(
     a: Assessment, respondent: str, out: Path, ask: Ask, say: Callable[[str], None]
 ) -> tuple[int, int]:
@@ -58,14 +67,19 @@ def run_survey(
         "answers": {},
     }
     if out.is_file():
-        loaded = yaml.safe_load(out.read_text(encoding="utf-8")) or {}
+        from mlkaizen.catalogue.loader import load_yaml_mapping
+
+        loaded = _plain(load_yaml_mapping(out.read_text(encoding="utf-8"), str(out)))
         if loaded.get("respondent") != respondent:
             raise MLKaizenError(
                 f"this answers file belongs to {loaded.get('respondent')!r}; choose another --out",
                 str(out),
             )
         doc.update(loaded)
-    answered = doc["answers"]
+    answered = doc.get("answers") or {}
+    if not isinstance(answered, dict):
+        raise MLKaizenError("`answers:` must be a mapping of practice ids", str(out))
+    doc["answers"] = answered
     todo = [q for q in a.questions if q.practice not in answered]
     say(
         f"{len(a.questions)} open question(s), {len(a.questions) - len(todo)} already "

@@ -335,3 +335,10 @@ def requirements_garbage(root: Path, outside: Path) -> Expect:
     write(root / "requirements.txt", "numpy==1.0\n" + "%%%not a requirement%%%\n" * 50
           + "x" * 100_000 + "\n")
     return Expect(warning="requirement not understood")
+
+
+@case
+def corrupt_baseline_found_in_the_repository(root: Path, outside: Path) -> Expect:
+    write(root / ".mlkaizen" / "baseline.json", '{"stage": [' * 50_000)
+    write(root / "train.py", TRAIN)
+    return Expect(warning="baseline not used", evidence="model.experiment-tracking")

@@ -15,6 +15,7 @@ from mlkaizen.cli.common import (
     with_progress,
     write_out,
 )
+from mlkaizen.engine.model import ScanWarning
 from mlkaizen.errors import EXIT_GATE_FAILED, MLKaizenError
 
 if TYPE_CHECKING:
@@ -163,8 +164,22 @@ def _gate(
     base_path = baseline or (path or Path(".")) / DEFAULT_BASELINE
     if baseline is None and base_path.is_symlink():
         return failures  # a repository's own baseline is never followed out through a link
-    if baseline is not None or fail_on_regression or base_path.is_file():
-        comparison = compare(assessment, load_baseline(base_path), base_path)
+    requested = baseline is not None or fail_on_regression
+    if requested or base_path.is_file():
+        try:
+            comparison = compare(assessment, load_baseline(base_path), base_path)
+        except MLKaizenError as exc:
+            if requested:
+                raise
+            # found by chance in the repository, not asked for: report, do not fail the run
+            assessment.warnings.append(
+                ScanWarning(
+                    kind="baseline",
+                    message=f"baseline not used: {exc.message}",
+                    file=str(base_path),
+                )
+            )
+            return failures
         assessment.baseline = comparison
         if fail_on_regression:
             failures += regression_reasons(assessment, comparison)
