@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from mlkaizen.catalogue.loader import line_of, load_yaml_mapping
+from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
 from mlkaizen.errors import MLKaizenError
 
 CONFIG_FILES = (".mlkaizen.yaml", ".mlkaizen.yml")
@@ -149,9 +149,7 @@ def _validate(data: dict[str, Any], display: str, text: str | None) -> Config:
     try:
         return Config.model_validate({**data, "source": display})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        where = ".".join(str(p) for p in loc)
+        loc, message, kind = first_error(exc)
         line = line_of(text, loc) if text is not None else _find_line(display, str(loc[-1]))
-        hint = " (expected YYYY-MM-DD)" if "date" in err["type"] else ""
-        raise MLKaizenError(f"{where}: {err['msg']}{hint}", display, line) from None
+        hint = " (expected YYYY-MM-DD)" if "date" in kind else ""
+        raise MLKaizenError(f"{message}{hint}", display, line) from None

@@ -26,9 +26,23 @@ def load_catalogue(
     """A catalogue by id (built-in or from a ``mlkaizen.catalogues`` plugin) or from a YAML
     file, fully validated; ``extends:`` is resolved first.
 
-    Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem.
+    Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem. A catalogue
+    loaded before (same file, unchanged) is not parsed again: catalogues are immutable.
     """
-    return _load(source, known_detectors, ())
+    if known_detectors is not None:
+        return _load(source, known_detectors, ())
+    path, _ = _resolve(source)
+    try:
+        st = path.stat()
+    except OSError:
+        return _load(source, None, ())  # reports the problem with its path
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _LOADED:
+        _LOADED[key] = _load(source, None, ())
+    return _LOADED[key]
+
+
+_LOADED: dict[tuple[str, int, int], Catalogue] = {}
 
 
 def _resolve(source: str | Path | None) -> tuple[Path, str]:
@@ -77,10 +91,10 @@ def _load(
     try:
         catalogue = Catalogue.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        where = ".".join(str(p) for p in loc) or "catalogue"
-        raise MLKaizenError(f"{where}: {err['msg']}", display, _line(text, loc, data)) from None
+        loc, message, _ = first_error(exc)
+        raise MLKaizenError(
+            message if loc else f"catalogue: {message}", display, _line(text, loc, data)
+        ) from None
     if known_detectors is None:
         from mlkaizen.evidence.detectors import all_detectors
 
@@ -237,6 +251,16 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
                 state[node] = 2
                 path.pop()
     return None
+
+
+def first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str, str]:
+    """The first validation error as (location, ``"where: message"``, error type): the one
+    shape every file loader reports with ``path:line``."""
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(p) for p in loc)
+    return loc, f"{where}: {message}" if where else message, str(err["type"])
 
 
 def line_of(text: str, loc: tuple[Any, ...]) -> int | None:

@@ -188,8 +188,9 @@ def profile(
     try:
         Profile.model_validate(answers)
     except ValidationError as exc:
-        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise MLKaizenError(f"{message}; nothing written") from None
+        from mlkaizen.catalogue.loader import first_error
+
+        raise MLKaizenError(f"{first_error(exc)[1]}; nothing written") from None
     out.write_text(
         "# Use-case profile written by `mlkaizen profile`.\n"
         + yaml.safe_dump(answers, sort_keys=False),

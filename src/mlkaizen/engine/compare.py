@@ -58,9 +58,9 @@ def load_baseline(path: Path) -> Baseline:
     try:
         return Baseline.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise MLKaizenError(f"not a baseline file: {where}: {err['msg']}", str(path)) from None
+        from mlkaizen.catalogue.loader import first_error
+
+        raise MLKaizenError(f"not a baseline file: {first_error(exc)[1]}", str(path)) from None
 
 
 def compare(a: Assessment, base: Baseline, path: Path) -> Comparison:

@@ -138,7 +138,7 @@ def derive_target(p: Profile, gates: dict[int, dict[str, int]], dims: list[str])
 
 
 def load_profile(path: Path) -> Profile:
-    from mlkaizen.catalogue.loader import line_of, load_yaml_mapping
+    from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -147,12 +147,5 @@ def load_profile(path: Path) -> Profile:
     try:
         return Profile.model_validate(load_yaml_mapping(text, str(path)))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        where = ".".join(map(str, loc))
-        message = str(err["msg"]).removeprefix("Value error, ")
-        raise MLKaizenError(
-            f"{where + ': ' if where else ''}{message}",
-            str(path),
-            line_of(text, loc) if loc else None,
-        ) from None
+        loc, message, _ = first_error(exc)
+        raise MLKaizenError(message, str(path), line_of(text, loc) if loc else None) from None

@@ -130,7 +130,7 @@ def answer_files(paths: list[Path]) -> list[Path]:
 
 
 def load_answers(path: Path, catalogue_id: str, version: str, practices: set[str]) -> AnswersFile:
-    from mlkaizen.catalogue.loader import line_of, load_yaml_mapping
+    from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
 
     display = str(path)
     if path.stat().st_size > MAX_ANSWERS_BYTES:
@@ -143,16 +143,13 @@ def load_answers(path: Path, catalogue_id: str, version: str, practices: set[str
     try:
         parsed = AnswersFile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        loc, message, _ = first_error(exc)
         expected = (
             " (expected yes, partly, no, not-applicable or unknown)"
             if loc and loc[-1] == "answer"
             else ""
         )
-        raise MLKaizenError(
-            f"{'.'.join(map(str, loc))}: {err['msg']}{expected}", display, line_of(text, loc)
-        ) from None
+        raise MLKaizenError(f"{message}{expected}", display, line_of(text, loc)) from None
     cat = parsed.catalogue
     if cat.get("id") != catalogue_id or cat.get("version") != version:
         raise MLKaizenError(
