@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from mlkaizen.report.context import RenderContext
 
-Renderer = Callable[..., str]
+Renderer = Callable[[object, RenderContext], str]  # render(assessment, ctx) -> text
 
 
-def get_renderer(fmt: str) -> Callable[[object, RenderContext], str]:
+def get_renderer(fmt: str) -> Renderer:
     """The ``render(assessment, ctx) -> str`` function of a format (imported lazily)."""
     from importlib import import_module
 
@@ -20,12 +20,10 @@ def get_renderer(fmt: str) -> Callable[[object, RenderContext], str]:
         "html": "html",
         "sarif": "sarif",
     }[fmt]
-    render: Callable[[object, RenderContext], str] = import_module(
-        f"mlkaizen.report.{module}"
-    ).render
+    render: Renderer = import_module(f"mlkaizen.report.{module}").render
     return render
 
 
 FORMATS = ("terminal", "json", "markdown", "html", "sarif")
 
-__all__ = ["FORMATS", "RenderContext", "get_renderer"]
+__all__ = ["FORMATS", "RenderContext", "Renderer", "get_renderer"]
