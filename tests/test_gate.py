@@ -68,15 +68,63 @@ def test_baseline_then_regression_gate(example_copy: Path) -> None:
     train.write_text(train.read_text().replace(', registered_model_name="churn-classifier"', ""))
     worse = cli("assess", str(example_copy), "--fail-on-regression", "-f", "markdown")
     assert worse.returncode == 1
-    assert "mlkaizen: gate failed: model.registry was met, now unmet" in worse.stderr
-    assert "Model fell from level 1 to 0" in worse.stderr
-    assert "stage fell from Manual MLOps to DataOps" in worse.stderr
+    assert worse.stderr == "mlkaizen: gate failed: model.registry was met, now unmet\n"
     assert "**Lost:** `model.registry` (met → unmet)" in worse.stdout
-    assert "| Model | 1 | 0 ↓ |" in worse.stdout
+    assert "| Model | 1 | 1 |" in worse.stdout  # a supporting practice: the level holds
+    # no serving code: the service is no longer monitored, a core practice; the stage falls
+    (example_copy / "src" / "churn" / "serve.py").unlink()
+    worst = cli("assess", str(example_copy), "--fail-on-regression", "-f", "markdown")
+    assert worst.returncode == 1
+    assert "stage fell from Manual MLOps to DataOps" in worst.stderr
+    assert "Operations & Infrastructure fell from level 1 to 0" in worst.stderr
+    assert "| Operations & Infrastructure | 1 | 0 ↓ |" in worst.stdout
     # without the flag the comparison is shown but does not gate
     shown = cli("assess", str(example_copy), "-f", "json")
     assert shown.returncode == 0
     assert json.loads(shown.stdout)["baseline"]["lost"][0]["practice"] == "model.registry"
+
+
+def _older_rule_baseline(example_copy: Path) -> Path:
+    """A baseline judged under another level rule, at a higher stage than today's rule gives."""
+    assert cli("baseline", "save", str(example_copy)).returncode == 0
+    base = example_copy / ".mlkaizen" / "baseline.json"
+    data = json.loads(base.read_text())
+    data["catalogue"] = {"id": "ad-hoc-to-kaizen", "version": "2026.11.0"}  # no rule id then
+    data["stage"], data["stage_index"] = "Automated MLOps", 4
+    data["levels"] = {k: 2 for k in data["levels"]}
+    base.write_text(json.dumps(data))
+    return base
+
+
+def test_a_gate_never_fails_only_because_the_rule_changed(example_copy: Path) -> None:
+    _older_rule_baseline(example_copy)
+    proc = cli("assess", str(example_copy), "--fail-on-regression",
+               "--fail-under", "Automated MLOps", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    comparison = json.loads(proc.stdout)["baseline"]
+    assert comparison["rule_changed"] is True and comparison["lost"] == []
+    assert "the level rule changed since the baseline" in comparison["note"]
+    assert "--fail-under Automated MLOps not enforced" in comparison["note"]
+
+
+def test_under_a_changed_rule_a_lost_practice_still_fails_the_gate(example_copy: Path) -> None:
+    _older_rule_baseline(example_copy)
+    train = example_copy / "src" / "churn" / "train.py"
+    train.write_text(train.read_text().replace(', registered_model_name="churn-classifier"', ""))
+    proc = cli("assess", str(example_copy), "--fail-on-regression",
+               "--fail-under", "Automated MLOps", "-f", "json")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "mlkaizen: gate failed: stage Manual MLOps is below Automated MLOps",
+        "mlkaizen: gate failed: model.registry was met, now unmet",
+    ]
+
+
+def test_a_rule_unchanged_threshold_still_fails(example_copy: Path) -> None:
+    assert cli("baseline", "save", str(example_copy)).returncode == 0
+    proc = cli("assess", str(example_copy), "--fail-under", "Automated MLOps")
+    assert proc.returncode == 1
+    assert "stage Manual MLOps is below Automated MLOps" in proc.stderr
 
 
 def test_baseline_from_another_catalogue_version_is_migrated(example_copy: Path) -> None:

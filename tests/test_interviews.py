@@ -45,9 +45,10 @@ def test_survey_asks_only_open_questions_saves_each_answer_and_resumes(repo: Pat
     saved = yaml.safe_load((repo / "answers" / "alice.yaml").read_text())
     assert saved["respondent"] == "alice" and saved["answered_at"]
     assert saved["catalogue"] == {"id": "ad-hoc-to-kaizen", "version": CATALOGUE.version}
-    assert saved["answers"] == {"deployment.rollback": {"answer": "yes",
-                                                        "link": "https://wiki/rollback"},
-                                "organization.automated-governance": {"answer": "no"}}
+    # questions that block the next stage come first, core practices before supporting ones
+    assert saved["answers"] == {"organization.automated-governance": {
+                                    "answer": "yes", "link": "https://wiki/rollback"},
+                                "deployment.rollback": {"answer": "no"}}
     detected = {"model.registry", "data.versioned"}  # settled by evidence, never asked
     assert not detected & set(saved["answers"])
     second = cli("survey", str(repo), "--respondent", "alice", stdin="dk\n\n")
@@ -59,8 +60,9 @@ def test_survey_answers_feed_the_assessment_and_checks(repo: Path) -> None:
     cli("survey", str(repo), "--respondent", "bo", stdin="y\n\n")
     data = json.loads(cli("assess", str(repo), "--answers", str(repo / "answers"), "-f",
                           "json").stdout)
-    rollback = next(p for p in data["practices"] if p["id"] == "deployment.rollback")
-    assert rollback["state"] == "met" and rollback["source"] == "attested"
+    governance = next(p for p in data["practices"]
+                      if p["id"] == "organization.automated-governance")
+    assert governance["state"] == "met" and governance["source"] == "attested"
     assert data["respondents"] == ["bo"]
     check = cli("survey", str(repo), "--answers", str(repo / "answers" / "bo.yaml"))
     assert check.returncode == 0 and "16 question(s) still open" in check.stdout

@@ -12,13 +12,16 @@ from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.config import Config, load_config
 from mlkaizen.engine.assess import evaluate
-from mlkaizen.engine.model import Assessment, ScanStats, Subject
+from mlkaizen.engine.explain import explanation
+from mlkaizen.engine.model import Assessment, ScanStats, Subject, SubProject
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answers
 from mlkaizen.evidence.detectors import all_detectors
 from mlkaizen.evidence.limits import ScanLimits
-from mlkaizen.evidence.scan import run_detectors
-from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.evidence.detectors.base import Detector
+from mlkaizen.evidence.projects import SubProjectRef, find_sub_projects, shared_files
+from mlkaizen.evidence.scan import ScanResult, run_detectors
+from mlkaizen.evidence.tree import RepoTree, SubTree
 
 
 def _lowered(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -40,14 +43,16 @@ def assess(
     subject: str | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    sub_projects: bool = True,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
     ``answers`` are answers files or folders (questionnaires, several respondents combined);
     with ``path=None`` the subject is assessed from the answers alone, as in an interview
     study. ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of
-    the config file's ``limits:`` and the defaults. Raises :class:`MLKaizenError` for a bad
-    path, catalogue, config or answers file.
+    the config file's ``limits:`` and the defaults. With ``sub_projects``, the independent ML
+    projects the repository holds (if two or more) are assessed too, each on its own evidence.
+    Raises :class:`MLKaizenError` for a bad path, catalogue, config or answers file.
     """
     if path is None:
         if not answers:
@@ -94,13 +99,14 @@ def assess(
     detectors, plugin_problems = all_detectors()
     for problem in plugin_problems:
         tree.warn(problem, kind="plugin")
-    scan = run_detectors(tree, [detectors[d] for d in wanted], progress)
-    kind = (
-        "ml-tool-source"
-        if any(f.detector == "repo_is_ml_tool_source" for f in scan.findings)
-        else "ml-project"
+    chosen = [detectors[d] for d in wanted]
+    scan = run_detectors(tree, chosen, progress)
+    who = Subject(
+        name=subject or root.resolve().name, path=str(path), kind=_kind(scan), scope=scope
     )
-    who = Subject(name=subject or root.resolve().name, path=str(path), kind=kind, scope=scope)
+    refs = find_sub_projects(tree) if sub_projects else []
+    shared = shared_files(tree, refs)
+    parts = [_sub_project(tree, ref, shared, chosen, catalogue, config, today) for ref in refs]
     stats = ScanStats(
         listing=tree.listing,
         files_listed=len(tree.files),
@@ -110,7 +116,7 @@ def assess(
         skipped=dict(sorted(tree.skipped.items())),
         detectors_run=len(scan.detectors_run),
     )
-    return evaluate(
+    result = evaluate(
         catalogue,
         scan.findings,
         scan.detectors_run,
@@ -122,6 +128,50 @@ def assess(
         tool_version=__version__,
         answers=combined,
         respondents=people,
+    )
+    if parts:
+        result.sub_projects = parts
+        result.explanation = explanation(result)
+    return result
+
+
+def sub_projects(path: str | Path) -> list[SubProjectRef]:
+    """The independent ML projects a repository holds (none unless two or more)."""
+    return find_sub_projects(RepoTree(Path(path)))
+
+
+def _kind(scan: ScanResult) -> str:
+    if any(f.detector == "repo_is_ml_tool_source" for f in scan.findings):
+        return "ml-tool-source"
+    return "ml-project"
+
+
+def _sub_project(
+    tree: RepoTree,
+    ref: SubProjectRef,
+    shared: list[str],
+    detectors: list[Detector],
+    catalogue: Catalogue,
+    config: Config,
+    today: dt.date | None,
+) -> SubProject:
+    """One sub-project, assessed on its own files (and the repository's own settings)
+    through a view of the same tree."""
+    scan = run_detectors(SubTree(tree, ref.path, shared), detectors)
+    who = Subject(name=ref.path, path=ref.path, kind=_kind(scan))
+    a = evaluate(catalogue, scan.findings, scan.detectors_run, config, who, today=today)
+    blockers = sorted(
+        (b for d in a.dimensions for b in d.blockers), key=lambda b: (b.role != "core", b.level)
+    )
+    return SubProject(
+        path=ref.path,
+        how=ref.how,
+        kind=who.kind,
+        stage=a.stage,
+        stage_index=a.stage_index,
+        levels={d.id: d.level for d in a.dimensions},
+        blocker=blockers[0].practice if blockers else None,
+        next_stage=a.next_stage,
     )
 
 

@@ -22,8 +22,8 @@ def explain_item(item: str, catalogue: str | None) -> str:
             f"{practice.id}: {practice.title}",
             f"  dimension {dim.name}, level {practice.level} "
             f"({cat.level_name(practice.level)}), "
-            + ("required" if practice.required else "optional")
-            + f", effort {practice.effort}",
+            + f"{cat.role(practice)} practice of its level, seen in the "
+            + f"{practice.seen_in}, effort {practice.effort}",
             "",
             f"Why: {practice.rationale}",
             "",
@@ -37,7 +37,7 @@ def explain_item(item: str, catalogue: str | None) -> str:
                 lines.append("  met if all of: " + ", ".join(det.met_if_all))
             if det.partial_if_any:
                 lines.append("  partial if only: " + ", ".join(det.partial_if_any))
-            lines.append(f"  when nothing is found: {det.when_absent}")
+            lines.append(f"  when nothing is found: {practice.absent_state}")
             for d in det.detectors:
                 lines.append(f"    {d}: {REGISTRY[d].summary}")
             lines.append("")
@@ -67,12 +67,17 @@ def explain_stage(a: Assessment) -> str:
         "",
         a.explanation,
         "",
+        "Levels:",
+        *[f"  {d.summary()}" for d in a.dimensions],
+        "",
     ]
     if a.next_stage:
         lines.append(f"What blocks {a.next_stage}:")
         for d in a.dimensions:
             for b in d.blockers:
-                lines.append(f"  {d.name}: {b.practice} [{b.state.value}] {b.title}")
+                lines.append(
+                    f"  {d.name}: {b.practice} [{b.role}, {b.state.value}] {b.title}"
+                )
         if not any(d.blockers for d in a.dimensions):
             lines.append("  nothing")
     return "\n".join(lines) + "\n"
@@ -83,21 +88,25 @@ def catalogue_summary(cat: Catalogue) -> str:
     for s in sorted(cat.stages, key=lambda s: s.index):
         gate = ", ".join(f"{k} >= {v}" for k, v in s.requires.items()) or "none"
         lines.append(f"  {s.index}. {s.name}: needs {gate}")
-    lines += ["", "Levels: " + ", ".join(f"{lv.value} {lv.name}" for lv in cat.levels), ""]
+    lines += ["", "Levels: " + ", ".join(f"{lv.value} {lv.name}" for lv in cat.levels)]
+    lines += [
+        "A level holds when its core practices are satisfied and the quorum of its "
+        "supporting ones is; levels are cumulative.",
+        "",
+    ]
     for d in cat.dimensions:
         lines.append(f"{d.name} ({d.id})")
         for p in sorted(
             (p for p in cat.practices if p.dimension == d.id), key=lambda p: (p.level, p.id)
         ):
             how = "detect" if p.detection else "ask"
-            opt = "" if p.required else " (optional)"
-            lines.append(f"  L{p.level} {p.id:<42} {how:<6} {p.effort}{opt}")
+            lines.append(f"  L{p.level} {p.id:<42} {how:<6} {p.effort} {cat.role(p)}")
     return "\n".join(lines) + "\n"
 
 
 def explain_weights(cat: Catalogue, weighted: Assessment, uniform: Assessment) -> str:
     """How the catalogue's weights change the result: scores and roadmap order. Weights never
-    change levels or the stage (the gates count required practices only)."""
+    change levels or the stage (the gates count core practices and quorums only)."""
     lines = [f"Weights of {cat.id} {cat.version} (default 1.0):"]
     lines += [f"  {pid}: {w:g}" for pid, w in sorted(cat.weights.items())] or ["  none set"]
     lines += ["", f"{'dimension':<30}{'score (weights)':>17}{'score (all 1.0)':>17}"]

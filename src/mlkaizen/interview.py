@@ -62,7 +62,7 @@ def run_survey(
     doc: dict[str, Any] = {
         "respondent": respondent,
         "answered_at": None,
-        "catalogue": a.catalogue,
+        "catalogue": {"id": a.catalogue["id"], "version": a.catalogue["version"]},
         "subject": a.subject.name,
         "answers": {},
     }

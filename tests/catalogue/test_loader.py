@@ -37,7 +37,7 @@ def test_every_practice_is_complete() -> None:
     for p in load_catalogue().practices:
         assert p.detection or p.question, p.id
         assert p.remediation and p.rationale and p.effort
-        if p.detection and p.detection.when_absent == "unknown":
+        if p.absent_state == "unknown":
             assert p.question, f"{p.id} can be unknown, so it needs a question"
 
 
@@ -103,3 +103,57 @@ def test_unknown_stage_dimension_and_malformed_yaml(tmp_path: Path) -> None:
     top.write_text("- 1\n")
     with pytest.raises(MLKaizenError, match="mapping"):
         load_catalogue(top)
+
+
+def _cell(data: dict, dim: str, level: int) -> dict:  # type: ignore[type-arg]
+    return next(c for c in data["cells"] if c["dimension"] == dim and c["level"] == level)
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda d: _cell(d, "data", 1).update(core=["model.registry"]),
+     "cell data/1: core practice 'model.registry' is not a practice of this cell"),
+    (lambda d: _cell(d, "data", 1).update(core=["data.nope"]),
+     "cell data/1: core practice 'data.nope' is not a practice of this cell"),
+    (lambda d: _cell(d, "model", 1).update(quorum=5),
+     "cell model/1: quorum 5 is larger than its 4 supporting practice(s)"),
+    (lambda d: d.update(cells=[c for c in d["cells"] if (c["dimension"], c["level"])
+                               != ("deployment", 2)]),
+     "level 2 of deployment has no core practice"),
+    (lambda d: _cell(d, "data", 2).update(core=[]), "at least 1 item"),
+    (lambda d: d["cells"].append(dict(_cell(d, "data", 1))), "cell data/1 is declared twice"),
+    (lambda d: d.pop("cells"), "schema_version 2 needs `cells`"),
+])
+def test_bad_level_rule_reports_path_and_line(  # type: ignore[no-untyped-def]
+        tmp_path: Path, mutate, message: str) -> None:
+    path = _write_variant(tmp_path, mutate)
+    with pytest.raises(MLKaizenError) as info:
+        load_catalogue(path)
+    assert message in info.value.message
+    assert info.value.path == str(path) and info.value.line is not None
+
+
+def test_every_cell_of_the_builtin_catalogue_has_a_core() -> None:
+    cat = load_catalogue()
+    assert cat.schema_version == 2
+    for d in cat.dimensions:
+        for level in (1, 2, 3):
+            cell = cat.cell(d.id, level)
+            assert cell is not None and cell.core, (d.id, level)
+    # the papers' readings: tracked experiments and monitoring are what Manual MLOps needs
+    assert "model.experiment-tracking" in cat.cell("model", 1).core_ids  # type: ignore[union-attr]
+    assert "operations.monitoring" in cat.cell("operations", 1).core_ids  # type: ignore[union-attr]
+    # paperwork never defines a level on its own
+    for pid in ("organization.code-ownership", "model.model-card", "data.documented-sources"):
+        p = cat.practice(pid)
+        assert p is not None and cat.role(p) == "supporting" and p.absent_state == "unknown"
+
+
+def test_a_catalogue_without_cells_keeps_the_old_rule(tmp_path: Path) -> None:
+    def legacy(d: dict) -> None:  # type: ignore[type-arg]
+        d.pop("cells")
+        d["schema_version"] = 1
+    cat = load_catalogue(_write_variant(tmp_path, legacy))
+    cell = cat.cell("data", 1)
+    assert cell is not None and cell.quorum == 0
+    assert set(cell.core_ids) == {p.id for p in cat.practices
+                                  if (p.dimension, p.level) == ("data", 1) and p.required}

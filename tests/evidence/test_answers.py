@@ -57,7 +57,7 @@ def test_a_decision_overrides_the_rule() -> None:
 @pytest.mark.parametrize(("body", "fragment", "line"), [
     (answers_yaml("a", {"data.nope": "yes"}), "unknown practice 'data.nope'", 6),
     (answers_yaml("a", {"model.registry": "maybe"}), "expected yes, partly, no", 6),
-    (answers_yaml("a", {}).replace(CAT.version, "1999.1"), "answers are for catalogue", 2),
+    (answers_yaml("a", {}).replace(CAT.id, "other-model"), "answers are for catalogue", 2),
     ("respondent: a\nanswers: {}\n", "catalogue", None),
 ])
 def test_bad_answers_file_names_file_line_and_expectation(tmp_path: Path, body: str,

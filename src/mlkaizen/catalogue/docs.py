@@ -32,6 +32,9 @@ def model_markdown(cat: Catalogue) -> str:
         "| the five dimensions | established (papers) |",
         "| capability levels 0-3 per dimension | MLKaizen interpretation |",
         "| stage gates as minimum dimension levels | MLKaizen interpretation |",
+        "| the level rule: core practices and a quorum of supporting ones per cell "
+        "| MLKaizen interpretation |",
+        "| where a practice is seen (repository or elsewhere) | MLKaizen interpretation |",
         "| practices, detection rules, effort, prerequisites | MLKaizen interpretation |",
         "| mappings to Google, Azure, ML Test Score, Marvelous MLOps | MLKaizen interpretation |",
         "",
@@ -45,22 +48,17 @@ def model_markdown(cat: Catalogue) -> str:
         out.append(f"| {s.index} | {s.name} | {gate} | {', '.join(s.enables) or '—'} |")
     out += ["", "## Levels", "", "| level | name |", "|---|---|"]
     out += [f"| {lv.value} | {lv.name} |" for lv in cat.levels]
-    out += [
-        "",
-        "A dimension is at level L when every required practice of levels 1..L is "
-        "met, exempt or not applicable.",
-        "",
-    ]
+    out += ["", *_rule_section(cat)]
     for d in cat.dimensions:
         out += [f"## {d.name} (`{d.id}`)", "", d.description, ""]
         for p in sorted(
             (p for p in cat.practices if p.dimension == d.id), key=lambda p: (p.level, p.id)
         ):
-            req = "required" if p.required else "optional"
             out += [
                 f"### `{p.id}` — {p.title}",
                 "",
-                f"Level {p.level} ({cat.level_name(p.level)}), {req}, effort {p.effort}.",
+                f"Level {p.level} ({cat.level_name(p.level)}), {cat.role(p)}, seen in the "
+                f"{p.seen_in}, effort {p.effort}.",
                 "",
                 f"**Why.** {p.rationale}",
                 "",
@@ -76,7 +74,7 @@ def model_markdown(cat: Catalogue) -> str:
                     rule.append(
                         "partial if only " + ", ".join(f"`{x}`" for x in det.partial_if_any)
                     )
-                rule.append(f"{det.when_absent} when nothing is found")
+                rule.append(f"{p.absent_state} when nothing is found")
                 out += ["**Detection.** " + "; ".join(rule) + ".", ""]
             if p.question:
                 out += [f"**Question.** {p.question}", ""]
@@ -86,6 +84,42 @@ def model_markdown(cat: Catalogue) -> str:
             if p.mappings.describe():
                 out += ["**Maps to.** " + "; ".join(p.mappings.describe()) + ".", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _rule_section(cat: Catalogue) -> list[str]:
+    out = [
+        "## The level rule",
+        "",
+        "A dimension is at level L when, for every level 1..L, the **core** practices of its "
+        "cell are satisfied (met, exempt or not applicable; `a | b` is satisfied by either) "
+        "and at least the **quorum** of its **supporting** practices are. Levels are "
+        "cumulative. The confirmed level counts unknown practices as unmet, the potential "
+        "level as met. Core practices define what the level means; supporting ones hold a "
+        "level down only together, when fewer than the quorum are satisfied.",
+        "",
+        "A practice *seen in the repository* (CI, tests, pipelines) is **unmet** when "
+        "nothing shows it; one *seen elsewhere* (access rules, roles, review settings, a "
+        "wiki) is **unknown**, and its question is asked.",
+        "",
+        "| dimension | level | core | supporting | quorum |",
+        "|---|---|---|---|---|",
+    ]
+    for d in cat.dimensions:
+        for lv in (1, 2, 3):
+            cell = cat.cell(d.id, lv)
+            if cell is None:
+                continue
+            core = ", ".join(
+                f"`{e}`" if isinstance(e, str) else " \\| ".join(f"`{x}`" for x in e)
+                for e in cell.core
+            )
+            sup = ", ".join(
+                f"`{p.id}`"
+                for p in cat.practices
+                if p.dimension == d.id and p.level == lv and cat.role(p) == "supporting"
+            )
+            out.append(f"| {d.name} | {lv} | {core} | {sup or '—'} | {cell.quorum} |")
+    return [*out, ""]
 
 
 def detectors_markdown() -> str:

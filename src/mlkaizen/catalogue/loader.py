@@ -122,6 +122,12 @@ def _merge(base: Catalogue, ext: dict[str, Any], display: str) -> dict[str, Any]
         else:
             merged["practices"].append(entry)
             by_id[entry["id"]] = entry
+    cells = {(c["dimension"], c["level"]): c for c in merged.get("cells", [])}
+    for entry in ext.get("cells") or []:
+        if not isinstance(entry, dict) or "dimension" not in entry or "level" not in entry:
+            raise MLKaizenError("each cell of an extension needs 'dimension' and 'level'", display)
+        cells[(entry["dimension"], entry["level"])] = entry
+    merged["cells"] = list(cells.values())
     removed = set(ext.get("remove") or [])
     merged["practices"] = [p for p in merged["practices"] if p["id"] not in removed]
     merged["weights"] = {**merged.get("weights", {}), **(ext.get("weights") or {})}
@@ -217,6 +223,9 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
                     i,
                     "prerequisites",
                 )
+    problem = _check_cells(cat)
+    if problem is not None:
+        return problem
     cycle = _find_cycle({p.id: p.prerequisites for p in cat.practices})
     if cycle:
         return "prerequisite cycle: " + " -> ".join(cycle), (
@@ -224,6 +233,52 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
             seen[cycle[0]],
             "prerequisites",
         )
+    return None
+
+
+def _check_cells(cat: Catalogue) -> tuple[str, tuple[Any, ...]] | None:
+    """Every cell names practices of its own cell, a quorum its supporting practices can
+    reach, and at least one core practice; every level that has practices has a cell."""
+    dims = {d.id for d in cat.dimensions}
+    if cat.schema_version >= 2 and not cat.cells:
+        return "schema_version 2 needs `cells` (the core practices and quorum of each level)", (
+            "schema_version",
+        )
+    seen: set[tuple[str, int]] = set()
+    for i, cell in enumerate(cat.cells):
+        where = f"cell {cell.dimension}/{cell.level}"
+        if cell.dimension not in dims:
+            return f"{where}: unknown dimension {cell.dimension!r}", ("cells", i, "dimension")
+        if (cell.dimension, cell.level) in seen:
+            return f"{where} is declared twice", ("cells", i)
+        seen.add((cell.dimension, cell.level))
+        members = {
+            p.id: p for p in cat.practices if p.dimension == cell.dimension and p.level == cell.level
+        }
+        ids = cell.core_ids
+        for pid in ids:
+            if pid not in members:
+                return f"{where}: core practice {pid!r} is not a practice of this cell", (
+                    "cells",
+                    i,
+                    "core",
+                )
+        if len(set(ids)) != len(ids):
+            return f"{where}: a core practice is named twice", ("cells", i, "core")
+        supporting = [p for pid, p in members.items() if pid not in ids and p.required]
+        if cell.quorum > len(supporting):
+            return (
+                f"{where}: quorum {cell.quorum} is larger than its {len(supporting)} "
+                "supporting practice(s)"
+            ), ("cells", i, "quorum")
+    if cat.cells:
+        for p in cat.practices:
+            if p.required and (p.dimension, p.level) not in seen:
+                i = next(j for j, q in enumerate(cat.practices) if q.id == p.id)
+                return (
+                    f"level {p.level} of {p.dimension} has no core practice (add a cell for it)",
+                    ("practices", i, "level"),
+                )
     return None
 
 

@@ -36,14 +36,15 @@ class Detection(_Strict):
     * ``met_if_any``: met when any of these detectors found the fact in project code;
     * ``met_if_all``: met when all of these did (combined with ``met_if_any`` by "or");
     * ``partial_if_any``: partial when only these did (e.g. training exists but runs by hand);
-    * ``when_absent``: the state when nothing was found. ``unknown`` for practices a
-      repository cannot rule out (it may live in a platform the code never mentions).
+    * ``when_absent``: the state when nothing was found; by default it follows the
+      practice's ``seen_in`` (``unmet`` for the repository, ``unknown`` elsewhere). Kept for
+      catalogues written before ``seen_in`` existed.
     """
 
     met_if_any: list[str] = Field(default_factory=list)
     met_if_all: list[str] = Field(default_factory=list)
     partial_if_any: list[str] = Field(default_factory=list)
-    when_absent: Literal["unmet", "unknown"] = "unmet"
+    when_absent: Literal["unmet", "unknown"] | None = None
 
     @property
     def detectors(self) -> list[str]:
@@ -90,12 +91,22 @@ class Practice(_Strict):
     title: str = Field(min_length=3)
     rationale: str = Field(min_length=10)
     required: bool = True
+    seen_in: Literal["repository", "elsewhere"] = "repository"
     detection: Detection | None = None
     question: str | None = None
     remediation: str = Field(min_length=10)
     effort: Effort
     prerequisites: list[str] = Field(default_factory=list)
     mappings: Mappings = Field(default_factory=Mappings)
+
+    @property
+    def absent_state(self) -> Literal["unmet", "unknown"]:
+        """The state when nothing was found: a practice that lives in the repository (CI,
+        tests, pipelines) is *unmet* without evidence; one that usually lives elsewhere
+        (access rules, roles, a wiki) is *unknown*, and its question is asked."""
+        if self.detection is not None and self.detection.when_absent is not None:
+            return self.detection.when_absent
+        return "unmet" if self.seen_in == "repository" else "unknown"
 
     @model_validator(mode="after")
     def _detectable_or_askable(self) -> Practice:
@@ -126,12 +137,31 @@ class Stage(_Strict):
     enables: list[str] = Field(default_factory=list)
 
 
+class Cell(_Strict):
+    """The level rule of one dimension x level cell.
+
+    ``core`` names what defines the level ("standardised data"): every entry must be
+    satisfied; an entry that is a list is satisfied by any one of its practices. The cell's
+    other (required) practices are *supporting*: at least ``quorum`` of them must be
+    satisfied. Satisfied means met, exempt or not applicable.
+    """
+
+    dimension: str
+    level: int = Field(ge=1, le=3)
+    core: list[str | list[str]] = Field(min_length=1)
+    quorum: int = Field(default=0, ge=0)
+
+    @property
+    def core_ids(self) -> list[str]:
+        return [pid for entry in self.core for pid in ([entry] if isinstance(entry, str) else entry)]
+
+
 class Catalogue(_Strict):
     """A maturity model. ``extends`` names the catalogue this one was built on (its practices
     can add to or override the base's); ``weights`` rank practices (default 1.0) in the
     roadmap and the per-dimension score, never in the gates."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 1
     id: str
     version: str
     title: str
@@ -143,6 +173,7 @@ class Catalogue(_Strict):
     dimensions: list[Dimension]
     stages: list[Stage]
     practices: list[Practice]
+    cells: list[Cell] = Field(default_factory=list)
 
     def practice(self, practice_id: str) -> Practice | None:
         return next((p for p in self.practices if p.id == practice_id), None)
@@ -152,6 +183,27 @@ class Catalogue(_Strict):
 
     def weight(self, practice_id: str) -> float:
         return self.weights.get(practice_id, 1.0)
+
+    def cell(self, dimension: str, level: int) -> Cell | None:
+        """The rule of a cell. A catalogue that declares no cells (written before the core
+        and quorum rule) keeps the old rule: every required practice is core."""
+        if self.cells:
+            return next(
+                (c for c in self.cells if c.dimension == dimension and c.level == level), None
+            )
+        core: list[str | list[str]] = [
+            p.id
+            for p in self.practices
+            if p.dimension == dimension and p.level == level and p.required
+        ]
+        return Cell(dimension=dimension, level=level, core=core) if core else None
+
+    def role(self, practice: Practice) -> Literal["core", "supporting", "optional"]:
+        """A practice's part in its level's rule."""
+        cell = self.cell(practice.dimension, practice.level)
+        if cell is not None and practice.id in cell.core_ids:
+            return "core"
+        return "supporting" if practice.required else "optional"
 
     def level_name(self, value: int) -> str:
         return next((lv.name for lv in self.levels if lv.value == value), str(value))

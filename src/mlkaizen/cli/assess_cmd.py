@@ -85,10 +85,24 @@ def assess(
         float | None,
         typer.Option(help="Seconds one file's parse may take; 0 = no budget (default 5).", min=0),
     ] = None,
+    projects: Annotated[
+        bool,
+        typer.Option(
+            "--projects", help="List the sub-projects found and how each was recognised; exit."
+        ),
+    ] = False,
 ) -> None:
     """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
     from mlkaizen.api import assess as run
     from mlkaizen.report import RenderContext, get_renderer
+
+    if projects:
+        from mlkaizen.api import sub_projects
+
+        found = sub_projects(path / scope if scope else path)
+        lines = [f"{ref.path}\t{ref.how}" for ref in found]
+        write_out("\n".join(lines) + "\n" if lines else "no sub-projects found\n", out)
+        return
 
     flags = {
         "max_file_bytes": max_file_bytes,
@@ -151,36 +165,43 @@ def _gate(
         gate_failures,
         load_baseline,
         parse_threshold,
+        excused_by_rule_change,
         regression_reasons,
     )
 
     stages = [s.name for s in sorted(cat.stages, key=lambda s: s.index)]
-    failures: list[str] = []
+    under: list[str] = []
     if fail_under is not None:
         stage_min, levels = parse_threshold(fail_under, stages, [d.id for d in cat.dimensions])
-        failures += gate_failures(assessment, stage_min, levels, stages)
+        under = gate_failures(assessment, stage_min, levels, stages)
     if path is None and baseline is None:
-        return failures  # nothing scanned, no repository baseline to compare with
+        return under  # nothing scanned, no repository baseline to compare with
     base_path = baseline or (path or Path(".")) / DEFAULT_BASELINE
     if baseline is None and base_path.is_symlink():
-        return failures  # a repository's own baseline is never followed out through a link
+        return under  # a repository's own baseline is never followed out through a link
     requested = baseline is not None or fail_on_regression
-    if requested or base_path.is_file():
-        try:
-            comparison = compare(assessment, load_baseline(base_path), base_path)
-        except MLKaizenError as exc:
-            if requested:
-                raise
-            # found by chance in the repository, not asked for: report, do not fail the run
-            assessment.warnings.append(
-                ScanWarning(
-                    kind="baseline",
-                    message=f"baseline not used: {exc.message}",
-                    file=str(base_path),
-                )
+    if not (requested or base_path.is_file()):
+        return under
+    try:
+        base = load_baseline(base_path)
+        comparison = compare(assessment, base, base_path)
+    except MLKaizenError as exc:
+        if requested:
+            raise
+        # found by chance in the repository, not asked for: report, do not fail the run
+        assessment.warnings.append(
+            ScanWarning(
+                kind="baseline", message=f"baseline not used: {exc.message}", file=str(base_path)
             )
-            return failures
-        assessment.baseline = comparison
-        if fail_on_regression:
-            failures += regression_reasons(assessment, comparison)
-    return failures
+        )
+        return under
+    assessment.baseline = comparison
+    if under and fail_under is not None and excused_by_rule_change(
+        comparison, gate_failures(base, stage_min, levels, stages)
+    ):
+        comparison.note += (
+            f"; --fail-under {fail_under} not enforced: the baseline met it and no practice "
+            "was lost, so the fall comes from the changed level rule"
+        )
+        under = []
+    return under + (regression_reasons(assessment, comparison) if fail_on_regression else [])

@@ -30,6 +30,13 @@ def map_(
     ] = "terminal",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here.")] = None,
     catalogue: CatalogueOpt = None,
+    projects: Annotated[
+        bool,
+        typer.Option(
+            "--projects",
+            help="Also lay out each repository's sub-projects as subjects of their own.",
+        ),
+    ] = False,
 ) -> None:
     """Lay many subjects side by side: stage, levels, target and gap, and a heat map."""
     from mlkaizen.api import assess as run
@@ -60,6 +67,9 @@ def map_(
         target = target_stage_index(load_profile(profile)) if profile.is_file() else None
         name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
         rows.append(Row(name, assessment, target))
+        for sp in assessment.sub_projects if projects else []:
+            part = run(folder, catalogue=cat, scope=sp.path, sub_projects=False)
+            rows.append(Row(f"{name}/{sp.path}", part, target))
     write_out(render_map(rows, cat, fmt), out)
 
 

@@ -79,6 +79,24 @@ def evaluate(
     return assessment
 
 
+def rule_id(catalogue: Catalogue) -> str:
+    """A short fingerprint of what decides levels and stages: the stage gates, the cells and
+    which practice sits in which cell. Two catalogues with the same fingerprint judge alike."""
+    import hashlib
+    import json
+
+    rule = {
+        "stages": [[s.index, sorted(s.requires.items())] for s in catalogue.stages],
+        "cells": [
+            [d.id, lv, c.model_dump(mode="json") if (c := catalogue.cell(d.id, lv)) else None]
+            for d in catalogue.dimensions
+            for lv in (1, 2, 3)
+        ],
+        "practices": sorted([p.id, p.dimension, p.level, p.required] for p in catalogue.practices),
+    }
+    return hashlib.sha256(json.dumps(rule, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def _score(catalogue: Catalogue, results: list[PracticeResult]) -> float:
     total = sum(catalogue.weight(r.id) for r in results)
     done = sum(catalogue.weight(r.id) for r in results if r.state in SATISFIED)
@@ -95,8 +113,12 @@ def summarise(
     scan: ScanStats | None,
     tool_version: str,
 ) -> Assessment:
-    confirmed = gates.levels(catalogue, results)
-    potential = gates.levels(catalogue, results, optimistic=True)
+    for r in results:
+        practice = catalogue.practice(r.id)
+        r.role = catalogue.role(practice) if practice is not None else "optional"
+    rules = {d.id: gates.level_rules(catalogue, d.id, results) for d in catalogue.dimensions}
+    confirmed = {d: gates.dimension_level(rs) for d, rs in rules.items()}
+    potential = {d: gates.dimension_level(rs, optimistic=True) for d, rs in rules.items()}
     stage = gates.stage_of(catalogue, confirmed)
     potential_stage = gates.stage_of(catalogue, potential)
     nxt = gates.next_stage(catalogue, stage)
@@ -114,7 +136,8 @@ def summarise(
                 met=sum(r.state in SATISFIED for r in mine),
                 total=len(mine),
                 score=_score(catalogue, mine),
-                blockers=gates.blockers(nxt, d.id, results, confirmed[d.id]),
+                blockers=gates.blockers(nxt, d.id, results, rules[d.id]),
+                rules=rules[d.id],
             )
         )
     weakest = min(dims, key=lambda d: (d.level, d.met / max(d.total, 1)))
@@ -136,7 +159,7 @@ def summarise(
     roadmap = build_roadmap(catalogue, results, [s for s in (nxt, after) if s is not None])
     assessment = Assessment(
         tool_version=tool_version,
-        catalogue={"id": catalogue.id, "version": catalogue.version},
+        catalogue={"id": catalogue.id, "version": catalogue.version, "rule": rule_id(catalogue)},
         subject=subject,
         stage=stage.name,
         stage_index=stage.index,

@@ -74,6 +74,9 @@ def compare(a: Assessment, base: Baseline, path: Path) -> Comparison:
         )
     note = ""
     current = {p.id: p.state for p in a.practices}
+    rule_changed = base.catalogue.get("rule", base.catalogue.get("version")) != a.catalogue.get(
+        "rule", a.catalogue["version"]
+    )
     if base.catalogue.get("version") != a.catalogue["version"]:
         gone = sorted(set(base.practices) - set(current))
         note = (
@@ -82,6 +85,11 @@ def compare(a: Assessment, base: Baseline, path: Path) -> Comparison:
         )
         if gone:
             note += f"; no longer in the catalogue: {', '.join(gone)}"
+    if rule_changed:
+        note = (note + "; " if note else "") + (
+            "the level rule changed since the baseline: stage and level changes are shown "
+            "but not counted as regressions; practices are compared by id"
+        )
     gained, lost = [], []
     for pid, after in current.items():
         before = base.practices.get(pid)
@@ -99,17 +107,21 @@ def compare(a: Assessment, base: Baseline, path: Path) -> Comparison:
         gained=gained,
         lost=lost,
         note=note,
+        rule_changed=rule_changed,
     )
 
 
 def regression_reasons(a: Assessment, c: Comparison) -> list[str]:
+    """Why ``a`` regressed since the baseline. Under a changed level rule only lost practices
+    count: a lower stage or level may be the rule's doing, not the team's."""
     reasons = []
-    if a.stage_index < c.stage_index_before:
-        reasons.append(f"stage fell from {c.stage_before} to {a.stage}")
-    for d in a.dimensions:
-        before = c.levels_before.get(d.id)
-        if before is not None and d.level < before:
-            reasons.append(f"{d.name} fell from level {before} to {d.level}")
+    if not c.rule_changed:
+        if a.stage_index < c.stage_index_before:
+            reasons.append(f"stage fell from {c.stage_before} to {a.stage}")
+        for d in a.dimensions:
+            before = c.levels_before.get(d.id)
+            if before is not None and d.level < before:
+                reasons.append(f"{d.name} fell from level {before} to {d.level}")
     reasons += [f"{ch.practice} was {ch.before.value}, now {ch.after.value}" for ch in c.lost]
     return reasons
 
@@ -143,13 +155,24 @@ def parse_threshold(
 
 
 def gate_failures(
-    a: Assessment, stage_min: int | None, levels: dict[str, int], stages: list[str]
+    a: Assessment | Baseline, stage_min: int | None, levels: dict[str, int], stages: list[str]
 ) -> list[str]:
+    """Why an assessment (or a baseline's record of one) is below the thresholds."""
     out = []
     if stage_min is not None and a.stage_index < stage_min:
         out.append(f"stage {a.stage} is below {stages[stage_min - 1]}")
-    for d in a.dimensions:
-        need = levels.get(d.id)
-        if need is not None and d.level < need:
-            out.append(f"{d.name} is at level {d.level}, below {need}")
+    if isinstance(a, Baseline):
+        dims = [(d, d, lv) for d, lv in a.levels.items()]
+    else:
+        dims = [(d.id, d.name, d.level) for d in a.dimensions]
+    for key, name, level in dims:
+        need = levels.get(key)
+        if need is not None and level < need:
+            out.append(f"{name} is at level {level}, below {need}")
     return out
+
+
+def excused_by_rule_change(c: Comparison, baseline_failures: list[str]) -> bool:
+    """A threshold the baseline met, missed now although no practice was lost: the fall is
+    the changed level rule's doing, and a gate must not fail on it alone."""
+    return c.rule_changed and not c.lost and not baseline_failures

@@ -15,8 +15,21 @@ def explanation(a: Assessment) -> str:
         )
     if a.subject.kind == "ml-tool-source":
         parts.append(
-            "This repository is the source of an ML tool; its own code is not "
-            "credited as the practice of a team using it, so the stage says little."
+            "This repository is the source of an ML library or tool: the stage of a "
+            "library's repository is not the stage of the teams that use it, and its own "
+            "code is not credited as their practice."
+        )
+    if a.sub_projects:
+        best = max(a.sub_projects, key=lambda sp: sp.stage_index)
+        low = min(sp.stage_index for sp in a.sub_projects)
+        spread = (
+            f"all at {best.stage}"
+            if low == best.stage_index
+            else f"the most mature, {best.path}, at {best.stage}"
+        )
+        parts.append(
+            f"It holds {len(a.sub_projects)} independent projects, each assessed on its own "
+            f"evidence ({spread})."
         )
     unknown = len(a.questions)
     if a.potential_stage_index > a.stage_index:
@@ -31,18 +44,25 @@ def explanation(a: Assessment) -> str:
     if lacking:
         descr = []
         for d in lacking:
-            unmet = [b.practice for b in d.blockers if b.state is not State.UNKNOWN]
-            unk = [b.practice for b in d.blockers if b.state is State.UNKNOWN]
+            core = [b for b in d.blockers if b.role == "core"]
+            names: dict[str, str] = {}
+            for b in core:  # a group of alternatives is named once, as "a or b"
+                names.setdefault(" or ".join(b.any_of) or b.practice, b.practice)
+            known = {b.practice for b in core if b.state is not State.UNKNOWN}
+            todo = [n for n, first in names.items() if first in known]
+            unk = [n for n, first in names.items() if first not in known]
             bits = []
-            if unmet:
-                bits.append(
-                    f"{len(unmet)} practice(s) to put in place ({', '.join(unmet[:3])}"
-                    + (", ..." if len(unmet) > 3 else "")
-                    + ")"
-                )
+            if todo:
+                bits.append(f"core {_list(todo)} to put in place")
             if unk:
-                bits.append(f"{len(unk)} to confirm")
-            descr.append(f"{d.name} is at level {d.level} ({d.level_name}): " + " and ".join(bits))
+                bits.append(f"core {_list(unk)} to confirm")
+            sup = [b for b in d.blockers if b.role != "core"]
+            if sup:
+                bits.append(
+                    f"{sup[0].quorum_short} more supporting practice(s) of "
+                    f"{_list([b.practice for b in sup])}"
+                )
+            descr.append(f"{d.name} is at level {d.level} ({d.level_name}): " + "; ".join(bits))
         parts.append(f"Reaching {a.next_stage} needs: " + "; ".join(descr) + ".")
     weakest = next(d for d in a.dimensions if d.id == a.weakest_dimension)
     parts.append(
@@ -50,3 +70,8 @@ def explanation(a: Assessment) -> str:
         "practices satisfied)."
     )
     return " ".join(parts)
+
+
+def _list(ids: list[str]) -> str:
+    shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+    return f"({shown})"

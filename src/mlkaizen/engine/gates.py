@@ -1,36 +1,83 @@
 """Dimension levels and the stage gate, confirmed (unknown = unmet) and potential
 (unknown = met), and what blocks the next stage.
 
-A dimension is at level L when every *required* practice of levels 1..L is satisfied
-(met, exempt or not applicable). The potential level also counts open questions as met:
-unknown practices, and partly-seen ones whose rest may live outside the repository.
-A stage is reached when every stage up to it has its minimum levels (the gates are data in
-the catalogue).
+The rule is data in the catalogue (its ``cells``): a dimension is at level L when, for every
+level 1..L, the core practices of its cell are satisfied (met, exempt or not applicable; a
+group of alternatives by any one of them) and at least the cell's quorum of supporting
+practices are. The potential level also counts open questions as met: unknown practices,
+and partly-seen ones whose rest may live outside the repository. A stage is reached when
+every stage up to it has its minimum levels (the gates are data in the catalogue too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mlkaizen.catalogue.schema import Catalogue, Stage
-from mlkaizen.engine.model import SATISFIED, Blocker, PracticeResult
+from mlkaizen.catalogue.schema import Catalogue, Cell, Stage
+from mlkaizen.engine.model import SATISFIED, Blocker, LevelRule, PracticeResult
 
 
 def _ok(result: PracticeResult, optimistic: bool) -> bool:
     return result.state in SATISFIED or (optimistic and result.open_question)
 
 
-def dimension_level(
-    dimension: str, results: Iterable[PracticeResult], *, optimistic: bool = False
-) -> int:
-    """Highest L such that all required practices of ``dimension`` at levels <= L hold."""
-    mine = [r for r in results if r.dimension == dimension and r.required]
+def _groups(cell: Cell) -> list[list[str]]:
+    return [[entry] if isinstance(entry, str) else list(entry) for entry in cell.core]
+
+
+def level_rule(
+    catalogue: Catalogue, dimension: str, level: int, results: Iterable[PracticeResult]
+) -> LevelRule | None:
+    """How one cell stands: core and supporting practices satisfied, confirmed and
+    potential. ``None`` for a cell with no practices."""
+    cell = catalogue.cell(dimension, level)
+    if cell is None:
+        return None
+    by_id = {r.id: r for r in results if r.dimension == dimension and r.level == level}
+    core = _groups(cell)
+    core_ids = set(cell.core_ids)
+    supporting = sorted(
+        (r for pid, r in by_id.items() if pid not in core_ids and r.required),
+        key=lambda r: r.id,
+    )
+
+    def counts(optimistic: bool) -> tuple[int, int]:
+        core_met = sum(any(pid in by_id and _ok(by_id[pid], optimistic) for pid in g) for g in core)
+        return core_met, sum(_ok(r, optimistic) for r in supporting)
+
+    core_met, sup_met = counts(False)
+    pot_core, pot_sup = counts(True)
+    return LevelRule(
+        level=level,
+        core=["|".join(g) for g in core],
+        core_met=core_met,
+        core_total=len(core),
+        supporting=[r.id for r in supporting],
+        supporting_met=sup_met,
+        supporting_total=len(supporting),
+        quorum=cell.quorum,
+        holds=core_met == len(core) and sup_met >= cell.quorum,
+        holds_potential=pot_core == len(core) and pot_sup >= cell.quorum,
+    )
+
+
+def level_rules(
+    catalogue: Catalogue, dimension: str, results: list[PracticeResult]
+) -> list[LevelRule]:
+    rules = (level_rule(catalogue, dimension, lv, results) for lv in (1, 2, 3))
+    return [r for r in rules if r is not None]
+
+
+def dimension_level(rules: list[LevelRule], *, optimistic: bool = False) -> int:
+    """Highest L such that the rule of every level 1..L holds (levels are cumulative); a
+    level with no practices holds trivially."""
+    by_level = {r.level: r for r in rules}
     level = 0
     for candidate in (1, 2, 3):
-        if all(_ok(r, optimistic) for r in mine if r.level <= candidate):
-            level = candidate
-        else:
+        rule = by_level.get(candidate)
+        if rule is not None and not (rule.holds_potential if optimistic else rule.holds):
             break
+        level = candidate
     return level
 
 
@@ -38,7 +85,8 @@ def levels(
     catalogue: Catalogue, results: list[PracticeResult], *, optimistic: bool = False
 ) -> dict[str, int]:
     return {
-        d.id: dimension_level(d.id, results, optimistic=optimistic) for d in catalogue.dimensions
+        d.id: dimension_level(level_rules(catalogue, d.id, results), optimistic=optimistic)
+        for d in catalogue.dimensions
     }
 
 
@@ -60,16 +108,48 @@ def next_stage(catalogue: Catalogue, stage: Stage) -> Stage | None:
 
 
 def blockers(
-    stage: Stage | None, dimension: str, results: list[PracticeResult], dim_level: int
+    stage: Stage | None,
+    dimension: str,
+    results: list[PracticeResult],
+    rules: list[LevelRule],
 ) -> list[Blocker]:
-    """Required practices of ``dimension`` that keep it below what ``stage`` needs."""
+    """What keeps ``dimension`` below what ``stage`` needs, core gaps first: every unsatisfied
+    core practice of a level that does not hold, then, where a level misses its quorum, the
+    unsatisfied supporting practices it could be reached with."""
     if stage is None:
         return []
     need = stage.requires.get(dimension, 0)
-    if dim_level >= need:
-        return []
-    return [
-        Blocker(practice=r.id, title=r.title, level=r.level, state=r.state)
-        for r in sorted(results, key=lambda r: (r.level, r.id))
-        if r.dimension == dimension and r.required and r.level <= need and r.state not in SATISFIED
-    ]
+    by_id = {r.id: r for r in results}
+    core: list[Blocker] = []
+    supporting: list[Blocker] = []
+    for rule in rules:
+        if rule.level > need or rule.holds:
+            continue
+        for group in rule.core:
+            members = [by_id[pid] for pid in group.split("|") if pid in by_id]
+            if any(m.state in SATISFIED for m in members):
+                continue
+            alternatives = [m.id for m in members] if len(members) > 1 else []
+            core += [_blocker(m, "core", any_of=alternatives) for m in members]
+        if rule.supporting_met < rule.quorum:
+            short = rule.quorum - rule.supporting_met
+            supporting += [
+                _blocker(by_id[pid], "supporting", short)
+                for pid in rule.supporting
+                if by_id[pid].state not in SATISFIED
+            ]
+    return core + supporting
+
+
+def _blocker(
+    r: PracticeResult, role: str, short: int = 0, any_of: list[str] | None = None
+) -> Blocker:
+    return Blocker(
+        practice=r.id,
+        title=r.title,
+        level=r.level,
+        state=r.state,
+        role=role,
+        quorum_short=short,
+        any_of=any_of or [],
+    )

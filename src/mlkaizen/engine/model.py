@@ -12,7 +12,10 @@ from pydantic import BaseModel, Field
 
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.1"  # 1.1: optional `baseline` comparison
+SCHEMA_VERSION = "1.2"
+# 1.1: optional `baseline` comparison.
+# 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
+#      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
 
 
 class State(StrEnum):
@@ -53,6 +56,7 @@ class PracticeResult(BaseModel):
     level: int
     title: str
     required: bool
+    role: str = "supporting"  # in its level's rule: core, supporting, or optional
     state: State
     source: Source
     evidence: list[Evidence] = Field(default_factory=list)
@@ -65,12 +69,41 @@ class PracticeResult(BaseModel):
 
 
 class Blocker(BaseModel):
-    """A required practice that keeps its dimension below what the next stage needs."""
+    """A practice that keeps its dimension below what the next stage needs: an unsatisfied
+    core practice, or (``role`` supporting) one of the supporting practices a level misses
+    its quorum by ``quorum_short``."""
 
     practice: str
     title: str
     level: int
     state: State
+    role: str = "core"
+    quorum_short: int = 0
+    any_of: list[str] = Field(default_factory=list)  # a core group: any one of these will do
+
+
+class LevelRule(BaseModel):
+    """How one level of a dimension stands under the catalogue's rule: its core practices
+    (alternatives joined by ``|``) and how many are satisfied, its supporting practices and
+    the quorum they need; ``holds`` counts unknowns as unmet, ``holds_potential`` as met."""
+
+    level: int
+    core: list[str]
+    core_met: int
+    core_total: int
+    supporting: list[str]
+    supporting_met: int
+    supporting_total: int
+    quorum: int
+    holds: bool
+    holds_potential: bool
+
+    def describe(self) -> str:
+        """``core 2/2, supporting 3/5, quorum 2``."""
+        return (
+            f"core {self.core_met}/{self.core_total}, supporting "
+            f"{self.supporting_met}/{self.supporting_total}, quorum {self.quorum}"
+        )
 
 
 class DimensionResult(BaseModel):
@@ -85,6 +118,18 @@ class DimensionResult(BaseModel):
     total: int
     score: float = 0.0  # weighted share of satisfied practices (catalogue weights), 0..1
     blockers: list[Blocker] = Field(default_factory=list)
+    rules: list[LevelRule] = Field(default_factory=list)
+
+    def summary(self) -> str:
+        """``Data is standardised: core 2/2, supporting 3/5, quorum 2; automated needs ...``"""
+        held = [r for r in self.rules if r.level <= self.level]
+        text = f"{self.name} is {self.level_name}"
+        if held:
+            text += f" ({held[-1].describe()})"
+        nxt = next((r for r in self.rules if r.level == self.level + 1), None)
+        if nxt is not None:
+            text += f"; level {nxt.level} needs {nxt.describe()}"
+        return text
 
 
 class RoadmapItem(BaseModel):
@@ -162,6 +207,20 @@ class Comparison(BaseModel):
     gained: list[Change]
     lost: list[Change]
     note: str = ""
+    rule_changed: bool = False  # the baseline was judged under another level rule
+
+
+class SubProject(BaseModel):
+    """One independent ML project inside the repository, assessed on its own evidence."""
+
+    path: str
+    how: str  # how it was recognised
+    kind: str = "ml-project"
+    stage: str
+    stage_index: int
+    levels: dict[str, int]
+    blocker: str | None = None  # what most stops its next stage (a core gap first)
+    next_stage: str | None = None
 
 
 class Assessment(BaseModel):
@@ -193,6 +252,7 @@ class Assessment(BaseModel):
     scan: ScanStats | None = None
     baseline: Comparison | None = None
     respondents: list[str] = Field(default_factory=list)
+    sub_projects: list[SubProject] = Field(default_factory=list)
 
     def practice(self, practice_id: str) -> PracticeResult | None:
         return next((p for p in self.practices if p.id == practice_id), None)

@@ -1,7 +1,8 @@
 """The roadmap: what to do, in an order that respects prerequisites, then stage, then effort.
 
 Within a stage, heavier practices (catalogue ``weights``) come first, then smaller efforts.
-It covers the unmet and partial practices needed for the next stage and the one after,
+It covers the unmet and partial practices the next stage and the one after need under the
+catalogue's level rule (core gaps, and enough supporting practices to reach each quorum),
 plus any unmet prerequisites they pull in. Unknown practices are questions, not work.
 """
 
@@ -10,18 +11,53 @@ from __future__ import annotations
 import heapq
 
 from mlkaizen.catalogue.schema import Catalogue, Effort, Stage
-from mlkaizen.engine.model import PracticeResult, RoadmapItem, State
+from mlkaizen.engine.model import SATISFIED, PracticeResult, RoadmapItem, State
 
 TODO = frozenset({State.UNMET, State.PARTIAL})
 
 
-def needed_for(stage: Stage, results: list[PracticeResult]) -> list[PracticeResult]:
-    """Required practices a stage's gate needs that are not yet satisfied."""
-    return [
-        r
-        for r in results
-        if r.required and r.level <= stage.requires.get(r.dimension, 0) and r.state in TODO
-    ]
+def needed_for(
+    catalogue: Catalogue, stage: Stage, results: list[PracticeResult]
+) -> list[PracticeResult]:
+    """The least work a stage's gate needs, cell by cell up to the level it asks: every core
+    practice still to do (of a group of alternatives, the one already partly there, else
+    the first), and where the supporting ones miss their quorum, as many of them as are
+    short (heaviest weight, then smallest effort first)."""
+    by_id = {r.id: r for r in results}
+    out: list[PracticeResult] = []
+    for dim, need in stage.requires.items():
+        for level in range(1, need + 1):
+            cell = catalogue.cell(dim, level)
+            if cell is None:
+                continue
+            for entry in cell.core:
+                group = [by_id[p] for p in ([entry] if isinstance(entry, str) else entry)]
+                if any(r.state in SATISFIED for r in group):
+                    continue
+                todo = [r for r in group if r.state in TODO]
+                todo.sort(key=lambda r: r.state is not State.PARTIAL)
+                out += todo[:1]
+            supporting = [
+                r
+                for r in results
+                if r.dimension == dim
+                and r.level == level
+                and r.id not in cell.core_ids
+                and r.required
+            ]
+            short = cell.quorum - sum(r.state in SATISFIED for r in supporting)
+            if short > 0:
+                todo = sorted(
+                    (r for r in supporting if r.state in TODO),
+                    key=lambda r: (-catalogue.weight(r.id), _effort(catalogue, r.id), r.id),
+                )
+                out += todo[:short]
+    return out
+
+
+def _effort(catalogue: Catalogue, pid: str) -> int:
+    p = catalogue.practice(pid)
+    return Effort(p.effort).rank if p else 0
 
 
 def build_roadmap(
@@ -30,7 +66,7 @@ def build_roadmap(
     by_id = {r.id: r for r in results}
     wanted: dict[str, Stage] = {}
     for stage in targets:
-        for r in needed_for(stage, results):
+        for r in needed_for(catalogue, stage, results):
             wanted.setdefault(r.id, stage)
     # pull in unmet prerequisites, attributed to the stage of what needs them
     frontier = list(wanted)

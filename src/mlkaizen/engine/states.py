@@ -137,7 +137,7 @@ def resolve(
         result.state is State.PARTIAL
         and result.source is Source.DETECTED
         and practice.detection is not None
-        and practice.detection.when_absent == "unknown"
+        and practice.absent_state == "unknown"
     )
     result.open_question = result.state is State.UNKNOWN or partly_seen
     return result
@@ -190,7 +190,7 @@ def _detect(
         result.evidence = _evidence(tutorial)
         where = "tutorial/example" if tutorial[0].context is Context.TUTORIAL else "test"
         note = f"seen only in {where} folders ({tutorial[0].file}), not in the project itself"
-        return (State.UNKNOWN if spec.when_absent == "unknown" else State.UNMET), note
-    if spec.when_absent == "unknown":
+        return (State.UNKNOWN if practice.absent_state == "unknown" else State.UNMET), note
+    if practice.absent_state == "unknown":
         return State.UNKNOWN, "not visible in the repository; answer the question"
     return State.UNMET, "no evidence found"

@@ -4,7 +4,7 @@ An answers file (YAML, written by hand or by ``mlkaizen survey``)::
 
     respondent: alice
     answered_at: 2026-11-20T10:00:00Z
-    catalogue: {id: ad-hoc-to-kaizen, version: "2026.11.0"}
+    catalogue: {id: ad-hoc-to-kaizen, version: "2026.12.0"}
     subject: Acme / fraud model            # optional
     answers:
       data.access-control: {answer: yes, link: https://wiki/acl, comment: reviewed quarterly}
@@ -151,11 +151,13 @@ def load_answers(path: Path, catalogue_id: str, version: str, practices: set[str
         )
         raise MLKaizenError(f"{message}{expected}", display, line_of(text, loc)) from None
     cat = parsed.catalogue
-    if cat.get("id") != catalogue_id or cat.get("version") != version:
+    # answers are about practices, matched by id: another version of the same catalogue
+    # (a changed level rule, say) keeps them valid as long as every practice still exists
+    if cat.get("id") != catalogue_id:
         raise MLKaizenError(
             f"answers are for catalogue {cat.get('id')} {cat.get('version')}, this assessment "
             f"uses {catalogue_id} {version}; re-run `mlkaizen survey` or review the answers and "
-            "update their catalogue version",
+            "update their catalogue",
             display,
             line_of(text, ("catalogue",)),
         )

@@ -325,3 +325,47 @@ def _notebook_source(text: str) -> str:
     from mlkaizen.evidence.parse.notebook import notebook_code
 
     return notebook_code(text)[0]
+
+
+class SubTree(RepoTree):
+    """A folder of a scanned tree seen as a tree of its own (a sub-project): the parent's
+    listing, reads and parses are shared, so nothing is listed, read or parsed twice. Paths
+    are relative to the folder, so findings read as they would in a checkout of it alone.
+
+    ``shared`` are files of the parent outside the folder that apply to it too (the
+    repository's own settings: CI, code owners, hooks); they keep their repository paths."""
+
+    def __init__(  # noqa: PLW0231 - no listing of its own
+        self, parent: RepoTree, folder: str, shared: Iterable[str] = ()
+    ) -> None:
+        self.parent = parent
+        self.prefix = folder.strip("/") + "/"
+        self.root = parent.root / folder
+        self.limits = parent.limits
+        self.warnings = []
+        self.skipped = Counter()
+        n = len(self.prefix)
+        self.sizes = {f[n:]: s for f, s in parent.sizes.items() if f.startswith(self.prefix)}
+        self.files_read = 0
+        self.bytes_read = 0
+        self.listing = parent.listing
+        self._text = {}
+        self._parsed = {}
+        self._memo = {}
+        self._import_index = None
+        self.shared = frozenset(shared)
+        self.files = [f[n:] for f in parent.files if f.startswith(self.prefix)]
+        self.files += sorted(self.shared)
+        self.sizes.update({f: parent.sizes.get(f, 0) for f in self.shared})
+        self._names = {}
+        for path in self.files:
+            self._names.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+
+    def _full(self, rel: str) -> str:
+        return rel if rel in self.shared else self.prefix + rel
+
+    def text(self, rel: str) -> str | None:
+        return self.parent.text(self._full(rel))
+
+    def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
+        return self.parent.parsed(self._full(rel), kind, parser)

@@ -23,12 +23,29 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         "|---|---|---|---|---|",
     ]
     for d in a.dimensions:
-        blocks = ", ".join(f"{STATE_MARK[b.state]} `{b.practice}`" for b in d.blockers) or "—"
+        blocks = (
+            ", ".join(
+                f"{STATE_MARK[b.state]} `{b.practice}`"
+                + (" (supporting)" if b.role != "core" else "")
+                for b in d.blockers
+            )
+            or "—"
+        )
         out.append(
             f"| {d.name} | {d.level} {d.level_name} | {d.potential_level} | "
             f"{d.met}/{d.total} | {blocks} |"
         )
     out.append("")
+    if any(d.rules for d in a.dimensions):
+        out += [
+            "**Why these levels** (a level holds when its core practices and the quorum of its "
+            "supporting ones are satisfied):",
+            "",
+        ]
+        out += [f"- {_cell(d.summary())}" for d in a.dimensions]
+        out.append("")
+    if a.sub_projects:
+        out += _sub_projects(a)
     if a.baseline is not None:
         out += _since_baseline(a)
     talk = [p for p in a.practices if p.conflict or p.disagreement]
@@ -121,3 +138,18 @@ def _since_baseline(a: Assessment) -> list[str]:
         out += ["", f"_{_cell(c.note)}_"]
     out.append("")
     return out
+
+
+def _sub_projects(a: Assessment) -> list[str]:
+    dims = [d.name for d in a.dimensions]
+    out = [
+        f"### Sub-projects ({len(a.sub_projects)}), each assessed on its own evidence",
+        "",
+        "| Sub-project | Stage | " + " | ".join(dims) + " | Biggest blocker |",
+        "|---|---|" + "---|" * len(dims) + "---|",
+    ]
+    for sp in a.sub_projects:
+        levels = " | ".join(str(v) for v in sp.levels.values())
+        blocker = f"`{sp.blocker}`" if sp.blocker else "—"
+        out.append(f"| `{_cell(sp.path)}` | {sp.stage} | {levels} | {blocker} |")
+    return [*out, ""]

@@ -64,6 +64,8 @@ def _header(con: Console, a: Assessment) -> None:
             d.name, f"{d.level} {d.level_name}", str(d.potential_level), f"{d.met}/{d.total}"
         )
     con.print(table)
+    if any(d.rules for d in a.dimensions):
+        _rows(con, "Why these levels:", [("·", "", d.summary()) for d in a.dimensions])
 
 
 def render(a: Assessment, ctx: RenderContext) -> str:
@@ -92,9 +94,26 @@ def render(a: Assessment, ctx: RenderContext) -> str:
                 (
                     STATE_MARK[b.state],
                     STATE_STYLE[b.state],
-                    f"{b.practice} [{b.state.value}] {b.title}",
+                    f"{b.practice} [{b.state.value}"
+                    + (", supporting" if b.role != "core" else "")
+                    + f"] {b.title}",
                 )
                 for b in blockers
+            ],
+        )
+    if a.sub_projects:
+        _rows(
+            con,
+            f"Sub-projects ({len(a.sub_projects)}), each on its own evidence:",
+            [
+                (
+                    str(sp.stage_index),
+                    "bold",
+                    f"{sp.path}: {sp.stage}, levels "
+                    + " ".join(str(v) for v in sp.levels.values())
+                    + (f"; blocked by {sp.blocker}" if sp.blocker else ""),
+                )
+                for sp in a.sub_projects
             ],
         )
     shown = [p for p in a.practices if p.state in (State.MET, State.PARTIAL)]

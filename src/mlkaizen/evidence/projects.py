@@ -1,0 +1,85 @@
+"""Sub-projects: the independent ML projects one repository may hold (a monorepo of
+services, a course with modules, an examples collection).
+
+A folder is a sub-project when it declares a project of its own (a manifest: dependencies,
+a pipeline, a container, an MLproject...) and holds code that does ML. Only the outermost
+such folders count, the repository root never does, and a repository needs at least two to
+be called a collection. Recognition reads names and imports only; each sub-project is then
+assessed on its own evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlkaizen.evidence.detectors.libraries import TRAINING
+from mlkaizen.evidence.findings import Context, context_of
+from mlkaizen.evidence.tree import RepoTree
+
+MANIFESTS = (
+    "pyproject.toml",
+    "setup.py",
+    "requirements.txt",
+    "environment.yml",
+    "environment.yaml",
+    "conda.yaml",
+    "Pipfile",
+    "MLproject",
+    "dvc.yaml",
+    "databricks.yml",
+    "Dockerfile",
+)
+MAX_SUB_PROJECTS = 100
+# files at the repository root that set how every sub-project is worked on
+SHARED_NAMES = frozenset({"CODEOWNERS", "CONTRIBUTING.md", "Makefile"})
+
+
+@dataclass(frozen=True)
+class SubProjectRef:
+    path: str
+    manifests: tuple[str, ...]
+    ml_files: int
+
+    @property
+    def how(self) -> str:
+        return f"declares {', '.join(self.manifests)}; {self.ml_files} file(s) doing ML"
+
+
+def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
+    """The outermost folders that declare a project and do ML; empty unless there are two."""
+    manifests: dict[str, list[str]] = {}
+    for rel in tree.named(*MANIFESTS):
+        folder, _, name = rel.rpartition("/")
+        if folder and context_of(rel) is not Context.TEST:
+            manifests.setdefault(folder, []).append(name)
+    if len(manifests) < 2:
+        return []
+    ml_files = tree.importing(TRAINING)
+    refs: list[SubProjectRef] = []
+    for folder in sorted(manifests):
+        if any(folder.startswith(r.path + "/") for r in refs):
+            continue  # inside a sub-project already found (sorted: parents come first)
+        inside = sum(1 for f in ml_files if f.startswith(folder + "/"))
+        if inside:
+            refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
+    if len(refs) < 2:
+        return []
+    if len(refs) > MAX_SUB_PROJECTS:
+        tree.warn(
+            f"{len(refs)} sub-projects found; only the first {MAX_SUB_PROJECTS} are assessed",
+            kind="limit",
+        )
+        refs = refs[:MAX_SUB_PROJECTS]
+    return refs
+
+
+def shared_files(tree: RepoTree, refs: list[SubProjectRef]) -> list[str]:
+    """The repository's own settings that apply to each of its sub-projects: files under a
+    hidden folder at the root (``.github/``, ``.dvc/``...) or a hidden file there, and a few
+    root files (code owners, contribution guide), outside every sub-project."""
+    inside = tuple(r.path + "/" for r in refs)
+    return [
+        f
+        for f in tree.files
+        if not f.startswith(inside) and (f.startswith(".") or f in SHARED_NAMES)
+    ]
