@@ -1,0 +1,114 @@
+"""Sub-projects: recognised from a manifest plus ML code, outermost only, two or more; each
+assessed on its own evidence, in every report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from mlkaizen.api import assess, sub_projects
+from mlkaizen.evidence.projects import find_sub_projects
+from mlkaizen.evidence.tree import RepoTree, SubTree
+from tests.conftest import MakeRepo
+
+TRACKED = (
+    "import mlflow\nimport sklearn\nmlflow.start_run()\nmlflow.log_metric('auc', 0.9)\n"
+    "mlflow.register_model('runs:/1/model', 'churn')\n"
+)
+PLAIN = "import torch\nmodel = torch.nn.Linear(2, 1)\n"
+
+MONOREPO = {
+    "services/churn/requirements.txt": "scikit-learn==1.5.0\nmlflow==2.16.0\n",
+    "services/churn/train.py": TRACKED,
+    "services/churn/inner/requirements.txt": "numpy==2.0.0\n",  # nested: part of churn
+    "services/churn/inner/util.py": PLAIN,
+    "services/vision/pyproject.toml": "[project]\nname = 'vision'\n",
+    "services/vision/model.py": PLAIN,
+    "docs/requirements.txt": "mkdocs==1.6.0\n",  # a manifest, but no ML code
+    "tests/e2e/requirements.txt": "pytest==8.0.0\n",  # test folders are never projects
+    "tests/e2e/test_churn.py": PLAIN,
+    "train_all.py": PLAIN,
+    ".github/CODEOWNERS": "* @ml-platform\n",
+}
+
+
+def test_outermost_folders_with_a_manifest_and_ml_code(make_repo: MakeRepo) -> None:
+    refs = find_sub_projects(RepoTree(make_repo(MONOREPO)))
+    assert [(r.path, r.manifests, r.ml_files) for r in refs] == [
+        ("services/churn", ("requirements.txt",), 2),
+        ("services/vision", ("pyproject.toml",), 1),
+    ]
+    assert refs[0].how == "declares requirements.txt; 2 file(s) doing ML"
+
+
+def test_one_project_folder_is_not_a_collection(make_repo: MakeRepo) -> None:
+    one = {k: v for k, v in MONOREPO.items() if not k.startswith("services/vision")}
+    assert find_sub_projects(RepoTree(make_repo(one))) == []
+
+
+def test_a_manifest_without_ml_code_is_not_a_project(make_repo: MakeRepo) -> None:
+    files = {**MONOREPO, "services/vision/model.py": "print('hello')\n"}
+    assert find_sub_projects(RepoTree(make_repo(files))) == []
+
+
+def test_a_sub_tree_shares_reads_and_sees_shared_settings(make_repo: MakeRepo) -> None:
+    tree = RepoTree(make_repo(MONOREPO))
+    sub = SubTree(tree, "services/churn", [".github/CODEOWNERS"])
+    assert sub.files == ["inner/requirements.txt", "inner/util.py", "requirements.txt",
+                         "train.py", ".github/CODEOWNERS"]
+    assert sub.text("train.py") == TRACKED and sub.text(".github/CODEOWNERS") == "* @ml-platform\n"
+    read = tree.files_read
+    assert sub.text("train.py") == TRACKED and tree.files_read == read  # read once, shared
+
+
+def test_each_sub_project_is_assessed_on_its_own_evidence(make_repo: MakeRepo) -> None:
+    a = assess(make_repo(MONOREPO, git=True))
+    parts = {sp.path: sp for sp in a.sub_projects}
+    assert list(parts) == ["services/churn", "services/vision"]
+    churn, vision = parts["services/churn"], parts["services/vision"]
+    assert churn.how == "declares requirements.txt; 2 file(s) doing ML"
+    assert churn.levels["model"] == 1 and vision.levels["model"] == 0  # only churn tracks runs
+    assert (churn.stage, vision.stage) == ("Ad hoc", "Ad hoc")
+    assert churn.blocker == "data.versioned" and churn.next_stage == "DataOps"
+    assert "holds 2 independent projects" in a.explanation
+    assert a.subject.name != churn.path  # the repository keeps its own verdict
+
+
+def test_sub_projects_in_every_format_and_on_the_command_line(make_repo: MakeRepo) -> None:
+    root = make_repo(MONOREPO, git=True)
+
+    def cli(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "mlkaizen", *args], capture_output=True,
+                              text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert cli("assess", str(root), "--projects") == (
+        "services/churn\tdeclares requirements.txt; 2 file(s) doing ML\n"
+        "services/vision\tdeclares pyproject.toml; 1 file(s) doing ML\n"
+    )
+    data = json.loads(cli("assess", str(root), "-f", "json"))
+    assert [sp["path"] for sp in data["sub_projects"]] == ["services/churn", "services/vision"]
+    md = cli("assess", str(root), "-f", "markdown")
+    assert "### Sub-projects (2), each assessed on its own evidence" in md
+    assert "| `services/churn` | Ad hoc | 0 | 1 | 0 | 0 | 0 | `data.versioned` |" in md
+    assert "Sub-projects (2), each on its own evidence:" in cli("assess", str(root))
+    assert "<h2>Sub-projects</h2>" in cli("assess", str(root), "-f", "html")
+    mapped = json.loads(cli("map", str(root), "--projects", "-f", "json"))
+    names = [row["subject"] for row in mapped["subjects"]] if "subjects" in mapped else mapped
+    assert any("services/churn" in str(n) for n in names)
+
+
+def test_a_single_project_lists_none(make_repo: MakeRepo) -> None:
+    assert sub_projects(make_repo({"train.py": TRACKED, "requirements.txt": "mlflow\n"})) == []
+
+
+def test_repo_level_settings_apply_to_each_sub_project(make_repo: MakeRepo) -> None:
+    a = assess(make_repo(MONOREPO, git=True))
+    assert a.practice("organization.code-ownership").state.value == "met"  # type: ignore[union-attr]
+    # and the sub-project view credits the same shared CODEOWNERS file
+    tree = RepoTree(make_repo(MONOREPO))
+    sub = SubTree(tree, "services/vision", [".github/CODEOWNERS"])
+    assert sub.named("CODEOWNERS") == [".github/CODEOWNERS"]
