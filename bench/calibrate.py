@@ -79,9 +79,9 @@ def spearman(xs: list[float], ys: list[float]) -> float | None:
     return cov / (vx * vy) ** 0.5 if vx and vy else None
 
 
-def predict(findings: list[dict[str, Any]], families: dict[str, Any]) -> tuple[
-    dict[str, bool], dict[str, list[str]]
-]:
+def predict(
+    findings: list[dict[str, Any]], families: dict[str, Any]
+) -> tuple[dict[str, bool], dict[str, list[str]]]:
     by_detector: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
         if f["outcome"] == "found" and f.get("context", "project") in CREDITED_CONTEXTS:
@@ -163,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             for b in d["blockers"]
         ]
 
+    report(repos, missing, families, args.json)
+    return 0
+
+
+def report(  # noqa: PLR0915 - one printout, top to bottom
+    repos: list[Repo], missing: list[str], families: dict[str, Any], json_out: Path | None
+) -> None:
+    """Print every figure (and write them as JSON to ``json_out``)."""
     counts = {fam: [0, 0, 0] for fam in families}  # tp, fp, fn
     disagreements: list[dict[str, Any]] = []
     for r in repos:
@@ -204,19 +212,32 @@ def main(argv: list[str] | None = None) -> int:
     rho = spearman([p[0] for p in pairs], [p[1] for p in pairs])
 
     print(f"Calibration over {len(repos)} labelled repositories", end="")
-    print(f" ({len(missing)} labelled but not checked out: {', '.join(missing)})" if missing else "")
+    print(
+        f" ({len(missing)} labelled but not checked out: {', '.join(missing)})" if missing else ""
+    )
     print()
     print(table(fam_rows, ["family", "tp", "fp", "fn", "precision", "recall", "F1"]))
     print()
     share = len(inside) / len(banded) if banded else 0.0
     print(f"Confirmed stage inside its band: {len(inside)}/{len(banded)} = {share:.0%}")
-    print(f"Spearman (confirmed stage vs hand maturity level): "
-          f"{'n/a' if rho is None else f'{rho:.2f}'} over {len(pairs)} repositories")
+    shown = "n/a" if rho is None else f"{rho:.2f}"
+    print(f"Spearman (confirmed stage vs hand maturity level): {shown} over {len(pairs)}")
     print()
     band_keys = sorted({f"{r.band[0]}-{r.band[1]}" for r in banded if r.band})
     conf = [
-        [b, *[str(sum(1 for r in banded if r.band and f"{r.band[0]}-{r.band[1]}" == b
-                      and r.stage == s)) for s in range(1, 6)]]
+        [
+            b,
+            *[
+                str(
+                    sum(
+                        1
+                        for r in banded
+                        if r.band and f"{r.band[0]}-{r.band[1]}" == b and r.stage == s
+                    )
+                )
+                for s in range(1, 6)
+            ],
+        ]
         for b in band_keys
     ]
     print("Confusion (rows: expected band; columns: confirmed stage)")
@@ -240,15 +261,20 @@ def main(argv: list[str] | None = None) -> int:
     for d in disagreements:
         kind = "FP" if d["predicted"] else "FN"
         star = "*" if d["borderline"] else " "
-        ev = "; ".join(d["detector_evidence"][:2]) if d["predicted"] else (
-            "label: " + ", ".join(d["label_evidence"][:3]))
+        ev = (
+            "; ".join(d["detector_evidence"][:2])
+            if d["predicted"]
+            else ("label: " + ", ".join(d["label_evidence"][:3]))
+        )
         print(f"{kind}{star} {d['repo'][:40]:40} {d['family']:22} {ev[:150]}")
     for r in repos:
         if r.band and r not in inside:
-            print(f"OUT  {r.key}: stage {r.stage} outside {r.band}; blockers: "
-                  + ", ".join(r.blockers[:6]))
-    if args.json:
-        args.json.write_text(
+            print(
+                f"OUT  {r.key}: stage {r.stage} outside {r.band}; blockers: "
+                + ", ".join(r.blockers[:6])
+            )
+    if json_out:
+        json_out.write_text(
             json.dumps(
                 {
                     "repositories": len(repos),
@@ -263,7 +289,6 @@ def main(argv: list[str] | None = None) -> int:
             ),
             encoding="utf-8",
         )
-    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ DETECTORS = {f"d_{x}" for x in "abcdefgh"}
 def _practice(pid: str, level: int, seen_in: str = "repository") -> str:
     det = pid.split(".")[1]
     return f"""
-  - id: data.{pid.split('.')[1]}
+  - id: data.{pid.split(".")[1]}
     dimension: data
     level: {level}
     seen_in: {seen_in}
@@ -61,10 +61,18 @@ practices:{_practice("data.a", 1)}{_practice("data.b", 1)}{_practice("data.c", 1
 
 
 def run(cat: Catalogue, met: str, config: dict | None = None) -> Assessment:  # type: ignore[type-arg]
-    findings = [Finding(detector=f"d_{x}", outcome=Outcome.FOUND, file="x.py", line=1,
-                        detail=x) for x in met]
-    return evaluate(cat, findings, DETECTORS, Config.model_validate(config or {}),
-                    Subject(name="t", path="t"), today=TODAY)
+    findings = [
+        Finding(detector=f"d_{x}", outcome=Outcome.FOUND, file="x.py", line=1, detail=x)
+        for x in met
+    ]
+    return evaluate(
+        cat,
+        findings,
+        DETECTORS,
+        Config.model_validate(config or {}),
+        Subject(name="t", path="t"),
+        today=TODAY,
+    )
 
 
 def data(a: Assessment):  # type: ignore[no-untyped-def]
@@ -110,31 +118,43 @@ def test_core_gaps_come_first_and_a_group_is_named_with_its_alternatives(cat: Ca
 
 
 def test_a_missing_core_practice_holds_the_level_whatever_the_quorum(cat: Catalogue) -> None:
-    d = data(run(cat, "bdf", {"attest": {"data.e": {"answer": "yes", "by": "t",
-                                                      "date": "2026-01-01"}}}))
+    d = data(
+        run(cat, "bdf", {"attest": {"data.e": {"answer": "yes", "by": "t", "date": "2026-01-01"}}})
+    )
     assert d.level == 0 and d.rules[0].describe() == "core 1/2, supporting 3/3, quorum 2"
     assert [b.practice for b in d.blockers] == ["data.a"]
 
 
 def test_exempt_and_not_applicable_satisfy_core_and_quorum(cat: Catalogue) -> None:
     cfg = {
-        "exempt": {"data.a": {"reason": "moving to lakeFS", "owner": "ops", "expires": "2027-01-01"}},
-        "not_applicable": {"data.d": {"reason": "no raw data"}, "data.f": {"reason": "no tabular data"}},
+        "exempt": {
+            "data.a": {"reason": "moving to lakeFS", "owner": "ops", "expires": "2027-01-01"}
+        },
+        "not_applicable": {
+            "data.d": {"reason": "no raw data"},
+            "data.f": {"reason": "no tabular data"},
+        },
     }
     assert data(run(cat, "c", cfg)).level == 1
 
 
 def test_expired_exemption_does_not_satisfy(cat: Catalogue) -> None:
-    cfg = {"exempt": {"data.a": {"reason": "moving to lakeFS", "owner": "ops", "expires": "2026-01-01"}}}
+    cfg = {
+        "exempt": {
+            "data.a": {"reason": "moving to lakeFS", "owner": "ops", "expires": "2026-01-01"}
+        }
+    }
     assert data(run(cat, "cdf", cfg)).level == 0
 
 
 def test_unknown_core_counts_unmet_confirmed_and_met_potential(cat: Catalogue) -> None:
     # a detector that did not run leaves its practice unknown
-    findings = [Finding(detector=f"d_{x}", outcome=Outcome.FOUND, file="x.py", line=1)
-                for x in "bdf"]
-    a = evaluate(cat, findings, DETECTORS - {"d_a"}, Config(), Subject(name="t", path="t"),
-                 today=TODAY)
+    findings = [
+        Finding(detector=f"d_{x}", outcome=Outcome.FOUND, file="x.py", line=1) for x in "bdf"
+    ]
+    a = evaluate(
+        cat, findings, DETECTORS - {"d_a"}, Config(), Subject(name="t", path="t"), today=TODAY
+    )
     assert (data(a).level, data(a).potential_level) == (0, 1)
     assert (a.stage, a.potential_stage) == ("One", "Two")
 

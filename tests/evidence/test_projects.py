@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from mlkaizen.api import assess, sub_projects
 from mlkaizen.evidence.projects import find_sub_projects

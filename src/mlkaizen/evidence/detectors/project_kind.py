@@ -47,20 +47,65 @@ def _declared_name(tree: RepoTree) -> tuple[str, str] | None:
     return None
 
 
+# a CI step that uploads a distribution to a package index
+_PUBLISH = re.compile(
+    r"pypa/gh-action-pypi-publish|\btwine\s+upload\b|\b(?:poetry|flit|hatch|uv|pdm)\s+publish\b"
+)
+
+
+def _published_ml_library(tree: RepoTree, declared: tuple[str, str] | None) -> Finding | None:
+    """A distribution that CI publishes to a package index and whose own package does ML:
+    a library others install, whatever its name."""
+    if declared is None or not tree.own_packages:
+        return None
+    from mlkaizen.evidence.detectors.documents import ci_pipelines
+
+    publish = next(
+        (
+            (pipe.file, step.line)
+            for pipe in ci_pipelines(tree)
+            for job in pipe.jobs
+            for step in job.steps
+            if _PUBLISH.search(step.uses + "\n" + step.run)
+        ),
+        None,
+    )
+    if publish is None:
+        return None
+    own = tuple(p + "/" for p in tree.own_packages) + tuple(
+        f"src/{p}/" for p in tree.own_packages
+    )
+    if not any(f.startswith(own) for f in tree.importing(TRAINING)):
+        return None
+    return tree.finding(
+        "repo_is_ml_tool_source",
+        declared[1],
+        1,
+        f"this repository is the source of the ML library {declared[0]!r}, published by CI "
+        f"({publish[0]}:{publish[1]}); its own code is not counted as usage",
+        Outcome.INFO,
+        tool=declared[0],
+    )
+
+
 @detector("repo_is_ml_tool_source")
 def repo_is_ml_tool_source(tree: RepoTree) -> list[Finding]:
     """The repository is the source code of an ML/MLOps tool or library, not a project that
     uses one.
 
     Evidence: the distribution name, or a top-level package, is a known ML tool (``mlflow``,
-    ``dvc``, ``evidently``...). Its own imports are then never credited as practices.
+    ``dvc``, ``evidently``...); or the repository declares a distribution that its CI
+    publishes to a package index (``twine upload``, the PyPI publish action, ``poetry
+    publish``...) and whose own package imports ML libraries. Its own imports are then never
+    credited as practices, and its stage is not the stage of the teams that use it.
     """
     declared = _declared_name(tree)
     own = tree.own_packages
     normal = declared[0].lower().replace("-", "_") if declared else ""
     hits = sorted(({normal} | set(own)) & ML_TOOLS)
     if not hits:
-        return []
+        library = _published_ml_library(tree, declared)
+        return [library] if library is not None else []
     where = declared[1] if declared and normal in hits else None
     return [
         tree.finding(
