@@ -31,6 +31,7 @@ MODULES = (
     "serving",
     "tests_present",
     "tracking",
+    "warehouse",
 )
 
 REGISTRY: dict[str, Detector] = dict(

@@ -1,0 +1,47 @@
+"""Training data read from a managed warehouse or a platform's dataset service."""
+
+from __future__ import annotations
+
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+WAREHOUSES = (
+    Signature(
+        "BigQuery",
+        ("google.cloud.bigquery",),
+        ("google.cloud.bigquery.Client",),
+    ),
+    Signature(
+        "Vertex AI datasets",
+        ("google.cloud.aiplatform",),
+        (
+            "google.cloud.aiplatform.TabularDataset",
+            "google.cloud.aiplatform.ImageDataset",
+            "google.cloud.aiplatform.TextDataset",
+            "google.cloud.aiplatform.TimeSeriesDataset",
+            "google.cloud.aiplatform.TabularDataset.create",
+        ),
+    ),
+    Signature("Snowflake", ("snowflake.connector",), ("snowflake.connector.connect",)),
+    Signature("Databricks SQL", ("databricks.sql",), ("databricks.sql.connect",)),
+    Signature("Redshift", ("redshift_connector",), ("redshift_connector.connect",)),
+)
+
+
+@detector("warehouse_data_used")
+def warehouse_data_used(tree: RepoTree) -> list[Finding]:
+    """Project code reads its data from a managed warehouse or a platform dataset service.
+
+    Why: data queried from a shared warehouse (BigQuery, Snowflake, Databricks SQL, Redshift)
+    or kept as a managed dataset (Vertex AI datasets) is a team asset, not a file on a laptop.
+    Evidence: a client of one of these created or queried through its import
+    (``bigquery.Client()``, ``aiplatform.TabularDataset(...)``, ``snowflake.connector.connect``).
+    An import alone, or a method called ``query`` on an unrelated object, is not enough.
+    How to satisfy it: read training data from the team's warehouse or a registered dataset.
+    """
+    return find_usage(tree, "warehouse_data_used", WAREHOUSES)
+
+
+DETECTORS = [warehouse_data_used]
