@@ -29,6 +29,10 @@ from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_pyth
 T = TypeVar("T")
 
 WARNING_DETECTOR = "scan"
+# a project template's files (Go templates, Jinja, Copier) are read as the file they render
+TEMPLATE_SUFFIXES = (".tmpl", ".jinja2", ".jinja", ".j2")
+# a line that is only a template directive ({{- if ... }}, {% for ... %}): blank when read
+_DIRECTIVE_LINE = re.compile(r"(?m)^[ \t]*(?:\{\{-?[^{}\n]*-?\}\}|\{%-?[^\n]*?-?%\})[ \t]*$")
 MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
 
 
@@ -59,9 +63,30 @@ class RepoTree(Listing):
         self._memo: dict[str, Any] = {}
         self._import_index: dict[str, frozenset[str]] | None = None
         self.files = self._list()
+        self._real: dict[str, str] = {}  # the name a template renders -> its file
+        self._template_names()
         self._names: dict[str, list[str]] = {}
         for path in self.files:
             self._names.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+
+    def _template_names(self) -> None:
+        """``train.py.tmpl`` is listed as ``train.py`` (unless that file exists too), so the
+        detectors read a project template as the project it renders; findings point at the
+        template file itself."""
+        present = set(self.files)
+        for rel in self.files:
+            low = rel.lower()
+            suffix = next((x for x in TEMPLATE_SUFFIXES if low.endswith(x)), None)
+            if suffix is None:
+                continue
+            rendered = rel[: -len(suffix)]
+            if "." in rendered.rsplit("/", 1)[-1] and rendered not in present:
+                self._real[rendered] = rel
+        if self._real:
+            for rendered, rel in self._real.items():
+                self.sizes[rendered] = self.sizes.pop(rel, 0)
+            templates = set(self._real.values())
+            self.files = sorted([f for f in self.files if f not in templates] + list(self._real))
 
     # ----------------------------------------------------------------- listing
     def warn(
@@ -74,7 +99,9 @@ class RepoTree(Listing):
             Finding(
                 detector=WARNING_DETECTOR,
                 outcome=Outcome.WARNING,
-                file=printable(file) if file is not None else None,
+                file=printable(self.__dict__.get("_real", {}).get(file, file))
+                if file is not None
+                else None,
                 line=line,
                 detail=printable(message),
                 values={"kind": kind},
@@ -97,7 +124,7 @@ class RepoTree(Listing):
                     kind="limit",
                 )
             return None
-        full = self.root / rel
+        full = self.root / self._real.get(rel, rel)
         try:
             fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
@@ -170,6 +197,8 @@ class RepoTree(Listing):
                         kind="encoding",
                     )
                     result = data.decode("utf-8", "replace")
+        if result is not None and rel in self._real:
+            result = _DIRECTIVE_LINE.sub("", result)
         self._text[rel] = result
         return result
 
@@ -313,7 +342,7 @@ class RepoTree(Listing):
         return Finding(
             detector=detector,
             outcome=outcome,
-            file=printable(rel) if rel else None,
+            file=printable(self._real.get(rel, rel)) if rel else None,
             line=line,
             detail=printable(detail),
             context=ctx,
@@ -354,6 +383,9 @@ class SubTree(RepoTree):
         self._memo = {}
         self._import_index = None
         self.shared = frozenset(shared)
+        self._real = {
+            k[n:]: v[n:] for k, v in parent._real.items() if k.startswith(self.prefix)
+        } | {k: v for k, v in parent._real.items() if k in self.shared}
         self.files = [f[n:] for f in parent.files if f.startswith(self.prefix)]
         self.files += sorted(self.shared)
         self.sizes.update({f: parent.sizes.get(f, 0) for f in self.shared})
