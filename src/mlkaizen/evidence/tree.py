@@ -62,8 +62,8 @@ class RepoTree(Listing):
         self._parsed: dict[tuple[str, str], Any] = {}
         self._memo: dict[str, Any] = {}
         self._import_index: dict[str, frozenset[str]] | None = None
-        self.files = self._list()
         self._real: dict[str, str] = {}  # the name a template renders -> its file
+        self.files = self._list()
         self._template_names()
         self._names: dict[str, list[str]] = {}
         for path in self.files:
@@ -99,9 +99,7 @@ class RepoTree(Listing):
             Finding(
                 detector=WARNING_DETECTOR,
                 outcome=Outcome.WARNING,
-                file=printable(self.__dict__.get("_real", {}).get(file, file))
-                if file is not None
-                else None,
+                file=printable(self._real.get(file, file)) if file is not None else None,
                 line=line,
                 detail=printable(message),
                 values={"kind": kind},
