@@ -44,6 +44,7 @@ def assess(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     sub_projects: bool = True,
+    part: str | None = None,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
@@ -51,7 +52,8 @@ def assess(
     with ``path=None`` the subject is assessed from the answers alone, as in an interview
     study. ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of
     the config file's ``limits:`` and the defaults. With ``sub_projects``, the independent ML
-    projects the repository holds (if two or more) are assessed too, each on its own evidence.
+    projects the repository holds (if two or more) are assessed too, each on its own evidence;
+    ``part`` names one of them to assess alone, through the same view.
     Raises :class:`MLKaizenError` for a bad path, catalogue, config or answers file.
     """
     if path is None:
@@ -104,9 +106,14 @@ def assess(
     who = Subject(
         name=subject or root.resolve().name, path=str(path), kind=_kind(scan), scope=scope
     )
-    refs = find_sub_projects(tree) if sub_projects else []
+    refs = find_sub_projects(tree) if sub_projects or part else []
     shared = shared_files(tree, refs)
-    parts = [_sub_project(tree, ref, shared, chosen, catalogue, config, today) for ref in refs]
+    if part is not None:
+        ref = next((r for r in refs if r.path == part.strip("/")), None)
+        if ref is None:
+            raise MLKaizenError(f"{part!r} is not a sub-project of this repository", str(path))
+        return _sub_project(tree, ref, shared, chosen, catalogue, config, today)[1]
+    parts = [_sub_project(tree, ref, shared, chosen, catalogue, config, today)[0] for ref in refs]
     stats = ScanStats(
         listing=tree.listing,
         files_listed=len(tree.files),
@@ -154,16 +161,25 @@ def _sub_project(  # noqa: PLR0917 - one private call site
     catalogue: Catalogue,
     config: Config,
     today: dt.date | None,
-) -> SubProject:
+) -> tuple[SubProject, Assessment]:
     """One sub-project, assessed on its own files (and the repository's own settings)
-    through a view of the same tree."""
+    through a view of the same tree: its summary row and its full assessment."""
     scan = run_detectors(SubTree(tree, ref.path, shared), detectors)
     who = Subject(name=ref.path, path=ref.path, kind=_kind(scan))
-    a = evaluate(catalogue, scan.findings, scan.detectors_run, config, who, today=today)
+    a = evaluate(
+        catalogue,
+        scan.findings,
+        scan.detectors_run,
+        config,
+        who,
+        warnings=scan.warnings,
+        today=today,
+        tool_version=__version__,
+    )
     blockers = sorted(
         (b for d in a.dimensions for b in d.blockers), key=lambda b: (b.role != "core", b.level)
     )
-    return SubProject(
+    row = SubProject(
         path=ref.path,
         how=ref.how,
         kind=who.kind,
@@ -173,6 +189,7 @@ def _sub_project(  # noqa: PLR0917 - one private call site
         blocker=blockers[0].practice if blockers else None,
         next_stage=a.next_stage,
     )
+    return row, a
 
 
 def _answers(

@@ -7,7 +7,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from mlkaizen.api import assess, sub_projects
+from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.projects import find_sub_projects
 from mlkaizen.evidence.tree import RepoTree, SubTree
 from tests.conftest import MakeRepo
@@ -96,8 +99,10 @@ def test_sub_projects_in_every_format_and_on_the_command_line(make_repo: MakeRep
     assert "Sub-projects (2), each on its own evidence:" in cli("assess", str(root))
     assert "<h2>Sub-projects</h2>" in cli("assess", str(root), "-f", "html")
     mapped = json.loads(cli("map", str(root), "--projects", "-f", "json"))
-    names = [row["subject"] for row in mapped["subjects"]] if "subjects" in mapped else mapped
-    assert any("services/churn" in str(n) for n in names)
+    rows = {row["subject"]: row for row in mapped["subjects"]}
+    assert list(rows) == [root.name, f"{root.name}/services/churn", f"{root.name}/services/vision"]
+    # the same view as the sub-project table: the churn service tracks and registers its runs
+    assert rows[f"{root.name}/services/churn"]["model"] == 1
 
 
 def test_a_single_project_lists_none(make_repo: MakeRepo) -> None:
@@ -111,3 +116,12 @@ def test_repo_level_settings_apply_to_each_sub_project(make_repo: MakeRepo) -> N
     tree = RepoTree(make_repo(MONOREPO))
     sub = SubTree(tree, "services/vision", [".github/CODEOWNERS"])
     assert sub.named("CODEOWNERS") == [".github/CODEOWNERS"]
+
+
+def test_one_sub_project_alone_and_a_wrong_name(make_repo: MakeRepo) -> None:
+    root = make_repo(MONOREPO, git=True)
+    churn = assess(root, part="services/churn")
+    assert churn.subject.name == "services/churn" and churn.sub_projects == []
+    assert [d.level for d in churn.dimensions] == [0, 1, 0, 0, 0]
+    with pytest.raises(MLKaizenError, match="'docs' is not a sub-project"):
+        assess(root, part="docs")

@@ -68,7 +68,7 @@ def map_(
         name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
         rows.append(Row(name, assessment, target))
         for sp in assessment.sub_projects if projects else []:
-            part = run(folder, catalogue=cat, scope=sp.path, sub_projects=False)
+            part = run(folder, catalogue=cat, part=sp.path)
             rows.append(Row(f"{name}/{sp.path}", part, target))
     write_out(render_map(rows, cat, fmt), out)
 
