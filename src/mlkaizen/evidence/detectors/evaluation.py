@@ -79,9 +79,10 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
     out += search_files(
         tree,
         "baseline_comparison_present",
-        [*tree.named("dvc.yaml", "Makefile"), *tree.with_suffix(".sh")],
+        [*tree.named("dvc.yaml", "Makefile"), *tree.shell_scripts()],
         _DIFF,
         lambda m: f"baseline: {m.group(0)}",
+        read=tree.shell_text,
     )
     return out
 

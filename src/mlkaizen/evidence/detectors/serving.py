@@ -108,13 +108,14 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
         text = tree.text(rel) or ""
         if "platform" in text or "backend" in text:
             out.append(tree.finding("model_serving_present", rel, 1, "Triton model config"))
-    scripts = [*dockerfiles(tree), *tree.named("Makefile", "Procfile"), *tree.with_suffix(".sh")]
+    scripts = [*dockerfiles(tree), *tree.named("Makefile", "Procfile"), *tree.shell_scripts()]
     out += search_files(
         tree,
         "model_serving_present",
         scripts,
         _SERVE_CMD,
         lambda m: f"serving command: {m.group(0)}",
+        read=tree.shell_text,
     )
     return out
 
