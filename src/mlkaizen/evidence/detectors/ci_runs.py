@@ -43,7 +43,7 @@ def ci_steps_matching(
                     out.append(
                         tree.finding(
                             detector_id,
-                            pipe.file,
+                            step.file or job.file or pipe.file,
                             step.line,
                             f"{pipe.provider} job {job.name!r} {what}"
                             + (" (started by hand)" if manual else ""),
@@ -161,7 +161,7 @@ def deployment_approval_gates(tree: RepoTree) -> list[Finding]:
                 out.append(
                     tree.finding(
                         "deployment_approval_gates",
-                        pipe.file,
+                        job.file or pipe.file,
                         job.line,
                         f"job {job.name!r} deploys to environment {job.environment!r}",
                         provider=pipe.provider,
