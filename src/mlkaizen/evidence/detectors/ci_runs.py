@@ -59,7 +59,22 @@ def ci_steps_matching(
 def ci_configured(tree: RepoTree) -> list[Finding]:
     """A CI service builds the repository on change.
 
-    Providers: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket, Jenkins.
+    Why: every other ``*_in_ci`` fact is about what these pipelines run; without one, tests,
+    training and deployment depend on someone remembering to start them.
+
+    Pipelines are recognised by content, wherever they are: GitHub Actions (in
+    ``.github/workflows``, local composite actions expanded), GitLab CI (``.gitlab-ci.yml``
+    with ``include: local`` files), Azure Pipelines in any folder (``stages``/``jobs``/
+    ``steps`` items, ``trigger``/``pr``/``pool``, versioned tasks; ``template:`` files
+    followed two levels inside the repository), Google Cloud Build (steps that run images,
+    e.g. ``gcr.io/cloud-builders/gcloud``), Jenkinsfile (declarative ``stage``s with ``sh``
+    steps), CircleCI, Bitbucket, Buildkite, Drone, Tekton and Argo Workflows. A YAML file
+    merely having a ``steps:`` key is not CI, and an Azure template counts inside the
+    pipelines that use it.
+
+    Example: ``.pipelines/model-ci.yml`` with ``trigger: [main]`` and a stage whose job runs
+    ``- template: code-quality-template.yml``. To satisfy: commit the pipeline definition
+    to the repository (not only in the CI service's UI).
     """
     return [
         tree.finding(
