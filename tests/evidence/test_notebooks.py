@@ -217,3 +217,26 @@ def test_notebooks_with_magics_yield_the_findings_of_the_same_code_in_files(
     assert _findings(from_files) == expected
     assert _findings(from_notebooks) == expected
     assert from_notebooks.warnings == []
+
+
+def test_walkthrough_notebook_cells_parse() -> None:
+    """Cells shaped like those of a Vertex AI walkthrough notebook
+    (GoogleCloudPlatform/mlops-with-vertex-ai), none of which parsed as plain Python."""
+    text = notebook(
+        "PROJECT = ''\nif PROJECT == '' or PROJECT is None:\n"
+        "    shell_output = !gcloud config list --format 'value(core.project)' 2>/dev/null\n"
+        "    PROJECT = shell_output[0]\n",
+        'ENV_VARS=f"""\\\nPROJECT={PROJECT},\\\nREGION={REGION}\n"""\n\n!echo {ENV_VARS}\n',
+        "!gcloud functions deploy {NAME} \\\n    --region={REGION} \\\n"
+        "    --trigger-topic={TOPIC}\n",
+        "from google.cloud import aiplatform as vertex_ai\n"
+        "vertex_ai.init(project=PROJECT, location=REGION)\n",
+    )
+    facts = parse_notebook(text)
+    assert facts.skipped == []
+    assert [c for _, c in facts.shell] == [
+        "gcloud config list --format 'value(core.project)' 2>/dev/null",
+        "echo {ENV_VARS}",
+        "gcloud functions deploy {NAME} --region={REGION} --trigger-topic={TOPIC}",
+    ]
+    assert [c.name for c in facts.calls] == ["google.cloud.aiplatform.init"]

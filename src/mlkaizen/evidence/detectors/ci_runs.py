@@ -31,7 +31,9 @@ def ci_steps_matching(
     *,
     scheduled_only: bool = False,
 ) -> list[Finding]:
-    """One finding per CI job with a step whose command (Makefile targets expanded) matches."""
+    """One finding per CI job with a step whose command (Makefile targets expanded) matches;
+    a template step shared by several jobs is reported once (started by hand only if every
+    job using it is)."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
@@ -52,7 +54,16 @@ def ci_steps_matching(
                         )
                     )
                     break
-    return out
+    return _once_per_place(out)
+
+
+def _once_per_place(findings: list[Finding]) -> list[Finding]:
+    kept: dict[tuple[str | None, int | None], Finding] = {}
+    for f in findings:
+        old = kept.get((f.file, f.line))
+        if old is None or (old.outcome is Outcome.PARTIAL and f.outcome is Outcome.FOUND):
+            kept[(f.file, f.line)] = f
+    return list(kept.values())
 
 
 @detector("ci_configured")
