@@ -187,9 +187,17 @@ def _composite(tree: RepoTree, step: Step, depth: int = 2) -> Step:
     """A ``uses: ./path`` step with the ``run`` commands of the local composite action."""
     if not step.uses.startswith("./") or depth <= 0:
         return step
+    runs = tree.memo(f"composite:{depth}:{step.uses}", lambda: _action_runs(tree, step, depth))
+    if runs is None:
+        return step
+    return Step("\n".join([step.run, runs]), step.uses, step.line, step.name, step.file)
+
+
+def _action_runs(tree: RepoTree, step: Step, depth: int) -> str | None:
+    """The commands of a local composite action (computed once per action and depth)."""
     folder = _normalise("", step.uses.removeprefix("./").split("@")[0])
     if folder is None:
-        return step
+        return None
     for name in ("action.yml", "action.yaml"):
         action = f"{folder}/{name}"
         if action not in tree.sizes:
@@ -202,8 +210,8 @@ def _composite(tree: RepoTree, step: Step, depth: int = 2) -> Step:
                     sub = Step(str(inner.get("run", "")), str(inner.get("uses", "")), 1)
                     sub = _composite(tree, sub, depth - 1)
                     runs.append(f"{sub.uses}\n{sub.run}")
-        return Step("\n".join([step.run, *runs]), step.uses, step.line, step.name, step.file)
-    return step
+        return "\n".join(runs)
+    return None
 
 
 def _gitlab(tree: RepoTree, rel: str, handled: set[str]) -> list[Pipeline]:

@@ -220,24 +220,33 @@ def is_azure_root(doc: Any) -> bool:
     )
 
 
+# per pipeline, so that a file repeating one reference cannot make the expansion explode
+MAX_TEMPLATE_USES = 1_000
+MAX_EXPANDED_STEPS = 20_000
+
+
 class _Azure:
     """Walks one Azure pipeline, following ``template:`` references through ``resolve``."""
 
     def __init__(self, pipe: Pipeline, resolve: Resolve | None) -> None:
         self.pipe = pipe
         self.resolve = resolve
+        self.uses = 0
+        self.made = 0
 
     def _template(self, file: str, ref: Any, chain: tuple[str, ...]) -> tuple[str, Any] | None:
-        if self.resolve is None or not isinstance(ref, str):
+        if self.resolve is None or not isinstance(ref, str) or self.uses >= MAX_TEMPLATE_USES:
             return None
+        self.uses += 1
         found = self.resolve(file, ref, chain)
         return found if found is not None and isinstance(found[1], dict) else None
 
     def steps(self, steps: Any, line: int, file: str, chain: tuple[str, ...]) -> list[Step]:
         out: list[Step] = []
         for step in _items(steps):
-            if not isinstance(step, dict):
+            if not isinstance(step, dict) or self.made >= MAX_EXPANDED_STEPS:
                 continue
+            self.made += 1
             found = self._template(file, step.get("template"), chain)
             if found is not None:
                 out += self.steps(found[1].get("steps"), 1, found[0], (*chain, found[0]))
