@@ -308,7 +308,8 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     # tests
     ("unit_tests_present", {"tests/test_x.py": "def test_a():\n    assert 1\n"}, "found",
      "tests/test_x.py"),
-    ("unit_tests_present", {"tests/helpers.py": "def test_a():\n    pass\n"}, None, None),
+    ("unit_tests_present", {"tests/helpers.py": "def make_frame():\n    pass\n",
+                            "src/checks.py": "def test_a():\n    pass\n"}, None, None),
     ("data_tests_present", {"tests/test_features.py": "def test_f():\n    assert 1\n"},
      "found", "tests/test_features.py"),
     ("data_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),

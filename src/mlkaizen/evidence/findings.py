@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mlkaizen.evidence.testcode import is_test_path
+
 
 class Outcome(StrEnum):
     """What a finding says about its detector's fact."""
@@ -61,15 +63,14 @@ TUTORIAL_DIRS = frozenset(
         "sandbox",
     }
 )
-TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
 def context_of(path: str) -> Context:
-    """Classify a repository-relative POSIX path by its folders."""
+    """Classify a repository-relative POSIX path by its folders (and, for tests, by the one
+    test-file rule of :mod:`mlkaizen.evidence.testcode`)."""
     parts = path.lower().split("/")[:-1]
     if any(p in TUTORIAL_DIRS for p in parts):
         return Context.TUTORIAL
-    name = path.rsplit("/", 1)[-1]
-    if any(p in TEST_DIRS for p in parts) or name.startswith("test_") or name.endswith("_test.py"):
+    if is_test_path(path):
         return Context.TEST
     return Context.PROJECT

@@ -16,7 +16,7 @@ import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
@@ -25,6 +25,9 @@ from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
+
+if TYPE_CHECKING:
+    from mlkaizen.evidence.parse.notebook import NotebookFacts
 
 T = TypeVar("T")
 
@@ -275,10 +278,49 @@ class RepoTree(Listing):
 
     def python(self, rel: str) -> PyFacts | None:
         if rel.endswith(".ipynb"):
-            from mlkaizen.evidence.parse.notebook import parse_notebook
-
-            return self.parsed(rel, "notebook-facts", parse_notebook)
+            return self.notebook(rel)
         return self.parsed(rel, "python", parse_python)
+
+    def notebook(self, rel: str) -> NotebookFacts | None:
+        """A notebook's facts; each code cell that does not parse is skipped with a warning."""
+        from mlkaizen.evidence.parse.notebook import parse_notebook
+
+        def parse(text: str) -> NotebookFacts:
+            facts = parse_notebook(text)
+            for cell, line, why in facts.skipped:
+                self.warn(f"notebook cell {cell}: {why}; cell skipped", rel, line, kind="parse")
+            return facts
+
+        return self.parsed(rel, "notebook-facts", parse)
+
+    def shell_scripts(self) -> list[str]:
+        """Files that run shell commands: ``.sh``/``.bash`` scripts, and notebooks with shell
+        escapes, ``%pip`` or ``%%bash`` cells (read them with :meth:`shell_text`)."""
+
+        def compute() -> list[str]:
+            out = list(self.with_suffix(".sh", ".bash"))
+            for rel in self.with_suffix(".ipynb"):
+                text = self.text(rel)
+                if text and ("!" in text or "%" in text):
+                    facts = self.notebook(rel)
+                    if facts is not None and facts.shell:
+                        out.append(rel)
+            return sorted(out)
+
+        return self.memo("shell_scripts", compute)
+
+    def shell_text(self, rel: str) -> str | None:
+        """The shell a file runs, line for line: a script's text, or a notebook's shell
+        commands each on its own ``.ipynb`` line (every other line blank)."""
+        if not rel.endswith(".ipynb"):
+            return self.text(rel)
+        facts = self.notebook(rel)
+        if facts is None:
+            return None
+        lines: dict[int, str] = {}
+        for line, command in facts.shell:
+            lines[line] = f"{lines[line]}; {command}" if line in lines else command
+        return "\n".join(lines.get(n, "") for n in range(1, max(lines, default=0) + 1))
 
     def importing(self, roots: Iterable[str]) -> list[str]:
         """Python files and notebooks that import a module under one of ``roots``.

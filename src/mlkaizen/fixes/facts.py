@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mlkaizen.engine.model import Assessment
 from mlkaizen.evidence.git import run_git
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
@@ -80,7 +81,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
                     facts.sample_csv = rel
     facts.data_dirs = sorted(dirs)
     facts.requirements = [f for f in tree.glob("requirements*.txt") if "/" not in f]
-    facts.has_tests = any(f.startswith("tests/") for f in tree.files)
+    facts.has_tests = any(f.endswith(".py") and is_test_path(f) for f in tree.files)
     facts.has_dvc_pipeline = "dvc.yaml" in tree.sizes
     facts.frameworks = sorted(
         {f.values.get("tool", "") for f in a.findings if f.detector == "training_code_present"}

@@ -31,7 +31,9 @@ def ci_steps_matching(
     *,
     scheduled_only: bool = False,
 ) -> list[Finding]:
-    """One finding per CI job with a step whose command (Makefile targets expanded) matches."""
+    """One finding per CI job with a step whose command (Makefile targets expanded) matches;
+    a template step shared by several jobs is reported once (started by hand only if every
+    job using it is)."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
@@ -43,7 +45,7 @@ def ci_steps_matching(
                     out.append(
                         tree.finding(
                             detector_id,
-                            pipe.file,
+                            step.file or job.file or pipe.file,
                             step.line,
                             f"{pipe.provider} job {job.name!r} {what}"
                             + (" (started by hand)" if manual else ""),
@@ -52,14 +54,38 @@ def ci_steps_matching(
                         )
                     )
                     break
-    return out
+    return _once_per_place(out)
+
+
+def _once_per_place(findings: list[Finding]) -> list[Finding]:
+    kept: dict[tuple[str | None, int | None], Finding] = {}
+    for f in findings:
+        old = kept.get((f.file, f.line))
+        if old is None or (old.outcome is Outcome.PARTIAL and f.outcome is Outcome.FOUND):
+            kept[(f.file, f.line)] = f
+    return list(kept.values())
 
 
 @detector("ci_configured")
 def ci_configured(tree: RepoTree) -> list[Finding]:
     """A CI service builds the repository on change.
 
-    Providers: GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Bitbucket, Jenkins.
+    Why: every other ``*_in_ci`` fact is about what these pipelines run; without one, tests,
+    training and deployment depend on someone remembering to start them.
+
+    Pipelines are recognised by content, wherever they are: GitHub Actions (in
+    ``.github/workflows``, local composite actions expanded), GitLab CI (``.gitlab-ci.yml``
+    with ``include: local`` files), Azure Pipelines in any folder (``stages``/``jobs``/
+    ``steps`` items, ``trigger``/``pr``/``pool``, versioned tasks; ``template:`` files
+    followed two levels inside the repository), Google Cloud Build (steps that run images,
+    e.g. ``gcr.io/cloud-builders/gcloud``), Jenkinsfile (declarative ``stage``s with ``sh``
+    steps), CircleCI, Bitbucket, Buildkite, Drone, Tekton and Argo Workflows. A YAML file
+    merely having a ``steps:`` key is not CI, and an Azure template counts inside the
+    pipelines that use it.
+
+    Example: ``.pipelines/model-ci.yml`` with ``trigger: [main]`` and a stage whose job runs
+    ``- template: code-quality-template.yml``. To satisfy: commit the pipeline definition
+    to the repository (not only in the CI service's UI).
     """
     return [
         tree.finding(
@@ -161,7 +187,7 @@ def deployment_approval_gates(tree: RepoTree) -> list[Finding]:
                 out.append(
                     tree.finding(
                         "deployment_approval_gates",
-                        pipe.file,
+                        job.file or pipe.file,
                         job.line,
                         f"job {job.name!r} deploys to environment {job.environment!r}",
                         provider=pipe.provider,

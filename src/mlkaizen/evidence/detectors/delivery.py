@@ -82,9 +82,10 @@ def rollback_supported(tree: RepoTree) -> list[Finding]:
     out += search_files(
         tree,
         "rollback_supported",
-        [*tree.named("Makefile"), *tree.with_suffix(".sh")],
+        [*tree.named("Makefile"), *tree.shell_scripts()],
         _ROLLBACK,
         lambda m: f"rollback: {m.group(0)}",
+        read=tree.shell_text,
     )
     return out
 

@@ -8,13 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlkaizen.evidence.parse.ci import (
-    Pipeline,
-    azure_pipelines,
-    generic_run_steps,
-    github_actions,
-    gitlab_ci,
-)
+from mlkaizen.evidence.ci_files import find_pipelines
+from mlkaizen.evidence.parse.ci import Pipeline
 from mlkaizen.evidence.parse.makefile import parse_makefile
 from mlkaizen.evidence.tree import RepoTree
 
@@ -45,46 +40,8 @@ def k8s_objects(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
 
 
 def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
-    """Every CI pipeline, with Makefile targets that its steps call expanded in place."""
-
-    def compute() -> list[Pipeline]:
-        pipes: list[Pipeline] = []
-        for rel in tree.files:
-            low = rel.lower()
-            parser = None
-            if low.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")):
-                parser = github_actions
-            elif low.rsplit("/", 1)[-1] in (".gitlab-ci.yml", ".gitlab-ci.yaml") or (
-                low.startswith(".gitlab/ci/") and low.endswith((".yml", ".yaml"))
-            ):
-                parser = gitlab_ci
-            elif (
-                low.rsplit("/", 1)[-1].startswith("azure-pipelines")
-                and low.endswith((".yml", ".yaml"))
-            ) or low.startswith((".azure-pipelines/", ".azuredevops/")):
-                parser = azure_pipelines
-            if parser is not None:
-                for doc in tree.yaml(rel) or []:
-                    pipe = parser(rel, doc)
-                    if pipe is not None:
-                        pipes.append(pipe)
-            elif low in (".circleci/config.yml", "bitbucket-pipelines.yml"):
-                provider = "circleci" if low.startswith(".circleci") else "bitbucket"
-                for doc in tree.yaml(rel) or []:
-                    pipe = generic_run_steps(provider, rel, doc)
-                    if pipe is not None:
-                        pipes.append(pipe)
-            elif low.rsplit("/", 1)[-1] == "jenkinsfile":
-                text = tree.text(rel) or ""
-                doc = {"run": text}
-                pipe = generic_run_steps("jenkins", rel, doc)
-                if pipe is not None:
-                    if "cron(" in text or "triggers" in text:
-                        pipe.triggers.add("schedule")
-                    pipes.append(pipe)
-        return pipes
-
-    return tree.memo("ci_pipelines", compute)
+    """Every CI pipeline, recognised by content (see :mod:`mlkaizen.evidence.ci_files`)."""
+    return tree.memo("ci_pipelines", lambda: find_pipelines(tree))
 
 
 def make_targets(tree: RepoTree) -> dict[str, str]:

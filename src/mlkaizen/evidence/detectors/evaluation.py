@@ -11,6 +11,7 @@ from mlkaizen.evidence.detectors.libraries import EVALUATION
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 _EVAL_FILE = re.compile(r"(eval|valid|metric|score|compare|promot|gate)", re.I)
@@ -28,7 +29,7 @@ def _eval_sources(tree: RepoTree) -> list[str]:
     return [
         f
         for f in tree.importing(EVALUATION)
-        if _EVAL_FILE.search(f.rsplit("/", 1)[-1]) and not f.rsplit("/", 1)[-1].startswith("test")
+        if _EVAL_FILE.search(f.rsplit("/", 1)[-1]) and not is_test_path(f)
     ]
 
 
@@ -79,9 +80,10 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
     out += search_files(
         tree,
         "baseline_comparison_present",
-        [*tree.named("dvc.yaml", "Makefile"), *tree.with_suffix(".sh")],
+        [*tree.named("dvc.yaml", "Makefile"), *tree.shell_scripts()],
         _DIFF,
         lambda m: f"baseline: {m.group(0)}",
+        read=tree.shell_text,
     )
     return out
 

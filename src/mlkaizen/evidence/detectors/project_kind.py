@@ -8,6 +8,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.structured import load_toml
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 ML_TOOLS = frozenset(
@@ -127,7 +128,7 @@ def training_code_present(tree: RepoTree) -> list[Finding]:
     """
     out: list[Finding] = []
     for rel in tree.importing(TRAINING):
-        if rel.rsplit("/", 1)[-1].startswith("test"):
+        if is_test_path(rel):
             continue
         text = tree.text(rel) or ""
         if "fit" not in text and "train" not in text:

@@ -64,7 +64,7 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
                 out.append(
                     tree.finding(
                         "training_triggered_by_event",
-                        pipe.file,
+                        step.file or job.file or pipe.file,
                         step.line,
                         f"{pipe.provider} job {job.name!r} retrains on {why}",
                     )
@@ -129,7 +129,7 @@ def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
                 out.append(
                     tree.finding(
                         "alert_triggers_retraining",
-                        pipe.file,
+                        job.file or pipe.file,
                         job.line,
                         f"{pipe.provider} job {job.name!r} checks drift, then retrains",
                     )

@@ -13,6 +13,7 @@ from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 WEB_APPS = (
@@ -108,13 +109,14 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
         text = tree.text(rel) or ""
         if "platform" in text or "backend" in text:
             out.append(tree.finding("model_serving_present", rel, 1, "Triton model config"))
-    scripts = [*dockerfiles(tree), *tree.named("Makefile", "Procfile"), *tree.with_suffix(".sh")]
+    scripts = [*dockerfiles(tree), *tree.named("Makefile", "Procfile"), *tree.shell_scripts()]
     out += search_files(
         tree,
         "model_serving_present",
         scripts,
         _SERVE_CMD,
         lambda m: f"serving command: {m.group(0)}",
+        read=tree.shell_text,
     )
     return out
 
@@ -131,7 +133,7 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
         return []
     loaders: dict[str, str] = {}  # file -> "file:line" of its first model load
     for rel in tree.importing(MODEL_LOADING):
-        if rel.endswith(".ipynb") or "test" in rel.rsplit("/", 1)[-1]:
+        if rel.endswith(".ipynb") or is_test_path(rel):
             continue
         text = tree.text(rel) or ""
         if "load" not in text and "InferenceSession" not in text and "pretrained" not in text:

@@ -6,6 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.testcode import TEST_DIRS, is_test_module, is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 _DATA_NAME = re.compile(r"(data|schema|feature|dataset|ingest|preprocess|validation)", re.I)
@@ -14,26 +15,27 @@ _DATA_LIBS = {"pandera", "great_expectations", "gx", "deepchecks", "tensorflow_d
 
 
 def _topic(rel: str) -> str:
-    """What a test module is about: its name and the folders below ``tests/``
-    (``tests/model/test_behavioral.py`` -> ``model/test_behavioral.py``)."""
+    """What a test module is about: its name and the folders below the test folder
+    (``tests/model/test_behavioral.py`` -> ``model/behavioral.py``)."""
     parts = rel.split("/")
-    below = parts[parts.index("tests") + 1 :] if "tests" in parts[:-1] else parts[-1:]
-    return "/".join(below).replace("test_", "", 1)
+    folder = max((i for i, p in enumerate(parts[:-1]) if p.lower() in TEST_DIRS), default=-1)
+    below = parts[folder + 1 :] if folder >= 0 else parts[-1:]
+    name = re.sub(r"^test_|_tests?(?=\.py$)", "", below[-1], flags=re.I)
+    return "/".join([*below[:-1], name])
 
 
 def _test_files(tree: RepoTree) -> list[tuple[str, int]]:
-    """(file, first test function line) for Python test modules with at least one test."""
+    """(file, first test function line) for Python test modules (the one rule of
+    :mod:`mlkaizen.evidence.testcode`) with at least one test."""
 
     def compute() -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
-        for rel in tree.python_sources():
-            name = rel.rsplit("/", 1)[-1]
-            if not (name.startswith("test_") or name.endswith("_test.py")) or rel.endswith(
-                ".ipynb"
-            ):
+        with_cases = set(tree.importing({"unittest", "django"}))
+        for rel in tree.with_suffix(".py"):
+            if not is_test_path(rel) and rel not in with_cases:
                 continue
             facts = tree.python(rel)
-            if facts is None:
+            if facts is None or not is_test_module(rel, facts):
                 continue
             lines = [
                 line
@@ -51,7 +53,9 @@ def _test_files(tree: RepoTree) -> list[tuple[str, int]]:
 def unit_tests_present(tree: RepoTree) -> list[Finding]:
     """The repository has automated tests (pytest/unittest modules with test functions).
 
-    Evidence: ``test_*.py`` / ``*_test.py`` files defining ``test*`` functions or classes.
+    Evidence: a Python test module defining ``test*`` functions or classes. Test modules
+    are ``test_*.py``, ``*_test.py``, ``*_tests.py`` and ``tests.py``, modules in a
+    ``tests``/``test``/``testing`` folder, and modules defining a ``unittest.TestCase``.
     """
     files = _test_files(tree)
     if not files:

@@ -32,11 +32,13 @@ def search_files(
     *,
     prefilter: str | None = None,
     limit: int | None = None,
+    read: Callable[[str], str | None] | None = None,
 ) -> list[Finding]:
-    """One finding per file whose text matches ``pattern``, at the first match."""
+    """One finding per file whose text matches ``pattern``, at the first match. ``read``
+    gives the text to search (default the file's text; ``tree.shell_text`` for shell)."""
     out: list[Finding] = []
     for rel in files:
-        text = tree.text(rel)
+        text = (read or tree.text)(rel)
         if not text or (prefilter is not None and prefilter not in text):
             continue
         match = pattern.search(text)

@@ -1,11 +1,15 @@
 """CI configuration -> pipelines, triggers, jobs and the commands their steps run.
 
-Covers GitHub Actions, GitLab CI and Azure Pipelines structurally; CircleCI and Bitbucket
-through their ``run``/``script`` steps. Input is already-loaded YAML (see ``yamlfile``).
+Covers GitHub Actions, GitLab CI and Azure Pipelines (templates followed through a
+``resolve`` callback) structurally; CircleCI and Bitbucket through their ``run``/``script``
+steps; other providers are in :mod:`.ci_more`. Input is already-loaded YAML (``yamlfile``).
+Which file holds which provider is decided by content in :mod:`mlkaizen.evidence.ci_files`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +41,7 @@ class Step:
     uses: str
     line: int
     name: str = ""
+    file: str = ""  # the file the step is written in, when not the pipeline's (a template)
 
     @property
     def text(self) -> str:
@@ -51,6 +56,7 @@ class Job:
     environment: str | None = None
     scheduled: bool = False  # runs only (or also) on a schedule, by its own rules
     manual: bool = False  # needs a person to start it (GitLab `when: manual`)
+    file: str = ""  # the file the job is written in, when not the pipeline's (an include)
 
 
 @dataclass
@@ -164,56 +170,179 @@ def gitlab_ci(file: str, doc: Any) -> Pipeline | None:
 
 
 _AZURE_SCRIPT_KEYS = ("script", "bash", "powershell", "pwsh")
+AZURE_STEP_KEYS = frozenset(
+    [*_AZURE_SCRIPT_KEYS, "task", "template", "checkout", "download", "publish", "downloadBuild"]
+)
+AZURE_ROOT_KEYS = frozenset(["trigger", "pr", "schedules", "resources", "pool", "extends"])
+
+# (file holding the reference, template path as written, files followed so far) -> the
+# template's (file, document), or None when it is not followed (remote, missing, cyclic...)
+Resolve = Callable[[str, str, tuple[str, ...]], "tuple[str, Any] | None"]
 
 
-def _azure_steps(steps: Any, default_line: int) -> list[Step]:
-    out: list[Step] = []
-    for step in _items(steps):
-        if not isinstance(step, dict):
-            continue
-        run = "\n".join(_text(step[k]) for k in _AZURE_SCRIPT_KEYS if k in step)
-        inputs = step.get("inputs")
-        if isinstance(inputs, dict):
-            run += "\n" + "\n".join(_text(v) for v in inputs.values())
-        uses = _text(step.get("task") or step.get("template"))
-        out.append(Step(run, uses, _line(step, default_line), _text(step.get("displayName"))))
-    return out
+def _keyed_items(value: Any, keys: frozenset[str] | set[str]) -> bool:
+    """A list with an item keyed by one of ``keys`` (others may be conditional insertions)."""
+    return any(isinstance(i, dict) and keys & set(i) for i in _items(value))
 
 
-def _azure_jobs(jobs: Any, pipe: Pipeline) -> None:
-    for body in _items(jobs):
-        if not isinstance(body, dict):
-            continue
-        name = _text(body.get("job") or body.get("deployment") or body.get("template") or "job")
-        job = Job(name, _line(body, pipe.line))
-        env = body.get("environment")
-        job.environment = str(env.get("name") if isinstance(env, dict) else env) if env else None
-        job.steps = _azure_steps(body.get("steps"), job.line)
-        strategy = body.get("strategy")
-        if isinstance(strategy, dict):
-            for phase in strategy.values():
-                if isinstance(phase, dict):
-                    for hook in phase.values():
-                        if isinstance(hook, dict):
-                            job.steps += _azure_steps(hook.get("steps"), job.line)
-        pipe.jobs.append(job)
+def is_azure_pipeline(doc: Any) -> bool:
+    """Whether a YAML document has the shape of an Azure Pipelines file (or template):
+    ``stages`` of ``stage``s, ``jobs`` of ``job``/``deployment``s, ``steps`` of
+    ``script``/``task``/... items, or ``extends: {template: ...}``."""
+    if not isinstance(doc, dict):
+        return False
+    return (
+        _keyed_items(doc.get("stages"), {"stage", "template"})
+        or _keyed_items(doc.get("jobs"), {"job", "deployment", "template"})
+        or _keyed_items(doc.get("steps"), set(AZURE_STEP_KEYS))
+        or (isinstance(doc.get("extends"), dict) and "template" in doc["extends"])
+    )
 
 
-def azure_pipelines(file: str, doc: Any) -> Pipeline | None:
-    if not isinstance(doc, dict) or not ({"stages", "jobs", "steps"} & set(doc)):
-        return None
-    pipe = Pipeline("azure-pipelines", file, _line(doc, 1), triggers={"push"})
+_AZURE_TASK = re.compile(r"^[\w.-]+@\d+$")  # AzureCLI@2, PublishTestResults@2
+
+
+def is_azure_root(doc: Any) -> bool:
+    """Whether an Azure-shaped document runs on its own (is not only a template): it sets a
+    trigger, pool, schedule, resources or variables, has ``stage``/``job`` items, or uses a
+    versioned task (``AzureCLI@2``). A bare ``steps: [{script: ...}]`` is not enough."""
+    if not is_azure_pipeline(doc):
+        return False
+    if (AZURE_ROOT_KEYS | {"variables"}) & set(doc):
+        return True
+    if _keyed_items(doc.get("stages"), {"stage"}) or _keyed_items(
+        doc.get("jobs"), {"job", "deployment"}
+    ):
+        return True
+    return any(
+        isinstance(s, dict) and _AZURE_TASK.match(str(s.get("task", "")))
+        for s in _items(doc.get("steps"))
+    )
+
+
+# per pipeline, so that a file repeating one reference cannot make the expansion explode
+MAX_TEMPLATE_USES = 1_000
+MAX_EXPANDED_STEPS = 20_000
+
+
+class _Azure:
+    """Walks one Azure pipeline, following ``template:`` references through ``resolve``."""
+
+    def __init__(self, pipe: Pipeline, resolve: Resolve | None) -> None:
+        self.pipe = pipe
+        self.resolve = resolve
+        self.uses = 0
+        self.made = 0
+
+    def _template(self, file: str, ref: Any, chain: tuple[str, ...]) -> tuple[str, Any] | None:
+        if self.resolve is None or not isinstance(ref, str) or self.uses >= MAX_TEMPLATE_USES:
+            return None
+        self.uses += 1
+        found = self.resolve(file, ref, chain)
+        return found if found is not None and isinstance(found[1], dict) else None
+
+    def steps(self, steps: Any, line: int, file: str, chain: tuple[str, ...]) -> list[Step]:
+        out: list[Step] = []
+        for step in _items(steps):
+            if not isinstance(step, dict) or self.made >= MAX_EXPANDED_STEPS:
+                continue
+            self.made += 1
+            found = self._template(file, step.get("template"), chain)
+            if found is not None:
+                out += self.steps(found[1].get("steps"), 1, found[0], (*chain, found[0]))
+                continue
+            run = "\n".join(_text(step[k]) for k in _AZURE_SCRIPT_KEYS if k in step)
+            inputs = step.get("inputs")
+            if isinstance(inputs, dict):
+                run += "\n" + "\n".join(_text(v) for v in inputs.values())
+            uses = _text(step.get("task") or step.get("template"))
+            where = "" if file == self.pipe.file else file
+            out.append(Step(run, uses, _line(step, line), _text(step.get("displayName")), where))
+        return out
+
+    def jobs(self, jobs: Any, file: str, chain: tuple[str, ...]) -> None:
+        for body in _items(jobs):
+            if not isinstance(body, dict):
+                continue
+            found = self._template(file, body.get("template"), chain)
+            if found is not None:
+                self.jobs(found[1].get("jobs"), found[0], (*chain, found[0]))
+                if found[1].get("steps") and not found[1].get("jobs"):
+                    self.loose_steps(found[1].get("steps"), found[0], (*chain, found[0]))
+                continue
+            name = _text(body.get("job") or body.get("deployment") or body.get("template") or "job")
+            job = Job(
+                name, _line(body, self.pipe.line), file="" if file == self.pipe.file else file
+            )
+            env = body.get("environment")
+            job.environment = (
+                str(env.get("name") if isinstance(env, dict) else env) if env else None
+            )
+            job.steps = self.steps(body.get("steps"), job.line, file, chain)
+            strategy = body.get("strategy")
+            if isinstance(strategy, dict):
+                for phase in strategy.values():
+                    if isinstance(phase, dict):
+                        for hook in phase.values():
+                            if isinstance(hook, dict):
+                                job.steps += self.steps(hook.get("steps"), job.line, file, chain)
+            self.pipe.jobs.append(job)
+
+    def stages(self, stages: Any, file: str, chain: tuple[str, ...]) -> None:
+        for stage in _items(stages):
+            if not isinstance(stage, dict):
+                continue
+            found = self._template(file, stage.get("template"), chain)
+            if found is not None:
+                self.body(found[1], found[0], (*chain, found[0]))
+            else:
+                self.jobs(stage.get("jobs"), file, chain)
+
+    def loose_steps(self, steps: Any, file: str, chain: tuple[str, ...]) -> None:
+        line = self.pipe.line if file == self.pipe.file else 1
+        job = Job("steps", line, self.steps(steps, line, file, chain))
+        job.file = "" if file == self.pipe.file else file
+        self.pipe.jobs.append(job)
+
+    def body(self, doc: dict[Any, Any], file: str, chain: tuple[str, ...]) -> None:
+        self.stages(doc.get("stages"), file, chain)
+        self.jobs(doc.get("jobs"), file, chain)
+        if doc.get("steps"):
+            self.loose_steps(doc.get("steps"), file, chain)
+        extends = doc.get("extends")
+        if isinstance(extends, dict):
+            found = self._template(file, extends.get("template"), chain)
+            if found is not None:
+                self.body(found[1], found[0], (*chain, found[0]))
+
+
+def _azure_triggers(pipe: Pipeline, doc: dict[Any, Any]) -> None:
+    trigger = doc.get("trigger", "default")
+    if trigger != "none":
+        pipe.triggers.add("push")
+    if isinstance(trigger, dict):
+        paths = trigger.get("paths")
+        if isinstance(paths, dict):
+            pipe.trigger_paths.extend(str(p) for p in _items(paths.get("include")))
     if doc.get("pr") not in (None, "none"):
         pipe.triggers.add("pull_request")
+    resources = doc.get("resources")
+    if isinstance(resources, dict):
+        for res in _items(resources.get("pipelines")):
+            if isinstance(res, dict) and res.get("trigger") not in (None, "none", False):
+                pipe.triggers.add("pipeline_completion")
     for entry in _items(doc.get("schedules")):
         if isinstance(entry, dict) and "cron" in entry:
             pipe.schedules.append((str(entry["cron"]), _line(entry, pipe.line)))
-    for stage in _items(doc.get("stages")):
-        if isinstance(stage, dict):
-            _azure_jobs(stage.get("jobs"), pipe)
-    _azure_jobs(doc.get("jobs"), pipe)
-    if doc.get("steps"):
-        pipe.jobs.append(Job("steps", pipe.line, _azure_steps(doc.get("steps"), pipe.line)))
+
+
+def azure_pipelines(file: str, doc: Any, resolve: Resolve | None = None) -> Pipeline | None:
+    """An Azure pipeline; ``template:`` references are followed through ``resolve``."""
+    if not is_azure_pipeline(doc):
+        return None
+    pipe = Pipeline("azure-pipelines", file, _line(doc, 1))
+    _azure_triggers(pipe, doc)
+    _Azure(pipe, resolve).body(doc, file, (file,))
     return pipe
 
 

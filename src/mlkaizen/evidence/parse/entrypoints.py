@@ -21,15 +21,31 @@ def _ci(text: str) -> Any:
         github_actions,
         gitlab_ci,
     )
+    from mlkaizen.evidence.parse.ci_more import (
+        argo_workflow,
+        buildkite,
+        cloud_build,
+        drone,
+        jenkinsfile,
+        tekton,
+    )
     from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 
-    out = []
+    def resolve(current: str, ref: str, chain: tuple[str, ...]) -> tuple[str, Any] | None:
+        return (ref, doc) if len(chain) < 3 else None  # a template that is the document itself
+
+    out: list[Any] = [jenkinsfile("Jenkinsfile", text)]
     for doc in load_yaml_documents(text):
         out += [
             github_actions("w.yml", doc),
             gitlab_ci(".gitlab-ci.yml", doc),
-            azure_pipelines("azure-pipelines.yml", doc),
+            azure_pipelines("azure-pipelines.yml", doc, resolve),
             generic_run_steps("circleci", "c.yml", doc),
+            cloud_build("cloudbuild.yaml", doc),
+            drone(".drone.yml", doc),
+            buildkite(".buildkite/pipeline.yml", doc),
+            tekton("t.yaml", doc),
+            argo_workflow("w.yaml", doc),
         ]
     return out
 

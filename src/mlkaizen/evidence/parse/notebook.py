@@ -1,21 +1,42 @@
-"""Jupyter notebooks: code cells through :mod:`json`, then the Python parser.
+"""Jupyter notebooks: code cells through :mod:`json`, IPython syntax rewritten
+(:mod:`.ipython`), then the Python parser, one cell at a time.
 
 Lines in the result are lines of the ``.ipynb`` file itself, so a finding points at the cell.
+A cell that does not parse is skipped alone (and listed in ``skipped``); the rest counts.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from dataclasses import dataclass, field
 
 from mlkaizen.evidence.parse import ParseError
-from mlkaizen.evidence.parse.python_src import Call, PyFacts, parse_python
+from mlkaizen.evidence.parse.ipython import transform_cell
+from mlkaizen.evidence.parse.python_src import Call, PyFacts, facts_of, python_ast
 from mlkaizen.evidence.parse.structured import load_json
 
-_MAGIC = re.compile(r"^\s*[!%]")
+_SOURCE_KEY = re.compile(r'^\s*"source"\s*:')
 
 
-def notebook_code(text: str) -> tuple[str, list[int]]:
-    """Concatenated code cells, and for each code line the ``.ipynb`` line it came from."""
+@dataclass
+class NotebookFacts(PyFacts):
+    """:class:`PyFacts` of the code cells, plus what is not Python in them."""
+
+    shell: list[tuple[int, str]] = field(default_factory=list)  # (line, command)
+    # %%writefile cells not read as Python or shell: (path, line, text)
+    writes: list[tuple[str, int, str]] = field(default_factory=list)
+    skipped: list[tuple[int, int | None, str]] = field(default_factory=list)  # (cell, line, why)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    number: int  # 1-based position among all cells
+    source: str
+    origin: list[int]  # .ipynb line of each source line
+
+
+def _code_cells(text: str) -> list[_Cell]:
     try:
         doc = load_json(text)
     except ParseError as exc:
@@ -23,40 +44,75 @@ def notebook_code(text: str) -> tuple[str, list[int]]:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         raise ParseError("notebook has no 'cells' list")
-    raw_lines = text.splitlines()
-    source_starts = [i + 1 for i, line in enumerate(raw_lines) if '"source"' in line]
-    code: list[str] = []
-    origin: list[int] = []
+    source_starts = [i + 1 for i, line in enumerate(text.splitlines()) if _SOURCE_KEY.match(line)]
+    out: list[_Cell] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        text_src = "".join(source) if isinstance(source, list) else str(source)
+        joined = "".join(str(s) for s in source) if isinstance(source, list) else str(source)
         start = source_starts[index] if index < len(source_starts) else 1
-        for offset, line in enumerate(text_src.splitlines()):
-            code.append("" if _MAGIC.match(line) else line)
-            origin.append(start + (offset + 1 if isinstance(source, list) else 0))
-        code.append("")
-        origin.append(start)
+        step = 1 if isinstance(source, list) else 0
+        count = len(joined.splitlines())
+        out.append(_Cell(index + 1, joined, [start + (o + 1) * step for o in range(count)]))
+    return out
+
+
+def notebook_code(text: str) -> tuple[str, list[int]]:
+    """Concatenated code cells as Python, and for each code line the ``.ipynb`` line it came
+    from. Cheap: no syntax tree (the import pre-pass reads this)."""
+    code: list[str] = []
+    origin: list[int] = []
+    for cell in _code_cells(text):
+        code.extend(transform_cell(cell.source).python)
+        origin.extend(cell.origin)
     return "\n".join(code), origin
 
 
-def parse_notebook(text: str) -> PyFacts:
-    """Facts of a notebook's code cells; a cell that fails to parse fails the notebook."""
-    source, origin = notebook_code(text)
-    try:
-        facts = parse_python(source)
-    except ParseError as exc:
-        line = origin[exc.line - 1] if exc.line and exc.line <= len(origin) else None
-        raise ParseError(exc.message, line) from None
+def parse_notebook(text: str) -> NotebookFacts:
+    """Facts of a notebook's code cells; cells that fail to parse are skipped alone."""
+    body: list[ast.stmt] = []
+    origin: list[int] = []
+    shell: list[tuple[int, str]] = []
+    writes: list[tuple[str, int, str]] = []
+    skipped: list[tuple[int, int | None, str]] = []
+    for cell in _code_cells(text):
+        code = transform_cell(cell.source)
+        at = cell.origin
+
+        def line_of(n: int | None, at: list[int] = at) -> int | None:
+            return at[n - 1] if n and 0 < n <= len(at) else (at[0] if at else None)
+
+        try:
+            module = python_ast("\n".join(code.python))
+        except ParseError as exc:
+            skipped.append((cell.number, line_of(exc.line), exc.message))
+        else:
+            for stmt in module.body:
+                ast.increment_lineno(stmt, len(origin))
+            body.extend(module.body)
+        origin.extend(at)
+        shell.extend((line_of(n) or 1, command) for n, command in code.shell)
+        writes.extend((path, line_of(n) or 1, content) for path, n, content in code.writes)
+    base = facts_of(ast.Module(body=body, type_ignores=[]))
 
     def remap(line: int) -> int:
         return origin[line - 1] if 0 < line <= len(origin) else line
 
-    facts.imports = {name: remap(line) for name, line in facts.imports.items()}
-    facts.calls = [
-        Call(c.name, remap(c.line), c.keywords, c.str_args, c.constants) for c in facts.calls
-    ]
-    facts.decorators = [Call(c.name, remap(c.line), c.keywords) for c in facts.decorators]
-    facts.functions = {name: remap(line) for name, line in facts.functions.items()}
-    return facts
+    return NotebookFacts(
+        imports={name: remap(line) for name, line in base.imports.items()},
+        calls=[
+            Call(c.name, remap(c.line), c.keywords, c.str_args, c.constants) for c in base.calls
+        ],
+        decorators=[
+            Call(c.name, remap(c.line), c.keywords, c.str_args, c.constants)
+            for c in base.decorators
+        ],
+        bases=[Call(c.name, remap(c.line), c.keywords) for c in base.bases],
+        functions={name: remap(line) for name, line in base.functions.items()},
+        has_main_guard=base.has_main_guard,
+        checks=[type(c)(remap(c.line), c.test, c.fails) for c in base.checks],
+        shell=shell,
+        writes=writes,
+        skipped=skipped,
+    )

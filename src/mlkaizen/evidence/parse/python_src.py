@@ -224,14 +224,23 @@ def _fails(stmt: ast.stmt) -> bool:
 
 def parse_python(source: str) -> PyFacts:
     """Parse Python source. Raises :class:`ParseError` on syntax errors and runaway nesting."""
+    return facts_of(python_ast(source))
+
+
+def python_ast(source: str) -> ast.Module:
+    """The syntax tree of ``source``; :class:`ParseError` (with its line) if it has none."""
     try:
         with warnings.catch_warnings():  # invalid escapes etc. are the scanned code's business
             warnings.simplefilter("ignore")
-            tree = ast.parse(source)
+            return ast.parse(source)
     except SyntaxError as exc:
         raise ParseError(f"Python syntax error: {exc.msg}", exc.lineno) from None
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ParseError(f"Python file could not be parsed ({type(exc).__name__})") from None
+
+
+def facts_of(tree: ast.Module) -> PyFacts:
+    """The facts of a parsed module (imports resolve calls in the order they appear)."""
     visitor = _Visitor()
     try:
         visitor.visit(tree)

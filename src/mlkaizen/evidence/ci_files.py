@@ -1,0 +1,268 @@
+"""Which files are CI pipelines, recognised by content wherever they are in the tree.
+
+A name or folder only points at where a provider must live (GitHub Actions in
+``.github/workflows``, GitLab from ``.gitlab-ci.yml``, CircleCI, Bitbucket, Jenkinsfile);
+every other YAML file whose text has a telltale key gets a structural check for Azure
+Pipelines, Cloud Build, Drone, Buildkite, Tekton and Argo Workflows. References between
+files are followed inside the root: GitLab ``include: local``, Azure ``template:`` (two
+levels; cycles and paths leaving the root are refused with a warning) and local composite
+GitHub actions (``uses: ./path``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from collections.abc import Callable
+from typing import Any
+
+from mlkaizen.evidence.parse.ci import (
+    Pipeline,
+    Step,
+    azure_pipelines,
+    generic_run_steps,
+    github_actions,
+    gitlab_ci,
+    is_azure_pipeline,
+    is_azure_root,
+)
+from mlkaizen.evidence.parse.ci_more import (
+    argo_workflow,
+    buildkite,
+    cloud_build,
+    drone,
+    jenkinsfile,
+    tekton,
+)
+from mlkaizen.evidence.tree import RepoTree
+
+TEMPLATE_LEVELS = 2  # Azure templates: a pipeline's templates, and theirs
+# Only YAML files with one of these get parsed and checked (Azure / Cloud Build / Buildkite
+# keys at the top level, Drone's kind, Tekton's and Argo's API groups).
+_TELLTALE = re.compile(
+    r"^(?:stages|jobs|steps|extends)\s*:|^kind:\s*pipeline\b|tekton\.dev/|argoproj\.io/", re.M
+)
+_AZURE_REF = re.compile(r"\btemplate\s*:\s*['\"]?([^'\"\s#]+)")
+_YAML_PARSERS: tuple[Callable[[str, Any], Pipeline | None], ...] = (
+    tekton,
+    argo_workflow,
+    drone,
+    cloud_build,
+    buildkite,
+)
+
+
+def find_pipelines(tree: RepoTree) -> list[Pipeline]:
+    """Every CI pipeline in the tree, in file order."""
+    pipes: list[Pipeline] = []
+    handled: set[str] = set()
+    for rel in tree.files:
+        low = rel.lower()
+        name = low.rsplit("/", 1)[-1]
+        if low.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")):
+            handled.add(rel)
+            pipes += _github(tree, rel)
+        elif name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+            handled.add(rel)
+            pipes += _gitlab(tree, rel, handled)
+        elif low in (".circleci/config.yml", ".circleci/config.yaml", "bitbucket-pipelines.yml"):
+            handled.add(rel)
+            provider = "circleci" if low.startswith(".circleci") else "bitbucket"
+            pipes += [
+                p for doc in tree.yaml(rel) or [] if (p := generic_run_steps(provider, rel, doc))
+            ]
+        elif (
+            name == "jenkinsfile"
+            or name.startswith("jenkinsfile.")
+            or name.endswith(".jenkinsfile")
+        ):
+            pipe = jenkinsfile(rel, tree.text(rel) or "")
+            if pipe is not None:
+                pipes.append(pipe)
+    pipes += _by_content(tree, handled)
+    return pipes
+
+
+def _candidates(tree: RepoTree, handled: set[str]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for rel in tree.with_suffix(".yml", ".yaml"):
+        if rel in handled:
+            continue
+        text = tree.text(rel)
+        if not text or not _TELLTALE.search(text):
+            continue
+        out += [(rel, doc) for doc in tree.yaml(rel) or []]
+    return out
+
+
+def _by_content(tree: RepoTree, handled: set[str]) -> list[Pipeline]:
+    pipes: list[Pipeline] = []
+    azure: list[tuple[str, Any]] = []
+    for rel, doc in _candidates(tree, handled):
+        for parser in _YAML_PARSERS:
+            pipe = parser(rel, doc)
+            if pipe is not None:
+                pipes.append(pipe)
+                break
+        else:
+            if is_azure_pipeline(doc):
+                azure.append((rel, doc))
+    referenced = _azure_referenced(tree, azure)
+    resolve = _AzureResolver(tree)
+    for rel, doc in azure:
+        if rel in referenced and not ({"trigger", "pr", "schedules", "resources"} & set(doc)):
+            continue  # a template: it counts inside the pipelines that use it
+        if not is_azure_root(doc):
+            continue  # steps alone, used by no pipeline here: nothing runs them
+        pipe = azure_pipelines(rel, doc, resolve)
+        if pipe is not None:
+            pipes.append(pipe)
+    return sorted(pipes, key=lambda p: (p.file, p.line))
+
+
+def _normalise(current: str, ref: str) -> str | None:
+    """A template reference as a root-relative path, or ``None`` if it leaves the root."""
+    base = "" if ref.startswith("/") else posixpath.dirname(current)
+    target = posixpath.normpath(posixpath.join(base, ref.lstrip("/")))
+    return None if target == ".." or target.startswith("../") or target.startswith("/") else target
+
+
+def _azure_referenced(tree: RepoTree, azure: list[tuple[str, Any]]) -> set[str]:
+    """Files named by a ``template:`` in another Azure file (textual, no parse needed)."""
+    out: set[str] = set()
+    for rel in {rel for rel, _ in azure}:
+        for match in _AZURE_REF.finditer(tree.text(rel) or ""):
+            target = _normalise(rel, match.group(1))
+            if target is not None and target != rel:
+                out.add(target)
+    return out
+
+
+class _AzureResolver:
+    """Loads an Azure template inside the root, refusing (with one warning each) cycles and
+    paths that leave the root; remote (``file@repo``) and computed paths are not followed."""
+
+    def __init__(self, tree: RepoTree) -> None:
+        self.tree = tree
+        self.warned: set[tuple[str, str]] = set()
+
+    def _warn(self, current: str, ref: str, why: str) -> None:
+        if (current, ref) not in self.warned:
+            self.warned.add((current, ref))
+            self.tree.warn(
+                f"Azure Pipelines template {ref!r} {why}; not followed", current, kind="ci"
+            )
+
+    def __call__(self, current: str, ref: str, chain: tuple[str, ...]) -> tuple[str, Any] | None:
+        ref = ref.strip()
+        if "@" in ref or "$" in ref or not ref:
+            return None
+        target = _normalise(current, ref)
+        if target is None:
+            self._warn(current, ref, "points outside the repository")
+            return None
+        if target in chain:
+            self._warn(current, ref, "refers back to a file that includes it (a cycle)")
+            return None
+        if len(chain) > TEMPLATE_LEVELS or target not in self.tree.sizes:
+            return None
+        docs = self.tree.yaml(target) or []
+        return (target, docs[0]) if docs and isinstance(docs[0], dict) else None
+
+
+def _github(tree: RepoTree, rel: str) -> list[Pipeline]:
+    out: list[Pipeline] = []
+    for doc in tree.yaml(rel) or []:
+        pipe = github_actions(rel, doc)
+        if pipe is None:
+            continue
+        for job in pipe.jobs:
+            job.steps = [_composite(tree, step) for step in job.steps]
+        out.append(pipe)
+    return out
+
+
+def _composite(tree: RepoTree, step: Step, depth: int = 2) -> Step:
+    """A ``uses: ./path`` step with the ``run`` commands of the local composite action."""
+    if not step.uses.startswith("./") or depth <= 0:
+        return step
+    runs = tree.memo(f"composite:{depth}:{step.uses}", lambda: _action_runs(tree, step, depth))
+    if runs is None:
+        return step
+    return Step("\n".join([step.run, runs]), step.uses, step.line, step.name, step.file)
+
+
+def _action_runs(tree: RepoTree, step: Step, depth: int) -> str | None:
+    """The commands of a local composite action (computed once per action and depth)."""
+    folder = _normalise("", step.uses.removeprefix("./").split("@")[0])
+    if folder is None:
+        return None
+    for name in ("action.yml", "action.yaml"):
+        action = f"{folder}/{name}"
+        if action not in tree.sizes:
+            continue
+        runs: list[str] = []
+        for doc in tree.yaml(action) or []:
+            spec = doc.get("runs") if isinstance(doc, dict) else None
+            for inner in spec.get("steps", []) if isinstance(spec, dict) else []:
+                if isinstance(inner, dict):
+                    sub = Step(str(inner.get("run", "")), str(inner.get("uses", "")), 1)
+                    sub = _composite(tree, sub, depth - 1)
+                    runs.append(f"{sub.uses}\n{sub.run}")
+        return "\n".join(runs)
+    return None
+
+
+def _gitlab(tree: RepoTree, rel: str, handled: set[str]) -> list[Pipeline]:
+    out: list[Pipeline] = []
+    for doc in tree.yaml(rel) or []:
+        pipe = gitlab_ci(rel, doc)
+        included = _gitlab_includes(tree, rel, doc, handled)
+        if pipe is None and not included:
+            continue
+        pipe = pipe or Pipeline("gitlab-ci", rel, getattr(doc, "line", 1), triggers={"push"})
+        for inc, inc_doc in included:
+            extra = gitlab_ci(inc, inc_doc)
+            for job in extra.jobs if extra else []:
+                job.file = inc
+                pipe.jobs.append(job)
+        if any(j.scheduled for j in pipe.jobs):
+            pipe.triggers.add("schedule")
+        out.append(pipe)
+    return out
+
+
+def _gitlab_includes(
+    tree: RepoTree, rel: str, doc: Any, handled: set[str], depth: int = 2
+) -> list[tuple[str, Any]]:
+    """Documents of ``include:`` local files (wildcards too), followed ``depth`` levels."""
+    if not isinstance(doc, dict) or depth <= 0:
+        return []
+    raw = doc.get("include")
+    entries = raw if isinstance(raw, list) else [raw]
+    out: list[tuple[str, Any]] = []
+    for entry in entries:
+        local = (
+            entry
+            if isinstance(entry, str)
+            else (entry.get("local") if isinstance(entry, dict) else None)
+        )
+        if not isinstance(local, str) or "://" in local:
+            continue
+        pattern = _normalise("", local)
+        if pattern is None:
+            tree.warn(
+                f"GitLab include {local!r} points outside the repository; not followed",
+                rel,
+                kind="ci",
+            )
+            continue
+        for target in [f for f in tree.files if fnmatch.fnmatchcase(f, pattern)]:
+            if target in handled or target == rel:
+                continue
+            handled.add(target)
+            for inc_doc in tree.yaml(target) or []:
+                out.append((target, inc_doc))
+                out += _gitlab_includes(tree, target, inc_doc, handled, depth - 1)
+    return out
