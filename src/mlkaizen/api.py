@@ -19,6 +19,7 @@ from mlkaizen.evidence.detectors import all_detectors
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.scan import run_detectors
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.trust import Chosen, choose_catalogue
 
 
 def _lowered(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -40,19 +41,55 @@ def assess(
     subject: str | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    allow_repo_catalogue: bool = False,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
     ``answers`` are answers files or folders (questionnaires, several respondents combined);
     with ``path=None`` the subject is assessed from the answers alone, as in an interview
     study. ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of
-    the config file's ``limits:`` and the defaults. Raises :class:`MLKaizenError` for a bad
-    path, catalogue, config or answers file.
+    the config file's ``limits:`` and the defaults. A catalogue *file* named by the
+    repository's own config is refused unless ``allow_repo_catalogue``
+    (:mod:`mlkaizen.trust`). Raises :class:`MLKaizenError` for a bad path, catalogue, config
+    or answers file.
     """
+    return assess_judged(
+        path,
+        catalogue=catalogue,
+        config=config,
+        config_path=config_path,
+        scope=scope,
+        limits=limits,
+        answers=answers,
+        subject=subject,
+        today=today,
+        progress=progress,
+        allow_repo_catalogue=allow_repo_catalogue,
+    )[0]
+
+
+def assess_judged(
+    path: str | Path | None,
+    *,
+    catalogue: Catalogue | str | Path | None = None,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    scope: str | None = None,
+    limits: ScanLimits | dict[str, Any] | None = None,
+    answers: list[str | Path] | None = None,
+    subject: str | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    allow_repo_catalogue: bool = False,
+) -> tuple[Assessment, Chosen]:
+    """:func:`assess`, and the catalogue it judged against (and who chose it)."""
     if path is None:
         if not answers:
             raise MLKaizenError("without a repository, give --answers (files or folders)")
-        cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+        chosen = Chosen(
+            catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+        )
+        cat = chosen.catalogue
         combined, people, named = _answers(answers, cat)
         who = Subject(name=subject or named or "subject", path="", kind="answers-only")
         return evaluate(
@@ -66,7 +103,7 @@ def assess(
             answers=combined,
             respondents=people,
             scanned=False,
-        )
+        ), chosen
     root = Path(path)
     if not root.exists():
         raise MLKaizenError("path does not exist; give the repository folder", str(path))
@@ -74,8 +111,8 @@ def assess(
         raise MLKaizenError("not a directory; give the repository folder", str(path))
     if config is None:
         config = load_config(root, Path(config_path) if config_path else None)
-    if not isinstance(catalogue, Catalogue):
-        catalogue = load_catalogue(catalogue or config.catalogue)
+    chosen = choose_catalogue(catalogue, config, root, allow_repo_catalogue)
+    catalogue = chosen.catalogue
     config.check_practices({p.id for p in catalogue.practices})
     combined, people, _ = _answers(answers or [], catalogue)
     scope = scope or config.scope
@@ -94,6 +131,8 @@ def assess(
     detectors, plugin_problems = all_detectors()
     for problem in plugin_problems:
         tree.warn(problem, kind="plugin")
+    if chosen.from_repository:
+        tree.warn(f"judged against the {chosen.label}", kind="catalogue")
     scan = run_detectors(tree, [detectors[d] for d in wanted], progress)
     kind = (
         "ml-tool-source"
@@ -110,7 +149,7 @@ def assess(
         skipped=dict(sorted(tree.skipped.items())),
         detectors_run=len(scan.detectors_run),
     )
-    return evaluate(
+    assessment = evaluate(
         catalogue,
         scan.findings,
         scan.detectors_run,
@@ -123,6 +162,7 @@ def assess(
         answers=combined,
         respondents=people,
     )
+    return assessment, chosen
 
 
 def _answers(

@@ -45,6 +45,16 @@ CatalogueOpt = Annotated[
 ]
 
 
+AllowRepoCatalogueOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-repo-catalogue",
+        help="Trust a catalogue file named by the repository's own config (refused by "
+        "default: a pull request could ship rules that require nothing).",
+    ),
+]
+
+
 def write_out(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)

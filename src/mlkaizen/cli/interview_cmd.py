@@ -14,6 +14,7 @@ from mlkaizen.cli.common import (
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible
 
 
 @app.command("map")
@@ -138,7 +139,7 @@ def survey(
             None,
         )
         for p in conflicts:
-            write_out(f"  conflict {p.id}: {p.conflict}\n", None)
+            write_out(f"  conflict {p.id}: {visible(p.conflict or '')}\n", None)
         return
     if not respondent:
         raise MLKaizenError("give --respondent NAME (it names the answers file)")

@@ -15,6 +15,7 @@ from mlkaizen.cli.common import (
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible
 
 
 @app.command()
@@ -70,7 +71,7 @@ def detectors() -> None:
         None,
     )
     for problem in problems:
-        sys.stderr.write(f"mlkaizen: warning: {problem}\n")
+        sys.stderr.write(f"mlkaizen: warning: {visible(problem)}\n")
 
 
 @model_app.command("show")
