@@ -88,7 +88,7 @@ def test_allowed_repository_catalogue_is_used_and_named(tmp_path: Path) -> None:
 
 def test_the_caller_s_choice_wins_over_the_repository_s(tmp_path: Path) -> None:
     root = repo(tmp_path, "catalogue: rules.yaml\n", {"rules.yaml": lenient()})
-    assessment, chosen = assess_judged(root, catalogue=BUILTIN.id)
+    _, chosen = assess_judged(root, catalogue=BUILTIN.id)
     assert chosen.catalogue.id == BUILTIN.id and chosen.from_repository is None
 
 

@@ -403,7 +403,7 @@ def sarif_uri_from_names_with_scheme_space_and_fragment(root: Path, outside: Pat
     ), absent=('"uri": "javascript:',))
 
 
-# --------------------------------------------------------------------------- the repository's own rules
+# ------------------------------------------------------------------ the repository's own rules
 def _lenient_catalogue() -> str:
     """The built-in catalogue with every stage requiring nothing."""
     import yaml

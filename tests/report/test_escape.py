@@ -39,7 +39,8 @@ BIDI = "a\u202eb\u2066c\u200fd"
     (ANSI, "\\x1b[2J\\x1b]0;owned\\x07\\x1b]8;;http://evil.example\\x1b\\link\\x1b]8;;\\x1b\\"),
     (C1, "\\x9b31m"),
     (BIDI, "a\\u202eb\\u2066c\\u200fd"),
-    ("line\nbreak\r\ttab\u2028sep\x00nul\x7fdel", "line\\nbreak\\r\\ttab\\u2028sep\\x00nul\\x7fdel"),
+    ("line\nbreak\r\ttab\u2028sep\x00nul\x7fdel",
+     "line\\nbreak\\r\\ttab\\u2028sep\\x00nul\\x7fdel"),
     ("\udcff-undecodable", "\\udcff-undecodable"),
 ])
 def test_visible_shows_every_control_character(raw: str, shown: str) -> None:
@@ -74,7 +75,8 @@ def test_terminal_text_is_never_markup() -> None:
     ("![p](https://evil.example/p.png)", "!\\[p\\](https\\://evil.example/p.png)"),
     ("see www.evil.example or WWW.evil.example", "see www\\.evil.example or WWW\\.evil.example"),
     ("mail me@evil.example", "mail me\\@evil.example"),
-    ("**bold** _em_ ~~del~~ `code` $x^2$", "\\*\\*bold\\*\\* \\_em\\_ \\~\\~del\\~\\~ \\`code\\` \\$x^2\\$"),
+    ("**bold** _em_ ~~del~~ `code` $x^2$",
+     "\\*\\*bold\\*\\* \\_em\\_ \\~\\~del\\~\\~ \\`code\\` \\$x^2\\$"),
     ("a | b", "a \\| b"),
     ("&lt; &#60;", "\\&lt; \\&#60;"),
     ("back\\slash", "back\\\\slash"),
@@ -175,7 +177,8 @@ def test_markdown_terminal_and_html_reports_escape_catalogue_texts(example_copy:
         '## MLKaizen: "/\\>\\<script\\>alert(1)\\</script\\>\\<x onload="alert(2)\\\\x1b\\[2J\n')
     assert ("\\<img src=x onerror=alert(1)\\>\\\\x1b\\]52;c;aGk=\\\\x07 "
             "\\[x\\](http\\://evil.example)") in md
-    assert "potential **\\[bold\\]potential\\[/bold\\] !\\[p\\](http\\://evil.example/p.png)**" in md
+    assert ("potential **\\[bold\\]potential\\[/bold\\] "
+            "!\\[p\\](http\\://evil.example/p.png)**") in md
     term = get_renderer("terminal")(a, ctx)
     assert "\x1b" not in term and "\x07" not in term
     assert "<img src=x onerror=alert(1)>\\x1b]52;c;aGk=\\x07 [x](http://evil.example)" in term
