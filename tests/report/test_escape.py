@@ -241,3 +241,14 @@ def test_sarif_help_markdown_is_escaped_prose(example_copy: Path) -> None:
     ctx = RenderContext(catalogue=load_catalogue(), scan_root=example_copy)
     rules = json.loads(get_renderer("sarif")(a, ctx))["runs"][0]["tool"]["driver"]["rules"]
     assert rules and all(r["help"]["markdown"] == md_prose(r["help"]["text"]) for r in rules)
+
+
+def test_explain_stage_shows_a_hostile_folder_name_visibly(tmp_path: Path) -> None:
+    root = tmp_path / "repo\x1b]0;owned\x07"
+    root.mkdir()
+    (root / "train.py").write_text("import mlflow\n")
+    done = subprocess.run([sys.executable, "-m", "mlkaizen", "explain", "--stage", "--path",
+                           str(root)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert done.stdout.startswith("repo\\x1b]0;owned\\x07: ")

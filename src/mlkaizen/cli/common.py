@@ -81,9 +81,11 @@ def prompt() -> Callable[[str], str]:
     from rich.console import Console
     from rich.prompt import Prompt
 
+    from mlkaizen.report.escape import terminal
+
     console = Console(highlight=False)
 
-    def ask(question: str) -> str:
-        return Prompt.ask(question, console=console, default="", show_default=False)
+    def ask(question: str) -> str:  # catalogue text: shown as is, never as Rich markup
+        return Prompt.ask(terminal(question), console=console, default="", show_default=False)
 
     return ask

@@ -14,7 +14,7 @@ from mlkaizen.cli.common import (
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.report.escape import visible
+from mlkaizen.report.escape import visible, visible_lines
 
 
 @app.command("map")
@@ -103,7 +103,10 @@ def target(
     )
     report = target_report(assessment, cat, goal)
     write_out(
-        report.model_dump_json(indent=2) + "\n" if fmt == "json" else render_target(report), None
+        report.model_dump_json(indent=2) + "\n"
+        if fmt == "json"
+        else visible_lines(render_target(report)),
+        None,
     )
 
 
@@ -158,7 +161,11 @@ def survey(
     target = out or (Path(".") if no_repo else path) / "answers" / f"{respondent}.yaml"
     try:
         done, left = run_survey(
-            assessment, respondent, target, prompt(), lambda text: write_out(text + "\n", None)
+            assessment,
+            respondent,
+            target,
+            prompt(),
+            lambda text: write_out(visible_lines(text) + "\n", None),
         )
     except (EOFError, KeyboardInterrupt):
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
@@ -183,7 +190,7 @@ def profile(
     if out.exists() and not force:
         raise MLKaizenError("profile exists; use --force to replace it", str(out))
     try:
-        answers = run_profile(prompt(), lambda text: write_out(text + "\n", None))
+        answers = run_profile(prompt(), lambda text: write_out(visible_lines(text) + "\n", None))
     except (EOFError, KeyboardInterrupt):
         raise MLKaizenError("profile not finished; nothing written") from None
     try:

@@ -46,6 +46,11 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(_show, text)
 
 
+def visible_lines(text: str) -> str:
+    """Plain multi-line text (explanations, summaries) with every line :func:`visible`."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def terminal(text: str, style: str = "") -> Text:
     """A Rich ``Text`` of ``text`` made :func:`visible`: printed as is, never as markup."""
     from rich.text import Text
