@@ -387,15 +387,6 @@ def terminal_report_control_sequences_in_names(root: Path, outside: Path) -> Exp
 
 
 @case
-def html_report_control_characters_and_markup_in_names(root: Path, outside: Path) -> Expect:
-    _named_script(root)
-    _hostile_workflow(root)
-    return Expect(fmt="html", present=(
-        "&lt;img src=x onerror=alert(1)&gt;`ain\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202e.py:3</a>",
-    ), absent=("<img", "\x1b", "\x07", "\u202e"))
-
-
-@case
 def sarif_uri_from_names_with_scheme_space_and_fragment(root: Path, outside: Path) -> Expect:
     write(root / "javascript:alert(1)" / "a b#c?d%e" / "dvc.yaml", "stages: [\n")
     return Expect(fmt="sarif", present=(

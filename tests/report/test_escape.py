@@ -252,3 +252,21 @@ def test_explain_stage_shows_a_hostile_folder_name_visibly(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert done.stdout.startswith("repo\\x1b]0;owned\\x07: ")
+
+
+def test_html_report_of_a_repository_with_hostile_names(tmp_path: Path) -> None:
+    """Names from the tree itself (the HTML report is slow to render, so it is checked here
+    rather than in the hostile corpus)."""
+    from tests.hostile.cases import _hostile_workflow, _named_script
+
+    root = tmp_path / "repo"
+    _named_script(root)
+    _hostile_workflow(root)
+    page = get_renderer("html")(assess(root), RenderContext(catalogue=load_catalogue(),
+                                                            scan_root=root))
+    assert "<img" not in page and "\x1b" not in page and "\x07" not in page
+    assert "\u202e" not in page
+    assert ("&lt;img src=x onerror=alert(1)&gt;`ain\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J"
+            "\\u202e.py:3</a>") in page
+    assert ("triggers ![p](http://evil.example/p.png) &lt;img src=x onerror=alert(1)&gt; "
+            "www.evil.example $x$, push") in page
