@@ -122,6 +122,28 @@ def test_action_fails_the_job_on_regression_and_threshold(tmp_path: Path) -> Non
     assert code == 1
 
 
+def test_action_never_copies_a_committed_report_link_into_the_summary(tmp_path: Path) -> None:
+    """A pull request commits ``mlkaizen-report.md`` as a link to a file on the runner and
+    makes the run fail before any report is written: the summary must not show that file."""
+    secret = tmp_path / "runner-secret.txt"
+    secret.write_text("TOKEN=hunter2\n")
+    repo = make_repo(tmp_path)
+    (repo / "mlkaizen-report.md").symlink_to(secret)
+    (repo / ".mlkaizen.yaml").write_text("catalogue: rules.yaml\n")  # refused: exit 2
+    code, summary, output = run_action(repo, tmp_path, {})
+    assert code == 2
+    assert "hunter2" not in summary and summary == ""
+    assert "stage=\n" in output and "hunter2" not in output
+    assert secret.read_text() == "TOKEN=hunter2\n"
+
+
+def test_action_summary_still_copies_its_own_report(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)  # near miss: a regular report file written by the step
+    code, summary, output = run_action(repo, tmp_path, {})
+    assert code == 0 and summary.startswith("## MLKaizen: Manual MLOps\n")
+    assert "stage=Manual MLOps\n" in output
+
+
 # --------------------------------------------------------------------------- GitLab
 def run_gitlab(repo: Path, variables: dict[str, str]) -> subprocess.CompletedProcess[str]:
     job = yaml.safe_load((ROOT / "templates" / "mlkaizen.gitlab-ci.yml").read_text())[".mlkaizen"]

@@ -22,6 +22,7 @@ from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.projects import SubProjectRef, find_sub_projects, shared_files
 from mlkaizen.evidence.scan import ScanResult, run_detectors
 from mlkaizen.evidence.tree import RepoTree, SubTree
+from mlkaizen.trust import Chosen, choose_catalogue
 
 
 def _lowered(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -43,6 +44,7 @@ def assess(
     subject: str | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    allow_repo_catalogue: bool = False,
     sub_projects: bool = True,
     part: str | None = None,
 ) -> Assessment:
@@ -51,15 +53,54 @@ def assess(
     ``answers`` are answers files or folders (questionnaires, several respondents combined);
     with ``path=None`` the subject is assessed from the answers alone, as in an interview
     study. ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of
-    the config file's ``limits:`` and the defaults. With ``sub_projects``, the independent ML
-    projects the repository holds (if two or more) are assessed too, each on its own evidence;
-    ``part`` names one of them to assess alone, through the same view.
-    Raises :class:`MLKaizenError` for a bad path, catalogue, config or answers file.
+    the config file's ``limits:`` and the defaults. A catalogue *file* named by the
+    repository's own config is refused unless ``allow_repo_catalogue``
+    (:mod:`mlkaizen.trust`). With ``sub_projects``, the independent ML projects the repository
+    holds (if two or more) are assessed too, each on its own evidence; ``part`` names one of
+    them to assess alone, through the same view. Raises :class:`MLKaizenError` for a bad
+    path, catalogue, config or answers file.
     """
+    return assess_judged(
+        path,
+        catalogue=catalogue,
+        config=config,
+        config_path=config_path,
+        scope=scope,
+        limits=limits,
+        answers=answers,
+        subject=subject,
+        today=today,
+        progress=progress,
+        allow_repo_catalogue=allow_repo_catalogue,
+        sub_projects=sub_projects,
+        part=part,
+    )[0]
+
+
+def assess_judged(
+    path: str | Path | None,
+    *,
+    catalogue: Catalogue | str | Path | None = None,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    scope: str | None = None,
+    limits: ScanLimits | dict[str, Any] | None = None,
+    answers: list[str | Path] | None = None,
+    subject: str | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    allow_repo_catalogue: bool = False,
+    sub_projects: bool = True,
+    part: str | None = None,
+) -> tuple[Assessment, Chosen]:
+    """:func:`assess`, and the catalogue it judged against (and who chose it)."""
     if path is None:
         if not answers:
             raise MLKaizenError("without a repository, give --answers (files or folders)")
-        cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+        chosen = Chosen(
+            catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+        )
+        cat = chosen.catalogue
         combined, people, named = _answers(answers, cat)
         who = Subject(name=subject or named or "subject", path="", kind="answers-only")
         return evaluate(
@@ -73,7 +114,7 @@ def assess(
             answers=combined,
             respondents=people,
             scanned=False,
-        )
+        ), chosen
     root = Path(path)
     if not root.exists():
         raise MLKaizenError("path does not exist; give the repository folder", str(path))
@@ -81,8 +122,8 @@ def assess(
         raise MLKaizenError("not a directory; give the repository folder", str(path))
     if config is None:
         config = load_config(root, Path(config_path) if config_path else None)
-    if not isinstance(catalogue, Catalogue):
-        catalogue = load_catalogue(catalogue or config.catalogue)
+    chosen = choose_catalogue(catalogue, config, root, allow_repo_catalogue)
+    catalogue = chosen.catalogue
     config.check_practices({p.id for p in catalogue.practices})
     combined, people, _ = _answers(answers or [], catalogue)
     scope = scope or config.scope
@@ -101,8 +142,10 @@ def assess(
     detectors, plugin_problems = all_detectors()
     for problem in plugin_problems:
         tree.warn(problem, kind="plugin")
-    chosen = [detectors[d] for d in wanted]
-    scan = run_detectors(tree, chosen, progress)
+    if chosen.from_repository:
+        tree.warn(f"judged against the {chosen.label}", kind="catalogue")
+    running = [detectors[d] for d in wanted]
+    scan = run_detectors(tree, running, progress)
     who = Subject(
         name=subject or root.resolve().name, path=str(path), kind=_kind(scan), scope=scope
     )
@@ -112,8 +155,8 @@ def assess(
         ref = next((r for r in refs if r.path == part.strip("/")), None)
         if ref is None:
             raise MLKaizenError(f"{part!r} is not a sub-project of this repository", str(path))
-        return _sub_project(tree, ref, shared, chosen, catalogue, config, today)[1]
-    parts = [_sub_project(tree, ref, shared, chosen, catalogue, config, today)[0] for ref in refs]
+        return _sub_project(tree, ref, shared, running, catalogue, config, today)[1], chosen
+    parts = [_sub_project(tree, ref, shared, running, catalogue, config, today)[0] for ref in refs]
     stats = ScanStats(
         listing=tree.listing,
         files_listed=len(tree.files),
@@ -139,7 +182,7 @@ def assess(
     if parts:
         result.sub_projects = parts
         result.explanation = explanation(result)
-    return result
+    return result, chosen
 
 
 def sub_projects(path: str | Path) -> list[SubProjectRef]:

@@ -21,6 +21,9 @@ class Expect:
     error: str | None = None  # a substring of stderr (rc 2)
     evidence: str | None = None  # a practice that must still be met
     args: tuple[str, ...] = ()  # extra CLI arguments
+    fmt: str = "json"  # the report format asked for
+    present: tuple[str, ...] = ()  # exact (escaped) text the report must contain
+    absent: tuple[str, ...] = ()  # text the report must not contain
     sockets: list[socket.socket] = field(default_factory=list, compare=False)
 
 
@@ -342,3 +345,131 @@ def corrupt_baseline_found_in_the_repository(root: Path, outside: Path) -> Expec
     write(root / ".mlkaizen" / "baseline.json", '{"stage": [' * 50_000)
     write(root / "train.py", TRAIN)
     return Expect(warning="baseline not used", evidence="model.experiment-tracking")
+
+
+# --------------------------------------------------------------------------- injection into reports
+WORKFLOW_TRIGGER = (
+    "![p](http://evil.example/p.png) <img src=x onerror=alert(1)> www.evil.example $x$"
+)
+HOSTILE_NAME = "tr`<img src=x onerror=alert(1)>`ain\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202e.py"
+
+
+def _named_script(root: Path) -> None:
+    write(root / HOSTILE_NAME, TRAIN)
+
+
+def _hostile_workflow(root: Path) -> None:
+    write(root / ".github" / "workflows" / "ci.yml",
+          f"on:\n  push: {{}}\n  {WORKFLOW_TRIGGER!r}: {{}}\n"
+          "jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n")
+
+
+@case
+def markdown_report_links_images_and_html_from_the_repository(root: Path,
+                                                              outside: Path) -> Expect:
+    _named_script(root)
+    _hostile_workflow(root)
+    return Expect(fmt="markdown", present=(
+        "triggers !\\[p\\](http\\://evil.example/p.png) \\<img src=x onerror=alert(1)\\> "
+        "www\\.evil.example \\$x\\$",
+        "[``tr`<img src=x onerror=alert(1)>`ain\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202e.py:3``](",
+    ), absent=("![p](", " <img", "http://evil", "\x1b", "\x07", "\u202e"))
+
+
+@case
+def terminal_report_control_sequences_in_names(root: Path, outside: Path) -> Expect:
+    _named_script(root)
+    write(root / "[bold red]x[/]" / "[link=http://evil.example]y[/link].yaml", "a: [\n")
+    return Expect(fmt="terminal", present=(
+        "tr`<img src=x\n  onerror=alert(1)>`ain\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202e.py:3",
+        "[bold red]x[/]/[link=http:/evil.example]y[/link].yaml:2",
+    ), absent=("\x1b", "\x07", "\u202e"))
+
+
+@case
+def sarif_uri_from_names_with_scheme_space_and_fragment(root: Path, outside: Path) -> Expect:
+    write(root / "javascript:alert(1)" / "a b#c?d%e" / "dvc.yaml", "stages: [\n")
+    return Expect(fmt="sarif", present=(
+        '"uri": "javascript%3Aalert%281%29/a%20b%23c%3Fd%25e/dvc.yaml"',
+    ), absent=('"uri": "javascript:',))
+
+
+# ------------------------------------------------------------------ the repository's own rules
+def _lenient_catalogue() -> str:
+    """The built-in catalogue with every stage requiring nothing."""
+    import yaml
+
+    from mlkaizen.catalogue.loader import builtin_path
+
+    data = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
+    for stage in data["stages"]:
+        stage["requires"] = {}
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+@case
+def repository_catalogue_that_requires_nothing(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(root / "rules.yaml", _lenient_catalogue())
+    write(root / ".mlkaizen.yaml", "catalogue: rules.yaml\n")
+    return Expect(error="a repository cannot choose the rules it is judged by",
+                  args=("--fail-under", "Kaizen MLOps"))
+
+
+@case
+def repository_catalogue_by_absolute_path_outside(root: Path, outside: Path) -> Expect:
+    write(outside / "rules.yaml", _lenient_catalogue())
+    write(root / ".mlkaizen.yaml", f"catalogue: {outside / 'rules.yaml'}\n")
+    return Expect(error="a repository cannot choose the rules it is judged by",
+                  args=("--fail-under", "Kaizen MLOps"))
+
+
+@case
+def repository_catalogue_allowed_but_above_the_root(root: Path, outside: Path) -> Expect:
+    write(outside / "rules.yaml", _lenient_catalogue())
+    write(root / ".mlkaizen.yaml", "catalogue: ../outside/rules.yaml\n")
+    return Expect(error="must be a relative path inside the repository",
+                  args=("--allow-repo-catalogue",))
+
+
+@case
+def repository_catalogue_allowed_but_dev_zero(root: Path, outside: Path) -> Expect:
+    write(root / ".mlkaizen.yaml", "catalogue: /dev/zero\n")
+    return Expect(error="must be a relative path inside the repository",
+                  args=("--allow-repo-catalogue",))
+
+
+@case
+def repository_catalogue_allowed_but_a_fifo(root: Path, outside: Path) -> Expect:
+    os.mkfifo(root / "rules.yaml")
+    write(root / ".mlkaizen.yaml", "catalogue: rules.yaml\n")
+    return Expect(error="is not a regular file", args=("--allow-repo-catalogue",))
+
+
+@case
+def repository_catalogue_allowed_but_linked_outside(root: Path, outside: Path) -> Expect:
+    write(outside / "rules.yaml", _lenient_catalogue())
+    (root / "cfg").symlink_to(outside)
+    write(root / ".mlkaizen.yaml", "catalogue: cfg/rules.yaml\n")
+    return Expect(error="symbolic link", args=("--allow-repo-catalogue",))
+
+
+@case
+def repository_catalogue_allowed_but_extends_a_file_outside(root: Path,
+                                                           outside: Path) -> Expect:
+    write(outside / "base.yaml", _lenient_catalogue())
+    write(root / "rules.yaml",
+          f"extends: {outside / 'base.yaml'}\nid: mine\nversion: '1'\ntitle: mine\n")
+    write(root / ".mlkaizen.yaml", "catalogue: rules.yaml\n")
+    return Expect(error="is not a built-in or installed catalogue id",
+                  args=("--allow-repo-catalogue",))
+
+
+@case
+def repository_catalogue_allowed_is_named_in_the_report(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(root / "rules.yaml", "extends: ad-hoc-to-kaizen\nid: team-rules\nversion: '7'\n")
+    write(root / ".mlkaizen.yaml", "catalogue: rules.yaml\n")
+    return Expect(warning="judged against the catalogue team-rules 7 from the repository's "
+                  "rules.yaml (--allow-repo-catalogue)", evidence="model.experiment-tracking",
+                  args=("--allow-repo-catalogue",))

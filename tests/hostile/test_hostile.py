@@ -4,7 +4,9 @@
 * open no file outside the scanned root (an audit hook records every open and scandir);
 * leave the tree exactly as it was (metadata and content hashes before and after);
 * stay within 300 MB peak RSS and 10 s wall time;
-* report the problem in a warning (or, for exit 2, on stderr).
+* report the problem in a warning (or, for exit 2, on stderr);
+* write no raw control character to stderr, and, in the report format the case asks for,
+  show names exactly as escaped (``present``) and never raw (``absent``).
 """
 
 from __future__ import annotations
@@ -103,12 +105,12 @@ def test_hostile_case(name: str, workspace: Path) -> None:
         folder.mkdir()
     expect: Expect = CASES[name](root, outside)
     before = snapshot(root)
-    report, log = out_dir / "report.json", out_dir / "audit.json"
+    report, log = out_dir / f"report.{expect.fmt}", out_dir / "audit.json"
     prefix = []
     if os.geteuid() == 0:  # run without root's power to read anything, like a normal user
         prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
     cmd = [*prefix, sys.executable, "-c", HARNESS, str(root), str(log), "assess", str(root),
-           "--format", "json", "--out", str(report), *expect.args]
+           "--format", expect.fmt, "--out", str(report), *expect.args]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=out_dir,
                             env={**os.environ, "PYTHONPATH": str(SRC)})
@@ -120,6 +122,7 @@ def test_hostile_case(name: str, workspace: Path) -> None:
         sock.close()
 
     assert "Traceback" not in stderr, stderr
+    assert "\x1b" not in stderr and "\x07" not in stderr, repr(stderr)
     assert code in (0, 2), (code, stderr)
     assert wall <= 10, f"{name} took {wall:.1f}s"
     assert usage.ru_maxrss * 1024 <= 300 * 2**20, f"{name} peaked at {usage.ru_maxrss} KB"
@@ -136,7 +139,14 @@ def test_hostile_case(name: str, workspace: Path) -> None:
         assert code == 2 and expect.error in stderr and stderr.startswith("mlkaizen: error:")
         return
     assert code == 0, stderr
-    data = json.loads(report.read_text())
+    text = report.read_text(encoding="utf-8")
+    for fragment in expect.present:
+        assert fragment in text, (fragment, text[:2000])
+    for fragment in expect.absent:
+        assert fragment not in text, fragment
+    if expect.fmt != "json":
+        return
+    data = json.loads(text)
     messages = [w["message"] for w in data["warnings"]]
     assert expect.warning is not None
     assert any(expect.warning in m for m in messages), messages[:10]

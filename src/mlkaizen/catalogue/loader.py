@@ -83,8 +83,31 @@ def _load(
         raise MLKaizenError("catalogue file not found", display) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MLKaizenError(f"cannot read catalogue ({exc})", display) from None
+    return _from_text(text, display, known_detectors, chain)
+
+
+def load_catalogue_text(text: str, display: str) -> Catalogue:
+    """A catalogue from text read elsewhere (a file the scanned repository ships, read through
+    a bounded reader). It may only extend a built-in or installed catalogue id, never a path."""
+    return _from_text(text, display, None, (), ids_only=True)
+
+
+def _from_text(
+    text: str,
+    display: str,
+    known_detectors: set[str] | None,
+    chain: tuple[str, ...],
+    ids_only: bool = False,
+) -> Catalogue:
     data = load_yaml_mapping(text, display)
     base_id = data.get("extends")
+    if ids_only and base_id not in (None, BUILTIN) and str(base_id) not in plugin_catalogues():
+        raise MLKaizenError(
+            f"extends: {str(base_id)!r} is not a built-in or installed catalogue id "
+            "(this catalogue may not name files)",
+            display,
+            line_of(text, ("extends",)),
+        )
     if base_id is not None:
         base = _load(str(base_id), known_detectors, (*chain, display))
         data = _merge(base, data, display)

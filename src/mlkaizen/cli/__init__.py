@@ -12,6 +12,7 @@ import sys
 from mlkaizen.cli import assess_cmd, ci_cmd, interview_cmd, model_cmd  # noqa: F401 - registers
 from mlkaizen.cli.common import app
 from mlkaizen.errors import EXIT_USAGE, MLKaizenError
+from mlkaizen.report.escape import visible
 
 __all__ = ["app", "main"]
 
@@ -21,7 +22,7 @@ def main() -> None:
     try:
         app()
     except MLKaizenError as exc:
-        sys.stderr.write(f"mlkaizen: error: {exc}\n")
+        sys.stderr.write(f"mlkaizen: error: {visible(str(exc))}\n")
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.stderr.write("mlkaizen: interrupted\n")
@@ -33,7 +34,7 @@ def main() -> None:
         if os.environ.get("MLKAIZEN_DEBUG"):
             raise
         sys.stderr.write(
-            f"mlkaizen: internal error: {type(exc).__name__}: {exc}\n"
+            f"mlkaizen: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
             "  This is a bug; set MLKAIZEN_DEBUG=1 for the traceback and report it."
             "\n"
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlkaizen.cli.common import (
+    AllowRepoCatalogueOpt,
     CatalogueOpt,
     Format,
     app,
@@ -17,6 +18,7 @@ from mlkaizen.cli.common import (
 )
 from mlkaizen.engine.model import ScanWarning
 from mlkaizen.errors import EXIT_GATE_FAILED, MLKaizenError
+from mlkaizen.report.escape import visible
 
 if TYPE_CHECKING:
     from mlkaizen.catalogue.schema import Catalogue
@@ -33,6 +35,7 @@ def assess(
         typer.Option("--config", help="Config file (default: .mlkaizen.yaml or pyproject.toml)."),
     ] = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
     scope: Annotated[str | None, typer.Option(help="Assess only this sub-folder.")] = None,
     answers: Annotated[
         list[Path] | None,
@@ -93,7 +96,7 @@ def assess(
     ] = False,
 ) -> None:
     """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
-    from mlkaizen.api import assess as run
+    from mlkaizen.api import assess_judged
     from mlkaizen.report import RenderContext, get_renderer
 
     if projects:
@@ -113,8 +116,8 @@ def assess(
         "parse_timeout": parse_timeout,
     }
     limits = {k: v for k, v in flags.items() if v is not None}
-    assessment = with_progress(
-        lambda cb: run(
+    assessment, chosen = with_progress(
+        lambda cb: assess_judged(
             None if no_repo else path,
             catalogue=catalogue,
             config_path=config,
@@ -123,11 +126,10 @@ def assess(
             answers=list(answers or []),
             subject=subject,
             progress=cb,
+            allow_repo_catalogue=allow_repo_catalogue,
         )
     )
-    from mlkaizen.catalogue.loader import load_catalogue
-
-    cat = load_catalogue(catalogue or assessment.catalogue["id"])
+    cat = chosen.catalogue
     failures = _gate(
         assessment, cat, None if no_repo else path, fail_under, fail_on_regression, baseline
     )
@@ -144,10 +146,13 @@ def assess(
         write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out)
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out)
+    label = visible(chosen.label)  # a gate always says what it judged against
     if failures:
         for reason in failures:
-            sys.stderr.write(f"mlkaizen: gate failed: {reason}\n")
+            sys.stderr.write(f"mlkaizen: gate failed: {visible(reason)} [{label}]\n")
         raise typer.Exit(EXIT_GATE_FAILED)
+    if fail_under is not None or fail_on_regression:
+        sys.stderr.write(f"mlkaizen: gate passed [{label}]\n")
 
 
 def _gate(

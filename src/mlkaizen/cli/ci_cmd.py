@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from mlkaizen.cli.common import (
+    AllowRepoCatalogueOpt,
     CatalogueOpt,
     app,
     baseline_app,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible
 
 
 @app.command()
@@ -25,12 +27,18 @@ def badge(
     ),
     config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
     """Write a static SVG badge of the stage, coloured by stage."""
     from mlkaizen.api import assess as run
     from mlkaizen.report.badge import render_badge
 
-    assessment = run(path, catalogue=catalogue, config_path=config)
+    assessment = run(
+        path,
+        catalogue=catalogue,
+        config_path=config,
+        allow_repo_catalogue=allow_repo_catalogue,
+    )
     write_out(render_badge(assessment), out)
 
 
@@ -85,7 +93,7 @@ def fix(
             "the fix with `git diff` before committing\n"
         )
     for line in fixing.apply(path, planned, force):
-        write_out(line + "\n", None)
+        write_out(visible(line) + "\n", None)
 
 
 @baseline_app.command("save")
@@ -97,12 +105,18 @@ def baseline_save(
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
     """Record the current stage, levels and practice states as the baseline to commit."""
     from mlkaizen.api import assess as run
     from mlkaizen.engine.compare import DEFAULT_BASELINE, save_baseline
 
-    assessment = run(path, catalogue=catalogue, config_path=config)
+    assessment = run(
+        path,
+        catalogue=catalogue,
+        config_path=config,
+        allow_repo_catalogue=allow_repo_catalogue,
+    )
     target = out or path / DEFAULT_BASELINE
     try:
         save_baseline(assessment, target)

@@ -45,6 +45,16 @@ CatalogueOpt = Annotated[
 ]
 
 
+AllowRepoCatalogueOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-repo-catalogue",
+        help="Trust a catalogue file named by the repository's own config (refused by "
+        "default: a pull request could ship rules that require nothing).",
+    ),
+]
+
+
 def write_out(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
@@ -71,9 +81,11 @@ def prompt() -> Callable[[str], str]:
     from rich.console import Console
     from rich.prompt import Prompt
 
+    from mlkaizen.report.escape import terminal
+
     console = Console(highlight=False)
 
-    def ask(question: str) -> str:
-        return Prompt.ask(question, console=console, default="", show_default=False)
+    def ask(question: str) -> str:  # catalogue text: shown as is, never as Rich markup
+        return Prompt.ask(terminal(question), console=console, default="", show_default=False)
 
     return ask

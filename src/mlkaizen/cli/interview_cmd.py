@@ -14,6 +14,7 @@ from mlkaizen.cli.common import (
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible, visible_lines
 
 
 @app.command("map")
@@ -112,7 +113,10 @@ def target(
     )
     report = target_report(assessment, cat, goal)
     write_out(
-        report.model_dump_json(indent=2) + "\n" if fmt == "json" else render_target(report), None
+        report.model_dump_json(indent=2) + "\n"
+        if fmt == "json"
+        else visible_lines(render_target(report)),
+        None,
     )
 
 
@@ -148,7 +152,7 @@ def survey(
             None,
         )
         for p in conflicts:
-            write_out(f"  conflict {p.id}: {p.conflict}\n", None)
+            write_out(f"  conflict {p.id}: {visible(p.conflict or '')}\n", None)
         return
     if not respondent:
         raise MLKaizenError("give --respondent NAME (it names the answers file)")
@@ -167,7 +171,11 @@ def survey(
     target = out or (Path(".") if no_repo else path) / "answers" / f"{respondent}.yaml"
     try:
         done, left = run_survey(
-            assessment, respondent, target, prompt(), lambda text: write_out(text + "\n", None)
+            assessment,
+            respondent,
+            target,
+            prompt(),
+            lambda text: write_out(visible_lines(text) + "\n", None),
         )
     except (EOFError, KeyboardInterrupt):
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
@@ -192,7 +200,7 @@ def profile(
     if out.exists() and not force:
         raise MLKaizenError("profile exists; use --force to replace it", str(out))
     try:
-        answers = run_profile(prompt(), lambda text: write_out(text + "\n", None))
+        answers = run_profile(prompt(), lambda text: write_out(visible_lines(text) + "\n", None))
     except (EOFError, KeyboardInterrupt):
         raise MLKaizenError("profile not finished; nothing written") from None
     try:

@@ -15,6 +15,7 @@ from mlkaizen.cli.common import (
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible, visible_lines
 
 
 @app.command()
@@ -37,7 +38,7 @@ def explain(
     if stage:
         from mlkaizen.api import assess as run
 
-        write_out(explain_stage(run(path, catalogue=catalogue)), None)
+        write_out(visible_lines(explain_stage(run(path, catalogue=catalogue))), None)
         return
     if weights:
         from mlkaizen.api import assess as run
@@ -47,12 +48,15 @@ def explain(
         cat = load_catalogue(catalogue)
         uniform = cat.model_copy(update={"weights": {}})
         write_out(
-            explain_weights(cat, run(path, catalogue=cat), run(path, catalogue=uniform)), None
+            visible_lines(
+                explain_weights(cat, run(path, catalogue=cat), run(path, catalogue=uniform))
+            ),
+            None,
         )
         return
     if item is None:
         raise MLKaizenError("give a practice or detector id, or --stage")
-    write_out(explain_item(item, catalogue), None)
+    write_out(visible_lines(explain_item(item, catalogue)), None)
 
 
 @app.command()
@@ -64,13 +68,13 @@ def detectors() -> None:
     width = max(len(d) for d in detectors)
     write_out(
         "".join(
-            f"{d.id:<{width}}  {'' if d.id in REGISTRY else '[plugin] '}{d.summary}\n"
+            f"{d.id:<{width}}  {'' if d.id in REGISTRY else '[plugin] '}{visible(d.summary)}\n"
             for d in sorted(detectors.values(), key=lambda d: d.id)
         ),
         None,
     )
     for problem in problems:
-        sys.stderr.write(f"mlkaizen: warning: {problem}\n")
+        sys.stderr.write(f"mlkaizen: warning: {visible(problem)}\n")
 
 
 @model_app.command("show")
@@ -79,7 +83,7 @@ def model_show(catalogue: CatalogueOpt = None) -> None:
     from mlkaizen.catalogue.loader import load_catalogue
     from mlkaizen.explain_text import catalogue_summary
 
-    write_out(catalogue_summary(load_catalogue(catalogue)), None)
+    write_out(visible_lines(catalogue_summary(load_catalogue(catalogue))), None)
 
 
 @model_app.command("validate")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from mlkaizen.engine.model import Assessment
+from mlkaizen.report.escape import svg, visible
 
 COLORS = {1: "#e05d44", 2: "#fe7d37", 3: "#dfb317", 4: "#97ca00", 5: "#4c1"}
 LABEL = "MLOps stage"
@@ -16,7 +15,7 @@ def _width(text: str) -> int:
 
 
 def render_badge(a: Assessment) -> str:
-    value = (
+    value = visible(
         a.stage
         if a.potential_stage_index == a.stage_index
         else (f"{a.stage} (≤ {a.potential_stage})")
@@ -24,7 +23,7 @@ def render_badge(a: Assessment) -> str:
     left, right = _width(LABEL), _width(value)
     total = left + right
     color = COLORS.get(a.stage_index, "#9f9f9f")
-    label, text = escape(LABEL), escape(value)
+    label, text = svg(LABEL), svg(value)
     return f"""<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" \
 aria-label="{label}: {text}">
 <title>{label}: {text}</title>

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlkaizen.engine.model import Assessment
+from mlkaizen.report.escape import visible
 
 
 def levels_spec(a: Assessment, gate: dict[str, int]) -> dict[str, Any]:
@@ -13,7 +14,7 @@ def levels_spec(a: Assessment, gate: dict[str, int]) -> dict[str, Any]:
 
     rows = [
         {
-            "dimension": d.name,
+            "dimension": visible(d.name),
             "order": i,
             "confirmed": d.level,
             "potential": d.potential_level,
@@ -53,7 +54,7 @@ def levels_spec(a: Assessment, gate: dict[str, int]) -> dict[str, Any]:
         .mark_tick(color="#d9534f", thickness=2, size=52, strokeDash=[4, 3])
         .encode(x=x, y=alt.Y("gate:Q", scale=y_scale))
     )
-    title = f"Levels vs the {a.next_stage} gate" if a.next_stage else "Levels"
+    title = f"Levels vs the {visible(a.next_stage)} gate" if a.next_stage else "Levels"
     chart = alt.layer(bars, potential, gates).properties(width=460, height=220, title=title)
     spec: dict[str, Any] = chart.to_dict()
     return spec

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import STATE_MARK, RenderContext, location
+from mlkaizen.report.escape import visible
 
 
 def render(a: Assessment, ctx: RenderContext) -> str:
@@ -24,6 +25,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
     env.filters["code"] = _inline_code
     template = env.from_string(
@@ -45,6 +47,14 @@ def render(a: Assessment, ctx: RenderContext) -> str:
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
 
+def _visible(value: object) -> object:
+    """Every ``{{ value }}`` of the template: text with its control characters made visible
+    (then autoescaped); markup the renderer built itself (the chart) passes as is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
 def _inline_code(text: str) -> Markup:
     """Escape ``text`` and render its `backtick` spans as ``<code>``."""
-    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(text))))
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(visible(text)))))

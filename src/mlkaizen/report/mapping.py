@@ -11,6 +11,7 @@ from typing import Any
 
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.engine.model import Assessment
+from mlkaizen.report.escape import csv_cell, html, md_text, terminal, visible
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def render_map(rows: list[Row], cat: Catalogue, fmt: str) -> str:
         ]
         writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(recs)
+        writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in recs)
         return buf.getvalue()
     header = ["Subject", "Stage", "Target", "Gap", *(d.name for d in cat.dimensions)]
     body = [
@@ -89,8 +90,8 @@ def render_map(rows: list[Row], cat: Catalogue, fmt: str) -> str:
         for r in recs
     ]
     if fmt == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
+        lines = ["| " + " | ".join(md_text(h) for h in header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(md_text(str(c)) for c in row) + " |" for row in body]
         return "\n".join(lines) + "\n"
     if fmt == "html":
         return _html(header, body, recs, cat)
@@ -102,9 +103,11 @@ def _terminal(header: list[str], body: list[list[Any]]) -> str:
     from rich.table import Table
 
     buf = io.StringIO()
-    table = Table(*header)
+    table = Table()
+    for h in header:
+        table.add_column(terminal(h))
     for row in body:
-        table.add_row(*(str(c) for c in row))
+        table.add_row(*(terminal(str(c)) for c in row))
     Console(file=buf, width=120, no_color=True).print(table)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
@@ -114,10 +117,9 @@ def _html(
 ) -> str:
     import altair as alt
     import vl_convert as vlc
-    from markupsafe import escape
 
     cells = [
-        {"subject": r["subject"], "dimension": d.name, "level": r[d.id]}
+        {"subject": visible(r["subject"]), "dimension": visible(d.name), "level": r[d.id]}
         for r in recs
         for d in cat.dimensions
     ]
@@ -128,7 +130,7 @@ def _html(
         .encode(
             x=alt.X(
                 "dimension:N",
-                sort=[d.name for d in cat.dimensions],
+                sort=[visible(d.name) for d in cat.dimensions],
                 title=None,
                 axis=alt.Axis(labelAngle=0, labelLimit=110),
             ),
@@ -144,23 +146,23 @@ def _html(
         alt.Chart(data)
         .mark_text()
         .encode(
-            x=alt.X("dimension:N", sort=[d.name for d in cat.dimensions]),
+            x=alt.X("dimension:N", sort=[visible(d.name) for d in cat.dimensions]),
             y="subject:N",
             text="level:Q",
         )
     )
     svg = vlc.vegalite_to_svg((chart + text).to_dict())
     rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in body
+        "<tr>" + "".join(f"<td>{html(str(c))}</td>" for c in row) + "</tr>" for row in body
     )
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    head = "".join(f"<th>{html(h)}</th>" for h in header)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>MLKaizen map</title>
 <style>body{{font:15px system-ui,sans-serif;margin:24px;color:#1d2330}}
 table{{border-collapse:collapse}}th,td{{padding:6px 10px;border-bottom:1px solid #e3e6ec;
 text-align:left}}th{{background:#f0f2f6}}</style></head><body>
 <h1>MLKaizen map: {len(recs)} subjects</h1>
-<p>Catalogue {escape(cat.id)} {escape(cat.version)}. Levels per dimension; in brackets how
+<p>Catalogue {html(cat.id)} {html(cat.version)}. Levels per dimension; in brackets how
 far each is below what the target stage (from the subject's profile) needs.</p>
 <table><tr>{head}</tr>{rows}</table>
 <div>{svg}</div>

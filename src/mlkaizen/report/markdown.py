@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import STATE_MARK, RenderContext, location
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+from mlkaizen.report.escape import md_code, md_prose, md_text
 
 
 def render(a: Assessment, ctx: RenderContext) -> str:
-    out: list[str] = [f"## MLKaizen: {a.stage}", ""]
+    out: list[str] = [f"## MLKaizen: {md_text(a.stage)}", ""]
     potential = (
-        f" · potential **{a.potential_stage}** once open questions are answered"
+        f" · potential **{md_text(a.potential_stage)}** once open questions are answered"
         if a.potential_stage_index > a.stage_index
         else ""
     )
-    out += [f"**Stage {a.stage_index}/5: {a.stage}**{potential}", "", a.explanation, ""]
+    out += [
+        f"**Stage {a.stage_index}/5: {md_text(a.stage)}**{potential}",
+        "",
+        md_text(a.explanation),
+        "",
+    ]
     out += [
         "| Dimension | Level | Potential | Satisfied | Blocks next stage |",
         "|---|---|---|---|---|",
@@ -25,14 +27,14 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     for d in a.dimensions:
         blocks = (
             ", ".join(
-                f"{STATE_MARK[b.state]} `{b.practice}`"
+                f"{STATE_MARK[b.state]} {md_code(b.practice, table=True)}"
                 + (" (supporting)" if b.role != "core" else "")
                 for b in d.blockers
             )
             or "—"
         )
         out.append(
-            f"| {d.name} | {d.level} {d.level_name} | {d.potential_level} | "
+            f"| {md_text(d.name)} | {d.level} {md_text(d.level_name)} | {d.potential_level} | "
             f"{d.met}/{d.total} | {blocks} |"
         )
     out.append("")
@@ -42,7 +44,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             "supporting ones are satisfied):",
             "",
         ]
-        out += [f"- {_cell(d.summary())}" for d in a.dimensions]
+        out += [f"- {md_text(d.summary())}" for d in a.dimensions]
         out.append("")
     if a.sub_projects:
         out += _sub_projects(a)
@@ -51,9 +53,12 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     talk = [p for p in a.practices if p.conflict or p.disagreement]
     if talk:
         out += [f"### To discuss ({len(a.respondents)} respondent(s))", ""]
-        out += [f"- `{p.id}`: **conflict**: {_cell(p.conflict)}" for p in talk if p.conflict]
         out += [
-            f"- `{p.id}`: respondents disagree (agreement {p.agreement:.0%}); {_cell(p.note)}"
+            f"- {md_code(p.id)}: **conflict**: {md_text(p.conflict)}" for p in talk if p.conflict
+        ]
+        out += [
+            f"- {md_code(p.id)}: respondents disagree (agreement {p.agreement:.0%}); "
+            f"{md_text(p.note)}"
             for p in talk
             if p.disagreement and p.agreement is not None
         ]
@@ -62,8 +67,8 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         out += [f"### Roadmap ({len(a.roadmap)} steps)", ""]
         for item in a.roadmap[:15]:
             out.append(
-                f"{item.step}. **{_cell(item.title)}** (`{item.practice}`, effort "
-                f"{item.effort}, for {item.for_stage}) — {_cell(item.remediation)}"
+                f"{item.step}. **{md_text(item.title)}** ({md_code(item.practice)}, effort "
+                f"{item.effort}, for {md_text(item.for_stage)}) — {md_prose(item.remediation)}"
             )
         if len(a.roadmap) > 15:
             out.append(f"\n…and {len(a.roadmap) - 15} more steps in the full report.")
@@ -76,7 +81,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         ]
         for q in a.questions:
             flag = " **(blocks next stage)**" if q.blocks_next_stage else ""
-            out.append(f"- `{q.practice}`: {_cell(q.question)}{flag}")
+            out.append(f"- {md_code(q.practice)}: {md_prose(q.question)}{flag}")
         out += ["", "</details>", ""]
     met = [p for p in a.practices if p.state in (State.MET, State.PARTIAL) and p.evidence]
     if met:
@@ -89,16 +94,22 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         for p in met:
             ev = p.evidence[0]
             where = location(ev.file, ev.line)
-            link = f"[`{where}`]({ctx.link(ev.file, ev.line)})" if ev.file else ""
+            link = (
+                f"[{md_code(where, table=True)}]({_destination(ctx.link(ev.file, ev.line))})"
+                if ev.file
+                else ""
+            )
             out.append(
-                f"| `{p.id}` | {STATE_MARK[p.state]} {p.state.value} | {_cell(ev.detail)} {link} |"
+                f"| {md_code(p.id, table=True)} | {STATE_MARK[p.state]} {p.state.value} | "
+                f"{md_text(ev.detail)} {link} |"
             )
         out += ["", "</details>", ""]
     if a.warnings:
         out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
         out.append("")
     out.append(
-        f"<sub>catalogue {a.catalogue['id']} {a.catalogue['version']} · "
+        f"<sub>catalogue {md_text(str(a.catalogue['id']))} "
+        f"{md_text(str(a.catalogue['version']))} · "
         f"mlkaizen {a.tool_version}</sub>"
     )
     return "\n".join(out) + "\n"
@@ -115,7 +126,7 @@ def _since_baseline(a: Assessment) -> list[str]:
     out = [
         "### Since the baseline",
         "",
-        f"Stage: {c.stage_before} → **{a.stage}** {arrow}",
+        f"Stage: {md_text(c.stage_before)} → **{md_text(a.stage)}** {arrow}",
         "",
         "| Dimension | Before | After |",
         "|---|---|---|",
@@ -123,25 +134,27 @@ def _since_baseline(a: Assessment) -> list[str]:
     for d in a.dimensions:
         before = c.levels_before.get(d.id)
         mark = "" if before is None or before == d.level else (" ↑" if d.level > before else " ↓")
-        out.append(f"| {d.name} | {'—' if before is None else before} | {d.level}{mark} |")
+        out.append(f"| {md_text(d.name)} | {'—' if before is None else before} | {d.level}{mark} |")
     out.append("")
     if c.lost:
         out.append(
             "**Lost:** "
-            + ", ".join(f"`{ch.practice}` ({ch.before.value} → {ch.after.value})" for ch in c.lost)
+            + ", ".join(
+                f"{md_code(ch.practice)} ({ch.before.value} → {ch.after.value})" for ch in c.lost
+            )
         )
     if c.gained:
-        out.append("**Gained:** " + ", ".join(f"`{ch.practice}`" for ch in c.gained))
+        out.append("**Gained:** " + ", ".join(md_code(ch.practice) for ch in c.gained))
     if not c.lost and not c.gained:
         out.append("No practice changed state.")
     if c.note:
-        out += ["", f"_{_cell(c.note)}_"]
+        out += ["", f"_{md_text(c.note)}_"]
     out.append("")
     return out
 
 
 def _sub_projects(a: Assessment) -> list[str]:
-    dims = [d.name for d in a.dimensions]
+    dims = [md_text(d.name) for d in a.dimensions]
     out = [
         f"### Sub-projects ({len(a.sub_projects)}), each assessed on its own evidence",
         "",
@@ -150,6 +163,19 @@ def _sub_projects(a: Assessment) -> list[str]:
     ]
     for sp in a.sub_projects:
         levels = " | ".join(str(v) for v in sp.levels.values())
-        blocker = f"`{sp.blocker}`" if sp.blocker else "—"
-        out.append(f"| `{_cell(sp.path)}` | {sp.stage} | {levels} | {blocker} |")
+        blocker = md_code(sp.blocker, table=True) if sp.blocker else "—"
+        out.append(
+            f"| {md_code(sp.path, table=True)} | {md_text(sp.stage)} | {levels} | {blocker} |"
+        )
     return [*out, ""]
+
+
+_UNSAFE_IN_DESTINATION = frozenset("<>()|\\\"' `")
+
+
+def _destination(url: str) -> str:
+    """A link destination with nothing that could end it early or split a table cell."""
+    return "".join(
+        f"%{ord(c):02X}" if c in _UNSAFE_IN_DESTINATION or ord(c) <= 0x20 or ord(c) == 0x7F else c
+        for c in url
+    )

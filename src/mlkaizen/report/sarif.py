@@ -17,6 +17,7 @@ from typing import Any
 from mlkaizen import __version__
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import RenderContext
+from mlkaizen.report.escape import md_prose, uri_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SCAN_RULE = "mlkaizen.scan-warning"
@@ -96,7 +97,7 @@ def _rule(p: Any) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in p.id.replace(".", "-").split("-")),
         "shortDescription": {"text": p.title},
         "fullDescription": {"text": p.rationale},
-        "help": {"text": p.remediation, "markdown": p.remediation},
+        "help": {"text": p.remediation, "markdown": md_prose(p.remediation)},
         "defaultConfiguration": {"level": "warning"},
         "properties": {
             "tags": ["mlops", p.dimension, f"level-{p.level}"],
@@ -117,7 +118,7 @@ def _result(
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": uri_path(file), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": line},
                 }
             }

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import STATE_MARK, RenderContext, location
+from mlkaizen.report.escape import terminal, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,16 +23,16 @@ STATE_STYLE = {
 
 
 def _rows(con: Console, title: str, rows: list[tuple[str, str, str]]) -> None:
-    """A heading and a two-column grid: a short styled mark, then wrapping text."""
+    """A heading and a two-column grid: a short styled mark, then wrapping text. Every
+    value is shown as plain text with its control characters made visible."""
     from rich.table import Table
-    from rich.text import Text
 
-    con.print(Text(title, style="bold"))
+    con.print(terminal(title, style="bold"))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(overflow="fold")
     for mark, style, text in rows:
-        grid.add_row(Text(mark, style=style), Text(text))
+        grid.add_row(terminal(mark, style=style), terminal(text))
     con.print(grid)
     con.print()
 
@@ -40,14 +41,14 @@ def _header(con: Console, a: Assessment) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    con.print(Text(f"MLKaizen · {a.subject.name}", style="bold"))
+    con.print(terminal(f"MLKaizen · {a.subject.name}", style="bold"))
     stage = Text("Stage: ", style="bold")
-    stage.append(a.stage, style="bold green")
+    stage.append(visible(a.stage), style="bold green")
     stage.append(f" ({a.stage_index}/5, confirmed)")
     if a.potential_stage_index > a.stage_index:
-        stage.append(f" · potential {a.potential_stage}", style="magenta")
+        stage.append(f" · potential {visible(a.potential_stage)}", style="magenta")
     con.print(stage)
-    con.print(a.explanation)
+    con.print(terminal(a.explanation))
     con.print()
     from rich import box
 
@@ -61,7 +62,10 @@ def _header(con: Console, a: Assessment) -> None:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for d in a.dimensions:
         table.add_row(
-            d.name, f"{d.level} {d.level_name}", str(d.potential_level), f"{d.met}/{d.total}"
+            terminal(d.name),
+            terminal(f"{d.level} {d.level_name}"),
+            str(d.potential_level),
+            f"{d.met}/{d.total}",
         )
     con.print(table)
     if any(d.rules for d in a.dimensions):

@@ -1,0 +1,133 @@
+"""One escaping function per output format, for every value that came from the scanned
+repository or a catalogue (file, folder, column, subject and respondent names, evidence
+details, notes, titles, questions, remediations).
+
+* :func:`visible`: control and direction-changing characters become visible ``\\x1b`` /
+  ``\\u202e`` text; the base of every other function, and what terminal output uses.
+* :func:`terminal`: a Rich ``Text`` (never parsed as Rich markup or emoji codes).
+* :func:`md_text`, :func:`md_code`, :func:`md_prose`: Markdown (GitHub-flavoured, tables
+  included): no raw HTML, link, image, autolink, emphasis or math can start from a value.
+* :func:`html`: HTML text or attribute value.
+* :func:`svg`: XML text or attribute value (also valid XML 1.0 characters only).
+* :func:`csv_cell`: a spreadsheet cell that is never read as a formula.
+* :func:`uri_path`: a relative path as a URI reference (SARIF ``artifactLocation.uri``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+# C0 and C1 controls, DEL, bidirectional overrides and isolates (Trojan Source), line and
+# paragraph separators, non-characters and lone surrogates (undecodable file names)
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+    "\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _show(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, bidi-override and invisible line-breaking character
+    shown as an escape (``\\x1b``, ``\\n``, ``\\u202e``): one line, nothing a terminal or
+    viewer would act on."""
+    return _INVISIBLE.sub(_show, text)
+
+
+def visible_lines(text: str) -> str:
+    """Plain multi-line text (explanations, summaries) with every line :func:`visible`."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def terminal(text: str, style: str = "") -> Text:
+    """A Rich ``Text`` of ``text`` made :func:`visible`: printed as is, never as markup."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
+
+
+# Markdown inline constructs start at one of these characters: code (`), emphasis and
+# strikethrough (* _ ~), links, images and footnotes ([ ]), raw HTML and autolinks (< >),
+# entities (&), table cells (|), math ($), e-mail autolinks (@), and the escape itself. GFM
+# also links bare ``scheme://`` and ``www.``: their ``:`` and ``.`` are escaped too. Block
+# constructs (headings, lists, quotes, fences) cannot start: a value never begins a line
+# and never contains a line break (:func:`visible` shows it as ``\n``).
+_MD_SPECIAL = re.compile(r"[\\`*_~\[\]<>&|$@]|(?<=[A-Za-z]):(?=//)|(?<=\b[Ww]{3})\.")
+
+
+def md_text(text: str) -> str:
+    """Markdown inline text (safe in a table cell too): shown literally by any renderer."""
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(), visible(text))
+
+
+def md_code(text: str, *, table: bool = False) -> str:
+    """A Markdown code span of ``text``; ``table=True`` inside a table row (GFM splits cells
+    on ``|`` even inside code spans, and shows an escaped ``\\|`` as ``|`` there)."""
+    body = visible(text)
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    if body.startswith(("`", " ")) or body.endswith(("`", " ")):
+        body = f" {body} "
+    if table:
+        body = body.replace("|", "\\|")
+    return f"{fence}{body}{fence}" if body else "` `"
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def md_prose(text: str, *, table: bool = False) -> str:
+    """Markdown for catalogue prose whose `backtick` spans are code (a remediation):
+    the spans become code spans, everything else :func:`md_text`."""
+    out: list[str] = []
+    last = 0
+    for match in _BACKTICKS.finditer(text):
+        out.append(md_text(text[last : match.start()]))
+        out.append(md_code(match.group(1), table=table))
+        last = match.end()
+    out.append(md_text(text[last:]))
+    return "".join(out)
+
+
+_XML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+
+
+def html(text: str) -> str:
+    """HTML text or (quoted) attribute value."""
+    return "".join(_XML.get(c, c) for c in visible(text))
+
+
+def svg(text: str) -> str:
+    """SVG/XML text or attribute value; only characters XML 1.0 allows."""
+    return html(text)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet reads as a formula: text starting with ``= + - @`` (or a
+    tab or line break) gets a leading ``'``; control characters are made visible."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        return "'" + visible(value)
+    return visible(value)
+
+
+def uri_path(path: str) -> str:
+    """A relative path as a percent-encoded URI reference: only unreserved characters and
+    ``/`` stay, so no scheme (``javascript:``), query, fragment or space survives."""
+    return quote(path, safe="/", errors="replace")
