@@ -93,12 +93,15 @@ class Config(_Strict):
 def _find_line(path: str | None, needle: str) -> int | None:
     if path is None:
         return None
+    from mlkaizen.fsio.read import read_text
+
     try:
-        for number, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
-            if needle in line:
-                return number
-    except (OSError, UnicodeDecodeError):
+        text = read_text(Path(path), "config file", MAX_CONFIG_BYTES)
+    except MLKaizenError:
         return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
     return None
 
 
@@ -111,11 +114,11 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             return _load_file(root / name)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
-        if pyproject.stat().st_size > MAX_CONFIG_BYTES:
-            return Config()  # the scan reports the oversized file; it cannot configure us
+        from mlkaizen.fsio.read import read_text
+
         try:
-            doc = tomllib.loads(pyproject.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            doc = tomllib.loads(read_text(pyproject, "pyproject.toml", MAX_CONFIG_BYTES))
+        except (tomllib.TOMLDecodeError, MLKaizenError):
             return Config()  # a broken pyproject is the scan's business (a warning), not ours
         section = doc.get("tool", {}).get("mlkaizen")
         if isinstance(section, dict):
@@ -124,15 +127,10 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
 
 
 def _load_file(path: Path) -> Config:
+    from mlkaizen.fsio.read import read_text
+
     display = str(path)
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise MLKaizenError(f"config file is larger than {MAX_CONFIG_BYTES:,} bytes", display)
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise MLKaizenError("config file not found", display) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read config ({exc})", display) from None
+    text = read_text(path, "config file", MAX_CONFIG_BYTES)
     if path.suffix == ".toml":
         try:
             doc = tomllib.loads(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -127,9 +128,9 @@ def assess(
 
         if lens not in LENSES:
             raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
-        write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out)
+        write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out, root)
     else:
-        write_out(get_renderer(fmt.value)(assessment, ctx), out)
+        write_out(get_renderer(fmt.value)(assessment, ctx), out, root)
     if failures:
         for reason in failures:
             sys.stderr.write(f"mlkaizen: gate failed: {reason}\n")
@@ -162,7 +163,7 @@ def _gate(
     if path is None and baseline is None:
         return failures  # nothing scanned, no repository baseline to compare with
     base_path = baseline or (path or Path(".")) / DEFAULT_BASELINE
-    if baseline is None and base_path.is_symlink():
+    if baseline is None and _leaves_root(base_path, path or Path(".")):
         return failures  # a repository's own baseline is never followed out through a link
     requested = baseline is not None or fail_on_regression
     if requested or base_path.is_file():
@@ -184,3 +185,9 @@ def _gate(
         if fail_on_regression:
             failures += regression_reasons(assessment, comparison)
     return failures
+
+
+def _leaves_root(found: Path, root: Path) -> bool:
+    """Whether a file found in the repository is a link, or lies behind a linked folder."""
+    real = os.path.realpath(found)
+    return found.is_symlink() or not real.startswith(os.path.realpath(root).rstrip("/") + "/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +36,7 @@ def map_(
     from mlkaizen.api import assess as run
     from mlkaizen.catalogue.loader import load_catalogue
     from mlkaizen.engine.taxonomy import load_profile, target_stage_index
+    from mlkaizen.fsio.read import read_head
     from mlkaizen.report.mapping import Row, render_map
 
     if fmt not in ("terminal", "markdown", "csv", "json", "html"):
@@ -47,9 +49,8 @@ def map_(
         has_answers = any(
             p.suffix in (".yaml", ".yml")
             and p.name not in ("profile.yaml", "profile.yml")
-            and "respondent:" in p.read_text(encoding="utf-8", errors="replace")[:4096]
+            and b"respondent:" in (read_head(p, 4096) or b"")
             for p in folder.iterdir()
-            if p.is_file() and not p.is_symlink()
         )
         assessment = (
             run(None, catalogue=cat, answers=[folder])
@@ -157,7 +158,12 @@ def survey(
     target = out or (Path(".") if no_repo else path) / "answers" / f"{respondent}.yaml"
     try:
         done, left = run_survey(
-            assessment, respondent, target, prompt(), lambda text: write_out(text + "\n", None)
+            assessment,
+            respondent,
+            target,
+            prompt(),
+            lambda text: write_out(text + "\n", None),
+            root=None if no_repo else path,
         )
     except (EOFError, KeyboardInterrupt):
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
@@ -179,7 +185,7 @@ def profile(
     from mlkaizen.engine.taxonomy import Profile
     from mlkaizen.interview import run_profile
 
-    if out.exists() and not force:
+    if os.path.lexists(out) and not force:
         raise MLKaizenError("profile exists; use --force to replace it", str(out))
     try:
         answers = run_profile(prompt(), lambda text: write_out(text + "\n", None))
@@ -191,10 +197,13 @@ def profile(
         from mlkaizen.catalogue.loader import first_error
 
         raise MLKaizenError(f"{first_error(exc)[1]}; nothing written") from None
-    out.write_text(
+    from mlkaizen.fsio.write import write_text
+
+    write_text(
+        out,
         "# Use-case profile written by `mlkaizen profile`.\n"
         + yaml.safe_dump(answers, sort_keys=False),
-        encoding="utf-8",
+        overwrite=force,
     )
     write_out(f"wrote {out}\n", None)
 

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git
+from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git, work_tree_of
 from mlkaizen.evidence.limits import ScanLimits
 
 PRUNED_DIRS = frozenset(
@@ -113,7 +113,7 @@ class Listing:
         return True
 
     def _git_list(self) -> list[str] | None:
-        marker = next((p for p in (self.root, *self.root.parents) if (p / ".git").exists()), None)
+        marker = work_tree_of(self.root)
         if marker is None:
             return None
         if marker == self.root and not self._git_pointer_is_safe(self.root / ".git"):
@@ -209,30 +209,14 @@ class Listing:
 
     def _git_pointer_is_safe(self, dot_git: Path) -> bool:
         """A ``.git`` *file* (worktree or submodule) or symlink may point anywhere; follow it
-        only to another repository's worktree/module area, never to an arbitrary folder."""
-        if dot_git.is_dir() and not dot_git.is_symlink():
-            return True
-        target: Path | None = None
-        if dot_git.is_symlink():
-            target = dot_git.resolve()
-        else:
-            data = self._read_bytes(".git", 4096) or b""
-            line = data.decode("utf-8", "replace").strip()
-            if line.startswith("gitdir:"):
-                target = (self.root / line[7:].strip()).resolve()
-        parts = target.parts if target else ()
-        if target is not None and (
-            target.is_relative_to(self.root)
-            or (".git" in parts and ("worktrees" in parts or "modules" in parts))
-        ):
-            return True
-        self.warn(
-            "`.git` points outside the scanned root to something that is not a git "
-            "worktree or submodule; not used, the folder was walked instead",
-            ".git",
-            kind="git",
-        )
-        return False
+        only to another repository's worktree/module area, never into the scanned tree or
+        to an arbitrary folder."""
+        from mlkaizen.evidence.git import pointer_problem
+
+        problem = pointer_problem(dot_git.parent)
+        if problem is not None:
+            self.warn(problem, ".git", kind="git")
+        return problem is None
 
     def _git_prefix(self) -> str:
         proc = run_git(self.root, "rev-parse", "--show-prefix", timeout=20)
