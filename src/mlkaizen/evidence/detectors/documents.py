@@ -49,7 +49,7 @@ def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
 
     def compute() -> list[Pipeline]:
         pipes: list[Pipeline] = []
-        for rel in tree.files:
+        for rel in _ci_files(tree):
             low = rel.lower()
             parser = None
             if low.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")):
@@ -82,9 +82,52 @@ def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
                     if "cron(" in text or "triggers" in text:
                         pipe.triggers.add("schedule")
                     pipes.append(pipe)
-        return pipes
+        return _cap_jobs(tree, pipes)
 
     return tree.memo("ci_pipelines", compute)
+
+
+def _is_ci_file(low: str) -> bool:
+    name = low.rsplit("/", 1)[-1]
+    yml = low.endswith((".yml", ".yaml"))
+    return (
+        (low.startswith((".github/workflows/", ".gitlab/ci/")) and yml)
+        or name in (".gitlab-ci.yml", ".gitlab-ci.yaml", "jenkinsfile")
+        or (name.startswith("azure-pipelines") and yml)
+        or low.startswith((".azure-pipelines/", ".azuredevops/"))
+        or low in (".circleci/config.yml", "bitbucket-pipelines.yml")
+    )
+
+
+def _ci_files(tree: RepoTree) -> list[str]:
+    """CI configuration files, at most ``max_ci_files`` of them (a warning names the cap)."""
+    files = [rel for rel in tree.files if _is_ci_file(rel.lower())]
+    cap = tree.limits.max_ci_files
+    if len(files) > cap:
+        tree.skipped["max_ci_files"] += len(files) - cap
+        tree.warn(
+            f"limit max_ci_files={cap:,} reached: {len(files) - cap:,} CI files not parsed",
+            kind="limit",
+        )
+    return files[:cap]
+
+
+def _cap_jobs(tree: RepoTree, pipes: list[Pipeline]) -> list[Pipeline]:
+    """At most ``max_ci_jobs`` jobs over all pipelines (a warning names the cap)."""
+    left, dropped = tree.limits.max_ci_jobs, 0
+    for pipe in pipes:
+        if len(pipe.jobs) > left:
+            dropped += len(pipe.jobs) - left
+            pipe.jobs = pipe.jobs[:left]
+        left -= len(pipe.jobs)
+    if dropped:
+        tree.skipped["max_ci_jobs"] += dropped
+        tree.warn(
+            f"limit max_ci_jobs={tree.limits.max_ci_jobs:,} reached: {dropped:,} CI jobs "
+            "not considered",
+            kind="limit",
+        )
+    return pipes
 
 
 def make_targets(tree: RepoTree) -> dict[str, str]:
@@ -107,23 +150,88 @@ def make_targets(tree: RepoTree) -> dict[str, str]:
 def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
     """``command`` plus what it runs inside the repository: the recipes of ``make X`` /
     ``just X`` targets, and the text of shell scripts and job YAML files it names, followed
-    ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs)."""
-    extra: list[str] = []
-    targets = make_targets(tree)
-    for word_run in ("make ", "just "):
-        for piece in command.split(word_run)[1:]:
-            for name in piece.split()[:3]:
-                if name in targets:
-                    extra.append(targets[name])
+    ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs).
+
+    Bounded: each target or file is added once, one command expands to at most
+    ``max_expansion_bytes`` and all commands of a scan to ``max_expansion_total`` (a warning
+    names the cap); the result is memoised per command.
+    """
+    cache: dict[tuple[str, int], str] = tree.memo("expand_make", dict)
+    key = (command, depth)
+    if key not in cache:
+        cache[key] = _expand(tree, command, depth)
+    return cache[key]
+
+
+def _expand(tree: RepoTree, command: str, depth: int) -> str:
+    total: list[int] = tree.memo("expand_make_total", lambda: [0])
+    if total[0] >= tree.limits.max_expansion_total:
+        _expansion_cap(tree, "max_expansion_total", tree.limits.max_expansion_total)
+        return command
+    work = _Expansion(tree, tree.limits.max_expansion_bytes)
+    work.collect(command, depth)
+    total[0] += tree.limits.max_expansion_bytes - work.room
+    return command + "\n" + "\n".join(work.extra) if work.extra else command
+
+
+class _Expansion:
+    """The texts one command pulls in, each once, within a byte budget."""
+
+    def __init__(self, tree: RepoTree, room: int) -> None:
+        self.tree, self.room = tree, room
+        self.seen: set[str] = set()
+        self.extra: list[str] = []
+
+    def add(self, ref: str, text: str) -> bool:
+        """Add ``text`` once; ``False`` when the budget is exhausted (stop expanding)."""
+        if ref in self.seen or not text:
+            return True
+        if len(text) > self.room:
+            _expansion_cap(self.tree, "max_expansion_bytes", self.tree.limits.max_expansion_bytes)
+            return False
+        self.seen.add(ref)
+        self.room -= len(text)
+        self.extra.append(text)
+        return True
+
+    def collect(self, command: str, depth: int) -> bool:
+        targets = make_targets(self.tree)
+        for word_run in ("make ", "just "):
+            for piece in command.split(word_run)[1:]:
+                for name in piece.split()[:3]:
+                    if name not in targets:
+                        continue
+                    if not self.add("target:" + name, targets[name]):
+                        return False
                     # one level of prerequisites, which hold the real work in many Makefiles
-                    for dep in targets[name].splitlines()[0].split():
-                        extra.append(targets.get(dep, ""))
-    for match in _SCRIPT_REF.finditer(command):
-        rel = match.group(1).removeprefix("./")
-        if rel in tree.sizes and not rel.startswith(".github/workflows/"):
-            text = tree.text(rel) or ""
-            extra.append(expand_make(tree, text, depth - 1) if depth > 1 else text)
-    return command + "\n" + "\n".join(extra) if extra else command
+                    first = targets[name].splitlines()[0] if targets[name] else ""
+                    for dep in first.split():
+                        if not self.add("target:" + dep, targets.get(dep, "")):
+                            return False
+        for match in _SCRIPT_REF.finditer(command):
+            rel = match.group(1).removeprefix("./")
+            if (
+                "file:" + rel in self.seen
+                or rel not in self.tree.sizes
+                or rel.startswith(".github/workflows/")
+            ):
+                continue
+            text = self.tree.text(rel) or ""
+            if not self.add("file:" + rel, text):
+                return False
+            if depth > 1 and not self.collect(text, depth - 1):
+                return False
+        return True
+
+
+def _expansion_cap(tree: RepoTree, name: str, value: int) -> None:
+    tree.skipped[name] += 1
+    if tree.skipped[name] == 1:
+        tree.warn(
+            f"limit {name}={value:,} reached: CI steps are judged without the rest of the "
+            "scripts and Makefile targets they call",
+            kind="limit",
+        )
 
 
 _SCRIPT_REF = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|bash|ya?ml))\b")
