@@ -26,5 +26,5 @@ class ScanLimits:
     max_ci_files: int = 1_000  # CI configuration files parsed
     max_ci_jobs: int = 10_000  # CI jobs kept, over all pipelines
     max_requirement_lines: int = 20_000  # requirement lines read in one scan, all files
-    max_expansion_bytes: int = 256 * 1024  # text one CI step expands to (scripts, targets)
-    max_expansion_total: int = 16 * 1024 * 1024  # text all CI steps expand to, together
+    max_expansion_bytes: int = 128 * 1024  # text one CI step expands to (scripts, targets)
+    max_expansion_total: int = 2 * 1024 * 1024  # text all CI steps expand to, together
