@@ -64,6 +64,15 @@ class Limits(_Strict):
     max_yaml_nodes: int | None = Field(default=None, gt=0)
     max_yaml_depth: int | None = Field(default=None, gt=0)
     parse_timeout: float | None = Field(default=None, ge=0)
+    max_parse_seconds: float | None = Field(default=None, gt=0)
+    max_dir_depth: int | None = Field(default=None, gt=0)
+    max_gitignore_bytes: int | None = Field(default=None, gt=0)
+    max_gitignore_patterns: int | None = Field(default=None, gt=0)
+    max_ci_files: int | None = Field(default=None, gt=0)
+    max_ci_jobs: int | None = Field(default=None, gt=0)
+    max_requirement_lines: int | None = Field(default=None, gt=0)
+    max_expansion_bytes: int | None = Field(default=None, gt=0)
+    max_expansion_total: int | None = Field(default=None, gt=0)
 
     def overrides(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
