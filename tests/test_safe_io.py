@@ -228,3 +228,7 @@ def test_all_parses_share_one_budget(make_repo: MakeRepo) -> None:
     assert any("limit max_parse_seconds=1e-09 reached" in w.message for w in a.warnings)
     full = assess(root)
     assert full.scan is not None and "max_parse_seconds" not in full.scan.skipped
+
+
+def test_devices_the_user_names_are_written_in_place(tmp_path: Path) -> None:
+    write_text(Path("/dev/null"), "report\n", root=tmp_path)  # e.g. --out /dev/stdout

@@ -773,3 +773,11 @@ def map_over_a_sparse_three_gigabyte_yaml(root: Path, outside: Path) -> Expect:
     with open(root / "big.yaml", "wb") as fh:
         fh.truncate(3 << 30)
     return Expect(command=("map", "{root}", "-f", "json", "--out", "{out}/map.json"))
+
+
+@case
+def committed_profile_links_outside(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "profile.yaml", "needs_regulatory_compliance: true\n")
+    (root / "profile.yaml").symlink_to(outside / "profile.yaml")
+    return Expect(command=("target", "{root}"), error="no profile")

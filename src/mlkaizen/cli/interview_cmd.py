@@ -36,7 +36,7 @@ def map_(
     from mlkaizen.api import assess as run
     from mlkaizen.catalogue.loader import load_catalogue
     from mlkaizen.engine.taxonomy import load_profile, target_stage_index
-    from mlkaizen.fsio.read import read_head
+    from mlkaizen.fsio.read import found_inside, read_head
     from mlkaizen.report.mapping import Row, render_map
 
     if fmt not in ("terminal", "markdown", "csv", "json", "html"):
@@ -58,7 +58,9 @@ def map_(
             else run(folder, catalogue=cat)
         )
         profile = folder / "profile.yaml"
-        target = target_stage_index(load_profile(profile)) if profile.is_file() else None
+        target = (
+            target_stage_index(load_profile(profile)) if found_inside(profile, folder) else None
+        )
         name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
         rows.append(Row(name, assessment, target))
     write_out(render_map(rows, cat, fmt), out)
@@ -84,9 +86,14 @@ def target(
     from mlkaizen.config import Config, NotApplicable, load_config
     from mlkaizen.engine.target import render_target, target_report
     from mlkaizen.engine.taxonomy import derive_target, load_profile
+    from mlkaizen.fsio.read import found_inside
 
     found = profile or next(
-        (p for p in (path / "profile.yaml", path / ".mlkaizen" / "profile.yaml") if p.is_file()),
+        (
+            p
+            for p in (path / "profile.yaml", path / ".mlkaizen" / "profile.yaml")
+            if found_inside(p, path)
+        ),
         None,
     )
     if found is None:

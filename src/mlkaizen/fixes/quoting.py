@@ -13,7 +13,7 @@ import unicodedata
 from mlkaizen.errors import MLKaizenError
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./@+-]+")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 
 
 def refuse(what: str, name: str, why: str) -> MLKaizenError:
@@ -81,5 +81,6 @@ def md_code(text: str, what: str) -> str:
 
 
 def md_text(text: str, what: str) -> str:
-    """Plain Markdown text: every character Markdown or HTML could interpret is escaped."""
+    """Plain Markdown text: every character that could start markup inline (emphasis, code,
+    links, HTML, tables) is escaped."""
     return _MD_SPECIAL.sub(r"\\\1", checked(text, what))

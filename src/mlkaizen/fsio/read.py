@@ -99,6 +99,17 @@ def read_existing(
     return read_below(anchor, "/".join(parts), limit, what)
 
 
+def found_inside(path: Path, root: Path) -> bool:
+    """Whether a file found by name in a repository is a regular file really inside it (not a
+    link, not behind a linked folder): only then is it used without being asked for."""
+    real = os.path.realpath(path)
+    return (
+        not path.is_symlink()
+        and path.is_file()
+        and real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep)
+    )
+
+
 def read_head(path: Path, limit: int) -> bytes | None:
     """Up to ``limit`` bytes from the start of a regular file (for sniffing what a file is);
     ``None`` for anything else, never blocking and never following a final link."""

@@ -88,10 +88,8 @@ def _replace(dir_fd: int, name: str, data: bytes, overwrite: bool, display: str)
 def _write_as_given(path: Path, data: bytes, overwrite: bool) -> None:
     """A path outside the repository and the working folder: the user's own choice, links
     and all. A device or FIFO the user named (``/dev/stdout``) is written in place."""
-    real = Path(os.path.realpath(path))
-    real.parent.mkdir(parents=True, exist_ok=True)
     try:
-        st: os.stat_result | None = os.stat(real)
+        st: os.stat_result | None = os.stat(path)  # links followed, as the user gave them
     except FileNotFoundError:
         st = None
     if st is not None and not overwrite:
@@ -99,13 +97,15 @@ def _write_as_given(path: Path, data: bytes, overwrite: bool) -> None:
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise MLKaizenError("is a directory where a file is expected", str(path))
     if st is not None and not stat.S_ISREG(st.st_mode):
-        fd = os.open(real, os.O_WRONLY | os.O_NONBLOCK | _CLOEXEC)
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | _CLOEXEC)
         try:
             os.set_blocking(fd, True)
             _write_all(fd, data)
         finally:
             os.close(fd)
         return
+    real = Path(os.path.realpath(path))
+    real.parent.mkdir(parents=True, exist_ok=True)
     dir_fd = os.open(real.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
     try:
         tmp = f".{real.name[:100]}.{secrets.token_hex(6)}.tmp"
