@@ -144,6 +144,39 @@ def test_action_summary_still_copies_its_own_report(tmp_path: Path) -> None:
     assert "stage=Manual MLOps\n" in output
 
 
+def plant_report_links(repo: Path, tmp_path: Path) -> list[Path]:
+    """A pull request that commits links where the reports go, to files of the runner."""
+    home = tmp_path / "runner-home"
+    home.mkdir()
+    victims = []
+    for name in ("mlkaizen-report.md", "mlkaizen.sarif"):
+        victim = home / (name + ".secret")
+        victim.write_text("## MLKaizen: token=abc\n")
+        (repo / name).symlink_to(victim)
+        victims.append(victim)
+    (repo / "mlkaizen-dangling.md").symlink_to(home / "never-created")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "links")
+    return victims
+
+
+def test_action_never_writes_or_reads_through_committed_report_links(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    victims = plant_report_links(repo, tmp_path)
+    code, summary, output = run_action(repo, tmp_path, {"sarif": "true"})
+    assert code == 2
+    assert [v.read_text() for v in victims] == ["## MLKaizen: token=abc\n"] * 2
+    assert "token" not in summary and "token" not in output
+    assert (repo / "mlkaizen-report.md").is_symlink() and (repo / "mlkaizen.sarif").is_symlink()
+    # the same run on the same repository without the links passes: only the links are refused
+    for name in ("mlkaizen-report.md", "mlkaizen.sarif"):
+        (repo / name).unlink()
+    clean = tmp_path / "clean"  # a fresh job summary
+    clean.mkdir()
+    code, summary, _ = run_action(repo, clean, {"sarif": "true"})
+    assert code == 0 and "## MLKaizen: Manual MLOps" in summary
+
+
 # --------------------------------------------------------------------------- GitLab
 def run_gitlab(repo: Path, variables: dict[str, str]) -> subprocess.CompletedProcess[str]:
     job = yaml.safe_load((ROOT / "templates" / "mlkaizen.gitlab-ci.yml").read_text())[".mlkaizen"]
@@ -162,3 +195,17 @@ def test_gitlab_template_gates_and_keeps_reports(tmp_path: Path) -> None:
     break_registry(repo)
     bad = run_gitlab(repo, {})
     assert bad.returncode == 1 and "model.registry was met, now unmet" in bad.stderr
+
+
+def test_gitlab_template_never_writes_through_committed_report_links(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    victims = plant_report_links(repo, tmp_path)
+    proc = run_gitlab(repo, {})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("mlkaizen: error: mlkaizen.sarif: is a symbolic link")
+    assert [v.read_text() for v in victims] == ["## MLKaizen: token=abc\n"] * 2
+    (repo / "mlkaizen.sarif").unlink()
+    proc = run_gitlab(repo, {})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("mlkaizen: error: mlkaizen-report.md: is a symbolic link")
+    assert [v.read_text() for v in victims] == ["## MLKaizen: token=abc\n"] * 2

@@ -64,6 +64,15 @@ class Limits(_Strict):
     max_yaml_nodes: int | None = Field(default=None, gt=0)
     max_yaml_depth: int | None = Field(default=None, gt=0)
     parse_timeout: float | None = Field(default=None, ge=0)
+    max_parse_seconds: float | None = Field(default=None, gt=0)
+    max_dir_depth: int | None = Field(default=None, gt=0)
+    max_gitignore_bytes: int | None = Field(default=None, gt=0)
+    max_gitignore_patterns: int | None = Field(default=None, gt=0)
+    max_ci_files: int | None = Field(default=None, gt=0)
+    max_ci_jobs: int | None = Field(default=None, gt=0)
+    max_requirement_lines: int | None = Field(default=None, gt=0)
+    max_expansion_bytes: int | None = Field(default=None, gt=0)
+    max_expansion_total: int | None = Field(default=None, gt=0)
 
     def overrides(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
@@ -93,12 +102,15 @@ class Config(_Strict):
 def _find_line(path: str | None, needle: str) -> int | None:
     if path is None:
         return None
+    from mlkaizen.fsio.read import read_text
+
     try:
-        for number, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
-            if needle in line:
-                return number
-    except (OSError, UnicodeDecodeError):
+        text = read_text(Path(path), "config file", MAX_CONFIG_BYTES)
+    except MLKaizenError:
         return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
     return None
 
 
@@ -111,11 +123,11 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             return _load_file(root / name)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
-        if pyproject.stat().st_size > MAX_CONFIG_BYTES:
-            return Config()  # the scan reports the oversized file; it cannot configure us
+        from mlkaizen.fsio.read import read_text
+
         try:
-            doc = tomllib.loads(pyproject.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            doc = tomllib.loads(read_text(pyproject, "pyproject.toml", MAX_CONFIG_BYTES))
+        except (tomllib.TOMLDecodeError, MLKaizenError):
             return Config()  # a broken pyproject is the scan's business (a warning), not ours
         section = doc.get("tool", {}).get("mlkaizen")
         if isinstance(section, dict):
@@ -124,15 +136,10 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
 
 
 def _load_file(path: Path) -> Config:
+    from mlkaizen.fsio.read import read_text
+
     display = str(path)
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise MLKaizenError(f"config file is larger than {MAX_CONFIG_BYTES:,} bytes", display)
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise MLKaizenError("config file not found", display) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read config ({exc})", display) from None
+    text = read_text(path, "config file", MAX_CONFIG_BYTES)
     if path.suffix == ".toml":
         try:
             doc = tomllib.loads(text)

@@ -7,7 +7,6 @@ answer (an interrupted survey loses nothing) and resumes from the saved file.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,15 +34,15 @@ CHOICES = {
 Ask = Callable[[str], str]
 
 
-def _save(path: Path, doc: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(
+def _save(path: Path, doc: dict[str, Any], root: Path | None) -> None:
+    from mlkaizen.fsio.write import write_text
+
+    write_text(
+        path,
         "# Answers written by `mlkaizen survey`; safe to edit by hand.\n"
         + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
+        root=root,
     )
-    os.replace(tmp, path)
 
 
 def _plain(value: Any) -> Any:
@@ -56,9 +55,18 @@ def _plain(value: Any) -> Any:
 
 
 def run_survey(
-    a: Assessment, respondent: str, out: Path, ask: Ask, say: Callable[[str], None]
+    a: Assessment,
+    respondent: str,
+    out: Path,
+    ask: Ask,
+    say: Callable[[str], None],
+    *,
+    root: Path | None = None,
 ) -> tuple[int, int]:
-    """Ask the open questions of ``a``; returns (answered now, still open)."""
+    """Ask the open questions of ``a``; returns (answered now, still open). ``root`` is the
+    repository the answers file lives in (no link below it is followed)."""
+    from mlkaizen.fsio.read import read_existing
+
     doc: dict[str, Any] = {
         "respondent": respondent,
         "answered_at": None,
@@ -66,10 +74,11 @@ def run_survey(
         "subject": a.subject.name,
         "answers": {},
     }
-    if out.is_file():
+    existing = read_existing(out, "answers file", root, 1024 * 1024)
+    if existing is not None:
         from mlkaizen.catalogue.loader import load_yaml_mapping
 
-        loaded = _plain(load_yaml_mapping(out.read_text(encoding="utf-8"), str(out)))
+        loaded = _plain(load_yaml_mapping(existing, str(out)))
         if loaded.get("respondent") != respondent:
             raise MLKaizenError(
                 f"this answers file belongs to {loaded.get('respondent')!r}; choose another --out",
@@ -102,7 +111,7 @@ def run_survey(
             entry["link" if note.startswith(("http://", "https://")) else "comment"] = note
         answered[q.practice] = entry
         doc["answered_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        _save(out, doc)
+        _save(out, doc, root)
         done += 1
     return done, len(todo) - done
 

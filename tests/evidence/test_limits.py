@@ -36,7 +36,7 @@ def test_max_files_says_which_limit(make_repo: MakeRepo) -> None:
 def test_yaml_node_and_depth_limits_say_which(make_repo: MakeRepo) -> None:
     root = make_repo({"params.yaml": BIG_YAML, "dvc.yaml": "stages:\n" + "  " * 1 + "a: " +
                       "[" * 50 + "]" * 50 + "\n"})
-    a = assess(root, limits={"max_yaml_nodes": 1_000, "max_yaml_depth": 20})
+    a = assess(root, limits={"max_yaml_nodes": 1_000, "max_yaml_depth": 20, "parse_timeout": 0})
     messages = " ".join(w.message for w in a.warnings)
     assert "max_yaml_nodes=1,000" in messages and "max_yaml_depth=20" in messages
 

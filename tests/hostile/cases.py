@@ -7,6 +7,7 @@ that must never be read). It returns what the scan must say about it.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import stat
@@ -25,6 +26,15 @@ class Expect:
     present: tuple[str, ...] = ()  # exact (escaped) text the report must contain
     absent: tuple[str, ...] = ()  # text the report must not contain
     sockets: list[socket.socket] = field(default_factory=list, compare=False)
+    # another command than `assess ROOT --format json --out REPORT`: its arguments, with
+    # {root}, {out} and {outside} replaced; rc 0 then only needs `check` (if any) to pass
+    command: tuple[str, ...] | None = None
+    cwd: str = "out"  # "out" or "root": where the command runs (CI runs in the checkout)
+    stdin: bytes = b""
+    env: dict[str, str] = field(default_factory=dict, compare=False)
+    as_module: bool = False  # run like `python -m mlkaizen` (working folder on sys.path)
+    writes_tree: bool = False  # the command may legitimately write into the tree (fix)
+    check: Callable[[Path], None] | None = field(default=None, compare=False)  # on root
 
 
 Builder = Callable[[Path, Path], Expect]
@@ -473,3 +483,432 @@ def repository_catalogue_allowed_is_named_in_the_report(root: Path, outside: Pat
     return Expect(warning="judged against the catalogue team-rules 7 from the repository's "
                   "rules.yaml (--allow-repo-catalogue)", evidence="model.experiment-tracking",
                   args=("--allow-repo-catalogue",))
+
+
+# =========================================================================== beyond `assess`
+# Helpers for cases that need a git history or a command other than `assess`.
+def git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=Ann", "-c", "user.email=ann@example.org",
+         "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        check=True, capture_output=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+    )
+
+
+def marker_script(outside: Path, name: str = "tool") -> Path:
+    """An executable that, if ever run, leaves a marker in ``outside``."""
+    path = outside / "bin" / name
+    write(path, f"#!/bin/sh\ntouch '{outside}/PWNED-{name}'\ncat >/dev/null 2>&1\nexit 0\n")
+    path.chmod(0o755)
+    return path
+
+
+def committed(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        write(root / rel, text)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+
+
+def signed_commit(root: Path) -> None:
+    """A commit object that carries a (fake) signature, so that `log.showSignature` would
+    make git call `gpg.program` on it."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    run = {"check": True, "capture_output": True, "text": True, "env": env}
+    tree = subprocess.run(["git", "-C", str(root), "write-tree"], **run).stdout.strip()  # type: ignore[call-overload]
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], **run).stdout.strip()  # type: ignore[call-overload]
+    body = (f"tree {tree}\nparent {head}\nauthor Ann <ann@example.org> 1700000000 +0000\n"
+            "committer Ann <ann@example.org> 1700000000 +0000\n"
+            "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n"
+            " -----END PGP SIGNATURE-----\n\nsigned\n")
+    sha = subprocess.run(["git", "-C", str(root), "hash-object", "-t", "commit", "-w",  # type: ignore[call-overload]
+                          "--stdin"], input=body, **run).stdout.strip()
+    subprocess.run(["git", "-C", str(root), "update-ref", "HEAD", sha], **run)  # type: ignore[call-overload]
+
+
+# --------------------------------------------------------------------------- writes via links
+@case
+def baseline_folder_is_a_symlink_outside(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (outside / "dot-mlkaizen").mkdir()
+    (root / ".mlkaizen").symlink_to(outside / "dot-mlkaizen")
+    return Expect(command=("baseline", "save", "{root}"), error="symbolic link")
+
+
+@case
+def baseline_file_is_a_dangling_symlink(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (root / ".mlkaizen").mkdir()
+    (root / ".mlkaizen" / "baseline.json").symlink_to(outside / "planted.json")
+    return Expect(command=("baseline", "save", "{root}"), error="symbolic link")
+
+
+@case
+def survey_answers_folder_is_a_symlink(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (root / "answers").symlink_to(outside)
+    return Expect(command=("survey", "{root}", "--respondent", "ann"), error="symbolic link",
+                  stdin=b"y\n\n" * 80)
+
+
+@case
+def badge_default_output_is_a_committed_symlink(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "victim.svg", "keep me\n")
+    (root / "mlkaizen.svg").symlink_to(outside / "victim.svg")
+    return Expect(command=("badge", "."), cwd="root", error="symbolic link")
+
+
+@case
+def profile_output_is_a_dangling_symlink(root: Path, outside: Path) -> Expect:
+    (root / "profile.yaml").symlink_to(outside / "planted.yaml")
+    answers = b"no\nno\nno\ncloud\nbatch\nmonthly\nlow\nlow\n1\n1\n"
+    return Expect(command=("profile", "--force"), cwd="root", error="symbolic link",
+                  stdin=answers)
+
+
+@case
+def ci_report_file_is_a_committed_symlink(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "secret.txt", "token=abc\n")
+    (root / "mlkaizen-report.md").symlink_to(outside / "secret.txt")
+    return Expect(command=("assess", ".", "--format", "markdown", "--out",
+                           "mlkaizen-report.md"), cwd="root", error="symbolic link")
+
+
+@case
+def fix_force_on_a_hard_link_to_outside(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "victim.md", "outside content\n")
+    (root / ".github").mkdir()
+    os.link(outside / "victim.md", root / ".github" / "pull_request_template.md")
+    return Expect(command=("fix", "organization.review-process", "--force", "--path", "{root}"),
+                  error="hard links")
+
+
+# --------------------------------------------------------------------------- code executed
+def _filter_repo(root: Path, outside: Path) -> None:
+    """A repository whose config names a clean filter for every file, and a file whose
+    index entry is stale (same size, new mtime), so `git status` would run the filter."""
+    committed(root, {"train.py": TRAIN, ".gitattributes": "* filter=evil\n"})
+    tool = marker_script(outside, "filter")
+    with open(root / ".git" / "config", "a", encoding="utf-8") as fh:
+        fh.write(f"[filter \"evil\"]\n\tclean = {tool}\n\tsmudge = {tool}\n\trequired = true\n")
+    os.utime(root / "train.py", (1_900_000_000, 1_900_000_000))
+
+
+@case
+def git_clean_filter_from_repository_config(root: Path, outside: Path) -> Expect:
+    _filter_repo(root, outside)
+    return Expect(command=("fix", "organization.review-process", "--path", "{root}"),
+                  writes_tree=True)
+
+
+@case
+def git_file_pointing_inside_the_tree(root: Path, outside: Path) -> Expect:
+    _filter_repo(root, outside)
+    os.rename(root / ".git", root / "vendor-git")
+    write(root / ".git", "gitdir: vendor-git\n")
+    return Expect(command=("fix", "organization.review-process", "--path", "{root}"),
+                  writes_tree=True)
+
+
+@case
+def gpg_program_with_show_signature(root: Path, outside: Path) -> Expect:
+    committed(root, {"train.py": TRAIN})
+    signed_commit(root)
+    tool = marker_script(outside, "gpg")
+    with open(root / ".git" / "config", "a", encoding="utf-8") as fh:
+        fh.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {tool}\n")
+    return Expect(command=("fix", "organization.code-ownership", "--path", "{root}"),
+                  writes_tree=True)
+
+
+@case
+def bare_repository_committed_in_a_subfolder(root: Path, outside: Path) -> Expect:
+    work = outside / "work"
+    work.mkdir()
+    committed(work, {"train.py": TRAIN})
+    signed_commit(work)
+    git(work, "clone", "-q", "--bare", str(work), str(root / "sub"))
+    write(root / "sub" / "train.py", TRAIN)
+    tool = marker_script(outside, "gpg")
+    with open(root / "sub" / "config", "a", encoding="utf-8") as fh:
+        fh.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {tool}\n"
+                 f"[core]\n\tfsmonitor = {tool}\n")
+    import shutil
+
+    shutil.rmtree(work)
+    return Expect(command=("fix", "organization.code-ownership", "--path", "{root}/sub"),
+                  writes_tree=True)
+
+
+@case
+def pip_compile_on_repository_requirements(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(root / "requirements.in", "pkg @ file://./vendor/pkg\n")
+    marker_script(outside, "pip-compile")
+    return Expect(command=("fix", "operations.reproducible-environment", "--dry-run",
+                           "--path", "{root}"),
+                  env={"PATH": f"{outside}/bin:{os.environ.get('PATH', '')}"})
+
+
+@case
+def module_run_from_inside_the_repository(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    plant = f"open({str(outside / 'PWNED-import')!r}, 'w').close()\n"
+    for name in ("typer.py", "rich.py", "yaml.py", "pydantic.py", "evil_plugin.py"):
+        write(root / name, plant)
+    write(root / "evil-0.1.dist-info" / "METADATA", "Metadata-Version: 2.1\nName: evil\n"
+          "Version: 0.1\n")
+    write(root / "evil-0.1.dist-info" / "entry_points.txt",
+          "[mlkaizen.detectors]\nevil = evil_plugin\n[mlkaizen.catalogues]\nevil = evil_plugin\n")
+    return Expect(command=("assess", ".", "--format", "json", "--out", "{out}/report.json"),
+                  cwd="root", as_module=True)
+
+
+# --------------------------------------------------------------------------- injection by fix
+def _ml_repo(root: Path, script: str = "train.py") -> None:
+    write(root / script, "import joblib\nfrom sklearn.linear_model import LogisticRegression\n\n"
+          "model = LogisticRegression().fit([[1]], [0])\njoblib.dump(model, 'm.joblib')\n")
+
+
+def _workflow_runs_quoted(root: Path) -> None:
+    import yaml
+
+    flow = yaml.safe_load((root / ".github" / "workflows" / "mlkaizen-retrain.yml").read_text())
+    steps = flow["jobs"]["retrain"]["steps"]
+    assert steps[-1]["run"] == "python 'train$(touch PWNED).py'\n", steps[-1]
+
+
+@case
+def shell_in_training_script_name(root: Path, outside: Path) -> Expect:
+    _ml_repo(root, "train$(touch PWNED).py")
+    return Expect(command=("fix", "model.ct-triggers", "--path", "{root}"), writes_tree=True,
+                  check=_workflow_runs_quoted)
+
+
+@case
+def newline_in_data_folder_name(root: Path, outside: Path) -> Expect:
+    _ml_repo(root)
+    write(root / "data" / "x\n- path: evil" / "rows.csv", "a,b\n1,2\n")
+    return Expect(command=("fix", "data.versioned", "--path", "{root}"),
+                  error="contains a control character")
+
+
+def _schema_has_no_code(root: Path) -> None:
+    import ast
+
+    tree = ast.parse((root / "schemas.py").read_text())
+    imports = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert imports == {"pandera.pandas"}, imports
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert all(isinstance(c.func, ast.Attribute) and c.func.attr == "Field" for c in calls)
+
+
+@case
+def python_code_in_a_column_name(root: Path, outside: Path) -> Expect:
+    _ml_repo(root)
+    column = 'a"); import os; os.system("touch PWNED"); x=("'
+    header = '"' + column.replace('"', '""') + '",b'  # CSV quoting of the column name
+    write(root / "data" / "raw" / 'c""".csv', header + "\n1,2\n")
+    return Expect(command=("fix", "data.schema-declared", "--path", "{root}"), writes_tree=True,
+                  check=_schema_has_no_code)
+
+
+def _devcontainer_is_plain(root: Path) -> None:
+    path = next(root.rglob("devcontainer.json"))
+    doc = json.loads(path.read_text())
+    assert set(doc) == {"name", "image", "postCreateCommand"}, doc
+
+
+@case
+def json_in_the_project_folder_name(root: Path, outside: Path) -> Expect:
+    project = root / 'x", "initializeCommand": "touch PWNED'
+    _ml_repo(project)
+    return Expect(command=("fix", "operations.reproducible-environment", "--path",
+                           str(project)), writes_tree=True, check=_devcontainer_is_plain)
+
+
+def _no_owner_from_history(root: Path) -> None:
+    rules = [line for line in (root / ".github" / "CODEOWNERS").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert rules == ["* @your-team"], rules
+
+
+@case
+def code_owner_from_a_forged_author(root: Path, outside: Path) -> Expect:
+    committed(root, {"train.py": TRAIN})
+    write(root / "b.py", "x = 1\n")
+    git(root, "add", "b.py")
+    git(root, "commit", "-qm", "b", "--author", "Eve <@attacker-org/admins>")
+    return Expect(command=("fix", "organization.code-ownership", "--path", "{root}"),
+                  writes_tree=True, check=_no_owner_from_history)
+
+
+@case
+def committed_folder_replaced_by_a_link_outside(root: Path, outside: Path) -> Expect:
+    committed(root, {"train.py": TRAIN, "cfg/dvc.yaml": "stages: {}\n"})
+    import shutil
+
+    shutil.rmtree(root / "cfg")
+    write(outside / "cfg" / "dvc.yaml", "stages: {train: {cmd: python train.py}}\n")
+    write(outside / "cfg" / "secret.yaml", "token: abc\n")
+    (root / "cfg").symlink_to(outside / "cfg")
+    return Expect(warning="a folder on this path is a symlink that points outside")
+
+
+# --------------------------------------------------------------------------- unbounded work
+@case
+def makefile_recipe_called_thousands_of_times(root: Path, outside: Path) -> Expect:
+    write(root / "Makefile", "a:\n" + ("\techo " + "y" * 100 + "\n") * 3000)
+    write(root / ".github" / "workflows" / "ci.yml",
+          "on: push\njobs:\n  t:\n    steps:\n      - run: " + "make a " * 2000 + "\n")
+    return Expect(warning="max_expansion_bytes")
+
+
+@case
+def script_naming_itself_called_thousands_of_times(root: Path, outside: Path) -> Expect:
+    write(root / "ci.sh", "bash ci.sh\n" * 1000 + "pytest\n")
+    jobs = "".join(f"  j{i}:\n    steps:\n      - run: bash ci.sh --n {i}\n"
+                   for i in range(400))
+    write(root / ".github" / "workflows" / "ci.yml", "on: push\njobs:\n" + jobs)
+    return Expect(warning="max_expansion_total", args=("--parse-timeout", "0"))
+
+
+@case
+def thousands_of_workflows(root: Path, outside: Path) -> Expect:
+    flow = "on: push\njobs:\n" + "".join(f"  j{i}:\n    steps: [{{run: pytest}}]\n"
+                                         for i in range(5))
+    for i in range(1_100):
+        write(root / ".github" / "workflows" / f"w{i}.yml", flow)
+    return Expect(warning="max_ci_files=1,000", args=("--parse-timeout", "0"))
+
+
+@case
+def tens_of_thousands_of_jobs(root: Path, outside: Path) -> Expect:
+    for n in range(2):
+        flow = "on: push\njobs:\n" + "".join(f"  j{i}: {{steps: [{{run: pytest}}]}}\n"
+                                             for i in range(6_000))
+        write(root / ".github" / "workflows" / f"w{n}.yml", flow)
+    return Expect(warning="max_ci_jobs=10,000", args=("--parse-timeout", "0"))
+
+
+@case
+def nested_large_gitignores(root: Path, outside: Path) -> Expect:
+    folder = root
+    for i in range(20):
+        write(folder / ".gitignore", "".join(f"/never-{i}-{j}.tmp\n" for j in range(5_000)))
+        folder = folder / f"d{i}"
+    write(folder / "train.py", TRAIN)
+    return Expect(warning="max_gitignore_", evidence="model.experiment-tracking")
+
+
+@case
+def requirements_with_a_hundred_thousand_lines(root: Path, outside: Path) -> Expect:
+    write(root / "requirements.txt", "".join(f"pkg{i}==1.0\n" for i in range(100_000)))
+    return Expect(warning="max_requirement_lines=20,000")
+
+
+@case
+def folders_nested_1200_deep(root: Path, outside: Path) -> Expect:
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(1_200):
+            os.mkdir("d", dir_fd=fd)
+            nxt = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        with open(os.open("train.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as fh:
+            fh.write(TRAIN)
+    finally:
+        os.close(fd)
+    write(root / "train.py", TRAIN)
+    return Expect(warning="max_dir_depth=512", evidence="model.experiment-tracking")
+
+
+# --------------------------------------------------------------------------- bad input
+@case
+def fifo_given_as_config(root: Path, outside: Path) -> Expect:
+    os.mkfifo(root / "cfg.yaml")
+    return Expect(args=("--config", str(root / "cfg.yaml")), error="not a regular file")
+
+
+@case
+def fifo_as_the_repository_baseline(root: Path, outside: Path) -> Expect:
+    (root / ".mlkaizen").mkdir()
+    os.mkfifo(root / ".mlkaizen" / "baseline.json")
+    return Expect(args=("--fail-on-regression",), error="not a regular file")
+
+
+@case
+def fifo_given_as_profile(root: Path, outside: Path) -> Expect:
+    os.mkfifo(root / "p.yaml")
+    return Expect(command=("target", "{root}", "--profile", "{root}/p.yaml"),
+                  error="not a regular file")
+
+
+@case
+def fifo_given_to_model_validate(root: Path, outside: Path) -> Expect:
+    os.mkfifo(root / "c.yaml")
+    return Expect(command=("model", "validate", "{root}/c.yaml"), error="not a regular file")
+
+
+@case
+def fifo_where_a_fix_writes(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (root / ".github").mkdir()
+    os.mkfifo(root / ".github" / "pull_request_template.md")
+    return Expect(command=("fix", "organization.review-process", "--path", "{root}"),
+                  error="not a regular file")
+
+
+@case
+def folder_where_a_fix_writes(root: Path, outside: Path) -> Expect:
+    _ml_repo(root)
+    write(root / "serve.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    (root / "Dockerfile").mkdir()
+    return Expect(command=("fix", "deployment.packaged-artifact", "--path", "{root}"),
+                  error="is a directory where a file is expected")
+
+
+@case
+def fail_under_superscript_digit(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    return Expect(args=("--fail-under", "²"), error="--fail-under '²'")
+
+
+@case
+def profile_with_a_5000_digit_integer(root: Path, outside: Path) -> Expect:
+    write(root / "profile.yaml", "models: " + "9" * 5_000 + "\n")
+    return Expect(command=("edge-advice", "--profile", "{root}/profile.yaml"),
+                  error="invalid YAML value")
+
+
+@case
+def survey_resume_file_not_utf8(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(root / "answers" / "ann.yaml", b"respondent: ann\nanswers: {}\n# \xff\xfe\n")
+    return Expect(command=("survey", "{root}", "--respondent", "ann"), error="not UTF-8")
+
+
+@case
+def map_over_a_sparse_three_gigabyte_yaml(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    with open(root / "big.yaml", "wb") as fh:
+        fh.truncate(3 << 30)
+    return Expect(command=("map", "{root}", "-f", "json", "--out", "{out}/map.json"))
+
+
+@case
+def committed_profile_links_outside(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "profile.yaml", "needs_regulatory_compliance: true\n")
+    (root / "profile.yaml").symlink_to(outside / "profile.yaml")
+    return Expect(command=("target", "{root}"), error="no profile")

@@ -159,10 +159,11 @@ def generated_docs(cat: Catalogue) -> dict[str, str]:
 
 
 def write_docs(cat: Catalogue, folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    from mlkaizen.fsio.write import write_text
+
     written = []
     for name, text in generated_docs(cat).items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text)
         written.append(path)
     return written

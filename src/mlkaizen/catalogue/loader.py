@@ -13,6 +13,7 @@ from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.errors import MLKaizenError
 
 BUILTIN = "ad-hoc-to-kaizen"
+MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -56,10 +57,10 @@ def _resolve(source: str | Path | None) -> tuple[Path, str]:
 
 def plugin_catalogues() -> dict[str, Path]:
     """Catalogue files offered by ``mlkaizen.catalogues`` entry points (name -> path)."""
-    from importlib.metadata import entry_points
+    from mlkaizen.entry_points import installed_entry_points
 
     out: dict[str, Path] = {}
-    for ep in entry_points(group="mlkaizen.catalogues"):
+    for ep in installed_entry_points("mlkaizen.catalogues"):
         try:
             value = ep.load()
             out[ep.name] = Path(value() if callable(value) else value)
@@ -77,12 +78,12 @@ def _load(
     path, display = _resolve(source)
     if display in chain:
         raise MLKaizenError("catalogue extends itself: " + " -> ".join([*chain, display]), display)
+    from mlkaizen.fsio.read import read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MLKaizenError("catalogue file not found", display) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read catalogue ({exc})", display) from None
+        text = read_text(path, "catalogue file", MAX_CATALOGUE_BYTES)
+    except MLKaizenError as exc:
+        raise MLKaizenError(exc.message, display, exc.line) from None
     return _from_text(text, display, known_detectors, chain)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -143,9 +144,9 @@ def assess(
 
         if lens not in LENSES:
             raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
-        write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out)
+        write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out, root)
     else:
-        write_out(get_renderer(fmt.value)(assessment, ctx), out)
+        write_out(get_renderer(fmt.value)(assessment, ctx), out, root)
     label = visible(chosen.label)  # a gate always says what it judged against
     if failures:
         for reason in failures:
@@ -182,7 +183,7 @@ def _gate(
     if path is None and baseline is None:
         return under  # nothing scanned, no repository baseline to compare with
     base_path = baseline or (path or Path(".")) / DEFAULT_BASELINE
-    if baseline is None and base_path.is_symlink():
+    if baseline is None and _leaves_root(base_path, path or Path(".")):
         return under  # a repository's own baseline is never followed out through a link
     requested = baseline is not None or fail_on_regression
     if not (requested or base_path.is_file()):
@@ -210,3 +211,9 @@ def _gate(
         )
         under = []
     return under + (regression_reasons(assessment, comparison) if fail_on_regression else [])
+
+
+def _leaves_root(found: Path, root: Path) -> bool:
+    """Whether a file found in the repository is a link, or lies behind a linked folder."""
+    real = os.path.realpath(found)
+    return found.is_symlink() or not real.startswith(os.path.realpath(root).rstrip("/") + "/")

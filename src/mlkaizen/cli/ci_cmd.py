@@ -39,7 +39,7 @@ def badge(
         config_path=config,
         allow_repo_catalogue=allow_repo_catalogue,
     )
-    write_out(render_badge(assessment), out)
+    write_out(render_badge(assessment), out, path)
 
 
 @app.command()
@@ -49,6 +49,14 @@ def fix(
     list_: Annotated[bool, typer.Option("--list", help="List fixes for the open gaps.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show the unified diff; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Also change existing files.")] = False,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--owner",
+            help="A code owner to write into CODEOWNERS (@user, @org/team or an e-mail; "
+            "repeatable). Without it, authors from the history are only suggested.",
+        ),
+    ] = None,
 ) -> None:
     """Write scaffolding that closes a gap (workflows, cards, helpers), adapted to the repo."""
     from mlkaizen.api import assess as run
@@ -81,13 +89,22 @@ def fix(
     if chosen is None:
         raise MLKaizenError(f"no fix for {practice!r}; see `mlkaizen fix --list`")
     ctx = FixContext(
-        root=path, facts=gather(path, assessment, RepoTree(path)), read=fixing.reader(path)
+        root=path,
+        facts=gather(path, assessment, RepoTree(path)),
+        read=fixing.reader(path),
+        owners=tuple(owner or ()),
     )
     planned = fixing.plan(chosen, ctx)
     if dry_run:
         write_out(fixing.diff(planned) or "nothing to change\n", None)
         return
-    if fixing.dirty(path):
+    state = fixing.dirty(path)
+    if state is None:
+        sys.stderr.write(
+            "mlkaizen: warning: the repository defines content filters, which are never run; "
+            "could not tell whether the working tree is clean\n"
+        )
+    elif state:
         sys.stderr.write(
             "mlkaizen: warning: the working tree has uncommitted changes; review "
             "the fix with `git diff` before committing\n"
@@ -118,10 +135,7 @@ def baseline_save(
         allow_repo_catalogue=allow_repo_catalogue,
     )
     target = out or path / DEFAULT_BASELINE
-    try:
-        save_baseline(assessment, target)
-    except OSError as exc:
-        raise MLKaizenError(f"cannot write baseline ({exc.strerror})", str(target)) from None
+    save_baseline(assessment, target, root=path)
     write_out(
         f"wrote {target}: {assessment.stage}, "
         + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions)

@@ -10,8 +10,6 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from mlkaizen.errors import MLKaizenError
-
 T = TypeVar("T")
 
 app = typer.Typer(
@@ -55,15 +53,15 @@ AllowRepoCatalogueOpt = Annotated[
 ]
 
 
-def write_out(text: str, out: Path | None) -> None:
+def write_out(text: str, out: Path | None, root: Path | None = None) -> None:
+    """Print ``text``, or write it to ``out`` through the safe writer (``root``: the
+    repository the command reads, where no committed link is followed)."""
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MLKaizenError(f"cannot write report ({exc.strerror})", str(out)) from None
+    from mlkaizen.fsio.write import write_text
+
+    write_text(out, text, root=root)
 
 
 def with_progress(job: Callable[[Callable[[str], None] | None], T]) -> T:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,7 @@ def map_(
     from mlkaizen.api import assess as run
     from mlkaizen.catalogue.loader import load_catalogue
     from mlkaizen.engine.taxonomy import load_profile, target_stage_index
+    from mlkaizen.fsio.read import found_inside, read_head
     from mlkaizen.report.mapping import Row, render_map
 
     if fmt not in ("terminal", "markdown", "csv", "json", "html"):
@@ -55,9 +57,8 @@ def map_(
         has_answers = any(
             p.suffix in (".yaml", ".yml")
             and p.name not in ("profile.yaml", "profile.yml")
-            and "respondent:" in p.read_text(encoding="utf-8", errors="replace")[:4096]
+            and b"respondent:" in (read_head(p, 4096) or b"")
             for p in folder.iterdir()
-            if p.is_file() and not p.is_symlink()
         )
         assessment = (
             run(None, catalogue=cat, answers=[folder])
@@ -65,7 +66,9 @@ def map_(
             else run(folder, catalogue=cat)
         )
         profile = folder / "profile.yaml"
-        target = target_stage_index(load_profile(profile)) if profile.is_file() else None
+        target = (
+            target_stage_index(load_profile(profile)) if found_inside(profile, folder) else None
+        )
         name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
         rows.append(Row(name, assessment, target))
         for sp in assessment.sub_projects if projects else []:
@@ -94,9 +97,14 @@ def target(
     from mlkaizen.config import Config, NotApplicable, load_config
     from mlkaizen.engine.target import render_target, target_report
     from mlkaizen.engine.taxonomy import derive_target, load_profile
+    from mlkaizen.fsio.read import found_inside
 
     found = profile or next(
-        (p for p in (path / "profile.yaml", path / ".mlkaizen" / "profile.yaml") if p.is_file()),
+        (
+            p
+            for p in (path / "profile.yaml", path / ".mlkaizen" / "profile.yaml")
+            if found_inside(p, path)
+        ),
         None,
     )
     if found is None:
@@ -176,6 +184,7 @@ def survey(
             target,
             prompt(),
             lambda text: write_out(visible_lines(text) + "\n", None),
+            root=None if no_repo else path,
         )
     except (EOFError, KeyboardInterrupt):
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
@@ -197,7 +206,7 @@ def profile(
     from mlkaizen.engine.taxonomy import Profile
     from mlkaizen.interview import run_profile
 
-    if out.exists() and not force:
+    if os.path.lexists(out) and not force:
         raise MLKaizenError("profile exists; use --force to replace it", str(out))
     try:
         answers = run_profile(prompt(), lambda text: write_out(visible_lines(text) + "\n", None))
@@ -209,10 +218,13 @@ def profile(
         from mlkaizen.catalogue.loader import first_error
 
         raise MLKaizenError(f"{first_error(exc)[1]}; nothing written") from None
-    out.write_text(
+    from mlkaizen.fsio.write import write_text
+
+    write_text(
+        out,
         "# Use-case profile written by `mlkaizen profile`.\n"
         + yaml.safe_dump(answers, sort_keys=False),
-        encoding="utf-8",
+        overwrite=force,
     )
     write_out(f"wrote {out}\n", None)
 

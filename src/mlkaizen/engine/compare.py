@@ -8,6 +8,8 @@ with the code, and CI compares against it.
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from mlkaizen.engine.model import SATISFIED, Assessment, Change, Comparison, State
 from mlkaizen.errors import MLKaizenError
 
+_SMALL_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII only: "²".isdigit() but int("²") fails
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = Path(".mlkaizen") / "baseline.json"
 
@@ -38,21 +41,23 @@ def baseline_of(a: Assessment) -> Baseline:
     )
 
 
-def save_baseline(a: Assessment, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(baseline_of(a).model_dump_json(indent=2) + "\n", encoding="utf-8")
+def save_baseline(a: Assessment, path: Path, root: Path | None = None) -> None:
+    """Write the baseline through the safe writer (no link below ``root`` is followed)."""
+    from mlkaizen.fsio.write import write_text
+
+    write_text(path, baseline_of(a).model_dump_json(indent=2) + "\n", root=root)
 
 
 def load_baseline(path: Path) -> Baseline:
-    try:
-        if path.stat().st_size > 5 * 1024 * 1024:
-            raise MLKaizenError("baseline file is larger than 5 MiB", str(path))
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    from mlkaizen.fsio.read import read_text
+
+    if not os.path.lexists(path):
         raise MLKaizenError(
             "baseline not found; create it with `mlkaizen baseline save`", str(path)
-        ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        )
+    try:
+        data = json.loads(read_text(path, "baseline", 5 * 1024 * 1024))
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise MLKaizenError(f"unreadable baseline ({exc})", str(path), line) from None
     try:
@@ -134,7 +139,7 @@ def parse_threshold(
     by_name = {s.lower(): i for i, s in enumerate(stages, start=1)}
     if text.lower() in by_name:
         return by_name[text.lower()], {}
-    if text.isdigit() and 1 <= int(text) <= len(stages):
+    if _SMALL_NUMBER.fullmatch(text) and 1 <= int(text) <= len(stages):
         return int(text), {}
     levels: dict[str, int] = {}
     for part in text.split(","):
@@ -143,7 +148,7 @@ def parse_threshold(
         if (
             not sep
             or key not in dimensions
-            or not value.strip().isdigit()
+            or not _SMALL_NUMBER.fullmatch(value.strip())
             or not (0 <= int(value) <= 3)
         ):
             raise MLKaizenError(

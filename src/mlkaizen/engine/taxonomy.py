@@ -139,11 +139,9 @@ def derive_target(p: Profile, gates: dict[int, dict[str, int]], dims: list[str])
 
 def load_profile(path: Path) -> Profile:
     from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
+    from mlkaizen.fsio.read import read_text
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read profile ({exc})", str(path)) from None
+    text = read_text(path, "profile", 1024 * 1024)
     try:
         return Profile.model_validate(load_yaml_mapping(text, str(path)))
     except ValidationError as exc:

@@ -131,14 +131,10 @@ def answer_files(paths: list[Path]) -> list[Path]:
 
 def load_answers(path: Path, catalogue_id: str, version: str, practices: set[str]) -> AnswersFile:
     from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
+    from mlkaizen.fsio.read import read_text
 
     display = str(path)
-    if path.stat().st_size > MAX_ANSWERS_BYTES:
-        raise MLKaizenError(f"answers file is larger than {MAX_ANSWERS_BYTES:,} bytes", display)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read answers ({exc})", display) from None
+    text = read_text(path, "answers file", MAX_ANSWERS_BYTES)
     data = load_yaml_mapping(text, display)
     try:
         parsed = AnswersFile.model_validate(data)

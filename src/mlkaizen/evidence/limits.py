@@ -19,3 +19,12 @@ class ScanLimits:
     max_yaml_nodes: int = 100_000  # nodes of one YAML document once aliases are expanded
     max_yaml_depth: int = 200  # nesting depth of one YAML document
     parse_timeout: float = 5.0  # seconds one file's parse may take (0 turns the budget off)
+    max_parse_seconds: float = 60.0  # seconds all parses of one scan may take together
+    max_dir_depth: int = 512  # folders deeper than this are not walked
+    max_gitignore_bytes: int = 1024 * 1024  # .gitignore bytes read in one walk, all files
+    max_gitignore_patterns: int = 20_000  # .gitignore lines used in one walk, all files
+    max_ci_files: int = 1_000  # CI configuration files parsed
+    max_ci_jobs: int = 10_000  # CI jobs kept, over all pipelines
+    max_requirement_lines: int = 20_000  # requirement lines read in one scan, all files
+    max_expansion_bytes: int = 128 * 1024  # text one CI step expands to (scripts, targets)
+    max_expansion_total: int = 2 * 1024 * 1024  # text all CI steps expand to, together

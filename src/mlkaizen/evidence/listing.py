@@ -10,8 +10,9 @@ import subprocess
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git
+from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git, work_tree_of
 from mlkaizen.evidence.limits import ScanLimits
 
 PRUNED_DIRS = frozenset(
@@ -48,6 +49,7 @@ class Listing:
     skipped: Counter[str]
     sizes: dict[str, int]
     listing: str
+    _folders: dict[str, bool]  # folder -> really inside the root
 
     def warn(
         self, message: str, file: str | None = None, line: int | None = None, kind: str = "scan"
@@ -58,6 +60,7 @@ class Listing:
         raise NotImplementedError
 
     def _list(self) -> list[str]:
+        self._folders = {}
         candidates = self._git_list()
         if candidates is None:
             candidates = self._walk()
@@ -83,6 +86,16 @@ class Listing:
         return files
 
     def _admit(self, rel: str) -> bool:
+        folder = rel.rpartition("/")[0]
+        if folder and not self._folder_inside(folder):
+            self.skipped["symlink_outside_root"] += 1
+            self.warn(
+                "a folder on this path is a symlink that points outside the scanned root; "
+                "not followed",
+                rel,
+                kind="symlink",
+            )
+            return False
         try:  # plain string paths: this runs once per listed file
             st = os.lstat(os.path.join(self.root, rel))
         except OSError:
@@ -112,8 +125,16 @@ class Listing:
         self.sizes[rel] = st.st_size
         return True
 
+    def _folder_inside(self, folder: str) -> bool:
+        """Whether ``folder`` (relative) really lies inside the root: git lists what was
+        committed, and a committed folder may since have been replaced by a link."""
+        if folder not in self._folders:
+            real = os.path.realpath(os.path.join(self.root, folder))
+            self._folders[folder] = real.startswith(str(self.root).rstrip("/") + "/")
+        return self._folders[folder]
+
     def _git_list(self) -> list[str] | None:
-        marker = next((p for p in (self.root, *self.root.parents) if (p / ".git").exists()), None)
+        marker = work_tree_of(self.root)
         if marker is None:
             return None
         if marker == self.root and not self._git_pointer_is_safe(self.root / ".git"):
@@ -209,57 +230,65 @@ class Listing:
 
     def _git_pointer_is_safe(self, dot_git: Path) -> bool:
         """A ``.git`` *file* (worktree or submodule) or symlink may point anywhere; follow it
-        only to another repository's worktree/module area, never to an arbitrary folder."""
-        if dot_git.is_dir() and not dot_git.is_symlink():
-            return True
-        target: Path | None = None
-        if dot_git.is_symlink():
-            target = dot_git.resolve()
-        else:
-            data = self._read_bytes(".git", 4096) or b""
-            line = data.decode("utf-8", "replace").strip()
-            if line.startswith("gitdir:"):
-                target = (self.root / line[7:].strip()).resolve()
-        parts = target.parts if target else ()
-        if target is not None and (
-            target.is_relative_to(self.root)
-            or (".git" in parts and ("worktrees" in parts or "modules" in parts))
-        ):
-            return True
-        self.warn(
-            "`.git` points outside the scanned root to something that is not a git "
-            "worktree or submodule; not used, the folder was walked instead",
-            ".git",
-            kind="git",
-        )
-        return False
+        only to another repository's worktree/module area, never into the scanned tree or
+        to an arbitrary folder."""
+        from mlkaizen.evidence.git import pointer_problem
+
+        problem = pointer_problem(dot_git.parent)
+        if problem is not None:
+            self.warn(problem, ".git", kind="git")
+        return problem is None
 
     def _git_prefix(self) -> str:
         proc = run_git(self.root, "rev-parse", "--show-prefix", timeout=20)
         return proc.stdout.strip() if proc is not None and proc.returncode == 0 else ""
 
     def _walk(self) -> list[str]:
+        """Iterative (no recursion however deep the tree), bounded in depth, honouring
+        ``.gitignore`` within a byte and pattern budget for the whole walk."""
         from mlkaizen.evidence.ignore import IgnoreRules
 
         rules = IgnoreRules()
         out: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(
-            self.root, followlinks=False, onerror=self._walk_error
-        ):
-            rel_dir = os.path.relpath(dirpath, self.root)
-            base = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        stack: list[tuple[str, int]] = [("", 0)]
+        budget = [self.limits.max_gitignore_bytes, self.limits.max_gitignore_patterns]
+        while stack:
+            base, depth = stack.pop()
+            dirpath = os.path.join(self.root, base) if base else str(self.root)
+            try:
+                with os.scandir(dirpath) as it:
+                    entries = list(it)
+            except OSError as exc:
+                self._walk_error(exc)
+                continue
+            dirnames: list[str] = []
+            filenames: list[str] = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirnames if is_dir else filenames).append(entry.name)
             if ".gitignore" in filenames:
-                data = self._read_bytes(base + ".gitignore", self.limits.max_file_bytes)
-                if data is not None:
-                    for problem in rules.add(base, data.decode("utf-8", "replace")):
-                        self.warn(f".gitignore: {problem}", base + ".gitignore", kind="gitignore")
-            dirnames[:] = sorted(
+                self._read_gitignore(rules, base, budget)
+            subdirs = sorted(
                 d
                 for d in dirnames
                 if d not in PRUNED_DIRS
                 and not rules.ignored(base + d, is_dir=True)
                 and not self._is_linked_dir(dirpath, base + d)
             )
+            if subdirs and depth >= self.limits.max_dir_depth:
+                self.skipped["max_dir_depth"] += len(subdirs)
+                if self.skipped["max_dir_depth"] == len(subdirs):
+                    self.warn(
+                        f"limit max_dir_depth={self.limits.max_dir_depth} reached: deeper "
+                        "folders are not scanned",
+                        base.rstrip("/"),
+                        kind="limit",
+                    )
+                subdirs = []
+            stack.extend((base + d + "/", depth + 1) for d in reversed(subdirs))
             out.extend(
                 base + name for name in filenames if not rules.ignored(base + name, is_dir=False)
             )
@@ -271,6 +300,42 @@ class Listing:
                 )
                 break
         return out
+
+    def _read_gitignore(self, rules: Any, base: str, budget: list[int]) -> None:
+        rel = base + ".gitignore"
+        try:
+            size = os.lstat(os.path.join(self.root, rel)).st_size
+        except OSError:
+            return
+        if size > budget[0] or budget[1] <= 0:
+            self.skipped["gitignore_budget"] += 1
+            if self.skipped["gitignore_budget"] == 1:
+                self.warn(
+                    f"limit max_gitignore_bytes={self.limits.max_gitignore_bytes:,} / "
+                    f"max_gitignore_patterns={self.limits.max_gitignore_patterns:,} reached: "
+                    "this and later .gitignore files are not used",
+                    rel,
+                    kind="limit",
+                )
+            return
+        data = self._read_bytes(rel, min(self.limits.max_file_bytes, budget[0]))
+        if data is None:
+            return
+        text = data.decode("utf-8", "replace")
+        lines = text.splitlines()
+        if len(lines) > budget[1]:
+            text = "\n".join(lines[: budget[1]])
+            self.skipped["gitignore_budget"] += 1
+            self.warn(
+                f"limit max_gitignore_patterns={self.limits.max_gitignore_patterns:,} "
+                "reached: the rest of this .gitignore is not used",
+                rel,
+                kind="limit",
+            )
+        budget[0] -= len(data)
+        budget[1] -= min(len(lines), budget[1])
+        for problem in rules.add(base, text):
+            self.warn(f".gitignore: {problem}", rel, kind="gitignore")
 
     def _is_linked_dir(self, dirpath: str, rel: str) -> bool:
         """Directory symlinks are never descended (loops, escapes); say so when one leads

@@ -13,6 +13,7 @@ import fnmatch
 import os
 import re
 import stat
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -60,6 +61,7 @@ class RepoTree(Listing):
         self.sizes: dict[str, int] = {}
         self.files_read = 0
         self.bytes_read = 0
+        self.parse_seconds = 0.0
         self.listing = "walk"
         self._text: dict[str, str | None] = {}
         self._parsed: dict[tuple[str, str], Any] = {}
@@ -125,9 +127,16 @@ class RepoTree(Listing):
                     kind="limit",
                 )
             return None
-        full = self.root / self._real.get(rel, rel)
+        # the real path, checked to lie inside the root, then opened without following a
+        # link: whatever replaced a folder or file since the listing cannot lead outside
+        full = os.path.realpath(os.path.join(self.root, self._real.get(rel, rel)))
+        if not full.startswith(str(self.root).rstrip("/") + "/"):
+            self.skipped["symlink_outside_root"] += 1
+            self.warn("path leads outside the scanned root; not read", rel, kind="symlink")
+            return None
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(full, flags | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
             self.skipped["unreadable"] += 1
             self.warn(f"cannot read file ({exc.strerror}); skipped", rel, kind="unreadable")
@@ -203,6 +212,25 @@ class RepoTree(Listing):
         self._text[rel] = result
         return result
 
+    def lines_within(self, rel: str, limit: str) -> str:
+        """The file's text, cut so that all files read this way share the run-wide line
+        budget named ``limit`` (a :class:`ScanLimits` field); a cut is warned about."""
+        text = self.text(rel) or ""
+        left = self.memo("lines:" + limit, lambda: [int(getattr(self.limits, limit))])
+        lines = text.splitlines(keepends=True)
+        if len(lines) <= left[0]:
+            left[0] -= len(lines)
+            return text
+        self.skipped[limit] += 1
+        self.warn(
+            f"limit {limit}={getattr(self.limits, limit):,} reached: "
+            f"only {left[0]:,} of {len(lines):,} lines read",
+            rel,
+            kind="limit",
+        )
+        kept, left[0] = "".join(lines[: left[0]]), 0
+        return kept
+
     def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
         """``parser(text)``, cached per (file, kind); a :class:`ParseError` becomes a warning."""
         key = (rel, kind)
@@ -210,7 +238,8 @@ class RepoTree(Listing):
             return self._parsed[key]  # type: ignore[no-any-return]
         text = self.text(rel)
         value: T | None = None
-        if text is not None:
+        if text is not None and self._parse_budget_left(rel):
+            started = time.monotonic()
             try:
                 with time_budget(self.limits.parse_timeout):
                     value = parser(text)
@@ -229,8 +258,25 @@ class RepoTree(Listing):
                     )
             except (RecursionError, MemoryError):
                 self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
+            finally:
+                self.parse_seconds += time.monotonic() - started
         self._parsed[key] = value
         return value
+
+    def _parse_budget_left(self, rel: str) -> bool:
+        """Per-file budgets alone do not bound a scan (many files, each just under its
+        budget): all parses of a scan share ``max_parse_seconds``."""
+        if self.parse_seconds < self.limits.max_parse_seconds:
+            return True
+        self.skipped["max_parse_seconds"] += 1
+        if self.skipped["max_parse_seconds"] == 1:
+            self.warn(
+                f"limit max_parse_seconds={self.limits.max_parse_seconds:g} reached: "
+                "later files are not parsed",
+                rel,
+                kind="limit",
+            )
+        return False
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""

@@ -1,16 +1,22 @@
 """Plan, show and apply a fix: a unified diff for ``--dry-run``; new files written; existing
-files changed only with ``--force``; applying twice changes nothing."""
+files changed only with ``--force``; applying twice changes nothing.
+
+Every file is read and written below the repository without following links (see
+:mod:`mlkaizen.fsio`): a target that is a link, a hard link, not a regular file, or cannot be
+read is refused, never treated as absent."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.git import run_git
 from mlkaizen.fixes.base import Change, Fix, FixContext
+from mlkaizen.fsio.read import read_below
+from mlkaizen.fsio.write import write_text
 
 MAX_READ = 2 * 1024 * 1024
 
@@ -30,31 +36,31 @@ class Planned:
 
 
 def reader(root: Path) -> Callable[[str], str | None]:
+    """What planners read for information: ``None`` for anything absent or unusable."""
+
     def read(rel: str) -> str | None:
-        path = _inside(root, rel)
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_READ:
-            return None
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return read_below(root, _checked(root, rel), MAX_READ)
+        except (MLKaizenError, OSError):
             return None
 
     return read
 
 
-def _inside(root: Path, rel: str) -> Path:
-    path = root / rel
-    if (
-        ".." in Path(rel).parts
-        or Path(rel).is_absolute()
-        or not path.resolve().is_relative_to(root.resolve())
-    ):
+def _checked(root: Path, rel: str) -> str:
+    pure = PurePosixPath(rel)
+    if not rel or pure.is_absolute() or ".." in pure.parts or "\\" in rel:
         raise MLKaizenError(f"fix would write outside the repository: {rel}", str(root))
-    return path
+    return "/".join(p for p in pure.parts if p != ".")
+
+
+def current(root: Path, rel: str) -> str | None:
+    """A target's content, ``None`` if absent; refused (exit 2) if it cannot be used."""
+    return read_below(root, _checked(root, rel), MAX_READ)
 
 
 def plan(fix: Fix, ctx: FixContext) -> list[Planned]:
-    return [Planned(c, ctx.read(c.path)) for c in fix.plan(ctx)]
+    return [Planned(c, current(ctx.root, c.path)) for c in fix.plan(ctx)]
 
 
 def diff(planned: list[Planned]) -> str:
@@ -89,16 +95,18 @@ def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:
         if p.status == "unchanged":
             lines.append(f"unchanged {p.change.path}")
             continue
-        path = _inside(root, p.change.path)
-        if path.is_symlink():
-            raise MLKaizenError(f"refusing to write through a symlink: {p.change.path}", str(root))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(p.change.content, encoding="utf-8")
+        rel = _checked(root, p.change.path)
+        write_text(root / rel, p.change.content, root=root, inside=True, overwrite=force)
         lines.append(f"{'created' if p.before is None else 'updated'} {p.change.path}")
     return lines
 
 
-def dirty(root: Path) -> bool:
-    """Whether the git working tree has uncommitted changes (False outside git)."""
-    proc = run_git(root, "status", "--porcelain")
+def dirty(root: Path) -> bool | None:
+    """Whether the git working tree has uncommitted changes (False outside git; ``None``
+    when it cannot be told without running the repository's own filters)."""
+    from mlkaizen.evidence.git import defines_filters
+
+    if defines_filters(root):
+        return None
+    proc = run_git(root, "status", "--porcelain", "--ignore-submodules=all")
     return proc is not None and proc.returncode == 0 and bool(proc.stdout.strip())

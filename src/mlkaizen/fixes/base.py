@@ -24,6 +24,7 @@ class FixContext:
     root: Path
     facts: RepoFacts
     read: Callable[[str], str | None]  # text of a repository file, if any
+    owners: tuple[str, ...] = ()  # code owners the user confirmed (``--owner``)
 
 
 Planner = Callable[[FixContext], list[Change]]

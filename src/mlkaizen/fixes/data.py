@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import yaml
+
 from mlkaizen.fixes.base import Change, FixContext
+from mlkaizen.fixes.quoting import checked, sh
 
 GUIDE = """# Versioning the data with DVC
 
@@ -34,11 +37,17 @@ def dvc_pointers(ctx: FixContext) -> list[Change]:
         parent, _, name = folder.rpartition("/")
         pointer = f"{parent}/{name}.dvc" if parent else f"{name}.dvc"
         pointers.append(pointer)
-        changes.append(Change(pointer, f"outs:\n- path: {name}\n"))
+        pointer_yaml = yaml.safe_dump(
+            {"outs": [{"path": checked(name, "data folder")}]}, allow_unicode=True
+        )
+        changes.append(Change(pointer, pointer_yaml))
     changes.append(
         Change(
             "DATA_VERSIONING.md",
-            GUIDE.format(folders=" ".join(folders), pointers=" ".join(pointers)),
+            GUIDE.format(
+                folders=" ".join(sh(f, "data folder") for f in folders),
+                pointers=" ".join(sh(p, "data folder") for p in pointers),
+            ),
         )
     )
     return changes

@@ -43,7 +43,7 @@ FIXES: tuple[Fix, ...] = (
     Fix(("organization.documented-workflow",), "Contributing guide", documents.contributing),
     Fix(
         ("operations.reproducible-environment",),
-        "Pinned lock file (pip-compile) and a dev container",
+        "Instructions to pin a lock file, and a dev container",
         environment.lock_and_container,
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlkaizen.fixes.base import Change, FixContext
+from mlkaizen.fixes.quoting import checked, py, sh
 
 INSTALL = """      - uses: actions/setup-python@v5
         with:
@@ -15,7 +16,9 @@ INSTALL = """      - uses: actions/setup-python@v5
 
 
 def _install(ctx: FixContext) -> str:
-    lines = [f"          pip install -r {r}" for r in ctx.facts.requirements]
+    lines = [
+        f"          pip install -r {sh(r, 'requirements file')}" for r in ctx.facts.requirements
+    ]
     if not lines:
         lines = ["          if [ -f pyproject.toml ]; then pip install -e .; fi"]
     return INSTALL.format(install="\n".join(lines))
@@ -68,7 +71,10 @@ def tests_and_validation(ctx: FixContext) -> list[Change]:
         steps.append("      - name: Validate data\n        run: python scripts/validate_data.py\n")
         changes.append(
             Change(
-                "scripts/validate_data.py", VALIDATE_SCRIPT.format(data_dirs=ctx.facts.data_dirs)
+                "scripts/validate_data.py",
+                VALIDATE_SCRIPT.format(
+                    data_dirs=[checked(d, "data folder") for d in ctx.facts.data_dirs]
+                ),
             )
         )
     workflow = (
@@ -84,7 +90,7 @@ def scheduled_retraining(ctx: FixContext) -> list[Change]:
     if ctx.facts.has_dvc_pipeline:
         train = "dvc pull || true\n          dvc repro"
     elif ctx.facts.training_script:
-        train = f"python {ctx.facts.training_script}"
+        train = f"python {sh(ctx.facts.training_script, 'training script')}"
     else:
         train = "python train.py  # point this at your training entry point"
     workflow = (
@@ -111,7 +117,7 @@ import pandas as pd
 from evidently import Report
 from evidently.presets import DataDriftPreset
 
-REFERENCE = "{reference}"
+REFERENCE = {reference}
 CURRENT = "data/current.csv"  # where production samples land
 
 
@@ -141,6 +147,9 @@ def drift_job(ctx: FixContext) -> list[Change]:
         "        with: {name: drift-report, path: drift_report.html}\n"
     )
     return [
-        Change("monitoring/drift_report.py", DRIFT_SCRIPT.format(reference=reference)),
+        Change(
+            "monitoring/drift_report.py",
+            DRIFT_SCRIPT.format(reference=py(reference, "data sample")),
+        ),
         Change(".github/workflows/mlkaizen-drift.yml", workflow),
     ]

@@ -40,8 +40,41 @@ def k8s_objects(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
 
 
 def ci_pipelines(tree: RepoTree) -> list[Pipeline]:
-    """Every CI pipeline, recognised by content (see :mod:`mlkaizen.evidence.ci_files`)."""
-    return tree.memo("ci_pipelines", lambda: find_pipelines(tree))
+    """Every CI pipeline, recognised by content (see :mod:`mlkaizen.evidence.ci_files`), at
+    most ``max_ci_files`` pipelines and ``max_ci_jobs`` jobs (a warning names each cap)."""
+
+    def compute() -> list[Pipeline]:
+        pipes = find_pipelines(tree)
+        cap = tree.limits.max_ci_files
+        if len(pipes) > cap:
+            tree.skipped["max_ci_files"] += len(pipes) - cap
+            tree.warn(
+                f"limit max_ci_files={cap:,} reached: {len(pipes) - cap:,} CI pipelines not "
+                "considered",
+                kind="limit",
+            )
+            pipes = pipes[:cap]
+        return _cap_jobs(tree, pipes)
+
+    return tree.memo("ci_pipelines", compute)
+
+
+def _cap_jobs(tree: RepoTree, pipes: list[Pipeline]) -> list[Pipeline]:
+    """At most ``max_ci_jobs`` jobs over all pipelines (a warning names the cap)."""
+    left, dropped = tree.limits.max_ci_jobs, 0
+    for pipe in pipes:
+        if len(pipe.jobs) > left:
+            dropped += len(pipe.jobs) - left
+            pipe.jobs = pipe.jobs[:left]
+        left -= len(pipe.jobs)
+    if dropped:
+        tree.skipped["max_ci_jobs"] += dropped
+        tree.warn(
+            f"limit max_ci_jobs={tree.limits.max_ci_jobs:,} reached: {dropped:,} CI jobs "
+            "not considered",
+            kind="limit",
+        )
+    return pipes
 
 
 def make_targets(tree: RepoTree) -> dict[str, str]:
@@ -64,23 +97,88 @@ def make_targets(tree: RepoTree) -> dict[str, str]:
 def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
     """``command`` plus what it runs inside the repository: the recipes of ``make X`` /
     ``just X`` targets, and the text of shell scripts and job YAML files it names, followed
-    ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs)."""
-    extra: list[str] = []
-    targets = make_targets(tree)
-    for word_run in ("make ", "just "):
-        for piece in command.split(word_run)[1:]:
-            for name in piece.split()[:3]:
-                if name in targets:
-                    extra.append(targets[name])
+    ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs).
+
+    Bounded: each target or file is added once, one command expands to at most
+    ``max_expansion_bytes`` and all commands of a scan to ``max_expansion_total`` (a warning
+    names the cap); the result is memoised per command.
+    """
+    cache: dict[tuple[str, int], str] = tree.memo("expand_make", dict)
+    key = (command, depth)
+    if key not in cache:
+        cache[key] = _expand(tree, command, depth)
+    return cache[key]
+
+
+def _expand(tree: RepoTree, command: str, depth: int) -> str:
+    total: list[int] = tree.memo("expand_make_total", lambda: [0])
+    if total[0] >= tree.limits.max_expansion_total:
+        _expansion_cap(tree, "max_expansion_total", tree.limits.max_expansion_total)
+        return command
+    work = _Expansion(tree, tree.limits.max_expansion_bytes)
+    work.collect(command, depth)
+    total[0] += tree.limits.max_expansion_bytes - work.room
+    return command + "\n" + "\n".join(work.extra) if work.extra else command
+
+
+class _Expansion:
+    """The texts one command pulls in, each once, within a byte budget."""
+
+    def __init__(self, tree: RepoTree, room: int) -> None:
+        self.tree, self.room = tree, room
+        self.seen: set[str] = set()
+        self.extra: list[str] = []
+
+    def add(self, ref: str, text: str) -> bool:
+        """Add ``text`` once; ``False`` when the budget is exhausted (stop expanding)."""
+        if ref in self.seen or not text:
+            return True
+        if len(text) > self.room:
+            _expansion_cap(self.tree, "max_expansion_bytes", self.tree.limits.max_expansion_bytes)
+            return False
+        self.seen.add(ref)
+        self.room -= len(text)
+        self.extra.append(text)
+        return True
+
+    def collect(self, command: str, depth: int) -> bool:
+        targets = make_targets(self.tree)
+        for word_run in ("make ", "just "):
+            for piece in command.split(word_run)[1:]:
+                for name in piece.split()[:3]:
+                    if name not in targets:
+                        continue
+                    if not self.add("target:" + name, targets[name]):
+                        return False
                     # one level of prerequisites, which hold the real work in many Makefiles
-                    for dep in targets[name].splitlines()[0].split():
-                        extra.append(targets.get(dep, ""))
-    for match in _SCRIPT_REF.finditer(command):
-        rel = match.group(1).removeprefix("./")
-        if rel in tree.sizes and not rel.startswith(".github/workflows/"):
-            text = tree.text(rel) or ""
-            extra.append(expand_make(tree, text, depth - 1) if depth > 1 else text)
-    return command + "\n" + "\n".join(extra) if extra else command
+                    first = targets[name].splitlines()[0] if targets[name] else ""
+                    for dep in first.split():
+                        if not self.add("target:" + dep, targets.get(dep, "")):
+                            return False
+        for match in _SCRIPT_REF.finditer(command):
+            rel = match.group(1).removeprefix("./")
+            if (
+                "file:" + rel in self.seen
+                or rel not in self.tree.sizes
+                or rel.startswith(".github/workflows/")
+            ):
+                continue
+            text = self.tree.text(rel) or ""
+            if not self.add("file:" + rel, text):
+                return False
+            if depth > 1 and not self.collect(text, depth - 1):
+                return False
+        return True
+
+
+def _expansion_cap(tree: RepoTree, name: str, value: int) -> None:
+    tree.skipped[name] += 1
+    if tree.skipped[name] == 1:
+        tree.warn(
+            f"limit {name}={value:,} reached: CI steps are judged without the rest of the "
+            "scripts and Makefile targets they call",
+            kind="limit",
+        )
 
 
 _SCRIPT_REF = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|bash|ya?ml))\b")

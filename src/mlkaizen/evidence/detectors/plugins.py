@@ -7,10 +7,10 @@ id, is reported by name and skipped; the other detectors still run.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
+from mlkaizen.entry_points import installed_entry_points
 from mlkaizen.evidence.detectors.base import ID_RE, Detector
 
 GROUP = "mlkaizen.detectors"
@@ -20,7 +20,7 @@ def load_plugin_detectors(taken: set[str]) -> tuple[list[Detector], list[str]]:
     """(detectors, problems); ``taken`` are ids already registered."""
     found: list[Detector] = []
     problems: list[str] = []
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    for ep in sorted(installed_entry_points(GROUP), key=lambda e: e.name):
         try:
             obj: Any = ep.load()
         except Exception as exc:  # any failure of third-party code is reported, not raised

@@ -135,6 +135,8 @@ def load_yaml_documents(
         raise ParseError(f"YAML nests too deeply (max_yaml_depth={max_depth})") from None
     except UnicodeError:
         raise ParseError("YAML contains characters that cannot be encoded") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ParseError(f"invalid YAML value: {str(exc)[:120]}") from None
     finally:
         loader.dispose()
     return docs
