@@ -8,6 +8,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import EVALUATION
+from mlkaizen.evidence.detectors.platform_code import platform_gates
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
@@ -92,9 +93,14 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: ``mlflow.evaluate(validation_thresholds=...)``/``MetricThreshold``, or evaluation
     code that fails (``raise``, ``sys.exit``, ``assert``, or returns exit status 1) when a
-    metric misses a threshold.
+    metric misses a threshold. On ML platforms: a TFX ``Evaluator`` given an ``eval_config``
+    with ``tfma`` thresholds (its blessing gates the ``Pusher``); a SageMaker ``ConditionStep``
+    with ``conditions`` on a metric read by ``JsonGet`` and ``if_steps``; an Azure ML v1
+    evaluation step that compares metrics and cancels the pipeline run (``run.parent.cancel()``).
+    Not evidence: a ``ConditionStep`` on a parameter rather than a metric; an ``Evaluator``
+    without thresholds.
     """
-    out: list[Finding] = []
+    out = platform_gates(tree, "validation_gate_present")
     for rel in tree.importing({"mlflow"}):
         facts = tree.python(rel)
         calls = facts.find_calls(("mlflow.models.MetricThreshold",)) if facts else []
