@@ -126,6 +126,7 @@ EXTRACTS: list[tuple[str, px.Files, Pairs]] = [
         ("model_registry_used", "taxi/training/notebooks/Train.py"),
         ("model_serving_present", DB + "serving-resource.yml"),
         ("progressive_delivery_configured", DB + "serving-resource.yml"),
+        ("champion_challenger_present", DB + "serving-resource.yml"),
         ("pipeline_defined", DB + "model-workflow-resource.yml"),
         ("pipeline_defined", DB + "monitoring-resource.yml"),
         ("shared_tracking_server", DB + "ml-artifacts-resource.yml"),
@@ -328,3 +329,35 @@ def test_signature_requires_a_companion_call(make_repo: MakeRepo) -> None:
     without = "from azureml.core import Run\nrun = make_run()\nrun.log('a', 1)\n"
     assert find_usage(RepoTree(make_repo({"a.py": with_run})), "x", (sig,))
     assert not find_usage(RepoTree(make_repo({"a.py": without})), "x", (sig,))
+
+
+def test_shadow_and_side_by_side_versions_are_champion_challenger(make_repo: MakeRepo) -> None:
+    endpoint = px.AZUREML_V2["mlops/azureml/deploy/online/online-endpoint.yml"]
+    shadow = endpoint.replace("  green: 10\n", "").replace("blue: 90", "blue: 100") + (
+        "mirror_traffic:\n  green: 10\n")
+    assert found(make_repo({"ep.yml": shadow})) == {
+        ("model_serving_present", "ep.yml"),
+        ("progressive_delivery_configured", "ep.yml"),
+        ("champion_challenger_present", "ep.yml"),
+    }
+    # two different models behind one endpoint share traffic, but no version challenges another
+    serving = px.DATABRICKS["taxi/resources/serving-resource.yml"].replace(
+        "entity_name: prod.taxi.taxi_model, entity_version: \"4\"",
+        "entity_name: prod.taxi.tip_model, entity_version: \"1\"")
+    files = {"databricks.yml": "bundle: {name: x}\ninclude: [serving.yml]\n",
+             "serving.yml": serving}
+    assert found(make_repo(files)) == {
+        ("model_serving_present", "serving.yml"),
+        ("progressive_delivery_configured", "serving.yml"),
+    }
+
+
+def test_eventbridge_schedule_on_a_sagemaker_pipeline(make_repo: MakeRepo) -> None:
+    pipe = px.SAGEMAKER[SM] + (
+        "import boto3\n"
+        "events = boto3.client('events')\n"
+        "events.put_rule(Name='weekly-retrain', ScheduleExpression='rate(7 days)')\n")
+    pairs = found(make_repo({SM: pipe}), ("training_scheduled",))
+    assert pairs == {("training_scheduled", SM)}
+    no_schedule = pipe.replace("ScheduleExpression='rate(7 days)'", "EventPattern=pattern")
+    assert found(make_repo({SM: no_schedule}), ("training_scheduled",)) == set()

@@ -9,6 +9,7 @@ from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import EVALUATION
 from mlkaizen.evidence.detectors.platform_code import platform_gates
+from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
@@ -140,8 +141,10 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
 @detector("champion_challenger_present")
 def champion_challenger_present(tree: RepoTree) -> list[Finding]:
     """New models compete with the production model online (champion/challenger, shadow
-    deployment, A/B traffic split between model versions)."""
-    out: list[Finding] = []
+    deployment, A/B traffic split between model versions): MLflow aliases, SageMaker production
+    and shadow variants, Azure ML ``mirror_traffic`` to a shadow deployment, a Databricks
+    serving endpoint routing traffic over two versions of one model."""
+    out = config_findings(tree, "champion_challenger_present")
     for rel in tree.importing({"mlflow", "sagemaker", "azure", "google"}):
         facts = tree.python(rel)
         for call in facts.calls if facts else []:

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.platform_code import platform_triggers
-from mlkaizen.evidence.detectors.platform_config import platform_pipelines
+from mlkaizen.evidence.detectors.platform_jobs import platform_pipelines
 from mlkaizen.evidence.detectors.platform_sdks import PIPELINES as PLATFORM_PIPELINES
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, strings
 from mlkaizen.evidence.tree import RepoTree

@@ -76,6 +76,12 @@ _SCHEDULES = (
     "azure.ai.ml.entities.JobSchedule",
     "sagemaker.workflow.triggers.PipelineSchedule",
 )
+# (call, keyword that makes it a schedule): Vertex PipelineJob, EventBridge rules (boto3, CDK)
+_KEYWORD_SCHEDULES = (
+    (".create_schedule", "cron"),
+    (".put_rule", "ScheduleExpression"),
+    ("aws_cdk.aws_events.Rule", "schedule"),
+)
 _AML_V1_SCHEDULE = (
     "azureml.pipeline.core.Schedule.create",
     "azureml.pipeline.core.schedule.Schedule.create",
@@ -87,7 +93,10 @@ def platform_triggers(facts: PyFacts) -> tuple[str | None, str | None]:
     schedule: str | None = None
     event: str | None = None
     calls = facts.find_calls(_SCHEDULES) + [
-        c for c in facts.find_calls((".create_schedule",)) if "cron" in c.keywords
+        c
+        for pattern, keyword in _KEYWORD_SCHEDULES
+        for c in facts.find_calls((pattern,))
+        if keyword in c.keywords
     ]
     for call in facts.find_calls(_AML_V1_SCHEDULE):
         if "recurrence" in call.keywords:

@@ -6,7 +6,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
-from mlkaizen.evidence.detectors.platform_config import retraining_on_alert
+from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -28,7 +28,8 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
     recurring runs, Argo CronWorkflow, Metaflow ``@schedule``), or an ML platform's schedule
     on a training pipeline: Vertex AI ``PipelineJob.create_schedule(cron=...)`` /
     ``PipelineJobSchedule``, Azure ML SDK v1 ``Schedule.create(recurrence=...)``, SDK v2
-    ``JobSchedule``, CLI v2 schedule YAML with ``create_job``, SageMaker ``PipelineSchedule``,
+    ``JobSchedule``, CLI v2 schedule YAML with ``create_job``, SageMaker ``PipelineSchedule``
+    or an EventBridge rule with a schedule expression (boto3 ``put_rule``, CDK ``Rule``),
     a Databricks bundle job with an unpaused ``schedule`` or periodic ``trigger``.
     """
     out = ci_steps_matching(
