@@ -361,3 +361,26 @@ def test_eventbridge_schedule_on_a_sagemaker_pipeline(make_repo: MakeRepo) -> No
     assert pairs == {("training_scheduled", SM)}
     no_schedule = pipe.replace("ScheduleExpression='rate(7 days)'", "EventPattern=pattern")
     assert found(make_repo({SM: no_schedule}), ("training_scheduled",)) == set()
+
+
+def test_platform_evidence_reaches_the_practices(make_repo: MakeRepo) -> None:
+    from mlkaizen import assess
+
+    a = assess(make_repo({**px.AZUREML_V2, **px.DATABRICKS}))
+    states = {p.id: p.state.value for p in a.practices}
+    assert {k: states[k] for k in (
+        "data.versioned", "data.shared-storage", "model.registry", "model.training-pipeline",
+        "model.ct-triggers", "deployment.serving-interface", "deployment.progressive-delivery",
+        "deployment.cicd", "operations.drift-alerts", "operations.alert-triggered-retraining",
+    )} == {
+        "data.versioned": "met",
+        "data.shared-storage": "met",
+        "model.registry": "met",
+        "model.training-pipeline": "met",
+        "model.ct-triggers": "met",
+        "deployment.serving-interface": "met",
+        "deployment.progressive-delivery": "met",
+        "deployment.cicd": "partial",
+        "operations.drift-alerts": "met",
+        "operations.alert-triggered-retraining": "met",
+    }
