@@ -384,3 +384,11 @@ def test_platform_evidence_reaches_the_practices(make_repo: MakeRepo) -> None:
         "operations.drift-alerts": "met",
         "operations.alert-triggered-retraining": "met",
     }
+
+
+def test_sagemaker_session_client_registers_a_package_group(make_repo: MakeRepo) -> None:
+    source = ("import sagemaker\nsession = sagemaker.Session()\n"
+              "session.sagemaker_client.create_model_package_group(ModelPackageGroupName='g')\n")
+    assert found(make_repo({"r.py": source})) == {("model_registry_used", "r.py")}
+    other = source.replace("ModelPackageGroupName='g'", "Name='g'")
+    assert found(make_repo({"r.py": other})) == set()

@@ -72,7 +72,7 @@ REGISTRY = (
     ),
     Signature(
         "SageMaker Model Registry",
-        ("boto3",),
+        ("boto3", "sagemaker"),
         (".create_model_package_group", ".create_model_package"),
         keywords=("ModelPackageGroupName",),
     ),
