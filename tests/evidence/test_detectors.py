@@ -166,6 +166,10 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("data_remote_storage_configured",
      {".dvc/config": "['remote \"s3\"']\n    url = s3://bucket/data\n"}, "found", ".dvc/config"),
     ("data_remote_storage_configured", {"src/app.py": "URL = 'https://example.com/x'\n"}, None, None),
+    ("data_assets_versioned",
+     {"mlops/data.yml": "$schema: https://azuremlschemas.azureedge.net/latest/data.schema.json\n"
+                        "name: taxi\ntype: uri_file\npath: data/taxi.csv\n"}, "found", "mlops/data.yml"),
+    ("data_assets_versioned", {"mlops/data.yml": "name: taxi\ntype: uri_file\n"}, None, None),
     # data validation
     ("data_validation_library_used",
      {"v.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\nschema.validate(df)\n"},
@@ -222,6 +226,9 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("data_validation_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
     ("data_validation_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n"},
      None, None),
+    ("deployment_in_pipeline", {"dvc.yaml": "stages:\n  deploy:\n    cmd: python deploy.py\n"},
+     "found", "dvc.yaml"),
+    ("deployment_in_pipeline", {"dvc.yaml": DVC_YAML}, None, None),
     # registry
     ("model_registry_used", {"train.py": MLFLOW_TRAIN}, "found", "train.py"),
     ("model_registry_used",

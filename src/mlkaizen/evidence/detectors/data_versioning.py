@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.platform_sdks import DATA_ASSETS
 from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding, Outcome
@@ -189,9 +191,28 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     return out
 
 
+@detector("data_assets_versioned")
+def data_assets_versioned(tree: RepoTree) -> list[Finding]:
+    """Datasets are registered as versioned data assets in an ML platform.
+
+    Why: a registered asset version names exactly the data a run consumed, and the platform
+    keeps it retrievable, as a ``.dvc`` pointer does in git.
+    Example: Azure ML SDK v1 ``dataset.register(ws, name, create_new_version=True)``; SDK v2
+    ``ml_client.data.create_or_update(Data(...))``; a CLI v2 YAML whose ``$schema`` is
+    ``.../data.schema.json`` (created with ``az ml data create``).
+    Not evidence: ``register(...)`` without ``create_new_version=True`` (it overwrites one
+    version), a ``.register`` call of another library, or a file merely named ``data.yml``.
+    How to satisfy: register each training dataset as a data asset and pass the asset and
+    version (``azureml:name:version``) to the training job.
+    """
+    out = find_usage(tree, "data_assets_versioned", DATA_ASSETS)
+    return out + config_findings(tree, "data_assets_versioned")
+
+
 DETECTORS = [
     dvc_tracks_data,
     git_lfs_tracks_data,
     lakefs_or_delta_versioning,
     data_remote_storage_configured,
+    data_assets_versioned,
 ]

@@ -7,7 +7,9 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.text_search import search_files
+from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
@@ -20,6 +22,21 @@ _ROLLBACK = re.compile(
 _CLOUD_ROLLOUT = re.compile(
     r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
     r"ShadowProductionVariants|\.traffic\s*=\s*\{)"
+)
+_CLI_TRAFFIC = re.compile(
+    r"(az ml online-endpoint update\b[^\n]*--(mirror-)?traffic[ =]+[\"']?[\w-]+=\d+[ ,]+[\w-]+=\d+|"
+    r"gcloud ai endpoints deploy-model\b[^\n]*--traffic-split[ =]+\S+,\S+)"
+)
+_TRAFFIC_SPLIT = (
+    Signature(
+        "Vertex AI traffic split", ("google.cloud.aiplatform",), (".deploy",), ("traffic_split",)
+    ),
+    Signature(
+        "Azure ML shadow traffic",
+        ("azure.ai.ml",),
+        ("azure.ai.ml.entities.ManagedOnlineEndpoint",),
+        ("mirror_traffic",),
+    ),
 )
 _DORA = re.compile(
     r"(four-?keys|dora[_-]?metrics|devlake|sleuth|linearb|"
@@ -34,9 +51,18 @@ def progressive_delivery_configured(tree: RepoTree) -> list[Finding]:
     """New model versions roll out progressively (canary, blue/green, shadow, traffic split).
 
     Evidence: Argo Rollouts, Flagger canaries, KServe ``canaryTrafficPercent``, Istio weighted
-    routes, SageMaker blue/green or canary deployment config, Azure ML endpoint traffic splits.
+    routes, SageMaker blue/green or canary deployment config, Azure ML endpoint traffic splits
+    (SDK ``endpoint.traffic``/``mirror_traffic``, CLI v2 endpoint YAML with two deployments,
+    ``az ml online-endpoint update --traffic "blue=90 green=10"``), Vertex AI
+    ``deploy(traffic_split=...)`` or ``gcloud ai endpoints deploy-model --traffic-split``,
+    Databricks serving endpoints routing traffic over two served models.
+    Not evidence: all traffic on one deployment (``--traffic "blue=100"``).
     """
-    out: list[Finding] = []
+    out = find_usage(tree, "progressive_delivery_configured", _TRAFFIC_SPLIT)
+    out += config_findings(tree, "progressive_delivery_configured")
+    out += ci_steps_matching(
+        tree, "progressive_delivery_configured", _CLI_TRAFFIC, "splits endpoint traffic"
+    )
     for rel, doc in k8s_objects(tree):
         kind = doc.get("kind")
         spec = doc.get("spec")

@@ -8,6 +8,8 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import EVALUATION
+from mlkaizen.evidence.detectors.platform_code import platform_gates
+from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
@@ -94,9 +96,14 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: ``mlflow.evaluate(validation_thresholds=...)``/``MetricThreshold``, or evaluation
     code that fails (``raise``, ``sys.exit``, ``assert``, or returns exit status 1) when a
-    metric misses a threshold.
+    metric misses a threshold. On ML platforms: a TFX ``Evaluator`` given an ``eval_config``
+    with ``tfma`` thresholds (its blessing gates the ``Pusher``); a SageMaker ``ConditionStep``
+    with ``conditions`` on a metric read by ``JsonGet`` and ``if_steps``; an Azure ML v1
+    evaluation step that compares metrics and cancels the pipeline run (``run.parent.cancel()``).
+    Not evidence: a ``ConditionStep`` on a parameter rather than a metric; an ``Evaluator``
+    without thresholds.
     """
-    out: list[Finding] = []
+    out = platform_gates(tree, "validation_gate_present")
     for rel in tree.importing({"mlflow"}):
         facts = tree.python(rel)
         calls = facts.find_calls(("mlflow.models.MetricThreshold",)) if facts else []
@@ -136,8 +143,10 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
 @detector("champion_challenger_present")
 def champion_challenger_present(tree: RepoTree) -> list[Finding]:
     """New models compete with the production model online (champion/challenger, shadow
-    deployment, A/B traffic split between model versions)."""
-    out: list[Finding] = []
+    deployment, A/B traffic split between model versions): MLflow aliases, SageMaker production
+    and shadow variants, Azure ML ``mirror_traffic`` to a shadow deployment, a Databricks
+    serving endpoint routing traffic over two versions of one model."""
+    out = config_findings(tree, "champion_challenger_present")
     for rel in tree.importing({"mlflow", "sagemaker", "azure", "google"}):
         facts = tree.python(rel)
         for call in facts.calls if facts else []:

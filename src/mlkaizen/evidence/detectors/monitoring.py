@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.platform_monitors import ALERTS as PLATFORM_ALERTS
+from mlkaizen.evidence.detectors.platform_monitors import DATA_QUALITY as PLATFORM_QUALITY
+from mlkaizen.evidence.detectors.platform_monitors import DRIFT as PLATFORM_DRIFT
 from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
@@ -52,7 +56,7 @@ DRIFT_TOOLS = (
         ("deepchecks",),
         (".FeatureDrift", ".TrainTestFeatureDrift", ".PredictionDrift", ".LabelDrift"),
     ),
-    Signature("SageMaker Model Monitor", ("sagemaker",), ("sagemaker.model_monitor.",)),
+    *PLATFORM_DRIFT,
     Signature("Azure ML data drift", ("azureml",), ("azureml.datadrift.",)),
 )
 METRICS_LIBS = (
@@ -95,6 +99,7 @@ QUALITY = (
     ),
     Signature("whylogs profiles", ("whylogs",), ("whylogs.log", ".write")),
     Signature("Great Expectations data docs", ("great_expectations", "gx"), (".build_data_docs",)),
+    *PLATFORM_QUALITY,
 )
 PREDICTION_LOGGING = (
     Signature(
@@ -107,8 +112,19 @@ PREDICTION_LOGGING = (
 @detector("drift_detection_used")
 def drift_detection_used(tree: RepoTree) -> list[Finding]:
     """Code checks data or prediction drift (Evidently, whylogs, NannyML, alibi-detect,
-    Deepchecks drift checks, SageMaker Model Monitor, Azure ML data drift)."""
-    return find_usage(tree, "drift_detection_used", DRIFT_TOOLS)
+    Deepchecks drift checks, and the ML platforms' monitoring jobs).
+
+    Platforms: SageMaker Model Monitor (``DefaultModelMonitor``, ``ModelQualityMonitor``,
+    bias/explainability monitors, pipeline quality checks, CDK ``CfnMonitoringSchedule``),
+    Vertex AI model monitoring (``ModelDeploymentMonitoringJob``), Azure ML data drift (SDK v1
+    ``azureml.datadrift``, SDK v2 ``MonitorSchedule``/drift signals, a CLI v2 schedule with
+    ``create_monitor``), Databricks Lakehouse Monitoring (``create_monitor``,
+    ``quality_monitors`` in SDK code or bundles).
+    Not evidence: capturing requests alone (SageMaker ``DataCaptureConfig`` is prediction
+    logging).
+    """
+    out = find_usage(tree, "drift_detection_used", DRIFT_TOOLS)
+    return out + config_findings(tree, "drift_detection_used")
 
 
 @detector("service_metrics_exported")
@@ -150,8 +166,12 @@ def dashboards_defined(tree: RepoTree) -> list[Finding]:
 @detector("alert_rules_defined")
 def alert_rules_defined(tree: RepoTree) -> list[Finding]:
     """Alert rules are defined as code (Prometheus rules, PrometheusRule, Alertmanager,
-    Grafana alerting, CloudWatch alarms, Azure Monitor alerts)."""
-    out: list[Finding] = []
+    Grafana alerting, CloudWatch alarms, Azure Monitor alerts), or a platform monitoring job
+    alerts on breaches (Vertex AI monitoring alert config, Azure ML monitor
+    ``alert_notification``, Databricks quality-monitor notifications, boto3
+    ``put_metric_alarm``)."""
+    out = find_usage(tree, "alert_rules_defined", PLATFORM_ALERTS)
+    out += config_findings(tree, "alert_rules_defined")
     for rel, doc in yaml_documents(tree):
         if not isinstance(doc, dict):
             continue
@@ -236,8 +256,10 @@ def prediction_logging_present(tree: RepoTree) -> list[Finding]:
 @detector("data_quality_tracked")
 def data_quality_tracked(tree: RepoTree) -> list[Finding]:
     """Data-quality metrics are computed and kept over time (Evidently data-quality
-    reports, whylogs profiles, Great Expectations data docs)."""
-    return find_usage(tree, "data_quality_tracked", QUALITY)
+    reports, whylogs profiles, Great Expectations data docs, SageMaker data-quality
+    monitoring, Azure ML data-quality signals, Databricks Lakehouse Monitoring)."""
+    out = find_usage(tree, "data_quality_tracked", QUALITY)
+    return out + config_findings(tree, "data_quality_tracked")
 
 
 DETECTORS = [

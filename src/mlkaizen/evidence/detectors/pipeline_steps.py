@@ -1,5 +1,6 @@
 """Mechanism: find ML pipelines (DVC, Airflow, Kubeflow, Prefect, Dagster, Kedro, ZenML,
-Metaflow, Flyte, SageMaker/Vertex/Azure ML, Argo) and the steps they contain.
+Metaflow, Flyte, SageMaker/Vertex/Azure ML/TFX, Databricks jobs, Argo) and the steps they
+contain.
 
 Detectors in ``pipelines`` and ``retraining`` decide what the steps mean.
 """
@@ -10,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.platform_code import platform_triggers
+from mlkaizen.evidence.detectors.platform_jobs import platform_pipelines
+from mlkaizen.evidence.detectors.platform_sdks import PIPELINES as PLATFORM_PIPELINES
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, strings
 from mlkaizen.evidence.tree import RepoTree
 
@@ -65,24 +69,7 @@ _PYTHON_PIPELINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str,
         ("zenml.step", "zenml.steps.step"),
     ),
     ("Flyte", ("flytekit",), ("flytekit.workflow",), ("flytekit.task",)),
-    (
-        "SageMaker Pipelines",
-        ("sagemaker",),
-        ("sagemaker.workflow.pipeline.Pipeline",),
-        ("sagemaker.workflow.steps.", "sagemaker.workflow.model_step."),
-    ),
-    (
-        "Vertex AI Pipelines",
-        ("google",),
-        ("google.cloud.aiplatform.PipelineJob",),
-        ("google.cloud.aiplatform.",),
-    ),
-    (
-        "Azure ML pipelines",
-        ("azure", "azureml"),
-        ("azure.ai.ml.dsl.pipeline", "azureml.pipeline.core.Pipeline"),
-        ("azure.ai.ml.command", "azureml.pipeline.steps."),
-    ),
+    *PLATFORM_PIPELINES,
 )
 _SCHEDULE_KW = ("schedule", "schedule_interval", "cron")
 _SCHEDULE_CALLS = (
@@ -112,6 +99,7 @@ def orchestrated_pipelines(tree: RepoTree) -> list[OrchestratedPipeline]:
 
 def _compute(tree: RepoTree) -> list[OrchestratedPipeline]:
     out = _dvc(tree) + _mlproject(tree) + _python(tree) + _metaflow(tree) + _manifests(tree)
+    out = platform_pipelines(tree, out)
     return sorted(out, key=lambda p: (p.file, p.line))
 
 
@@ -188,6 +176,9 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
             ]
             if events:
                 pipe.event_trigger = f"{events[0].name} (line {events[0].line})"
+            platform_schedule, platform_event = platform_triggers(facts)
+            pipe.schedule = pipe.schedule or platform_schedule
+            pipe.event_trigger = pipe.event_trigger or platform_event
             out.append(pipe)
     return out
 

@@ -6,7 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
-from mlkaizen.evidence.detectors.step_kinds import INGEST, TRAIN, VALIDATE_DATA
+from mlkaizen.evidence.detectors.step_kinds import INGEST, PIPELINE_DEPLOY, TRAIN, VALIDATE_DATA
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
@@ -37,7 +37,8 @@ def pipeline_defined(tree: RepoTree) -> list[Finding]:
     """The ML workflow is defined as an orchestrated pipeline.
 
     Tools: DVC stages, Airflow, Kubeflow Pipelines, Prefect, Dagster, Kedro, ZenML, Metaflow,
-    Flyte, SageMaker / Vertex AI / Azure ML pipelines, Argo Workflows.
+    Flyte, SageMaker / Vertex AI / Azure ML (SDK v1, v2 and CLI v2) pipelines, TFX, Databricks
+    bundle jobs, Argo Workflows.
     Evidence: a pipeline definition (``dvc.yaml`` stages, ``DAG(...)``, ``@dsl.pipeline``,
     ``@flow``, ``FlowSpec`` subclass...) in code or configuration.
     """
@@ -82,9 +83,25 @@ def data_validation_in_pipeline(tree: RepoTree) -> list[Finding]:
     return _steps_matching(tree, "data_validation_in_pipeline", VALIDATE_DATA, "data validation")
 
 
+@detector("deployment_in_pipeline")
+def deployment_in_pipeline(tree: RepoTree) -> list[Finding]:
+    """An orchestrated pipeline releases the model it produced (a deployment step).
+
+    Why: when the pipeline that trains and validates a model also pushes it to serving, a
+    release needs no hand-over, and what is served is what passed the pipeline's checks.
+    Example: a TFX ``Pusher``; a Databricks job task ``ModelDeployment``; an Azure ML
+    ``PythonScriptStep(name="Deploy Model")``; Vertex ``ModelDeployOp``; a SageMaker
+    ``LambdaStep`` named ``deploy``.
+    Not evidence: deployment code outside any pipeline (see ``model_serving_present``).
+    How to satisfy: add a step after evaluation that deploys the approved model version.
+    """
+    return _steps_matching(tree, "deployment_in_pipeline", PIPELINE_DEPLOY, "deployment")
+
+
 DETECTORS = [
     pipeline_defined,
     training_in_pipeline,
     ingestion_in_pipeline,
     data_validation_in_pipeline,
+    deployment_in_pipeline,
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.platform_sdks import REGISTRY as PLATFORM_REGISTRY
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -21,27 +23,7 @@ REGISTRIES = (
         ),
     ),
     Signature("Weights & Biases registry", ("wandb",), (".link_model", ".link_artifact")),
-    Signature(
-        "SageMaker Model Registry",
-        ("sagemaker", "boto3"),
-        (
-            ".create_model_package",
-            ".create_model_package_group",
-            "sagemaker.model.Model().register",
-            "sagemaker.Model().register",
-            "sagemaker.workflow.step_collections.RegisterModel",
-        ),
-    ),
-    Signature("Vertex AI Model Registry", ("google",), ("google.cloud.aiplatform.Model.upload",)),
-    Signature(
-        "Azure ML model registry",
-        ("azure", "azureml"),
-        (
-            "azure.ai.ml.entities.Model",
-            "azureml.core.Model.register",
-            "azureml.core.model.Model.register",
-        ),
-    ),
+    *PLATFORM_REGISTRY,
     Signature(
         "Hugging Face Hub",
         ("transformers", "huggingface_hub"),
@@ -56,15 +38,39 @@ def model_registry_used(tree: RepoTree) -> list[Finding]:
     """Trained models are registered and versioned in a model registry.
 
     Tools: MLflow (``register_model``, ``registered_model_name=`` in ``log_model``, aliases),
-    W&B ``link_model``, SageMaker/Vertex/Azure ML model registration, Hugging Face Hub
-    ``push_to_hub``, ClearML ``OutputModel``, and GTO/DVC model artifacts (``artifacts:`` in
-    ``dvc.yaml`` or ``artifacts.yaml``).
+    W&B ``link_model``, Hugging Face Hub ``push_to_hub``, ClearML ``OutputModel``, GTO/DVC
+    model artifacts (``artifacts:`` in ``dvc.yaml`` or ``artifacts.yaml``), and the ML
+    platforms: SageMaker Model Registry (``RegisterModel``, ``model.register(
+    model_package_group_name=...)``, ``create_model_package_group``, CDK
+    ``CfnModelPackageGroup``), Vertex AI ``Model.upload`` or the pipeline components' model
+    upload, Azure ML ``Model.register``/``run.register_model`` (SDK v1),
+    ``ml_client.models.create_or_update`` (SDK v2) or a CLI v2 model YAML, and Databricks
+    (``mlflow.set_registry_uri("databricks-uc")``, bundle ``registered_models``).
+    Not evidence: a ``.register`` or ``.upload`` call not made the platform's way (another
+    library's ``register``, a method with none of the platform's keywords).
     """
     out = find_usage(tree, "model_registry_used", REGISTRIES)
+    out += config_findings(tree, "model_registry_used")
     seen = {f.file for f in out}
     for rel in tree.importing({"mlflow"}):
         facts = tree.python(rel)
         if facts is None or rel in seen:
+            continue
+        uc = [
+            c
+            for c in facts.find_calls(("mlflow.set_registry_uri",))
+            if "databricks-uc" in c.str_args
+        ]
+        if uc:
+            out.append(
+                tree.finding(
+                    "model_registry_used",
+                    rel,
+                    uc[0].line,
+                    "Databricks Unity Catalog model registry",
+                    tool="databricks",
+                )
+            )
             continue
         for call in facts.find_calls(("mlflow.",)):
             if call.name.endswith(".log_model") and "registered_model_name" in call.keywords:

@@ -6,6 +6,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
+from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -24,7 +25,12 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
     Evidence: a scheduled CI pipeline (``on: schedule`` cron, GitLab schedule rules, Azure
     ``schedules``) with a training step, or an orchestrated pipeline with a training step and
     a schedule (Airflow ``schedule=``, Dagster schedules, Prefect cron deployments, Kubeflow
-    recurring runs, Argo CronWorkflow, Metaflow ``@schedule``).
+    recurring runs, Argo CronWorkflow, Metaflow ``@schedule``), or an ML platform's schedule
+    on a training pipeline: Vertex AI ``PipelineJob.create_schedule(cron=...)`` /
+    ``PipelineJobSchedule``, Azure ML SDK v1 ``Schedule.create(recurrence=...)``, SDK v2
+    ``JobSchedule``, CLI v2 schedule YAML with ``create_job``, SageMaker ``PipelineSchedule``
+    or an EventBridge rule with a schedule expression (boto3 ``put_rule``, CDK ``Rule``),
+    a Databricks bundle job with an unpaused ``schedule`` or periodic ``trigger``.
     """
     out = ci_steps_matching(
         tree, "training_scheduled", TRAIN, "trains on a schedule", scheduled_only=True
@@ -49,7 +55,9 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
 
     Evidence: a CI pipeline that trains and is triggered by pushes to data paths, by
     ``repository_dispatch``/webhooks; an orchestrated training pipeline with a sensor or
-    data-aware trigger; or monitoring code that starts a retraining run.
+    data-aware trigger (Azure ML SDK v1 ``Schedule.create(datastore=..., path_on_datastore=
+    ...)``, a Databricks job ``trigger`` on file arrival or table update); or monitoring code
+    that starts a retraining run.
     """
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
@@ -115,8 +123,9 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
 def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
     """A monitoring or drift alert starts retraining automatically.
 
-    Evidence: drift-monitoring code that calls a retraining trigger, or a CI workflow started
-    by ``repository_dispatch`` whose job both checks drift and trains.
+    Evidence: drift-monitoring code that calls a retraining trigger, a CI workflow started
+    by ``repository_dispatch`` whose job both checks drift and trains, or a Databricks bundle
+    job that checks a monitored metric and then runs (``run_job_task``) a job that trains.
     """
     out = [
         f.model_copy(update={"detector": "alert_triggers_retraining"})
@@ -134,7 +143,7 @@ def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
                         f"{pipe.provider} job {job.name!r} checks drift, then retrains",
                     )
                 )
-    return out
+    return out + retraining_on_alert(tree)
 
 
 DETECTORS = [training_scheduled, training_triggered_by_event, alert_triggers_retraining]

@@ -9,6 +9,8 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
+from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.platform_sdks import SERVING as PLATFORM_SERVING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
@@ -53,18 +55,7 @@ MODEL_LOADS = (
 SERVERS = (
     Signature("BentoML", ("bentoml",), ("bentoml.service", "bentoml.Service", "bentoml.api")),
     Signature("Ray Serve", ("ray",), ("ray.serve.deployment", "ray.serve.run")),
-    Signature("SageMaker endpoint", ("sagemaker",), (".deploy", "sagemaker.predictor.Predictor")),
-    Signature(
-        "Vertex AI endpoint", ("google",), ("google.cloud.aiplatform.Endpoint.create", ".deploy")
-    ),
-    Signature(
-        "Azure ML online endpoint",
-        ("azure",),
-        (
-            "azure.ai.ml.entities.ManagedOnlineEndpoint",
-            "azure.ai.ml.entities.ManagedOnlineDeployment",
-        ),
-    ),
+    *PLATFORM_SERVING,
     Signature("TorchServe handler", ("ts",), ("ts.torch_handler.",)),
     Signature("Triton Python backend", ("triton_python_backend_utils",)),
 )
@@ -87,10 +78,15 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
     Evidence: a FastAPI/Flask/Starlette app in a folder whose code loads a model
     (``joblib.load``, ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``...);
     BentoML, Ray Serve, TorchServe, Triton, Seldon, KServe; ``mlflow models serve``; cloud
-    endpoints (SageMaker ``deploy``, Vertex AI, Azure ML online endpoints).
-    Not evidence: a web app that loads no model.
+    endpoints: SageMaker ``model.deploy(instance_type=...)``/``create_endpoint``, Vertex AI
+    ``Endpoint.create``/``model.deploy(endpoint=...)``, Azure ML online and batch endpoints
+    (SDK v1 ``Model.deploy``, SDK v2 entities, CLI v2 endpoint and deployment YAML),
+    Databricks serving endpoints (SDK, MLflow deployments client, bundle resources).
+    Not evidence: a web app that loads no model; a ``.deploy`` call without the platform's
+    keywords (another library's ``deploy`` in a file that happens to import the SDK).
     """
     out = find_usage(tree, "model_serving_present", SERVERS)
+    out += config_findings(tree, "model_serving_present")
     out.extend(_web_apps_with_models(tree))
     for rel, doc in k8s_objects(tree):
         tool = _SERVING_KINDS.get(str(doc.get("kind")))

@@ -18,13 +18,13 @@ EVALUATE = re.compile(
 VALIDATE_DATA = re.compile(
     r"(great_expectations|\bgx\b|checkpoint run|pandera|validate[_-]?data|data[_-]?validat\w*|"
     r"check[_-]?data|data[_-]?checks?|data[_-]?quality|expectations|tfdv|deepchecks|"
-    r"\bsoda scan\b|schema[_-]?check|validate[_-]?schema)",
+    r"\bsoda scan\b|schema[_-]?check|validate[_-]?schema|ExampleValidator)",
     _I,
 )
 INGEST = re.compile(
     r"(ingest\w*|\bextract\w*|\bdownload\w*|\bfetch\w*|load[_-]?data|"
     r"\bacquire\w*|\bimport[_-]data|\bcollect[_-]?data|\bscrape\w*|"
-    r"\bget[_-]?data|\bpull[_-]?data|dvc (pull|import))",
+    r"\bget[_-]?data|\bpull[_-]?data|dvc (pull|import)|ExampleGen\b)",
     _I,
 )
 TESTS = re.compile(
@@ -60,3 +60,5 @@ POLICY = re.compile(
     _I,
 )
 MATURITY = re.compile(r"\bmlkaizen\b", _I)
+# a pipeline step that releases a model: TFX Pusher, a deploy step or component
+PIPELINE_DEPLOY = re.compile(r"(deploy|\bPusher\b|ModelDeployOp)", _I)

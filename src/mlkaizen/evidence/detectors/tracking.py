@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.platform_sdks import HOSTED_TRACKING
+from mlkaizen.evidence.detectors.platform_sdks import TRACKING as PLATFORM_TRACKING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
@@ -97,12 +100,14 @@ def experiment_tracking_used(tree: RepoTree) -> list[Finding]:
     """Training code logs runs to an experiment tracker.
 
     Tools: MLflow, Weights & Biases, ClearML, Neptune, Comet, DVCLive, Aim, TensorBoard,
-    Lightning loggers, Ray callbacks, SageMaker Experiments, and Hugging Face ``Trainer``
-    arguments with ``report_to=`` a tracker.
+    Lightning loggers, Ray callbacks, SageMaker Experiments, Vertex AI Experiments
+    (``aiplatform.start_run``/``log_metrics``), Azure ML SDK v1 runs (``run.log`` on
+    ``Run.get_context()``), and Hugging Face ``Trainer`` arguments with ``report_to=`` a tracker.
     Evidence: the tracker imported *and* called (``mlflow.log_metric``, ``wandb.init``,
-    ``Task.init``...). An import alone, or a mention in docs, is not tracking.
+    ``Task.init``...). An import alone, or a mention in docs, is not tracking; nor is a
+    ``.log`` call in a file that never gets an Azure ML run.
     """
-    out = find_usage(tree, "experiment_tracking_used", TRACKERS)
+    out = find_usage(tree, "experiment_tracking_used", TRACKERS + PLATFORM_TRACKING)
     for rel in tree.importing({"transformers", "trl"}):
         facts = tree.python(rel)
         for call in facts.find_calls(_HF_ARGS, include_decorators=False) if facts else []:
@@ -125,9 +130,13 @@ def shared_tracking_server(tree: RepoTree) -> list[Finding]:
     """Runs go to a shared tracking server rather than a local folder.
 
     Evidence: ``mlflow.set_tracking_uri("http...")`` / ``databricks``, or
-    ``MLFLOW_TRACKING_URI`` set to an http(s) or Databricks URI in CI, env or compose files.
+    ``MLFLOW_TRACKING_URI`` set to an http(s) or Databricks URI in CI, env or compose files;
+    a tracker hosted by an ML platform (Azure ML SDK v1 runs, Vertex AI Experiments, SageMaker
+    Experiments); or a Databricks bundle declaring a workspace experiment.
+    Not evidence: ``set_tracking_uri("file:./mlruns")`` or a URI computed at run time.
     """
-    out: list[Finding] = []
+    out = find_usage(tree, "shared_tracking_server", HOSTED_TRACKING)
+    out += config_findings(tree, "shared_tracking_server")
     for rel in tree.importing({"mlflow"}):
         facts = tree.python(rel)
         for call in facts.find_calls(("mlflow.set_tracking_uri",)) if facts else []:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.python_src import Call
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -18,11 +19,28 @@ class Signature:
 
     ``modules``: import roots or dotted prefixes (``azure.ai.ml``). ``calls``: patterns as in
     :meth:`PyFacts.find_calls`; when empty, the import itself is the evidence.
+    ``keywords``: when set, a call counts only if it passes one of these keywords
+    (``endpoint_name``), or passes one with this constant (``create_new_version=True``): a
+    method name common to many libraries (``.deploy``, ``.register``) is then the platform's
+    only when called the platform's way. ``requires``: call patterns of which one must also
+    occur in the file (``Run.get_context`` for ``run.log``).
     """
 
     tool: str
     modules: tuple[str, ...]
     calls: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+
+    def accepts(self, call: Call) -> bool:
+        """Whether ``call`` (already matching ``calls``) passes the keyword condition."""
+        if not self.keywords:
+            return True
+        for spec in self.keywords:
+            key, _, value = spec.partition("=")
+            if key in call.keywords and (not value or call.constant(key) == value):
+                return True
+        return False
 
 
 def find_usage(
@@ -51,7 +69,10 @@ def find_usage(
                     )
                 )
                 continue
-            calls = sorted(facts.find_calls(sig.calls), key=lambda c: c.line)[:per_file]
+            if sig.requires and not facts.find_calls(sig.requires):
+                continue
+            matching = [c for c in facts.find_calls(sig.calls) if sig.accepts(c)]
+            calls = sorted(matching, key=lambda c: c.line)[:per_file]
             for call in calls:
                 findings.append(
                     tree.finding(

@@ -1,0 +1,205 @@
+"""Mechanism: cloud ML platform configuration read as typed resources.
+
+* **Azure ML CLI v2** YAML, recognised by its ``$schema``
+  (``https://azuremlschemas.azureedge.net/latest/<kind>.schema.json``), never by file name.
+* **Databricks Asset Bundles**: a ``databricks.yml`` with a ``bundle`` section, plus the files
+  its ``include`` globs name, read for ``resources`` (jobs, model serving endpoints,
+  registered models, experiments, quality monitors).
+
+Detectors ask :func:`config_findings` for the resources that show their fact; jobs and
+schedules become pipelines in :mod:`.platform_jobs`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mlkaizen.evidence.detectors.documents import yaml_documents
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, mentions
+from mlkaizen.evidence.tree import RepoTree
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One platform resource: ``platform`` is ``azureml`` or ``databricks``; ``kind`` the
+    Azure ML schema name (``managedOnlineDeployment``) or the bundle resource type
+    (``model_serving_endpoints``)."""
+
+    platform: str
+    kind: str
+    name: str
+    file: str
+    line: int
+    body: dict[str, Any]
+
+
+def resources(tree: RepoTree) -> list[Resource]:
+    """Every Azure ML CLI v2 document and Databricks bundle resource (memoised)."""
+    return tree.memo("platform_resources", lambda: _azureml(tree) + _databricks(tree))
+
+
+def _azureml(tree: RepoTree) -> list[Resource]:
+    out: list[Resource] = []
+    for rel, doc in yaml_documents(tree):
+        schema = str(doc.get("$schema", "")) if isinstance(doc, dict) else ""
+        if "azureml" not in schema or not schema.endswith(".schema.json"):
+            continue
+        kind = schema.rsplit("/", 1)[-1].removesuffix(".schema.json")
+        out.append(
+            Resource("azureml", kind, str(doc.get("name", "")), rel, getattr(doc, "line", 1), doc)
+        )
+    return out
+
+
+def _bundle_files(tree: RepoTree) -> list[str]:
+    files: list[str] = []
+    for rel in tree.named("databricks.yml", "databricks.yaml"):
+        docs = [d for d in tree.yaml(rel) or [] if isinstance(d, dict) and "bundle" in d]
+        if not docs:
+            continue
+        files.append(rel)
+        folder = posixpath.dirname(rel)
+        for pattern in (p for d in docs for p in as_list(d.get("include"))):
+            if not isinstance(pattern, str) or pattern.startswith(("/", "..")):
+                continue
+            full = posixpath.normpath(posixpath.join(folder, pattern))
+            files += [
+                f
+                for f in tree.with_suffix(".yml", ".yaml")
+                if fnmatch.fnmatchcase(f, full) and f not in files
+            ]
+    return files
+
+
+def _databricks(tree: RepoTree) -> list[Resource]:
+    out: list[Resource] = []
+    for rel in _bundle_files(tree):
+        for doc in tree.yaml(rel) or []:
+            for kind, entries in as_dict(as_dict(doc).get("resources")).items():
+                for name, body in as_dict(entries).items():
+                    if isinstance(body, dict):
+                        line = getattr(body, "line", 1)
+                        out.append(Resource("databricks", str(kind), str(name), rel, line, body))
+    return out
+
+
+# ---------------------------------------------------------------- what each resource shows
+_ENDPOINTS = {
+    "managedOnlineEndpoint",
+    "managedOnlineDeployment",
+    "kubernetesOnlineEndpoint",
+    "kubernetesOnlineDeployment",
+    "batchEndpoint",
+    "batchDeployment",
+}
+
+
+def _traffic_split(r: Resource) -> str | None:
+    """Traffic shared between model versions: an Azure ML endpoint's ``traffic`` or
+    ``mirror_traffic`` over two deployments, or a Databricks endpoint's routes."""
+    if r.platform == "azureml" and r.kind.endswith("OnlineEndpoint"):
+        if as_dict(r.body.get("mirror_traffic")):
+            return "mirrors traffic to a shadow deployment"
+        split = as_dict(r.body.get("traffic"))
+        if len(split) >= 2:
+            return "splits traffic " + ", ".join(f"{k}={v}" for k, v in split.items())
+    if r.platform == "databricks" and r.kind == "model_serving_endpoints":
+        config = as_dict(r.body.get("config"))
+        routes = as_list(as_dict(config.get("traffic_config")).get("routes"))
+        if len(routes) >= 2:
+            return f"routes traffic over {len(routes)} served models"
+    return None
+
+
+def _challenger(r: Resource) -> str | None:
+    """A shadow deployment, or live traffic shared by two versions of the same model."""
+    if r.platform == "azureml" and as_dict(r.body.get("mirror_traffic")):
+        return "Azure ML endpoint mirrors live traffic to a shadow deployment"
+    if r.platform == "databricks" and r.kind == "model_serving_endpoints":
+        config = as_dict(r.body.get("config"))
+        served = as_list(config.get("served_entities")) + as_list(config.get("served_models"))
+        models: dict[str, set[str]] = {}
+        for entity in (as_dict(e) for e in served):
+            name = str(entity.get("entity_name") or entity.get("model_name") or "")
+            models.setdefault(name, set()).add(
+                str(entity.get("entity_version") or entity.get("model_version"))
+            )
+        if _traffic_split(r) and any(len(v) >= 2 for v in models.values()):
+            return "Databricks endpoint serves two versions of one model side by side"
+    return None
+
+
+def _monitor(r: Resource) -> str | None:
+    if r.platform == "databricks" and r.kind == "quality_monitors":
+        return f"Databricks quality monitor {r.name!r}"
+    if r.platform == "azureml" and r.kind == "schedule" and "create_monitor" in r.body:
+        return f"Azure ML monitor schedule {r.name!r}"
+    return None
+
+
+def _alerts(r: Resource) -> str | None:
+    monitor = as_dict(r.body.get("create_monitor"))
+    if (
+        r.platform == "azureml"
+        and r.kind == "schedule"
+        and as_dict(monitor.get("alert_notification"))
+    ):
+        return f"Azure ML monitor {r.name!r} alerts on signal breaches"
+    if (
+        r.platform == "databricks"
+        and r.kind == "quality_monitors"
+        and as_dict(r.body.get("notifications"))
+    ):
+        return f"Databricks quality monitor {r.name!r} notifies on failure"
+    return None
+
+
+_RULES: dict[str, Callable[[Resource], str | None]] = {
+    "model_registry_used": lambda r: (
+        f"Azure ML model asset {r.name!r}"
+        if r.platform == "azureml" and r.kind == "model"
+        else f"Databricks registered model {r.name!r}"
+        if r.platform == "databricks" and r.kind in ("registered_models", "models")
+        else None
+    ),
+    "model_serving_present": lambda r: (
+        f"Azure ML {r.kind} {r.name!r}"
+        if r.platform == "azureml" and r.kind in _ENDPOINTS
+        else f"Databricks serving endpoint {r.name!r}"
+        if r.platform == "databricks" and r.kind == "model_serving_endpoints"
+        else None
+    ),
+    "data_assets_versioned": lambda r: (
+        f"Azure ML data asset {r.name!r}" if r.platform == "azureml" and r.kind == "data" else None
+    ),
+    "shared_tracking_server": lambda r: (
+        f"Databricks workspace experiment {r.name!r}"
+        if r.platform == "databricks" and r.kind == "experiments"
+        else None
+    ),
+    "progressive_delivery_configured": _traffic_split,
+    "champion_challenger_present": _challenger,
+    "drift_detection_used": _monitor,
+    "data_quality_tracked": lambda r: (
+        _monitor(r)
+        if r.platform == "databricks" or mentions(r.body.get("create_monitor"), "data_quality")
+        else None
+    ),
+    "alert_rules_defined": _alerts,
+}
+
+
+def config_findings(tree: RepoTree, detector_id: str) -> list[Finding]:
+    """Findings for ``detector_id`` from platform configuration (one per resource)."""
+    rule = _RULES[detector_id]
+    out: list[Finding] = []
+    for r in resources(tree):
+        detail = rule(r)
+        if detail:
+            out.append(tree.finding(detector_id, r.file, r.line, detail, tool=r.platform))
+    return out
