@@ -30,6 +30,8 @@ def test_template_files_are_listed_as_what_they_render(make_repo: MakeRepo) -> N
     text = tree.text("template/{{.root}}/train.py")
     assert text is not None and text.splitlines()[1] == "" and text.splitlines()[3] == ""
     assert tree.python("template/{{.root}}/train.py") is not None
+    assert text.splitlines()[4] == "mlflow.set_experiment('/dev-tmpl')"  # expressions: a word
+    assert tree.yaml("template/{{.root}}/params.yaml") == [{"seed": "tmpl"}]
 
 
 def test_findings_point_at_the_template_file(make_repo: MakeRepo) -> None:

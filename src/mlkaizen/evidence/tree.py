@@ -35,6 +35,8 @@ T = TypeVar("T")
 WARNING_DETECTOR = "scan"
 # a project template's files (Go templates, Jinja, Copier) are read as the file they render
 TEMPLATE_SUFFIXES = (".tmpl", ".jinja2", ".jinja", ".j2")
+# a template expression ({{ .name }}) is read as a plain word, so the file still parses
+_EXPRESSION = re.compile(r"\{\{[^{}\n]*\}\}")
 # a line that is only a template directive ({{- if ... }}, {% for ... %}): blank when read
 _DIRECTIVE_LINE = re.compile(r"(?m)^[ \t]*(?:\{\{-?[^{}\n]*-?\}\}|\{%-?[^\n]*?-?%\})[ \t]*$")
 MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
@@ -208,7 +210,7 @@ class RepoTree(Listing):
                     )
                     result = data.decode("utf-8", "replace")
         if result is not None and rel in self._real:
-            result = _DIRECTIVE_LINE.sub("", result)
+            result = _EXPRESSION.sub("tmpl", _DIRECTIVE_LINE.sub("", result))
         self._text[rel] = result
         return result
 

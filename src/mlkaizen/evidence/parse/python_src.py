@@ -222,9 +222,23 @@ def _fails(stmt: ast.stmt) -> bool:
     return False
 
 
+_MAGIC_LINE = re.compile(r"(?m)^[ \t]*(?:%{1,2}[A-Za-z]|![A-Za-z./])")
+
+
 def parse_python(source: str) -> PyFacts:
-    """Parse Python source. Raises :class:`ParseError` on syntax errors and runaway nesting."""
-    return facts_of(python_ast(source))
+    """Parse Python source. Raises :class:`ParseError` on syntax errors and runaway nesting.
+
+    A ``.py`` file that is a notebook in disguise (a Databricks notebook source, a Jupytext
+    script, an IPython script) and fails only on its magics (``%pip``, ``!ls``) is parsed
+    again with those lines made harmless, line numbers kept."""
+    try:
+        return facts_of(python_ast(source))
+    except ParseError:
+        if not _MAGIC_LINE.search(source):
+            raise
+    from mlkaizen.evidence.parse.ipython import transform_cell
+
+    return facts_of(python_ast("\n".join(transform_cell(source).python)))
 
 
 def python_ast(source: str) -> ast.Module:
