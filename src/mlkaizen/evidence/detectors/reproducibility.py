@@ -119,8 +119,9 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     """Dependencies are locked or pinned to exact versions.
 
     Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi), or requirements files
-    / conda ``environment.yml`` whose entries are all ``==`` pins. ``partial`` when only some
-    are pinned; the detail says how many.
+    / conda ``environment.yml`` whose entries are (nearly) all exact pins: at least 80 % of
+    them, so one unpinned tool does not undo a pinned environment. ``partial`` when fewer are
+    pinned; the detail says how many.
     """
     out: list[Finding] = []
     for rel in tree.named(*LOCK_FILES):
@@ -158,6 +159,12 @@ def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], lin
     if count == len(pinned):
         out.append(
             tree.finding("dependencies_pinned", rel, line, f"all {count} dependencies pinned")
+        )
+    elif count * 5 >= len(pinned) * 4:  # at least 80 %
+        out.append(
+            tree.finding(
+                "dependencies_pinned", rel, line, f"{count} of {len(pinned)} dependencies pinned"
+            )
         )
     elif count:
         out.append(
