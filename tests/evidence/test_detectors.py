@@ -309,11 +309,14 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("unit_tests_present", {"tests/test_x.py": "def test_a():\n    assert 1\n"}, "found",
      "tests/test_x.py"),
     ("unit_tests_present", {"tests/helpers.py": "def test_a():\n    pass\n"}, None, None),
-    ("data_tests_present", {"tests/test_features.py": "def test_f():\n    assert 1\n"},
+    ("data_tests_present",
+     {"tests/test_features.py": "import pandas as pd\ndef test_f():\n"
+                                "    assert not pd.read_csv('f.csv').isna().any().any()\n"},
      "found", "tests/test_features.py"),
     ("data_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
-    ("model_tests_present", {"tests/test_model.py": "def test_m():\n    assert 1\n"}, "found",
-     "tests/test_model.py"),
+    ("model_tests_present",
+     {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n"},
+     "found", "tests/test_model.py"),
     ("model_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
     # containers
     ("container_image_defined", {"Dockerfile": "FROM python:3.11\nCMD [\"python\"]\n"},

@@ -47,18 +47,30 @@ def _declared_name(tree: RepoTree) -> tuple[str, str] | None:
     return None
 
 
+def _published(tree: RepoTree, package: str) -> bool:
+    """The top-level package declares its version, as a published library does."""
+    for init in (f"{package}/__init__.py", *(f"{d}/{package}/__init__.py" for d in _SRC_DIRS)):
+        if init in tree.sizes and "__version__" in (tree.text(init) or ""):
+            return True
+    return False
+
+
+_SRC_DIRS = ("src", "lib", "python")
+
+
 @detector("repo_is_ml_tool_source")
 def repo_is_ml_tool_source(tree: RepoTree) -> list[Finding]:
     """The repository is the source code of an ML/MLOps tool or library, not a project that
     uses one.
 
-    Evidence: the distribution name, or a top-level package, is a known ML tool (``mlflow``,
-    ``dvc``, ``evidently``...). Its own imports are then never credited as practices.
+    Evidence: the distribution name is a known ML tool (``mlflow``, ``dvc``, ``evidently``...),
+    or a top-level package of that name whose ``__init__.py`` declares a ``__version__`` (a
+    published library). A project's own ``datasets/`` folder with an ``__init__.py`` is not.
     """
     declared = _declared_name(tree)
-    own = tree.own_packages
     normal = declared[0].lower().replace("-", "_") if declared else ""
-    hits = sorted(({normal} | set(own)) & ML_TOOLS)
+    own = {p for p in tree.own_packages & ML_TOOLS if _published(tree, p)}
+    hits = sorted(({normal} | own) & ML_TOOLS)
     if not hits:
         return []
     where = declared[1] if declared and normal in hits else None
