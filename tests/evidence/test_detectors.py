@@ -359,7 +359,7 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("prediction_logging_present", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
     ("prediction_logging_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),
     ("data_quality_tracked",
-     {"q.py": "import whylogs as why\nprofile = why.log(df)\n"}, "found", "q.py"),
+     {"q.py": "import whylogs as why\nwhy.log(df).writer('local').write()\n"}, "found", "q.py"),
     ("data_quality_tracked", {"q.py": "import pandas as pd\ndf.describe()\n"}, None, None),
     # infrastructure
     ("infrastructure_as_code", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
@@ -398,7 +398,7 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("workflow_documented", {"README.md": "# x\n## Usage\n"}, None, None),
     ("release_process_documented", {"RELEASE.md": "# Releasing\n"}, "found", "RELEASE.md"),
     ("release_process_documented", {"README.md": "# x\n## Usage\n"}, None, None),
-    ("roles_documented", {"MAINTAINERS": "alice\n"}, "found", "MAINTAINERS"),
+    ("roles_documented", {"MAINTAINERS": "alice: release lead\n"}, "found", "MAINTAINERS"),
     ("roles_documented", {"README.md": "# x\n## Roles and responsibilities\n"}, "found",
      "README.md"),
     ("roles_documented", {"README.md": "# x\n## Usage\n"}, None, None),
@@ -597,9 +597,12 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("experiment_tracking_used",
      {"tune.py": "from ray.air.integrations.mlflow import MLflowLoggerCallback\n"
                  "cb = MLflowLoggerCallback(experiment_name='x')\n"}, "found", "tune.py"),
-    ("model_tests_present", {"tests/model/test_behavioral.py": "def test_b():\n    assert 1\n"},
+    ("model_tests_present",
+     {"tests/model/test_behavioral.py": "def test_b(clf, x):\n    assert clf.predict(x)\n"},
      "found", "tests/model/test_behavioral.py"),
-    ("data_tests_present", {"tests/data/test_checks.py": "def test_c():\n    assert 1\n"},
+    ("data_tests_present",
+     {"tests/data/test_checks.py": "import pandas as pd\ndef test_c(df):\n"
+                                   "    assert df['age'].between(0, 120).all()\n"},
      "found", "tests/data/test_checks.py"),
     ("baseline_comparison_present",
      {".github/workflows/cml.yaml": "on: pull_request\njobs:\n  r:\n    steps:\n"

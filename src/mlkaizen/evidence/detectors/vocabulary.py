@@ -14,16 +14,35 @@ from functools import cache
 from importlib import resources
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.detectors.usage import Signature
 
 GROUP = "mlkaizen.vocabulary"
-TOOL_LISTS = ("trackers", "registries", "validation", "serving")
-STEP_KINDS = (
+# a step-kind word inside a command-line option names no step: ``--extract-features``
+_NOT_IN_OPTION = r"(?<![\s=]-)(?<!--)(?<!^-)"
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+    return pattern
+
+
+ToolList = Literal["trackers", "registries", "validation", "serving"]
+StepKind = Literal[
     "train",
     "evaluate",
     "validate_data",
@@ -36,10 +55,9 @@ STEP_KINDS = (
     "monitor",
     "policy",
     "maturity",
-)
-# a step-kind word inside a command-line option names no step: ``--extract-features``
-_NOT_IN_OPTION = r"(?<![\s=]-)(?<!--)(?<!^-)"
-_Suffix = Field(pattern=r"^[a-z0-9]+$")
+]
+Word = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+Regex = Annotated[str, AfterValidator(_regex)]
 
 
 class ToolEntry(BaseModel):
@@ -60,48 +78,21 @@ class ToolEntry(BaseModel):
         return value
 
 
+TOOL_LISTS: tuple[str, ...] = get_args(ToolList)
+STEP_KINDS: tuple[str, ...] = get_args(StepKind)
+
+
 class VocabularyFile(BaseModel):
     """The shape of ``vocabulary.yaml`` and of a plugin's extension (every key optional)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    tools: dict[str, list[ToolEntry]] = Field(default_factory=dict)
-    data_suffixes: list[str] = Field(default_factory=list)
-    media_suffixes: list[str] = Field(default_factory=list)
-    model_suffixes: list[str] = Field(default_factory=list)
-    metric_names: list[str] = Field(default_factory=list)
-    step_kinds: dict[str, list[str]] = Field(default_factory=dict)
-
-    @field_validator("tools")
-    @classmethod
-    def _known_lists(cls, value: dict[str, list[ToolEntry]]) -> dict[str, list[ToolEntry]]:
-        unknown = sorted(set(value) - set(TOOL_LISTS))
-        if unknown:
-            raise ValueError(f"unknown tool list {unknown[0]!r}; known: {', '.join(TOOL_LISTS)}")
-        return value
-
-    @field_validator("data_suffixes", "media_suffixes", "model_suffixes", "metric_names")
-    @classmethod
-    def _words(cls, value: list[str]) -> list[str]:
-        for word in value:
-            if not re.fullmatch(r"[a-z0-9_]+", word):
-                raise ValueError(f"{word!r}: use lower-case letters, digits and _ only")
-        return value
-
-    @field_validator("step_kinds")
-    @classmethod
-    def _patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for kind, patterns in value.items():
-            if kind not in STEP_KINDS:
-                raise ValueError(f"unknown step kind {kind!r}; known: {', '.join(STEP_KINDS)}")
-            for pattern in patterns:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ValueError(
-                        f"{kind}: {pattern!r} is not a regular expression: {exc}"
-                    ) from None
-        return value
+    tools: dict[ToolList, list[ToolEntry]] = Field(default_factory=dict)
+    data_suffixes: list[Word] = Field(default_factory=list)
+    media_suffixes: list[Word] = Field(default_factory=list)
+    model_suffixes: list[Word] = Field(default_factory=list)
+    metric_names: list[Word] = Field(default_factory=list)
+    step_kinds: dict[StepKind, list[Regex]] = Field(default_factory=dict)
 
 
 class Vocabulary:
@@ -112,7 +103,9 @@ class Vocabulary:
             name: tuple(
                 Signature(t.tool, tuple(t.modules), tuple(t.calls))
                 for f in files
-                for t in f.tools.get(name, [])
+                for key, entries in f.tools.items()
+                if key == name
+                for t in entries
             )
             for name in TOOL_LISTS
         }
@@ -121,7 +114,8 @@ class Vocabulary:
         self.model_suffixes = frozenset(s for f in files for s in f.model_suffixes)
         self.metric_names = frozenset(s for f in files for s in f.metric_names)
         self.step_patterns: dict[str, tuple[str, ...]] = {
-            kind: tuple(p for f in files for p in f.step_kinds.get(kind, [])) for kind in STEP_KINDS
+            kind: tuple(p for f in files for k, ps in f.step_kinds.items() if k == kind for p in ps)
+            for kind in STEP_KINDS
         }
 
     def step_kind(self, kind: str) -> re.Pattern[str]:
