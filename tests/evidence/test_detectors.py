@@ -602,7 +602,7 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
      "found", "tests/model/test_behavioral.py"),
     ("data_tests_present",
      {"tests/data/test_checks.py": "import pandas as pd\ndef test_c(df):\n"
-                                   "    assert df['age'].between(0, 120).all()\n"},
+                                   "    assert not pd.read_csv('d.csv').duplicated().any()\n"},
      "found", "tests/data/test_checks.py"),
     ("baseline_comparison_present",
      {".github/workflows/cml.yaml": "on: pull_request\njobs:\n  r:\n    steps:\n"
