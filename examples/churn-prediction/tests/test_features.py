@@ -9,3 +9,5 @@ def test_plan_codes_and_buckets() -> None:
     out = build_features(frame)
     assert out["plan_code"].tolist() == [0, 2]
     assert out["tenure_bucket"].tolist() == [0, 2]
+    assert not out.isna().any().any()
+    assert out["tenure_bucket"].between(0, 3).all()

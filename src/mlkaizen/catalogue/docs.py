@@ -135,6 +135,9 @@ def detectors_markdown() -> str:
     ]
     for det in REGISTRY.values():
         out += [f"## `{det.id}`", "", f"Family: `{det.family}`.", "", det.doc, ""]
+    from mlkaizen.evidence.detectors.vocabulary import vocabulary_markdown
+
+    out += vocabulary_markdown()
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -22,7 +22,7 @@ class Context(StrEnum):
     """Where in the repository a finding sits, as far as the path tells."""
 
     PROJECT = "project"
-    TUTORIAL = "tutorial"  # examples/, tutorials/, docs/, demo/: shown, not credited
+    TUTORIAL = "tutorial"  # examples/, tutorials/, demo/, code in docs/: shown, not credited
     TEST = "test"
 
 
@@ -64,12 +64,34 @@ TUTORIAL_DIRS = frozenset(
     }
 )
 
+# folders that hold a project's documentation: code and configuration in them are examples,
+# but the documents themselves (CODEOWNERS, CONTRIBUTING.md, a data card) are the project's
+DOC_DIRS = frozenset({"docs", "doc"})
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+
+
+def is_document(path: str) -> bool:
+    """A prose or governance document: Markdown/reST/text, or a suffix-less file such as
+    ``CODEOWNERS``, ``MAINTAINERS`` or ``OWNERS``."""
+    name = path.rsplit("/", 1)[-1]
+    return name.lower().endswith(DOCUMENT_SUFFIXES) or ("." not in name and name.isupper())
+
+
+def in_tutorial_folder(path: str) -> bool:
+    """The one rule for "tutorial folder": a folder of the path is an examples, tutorial,
+    demo... folder (:data:`TUTORIAL_DIRS`). ``docs/`` counts only for code and configuration:
+    a document kept in ``docs/`` (:func:`is_document`) is the project's own."""
+    parts = path.lower().split("/")[:-1]
+    tutorial = [p for p in parts if p in TUTORIAL_DIRS]
+    if not tutorial:
+        return False
+    return not (all(p in DOC_DIRS for p in tutorial) and is_document(path))
+
 
 def context_of(path: str) -> Context:
     """Classify a repository-relative POSIX path by its folders (and, for tests, by the one
     test-file rule of :mod:`mlkaizen.evidence.testcode`)."""
-    parts = path.lower().split("/")[:-1]
-    if any(p in TUTORIAL_DIRS for p in parts):
+    if in_tutorial_folder(path):
         return Context.TUTORIAL
     if is_test_path(path):
         return Context.TEST

@@ -47,9 +47,10 @@ REGISTRY: dict[str, Detector] = dict(
 def all_detectors() -> tuple[dict[str, Detector], tuple[str, ...]]:
     """Built-in and plugin detectors (loaded once), and the problems met loading plugins."""
     from mlkaizen.evidence.detectors.plugins import load_plugin_detectors
+    from mlkaizen.evidence.detectors.vocabulary import vocabulary_problems
 
     plugins, problems = load_plugin_detectors(set(REGISTRY))
-    return {**REGISTRY, **{d.id: d for d in plugins}}, tuple(problems)
+    return {**REGISTRY, **{d.id: d for d in plugins}}, (*problems, *vocabulary_problems())
 
 
 __all__ = ["MODULES", "REGISTRY", "Detector", "all_detectors"]

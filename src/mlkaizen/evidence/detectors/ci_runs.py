@@ -20,6 +20,7 @@ from mlkaizen.evidence.detectors.step_kinds import (
     VALIDATE_DATA,
 )
 from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.parse.ci import Step
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -31,16 +32,16 @@ def ci_steps_matching(
     *,
     scheduled_only: bool = False,
 ) -> list[Finding]:
-    """One finding per CI job with a step whose command (Makefile targets expanded) matches;
-    a template step shared by several jobs is reported once (started by hand only if every
-    job using it is)."""
+    """One finding per CI job with a step whose command (the action or task it uses and the
+    shell it runs, Makefile targets and scripts expanded) matches. A step's display name
+    does not count: "Build Training docs" trains nothing."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             if scheduled_only and not (pipe.scheduled or job.scheduled):
                 continue
             for step in job.steps:
-                if pattern.search(expand_make(tree, step.text)):
+                if pattern.search(expand_make(tree, step_command(step))):
                     manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
                     out.append(
                         tree.finding(
@@ -64,6 +65,11 @@ def _once_per_place(findings: list[Finding]) -> list[Finding]:
         if old is None or (old.outcome is Outcome.PARTIAL and f.outcome is Outcome.FOUND):
             kept[(f.file, f.line)] = f
     return list(kept.values())
+
+
+def step_command(step: Step) -> str:
+    """What a CI step runs: the action or task it uses and its shell, not its name."""
+    return f"{step.uses}\n{step.run}"
 
 
 @detector("ci_configured")
@@ -120,7 +126,9 @@ _RUNS: list[tuple[str, re.Pattern[str], str, str]] = [
         "training_runs_in_ci",
         TRAIN,
         "trains a model",
-        "CI trains a model (a train script, ``dvc repro``, ``kedro run``, ``mlflow run``).",
+        """CI trains a model (a train script, ``dvc repro``, ``kedro run``, ``mlflow run``).
+
+     Judged from the command a step runs, never from its display name.""",
     ),
     (
         "evaluation_runs_in_ci",
@@ -164,7 +172,10 @@ _RUNS: list[tuple[str, re.Pattern[str], str, str]] = [
         "policy_checks_in_ci",
         POLICY,
         "runs policy checks",
-        "CI runs policy-as-code checks (conftest/OPA, checkov, tfsec, kube-linter, trivy).",
+        """CI runs policy-as-code checks (conftest/OPA, checkov, tfsec, kube-linter, trivy).
+
+     ``conftest`` counts as the policy tool's command (``conftest test``), not as a pytest
+     option (``pytest -p conftest``).""",
     ),
     (
         "maturity_assessed_in_ci",

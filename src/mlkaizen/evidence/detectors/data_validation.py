@@ -3,34 +3,12 @@
 from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.detectors.usage import find_usage
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-VALIDATION_TOOLS = (
-    Signature(
-        "Great Expectations",
-        ("great_expectations", "gx"),
-        (
-            ".expect_*",
-            ".add_expectation",
-            ".run_checkpoint",
-            ".validate",
-            "great_expectations.",
-            "gx.",
-            ".add_or_update_expectation_suite",
-        ),
-    ),
-    Signature("pandera", ("pandera",), ("pandera.", ".validate", "pandera.check_types")),
-    Signature("TFDV", ("tensorflow_data_validation",), ("tensorflow_data_validation.",)),
-    Signature("Deepchecks", ("deepchecks",), (".run", "deepchecks.")),
-    Signature(
-        "Evidently tests",
-        ("evidently.test_suite", "evidently.tests", "evidently.presets"),
-        ("evidently.", ".run"),
-    ),
-    Signature("Soda", ("soda",), ("soda.", ".scan", ".execute")),
-)
+VALIDATION_TOOLS = vocabulary().tools["validation"]
 
 
 @detector("data_validation_library_used")

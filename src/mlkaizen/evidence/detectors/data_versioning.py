@@ -9,44 +9,13 @@ from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_sdks import DATA_ASSETS
 from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
-DATA_SUFFIXES = (
-    "csv",
-    "tsv",
-    "parquet",
-    "feather",
-    "arrow",
-    "json",
-    "jsonl",
-    "h5",
-    "hdf5",
-    "npy",
-    "npz",
-    "pkl",
-    "pickle",
-    "joblib",
-    "zip",
-    "gz",
-    "tar",
-    "tfrecord",
-    "avro",
-    "orc",
-    "xlsx",
-    "png",
-    "jpg",
-    "jpeg",
-    "wav",
-    "mp3",
-    "txt",
-    "pt",
-    "pth",
-    "onnx",
-    "bin",
-    "safetensors",
-    "ckpt",
-)
+DATA_SUFFIXES = tuple(sorted(vocabulary().data_suffixes))
+MEDIA_SUFFIXES = tuple(sorted(vocabulary().media_suffixes))
+DATA_FOLDERS = frozenset({"data", "dataset", "datasets"})
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
 _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
 _CODE_URI = re.compile(
@@ -102,16 +71,18 @@ def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
 
 @detector("git_lfs_tracks_data")
 def git_lfs_tracks_data(tree: RepoTree) -> list[Finding]:
-    """Data-like files (CSV, Parquet, images, model weights...) are stored through git-lfs.
+    """Data files (CSV, Parquet, arrays, model weights...) are stored through git-lfs.
 
-    Evidence: a ``.gitattributes`` line with ``filter=lfs`` for a data or model file pattern.
+    Evidence: a ``.gitattributes`` line with ``filter=lfs`` for a data suffix (``*.parquet``),
+    or for images, audio or text inside a data folder (``data/**/*.png``, ``datasets/**``).
+    Not evidence: ``*.png`` alone (pictures for docs), or a folder that merely has "data" in
+    its name (``metadata/``).
     """
     out: list[Finding] = []
     for rel in tree.named(".gitattributes"):
         text = tree.text(rel) or ""
         for match in _LFS.finditer(text):
-            pattern = match.group(1).lower()
-            if pattern.rsplit(".", 1)[-1].strip("*") in DATA_SUFFIXES or "data" in pattern:
+            if _lfs_data_pattern(match.group(1).lower()):
                 line = line_at(text, match.start())
                 out.append(
                     tree.finding(
@@ -119,6 +90,16 @@ def git_lfs_tracks_data(tree: RepoTree) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _lfs_data_pattern(pattern: str) -> bool:
+    segments = pattern.strip("/").split("/")
+    last = segments[-1]
+    suffix = last.rsplit(".", 1)[-1] if "." in last else ""
+    if suffix in DATA_SUFFIXES:
+        return True
+    in_data = any(seg in DATA_FOLDERS for seg in segments[:-1])
+    return in_data and (suffix in MEDIA_SUFFIXES or not suffix or last.strip("*") == "")
 
 
 @detector("lakefs_or_delta_versioning")

@@ -5,18 +5,24 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.text_search import line_at
+from mlkaizen.evidence.detectors.headings import headings
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
-_HEADING = re.compile(r"^#{1,3}[ \t]+([^\n]{1,200})", re.MULTILINE)
+# a line that gives someone a role or a responsibility, not only a name
+_ROLE_LINE = re.compile(
+    r"\b(roles?|responsib\w*|accountab\w*|approvers?|reviewers?|owns|owner of|owners? for|"
+    r"lead|steward|on-call|oncall|raci|maintains|in charge)\b",
+    re.I,
+)
+_ROLE_FILES = ("MAINTAINERS", "MAINTAINERS.md", "OWNERS", "OWNERS.md", "TEAM.md", "GOVERNANCE.md")
 
 
 def _headings(tree: RepoTree, rel: str) -> list[tuple[str, int]]:
-    text = tree.text(rel) or ""
+    """Section headings (lower case) of a document, read with a Markdown/reST parser."""
     return [
-        (m.group(1).rstrip(" #\t").lower(), line_at(text, m.start()))
-        for m in _HEADING.finditer(text)
+        (title.lower(), line)
+        for title, line in tree.parsed(rel, "headings", lambda text: headings(rel, text)) or []
     ]
 
 
@@ -144,19 +150,26 @@ def release_process_documented(tree: RepoTree) -> list[Finding]:
 
 @detector("roles_documented")
 def roles_documented(tree: RepoTree) -> list[Finding]:
-    """Roles and responsibilities are written down (MAINTAINERS/OWNERS/GOVERNANCE files, a
-    roles, responsibilities, ownership or RACI section). An author list is not roles."""
-    out = [
-        tree.finding("roles_documented", rel, 1, f"roles file {rel}")
-        for rel in tree.named(
-            "MAINTAINERS", "MAINTAINERS.md", "OWNERS", "OWNERS.md", "TEAM.md", "GOVERNANCE.md"
+    """Roles and responsibilities are written down.
+
+    Evidence: a MAINTAINERS/OWNERS/TEAM/GOVERNANCE file with at least one line that gives a
+    role or responsibility (approvers, reviewers, "responsible for", "lead"...), a RACI file,
+    or a README section on roles, responsibilities, ownership or RACI.
+    Not evidence: a file or section that only lists names (an author list is not roles).
+    """
+    out: list[Finding] = []
+    for rel in tree.named(*_ROLE_FILES):
+        text = tree.text(rel) or ""
+        hit = next(
+            (n for n, ln in enumerate(text.splitlines(), start=1) if _ROLE_LINE.search(ln)), None
         )
-    ]
+        if hit is not None:
+            out.append(tree.finding("roles_documented", rel, hit, f"roles file {rel}"))
     return out + _by_name_or_heading(
         tree,
         "roles_documented",
         re.compile(r"^raci", re.I),
-        re.compile(r"\broles?\b|responsibilit|\braci\b|ownership|maintainers"),
+        re.compile(r"\broles?\b|responsibilit|\braci\b|ownership"),
         "roles documented",
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
@@ -11,17 +12,39 @@ from mlkaizen.evidence.detectors.libraries import EVALUATION
 from mlkaizen.evidence.detectors.platform_code import platform_gates
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.text_search import search_files
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
-_EVAL_FILE = re.compile(r"(eval|valid|metric|score|compare|promot|gate)", re.I)
-_METRIC = re.compile(
-    r"(accuracy|auc|f1|rmse|mae|mse|precision|recall|score|metric|loss|"
-    r"threshold|r2|map|ndcg)",
-    re.I,
-)
+# words of a module name that point at evaluation code (``evaluate.py``, ``model_gate.py``)
+_EVAL_WORDS = ("eval", "valid", "metric", "score", "compar", "promot", "gate", "gating")
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of an identifier or expression: ``val_accuracy >= MIN_F1`` ->
+    ``val, accuracy, min, f1``; ``bestScore`` -> ``best, score``."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _eval_module(path: str) -> bool:
+    """A module named for evaluation: a word of its name starts with an evaluation word
+    (``aggregate.py`` holds no word "gate")."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return any(w.startswith(_EVAL_WORDS) for w in words(stem))
+
+
+def _names_metric(test: str) -> bool:
+    """A check compares a model metric: one of its words is a metric name (``mapping`` is
+    not ``map``)."""
+    metrics = vocabulary().metric_names
+    found = words(test)
+    pairs = {f"{a}_{b}" for a, b in pairwise(found)}
+    return any(w in metrics for w in found) or bool(pairs & metrics)
+
+
 _DIFF = re.compile(r"(dvc (metrics|plots|exp) diff|mlflow\.evaluate)", re.I)
 _CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
 
@@ -31,7 +54,7 @@ def _eval_sources(tree: RepoTree) -> list[str]:
     return [
         f
         for f in tree.importing(EVALUATION)
-        if _EVAL_FILE.search(f.rsplit("/", 1)[-1]) and not is_test_path(f)
+        if _eval_module(f) and not is_test_path(f)
     ]
 
 
@@ -94,14 +117,16 @@ def baseline_comparison_present(tree: RepoTree) -> list[Finding]:
 def validation_gate_present(tree: RepoTree) -> list[Finding]:
     """A candidate model must pass metric thresholds before it is promoted.
 
-    Evidence: ``mlflow.evaluate(validation_thresholds=...)``/``MetricThreshold``, or evaluation
-    code that fails (``raise``, ``sys.exit``, ``assert``, or returns exit status 1) when a
-    metric misses a threshold. On ML platforms: a TFX ``Evaluator`` given an ``eval_config``
-    with ``tfma`` thresholds (its blessing gates the ``Pusher``); a SageMaker ``ConditionStep``
-    with ``conditions`` on a metric read by ``JsonGet`` and ``if_steps``; an Azure ML v1
-    evaluation step that compares metrics and cancels the pipeline run (``run.parent.cancel()``).
-    Not evidence: a ``ConditionStep`` on a parameter rather than a metric; an ``Evaluator``
-    without thresholds.
+    Evidence: ``mlflow.evaluate(validation_thresholds=...)``/``MetricThreshold``, or a module
+    named for evaluation (a word of its name: eval, valid, metric, score, compare, promote,
+    gate) that imports an ML or numeric library and fails (``raise``, ``sys.exit``,
+    ``assert``, ``return 1``/``False``) when a check naming a metric (a word such as
+    ``accuracy``, ``f1``, ``rmse``, ``threshold``) does not hold.
+    On ML platforms: a TFX ``Evaluator`` given an ``eval_config`` with ``tfma`` thresholds
+    (its blessing gates the ``Pusher``); a SageMaker ``ConditionStep`` with ``conditions`` on a
+    metric read by ``JsonGet`` and ``if_steps``; an Azure ML v1 evaluation step that compares
+    metrics and cancels the pipeline run (``run.parent.cancel()``). Not evidence: a
+    ``ConditionStep`` on a parameter rather than a metric; an ``Evaluator`` without thresholds.
     """
     out = platform_gates(tree, "validation_gate_present")
     for rel in tree.importing({"mlflow"}):
@@ -123,7 +148,7 @@ def validation_gate_present(tree: RepoTree) -> list[Finding]:
             continue
         facts = tree.python(rel)
         gate = (
-            next((c for c in facts.checks if c.fails and _METRIC.search(c.test)), None)
+            next((c for c in facts.checks if c.fails and _names_metric(c.test)), None)
             if (facts)
             else None
         )

@@ -97,7 +97,16 @@ QUALITY = (
             "evidently.metric_preset.DataQualityPreset",
         ),
     ),
-    Signature("whylogs profiles", ("whylogs",), ("whylogs.log", ".write")),
+    Signature(
+        "whylogs profiles",
+        ("whylogs",),
+        (
+            "whylogs.log().writer*",
+            "whylogs.log().view().write*",
+            "whylogs.log().profile().view().write*",
+            "whylogs.api.writer.*",
+        ),
+    ),
     Signature("Great Expectations data docs", ("great_expectations", "gx"), (".build_data_docs",)),
     *PLATFORM_QUALITY,
 )
@@ -255,9 +264,15 @@ def prediction_logging_present(tree: RepoTree) -> list[Finding]:
 
 @detector("data_quality_tracked")
 def data_quality_tracked(tree: RepoTree) -> list[Finding]:
-    """Data-quality metrics are computed and kept over time (Evidently data-quality
-    reports, whylogs profiles, Great Expectations data docs, SageMaker data-quality
-    monitoring, Azure ML data-quality signals, Databricks Lakehouse Monitoring)."""
+    """Data-quality metrics are computed and kept (Evidently data-quality presets, whylogs
+    profiles written out, Great Expectations data docs, SageMaker data-quality monitoring,
+    Azure ML data-quality signals, Databricks Lakehouse Monitoring).
+
+    Evidence: the tool imported and called: an Evidently data-quality preset or summary
+    metric, a whylogs profile written through a whylogs writer (``why.log(df).writer(...)``,
+    ``whylogs.api.writer``), or ``build_data_docs``; or a platform's data-quality monitor in
+    its configuration. Not evidence: any ``.write`` call in a file that imports whylogs.
+    """
     out = find_usage(tree, "data_quality_tracked", QUALITY)
     return out + config_findings(tree, "data_quality_tracked")
 

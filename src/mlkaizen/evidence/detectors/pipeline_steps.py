@@ -7,6 +7,7 @@ Detectors in ``pipelines`` and ``retraining`` decide what the steps mean.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,9 @@ _PYTHON_PIPELINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str,
     ),
     ("Flyte", ("flytekit",), ("flytekit.workflow",), ("flytekit.task",)),
     *PLATFORM_PIPELINES,
+)
+_CALLABLE_REF = re.compile(
+    r"\b(?:python_callable|func|fn|function)\s*=\s*([A-Za-z_]\w*)|\bnode\(\s*([A-Za-z_]\w*)\s*[,)]"
 )
 _SCHEDULE_KW = ("schedule", "schedule_interval", "cron")
 _SCHEDULE_CALLS = (
@@ -158,8 +162,14 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
                 pipe.steps.append(
                     (f"{call.name} {label} {names.get(call.line + 1, '')}", call.line)
                 )
-            for name, line in facts.functions.items():
-                pipe.steps.append((name, line))
+            # a function is a step only when a step names it as its callable
+            # (``PythonOperator(python_callable=train)``, ``node(train_model, ...)``), not
+            # because it is defined in the pipeline's file
+            text = tree.text(rel) or ""
+            for match in _CALLABLE_REF.finditer(text):
+                name = match.group(1) or match.group(2)
+                if name in facts.functions:
+                    pipe.steps.append((name, text.count("\n", 0, match.start()) + 1))
             sched = [
                 c
                 for c in defs + facts.find_calls((".serve", ".deploy", "LaunchPlan."))

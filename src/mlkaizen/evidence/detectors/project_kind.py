@@ -89,21 +89,34 @@ def _published_ml_library(tree: RepoTree, declared: tuple[str, str] | None) -> F
     )
 
 
+def _published(tree: RepoTree, package: str) -> bool:
+    """The top-level package declares its version, as a published library does."""
+    for init in (f"{package}/__init__.py", *(f"{d}/{package}/__init__.py" for d in _SRC_DIRS)):
+        if init in tree.sizes and "__version__" in (tree.text(init) or ""):
+            return True
+    return False
+
+
+_SRC_DIRS = ("src", "lib", "python")
+
+
 @detector("repo_is_ml_tool_source")
 def repo_is_ml_tool_source(tree: RepoTree) -> list[Finding]:
     """The repository is the source code of an ML/MLOps tool or library, not a project that
     uses one.
 
-    Evidence: the distribution name, or a top-level package, is a known ML tool (``mlflow``,
-    ``dvc``, ``evidently``...); or the repository declares a distribution that its CI
-    publishes to a package index (``twine upload``, the PyPI publish action, ``poetry
-    publish``...) and whose own package imports ML libraries. Its own imports are then never
-    credited as practices, and its stage is not the stage of the teams that use it.
+    Evidence: the distribution name is a known ML tool (``mlflow``, ``dvc``, ``evidently``...),
+    or a top-level package of that name whose ``__init__.py`` declares a ``__version__`` (a
+    published library; a project's own ``datasets/`` folder with an ``__init__.py`` is not);
+    or the repository declares a distribution that its CI publishes to a package index
+    (``twine upload``, the PyPI publish action, ``poetry publish``...) and whose own package
+    imports ML libraries. Its own imports are then never credited as practices, and its stage
+    is not the stage of the teams that use it.
     """
     declared = _declared_name(tree)
-    own = tree.own_packages
     normal = declared[0].lower().replace("-", "_") if declared else ""
-    hits = sorted(({normal} | set(own)) & ML_TOOLS)
+    own = {p for p in tree.own_packages & ML_TOOLS if _published(tree, p)}
+    hits = sorted(({normal} | own) & ML_TOOLS)
     if not hits:
         library = _published_ml_library(tree, declared)
         return [library] if library is not None else []

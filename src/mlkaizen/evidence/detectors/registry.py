@@ -5,32 +5,12 @@ from __future__ import annotations
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_sdks import REGISTRY as PLATFORM_REGISTRY
-from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.detectors.usage import find_usage
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-REGISTRIES = (
-    Signature(
-        "MLflow Model Registry",
-        ("mlflow",),
-        (
-            "mlflow.register_model",
-            ".create_registered_model",
-            ".create_model_version",
-            ".transition_model_version_stage",
-            ".set_registered_model_alias",
-            "mlflow.MlflowClient().create_registered_model",
-        ),
-    ),
-    Signature("Weights & Biases registry", ("wandb",), (".link_model", ".link_artifact")),
-    *PLATFORM_REGISTRY,
-    Signature(
-        "Hugging Face Hub",
-        ("transformers", "huggingface_hub"),
-        (".push_to_hub", "huggingface_hub.upload_folder"),
-    ),
-    Signature("ClearML model registry", ("clearml",), ("clearml.OutputModel",)),
-)
+REGISTRIES = (*vocabulary().tools["registries"], *PLATFORM_REGISTRY)
 
 
 @detector("model_registry_used")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
@@ -26,6 +28,11 @@ SEED_CALLS = (
     ".set_seed",
     ".set_random_seed",
 )
+# a conda spec pinned to one version: ``numpy=1.26.4``, ``numpy==1.26.4``, ``numpy=1.26.4=py311``
+# (not ``numpy>=1.20``, ``numpy=1.*`` or ``numpy``)
+_CONDA_PIN = re.compile(r"^[\w.\-:/]+\s*==?\s*[\w.+!-]+(=[\w.*+-]+)?$")
+_CONDA_NAME = re.compile(r"[\s=<>!~]")
+_SEED_KEYWORDS = ("random_state", "seed")
 LOCK_FILES = (
     "poetry.lock",
     "uv.lock",
@@ -80,9 +87,10 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
 @detector("random_seeds_set")
 def random_seeds_set(tree: RepoTree) -> list[Finding]:
     """Code fixes random seeds (``random.seed``, ``np.random.seed``, ``torch.manual_seed``,
-    ``seed_everything``, ``set_seed``) or passes a constant ``random_state``.
+    ``seed_everything``, ``set_seed``) or passes a ``random_state``/``seed``.
 
-    Evidence: a seed call, or a call with a ``random_state``/``seed`` keyword, in Python code.
+    Evidence: a seed call, or a call with a ``random_state``/``seed`` keyword whose value is
+    not ``None``, in Python code. Not evidence: ``random_state=None`` (a fresh seed each run).
     """
     out: list[Finding] = []
     roots = {
@@ -107,7 +115,11 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
             continue
         calls = facts.find_calls(SEED_CALLS, include_decorators=False)
         if not calls:
-            calls = [c for c in facts.calls if {"random_state", "seed"} & c.keywords]
+            calls = [
+                c
+                for c in facts.calls
+                if any(k in c.keywords and c.constant(k) != "None" for k in _SEED_KEYWORDS)
+            ]
         if calls:
             call = min(calls, key=lambda c: c.line)
             out.append(tree.finding("random_seeds_set", rel, call.line, f"seed: {call.name}()"))
@@ -119,9 +131,10 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     """Dependencies are locked or pinned to exact versions.
 
     Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi), or requirements files
-    / conda ``environment.yml`` whose entries are (nearly) all exact pins: at least 80 % of
-    them, so one unpinned tool does not undo a pinned environment. ``partial`` when fewer are
-    pinned; the detail says how many.
+    / conda ``environment.yml`` whose entries are (nearly) all pinned to one version (``==``,
+    or conda's ``=1.2.3``; ``>=`` is a range, not a pin): at least 80 % of them, so one
+    unpinned tool does not undo a pinned environment. ``partial`` when fewer are pinned; the
+    detail says how many.
     """
     out: list[Finding] = []
     for rel in tree.named(*LOCK_FILES):
@@ -138,8 +151,8 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
             deps = as_list(as_dict(doc).get("dependencies"))
             flat: list[bool] = []
             for dep in deps:
-                if isinstance(dep, str) and dep.split("=")[0] not in ("python", "pip"):
-                    flat.append(dep.count("=") >= 1 and not dep.endswith("*"))
+                if isinstance(dep, str) and _CONDA_NAME.split(dep)[0] not in ("python", "pip"):
+                    flat.append(bool(_CONDA_PIN.match(dep.strip())))
                 elif isinstance(dep, dict):
                     flat.extend(bool(is_pinned(str(d))) for d in as_list(dep.get("pip")))
             _judge(tree, out, rel, flat, getattr(doc, "line", 1))

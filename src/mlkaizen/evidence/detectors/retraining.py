@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+import re
+
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
+from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching, step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
+from mlkaizen.evidence.detectors.monitoring import DRIFT_TOOLS
 from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.python_src import Call, PyFacts
 from mlkaizen.evidence.tree import RepoTree
 
-DATA_PATHS = ("data", "dataset", ".dvc", "features")
+DATA_PATHS = ("data", "dataset", "datasets", ".dvc", "features")
+_WORDS = re.compile(r"[a-z0-9]+")
+# (import prefix, calls that start a training run or pipeline, recognised through that import)
+RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("github", (".create_dispatch",)),
+    ("airflow", ("airflow.api.common.trigger_dag.trigger_dag", ".trigger_dag")),
+    (
+        "kfp",
+        (".create_run_from_pipeline_func", ".create_run_from_pipeline_package", ".run_pipeline"),
+    ),
+    ("google.cloud.aiplatform", ("google.cloud.aiplatform.PipelineJob",)),
+    ("boto3", (".start_pipeline_execution",)),
+    ("sagemaker", (".start_pipeline_execution",)),
+    ("azure.ai.ml", (".jobs.create_or_update",)),
+    ("azureml", ("azureml.core.Experiment", "azureml.pipeline.core.PublishedPipeline")),
+    ("prefect", ("prefect.deployments.run_deployment",)),
+    ("databricks", (".jobs.run_now",)),
+    ("mlflow", ("mlflow.run", "mlflow.projects.run")),
+)
+_HTTP = ("requests", "httpx")
+
+
+def is_data_path(pattern: str) -> bool:
+    """A CI path filter that names data: a folder segment called ``data``/``datasets``/
+    ``features``/``.dvc``, or files with a data suffix (``**/*.csv``, ``*.dvc``). A segment
+    that merely contains "data" (``src/metadata/**``) is not."""
+    segments = [seg.strip("*!").lower() for seg in pattern.split("/")]
+    if any(seg in DATA_PATHS for seg in segments[:-1]) or segments[-1] in DATA_PATHS:
+        return True
+    suffix = segments[-1].rsplit(".", 1)[-1] if "." in segments[-1] else ""
+    return suffix == "dvc" or suffix in vocabulary().data_suffixes
 
 
 def _trains(steps: list[tuple[str, int]]) -> bool:
@@ -61,12 +96,14 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
     """
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
-        data_push = any(any(d in p for d in DATA_PATHS) for p in pipe.trigger_paths)
+        data_push = any(is_data_path(p) for p in pipe.trigger_paths)
         external = "repository_dispatch" in pipe.triggers
         if not (data_push or external):
             continue
         for job in pipe.jobs:
-            step = next((s for s in job.steps if TRAIN.search(expand_make(tree, s.text))), None)
+            step = next(
+                (s for s in job.steps if TRAIN.search(expand_make(tree, step_command(s)))), None
+            )
             if step is not None:
                 why = "data changes" if data_push else "an external event"
                 out.append(
@@ -92,30 +129,52 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
     return out
 
 
+def _starts_retraining(facts: PyFacts) -> Call | None:
+    """The first call that starts a training run, recognised through the import it comes
+    from (``kfp.Client().create_run_from_pipeline_func``, a GitHub ``/dispatches`` request,
+    ``PipelineJob``...), or a call to a function named for retraining (``retrain_model()``)."""
+    imported = set(facts.imports)
+    calls: list[Call] = []
+    for prefix, patterns in RETRAINING_STARTERS:
+        if any(n == prefix or n.startswith(prefix + ".") for n in imported):
+            calls += facts.find_calls(patterns, include_decorators=False)
+    if any(n.split(".")[0] in _HTTP for n in imported):
+        calls += [
+            c
+            for c in facts.find_calls(tuple(f"{h}.post" for h in _HTTP), include_decorators=False)
+            if any("/dispatches" in a for a in c.str_args)
+        ]
+    calls += [
+        c
+        for c in facts.calls
+        if any(w.startswith("retrain") for w in _WORDS.findall(c.name.rsplit(".", 1)[-1].lower()))
+    ]
+    return min(calls, key=lambda c: c.line) if calls else None
+
+
 def _monitor_triggers(tree: RepoTree) -> list[Finding]:
+    """Drift-monitoring code (a drift library imported and called) that starts retraining."""
     out: list[Finding] = []
-    for rel in tree.importing({"evidently", "whylogs", "nannyml", "alibi_detect"}):
+    roots = {m.split(".")[0] for sig in DRIFT_TOOLS for m in sig.modules}
+    for rel in tree.importing(roots):
         facts = tree.python(rel)
         if facts is None:
             continue
-        for call in facts.calls:
-            name = call.name.lower()
-            if (
-                "retrain" in name
-                or "trigger" in name
-                or "dispatch" in name
-                or "submit_pipeline" in name
-                or "start_pipeline" in name
-            ):
-                out.append(
-                    tree.finding(
-                        "training_triggered_by_event",
-                        rel,
-                        call.line,
-                        f"drift monitoring starts retraining: {call.name}()",
-                    )
+        drift = any(
+            any(n == m or n.startswith(m + ".") for n in facts.imports for m in sig.modules)
+            and facts.find_calls(sig.calls, include_decorators=False)
+            for sig in DRIFT_TOOLS
+        )
+        call = _starts_retraining(facts) if drift else None
+        if call is not None:
+            out.append(
+                tree.finding(
+                    "training_triggered_by_event",
+                    rel,
+                    call.line,
+                    f"drift monitoring starts retraining: {call.name}()",
                 )
-                break
+            )
     return out
 
 
@@ -123,18 +182,27 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
 def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
     """A monitoring or drift alert starts retraining automatically.
 
-    Evidence: drift-monitoring code that calls a retraining trigger, a CI workflow started
-    by ``repository_dispatch`` whose job both checks drift and trains, or a Databricks bundle
-    job that checks a monitored metric and then runs (``run_job_task``) a job that trains.
+    Evidence: code that calls a drift library and, in the same file, starts a training run
+    through a known API (a Kubeflow/Vertex/SageMaker/Azure ML/Databricks pipeline run, an
+    Airflow DAG trigger, a GitHub ``/dispatches`` request) or a function named for
+    retraining; or a CI job, in a pipeline started by a schedule or an external event
+    (``repository_dispatch``, ``workflow_run``), with a drift check followed (in the same
+    or a later step) by training. Not evidence: a pipeline started by hand or by a push, or
+    a drift check and a training step in unrelated jobs.
+    On a platform: a Databricks bundle job that checks a monitored metric and then runs
+    (``run_job_task``) a job that trains.
     """
     out = [
         f.model_copy(update={"detector": "alert_triggers_retraining"})
         for f in _monitor_triggers(tree)
     ]
     for pipe in ci_pipelines(tree):
+        if not (pipe.scheduled or pipe.triggers & {"repository_dispatch", "workflow_run"}):
+            continue
         for job in pipe.jobs:
-            texts = [expand_make(tree, s.text) for s in job.steps]
-            if any(MONITOR.search(t) for t in texts) and any(TRAIN.search(t) for t in texts):
+            texts = [expand_make(tree, step_command(s)) for s in job.steps]
+            first_check = next((i for i, t in enumerate(texts) if MONITOR.search(t)), None)
+            if first_check is not None and any(TRAIN.search(t) for t in texts[first_check:]):
                 out.append(
                     tree.finding(
                         "alert_triggers_retraining",

@@ -12,7 +12,8 @@ from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_sdks import SERVING as PLATFORM_SERVING
 from mlkaizen.evidence.detectors.text_search import search_files
-from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.detectors.usage import find_usage
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.testcode import is_test_path
@@ -52,13 +53,7 @@ MODEL_LOADS = (
     "mlflow.sklearn.load_model",
     "mlflow.pytorch.load_model",
 )
-SERVERS = (
-    Signature("BentoML", ("bentoml",), ("bentoml.service", "bentoml.Service", "bentoml.api")),
-    Signature("Ray Serve", ("ray",), ("ray.serve.deployment", "ray.serve.run")),
-    *PLATFORM_SERVING,
-    Signature("TorchServe handler", ("ts",), ("ts.torch_handler.",)),
-    Signature("Triton Python backend", ("triton_python_backend_utils",)),
-)
+SERVERS = (*vocabulary().tools["serving"], *PLATFORM_SERVING)
 _SERVE_CMD = re.compile(
     r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
     r"torch-model-archiver|seldon-core-microservice|mlserver start)"
@@ -172,7 +167,11 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
 
     Evidence: an MLflow model logged (``mlflow.<flavor>.log_model``) or an ``MLmodel`` file;
     a BentoML bentofile; ONNX/TorchScript export; a TorchServe archive; or a container image
-    that serves a model (serving command or copied model files).
+    that serves a model: a model-server command (``bentoml serve``, ``torchserve``,
+    ``mlflow models serve``...), a web server (uvicorn, gunicorn, python) running an app that
+    loads a model (as for ``model_serving_present``), or a copied model file (``.pkl``,
+    ``.onnx``, ``.pt``...) or folder of them. Not evidence: gunicorn alone, or
+    ``COPY models.py``.
     """
     out: list[Finding] = []
     for rel in tree.importing(
@@ -208,25 +207,57 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
             break
     for rel in [*tree.named("MLmodel", "bentofile.yaml"), *tree.with_suffix(".mlem")]:
         out.append(tree.finding("model_packaged", rel, 1, f"model package {rel}"))
+    apps = {f.file for f in _web_apps_with_models(tree) if f.file}
     for rel in dockerfiles(tree):
         for ins in tree.parsed(rel, "dockerfile", parse_dockerfile) or []:
-            serves = ins.keyword in ("CMD", "ENTRYPOINT") and re.search(
-                r"(uvicorn|gunicorn|serve|predict|flask|bentoml|torchserve|tritonserver)", ins.args
-            )
-            copies = ins.keyword in ("COPY", "ADD") and re.search(
-                r"(model|\.pkl|\.joblib|\.onnx|\.pt\b|\.bin)", ins.args
-            )
-            if serves or copies:
+            why = _packages_model(tree, rel, ins.keyword, ins.args, apps)
+            if why:
                 out.append(
                     tree.finding(
                         "model_packaged",
                         rel,
                         ins.line,
-                        f"serving image: {ins.keyword} {ins.args[:60]}",
+                        f"serving image: {ins.keyword} {ins.args[:60]} ({why})",
                     )
                 )
                 break
     return out
+
+
+_APP_REF = re.compile(r"([A-Za-z_][\w.]*):[A-Za-z_]\w*")
+_PY_SCRIPT = re.compile(r"([\w./-]+\.py)\b")
+
+
+def _packages_model(
+    tree: RepoTree, dockerfile: str, keyword: str, args: str, apps: set[str]
+) -> str | None:
+    """Why a Dockerfile instruction packages a model, or ``None``: a model server command,
+    a web server running an app that loads a model, or a copied model artifact."""
+    if keyword in ("CMD", "ENTRYPOINT"):
+        if _SERVE_CMD.search(args):
+            return "model server"
+        modules = [m.replace(".", "/") + ".py" for m in _APP_REF.findall(args)]
+        modules += _PY_SCRIPT.findall(args)
+        if any(app.endswith(m.lstrip("./")) for app in apps for m in modules):
+            return "runs an app that loads a model"
+        return None
+    if keyword not in ("COPY", "ADD"):
+        return None
+    sources = [w for w in args.strip("[]").replace('"', " ").replace(",", " ").split() if w]
+    sources = [w for w in sources[:-1] if not w.startswith("--")]  # the last word is the target
+    suffixes = vocabulary().model_suffixes
+    base = posixpath.dirname(dockerfile)
+    for src in sources:
+        name = src.rstrip("/").rsplit("/", 1)[-1].lower()
+        if "." in name and name.rsplit(".", 1)[-1] in suffixes:
+            return "copies a model file"
+        for folder in {src.strip("./").rstrip("/"), posixpath.join(base, src).strip("./")}:
+            if folder and any(
+                f.startswith(folder + "/") and f.rsplit(".", 1)[-1].lower() in suffixes
+                for f in tree.files
+            ):
+                return "copies a folder of model files"
+    return None
 
 
 DETECTORS = [model_serving_present, model_packaged]

@@ -5,13 +5,45 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.libraries import MODEL_LOADING, TRAINING
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.testcode import TEST_DIRS, is_test_module, is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
-_DATA_NAME = re.compile(r"(data|schema|feature|dataset|ingest|preprocess|validation)", re.I)
 _MODEL_NAME = re.compile(r"(model|train|predict|infer|evaluat|metric|serv|api)", re.I)
 _DATA_LIBS = {"pandera", "great_expectations", "gx", "deepchecks", "tensorflow_data_validation"}
+_FRAME_LIBS = {"pandas", "polars", "pyarrow"}
+_MODEL_CALLS = (".fit", ".predict", ".predict_proba", ".evaluate", ".score", ".train", ".infer")
+_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "flask")
+# calls that check a data frame's content (nulls, duplicates, ranges, types, equality)
+_DATA_CHECKS = (
+    ".isna",
+    ".isnull",
+    ".notna",
+    ".notnull",
+    ".duplicated",
+    ".between",
+    ".nunique",
+    ".is_unique",
+    ".null_count",
+    ".is_duplicated",
+    ".is_null",
+    "pandas.testing.",
+    "polars.testing.",
+    "pandas.api.types.",
+)
+
+
+def _checks_data(facts: PyFacts) -> bool:
+    """A test module checks data: it imports a data-validation library, or it imports a
+    data-frame library and calls data-content checks on frames (nulls, duplicates, ranges)."""
+    roots = {n.split(".")[0] for n in facts.imports}
+    if roots & _DATA_LIBS:
+        return True
+    return bool(roots & _FRAME_LIBS) and bool(
+        facts.find_calls(_DATA_CHECKS, include_decorators=False)
+    )
 
 
 def _topic(rel: str) -> str:
@@ -74,16 +106,19 @@ def unit_tests_present(tree: RepoTree) -> list[Finding]:
 
 @detector("data_tests_present")
 def data_tests_present(tree: RepoTree) -> list[Finding]:
-    """Tests check data or features (schemas, ranges, preprocessing), not only code.
+    """Tests check data or features (schemas, ranges, nulls, duplicates), not only code.
 
-    Evidence: a test module named for data/schema/features/preprocessing (or in such a folder
-    under ``tests/``), or one that imports a data-validation library.
+    Evidence: a test module that imports a data-validation library (pandera, Great
+    Expectations, Deepchecks, TFDV), or one that imports pandas/polars/pyarrow and checks
+    frame content (``isna``, ``duplicated``, ``between``, ``nunique``, ``pandas.testing``...).
+    Not evidence: a module name alone (tests of a data loader check code, not data).
     """
     out: list[Finding] = []
     for rel, line in _test_files(tree):
         facts = tree.python(rel)
-        libs = {n.split(".")[0] for n in facts.imports} if facts else set()
-        if _DATA_NAME.search(_topic(rel)) or (libs & _DATA_LIBS):
+        if facts is None:
+            continue
+        if _checks_data(facts):
             out.append(
                 tree.finding(
                     "data_tests_present", rel, line, "data test module", tests_are_evidence=True
@@ -96,14 +131,27 @@ def data_tests_present(tree: RepoTree) -> list[Finding]:
 def model_tests_present(tree: RepoTree) -> list[Finding]:
     """Tests exercise the model: training, prediction, quality thresholds or the serving API.
 
-    Evidence: a test module named for model/train/predict/evaluate/serving, or in such a
-    folder under ``tests/``.
+    Evidence: a test module named for model/train/predict/evaluate/serving (or in such a
+    folder under ``tests/``) whose code imports an ML library or calls a model
+    (``.fit``, ``.predict``, ``.evaluate``...) or a serving app's test client.
+    Not evidence: the module name alone.
     """
     return [
         tree.finding("model_tests_present", rel, line, "model test module", tests_are_evidence=True)
         for rel, line in _test_files(tree)
-        if _MODEL_NAME.search(_topic(rel))
+        if _MODEL_NAME.search(_topic(rel)) and _exercises_model(tree.python(rel))
     ]
+
+
+def _exercises_model(facts: PyFacts | None) -> bool:
+    if facts is None:
+        return False
+    roots = {n.split(".")[0] for n in facts.imports}
+    if roots & (TRAINING | MODEL_LOADING):
+        return True
+    if any(n.startswith(_CLIENTS) for n in facts.imports):
+        return True
+    return bool(facts.find_calls(_MODEL_CALLS, include_decorators=False))
 
 
 DETECTORS = [unit_tests_present, data_tests_present, model_tests_present]

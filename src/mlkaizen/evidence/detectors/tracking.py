@@ -9,83 +9,12 @@ from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_sdks import HOSTED_TRACKING
 from mlkaizen.evidence.detectors.platform_sdks import TRACKING as PLATFORM_TRACKING
 from mlkaizen.evidence.detectors.text_search import search_files
-from mlkaizen.evidence.detectors.usage import Signature, find_usage
+from mlkaizen.evidence.detectors.usage import find_usage
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-TRACKERS = (
-    Signature(
-        "MLflow",
-        ("mlflow",),
-        (
-            "mlflow.log_*",
-            "mlflow.start_run",
-            "mlflow.autolog",
-            "mlflow.sklearn.autolog",
-            "mlflow.pytorch.autolog",
-            "mlflow.tensorflow.autolog",
-            "mlflow.xgboost.autolog",
-            "mlflow.lightgbm.autolog",
-            "mlflow.keras.autolog",
-            "mlflow.set_experiment",
-            "mlflow.set_tracking_uri",
-            "mlflow.tracking.MlflowClient",
-            "mlflow.MlflowClient",
-        ),
-    ),
-    Signature("Weights & Biases", ("wandb",), ("wandb.init", "wandb.log", "wandb.agent")),
-    Signature("ClearML", ("clearml",), ("clearml.Task.init",)),
-    Signature("Neptune", ("neptune",), ("neptune.init_run", "neptune.init", "neptune.Run")),
-    Signature("Comet", ("comet_ml",), ("comet_ml.Experiment", "comet_ml.start", "comet_ml.init")),
-    Signature(
-        "DVCLive",
-        ("dvclive",),
-        (
-            "dvclive.Live",
-            "dvclive.lightning.DVCLiveLogger",
-            "dvclive.keras.DVCLiveCallback",
-            "dvclive.huggingface.DVCLiveCallback",
-        ),
-    ),
-    Signature("Aim", ("aim",), ("aim.Run", "aim.sdk.Run")),
-    Signature(
-        "TensorBoard",
-        ("torch.utils.tensorboard", "tensorboardX", "tensorflow"),
-        (
-            "torch.utils.tensorboard.SummaryWriter",
-            "tensorboardX.SummaryWriter",
-            "tensorflow.summary.create_file_writer",
-            "tensorflow.keras.callbacks.TensorBoard",
-        ),
-    ),
-    Signature(
-        "Lightning loggers",
-        ("lightning", "pytorch_lightning"),
-        (
-            ".loggers.MLFlowLogger",
-            ".loggers.WandbLogger",
-            ".loggers.CometLogger",
-            ".loggers.NeptuneLogger",
-            ".loggers.TensorBoardLogger",
-        ),
-    ),
-    Signature(
-        "Ray + tracker callback",
-        ("ray",),
-        (
-            "ray.air.integrations.mlflow.MLflowLoggerCallback",
-            "ray.air.integrations.wandb.WandbLoggerCallback",
-            "ray.air.integrations.comet.CometLoggerCallback",
-            "ray.tune.integration.mlflow.",
-            "ray.tune.logger.",
-        ),
-    ),
-    Signature(
-        "SageMaker Experiments",
-        ("sagemaker",),
-        ("sagemaker.experiments.run.Run", "sagemaker.experiments.Run"),
-    ),
-)
+TRACKERS = vocabulary().tools["trackers"]
 _HF_ARGS = (
     "transformers.TrainingArguments",
     "transformers.Seq2SeqTrainingArguments",

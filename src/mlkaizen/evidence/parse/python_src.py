@@ -214,7 +214,8 @@ def _fails(stmt: ast.stmt) -> bool:
     if isinstance(stmt, ast.Raise):
         return True
     if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant):
-        return stmt.value.value in (1, False) and stmt.value.value is not True
+        value = stmt.value.value  # ``return 0`` (success) is not failure, although 0 == False
+        return value is False or (type(value) is int and value != 0)
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
         func = stmt.value.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

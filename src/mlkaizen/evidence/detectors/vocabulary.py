@@ -1,0 +1,205 @@
+"""The detectors' tool vocabularies, as data: ``catalogue/vocabulary.yaml``.
+
+Loaded once per process and validated. A plugin extends it through the
+``mlkaizen.vocabulary`` entry-point group: the entry point names a YAML file of the same shape
+(or a function returning its path); its lists are appended to the built-in ones. A plugin
+file that fails to load or validate is reported (``mlkaizen detectors`` lists the problem)
+and skipped; a broken built-in file is an internal error.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.detectors.usage import Signature
+
+GROUP = "mlkaizen.vocabulary"
+# a step-kind word inside a command-line option names no step: ``--extract-features``
+_NOT_IN_OPTION = r"(?<![\s=]-)(?<!--)(?<!^-)"
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+    return pattern
+
+
+ToolList = Literal["trackers", "registries", "validation", "serving"]
+StepKind = Literal[
+    "train",
+    "evaluate",
+    "validate_data",
+    "ingest",
+    "tests",
+    "deploy",
+    "infra",
+    "lint",
+    "cml",
+    "monitor",
+    "policy",
+    "maturity",
+]
+Word = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+Regex = Annotated[str, AfterValidator(_regex)]
+
+
+class ToolEntry(BaseModel):
+    """How one tool shows up in Python code (see :class:`usage.Signature`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tool: str = Field(min_length=1)
+    modules: list[str] = Field(min_length=1)
+    calls: list[str] = Field(default_factory=list)
+
+    @field_validator("modules")
+    @classmethod
+    def _dotted(cls, value: list[str]) -> list[str]:
+        for module in value:
+            if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module):
+                raise ValueError(f"{module!r} is not a dotted module name")
+        return value
+
+
+TOOL_LISTS: tuple[str, ...] = get_args(ToolList)
+STEP_KINDS: tuple[str, ...] = get_args(StepKind)
+
+
+class VocabularyFile(BaseModel):
+    """The shape of ``vocabulary.yaml`` and of a plugin's extension (every key optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tools: dict[ToolList, list[ToolEntry]] = Field(default_factory=dict)
+    data_suffixes: list[Word] = Field(default_factory=list)
+    media_suffixes: list[Word] = Field(default_factory=list)
+    model_suffixes: list[Word] = Field(default_factory=list)
+    metric_names: list[Word] = Field(default_factory=list)
+    step_kinds: dict[StepKind, list[Regex]] = Field(default_factory=dict)
+
+
+class Vocabulary:
+    """The merged vocabulary, in the forms detectors use."""
+
+    def __init__(self, files: list[VocabularyFile]) -> None:
+        self.tools: dict[str, tuple[Signature, ...]] = {
+            name: tuple(
+                Signature(t.tool, tuple(t.modules), tuple(t.calls))
+                for f in files
+                for key, entries in f.tools.items()
+                if key == name
+                for t in entries
+            )
+            for name in TOOL_LISTS
+        }
+        self.data_suffixes = frozenset(s for f in files for s in f.data_suffixes)
+        self.media_suffixes = frozenset(s for f in files for s in f.media_suffixes)
+        self.model_suffixes = frozenset(s for f in files for s in f.model_suffixes)
+        self.metric_names = frozenset(s for f in files for s in f.metric_names)
+        self.step_patterns: dict[str, tuple[str, ...]] = {
+            kind: tuple(p for f in files for k, ps in f.step_kinds.items() if k == kind for p in ps)
+            for kind in STEP_KINDS
+        }
+
+    def step_kind(self, kind: str) -> re.Pattern[str]:
+        """The compiled, case-insensitive pattern of one step kind."""
+        body = "|".join(f"(?:{p})" for p in self.step_patterns[kind]) or r"(?!x)x"
+        return re.compile(f"{_NOT_IN_OPTION}(?:{body})", re.IGNORECASE)
+
+
+def builtin_path() -> Path:
+    return Path(str(resources.files("mlkaizen.catalogue") / "vocabulary.yaml"))
+
+
+def load_vocabulary_file(path: Path, display: str) -> VocabularyFile:
+    """One vocabulary file, validated; problems raise :class:`MLKaizenError` with path:line."""
+    from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MLKaizenError(f"cannot read vocabulary ({exc})", display) from None
+    data: dict[str, Any] = load_yaml_mapping(text, display)
+    try:
+        return VocabularyFile.model_validate(data)
+    except ValidationError as exc:
+        loc, message, _ = first_error(exc)
+        raise MLKaizenError(message, display, line_of(text, loc)) from None
+
+
+@cache
+def _loaded() -> tuple[Vocabulary, tuple[str, ...]]:
+    files = [load_vocabulary_file(builtin_path(), "<builtin>/vocabulary.yaml")]
+    problems: list[str] = []
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        try:
+            value = ep.load()
+            path = Path(value() if callable(value) else value)
+            files.append(load_vocabulary_file(path, str(path)))
+        except MLKaizenError as exc:
+            problems.append(f"vocabulary plugin {ep.name!r}: {exc}; skipped")
+        except Exception as exc:  # third-party code: report, do not crash
+            problems.append(
+                f"vocabulary plugin {ep.name!r} ({ep.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}; skipped"
+            )
+    return Vocabulary(files), tuple(problems)
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary (built-in plus plugins), loaded once per process."""
+    return _loaded()[0]
+
+
+def vocabulary_problems() -> tuple[str, ...]:
+    """Problems met loading vocabulary plugins."""
+    return _loaded()[1]
+
+
+def vocabulary_markdown() -> list[str]:
+    """The built-in vocabulary as Markdown lines, for the generated detector reference."""
+    files = [load_vocabulary_file(builtin_path(), "<builtin>/vocabulary.yaml")]
+    vocab = Vocabulary(files)
+    out = [
+        "## Vocabulary",
+        "",
+        "The tools, file suffixes, metric names and step kinds the detectors recognise are "
+        "data, in `src/mlkaizen/catalogue/vocabulary.yaml`. A plugin adds to them through the "
+        f"`{GROUP}` entry-point group: a YAML file of the same shape whose lists are appended "
+        "(`tools.trackers`, `tools.registries`, `tools.validation`, `tools.serving`, "
+        "`data_suffixes`, `media_suffixes`, `model_suffixes`, `metric_names`, `step_kinds`). "
+        "A tool counts only in files that import one of its modules; a step kind matches a "
+        "step's command, never a word inside a command-line option.",
+        "",
+    ]
+    for name in TOOL_LISTS:
+        out.append(
+            f"- **{name}**: "
+            + "; ".join(f"{s.tool} (`{'`, `'.join(s.modules)}`)" for s in vocab.tools[name])
+        )
+    for label, words in (
+        ("data suffixes", vocab.data_suffixes),
+        ("media suffixes (data only inside a data folder)", vocab.media_suffixes),
+        ("model suffixes", vocab.model_suffixes),
+        ("metric names", vocab.metric_names),
+    ):
+        out.append(f"- **{label}**: " + ", ".join(f"`{w}`" for w in sorted(words)))
+    out.append("- **step kinds**: " + ", ".join(f"`{k}`" for k in STEP_KINDS))
+    return [*out, ""]

@@ -1,0 +1,271 @@
+"""Precision: each heuristic that used to misfire, with its near miss (nothing found) and the
+positive case that must still hold. Every case asserts the exact set of findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.findings import Context, context_of, in_tutorial_folder
+from mlkaizen.evidence.tree import RepoTree
+from tests.conftest import MakeRepo
+
+Files = dict[str, str | bytes]
+Expected = set[tuple[str | None, int | None, str]]
+
+
+def _found(make_repo: MakeRepo, detector: str, files: Files) -> Expected:
+    findings = REGISTRY[detector].detect(RepoTree(make_repo(files)))
+    assert all(f.detector == detector for f in findings)
+    return {(f.file, f.line, f.outcome.value) for f in findings}
+
+
+def _gha(trigger: str, steps: str) -> str:
+    return f"on:\n{trigger}jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n{steps}"
+
+
+PUSH = "  push:\n    branches: [main]\n"
+SCHEDULE = "  schedule:\n    - cron: '0 3 * * 1'\n"
+DRIFT_KFP = (
+    "import kfp\n"
+    "from evidently import Report\n"
+    "report = Report([])\n"
+    "if report.as_dict()['drift']:\n"
+    "    kfp.Client().create_run_from_pipeline_func(train_pipeline, arguments={})\n"
+)
+SERVED_APP = (
+    "import joblib\nfrom fastapi import FastAPI\n"
+    "app = FastAPI()\nmodel = joblib.load('model.joblib')\n"
+)
+
+# (detector, files, exact findings as {(file, line, outcome)})
+CASES: list[tuple[str, Files, Expected]] = [
+    # names alone decide: a test module named for data tests a data loader, not data
+    ("data_tests_present",
+     {"tests/test_dataloader.py": "import torch\nfrom pkg.data import loader\n"
+                                  "def test_batches():\n    assert next(iter(loader())).shape\n"},
+     set()),
+    ("data_tests_present",
+     {"tests/test_dataloader.py": "import pandas as pd\n\ndef test_rows():\n"
+                                  "    df = pd.read_csv('d.csv')\n"
+                                  "    assert not df.duplicated().any()\n"},
+     {("tests/test_dataloader.py", 3, "found")}),
+    ("data_tests_present",
+     {"tests/test_schema.py": "import pandera as pa\ndef test_s():\n    pa.DataFrameSchema({})\n"},
+     {("tests/test_schema.py", 2, "found")}),
+    ("model_tests_present", {"tests/test_model_utils.py": "def test_m():\n    assert 1\n"},
+     set()),
+    ("model_tests_present",
+     {"tests/test_model.py": "from sklearn.dummy import DummyClassifier\n"
+                             "def test_m():\n    assert DummyClassifier()\n"},
+     {("tests/test_model.py", 2, "found")}),
+    # names alone decide: a project's own datasets/ package is not the datasets library
+    ("repo_is_ml_tool_source",
+     {"datasets/__init__.py": "", "datasets/load.py": "import pandas\n",
+      "pyproject.toml": "[project]\nname = 'churn'\n"},
+     set()),
+    ("repo_is_ml_tool_source",
+     {"src/datasets/__init__.py": "__version__ = '2.19.0'\n"}, {(None, None, "info")}),
+    # names alone decide: a path filter on src/metadata/** is not data
+    ("training_triggered_by_event",
+     {".github/workflows/t.yml": _gha("  push:\n    paths: ['src/metadata/**']\n",
+                                      "      - run: python train.py\n")},
+     set()),
+    ("training_triggered_by_event",
+     {".github/workflows/t.yml": _gha("  push:\n    paths: ['data/**']\n",
+                                      "      - run: python train.py\n")},
+     {(".github/workflows/t.yml", 8, "found")}),
+    ("training_triggered_by_event",
+     {".github/workflows/t.yml": _gha("  push:\n    paths: ['**/*.csv']\n",
+                                      "      - run: python train.py\n")},
+     {(".github/workflows/t.yml", 8, "found")}),
+    # substrings decide: "gate" in aggregate.py, "map" in mapping
+    ("validation_gate_present",
+     {"src/aggregate.py": "import numpy as np\ndef check(accuracy):\n"
+                          "    if accuracy < 0.8:\n        raise ValueError('low')\n"},
+     set()),
+    ("validation_gate_present",
+     {"src/evaluate.py": "import numpy as np\nmapping = {}\n"
+                         "if mapping['x'] > 3:\n    raise SystemExit(1)\n"},
+     set()),
+    ("validation_gate_present",
+     {"src/evaluate.py": "import numpy as np\ndef gate(auc):\n"
+                         "    if auc < 0.8:\n        return 0\n    return 1\n"},
+     set()),
+    ("validation_gate_present",
+     {"src/evaluate.py": "import numpy as np\ndef gate(val_accuracy):\n"
+                         "    if val_accuracy < 0.8:\n        return 1\n    return 0\n"},
+     {("src/evaluate.py", 3, "found")}),
+    # substrings decide: step keywords
+    ("policy_checks_in_ci",
+     {".github/workflows/ci.yml": _gha(PUSH, "      - run: pytest -p conftest\n")}, set()),
+    ("policy_checks_in_ci",
+     {".github/workflows/ci.yml": _gha(PUSH, "      - run: conftest test k8s/\n")},
+     {(".github/workflows/ci.yml", 8, "found")}),
+    ("ingestion_in_pipeline",
+     {"dvc.yaml": "stages:\n  featurize:\n    cmd: python featurize.py --extract-features\n"},
+     set()),
+    ("ingestion_in_pipeline",
+     {"dvc.yaml": "stages:\n  extract:\n    cmd: python extract.py\n"},
+     {("dvc.yaml", 3, "found")}),
+    ("training_runs_in_ci",
+     {".github/workflows/ci.yml": _gha(PUSH, "      - name: Build Training docs\n"
+                                             "        run: mkdocs build\n")},
+     set()),
+    ("training_runs_in_ci",
+     {".github/workflows/ci.yml": _gha(PUSH, "      - name: Build\n"
+                                             "        run: python train.py\n")},
+     {(".github/workflows/ci.yml", 8, "found")}),
+    # substrings decide: "trigger"/"dispatch" in a file importing a drift library
+    ("training_triggered_by_event",
+     {"monitor.py": "from functools import singledispatch\nfrom evidently import Report\n"
+                    "@singledispatch\ndef show(x):\n    return x\n"
+                    "report = Report([])\ntrigger_alert_dispatch(report)\n"},
+     set()),
+    ("training_triggered_by_event", {"monitor.py": DRIFT_KFP}, {("monitor.py", 5, "found")}),
+    ("alert_triggers_retraining",
+     {"monitor.py": "import kfp\nfrom evidently import Report\n"
+                    "kfp.Client().create_run_from_pipeline_func(train_pipeline)\n"},
+     set()),
+    ("alert_triggers_retraining", {"monitor.py": DRIFT_KFP}, {("monitor.py", 5, "found")}),
+    ("alert_triggers_retraining",
+     {"monitor.py": "import requests\nfrom evidently import Report\nReport([])\n"
+                    "requests.post('https://api.github.com/repos/o/r/dispatches', json={})\n"},
+     {("monitor.py", 4, "found")}),
+    # docstrings promise more: the CI rule now checks what starts the pipeline
+    ("alert_triggers_retraining",
+     {".github/workflows/d.yml": _gha(PUSH, "      - run: python check_drift.py\n"
+                                            "      - run: python train.py\n")},
+     set()),
+    ("alert_triggers_retraining",
+     {".github/workflows/d.yml": _gha(SCHEDULE, "      - run: python train.py\n"
+                                                "      - run: python check_drift.py\n")},
+     set()),
+    ("alert_triggers_retraining",
+     {".github/workflows/d.yml": _gha(SCHEDULE, "      - run: python check_drift.py\n"
+                                                "      - run: python train.py\n")},
+     {(".github/workflows/d.yml", 6, "found")}),
+    # substrings decide: any .write in a file importing whylogs
+    ("data_quality_tracked",
+     {"q.py": "import whylogs as why\nprofile = why.log(df)\n"
+              "with open('x', 'w') as f:\n    f.write('a')\n"},
+     set()),
+    ("data_quality_tracked",
+     {"q.py": "import whylogs as why\nwhy.log(df).writer('local').write()\n"},
+     {("q.py", 2, "found")}),
+    # substrings decide: a google import and any .deploy
+    ("model_serving_present",
+     {"ship.py": "from google.cloud import storage\nclient = storage.Client()\nclient.deploy()\n"},
+     set()),
+    ("model_serving_present",
+     {"ship.py": "from google.cloud import aiplatform\n"
+                 "endpoint = aiplatform.Endpoint.create(display_name='churn')\n"},
+     {("ship.py", 2, "found")}),
+    # too loose: pictures in git-lfs, a folder named metadata
+    ("git_lfs_tracks_data",
+     {".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n"
+                        "metadata/** filter=lfs diff=lfs merge=lfs -text\n"},
+     set()),
+    ("git_lfs_tracks_data",
+     {".gitattributes": "*.png filter=lfs\ndata/**/*.png filter=lfs\n*.parquet filter=lfs\n"},
+     {(".gitattributes", 2, "found"), (".gitattributes", 3, "found")}),
+    # too loose: gunicorn alone, COPY models.py
+    ("model_packaged",
+     {"Dockerfile": "FROM python:3.11\nCOPY models.py /app/\nCMD gunicorn app:app\n",
+      "app.py": "from flask import Flask\napp = Flask(__name__)\n"},
+     set()),
+    ("model_packaged",
+     {"Dockerfile": "FROM python:3.11\nCOPY requirements.txt .\nCOPY model.pkl /app/\n"},
+     {("Dockerfile", 3, "found")}),
+    ("model_packaged",
+     {"Dockerfile": "FROM python:3.11\nCOPY models/ /app/models/\n",
+      "models/clf.joblib": "x"},
+     {("Dockerfile", 2, "found")}),
+    ("model_packaged",
+     {"Dockerfile": "FROM python:3.11\nCOPY . .\nCMD [\"uvicorn\", \"app.main:app\"]\n",
+      "app/main.py": SERVED_APP},
+     {("Dockerfile", 3, "found")}),
+    # too loose: ranges are not pins
+    ("dependencies_pinned",
+     {"environment.yml": "dependencies:\n  - python=3.11\n  - numpy>=1.20\n  - pandas\n"},
+     set()),
+    ("dependencies_pinned",
+     {"environment.yml": "dependencies:\n  - python=3.11\n  - numpy=1.26.4\n  - pandas==2.2.2\n"},
+     {("environment.yml", 1, "found")}),
+    # too loose: random_state=None fixes nothing
+    ("random_seeds_set",
+     {"split.py": "from sklearn.model_selection import train_test_split\n"
+                  "train_test_split(X, random_state=None)\n"},
+     set()),
+    ("random_seeds_set",
+     {"split.py": "from sklearn.model_selection import train_test_split\n"
+                  "train_test_split(X, random_state=42)\n"},
+     {("split.py", 2, "found")}),
+    # too loose: every function of an Airflow DAG file was a step
+    ("training_in_pipeline",
+     {"dag.py": "from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n"
+                "def train_helper():\n    pass\ndef report():\n    pass\n"
+                "with DAG('d') as dag:\n"
+                "    PythonOperator(task_id='report', python_callable=report)\n"},
+     set()),
+    ("training_in_pipeline",
+     {"dag.py": "from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n"
+                "def fit_model():\n    pass\n"
+                "with DAG('d') as dag:\n"
+                "    PythonOperator(task_id='step_one', python_callable=fit_model)\n"},
+     {("dag.py", 6, "found")}),
+    # too loose: a "# deploy" comment in a fenced shell block is not a section
+    ("release_process_documented",
+     {"README.md": "# Churn\n\n```sh\n# deploy\nmake deploy\n```\n"}, set()),
+    ("release_process_documented",
+     {"README.md": "# Churn\n\n```sh\nmake\n```\n\n## Deployment\n\nRun `make deploy`.\n"},
+     {("README.md", 7, "found")}),
+    ("release_process_documented",
+     {"docs/index.rst": "Churn\n=====\n\nReleasing\n---------\n\nTag it.\n"},
+     {("docs/index.rst", 4, "found")}),
+    # docstrings promise more: a bare list of names is not roles
+    ("roles_documented",
+     {"MAINTAINERS": "Alice <alice@example.com>\nBob <bob@example.com>\n",
+      "README.md": "# X\n\n## Maintainers\n\n- Alice\n"},
+     set()),
+    ("roles_documented",
+     {"OWNERS": "# owners\napprovers:\n  - alice\nreviewers:\n  - bob\n",
+      "README.md": "# X\n\n## Roles and responsibilities\n\nAlice owns the model.\n"},
+     {("OWNERS", 2, "found"), ("README.md", 3, "found")}),
+]
+
+
+@pytest.mark.parametrize(("detector", "files", "expected"), CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_precision_case(make_repo: MakeRepo, detector: str, files: Files,
+                        expected: Expected) -> None:
+    assert _found(make_repo, detector, files) == expected
+
+
+def test_docs_folder_holds_project_documents_but_tutorial_code() -> None:
+    assert not in_tutorial_folder("docs/CODEOWNERS")
+    assert not in_tutorial_folder("docs/CONTRIBUTING.md")
+    assert not in_tutorial_folder("docs/data_card.md")
+    assert in_tutorial_folder("docs/train.py")
+    assert in_tutorial_folder("docs/examples/README.md")
+    assert in_tutorial_folder("examples/CONTRIBUTING.md")
+    assert context_of("docs/CODEOWNERS") is Context.PROJECT
+    assert context_of("docs/tutorial/train.py") is Context.TUTORIAL
+
+
+@pytest.mark.parametrize(("detector", "files", "where"), [
+    ("codeowners_present", {"docs/CODEOWNERS": "* @team\n"}, "docs/CODEOWNERS"),
+    ("workflow_documented", {"docs/CONTRIBUTING.md": "# Contributing\n"},
+     "docs/CONTRIBUTING.md"),
+    ("data_card_present", {"docs/data_card.md": "# Data card\n"}, "docs/data_card.md"),
+])
+def test_governance_files_in_docs_are_credited(make_repo: MakeRepo, detector: str,
+                                               files: Files, where: str) -> None:
+    findings = REGISTRY[detector].detect(RepoTree(make_repo(files)))
+    assert [(f.file, f.context) for f in findings] == [(where, Context.PROJECT)]
+
+
+def test_code_in_docs_stays_a_tutorial(make_repo: MakeRepo) -> None:
+    files: Files = {"docs/train.py": "import mlflow\nmlflow.log_metric('a', 1)\n"}
+    findings = REGISTRY["experiment_tracking_used"].detect(RepoTree(make_repo(files)))
+    assert [(f.file, f.context) for f in findings] == [("docs/train.py", Context.TUTORIAL)]
