@@ -72,8 +72,13 @@ def test_pre_commit_hooks_run_for_real(tmp_path: Path) -> None:
     bad = pre_commit()
     assert bad.returncode == 1
     assert "model.registry was met, now unmet" in bad.stdout
-    assert "stage Manual MLOps is below" not in bad.stdout  # DataOps now, but...
-    assert "stage DataOps is below Manual MLOps" in bad.stdout
+    # a supporting practice: the level, so the stage gate, holds
+    assert "stage DataOps is below Manual MLOps" not in bad.stdout
+    git(repo, "rm", "-q", "src/churn/serve.py")  # no service, nothing monitored: a core gap
+    worse = pre_commit()
+    assert worse.returncode == 1
+    assert "stage Manual MLOps is below" not in worse.stdout  # DataOps now, but...
+    assert "stage DataOps is below Manual MLOps" in worse.stdout
 
 
 # --------------------------------------------------------------------------- GitHub Action
