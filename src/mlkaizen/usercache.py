@@ -10,6 +10,7 @@ entry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -68,8 +69,6 @@ def write(kind: str, name: str, data: bytes) -> bool:
         return True
     except (OSError, ValueError):
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
         return False
