@@ -39,6 +39,10 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:  # the cheapest path: no Typer, no catalogue
         sys.stdout.write(f"mlkaizen {__version__}\n")
         return
+    if os.environ.get("MLKAIZEN_PROFILE"):  # benchmarks only: see mlkaizen.profiling
+        from mlkaizen.profiling import install
+
+        install()
     try:
         load_app()()
     except MLKaizenError as exc:
