@@ -267,7 +267,9 @@ def _check_cells(cat: Catalogue) -> tuple[str, tuple[Any, ...]] | None:
             return f"{where} is declared twice", ("cells", i)
         seen.add((cell.dimension, cell.level))
         members = {
-            p.id: p for p in cat.practices if p.dimension == cell.dimension and p.level == cell.level
+            p.id: p
+            for p in cat.practices
+            if p.dimension == cell.dimension and p.level == cell.level
         }
         ids = cell.core_ids
         for pid in ids:

@@ -153,7 +153,9 @@ class Cell(_Strict):
 
     @property
     def core_ids(self) -> list[str]:
-        return [pid for entry in self.core for pid in ([entry] if isinstance(entry, str) else entry)]
+        return [
+            pid for entry in self.core for pid in ([entry] if isinstance(entry, str) else entry)
+        ]
 
 
 class Catalogue(_Strict):

@@ -162,10 +162,10 @@ def _gate(
     from mlkaizen.engine.compare import (
         DEFAULT_BASELINE,
         compare,
+        excused_by_rule_change,
         gate_failures,
         load_baseline,
         parse_threshold,
-        excused_by_rule_change,
         regression_reasons,
     )
 
