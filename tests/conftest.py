@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "churn-prediction"
+
+# the user cache of every run in the tests (subprocesses included): a folder of the test run's
+# own, never the developer's ~/.cache
+os.environ["MLKAIZEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlk-test-cache-")
 
 MakeRepo = Callable[..., Path]
 

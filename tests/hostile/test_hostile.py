@@ -86,9 +86,11 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int, str]]:
 
 def allowed_prefixes(root: str, out_dir: str, import_paths: list[str]) -> tuple[str, ...]:
     """Where the scanning process may open files: the root, the report folder, the
-    interpreter, and the folders of modules it imported (plugins installed in place)."""
+    interpreter, the user cache folder, and the folders of modules it imported (plugins
+    installed in place)."""
+    cache = os.environ.get("MLKAIZEN_CACHE_DIR") or "/"  # the user cache (set in conftest)
     reals = {os.path.realpath(p) for p in (root, out_dir, sys.prefix, sys.base_prefix,
-                                            str(SRC), *import_paths)} - {"/"}
+                                            str(SRC), cache, *import_paths)} - {"/"}
     return tuple(p.rstrip("/") + "/" for p in reals) + ("/dev/null",)
 
 

@@ -39,8 +39,22 @@ def load_catalogue(
         return _load(source, None, ())  # reports the problem with its path
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
     if key not in _LOADED:
-        _LOADED[key] = _load(source, None, ())
+        _LOADED[key] = (
+            _load_builtin(path) if source in (None, BUILTIN) else _load(source, None, ())
+        )
     return _LOADED[key]
+
+
+def _load_builtin(path: Path) -> Catalogue:
+    """The built-in catalogue, from the user cache when its content was parsed before."""
+    from mlkaizen.catalogue.diskcache import load_cached
+    from mlkaizen.evidence.detectors import all_detectors
+
+    return load_cached(
+        path,
+        lambda: _load(BUILTIN, None, ()),
+        lambda cat: cross_check(cat, set(all_detectors()[0])) is None,
+    )
 
 
 _LOADED: dict[tuple[str, int, int], Catalogue] = {}

@@ -8,19 +8,44 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
-from mlkaizen.cli import assess_cmd, ci_cmd, interview_cmd, model_cmd  # noqa: F401 - registers
-from mlkaizen.cli.common import app
+from mlkaizen import __version__
 from mlkaizen.errors import EXIT_USAGE, MLKaizenError
 from mlkaizen.report.escape import visible
+
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["app", "main"]
 
 
+def load_app() -> typer.Typer:
+    """The Typer app with every command registered (imported on first use: ``--version`` and
+    ``import mlkaizen.cli`` need none of it)."""
+    from mlkaizen.cli import assess_cmd, ci_cmd, interview_cmd, model_cmd  # noqa: F401 - registers
+    from mlkaizen.cli.common import app
+
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return load_app()
+    raise AttributeError(f"module 'mlkaizen.cli' has no attribute {name!r}")
+
+
 def main() -> None:
     """Console entry point. Usage errors exit 2 (Click); :class:`MLKaizenError` exits 2 here."""
+    if sys.argv[1:] == ["--version"]:  # the cheapest path: no Typer, no catalogue
+        sys.stdout.write(f"mlkaizen {__version__}\n")
+        return
+    if os.environ.get("MLKAIZEN_PROFILE"):  # benchmarks only: see mlkaizen.profiling
+        from mlkaizen.profiling import install
+
+        install()
     try:
-        app()
+        load_app()()
     except MLKaizenError as exc:
         sys.stderr.write(f"mlkaizen: error: {visible(str(exc))}\n")
         sys.exit(EXIT_USAGE)

@@ -25,6 +25,26 @@ baseline_app = typer.Typer(no_args_is_help=True, help="Record the baseline a CI 
 app.add_typer(baseline_app, name="baseline")
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from mlkaizen import __version__
+
+        typer.echo(f"mlkaizen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Where your MLOps practice stands, why, and what to do next."""
+
+
 class Format(StrEnum):
     terminal = "terminal"
     json = "json"

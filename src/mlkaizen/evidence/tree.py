@@ -452,7 +452,7 @@ class SubTree(RepoTree):
     ``shared`` are files of the parent outside the folder that apply to it too (the
     repository's own settings: CI, code owners, hooks); they keep their repository paths."""
 
-    def __init__(
+    def __init__(  # no listing of its own: Listing.__init__ is not called
         self, parent: RepoTree, folder: str, shared: Iterable[str] = ()
     ) -> None:
         self.parent = parent

@@ -1,11 +1,20 @@
-"""The dimension-levels chart: Vega-Lite via Altair, rendered offline to SVG by vl-convert."""
+"""The dimension-levels chart: Vega-Lite via Altair, rendered offline to SVG by vl-convert
+when the ``charts`` extra is installed; else a static SVG drawn by :mod:`.svgchart`."""
 
 from __future__ import annotations
 
+from functools import cache
+from importlib.util import find_spec
 from typing import Any
 
 from mlkaizen.engine.model import Assessment
 from mlkaizen.report.escape import visible
+
+
+@cache
+def engine_available() -> bool:
+    """True when the chart engine (``pip install 'mlkaizen[charts]'``) is installed."""
+    return find_spec("altair") is not None and find_spec("vl_convert") is not None
 
 
 def levels_spec(a: Assessment, gate: dict[str, int]) -> dict[str, Any]:
@@ -54,14 +63,24 @@ def levels_spec(a: Assessment, gate: dict[str, int]) -> dict[str, Any]:
         .mark_tick(color="#d9534f", thickness=2, size=52, strokeDash=[4, 3])
         .encode(x=x, y=alt.Y("gate:Q", scale=y_scale))
     )
-    title = f"Levels vs the {visible(a.next_stage)} gate" if a.next_stage else "Levels"
-    chart = alt.layer(bars, potential, gates).properties(width=460, height=220, title=title)
+    chart = alt.layer(bars, potential, gates).properties(width=460, height=220, title=_title(a))
     spec: dict[str, Any] = chart.to_dict()
     return spec
 
 
 def levels_svg(a: Assessment, gate: dict[str, int]) -> str:
+    if not engine_available():
+        from mlkaizen.report.svgchart import LevelBar, levels_chart
+
+        bars = [
+            LevelBar(d.name, d.level, d.potential_level, gate.get(d.id, 0)) for d in a.dimensions
+        ]
+        return levels_chart(bars, _title(a))
     import vl_convert as vlc
 
     svg: str = vlc.vegalite_to_svg(levels_spec(a, gate))
     return svg
+
+
+def _title(a: Assessment) -> str:
+    return f"Levels vs the {visible(a.next_stage)} gate" if a.next_stage else "Levels"

@@ -115,6 +115,38 @@ def _terminal(header: list[str], body: list[list[Any]]) -> str:
 def _html(
     header: list[str], body: list[list[Any]], recs: list[dict[str, Any]], cat: Catalogue
 ) -> str:
+    svg = _heat_map(recs, cat)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html(str(c))}</td>" for c in row) + "</tr>" for row in body
+    )
+    head = "".join(f"<th>{html(h)}</th>" for h in header)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>MLKaizen map</title>
+<style>body{{font:15px system-ui,sans-serif;margin:24px;color:#1d2330}}
+table{{border-collapse:collapse}}th,td{{padding:6px 10px;border-bottom:1px solid #e3e6ec;
+text-align:left}}th{{background:#f0f2f6}}</style></head><body>
+<h1>MLKaizen map: {len(recs)} subjects</h1>
+<p>Catalogue {html(cat.id)} {html(cat.version)}. Levels per dimension; in brackets how
+far each is below what the target stage (from the subject's profile) needs.</p>
+<table><tr>{head}</tr>{rows}</table>
+<div>{svg}</div>
+</body></html>
+"""
+
+
+def _heat_map(recs: list[dict[str, Any]], cat: Catalogue) -> str:
+    """The subjects x dimensions heat map as SVG: Vega-Lite when the chart engine is installed,
+    else drawn by :mod:`mlkaizen.report.svgchart`."""
+    from mlkaizen.report.chart import engine_available
+
+    if not engine_available():
+        from mlkaizen.report.svgchart import heat_map
+
+        return heat_map(
+            [str(r["subject"]) for r in recs],
+            [d.name for d in cat.dimensions],
+            [[int(r[d.id]) for d in cat.dimensions] for r in recs],
+        )
     import altair as alt
     import vl_convert as vlc
 
@@ -151,20 +183,5 @@ def _html(
             text="level:Q",
         )
     )
-    svg = vlc.vegalite_to_svg((chart + text).to_dict())
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html(str(c))}</td>" for c in row) + "</tr>" for row in body
-    )
-    head = "".join(f"<th>{html(h)}</th>" for h in header)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>MLKaizen map</title>
-<style>body{{font:15px system-ui,sans-serif;margin:24px;color:#1d2330}}
-table{{border-collapse:collapse}}th,td{{padding:6px 10px;border-bottom:1px solid #e3e6ec;
-text-align:left}}th{{background:#f0f2f6}}</style></head><body>
-<h1>MLKaizen map: {len(recs)} subjects</h1>
-<p>Catalogue {html(cat.id)} {html(cat.version)}. Levels per dimension; in brackets how
-far each is below what the target stage (from the subject's profile) needs.</p>
-<table><tr>{head}</tr>{rows}</table>
-<div>{svg}</div>
-</body></html>
-"""
+    svg: str = vlc.vegalite_to_svg((chart + text).to_dict())
+    return svg

@@ -1,0 +1,147 @@
+"""The built-in catalogue cached on disk by content: used when its content was parsed before,
+ignored (and rewritten) when corrupt, never an error when the cache folder is unusable. Work
+is counted (YAML parses), never timed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlkaizen import usercache
+from mlkaizen.catalogue import diskcache, loader
+from mlkaizen.catalogue.loader import builtin_path, load_catalogue
+
+
+@pytest.fixture
+def parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A fresh cache folder and no in-process memo; yields the list of YAML parses made."""
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "_LOADED", {})
+    seen: list[str] = []
+    real = loader.load_yaml_mapping
+
+    def counting(text: str, display: str) -> dict[str, object]:
+        seen.append(display)
+        return real(text, display)
+
+    monkeypatch.setattr(loader, "load_yaml_mapping", counting)
+    yield seen
+
+
+def _entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / diskcache.KIND).glob("*.json"))
+
+
+def _reload() -> object:
+    loader._LOADED.clear()
+    return load_catalogue()
+
+
+def test_second_load_reads_the_cache_not_the_yaml(parses: list[str], tmp_path: Path) -> None:
+    first = load_catalogue()
+    assert len(parses) == 1 and len(_entries(tmp_path)) == 1
+    assert _reload() == first
+    assert len(parses) == 1  # no second parse
+    assert _entries(tmp_path)[0].name == diskcache.entry_name(builtin_path().read_bytes())
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b'{"id": "x"}', b"\xff\xfe\x00"])
+def test_corrupt_or_truncated_entry_is_ignored_and_rewritten(
+    parses: list[str], tmp_path: Path, content: bytes
+) -> None:
+    good = load_catalogue()
+    entry = _entries(tmp_path)[0]
+    whole = entry.read_bytes()
+    entry.write_bytes(content or whole[: len(whole) // 2])
+    assert _reload() == good
+    assert len(parses) == 2
+    assert entry.read_bytes() == whole  # rewritten
+    assert _reload() == good and len(parses) == 2
+
+
+def test_entry_failing_the_cross_check_is_not_used(parses: list[str], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    load_catalogue()
+    monkeypatch.setattr(loader, "cross_check", lambda cat, detectors: None if len(parses) > 1
+                        else ("unknown detector", ()))
+    _reload()
+    assert len(parses) == 2
+
+
+def test_other_content_other_entry() -> None:
+    text = builtin_path().read_bytes()
+    assert diskcache.entry_name(text) != diskcache.entry_name(text + b"\n")
+    assert diskcache.entry_name(text) == diskcache.entry_name(bytes(text))
+
+
+def test_unusable_or_disabled_cache_folder(parses: list[str], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(usercache.ENV, str(blocker))  # mkdir fails whoever runs the tests
+    good = load_catalogue()
+    assert _reload() == good and len(parses) == 2
+    assert blocker.read_text() == "not a folder"
+    monkeypatch.setenv(usercache.ENV, "")  # switched off
+    assert usercache.cache_dir() is None
+    assert _reload() == good and len(parses) == 3
+    assert usercache.write("catalogue", "x.json", b"{}") is False
+
+
+def test_cache_folder_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(usercache.ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert usercache.cache_dir() == Path("/somewhere/mlkaizen")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "/home/u")
+    assert usercache.cache_dir() == Path("/home/u/.cache/mlkaizen")
+
+
+def test_concurrent_writers_never_leave_half_an_entry(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(usercache.ENV, str(tmp_path))
+    payloads = [bytes([65 + i]) * 200_000 for i in range(4)]
+    seen: set[bytes] = set()
+
+    def writer(data: bytes) -> None:
+        for _ in range(25):
+            assert usercache.write("k", "e", data)
+
+    def reader() -> None:
+        for _ in range(200):
+            got = usercache.read("k", "e")
+            if got is not None:
+                seen.add(got)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in payloads]
+    threads.append(threading.Thread(target=reader))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen <= set(payloads)
+    assert usercache.read("k", "e") in payloads
+    assert os.listdir(tmp_path / "k") == ["e"]  # no temporary file left behind
+
+
+def test_cli_with_a_corrupt_entry_and_two_runs_at_once(tmp_path: Path) -> None:
+    env = {**os.environ, usercache.ENV: str(tmp_path / "cache")}
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    cmd = [sys.executable, "-m", "mlkaizen", "assess", str(repo), "-f", "json"]
+    runs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)]
+    outs = [p.communicate() for p in runs]
+    assert [p.returncode for p in runs] == [0, 0]
+    assert outs[0][1] == outs[1][1] == b""
+    (entry,) = (tmp_path / "cache" / diskcache.KIND).iterdir()
+    entry.write_bytes(b"\x00garbage")
+    again = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    assert (again.returncode, again.stderr) == (0, b"")
+    assert again.stdout.split(b'"generated_at"')[0] == outs[0][0].split(b'"generated_at"')[0]

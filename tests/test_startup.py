@@ -1,0 +1,64 @@
+"""Start-up stays cheap: what ``import mlkaizen`` and ``mlkaizen --version`` load is counted
+(modules imported), never timed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import mlkaizen
+
+HEAVY = ("typer", "click", "rich", "pydantic", "yaml", "jinja2", "mlkaizen.api",
+         "mlkaizen.evidence.detectors", "mlkaizen.catalogue.schema")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = (f"import sys\n{code}\n"
+             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    return [line for line in out.splitlines() if line.startswith("[")][-1:]
+
+
+def test_importing_the_package_and_the_cli_loads_nothing_heavy() -> None:
+    assert _loaded_after("import mlkaizen, mlkaizen.cli, mlkaizen.errors") == ["[]"]
+
+
+def test_version_is_answered_before_any_command_is_loaded() -> None:
+    code = ("import mlkaizen.cli\nsys.argv = ['mlkaizen', '--version']\n"
+            "mlkaizen.cli.main()")
+    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\n"
+                          f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out == f"mlkaizen {mlkaizen.__version__}\n[]\n"
+
+
+def test_version_through_the_app_and_as_a_module() -> None:
+    from typer.testing import CliRunner
+
+    from mlkaizen.cli import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"mlkaizen {mlkaizen.__version__}\n")
+    proc = subprocess.run([sys.executable, "-m", "mlkaizen", "--version"], capture_output=True,
+                          text=True, check=False)
+    assert (proc.returncode, proc.stdout) == (0, f"mlkaizen {mlkaizen.__version__}\n")
+    # near miss: --version after a command is that command's (unknown) option, a usage error
+    proc = subprocess.run([sys.executable, "-m", "mlkaizen", "detectors", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "No such option: --version" in proc.stderr
+
+
+def test_public_names_still_import_from_the_package() -> None:
+    from mlkaizen import Assessment, Catalogue, MLKaizenError, assess, load_catalogue
+
+    assert assess.__module__ == "mlkaizen.api"
+    assert (Assessment.__name__, Catalogue.__name__) == ("Assessment", "Catalogue")
+    assert issubclass(MLKaizenError, Exception) and callable(load_catalogue)
+    assert set(mlkaizen.__all__) <= set(dir(mlkaizen))
+    try:
+        mlkaizen.nope  # noqa: B018
+    except AttributeError as exc:
+        assert "nope" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
