@@ -96,9 +96,10 @@ def test_azure_folder_pipelines_follow_their_templates(make_repo: MakeRepo) -> N
     assert _where(REGISTRY["lint_runs_in_ci"].detect(tree)) == {
         (".pipelines/code-quality-template.yml", 3, "found"),
     }
-    # "Publish training pipeline" (line 19) trains; `run_train_pipeline` is no word "train"
+    # both jobs run training: build_train_pipeline (line 19) and run_train_pipeline (28)
     assert _where(REGISTRY["training_runs_in_ci"].detect(tree)) == {
         (".pipelines/model-ci.yml", 19, "found"),
+        (".pipelines/model-ci.yml", 28, "found"),
     }
     assert _where(REGISTRY["training_triggered_by_event"].detect(tree)) == {
         (".pipelines/model-ci.yml", 19, "found"),

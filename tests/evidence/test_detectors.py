@@ -458,6 +458,11 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                                     "      - run: python compute_dora_metrics.py\n"},
      "found", ".github/workflows/dora.yml"),
     ("delivery_metrics_tracked", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    # warehouse data
+    ("warehouse_data_used",
+     {"load.py": "from google.cloud import bigquery\nclient = bigquery.Client()\n"},
+     "found", "load.py"),
+    ("warehouse_data_used", {"load.py": "from google.cloud import bigquery\n"}, None, None),
     # project kind
     ("repo_is_ml_tool_source",
      {"pyproject.toml": "[project]\nname = 'mlflow'\n", "mlflow/__init__.py": ""}, "info",
