@@ -44,6 +44,7 @@ def assess(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     sub_projects: bool = True,
+    tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
@@ -52,6 +53,7 @@ def assess(
     study. ``limits`` is a full :class:`ScanLimits`, or a dict of overrides applied on top of
     the config file's ``limits:`` and the defaults. With ``sub_projects``, the independent ML
     projects the repository holds (if two or more) are assessed too, each on its own evidence.
+    ``tree_factory`` reads the files another way (e.g. a git commit, not the work tree).
     Raises :class:`MLKaizenError` for a bad path, catalogue, config or answers file.
     """
     if path is None:
@@ -91,7 +93,7 @@ def assess(
             raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository", str(root))
     if not isinstance(limits, ScanLimits):
         limits = ScanLimits(**{**_lowered(config.limits.overrides()), **(limits or {})})
-    tree = RepoTree(scan_root, limits)
+    tree = (tree_factory or RepoTree)(scan_root, limits)
     wanted = sorted(
         {d for p in catalogue.practices if p.detection for d in p.detection.detectors}
         | {"repo_is_ml_tool_source"}

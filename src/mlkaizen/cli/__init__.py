@@ -9,7 +9,13 @@ from __future__ import annotations
 import os
 import sys
 
-from mlkaizen.cli import assess_cmd, ci_cmd, interview_cmd, model_cmd  # noqa: F401 - registers
+from mlkaizen.cli import (  # noqa: F401 - registers
+    assess_cmd,
+    ci_cmd,
+    history_cmd,
+    interview_cmd,
+    model_cmd,
+)
 from mlkaizen.cli.common import app
 from mlkaizen.errors import EXIT_USAGE, MLKaizenError
 
