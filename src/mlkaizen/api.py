@@ -17,8 +17,8 @@ from mlkaizen.engine.model import Assessment, ScanStats, Subject, SubProject
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answers
 from mlkaizen.evidence.detectors import all_detectors
-from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.detectors.base import Detector
+from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.projects import SubProjectRef, find_sub_projects, shared_files
 from mlkaizen.evidence.scan import ScanResult, run_detectors
 from mlkaizen.evidence.tree import RepoTree, SubTree

@@ -15,6 +15,7 @@ from mlkaizen.cli import (  # noqa: F401 - registers
     history_cmd,
     interview_cmd,
     model_cmd,
+    store_cmd,
 )
 from mlkaizen.cli.common import app
 from mlkaizen.errors import EXIT_USAGE, MLKaizenError

@@ -85,6 +85,13 @@ def assess(
         float | None,
         typer.Option(help="Seconds one file's parse may take; 0 = no budget (default 5).", min=0),
     ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Record the assessment in the store.")
+    ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Store URL (default: MLKAIZEN_DB, else a local SQLite file)."),
+    ] = None,
     projects: Annotated[
         bool,
         typer.Option(
@@ -113,6 +120,11 @@ def assess(
         "parse_timeout": parse_timeout,
     }
     limits = {k: v for k, v in flags.items() if v is not None}
+    store = None
+    if save:  # opened first: an unusable store stops the run before anything is written
+        from mlkaizen.cli.store_cmd import open_db
+
+        store = open_db(db)
     assessment = with_progress(
         lambda cb: run(
             None if no_repo else path,
@@ -144,6 +156,10 @@ def assess(
         write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out)
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out)
+    if store is not None:
+        from mlkaizen.cli.store_cmd import save_assessment
+
+        save_assessment(store, assessment, root)
     if failures:
         for reason in failures:
             sys.stderr.write(f"mlkaizen: gate failed: {reason}\n")
@@ -162,10 +178,10 @@ def _gate(
     from mlkaizen.engine.compare import (
         DEFAULT_BASELINE,
         compare,
+        excused_by_rule_change,
         gate_failures,
         load_baseline,
         parse_threshold,
-        excused_by_rule_change,
         regression_reasons,
     )
 

@@ -33,6 +33,12 @@ def history(
         bool,
         typer.Option(help="Pin each change to its commit between samples (by bisection)."),
     ] = True,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store every point (see `mlkaizen log`).")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store URL (default: MLKAIZEN_DB or local).")
+    ] = None,
     max_file_bytes: Annotated[
         int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).", min=1)
     ] = None,
@@ -49,6 +55,11 @@ def history(
 
         raise MLKaizenError(f"--format {fmt!r}: expected terminal, json, markdown or html")
     now = dt.datetime.now(dt.UTC)
+    keep = None
+    if save:
+        from mlkaizen.cli.history_save import saver
+
+        keep = saver(path, db)
     limits = ScanLimits(max_file_bytes=max_file_bytes) if max_file_bytes else ScanLimits()
     result = with_progress(
         lambda cb: replay(
@@ -61,6 +72,7 @@ def history(
             limits=limits,
             exact=exact,
             progress=cb,
+            keep=keep,
         )
     )
     write_out(render(result, fmt), out)

@@ -282,7 +282,8 @@ class CommitTree(RepoTree):
                 )
             return None
         if entry.size < 0:
-            return self._missing(rel)
+            self._missing(rel)
+            return None
         if entry.size > limit:
             self.skipped["too_large"] += 1
             self.warn(
@@ -296,7 +297,8 @@ class CommitTree(RepoTree):
         if data is None:
             data = self.objects.read(entry.oid)
             if data is None:
-                return self._missing(rel)
+                self._missing(rel)
+                return None
             self.cache.blobs_read += 1
             self.cache.keep(entry.oid, data)
         self.files_read += 1

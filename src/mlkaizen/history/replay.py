@@ -28,6 +28,7 @@ class Seen:
     satisfied: frozenset[str]
     point: Point | None
     error: str | None = None
+    assessment: Assessment | None = None
 
 
 def open_repository(path: Path) -> tuple[GitObjects, Path, str]:
@@ -109,7 +110,7 @@ class Replayer:
             blobs_read=self.cache.blobs_read - reads,
             parses=self.cache.parses - parses,
         )
-        seen = Seen(satisfied, point)
+        seen = Seen(satisfied, point, assessment=a)
         self.seen[commit.sha] = seen
         return seen
 
@@ -151,11 +152,13 @@ def replay(
     exact: bool = True,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    keep: Callable[[CommitInfo, Assessment], None] | None = None,
 ) -> History:
     """Replay the history of the repository holding ``path`` (a folder of it is replayed on
     its own files). ``since``/``until`` are epoch seconds on the committer time. With
     ``exact``, each change seen between two samples is pinned to its commit by bisection on
-    the first-parent line (a practice that came and went between two samples is not seen)."""
+    the first-parent line (a practice that came and went between two samples is not seen).
+    ``keep`` is called with each point's full assessment (e.g. to store it)."""
     objects, top, prefix = open_repository(Path(path))
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     line = first_parent(objects)
@@ -196,6 +199,8 @@ def replay(
                 history.skipped.append(Skipped(commit=commit.sha, reason=seen.error or ""))
                 continue
             history.points.append(seen.point)
+            if keep is not None and seen.assessment is not None:
+                keep(commit, seen.assessment)
             if previous is not None:
                 history.changes.extend(
                     _changes(
