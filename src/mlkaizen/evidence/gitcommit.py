@@ -85,6 +85,7 @@ class BlobCache:
     parsed: dict[tuple[str, str], tuple[Any, list[tuple[str, int | None, str]]]] = field(
         default_factory=dict
     )
+    results: dict[str, Any] = field(default_factory=dict)  # whole-tree results, by tree id
     held: int = 0
     blobs_read: int = 0  # contents fetched from git (cache misses)
     parses: int = 0  # parses actually run (cache misses)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 class CommitInfo(BaseModel):
     sha: str
+    tree: str = ""  # the commit's tree id: equal trees give equal assessments
     author: str
     author_date: str  # ISO 8601, as recorded
     committed: int  # committer time, seconds since the epoch

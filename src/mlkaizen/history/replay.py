@@ -59,10 +59,11 @@ class Replayer:
         catalogue: Catalogue,
         limits: ScanLimits,
         today: dt.date | None,
+        cache: BlobCache | None = None,
     ) -> None:
         self.objects, self.top, self.prefix = objects, top, prefix
         self.catalogue, self.limits, self.today = catalogue, limits, today
-        self.cache = BlobCache()
+        self.cache = cache if cache is not None else BlobCache()
         self.seen: dict[str, Seen] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="mlkaizen-history-")
 
@@ -73,6 +74,22 @@ class Replayer:
     def assess(self, commit: CommitInfo) -> Seen:
         if commit.sha in self.seen:
             return self.seen[commit.sha]
+        same = self.cache.results.get(commit.tree) if commit.tree else None
+        if isinstance(same, Seen):  # the same tree was assessed before (a revert, a rerun)
+            point = None
+            if same.point is not None:
+                point = same.point.model_copy(
+                    update={"commit": commit, "blobs_read": 0, "parses": 0}
+                )
+            seen = Seen(same.satisfied, point, same.error, same.assessment)
+            self.seen[commit.sha] = seen
+            return seen
+        seen = self._assess(commit)
+        if commit.tree:
+            self.cache.results[commit.tree] = seen
+        return seen
+
+    def _assess(self, commit: CommitInfo) -> Seen:
         reads, parses = self.cache.blobs_read, self.cache.parses
         try:
             tree = CommitTree(
@@ -153,12 +170,14 @@ def replay(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     keep: Callable[[CommitInfo, Assessment], None] | None = None,
+    cache: BlobCache | None = None,
 ) -> History:
     """Replay the history of the repository holding ``path`` (a folder of it is replayed on
     its own files). ``since``/``until`` are epoch seconds on the committer time. With
     ``exact``, each change seen between two samples is pinned to its commit by bisection on
     the first-parent line (a practice that came and went between two samples is not seen).
-    ``keep`` is called with each point's full assessment (e.g. to store it)."""
+    ``keep`` is called with each point's full assessment (e.g. to store it); a ``cache``
+    kept from an earlier replay makes a repeated one cheap."""
     objects, top, prefix = open_repository(Path(path))
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     line = first_parent(objects)
@@ -186,7 +205,13 @@ def replay(
             "(fetch more with `git fetch --unshallow`)"
         )
     worker = Replayer(
-        objects, top, prefix, catalogue=cat, limits=limits or ScanLimits(), today=today
+        objects,
+        top,
+        prefix,
+        catalogue=cat,
+        limits=limits or ScanLimits(),
+        today=today,
+        cache=cache,
     )
     titles = {p.id: p.title for p in cat.practices}
     try:

@@ -9,7 +9,7 @@ from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.gitcommit import GitObjects
 from mlkaizen.history.model import CommitInfo
 
-LOG_FORMAT = "--format=%H%x1f%an%x1f%aI%x1f%ct%x1f%s"
+LOG_FORMAT = "--format=%H%x1f%T%x1f%an%x1f%aI%x1f%ct%x1f%s"
 _RELATIVE = re.compile(r"^(\d+)\s*([dwmy])$")
 _DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
@@ -49,10 +49,11 @@ def _parse_log(out: str) -> list[CommitInfo]:
         record = raw.strip("\n")
         if not record:
             continue
-        sha, author, date, committed, message = record.split("\x1f", 4)
+        sha, tree, author, date, committed, message = record.split("\x1f", 5)
         commits.append(
             CommitInfo(
                 sha=sha,
+                tree=tree,
                 author=author,
                 author_date=date,
                 committed=int(committed),
