@@ -27,7 +27,8 @@ from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import PRUNED_DIRS
-from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.evidence.parse.python_src import import_roots
+from mlkaizen.evidence.tree import RepoTree, _notebook_source
 
 T = TypeVar("T")
 
@@ -337,6 +338,23 @@ class CommitTree(RepoTree):
         notes = [_note(w) for w in self.warnings[before:] if w.file == rel]
         self.cache.parsed[key] = (value, notes)
         return value
+
+
+    def _imports(self) -> dict[str, frozenset[str]]:
+        """As :meth:`RepoTree._imports`, with each Python file's imported roots kept by blob
+        id, so an unchanged file is not scanned again at the next commit."""
+        if self._import_index is None:
+            index: dict[str, frozenset[str]] = {}
+            for rel in self.python_sources():
+                if rel.endswith(".ipynb"):
+                    code = self.parsed(rel, "notebook", _notebook_source)
+                    index[rel] = import_roots(code) if code is not None else frozenset()
+                    continue
+                found = self.parsed(rel, "import-roots", import_roots)
+                if found is not None:
+                    index[rel] = found
+            self._import_index = index
+        return self._import_index
 
 
 def _note(w: Finding) -> tuple[str, int | None, str]:
