@@ -241,3 +241,9 @@ def test_overdue_abandoned_refused_and_stats(
     assert s.never_achieved == [("data.access-control", 1), ("model.registry", 1)]
     assert plan_store.stats(store, "/nobody", TODAY).planned == 0
     store.close()
+
+
+def test_the_schema_head_constant_is_the_newest_migration() -> None:
+    from mlkaizen.store.migrate import SCHEMA_HEAD
+
+    assert head() == SCHEMA_HEAD
