@@ -47,6 +47,7 @@ def assess(
     allow_repo_catalogue: bool = False,
     sub_projects: bool = True,
     part: str | None = None,
+    tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
@@ -59,6 +60,7 @@ def assess(
     holds (if two or more) are assessed too, each on its own evidence; ``part`` names one of
     them to assess alone, through the same view. Raises :class:`MLKaizenError` for a bad
     path, catalogue, config or answers file.
+    ``tree_factory`` reads the files another way (e.g. a git commit, not the work tree).
     """
     return assess_judged(
         path,
@@ -74,6 +76,7 @@ def assess(
         allow_repo_catalogue=allow_repo_catalogue,
         sub_projects=sub_projects,
         part=part,
+        tree_factory=tree_factory,
     )[0]
 
 
@@ -92,6 +95,7 @@ def assess_judged(
     allow_repo_catalogue: bool = False,
     sub_projects: bool = True,
     part: str | None = None,
+    tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
 ) -> tuple[Assessment, Chosen]:
     """:func:`assess`, and the catalogue it judged against (and who chose it)."""
     if path is None:
@@ -134,7 +138,7 @@ def assess_judged(
             raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository", str(root))
     if not isinstance(limits, ScanLimits):
         limits = ScanLimits(**{**_lowered(config.limits.overrides()), **(limits or {})})
-    tree = RepoTree(scan_root, limits)
+    tree = (tree_factory or RepoTree)(scan_root, limits)
     wanted = sorted(
         {d for p in catalogue.practices if p.detection for d in p.detection.detectors}
         | {"repo_is_ml_tool_source"}

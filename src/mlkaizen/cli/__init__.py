@@ -23,7 +23,14 @@ __all__ = ["app", "main"]
 def load_app() -> typer.Typer:
     """The Typer app with every command registered (imported on first use: ``--version`` and
     ``import mlkaizen.cli`` need none of it)."""
-    from mlkaizen.cli import assess_cmd, ci_cmd, interview_cmd, model_cmd  # noqa: F401 - registers
+    from mlkaizen.cli import (  # noqa: F401 - registers
+        assess_cmd,
+        ci_cmd,
+        history_cmd,
+        interview_cmd,
+        model_cmd,
+        store_cmd,
+    )
     from mlkaizen.cli.common import app
 
     return app

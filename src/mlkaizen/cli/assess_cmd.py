@@ -89,6 +89,13 @@ def assess(
         float | None,
         typer.Option(help="Seconds one file's parse may take; 0 = no budget (default 5).", min=0),
     ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Record the assessment in the store.")
+    ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Store URL (default: MLKAIZEN_DB, else a local SQLite file)."),
+    ] = None,
     projects: Annotated[
         bool,
         typer.Option(
@@ -117,6 +124,11 @@ def assess(
         "parse_timeout": parse_timeout,
     }
     limits = {k: v for k, v in flags.items() if v is not None}
+    store = None
+    if save:  # opened first: an unusable store stops the run before anything is written
+        from mlkaizen.cli.store_cmd import open_db
+
+        store = open_db(db)
     assessment, chosen = with_progress(
         lambda cb: assess_judged(
             None if no_repo else path,
@@ -147,6 +159,10 @@ def assess(
         write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out, root)
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out, root)
+    if store is not None:
+        from mlkaizen.cli.store_cmd import save_assessment
+
+        save_assessment(store, assessment, root)
     label = visible(chosen.label)  # a gate always says what it judged against
     if failures:
         for reason in failures:

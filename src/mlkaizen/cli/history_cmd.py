@@ -1,0 +1,78 @@
+"""`mlkaizen history`: the maturity trajectory replayed from the repository's git history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlkaizen.cli.common import CatalogueOpt, app, with_progress, write_out
+
+
+@app.command()
+def history(
+    path: Annotated[Path, typer.Argument(help="Folder of a git repository.")] = Path("."),
+    revisions: Annotated[
+        list[str] | None, typer.Argument(help="Explicit revisions to assess (default: sample).")
+    ] = None,
+    every: Annotated[
+        str, typer.Option(help="Sample the first-parent line: week, month, commit, or N commits.")
+    ] = "month",
+    since: Annotated[
+        str | None, typer.Option(help="Oldest commit time: a date (2025-01-31) or age (2y, 6m).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Newest commit time, as --since.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="terminal, json, markdown or html.")
+    ] = "terminal",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] = None,
+    catalogue: CatalogueOpt = None,
+    exact: Annotated[
+        bool,
+        typer.Option(help="Pin each change to its commit between samples (by bisection)."),
+    ] = True,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store every point (see `mlkaizen log`).")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store URL (default: MLKAIZEN_DB or local).")
+    ] = None,
+    max_file_bytes: Annotated[
+        int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).", min=1)
+    ] = None,
+) -> None:
+    """Replay the git history (nothing checked out): stage and levels over time, and the
+    commits where each practice was gained or lost."""
+    from mlkaizen.evidence.limits import ScanLimits
+    from mlkaizen.history import replay
+    from mlkaizen.history.render import render
+    from mlkaizen.history.timeline import parse_every, parse_when
+
+    if fmt not in ("terminal", "json", "markdown", "html"):
+        from mlkaizen.errors import MLKaizenError
+
+        raise MLKaizenError(f"--format {fmt!r}: expected terminal, json, markdown or html")
+    now = dt.datetime.now(dt.UTC)
+    keep = None
+    if save:
+        from mlkaizen.cli.history_save import saver
+
+        keep = saver(path, db)
+    limits = ScanLimits(max_file_bytes=max_file_bytes) if max_file_bytes else ScanLimits()
+    result = with_progress(
+        lambda cb: replay(
+            path,
+            every=parse_every(every),
+            since=parse_when(since, now, "--since") if since else None,
+            until=parse_when(until, now, "--until") if until else None,
+            revisions=list(revisions or []),
+            catalogue=catalogue,
+            limits=limits,
+            exact=exact,
+            progress=cb,
+            keep=keep,
+        )
+    )
+    write_out(render(result, fmt), out)

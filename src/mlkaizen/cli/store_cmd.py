@@ -1,0 +1,300 @@
+"""`mlkaizen log`, `diff` and `plan`: the stored assessments of a subject, what changed
+between two of them, and improvement plans closed by evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlkaizen.cli.common import CatalogueOpt, app, write_out
+from mlkaizen.errors import MLKaizenError
+
+if TYPE_CHECKING:
+    from mlkaizen.engine.model import Assessment
+    from mlkaizen.store import Store
+    from mlkaizen.store.records import Snapshot
+
+plan_app = typer.Typer(no_args_is_help=True, help="Improvement plans, achieved by evidence.")
+app.add_typer(plan_app, name="plan")
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder)."
+    ),
+]
+PathOpt = Annotated[Path, typer.Option("--path", help="Repository folder the plan is for.")]
+TextFormat = Annotated[str, typer.Option("--format", "-f", help="terminal or json.")]
+
+
+def open_db(db: str | None) -> Store:
+    """The store, or a clear error when the optional dependencies are missing."""
+    try:
+        from mlkaizen.store import open_store
+    except ImportError:
+        raise MLKaizenError(
+            "the store needs SQLAlchemy and Alembic: pip install 'mlkaizen[store]'"
+        ) from None
+    return open_store(db)
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in ("terminal", "json"):
+        raise MLKaizenError(f"--format {fmt!r}: expected terminal or json")
+    return fmt
+
+
+def _key(path: Path) -> tuple[str, str]:
+    from mlkaizen.store.records import subject_key
+
+    if not path.is_dir():
+        raise MLKaizenError("not a directory; give the repository folder", str(path))
+    return subject_key(path)
+
+
+def head_commit(path: Path) -> tuple[str | None, dt.datetime | None]:
+    """The commit checked out at ``path`` (``None`` outside git)."""
+    from mlkaizen.evidence.git import run_git
+
+    proc = run_git(path, "log", "-1", "--format=%H %ct")
+    if proc is None or proc.returncode != 0 or not proc.stdout.strip():
+        return None, None
+    sha, stamp = proc.stdout.split()
+    return sha, dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+
+
+def save_assessment(store: Store, assessment: Assessment, path: Path | None) -> None:
+    """Store an assessment; say on stderr what changed since the stored predecessor, which
+    plan items it achieved and which are overdue."""
+    from mlkaizen.store import plans
+    from mlkaizen.store.diff import compare, summary_lines
+    from mlkaizen.store.records import save
+
+    if path is None:
+        key, name = f"answers:{assessment.subject.name}", assessment.subject.name
+        commit, when = None, None
+    else:
+        key, name = _key(path)
+        commit, when = head_commit(path)
+    saved = save(store, assessment, key=key, name=name, commit=commit, commit_date=when)
+    out = [f"mlkaizen: saved as assessment #{saved.id} of {name}"]
+    if saved.previous is not None:
+        open_items = {i.practice: i.id for i in plans.items(store, key) if i.status == "open"}
+        d = compare(saved.previous, saved.current, open_items)
+        if d.gained or d.lost:
+            out.append(f"since {saved.previous.label}:")
+            out += ["  " + line for line in summary_lines(d)]
+    out += [f"plan item #{i} achieved: {p} ({how})" for i, p, how in saved.achieved]
+    out += _overdue_lines(store, key)
+    sys.stderr.write("\n".join(out) + "\n")
+
+
+def _overdue_lines(store: Store, key: str) -> list[str]:
+    from mlkaizen.store import plans
+
+    today = dt.date.today()
+    return [
+        f"overdue plan item #{i.id}: {i.practice} (owner {i.owner}, due {i.due})"
+        for i in plans.items(store, key)
+        if i.shown_status(today) == "overdue"
+    ]
+
+
+@app.command("log")
+def log_cmd(
+    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="Most entries shown.", min=1)] = 50,
+    fmt: TextFormat = "terminal",
+) -> None:
+    """Stored assessments of this subject, newest first."""
+    from mlkaizen.store.records import log
+
+    _fmt(fmt)
+    key, name = _key(path)
+    store = open_db(db)
+    lines = log(store, key, limit)
+    if fmt == "json":
+        write_out(json.dumps([asdict(x) for x in lines], indent=2, default=str) + "\n", None)
+        return
+    if not lines:
+        write_out(f"no stored assessments of {name} (save one with `assess --save`)\n", None)
+        return
+    text = [f"{'id':>6}  {'saved':<16}  {'commit':<7}  {'origin':<7}  stage  levels"]
+    for x in lines:
+        levels = " ".join(f"{k}={v}" for k, v in x.levels.items())
+        sup = f" (supersedes #{x.supersedes})" if x.supersedes else ""
+        text.append(
+            f"{x.id:>6}  {x.created_at:%Y-%m-%d %H:%M}  {(x.commit or '-')[:7]:<7}  "
+            f"{x.origin:<7}  {x.stage}  {levels}{sup}"
+        )
+    write_out("\n".join(text) + "\n" + "".join(s + "\n" for s in _overdue_lines(store, key)), None)
+
+
+def _stored_id(text: str) -> int | None:
+    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
+    return int(match[1]) if match else None
+
+
+@app.command("diff")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(help="Stored assessment id (#12) or a commit.")],
+    b: Annotated[str, typer.Argument(help="Stored assessment id or a commit.")],
+    path: Annotated[Path, typer.Option("--path", help="Repository (for commits).")] = Path("."),
+    db: DbOpt = None,
+    catalogue: CatalogueOpt = None,
+    fmt: TextFormat = "terminal",
+) -> None:
+    """What changed between two stored assessments, or two commits (replayed from git)."""
+    from mlkaizen.store.diff import compare, render
+
+    _fmt(fmt)
+    ids = (_stored_id(a), _stored_id(b))
+    if ids[0] is not None and ids[1] is not None:
+        from mlkaizen.store import plans
+        from mlkaizen.store.records import get
+
+        store = open_db(db)
+        before, key = get(store, ids[0])
+        after, other = get(store, ids[1])
+        if key != other:
+            raise MLKaizenError(f"#{ids[0]} and #{ids[1]} are assessments of different subjects")
+        open_items = {i.practice: i.id for i in plans.items(store, key) if i.status == "open"}
+        write_out(render(compare(before, after, open_items), fmt), None)
+        return
+    if ids[0] is not None or ids[1] is not None:
+        raise MLKaizenError(
+            "compare two stored assessments (#12 #15) or two commits, not one of each"
+        )
+    before, after = _commit_snapshots(path, [a, b], catalogue)
+    write_out(render(compare(before, after), fmt), None)
+
+
+def _commit_snapshots(
+    path: Path, revisions: list[str], catalogue: str | None
+) -> tuple[Snapshot, Snapshot]:
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.evidence.limits import ScanLimits
+    from mlkaizen.history.replay import Replayer, open_repository
+    from mlkaizen.history.timeline import resolve
+    from mlkaizen.store.records import snapshot_of
+
+    objects, top, prefix = open_repository(path)
+    worker = Replayer(
+        objects, top, prefix, catalogue=load_catalogue(catalogue), limits=ScanLimits(), today=None
+    )
+    try:
+        snaps = []
+        for rev in revisions:
+            commit = resolve(objects, [rev])[0]
+            seen = worker.assess(commit)
+            if seen.assessment is None:
+                raise MLKaizenError(f"commit {commit.short} cannot be assessed: {seen.error}")
+            snaps.append(snapshot_of(seen.assessment, commit.short, commit.sha))
+    finally:
+        worker.close()
+    return snaps[0], snaps[1]
+
+
+@plan_app.command("add")
+def plan_add(
+    practice: Annotated[str, typer.Argument(help="Practice id, e.g. model.experiment-tracking.")],
+    owner: Annotated[str, typer.Option(help="Who owns the step.")],
+    due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD (today or later).")],
+    note: Annotated[str, typer.Option(help="What is planned.")] = "",
+    path: PathOpt = Path("."),
+    db: DbOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Plan a step: it is achieved only when a stored assessment shows the evidence."""
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.store import plans
+
+    try:
+        when = dt.date.fromisoformat(due)
+    except ValueError:
+        raise MLKaizenError(f"--due {due!r}: expected a date YYYY-MM-DD") from None
+    known = {p.id for p in load_catalogue(catalogue).practices}
+    key, name = _key(path)
+    if practice not in known:  # refused before the store is even opened
+        raise MLKaizenError(f"unknown practice {practice!r} (see `mlkaizen model show`)")
+    item = plans.add(
+        open_db(db), key=key, name=name, practice=practice, owner=owner, due=when, note=note,
+        known=known, today=dt.date.today(),
+    )
+    write_out(f"plan item #{item.id}: {item.practice}, owner {item.owner}, due {item.due}\n", None)
+
+
+@plan_app.command("list")
+def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "terminal") -> None:
+    """Plan items: open, achieved (by evidence), overdue, abandoned."""
+    from mlkaizen.store import plans
+
+    _fmt(fmt)
+    key, name = _key(path)
+    today = dt.date.today()
+    found = plans.items(open_db(db), key)
+    if fmt == "json":
+        rows = [{**asdict(i), "status": i.shown_status(today)} for i in found]
+        write_out(json.dumps(rows, indent=2, default=str) + "\n", None)
+        return
+    if not found:
+        write_out(f"no plan items for {name} (add one with `mlkaizen plan add`)\n", None)
+        return
+    lines = []
+    for i in found:
+        status = i.shown_status(today)
+        why = i.achieved_how or i.abandoned_reason or i.note
+        lines.append(f"#{i.id:<4} {status:<9} {i.practice}  owner {i.owner}, due {i.due}"
+                     + (f"  ({why})" if why else ""))
+    write_out("\n".join(lines) + "\n", None)
+
+
+@plan_app.command("abandon")
+def plan_abandon(
+    item: Annotated[int, typer.Argument(help="Plan item id.")],
+    reason: Annotated[str, typer.Option(help="Why it is dropped.")] = "",
+    db: DbOpt = None,
+) -> None:
+    """Abandon an open plan item, with a reason (an item is never closed by hand)."""
+    from mlkaizen.store import plans
+
+    if len(reason.strip()) < 3:
+        raise MLKaizenError("--reason is required to abandon a plan item (3 characters or more)")
+    done = plans.abandon(open_db(db), item, reason)
+    write_out(f"plan item #{done.id} abandoned: {done.abandoned_reason}\n", None)
+
+
+@plan_app.command("stats")
+def plan_stats(
+    path: PathOpt = Path("."),
+    every_subject: Annotated[bool, typer.Option("--all", help="Over every subject.")] = False,
+    db: DbOpt = None,
+    fmt: TextFormat = "terminal",
+) -> None:
+    """Planned vs achieved, the median time to achieve, and what is planned but never done."""
+    from mlkaizen.store import plans
+
+    _fmt(fmt)
+    key = None if every_subject else _key(path)[0]
+    s = plans.stats(open_db(db), key, dt.date.today())
+    if fmt == "json":
+        write_out(json.dumps(asdict(s), indent=2) + "\n", None)
+        return
+    median = "-" if s.median_days_to_achieve is None else f"{s.median_days_to_achieve:g} days"
+    lines = [
+        f"planned {s.planned}, achieved {s.achieved}, open {s.open} ({s.overdue} overdue), "
+        f"abandoned {s.abandoned}",
+        f"median time to achieve: {median}",
+    ]
+    if s.never_achieved:
+        lines.append("planned and never achieved:")
+        lines += [f"  {p} ({n}x)" for p, n in s.never_achieved[:10]]
+    write_out("\n".join(lines) + "\n", None)

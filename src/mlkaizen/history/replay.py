@@ -1,0 +1,291 @@
+"""Replay a repository's history: assess sampled commits of the first-parent line, read
+straight from git, and pin down the commit where each practice was gained or lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlkaizen.catalogue.loader import load_catalogue
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.config import Config, load_config
+from mlkaizen.engine.model import SATISFIED, Assessment
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.gitcommit import BlobCache, CommitTree, GitObjects
+from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.history.model import CommitInfo, History, Point, PracticeChange, Skipped
+from mlkaizen.history.timeline import first_parent, resolve, sample, window
+
+
+@dataclass
+class Seen:
+    """What one assessed commit showed (kept to pin changes down between samples)."""
+
+    satisfied: frozenset[str]
+    point: Point | None
+    error: str | None = None
+    assessment: Assessment | None = None
+
+
+def open_repository(path: Path) -> tuple[GitObjects, Path, str]:
+    """The repository holding ``path``, and ``path``'s folder inside it."""
+    if not path.is_dir():
+        raise MLKaizenError("not a directory; give a folder of a git repository", str(path))
+    probe = GitObjects(path)
+    proc = probe.command("rev-parse", "--show-toplevel", "--show-prefix")
+    if proc.returncode != 0:
+        raise MLKaizenError("not a git repository (history needs one)", str(path))
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    top = Path(lines[0]) if lines else path
+    prefix = lines[1] if len(lines) > 1 else ""
+    if probe.command("rev-parse", "--verify", "-q", "HEAD^{commit}").returncode != 0:
+        raise MLKaizenError("the repository has no commits yet", str(path))
+    return GitObjects(top), top, prefix
+
+
+class Replayer:
+    """Assess commits of one repository, sharing a blob cache between them."""
+
+    def __init__(
+        self,
+        objects: GitObjects,
+        top: Path,
+        prefix: str,
+        *,
+        catalogue: Catalogue,
+        limits: ScanLimits,
+        today: dt.date | None,
+        cache: BlobCache | None = None,
+    ) -> None:
+        self.objects, self.top, self.prefix = objects, top, prefix
+        self.catalogue, self.limits, self.today = catalogue, limits, today
+        self.cache = cache if cache is not None else BlobCache()
+        self.seen: dict[str, Seen] = {}
+        self._tmp = tempfile.TemporaryDirectory(prefix="mlkaizen-history-")
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+        self.objects.close()
+
+    def assess(self, commit: CommitInfo) -> Seen:
+        if commit.sha in self.seen:
+            return self.seen[commit.sha]
+        same = self.cache.results.get(commit.tree) if commit.tree else None
+        if isinstance(same, Seen):  # the same tree was assessed before (a revert, a rerun)
+            point = None
+            if same.point is not None:
+                point = same.point.model_copy(
+                    update={"commit": commit, "blobs_read": 0, "parses": 0}
+                )
+            seen = Seen(same.satisfied, point, same.error, same.assessment)
+            self.seen[commit.sha] = seen
+            return seen
+        seen = self._assess(commit)
+        if commit.tree:
+            self.cache.results[commit.tree] = seen
+        return seen
+
+    def _assess(self, commit: CommitInfo) -> Seen:
+        reads, parses = self.cache.blobs_read, self.cache.parses
+        try:
+            tree = CommitTree(
+                self.objects,
+                commit.sha,
+                self.top,
+                limits=self.limits,
+                cache=self.cache,
+                prefix=self.prefix,
+            )
+            config = self._config(tree)
+            from mlkaizen.api import assess
+
+            a: Assessment = assess(
+                self.top / self.prefix if self.prefix else self.top,
+                catalogue=self.catalogue,
+                config=config,
+                limits=self.limits,
+                today=self.today,
+                tree_factory=lambda _root, _limits: tree,
+            )
+        except MLKaizenError as exc:
+            seen = Seen(frozenset(), None, exc.message)
+            self.seen[commit.sha] = seen
+            return seen
+        satisfied = frozenset(p.id for p in a.practices if p.state in SATISFIED)
+        point = Point(
+            commit=commit,
+            stage=a.stage,
+            stage_index=a.stage_index,
+            levels={d.id: d.level for d in a.dimensions},
+            satisfied=sorted(satisfied),
+            files_listed=len(tree.files),
+            files_read=tree.files_read,
+            blobs_read=self.cache.blobs_read - reads,
+            parses=self.cache.parses - parses,
+        )
+        seen = Seen(satisfied, point, assessment=a)
+        self.seen[commit.sha] = seen
+        return seen
+
+    def _config(self, tree: CommitTree) -> Config:
+        """The commit's own ``.mlkaizen.yaml`` (or ``[tool.mlkaizen]``), scope left out: a
+        replay reads the folder it is given."""
+        for name in (".mlkaizen.yaml", ".mlkaizen.yml", "pyproject.toml"):
+            if name not in tree.sizes:
+                continue
+            text = tree.text(name)
+            if text is None:
+                continue
+            if name == "pyproject.toml":
+                try:
+                    doc = tomllib.loads(text)
+                except tomllib.TOMLDecodeError:
+                    continue
+                if not isinstance(doc.get("tool", {}).get("mlkaizen"), dict):
+                    continue
+            copy = Path(self._tmp.name) / name
+            copy.write_text(text, encoding="utf-8")
+            try:
+                config = load_config(copy.parent, copy)
+            except MLKaizenError as exc:
+                raise MLKaizenError(f"{name} of this commit is not usable: {exc.message}") from None
+            return config.model_copy(update={"scope": None, "source": name})
+        return Config()
+
+
+def replay(
+    path: str | Path,
+    *,
+    every: str | int = "month",
+    since: int | None = None,
+    until: int | None = None,
+    revisions: list[str] | None = None,
+    catalogue: Catalogue | str | None = None,
+    limits: ScanLimits | None = None,
+    exact: bool = True,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    keep: Callable[[CommitInfo, Assessment], None] | None = None,
+    cache: BlobCache | None = None,
+) -> History:
+    """Replay the history of the repository holding ``path`` (a folder of it is replayed on
+    its own files). ``since``/``until`` are epoch seconds on the committer time. With
+    ``exact``, each change seen between two samples is pinned to its commit by bisection on
+    the first-parent line (a practice that came and went between two samples is not seen).
+    ``keep`` is called with each point's full assessment (e.g. to store it); a ``cache``
+    kept from an earlier replay makes a repeated one cheap."""
+    objects, top, prefix = open_repository(Path(path))
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    line = first_parent(objects)
+    if revisions:
+        chosen = resolve(objects, revisions)
+        indices: list[int | None] = [
+            next((i for i, c in enumerate(line) if c.sha == r.sha), None) for r in chosen
+        ]
+    else:
+        line = window(line, since, until)
+        picked = sample(line, every)
+        chosen = [line[i] for i in picked]
+        indices = list(picked)
+    if not chosen:
+        raise MLKaizenError("no commits in the requested range", str(path))
+    history = History(
+        subject=Path(path).resolve().name,
+        catalogue={"id": cat.id, "version": cat.version},
+        dimensions={d.id: d.name for d in cat.dimensions},
+    )
+    shallow = objects.command("rev-parse", "--is-shallow-repository").stdout.strip()
+    if shallow == b"true":
+        history.notes.append(
+            "shallow clone: the history starts at the oldest commit fetched "
+            "(fetch more with `git fetch --unshallow`)"
+        )
+    worker = Replayer(
+        objects,
+        top,
+        prefix,
+        catalogue=cat,
+        limits=limits or ScanLimits(),
+        today=today,
+        cache=cache,
+    )
+    titles = {p.id: p.title for p in cat.practices}
+    try:
+        previous: tuple[int | None, Seen] | None = None
+        for commit, index in zip(chosen, indices, strict=True):
+            if progress is not None:
+                progress(commit.sha[:7])
+            seen = worker.assess(commit)
+            if seen.point is None:
+                history.skipped.append(Skipped(commit=commit.sha, reason=seen.error or ""))
+                continue
+            history.points.append(seen.point)
+            if keep is not None and seen.assessment is not None:
+                keep(commit, seen.assessment)
+            if previous is not None:
+                history.changes.extend(
+                    _changes(
+                        worker,
+                        line,
+                        previous,
+                        (index, seen),
+                        commit=commit,
+                        titles=titles,
+                        exact=exact,
+                    )
+                )
+            previous = (index, seen)
+    finally:
+        worker.close()
+    history.commits_assessed = len(worker.seen)
+    return history
+
+
+def _changes(
+    worker: Replayer,
+    line: list[CommitInfo],
+    before: tuple[int | None, Seen],
+    after: tuple[int | None, Seen],
+    *,
+    commit: CommitInfo,
+    titles: dict[str, str],
+    exact: bool,
+) -> list[PracticeChange]:
+    (i, old), (j, new) = before, after
+    out: list[PracticeChange] = []
+    for pid in sorted(old.satisfied ^ new.satisfied, key=lambda p: (p not in new.satisfied, p)):
+        gained = pid in new.satisfied
+        at, pinned = commit, False
+        if exact and i is not None and j is not None and j > i:
+            at, pinned = _bisect(worker, line, i, j, pid=pid, gained=gained)
+        out.append(
+            PracticeChange(
+                practice=pid,
+                title=titles.get(pid, pid),
+                change="gained" if gained else "lost",
+                commit=at,
+                exact=pinned or (i is not None and j is not None and j == i + 1),
+            )
+        )
+    return out
+
+
+def _bisect(
+    worker: Replayer, line: list[CommitInfo], lo: int, hi: int, *, pid: str, gained: bool
+) -> tuple[CommitInfo, bool]:
+    """The first commit after ``lo`` whose state of ``pid`` is as at ``hi`` (commits that
+    cannot be assessed are stepped over)."""
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        seen = worker.assess(line[mid])
+        if seen.point is None:
+            return line[hi], False
+        if (pid in seen.satisfied) == gained:
+            hi = mid
+        else:
+            lo = mid
+    return line[hi], True

@@ -1,0 +1,233 @@
+"""Writing and reading assessments: subjects, immutable rows, snapshots and diffs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mlkaizen.engine.model import SATISFIED, Assessment, Source
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.store.db import Store
+from mlkaizen.store.tables import AssessmentRow, PracticeRow, SubjectRow
+
+
+def subject_key(path: str | Path) -> tuple[str, str]:
+    """The key (resolved path) and display name of a repository folder."""
+    resolved = Path(path).resolve()
+    return str(resolved), resolved.name
+
+
+@dataclass
+class Practice:
+    state: str
+    source: str
+    satisfied: bool
+    evidence: list[dict[str, Any]]
+    attested_by: str | None = None
+
+
+@dataclass
+class Snapshot:
+    """One stored (or freshly computed) assessment, as ``diff`` and plans need it."""
+
+    id: int | None
+    label: str  # "#12" or a short commit id
+    created_at: dt.datetime | None
+    stage: str
+    stage_index: int
+    levels: dict[str, int]
+    practices: dict[str, Practice] = field(default_factory=dict)
+    commit: str | None = None
+
+    @property
+    def satisfied(self) -> set[str]:
+        return {pid for pid, p in self.practices.items() if p.satisfied}
+
+
+def snapshot_of(a: Assessment, label: str, commit: str | None = None) -> Snapshot:
+    return Snapshot(
+        id=None,
+        label=label,
+        created_at=None,
+        stage=a.stage,
+        stage_index=a.stage_index,
+        levels={d.id: d.level for d in a.dimensions},
+        practices={
+            p.id: Practice(
+                state=p.state.value,
+                source=p.source.value,
+                satisfied=p.state in SATISFIED,
+                evidence=[e.model_dump(exclude_defaults=True) for e in p.evidence],
+                attested_by=p.note if p.source is Source.ATTESTED else None,
+            )
+            for p in a.practices
+        },
+        commit=commit,
+    )
+
+
+def subject_row(session: Session, key: str, name: str, now: dt.datetime) -> SubjectRow:
+    """The subject's row, created if new (a concurrent writer creating it first is fine)."""
+    query = select(SubjectRow).where(SubjectRow.key == key)
+    row = session.scalar(query)
+    if row is None:
+        try:
+            with session.begin_nested():
+                row = SubjectRow(key=key, name=name, created_at=now)
+                session.add(row)
+        except IntegrityError:
+            row = session.scalar(query)
+            assert row is not None
+    return row
+
+
+def find_subject(session: Session, key: str) -> SubjectRow | None:
+    return session.scalar(select(SubjectRow).where(SubjectRow.key == key))
+
+
+def latest(session: Session, subject_id: int, before: int | None = None) -> AssessmentRow | None:
+    query = select(AssessmentRow).where(AssessmentRow.subject_id == subject_id)
+    if before is not None:
+        query = query.where(AssessmentRow.id < before)
+    return session.scalar(query.order_by(AssessmentRow.id.desc()).limit(1))
+
+
+@dataclass
+class Saved:
+    id: int
+    previous: Snapshot | None
+    current: Snapshot
+    achieved: list[tuple[int, str, str]]  # plan item id, practice, how
+
+
+def save(
+    store: Store,
+    a: Assessment,
+    *,
+    key: str,
+    name: str,
+    origin: str = "assess",
+    commit: str | None = None,
+    commit_date: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    keep_report: bool = True,
+) -> Saved:
+    """Store one assessment (never overwriting: a re-assessment of the same commit points at
+    the row it supersedes) and close the open plan items its evidence achieves, all in one
+    transaction."""
+    from mlkaizen.store.plans import check_plans
+
+    now = now or dt.datetime.now(dt.UTC)
+    snap = snapshot_of(a, "new", commit)
+    with store.session() as session:
+        subject = subject_row(session, key, name, now)
+        before = latest(session, subject.id)
+        previous = load_snapshot(session, before) if before is not None else None
+        supersedes = None
+        if commit is not None:
+            supersedes = session.scalar(
+                select(func.max(AssessmentRow.id)).where(
+                    AssessmentRow.subject_id == subject.id, AssessmentRow.commit_sha == commit
+                )
+            )
+        row = AssessmentRow(
+            subject_id=subject.id,
+            created_at=now,
+            origin=origin,
+            commit_sha=commit,
+            commit_date=commit_date,
+            supersedes_id=supersedes,
+            stage=a.stage,
+            stage_index=a.stage_index,
+            levels=snap.levels,
+            catalogue_id=a.catalogue["id"],
+            catalogue_version=a.catalogue["version"],
+            tool_version=a.tool_version,
+            report=a.model_dump(mode="json") if keep_report else None,
+        )
+        session.add(row)
+        session.flush()
+        session.add_all(
+            PracticeRow(
+                assessment_id=row.id,
+                practice=pid,
+                state=p.state,
+                source=p.source,
+                satisfied=p.satisfied,
+                evidence=p.evidence,
+                attested_by=p.attested_by,
+            )
+            for pid, p in snap.practices.items()
+        )
+        as_of = commit_date if origin == "history" else None
+        achieved = check_plans(session, subject.id, row.id, snap, now=now, as_of=as_of)
+        snap.id, snap.label, snap.created_at = row.id, f"#{row.id}", now
+        return Saved(row.id, previous, snap, achieved)
+
+
+def load_snapshot(session: Session, row: AssessmentRow) -> Snapshot:
+    practices = session.scalars(select(PracticeRow).where(PracticeRow.assessment_id == row.id))
+    return Snapshot(
+        id=row.id,
+        label=f"#{row.id}",
+        created_at=row.created_at,
+        stage=row.stage,
+        stage_index=row.stage_index,
+        levels=dict(row.levels),
+        practices={
+            p.practice: Practice(p.state, p.source, p.satisfied, list(p.evidence), p.attested_by)
+            for p in practices
+        },
+        commit=row.commit_sha,
+    )
+
+
+def get(store: Store, assessment_id: int) -> tuple[Snapshot, str]:
+    """A stored assessment and the key of its subject."""
+    with store.session() as session:
+        row = session.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise MLKaizenError(f"no stored assessment #{assessment_id} (see `mlkaizen log`)")
+        subject = session.get(SubjectRow, row.subject_id)
+        assert subject is not None
+        return load_snapshot(session, row), subject.key
+
+
+@dataclass
+class LogLine:
+    id: int
+    created_at: dt.datetime
+    origin: str
+    commit: str | None
+    stage: str
+    levels: dict[str, int]
+    supersedes: int | None
+
+
+def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
+    """Stored assessments of a subject, newest first."""
+    with store.session() as session:
+        subject = find_subject(session, key)
+        if subject is None:
+            return []
+        rows = session.execute(
+            select(
+                AssessmentRow.id,
+                AssessmentRow.created_at,
+                AssessmentRow.origin,
+                AssessmentRow.commit_sha,
+                AssessmentRow.stage,
+                AssessmentRow.levels,
+                AssessmentRow.supersedes_id,
+            )
+            .where(AssessmentRow.subject_id == subject.id)
+            .order_by(AssessmentRow.id.desc())
+            .limit(limit)
+        ).all()
+        return [LogLine(*r) for r in rows]
