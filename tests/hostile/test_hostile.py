@@ -3,7 +3,8 @@
 * end with exit 0 or 2 and a clear message, never a traceback;
 * open no file outside the scanned root (an audit hook records every open and scandir);
 * leave the tree exactly as it was (metadata and content hashes before and after);
-* stay within 300 MB peak RSS and 10 s wall time;
+* stay within 300 MB peak RSS and a bounded amount of work: at most ``MAX_OPENS`` files opened
+  (counted by the audit hook; no wall-clock limit, which a loaded machine would break);
 * report the problem in a warning (or, for exit 2, on stderr).
 """
 
@@ -17,7 +18,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +26,9 @@ import pytest
 from tests.hostile.cases import CASES, Expect
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+# files one scan may open inside the root: a scan reads only what detectors need, however many
+# files the tree holds (the 100,000-file case among them)
+MAX_OPENS = 2_000
 HARNESS = r'''
 import json, os, sys
 root, log = os.path.realpath(sys.argv[1]), sys.argv[2]
@@ -109,11 +112,9 @@ def test_hostile_case(name: str, workspace: Path) -> None:
         prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
     cmd = [*prefix, sys.executable, "-c", HARNESS, str(root), str(log), "assess", str(root),
            "--format", "json", "--out", str(report), *expect.args]
-    start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=out_dir,
                             env={**os.environ, "PYTHONPATH": str(SRC)})
     _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
     stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     code = os.waitstatus_to_exitcode(status)
     for sock in expect.sockets:
@@ -121,10 +122,12 @@ def test_hostile_case(name: str, workspace: Path) -> None:
 
     assert "Traceback" not in stderr, stderr
     assert code in (0, 2), (code, stderr)
-    assert wall <= 10, f"{name} took {wall:.1f}s"
     assert usage.ru_maxrss * 1024 <= 300 * 2**20, f"{name} peaked at {usage.ru_maxrss} KB"
     audit = json.loads(log.read_text())
     real_root = os.path.realpath(root)
+    opened = [p for e, p in audit["events"]
+              if e == "open" and (os.path.realpath(p) + "/").startswith(real_root + "/")]
+    assert len(opened) <= MAX_OPENS, f"{name} opened {len(opened)} files in the root"
     assert not any(real_root.startswith(os.path.realpath(p)) for p in audit["import_paths"]
                    if os.path.realpath(p) not in ("/", os.path.realpath(out_dir)))
     prefixes = allowed_prefixes(real_root, str(out_dir), audit["import_paths"])
