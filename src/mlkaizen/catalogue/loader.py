@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,11 @@ def _load(
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        if isinstance(source, str) and "/" not in source and Path(source).suffix == "":
+            known = ", ".join([BUILTIN, *sorted(plugin_catalogues())])
+            raise MLKaizenError(
+                f"unknown catalogue id {source!r} (known: {known}); or give a YAML file"
+            ) from None
         raise MLKaizenError("catalogue file not found", display) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MLKaizenError(f"cannot read catalogue ({exc})", display) from None
@@ -259,6 +265,7 @@ def first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str, str]:
     err = exc.errors()[0]
     loc = tuple(err["loc"])
     message = str(err["msg"]).removeprefix("Value error, ")
+    message = re.sub(r" or instance of \w+$", "", message)  # no class names for users
     where = ".".join(str(p) for p in loc)
     return loc, f"{where}: {message}" if where else message, str(err["type"])
 

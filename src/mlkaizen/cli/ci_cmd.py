@@ -10,8 +10,13 @@ import typer
 
 from mlkaizen.cli.common import (
     CatalogueOpt,
+    DeprecatedPathOpt,
+    PathArg,
+    QuietOpt,
     app,
     baseline_app,
+    confirm,
+    repo_path,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
@@ -19,11 +24,14 @@ from mlkaizen.errors import MLKaizenError
 
 @app.command()
 def badge(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
-    out: Annotated[Path, typer.Option("--out", "-o", help="SVG file to write.")] = Path(
-        "mlkaizen.svg"
-    ),
-    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    path: PathArg = Path("."),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="SVG file to write.")
+    ] = Path("mlkaizen.svg"),
+    quiet: QuietOpt = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="Config file.")
+    ] = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Write a static SVG badge of the stage, coloured by stage."""
@@ -31,18 +39,29 @@ def badge(
     from mlkaizen.report.badge import render_badge
 
     assessment = run(path, catalogue=catalogue, config_path=config)
-    write_out(render_badge(assessment), out)
+    write_out(render_badge(assessment), out, quiet, f"badge: {assessment.stage}")
 
 
 @app.command()
 def fix(
-    practice: Annotated[str | None, typer.Argument(help="Practice id to fix.")] = None,
-    path: Annotated[Path, typer.Option(help="Repository folder.")] = Path("."),
+    practice: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PRACTICE]", help="Practice id to fix (none, or --list: list the fixes)."
+        ),
+    ] = None,
+    path: PathArg = Path("."),
+    old_path: DeprecatedPathOpt = None,
     list_: Annotated[bool, typer.Option("--list", help="List fixes for the open gaps.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show the unified diff; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Also change existing files.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write scaffolding that closes a gap (workflows, cards, helpers), adapted to the repo."""
+    if practice is not None and path == Path(".") and (list_ or Path(practice).is_dir()):
+        path = Path(practice)  # `fix --list PATH` or `fix PATH`
+        practice = None
+    path = repo_path(path, old_path)
     from mlkaizen.api import assess as run
     from mlkaizen.engine.model import SATISFIED
     from mlkaizen.evidence.tree import RepoTree
@@ -85,17 +104,25 @@ def fix(
             "the fix with `git diff` before committing\n"
         )
     for line in fixing.apply(path, planned, force):
-        write_out(line + "\n", None)
+        confirm(line, quiet)
 
 
 @baseline_app.command("save")
 def baseline_save(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    path: PathArg = Path("."),
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Where to write (default: PATH/.mlkaizen/baseline.json)."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Where to write (default: PATH/.mlkaizen/baseline.json).",
+        ),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    quiet: QuietOpt = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="Config file.")
+    ] = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Record the current stage, levels and practice states as the baseline to commit."""
@@ -108,9 +135,8 @@ def baseline_save(
         save_baseline(assessment, target)
     except OSError as exc:
         raise MLKaizenError(f"cannot write baseline ({exc.strerror})", str(target)) from None
-    write_out(
+    confirm(
         f"wrote {target}: {assessment.stage}, "
-        + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions)
-        + "\n",
-        None,
+        + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions),
+        quiet,
     )

@@ -9,6 +9,9 @@ import typer
 
 from mlkaizen.cli.common import (
     CatalogueOpt,
+    OutOpt,
+    PathArg,
+    QuietOpt,
     app,
     prompt,
     write_out,
@@ -21,14 +24,19 @@ def map_(
     subjects: Annotated[
         list[Path],
         typer.Argument(
+            metavar="DIR...",
             help="Subjects: repositories, or folders of answers files (plus an optional "
-            "profile.yaml)."
+            "profile.yaml).",
         ),
     ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="terminal, markdown, csv, json or html.")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="terminal, markdown, csv, json or html."
+        ),
     ] = "terminal",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here.")] = None,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Lay many subjects side by side: stage, levels, target and gap, and a heat map."""
@@ -60,21 +68,32 @@ def map_(
         target = target_stage_index(load_profile(profile)) if profile.is_file() else None
         name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
         rows.append(Row(name, assessment, target))
-    write_out(render_map(rows, cat, fmt), out)
+    import sys
+
+    from mlkaizen.textfmt import terminal_width
+
+    width = terminal_width() if out is None and sys.stdout.isatty() else None
+    write_out(render_map(rows, cat, fmt, width), out, quiet, f"{fmt}, {len(rows)} subject(s)")
 
 
 @app.command()
 def target(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    path: PathArg = Path("."),
     profile: Annotated[
         Path | None,
         typer.Option(
-            help="Use-case profile (default: PATH/profile.yaml or .mlkaizen/profile.yaml)."
+            metavar="FILE",
+            help="Use-case profile (default: PATH/profile.yaml or .mlkaizen/profile.yaml).",
         ),
     ] = None,
-    answers: Annotated[list[Path] | None, typer.Option("--answers", help="Answers files.")] = None,
+    answers: Annotated[
+        list[Path] | None,
+        typer.Option("--answers", metavar="FILE|DIR", help="Answers files (repeatable)."),
+    ] = None,
     no_repo: Annotated[bool, typer.Option("--no-repo", help="From answers alone.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="terminal or json.")
+    ] = "terminal",
     catalogue: CatalogueOpt = None,
 ) -> None:
     """The stage this use case needs (taxonomy), the gap per dimension, and the roadmap."""
@@ -109,17 +128,25 @@ def target(
 @app.command()
 def survey(
     path: Annotated[
-        Path, typer.Argument(help="Repository folder (ignored with --no-repo).")
+        Path,
+        typer.Argument(metavar="PATH", help="Repository folder (ignored with --no-repo)."),
     ] = Path("."),
-    respondent: Annotated[str, typer.Option(help="Who answers.")] = "",
+    respondent: Annotated[str, typer.Option(metavar="NAME", help="Who answers.")] = "",
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Answers file (default: PATH/answers/RESPONDENT.yaml)."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Answers file (default: PATH/answers/RESPONDENT.yaml).",
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
         typer.Option(
-            "--answers", help="Check an answers file instead of asking (non-interactive)."
+            "--answers",
+            metavar="FILE",
+            help="Check an answers file instead of asking (non-interactive).",
         ),
     ] = None,
     no_repo: Annotated[bool, typer.Option("--no-repo", help="No repository to scan.")] = False,
@@ -167,10 +194,11 @@ def survey(
 
 @app.command()
 def profile(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Profile file to write.")] = Path(
-        "profile.yaml"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="Profile file to write.")
+    ] = Path("profile.yaml"),
     force: Annotated[bool, typer.Option(help="Overwrite an existing profile.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Record a use case's requirements and context facets (for `mlkaizen target`)."""
     import yaml
@@ -191,20 +219,23 @@ def profile(
         from mlkaizen.catalogue.loader import first_error
 
         raise MLKaizenError(f"{first_error(exc)[1]}; nothing written") from None
-    out.write_text(
+    write_out(
         "# Use-case profile written by `mlkaizen profile`.\n"
         + yaml.safe_dump(answers, sort_keys=False),
-        encoding="utf-8",
+        out,
+        quiet,
+        "profile",
     )
-    write_out(f"wrote {out}\n", None)
 
 
 @app.command("edge-advice")
 def edge_advice(
-    profile: Annotated[Path, typer.Option(help="Use-case profile (mlkaizen profile).")] = Path(
-        "profile.yaml"
-    ),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    profile: Annotated[
+        Path, typer.Option(metavar="FILE", help="Use-case profile (mlkaizen profile).")
+    ] = Path("profile.yaml"),
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="terminal or json.")
+    ] = "terminal",
 ) -> None:
     """Which edge architecture fits: five alternatives scored on four factors."""
     from mlkaizen.engine.edge import advise, render_advice

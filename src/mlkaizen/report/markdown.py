@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, location
+from mlkaizen.report.context import STATE_MARK, RenderContext, count, location
 
 
 def _cell(text: str) -> str:
@@ -33,7 +33,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         out += _since_baseline(a)
     talk = [p for p in a.practices if p.conflict or p.disagreement]
     if talk:
-        out += [f"### To discuss ({len(a.respondents)} respondent(s))", ""]
+        out += [f"### To discuss ({count(len(a.respondents), 'respondent')})", ""]
         out += [f"- `{p.id}`: **conflict**: {_cell(p.conflict)}" for p in talk if p.conflict]
         out += [
             f"- `{p.id}`: respondents disagree (agreement {p.agreement:.0%}); {_cell(p.note)}"
@@ -42,7 +42,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         ]
         out.append("")
     if a.roadmap:
-        out += [f"### Roadmap ({len(a.roadmap)} steps)", ""]
+        out += [f"### Roadmap ({count(len(a.roadmap), 'step')})", ""]
         for item in a.roadmap[:15]:
             out.append(
                 f"{item.step}. **{_cell(item.title)}** (`{item.practice}`, effort "
