@@ -68,32 +68,46 @@ def fix(
     from mlkaizen.fixes import apply as fixing
     from mlkaizen.fixes.base import FixContext
     from mlkaizen.fixes.facts import gather
-    from mlkaizen.fixes.registry import FIXES, fix_for
+    from mlkaizen.fixes.registry import ALIASES, FIXES, fix_for
 
     assessment = run(path)
     states = {p.id: p.state for p in assessment.practices}
+    facts = gather(path, assessment, RepoTree(path))
     if list_ or practice is None:
         order = {r.practice: r.step for r in assessment.roadmap}
         open_fixes = sorted(
             (f for f in FIXES if states.get(f.practices[0]) not in SATISFIED),
             key=lambda f: (order.get(f.practices[0], 999), f.practices[0]),
         )
+        fitting = [f for f in open_fixes if f.fits(facts) is None]
         width = max((len(f.practices[0]) for f in open_fixes), default=10)
-        write_out(
-            "".join(
-                f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.title}\n"
-                for f in open_fixes
+        text = "".join(
+            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.title}\n"
+            for f in fitting
+        ) or "no fixes for open gaps fit this repository\n"
+        unfit = [f for f in open_fixes if f.fits(facts) is not None]
+        if unfit:
+            text += "\nNot offered (they would not fit this repository):\n" + "".join(
+                f"  {f.practices[0]}: {f.fits(facts)}\n" for f in unfit
             )
-            or "no fixes for open gaps\n",
-            None,
-        )
+        write_out(text, None)
         return
     chosen = fix_for(practice)
     if chosen is None:
         raise MLKaizenError(f"no fix for {practice!r}; see `mlkaizen fix --list`")
-    ctx = FixContext(
-        root=path, facts=gather(path, assessment, RepoTree(path)), read=fixing.reader(path)
-    )
+    target = ALIASES.get(practice, practice)
+    state = states.get(target)
+    if state in SATISFIED:
+        write_out(f"{target} is already {state.value if state else ''}; nothing to apply\n", None)
+        return
+    why_not = chosen.fits(facts)
+    if why_not is not None:
+        from mlkaizen.catalogue.loader import load_catalogue
+
+        found = load_catalogue(assessment.catalogue["id"]).practice(target)
+        guidance = f" What to do instead: {found.remediation}" if found else ""
+        raise MLKaizenError(f"no fix for {target} fits this repository: {why_not}.{guidance}")
+    ctx = FixContext(root=path, facts=facts, read=fixing.reader(path))
     planned = fixing.plan(chosen, ctx)
     if dry_run:
         write_out(fixing.diff(planned) or "nothing to change\n", None)

@@ -4,6 +4,7 @@ files changed only with ``--force``; applying twice changes nothing."""
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,13 @@ MAX_READ = 2 * 1024 * 1024
 @dataclass(frozen=True)
 class Planned:
     change: Change
-    before: str | None  # current content, None if the file does not exist
+    before: str | None  # current content, None if the file does not exist (or is unreadable)
+    exists: bool = False  # something is already at the path
 
     @property
     def status(self) -> str:
+        if self.exists and self.before is None:
+            return "unreadable"  # not UTF-8, too large, not a regular file: never replaced
         if self.before is None:
             return "create"
         if self.before == self.change.content:
@@ -54,12 +58,22 @@ def _inside(root: Path, rel: str) -> Path:
 
 
 def plan(fix: Fix, ctx: FixContext) -> list[Planned]:
-    return [Planned(c, ctx.read(c.path)) for c in fix.plan(ctx)]
+    return [
+        Planned(c, ctx.read(c.path), os.path.lexists(_inside(ctx.root, c.path)))
+        for c in fix.plan(ctx)
+    ]
+
+
+def unreadable(planned: list[Planned]) -> list[str]:
+    return [p.change.path for p in planned if p.status == "unreadable"]
 
 
 def diff(planned: list[Planned]) -> str:
     out: list[str] = []
     for p in planned:
+        if p.status == "unreadable":
+            out.append(f"# {p.change.path}: exists but cannot be read fully; left as it is\n")
+            continue
         if p.status == "unchanged":
             continue
         before = (p.before or "").splitlines(keepends=True)
@@ -75,7 +89,16 @@ def diff(planned: list[Planned]) -> str:
 
 def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:
     """Write the planned changes; returns one line per file. Refuses (writing nothing) when
-    an existing file would change and ``force`` is not set."""
+    an existing file would change and ``force`` is not set, and always when an existing file
+    could not be read fully (not UTF-8, over the size limit, not a regular file)."""
+    if unreadable(planned):
+        raise MLKaizenError(
+            "cannot read existing file(s) "
+            + ", ".join(unreadable(planned))
+            + " fully (not UTF-8, too large or not a regular file); not replaced, even with "
+            "--force: move them aside to apply this fix",
+            str(root),
+        )
     blocked = [p.change.path for p in planned if p.status in ("edit", "overwrite")]
     if blocked and not force:
         raise MLKaizenError(

@@ -24,7 +24,7 @@ Every model can then be traced to the exact data version in `git log`.
 
 
 def dvc_pointers(ctx: FixContext) -> list[Change]:
-    folders = ctx.facts.data_dirs or ["data"]
+    folders = ctx.facts.data_dirs
     changes: list[Change] = []
     if ctx.read(".dvc/config") is None:
         changes.append(Change(".dvc/config", "[core]\n    autostage = true\n"))
@@ -34,7 +34,13 @@ def dvc_pointers(ctx: FixContext) -> list[Change]:
         parent, _, name = folder.rpartition("/")
         pointer = f"{parent}/{name}.dvc" if parent else f"{name}.dvc"
         pointers.append(pointer)
-        changes.append(Change(pointer, f"outs:\n- path: {name}\n"))
+        changes.append(
+            Change(
+                pointer,
+                "# mlkaizen:placeholder: run `dvc add` to record the data's hash (DVC rewrites "
+                f"this file)\nouts:\n- path: {name}\n",
+            )
+        )
     changes.append(
         Change(
             "DATA_VERSIONING.md",
