@@ -15,6 +15,18 @@ MARK = "mlkaizen:placeholder"
 NOTE = "generated scaffolding with placeholders to fill (remove the mlkaizen:placeholder mark)"
 
 
+# files `mlkaizen fix` may leave placeholders in that a detector may recognise by name alone
+GENERATED = frozenset({"MODEL_CARD.md", "DATA_CARD.md", "CODEOWNERS", "CONTRIBUTING.md"})
+
+
+def _text(tree: RepoTree, rel: str) -> str:
+    """What detectors read anyway; a generated file by name is read too (and nothing else)."""
+    name = rel.rsplit("/", 1)[-1]
+    if name in GENERATED or name.endswith(".dvc"):
+        return tree.text(rel) or ""
+    return tree.text_if_read(rel) or ""
+
+
 def downgrade(tree: RepoTree, findings: list[Finding]) -> list[Finding]:
     """``findings`` with every *found* one in a marked file made *partial*."""
     marked: dict[str, bool] = {}
@@ -22,7 +34,7 @@ def downgrade(tree: RepoTree, findings: list[Finding]) -> list[Finding]:
     for f in findings:
         if f.outcome is Outcome.FOUND and f.file and f.file in tree.sizes:
             if f.file not in marked:
-                marked[f.file] = MARK in (tree.text(f.file) or "")
+                marked[f.file] = MARK in _text(tree, f.file)
             if marked[f.file]:
                 update = {"outcome": Outcome.PARTIAL, "detail": f"{f.detail}; {NOTE}"}
                 out.append(f.model_copy(update=update))
