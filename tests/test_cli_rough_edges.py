@@ -265,7 +265,9 @@ def test_detectors_wrap_whole_summaries_without_markup() -> None:
     flat = " ".join(proc.stdout.split())
     doc = REGISTRY["container_image_defined"].doc
     assert "(a Dockerfile/Containerfile with a `FROM`)." in flat and "``FROM``" in doc
-    alert = " ".join(REGISTRY["alert_rules_defined"].doc.split("\n\n")[0].split())
+    from mlkaizen.textfmt import summary
+
+    alert = summary(REGISTRY["alert_rules_defined"].doc)
     assert alert.endswith(".") and alert in flat  # the whole first paragraph, not one line
 
 

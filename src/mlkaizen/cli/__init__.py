@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from mlkaizen import __version__
 from mlkaizen.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, MLKaizenError
-from mlkaizen.report.escape import visible
 
 if TYPE_CHECKING:
     import typer
@@ -36,6 +35,13 @@ def __getattr__(name: str) -> Any:
     if name == "app":
         return load_app()
     raise AttributeError(f"module 'mlkaizen.cli' has no attribute {name!r}")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown, not acted on (imported only when needed)."""
+    from mlkaizen.report.escape import visible as shown
+
+    return shown(text)
 
 
 def usage_message(exc: UsageError) -> str:
