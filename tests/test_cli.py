@@ -34,9 +34,10 @@ def test_assess_terminal_default(example_copy: Path) -> None:
 def test_every_format_to_a_file(example_copy: Path, tmp_path: Path, fmt: str,
                                 marker: str) -> None:
     out = tmp_path / "out" / f"report.{fmt}"
+    out.parent.mkdir()
     proc = cli("assess", str(example_copy), "--format", fmt, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == ""
+    assert proc.stdout == "" and proc.stderr == f"mlkaizen: wrote {out} ({fmt})\n"
     assert marker in out.read_text()
 
 

@@ -83,6 +83,20 @@ def test_at_least_twelve_fixes() -> None:
 
 
 LOCKED = "operations.reproducible-environment"  # needs pip-compile; tested on its own below
+# scaffolds that leave blanks to fill: partial until the placeholder mark is removed
+PLACEHOLDERS = {"data.versioned", "model.model-card", "data.documented-sources",
+                "operations.monitoring",
+                "organization.code-ownership"}  # no --owner: @your-team is a placeholder
+
+
+def fill_placeholders(root: Path) -> None:
+    """What the team does: fill the blanks and remove the mark."""
+    for path in root.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            text = path.read_text(errors="replace")
+            if "mlkaizen:placeholder" in text:
+                path.write_text("".join(line for line in text.splitlines(keepends=True)
+                                        if "mlkaizen:placeholder" not in line))
 
 
 @pytest.mark.parametrize("practice", sorted(p for f in FIXES for p in f.practices
@@ -96,10 +110,17 @@ def test_fix_makes_the_practice_detected(bare: Path, practice: str) -> None:
     assert state(bare, practice) == before  # --dry-run wrote nothing
     applied = cli("fix", practice, "--force", cwd=bare)
     assert applied.returncode == 0, applied.stderr
-    assert state(bare, practice) in {s.value for s in SATISFIED}, applied.stdout
+    if practice in PLACEHOLDERS:
+        assert state(bare, practice) == "partial", applied.stderr
+        again = cli("fix", practice, "--force", "--dry-run", cwd=bare)
+        assert again.returncode == 0 and again.stdout == "nothing to change\n", again.stdout
+        fill_placeholders(bare)
+    assert state(bare, practice) in {s.value for s in SATISFIED}, applied.stderr
     again = cli("fix", practice, "--force", cwd=bare)
     assert again.returncode == 0
-    assert all(line.startswith("unchanged ") for line in again.stdout.splitlines())
+    assert again.stdout == f"{practice} is already met; nothing to apply\n" or all(
+        line.startswith("mlkaizen: unchanged ") for line in again.stderr.splitlines()
+    ), (again.stdout, again.stderr)
 
 
 def test_lock_file_fix_never_runs_pip_compile(bare: Path, tmp_path: Path) -> None:
@@ -183,7 +204,7 @@ def test_generated_files_are_adapted_to_the_repository(bare: Path) -> None:
     assert forced.returncode == 0, forced.stderr
     assert "* @acme/ml ann@example.org\n" in (bare / ".github" / "CODEOWNERS").read_text()
     assert cli("fix", "data.versioned", cwd=bare).returncode == 0
-    assert (bare / "data" / "raw.dvc").read_text() == "outs:\n- path: raw\n"
+    assert (bare / "data" / "raw.dvc").read_text().endswith("outs:\n- path: raw\n")
 
 
 def test_all_fixes_together_generate_valid_files(bare: Path) -> None:
@@ -206,9 +227,11 @@ def test_all_fixes_together_generate_valid_files(bare: Path) -> None:
         for practice in fix.practices:
             result = a.practice(practice)
             assert result is not None
-            expected = {"partial"} if practice == LOCKED else {s.value for s in SATISFIED}
+            expected = ({"partial"} if practice == LOCKED or practice in PLACEHOLDERS
+                        else {s.value for s in SATISFIED})
             assert result.state.value in expected, (practice, result.note)
-    assert a.potential_stage_index >= 2  # the rest are questions code cannot answer
+    fill_placeholders(bare)
+    assert assess(bare).potential_stage_index >= 2  # the rest are questions code cannot answer
 
 
 def test_alias_from_the_docs_works(bare: Path) -> None:

@@ -90,7 +90,7 @@ def test_broken_plugin_is_reported_by_name_and_the_rest_still_run(tmp_path: Path
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("extends: no-such-catalogue\nid: x\n", "catalogue file not found"),
+    ("extends: no-such-catalogue\nid: x\n", "unknown catalogue id 'no-such-catalogue'"),
     ("extends: ad-hoc-to-kaizen\nid: x\nstages: []\n", "cannot redefine 'stages'"),
     ("extends: ad-hoc-to-kaizen\nid: x\npractices:\n  - id: data.versioned\n    level: 9\n",
      "less than or equal to 3"),

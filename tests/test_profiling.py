@@ -14,7 +14,7 @@ from tests.conftest import EXAMPLE
 
 def _assess(out: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "mlkaizen", "assess", str(EXAMPLE), "-f",
-                           "json", "-o", str(out)], env={**os.environ, **env},
+                           "json", "-q", "-o", str(out)], env={**os.environ, **env},
                           capture_output=True, check=False)
 
 

@@ -148,7 +148,11 @@ def _load_file(path: Path) -> Config:
             raise MLKaizenError(
                 f"invalid TOML: {exc}", display, int(match.group(1)) if match else None
             ) from None
-        return _validate(doc.get("tool", {}).get("mlkaizen", doc), display, None)
+        tool = doc.get("tool", {})
+        section = tool.get("mlkaizen", doc) if isinstance(tool, dict) else doc
+        if not isinstance(section, dict):
+            raise MLKaizenError("[tool.mlkaizen] must be a table", display)
+        return _validate(section, display, None)
     return _validate(load_yaml_mapping(text, display), display, text)
 
 

@@ -7,9 +7,15 @@ from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.engine.model import Assessment
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.textfmt import plain, reflow, summary, wrap_lines
 
 
-def explain_item(item: str, catalogue: str | None) -> str:
+def explain_item(item: str, catalogue: str | None, width: int = 80) -> str:
+    """A practice or a detector, explained; lines wrapped to ``width``, never cut."""
+    return wrap_lines(plain(_explain_item(item, catalogue)), width)
+
+
+def _explain_item(item: str, catalogue: str | None) -> str:
     from mlkaizen.evidence.detectors import all_detectors
 
     REGISTRY = all_detectors()[0]  # noqa: N806 - the registry, plugins included
@@ -39,7 +45,7 @@ def explain_item(item: str, catalogue: str | None) -> str:
                 lines.append("  partial if only: " + ", ".join(det.partial_if_any))
             lines.append(f"  when nothing is found: {practice.absent_state}")
             for d in det.detectors:
-                lines.append(f"    {d}: {REGISTRY[d].summary}")
+                lines.append(f"    {d}: {summary(REGISTRY[d].doc)}")
             lines.append("")
         if practice.question:
             lines += [f"Question: {practice.question}", ""]
@@ -53,7 +59,7 @@ def explain_item(item: str, catalogue: str | None) -> str:
         found = REGISTRY[item]
         users = [p.id for p in cat.practices if p.detection and item in p.detection.detectors]
         return (
-            f"{found.id} (detector, family {found.family})\n\n{found.doc}\n\nUsed by: "
+            f"{found.id} (detector, family {found.family})\n\n{reflow(found.doc)}\n\nUsed by: "
             f"{', '.join(users) or 'no practice of this catalogue'}\n"
         )
     raise MLKaizenError(

@@ -140,22 +140,50 @@ PROFILE_QUESTIONS: list[tuple[str, str, list[str] | None]] = [
     ("models", "How many models does the team run?", None),
     ("team_size", "How many people work on it?", None),
 ]
+# asked only when the model runs on edge devices; `mlkaizen edge-advice` decides on them
+EDGE_DEPLOYMENTS = ("edge", "hybrid")
+EDGE_QUESTIONS: list[tuple[str, str, list[str] | None]] = [
+    (
+        "task",
+        "What does the model do on the device?",
+        ["perception", "prediction", "control", "analytics"],
+    ),
+    ("retraining_data", "How much data does retraining need?", ["low", "medium", "high"]),
+    (
+        "edge_to_cloud_bandwidth",
+        "How much data can go from the devices to the cloud?",
+        ["low", "medium", "high"],
+    ),
+    (
+        "device_compute",
+        "How much compute and memory do the devices have?",
+        ["low", "medium", "high"],
+    ),
+]
 
 
 def run_profile(ask: Ask, say: Callable[[str], None]) -> dict[str, Any]:
+    """Ask the profile questions, and the edge factors when the model runs on the edge."""
     answers: dict[str, Any] = {}
     for key, question, choices in PROFILE_QUESTIONS:
-        hint = f" [{'/'.join(choices)}]" if choices else " [number]"
-        while True:
-            raw = ask(question + hint).strip().lower()
-            if choices is None and raw.isdigit() and int(raw) >= 1:
-                answers[key] = int(raw)
-                break
-            if choices and raw in choices:
-                answers[key] = {"yes": True, "no": False}.get(raw, raw)
-                break
-            if choices and raw in ("y", "n") and choices == ["yes", "no"]:
-                answers[key] = raw == "y"
-                break
-            say("  please answer one of: " + ("/".join(choices) if choices else "a number"))
+        answers[key] = _ask_one(ask, say, question, choices)
+        if key == "deployment" and answers[key] in EDGE_DEPLOYMENTS:
+            for edge_key, edge_question, edge_choices in EDGE_QUESTIONS:
+                answers[edge_key] = _ask_one(ask, say, edge_question, edge_choices)
     return answers
+
+
+def _ask_one(
+    ask: Ask, say: Callable[[str], None], question: str, choices: list[str] | None
+) -> Any:
+    """One question, asked until the answer is one of ``choices`` (or a number)."""
+    hint = f" [{'/'.join(choices)}]" if choices else " [number]"
+    while True:
+        raw = ask(question + hint).strip().lower()
+        if choices is None and raw.isdigit() and int(raw) >= 1:
+            return int(raw)
+        if choices and raw in choices:
+            return {"yes": True, "no": False}.get(raw, raw)
+        if choices and raw in ("y", "n") and choices == ["yes", "no"]:
+            return raw == "y"
+        say("  please answer one of: " + ("/".join(choices) if choices else "a number"))

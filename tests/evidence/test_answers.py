@@ -87,7 +87,7 @@ def test_conflicts_between_answers_and_evidence_are_reported(make_repo: MakeRepo
     proc = subprocess.run([sys.executable, "-m", "mlkaizen", "assess", str(root), "--answers",
                            str(path), "-f", "markdown"], capture_output=True, text=True,
                           check=False)
-    assert "### To discuss (1 respondent(s))" in proc.stdout
+    assert "### To discuss (1 respondent)" in proc.stdout
     assert "**conflict**" in proc.stdout
 
 

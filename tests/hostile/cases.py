@@ -56,6 +56,11 @@ def write(path: Path, content: str | bytes) -> None:
 
 
 # --------------------------------------------------------------------------- links and files
+
+# a FastAPI app that loads a model: what the serving-image fix needs to fit
+SERVING_APP = ("import joblib\nfrom fastapi import FastAPI\n\nmodel = joblib.load('model.joblib')\n"
+               "app = FastAPI()\n")
+
 @case
 def symlink_to_outside_file(root: Path, outside: Path) -> Expect:
     write(outside / "secret.py", TRAIN)
@@ -584,11 +589,11 @@ def ci_report_file_is_a_committed_symlink(root: Path, outside: Path) -> Expect:
 
 @case
 def fix_force_on_a_hard_link_to_outside(root: Path, outside: Path) -> Expect:
-    write(root / "train.py", TRAIN)
+    _ml_repo(root)
+    write(root / "serve.py", SERVING_APP)  # a serving app, so the image fix fits
     write(outside / "victim.md", "outside content\n")
-    (root / ".github").mkdir()
-    os.link(outside / "victim.md", root / ".github" / "pull_request_template.md")
-    return Expect(command=("fix", "organization.review-process", "--force", "--path", "{root}"),
+    os.link(outside / "victim.md", root / "Dockerfile")
+    return Expect(command=("fix", "deployment.packaged-artifact", "--force", "--path", "{root}"),
                   error="hard links")
 
 
@@ -872,7 +877,7 @@ def fifo_where_a_fix_writes(root: Path, outside: Path) -> Expect:
 @case
 def folder_where_a_fix_writes(root: Path, outside: Path) -> Expect:
     _ml_repo(root)
-    write(root / "serve.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+    write(root / "serve.py", SERVING_APP)
     (root / "Dockerfile").mkdir()
     return Expect(command=("fix", "deployment.packaged-artifact", "--path", "{root}"),
                   error="is a directory where a file is expected")

@@ -5,8 +5,10 @@
 * leave the tree exactly as it was (metadata and content hashes before and after);
 * leave the sibling ``outside`` folder exactly as it was (nothing written outside, no marker
   file from executed code);
-* stay within 300 MB peak RSS (work is bounded by counts and bytes, never by seconds: a run
-  is killed only if it hangs, after a generous guard, which fails the case);
+* stay within 300 MB peak RSS and a bounded amount of work: an assessment opens no more files
+  in the root than it has regular files, plus ``SPARE_OPENS`` (counted by the audit hook; work
+  is bounded by counts and bytes, never by seconds: a run is killed only if it hangs, after a
+  generous guard, which fails the case);
 * report the problem in a warning (or, for exit 2, on stderr);
 * write no raw control character to stderr, and, in the report format the case asks for,
   show names exactly as escaped (``present``) and never raw (``absent``).
@@ -34,6 +36,8 @@ import pytest
 from tests.hostile.cases import CASES, Expect
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+# a scan reads each file at most once; a few files (config, git metadata) may be opened again
+SPARE_OPENS = 20
 HARNESS = r'''
 import json, os, sys
 root, log = os.path.realpath(sys.argv[1]), sys.argv[2]
@@ -193,6 +197,11 @@ def test_hostile_case(name: str, workspace: Path) -> None:
     prefixes = allowed_prefixes(real_root, str(out_dir), audit["import_paths"])
     escaped = [(e, p) for e, p in audit["events"] if not allowed(p, prefixes)]
     assert escaped == [], escaped[:5]
+    if expect.command is None:  # an assessment: its work is counted, not timed
+        opened = [p for e, p in audit["events"]
+                  if e == "open" and (os.path.realpath(p) + "/").startswith(real_root + "/")]
+        regular = sum(1 for mode, *_ in before.values() if stat.S_ISREG(mode))
+        assert len(opened) <= regular + SPARE_OPENS, f"{name} opened {len(opened)} of {regular}"
     assert snapshot(outside) == outside_before, "something was written outside the tree"
     if not expect.writes_tree:
         assert snapshot(root) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,16 @@ def _load(
     try:
         text = read_text(path, "catalogue file", MAX_CATALOGUE_BYTES)
     except MLKaizenError as exc:
+        if (
+            isinstance(source, str)
+            and "/" not in source
+            and Path(source).suffix == ""
+            and not path.exists()
+        ):
+            known = ", ".join([BUILTIN, *sorted(plugin_catalogues())])
+            raise MLKaizenError(
+                f"unknown catalogue id {source!r} (known: {known}); or give a YAML file"
+            ) from None
         raise MLKaizenError(exc.message, display, exc.line) from None
     return _from_text(text, display, known_detectors, chain)
 
@@ -354,6 +365,7 @@ def first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str, str]:
     err = exc.errors()[0]
     loc = tuple(err["loc"])
     message = str(err["msg"]).removeprefix("Value error, ")
+    message = re.sub(r" or instance of \w+$", "", message)  # no class names for users
     where = ".".join(str(p) for p in loc)
     return loc, f"{where}: {message}" if where else message, str(err["type"])
 

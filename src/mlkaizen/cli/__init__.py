@@ -1,21 +1,23 @@
 """The command line: thin. Parse arguments, call the API, pick a renderer.
 
-One module a group of commands; one user-facing error type (:class:`MLKaizenError`) becomes
-``mlkaizen: error: ...`` and exit code 2, in :func:`main` and nowhere else.
+One module a group of commands. Every way out is decided in :func:`main` and nowhere else:
+usage errors and :class:`MLKaizenError` become one line ``mlkaizen: error: ...`` and exit 2;
+a bug becomes one line ``mlkaizen: internal error: ...`` and exit 3.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mlkaizen import __version__
-from mlkaizen.errors import EXIT_USAGE, MLKaizenError
-from mlkaizen.report.escape import visible
+from mlkaizen.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, MLKaizenError
 
 if TYPE_CHECKING:
     import typer
+    from typer._click.exceptions import UsageError
 
 __all__ = ["app", "main"]
 
@@ -42,32 +44,64 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'mlkaizen.cli' has no attribute {name!r}")
 
 
-def main() -> None:
-    """Console entry point. Usage errors exit 2 (Click); :class:`MLKaizenError` exits 2 here."""
-    if sys.argv[1:] == ["--version"]:  # the cheapest path: no Typer, no catalogue
+def visible(text: str) -> str:
+    """``text`` with control characters shown, not acted on (imported only when needed)."""
+    from mlkaizen.report.escape import visible as shown
+
+    return shown(text)
+
+
+def usage_message(exc: UsageError) -> str:
+    """A Click usage error as one line, with where to look for help."""
+    text = " ".join(exc.format_message().split()).replace("Value error, ", "").rstrip(".")
+    where = exc.ctx.command_path if exc.ctx is not None else "mlkaizen"
+    return f"mlkaizen: error: {visible(text)} (see `{where} --help`)\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point. Exit codes: 0 ok, 1 gate failed, 2 usage or input error, 3 bug."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:  # the cheapest path: no Typer, no catalogue
         sys.stdout.write(f"mlkaizen {__version__}\n")
         return
     if os.environ.get("MLKAIZEN_PROFILE"):  # benchmarks only: see mlkaizen.profiling
         from mlkaizen.profiling import install
 
         install()
+    from typer import Abort
+    from typer._click.exceptions import (  # the Click that Typer bundles (>= 0.29)
+        ClickException,
+        NoArgsIsHelpError,
+        UsageError,
+    )
+
     try:
-        load_app()()
+        code = load_app()(args=args, prog_name="mlkaizen", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.format_message() + "\n")
+        code = EXIT_OK
+    except UsageError as exc:
+        sys.stderr.write(usage_message(exc))
+        code = EXIT_USAGE
+    except ClickException as exc:  # e.g. a file Click could not open
+        sys.stderr.write(f"mlkaizen: error: {visible(' '.join(exc.format_message().split()))}\n")
+        code = EXIT_USAGE
     except MLKaizenError as exc:
         sys.stderr.write(f"mlkaizen: error: {visible(str(exc))}\n")
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        sys.stderr.write("mlkaizen: interrupted\n")
-        sys.exit(130)
+        code = EXIT_USAGE
+    except (KeyboardInterrupt, Abort):
+        sys.stderr.write("\nmlkaizen: interrupted\n")
+        code = 130
     except BrokenPipeError:  # e.g. `mlkaizen assess | head`
         sys.stderr.close()
-        sys.exit(0)
+        code = EXIT_OK
     except Exception as exc:
         if os.environ.get("MLKAIZEN_DEBUG"):
             raise
+        message = " ".join(str(exc).split())[:200]
         sys.stderr.write(
-            f"mlkaizen: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
-            "  This is a bug; set MLKAIZEN_DEBUG=1 for the traceback and report it."
-            "\n"
+            f"mlkaizen: internal error: {type(exc).__name__}: {visible(message)} (a bug: please "
+            "report it, with the output of MLKAIZEN_DEBUG=1 mlkaizen ...)\n"
         )
-        sys.exit(EXIT_USAGE)
+        code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

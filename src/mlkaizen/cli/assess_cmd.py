@@ -13,6 +13,9 @@ from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
     Format,
+    OutOpt,
+    PathArg,
+    QuietOpt,
     app,
     with_progress,
     write_out,
@@ -28,66 +31,103 @@ if TYPE_CHECKING:
 
 @app.command()
 def assess(
-    path: Annotated[Path, typer.Argument(help="Repository folder to assess.")] = Path("."),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] = None,
+    path: PathArg = Path("."),
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="terminal, json, markdown, html or sarif."
+        ),
+    ] = Format.terminal,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="Config file (default: .mlkaizen.yaml or pyproject.toml)."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Config file (default: .mlkaizen.yaml or pyproject.toml).",
+        ),
     ] = None,
     catalogue: CatalogueOpt = None,
     allow_repo_catalogue: AllowRepoCatalogueOpt = False,
-    scope: Annotated[str | None, typer.Option(help="Assess only this sub-folder.")] = None,
+    scope: Annotated[
+        str | None, typer.Option(metavar="SUBDIR", help="Assess only this sub-folder.")
+    ] = None,
     answers: Annotated[
         list[Path] | None,
-        typer.Option("--answers", help="Answers file or folder (repeatable); combined."),
+        typer.Option(
+            "--answers",
+            metavar="FILE|DIR",
+            help="Answers file or folder (repeatable); combined.",
+        ),
     ] = None,
     no_repo: Annotated[
         bool, typer.Option("--no-repo", help="Assess from the answers alone (no repository).")
     ] = False,
-    subject: Annotated[str | None, typer.Option(help="Name of what is assessed.")] = None,
+    subject: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Name of what is assessed.")
+    ] = None,
     lens: Annotated[
         str | None,
         typer.Option(
-            help="Report through another framework: google, azure, ml-test-score, marvelous."
+            metavar="LENS",
+            help="Report through another framework: google, azure, ml-test-score, marvelous "
+            "(formats terminal, json, markdown, html).",
         ),
     ] = None,
     fail_under: Annotated[
         str | None,
-        typer.Option(help='Exit 1 below a stage ("Manual MLOps") or levels ("data=2,model=1").'),
+        typer.Option(
+            metavar="STAGE|LEVELS",
+            help='Exit 1 below a stage ("Manual MLOps") or levels ("data=2,model=1").',
+        ),
     ] = None,
     fail_on_regression: Annotated[
         bool, typer.Option(help="Exit 1 if anything satisfied in the baseline is not any more.")
     ] = False,
     baseline: Annotated[
         Path | None,
-        typer.Option(help="Baseline file (default: PATH/.mlkaizen/baseline.json if present)."),
+        typer.Option(
+            metavar="FILE",
+            help="Baseline file (default: PATH/.mlkaizen/baseline.json if present).",
+        ),
     ] = None,
     link_base: Annotated[
         str | None,
-        typer.Option(help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/"),
+        typer.Option(
+            metavar="URL",
+            help="URL prefix for evidence links, e.g. https://github.com/o/r/blob/main/",
+        ),
     ] = None,
     max_file_bytes: Annotated[
-        int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).", min=1)
+        int | None,
+        typer.Option(metavar="N", help="Largest file read, in bytes (default 2 MiB).", min=1),
     ] = None,
     max_files: Annotated[
-        int | None, typer.Option(help="Most files scanned (default 500,000).", min=1)
+        int | None, typer.Option(metavar="N", help="Most files scanned (default 500,000).", min=1)
     ] = None,
     max_bytes_read: Annotated[
-        int | None, typer.Option(help="Most bytes read in one scan (default 512 MiB).", min=1)
+        int | None,
+        typer.Option(metavar="N", help="Most bytes read in one scan (default 512 MiB).", min=1),
     ] = None,
     max_yaml_nodes: Annotated[
         int | None,
         typer.Option(
-            help="Most nodes of one YAML document, aliases expanded (default 100,000).", min=1
+            metavar="N",
+            help="Most nodes of one YAML document, aliases expanded (default 100,000).",
+            min=1,
         ),
     ] = None,
     max_yaml_depth: Annotated[
-        int | None, typer.Option(help="Deepest YAML nesting (default 200).", min=1)
+        int | None, typer.Option(metavar="N", help="Deepest YAML nesting (default 200).", min=1)
     ] = None,
     parse_timeout: Annotated[
         float | None,
-        typer.Option(help="Seconds one file's parse may take; 0 = no budget (default 5).", min=0),
+        typer.Option(
+            metavar="SECONDS",
+            help="Seconds one file's parse may take; 0 = no budget (default 5).",
+            min=0,
+        ),
     ] = None,
     save: Annotated[
         bool, typer.Option("--save", help="Record the assessment in the store.")
@@ -112,7 +152,13 @@ def assess(
 
         found = sub_projects(path / scope if scope else path)
         lines = [f"{ref.path}\t{ref.how}" for ref in found]
-        write_out("\n".join(lines) + "\n" if lines else "no sub-projects found\n", out)
+        write_out(
+            "\n".join(lines) + "\n" if lines else "no sub-projects found\n",
+            out,
+            path,
+            quiet,
+            "sub-projects",
+        )
         return
 
     flags = {
@@ -124,6 +170,17 @@ def assess(
         "parse_timeout": parse_timeout,
     }
     limits = {k: v for k, v in flags.items() if v is not None}
+    if lens is not None:
+        from mlkaizen.engine.lenses import LENSES
+        from mlkaizen.report.lens import LENS_FORMATS
+
+        if lens not in LENSES:
+            raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
+        if fmt.value not in LENS_FORMATS:
+            raise MLKaizenError(
+                f"--lens cannot be rendered as {fmt.value}: a lens has no file-anchored "
+                f"results; use -f {', '.join(LENS_FORMATS)}"
+            )
     store = None
     if save:  # opened first: an unusable store stops the run before anything is written
         from mlkaizen.cli.store_cmd import open_db
@@ -152,13 +209,14 @@ def assess(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
     )
     if lens is not None:
-        from mlkaizen.engine.lenses import LENSES, render_lens
+        from mlkaizen.engine.lenses import LENSES
+        from mlkaizen.report.lens import render as render_lens
 
-        if lens not in LENSES:
-            raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
-        write_out(render_lens(LENSES[lens](assessment, cat), fmt.value), out, root)
+        write_out(
+            render_lens(LENSES[lens](assessment, cat), fmt.value), out, root, quiet, fmt.value
+        )
     else:
-        write_out(get_renderer(fmt.value)(assessment, ctx), out, root)
+        write_out(get_renderer(fmt.value)(assessment, ctx), out, root, quiet, fmt.value)
     if store is not None:
         from mlkaizen.cli.store_cmd import save_assessment
 

@@ -11,8 +11,13 @@ import typer
 from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
+    DeprecatedPathOpt,
+    PathArg,
+    QuietOpt,
     app,
     baseline_app,
+    confirm,
+    repo_path,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
@@ -21,11 +26,14 @@ from mlkaizen.report.escape import visible
 
 @app.command()
 def badge(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
-    out: Annotated[Path, typer.Option("--out", "-o", help="SVG file to write.")] = Path(
-        "mlkaizen.svg"
-    ),
-    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    path: PathArg = Path("."),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="SVG file to write.")
+    ] = Path("mlkaizen.svg"),
+    quiet: QuietOpt = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="Config file.")
+    ] = None,
     catalogue: CatalogueOpt = None,
     allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
@@ -39,13 +47,19 @@ def badge(
         config_path=config,
         allow_repo_catalogue=allow_repo_catalogue,
     )
-    write_out(render_badge(assessment), out, path)
+    write_out(render_badge(assessment), out, path, quiet, f"badge: {assessment.stage}")
 
 
 @app.command()
 def fix(
-    practice: Annotated[str | None, typer.Argument(help="Practice id to fix.")] = None,
-    path: Annotated[Path, typer.Option(help="Repository folder.")] = Path("."),
+    practice: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PRACTICE]", help="Practice id to fix (none, or --list: list the fixes)."
+        ),
+    ] = None,
+    path: PathArg = Path("."),
+    old_path: DeprecatedPathOpt = None,
     list_: Annotated[bool, typer.Option("--list", help="List fixes for the open gaps.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show the unified diff; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Also change existing files.")] = False,
@@ -57,40 +71,64 @@ def fix(
             "repeatable). Without it, authors from the history are only suggested.",
         ),
     ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write scaffolding that closes a gap (workflows, cards, helpers), adapted to the repo."""
+    if practice is not None and path == Path(".") and (list_ or Path(practice).is_dir()):
+        path = Path(practice)  # `fix --list PATH` or `fix PATH`
+        practice = None
+    path = repo_path(path, old_path)
     from mlkaizen.api import assess as run
     from mlkaizen.engine.model import SATISFIED
     from mlkaizen.evidence.tree import RepoTree
     from mlkaizen.fixes import apply as fixing
     from mlkaizen.fixes.base import FixContext
     from mlkaizen.fixes.facts import gather
-    from mlkaizen.fixes.registry import FIXES, fix_for
+    from mlkaizen.fixes.registry import ALIASES, FIXES, fix_for
 
     assessment = run(path)
     states = {p.id: p.state for p in assessment.practices}
+    facts = gather(path, assessment, RepoTree(path))
     if list_ or practice is None:
         order = {r.practice: r.step for r in assessment.roadmap}
         open_fixes = sorted(
             (f for f in FIXES if states.get(f.practices[0]) not in SATISFIED),
             key=lambda f: (order.get(f.practices[0], 999), f.practices[0]),
         )
+        fitting = [f for f in open_fixes if f.fits(facts) is None]
         width = max((len(f.practices[0]) for f in open_fixes), default=10)
-        write_out(
-            "".join(
-                f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.title}\n"
-                for f in open_fixes
+        text = "".join(
+            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.title}\n"
+            for f in fitting
+        ) or "no fixes for open gaps fit this repository\n"
+        unfit = [f for f in open_fixes if f.fits(facts) is not None]
+        if unfit:
+            text += "\nNot offered (they would not fit this repository):\n" + "".join(
+                f"  {f.practices[0]}: {f.fits(facts)}\n" for f in unfit
             )
-            or "no fixes for open gaps\n",
-            None,
-        )
+        write_out(text, None)
         return
     chosen = fix_for(practice)
     if chosen is None:
         raise MLKaizenError(f"no fix for {practice!r}; see `mlkaizen fix --list`")
+    target = ALIASES.get(practice, practice)
+    state = states.get(target)
+    if state in SATISFIED:
+        write_out(
+            f"{visible(target)} is already {state.value if state else ''}; nothing to apply\n",
+            None,
+        )
+        return
+    why_not = chosen.fits(facts)
+    if why_not is not None:
+        from mlkaizen.catalogue.loader import load_catalogue
+
+        found = load_catalogue(assessment.catalogue["id"]).practice(target)
+        guidance = f" What to do instead: {found.remediation}" if found else ""
+        raise MLKaizenError(f"no fix for {target} fits this repository: {why_not}.{guidance}")
     ctx = FixContext(
         root=path,
-        facts=gather(path, assessment, RepoTree(path)),
+        facts=facts,
         read=fixing.reader(path),
         owners=tuple(owner or ()),
     )
@@ -98,29 +136,37 @@ def fix(
     if dry_run:
         write_out(fixing.diff(planned) or "nothing to change\n", None)
         return
-    state = fixing.dirty(path)
-    if state is None:
+    tree_state = fixing.dirty(path)
+    if tree_state is None:
         sys.stderr.write(
             "mlkaizen: warning: the repository defines content filters, which are never run; "
             "could not tell whether the working tree is clean\n"
         )
-    elif state:
+    elif tree_state:
         sys.stderr.write(
             "mlkaizen: warning: the working tree has uncommitted changes; review "
             "the fix with `git diff` before committing\n"
         )
     for line in fixing.apply(path, planned, force):
-        write_out(visible(line) + "\n", None)
+        confirm(line, quiet)
 
 
 @baseline_app.command("save")
 def baseline_save(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    path: PathArg = Path("."),
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Where to write (default: PATH/.mlkaizen/baseline.json)."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Where to write (default: PATH/.mlkaizen/baseline.json).",
+        ),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Config file.")] = None,
+    quiet: QuietOpt = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="Config file.")
+    ] = None,
     catalogue: CatalogueOpt = None,
     allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
@@ -136,9 +182,8 @@ def baseline_save(
     )
     target = out or path / DEFAULT_BASELINE
     save_baseline(assessment, target, root=path)
-    write_out(
+    confirm(
         f"wrote {target}: {assessment.stage}, "
-        + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions)
-        + "\n",
-        None,
+        + ", ".join(f"{d.id}={d.level}" for d in assessment.dimensions),
+        quiet,
     )

@@ -9,28 +9,44 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from typer._click.core import Context  # the Click that Typer bundles (>= 0.29)
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperGroup
 
 T = TypeVar("T")
 
+
+class Group(TyperGroup):
+    """A command group whose command list shows each command's whole summary sentence
+    (wrapped to the terminal), never one cut at an arbitrary width."""
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from mlkaizen import __version__
+
+        sys.stdout.write(f"mlkaizen {__version__}\n")
+        raise typer.Exit()
+
+
 app = typer.Typer(
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Where your MLOps practice stands, why, and what to do next.",
 )
-model_app = typer.Typer(no_args_is_help=True, help="Show, validate and export the maturity model.")
-app.add_typer(model_app, name="model")
-baseline_app = typer.Typer(no_args_is_help=True, help="Record the baseline a CI gate compares to.")
-app.add_typer(baseline_app, name="baseline")
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        from mlkaizen import __version__
-
-        typer.echo(f"mlkaizen {__version__}")
-        raise typer.Exit()
 
 
 @app.callback()
@@ -38,11 +54,21 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
 ) -> None:
     """Where your MLOps practice stands, why, and what to do next."""
+
+
+model_app = typer.Typer(
+    cls=Group, no_args_is_help=True, help="Show, validate and export the maturity model."
+)
+app.add_typer(model_app, name="model")
+baseline_app = typer.Typer(
+    cls=Group, no_args_is_help=True, help="Record the baseline a CI gate compares to."
+)
+app.add_typer(baseline_app, name="baseline")
 
 
 class Format(StrEnum):
@@ -57,6 +83,7 @@ CatalogueOpt = Annotated[
     str | None,
     typer.Option(
         "--catalogue",
+        metavar="ID|FILE",
         help="Catalogue id or YAML file (default: the project's config, else "
         "the built-in ad-hoc-to-kaizen).",
     ),
@@ -71,17 +98,64 @@ AllowRepoCatalogueOpt = Annotated[
         "default: a pull request could ship rules that require nothing).",
     ),
 ]
+PathArg = Annotated[
+    Path, typer.Argument(metavar="PATH", help="Repository folder (default: the current one).")
+]
+# the old spelling of PATH on `fix` and `explain`; still accepted, no longer shown
+DeprecatedPathOpt = Annotated[
+    Path | None, typer.Option("--path", hidden=True, help="Deprecated: give PATH instead.")
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Do not confirm written files on stderr.")
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write the report here.")
+]
 
 
-def write_out(text: str, out: Path | None, root: Path | None = None) -> None:
+def repo_path(path: Path, deprecated: Path | None) -> Path:
+    """PATH, or the deprecated ``--path`` (which may not contradict it)."""
+    if deprecated is None:
+        return path
+    if path != Path(".") and path != deprecated:
+        from mlkaizen.errors import MLKaizenError
+
+        raise MLKaizenError(f"give the repository once: PATH {path} or --path {deprecated}")
+    return deprecated
+
+
+def write_out(
+    text: str,
+    out: Path | None,
+    root: Path | None = None,
+    quiet: bool = False,
+    what: str = "",
+) -> None:
     """Print ``text``, or write it to ``out`` through the safe writer (``root``: the
-    repository the command reads, where no committed link is followed)."""
+    repository the command reads, where no committed link is followed) and confirm that
+    on stderr (unless ``quiet``).
+
+    The folder of ``out`` must exist: a typo in it is an error, not a new tree of folders."""
     if out is None:
         sys.stdout.write(text)
         return
+    from mlkaizen.errors import MLKaizenError
     from mlkaizen.fsio.write import write_text
 
+    if not out.parent.is_dir():
+        raise MLKaizenError(
+            "cannot write: its folder does not exist (create it first)", str(out)
+        )
     write_text(out, text, root=root)
+    confirm(f"wrote {out}" + (f" ({what})" if what else ""), quiet)
+
+
+def confirm(message: str, quiet: bool) -> None:
+    """One line on stderr saying what was written (suppressed by ``-q``)."""
+    if not quiet:
+        from mlkaizen.report.escape import visible
+
+        sys.stderr.write(f"mlkaizen: {visible(message)}\n")
 
 
 def with_progress(job: Callable[[Callable[[str], None] | None], T]) -> T:

@@ -10,7 +10,11 @@ import typer
 
 from mlkaizen.cli.common import (
     CatalogueOpt,
+    OutOpt,
+    PathArg,
+    QuietOpt,
     app,
+    confirm,
     prompt,
     write_out,
 )
@@ -23,14 +27,19 @@ def map_(
     subjects: Annotated[
         list[Path],
         typer.Argument(
+            metavar="DIR...",
             help="Subjects: repositories, or folders of answers files (plus an optional "
-            "profile.yaml)."
+            "profile.yaml).",
         ),
     ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="terminal, markdown, csv, json or html.")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="terminal, markdown, csv, json or html."
+        ),
     ] = "terminal",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here.")] = None,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
     catalogue: CatalogueOpt = None,
     projects: Annotated[
         bool,
@@ -74,21 +83,37 @@ def map_(
         for sp in assessment.sub_projects if projects else []:
             part = run(folder, catalogue=cat, part=sp.path)
             rows.append(Row(f"{name}/{sp.path}", part, target))
-    write_out(render_map(rows, cat, fmt), out)
+    import sys
+
+    from mlkaizen.textfmt import terminal_width
+
+    width = terminal_width() if out is None and sys.stdout.isatty() else None
+    write_out(
+        render_map(rows, cat, fmt, width),
+        out,
+        quiet=quiet,
+        what=f"{fmt}, {len(rows)} subject(s)",
+    )
 
 
 @app.command()
 def target(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    path: PathArg = Path("."),
     profile: Annotated[
         Path | None,
         typer.Option(
-            help="Use-case profile (default: PATH/profile.yaml or .mlkaizen/profile.yaml)."
+            metavar="FILE",
+            help="Use-case profile (default: PATH/profile.yaml or .mlkaizen/profile.yaml).",
         ),
     ] = None,
-    answers: Annotated[list[Path] | None, typer.Option("--answers", help="Answers files.")] = None,
+    answers: Annotated[
+        list[Path] | None,
+        typer.Option("--answers", metavar="FILE|DIR", help="Answers files (repeatable)."),
+    ] = None,
     no_repo: Annotated[bool, typer.Option("--no-repo", help="From answers alone.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="terminal or json.")
+    ] = "terminal",
     catalogue: CatalogueOpt = None,
 ) -> None:
     """The stage this use case needs (taxonomy), the gap per dimension, and the roadmap."""
@@ -131,17 +156,25 @@ def target(
 @app.command()
 def survey(
     path: Annotated[
-        Path, typer.Argument(help="Repository folder (ignored with --no-repo).")
+        Path,
+        typer.Argument(metavar="PATH", help="Repository folder (ignored with --no-repo)."),
     ] = Path("."),
-    respondent: Annotated[str, typer.Option(help="Who answers.")] = "",
+    respondent: Annotated[str, typer.Option(metavar="NAME", help="Who answers.")] = "",
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Answers file (default: PATH/answers/RESPONDENT.yaml)."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Answers file (default: PATH/answers/RESPONDENT.yaml).",
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
         typer.Option(
-            "--answers", help="Check an answers file instead of asking (non-interactive)."
+            "--answers",
+            metavar="FILE",
+            help="Check an answers file instead of asking (non-interactive).",
         ),
     ] = None,
     no_repo: Annotated[bool, typer.Option("--no-repo", help="No repository to scan.")] = False,
@@ -194,10 +227,11 @@ def survey(
 
 @app.command()
 def profile(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Profile file to write.")] = Path(
-        "profile.yaml"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="Profile file to write.")
+    ] = Path("profile.yaml"),
     force: Annotated[bool, typer.Option(help="Overwrite an existing profile.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Record a use case's requirements and context facets (for `mlkaizen target`)."""
     import yaml
@@ -220,21 +254,25 @@ def profile(
         raise MLKaizenError(f"{first_error(exc)[1]}; nothing written") from None
     from mlkaizen.fsio.write import write_text
 
+    if not out.parent.is_dir():
+        raise MLKaizenError("cannot write: its folder does not exist (create it first)", str(out))
     write_text(
         out,
         "# Use-case profile written by `mlkaizen profile`.\n"
         + yaml.safe_dump(answers, sort_keys=False),
         overwrite=force,
     )
-    write_out(f"wrote {out}\n", None)
+    confirm(f"wrote {out} (profile)", quiet)
 
 
 @app.command("edge-advice")
 def edge_advice(
-    profile: Annotated[Path, typer.Option(help="Use-case profile (mlkaizen profile).")] = Path(
-        "profile.yaml"
-    ),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    profile: Annotated[
+        Path, typer.Option(metavar="FILE", help="Use-case profile (mlkaizen profile).")
+    ] = Path("profile.yaml"),
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="terminal or json.")
+    ] = "terminal",
 ) -> None:
     """Which edge architecture fits: five alternatives scored on four factors."""
     from mlkaizen.engine.edge import advise, render_advice

@@ -10,8 +10,13 @@ import typer
 
 from mlkaizen.cli.common import (
     CatalogueOpt,
+    DeprecatedPathOpt,
+    PathArg,
+    QuietOpt,
     app,
+    confirm,
     model_app,
+    repo_path,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
@@ -22,18 +27,28 @@ from mlkaizen.report.escape import visible, visible_lines
 def explain(
     item: Annotated[
         str | None,
-        typer.Argument(help="A practice id (model.experiment-tracking) or a detector id."),
+        typer.Argument(
+            metavar="[ITEM]",
+            help="A practice id (model.experiment-tracking) or a detector id.",
+        ),
     ] = None,
+    path: PathArg = Path("."),
+    old_path: DeprecatedPathOpt = None,
     stage: Annotated[bool, typer.Option("--stage", help="Explain the stage of PATH.")] = False,
     weights: Annotated[
         bool,
         typer.Option("--weights", help="Show how the catalogue's weights change PATH's result."),
     ] = False,
-    path: Annotated[Path, typer.Option(help="Repository for --stage.")] = Path("."),
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Explain a practice (rule, detectors, remediation), a detector, or a repository's stage."""
     from mlkaizen.explain_text import explain_item, explain_stage
+    from mlkaizen.textfmt import terminal_width
+
+    if item is not None and path == Path(".") and (stage or weights):
+        path = Path(item)  # `explain --stage PATH`
+        item = None
+    path = repo_path(path, old_path)
 
     if stage:
         from mlkaizen.api import assess as run
@@ -56,19 +71,24 @@ def explain(
         return
     if item is None:
         raise MLKaizenError("give a practice or detector id, or --stage")
-    write_out(visible_lines(explain_item(item, catalogue)), None)
+    write_out(visible_lines(explain_item(item, catalogue, terminal_width())), None)
 
 
 @app.command()
 def detectors() -> None:
     """List the built-in detectors and what each observes."""
     from mlkaizen.evidence.detectors import REGISTRY, all_detectors
+    from mlkaizen.textfmt import hanging, summary, terminal_width
 
     detectors, problems = all_detectors()
     width = max(len(d) for d in detectors)
     write_out(
         "".join(
-            f"{d.id:<{width}}  {'' if d.id in REGISTRY else '[plugin] '}{visible(d.summary)}\n"
+            hanging(
+                f"{visible(d.id):<{width}}  ",
+                ("" if d.id in REGISTRY else "[plugin] ") + visible(summary(d.doc)),
+                terminal_width(),
+            )
             for d in sorted(detectors.values(), key=lambda d: d.id)
         ),
         None,
@@ -115,11 +135,14 @@ def model_schema(
 
 @model_app.command("docs")
 def model_docs(
-    out: Annotated[Path, typer.Option(help="Folder to write the reference into.")] = Path("docs"),
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder to write the reference into.")
+    ] = Path("docs"),
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the generated reference: model.md, detectors.md and the JSON Schemas."""
     from mlkaizen.catalogue.docs import write_docs
     from mlkaizen.catalogue.loader import load_catalogue
 
     for path in write_docs(load_catalogue(), out):
-        write_out(f"wrote {path}\n", None)
+        confirm(f"wrote {path}", quiet)

@@ -76,6 +76,8 @@ def evaluate(
         tool_version=tool_version,
     )
     assessment.respondents = sorted(respondents or [])
+    if assessment.respondents:  # the explanation counts them
+        assessment.explanation = explanation(assessment)
     return assessment
 
 

@@ -96,9 +96,26 @@ class Advice(BaseModel):
     options: list[Option]
     factors: dict[str, str]
     assumed: list[str]
+    note: str = ""
+
+
+NOT_EDGE = ("cloud", "on-prem")
 
 
 def advise(p: Profile) -> Advice:
+    """The best-fitting alternative. A profile whose model runs only in the cloud or on
+    premises gets the centralised set-up and no edge alternative: they do not apply."""
+    if p.deployment in NOT_EDGE:
+        name = ALTERNATIVES["centralised"][0]
+        return Advice(
+            recommended="centralised",
+            options=[Option(id="centralised", name=name, score=0, tradeoffs="", adds=[])],
+            factors={"deployment": p.deployment},
+            assumed=[],
+            note=f"the profile's deployment is {p.deployment}: the model does not run on edge "
+            "devices, so no edge architecture applies; keep training and inference "
+            "centralised",
+        )
     factors: dict[str, str] = {}
     assumed = []
     for factor, default in DEFAULTS.items():
@@ -124,6 +141,8 @@ def advise(p: Profile) -> Advice:
 
 def render_advice(a: Advice) -> str:
     best = next(o for o in a.options if o.id == a.recommended)
+    if a.note:
+        return f"Recommended: {best.name}\n\nNo edge architecture: {a.note}.\n"
     lines = [
         f"Recommended: {best.name} (score {best.score} of 8)",
         "",

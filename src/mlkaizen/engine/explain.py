@@ -10,7 +10,8 @@ def explanation(a: Assessment) -> str:
     parts = [f"Confirmed stage: {a.stage} (stage {a.stage_index} of 5)."]
     if a.subject.kind == "answers-only":
         parts.append(
-            f"Assessed from the answers of {len(a.respondents)} respondent(s) alone, "
+            f"Assessed from the answers of {len(a.respondents)} "
+            f"{'respondent' if len(a.respondents) == 1 else 'respondents'} alone, "
             "as in an interview study; nothing was scanned."
         )
     if a.subject.kind == "ml-tool-source":

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from mlkaizen.evidence.detectors.base import Detector
 from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.placeholders import downgrade
 from mlkaizen.evidence.tree import WARNING_DETECTOR, RepoTree
 
 
@@ -44,7 +45,7 @@ def run_detectors(
         result.detectors_run.add(det.id)
         result.findings.extend(found)
     unique: dict[tuple[str, str, int, str], Finding] = {}
-    for f in result.findings:
+    for f in downgrade(tree, result.findings):
         unique.setdefault(f.sort_key(), f)
     result.findings = sorted(unique.values(), key=Finding.sort_key)
     result.warnings = sorted(

@@ -233,6 +233,10 @@ class RepoTree(Listing):
         kept, left[0] = "".join(lines[: left[0]]), 0
         return kept
 
+    def text_if_read(self, rel: str) -> str | None:
+        """The file's text if a detector has already read it (reads nothing)."""
+        return self._text.get(rel)
+
     def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
         """``parser(text)``, cached per (file, kind); a :class:`ParseError` becomes a warning."""
         key = (rel, kind)

@@ -24,10 +24,13 @@ MAX_READ = 2 * 1024 * 1024
 @dataclass(frozen=True)
 class Planned:
     change: Change
-    before: str | None  # current content, None if the file does not exist
+    before: str | None  # current content, None if the file does not exist (or is unreadable)
+    exists: bool = False  # something is already at the path
 
     @property
     def status(self) -> str:
+        if self.exists and self.before is None:
+            return "unreadable"  # not UTF-8, too large, not a regular file: never replaced
         if self.before is None:
             return "create"
         if self.before == self.change.content:
@@ -60,12 +63,31 @@ def current(root: Path, rel: str) -> str | None:
 
 
 def plan(fix: Fix, ctx: FixContext) -> list[Planned]:
-    return [Planned(c, current(ctx.root, c.path)) for c in fix.plan(ctx)]
+    return [_planned(ctx.root, c) for c in fix.plan(ctx)]
+
+
+def _planned(root: Path, change: Change) -> Planned:
+    """A change with its target's content. A target whose content cannot be used (over the
+    size limit, not UTF-8) is marked unreadable and never replaced; one that is a link, a
+    hard link or not a regular file is refused outright (exit 2)."""
+    try:
+        return Planned(change, current(root, change.path))
+    except MLKaizenError as exc:
+        if "limit" in exc.message or "not UTF-8" in exc.message:
+            return Planned(change, None, exists=True)
+        raise
+
+
+def unreadable(planned: list[Planned]) -> list[str]:
+    return [p.change.path for p in planned if p.status == "unreadable"]
 
 
 def diff(planned: list[Planned]) -> str:
     out: list[str] = []
     for p in planned:
+        if p.status == "unreadable":
+            out.append(f"# {p.change.path}: exists but cannot be read fully; left as it is\n")
+            continue
         if p.status == "unchanged":
             continue
         before = (p.before or "").splitlines(keepends=True)
@@ -81,7 +103,16 @@ def diff(planned: list[Planned]) -> str:
 
 def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:
     """Write the planned changes; returns one line per file. Refuses (writing nothing) when
-    an existing file would change and ``force`` is not set."""
+    an existing file would change and ``force`` is not set, and always when an existing file
+    could not be read fully (not UTF-8, over the size limit, not a regular file)."""
+    if unreadable(planned):
+        raise MLKaizenError(
+            "cannot read existing file(s) "
+            + ", ".join(unreadable(planned))
+            + " fully (not UTF-8, too large or not a regular file); not replaced, even with "
+            "--force: move them aside to apply this fix",
+            str(root),
+        )
     blocked = [p.change.path for p in planned if p.status in ("edit", "overwrite")]
     if blocked and not force:
         raise MLKaizenError(

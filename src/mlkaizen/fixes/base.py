@@ -28,6 +28,12 @@ class FixContext:
 
 
 Planner = Callable[[FixContext], list[Change]]
+# why a fix does not fit the repository's stack, or None when it does
+Fits = Callable[[RepoFacts], str | None]
+
+
+def always(_facts: RepoFacts) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -35,3 +41,4 @@ class Fix:
     practices: tuple[str, ...]  # the first is the one it is listed under
     title: str
     plan: Planner
+    fits: Fits = always

@@ -27,7 +27,7 @@ Every model can then be traced to the exact data version in `git log`.
 
 
 def dvc_pointers(ctx: FixContext) -> list[Change]:
-    folders = ctx.facts.data_dirs or ["data"]
+    folders = ctx.facts.data_dirs
     changes: list[Change] = []
     if ctx.read(".dvc/config") is None:
         changes.append(Change(".dvc/config", "[core]\n    autostage = true\n"))
@@ -40,7 +40,13 @@ def dvc_pointers(ctx: FixContext) -> list[Change]:
         pointer_yaml = yaml.safe_dump(
             {"outs": [{"path": checked(name, "data folder")}]}, allow_unicode=True
         )
-        changes.append(Change(pointer, pointer_yaml))
+        changes.append(
+            Change(
+                pointer,
+                "# mlkaizen:placeholder: run `dvc add` to record the data's hash (DVC rewrites "
+                "this file)\n" + pointer_yaml,
+            )
+        )
     changes.append(
         Change(
             "DATA_VERSIONING.md",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from mlkaizen.engine.model import Assessment
 from mlkaizen.evidence.git import run_git
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.fixes.stack import Stack, gather_stack
 
 DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
 
@@ -23,13 +25,17 @@ class RepoFacts:
     src_layout: bool = False
     training_script: str | None = None
     serving_app: str | None = None  # "module.path:app"
+    serving_framework: str | None = None  # FastAPI, Flask...
     data_dirs: list[str] = field(default_factory=list)
     sample_csv: str | None = None
+    csv_files: list[str] = field(default_factory=list)  # CSVs of the data folders (first 50)
     requirements: list[str] = field(default_factory=list)
     has_tests: bool = False
     has_dvc_pipeline: bool = False
     authors: list[str] = field(default_factory=list)
     frameworks: list[str] = field(default_factory=list)
+    dvc_remote: str | None = None  # URL scheme of the default DVC remote (s3, gs, azure...)
+    stack: Stack = field(default_factory=Stack)
 
     @property
     def package_dir(self) -> str:
@@ -61,11 +67,18 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
     if own:
         facts.package = own[0]
         facts.src_layout = f"src/{own[0]}/__init__.py" in tree.sizes
-    training = _first(a, "training_code_present")
-    facts.training_script = training[0] if training else None
+    facts.training_script = _training_script(a)
     serving = _first(a, "model_serving_present")
     if serving and serving[0].endswith(".py"):
         facts.serving_app = f"{_module_of(serving[0])}:app"
+        facts.serving_framework = next(
+            (
+                f.values.get("tool")
+                for f in a.findings
+                if f.detector == "model_serving_present" and f.file == serving[0]
+            ),
+            None,
+        )
     dirs: dict[str, int] = {}
     for rel in tree.files:
         if (
@@ -77,6 +90,8 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
             if top in ("data", "datasets") or "data" in rel.split("/")[:-1]:
                 folder = rel.rsplit("/", 1)[0]
                 dirs[folder] = dirs.get(folder, 0) + 1
+                if rel.endswith(".csv") and len(facts.csv_files) < 50:
+                    facts.csv_files.append(rel)
                 if facts.sample_csv is None and rel.endswith(".csv"):
                     facts.sample_csv = rel
     facts.data_dirs = sorted(dirs)
@@ -88,7 +103,35 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
         - {""}
     )
     facts.authors = _authors(root)
+    facts.dvc_remote = _dvc_remote(tree)
+    facts.stack = gather_stack(a, tree)
     return facts
+
+
+def _training_script(a: Assessment) -> str | None:
+    """The training entry point: a script with ``train`` in its name among the files with
+    training code (an evaluation or a helper module that imports sklearn is not it)."""
+    files = [
+        f.file
+        for f in a.findings
+        if f.detector == "training_code_present"
+        and f.file
+        and f.file.endswith(".py")
+        and f.context.value == "project"
+    ]
+    named = [f for f in files if "train" in f.rsplit("/", 1)[-1].lower()]
+    chosen = named or files
+    return chosen[0] if chosen else None
+
+
+def _dvc_remote(tree: RepoTree) -> str | None:
+    """The URL scheme of the default DVC remote (``local`` for a path), if one is configured."""
+    text = tree.text(".dvc/config") if ".dvc/config" in tree.sizes else None
+    urls = re.findall(r"^\s*url\s*=\s*(\S+)", text or "", re.M)
+    if not urls:
+        return None
+    scheme = urls[0].split("://", 1)[0] if "://" in urls[0] else "local"
+    return scheme.lower()
 
 
 def csv_header(text: str) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlkaizen.fixes import code, data, documents, environment, workflows
+from mlkaizen.fixes import code, data, documents, environment, fit, workflows
 from mlkaizen.fixes.base import Fix
 
 FIXES: tuple[Fix, ...] = (
@@ -10,31 +10,58 @@ FIXES: tuple[Fix, ...] = (
         ("deployment.tests-in-ci", "data.validation-automated"),
         "GitHub Actions workflow: tests and a data-validation step",
         workflows.tests_and_validation,
+        fit.tests_workflow,
     ),
-    Fix(("model.ct-triggers",), "Scheduled retraining workflow", workflows.scheduled_retraining),
     Fix(
-        ("operations.monitoring",), "Evidently drift-report job on a schedule", workflows.drift_job
+        ("model.ct-triggers",),
+        "Scheduled retraining workflow",
+        workflows.scheduled_retraining,
+        fit.retraining_workflow,
+    ),
+    Fix(
+        ("operations.monitoring",),
+        "Evidently drift-report job on a schedule",
+        workflows.drift_job,
+        fit.drift_job,
     ),
     Fix(
         ("data.versioned",),
         "DVC configuration and pointers for the data folders",
         data.dvc_pointers,
+        fit.dvc,
     ),
     Fix(
         ("model.experiment-tracking",),
         "MLflow tracking helper wired into the training script",
         code.tracking,
+        fit.mlflow,
     ),
-    Fix(("model.reproducible-training",), "Seed-setting helper and a params file", code.seeding),
-    Fix(("data.schema-declared",), "pandera schema inferred from a data sample", code.schema),
+    Fix(
+        ("model.reproducible-training",),
+        "Seed-setting helper and a params file",
+        code.seeding,
+        fit.python,
+    ),
+    Fix(
+        ("data.schema-declared",),
+        "pandera schema inferred from a data sample",
+        code.schema,
+        fit.pandera,
+    ),
     Fix(
         ("deployment.packaged-artifact",),
         "Dockerfile for the detected serving app",
         code.dockerfile,
+        fit.dockerfile,
     ),
     Fix(("model.model-card",), "Model card filled from the repository", documents.model_card),
     Fix(("data.documented-sources",), "Data card for the data folders", documents.data_card),
-    Fix(("organization.code-ownership",), "CODEOWNERS from the git authors", documents.codeowners),
+    Fix(
+        ("organization.code-ownership",),
+        "CODEOWNERS from the git authors",
+        documents.codeowners,
+        fit.codeowners,
+    ),
     Fix(
         ("organization.review-process",),
         "Pull-request template with an ML checklist",
@@ -45,6 +72,7 @@ FIXES: tuple[Fix, ...] = (
         ("operations.reproducible-environment",),
         "Instructions to pin a lock file, and a dev container",
         environment.lock_and_container,
+        fit.python,
     ),
 )
 

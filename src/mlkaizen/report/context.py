@@ -31,17 +31,22 @@ class RenderContext:
 
     def link(self, file: str, line: int | None) -> str:
         """A link to ``file`` at ``line``: under ``link_base`` if given, else relative to the
-        report file (or the scan root)."""
+        report file, or (printed) to the current folder, where the report is read or saved.
+        Never an absolute ``file://`` path, which means nothing on another machine."""
         anchor = f"#L{line}" if line else ""
         if self.link_base:
             return self.link_base.rstrip("/") + "/" + quote(file) + anchor
         if self.scan_root is None:
             return quote(file) + anchor
         target = self.scan_root / file
-        if self.out is not None:
-            rel = os.path.relpath(target.resolve(), self.out.resolve().parent)
-            return quote(Path(rel).as_posix()) + anchor
-        return target.resolve().as_uri() + anchor
+        base = self.out.resolve().parent if self.out is not None else Path.cwd()
+        rel = os.path.relpath(target.resolve(), base)
+        return quote(Path(rel).as_posix()) + anchor
+
+
+def count(n: int, noun: str) -> str:
+    """``1 step``, ``2 steps``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def location(file: str | None, line: int | None) -> str:

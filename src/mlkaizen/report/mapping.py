@@ -51,7 +51,9 @@ def records(rows: list[Row], cat: Catalogue) -> list[dict[str, Any]]:
     return out
 
 
-def render_map(rows: list[Row], cat: Catalogue, fmt: str) -> str:
+def render_map(rows: list[Row], cat: Catalogue, fmt: str, width: int | None = None) -> str:
+    """The map in ``fmt``. The terminal table fits ``width`` columns by wrapping cells (never
+    cutting a name); without a width it takes the room its content needs."""
     recs = records(rows, cat)
     dims = [d.id for d in cat.dimensions]
     if fmt == "json":
@@ -95,20 +97,18 @@ def render_map(rows: list[Row], cat: Catalogue, fmt: str) -> str:
         return "\n".join(lines) + "\n"
     if fmt == "html":
         return _html(header, body, recs, cat)
-    return _terminal(header, body)
+    return _terminal(header, body, width)
 
 
-def _terminal(header: list[str], body: list[list[Any]]) -> str:
+def _terminal(header: list[str], body: list[list[Any]], width: int | None) -> str:
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
     buf = io.StringIO()
-    table = Table()
-    for h in header:
-        table.add_column(terminal(h))
+    table = Table(*(Column(terminal(h), overflow="fold") for h in header))
     for row in body:
         table.add_row(*(terminal(str(c)) for c in row))
-    Console(file=buf, width=120, no_color=True).print(table)
+    Console(file=buf, width=width or 10_000, no_color=True).print(table)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, location
+from mlkaizen.report.context import STATE_MARK, RenderContext, count, location
 from mlkaizen.report.escape import md_code, md_prose, md_text
 
 
@@ -52,7 +52,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         out += _since_baseline(a)
     talk = [p for p in a.practices if p.conflict or p.disagreement]
     if talk:
-        out += [f"### To discuss ({len(a.respondents)} respondent(s))", ""]
+        out += [f"### To discuss ({count(len(a.respondents), 'respondent')})", ""]
         out += [
             f"- {md_code(p.id)}: **conflict**: {md_text(p.conflict)}" for p in talk if p.conflict
         ]
@@ -64,7 +64,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         ]
         out.append("")
     if a.roadmap:
-        out += [f"### Roadmap ({len(a.roadmap)} steps)", ""]
+        out += [f"### Roadmap ({count(len(a.roadmap), 'step')})", ""]
         for item in a.roadmap[:15]:
             out.append(
                 f"{item.step}. **{md_text(item.title)}** ({md_code(item.practice)}, effort "

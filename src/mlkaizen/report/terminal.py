@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, location
+from mlkaizen.report.context import STATE_MARK, RenderContext, count, location
 from mlkaizen.report.escape import terminal, visible
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             for p in talk
             if p.disagreement and p.agreement is not None
         ]
-        _rows(con, f"To discuss ({len(a.respondents)} respondent(s)):", rows)
+        _rows(con, f"To discuss ({count(len(a.respondents), 'respondent')}):", rows)
     if a.roadmap:
         rows = [
             (f"{r.step}.", "bold", f"[{r.effort}] {r.practice}: {r.title} (for {r.for_stage})")
@@ -144,7 +144,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         ]
         if len(a.roadmap) > 12:
             rows.append(("", "", f"… {len(a.roadmap) - 12} more in --format markdown|html|json"))
-        _rows(con, f"Roadmap ({len(a.roadmap)} steps):", rows)
+        _rows(con, f"Roadmap ({count(len(a.roadmap), 'step')}):", rows)
     if a.questions:
         rows = [
             ("!" if q.blocks_next_stage else "?", "magenta", f"{q.practice}: {q.question}")

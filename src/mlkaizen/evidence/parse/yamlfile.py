@@ -1,22 +1,32 @@
-"""YAML through PyYAML's safe loader only, checked before anything is built.
+"""YAML through PyYAML's safe loader only, checked while it is composed, before anything is
+built.
 
 * ``safe_load`` semantics: no Python objects are ever constructed.
-* Each document's node graph is checked first: aliases can make a small file expand
-  exponentially ("billion laughs") or refer to themselves; the *expanded* node count and depth
-  are bounded, recursive anchors and duplicate keys are refused. Only then is it constructed.
+* The composer counts as it goes: aliases can make a small file expand exponentially
+  ("billion laughs") or refer to themselves, so the *expanded* node count and depth are
+  bounded while each node is composed (a bomb is refused after ``max_nodes`` nodes, not after
+  it is built), recursive anchors are refused, and duplicate keys are refused when the
+  document is constructed.
+* Events come from libyaml when it is there (the C parser), nodes from the counting composer.
 * Mappings come back as :class:`LineDict`, a ``dict`` that remembers the line it started on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from mlkaizen.evidence.parse import ParseError
 
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_MAX_NODES = 100_000
 DEFAULT_MAX_DEPTH = 200
 
@@ -27,11 +37,118 @@ class LineDict(dict[Any, Any]):
     line: int = 0
 
 
-class _LineLoader(_Base):  # type: ignore[valid-type,misc]
-    pass
+class LimitedComposer(Composer):
+    """PyYAML's composer, counting the alias-expanded nodes and the depth of each document
+    while it composes it, and refusing recursive anchors. Linear in the events read."""
+
+    max_nodes = DEFAULT_MAX_NODES
+    max_depth = DEFAULT_MAX_DEPTH
+    # from the parser it is mixed with
+    check_event: Callable[..., bool]
+    get_event: Callable[[], Any]
+    peek_event: Callable[[], Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # id(node) -> (expanded size, height), recorded when a node is complete
+        self._shape: dict[int, tuple[int, int]] = {}
+        self._depth = 0
+        self._total = 0
+
+    def compose_document(self) -> yaml.Node | None:
+        self._shape, self._depth, self._total = {}, 0, 0
+        try:
+            return super().compose_document()
+        finally:
+            self._shape = {}
+
+    def _count(self, size: int, mark: yaml.Mark) -> None:
+        self._total += size
+        if self._total > self.max_nodes:
+            raise ParseError(
+                f"YAML expands to more than max_yaml_nodes={self.max_nodes:,} nodes "
+                "(an alias bomb?); not loaded",
+                mark.line + 1,
+            )
+
+    def _check_depth(self, depth: int, mark: yaml.Mark) -> None:
+        if depth > self.max_depth:
+            raise ParseError(
+                f"YAML nests deeper than max_yaml_depth={self.max_depth}; not loaded",
+                mark.line + 1,
+            )
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(AliasEvent):
+            event = self.get_event()
+            target: yaml.Node | None = self.anchors.get(event.anchor)
+            if target is None:
+                raise ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                )
+            shape = self._shape.get(id(target))
+            if shape is None:  # its anchor's node is still being composed: it contains itself
+                raise ParseError(
+                    "recursive YAML anchor (a node contains itself); not loaded",
+                    event.start_mark.line + 1,
+                )
+            self._count(shape[0], event.start_mark)
+            self._check_depth(self._depth + shape[1], event.start_mark)
+            return target
+        self._depth += 1
+        try:
+            mark = self.peek_event().start_mark
+            self._check_depth(self._depth, mark)
+            self._count(1, mark)
+            node: yaml.Node = super().compose_node(parent, index)  # type: ignore[assignment]
+        finally:
+            self._depth -= 1
+        size, height = 1, 0
+        for child in _children(node):
+            child_size, child_height = self._shape[id(child)]
+            size += child_size
+            height = max(height, child_height)
+        self._shape[id(node)] = (size, height + 1)
+        return node
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+
+
+if _CParser is not None:
+
+    class _Loader(LimitedComposer, _CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml's parser (events), the counting composer, the safe constructor."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            LimitedComposer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Loader(  # type: ignore[no-redef]
+        Reader, Scanner, Parser, LimitedComposer, SafeConstructor, Resolver
+    ):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            LimitedComposer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
@@ -53,77 +170,25 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def check_graph(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
-    """Refuse documents whose alias-expanded size or depth exceeds the limits, or that refer
-    to themselves. Linear in the number of distinct nodes (sizes are memoised)."""
-    sizes: dict[int, int] = {}
-    on_path: set[int] = set()
-    # iterative post-order: (node, depth, children_pushed)
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-    while stack:
-        node, depth, expanded = stack.pop()
-        key = id(node)
-        if expanded:
-            on_path.discard(key)
-            total = 1 + sum(sizes[id(c)] for c in _children(node))
-            if total > max_nodes:
-                raise ParseError(
-                    f"YAML expands to more than max_yaml_nodes={max_nodes:,} nodes "
-                    "(an alias bomb?); not loaded",
-                    node.start_mark.line + 1,
-                )
-            sizes[key] = total
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            raise ParseError(
-                "recursive YAML anchor (a node contains itself); not loaded",
-                node.start_mark.line + 1,
-            )
-        if depth > max_depth:
-            raise ParseError(
-                f"YAML nests deeper than max_yaml_depth={max_depth}; not loaded",
-                node.start_mark.line + 1,
-            )
-        on_path.add(key)
-        stack.append((node, depth, True))
-        for child in _children(node):
-            if id(child) in on_path:
-                raise ParseError(
-                    "recursive YAML anchor (a node contains itself); not loaded",
-                    child.start_mark.line + 1,
-                )
-            if id(child) not in sizes:
-                stack.append((child, depth + 1, False))
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml_documents(
     text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> list[Any]:
-    """All documents of a YAML stream. Raises :class:`ParseError` with the line of the problem."""
+    """All documents of a YAML stream. Raises :class:`ParseError` with the line of the problem
+    (limits are enforced while each document is composed, before it is built)."""
     try:
-        loader = _LineLoader(text)
+        loader = _Loader(text)
     except UnicodeError:
         raise ParseError("YAML contains characters that cannot be encoded") from None
+    loader.max_nodes, loader.max_depth = max_nodes, max_depth
     docs: list[Any] = []
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
-            check_graph(node, max_nodes, max_depth)
             docs.append(loader.construct_document(node))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

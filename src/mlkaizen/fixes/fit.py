@@ -1,0 +1,95 @@
+"""When a fix fits the repository: its stack (CI system, tracker, data tool, validation
+library, language) and what the scaffold needs to run (tests to run, a training entry point, a
+data folder, a serving app). Each rule returns why a fix does not fit, or None."""
+
+from __future__ import annotations
+
+from mlkaizen.fixes.facts import RepoFacts
+
+CI_NAMES = {
+    "github-actions": "GitHub Actions",
+    "gitlab-ci": "GitLab CI",
+    "azure-pipelines": "Azure Pipelines",
+    "jenkins": "Jenkins",
+    "bitbucket": "Bitbucket Pipelines",
+    "circleci": "CircleCI",
+}
+SERVERS = {"fastapi": "uvicorn", "flask": "gunicorn"}
+
+
+def python(f: RepoFacts) -> str | None:
+    return None if f.stack.python else "the repository has no Python code; this scaffold is Python"
+
+
+def _github_actions(f: RepoFacts) -> str | None:
+    other = f.stack.foreign_ci("github-actions")
+    if other is not None:
+        return (
+            f"the repository builds with {CI_NAMES.get(other, other)}; a GitHub Actions "
+            "workflow would never run there"
+        )
+    return python(f)
+
+
+def tests_workflow(f: RepoFacts) -> str | None:
+    if not f.has_tests:
+        return "there are no tests under tests/ for CI to run; write some first"
+    return _github_actions(f)
+
+
+def retraining_workflow(f: RepoFacts) -> str | None:
+    if f.has_dvc_pipeline and f.dvc_remote is None:
+        return "the DVC pipeline has no remote, so CI cannot fetch its data; add one first"
+    if f.has_dvc_pipeline and f.dvc_remote == "local":
+        return "the DVC remote is a local path, which CI cannot reach"
+    if not f.has_dvc_pipeline and f.training_script is None:
+        return "no training entry point was found to schedule"
+    return _github_actions(f)
+
+
+def drift_job(f: RepoFacts) -> str | None:
+    if f.sample_csv is None:
+        return "no reference data (a CSV under data/) to compare recent data with"
+    return _github_actions(f)
+
+
+def dvc(f: RepoFacts) -> str | None:
+    others = sorted(f.stack.data_tools - {"DVC"})
+    if others:
+        return f"the repository versions data with {', '.join(others)}"
+    if not f.data_dirs:
+        return "no data folder (data/, datasets/) was found to version"
+    return None
+
+
+def mlflow(f: RepoFacts) -> str | None:
+    others = sorted(f.stack.trackers - {"MLflow"})
+    if others:
+        return f"the team tracks experiments with {', '.join(others)}, not MLflow"
+    if f.training_script is None:
+        return "no training entry point was found to wire tracking into"
+    return python(f)
+
+
+def pandera(f: RepoFacts) -> str | None:
+    others = sorted(f.stack.validation - {"pandera"})
+    if others:
+        return f"the team validates data with {', '.join(others)}"
+    return python(f)
+
+
+def dockerfile(f: RepoFacts) -> str | None:
+    if f.serving_app is None:
+        return "no serving app (FastAPI, Flask) that loads a model was found to package"
+    if (f.serving_framework or "").lower() not in SERVERS:
+        return f"no generated image for a {f.serving_framework} app yet"
+    return None
+
+
+def codeowners(f: RepoFacts) -> str | None:
+    if f.stack.forge == "azure-devops":
+        return (
+            "Azure DevOps has no CODEOWNERS file; set required reviewers per path in the "
+            "branch policies"
+        )
+    return None
