@@ -19,6 +19,7 @@ from tests.history.gitrepo import TRACKING, commit, git, init, practice_history
 TRACK = "model.experiment-tracking"
 ENV = "operations.reproducible-environment"
 VC = "organization.version-control"
+SHARED = "organization.shared-tooling"  # a declared environment is shared tooling
 
 
 @pytest.fixture
@@ -36,11 +37,12 @@ def test_every_commit_gives_the_exact_trajectory(repo: tuple[Path, list[str]]) -
     h = replay(root, every=1)
     assert [p.commit.sha for p in h.points] == ids
     assert [p.satisfied for p in h.points] == [
-        [VC], [TRACK, VC], [TRACK, ENV, VC], [ENV, VC], [TRACK, ENV, VC], [TRACK, ENV, VC],
+        [VC], [TRACK, VC], [TRACK, ENV, SHARED, VC], [ENV, SHARED, VC], [TRACK, ENV, SHARED, VC], [TRACK, ENV, SHARED, VC],
     ]
     assert changes(h) == [
         ("gained", TRACK, ids[1], True),
         ("gained", ENV, ids[2], True),
+        ("gained", SHARED, ids[2], True),
         ("lost", TRACK, ids[3], True),
         ("gained", TRACK, ids[4], True),
     ]
@@ -56,6 +58,7 @@ def test_monthly_samples_pin_changes_to_their_commit(repo: tuple[Path, list[str]
     assert changes(h) == [
         ("gained", TRACK, ids[1], True),
         ("gained", ENV, ids[2], True),
+        ("gained", SHARED, ids[2], True),
         ("lost", TRACK, ids[3], True),
         ("gained", TRACK, ids[4], True),
     ]
@@ -69,6 +72,7 @@ def test_without_exact_a_change_is_placed_at_the_sample(repo: tuple[Path, list[s
     assert changes(h) == [
         ("gained", TRACK, ids[2], False),
         ("gained", ENV, ids[2], False),  # it was at the sample, but that was not checked
+        ("gained", SHARED, ids[2], False),
         ("lost", TRACK, ids[3], True),  # adjacent samples: nothing to pin down
         ("gained", TRACK, ids[5], False),
     ]
@@ -94,6 +98,7 @@ def test_explicit_revisions_in_commit_order(repo: tuple[Path, list[str]]) -> Non
     assert [p.commit.sha for p in h.points] == [ids[0], ids[3], ids[5]]
     assert changes(h) == [
         ("gained", ENV, ids[2], True),
+        ("gained", SHARED, ids[2], True),
         ("gained", TRACK, ids[4], True),
     ]
 
@@ -134,7 +139,7 @@ def test_replay_cost_follows_what_changed(repo: tuple[Path, list[str]]) -> None:
     # is new (commit 5 restores an earlier train.py: nothing new to fetch or parse)
     assert [p.files_read for p in h.points] == [1, 2, 4, 4, 4, 4]
     assert [p.blobs_read for p in h.points] == [1, 1, 2, 1, 0, 1]
-    assert [p.parses for p in h.points][4:] == [0, 0]
+    assert [p.parses for p in h.points][4:] == [0, 1]  # the last commit changes a parsed file
 
 
 def test_a_commit_config_is_used_and_a_broken_one_skips_the_commit(tmp_path: Path) -> None:

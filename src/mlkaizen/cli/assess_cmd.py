@@ -134,7 +134,11 @@ def assess(
     ] = False,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Store URL (default: MLKAIZEN_DB, else a local SQLite file)."),
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Store URL (default: MLKAIZEN_DB, else a local SQLite file).",
+        ),
     ] = None,
     projects: Annotated[
         bool,
@@ -276,8 +280,10 @@ def _gate(
         )
         return under
     assessment.baseline = comparison
-    if under and fail_under is not None and excused_by_rule_change(
-        comparison, gate_failures(base, stage_min, levels, stages)
+    if (
+        under
+        and fail_under is not None
+        and excused_by_rule_change(comparison, gate_failures(base, stage_min, levels, stages))
     ):
         comparison.note += (
             f"; --fail-under {fail_under} not enforced: the baseline met it and no practice "

@@ -37,7 +37,8 @@ def history(
         bool, typer.Option("--save", help="Store every point (see `mlkaizen log`).")
     ] = False,
     db: Annotated[
-        str | None, typer.Option("--db", help="Store URL (default: MLKAIZEN_DB or local).")
+        str | None,
+        typer.Option("--db", metavar="URL", help="Store URL (default: MLKAIZEN_DB or local)."),
     ] = None,
     max_file_bytes: Annotated[
         int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).", min=1)

@@ -27,7 +27,9 @@ app.add_typer(plan_app, name="plan")
 DbOpt = Annotated[
     str | None,
     typer.Option(
-        "--db", help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder)."
+        "--db",
+        metavar="URL",
+        help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
     ),
 ]
 PathOpt = Annotated[Path, typer.Option("--path", help="Repository folder the plan is for.")]
@@ -226,8 +228,15 @@ def plan_add(
     if practice not in known:  # refused before the store is even opened
         raise MLKaizenError(f"unknown practice {practice!r} (see `mlkaizen model show`)")
     item = plans.add(
-        open_db(db), key=key, name=name, practice=practice, owner=owner, due=when, note=note,
-        known=known, today=dt.date.today(),
+        open_db(db),
+        key=key,
+        name=name,
+        practice=practice,
+        owner=owner,
+        due=when,
+        note=note,
+        known=known,
+        today=dt.date.today(),
     )
     write_out(f"plan item #{item.id}: {item.practice}, owner {item.owner}, due {item.due}\n", None)
 
@@ -252,8 +261,10 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
     for i in found:
         status = i.shown_status(today)
         why = i.achieved_how or i.abandoned_reason or i.note
-        lines.append(f"#{i.id:<4} {status:<9} {i.practice}  owner {i.owner}, due {i.due}"
-                     + (f"  ({why})" if why else ""))
+        lines.append(
+            f"#{i.id:<4} {status:<9} {i.practice}  owner {i.owner}, due {i.due}"
+            + (f"  ({why})" if why else "")
+        )
     write_out("\n".join(lines) + "\n", None)
 
 
