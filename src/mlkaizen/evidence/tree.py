@@ -39,7 +39,28 @@ TEMPLATE_SUFFIXES = (".tmpl", ".jinja2", ".jinja", ".j2")
 _EXPRESSION = re.compile(r"\{\{[^{}\n]*\}\}")
 # a line that is only a template directive ({{- if ... }}, {% for ... %}): blank when read
 _DIRECTIVE_LINE = re.compile(r"(?m)^[ \t]*(?:\{\{-?[^{}\n]*-?\}\}|\{%-?[^\n]*?-?%\})[ \t]*$")
+# a Go string action ({{`{{ literal }}`}}, {{"{{ literal }}"}}) renders its literal text
+_STRING_ACTION = re.compile(r"\{\{-?\s*(?:`([^`\n]*)`|\"((?:[^\"\\\n]|\\.)*)\")\s*-?\}\}")
+# a control action inside a line renders nothing: Go's {{ if }}/{{ else }}/{{ end }}/
+# {{ range }}/{{ with }}/{{ define }}/{{/* */}}, Jinja's {% ... %} and {# ... #}
+_CONTROL = re.compile(
+    r"\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|/\*)[^{}\n]*\}\}"
+    r"|\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\}"
+)
 MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
+
+
+def render_template_text(text: str) -> str:
+    """A template read as the file it renders: directive-only lines and inline control
+    actions blanked, each remaining expression read as the word ``tmpl``. Line numbers are
+    kept; every branch of a conditional stays, so keys may repeat (see :meth:`RepoTree.yaml`)."""
+    text = _CONTROL.sub("", _DIRECTIVE_LINE.sub("", text))
+    text = _STRING_ACTION.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    for _ in range(3):  # nested expressions: {{ NAME|default('{{ .project }}_model') }}
+        text, n = _EXPRESSION.subn("tmpl", text)
+        if not n:
+            break
+    return text
 
 
 def printable(rel: str) -> str:
@@ -210,7 +231,7 @@ class RepoTree(Listing):
                     )
                     result = data.decode("utf-8", "replace")
         if result is not None and rel in self._real:
-            result = _EXPRESSION.sub("tmpl", _DIRECTIVE_LINE.sub("", result))
+            result = render_template_text(result)
         self._text[rel] = result
         return result
 
@@ -288,10 +309,19 @@ class RepoTree(Listing):
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
         from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 
-        def parse(text: str) -> list[Any]:
-            return load_yaml_documents(text, self.limits.max_yaml_nodes, self.limits.max_yaml_depth)
+        template = rel in self._real
 
-        return self.parsed(rel, "yaml", parse)
+        def parse(text: str) -> list[Any]:
+            return load_yaml_documents(
+                text,
+                self.limits.max_yaml_nodes,
+                self.limits.max_yaml_depth,
+                first_key_wins=template,
+            )
+
+        # a template keeps every branch of its conditionals, so a key may repeat: the first
+        # branch is read (a separate parse kind, as the same text parses differently)
+        return self.parsed(rel, "yaml-template" if template else "yaml", parse)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed once per scan and shared by detectors (e.g. all CI pipelines)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
-from mlkaizen.evidence.detectors.step_kinds import INGEST, PIPELINE_DEPLOY, TRAIN, VALIDATE_DATA
+from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines, training_step
+from mlkaizen.evidence.detectors.step_kinds import INGEST, PIPELINE_DEPLOY, VALIDATE_DATA
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
@@ -61,7 +61,21 @@ def training_in_pipeline(tree: RepoTree) -> list[Finding]:
     Evidence: a step of a detected pipeline whose name or command trains (``train``,
     ``fit_model``, ``TrainingStep``, ``dvc repro`` of a train stage...).
     """
-    return _steps_matching(tree, "training_in_pipeline", TRAIN, "training")
+    out: list[Finding] = []
+    for pipe in orchestrated_pipelines(tree):
+        step = training_step(tree, pipe)
+        if step is not None:
+            label = step[0].split()[0] if step[0].split() else ""
+            out.append(
+                tree.finding(
+                    "training_in_pipeline",
+                    pipe.file,
+                    step[1],
+                    f"{pipe.tool} pipeline: training step {label[:60]!r}",
+                    tool=pipe.tool,
+                )
+            )
+    return out
 
 
 @detector("ingestion_in_pipeline")

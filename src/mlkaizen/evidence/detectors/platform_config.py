@@ -56,7 +56,16 @@ def _azureml(tree: RepoTree) -> list[Resource]:
     return out
 
 
+_BUNDLE_KINDS = frozenset(
+    """jobs pipelines model_serving_endpoints registered_models models experiments
+    quality_monitors schemas volumes clusters dashboards apps""".split()  # noqa: SIM905
+)
+
+
 def _bundle_files(tree: RepoTree) -> list[str]:
+    """Each bundle's ``databricks.yml``, the files its ``include`` globs name, then the
+    bundle folder's other resource files (a top-level ``resources`` of bundle kinds) that
+    are defined but not included yet (e.g. a monitor to switch on later)."""
     files: list[str] = []
     for rel in tree.named("databricks.yml", "databricks.yaml"):
         docs = [d for d in tree.yaml(rel) or [] if isinstance(d, dict) and "bundle" in d]
@@ -64,16 +73,27 @@ def _bundle_files(tree: RepoTree) -> list[str]:
             continue
         files.append(rel)
         folder = posixpath.dirname(rel)
+        inside = [
+            f
+            for f in tree.with_suffix(".yml", ".yaml")
+            if f != rel and (not folder or f.startswith(folder + "/"))
+        ]
         for pattern in (p for d in docs for p in as_list(d.get("include"))):
             if not isinstance(pattern, str) or pattern.startswith(("/", "..")):
                 continue
             full = posixpath.normpath(posixpath.join(folder, pattern))
-            files += [
-                f
-                for f in tree.with_suffix(".yml", ".yaml")
-                if fnmatch.fnmatchcase(f, full) and f not in files
-            ]
+            files += [f for f in inside if fnmatch.fnmatchcase(f, full) and f not in files]
+        files += [f for f in inside if f not in files and _declares_resources(tree, f)]
     return files
+
+
+def _declares_resources(tree: RepoTree, rel: str) -> bool:
+    return any(
+        isinstance(doc, dict)
+        and isinstance(doc.get("resources"), dict)
+        and set(map(str, doc["resources"])) <= _BUNDLE_KINDS
+        for doc in tree.yaml(rel) or []
+    )
 
 
 def _databricks(tree: RepoTree) -> list[Resource]:

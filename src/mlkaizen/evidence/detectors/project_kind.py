@@ -29,6 +29,8 @@ TRAIN_CALLS = (
     "xgboost.train",
     "lightgbm.train",
     ".partial_fit",
+    "sklearn.model_selection.cross_val_score",  # fits a model per fold
+    "sklearn.model_selection.cross_validate",
 )
 _SETUP_NAME = re.compile(r"name\s*=\s*[\"']([\w.\-]+)[\"']")
 

@@ -8,8 +8,13 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching, step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.monitoring import DRIFT_TOOLS
-from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
+from mlkaizen.evidence.detectors.pipeline_steps import (
+    OrchestratedPipeline,
+    orchestrated_pipelines,
+    training_step,
+)
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
+from mlkaizen.evidence.detectors.schedulers import cloud_schedules
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
@@ -24,9 +29,20 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("airflow", ("airflow.api.common.trigger_dag.trigger_dag", ".trigger_dag")),
     (
         "kfp",
-        (".create_run_from_pipeline_func", ".create_run_from_pipeline_package", ".run_pipeline"),
+        (
+            ".create_run_from_pipeline_func",
+            ".create_run_from_pipeline_package",
+            ".create_run_from_job_spec",
+            ".run_pipeline",
+        ),
     ),
-    ("google.cloud.aiplatform", ("google.cloud.aiplatform.PipelineJob",)),
+    (
+        "google.cloud.aiplatform",
+        (
+            "google.cloud.aiplatform.PipelineJob",
+            "google.cloud.aiplatform.pipeline_jobs.PipelineJob",
+        ),
+    ),
     ("boto3", (".start_pipeline_execution",)),
     ("sagemaker", (".start_pipeline_execution",)),
     ("azure.ai.ml", (".jobs.create_or_update",)),
@@ -49,10 +65,6 @@ def is_data_path(pattern: str) -> bool:
     return suffix == "dvc" or suffix in vocabulary().data_suffixes
 
 
-def _trains(steps: list[tuple[str, int]]) -> bool:
-    return any(TRAIN.search(text) for text, _ in steps)
-
-
 @detector("training_scheduled")
 def training_scheduled(tree: RepoTree) -> list[Finding]:
     """Model training runs on a schedule (continuous training by time).
@@ -70,8 +82,9 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
     out = ci_steps_matching(
         tree, "training_scheduled", TRAIN, "trains on a schedule", scheduled_only=True
     )
-    for pipe in orchestrated_pipelines(tree):
-        if pipe.schedule and _trains(pipe.steps):
+    training = [p for p in orchestrated_pipelines(tree) if training_step(tree, p)]
+    for pipe in training:
+        if pipe.schedule:
             out.append(
                 tree.finding(
                     "training_scheduled",
@@ -81,7 +94,34 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
                     tool=pipe.tool,
                 )
             )
+    for sched in cloud_schedules(tree):
+        what = _scheduled_training(sched.text, training)
+        if what is not None:
+            out.append(
+                tree.finding(
+                    "training_scheduled",
+                    sched.file,
+                    sched.line,
+                    f"{sched.kind} {sched.name!r} {what}".replace(" ''", ""),
+                    tool=sched.kind,
+                )
+            )
     return out
+
+
+_NAMES_TRAINING = re.compile(r"(?i)(?<![a-z])(?:re)?train")
+_NAMES_PIPELINE = re.compile(r"(?i)pipeline|template_path|workflow|job_id")
+_NAMES_SCORING = re.compile(r"(?i)predict|scor(?:e|ing)|inference|batch")
+
+
+def _scheduled_training(text: str, training: list[OrchestratedPipeline]) -> str | None:
+    """What a cloud schedule starts, if it is training: it names training, or it starts a
+    pipeline (not a scoring one) in a repository whose pipelines train."""
+    if _NAMES_TRAINING.search(text):
+        return "starts training on a schedule"
+    if training and _NAMES_PIPELINE.search(text) and not _NAMES_SCORING.search(text):
+        return f"starts pipelines on a schedule; training pipeline: {training[0].file}"
+    return None
 
 
 @detector("training_triggered_by_event")
@@ -116,7 +156,7 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
                 )
                 break
     for orch in orchestrated_pipelines(tree):
-        if orch.event_trigger and _trains(orch.steps):
+        if orch.event_trigger and training_step(tree, orch):
             out.append(
                 tree.finding(
                     "training_triggered_by_event",
@@ -126,6 +166,40 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
                 )
             )
     out.extend(_monitor_triggers(tree))
+    if any(training_step(tree, p) for p in orchestrated_pipelines(tree)):
+        out.extend(_event_handlers(tree))
+    return out
+
+
+# a serverless function's entry point: a Cloud Function or Lambda ``(event, context)``, a
+# CloudEvent handler, an Azure Functions trigger binding
+_HANDLER = re.compile(
+    r"^[ \t]*def\s+(\w+)\s*\(\s*(?:event|cloud_event|req)\b[^)]*(?:context)?[^)]*\)"
+    r"|@functions_framework\.(?:cloud_event|http)|\bfunc\.\w+Trigger\b|@app\.\w+_trigger",
+    re.MULTILINE,
+)
+
+
+def _event_handlers(tree: RepoTree) -> list[Finding]:
+    """A serverless function, started by an event (a Pub/Sub message, an S3 upload, an
+    EventBridge rule), that starts a pipeline run in a repository whose pipelines train."""
+    out: list[Finding] = []
+    roots = {prefix.split(".")[0] for prefix, _ in RETRAINING_STARTERS}
+    for rel in tree.importing(roots):
+        text = tree.text(rel) or ""
+        if not _HANDLER.search(text):
+            continue
+        facts = tree.python(rel)
+        call = _starts_retraining(facts) if facts is not None else None
+        if call is not None:
+            out.append(
+                tree.finding(
+                    "training_triggered_by_event",
+                    rel,
+                    call.line,
+                    f"event handler starts a training pipeline run: {call.name}()",
+                )
+            )
     return out
 
 

@@ -163,6 +163,8 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
                 None, None, "found an unhashable key", key_node.start_mark
             ) from None
         if key in mapping:
+            if getattr(loader, "first_key_wins", False):
+                continue
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {str(key)[:60]!r}", key_node.start_mark
             )
@@ -174,15 +176,21 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 
 def load_yaml_documents(
-    text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH
+    text: str,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    *,
+    first_key_wins: bool = False,
 ) -> list[Any]:
     """All documents of a YAML stream. Raises :class:`ParseError` with the line of the problem
-    (limits are enforced while each document is composed, before it is built)."""
+    (limits are enforced while each document is composed, before it is built). A duplicate
+    key is refused, unless ``first_key_wins`` (a template whose branches repeat a key)."""
     try:
         loader = _Loader(text)
     except UnicodeError:
         raise ParseError("YAML contains characters that cannot be encoded") from None
     loader.max_nodes, loader.max_depth = max_nodes, max_depth
+    loader.first_key_wins = first_key_wins
     docs: list[Any] = []
     try:
         while loader.check_node():

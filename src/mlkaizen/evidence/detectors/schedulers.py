@@ -1,0 +1,114 @@
+"""Mechanism: cloud schedulers declared in infrastructure code that start ML pipelines.
+
+A schedule is often kept away from the pipeline it runs: a Terraform
+``google_cloud_scheduler_job`` that publishes a pipeline template to the topic a launcher
+listens on, an EventBridge rule or schedule (``aws_cloudwatch_event_rule``,
+``aws_scheduler_schedule``, CloudFormation ``AWS::Events::Rule``/``AWS::Scheduler::Schedule``)
+that starts a SageMaker pipeline, an Azure Data Factory or Logic App recurrence, or a
+``gcloud scheduler jobs create`` command. Each becomes a :class:`CloudSchedule` with the text
+of its declaration, so detectors can tell a training schedule from a scoring one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlkaizen.evidence.detectors.documents import yaml_documents
+from mlkaizen.evidence.detectors.text_search import line_at
+from mlkaizen.evidence.parse.yamlfile import as_dict, strings
+from mlkaizen.evidence.tree import RepoTree
+
+_TF_RESOURCE = re.compile(
+    r'^[ \t]*resource\s+"(google_cloud_scheduler_job|aws_scheduler_schedule|'
+    r"aws_cloudwatch_event_rule|azurerm_data_factory_trigger_schedule|"
+    r'azurerm_logic_app_trigger_recurrence)"\s+"([^"]+)"\s*\{',
+    re.MULTILINE,
+)
+_TF_SCHEDULE_ATTR = re.compile(
+    r"^\s*(schedule|schedule_expression|frequency|interval)\s*=", re.MULTILINE
+)
+_CFN_TYPES = ("AWS::Events::Rule", "AWS::Scheduler::Schedule")
+_GCLOUD = re.compile(r"\bgcloud\s+(?:beta\s+)?scheduler\s+jobs\s+create\b[^\n]*(?:\\\n[^\n]*)*")
+MAX_BLOCK = 20_000  # characters of one resource block read
+
+
+@dataclass(frozen=True)
+class CloudSchedule:
+    kind: str  # the resource type or command
+    name: str
+    file: str
+    line: int
+    text: str  # the declaration, for what it starts
+
+
+def cloud_schedules(tree: RepoTree) -> list[CloudSchedule]:
+    """Every cloud scheduler declaration in the tree (memoised)."""
+    return tree.memo("cloud_schedules", lambda: _terraform(tree) + _cfn(tree) + _gcloud(tree))
+
+
+def _block(text: str, start: int) -> str:
+    """The ``{ ... }`` block opening at ``start`` (braces counted; bounded)."""
+    depth = 0
+    for i in range(start, min(len(text), start + MAX_BLOCK)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start : i + 1]
+    return text[start : start + MAX_BLOCK]
+
+
+def _terraform(tree: RepoTree) -> list[CloudSchedule]:
+    out: list[CloudSchedule] = []
+    for rel in tree.with_suffix(".tf"):
+        text = tree.text(rel) or ""
+        if "schedul" not in text and "event_rule" not in text and "recurrence" not in text:
+            continue
+        for match in _TF_RESOURCE.finditer(text):
+            block = _block(text, match.end() - 1)
+            if _TF_SCHEDULE_ATTR.search(block):
+                out.append(
+                    CloudSchedule(
+                        match.group(1),
+                        match.group(2),
+                        rel,
+                        line_at(text, match.start()),
+                        block,
+                    )
+                )
+    return out
+
+
+def _cfn(tree: RepoTree) -> list[CloudSchedule]:
+    out: list[CloudSchedule] = []
+    for rel, doc in yaml_documents(tree):
+        resources = as_dict(as_dict(doc).get("Resources"))
+        for name, raw in resources.items():
+            body = as_dict(raw)
+            if body.get("Type") not in _CFN_TYPES:
+                continue
+            props = as_dict(body.get("Properties"))
+            if "ScheduleExpression" not in props:
+                continue
+            text = " ".join(strings(props, budget=2_000)) + " " + " ".join(map(str, props))
+            out.append(
+                CloudSchedule(str(body["Type"]), str(name), rel, getattr(body, "line", 1), text)
+            )
+    return out
+
+
+def _gcloud(tree: RepoTree) -> list[CloudSchedule]:
+    out: list[CloudSchedule] = []
+    for rel in tree.with_suffix(".sh", ".yml", ".yaml", ".bash"):
+        text = tree.text(rel) or ""
+        if "scheduler" not in text:
+            continue
+        for match in _GCLOUD.finditer(text):
+            out.append(
+                CloudSchedule(
+                    "gcloud scheduler job", "", rel, line_at(text, match.start()), match.group(0)
+                )
+            )
+    return out
