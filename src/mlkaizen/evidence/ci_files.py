@@ -60,7 +60,7 @@ def find_pipelines(tree: RepoTree) -> list[Pipeline]:
     for rel in tree.files:
         low = rel.lower()
         name = low.rsplit("/", 1)[-1]
-        if low.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")):
+        if _github_workflow(low) and low.endswith((".yml", ".yaml")):
             handled.add(rel)
             pipes += _github(tree, rel)
         elif name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
@@ -82,6 +82,16 @@ def find_pipelines(tree: RepoTree) -> list[Pipeline]:
                 pipes.append(pipe)
     pipes += _by_content(tree, handled)
     return pipes
+
+
+def _github_workflow(low: str) -> bool:
+    """A GitHub Actions workflow: under the root's ``.github/workflows/``, or under that of a
+    project template's folder (``{{cookiecutter.slug}}/.github/workflows/``), which is what
+    every project made from the template runs."""
+    if low.startswith(".github/workflows/"):
+        return True
+    head, sep, _ = low.partition("/.github/workflows/")
+    return bool(sep) and ("{{" in head or "{%" in head)
 
 
 def _candidates(tree: RepoTree, handled: set[str]) -> list[tuple[str, Any]]:

@@ -161,6 +161,7 @@ class _Expansion:
                 "file:" + rel in self.seen
                 or rel not in self.tree.sizes
                 or rel.startswith(".github/workflows/")
+                or _environment_spec(self.tree, rel)
             ):
                 continue
             text = self.tree.text(rel) or ""
@@ -169,6 +170,19 @@ class _Expansion:
             if depth > 1 and not self.collect(text, depth - 1):
                 return False
         return True
+
+
+def _environment_spec(tree: RepoTree, rel: str) -> bool:
+    """A conda environment file (``dependencies`` with ``channels`` or a ``name``): a step
+    that installs it runs none of the tools it lists."""
+    if not rel.endswith((".yml", ".yaml")):
+        return False
+    return any(
+        isinstance(doc, dict)
+        and isinstance(doc.get("dependencies"), list)
+        and ("channels" in doc or "name" in doc)
+        for doc in tree.yaml(rel) or []
+    )
 
 
 def _expansion_cap(tree: RepoTree, name: str, value: int) -> None:

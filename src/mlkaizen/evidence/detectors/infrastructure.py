@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.platform_config import resources
 from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
@@ -72,7 +73,8 @@ FEATURE_STORES = (
 @detector("infrastructure_as_code")
 def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     """Infrastructure is declared as code: Terraform, Bicep/ARM, CloudFormation, Pulumi, CDK,
-    Helm charts, Kubernetes manifests, Kustomize."""
+    Helm charts, Kubernetes manifests, Kustomize, Databricks asset bundles (jobs, endpoints,
+    monitors declared in ``databricks.yml`` and its resource files)."""
     out: list[Finding] = []
     tf = tree.with_suffix(".tf")
     if tf:
@@ -108,6 +110,17 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
             doc = tree.parsed(rel, "json", load_json)
             if isinstance(doc, dict) and "deploymentTemplate" in str(doc.get("$schema", "")):
                 out.append(tree.finding("infrastructure_as_code", rel, 1, "ARM template"))
+    bundles = [r for r in resources(tree) if r.platform == "databricks"]
+    if bundles:
+        out.append(
+            tree.finding(
+                "infrastructure_as_code",
+                bundles[0].file,
+                bundles[0].line,
+                f"Databricks asset bundle ({len(bundles)} resources declared)",
+                tool="databricks",
+            )
+        )
     manifests = [(r, d) for r, d in k8s_objects(tree) if d.get("kind") in K8S_WORKLOADS]
     if manifests:
         rel, doc = manifests[0]
