@@ -310,8 +310,7 @@ class CommitTree(RepoTree):
     def _missing(self, rel: str) -> None:
         self.skipped["missing_blob"] += 1
         self.warn(
-            "blob missing from the object database (partial clone or damaged repository); "
-            "skipped",
+            "blob missing from the object database (partial clone or damaged repository); skipped",
             rel,
             kind="git",
         )
@@ -338,7 +337,6 @@ class CommitTree(RepoTree):
         notes = [_note(w) for w in self.warnings[before:] if w.file == rel]
         self.cache.parsed[key] = (value, notes)
         return value
-
 
     def _imports(self) -> dict[str, frozenset[str]]:
         """As :meth:`RepoTree._imports`, with each Python file's imported roots kept by blob

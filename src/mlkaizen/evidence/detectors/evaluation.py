@@ -51,11 +51,7 @@ _CHAMPION = re.compile(r"\b(champion|challenger|shadow)\b", re.I)
 
 def _eval_sources(tree: RepoTree) -> list[str]:
     """Evaluation-like modules (by name) that import an ML or numeric library."""
-    return [
-        f
-        for f in tree.importing(EVALUATION)
-        if _eval_module(f) and not is_test_path(f)
-    ]
+    return [f for f in tree.importing(EVALUATION) if _eval_module(f) and not is_test_path(f)]
 
 
 @detector("baseline_comparison_present")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
 from mlkaizen.evidence.detectors.platform_config import config_findings
@@ -85,6 +87,16 @@ METRICS_LIBS = (
     Signature("Datadog", ("datadog", "ddtrace")),
     Signature("StatsD", ("statsd",), ("statsd.StatsClient",)),
     Signature("CloudWatch", ("boto3",), (".put_metric_data",)),
+    Signature(
+        "Azure ML web service with Application Insights",
+        ("azureml.core",),
+        (".deploy_configuration", ".update"),
+        keywords=("enable_app_insights=True",),
+    ),
+    Signature(
+        "Azure Monitor OpenTelemetry",
+        ("azure.monitor.opentelemetry", "opencensus.ext.azure"),
+    ),
 )
 QUALITY = (
     Signature(
@@ -125,7 +137,8 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
 
     Platforms: SageMaker Model Monitor (``DefaultModelMonitor``, ``ModelQualityMonitor``,
     bias/explainability monitors, pipeline quality checks, CDK ``CfnMonitoringSchedule``),
-    Vertex AI model monitoring (``ModelDeploymentMonitoringJob``), Azure ML data drift (SDK v1
+    Vertex AI model monitoring (``ModelDeploymentMonitoringJob``, a batch prediction job
+    with ``modelMonitoringConfig``), Azure ML data drift (SDK v1
     ``azureml.datadrift``, SDK v2 ``MonitorSchedule``/drift signals, a CLI v2 schedule with
     ``create_monitor``), Databricks Lakehouse Monitoring (``create_monitor``,
     ``quality_monitors`` in SDK code or bundles).
@@ -133,14 +146,37 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
     logging).
     """
     out = find_usage(tree, "drift_detection_used", DRIFT_TOOLS)
+    out += _vertex_job_monitoring(tree)
     return out + config_findings(tree, "drift_detection_used")
+
+
+_VERTEX_MONITORING = re.compile(
+    r"[\"'](?:modelMonitoringConfig|model_monitoring_config)[\"']|\bmodel_monitoring_config\s*="
+)
+
+
+def _vertex_job_monitoring(tree: RepoTree) -> list[Finding]:
+    """A Vertex AI batch prediction job submitted with a model monitoring config (skew or
+    drift objectives), built as a request dictionary."""
+    return search_files(
+        tree,
+        "drift_detection_used",
+        tree.importing({"google"}),
+        _VERTEX_MONITORING,
+        lambda m: "Vertex AI prediction job with model monitoring (skew/drift objectives)",
+        prefilter="onitoring",
+    )
 
 
 @detector("service_metrics_exported")
 def service_metrics_exported(tree: RepoTree) -> list[Finding]:
     """The service exports operational metrics (Prometheus client/instrumentator,
-    OpenTelemetry, Datadog, StatsD, CloudWatch), or Prometheus scrapes it."""
+    OpenTelemetry, Datadog, StatsD, CloudWatch), or Prometheus scrapes it, or the platform
+    collects them: an Azure ML web service or online deployment with Application Insights
+    enabled (``appInsightsEnabled: true`` in a v1 deployment config, ``app_insights_enabled``
+    in CLI v2, ``enable_app_insights=True`` in SDK v1)."""
     out = find_usage(tree, "service_metrics_exported", METRICS_LIBS)
+    out += config_findings(tree, "service_metrics_exported")
     for rel in tree.named("prometheus.yml", "prometheus.yaml"):
         out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
     for rel, doc in k8s_objects(tree):

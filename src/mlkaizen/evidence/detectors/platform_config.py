@@ -40,7 +40,9 @@ class Resource:
 
 def resources(tree: RepoTree) -> list[Resource]:
     """Every Azure ML CLI v2 document and Databricks bundle resource (memoised)."""
-    return tree.memo("platform_resources", lambda: _azureml(tree) + _databricks(tree))
+    return tree.memo(
+        "platform_resources", lambda: _azureml(tree) + _azureml_v1(tree) + _databricks(tree)
+    )
 
 
 def _azureml(tree: RepoTree) -> list[Resource]:
@@ -94,6 +96,41 @@ def _declares_resources(tree: RepoTree, rel: str) -> bool:
         and set(map(str, doc["resources"])) <= _BUNDLE_KINDS
         for doc in tree.yaml(rel) or []
     )
+
+
+_V1_COMPUTE = {"aks": "AKS web service", "aci": "ACI web service"}
+
+
+def _azureml_v1(tree: RepoTree) -> list[Resource]:
+    """Azure ML SDK v1 / CLI v1 web-service files (``az ml model deploy --ic --dc``): an
+    inference config (``entryScript`` with a ``runtime``, ``condaFile`` or ``environment``)
+    and a deployment config (``computeType: AKS|ACI``). Their schema has no ``$schema``."""
+    out: list[Resource] = []
+    for rel, doc in yaml_documents(tree) + _json_documents(tree):
+        if not isinstance(doc, dict):
+            continue
+        line = getattr(doc, "line", 1)
+        if "entryScript" in doc and {"runtime", "condaFile", "environment"} & set(doc):
+            name = str(doc["entryScript"])
+            out.append(Resource("azureml-v1", "inferenceConfig", name, rel, line, doc))
+        compute = str(doc.get("computeType", "")).lower()
+        if compute in _V1_COMPUTE:
+            name = _V1_COMPUTE[compute]
+            out.append(Resource("azureml-v1", "deploymentConfig", name, rel, line, doc))
+    return out
+
+
+def _json_documents(tree: RepoTree) -> list[tuple[str, Any]]:
+    from mlkaizen.evidence.parse.structured import load_json
+
+    out: list[tuple[str, Any]] = []
+    for rel in tree.with_suffix(".json"):
+        low = rel.rsplit("/", 1)[-1].lower()
+        if "config" in low or "deploy" in low or "inference" in low:
+            doc = tree.parsed(rel, "json", load_json)
+            if isinstance(doc, dict):
+                out.append((rel, doc))
+    return out
 
 
 def _databricks(tree: RepoTree) -> list[Resource]:
@@ -190,6 +227,8 @@ _RULES: dict[str, Callable[[Resource], str | None]] = {
     "model_serving_present": lambda r: (
         f"Azure ML {r.kind} {r.name!r}"
         if r.platform == "azureml" and r.kind in _ENDPOINTS
+        else f"Azure ML (v1) {r.name} deployment config"
+        if r.platform == "azureml-v1" and r.kind == "deploymentConfig"
         else f"Databricks serving endpoint {r.name!r}"
         if r.platform == "databricks" and r.kind == "model_serving_endpoints"
         else None
@@ -212,6 +251,26 @@ _RULES: dict[str, Callable[[Resource], str | None]] = {
     ),
     "alert_rules_defined": _alerts,
 }
+
+
+def _app_insights(r: Resource) -> str | None:
+    """A web service or online deployment that sends its telemetry (requests, latency,
+    failures, logged inputs and outputs) to Application Insights."""
+    v1 = r.platform == "azureml-v1" and r.kind == "deploymentConfig"
+    if v1 and r.body.get("appInsightsEnabled") is True:
+        return f"Azure ML {r.name} with Application Insights (appInsightsEnabled)"
+    v2 = r.platform == "azureml" and r.kind.endswith("OnlineDeployment")
+    if v2 and r.body.get("app_insights_enabled") is True:
+        return f"Azure ML deployment {r.name!r} with Application Insights"
+    return None
+
+
+_RULES["service_metrics_exported"] = _app_insights
+_RULES["model_packaged"] = lambda r: (
+    f"Azure ML (v1) inference config: entry script {r.name}"
+    if r.platform == "azureml-v1" and r.kind == "inferenceConfig"
+    else None
+)
 
 
 def config_findings(tree: RepoTree, detector_id: str) -> list[Finding]:

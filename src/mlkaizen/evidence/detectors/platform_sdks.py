@@ -43,6 +43,17 @@ TRACKING = (
             "google.cloud.aiplatform.log_classification_metrics",
         ),
     ),
+    Signature(
+        # metrics artifacts of a KFP component, kept by Vertex ML Metadata / the KFP UI
+        "Kubeflow Pipelines metrics",
+        (
+            "kfp.dsl.Metrics",
+            "kfp.v2.dsl.Metrics",
+            "kfp.dsl.ClassificationMetrics",
+            "kfp.v2.dsl.ClassificationMetrics",
+        ),
+        (".log_metric", ".log_roc_curve", ".log_confusion_matrix", ".log_roc_data_from_arrays"),
+    ),
 )
 """Trackers hosted by the platform: using one is also using a shared tracking server."""
 HOSTED_TRACKING = (
@@ -85,6 +96,24 @@ REGISTRY = (
         ("google.cloud.aiplatform.Model.upload*",),
     ),
     Signature(
+        # a Vertex training job given a model name uploads the model it trains
+        "Vertex AI Model Registry",
+        ("google.cloud.aiplatform",),
+        (".run",),
+        keywords=("model_display_name", "parent_model"),
+        requires=(
+            "google.cloud.aiplatform.CustomTrainingJob",
+            "google.cloud.aiplatform.CustomContainerTrainingJob",
+            "google.cloud.aiplatform.CustomPythonPackageTrainingJob",
+            "google.cloud.aiplatform.AutoML*",
+        ),
+    ),
+    Signature(
+        "Vertex AI Model Registry",
+        ("google.cloud.aiplatform",),
+        ("google.cloud.aiplatform.models.ModelRegistry", "google.cloud.aiplatform.ModelRegistry"),
+    ),
+    Signature(
         "Vertex AI Model Registry",
         ("google_cloud_pipeline_components",),
         ("google_cloud_pipeline_components.",),
@@ -104,6 +133,47 @@ REGISTRY = (
     ),
     Signature("Azure ML model registry (SDK v2)", ("azure.ai.ml",), (".models.create_or_update",)),
 )
+
+PACKAGED = (
+    Signature(
+        # a model uploaded with the image that serves it: deployable as it stands
+        "Vertex AI model with its serving container",
+        ("google.cloud.aiplatform", "google_cloud_pipeline_components"),
+        ("google.cloud.aiplatform.", "google_cloud_pipeline_components.", ".upload*"),
+        keywords=(
+            "model_serving_container_image_uri",
+            "serving_container_image_uri",
+            "unmanaged_container_model",
+        ),
+    ),
+    Signature(
+        "SageMaker model with its inference image",
+        ("sagemaker",),
+        (
+            "sagemaker.model.Model",
+            "sagemaker.Model",
+            "sagemaker.xgboost.model.XGBoostModel",
+            "sagemaker.sklearn.model.SKLearnModel",
+            "sagemaker.pytorch.model.PyTorchModel",
+            "sagemaker.tensorflow.model.TensorFlowModel",
+            "sagemaker.huggingface.model.HuggingFaceModel",
+        ),
+        keywords=("image_uri", "entry_point"),
+    ),
+    Signature(
+        "SageMaker model package",
+        ("sagemaker",),
+        ("sagemaker.workflow.step_collections.RegisterModel", ".register"),
+        keywords=("content_types", "inference_instances"),
+    ),
+    Signature(
+        "Azure ML (SDK v1) inference config",
+        ("azureml.core",),
+        ("azureml.core.model.InferenceConfig", "azureml.core.InferenceConfig", ".package"),
+        keywords=("entry_script", "inference_config"),
+    ),
+)
+"""A model packaged with what serves it, by the platform's own means."""
 
 SERVING = (
     Signature(

@@ -75,9 +75,7 @@ def _published_ml_library(tree: RepoTree, declared: tuple[str, str] | None) -> F
     )
     if publish is None:
         return None
-    own = tuple(p + "/" for p in tree.own_packages) + tuple(
-        f"src/{p}/" for p in tree.own_packages
-    )
+    own = tuple(p + "/" for p in tree.own_packages) + tuple(f"src/{p}/" for p in tree.own_packages)
     if not any(f.startswith(own) for f in tree.importing(TRAINING)):
         return None
     return tree.finding(

@@ -10,6 +10,7 @@ from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
 from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.platform_sdks import PACKAGED as PLATFORM_PACKAGED
 from mlkaizen.evidence.detectors.platform_sdks import SERVING as PLATFORM_SERVING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import find_usage
@@ -170,8 +171,11 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
     that serves a model: a model-server command (``bentoml serve``, ``torchserve``,
     ``mlflow models serve``...), a web server (uvicorn, gunicorn, python) running an app that
     loads a model (as for ``model_serving_present``), or a copied model file (``.pkl``,
-    ``.onnx``, ``.pt``...) or folder of them. Not evidence: gunicorn alone, or
-    ``COPY models.py``.
+    ``.onnx``, ``.pt``...) or folder of them; a model handed to an ML platform with the image
+    or entry script that serves it (Vertex AI ``model_serving_container_image_uri``,
+    SageMaker ``Model(image_uri=...)`` or a model package with ``content_types``, an Azure ML
+    SDK v1 ``InferenceConfig(entry_script=...)`` or an inference config file). Not
+    evidence: gunicorn alone, or ``COPY models.py``.
     """
     out: list[Finding] = []
     for rel in tree.importing(
@@ -207,6 +211,8 @@ def model_packaged(tree: RepoTree) -> list[Finding]:
             break
     for rel in [*tree.named("MLmodel", "bentofile.yaml"), *tree.with_suffix(".mlem")]:
         out.append(tree.finding("model_packaged", rel, 1, f"model package {rel}"))
+    out += find_usage(tree, "model_packaged", PLATFORM_PACKAGED)
+    out += config_findings(tree, "model_packaged")
     apps = {f.file for f in _web_apps_with_models(tree) if f.file}
     for rel in dockerfiles(tree):
         for ins in tree.parsed(rel, "dockerfile", parse_dockerfile) or []:
