@@ -131,6 +131,8 @@ EXTRACTS: list[tuple[str, px.Files, Pairs]] = [
         ("pipeline_defined", DB + "monitoring-resource.yml"),
         ("shared_tracking_server", DB + "ml-artifacts-resource.yml"),
         ("training_in_pipeline", DB + "model-workflow-resource.yml"),
+        # the retraining job's task runs the training job (run_job_task model_training_job)
+        ("training_in_pipeline", DB + "monitoring-resource.yml"),
         ("training_scheduled", DB + "model-workflow-resource.yml"),
     }),
 ]
@@ -221,9 +223,13 @@ NEAR_MISSES: list[tuple[str, px.Files]] = [
     # Databricks: no bundle section; resources not included; paused schedule; single route
     ("databricks-yml-without-bundle", {"databricks.yml": "resources:\n  registered_models:\n"
                                                          "    m: {name: m}\n"}),
-    ("databricks-resources-not-included", {
+    ("databricks-resources-outside-the-bundle", {
+        "bundle/databricks.yml": "bundle: {name: x}\n",
+        "other/resources/ml.yml": px.DATABRICKS["taxi/resources/ml-artifacts-resource.yml"]}),
+    ("databricks-resources-of-other-kinds", {
         "databricks.yml": "bundle: {name: x}\n",
-        "resources/ml.yml": px.DATABRICKS["taxi/resources/ml-artifacts-resource.yml"]}),
+        "resources/ml.yml": "resources:\n  registered_models:\n    m: {name: m}\n"
+                            "  buckets:\n    b: {name: b}\n"}),
     ("databricks-tracking-uri-file", {"t.py": "import mlflow\nmlflow.set_registry_uri('file:/r')\n"}),
     ("databricks-one-route", {"databricks.yml": "bundle: {name: x}\nresources:\n"
                                                 "  model_serving_endpoints:\n    e:\n"
@@ -255,7 +261,8 @@ def test_paused_databricks_schedule_is_no_schedule(make_repo: MakeRepo) -> None:
     files[key] = files[key].replace("timezone_id: UTC\n", "timezone_id: UTC\n"
                                     "        pause_status: PAUSED\n")
     pairs = found(make_repo(files), ("training_scheduled", "training_in_pipeline"))
-    assert pairs == {("training_in_pipeline", key)}
+    assert pairs == {("training_in_pipeline", key),
+                     ("training_in_pipeline", DB + "monitoring-resource.yml")}
 
 
 def test_databricks_file_arrival_trigger_is_an_event(make_repo: MakeRepo) -> None:

@@ -36,6 +36,7 @@ class Resource:
     file: str
     line: int
     body: dict[str, Any]
+    included: bool = True  # a bundle resource file that the bundle's include list names
 
 
 def resources(tree: RepoTree) -> list[Resource]:
@@ -64,11 +65,13 @@ _BUNDLE_KINDS = frozenset(
 )
 
 
-def _bundle_files(tree: RepoTree) -> list[str]:
+def _bundle_files(tree: RepoTree) -> list[tuple[str, bool]]:
     """Each bundle's ``databricks.yml``, the files its ``include`` globs name, then the
     bundle folder's other resource files (a top-level ``resources`` of bundle kinds) that
-    are defined but not included yet (e.g. a monitor to switch on later)."""
+    are defined but not included yet (e.g. a monitor to switch on later), as (file,
+    included)."""
     files: list[str] = []
+    extra: list[str] = []
     for rel in tree.named("databricks.yml", "databricks.yaml"):
         docs = [d for d in tree.yaml(rel) or [] if isinstance(d, dict) and "bundle" in d]
         if not docs:
@@ -85,8 +88,10 @@ def _bundle_files(tree: RepoTree) -> list[str]:
                 continue
             full = posixpath.normpath(posixpath.join(folder, pattern))
             files += [f for f in inside if fnmatch.fnmatchcase(f, full) and f not in files]
-        files += [f for f in inside if f not in files and _declares_resources(tree, f)]
-    return files
+        extra += [
+            f for f in inside if f not in files and f not in extra and _declares_resources(tree, f)
+        ]
+    return [(f, True) for f in files] + [(f, False) for f in extra if f not in files]
 
 
 def _declares_resources(tree: RepoTree, rel: str) -> bool:
@@ -135,13 +140,15 @@ def _json_documents(tree: RepoTree) -> list[tuple[str, Any]]:
 
 def _databricks(tree: RepoTree) -> list[Resource]:
     out: list[Resource] = []
-    for rel in _bundle_files(tree):
+    for rel, included in _bundle_files(tree):
         for doc in tree.yaml(rel) or []:
             for kind, entries in as_dict(as_dict(doc).get("resources")).items():
                 for name, body in as_dict(entries).items():
                     if isinstance(body, dict):
                         line = getattr(body, "line", 1)
-                        out.append(Resource("databricks", str(kind), str(name), rel, line, body))
+                        out.append(
+                            Resource("databricks", str(kind), str(name), rel, line, body, included)
+                        )
     return out
 
 
@@ -279,6 +286,8 @@ def config_findings(tree: RepoTree, detector_id: str) -> list[Finding]:
     out: list[Finding] = []
     for r in resources(tree):
         detail = rule(r)
+        if detail and not r.included:
+            detail += " (defined in the bundle's folder, not yet in its include list)"
         if detail:
             out.append(tree.finding(detector_id, r.file, r.line, detail, tool=r.platform))
     return out

@@ -75,7 +75,7 @@ def _terraform(tree: RepoTree) -> list[CloudSchedule]:
                         match.group(2),
                         rel,
                         line_at(text, match.start()),
-                        block,
+                        f"{match.group(2)} {block}",  # its name says what it starts, too
                     )
                 )
     return out

@@ -9,6 +9,8 @@ built.
   document is constructed.
 * Events come from libyaml when it is there (the C parser), nodes from the counting composer.
 * Mappings come back as :class:`LineDict`, a ``dict`` that remembers the line it started on.
+* Local tags (``!Ref``, ``!reference``) are read as the value they tag; ``!!python/...``
+  tags are global (``tag:yaml.org,2002:python/``) and still refused.
 """
 
 from __future__ import annotations
@@ -173,6 +175,19 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _construct_local_tag(loader: Any, suffix: str, node: yaml.Node) -> Any:
+    """A local tag (CloudFormation's ``!Ref``/``!Sub``/``!GetAtt``, GitLab's ``!reference``)
+    read as the plain value it tags: nothing is built but strings, lists and mappings."""
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return [loader.construct_object(child, deep=True) for child in node.value]
+    return loader.construct_scalar(node)
+
+
+_Loader.add_multi_constructor("!", _construct_local_tag)
 
 
 def load_yaml_documents(
