@@ -27,18 +27,28 @@ _REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)
 
 @detector("dvc_tracks_data")
 def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
-    """Data or model files are tracked by DVC (``.dvc`` pointers, ``dvc.lock`` or stage outs).
+    """Data files are tracked by DVC (``.dvc`` pointers, ``dvc.lock`` or stage outs).
 
     Why: versioned data lets a model be traced to exactly what it was trained on.
     Evidence: ``*.dvc`` pointer files with ``outs``, a ``dvc.lock``, or ``outs`` in ``dvc.yaml``.
-    Not evidence: a ``.dvc/`` folder alone (``dvc init`` with nothing tracked is reported partial).
+    Not evidence: a ``.dvc/`` folder alone (``dvc init`` with nothing tracked is reported
+    partial); a pointer whose every output is a trained model (``best-checkpoint.ckpt``,
+    ``model.pkl``): that versions the model, not the data it was trained on.
     """
     out: list[Finding] = []
     pointers = [f for f in tree.with_suffix(".dvc") if not f.startswith(".dvc/")]
+    models_only = 0
     for rel in pointers[:20]:
-        docs = tree.yaml(rel) or []
-        if any(isinstance(d, dict) and d.get("outs") for d in docs):
+        outs = [
+            o
+            for d in tree.yaml(rel) or []
+            if isinstance(d, dict) and isinstance(d.get("outs"), list)
+            for o in d["outs"]
+        ]
+        if outs and not all(_is_model_output(o) for o in outs):
             out.append(tree.finding("dvc_tracks_data", rel, 1, f"DVC pointer for {rel[:-4]}"))
+        elif outs:
+            models_only += 1
     for rel in tree.named("dvc.lock"):
         out.append(tree.finding("dvc_tracks_data", rel, 1, "dvc.lock pins stage outputs"))
     for rel in tree.named("dvc.yaml"):
@@ -62,11 +72,20 @@ def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
                 "dvc_tracks_data",
                 rel,
                 1,
-                "DVC is initialised but tracks no data yet",
+                f"DVC tracks trained models only ({models_only} pointers), no data yet"
+                if models_only
+                else "DVC is initialised but tracks no data yet",
                 Outcome.PARTIAL,
             )
         )
     return out
+
+
+def _is_model_output(out: object) -> bool:
+    """A DVC output that is a trained model file (by its suffix)."""
+    path = str(out.get("path", "")) if isinstance(out, dict) else ""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    return suffix in vocabulary().model_suffixes
 
 
 @detector("git_lfs_tracks_data")

@@ -51,6 +51,17 @@ DRIFT_TOOLS = (
             "whylogs.api.",
         ),
     ),
+    Signature(
+        # an Evidently report or test run as a ZenML step, comparing serving-time data with
+        # the reference (training) data
+        "Evidently (ZenML step)",
+        ("zenml.integrations.evidently",),
+        (
+            "zenml.integrations.evidently.steps.evidently_report_step",
+            "zenml.integrations.evidently.steps.evidently_test_step",
+        ),
+        keywords=("comparison_dataset",),
+    ),
     Signature("NannyML", ("nannyml",), ("nannyml.",)),
     Signature("alibi-detect", ("alibi_detect",), ("alibi_detect.cd.",)),
     Signature(

@@ -33,16 +33,31 @@ _DATA_CHECKS = (
     "polars.testing.",
     "pandas.api.types.",
 )
+_READS_DATA = ("pandas.read_*", "polars.read_*", "polars.scan_*")
+# Great Expectations' expectation methods, on a dataset a fixture built (conftest.py)
+_EXPECTATIONS = (
+    ".expect_column*",
+    ".expect_table*",
+    ".expect_compound_columns*",
+    ".expect_multicolumn*",
+    ".expect_select_column*",
+)
 
 
 def _checks_data(facts: PyFacts) -> bool:
-    """A test module checks data: it imports a data-validation library, or it imports a
+    """A test module checks data: it imports a data-validation library or calls Great
+    Expectations' ``expect_*`` methods (on a dataset its fixtures built), or it imports a
     data-frame library and calls data-content checks on frames (nulls, duplicates, ranges)."""
     roots = {n.split(".")[0] for n in facts.imports}
-    if roots & _DATA_LIBS:
+    if roots & _DATA_LIBS or facts.find_calls(_EXPECTATIONS, include_decorators=False):
         return True
-    return bool(roots & _FRAME_LIBS) and bool(
-        facts.find_calls(_DATA_CHECKS, include_decorators=False)
+    if not roots & _FRAME_LIBS:
+        return False
+    if facts.find_calls(_DATA_CHECKS, include_decorators=False):
+        return True
+    # a data file read and checked for missing values with numpy
+    return bool(facts.find_calls(_READS_DATA, include_decorators=False)) and bool(
+        facts.find_calls(("numpy.isnan",), include_decorators=False)
     )
 
 
