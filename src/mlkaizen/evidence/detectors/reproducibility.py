@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.findings import Finding, Outcome
@@ -28,9 +29,9 @@ SEED_CALLS = (
     ".set_seed",
     ".set_random_seed",
 )
-# a conda spec pinned to one version: ``numpy=1.26.4``, ``numpy==1.26.4``, ``numpy=1.26.4=py311``
-# (not ``numpy>=1.20``, ``numpy=1.*`` or ``numpy``)
-_CONDA_PIN = re.compile(r"^[\w.\-:/]+\s*==?\s*[\w.+!-]+(=[\w.*+-]+)?$")
+# a conda spec pinned to one version: ``numpy=1.26.4``, ``numpy==1.26.4``, ``numpy=1.26.4=py311``,
+# or to a patch series ``numpy=1.26.*`` (not ``numpy>=1.20``, ``numpy=1.*`` or ``numpy``)
+_CONDA_PIN = re.compile(r"^[\w.\-:/]+\s*==?\s*(?:[\w.+!-]+|\d+\.\d+(?:\.\d+)*\.\*)(=[\w.*+-]+)?$")
 _CONDA_NAME = re.compile(r"[\s=<>!~]")
 _SEED_KEYWORDS = ("random_state", "seed")
 LOCK_FILES = (
@@ -49,9 +50,11 @@ LOCK_FILES = (
 def params_file_present(tree: RepoTree) -> list[Finding]:
     """Training parameters live in a config file rather than in code.
 
-    Evidence: ``params.yaml`` (DVC), Kedro ``parameters.yml``, MLflow ``MLproject``
-    parameters, a Hydra app (``@hydra.main`` or ``conf/``/``configs/`` with ``config.yaml``),
-    or YAML/TOML configs under ``config(s)/`` next to training code.
+    Evidence: ``params.yaml`` (DVC), Kedro ``parameters.yml``, ``parameters.json``,
+    ``hparams.yaml``, MLflow ``MLproject`` parameters, a Hydra app (``@hydra.main`` or
+    ``conf/``/``configs/`` with ``config.yaml``), YAML/TOML configs under ``config(s)/`` next
+    to training code, or a settings module (``defaults.py``, ``config.py``) that assigns two
+    or more hyperparameters (learning rate, batch size, epochs...) as literals.
     """
     out: list[Finding] = []
     for rel in tree.named(
@@ -61,8 +64,16 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
         "hyperparams.yaml",
         "parameters.yml",
         "parameters.yaml",
+        "parameters.json",
+        "hyperparameters.json",
+        "hyperparameters.yaml",
+        "hyperparameters.yml",
+        "hparams.yaml",
+        "hparams.yml",
+        "hparams.json",
     ):
         out.append(tree.finding("params_file_present", rel, 1, "parameters file"))
+    out.extend(_hyperparameter_modules(tree))
     for rel in tree.named("MLproject"):
         if "parameters" in (tree.text(rel) or ""):
             out.append(tree.finding("params_file_present", rel, 1, "MLflow Project parameters"))
@@ -81,6 +92,54 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
     ):
         if not rel.endswith("__init__.py") and not rel.startswith(".github/"):
             out.append(tree.finding("params_file_present", rel, 1, "configuration file"))
+    return out
+
+
+# a Python module kept for training settings, by its name
+_SETTINGS_MODULES = frozenset(
+    {
+        "config",
+        "configs",
+        "defaults",
+        "hparams",
+        "hyperparams",
+        "hyperparameters",
+        "params",
+        "parameters",
+        "settings",
+        "constants",
+    }
+)
+_HYPERPARAMETER = re.compile(
+    r"(?im)^[ \t]*(learning_rate|lr|batch_size|num_epochs|epochs|n_epochs|max_epochs|"
+    r"hidden_units|hidden_size|num_layers|n_layers|dropout|weight_decay|momentum|"
+    r"n_estimators|max_depth|num_leaves|min_child_weight|num_train_steps|warmup_steps|"
+    r"max_steps|embedding_dim|num_boost_round)\s*(?::[^=\n]+)?=\s*[-\d\[(.]"
+)
+
+
+def _hyperparameter_modules(tree: RepoTree) -> list[Finding]:
+    """A settings module (``defaults.py``, ``config.py``, ``hparams.py``) that assigns at
+    least two training hyperparameters as literals (``LEARNING_RATE = 1e-4``,
+    ``batch_size: int = 32``): the values live in one reviewed place, not inline in code."""
+    out: list[Finding] = []
+    for rel in tree.with_suffix(".py"):
+        stem = rel.rsplit("/", 1)[-1][:-3].lower()
+        if stem not in _SETTINGS_MODULES:
+            continue
+        text = tree.text(rel) or ""
+        names = {m.group(1).lower() for m in _HYPERPARAMETER.finditer(text)}
+        if len(names) >= 2:
+            first = _HYPERPARAMETER.search(text)
+            line = text.count("\n", 0, first.start()) + 1 if first else 1
+            out.append(
+                tree.finding(
+                    "params_file_present",
+                    rel,
+                    line,
+                    f"hyperparameters kept in a settings module ({', '.join(sorted(names))})",
+                )
+            )
     return out
 
 
@@ -131,8 +190,10 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     """Dependencies are locked or pinned to exact versions.
 
     Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi), or requirements files
-    / conda ``environment.yml`` whose entries are (nearly) all pinned to one version (``==``,
-    or conda's ``=1.2.3``; ``>=`` is a range, not a pin): at least 80 % of them, so one
+    / conda environment files (``environment.yml``, or any YAML with ``dependencies`` and a
+    ``name`` or ``channels``) whose entries are (nearly) all pinned to one version or one patch
+    series (``==1.2.3``, ``~=1.2.3``, ``==1.2.*``, conda's ``=1.2.3`` or ``=1.2.*``; ``>=`` and
+    ``~=1.2`` are ranges, not pins): at least 80 % of them, so one
     unpinned tool does not undo a pinned environment. ``partial`` when fewer are pinned; the
     detail says how many.
     """
@@ -146,16 +207,14 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
         for line, message in problems[:3]:
             tree.warn(f"requirement not understood: {message}", rel, line, kind="parse")
         _judge(tree, out, rel, [p.pinned for p in pins], pins[0].line if pins else 1)
-    for rel in tree.named("environment.yml", "environment.yaml", "conda.yaml", "conda.yml"):
-        for doc in tree.yaml(rel) or []:
-            deps = as_list(as_dict(doc).get("dependencies"))
-            flat: list[bool] = []
-            for dep in deps:
-                if isinstance(dep, str) and _CONDA_NAME.split(dep)[0] not in ("python", "pip"):
-                    flat.append(bool(_CONDA_PIN.match(dep.strip())))
-                elif isinstance(dep, dict):
-                    flat.extend(bool(is_pinned(str(d))) for d in as_list(dep.get("pip")))
-            _judge(tree, out, rel, flat, getattr(doc, "line", 1))
+    for rel, doc in _conda_specs(tree):
+        flat: list[bool] = []
+        for dep in as_list(doc.get("dependencies")):
+            if isinstance(dep, str) and _CONDA_NAME.split(dep)[0] not in ("python", "pip"):
+                flat.append(bool(_CONDA_PIN.match(dep.strip())))
+            elif isinstance(dep, dict):
+                flat.extend(bool(is_pinned(str(d))) for d in as_list(dep.get("pip")))
+        _judge(tree, out, rel, flat, getattr(doc, "line", 1))
     if not out:
         for rel in tree.named("pyproject.toml"):
             doc = tree.parsed(rel, "toml", load_toml) or {}
@@ -163,6 +222,23 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
             if declared:
                 _judge(tree, out, rel, [bool(is_pinned(str(d))) for d in declared], 1)
     return out
+
+
+_CONDA_NAMES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
+
+
+def _conda_specs(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
+    """Conda environment files: the usual names, or any YAML with a ``dependencies`` list and
+    a ``name`` or ``channels`` (``env.yml``, ``ci_dependencies.yml``)."""
+    from mlkaizen.evidence.detectors.documents import yaml_documents
+
+    return [
+        (rel, doc)
+        for rel, doc in yaml_documents(tree)
+        if isinstance(doc, dict)
+        and isinstance(doc.get("dependencies"), list)
+        and (rel.rsplit("/", 1)[-1].lower() in _CONDA_NAMES or "channels" in doc or "name" in doc)
+    ]
 
 
 def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], line: int) -> None:

@@ -41,15 +41,33 @@ def parse_requirements(text: str) -> tuple[list[Pin], list[tuple[int, str]]]:
         except InvalidRequirement as exc:
             problems.append((start, str(exc).splitlines()[0]))
             continue
-        pinned = any(s.operator in ("==", "===") and "*" not in s.version for s in req.specifier)
+        pinned = any(_pins(s.operator, s.version) for s in req.specifier)
         pins.append(Pin(req.name.lower(), pinned or bool(req.url), start))
     return pins, problems
 
 
 def is_pinned(spec: str) -> bool | None:
-    """Whether a single PEP 508 string pins one version; ``None`` when it does not parse."""
+    """Whether a single PEP 508 string pins one version (or one patch series); ``None`` when
+    it does not parse."""
     try:
         req = Requirement(spec)
     except InvalidRequirement:
         return None
-    return any(s.operator in ("==", "===") and "*" not in s.version for s in req.specifier)
+    return any(_pins(s.operator, s.version) for s in req.specifier)
+
+
+def _pins(operator: str, version: str) -> bool:
+    """One version (``==1.2.3``) or one patch series (``==1.2.*``, ``~=1.2.3``): bug-fix
+    releases only. A range (``>=1.2``), a minor series (``~=1.2``, ``==1.*``) is not a pin."""
+    if operator == "===":
+        return True
+    if operator == "==":
+        return "*" not in version or patch_series(version)
+    return operator == "~=" and len(version.split(".")) >= 3
+
+
+def patch_series(version: str) -> bool:
+    """``1.2.*``: a wildcard after at least a major and a minor number."""
+    head, _, tail = version.partition("*")
+    parts = head.rstrip(".").split(".")
+    return tail == "" and len(parts) >= 2 and all(p.isdigit() for p in parts)
