@@ -49,12 +49,23 @@ def _by_name_or_heading(
     return out
 
 
+# a README section about one aspect of the model; two different aspects in one README make
+# it the model's documentation (a single "Model evaluation" section in a project README does
+# not)
+_MODEL_SECTION = re.compile(
+    r"(?i)\bmodel\b.{0,20}?\b(hyperparameters?|evaluation|metrics|performance|limitations|"
+    r"architecture|artifacts?|inputs?|outputs?|training data|biases?|ethical)\b"
+)
+
+
 @detector("model_card_present")
 def model_card_present(tree: RepoTree) -> list[Finding]:
     """A model card documents intended use, data, metrics and limitations.
 
     Evidence: ``MODEL_CARD.md``/``model_card.md``/``modelcard.md``, a README section "Model
-    card" (or Hugging Face ``model-index`` front matter), or the model-card toolkits.
+    card" (or Hugging Face ``model-index`` front matter), a README with sections on two
+    aspects of the model ("Model hyperparameters", "Model evaluation", "Model limitations"),
+    or the model-card toolkits.
     """
     out = _by_name_or_heading(
         tree,
@@ -63,6 +74,26 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
         re.compile(r"model card|intended use|model details"),
         "model card",
     )
+    carded = {f.file for f in out}
+    for rel in tree.with_suffix(".md", ".rst"):  # a model's README sits beside its code
+        if rel in carded or not rel.rsplit("/", 1)[-1].lower().startswith("readme"):
+            continue
+        sections = [
+            (m.group(1).lower(), h, n)
+            for h, n in _headings(tree, rel)
+            if (m := _MODEL_SECTION.search(h))
+        ]
+        if len({aspect for aspect, _, _ in sections}) >= 2:
+            line = sections[0][2]
+            out.append(
+                tree.finding(
+                    "model_card_present",
+                    rel,
+                    line,
+                    "model documentation: sections "
+                    + ", ".join(repr(h) for _, h, _ in sections[:3]),
+                )
+            )
     for rel in tree.named("README.md"):
         text = tree.text(rel) or ""
         if text.startswith("---") and "model-index" in text[:5000]:
