@@ -51,6 +51,42 @@ def experiment_tracking_used(tree: RepoTree) -> list[Finding]:
                     )
                 )
                 break
+    out.extend(_configured_loggers(tree))
+    return out
+
+
+# a tracker's logger class instantiated from configuration: Hydra ``_target_``, Lightning
+# CLI ``class_path``
+_LOGGER_TARGET = re.compile(
+    r"(?m)^[ \t]*(?:_target_|class_path)\s*:\s*[\"']?((?:lightning\.pytorch|pytorch_lightning|"
+    r"lightning)\.loggers\.[\w.]*(?:MLFlow|Wandb|Comet|Neptune|TensorBoard|DVCLive|Aim|CSV)"
+    r"\w*Logger|dvclive\.lightning\.DVCLiveLogger|aim\.pytorch_lightning\.AimLogger)"
+)
+
+
+def _configured_loggers(tree: RepoTree) -> list[Finding]:
+    """Experiment loggers chosen in YAML configuration (``configs/logger/mlflow.yaml`` with
+    ``_target_: lightning.pytorch.loggers.MLFlowLogger``), one finding per file. A CSV
+    logger writes local files only: not a tracker."""
+    out: list[Finding] = []
+    for rel in tree.with_suffix(".yaml", ".yml"):
+        text = tree.text(rel) or ""
+        if "Logger" not in text:
+            continue
+        match = next(
+            (m for m in _LOGGER_TARGET.finditer(text) if not m.group(1).endswith("CSVLogger")),
+            None,
+        )
+        if match is not None:
+            out.append(
+                tree.finding(
+                    "experiment_tracking_used",
+                    rel,
+                    text.count("\n", 0, match.start()) + 1,
+                    f"logger configured: {match.group(1)}",
+                    tool=match.group(1).rsplit(".", 1)[-1],
+                )
+            )
     return out
 
 
