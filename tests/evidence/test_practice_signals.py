@@ -192,3 +192,78 @@ def test_loggers_chosen_in_configuration_are_tracking(make_repo: MakeRepo) -> No
         ("configs/logger/mlflow.yaml", 2, "found",
          "logger configured: lightning.pytorch.loggers.mlflow.MLFlowLogger"),
     ]
+
+
+# ------------------------------------------------------------------ shared storage, vendoring
+def test_object_store_clients_and_templated_uris(make_repo: MakeRepo) -> None:
+    root = make_repo({
+        "tasks/train.py": ("from airflow.providers.microsoft.azure.hooks.wasb import WasbHook\n"
+                           "hook = WasbHook('wasb_datalake')\n"),
+        "pipelines/pipeline.py": ('input_data = ParameterString(name="InputDataUrl",\n'
+                                  '    default_value=f"s3://seedcode-{region}/dataset/a.csv")\n'),
+        "pre.py": ("import boto3\ns3 = boto3.resource('s3')\n"
+                   "s3.Bucket(bucket).download_file(key, fn)\n"),
+        # near misses: boto3 without an S3 client; a download_file of another library
+        "other.py": "import boto3\nsession.download_file(x)\n",
+        "dl.py": "import wget\nwget.download_file('https://example.com/a.csv')\n",
+    })
+    assert [(f, line, d) for f, line, _, d in results(root, "data_remote_storage_configured")] == [
+        ("pipelines/pipeline.py", 2, "code reads from s3://seedcode-{region}/dataset/a.csv"),
+        ("pre.py", 3, "Amazon S3 (boto3): s3.Bucket().download_file()"),
+        ("tasks/train.py", 2,
+         "Airflow storage hook: airflow.providers.microsoft.azure.hooks.wasb.WasbHook()"),
+    ]
+
+
+def test_packages_installed_into_the_repository_are_not_its_code(make_repo: MakeRepo) -> None:
+    record = ("gitlab/__init__.py,sha256=x,10\ntests/functional/test_x.py,sha256=y,20\n"
+              "python_gitlab-2.10.1.dist-info/RECORD,,\n../../bin/gitlab,sha256=z,5\n")
+    test = "def test_x():\n    assert 1\n"
+    root = make_repo({
+        "lambda/fn/lambda_function.py": "def handler(event, context):\n    return 1\n",
+        "lambda/fn/gitlab/__init__.py": "",
+        "lambda/fn/tests/functional/test_x.py": test,
+        "lambda/fn/python_gitlab-2.10.1.dist-info/RECORD": record,
+        "lambda/fn/python_gitlab-2.10.1.dist-info/METADATA": "Name: python-gitlab\n",
+        "tests/test_handler.py": test,  # the repository's own tests stay
+    })
+    tree = RepoTree(root)
+    assert tree.files == ["lambda/fn/lambda_function.py", "tests/test_handler.py"]
+    assert tree.skipped["vendored_package_files"] == 4
+
+
+# ------------------------------------------------------------------ pipelines run by CI
+def test_ci_that_runs_the_repositorys_training_pipeline_trains(make_repo: MakeRepo) -> None:
+    pipeline = (
+        "from sagemaker.workflow.pipeline import Pipeline\n"
+        "from sagemaker.workflow.steps import TrainingStep\n"
+        "step_train = TrainingStep(name='TrainAbaloneModel', estimator=xgb)\n"
+        "pipeline = Pipeline(name='p', steps=[step_train])\n"
+    )
+    ci = ("train-model:\n  stage: training\n  script:\n"
+          "    - run-pipeline --module-name pipelines.abalone.pipeline --role-arn $ROLE\n")
+    near = ci.replace("pipelines.abalone.pipeline", "pipelines.abalone.report")
+    files = {"pipelines/__init__.py": "", "pipelines/abalone/__init__.py": "",
+             "pipelines/abalone/pipeline.py": pipeline, "pipelines/abalone/report.py": "x = 1\n"}
+    root = make_repo({**files, ".gitlab-ci.yml": ci})
+    assert [(f, line, d) for f, line, _, d in results(root, "training_runs_in_ci")] == [
+        (".gitlab-ci.yml", 2, "gitlab-ci job 'train-model' runs the training pipeline "
+                              "pipelines/abalone/pipeline.py"),
+    ]
+    assert results(make_repo({**files, ".gitlab-ci.yml": near}), "training_runs_in_ci") == []
+
+
+def test_a_prefect_deployment_beside_its_flow(make_repo: MakeRepo) -> None:
+    flow = (
+        "import xgboost as xgb\nfrom prefect import flow, task\n"
+        "@task\ndef train_model(d):\n    return xgb.train({}, d)\n"
+        "@flow\ndef main():\n    train_model(1)\n"
+        "from prefect.deployments import Deployment\n"
+        "from prefect.orion.schemas.schedules import CronSchedule\n"
+        "Deployment(flow=main, name='monthly', schedule=CronSchedule(cron='0 9 15 * *'))\n"
+    )
+    root = make_repo({"homework.py": flow,
+                      "manual.py": flow.replace(", schedule=CronSchedule(cron='0 9 15 * *')", "")})
+    assert [(f, d) for f, _, _, d in results(root, "training_scheduled")] == [
+        ("homework.py", "Prefect training pipeline scheduled: Prefect deployment (line 11)"),
+    ]

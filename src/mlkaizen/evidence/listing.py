@@ -41,6 +41,16 @@ PRUNED_DIRS = frozenset(
 )
 
 
+MAX_RECORDS = 200  # dist-info RECORD files read per scan
+MAX_RECORD_BYTES = 2_000_000
+
+
+def _prefixes(rel: str) -> set[str]:
+    """Every folder of a path and the path itself (``a/b/c`` -> ``a``, ``a/b``, ``a/b/c``)."""
+    parts = rel.split("/")
+    return {"/".join(parts[: i + 1]) for i in range(len(parts))}
+
+
 class Listing:
     """The listing half of :class:`mlkaizen.evidence.tree.RepoTree`."""
 
@@ -83,7 +93,34 @@ class Listing:
                 kind="limit",
             )
         files.sort()
-        return files
+        return self._drop_vendored(files)
+
+    def _drop_vendored(self, files: list[str]) -> list[str]:
+        """Leave out packages installed into the repository (``pip install --target``, as a
+        Lambda function's folder ships its dependencies): what each ``*.dist-info/RECORD``
+        lists is someone else's code, tests and all. The folder's own files stay."""
+        records = [f for f in files if f.endswith(".dist-info/RECORD")][:MAX_RECORDS]
+        if not records:
+            return files
+        vendored: set[str] = set()
+        for record in records:
+            parts = record.split("/")
+            folder = "/".join(parts[:-2])
+            vendored.add("/".join(parts[:-1]))  # the .dist-info folder itself
+            data = self._read_bytes(record, MAX_RECORD_BYTES)
+            for line in (data or b"").decode("utf-8", "replace").splitlines():
+                path = line.split(",", 1)[0].strip()
+                if not path or path.startswith(("/", "..")) or "\\" in path:
+                    continue
+                top = path.split("/", 1)[0]
+                vendored.add(f"{folder}/{top}" if folder else top)
+        kept = [
+            f
+            for f in files
+            if not any(f == v or f.startswith(v + "/") for v in _prefixes(f) & vendored)
+        ]
+        self.skipped["vendored_package_files"] += len(files) - len(kept)
+        return kept
 
     def _admit(self, rel: str) -> bool:
         folder = rel.rpartition("/")[0]

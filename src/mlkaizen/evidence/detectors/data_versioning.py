@@ -18,8 +18,44 @@ MEDIA_SUFFIXES = tuple(sorted(vocabulary().media_suffixes))
 DATA_FOLDERS = frozenset({"data", "dataset", "datasets"})
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
 _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
+# an object-store URI in code; an f-string may fill the bucket in (``f"s3://{bucket}/data"``)
 _CODE_URI = re.compile(
-    r"[\"']((?:s3a?|gs|abfss?|az|hdfs|wasbs?)://[\w.\-]+/[^\"'\s]*|dbfs:/[^\"'\s]+)"
+    r"[\"']((?:s3a?|gs|abfss?|az|hdfs|wasbs?)://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
+    r"|dbfs:/[^\"'\s]+)"
+)
+# object-store clients through their import: Airflow storage hooks, boto3's S3, Google Cloud
+# Storage, Azure Blob Storage, fsspec file systems
+OBJECT_STORES = (
+    Signature(
+        "Airflow storage hook",
+        (
+            "airflow.providers.microsoft.azure.hooks",
+            "airflow.providers.amazon.aws.hooks.s3",
+            "airflow.providers.google.cloud.hooks.gcs",
+        ),
+        (".WasbHook", ".S3Hook", ".GCSHook", ".AzureDataLakeHook", ".AzureDataLakeStorageV2Hook"),
+    ),
+    Signature(
+        "Amazon S3 (boto3)",
+        ("boto3",),
+        (".download_file", ".download_fileobj", ".get_object"),
+        requires=("boto3.client", "boto3.resource", "boto3.Session", "boto3.session.Session"),
+    ),
+    Signature(
+        "Google Cloud Storage",
+        ("google.cloud.storage",),
+        ("google.cloud.storage.Client", ".download_to_filename", ".download_as_bytes"),
+    ),
+    Signature(
+        "Azure Blob Storage",
+        ("azure.storage.blob", "azure.storage.filedatalake"),
+        ("azure.storage.", ".download_blob"),
+    ),
+    Signature(
+        "fsspec object store",
+        ("s3fs", "gcsfs", "adlfs"),
+        ("s3fs.S3FileSystem", "gcsfs.GCSFileSystem", "adlfs.AzureBlobFileSystem"),
+    ),
 )
 _LAKEFS_URI = re.compile(r"lakefs://")
 _REMOTE_URL = re.compile(r"\b(s3|gs|gcs|azure|abfss?|wasbs?|hdfs|ssh|oss|webdav)://[\w.\-/]+")
@@ -149,8 +185,11 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
 
     Why: a dataset on one laptop is not a team asset.
     Evidence: ``url =`` under a ``['remote ...']`` section of ``.dvc/config``, s3/gs/azure/
-    hdfs URIs in YAML/TOML/INI configuration or ``params.yaml``, or object-store URIs that
-    project code reads from (``pd.read_parquet("s3://...")``, ``dbfs:/...``).
+    hdfs URIs in YAML/TOML/INI configuration or ``params.yaml``, object-store URIs that
+    project code reads from (``pd.read_parquet("s3://...")``, ``f"s3://{bucket}/data.csv"``,
+    ``dbfs:/...``), or an object-store client in project code (an Airflow ``WasbHook``/
+    ``S3Hook``/``GCSHook``, boto3 ``download_file`` on an S3 client, ``storage.Client()``,
+    ``BlobServiceClient``, ``s3fs``/``gcsfs``/``adlfs``).
     """
     out: list[Finding] = []
     for rel in tree.glob(".dvc/config", "*/.dvc/config"):
@@ -188,6 +227,7 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
         prefilter=":/",
         limit=10,
     )
+    out += find_usage(tree, "data_remote_storage_configured", OBJECT_STORES)
     return out
 
 

@@ -128,8 +128,9 @@ _FLOW_FILE_KW = ("flow_location", "entrypoint", "path")
 
 
 def _schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None:
-    """A schedule declared away from the pipeline it runs (a Prefect deployment script that
-    names the flow's file or imports the flow): the schedule is attached to that pipeline."""
+    """A schedule declared by a Prefect deployment (``Deployment(...)``,
+    ``Deployment.build_from_flow``, ``DeploymentSpec``) beside the flow or in a script that
+    names the flow's file or imports the flow: the schedule is attached to that pipeline."""
     by_file: dict[str, list[OrchestratedPipeline]] = {}
     for pipe in pipes:
         by_file.setdefault(pipe.file, []).append(pipe)
@@ -143,10 +144,14 @@ def _schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> N
                 for k in (*_SCHEDULE_KW, "interval", "rrule", "schedules")
             ):
                 continue
-            for target in _flow_files(tree, rel, call, facts.imports):
+            targets = _flow_files(tree, rel, call, facts.imports)
+            if "flow" in call.keywords or call.name.endswith((".serve", ".deploy")):
+                targets.append(rel)  # ``Deployment(flow=main, ...)`` beside ``@flow def main``
+            for target in targets:
                 for pipe in by_file.get(target, []):
-                    if target != rel and pipe.schedule is None:
-                        pipe.schedule = f"Prefect deployment in {rel} (line {call.line})"
+                    if pipe.schedule is None:
+                        where = "" if target == rel else f" in {rel}"
+                        pipe.schedule = f"Prefect deployment{where} (line {call.line})"
 
 
 def _flow_files(tree: RepoTree, rel: str, call: Call, imports: dict[str, int]) -> list[str]:
