@@ -83,8 +83,8 @@ def _since_rows(a: Assessment) -> list[tuple[str, str, str]]:
         for m in moves:
             plan = f"; open plan item #{m.open_plan_item} covered it" if m.open_plan_item else ""
             rows.append((sign, style, f"{word} {m.practice} ({m.before} -> {m.after}){plan}"))
-            rows += [("", "", f"+ {evidence_text(e)}") for e in m.evidence_appeared[:5]]
-            rows += [("", "", f"- {evidence_text(e)}") for e in m.evidence_disappeared[:5]]
+            rows += [("", "", f"  + {evidence_text(e)}") for e in m.evidence_appeared[:5]]
+            rows += [("", "", f"  - {evidence_text(e)}") for e in m.evidence_disappeared[:5]]
     if not c.lost and not c.gained:
         rows.append(("", "", "no practice gained or lost"))
     return rows
