@@ -220,7 +220,13 @@ def diff_cmd(
             "compare two stored assessments (#12 #15) or two commits, not one of each"
         )
     before, after = _commit_snapshots(path, [a, b], catalogue)
-    write_out(render(compare(before, after), fmt), None)
+    covered: dict[str, int] = {}
+    if db is not None:  # a store named: call out a lost practice its open plan covered
+        from mlkaizen.store import plans
+
+        found = plans.items(open_db(db), _key(path)[0])
+        covered = {i.practice: i.id for i in found if i.status == "open"}
+    write_out(render(compare(before, after, covered), fmt), None)
 
 
 def _commit_snapshots(
