@@ -348,3 +348,18 @@ def assess_empty() -> Assessment:
             _EMPTY.append(assess(write_tree(Path(tmp), {"README.md": "# x\n"}),
                                  sub_projects=False))
     return _EMPTY[0]
+
+
+def test_the_engine_and_the_reports_never_import_the_store() -> None:
+    import ast
+
+    src = Path(__file__).resolve().parents[2] / "src" / "mlkaizen"
+    files = [*(src / "engine").rglob("*.py"), *(src / "report").rglob("*.py"), src / "inputs.py"]
+    importing = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            importing += [f"{path.name}: {n}" for n in names
+                          if n.startswith(("mlkaizen.store", "mlkaizen.cli"))]
+    assert len(files) > 20 and importing == []
