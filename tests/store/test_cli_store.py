@@ -68,3 +68,123 @@ def test_store_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, args
         assert proc.stdout == "", args  # nothing half-written, no report before the error
+
+
+PROFILE = "needs_regulatory_compliance: true\nneeds_operational_excellence: false\n"
+LOST = f"- lost {TRACK} (met -> unmet); open plan item #1 covered it"
+EVIDENCE = "train.py:2 MLflow: mlflow.log_metric()"
+REPORTED = {
+    "terminal": ["Since the stored assessment #1:", LOST, f"    - {EVIDENCE}",
+                 "Overdue plan items (1):", "! #2 model.registry, owner bo, due 2020-02-01"],
+    "markdown": ["### Since the stored assessment #1",
+                 f"- **Lost** `{TRACK}` (met → unmet) — **open plan item #1 covered it**",
+                 f"  - disappeared: `{EVIDENCE}`", "### Overdue plan items (1)",
+                 "- #2 `model.registry`: owner bo, due 2020-02-01 — overdue registry"],
+    "html": ["<h2>Since the stored assessment #1</h2>", "<h2>Overdue plan items</h2>",
+             f"<td>disappeared: {EVIDENCE}<br></td></tr>"],
+}
+
+
+def _overdue_item(root: Path, db: str) -> None:
+    """A plan item due 2020-02-01, planned (as the API allows) on 2020-01-01."""
+    import datetime as dt
+
+    from mlkaizen.store import open_store, plans
+    from mlkaizen.store.records import subject_key
+
+    store = open_store(db)
+    key, name = subject_key(root)
+    plans.add(store, key=key, name=name, practice="model.registry", owner="bo",
+              due=dt.date(2020, 2, 1), note="overdue registry", known={"model.registry"},
+              today=dt.date(2020, 1, 1))
+    store.close()
+
+
+def test_every_report_shows_what_was_lost_since_the_stored_one_and_overdue_plans(
+    tmp_path: Path,
+) -> None:
+    from tests.history.gitrepo import PLAIN, TRACKING, commit, init
+
+    root = init(tmp_path / "churn")
+    commit(root, {"train.py": TRACKING, "profile.yaml": PROFILE}, "2025-02-10", "Bob", "Track")
+    db = f"sqlite:///{tmp_path / 'kaizen.db'}"
+    proc = cli("assess", str(root), "--save", "-f", "json", "--fail-under", "data=0", db=db)
+    assert proc.returncode == 0, proc.stderr
+    first = json.loads(proc.stdout)
+    assert (first["previous"], first["overdue_plans"]) == (None, [])
+    assert cli("plan", "add", TRACK, "--owner", "alice", "--due", "2999-01-31",
+               "--path", str(root), db=db).returncode == 0
+    _overdue_item(root, db)
+    commit(root, {"train.py": PLAIN}, "2025-03-05", "Dee", "Drop mlflow")
+    for fmt, lines in REPORTED.items():  # --db without --save: shown, nothing stored
+        proc = cli("assess", str(root), "--db", db, "-f", fmt, db="sqlite:///unused")
+        assert proc.returncode == 0, proc.stderr
+        shown = proc.stdout.splitlines()
+        for line in lines:
+            assert line in shown, (fmt, line)
+    proc = cli("assess", str(root), "--save", "-f", "json", db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "mlkaizen: saved as assessment #2 of churn" in proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["previous"]["previous"] == "#1" and data["previous"]["gained"] == []
+    assert [(m["practice"], m["before"], m["after"], m["open_plan_item"],
+             [(e["file"], e["line"]) for e in m["evidence_disappeared"]])
+            for m in data["previous"]["lost"]] == [(TRACK, "met", "unmet", 1, [("train.py", 2)])]
+    assert [(p["id"], p["practice"], p["owner"], p["due"]) for p in data["overdue_plans"]] == [
+        (2, "model.registry", "bo", "2020-02-01")]
+    again = cli("assess", str(root), "--db", db, "-f", "markdown", db=db)
+    assert "### Since the stored assessment #2" in again.stdout
+    assert "No practice gained or lost." in again.stdout.splitlines()
+    log = cli("log", str(root), db=db).stdout.splitlines()
+    assert [line.split()[0] for line in log[1:3]] == ["2", "1"]
+    assert all(line.endswith(" organization=0; target Manual MLOps") for line in log[1:3])
+    diff = cli("diff", "#1", "#2", db=db)
+    assert f"  - {TRACK}: met -> unmet (open plan item #1 covered it)" in diff.stdout
+    assert f"      - {EVIDENCE}" in diff.stdout.splitlines()
+    d = json.loads(cli("diff", "1", "2", "-f", "json", db=db).stdout)
+    assert [(p["practice"], p["open_plan"], p["evidence_disappeared"]) for p in d["lost"]] == [
+        (TRACK, 1, [EVIDENCE])]
+    commits = cli("diff", "HEAD~1", "HEAD", "--path", str(root), "--db", db, db=db)
+    assert f"  - {TRACK}: met -> unmet (open plan item #1 covered it)" in commits.stdout
+
+
+def test_a_newer_locked_or_unreachable_store_is_one_line_exit_2(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text("print(1)\n")
+    newer = f"sqlite:///{tmp_path / 'newer.db'}"
+    assert cli("assess", str(repo), "--save", "-f", "json", db=newer).returncode == 0
+    engine = create_engine(newer)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    locked_file = tmp_path / "locked.db"
+    locked = f"sqlite:///{locked_file}?timeout=0.2"
+    assert cli("log", str(repo), db=locked).returncode == 0  # created, at the newest schema
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    bad = f"sqlite:///{blocker}/x.db"
+    holder = sqlite3.connect(locked_file, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for db, message in [(newer, "newer than this mlkaizen knows"),
+                            (locked, "database is locked"), (bad, f"store {bad}:")]:
+            for args in [("assess", str(repo), "--save"), ("assess", str(repo), "--db", db),
+                         ("log", str(repo)), ("plan", "list", "--path", str(repo)),
+                         ("plan", "add", TRACK, "--owner", "a", "--due", "2999-01-01",
+                          "--path", str(repo))]:
+                proc = cli(*args, db=db)
+                assert proc.returncode == 2, (db, args, proc.stderr)
+                assert message in proc.stderr, (db, args, proc.stderr)
+                assert len(proc.stderr.strip().splitlines()) == 1, (db, args, proc.stderr)
+                assert proc.stdout == "", (db, args)  # no report before the error
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    check = sqlite3.connect(locked_file)
+    assert check.execute("SELECT count(*) FROM assessments").fetchone() == (0,)
+    check.close()

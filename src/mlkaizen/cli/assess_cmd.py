@@ -137,7 +137,8 @@ def assess(
         typer.Option(
             "--db",
             metavar="URL",
-            help="Store URL (default: MLKAIZEN_DB, else a local SQLite file).",
+            help="Store URL (default: MLKAIZEN_DB, else a local SQLite file); given, the "
+            "report shows what changed since the stored predecessor and overdue plan items.",
         ),
     ] = None,
     projects: Annotated[
@@ -186,7 +187,7 @@ def assess(
                 f"results; use -f {', '.join(LENS_FORMATS)}"
             )
     store = None
-    if save:  # opened first: an unusable store stops the run before anything is written
+    if save or db is not None:  # opened first: an unusable store stops the run at once
         from mlkaizen.cli.store_cmd import open_db
 
         store = open_db(db)
@@ -208,6 +209,17 @@ def assess(
         assessment, cat, None if no_repo else path, fail_under, fail_on_regression, baseline
     )
     root = None if no_repo else (path / scope if scope else path)
+    inputs = None
+    if store is not None:
+        from mlkaizen.cli.store_cmd import attach_history
+        from mlkaizen.inputs import gather
+
+        attach_history(store, assessment, root)
+        if save:
+            inputs = gather(None if no_repo else path, cat, answers=list(answers or []),
+                            config_path=config, fail_under=fail_under,
+                            fail_on_regression=fail_on_regression, baseline=baseline)
+            assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
@@ -221,10 +233,10 @@ def assess(
         )
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out, root, quiet, fmt.value)
-    if store is not None:
+    if save and store is not None:
         from mlkaizen.cli.store_cmd import save_assessment
 
-        save_assessment(store, assessment, root)
+        save_assessment(store, assessment, root, inputs)
     label = visible(chosen.label)  # a gate always says what it judged against
     if failures:
         for reason in failures:

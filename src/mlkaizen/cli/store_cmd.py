@@ -18,8 +18,9 @@ from mlkaizen.errors import MLKaizenError
 
 if TYPE_CHECKING:
     from mlkaizen.engine.model import Assessment
+    from mlkaizen.inputs import Inputs
     from mlkaizen.store import Store
-    from mlkaizen.store.records import Snapshot
+    from mlkaizen.store.records import LogLine, Snapshot
 
 plan_app = typer.Typer(no_args_is_help=True, help="Improvement plans, achieved by evidence.")
 app.add_typer(plan_app, name="plan")
@@ -72,20 +73,52 @@ def head_commit(path: Path) -> tuple[str | None, dt.datetime | None]:
     return sha, dt.datetime.fromtimestamp(int(stamp), dt.UTC)
 
 
-def save_assessment(store: Store, assessment: Assessment, path: Path | None) -> None:
-    """Store an assessment; say on stderr what changed since the stored predecessor, which
-    plan items it achieved and which are overdue."""
+def subject_of(assessment: Assessment, path: Path | None) -> tuple[str, str]:
+    """The store's key and display name of what ``assessment`` is about."""
+    if path is None:
+        return f"answers:{assessment.subject.name}", assessment.subject.name
+    return _key(path)
+
+
+def attach_history(
+    store: Store, assessment: Assessment, path: Path | None, today: dt.date | None = None
+) -> None:
+    """Hand the reports what the store knows, as plain data on the assessment: what changed
+    since the subject's newest stored assessment (with the open plan item a lost practice
+    had), and the open plan items past due that this assessment does not achieve. The
+    reports never read the store themselves."""
+    from mlkaizen.engine.model import OverduePlan
+    from mlkaizen.store import plans
+    from mlkaizen.store.diff import since_previous
+    from mlkaizen.store.records import latest_snapshot, snapshot_of
+
+    key, _ = subject_of(assessment, path)
+    current = snapshot_of(assessment, "now")
+    found = plans.items(store, key)
+    previous = latest_snapshot(store, key)
+    if previous is not None:
+        open_items = {i.practice: i.id for i in found if i.status == "open"}
+        assessment.previous = since_previous(previous, current, open_items)
+    assessment.overdue_plans = [
+        OverduePlan(id=i.id, practice=i.practice, owner=i.owner, due=i.due, note=i.note)
+        for i in plans.overdue(found, current, today or dt.date.today())
+    ]
+
+
+def save_assessment(
+    store: Store, assessment: Assessment, path: Path | None, inputs: Inputs | None = None
+) -> None:
+    """Store an assessment with its inputs; say on stderr what changed since the stored
+    predecessor, which plan items it achieved and which are overdue."""
     from mlkaizen.store import plans
     from mlkaizen.store.diff import compare, summary_lines
     from mlkaizen.store.records import save
 
-    if path is None:
-        key, name = f"answers:{assessment.subject.name}", assessment.subject.name
-        commit, when = None, None
-    else:
-        key, name = _key(path)
-        commit, when = head_commit(path)
-    saved = save(store, assessment, key=key, name=name, commit=commit, commit_date=when)
+    key, name = subject_of(assessment, path)
+    commit, when = head_commit(path) if path is not None else (None, None)
+    saved = save(
+        store, assessment, key=key, name=name, commit=commit, commit_date=when, inputs=inputs
+    )
     out = [f"mlkaizen: saved as assessment #{saved.id} of {name}"]
     if saved.previous is not None:
         open_items = {i.practice: i.id for i in plans.items(store, key) if i.status == "open"}
@@ -135,9 +168,20 @@ def log_cmd(
         sup = f" (supersedes #{x.supersedes})" if x.supersedes else ""
         text.append(
             f"{x.id:>6}  {x.created_at:%Y-%m-%d %H:%M}  {(x.commit or '-')[:7]:<7}  "
-            f"{x.origin:<7}  {x.stage}  {levels}{sup}"
+            f"{x.origin:<7}  {x.stage}  {levels}{sup}{_inputs_note(x)}"
         )
     write_out("\n".join(text) + "\n" + "".join(s + "\n" for s in _overdue_lines(store, key)), None)
+
+
+def _inputs_note(x: LogLine) -> str:
+    """``; 4 answers by 2 respondents; target Manual MLOps`` (empty without inputs)."""
+    note = ""
+    if x.answers:
+        people = "1 respondent" if x.respondents == 1 else f"{x.respondents} respondents"
+        note += f"; {x.answers} answer{'s' if x.answers != 1 else ''} by {people}"
+    if x.target:
+        note += f"; target {x.target}"
+    return note
 
 
 def _stored_id(text: str) -> int | None:
@@ -176,7 +220,13 @@ def diff_cmd(
             "compare two stored assessments (#12 #15) or two commits, not one of each"
         )
     before, after = _commit_snapshots(path, [a, b], catalogue)
-    write_out(render(compare(before, after), fmt), None)
+    covered: dict[str, int] = {}
+    if db is not None:  # a store named: call out a lost practice its open plan covered
+        from mlkaizen.store import plans
+
+        found = plans.items(open_db(db), _key(path)[0])
+        covered = {i.practice: i.id for i in found if i.status == "open"}
+    write_out(render(compare(before, after, covered), fmt), None)
 
 
 def _commit_snapshots(

@@ -6,16 +6,19 @@ as ``docs/assessment.schema.json`` and checked by a test).
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 # 1.1: optional `baseline` comparison.
 # 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
 #      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
+# 1.3: optional `previous` (what changed since the stored predecessor, with the evidence that
+#      appeared or disappeared and the open plan item a lost practice had) and `overdue_plans`.
 
 
 class State(StrEnum):
@@ -210,6 +213,47 @@ class Comparison(BaseModel):
     rule_changed: bool = False  # the baseline was judged under another level rule
 
 
+class PracticeMove(BaseModel):
+    """A practice that crossed the satisfied line since the stored predecessor, with the
+    evidence that appeared or disappeared. ``open_plan_item`` is the open improvement plan
+    item about a lost practice, if one covered it."""
+
+    practice: str
+    before: str  # its state then, or "absent" (not in that assessment's catalogue)
+    after: str  # its state now, or "absent"
+    evidence_appeared: list[Evidence] = Field(default_factory=list)
+    evidence_disappeared: list[Evidence] = Field(default_factory=list)
+    open_plan_item: int | None = None
+
+
+class SincePrevious(BaseModel):
+    """What changed since the subject's previous stored assessment (``previous`` as ``#12``).
+    ``gained`` and ``lost`` follow ``mlkaizen diff``: a practice counts when it crosses the
+    satisfied line (met, exempt or not applicable), so partial to met is gained and met to
+    exempt is neither."""
+
+    previous: str
+    previous_id: int | None = None
+    saved_at: dt.datetime | None = None
+    commit: str | None = None
+    stage_before: str
+    stage_index_before: int
+    levels_before: dict[str, int]
+    gained: list[PracticeMove] = Field(default_factory=list)
+    lost: list[PracticeMove] = Field(default_factory=list)
+
+
+class OverduePlan(BaseModel):
+    """An open improvement plan item past its due date (due today is not overdue yet) that
+    this assessment does not achieve."""
+
+    id: int
+    practice: str
+    owner: str
+    due: dt.date
+    note: str = ""
+
+
 class SubProject(BaseModel):
     """One independent ML project inside the repository, assessed on its own evidence."""
 
@@ -251,6 +295,8 @@ class Assessment(BaseModel):
     warnings: list[ScanWarning]
     scan: ScanStats | None = None
     baseline: Comparison | None = None
+    previous: SincePrevious | None = None
+    overdue_plans: list[OverduePlan] = Field(default_factory=list)
     respondents: list[str] = Field(default_factory=list)
     sub_projects: list[SubProject] = Field(default_factory=list)
 

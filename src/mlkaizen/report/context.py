@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from mlkaizen.catalogue.schema import Catalogue
-from mlkaizen.engine.model import State
+from mlkaizen.engine.model import Evidence, State
 
 STATE_MARK = {
     State.MET: "✔",
@@ -53,3 +53,8 @@ def location(file: str | None, line: int | None) -> str:
     if not file:
         return ""
     return f"{file}:{line}" if line else file
+
+
+def evidence_text(e: Evidence) -> str:
+    """``train.py:2 MLflow: mlflow.log_metric()``: where, then what (as ``mlkaizen diff``)."""
+    return f"{location(e.file, e.line)} {e.detail or e.detector}".strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, count, location
+from mlkaizen.report.context import STATE_MARK, RenderContext, count, evidence_text, location
 from mlkaizen.report.escape import md_code, md_prose, md_text
 
 
@@ -50,6 +50,16 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         out += _sub_projects(a)
     if a.baseline is not None:
         out += _since_baseline(a)
+    if a.previous is not None:
+        out += _since_previous(a)
+    if a.overdue_plans:
+        out += [f"### Overdue plan items ({len(a.overdue_plans)})", ""]
+        out += [
+            f"- #{i.id} {md_code(i.practice)}: owner {md_text(i.owner)}, due "
+            f"{i.due.isoformat()}" + (f" — {md_text(i.note)}" if i.note else "")
+            for i in a.overdue_plans
+        ]
+        out.append("")
     talk = [p for p in a.practices if p.conflict or p.disagreement]
     if talk:
         out += [f"### To discuss ({count(len(a.respondents), 'respondent')})", ""]
@@ -149,6 +159,34 @@ def _since_baseline(a: Assessment) -> list[str]:
         out.append("No practice changed state.")
     if c.note:
         out += ["", f"_{md_text(c.note)}_"]
+    out.append("")
+    return out
+
+
+def _since_previous(a: Assessment) -> list[str]:
+    c = a.previous
+    assert c is not None
+    stage = md_text(a.stage)
+    if c.stage_before != a.stage:
+        stage = f"{md_text(c.stage_before)} → **{stage}**"
+    out = [f"### Since the stored assessment {md_text(c.previous)}", "", f"Stage: {stage}", ""]
+    for word, moves in (("Lost", c.lost), ("Gained", c.gained)):
+        for m in moves:
+            plan = (
+                f" — **open plan item #{m.open_plan_item} covered it**"
+                if m.open_plan_item
+                else ""
+            )
+            out.append(
+                f"- **{word}** {md_code(m.practice)} ({md_text(m.before)} → "
+                f"{md_text(m.after)}){plan}"
+            )
+            out += [f"  - appeared: {md_code(evidence_text(e))}" for e in m.evidence_appeared]
+            out += [
+                f"  - disappeared: {md_code(evidence_text(e))}" for e in m.evidence_disappeared
+            ]
+    if not c.lost and not c.gained:
+        out.append("No practice gained or lost.")
     out.append("")
     return out
 

@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, count, location
+from mlkaizen.report.context import STATE_MARK, RenderContext, count, evidence_text, location
 from mlkaizen.report.escape import terminal, visible
 
 if TYPE_CHECKING:
@@ -72,6 +72,24 @@ def _header(con: Console, a: Assessment) -> None:
         _rows(con, "Why these levels:", [("·", "", d.summary()) for d in a.dimensions])
 
 
+def _since_rows(a: Assessment) -> list[tuple[str, str, str]]:
+    """Stage, then each practice lost or gained with the evidence that went or came."""
+    c = a.previous
+    assert c is not None
+    stage = a.stage if c.stage_before == a.stage else f"{c.stage_before} -> {a.stage}"
+    rows = [("", "", f"stage {stage}")]
+    groups = (("-", "red", "lost", c.lost), ("+", "green", "gained", c.gained))
+    for sign, style, word, moves in groups:
+        for m in moves:
+            plan = f"; open plan item #{m.open_plan_item} covered it" if m.open_plan_item else ""
+            rows.append((sign, style, f"{word} {m.practice} ({m.before} -> {m.after}){plan}"))
+            rows += [("", "", f"  + {evidence_text(e)}") for e in m.evidence_appeared[:5]]
+            rows += [("", "", f"  - {evidence_text(e)}") for e in m.evidence_disappeared[:5]]
+    if not c.lost and not c.gained:
+        rows.append(("", "", "no practice gained or lost"))
+    return rows
+
+
 def render(a: Assessment, ctx: RenderContext) -> str:
     from rich.console import Console
 
@@ -89,6 +107,17 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         ]
         rows += [("+", "green", f"gained {ch.practice}") for ch in c.gained]
         _rows(con, "Since the baseline:", rows)
+    if a.previous is not None:
+        _rows(con, f"Since the stored assessment {a.previous.previous}:", _since_rows(a))
+    if a.overdue_plans:
+        _rows(
+            con,
+            f"Overdue plan items ({len(a.overdue_plans)}):",
+            [
+                ("!", "red", f"#{i.id} {i.practice}, owner {i.owner}, due {i.due.isoformat()}")
+                for i in a.overdue_plans
+            ],
+        )
     blockers = [b for d in a.dimensions for b in d.blockers]
     if blockers and a.next_stage:
         _rows(

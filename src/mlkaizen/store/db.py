@@ -80,7 +80,9 @@ def _engine(url: str) -> Engine:
             path = url.split(":///", 1)[-1]
             if path and path != ":memory:" and not path.startswith("file:"):
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return _sqlite(create_engine(url, connect_args={"timeout": BUSY_SECONDS}))
+            # a ``?timeout=SECONDS`` in the URL sets how long a writer waits for the lock
+            wait = {} if "timeout=" in url.partition("?")[2] else {"timeout": BUSY_SECONDS}
+            return _sqlite(create_engine(url, connect_args=wait))
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, OSError) as exc:
         raise MLKaizenError(

@@ -4,11 +4,13 @@ called out."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mlkaizen.store.records import Snapshot
+from mlkaizen.engine.model import Evidence, PracticeMove, SincePrevious
+from mlkaizen.store.records import Practice, Snapshot
 
 
 @dataclass
@@ -41,6 +43,18 @@ def _where(e: dict[str, Any]) -> str:
     return f"{place} {detail}".strip()
 
 
+def _evidence_changes(
+    old: Practice | None, new: Practice | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The evidence that appeared and disappeared (matched by place and detail), in order."""
+    was = {_where(e): e for e in old.evidence} if old else {}
+    now = {_where(e): e for e in new.evidence} if new else {}
+    return (
+        [now[k] for k in sorted(now.keys() - was.keys())],
+        [was[k] for k in sorted(was.keys() - now.keys())],
+    )
+
+
 def compare(before: Snapshot, after: Snapshot, open_plans: dict[str, int] | None = None) -> Diff:
     """``open_plans`` maps a practice to the id of an open plan item about it."""
     plans = open_plans or {}
@@ -48,14 +62,13 @@ def compare(before: Snapshot, after: Snapshot, open_plans: dict[str, int] | None
     lost: list[PracticeDiff] = []
     for pid in sorted(before.satisfied ^ after.satisfied):
         old, new = before.practices.get(pid), after.practices.get(pid)
-        was = {_where(e) for e in old.evidence} if old else set()
-        now = {_where(e) for e in new.evidence} if new else set()
+        appeared, disappeared = _evidence_changes(old, new)
         item = PracticeDiff(
             practice=pid,
             before=old.state if old else "absent",
             after=new.state if new else "absent",
-            evidence_appeared=sorted(now - was),
-            evidence_disappeared=sorted(was - now),
+            evidence_appeared=[_where(e) for e in appeared],
+            evidence_disappeared=[_where(e) for e in disappeared],
         )
         if pid in after.satisfied:
             gained.append(item)
@@ -72,6 +85,45 @@ def compare(before: Snapshot, after: Snapshot, open_plans: dict[str, int] | None
         gained=gained,
         lost=lost,
     )
+
+
+def since_previous(
+    before: Snapshot, after: Snapshot, open_plans: dict[str, int] | None = None
+) -> SincePrevious:
+    """:func:`compare` as the reports carry it: plain data, the evidence as in the report."""
+    d = compare(before, after, open_plans)
+
+    def move(p: PracticeDiff) -> PracticeMove:
+        appeared, disappeared = _evidence_changes(
+            before.practices.get(p.practice), after.practices.get(p.practice)
+        )
+        return PracticeMove(
+            practice=p.practice,
+            before=p.before,
+            after=p.after,
+            evidence_appeared=[Evidence.model_validate(e) for e in appeared],
+            evidence_disappeared=[Evidence.model_validate(e) for e in disappeared],
+            open_plan_item=p.open_plan,
+        )
+
+    return SincePrevious(
+        previous=before.label,
+        previous_id=before.id,
+        saved_at=_utc(before.created_at),
+        commit=before.commit,
+        stage_before=before.stage,
+        stage_index_before=before.stage_index,
+        levels_before=dict(before.levels),
+        gained=[move(p) for p in d.gained],
+        lost=[move(p) for p in d.lost],
+    )
+
+
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes for what was stored in UTC."""
+    if when is None or when.tzinfo is not None:
+        return when
+    return when.replace(tzinfo=dt.UTC)
 
 
 def render(d: Diff, fmt: str) -> str:

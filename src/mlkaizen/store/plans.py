@@ -133,6 +133,16 @@ def how_achieved(snap: Snapshot, practice: str) -> str | None:
     return f"evidence {where}" if where else "detected"
 
 
+def overdue(found: list[Item], snap: Snapshot, today: dt.date) -> list[Item]:
+    """The open items past their due date (an item due today is not overdue yet) that
+    ``snap`` does not achieve: an item its evidence closes is done, not late."""
+    return [
+        i
+        for i in found
+        if i.shown_status(today) == "overdue" and how_achieved(snap, i.practice) is None
+    ]
+
+
 def check_plans(
     session: Session,
     subject_id: int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,17 @@ from sqlalchemy.orm import Session
 from mlkaizen.engine.model import SATISFIED, Assessment, Source
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.store.db import Store
-from mlkaizen.store.tables import AssessmentRow, PracticeRow, SubjectRow
+from mlkaizen.store.tables import (
+    AnswerRow,
+    AssessmentRow,
+    PracticeRow,
+    ProfileRow,
+    SubjectRow,
+    TargetRow,
+)
+
+if TYPE_CHECKING:
+    from mlkaizen.inputs import Inputs
 
 
 def subject_key(path: str | Path) -> tuple[str, str]:
@@ -117,10 +127,11 @@ def save(
     commit_date: dt.datetime | None = None,
     now: dt.datetime | None = None,
     keep_report: bool = True,
+    inputs: Inputs | None = None,
 ) -> Saved:
     """Store one assessment (never overwriting: a re-assessment of the same commit points at
-    the row it supersedes) and close the open plan items its evidence achieves, all in one
-    transaction."""
+    the row it supersedes) with the answers, profile and targets it was made with, and close
+    the open plan items its evidence achieves, all in one transaction."""
     from mlkaizen.store.plans import check_plans
 
     now = now or dt.datetime.now(dt.UTC)
@@ -165,10 +176,79 @@ def save(
             )
             for pid, p in snap.practices.items()
         )
+        if inputs is not None:
+            _add_inputs(session, row.id, inputs)
         as_of = commit_date if origin == "history" else None
         achieved = check_plans(session, subject.id, row.id, snap, now=now, as_of=as_of)
         snap.id, snap.label, snap.created_at = row.id, f"#{row.id}", now
         return Saved(row.id, previous, snap, achieved)
+
+
+def _add_inputs(session: Session, assessment_id: int, inputs: Inputs) -> None:
+    session.add_all(
+        AnswerRow(
+            assessment_id=assessment_id,
+            respondent=a.respondent,
+            role=a.role,
+            practice=a.practice,
+            answer=a.answer,
+            kind=a.kind,
+            link=a.link,
+            comment=a.comment,
+            answered_on=a.answered_on,
+        )
+        for a in inputs.answers
+    )
+    session.add_all(
+        ProfileRow(assessment_id=assessment_id, field=k, value=v, source=inputs.profile_file)
+        for k, v in inputs.profile.items()
+    )
+    session.add_all(
+        TargetRow(assessment_id=assessment_id, source=t.source, key=t.key, value=t.value,
+                  label=t.label)
+        for t in inputs.targets
+    )
+
+
+def load_inputs(store: Store, assessment_id: int) -> Inputs:
+    """The answers, profile and targets a stored assessment was made with."""
+    from mlkaizen.inputs import AnswerRecord, Inputs, TargetRecord
+
+    with store.session() as session:
+        answers = session.scalars(
+            select(AnswerRow).where(AnswerRow.assessment_id == assessment_id).order_by(AnswerRow.id)
+        )
+        found = Inputs(
+            answers=[
+                AnswerRecord(a.respondent, a.practice, a.answer, a.kind, a.role, a.link,
+                             a.comment, a.answered_on)
+                for a in answers
+            ]
+        )
+        for p in session.scalars(
+            select(ProfileRow)
+            .where(ProfileRow.assessment_id == assessment_id)
+            .order_by(ProfileRow.field)
+        ):
+            found.profile[p.field] = p.value
+            found.profile_file = p.source
+        found.targets = [
+            TargetRecord(t.source, t.key, t.value, t.label)
+            for t in session.scalars(
+                select(TargetRow)
+                .where(TargetRow.assessment_id == assessment_id)
+                .order_by(TargetRow.source, TargetRow.key)
+            )
+        ]
+        return found
+
+
+def latest_snapshot(store: Store, key: str) -> Snapshot | None:
+    """The subject's newest stored assessment (``None`` for a subject never stored)."""
+    with store.session() as session:
+        subject = find_subject(session, key)
+        row = latest(session, subject.id) if subject is not None else None
+        return load_snapshot(session, row) if row is not None else None
 
 
 def load_snapshot(session: Session, row: AssessmentRow) -> Snapshot:
@@ -208,6 +288,9 @@ class LogLine:
     stage: str
     levels: dict[str, int]
     supersedes: int | None
+    answers: int = 0  # questionnaire answers and attestations used
+    respondents: int = 0
+    target: str | None = None  # the profile's target stage
 
 
 def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
@@ -230,4 +313,33 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
             .order_by(AssessmentRow.id.desc())
             .limit(limit)
         ).all()
-        return [LogLine(*r) for r in rows]
+        lines = [LogLine(*r) for r in rows]
+        ids = [x.id for x in lines]
+        if not ids:
+            return lines
+        counts = {
+            a_id: (n, people)
+            for a_id, n, people in session.execute(
+                select(
+                    AnswerRow.assessment_id,
+                    func.count(),
+                    func.count(AnswerRow.respondent.distinct()),
+                )
+                .where(AnswerRow.assessment_id.in_(ids))
+                .group_by(AnswerRow.assessment_id)
+            )
+        }
+        targets = {
+            a_id: label
+            for a_id, label in session.execute(
+                select(TargetRow.assessment_id, TargetRow.label).where(
+                    TargetRow.assessment_id.in_(ids),
+                    TargetRow.source == "profile",
+                    TargetRow.key == "stage",
+                )
+            )
+        }
+        for x in lines:
+            x.answers, x.respondents = counts.get(x.id, (0, 0))
+            x.target = targets.get(x.id)
+        return lines

@@ -73,3 +73,46 @@ class PlanRow(Base):
     achieved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     achieved_how: Mapped[str | None] = mapped_column(Text, nullable=True)
     abandoned_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AnswerRow(Base):
+    """A questionnaire answer an assessment used: one respondent's answer to one practice's
+    question, a facilitator's decision, or an attestation from the config."""
+
+    __tablename__ = "assessment_answers"
+    __table_args__ = (Index("ix_assessment_answers_assessment", "assessment_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    respondent: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    practice: Mapped[str] = mapped_column(String(128))
+    answer: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # answer, decision, attestation
+    link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class ProfileRow(Base):
+    """One field of the use-case profile an assessment was made with."""
+
+    __tablename__ = "assessment_profiles"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)  # the profile file
+
+
+class TargetRow(Base):
+    """A target an assessment was judged against: the profile's target stage and levels, or
+    a gate's threshold (``key`` is ``stage`` or a dimension id)."""
+
+    __tablename__ = "assessment_targets"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(Text, nullable=True)
