@@ -326,6 +326,14 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n"},
      "found", "tests/test_model.py"),
     ("model_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
+    ("model_tests_run_in_ci",
+     {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n",
+      ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n"},
+     "found", ".github/workflows/ci.yml"),
+    ("model_tests_run_in_ci",
+     {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n",
+      ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n"
+                                  "      - run: pytest tests/unit\n"}, None, None),
     # containers
     ("container_image_defined", {"Dockerfile": "FROM python:3.11\nCMD [\"python\"]\n"},
      "found", "Dockerfile"),

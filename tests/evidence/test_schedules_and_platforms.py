@@ -144,7 +144,7 @@ def test_components_imported_from_the_repository_are_the_pipeline_steps(
     ("pretrained_lookup", False),
 ])
 def test_step_identifiers_that_train(step: str, trains: bool) -> None:
-    from mlkaizen.evidence.detectors.pipeline_steps import _identifier_trains
+    from mlkaizen.evidence.detectors.pipeline_training import _identifier_trains
 
     assert _identifier_trains(f"components.{step} gs://b/x") is trains
 

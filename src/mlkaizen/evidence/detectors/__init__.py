@@ -13,6 +13,7 @@ from mlkaizen.evidence.detectors.base import Detector
 
 MODULES = (
     "ci_runs",
+    "ci_ml_runs",
     "code_versioning",
     "collaboration",
     "containers",

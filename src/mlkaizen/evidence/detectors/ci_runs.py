@@ -16,7 +16,6 @@ from mlkaizen.evidence.detectors.step_kinds import (
     MATURITY,
     POLICY,
     TESTS,
-    TRAIN,
     VALIDATE_DATA,
 )
 from mlkaizen.evidence.findings import Finding, Outcome
@@ -199,144 +198,8 @@ def deployment_approval_gates(tree: RepoTree) -> list[Finding]:
     return out
 
 
-_PYTEST_PATHS = re.compile(r"\b(?:pytest|py\.test)\b([^\n;&|]*)")
-
-
-def _test_targets(tree: RepoTree, command: str) -> list[str] | None:
-    """The paths a ``pytest`` command collects from (``pytest tests/unit -k x``), or ``None``
-    when it names none (it then collects from the whole checkout)."""
-    targets: list[str] = []
-    named = False
-    for match in _PYTEST_PATHS.finditer(command):
-        for word in match.group(1).split():
-            if word.startswith("-") or "=" in word:
-                continue
-            path = word.strip("\"'").removeprefix("./").rstrip("/").split("::")[0]
-            if path in tree.sizes or any(f.startswith(path + "/") for f in tree.files):
-                targets.append(path)
-                named = True
-    return targets if named else None
-
-
-@detector("training_runs_in_ci")
-def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI trains a model (a train script, ``dvc repro``, ``kedro run``, ``mlflow run``), or
-    runs a pipeline of the repository that trains (``python -m pipelines.train``,
-    ``run-pipeline --module-name pipelines.abalone.pipeline``, ``python pipelines/run.py``).
-
-    Judged from the command a step runs, never from its display name.
-    """
-    out = ci_steps_matching(tree, "training_runs_in_ci", TRAIN, "trains a model")
-    seen = {(f.file, f.line) for f in out}
-    for finding in _training_pipeline_runs(tree):
-        if (finding.file, finding.line) not in seen:
-            out.append(finding)
-    return out
-
-
-_MODULE_OR_PATH = re.compile(r"(?<![\w/.-])([A-Za-z_][\w/.-]*?)(?:\.py)?(?![\w/.-])")
-
-
-def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
-    """CI steps that name a pipeline file of the repository that trains, as a path or a
-    dotted module."""
-    from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines, training_step
-
-    training = {
-        p.file
-        for p in orchestrated_pipelines(tree)
-        if p.file.endswith(".py") and training_step(tree, p)
-    }
-    if not training:
-        return []
-    by_name: dict[str, str] = {}
-    for rel in training:
-        stem = rel[:-3]
-        parts = stem.split("/")
-        for i in range(len(parts)):  # any suffix of the path, as a path or a module
-            tail = parts[i:]
-            if len(tail) >= 2 or len(parts) == 1:
-                by_name["/".join(tail)] = rel
-                by_name[".".join(tail)] = rel
-    out: list[Finding] = []
-    for pipe in ci_pipelines(tree):
-        for job in pipe.jobs:
-            for step in job.steps:
-                command = step_command(step)
-                hit = next(
-                    (
-                        by_name[m.group(1)]
-                        for m in _MODULE_OR_PATH.finditer(command)
-                        if m.group(1) in by_name
-                    ),
-                    None,
-                )
-                if hit is not None:
-                    manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
-                    out.append(
-                        tree.finding(
-                            "training_runs_in_ci",
-                            step.file or job.file or pipe.file,
-                            step.line,
-                            f"{pipe.provider} job {job.name!r} runs the training pipeline {hit}"
-                            + (" (started by hand)" if manual else ""),
-                            Outcome.PARTIAL if manual else Outcome.FOUND,
-                            provider=pipe.provider,
-                        )
-                    )
-                    break
-    return _once_per_place(out)
-
-
-@detector("model_tests_run_in_ci")
-def model_tests_run_in_ci(tree: RepoTree) -> list[Finding]:
-    """CI runs tests that exercise the model (training smoke runs, prediction, serving API).
-
-    Evidence: a CI step that runs the test suite (pytest, tox, ``make test``...) whose
-    collection includes a model test module (see ``model_tests_present``): the whole
-    checkout, or a path that holds it (``pytest tests/`` with ``tests/test_train.py``).
-    Not evidence: ``pytest tests/unit`` when the model tests live in ``tests/model``.
-    """
-    from mlkaizen.evidence.detectors.tests_present import model_tests_present
-
-    model_tests = [f.file for f in model_tests_present.detect(tree) if f.file]
-    if not model_tests:
-        return []
-    out: list[Finding] = []
-    for pipe in ci_pipelines(tree):
-        for job in pipe.jobs:
-            for step in job.steps:
-                command = expand_make(tree, step_command(step))
-                if not TESTS.search(command):
-                    continue
-                targets = _test_targets(tree, command)
-                covered = [
-                    t
-                    for t in model_tests
-                    if targets is None or any(t == p or t.startswith(p + "/") for p in targets)
-                ]
-                if covered:
-                    manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
-                    out.append(
-                        tree.finding(
-                            "model_tests_run_in_ci",
-                            step.file or job.file or pipe.file,
-                            step.line,
-                            f"{pipe.provider} job {job.name!r} runs model tests "
-                            f"({', '.join(covered[:3])})"
-                            + (" (started by hand)" if manual else ""),
-                            Outcome.PARTIAL if manual else Outcome.FOUND,
-                            provider=pipe.provider,
-                        )
-                    )
-                    break
-    return _once_per_place(out)
-
-
 DETECTORS = [
     ci_configured,
     *(_runs_in_ci(det_id, pattern, what, doc) for det_id, pattern, what, doc in _RUNS),
     deployment_approval_gates,
-    training_runs_in_ci,
-    model_tests_run_in_ci,
 ]

@@ -7,19 +7,16 @@ Detectors in ``pipelines`` and ``retraining`` decide what the steps mean.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
-from mlkaizen.evidence.detectors.libraries import TRAINING
+from mlkaizen.evidence.detectors.pipeline_schedules import SCHEDULE_KW as _SCHEDULE_KW
+from mlkaizen.evidence.detectors.pipeline_schedules import schedules_elsewhere
 from mlkaizen.evidence.detectors.platform_code import platform_triggers
 from mlkaizen.evidence.detectors.platform_jobs import platform_pipelines
 from mlkaizen.evidence.detectors.platform_sdks import PIPELINES as PLATFORM_PIPELINES
-from mlkaizen.evidence.detectors.project_kind import TRAIN_CALLS
-from mlkaizen.evidence.detectors.step_kinds import TRAIN
-from mlkaizen.evidence.parse.python_src import Call
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, strings
 from mlkaizen.evidence.tree import RepoTree
 
@@ -80,7 +77,6 @@ _PYTHON_PIPELINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str,
 _CALLABLE_REF = re.compile(
     r"\b(?:python_callable|func|fn|function)\s*=\s*([A-Za-z_]\w*)|\bnode\(\s*([A-Za-z_]\w*)\s*[,)]"
 )
-_SCHEDULE_KW = ("schedule", "schedule_interval", "cron")
 _SCHEDULE_CALLS = (
     "dagster.ScheduleDefinition",
     "dagster.schedule",
@@ -109,74 +105,8 @@ def orchestrated_pipelines(tree: RepoTree) -> list[OrchestratedPipeline]:
 def _compute(tree: RepoTree) -> list[OrchestratedPipeline]:
     out = _dvc(tree) + _mlproject(tree) + _python(tree) + _metaflow(tree) + _manifests(tree)
     out = platform_pipelines(tree, out)
-    _schedules_elsewhere(tree, out)
+    schedules_elsewhere(tree, out)
     return sorted(out, key=lambda p: (p.file, p.line))
-
-
-# a Prefect deployment declared in a file of its own: (call, keywords naming the flow's file)
-_DEPLOYMENTS = (
-    "prefect.deployments.DeploymentSpec",
-    "prefect.deployments.Deployment",
-    ".build_from_flow",
-    ".to_deployment",
-    ".deploy",
-    ".serve",
-    "prefect.deploy",
-    "prefect.serve",
-)
-_FLOW_FILE_KW = ("flow_location", "entrypoint", "path")
-
-
-def _schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None:
-    """A schedule declared by a Prefect deployment (``Deployment(...)``,
-    ``Deployment.build_from_flow``, ``DeploymentSpec``) beside the flow or in a script that
-    names the flow's file or imports the flow: the schedule is attached to that pipeline."""
-    by_file: dict[str, list[OrchestratedPipeline]] = {}
-    for pipe in pipes:
-        by_file.setdefault(pipe.file, []).append(pipe)
-    for rel in tree.importing({"prefect"}):
-        facts = tree.python(rel)
-        if facts is None:
-            continue
-        for call in facts.find_calls(_DEPLOYMENTS, include_decorators=False):
-            if not any(
-                k in call.keywords and call.constant(k) != "None"
-                for k in (*_SCHEDULE_KW, "interval", "rrule", "schedules")
-            ):
-                continue
-            targets = _flow_files(tree, rel, call, facts.imports)
-            if "flow" in call.keywords or call.name.endswith((".serve", ".deploy")):
-                targets.append(rel)  # ``Deployment(flow=main, ...)`` beside ``@flow def main``
-            for target in targets:
-                for pipe in by_file.get(target, []):
-                    if pipe.schedule is None:
-                        where = "" if target == rel else f" in {rel}"
-                        pipe.schedule = f"Prefect deployment{where} (line {call.line})"
-
-
-def _flow_files(tree: RepoTree, rel: str, call: Call, imports: dict[str, int]) -> list[str]:
-    """Files of the repository a deployment call points at: a path given as a keyword
-    (``flow_location="./train_flow.py"``, ``entrypoint="flows/train.py:main"``), or the
-    modules the deployment's file imports from the repository."""
-    folder = posixpath.dirname(rel)
-    found: list[str] = []
-    for key in _FLOW_FILE_KW:
-        value = call.constant(key)
-        if value and value[0] in "'\"":
-            path = value[1:-1].split(":", 1)[0]
-            for base in (folder, ""):
-                full = posixpath.normpath(posixpath.join(base, path))
-                if full in tree.sizes and full not in found:
-                    found.append(full)
-    for name in imports:
-        parts = name.split(".")
-        for n in range(len(parts), 0, -1):
-            module = "/".join(parts[:n]) + ".py"
-            for base in (folder, ""):
-                full = posixpath.normpath(posixpath.join(base, module))
-                if full in tree.sizes and full not in found:
-                    found.append(full)
-    return found
 
 
 def _dvc(tree: RepoTree) -> list[OrchestratedPipeline]:
@@ -288,49 +218,6 @@ def _local_modules(tree: RepoTree) -> frozenset[str]:
         return frozenset(names)
 
     return tree.memo("local_modules", compute)
-
-
-# words of a step's identifier that mean it trains; a split or a dataset named for
-# training (``train_test_split``, ``TrainDataGen``, ``train_table``) does not
-_TRAIN_WORDS = frozenset({"train", "training", "trainer", "retrain", "retraining", "finetune"})
-_NOT_TRAINING_NEXT = frozenset(
-    """test data dataset datasets set split table tables gen path dir uri file files size
-    ratio frac fraction df x y""".split()  # noqa: SIM905
-)
-_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
-
-
-def _identifier_trains(text: str) -> bool:
-    for ident in _IDENT.findall(text):
-        words = [w.lower() for part in ident.split("_") for w in _CAMEL.findall(part)]
-        for i, word in enumerate(words):
-            following = words[i + 1] if i + 1 < len(words) else ""
-            if word in _TRAIN_WORDS and following not in _NOT_TRAINING_NEXT:
-                return True
-    return False
-
-
-def training_step(tree: RepoTree, pipe: OrchestratedPipeline) -> tuple[str, int] | None:
-    """The step of ``pipe`` that trains a model, as (label, line), or ``None``.
-
-    A step trains when its name or command says so (``train``, ``fit_model``,
-    ``TrainingStep``...); in a pipeline defined in code, also when a step's identifier has a
-    training word (``custom_train_job``, ``TrainModelOp``), or when the pipeline's file itself
-    fits a model through a training library (a Metaflow step calling ``cross_val_score``)."""
-    for text, line in pipe.steps:
-        if TRAIN.search(text):
-            return text, line
-    if not pipe.file.endswith((".py", ".ipynb")):
-        return None
-    for text, line in pipe.steps:
-        if _identifier_trains(text):
-            return text, line
-    facts = tree.python(pipe.file)
-    if facts is None or not {n.split(".")[0] for n in facts.imports} & TRAINING:
-        return None
-    calls = facts.find_calls(TRAIN_CALLS, include_decorators=False)
-    return (f"{calls[0].name}()", calls[0].line) if calls else None
 
 
 def _metaflow(tree: RepoTree) -> list[OrchestratedPipeline]:

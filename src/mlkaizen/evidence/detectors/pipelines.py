@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines, training_step
+from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
+from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.step_kinds import INGEST, PIPELINE_DEPLOY, VALIDATE_DATA
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree

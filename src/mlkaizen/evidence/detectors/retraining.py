@@ -7,12 +7,9 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching, step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
-from mlkaizen.evidence.detectors.monitoring import DRIFT_TOOLS
-from mlkaizen.evidence.detectors.pipeline_steps import (
-    OrchestratedPipeline,
-    orchestrated_pipelines,
-    training_step,
-)
+from mlkaizen.evidence.detectors.monitoring_tools import DRIFT_TOOLS
+from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline, orchestrated_pipelines
+from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.schedulers import cloud_schedules
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN

@@ -10,7 +10,7 @@ from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
 from mlkaizen.evidence.detectors.platform_config import config_findings
-from mlkaizen.evidence.detectors.platform_sdks import PACKAGED as PLATFORM_PACKAGED
+from mlkaizen.evidence.detectors.platform_packaging import PACKAGED as PLATFORM_PACKAGED
 from mlkaizen.evidence.detectors.platform_sdks import SERVING as PLATFORM_SERVING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import find_usage
