@@ -13,10 +13,12 @@ from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
     Format,
+    NoCacheOpt,
     OutOpt,
     PathArg,
     QuietOpt,
     app,
+    use_fact_cache,
     with_progress,
     write_out,
 )
@@ -40,6 +42,17 @@ def assess(
     ] = Format.terminal,
     out: OutOpt = None,
     quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            help="Processes that parse files on a large tree (default: the cores; 1 = serial).",
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -185,6 +198,7 @@ def assess(
                 f"--lens cannot be rendered as {fmt.value}: a lens has no file-anchored "
                 f"results; use -f {', '.join(LENS_FORMATS)}"
             )
+    use_fact_cache(no_cache, jobs)
     store = None
     if save:  # opened first: an unusable store stops the run before anything is written
         from mlkaizen.cli.store_cmd import open_db

@@ -105,6 +105,31 @@ PathArg = Annotated[
 DeprecatedPathOpt = Annotated[
     Path | None, typer.Option("--path", hidden=True, help="Deprecated: give PATH instead.")
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Neither read nor store parsed files in the user cache folder."
+    ),
+]
+
+
+def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
+    """The parse cache and worker count of this run (``jobs`` None: the usable cores)."""
+    import os
+    import sys
+
+    from mlkaizen.evidence import factcache
+
+    if jobs is None:
+        affinity = getattr(os, "sched_getaffinity", None)
+        jobs = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+    def warn(message: str) -> None:
+        sys.stderr.write(f"mlkaizen: warning: {message}\n")
+
+    factcache.configure(enabled=not no_cache, jobs=jobs, on_problem=warn)
+
+
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Do not confirm written files on stderr.")
 ]

@@ -1,0 +1,473 @@
+"""Parsed forms of files kept on disk by content, so an unchanged file is parsed once.
+
+An entry is keyed by a hash of the full text handed to the parser, the parse kind and a
+fingerprint of the parser: the tool's version, the Python version, a per-kind format
+constant, and the source of every module that shapes the result (the parsers and this
+module). Editing a parser therefore changes every key it made; nothing stale is served.
+
+Only kinds whose result is plain data are cached, through a codec that writes JSON and reads
+it back with every type checked (never pickle): Python facts, notebook facts and a notebook's
+code. YAML, TOML and the rest stay uncached (their results hold arbitrary YAML types and
+they take a small share of the time; see BENCHMARKS.md). A parse that failed is cached as its
+error (message and line), so the warning it gives is the same; a timeout or an exhausted
+interpreter is never cached.
+
+Entries live in the user cache folder (:mod:`mlkaizen.usercache`, ``MLKAIZEN_CACHE_DIR``
+relocates it, empty switches it off) under ``facts/``: one file an entry, named by its key
+(hex digits, so nothing in a repository can name a path), written to a temporary file and
+renamed into place (concurrent runs never see half an entry). An entry starts with its own
+key and a hash of its payload; one that is truncated, corrupt or written for another key is
+a miss and is rewritten. The folder is kept under a size cap (``MLKAIZEN_FACT_CACHE_MB``,
+default 256): after a run that wrote entries, the least recently used are removed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlkaizen import __version__, usercache
+from mlkaizen.evidence.parse import ParseError
+
+FOLDER = "facts"
+FORMAT = b"mlkaizen-facts 1"
+CAP_ENV = "MLKAIZEN_FACT_CACHE_MB"
+DEFAULT_CAP_MB = 256
+TOUCH_AFTER_S = 3600  # a hit refreshes an entry's time at most this often (LRU by mtime)
+# a pool pays for itself from about this much uncached parsing (see BENCHMARKS.md)
+POOL_MIN_FILES = 48
+POOL_MIN_BYTES = 1 << 20
+
+# the modules whose source shapes a cached result
+_SOURCES = (
+    "mlkaizen.evidence.parse",
+    "mlkaizen.evidence.parse.python_src",
+    "mlkaizen.evidence.parse.ipython",
+    "mlkaizen.evidence.parse.notebook",
+    "mlkaizen.evidence.parse.structured",
+    "mlkaizen.evidence.factcache",
+)
+
+
+class CorruptEntryError(ValueError):
+    """A stored payload that does not decode to what its kind produces."""
+
+
+# ------------------------------------------------------------------ codecs
+def _str(v: Any) -> str:
+    if type(v) is not str:
+        raise CorruptEntryError("str expected")
+    return v
+
+
+def _int(v: Any) -> int:
+    if type(v) is not int:
+        raise CorruptEntryError("int expected")
+    return v
+
+
+def _opt_int(v: Any) -> int | None:
+    return None if v is None else _int(v)
+
+
+def _bool(v: Any) -> bool:
+    if type(v) is not bool:
+        raise CorruptEntryError("bool expected")
+    return v
+
+
+def _list(v: Any, n: int | None = None) -> list[Any]:
+    if type(v) is not list or (n is not None and len(v) != n):
+        raise CorruptEntryError("list expected")
+    return v
+
+
+def _dict(v: Any) -> dict[str, Any]:
+    if type(v) is not dict:
+        raise CorruptEntryError("object expected")
+    return v
+
+
+def _enc_call(c: Any) -> list[Any]:
+    return [c.name, c.line, sorted(c.keywords), list(c.str_args), [list(p) for p in c.constants]]
+
+
+def _dec_call(v: Any) -> Any:
+    from mlkaizen.evidence.parse.python_src import Call
+
+    name, line, keywords, str_args, constants = _list(v, 5)
+    return Call(
+        _str(name),
+        _int(line),
+        frozenset(_str(k) for k in _list(keywords)),
+        tuple(_str(s) for s in _list(str_args)),
+        tuple((_str(p[0]), _str(p[1])) for p in (_list(x, 2) for x in _list(constants))),
+    )
+
+
+def _enc_py(f: Any) -> dict[str, Any]:
+    return {
+        "imports": f.imports,
+        "calls": [_enc_call(c) for c in f.calls],
+        "decorators": [_enc_call(c) for c in f.decorators],
+        "bases": [_enc_call(c) for c in f.bases],
+        "functions": f.functions,
+        "main": f.has_main_guard,
+        "checks": [[c.line, c.test, c.fails] for c in f.checks],
+    }
+
+
+def _dec_py_fields(v: Any) -> dict[str, Any]:
+    from mlkaizen.evidence.parse.python_src import Check
+
+    d = _dict(v)
+    return {
+        "imports": {_str(k): _int(n) for k, n in _dict(d["imports"]).items()},
+        "calls": [_dec_call(c) for c in _list(d["calls"])],
+        "decorators": [_dec_call(c) for c in _list(d["decorators"])],
+        "bases": [_dec_call(c) for c in _list(d["bases"])],
+        "functions": {_str(k): _int(n) for k, n in _dict(d["functions"]).items()},
+        "has_main_guard": _bool(d["main"]),
+        "checks": [
+            Check(_int(c[0]), _str(c[1]), _bool(c[2])) for c in (_list(x, 3) for x in d["checks"])
+        ],
+    }
+
+
+def _dec_py(v: Any) -> Any:
+    from mlkaizen.evidence.parse.python_src import PyFacts
+
+    return PyFacts(**_dec_py_fields(v))
+
+
+def _enc_nb(f: Any) -> dict[str, Any]:
+    out = _enc_py(f)
+    out["shell"] = [list(s) for s in f.shell]
+    out["writes"] = [list(w) for w in f.writes]
+    out["skipped"] = [list(s) for s in f.skipped]
+    return out
+
+
+def _dec_nb(v: Any) -> Any:
+    from mlkaizen.evidence.parse.notebook import NotebookFacts
+
+    d = _dict(v)
+    return NotebookFacts(
+        **_dec_py_fields(d),
+        shell=[(_int(s[0]), _str(s[1])) for s in (_list(x, 2) for x in _list(d["shell"]))],
+        writes=[
+            (_str(w[0]), _int(w[1]), _str(w[2])) for w in (_list(x, 3) for x in _list(d["writes"]))
+        ],
+        skipped=[
+            (_int(s[0]), _opt_int(s[1]), _str(s[2]))
+            for s in (_list(x, 3) for x in _list(d["skipped"]))
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Codec:
+    """How one parse kind's result is written as JSON and read back (types checked)."""
+
+    kind: str
+    version: int  # bump when the encoding or the meaning of the result changes
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+
+
+CODECS = {
+    "python": Codec("python", 1, _enc_py, _dec_py),
+    "notebook-facts": Codec("notebook-facts", 1, _enc_nb, _dec_nb),
+    "notebook": Codec("notebook", 1, lambda s: s, _str),
+}
+
+
+# ------------------------------------------------------------------ keys and payloads
+_fingerprints: dict[str, bytes] = {}
+
+
+def fingerprint(kind: str) -> bytes:
+    """What, besides the text, a result of ``kind`` depends on (computed once a process)."""
+    found = _fingerprints.get(kind)
+    if found is None:
+        digest = hashlib.sha256()
+        for part in (__version__, sys.implementation.name, sys.version, kind,
+                     str(CODECS[kind].version)):
+            digest.update(part.encode("utf-8") + b"\0")
+        for name in _SOURCES:
+            module = sys.modules.get(name)
+            if module is None:
+                __import__(name)
+                module = sys.modules[name]
+            path = getattr(module, "__file__", None)
+            try:
+                digest.update(Path(path).read_bytes() if path else b"?")
+            except OSError:
+                digest.update(b"?")
+            digest.update(b"\0")
+        found = _fingerprints[kind] = digest.digest()
+    return found
+
+
+def entry_key(kind: str, text: str) -> str:
+    """The key of ``kind`` parsed from ``text``: every byte of the text counts."""
+    return usercache.key(FORMAT, fingerprint(kind), text)
+
+
+def encode(kind: str, value: Any = None, error: ParseError | None = None) -> str:
+    """A payload: the result of a parse, or the error it raised."""
+    body: dict[str, Any] = (
+        {"error": [error.message, error.line]}
+        if error is not None
+        else {"value": CODECS[kind].encode(value)}
+    )
+    return json.dumps(body, ensure_ascii=True, separators=(",", ":"))
+
+
+def decode(kind: str, payload: str) -> tuple[Any, ParseError | None]:
+    """(result, None) or (None, the error); :class:`CorruptEntryError` if the payload is not one."""
+    try:
+        body = _dict(json.loads(payload))
+        if "error" in body:
+            message, line = _list(body["error"], 2)
+            return None, ParseError(_str(message), _opt_int(line))
+        return CODECS[kind].decode(body["value"]), None
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
+        raise CorruptEntryError(str(exc)) from None
+
+
+# ------------------------------------------------------------------ the store
+class FactCache:
+    """The on-disk store (``folder`` None: memory only) with counters for the tests."""
+
+    def __init__(self, folder: Path | None, *, cap_bytes: int | None = None, jobs: int = 1,
+                 on_problem: Callable[[str], None] | None = None) -> None:
+        self.folder = folder
+        self.cap_bytes = cap_bytes if cap_bytes is not None else _cap_from_env()
+        self.jobs = max(1, jobs)
+        self.on_problem = on_problem
+        self.writable = folder is not None
+        self.hits = 0
+        self.misses = 0
+        self.writes = 0
+        self.corrupt = 0
+        self.pooled = 0  # files parsed in worker processes
+        self._written_bytes = 0
+
+    def _path(self, key: str) -> Path | None:
+        if self.folder is None or len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            return None
+        return self.folder / key[:2] / key[2:]
+
+    def get(self, key: str) -> str | None:
+        """The payload stored for ``key``, or None (absent, unreadable or corrupt)."""
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            st = os.fstat(fd)
+            with os.fdopen(fd, "rb") as fh:
+                fd = -1
+                raw = fh.read(max(0, st.st_size) + 1)
+        except OSError:
+            self.misses += 1
+            return None
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        payload = _unwrap(key, raw)
+        if payload is None:
+            self.corrupt += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        if self.writable and st.st_mtime < time.time() - TOUCH_AFTER_S:
+            with contextlib.suppress(OSError):
+                os.utime(path)
+        return payload
+
+    def has(self, key: str) -> bool:
+        """Whether an entry exists for ``key`` (not read: it may still prove corrupt)."""
+        path = self._path(key)
+        return path is not None and os.path.isfile(path)
+
+    def bad(self, key: str) -> None:
+        """A payload that did not decode: counted as corrupt (the caller rewrites it)."""
+        self.hits -= 1
+        self.misses += 1
+        self.corrupt += 1
+
+    def put(self, key: str, payload: str) -> None:
+        path = self._path(key)
+        if path is None or not self.writable or self.folder is None:
+            return
+        data = _wrap(key, payload)
+        if usercache.write_file(path, data):
+            if not self._written_bytes:
+                atexit.register(self.sweep)
+            self.writes += 1
+            self._written_bytes += len(data)
+            return
+        self.writable = False
+        if self.on_problem is not None:
+            self.on_problem(f"cannot write the parse cache in {self.folder}; "
+                            "going on without storing parses")
+
+    def sweep(self) -> None:
+        """Keep the folder under the cap: remove least recently used entries (by mtime)
+        down to 80 % of it. Runs only after this process wrote something."""
+        if self.folder is None or not self._written_bytes:
+            return
+        self._written_bytes = 0
+        entries: list[tuple[float, int, str]] = []
+        total = 0
+        try:
+            subdirs = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for sub in subdirs:
+            if len(sub.name) != 2 or not sub.is_dir(follow_symlinks=False):
+                continue
+            try:
+                with os.scandir(sub.path) as it:
+                    for item in it:
+                        try:
+                            st = item.stat(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        total += st.st_size
+                        entries.append((st.st_mtime, st.st_size, item.path))
+            except OSError:
+                continue
+        if total <= self.cap_bytes:
+            return
+        entries.sort()
+        goal = self.cap_bytes * 4 // 5
+        for _, size, path in entries:
+            if total <= goal:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                total -= size
+
+
+def _wrap(key: str, payload: str) -> bytes:
+    body = payload.encode("ascii")
+    return (FORMAT + b" " + key.encode("ascii") + b" " + hashlib.sha256(body).hexdigest()
+            .encode("ascii") + b"\n" + body)
+
+
+def _unwrap(key: str, raw: bytes) -> str | None:
+    header, sep, body = raw.partition(b"\n")
+    if not sep:
+        return None
+    parts = header.split(b" ")
+    if (len(parts) != 4 or b" ".join(parts[:2]) != FORMAT or parts[2] != key.encode("ascii")
+            or parts[3] != hashlib.sha256(body).hexdigest().encode("ascii")):
+        return None
+    try:
+        return body.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
+def _cap_from_env() -> int:
+    raw = os.environ.get(CAP_ENV, "")
+    try:
+        mb = float(raw) if raw else DEFAULT_CAP_MB
+    except ValueError:
+        mb = DEFAULT_CAP_MB
+    return max(0, int(mb * 2**20))
+
+
+# ------------------------------------------------------------------ process-wide settings
+_current: list[FactCache] = []
+
+
+def configure(*, enabled: bool = True, jobs: int = 1, cap_bytes: int | None = None,
+              on_problem: Callable[[str], None] | None = None) -> FactCache:
+    """Set this process's cache (the command line does, from ``--no-cache`` and ``--jobs``);
+    the folder comes from :func:`mlkaizen.usercache.cache_dir`."""
+    base = usercache.cache_dir() if enabled else None
+    cache = FactCache(None if base is None else base / FOLDER, cap_bytes=cap_bytes, jobs=jobs,
+                      on_problem=on_problem)
+    _current[:] = [cache]
+    return cache
+
+
+def current() -> FactCache:
+    """The cache in force: as configured, else on (in the user cache folder), serial."""
+    if not _current:
+        configure()
+    return _current[0]
+
+
+def finish() -> None:
+    """End of a run: enforce the size cap if this process wrote entries."""
+    if _current:
+        _current[0].sweep()
+
+
+# ------------------------------------------------------------------ parsing in a pool
+def _parse_one(item: tuple[str, str]) -> str | None:
+    """In a worker: the payload for (kind, text), or None when it must be parsed in the
+    scan itself (a timeout or an exhausted interpreter is never cached)."""
+    kind, text = item
+    from mlkaizen.evidence.budget import ParseTimeoutError
+    from mlkaizen.evidence.tree import pool_parser
+
+    try:
+        return encode(kind, pool_parser(kind)(text))
+    except ParseTimeoutError:
+        return None
+    except ParseError as exc:
+        return encode(kind, error=exc)
+    except (RecursionError, MemoryError):
+        return None
+
+
+def parse_in_pool(items: list[tuple[str, str]], jobs: int, timeout: float) -> list[str | None]:
+    """Payloads of ``items`` parsed by ``jobs`` worker processes (in order); all None if a
+    pool cannot be had (the scan then parses them itself)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [None] * len(items)
+    size = max(1, min(64, len(items) // (jobs * 4) or 1))
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_init, initargs=(timeout,)) as pool:
+            return list(pool.map(_parse_budgeted, items, chunksize=size))
+    except Exception:  # a broken pool only costs the speed-up
+        return [None] * len(items)
+
+
+_worker_timeout = [0.0]
+
+
+def _worker_init(timeout: float) -> None:
+    _worker_timeout[0] = timeout
+
+
+def _parse_budgeted(item: tuple[str, str]) -> str | None:
+    from mlkaizen.evidence.budget import time_budget
+
+    with time_budget(_worker_timeout[0]):
+        return _parse_one(item)
+
