@@ -37,6 +37,7 @@ from typing import Any
 
 from mlkaizen import __version__, usercache
 from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse.python_src import Call, Check, PyFacts
 
 FOLDER = "facts"
 FORMAT = b"mlkaizen-facts 1"
@@ -97,24 +98,27 @@ def _dict(v: Any) -> dict[str, Any]:
     return v
 
 
-def _enc_call(c: Any) -> list[Any]:
+def _enc_call(c: Call) -> list[Any]:
     return [c.name, c.line, sorted(c.keywords), list(c.str_args), [list(p) for p in c.constants]]
 
 
-def _dec_call(v: Any) -> Any:
-    from mlkaizen.evidence.parse.python_src import Call
-
-    name, line, keywords, str_args, constants = _list(v, 5)
-    return Call(
-        _str(name),
-        _int(line),
-        frozenset(_str(k) for k in _list(keywords)),
-        tuple(_str(s) for s in _list(str_args)),
-        tuple((_str(p[0]), _str(p[1])) for p in (_list(x, 2) for x in _list(constants))),
-    )
+def _strs(v: Any) -> list[str]:
+    if type(v) is not list or not all(type(x) is str for x in v):
+        raise CorruptEntryError("list of str expected")
+    return v
 
 
-def _enc_py(f: Any) -> dict[str, Any]:
+def _dec_call(v: Any) -> Call:
+    if type(v) is not list or len(v) != 5:
+        raise CorruptEntryError("call expected")
+    name, line, keywords, str_args, constants = v
+    if type(name) is not str or type(line) is not int or type(constants) is not list:
+        raise CorruptEntryError("call expected")
+    pairs = tuple((_str(p[0]), _str(p[1])) for p in (_list(x, 2) for x in constants))
+    return Call(name, line, frozenset(_strs(keywords)), tuple(_strs(str_args)), pairs)
+
+
+def _enc_py(f: PyFacts) -> dict[str, Any]:
     return {
         "imports": f.imports,
         "calls": [_enc_call(c) for c in f.calls],
@@ -127,8 +131,6 @@ def _enc_py(f: Any) -> dict[str, Any]:
 
 
 def _dec_py_fields(v: Any) -> dict[str, Any]:
-    from mlkaizen.evidence.parse.python_src import Check
-
     d = _dict(v)
     return {
         "imports": {_str(k): _int(n) for k, n in _dict(d["imports"]).items()},
@@ -143,9 +145,7 @@ def _dec_py_fields(v: Any) -> dict[str, Any]:
     }
 
 
-def _dec_py(v: Any) -> Any:
-    from mlkaizen.evidence.parse.python_src import PyFacts
-
+def _dec_py(v: Any) -> PyFacts:
     return PyFacts(**_dec_py_fields(v))
 
 
@@ -218,9 +218,14 @@ def fingerprint(kind: str) -> bytes:
     return found
 
 
-def entry_key(kind: str, text: str) -> str:
-    """The key of ``kind`` parsed from ``text``: every byte of the text counts."""
-    return usercache.key(FORMAT, fingerprint(kind), text)
+def text_digest(text: str) -> bytes:
+    """A hash of every byte of ``text`` (computed once a file, shared by its kinds)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def entry_key(kind: str, digest: bytes) -> str:
+    """The key of ``kind`` parsed from the text of :func:`text_digest` ``digest``."""
+    return usercache.key(FORMAT, fingerprint(kind), digest)
 
 
 def encode(kind: str, value: Any = None, error: ParseError | None = None) -> str:
@@ -417,45 +422,54 @@ def current() -> FactCache:
     return _current[0]
 
 
-def finish() -> None:
-    """End of a run: enforce the size cap if this process wrote entries."""
-    if _current:
-        _current[0].sweep()
+def reset() -> None:
+    """Forget the configured cache: the next :func:`current` reads the environment again."""
+    _current.clear()
 
 
 # ------------------------------------------------------------------ parsing in a pool
-def _parse_one(item: tuple[str, str]) -> str | None:
-    """In a worker: the payload for (kind, text), or None when it must be parsed in the
-    scan itself (a timeout or an exhausted interpreter is never cached)."""
-    kind, text = item
-    from mlkaizen.evidence.budget import ParseTimeoutError
+def _parse_one(kind: str, text: str) -> str | None:
+    """In a worker: the payload for ``kind`` of ``text``, or None when it must be parsed in
+    the scan itself (a timeout or an exhausted interpreter is never cached)."""
+    from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
     from mlkaizen.evidence.tree import pool_parser
 
     try:
-        return encode(kind, pool_parser(kind)(text))
+        with time_budget(_worker_timeout[0]):
+            value = pool_parser(kind)(text)
+        return encode(kind, value)
     except ParseTimeoutError:
         return None
     except ParseError as exc:
         return encode(kind, error=exc)
-    except (RecursionError, MemoryError):
+    except (RecursionError, MemoryError, ValueError, TypeError):
         return None
 
 
-def parse_in_pool(items: list[tuple[str, str]], jobs: int, timeout: float) -> list[str | None]:
-    """Payloads of ``items`` parsed by ``jobs`` worker processes (in order); all None if a
-    pool cannot be had (the scan then parses them itself)."""
+def _parse_item(item: tuple[tuple[str, ...], str]) -> list[str | None]:
+    kinds, text = item
+    return [_parse_one(kind, text) for kind in kinds]
+
+
+Item = tuple[tuple[str, ...], str]  # (kinds, text)
+
+
+def parse_in_pool(items: list[Item], jobs: int, timeout: float) -> list[list[str | None]]:
+    """Payloads of ``items`` (one per kind) parsed by ``jobs`` worker processes, in order;
+    all None if a pool cannot be had (the scan then parses them itself)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    nothing: list[list[str | None]] = [[None] * len(kinds) for kinds, _ in items]
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [None] * len(items)
+        return nothing
     size = max(1, min(64, len(items) // (jobs * 4) or 1))
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_worker_init, initargs=(timeout,)) as pool:
-            return list(pool.map(_parse_budgeted, items, chunksize=size))
+            return list(pool.map(_parse_item, items, chunksize=size))
     except Exception:  # a broken pool only costs the speed-up
-        return [None] * len(items)
+        return nothing
 
 
 _worker_timeout = [0.0]
@@ -463,11 +477,4 @@ _worker_timeout = [0.0]
 
 def _worker_init(timeout: float) -> None:
     _worker_timeout[0] = timeout
-
-
-def _parse_budgeted(item: tuple[str, str]) -> str | None:
-    from mlkaizen.evidence.budget import time_budget
-
-    with time_budget(_worker_timeout[0]):
-        return _parse_one(item)
 

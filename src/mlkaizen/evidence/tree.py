@@ -72,6 +72,7 @@ class RepoTree(Listing):
         self._memo: dict[str, Any] = {}
         self._import_index: dict[str, frozenset[str]] | None = None
         self._preparsed: dict[str, str] = {}  # cache key -> payload parsed in the pool
+        self._digests: dict[str, bytes] = {}  # file -> hash of its text
         self._preparse_done = False
         self._real: dict[str, str] = {}  # the name a template renders -> its file
         self.files = self._list()
@@ -299,7 +300,10 @@ class RepoTree(Listing):
         if cache.folder is None and cache.jobs < 2:
             return self._parse_store(rel, kind, parser, text, None)
         self._preparse(cache)
-        entry = factcache.entry_key(kind, text)
+        digest = self._digests.get(rel)
+        if digest is None:
+            digest = self._digests[rel] = factcache.text_digest(text)
+        entry = factcache.entry_key(kind, digest)
         payload = self._preparsed.get(entry)
         from_disk = payload is None
         if payload is None:
@@ -356,31 +360,35 @@ class RepoTree(Listing):
             or sum(self.sizes.get(rel, 0) for rel in sources) < factcache.POOL_MIN_BYTES
         ):
             return
-        items: list[tuple[str, str]] = []
-        keys: list[str] = []
+        items: list[factcache.Item] = []
+        keys: list[list[str]] = []
         seen: set[str] = set()
         for rel in sources:
             text = self._peek_text(rel)
             if text is None:
                 continue
+            digest = factcache.text_digest(text)
+            kinds: list[str] = []
             for kind in ("notebook-facts", "notebook") if rel.endswith(".ipynb") else ("python",):
-                entry = factcache.entry_key(kind, text)
-                if entry in seen or cache.has(entry):
-                    continue
-                seen.add(entry)
-                items.append((kind, text))
-                keys.append(entry)
+                entry = factcache.entry_key(kind, digest)
+                if entry not in seen and not cache.has(entry):
+                    seen.add(entry)
+                    kinds.append(kind)
+            if kinds:
+                items.append((tuple(kinds), text))
+                keys.append([factcache.entry_key(kind, digest) for kind in kinds])
         if (
             len(items) < factcache.POOL_MIN_FILES
             or sum(len(text) for _, text in items) < factcache.POOL_MIN_BYTES
         ):
             return
-        payloads = factcache.parse_in_pool(items, cache.jobs, self.limits.parse_timeout)
-        for entry, payload in zip(keys, payloads, strict=True):
-            if payload is not None:
-                self._preparsed[entry] = payload
-                cache.pooled += 1
-                cache.put(entry, payload)
+        results = factcache.parse_in_pool(items, cache.jobs, self.limits.parse_timeout)
+        for entries, payloads in zip(keys, results, strict=True):
+            for entry, payload in zip(entries, payloads, strict=True):
+                if payload is not None:
+                    self._preparsed[entry] = payload
+                    cache.pooled += 1
+                    cache.put(entry, payload)
 
     def _peek_text(self, rel: str) -> str | None:
         """The text :meth:`text` would give, read without counting, warning or caching it;
@@ -666,6 +674,7 @@ class SubTree(RepoTree):
         self._memo = {}
         self._import_index = None
         self._preparsed = {}
+        self._digests = {}
         self._preparse_done = True  # parses go through the parent
         self.shared = frozenset(shared)
         self._real = {
