@@ -3,6 +3,7 @@
     python bench/bench_real.py                        # every folder of $HOME/.cache/mlk-corpus
     python bench/bench_real.py --corpus DIR --repeat 5 --json rows.json
     python bench/bench_real.py --only nanoGPT,MAPIE   # folders whose name contains any of these
+    python bench/bench_real.py --jobs 1               # serial parsing (no worker pool)
 
 Per repository: files listed, wall time (a fresh process each run, interpreter start
 included; median of ``--repeat``), CPU time (user + system: on a busy machine closer to what
@@ -11,7 +12,8 @@ read (from the JSON report's ``scan`` block), and the share of the wall time spe
 the tree, parsing files (``parsed()``: read + parse) and in detectors (their own time, parsing
 excluded), from one extra run with ``MLKAIZEN_PROFILE`` set (see ``mlkaizen.profiling``); the
 rest is start-up, the engine and the report. Cold/warm columns compare a run with an empty
-user cache to one right after it; they read n/a while nothing but the catalogue is cached.
+user cache (catalogue and per-file parses) to one right after it; the main columns are warm.
+``--jobs N`` is passed to ``assess`` (default: the command's own default, the cores).
 
 A measurement, not a test: it never fails on a slow machine. Targets (issue 12): every
 repository <= 1.0 s cold and <= 0.5 s warm on a 2-core machine.
@@ -32,7 +34,8 @@ import time
 from pathlib import Path
 
 DEFAULT_CORPUS = Path.home() / ".cache" / "mlk-corpus"
-PER_FILE_CACHE = False  # True once per-file facts are cached: then cold/warm are measured
+PER_FILE_CACHE = True  # per-file facts are cached: cold/warm are measured
+JOBS: list[str] = []  # extra assess arguments (--jobs N)
 
 
 def command() -> list[str]:
@@ -44,8 +47,8 @@ def run_once(path: Path, report: Path, env: dict[str, str]) -> tuple[float, int,
     """(wall seconds, peak RSS in bytes, CPU seconds) of one assess run, from wait4."""
     start = time.perf_counter()
     proc = subprocess.Popen([*command(), "assess", str(path), "--format", "json", "--out",
-                             str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env)
+                             str(report), *JOBS], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -115,7 +118,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated name fragments")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--jobs", type=int, help="passed to assess as --jobs")
     args = parser.parse_args()
+    if args.jobs:
+        JOBS[:] = ["--jobs", str(args.jobs)]
     if not args.corpus.is_dir():
         raise SystemExit(f"bench_real: no corpus folder at {args.corpus}")
     only = [p for p in args.only.split(",") if p]
@@ -125,7 +131,7 @@ def main() -> None:
           f"{platform.python_version()}, {platform.system()} {platform.release()}, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"command: {' '.join(command())} assess REPO --format json --out FILE "
-          f"(median of {args.repeat})")
+          f"{' '.join(JOBS)} (median of {args.repeat})")
     print("shares: of the median wall time; the rest is start-up, engine and report")
     print(HEADER)
     rows = []
@@ -143,6 +149,11 @@ def main() -> None:
         print(f"{len(rows)} repositories: median {statistics.median(walls):.3f} s, "
               f"max {walls[-1]:.3f} s; over 1.0 s: "
               f"{sum(w > 1.0 for w in walls)}")
+        cold = sorted(float(r["cold_s"]) for r in rows if r["cold_s"] is not None)  # type: ignore[arg-type]
+        warm = sorted(float(r["warm_s"]) for r in rows if r["warm_s"] is not None)  # type: ignore[arg-type]
+        if cold and warm:
+            print(f"cold: median {statistics.median(cold):.3f} s, max {cold[-1]:.3f} s; "
+                  f"warm: median {statistics.median(warm):.3f} s, max {warm[-1]:.3f} s")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 

@@ -47,6 +47,7 @@ TOUCH_AFTER_S = 3600  # a hit refreshes an entry's time at most this often (LRU 
 # a pool pays for itself from about this much uncached parsing (see BENCHMARKS.md)
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 1 << 20
+POOL_PROBE = 16  # files read first to tell a cold tree from a warm one
 
 # the modules whose source shapes a cached result
 _SOURCES = (

@@ -360,6 +360,14 @@ class RepoTree(Listing):
             or sum(self.sizes.get(rel, 0) for rel in sources) < factcache.POOL_MIN_BYTES
         ):
             return
+        # a probe of files spread over the tree: when they are all cached (a warm run), the
+        # rest most likely are too, and reading everything twice would cost more than it saves
+        step = max(1, len(sources) // factcache.POOL_PROBE)
+        probe = [rel for rel in sources[::step] if (text := self._peek_text(rel)) is not None
+                 and not all(cache.has(factcache.entry_key(kind, factcache.text_digest(text)))
+                             for kind in _kinds_of(rel))]
+        if not probe:
+            return
         items: list[factcache.Item] = []
         keys: list[list[str]] = []
         seen: set[str] = set()
@@ -369,7 +377,7 @@ class RepoTree(Listing):
                 continue
             digest = factcache.text_digest(text)
             kinds: list[str] = []
-            for kind in ("notebook-facts", "notebook") if rel.endswith(".ipynb") else ("python",):
+            for kind in _kinds_of(rel):
                 entry = factcache.entry_key(kind, digest)
                 if entry not in seen and not cache.has(entry):
                     seen.add(entry)
@@ -635,6 +643,11 @@ def _cacheable(kind: str, parser: Callable[[str], Any]) -> bool:
     if kind == "notebook-facts":
         return isinstance(parser, _NotebookParse)
     return False
+
+
+def _kinds_of(rel: str) -> tuple[str, ...]:
+    """The cacheable parses detectors ask of a Python file or notebook."""
+    return ("notebook-facts", "notebook") if rel.endswith(".ipynb") else ("python",)
 
 
 def pool_parser(kind: str) -> Callable[[str], Any]:
