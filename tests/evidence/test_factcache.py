@@ -255,6 +255,27 @@ def test_the_size_cap_removes_the_least_recently_used(tmp_path: Path) -> None:
     assert len(kept) == 8_000 // size
     assert kept == keys[-len(kept):]  # the newest survive
     assert cache.get(kept[0]) is not None
+    assert int((folder / ".size").read_text()) == len(kept) * size
+
+
+def test_the_size_estimate_lists_the_folder_only_near_the_cap(tmp_path: Path) -> None:
+    folder = tmp_path / "facts"
+    cache = factcache.FactCache(folder, cap_bytes=100_000)
+    first = factcache.entry_key("notebook", factcache.text_digest("a"))
+    cache.put(first, factcache.encode("notebook", "a"))
+    cache.sweep()  # no estimate yet: the folder is listed
+    size = (folder / first[:2] / first[2:]).stat().st_size
+    assert int((folder / ".size").read_text()) == size
+    second = factcache.entry_key("notebook", factcache.text_digest("b"))
+    cache.put(second, factcache.encode("notebook", "b"))
+    (folder / ".size").write_text("1000")  # an estimate off the mark is only added to
+    cache.sweep()
+    assert int((folder / ".size").read_text()) == 1000 + size
+    (folder / ".size").write_text("99999")  # near the cap: measured again, nothing removed
+    cache.put(first, factcache.encode("notebook", "a"))
+    cache.sweep()
+    assert int((folder / ".size").read_text()) == 2 * size
+    assert cache.get(first) is not None and cache.get(second) is not None
 
 
 def _writer(folder: str, texts: list[str], rounds: int) -> None:

@@ -47,6 +47,9 @@ TOUCH_AFTER_S = 3600  # a hit refreshes an entry's time at most this often (LRU 
 # a pool pays for itself from about this much uncached parsing (see BENCHMARKS.md)
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 1 << 20
+SIZE_FILE = ".size"  # the folder's size as last measured, plus what was written since
+SIZE_RECHECK_S = 86_400
+MAX_ENTRY_BYTES = 128 << 20  # a bigger file in the folder is not an entry of ours
 POOL_PROBE = 16  # files read first to tell a cold tree from a warm one
 
 # the modules whose source shapes a cached result
@@ -287,9 +290,11 @@ class FactCache:
             return None
         try:
             st = os.fstat(fd)
+            if st.st_size > MAX_ENTRY_BYTES:
+                raise OSError("not an entry")
             with os.fdopen(fd, "rb") as fh:
                 fd = -1
-                raw = fh.read(max(0, st.st_size) + 1)
+                raw = fh.read(st.st_size + 1)
         except OSError:
             self.misses += 1
             return None
@@ -335,11 +340,22 @@ class FactCache:
                             "going on without storing parses")
 
     def sweep(self) -> None:
-        """Keep the folder under the cap: remove least recently used entries (by mtime)
-        down to 80 % of it. Runs only after this process wrote something."""
+        """Keep the folder under the cap: remove the least recently used entries (by
+        mtime) down to 80 % of it. Runs at exit, only after this process wrote something;
+        the folder is listed only when a running estimate (``.size``, re-measured daily)
+        says the cap may be exceeded."""
         if self.folder is None or not self._written_bytes:
             return
-        self._written_bytes = 0
+        written, self._written_bytes = self._written_bytes, 0
+        marker = self.folder / SIZE_FILE
+        try:
+            known = int(marker.read_text(encoding="ascii"))
+            fresh = marker.stat().st_mtime > time.time() - SIZE_RECHECK_S
+        except (OSError, ValueError):
+            known, fresh = 0, False
+        if fresh and known + written <= self.cap_bytes:
+            usercache.write_file(marker, str(known + written).encode("ascii"))
+            return
         entries: list[tuple[float, int, str]] = []
         total = 0
         try:
@@ -360,16 +376,16 @@ class FactCache:
                         entries.append((st.st_mtime, st.st_size, item.path))
             except OSError:
                 continue
-        if total <= self.cap_bytes:
-            return
-        entries.sort()
-        goal = self.cap_bytes * 4 // 5
-        for _, size, path in entries:
-            if total <= goal:
-                break
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-                total -= size
+        if total > self.cap_bytes:
+            entries.sort()
+            goal = self.cap_bytes * 4 // 5
+            for _, size, path in entries:
+                if total <= goal:
+                    break
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    total -= size
+        usercache.write_file(marker, str(total).encode("ascii"))
 
 
 def _wrap(key: str, payload: str) -> bytes:
