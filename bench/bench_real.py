@@ -67,8 +67,8 @@ def measure(path: Path, repeat: int, cache_dir: Path) -> dict[str, object]:
         cold = warm = None
         if PER_FILE_CACHE:
             shutil.rmtree(cache_dir, ignore_errors=True)
-            cold = run_once(path, report, env)[0]
-            warm = run_once(path, report, env)[0]
+            cold = run_once(path, report, env)
+            warm = run_once(path, report, env)
         run_once(path, report, env)  # warm the OS page cache and the catalogue cache
         runs = [run_once(path, report, env) for _ in range(repeat)]
         run_once(path, report, {**env, "MLKAIZEN_PROFILE": str(profile)})
@@ -88,8 +88,10 @@ def measure(path: Path, repeat: int, cache_dir: Path) -> dict[str, object]:
         "bytes_total": scan["bytes_total"],
         "listing": scan["listing"],
         **{f"{k}_share": round(v, 3) for k, v in share.items()},
-        "cold_s": None if cold is None else round(cold, 3),
-        "warm_s": None if warm is None else round(warm, 3),
+        "cold_s": None if cold is None else round(cold[0], 3),
+        "warm_s": None if warm is None else round(warm[0], 3),
+        "cold_cpu_s": None if cold is None else round(cold[2], 3),
+        "warm_cpu_s": None if warm is None else round(warm[2], 3),
         "slowest_detectors": list(phases["detectors"])[:3],
     }
 
@@ -99,7 +101,8 @@ def _fmt(seconds: object) -> str:
 
 
 HEADER = (f"{'repository':<58} {'files':>6} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7} "
-          f"{'read MB':>8} {'list':>5} {'parse':>6} {'detect':>6} {'cold s':>7} {'warm s':>7}")
+          f"{'read MB':>8} {'list':>5} {'parse':>6} {'detect':>6} {'cold s':>7} {'warm s':>7} "
+          f"{'coldCPU':>7} {'warmCPU':>7}")
 
 
 def line(row: dict[str, object]) -> str:
@@ -107,7 +110,8 @@ def line(row: dict[str, object]) -> str:
             f"{row['cpu_s']:>6.3f} "
             f"{row['peak_rss_mb']:>7.1f} {int(row['bytes_read']) / 2**20:>8.2f} "  # type: ignore[call-overload]
             f"{row['listing_share']:>5.0%} {row['parsing_share']:>6.0%} "
-            f"{row['detectors_share']:>6.0%} {_fmt(row['cold_s']):>7} {_fmt(row['warm_s']):>7}")
+            f"{row['detectors_share']:>6.0%} {_fmt(row['cold_s']):>7} {_fmt(row['warm_s']):>7} "
+            f"{_fmt(row['cold_cpu_s']):>7} {_fmt(row['warm_cpu_s']):>7}")
 
 
 def main() -> None:
@@ -154,6 +158,10 @@ def main() -> None:
         if cold and warm:
             print(f"cold: median {statistics.median(cold):.3f} s, max {cold[-1]:.3f} s; "
                   f"warm: median {statistics.median(warm):.3f} s, max {warm[-1]:.3f} s")
+            ccpu = sorted(float(r["cold_cpu_s"]) for r in rows)  # type: ignore[arg-type]
+            wcpu = sorted(float(r["warm_cpu_s"]) for r in rows)  # type: ignore[arg-type]
+            print(f"CPU cold: median {statistics.median(ccpu):.3f} s, max {ccpu[-1]:.3f} s; "
+                  f"CPU warm: median {statistics.median(wcpu):.3f} s, max {wcpu[-1]:.3f} s")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 

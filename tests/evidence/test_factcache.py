@@ -103,6 +103,74 @@ def test_notebook_facts_and_code_round_trip_exactly() -> None:
     assert parse_notebook(NB_BAD_CELL).skipped  # the replayed warning has something to say
 
 
+YAML_TYPES = """\
+name: train
+on: [push]
+when: 2025-03-04
+stamp: 2025-03-04T10:11:12.5+02:00
+blob: !!binary aGVsbG8=
+ratio: .5
+big: 123456789012345678901234567890
+inf: .inf
+empty: ~
+flags: !!set {a, b}
+ordered: !!omap [{x: 1}, {y: 2}]
+1: int key
+2025-01-01: date key
+null: null key
+steps:
+  - run: pytest
+    env: {A: "1", B: "caf\\u00e9"}
+---
+- just a list
+- {nested: {deeper: [1, 2.5, true]}}
+"""
+
+
+def _lines(value: object) -> list[int]:
+    from mlkaizen.evidence.parse.yamlfile import LineDict, walk
+
+    return [n.line for n in walk(value) if isinstance(n, LineDict)]
+
+
+def test_yaml_documents_round_trip_with_types_and_lines() -> None:
+    from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+
+    docs = load_yaml_documents(YAML_TYPES)
+    again, error = factcache.decode("yaml", factcache.encode("yaml", docs))
+    assert error is None
+    assert again == docs
+    assert _lines(again) == _lines(docs) and _lines(docs)[0] == 1
+    assert [type(v) for v in again[0].values()] == [type(v) for v in docs[0].values()]
+    assert [type(k) for k in again[0]] == [type(k) for k in docs[0]]
+
+
+def test_yaml_with_aliases_is_parsed_but_not_cached(cache_dir: Path) -> None:
+    shared = "base: &b {image: python}\njob1: *b\njob2: *b\n"
+    root = write_tree(cache_dir.parent / "repo", {"a.yml": shared, "b.yml": YAML_TYPES})
+    cache = factcache.configure()
+    tree = RepoTree(root)
+    docs = tree.yaml("a.yml")
+    assert docs is not None and docs[0]["job1"] is docs[0]["job2"]
+    assert tree.yaml("b.yml") is not None
+    assert cache.writes == 1  # b.yml only
+    with pytest.raises(TypeError):
+        factcache.encode("yaml", docs)
+
+
+def test_yaml_limits_are_part_of_the_key(cache_dir: Path) -> None:
+    from mlkaizen.evidence.limits import ScanLimits
+
+    root = write_tree(cache_dir.parent / "repo", {"ci.yml": YAML_TYPES})
+    cache = factcache.configure()
+    assert RepoTree(root).yaml("ci.yml") is not None
+    first, again = RepoTree(root, ScanLimits(max_yaml_nodes=5)), RepoTree(
+        root, ScanLimits(max_yaml_nodes=5))
+    assert first.yaml("ci.yml") is None and again.yaml("ci.yml") is None  # over the limit
+    assert first.warnings and first.warnings == again.warnings  # the same, from the cache
+    assert (cache.writes, cache.hits) == (2, 1)
+
+
 def test_a_parse_error_is_kept_as_its_message_and_line() -> None:
     payload = factcache.encode("python", error=ParseError("Python syntax error: x", 3))
     value, error = factcache.decode("python", payload)

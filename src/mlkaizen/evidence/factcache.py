@@ -6,9 +6,11 @@ constant, and the source of every module that shapes the result (the parsers and
 module). Editing a parser therefore changes every key it made; nothing stale is served.
 
 Only kinds whose result is plain data are cached, through a codec that writes JSON and reads
-it back with every type checked (never pickle): Python facts, notebook facts and a notebook's
-code. YAML, TOML and the rest stay uncached (their results hold arbitrary YAML types and
-they take a small share of the time; see BENCHMARKS.md). A parse that failed is cached as its
+it back with every type checked (never pickle): Python facts, notebook facts, a notebook's
+code and YAML documents (tagged JSON keeping each mapping's line; documents with anchors and
+aliases stay uncached). TOML, JSON, Dockerfiles and the rest take a negligible share of the
+time and stay uncached, as do parsers given by detectors (their results may depend on more
+than the text). A parse that failed is cached as its
 error (message and line), so the warning it gives is the same; a timeout or an exhausted
 interpreter is never cached.
 
@@ -52,15 +54,6 @@ SIZE_RECHECK_S = 86_400
 MAX_ENTRY_BYTES = 128 << 20  # a bigger file in the folder is not an entry of ours
 POOL_PROBE = 16  # files read first to tell a cold tree from a warm one
 
-# the modules whose source shapes a cached result
-_SOURCES = (
-    "mlkaizen.evidence.parse",
-    "mlkaizen.evidence.parse.python_src",
-    "mlkaizen.evidence.parse.ipython",
-    "mlkaizen.evidence.parse.notebook",
-    "mlkaizen.evidence.parse.structured",
-    "mlkaizen.evidence.factcache",
-)
 
 
 class CorruptEntryError(ValueError):
@@ -178,20 +171,127 @@ def _dec_nb(v: Any) -> Any:
     )
 
 
+_YAML_TAGS = frozenset({"map", "dict", "tuple", "set", "bytes", "datetime", "date"})
+
+
+def _enc_yaml(docs: Any) -> Any:
+    """YAML documents as tagged JSON: every JSON object is a tag (a mapping keeps its line
+    and its keys' types). Documents whose nodes are shared (anchors and aliases) or hold a
+    type not listed are not cached (:class:`TypeError`), so what is served is exactly what
+    the loader builds."""
+    import base64
+    import datetime as dt
+
+    from mlkaizen.evidence.parse.yamlfile import LineDict
+
+    seen: set[int] = set()
+
+    def enc(v: Any) -> Any:
+        t = type(v)
+        if v is None or t in (bool, int, float, str):
+            return v
+        if id(v) in seen:
+            raise TypeError("shared node")
+        seen.add(id(v))
+        if t is list:
+            return [enc(x) for x in v]
+        if t is LineDict:
+            return {"map": [v.line, [[enc(k), enc(x)] for k, x in v.items()]]}
+        if t is dict:
+            return {"dict": [[enc(k), enc(x)] for k, x in v.items()]}
+        if t is tuple:
+            return {"tuple": [enc(x) for x in v]}
+        if t is set:
+            return {"set": [enc(x) for x in v]}
+        if t is bytes:
+            return {"bytes": base64.b64encode(v).decode("ascii")}
+        if t is dt.datetime:
+            return {"datetime": v.isoformat()}
+        if t is dt.date:
+            return {"date": v.isoformat()}
+        raise TypeError(f"{t.__name__} is not cached")
+
+    return enc(_list(docs))
+
+
+def _dec_yaml(value: Any) -> Any:
+    import base64
+    import binascii
+    import datetime as dt
+
+    from mlkaizen.evidence.parse.yamlfile import LineDict
+
+    def pairs(v: Any) -> list[tuple[Any, Any]]:
+        return [(dec(k), dec(x)) for k, x in (_list(p, 2) for p in _list(v))]
+
+    def dec(v: Any) -> Any:
+        t = type(v)
+        if v is None or t in (bool, int, float, str):
+            return v
+        if t is list:
+            return [dec(x) for x in v]
+        if t is not dict or len(v) != 1 or not _YAML_TAGS.issuperset(v):
+            raise CorruptEntryError("not a YAML value")
+        (tag, body), = v.items()
+        if tag == "map":
+            line, items = _list(body, 2)
+            mapping = LineDict(pairs(items))
+            mapping.line = _int(line)
+            return mapping
+        if tag == "dict":
+            return dict(pairs(body))
+        if tag == "tuple":
+            return tuple(dec(x) for x in _list(body))
+        if tag == "set":
+            return {dec(x) for x in _list(body)}
+        if tag == "bytes":
+            try:
+                return base64.b64decode(_str(body), validate=True)
+            except binascii.Error:
+                raise CorruptEntryError("not base64") from None
+        if tag == "datetime":
+            return dt.datetime.fromisoformat(_str(body))
+        return dt.date.fromisoformat(_str(body))
+
+    return [dec(d) for d in _list(value)]
+
+
+def _yaml_versions() -> str:
+    import yaml
+
+    return f"PyYAML {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}"
+
+
+_PY_SOURCES = (
+    "mlkaizen.evidence.parse",
+    "mlkaizen.evidence.parse.python_src",
+    "mlkaizen.evidence.parse.ipython",
+    "mlkaizen.evidence.parse.notebook",
+    "mlkaizen.evidence.parse.structured",
+    "mlkaizen.evidence.factcache",
+)
+
+
 @dataclass(frozen=True)
 class Codec:
-    """How one parse kind's result is written as JSON and read back (types checked)."""
+    """How one parse kind's result is written as JSON and read back (types checked), and
+    what shapes it: the modules whose source counts, and other versions."""
 
     kind: str
     version: int  # bump when the encoding or the meaning of the result changes
     encode: Callable[[Any], Any]
     decode: Callable[[Any], Any]
+    sources: tuple[str, ...] = _PY_SOURCES
+    versions: Callable[[], str] = str
 
 
 CODECS = {
     "python": Codec("python", 1, _enc_py, _dec_py),
     "notebook-facts": Codec("notebook-facts", 1, _enc_nb, _dec_nb),
     "notebook": Codec("notebook", 1, lambda s: s, _str),
+    "yaml": Codec("yaml", 1, _enc_yaml, _dec_yaml,
+                  ("mlkaizen.evidence.parse", "mlkaizen.evidence.parse.yamlfile",
+                   "mlkaizen.evidence.factcache"), _yaml_versions),
 }
 
 
@@ -204,10 +304,11 @@ def fingerprint(kind: str) -> bytes:
     found = _fingerprints.get(kind)
     if found is None:
         digest = hashlib.sha256()
+        codec = CODECS[kind]
         for part in (__version__, sys.implementation.name, sys.version, kind,
-                     str(CODECS[kind].version)):
+                     str(codec.version), codec.versions()):
             digest.update(part.encode("utf-8") + b"\0")
-        for name in _SOURCES:
+        for name in codec.sources:
             module = sys.modules.get(name)
             if module is None:
                 __import__(name)
@@ -227,9 +328,10 @@ def text_digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def entry_key(kind: str, digest: bytes) -> str:
-    """The key of ``kind`` parsed from the text of :func:`text_digest` ``digest``."""
-    return usercache.key(FORMAT, fingerprint(kind), digest)
+def entry_key(kind: str, digest: bytes, variant: str = "") -> str:
+    """The key of ``kind`` parsed from the text of :func:`text_digest` ``digest``, with the
+    parser's settings (``variant``, e.g. the YAML limits)."""
+    return usercache.key(FORMAT, fingerprint(kind), variant, digest)
 
 
 def encode(kind: str, value: Any = None, error: ParseError | None = None) -> str:

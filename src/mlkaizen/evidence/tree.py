@@ -254,8 +254,9 @@ class RepoTree(Listing):
         text = self.text(rel)
         value: T | None = None
         if text is not None:
-            if _cacheable(kind, parser):
-                value = self._parse_cached(rel, kind, parser, text)
+            variant = _cacheable(kind, parser)
+            if variant is not None:
+                value = self._parse_cached(rel, kind, parser, text, variant)
             elif self._parse_budget_left(rel):
                 value, error, _ = self._parse_now(rel, kind, parser, text)
                 if error is not None:
@@ -295,7 +296,9 @@ class RepoTree(Listing):
                 kind="parse",
             )
 
-    def _parse_cached(self, rel: str, kind: str, parser: Callable[[str], T], text: str) -> T | None:
+    def _parse_cached(
+        self, rel: str, kind: str, parser: Callable[[str], T], text: str, variant: str
+    ) -> T | None:
         cache = factcache.current()
         if cache.folder is None and cache.jobs < 2:
             return self._parse_store(rel, kind, parser, text, None)
@@ -303,7 +306,7 @@ class RepoTree(Listing):
         digest = self._digests.get(rel)
         if digest is None:
             digest = self._digests[rel] = factcache.text_digest(text)
-        entry = factcache.entry_key(kind, digest)
+        entry = factcache.entry_key(kind, digest, variant)
         payload = self._preparsed.get(entry)
         from_disk = payload is None
         if payload is None:
@@ -455,12 +458,9 @@ class RepoTree(Listing):
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
-        from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
-
-        def parse(text: str) -> list[Any]:
-            return load_yaml_documents(text, self.limits.max_yaml_nodes, self.limits.max_yaml_depth)
-
-        return self.parsed(rel, "yaml", parse)
+        return self.parsed(
+            rel, "yaml", _YamlParse(self.limits.max_yaml_nodes, self.limits.max_yaml_depth)
+        )
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed once per scan and shared by detectors (e.g. all CI pipelines)."""
@@ -634,15 +634,32 @@ class _NotebookParse:
                            kind="parse")
 
 
-def _cacheable(kind: str, parser: Callable[[str], Any]) -> bool:
-    """Whether ``parser`` is the one :mod:`.factcache` keeps results of for ``kind``."""
+class _YamlParse:
+    """The YAML loader with the scan's limits (they are part of a cached result's key)."""
+
+    def __init__(self, max_nodes: int, max_depth: int) -> None:
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+        self.variant = f"{max_nodes}/{max_depth}"
+
+    def __call__(self, text: str) -> list[Any]:
+        from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+
+        return load_yaml_documents(text, self.max_nodes, self.max_depth)
+
+
+def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
+    """The settings ``parser`` runs with, if it is the one :mod:`.factcache` keeps results
+    of for ``kind``; else None."""
     if kind == "python":
-        return parser is parse_python
+        return "" if parser is parse_python else None
     if kind == "notebook":
-        return parser is _notebook_source
+        return "" if parser is _notebook_source else None
     if kind == "notebook-facts":
-        return isinstance(parser, _NotebookParse)
-    return False
+        return "" if isinstance(parser, _NotebookParse) else None
+    if kind == "yaml":
+        return parser.variant if isinstance(parser, _YamlParse) else None
+    return None
 
 
 def _kinds_of(rel: str) -> tuple[str, ...]:
