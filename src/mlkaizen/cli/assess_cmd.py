@@ -44,15 +44,16 @@ def assess(
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     jobs: Annotated[
-        int | None,
+        int,
         typer.Option(
             "--jobs",
             "-j",
             metavar="N",
             min=1,
-            help="Processes that parse files on a large tree (default: the cores; 1 = serial).",
+            help="Processes that parse a large tree's Python files and notebooks "
+            "(default 1: serial).",
         ),
-    ] = None,
+    ] = 1,
     config: Annotated[
         Path | None,
         typer.Option(

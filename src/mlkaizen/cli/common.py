@@ -113,16 +113,12 @@ NoCacheOpt = Annotated[
 ]
 
 
-def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
-    """The parse cache and worker count of this run (``jobs`` None: the usable cores)."""
-    import os
+def use_fact_cache(no_cache: bool, jobs: int = 1) -> None:
+    """The parse cache and worker count of this run. Serial by default: on the 2-core
+    machine of BENCHMARKS.md, shared with other work, a pool did not pay for itself."""
     import sys
 
     from mlkaizen.evidence import factcache
-
-    if jobs is None:
-        affinity = getattr(os, "sched_getaffinity", None)
-        jobs = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
     def warn(message: str) -> None:
         sys.stderr.write(f"mlkaizen: warning: {message}\n")

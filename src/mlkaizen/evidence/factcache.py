@@ -49,6 +49,9 @@ TOUCH_AFTER_S = 3600  # a hit refreshes an entry's time at most this often (LRU 
 # a pool pays for itself from about this much uncached parsing (see BENCHMARKS.md)
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 1 << 20
+# ... and only where Python files and notebooks are a good share of the tree: the pool parses
+# them all, while a scan of a large mixed tree parses only the few the detectors pick
+POOL_MIN_SHARE = 0.2
 SIZE_FILE = ".size"  # the folder's size as last measured, plus what was written since
 SIZE_RECHECK_S = 86_400
 MAX_ENTRY_BYTES = 128 << 20  # a bigger file in the folder is not an entry of ours

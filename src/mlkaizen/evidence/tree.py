@@ -360,6 +360,7 @@ class RepoTree(Listing):
         sources = self.python_sources()
         if (
             len(sources) < factcache.POOL_MIN_FILES
+            or len(sources) < len(self.files) * factcache.POOL_MIN_SHARE
             or sum(self.sizes.get(rel, 0) for rel in sources) < factcache.POOL_MIN_BYTES
         ):
             return
