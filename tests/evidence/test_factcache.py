@@ -456,3 +456,17 @@ def test_history_and_work_tree_share_the_cache(cache_dir: Path, tmp_path: Path) 
     work = factcache.configure()
     report(root)  # the checked-out head: its files were parsed at the last commit
     assert work.writes == 0 and work.hits > 0
+
+
+def test_history_no_cache_flag_leaves_the_cache_alone(tmp_path: Path) -> None:
+    root = tmp_path / "hist"
+    gitrepo.practice_history(root)
+    for flags, cached in (([], True), (["--no-cache"], False)):
+        folder = tmp_path / f"cache-{cached}"
+        proc = subprocess.run(
+            [sys.executable, "-m", "mlkaizen", "history", str(root), "-f", "json", *flags],
+            capture_output=True, text=True, check=False,
+            env={**os.environ, "MLKAIZEN_CACHE_DIR": str(folder)})
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["points"]
+        assert (folder / "facts").is_dir() is cached

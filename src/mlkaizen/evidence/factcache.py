@@ -10,9 +10,8 @@ it back with every type checked (never pickle): Python facts, notebook facts, a 
 code and YAML documents (tagged JSON keeping each mapping's line; documents with anchors and
 aliases stay uncached). TOML, JSON, Dockerfiles and the rest take a negligible share of the
 time and stay uncached, as do parsers given by detectors (their results may depend on more
-than the text). A parse that failed is cached as its
-error (message and line), so the warning it gives is the same; a timeout or an exhausted
-interpreter is never cached.
+than the text). A parse that failed is cached as its error (message and line), so the
+warning it gives is the same; a timeout or an exhausted interpreter is never cached.
 
 Entries live in the user cache folder (:mod:`mlkaizen.usercache`, ``MLKAIZEN_CACHE_DIR``
 relocates it, empty switches it off) under ``facts/``: one file an entry, named by its key
@@ -21,6 +20,11 @@ renamed into place (concurrent runs never see half an entry). An entry starts wi
 key and a hash of its payload; one that is truncated, corrupt or written for another key is
 a miss and is rewritten. The folder is kept under a size cap (``MLKAIZEN_FACT_CACHE_MB``,
 default 256): after a run that wrote entries, the least recently used are removed.
+
+With ``jobs`` > 1 a tree's uncached Python files and notebooks are parsed first in a pool of
+worker processes (:func:`parse_in_pool`), when there is enough of them; the scan takes each
+result only for the very text it was parsed from. Off by default: on the 2-core machine of
+BENCHMARKS.md, shared with other work, it did not pay for itself.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ FORMAT = b"mlkaizen-facts 1"
 CAP_ENV = "MLKAIZEN_FACT_CACHE_MB"
 DEFAULT_CAP_MB = 256
 TOUCH_AFTER_S = 3600  # a hit refreshes an entry's time at most this often (LRU by mtime)
-# a pool pays for itself from about this much uncached parsing (see BENCHMARKS.md)
+# the least uncached parsing a pool is started for (see BENCHMARKS.md)
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 1 << 20
 # ... and only where Python files and notebooks are a good share of the tree: the pool parses
