@@ -286,7 +286,17 @@ def test_corrupt_truncated_and_misplaced_entries_are_ignored_and_rewritten(
     assert cache.corrupt == 4
     assert cache.writes == 4
     assert cache.hits == len(files) - 4 + 1  # + the file whose content is another's
-    assert {p: p.read_bytes() for p in entries(cache_dir)} == good
+    assert {p: _without_time(p.read_bytes()) for p in entries(cache_dir)} == {
+        p: _without_time(data) for p, data in good.items()}
+
+
+def _without_time(entry: bytes) -> dict[str, object]:
+    """An entry's payload without the seconds its parse took (they vary run to run)."""
+    header, _, body = entry.partition(b"\n")
+    assert header.startswith(factcache.FORMAT)
+    payload = json.loads(body)
+    del payload["s"]
+    return payload
 
 
 def test_an_unwritable_cache_gives_one_warning_and_the_same_report(tmp_path: Path,
@@ -470,3 +480,20 @@ def test_history_no_cache_flag_leaves_the_cache_alone(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["points"]
         assert (folder / "facts").is_dir() is cached
+
+
+def test_hits_spend_the_parse_budget_as_the_parses_did(cache_dir: Path) -> None:
+    root = write_tree(cache_dir.parent / "repo",
+                      {f"m{i}.py": HOSTILE_PY + f"x = {i}\n" for i in range(5)})
+    factcache.configure()
+    api.assess(root)  # every module in the cache, with the seconds its parse took
+    skipped = []
+    for enabled in (True, False):
+        cache = factcache.configure(enabled=enabled)
+        a = api.assess(root, limits={"max_parse_seconds": 1e-9})
+        assert a.scan is not None
+        skipped.append(a.scan.skipped.get("max_parse_seconds"))
+        assert cache.writes == 0
+    assert skipped == [4, 4]  # the first module is read (from the cache or parsed), no more
+    with pytest.raises(factcache.CorruptEntryError):
+        factcache.decode("notebook", '{"value": "x", "s": "slow"}')

@@ -341,24 +341,36 @@ def entry_key(kind: str, digest: bytes, variant: str = "") -> str:
     return usercache.key(FORMAT, fingerprint(kind), variant, digest)
 
 
-def encode(kind: str, value: Any = None, error: ParseError | None = None) -> str:
-    """A payload: the result of a parse, or the error it raised."""
+def encode(kind: str, value: Any = None, error: ParseError | None = None,
+           seconds: float = 0.0) -> str:
+    """A payload: the result of a parse, or the error it raised, and the seconds the parse
+    took (a hit counts them against the scan's ``max_parse_seconds`` as the parse would)."""
     body: dict[str, Any] = (
         {"error": [error.message, error.line]}
         if error is not None
         else {"value": CODECS[kind].encode(value)}
     )
+    body["s"] = round(max(0.0, seconds), 6)
     return json.dumps(body, ensure_ascii=True, separators=(",", ":"))
 
 
 def decode(kind: str, payload: str) -> tuple[Any, ParseError | None]:
     """(result, None) or (None, the error); :class:`CorruptEntryError` if the payload is not one."""
+    value, error, _ = decode_with_cost(kind, payload)
+    return value, error
+
+
+def decode_with_cost(kind: str, payload: str) -> tuple[Any, ParseError | None, float]:
+    """:func:`decode`, and the seconds the parse took."""
     try:
         body = _dict(json.loads(payload))
+        seconds = body.get("s", 0.0)
+        if type(seconds) not in (int, float) or not 0 <= seconds < 1e9:
+            raise CorruptEntryError("seconds expected")
         if "error" in body:
             message, line = _list(body["error"], 2)
-            return None, ParseError(_str(message), _opt_int(line))
-        return CODECS[kind].decode(body["value"]), None
+            return None, ParseError(_str(message), _opt_int(line)), float(seconds)
+        return CODECS[kind].decode(body["value"]), None, float(seconds)
     except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
         raise CorruptEntryError(str(exc)) from None
 
@@ -560,14 +572,15 @@ def _parse_one(kind: str, text: str) -> str | None:
     from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
     from mlkaizen.evidence.tree import pool_parser
 
+    started = time.monotonic()
     try:
         with time_budget(_worker_timeout[0]):
             value = pool_parser(kind)(text)
-        return encode(kind, value)
+        return encode(kind, value, seconds=time.monotonic() - started)
     except ParseTimeoutError:
         return None
     except ParseError as exc:
-        return encode(kind, error=exc)
+        return encode(kind, error=exc, seconds=time.monotonic() - started)
     except (RecursionError, MemoryError, ValueError, TypeError):
         return None
 

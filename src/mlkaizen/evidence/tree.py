@@ -313,11 +313,16 @@ class RepoTree(Listing):
             payload = cache.get(entry)
         if payload is not None:
             try:
-                value, error = factcache.decode(kind, payload)
+                value, error, seconds = factcache.decode_with_cost(kind, payload)
             except factcache.CorruptEntryError:
                 if from_disk:
                     cache.bad(entry)
             else:
+                # the parse budget is spent as the parse spent it, so that a scan stops
+                # parsing where it would without the cache
+                if not self._parse_budget_left(rel):
+                    return None
+                self.parse_seconds += seconds
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
                     return None
@@ -338,10 +343,12 @@ class RepoTree(Listing):
         """Parse now, and keep the outcome under ``store`` (cache, key) if it is lasting."""
         if not self._parse_budget_left(rel):
             return None
+        before = self.parse_seconds
         value, error, lasting = self._parse_now(rel, kind, parser, text)
         if lasting and store is not None and store[0].folder is not None:
+            spent = self.parse_seconds - before
             with contextlib.suppress(ValueError, TypeError, RecursionError):  # not representable
-                store[0].put(store[1], factcache.encode(kind, value, error))
+                store[0].put(store[1], factcache.encode(kind, value, error, spent))
         if error is not None:
             self._parse_failed(rel, kind, text, error)
         return value
