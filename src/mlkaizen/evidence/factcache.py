@@ -11,7 +11,9 @@ code and YAML documents (tagged JSON keeping each mapping's line; documents with
 aliases stay uncached). TOML, JSON, Dockerfiles and the rest take a negligible share of the
 time and stay uncached, as do parsers given by detectors (their results may depend on more
 than the text). A parse that failed is cached as its error (message and line), so the
-warning it gives is the same; a timeout or an exhausted interpreter is never cached.
+warning it gives is the same; a timeout or an exhausted interpreter is never cached. An
+entry keeps the seconds its parse took, and a hit spends them from the scan's
+``max_parse_seconds`` budget as the parse would have.
 
 Entries live in the user cache folder (:mod:`mlkaizen.usercache`, ``MLKAIZEN_CACHE_DIR``
 relocates it, empty switches it off) under ``facts/``: one file an entry, named by its key
