@@ -7,8 +7,9 @@
 shaped like an ML project (training code with MLflow, pipelines, CI, Docker, tests, docs)
 with one commit a month for ``--points`` months, each changing a few percent of the files
 and adding or removing practices now and then; then replays it monthly, cold (empty cache)
-and warm (the same process again, cache kept), and prints wall times and the files read and
-parsed per point. ``log`` stores ``--rows`` assessments of one subject in a SQLite store and
+and warm (the same process again, cache kept), then as a second command would (a new blob
+cache, the on-disk parse cache kept), and prints wall times and the files read and parsed
+per point. ``log`` stores ``--rows`` assessments of one subject in a SQLite store and
 times ``log`` (the query, and the whole `mlkaizen log` command).
 """
 
@@ -78,28 +79,41 @@ def build(root: Path, points: int, files: int, seed: int = 7) -> None:
 
 
 def bench_history(points: int, files: int) -> None:
+    import os
+
+    from mlkaizen.evidence import factcache
     from mlkaizen.evidence.gitcommit import BlobCache
     from mlkaizen.history import replay
 
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MLKAIZEN_CACHE_DIR"] = str(Path(tmp) / "user-cache")  # empty: cold
         root = Path(tmp) / "repo"
         build(root, points, files)
         cache = BlobCache()
+        disk = factcache.configure()
         t = time.perf_counter()
         cold = replay(root, every="month", cache=cache)
         cold_s = time.perf_counter() - t
         t = time.perf_counter()
         warm = replay(root, every="month", cache=cache)
         warm_s = time.perf_counter() - t
+        again_disk = factcache.configure()
+        t = time.perf_counter()
+        again = replay(root, every="month", cache=BlobCache())
+        again_s = time.perf_counter() - t
         listed = statistics.median(p.files_listed for p in cold.points)
         read = statistics.median(p.files_read for p in cold.points)
         parsed = statistics.median(p.parses for p in cold.points)
         fetched = statistics.median(p.blobs_read for p in cold.points)
         print(f"points {len(cold.points)}, files listed per point (median) {listed:g}")
         print(f"cold: {cold_s:.2f} s; per point: {read:g} files read, {fetched:g} fetched "
-              f"from git, {parsed:g} parsed (medians); commits assessed {cold.commits_assessed}")
+              f"from git, {parsed:g} parsed (medians); commits assessed {cold.commits_assessed}; "
+              f"parse cache: {disk.writes} entries written")
         print(f"warm: {warm_s:.2f} s; parsed in the warm run: "
               f"{sum(p.parses for p in warm.points)}; changes found {len(cold.changes)}")
+        print(f"second command (new process state, parse cache on disk kept): {again_s:.2f} s; "
+              f"parse cache hits {again_disk.hits}, misses {again_disk.misses}, "
+              f"same trajectory: {again.points == cold.points}")
 
 
 def bench_log(rows: int) -> None:

@@ -3,6 +3,7 @@
     python bench/bench_real.py                        # every folder of $HOME/.cache/mlk-corpus
     python bench/bench_real.py --corpus DIR --repeat 5 --json rows.json
     python bench/bench_real.py --only nanoGPT,MAPIE   # folders whose name contains any of these
+    python bench/bench_real.py --jobs 1               # serial parsing (no worker pool)
 
 Per repository: files listed, wall time (a fresh process each run, interpreter start
 included; median of ``--repeat``), CPU time (user + system: on a busy machine closer to what
@@ -11,7 +12,8 @@ read (from the JSON report's ``scan`` block), and the share of the wall time spe
 the tree, parsing files (``parsed()``: read + parse) and in detectors (their own time, parsing
 excluded), from one extra run with ``MLKAIZEN_PROFILE`` set (see ``mlkaizen.profiling``); the
 rest is start-up, the engine and the report. Cold/warm columns compare a run with an empty
-user cache to one right after it; they read n/a while nothing but the catalogue is cached.
+user cache (catalogue and per-file parses) to one right after it; the main columns are warm.
+``--jobs N`` is passed to ``assess`` (default: the command's own default, the cores).
 
 A measurement, not a test: it never fails on a slow machine. Targets (issue 12): every
 repository <= 1.0 s cold and <= 0.5 s warm on a 2-core machine.
@@ -32,7 +34,8 @@ import time
 from pathlib import Path
 
 DEFAULT_CORPUS = Path.home() / ".cache" / "mlk-corpus"
-PER_FILE_CACHE = False  # True once per-file facts are cached: then cold/warm are measured
+PER_FILE_CACHE = True  # per-file facts are cached: cold/warm are measured
+JOBS: list[str] = []  # extra assess arguments (--jobs N)
 
 
 def command() -> list[str]:
@@ -44,8 +47,8 @@ def run_once(path: Path, report: Path, env: dict[str, str]) -> tuple[float, int,
     """(wall seconds, peak RSS in bytes, CPU seconds) of one assess run, from wait4."""
     start = time.perf_counter()
     proc = subprocess.Popen([*command(), "assess", str(path), "--format", "json", "--out",
-                             str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env)
+                             str(report), *JOBS], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -64,8 +67,8 @@ def measure(path: Path, repeat: int, cache_dir: Path) -> dict[str, object]:
         cold = warm = None
         if PER_FILE_CACHE:
             shutil.rmtree(cache_dir, ignore_errors=True)
-            cold = run_once(path, report, env)[0]
-            warm = run_once(path, report, env)[0]
+            cold = run_once(path, report, env)
+            warm = run_once(path, report, env)
         run_once(path, report, env)  # warm the OS page cache and the catalogue cache
         runs = [run_once(path, report, env) for _ in range(repeat)]
         run_once(path, report, {**env, "MLKAIZEN_PROFILE": str(profile)})
@@ -85,8 +88,10 @@ def measure(path: Path, repeat: int, cache_dir: Path) -> dict[str, object]:
         "bytes_total": scan["bytes_total"],
         "listing": scan["listing"],
         **{f"{k}_share": round(v, 3) for k, v in share.items()},
-        "cold_s": None if cold is None else round(cold, 3),
-        "warm_s": None if warm is None else round(warm, 3),
+        "cold_s": None if cold is None else round(cold[0], 3),
+        "warm_s": None if warm is None else round(warm[0], 3),
+        "cold_cpu_s": None if cold is None else round(cold[2], 3),
+        "warm_cpu_s": None if warm is None else round(warm[2], 3),
         "slowest_detectors": list(phases["detectors"])[:3],
     }
 
@@ -96,7 +101,8 @@ def _fmt(seconds: object) -> str:
 
 
 HEADER = (f"{'repository':<58} {'files':>6} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7} "
-          f"{'read MB':>8} {'list':>5} {'parse':>6} {'detect':>6} {'cold s':>7} {'warm s':>7}")
+          f"{'read MB':>8} {'list':>5} {'parse':>6} {'detect':>6} {'cold s':>7} {'warm s':>7} "
+          f"{'coldCPU':>7} {'warmCPU':>7}")
 
 
 def line(row: dict[str, object]) -> str:
@@ -104,7 +110,8 @@ def line(row: dict[str, object]) -> str:
             f"{row['cpu_s']:>6.3f} "
             f"{row['peak_rss_mb']:>7.1f} {int(row['bytes_read']) / 2**20:>8.2f} "  # type: ignore[call-overload]
             f"{row['listing_share']:>5.0%} {row['parsing_share']:>6.0%} "
-            f"{row['detectors_share']:>6.0%} {_fmt(row['cold_s']):>7} {_fmt(row['warm_s']):>7}")
+            f"{row['detectors_share']:>6.0%} {_fmt(row['cold_s']):>7} {_fmt(row['warm_s']):>7} "
+            f"{_fmt(row['cold_cpu_s']):>7} {_fmt(row['warm_cpu_s']):>7}")
 
 
 def main() -> None:
@@ -115,7 +122,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated name fragments")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--jobs", type=int, help="passed to assess as --jobs")
     args = parser.parse_args()
+    if args.jobs:
+        JOBS[:] = ["--jobs", str(args.jobs)]
     if not args.corpus.is_dir():
         raise SystemExit(f"bench_real: no corpus folder at {args.corpus}")
     only = [p for p in args.only.split(",") if p]
@@ -125,7 +135,7 @@ def main() -> None:
           f"{platform.python_version()}, {platform.system()} {platform.release()}, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"command: {' '.join(command())} assess REPO --format json --out FILE "
-          f"(median of {args.repeat})")
+          f"{' '.join(JOBS)} (median of {args.repeat})")
     print("shares: of the median wall time; the rest is start-up, engine and report")
     print(HEADER)
     rows = []
@@ -143,6 +153,15 @@ def main() -> None:
         print(f"{len(rows)} repositories: median {statistics.median(walls):.3f} s, "
               f"max {walls[-1]:.3f} s; over 1.0 s: "
               f"{sum(w > 1.0 for w in walls)}")
+        cold = sorted(float(r["cold_s"]) for r in rows if r["cold_s"] is not None)  # type: ignore[arg-type]
+        warm = sorted(float(r["warm_s"]) for r in rows if r["warm_s"] is not None)  # type: ignore[arg-type]
+        if cold and warm:
+            print(f"cold: median {statistics.median(cold):.3f} s, max {cold[-1]:.3f} s; "
+                  f"warm: median {statistics.median(warm):.3f} s, max {warm[-1]:.3f} s")
+            ccpu = sorted(float(r["cold_cpu_s"]) for r in rows)  # type: ignore[arg-type]
+            wcpu = sorted(float(r["warm_cpu_s"]) for r in rows)  # type: ignore[arg-type]
+            print(f"CPU cold: median {statistics.median(ccpu):.3f} s, max {ccpu[-1]:.3f} s; "
+                  f"CPU warm: median {statistics.median(wcpu):.3f} s, max {wcpu[-1]:.3f} s")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 

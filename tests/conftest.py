@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,17 @@ EXAMPLE = ROOT / "examples" / "churn-prediction"
 os.environ["MLKAIZEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlk-test-cache-")
 
 MakeRepo = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fact_cache() -> Iterator[None]:
+    """Each test starts with the parse cache as the environment sets it (a command run in
+    the test process configures it with its own flags)."""
+    from mlkaizen.evidence import factcache
+
+    factcache.reset()
+    yield
+    factcache.reset()
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -57,8 +57,11 @@ def read(kind: str, name: str) -> bytes | None:
 def write(kind: str, name: str, data: bytes) -> bool:
     """Store ``data`` as ``kind/name`` atomically; False (and nothing raised) on failure."""
     path = _entry(kind, name)
-    if path is None:
-        return False
+    return False if path is None else write_file(path, data)
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (in the cache) atomically; False on failure."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

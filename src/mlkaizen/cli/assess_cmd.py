@@ -13,10 +13,12 @@ from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
     Format,
+    NoCacheOpt,
     OutOpt,
     PathArg,
     QuietOpt,
     app,
+    use_fact_cache,
     with_progress,
     write_out,
 )
@@ -40,6 +42,18 @@ def assess(
     ] = Format.terminal,
     out: OutOpt = None,
     quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            help="Processes that parse a large tree's Python files and notebooks "
+            "(default 1: serial).",
+        ),
+    ] = 1,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -176,16 +190,8 @@ def assess(
     }
     limits = {k: v for k, v in flags.items() if v is not None}
     if lens is not None:
-        from mlkaizen.engine.lenses import LENSES
-        from mlkaizen.report.lens import LENS_FORMATS
-
-        if lens not in LENSES:
-            raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
-        if fmt.value not in LENS_FORMATS:
-            raise MLKaizenError(
-                f"--lens cannot be rendered as {fmt.value}: a lens has no file-anchored "
-                f"results; use -f {', '.join(LENS_FORMATS)}"
-            )
+        _check_lens(lens, fmt)
+    use_fact_cache(no_cache, jobs)
     store = None
     if save or db is not None:  # opened first: an unusable store stops the run at once
         from mlkaizen.cli.store_cmd import open_db
@@ -309,3 +315,17 @@ def _leaves_root(found: Path, root: Path) -> bool:
     """Whether a file found in the repository is a link, or lies behind a linked folder."""
     real = os.path.realpath(found)
     return found.is_symlink() or not real.startswith(os.path.realpath(root).rstrip("/") + "/")
+
+
+def _check_lens(lens: str, fmt: Format) -> None:
+    """Refuse an unknown lens, or a format a lens cannot be rendered in."""
+    from mlkaizen.engine.lenses import LENSES
+    from mlkaizen.report.lens import LENS_FORMATS
+
+    if lens not in LENSES:
+        raise MLKaizenError(f"--lens {lens!r}: expected one of {', '.join(LENSES)}")
+    if fmt.value not in LENS_FORMATS:
+        raise MLKaizenError(
+            f"--lens cannot be rendered as {fmt.value}: a lens has no file-anchored "
+            f"results; use -f {', '.join(LENS_FORMATS)}"
+        )

@@ -105,6 +105,27 @@ PathArg = Annotated[
 DeprecatedPathOpt = Annotated[
     Path | None, typer.Option("--path", hidden=True, help="Deprecated: give PATH instead.")
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Neither read nor store parsed files in the user cache folder."
+    ),
+]
+
+
+def use_fact_cache(no_cache: bool, jobs: int = 1) -> None:
+    """The parse cache and worker count of this run. Serial by default: on the 2-core
+    machine of BENCHMARKS.md, shared with other work, a pool did not pay for itself."""
+    import sys
+
+    from mlkaizen.evidence import factcache
+
+    def warn(message: str) -> None:
+        sys.stderr.write(f"mlkaizen: warning: {message}\n")
+
+    factcache.configure(enabled=not no_cache, jobs=jobs, on_problem=warn)
+
+
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Do not confirm written files on stderr.")
 ]

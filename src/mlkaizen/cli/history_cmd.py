@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from mlkaizen.cli.common import CatalogueOpt, app, with_progress, write_out
+from mlkaizen.cli.common import (
+    CatalogueOpt,
+    NoCacheOpt,
+    app,
+    use_fact_cache,
+    with_progress,
+    write_out,
+)
 
 
 @app.command()
@@ -43,6 +50,7 @@ def history(
     max_file_bytes: Annotated[
         int | None, typer.Option(help="Largest file read, in bytes (default 2 MiB).", min=1)
     ] = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Replay the git history (nothing checked out): stage and levels over time, and the
     commits where each practice was gained or lost."""
@@ -55,6 +63,7 @@ def history(
         from mlkaizen.errors import MLKaizenError
 
         raise MLKaizenError(f"--format {fmt!r}: expected terminal, json, markdown or html")
+    use_fact_cache(no_cache)
     now = dt.datetime.now(dt.UTC)
     keep = None
     if save:

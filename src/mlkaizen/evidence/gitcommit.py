@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.factcache import FactCache
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import PRUNED_DIRS
@@ -264,6 +265,9 @@ class CommitTree(RepoTree):
                 kind="limit",
             )
         return files
+
+    def _preparse(self, cache: FactCache) -> None:
+        """Nothing: a commit's files are parsed as asked (most are in the blob cache)."""
 
     def blob_id(self, rel: str) -> str | None:
         entry = self._entries.get(rel)

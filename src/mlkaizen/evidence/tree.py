@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence import factcache
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
 from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
@@ -90,6 +92,9 @@ class RepoTree(Listing):
         self._parsed: dict[tuple[str, str], Any] = {}
         self._memo: dict[str, Any] = {}
         self._import_index: dict[str, frozenset[str]] | None = None
+        self._preparsed: dict[str, str] = {}  # cache key -> payload parsed in the pool
+        self._digests: dict[str, bytes] = {}  # file -> hash of its text
+        self._preparse_done = False
         self._real: dict[str, str] = {}  # the name a template renders -> its file
         self.files = self._list()
         self._template_names()
@@ -259,36 +264,211 @@ class RepoTree(Listing):
         return self._text.get(rel)
 
     def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
-        """``parser(text)``, cached per (file, kind); a :class:`ParseError` becomes a warning."""
+        """``parser(text)``, cached per (file, kind); a :class:`ParseError` becomes a warning.
+
+        The parses :mod:`.factcache` knows are also kept by content across runs (and taken
+        from the worker pool, see :meth:`_preparse`): a hit gives the same value and the same
+        warnings as a parse."""
         key = (rel, kind)
         if key in self._parsed:
             return self._parsed[key]  # type: ignore[no-any-return]
         text = self.text(rel)
         value: T | None = None
-        if text is not None and self._parse_budget_left(rel):
-            started = time.monotonic()
-            try:
-                with time_budget(self.limits.parse_timeout):
-                    value = parser(text)
-            except ParseError as exc:
-                if isinstance(exc, ParseTimeoutError):
-                    self.skipped["parse_timeout"] += 1
-                    self.warn(f"{kind}: {exc.message}", rel, kind="limit")
-                elif "{{" in text or "{%" in text or "{{" in rel:
-                    self.skipped["template"] += 1  # Helm/Jinja/cookiecutter: not meant to parse
-                else:
-                    self.warn(
-                        f"{kind}: {exc.message}; file skipped by {kind} detectors",
-                        rel,
-                        exc.line,
-                        kind="parse",
-                    )
-            except (RecursionError, MemoryError):
-                self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
-            finally:
-                self.parse_seconds += time.monotonic() - started
+        if text is not None:
+            variant = _cacheable(kind, parser)
+            if variant is not None:
+                value = self._parse_cached(rel, kind, parser, text, variant)
+            elif self._parse_budget_left(rel):
+                value, error, _ = self._parse_now(rel, kind, parser, text)
+                if error is not None:
+                    self._parse_failed(rel, kind, text, error)
         self._parsed[key] = value
         return value
+
+    def _parse_now(
+        self, rel: str, kind: str, parser: Callable[[str], T], text: str
+    ) -> tuple[T | None, ParseError | None, bool]:
+        """(value, error, whether the outcome depends on the text alone)."""
+        started = time.monotonic()
+        try:
+            with time_budget(self.limits.parse_timeout):
+                return parser(text), None, True
+        except ParseTimeoutError as exc:
+            return None, exc, False
+        except ParseError as exc:
+            return None, exc, True
+        except (RecursionError, MemoryError):
+            self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
+            return None, None, False
+        finally:
+            self.parse_seconds += time.monotonic() - started
+
+    def _parse_failed(self, rel: str, kind: str, text: str, exc: ParseError) -> None:
+        if isinstance(exc, ParseTimeoutError):
+            self.skipped["parse_timeout"] += 1
+            self.warn(f"{kind}: {exc.message}", rel, kind="limit")
+        elif "{{" in text or "{%" in text or "{{" in rel:
+            self.skipped["template"] += 1  # Helm/Jinja/cookiecutter: not meant to parse
+        else:
+            self.warn(
+                f"{kind}: {exc.message}; file skipped by {kind} detectors",
+                rel,
+                exc.line,
+                kind="parse",
+            )
+
+    def _parse_cached(
+        self, rel: str, kind: str, parser: Callable[[str], T], text: str, variant: str
+    ) -> T | None:
+        cache = factcache.current()
+        if cache.folder is None and cache.jobs < 2:
+            return self._parse_store(rel, kind, parser, text, None)
+        self._preparse(cache)
+        digest = self._digests.get(rel)
+        if digest is None:
+            digest = self._digests[rel] = factcache.text_digest(text)
+        entry = factcache.entry_key(kind, digest, variant)
+        payload = self._preparsed.get(entry)
+        from_disk = payload is None
+        if payload is None:
+            payload = cache.get(entry)
+        if payload is not None:
+            try:
+                value, error, seconds = factcache.decode_with_cost(kind, payload)
+            except factcache.CorruptEntryError:
+                if from_disk:
+                    cache.bad(entry)
+            else:
+                # the parse budget is spent as the parse spent it, so that a scan stops
+                # parsing where it would without the cache
+                if not self._parse_budget_left(rel):
+                    return None
+                self.parse_seconds += seconds
+                if error is not None:
+                    self._parse_failed(rel, kind, text, error)
+                    return None
+                replay = getattr(parser, "replay", None)
+                if replay is not None:
+                    replay(value)
+                return value  # type: ignore[no-any-return]
+        return self._parse_store(rel, kind, parser, text, (cache, entry))
+
+    def _parse_store(
+        self,
+        rel: str,
+        kind: str,
+        parser: Callable[[str], T],
+        text: str,
+        store: tuple[factcache.FactCache, str] | None,
+    ) -> T | None:
+        """Parse now, and keep the outcome under ``store`` (cache, key) if it is lasting."""
+        if not self._parse_budget_left(rel):
+            return None
+        before = self.parse_seconds
+        value, error, lasting = self._parse_now(rel, kind, parser, text)
+        if lasting and store is not None and store[0].folder is not None:
+            spent = self.parse_seconds - before
+            with contextlib.suppress(ValueError, TypeError, RecursionError):  # not representable
+                store[0].put(store[1], factcache.encode(kind, value, error, spent))
+        if error is not None:
+            self._parse_failed(rel, kind, text, error)
+        return value
+
+    def _preparse(self, cache: factcache.FactCache) -> None:
+        """Once a tree, with ``jobs`` > 1: parse the Python files and notebooks not in the
+        cache yet in worker processes, when there are enough of them to pay for a pool.
+        Files are read here for that alone (nothing counted, nothing warned): the scan
+        still reads and checks each one itself, and a result is used only for the very
+        text it was parsed from."""
+        if self._preparse_done:
+            return
+        self._preparse_done = True
+        if cache.jobs < 2:
+            return
+        sources = self.python_sources()
+        if (
+            len(sources) < factcache.POOL_MIN_FILES
+            or len(sources) < len(self.files) * factcache.POOL_MIN_SHARE
+            or sum(self.sizes.get(rel, 0) for rel in sources) < factcache.POOL_MIN_BYTES
+        ):
+            return
+        # a probe of files spread over the tree: when they are all cached (a warm run), the
+        # rest most likely are too, and reading everything twice would cost more than it saves
+        step = max(1, len(sources) // factcache.POOL_PROBE)
+        probe = [rel for rel in sources[::step] if (text := self._peek_text(rel)) is not None
+                 and not all(cache.has(factcache.entry_key(kind, factcache.text_digest(text)))
+                             for kind in _kinds_of(rel))]
+        if not probe:
+            return
+        items: list[factcache.Item] = []
+        keys: list[list[str]] = []
+        seen: set[str] = set()
+        for rel in sources:
+            text = self._peek_text(rel)
+            if text is None:
+                continue
+            digest = factcache.text_digest(text)
+            kinds: list[str] = []
+            for kind in _kinds_of(rel):
+                entry = factcache.entry_key(kind, digest)
+                if entry not in seen and not cache.has(entry):
+                    seen.add(entry)
+                    kinds.append(kind)
+            if kinds:
+                items.append((tuple(kinds), text))
+                keys.append([factcache.entry_key(kind, digest) for kind in kinds])
+        if (
+            len(items) < factcache.POOL_MIN_FILES
+            or sum(len(text) for _, text in items) < factcache.POOL_MIN_BYTES
+        ):
+            return
+        results = factcache.parse_in_pool(items, cache.jobs, self.limits.parse_timeout)
+        for entries, payloads in zip(keys, results, strict=True):
+            for entry, payload in zip(entries, payloads, strict=True):
+                if payload is not None:
+                    self._preparsed[entry] = payload
+                    cache.pooled += 1
+                    cache.put(entry, payload)
+
+    def _peek_text(self, rel: str) -> str | None:
+        """The text :meth:`text` would give, read without counting, warning or caching it;
+        None on any problem (the scan's own read reports it)."""
+        limit = (
+            self.limits.max_notebook_bytes if rel.endswith(".ipynb") else self.limits.max_file_bytes
+        )
+        if self.sizes.get(rel, 0) > limit:
+            return None
+        full = os.path.realpath(os.path.join(self.root, self._real.get(rel, rel)))
+        if not full.startswith(str(self.root).rstrip("/") + "/"):
+            return None
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(full, flags | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+                return None
+            data = os.read(fd, limit + 1)
+            while len(data) <= limit:
+                more = os.read(fd, limit + 1 - len(data))
+                if not more:
+                    break
+                data += more
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > limit or b"\0" in data[:8192]:
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "replace")
+        if rel in self._real:
+            text = _EXPRESSION.sub("tmpl", _DIRECTIVE_LINE.sub("", text))
+        return text
 
     def _parse_budget_left(self, rel: str) -> bool:
         """Per-file budgets alone do not bound a scan (many files, each just under its
@@ -307,21 +487,15 @@ class RepoTree(Listing):
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
-        from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
-
-        template = rel in self._real
-
-        def parse(text: str) -> list[Any]:
-            return load_yaml_documents(
-                text,
-                self.limits.max_yaml_nodes,
-                self.limits.max_yaml_depth,
-                first_key_wins=template,
-            )
-
         # a template keeps every branch of its conditionals, so a key may repeat: the first
-        # branch is read (a separate parse kind, as the same text parses differently)
-        return self.parsed(rel, "yaml-template" if template else "yaml", parse)
+        # branch is read (part of the parse's settings, as the same text parses differently)
+        return self.parsed(
+            rel,
+            "yaml",
+            _YamlParse(
+                self.limits.max_yaml_nodes, self.limits.max_yaml_depth, rel in self._real
+            ),
+        )
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed once per scan and shared by detectors (e.g. all CI pipelines)."""
@@ -365,15 +539,7 @@ class RepoTree(Listing):
 
     def notebook(self, rel: str) -> NotebookFacts | None:
         """A notebook's facts; each code cell that does not parse is skipped with a warning."""
-        from mlkaizen.evidence.parse.notebook import parse_notebook
-
-        def parse(text: str) -> NotebookFacts:
-            facts = parse_notebook(text)
-            for cell, line, why in facts.skipped:
-                self.warn(f"notebook cell {cell}: {why}; cell skipped", rel, line, kind="parse")
-            return facts
-
-        return self.parsed(rel, "notebook-facts", parse)
+        return self.parsed(rel, "notebook-facts", _NotebookParse(self, rel))
 
     def shell_scripts(self) -> list[str]:
         """Files that run shell commands: ``.sh``/``.bash`` scripts, and notebooks with shell
@@ -478,6 +644,77 @@ def _notebook_source(text: str) -> str:
     return notebook_code(text)[0]
 
 
+def _parse_notebook(text: str) -> NotebookFacts:
+    from mlkaizen.evidence.parse.notebook import parse_notebook
+
+    return parse_notebook(text)
+
+
+class _NotebookParse:
+    """The notebook parser of one tree and file: its skipped cells become warnings, when
+    parsed and when taken from the cache alike (:meth:`replay`)."""
+
+    def __init__(self, tree: RepoTree, rel: str) -> None:
+        self.tree = tree
+        self.rel = rel
+
+    def __call__(self, text: str) -> NotebookFacts:
+        facts = _parse_notebook(text)
+        self.replay(facts)
+        return facts
+
+    def replay(self, facts: NotebookFacts) -> None:
+        for cell, line, why in facts.skipped:
+            self.tree.warn(f"notebook cell {cell}: {why}; cell skipped", self.rel, line,
+                           kind="parse")
+
+
+class _YamlParse:
+    """The YAML loader with the scan's limits (they are part of a cached result's key)."""
+
+    def __init__(self, max_nodes: int, max_depth: int, first_key_wins: bool = False) -> None:
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+        self.first_key_wins = first_key_wins
+        self.variant = f"{max_nodes}/{max_depth}" + ("/first-key-wins" if first_key_wins else "")
+
+    def __call__(self, text: str) -> list[Any]:
+        from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+
+        return load_yaml_documents(
+            text, self.max_nodes, self.max_depth, first_key_wins=self.first_key_wins
+        )
+
+
+def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
+    """The settings ``parser`` runs with, if it is the one :mod:`.factcache` keeps results
+    of for ``kind``; else None."""
+    if kind == "python":
+        return "" if parser is parse_python else None
+    if kind == "notebook":
+        return "" if parser is _notebook_source else None
+    if kind == "notebook-facts":
+        return "" if isinstance(parser, _NotebookParse) else None
+    if kind == "yaml":
+        return parser.variant if isinstance(parser, _YamlParse) else None
+    return None
+
+
+def _kinds_of(rel: str) -> tuple[str, ...]:
+    """The cacheable parses detectors ask of a Python file or notebook."""
+    return ("notebook-facts", "notebook") if rel.endswith(".ipynb") else ("python",)
+
+
+def pool_parser(kind: str) -> Callable[[str], Any]:
+    """The parser a worker process runs for a cacheable ``kind`` (warnings are given by the
+    scan when it takes the result)."""
+    return {
+        "python": parse_python,
+        "notebook": _notebook_source,
+        "notebook-facts": _parse_notebook,
+    }[kind]
+
+
 class SubTree(RepoTree):
     """A folder of a scanned tree seen as a tree of its own (a sub-project): the parent's
     listing, reads and parses are shared, so nothing is listed, read or parsed twice. Paths
@@ -504,6 +741,9 @@ class SubTree(RepoTree):
         self._parsed = {}
         self._memo = {}
         self._import_index = None
+        self._preparsed = {}
+        self._digests = {}
+        self._preparse_done = True  # parses go through the parent
         self.shared = frozenset(shared)
         self._real = {
             k[n:]: v[n:] for k, v in parent._real.items() if k.startswith(self.prefix)
