@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.ci_runs import _once_per_place, ci_steps_matching, step_command
+from mlkaizen.evidence.detectors.ci_runs import (
+    _once_per_place,
+    ci_step_finding,
+    ci_steps_matching,
+    step_command,
+)
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN
-from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 _PYTEST_PATHS = re.compile(r"\b(?:pytest|py\.test)\b([^\n;&|]*)")
@@ -86,17 +91,9 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
                     None,
                 )
                 if hit is not None:
-                    manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
+                    what = f"runs the training pipeline {hit}"
                     out.append(
-                        tree.finding(
-                            "training_runs_in_ci",
-                            step.file or job.file or pipe.file,
-                            step.line,
-                            f"{pipe.provider} job {job.name!r} runs the training pipeline {hit}"
-                            + (" (started by hand)" if manual else ""),
-                            Outcome.PARTIAL if manual else Outcome.FOUND,
-                            provider=pipe.provider,
-                        )
+                        ci_step_finding(tree, "training_runs_in_ci", pipe, job, step, what=what)
                     )
                     break
     return _once_per_place(out)
@@ -134,18 +131,9 @@ def model_tests_run_in_ci(tree: RepoTree) -> list[Finding]:
                     or any(t.endswith("/" + p) for p in targets)
                 ]
                 if covered:
-                    manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
+                    what = f"runs model tests ({', '.join(covered[:3])})"
                     out.append(
-                        tree.finding(
-                            "model_tests_run_in_ci",
-                            step.file or job.file or pipe.file,
-                            step.line,
-                            f"{pipe.provider} job {job.name!r} runs model tests "
-                            f"({', '.join(covered[:3])})"
-                            + (" (started by hand)" if manual else ""),
-                            Outcome.PARTIAL if manual else Outcome.FOUND,
-                            provider=pipe.provider,
-                        )
+                        ci_step_finding(tree, "model_tests_run_in_ci", pipe, job, step, what=what)
                     )
                     break
     return _once_per_place(out)

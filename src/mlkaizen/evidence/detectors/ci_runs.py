@@ -19,7 +19,7 @@ from mlkaizen.evidence.detectors.step_kinds import (
     VALIDATE_DATA,
 )
 from mlkaizen.evidence.findings import Finding, Outcome
-from mlkaizen.evidence.parse.ci import Step
+from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -41,20 +41,24 @@ def ci_steps_matching(
                 continue
             for step in job.steps:
                 if pattern.search(expand_make(tree, step_command(step))):
-                    manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
-                    out.append(
-                        tree.finding(
-                            detector_id,
-                            step.file or job.file or pipe.file,
-                            step.line,
-                            f"{pipe.provider} job {job.name!r} {what}"
-                            + (" (started by hand)" if manual else ""),
-                            Outcome.PARTIAL if manual else Outcome.FOUND,
-                            provider=pipe.provider,
-                        )
-                    )
+                    out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))
                     break
     return _once_per_place(out)
+
+
+def ci_step_finding(
+    tree: RepoTree, detector_id: str, pipe: Pipeline, job: Job, step: Step, *, what: str
+) -> Finding:
+    """A finding at a CI step; ``partial`` when its job has to be started by hand."""
+    manual = job.manual or (pipe.triggers == {"workflow_dispatch"})
+    return tree.finding(
+        detector_id,
+        step.file or job.file or pipe.file,
+        step.line,
+        f"{pipe.provider} job {job.name!r} {what}" + (" (started by hand)" if manual else ""),
+        Outcome.PARTIAL if manual else Outcome.FOUND,
+        provider=pipe.provider,
+    )
 
 
 def _once_per_place(findings: list[Finding]) -> list[Finding]:

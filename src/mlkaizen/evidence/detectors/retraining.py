@@ -187,17 +187,17 @@ def _event_handlers(tree: RepoTree) -> list[Finding]:
         if not _HANDLER.search(text):
             continue
         facts = tree.python(rel)
-        call = _starts_retraining(facts) if facts is not None else None
-        if call is not None:
-            out.append(
-                tree.finding(
-                    "training_triggered_by_event",
-                    rel,
-                    call.line,
-                    f"event handler starts a training pipeline run: {call.name}()",
-                )
-            )
+        if facts is not None:
+            out += _started_here(tree, rel, facts, "event handler starts a training pipeline run")
     return out
+
+
+def _started_here(tree: RepoTree, rel: str, facts: PyFacts, why: str) -> list[Finding]:
+    """A finding at the first call in ``facts`` that starts training, if there is one."""
+    call = _starts_retraining(facts)
+    if call is None:
+        return []
+    return [tree.finding("training_triggered_by_event", rel, call.line, f"{why}: {call.name}()")]
 
 
 def _starts_retraining(facts: PyFacts) -> Call | None:
@@ -236,16 +236,8 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
             and facts.find_calls(sig.calls, include_decorators=False)
             for sig in DRIFT_TOOLS
         )
-        call = _starts_retraining(facts) if drift else None
-        if call is not None:
-            out.append(
-                tree.finding(
-                    "training_triggered_by_event",
-                    rel,
-                    call.line,
-                    f"drift monitoring starts retraining: {call.name}()",
-                )
-            )
+        if drift:
+            out += _started_here(tree, rel, facts, "drift monitoring starts retraining")
     return out
 
 
