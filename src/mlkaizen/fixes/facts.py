@@ -35,6 +35,7 @@ class RepoFacts:
     authors: list[str] = field(default_factory=list)
     frameworks: list[str] = field(default_factory=list)
     dvc_remote: str | None = None  # URL scheme of the default DVC remote (s3, gs, azure...)
+    branch: str = "main"  # the branch checked out, which generated CI triggers on
     stack: Stack = field(default_factory=Stack)
 
     @property
@@ -103,6 +104,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
         - {""}
     )
     facts.authors = _authors(root)
+    facts.branch = _branch(root)
     facts.dvc_remote = _dvc_remote(tree)
     facts.stack = gather_stack(a, tree)
     return facts
@@ -161,6 +163,13 @@ def _kind(values: list[str]) -> str:
     if all_match(float):
         return "float"
     return "str"
+
+
+def _branch(root: Path) -> str:
+    """The branch checked out (``main`` when detached or outside git)."""
+    proc = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD", timeout=20)
+    name = proc.stdout.strip() if proc is not None and proc.returncode == 0 else ""
+    return name if re.fullmatch(r"[\w./-]+", name) and not name.startswith("-") else "main"
 
 
 def _authors(root: Path) -> list[str]:
