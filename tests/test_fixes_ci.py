@@ -330,3 +330,78 @@ def test_bash_check_catches_a_broken_step() -> None:
     proc = subprocess.run(["bash", "-n"], input="python 'train.py\n", text=True,
                           capture_output=True, check=False)
     assert proc.returncode == 2
+
+
+# --- the data tool and orchestrator the team uses ---------------------------------------------
+
+AZURE_ML = {
+    **AZURE,
+    "requirements.txt": "azure-ai-ml==1.15.0\n" + REQUIREMENTS,
+    "mlops/azureml/train/data.yml": "$schema: https://azuremlschemas.azureedge.net/latest/"
+                                    "data.schema.json\ntype: uri_file\nname: churn\n"
+                                    "path: ../../../data/raw/customers.csv\n",
+}
+AIRFLOW_DAG = '''from datetime import datetime
+
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+
+with DAG("retrain", start_date=datetime(2024, 1, 1), schedule=None) as dag:
+    train_model = BashOperator(task_id="train_model",
+                               bash_command="python src/churnlite/train.py")
+'''
+
+
+def fits(tmp_path: Path, files: dict[str, str], name: str, practice: str) -> str | None:
+    root = make(tmp_path, files, name)
+    fix = fix_for(practice)
+    assert fix is not None
+    return fix.fits(gather(root, assess(root), RepoTree(root)))
+
+
+def test_azure_ml_data_assets_are_the_data_versioning_not_dvc(tmp_path: Path) -> None:
+    assert fits(tmp_path, AZURE_ML, "assets", "data.versioned") == (
+        "the repository versions data with Azure ML data assets")
+    near_miss = {k: v for k, v in AZURE_ML.items() if not k.startswith("mlops/")}
+    assert fits(tmp_path, near_miss, "no-assets", "data.versioned") is None
+
+
+def test_training_orchestrated_elsewhere_gets_no_ci_retraining(tmp_path: Path) -> None:
+    airflow = {**BARE, "dags/retrain.py": AIRFLOW_DAG}
+    assert fits(tmp_path, airflow, "airflow", "model.ct-triggers") == (
+        "training is orchestrated by Airflow; a CI job running the training script would bypass "
+        "it: schedule the pipeline there (its own scheduler, or a CI job that submits it)")
+    with_dvc = {**airflow, **{k: v for k, v in DVC.items() if "dvc" in k}}
+    assert fits(tmp_path, with_dvc, "dvc", "model.ct-triggers") is None  # `dvc repro` runs it
+
+
+NODES = '''from sklearn.linear_model import LogisticRegression
+
+
+def train_model(frame):
+    return LogisticRegression().fit(frame[["tenure"]], frame["churned"])
+'''
+
+
+def test_a_training_module_without_an_entry_point_is_not_scheduled(tmp_path: Path) -> None:
+    module = {k: v for k, v in BARE.items() if not k.endswith("train.py")}
+    module["src/churnlite/train_nodes.py"] = NODES
+    assert fits(tmp_path, module, "module", "model.ct-triggers") == (
+        "the training code (src/churnlite/train_nodes.py) defines functions but does not run as "
+        'a script (no `if __name__ == "__main__":`); add an entry point to schedule')
+    script = {**module, "src/churnlite/train_nodes.py": NODES + "\ntrain_model(None)\n"}
+    assert fits(tmp_path, script, "script", "model.ct-triggers") is None
+
+
+def test_test_fixtures_examples_and_template_folders_are_not_the_projects_data(
+        tmp_path: Path) -> None:
+    files = {k: v for k, v in BARE.items() if not k.startswith("data/")}
+    files |= {"src/tests/data/tiny.csv": "a\n1\n", "examples/data/iris.csv": "a\n1\n",
+              "{{cookiecutter.slug}}/data/raw/x.csv": "a\n1\n"}
+    root = make(tmp_path, files)
+    facts = gather(root, assess(root), RepoTree(root))
+    assert (facts.data_dirs, facts.sample_csv) == ([], None)
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "c.csv").write_text("a\n1\n")
+    facts = gather(root, assess(root), RepoTree(root))
+    assert (facts.data_dirs, facts.sample_csv) == (["data/raw"], "data/raw/c.csv")

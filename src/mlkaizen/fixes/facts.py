@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
@@ -16,6 +17,8 @@ from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.fixes.stack import Stack, gather_stack
 
 DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
+# folders whose files are not the project's own: test fixtures, examples, documentation
+NOT_PROJECT = {"tests", "test", "examples", "example", "docs"}
 
 
 @dataclass
@@ -24,6 +27,7 @@ class RepoFacts:
     package: str | None = None  # importable top-level package, if any
     src_layout: bool = False
     training_script: str | None = None
+    training_runnable: bool = False  # the training script runs as a script (a main guard...)
     serving_app: str | None = None  # "module.path:app"
     serving_framework: str | None = None  # FastAPI, Flask...
     data_dirs: list[str] = field(default_factory=list)
@@ -68,7 +72,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
     if own:
         facts.package = own[0]
         facts.src_layout = f"src/{own[0]}/__init__.py" in tree.sizes
-    facts.training_script = _training_script(a)
+    facts.training_script, facts.training_runnable = _training_script(a, tree)
     serving = _first(a, "model_serving_present")
     if serving and serving[0].endswith(".py"):
         facts.serving_app = f"{_module_of(serving[0])}:app"
@@ -85,7 +89,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
         if (
             rel.lower().endswith(DATA_SUFFIXES)
             and "/" in rel
-            and not rel.startswith((".", "tests/", "docs/"))
+            and not _not_project(rel)
         ):
             top = rel.split("/")[0]
             if top in ("data", "datasets") or "data" in rel.split("/")[:-1]:
@@ -110,9 +114,19 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
     return facts
 
 
-def _training_script(a: Assessment) -> str | None:
+def _not_project(rel: str) -> bool:
+    """A file of a test fixture, an example, the documentation, a hidden folder, or of the
+    projects a template generates (a ``{{ cookiecutter.x }}`` folder): not the project's own."""
+    parts = rel.split("/")[:-1]
+    return rel.startswith(".") or any(
+        p in NOT_PROJECT or "{{" in p or "{%" in p for p in parts
+    )
+
+
+def _training_script(a: Assessment, tree: RepoTree) -> tuple[str | None, bool]:
     """The training entry point: a script with ``train`` in its name among the files with
-    training code (an evaluation or a helper module that imports sklearn is not it)."""
+    training code (an evaluation or a helper module that imports sklearn is not it), one that
+    runs as a script first; and whether it does."""
     files = [
         f.file
         for f in a.findings
@@ -120,10 +134,32 @@ def _training_script(a: Assessment) -> str | None:
         and f.file
         and f.file.endswith(".py")
         and f.context.value == "project"
+        and not _not_project(f.file)
     ]
     named = [f for f in files if "train" in f.rsplit("/", 1)[-1].lower()]
+    runnable = {f for f in files if _runs_as_script(tree.text(f) or "")}
+    for group in ([f for f in named if f in runnable], [f for f in files if f in runnable]):
+        if group:
+            return group[0], True
     chosen = named or files
-    return chosen[0] if chosen else None
+    return (chosen[0], False) if chosen else (None, False)
+
+
+def _runs_as_script(source: str) -> bool:
+    """Whether ``python file.py`` does something: a ``__main__`` guard, or top-level code
+    (calls, loops, ``with`` blocks), not only imports and definitions."""
+    try:
+        module = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    for stmt in module.body:
+        if isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test):
+            return True
+        if isinstance(stmt, (ast.For, ast.While, ast.With)):
+            return True
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            return True
+    return False
 
 
 def _dvc_remote(tree: RepoTree) -> str | None:

@@ -15,6 +15,8 @@ CI_NAMES = {
     "bitbucket": "Bitbucket Pipelines",
     "circleci": "CircleCI",
 }
+# pipelines a CI job runs as they are (``dvc repro``; ``mlflow run`` runs the training script)
+RUN_BY_CI = {"DVC", "MLflow Project"}
 SERVERS = {"fastapi": "uvicorn", "flask": "gunicorn"}
 
 
@@ -56,8 +58,20 @@ def retraining_workflow(f: RepoFacts) -> str | None:
         return "the DVC pipeline has no remote, so CI cannot fetch its data; add one first"
     if f.has_dvc_pipeline and f.dvc_remote == "local":
         return "the DVC remote is a local path, which CI cannot reach"
+    orchestrated = sorted(f.stack.orchestrators - RUN_BY_CI)
+    if orchestrated and not f.has_dvc_pipeline:
+        return (
+            f"training is orchestrated by {', '.join(orchestrated)}; a CI job running the "
+            "training script would bypass it: schedule the pipeline there (its own scheduler, "
+            "or a CI job that submits it)"
+        )
     if not f.has_dvc_pipeline and f.training_script is None:
         return "no training entry point was found to schedule"
+    if not f.has_dvc_pipeline and not f.training_runnable:
+        return (
+            f"the training code ({f.training_script}) defines functions but does not run as a "
+            "script (no `if __name__ == \"__main__\":`); add an entry point to schedule"
+        )
     return _ci(f)
 
 

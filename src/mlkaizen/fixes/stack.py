@@ -57,6 +57,8 @@ AZURE_ML_DATA = re.compile(
     r"|\bDataset\.(?:Tabular|File)\.from_"  # a registered dataset (SDK v1)
     r"|from azure\.ai\.ml\.entities import[^\n]*\bData\b"  # a data asset (SDK v2)
 )
+# orchestrators that version the data every step reads and writes
+ARTIFACT_VERSIONING = {"ZenML": "ZenML artifacts", "Metaflow": "Metaflow artifacts"}
 DATABRICKS_BUNDLES = ("databricks.yml", "databricks.yaml", "databricks.yml.tmpl")
 FORGE_OF_CI = {
     "github-actions": "github",
@@ -74,6 +76,8 @@ class Stack:
     data_tools: set[str] = field(default_factory=set)  # DVC, Git LFS, lakeFS, Delta Lake
     validation: set[str] = field(default_factory=set)  # pandera, Great Expectations...
     clouds: set[str] = field(default_factory=set)  # azure, aws, gcp
+    # orchestrators whose pipelines train (Airflow, Kubeflow Pipelines, Azure ML pipeline...)
+    orchestrators: set[str] = field(default_factory=set)
     python: bool = False
 
     @property
@@ -106,8 +110,14 @@ def gather_stack(a: Assessment, tree: RepoTree) -> Stack:
     for f in a.findings:
         if f.detector == "ci_configured" and f.values.get("provider"):
             _add_ci(stack, f.values["provider"], f.file)
+        if f.context.value == "tutorial":
+            continue
+        if f.detector == "training_in_pipeline" and f.values.get("tool"):
+            stack.orchestrators.add(f.values["tool"])
+        if f.detector == "pipeline_defined" and f.values.get("tool") in ARTIFACT_VERSIONING:
+            stack.data_tools.add(ARTIFACT_VERSIONING[f.values["tool"]])
         kind = TOOL_DETECTORS.get(f.detector)
-        if kind is None or f.context.value == "tutorial":
+        if kind is None:
             continue
         tool = f.values.get("tool") or ("DVC" if f.detector == "dvc_tracks_data" else "")
         if f.detector == "git_lfs_tracks_data":
