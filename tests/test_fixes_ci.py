@@ -322,6 +322,14 @@ def test_generated_pipelines_lint_and_run_only_what_they_install(
     else:
         assert 'pip install "dvc[azure]"' in retrain and "dvc pull" in retrain
         assert re.search(r"dvc pull\n\s*(- )?dvc repro\n", retrain)
+        secret = {  # DVC reads the Azure remote's credentials from the environment
+            "github": "        env:\n          AZURE_STORAGE_CONNECTION_STRING: "
+                      "${{ secrets.AZURE_STORAGE_CONNECTION_STRING }}\n        run: |\n",
+            "azure": "    env:\n      AZURE_STORAGE_CONNECTION_STRING: "
+                     "$(AZURE_STORAGE_CONNECTION_STRING)\n    displayName: Train\n",
+            "gitlab": "",  # CI/CD variables are in the environment already
+        }[setup]
+        assert secret in retrain
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is needed to check shell steps")

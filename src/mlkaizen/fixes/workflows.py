@@ -42,6 +42,7 @@ class Pipeline:
     tools: tuple[str, ...]  # installed on top of the project
     steps: tuple[tuple[str, str], ...]  # (name, shell commands); every one must pass
     artifact: tuple[str, str] | None = None  # (name, path) kept even when a step fails
+    secrets: tuple[str, ...] = ()  # variables the steps need from the CI system's secrets
 
 
 GITHUB_JOBS = {"ci": "test"}
@@ -60,8 +61,27 @@ def _install_lines(ctx: FixContext, tools: tuple[str, ...]) -> list[str]:
     return lines
 
 
+# what DVC reads the credentials of each remote type from (others: see the DVC docs)
+DVC_SECRETS = {
+    "s3": ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+    "azure": ("AZURE_STORAGE_CONNECTION_STRING",),
+}
+
+
 def _install(ctx: FixContext, pipe: Pipeline) -> str:
     return "\n".join(_install_lines(ctx, pipe.tools))
+
+
+def _env(pipe: Pipeline, indent: int, ref: str) -> str:
+    """An ``env:`` block mapping each secret the steps need (``ref`` formats the reference)."""
+    if not pipe.secrets:
+        return ""
+    pad = " " * indent
+    return f"{pad}env:\n" + "".join(f"{pad}  {v}: {ref.format(v)}\n" for v in pipe.secrets)
+
+
+def _secrets_note(pipe: Pipeline, where: str) -> str:
+    return f"set {', '.join(pipe.secrets)} as {where} for `dvc pull`" if pipe.secrets else ""
 
 
 def _block(commands: str, indent: int) -> str:
@@ -77,7 +97,9 @@ def _github(ctx: FixContext, pipe: Pipeline) -> list[Change]:
         else f'  schedule:\n    - cron: "{pipe.cron}"\n  workflow_dispatch:\n'
     )
     steps = "".join(
-        f"      - name: {name}\n        run: |\n{_block(run, 10)}" for name, run in pipe.steps
+        f"      - name: {name}\n{_env(pipe, 8, '${{{{ secrets.{} }}}}')}        run: |\n"
+        f"{_block(run, 10)}"
+        for name, run in pipe.steps
     )
     if pipe.artifact:
         steps += (
@@ -92,7 +114,8 @@ def _github(ctx: FixContext, pipe: Pipeline) -> list[Change]:
         f'        with:\n          python-version: "{PYTHON}"\n'
         f"      - name: Install\n        run: |\n{_block(_install(ctx, pipe), 10)}" + steps
     )
-    return [Change(f".github/workflows/mlkaizen-{pipe.key}.yml", text)]
+    note = _secrets_note(pipe, "repository secrets (Settings > Secrets and variables > Actions)")
+    return [Change(f".github/workflows/mlkaizen-{pipe.key}.yml", text, note=note)]
 
 
 def _azure_folder(ctx: FixContext) -> str:
@@ -122,7 +145,8 @@ def _azure(ctx: FixContext, pipe: Pipeline) -> list[Change]:
         "    always: true\n"
     )
     steps = "".join(
-        f"  - script: |\n{_block(run, 6)}    displayName: {name}\n" for name, run in pipe.steps
+        f"  - script: |\n{_block(run, 6)}{_env(pipe, 4, '$({})')}    displayName: {name}\n"
+        for name, run in pipe.steps
     )
     if pipe.artifact:
         steps += (
@@ -141,6 +165,8 @@ def _azure(ctx: FixContext, pipe: Pipeline) -> list[Change]:
         f"pipeline > Existing Azure Pipelines YAML file, or `az pipelines create --name "
         f"mlkaizen-{pipe.key} --yml-path {path}`"
     )
+    if pipe.secrets:
+        note += "; then " + _secrets_note(pipe, "secret variables of that pipeline")
     return [Change(path, text, note=note)]
 
 
@@ -245,6 +271,8 @@ def _gitlab(ctx: FixContext, pipe: Pipeline) -> list[Change]:
         if pipe.cron
         else ""
     )
+    if pipe.secrets:
+        schedule += "; " + _secrets_note(pipe, "masked CI/CD variables (Settings > CI/CD)")
     if covered:
         return [Change(path, text, note=f"{path} is included by .gitlab-ci.yml{schedule}")]
     if ctx.force and edited is not None:
@@ -361,7 +389,16 @@ def scheduled_retraining(ctx: FixContext) -> list[Change]:
         train = f"python {sh(ctx.facts.training_script, 'training script')}"
     else:
         train = "python train.py  # mlkaizen:placeholder: point this at your training entry point"
-    pipe = Pipeline("retrain", "model.ct-triggers", "0 3 * * 1", tuple(tools), (("Train", train),))
+    secrets = DVC_SECRETS.get(ctx.facts.dvc_remote or "", ()) if ctx.facts.has_dvc_pipeline else ()
+    pipe = Pipeline(
+        "retrain",
+        "model.ct-triggers",
+        "0 3 * * 1",
+        tuple(tools),
+        (("Train", train),),
+        None,
+        secrets,
+    )
     return _render(ctx, pipe)
 
 
