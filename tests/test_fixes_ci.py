@@ -413,3 +413,23 @@ def test_test_fixtures_examples_and_template_folders_are_not_the_projects_data(
     (root / "data" / "raw" / "c.csv").write_text("a\n1\n")
     facts = gather(root, assess(root), RepoTree(root))
     assert (facts.data_dirs, facts.sample_csv) == (["data/raw"], "data/raw/c.csv")
+
+
+def test_generated_validation_passes_on_the_data_it_was_inferred_from(tmp_path: Path) -> None:
+    """pandas names an empty header `Unnamed: 0` and a repeated one `name.1`; a column whose
+    first rows are whole numbers may hold decimals further down. The project's requirements
+    may live in its one subfolder."""
+    rows = "".join(f"{i},{i % 7},{i % 3}\n" for i in range(60)) + "60,2.5,1\n"
+    files = {k: v for k, v in BARE.items() if not k.startswith("data/")}
+    files |= {"data/raw/c.csv": ",tenure,tenure\n" + rows, "src/requirements.txt": "pandas\n"}
+    del files["pyproject.toml"]
+    root = make(tmp_path, files)
+    assert cli("fix", "deployment.tests-in-ci", cwd=root).returncode == 0
+    ci = (root / ".github/workflows/mlkaizen-ci.yml").read_text()
+    assert "          pip install -r src/requirements.txt\n" in ci
+    run = subprocess.run([sys.executable, "scripts/validate_data.py"], cwd=root,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    script = (root / "scripts/validate_data.py").read_text()
+    assert '"Unnamed: 0": pa.Column(int' in script and '"tenure.1": pa.Column(int' in script
+    assert '"tenure": pa.Column(float' in script

@@ -18,6 +18,7 @@ from mlkaizen.fixes.stack import Stack, gather_stack
 
 DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
 # folders whose files are not the project's own: test fixtures, examples, documentation
+SAMPLE_ROWS = 1000  # rows a column's type is inferred from
 NOT_PROJECT = {"tests", "test", "examples", "example", "docs"}
 
 
@@ -86,11 +87,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
         )
     dirs: dict[str, int] = {}
     for rel in tree.files:
-        if (
-            rel.lower().endswith(DATA_SUFFIXES)
-            and "/" in rel
-            and not _not_project(rel)
-        ):
+        if rel.lower().endswith(DATA_SUFFIXES) and "/" in rel and not _not_project(rel):
             top = rel.split("/")[0]
             if top in ("data", "datasets") or "data" in rel.split("/")[:-1]:
                 folder = rel.rsplit("/", 1)[0]
@@ -101,6 +98,11 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
                     facts.sample_csv = rel
     facts.data_dirs = sorted(dirs)
     facts.requirements = [f for f in tree.glob("requirements*.txt") if "/" not in f]
+    if not facts.requirements:  # one project's requirements in a folder (src/requirements.txt)
+        nested = [
+            f for f in tree.glob("*/requirements.txt") if f.count("/") == 1 and not _not_project(f)
+        ]
+        facts.requirements = nested if len(nested) == 1 else []
     facts.has_tests = any(f.endswith(".py") and is_test_path(f) for f in tree.files)
     facts.has_dvc_pipeline = "dvc.yaml" in tree.sizes
     facts.frameworks = sorted(
@@ -118,9 +120,7 @@ def _not_project(rel: str) -> bool:
     """A file of a test fixture, an example, the documentation, a hidden folder, or of the
     projects a template generates (a ``{{ cookiecutter.x }}`` folder): not the project's own."""
     parts = rel.split("/")[:-1]
-    return rel.startswith(".") or any(
-        p in NOT_PROJECT or "{{" in p or "{%" in p for p in parts
-    )
+    return rel.startswith(".") or any(p in NOT_PROJECT or "{{" in p or "{%" in p for p in parts)
 
 
 def _training_script(a: Assessment, tree: RepoTree) -> tuple[str | None, bool]:
@@ -173,13 +173,21 @@ def _dvc_remote(tree: RepoTree) -> str | None:
 
 
 def csv_header(text: str) -> list[tuple[str, str]]:
-    """(column, pandera type) from a CSV's header and first rows."""
-    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:50]))))
+    """(column, pandera type) from a CSV's header and first rows, each column named as pandas
+    reads it (an empty header is ``Unnamed: <i>``, a repeated one ``name.<n>``)."""
+    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:SAMPLE_ROWS]))))
     if not rows:
         return []
     header, body = rows[0], rows[1:]
     out = []
-    for i, col in enumerate(header):
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        col = raw or f"Unnamed: {i}"
+        if col in seen:
+            seen[col] += 1
+            col = f"{col}.{seen[col]}"
+        else:
+            seen[col] = 0
         values = [r[i] for r in body if i < len(r) and r[i] != ""]
         out.append((col, _kind(values)))
     return out
