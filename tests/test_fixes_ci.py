@@ -433,3 +433,12 @@ def test_generated_validation_passes_on_the_data_it_was_inferred_from(tmp_path: 
     script = (root / "scripts/validate_data.py").read_text()
     assert '"Unnamed: 0": pa.Column(int' in script and '"tenure.1": pa.Column(int' in script
     assert '"tenure": pa.Column(float' in script
+
+
+def test_gitlab_include_is_never_added_to_a_file_over_the_yaml_limits() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    assert _gitlab_include(bomb, {"a": []}, "ci/new.gitlab-ci.yml") is None
+    duplicate = "x:\n  script: [a]\nx:\n  script: [b]\n"
+    assert _gitlab_include(duplicate, {"x": {"script": ["b"]}}, "ci/new.gitlab-ci.yml") is None

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 from mlkaizen.fixes.base import Change, FixContext
 from mlkaizen.fixes.facts import csv_header
 from mlkaizen.fixes.fit import ci_system
@@ -180,12 +182,18 @@ class _Dumper(yaml.SafeDumper):
 GITLAB_STAGES = (".pre", "build", "test", "deploy", ".post")  # when the file declares none
 
 
-def _gitlab_root(ctx: FixContext) -> dict[object, object] | None:
+def _one_mapping(text: str) -> dict[object, object] | None:
+    """The one mapping document of ``text``, loaded within the scan's YAML limits (nodes,
+    depth, no duplicate keys); None for anything else."""
     try:
-        doc = yaml.safe_load(ctx.read(".gitlab-ci.yml") or "")
-    except yaml.YAMLError:
+        docs = load_yaml_documents(text)
+    except ParseError:
         return None
-    return doc if isinstance(doc, dict) else None
+    return docs[0] if len(docs) == 1 and isinstance(docs[0], dict) else None
+
+
+def _gitlab_root(ctx: FixContext) -> dict[object, object] | None:
+    return _one_mapping(ctx.read(".gitlab-ci.yml") or "")
 
 
 def _gitlab_locals(doc: dict[object, object] | None) -> list[str]:
@@ -229,11 +237,8 @@ def _gitlab_include(text: str, doc: dict[object, object], path: str) -> str | No
         expected = [{"local": path}, *raw]
     else:
         return None
-    try:
-        after = yaml.safe_load(new)
-    except yaml.YAMLError:
-        return None
-    return new if after == {**doc, "include": expected} else None
+    after = _one_mapping(new)
+    return new if after is not None and after == {**doc, "include": expected} else None
 
 
 def _gitlab(ctx: FixContext, pipe: Pipeline) -> list[Change]:
