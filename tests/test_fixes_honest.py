@@ -64,10 +64,12 @@ def test_azure_devops_and_azure_ml_get_no_github_actions_or_mlflow(tmp_path: Pat
     root = make(tmp_path, AZURE)
     offered, unfit = listed(root)
     assert "model.experiment-tracking" not in offered
-    assert "deployment.tests-in-ci" not in offered and "model.ct-triggers" not in offered
     assert "organization.code-ownership" not in offered
     assert "model.experiment-tracking: the team tracks experiments with Azure ML" in unfit
-    assert "builds with Azure Pipelines" in unfit
+    proc = cli("fix", "--list", str(root), cwd=root)
+    assert "model.ct-triggers                    unmet    Azure Pipelines: scheduled retraining" \
+        in proc.stdout
+    assert "GitHub Actions" not in proc.stdout
     proc = cli("fix", "model.experiment-tracking", cwd=root)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert "no fix for model.experiment-tracking fits this repository" in proc.stderr

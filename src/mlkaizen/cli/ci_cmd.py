@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from mlkaizen.cli.common import (
 )
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible
+
+if TYPE_CHECKING:
+    from mlkaizen.fixes.apply import Planned
 
 
 @app.command()
@@ -98,7 +101,7 @@ def fix(
         fitting = [f for f in open_fixes if f.fits(facts) is None]
         width = max((len(f.practices[0]) for f in open_fixes), default=10)
         text = "".join(
-            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.title}\n"
+            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.label(facts)}\n"
             for f in fitting
         ) or "no fixes for open gaps fit this repository\n"
         unfit = [f for f in open_fixes if f.fits(facts) is not None]
@@ -131,10 +134,12 @@ def fix(
         facts=facts,
         read=fixing.reader(path),
         owners=tuple(owner or ()),
+        force=force,
     )
     planned = fixing.plan(chosen, ctx)
     if dry_run:
         write_out(fixing.diff(planned) or "nothing to change\n", None)
+        _notes(planned)
         return
     tree_state = fixing.dirty(path)
     if tree_state is None:
@@ -149,6 +154,14 @@ def fix(
         )
     for line in fixing.apply(path, planned, force):
         confirm(line, quiet)
+    _notes(planned)
+
+
+def _notes(planned: list[Planned]) -> None:
+    """What the user must still do for the written files to take effect (never quieted)."""
+    for p in planned:
+        if p.change.note:
+            sys.stderr.write(f"mlkaizen: next step: {p.change.note}\n")
 
 
 @baseline_app.command("save")

@@ -17,6 +17,7 @@ class Change:
     path: str
     content: str
     edit: bool = False
+    note: str = ""  # what the user must still do for the change to take effect
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class FixContext:
     facts: RepoFacts
     read: Callable[[str], str | None]  # text of a repository file, if any
     owners: tuple[str, ...] = ()  # code owners the user confirmed (``--owner``)
+    force: bool = False  # existing files may be edited (``--force``)
 
 
 Planner = Callable[[FixContext], list[Change]]
@@ -42,3 +44,9 @@ class Fix:
     title: str
     plan: Planner
     fits: Fits = always
+
+    def label(self, facts: RepoFacts) -> str:
+        """The title, naming the CI system a generated pipeline is for (``{ci}``)."""
+        from mlkaizen.fixes.fit import ci_name
+
+        return self.title.replace("{ci}", ci_name(facts))

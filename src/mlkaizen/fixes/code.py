@@ -183,7 +183,7 @@ def dockerfile(ctx: FixContext) -> list[Change]:
     if reqs is not None:
         plain_path(reqs, "requirements file")
     install = (
-        f"COPY {reqs} .\nRUN pip install --no-cache-dir -r {reqs} {server}\n"
+        f"COPY {reqs} {reqs}\nRUN pip install --no-cache-dir -r {reqs} {server}\n"
         if reqs
         else f"COPY . /app\nRUN pip install --no-cache-dir . {server}\n"
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
@@ -16,6 +17,9 @@ from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.fixes.stack import Stack, gather_stack
 
 DATA_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl", ".tsv")
+# folders whose files are not the project's own: test fixtures, examples, documentation
+SAMPLE_ROWS = 1000  # rows a column's type is inferred from
+NOT_PROJECT = {"tests", "test", "examples", "example", "docs"}
 
 
 @dataclass
@@ -24,6 +28,7 @@ class RepoFacts:
     package: str | None = None  # importable top-level package, if any
     src_layout: bool = False
     training_script: str | None = None
+    training_runnable: bool = False  # the training script runs as a script (a main guard...)
     serving_app: str | None = None  # "module.path:app"
     serving_framework: str | None = None  # FastAPI, Flask...
     data_dirs: list[str] = field(default_factory=list)
@@ -35,6 +40,7 @@ class RepoFacts:
     authors: list[str] = field(default_factory=list)
     frameworks: list[str] = field(default_factory=list)
     dvc_remote: str | None = None  # URL scheme of the default DVC remote (s3, gs, azure...)
+    branch: str = "main"  # the branch checked out, which generated CI triggers on
     stack: Stack = field(default_factory=Stack)
 
     @property
@@ -67,7 +73,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
     if own:
         facts.package = own[0]
         facts.src_layout = f"src/{own[0]}/__init__.py" in tree.sizes
-    facts.training_script = _training_script(a)
+    facts.training_script, facts.training_runnable = _training_script(a, tree)
     serving = _first(a, "model_serving_present")
     if serving and serving[0].endswith(".py"):
         facts.serving_app = f"{_module_of(serving[0])}:app"
@@ -81,11 +87,7 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
         )
     dirs: dict[str, int] = {}
     for rel in tree.files:
-        if (
-            rel.lower().endswith(DATA_SUFFIXES)
-            and "/" in rel
-            and not rel.startswith((".", "tests/", "docs/"))
-        ):
+        if rel.lower().endswith(DATA_SUFFIXES) and "/" in rel and not _not_project(rel):
             top = rel.split("/")[0]
             if top in ("data", "datasets") or "data" in rel.split("/")[:-1]:
                 folder = rel.rsplit("/", 1)[0]
@@ -96,6 +98,11 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
                     facts.sample_csv = rel
     facts.data_dirs = sorted(dirs)
     facts.requirements = [f for f in tree.glob("requirements*.txt") if "/" not in f]
+    if not facts.requirements:  # one project's requirements in a folder (src/requirements.txt)
+        nested = [
+            f for f in tree.glob("*/requirements.txt") if f.count("/") == 1 and not _not_project(f)
+        ]
+        facts.requirements = nested if len(nested) == 1 else []
     facts.has_tests = any(f.endswith(".py") and is_test_path(f) for f in tree.files)
     facts.has_dvc_pipeline = "dvc.yaml" in tree.sizes
     facts.frameworks = sorted(
@@ -103,14 +110,23 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
         - {""}
     )
     facts.authors = _authors(root)
+    facts.branch = _branch(root)
     facts.dvc_remote = _dvc_remote(tree)
     facts.stack = gather_stack(a, tree)
     return facts
 
 
-def _training_script(a: Assessment) -> str | None:
+def _not_project(rel: str) -> bool:
+    """A file of a test fixture, an example, the documentation, a hidden folder, or of the
+    projects a template generates (a ``{{ cookiecutter.x }}`` folder): not the project's own."""
+    parts = rel.split("/")[:-1]
+    return rel.startswith(".") or any(p in NOT_PROJECT or "{{" in p or "{%" in p for p in parts)
+
+
+def _training_script(a: Assessment, tree: RepoTree) -> tuple[str | None, bool]:
     """The training entry point: a script with ``train`` in its name among the files with
-    training code (an evaluation or a helper module that imports sklearn is not it)."""
+    training code (an evaluation or a helper module that imports sklearn is not it), one that
+    runs as a script first; and whether it does."""
     files = [
         f.file
         for f in a.findings
@@ -118,10 +134,32 @@ def _training_script(a: Assessment) -> str | None:
         and f.file
         and f.file.endswith(".py")
         and f.context.value == "project"
+        and not _not_project(f.file)
     ]
     named = [f for f in files if "train" in f.rsplit("/", 1)[-1].lower()]
+    runnable = {f for f in files if _runs_as_script(tree.text(f) or "")}
+    for group in ([f for f in named if f in runnable], [f for f in files if f in runnable]):
+        if group:
+            return group[0], True
     chosen = named or files
-    return chosen[0] if chosen else None
+    return (chosen[0], False) if chosen else (None, False)
+
+
+def _runs_as_script(source: str) -> bool:
+    """Whether ``python file.py`` does something: a ``__main__`` guard, or top-level code
+    (calls, loops, ``with`` blocks), not only imports and definitions."""
+    try:
+        module = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    for stmt in module.body:
+        if isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test):
+            return True
+        if isinstance(stmt, (ast.For, ast.While, ast.With)):
+            return True
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            return True
+    return False
 
 
 def _dvc_remote(tree: RepoTree) -> str | None:
@@ -135,13 +173,21 @@ def _dvc_remote(tree: RepoTree) -> str | None:
 
 
 def csv_header(text: str) -> list[tuple[str, str]]:
-    """(column, pandera type) from a CSV's header and first rows."""
-    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:50]))))
+    """(column, pandera type) from a CSV's header and first rows, each column named as pandas
+    reads it (an empty header is ``Unnamed: <i>``, a repeated one ``name.<n>``)."""
+    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:SAMPLE_ROWS]))))
     if not rows:
         return []
     header, body = rows[0], rows[1:]
     out = []
-    for i, col in enumerate(header):
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        col = raw or f"Unnamed: {i}"
+        if col in seen:
+            seen[col] += 1
+            col = f"{col}.{seen[col]}"
+        else:
+            seen[col] = 0
         values = [r[i] for r in body if i < len(r) and r[i] != ""]
         out.append((col, _kind(values)))
     return out
@@ -161,6 +207,13 @@ def _kind(values: list[str]) -> str:
     if all_match(float):
         return "float"
     return "str"
+
+
+def _branch(root: Path) -> str:
+    """The branch checked out (``main`` when detached or outside git)."""
+    proc = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD", timeout=20)
+    name = proc.stdout.strip() if proc is not None and proc.returncode == 0 else ""
+    return name if re.fullmatch(r"[\w./-]+", name) and not name.startswith("-") else "main"
 
 
 def _authors(root: Path) -> list[str]:

@@ -8,19 +8,19 @@ from mlkaizen.fixes.base import Fix
 FIXES: tuple[Fix, ...] = (
     Fix(
         ("deployment.tests-in-ci", "data.validation-automated"),
-        "GitHub Actions workflow: tests and a data-validation step",
+        "{ci}: tests and a data-validation step",
         workflows.tests_and_validation,
         fit.tests_workflow,
     ),
     Fix(
         ("model.ct-triggers",),
-        "Scheduled retraining workflow",
+        "{ci}: scheduled retraining",
         workflows.scheduled_retraining,
         fit.retraining_workflow,
     ),
     Fix(
         ("operations.monitoring",),
-        "Evidently drift-report job on a schedule",
+        "{ci}: Evidently drift report on a schedule",
         workflows.drift_job,
         fit.drift_job,
     ),
