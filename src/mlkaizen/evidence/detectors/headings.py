@@ -8,17 +8,27 @@ optionally overlined) with a punctuation character.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.<>_])\1{2,}\s*$")
-_PARSER = MarkdownIt("commonmark")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """The CommonMark parser, built on first use (importing it costs start-up time)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def markdown_headings(text: str, max_level: int = 3) -> list[tuple[str, int]]:
     """(heading text, 1-based line) of the Markdown headings down to ``max_level``."""
     try:
-        tokens = _PARSER.parse(text)
+        tokens = _parser().parse(text)
     except (RecursionError, ValueError):
         return []
     out: list[tuple[str, int]] = []

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 
 @dataclass(frozen=True)
 class Pin:
@@ -21,6 +19,8 @@ def parse_requirements(text: str) -> tuple[list[Pin], list[tuple[int, str]]]:
 
     Options (``-r``, ``--hash``, ``-e``), URLs and comments are skipped, not errors.
     """
+    from packaging.requirements import InvalidRequirement, Requirement  # on first use
+
     pins: list[Pin] = []
     problems: list[tuple[int, str]] = []
     logical = ""
@@ -49,6 +49,8 @@ def parse_requirements(text: str) -> tuple[list[Pin], list[tuple[int, str]]]:
 def is_pinned(spec: str) -> bool | None:
     """Whether a single PEP 508 string pins one version (or one patch series); ``None`` when
     it does not parse."""
+    from packaging.requirements import InvalidRequirement, Requirement  # on first use
+
     try:
         req = Requirement(spec)
     except InvalidRequirement:
