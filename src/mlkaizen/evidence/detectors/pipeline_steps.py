@@ -148,7 +148,10 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
         facts = tree.python(rel)
         if facts is None:
             continue
-        for tool, _, defining, step_patterns in _PYTHON_PIPELINES:
+        imported = {n.split(".")[0] for n in facts.imports}
+        for tool, tool_roots, defining, step_patterns in _PYTHON_PIPELINES:
+            if not imported & {r.split(".")[0] for r in tool_roots}:
+                continue  # a tool's pipeline is defined through its import
             defs = facts.find_calls(defining)
             if not defs:
                 continue
