@@ -162,8 +162,7 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
                 if any(c.name.endswith(p) or c.name.startswith(p) for p in step_patterns)
             ]
             if not step_calls:
-                # steps defined in a module of the repository and called here
-                # (``from components import custom_train_job`` in a ``@dsl.pipeline``)
+                # steps imported from the repository (``from components import train_job``)
                 local = _local_modules(tree)
                 imported = {
                     name for name in facts.imports if name.split(".")[0] in local and "." in name
@@ -207,8 +206,7 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
 
 
 def _local_modules(tree: RepoTree) -> frozenset[str]:
-    """Names importable from the repository itself: package folders (with ``__init__.py``)
-    and module files, at any depth."""
+    """Names importable from the repository itself: packages and modules, at any depth."""
 
     def compute() -> frozenset[str]:
         names: set[str] = set()
