@@ -267,3 +267,18 @@ def test_a_prefect_deployment_beside_its_flow(make_repo: MakeRepo) -> None:
     assert [(f, d) for f, _, _, d in results(root, "training_scheduled")] == [
         ("homework.py", "Prefect training pipeline scheduled: Prefect deployment (line 11)"),
     ]
+
+
+@pytest.mark.parametrize(("script", "trains"), [
+    ('ruff check . --exclude "llm-finetuning/" --select I\n', False),  # what ruff skips
+    ("pytest --ignore=tests/train_model tests/unit\n", False),
+    ("ruff check . --exclude docs\npython finetuning/run.py\n", True),  # a folder that runs
+])
+def test_what_a_tool_is_told_to_skip_is_not_what_a_step_does(
+    make_repo: MakeRepo, script: str, trains: bool
+) -> None:
+    wf = ("on: [push]\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+          "      - run: bash scripts/format.sh\n")
+    root = make_repo({".github/workflows/fmt.yml": wf, "scripts/format.sh": script,
+                      "finetuning/run.py": "print(1)\n"})
+    assert bool(results(root, "training_runs_in_ci")) is trains

@@ -98,6 +98,7 @@ def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
     """``command`` plus what it runs inside the repository: the recipes of ``make X`` /
     ``just X`` targets, and the text of shell scripts and job YAML files it names, followed
     ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs).
+    What the command tells a tool to skip (``--exclude PATH``, ``--ignore=PATH``) is dropped.
 
     Bounded: each target or file is added once, one command expands to at most
     ``max_expansion_bytes`` and all commands of a scan to ``max_expansion_total`` (a warning
@@ -106,8 +107,16 @@ def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
     cache: dict[tuple[str, int], str] = tree.memo("expand_make", dict)
     key = (command, depth)
     if key not in cache:
-        cache[key] = _expand(tree, command, depth)
+        cache[key] = _EXCLUDED.sub(" ", _expand(tree, command, depth))
     return cache[key]
+
+
+# what a tool is told to skip (``ruff check . --exclude "llm-finetuning/"``,
+# ``pytest --ignore=tests/train``) is not what the step does
+_EXCLUDED = re.compile(
+    r"--(?:exclude|extend-exclude|ignore|ignore-glob|skip|omit|deselect)(?:=|\s+)"
+    r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|]+)"
+)
 
 
 def _expand(tree: RepoTree, command: str, depth: int) -> str:
