@@ -277,15 +277,7 @@ class CommitTree(RepoTree):
         entry = self._entries.get(rel)
         if entry is None:
             return None  # not in the commit (e.g. a .git pointer asked for by the listing)
-        if self.bytes_read >= self.limits.max_bytes_read:
-            self.skipped["max_bytes_read"] += 1
-            if self.skipped["max_bytes_read"] == 1:
-                self.warn(
-                    f"limit max_bytes_read={self.limits.max_bytes_read:,} reached; "
-                    "later files are not read",
-                    rel,
-                    kind="limit",
-                )
+        if self._read_budget_spent(rel):
             return None
         if entry.size < 0:
             self._missing(rel)

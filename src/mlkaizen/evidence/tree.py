@@ -28,6 +28,7 @@ from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
+from mlkaizen.fsio.read import read_up_to
 
 if TYPE_CHECKING:
     from mlkaizen.evidence.parse.notebook import NotebookFacts
@@ -144,16 +145,22 @@ class RepoTree(Listing):
     def bytes_total(self) -> int:
         return sum(self.sizes.values())
 
+    def _read_budget_spent(self, rel: str) -> bool:
+        """Whether the scan's ``max_bytes_read`` is used up (warned once)."""
+        if self.bytes_read < self.limits.max_bytes_read:
+            return False
+        self.skipped["max_bytes_read"] += 1
+        if self.skipped["max_bytes_read"] == 1:
+            self.warn(
+                f"limit max_bytes_read={self.limits.max_bytes_read:,} reached; "
+                "later files are not read",
+                rel,
+                kind="limit",
+            )
+        return True
+
     def _read_bytes(self, rel: str, limit: int) -> bytes | None:
-        if self.bytes_read >= self.limits.max_bytes_read:
-            self.skipped["max_bytes_read"] += 1
-            if self.skipped["max_bytes_read"] == 1:
-                self.warn(
-                    f"limit max_bytes_read={self.limits.max_bytes_read:,} reached; "
-                    "later files are not read",
-                    rel,
-                    kind="limit",
-                )
+        if self._read_budget_spent(rel):
             return None
         # the real path, checked to lie inside the root, then opened without following a
         # link: whatever replaced a folder or file since the listing cannot lead outside
@@ -183,15 +190,7 @@ class RepoTree(Listing):
                     kind="limit",
                 )
                 return None
-            chunks: list[bytes] = []
-            remaining = limit + 1
-            while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-            data = b"".join(chunks)
+            data = read_up_to(fd, limit)
         except OSError as exc:
             self.skipped["unreadable"] += 1
             self.warn(f"cannot read file ({exc.strerror}); skipped", rel, kind="unreadable")

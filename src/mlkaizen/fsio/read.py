@@ -18,14 +18,9 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
-def _read_fd(fd: int, limit: int, what: str, display: str) -> bytes:
-    st = os.fstat(fd)
-    if stat.S_ISDIR(st.st_mode):
-        raise MLKaizenError(f"{what} is a directory, not a file", display)
-    if not stat.S_ISREG(st.st_mode):
-        raise MLKaizenError(f"{what} is not a regular file (FIFO, socket or device)", display)
-    if st.st_size > limit:
-        raise MLKaizenError(f"{what} is {st.st_size:,} bytes, over the limit of {limit:,}", display)
+def read_up_to(fd: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of an open file, in 1 MiB reads: one byte more than the
+    limit tells a file that grew past it since it was measured."""
     chunks: list[bytes] = []
     remaining = limit + 1
     while remaining > 0:
@@ -34,7 +29,18 @@ def _read_fd(fd: int, limit: int, what: str, display: str) -> bytes:
             break
         chunks.append(chunk)
         remaining -= len(chunk)
-    data = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def _read_fd(fd: int, limit: int, what: str, display: str) -> bytes:
+    st = os.fstat(fd)
+    if stat.S_ISDIR(st.st_mode):
+        raise MLKaizenError(f"{what} is a directory, not a file", display)
+    if not stat.S_ISREG(st.st_mode):
+        raise MLKaizenError(f"{what} is not a regular file (FIFO, socket or device)", display)
+    if st.st_size > limit:
+        raise MLKaizenError(f"{what} is {st.st_size:,} bytes, over the limit of {limit:,}", display)
+    data = read_up_to(fd, limit)
     if len(data) > limit:
         raise MLKaizenError(f"{what} grew past the limit of {limit:,} bytes while read", display)
     return data

@@ -181,17 +181,24 @@ class _Expansion:
         return True
 
 
-def _environment_spec(tree: RepoTree, rel: str) -> bool:
-    """A conda environment file (``dependencies`` with ``channels`` or a ``name``): a step
-    that installs it runs none of the tools it lists."""
-    if not rel.endswith((".yml", ".yaml")):
-        return False
-    return any(
+CONDA_NAMES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
+
+
+def is_conda_spec(rel: str, doc: Any) -> bool:
+    """A conda environment document: a ``dependencies`` list, in a file with a conda name or
+    with a ``name`` or ``channels`` (``env.yml``, ``ci_dependencies.yml``)."""
+    return (
         isinstance(doc, dict)
         and isinstance(doc.get("dependencies"), list)
-        and ("channels" in doc or "name" in doc)
-        for doc in tree.yaml(rel) or []
+        and (rel.rsplit("/", 1)[-1].lower() in CONDA_NAMES or "channels" in doc or "name" in doc)
     )
+
+
+def _environment_spec(tree: RepoTree, rel: str) -> bool:
+    """A conda environment file: a step that installs it runs none of the tools it lists."""
+    if not rel.endswith((".yml", ".yaml")):
+        return False
+    return any(is_conda_spec(rel, doc) for doc in tree.yaml(rel) or [])
 
 
 def _expansion_cap(tree: RepoTree, name: str, value: int) -> None:

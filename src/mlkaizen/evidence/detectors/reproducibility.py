@@ -224,21 +224,11 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     return out
 
 
-_CONDA_NAMES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
-
-
 def _conda_specs(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
-    """Conda environment files: the usual names, or any YAML with a ``dependencies`` list and
-    a ``name`` or ``channels`` (``env.yml``, ``ci_dependencies.yml``)."""
-    from mlkaizen.evidence.detectors.documents import yaml_documents
+    """Conda environment files (:func:`documents.is_conda_spec`)."""
+    from mlkaizen.evidence.detectors.documents import is_conda_spec, yaml_documents
 
-    return [
-        (rel, doc)
-        for rel, doc in yaml_documents(tree)
-        if isinstance(doc, dict)
-        and isinstance(doc.get("dependencies"), list)
-        and (rel.rsplit("/", 1)[-1].lower() in _CONDA_NAMES or "channels" in doc or "name" in doc)
-    ]
+    return [(rel, doc) for rel, doc in yaml_documents(tree) if is_conda_spec(rel, doc)]
 
 
 def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], line: int) -> None:
