@@ -17,6 +17,7 @@ import pytest
 from mlkaizen import api
 from mlkaizen.evidence import factcache
 from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse.headings import headings_parser, markdown_headings, rst_headings
 from mlkaizen.evidence.parse.notebook import parse_notebook
 from mlkaizen.evidence.parse.python_src import parse_python
 from mlkaizen.evidence.tree import RepoTree, _notebook_source
@@ -101,6 +102,54 @@ def test_notebook_facts_and_code_round_trip_exactly() -> None:
         code = _notebook_source(text)
         assert factcache.decode("notebook", factcache.encode("notebook", code)) == (code, None)
     assert parse_notebook(NB_BAD_CELL).skipped  # the replayed warning has something to say
+
+
+def test_headings_round_trip_and_a_wrong_shape_is_refused() -> None:
+    text = "# Project\n\n```\n# not a heading\n```\n## Model evaluation\n"
+    found = markdown_headings(text)
+    assert found == [("Project", 1), ("Model evaluation", 6)]
+    assert factcache.decode("headings", factcache.encode("headings", found)) == (found, None)
+    rst = rst_headings("Title\n=====\n")
+    assert factcache.decode("headings", factcache.encode("headings", rst)) == (rst, None)
+    for bad in ('{"value":[["a"]],"s":0}', '{"value":[["a","1"]],"s":0}', '{"value":{},"s":0}'):
+        with pytest.raises(factcache.CorruptEntryError):
+            factcache.decode("headings", bad)
+
+
+def test_headings_are_cached_per_kind_of_document(cache_dir: Path) -> None:
+    same = "Title\n=====\n# Also\n"  # the same text is two documents as .md and .rst
+    root = write_tree(cache_dir.parent / "repo", {"README.md": same, "README.rst": same})
+    cache = factcache.configure()
+    md = RepoTree(root).parsed("README.md", "headings", headings_parser("README.md"))
+    rst = RepoTree(root).parsed("README.rst", "headings", headings_parser("README.rst"))
+    assert (md, rst) == ([("Title", 1), ("Also", 3)], [("Title", 1)])
+    assert cache.writes == 2
+    again = factcache.configure()
+    assert RepoTree(root).parsed("README.rst", "headings", headings_parser("README.rst")) == rst
+    assert (again.hits, again.writes) == (1, 0)
+    # a parser a detector brings itself is never kept: its result may depend on more than text
+    RepoTree(root).parsed("README.md", "headings", lambda text: [("x", 1)])
+    assert again.writes == 0
+
+
+def test_a_warm_run_does_not_load_the_markdown_parser(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {
+        "README.md": "# Churn\n\n## Model evaluation\n\n## Model limitations\n",
+        "train.py": "import mlflow\nmlflow.log_metric('auc', 1)\n",
+    })
+    env = {**os.environ, "MLKAIZEN_CACHE_DIR": str(tmp_path / "cache")}
+    code = ("import json, sys\nfrom mlkaizen import api\nfrom mlkaizen.report import get_renderer\n"
+            f"out = get_renderer('json')(api.assess({str(root)!r}), None)\n"
+            "print(json.dumps(['markdown_it' in sys.modules, out]))")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code], env=env, text=True,
+                                      capture_output=True, check=True).stdout)
+            for _ in range(2)]
+    assert [loaded for loaded, _ in runs] == [True, False]
+    assert runs[0][1] == runs[1][1]
+    card = [(f["file"], f["line"], f["detail"]) for f in json.loads(runs[1][1])["findings"]
+            if f["detector"] == "model_card_present"]
+    assert card == [("README.md", 3,
+                     "model documentation: sections 'model evaluation', 'model limitations'")]
 
 
 YAML_TYPES = """\

@@ -64,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args == ["--version"]:  # the cheapest path: no Typer, no catalogue
         sys.stdout.write(f"mlkaizen {__version__}\n")
         return
+    from mlkaizen.cli import collector
+
+    as_process = argv is None  # the console script: this run is the whole process
+    if as_process:
+        collector.tune()
     if os.environ.get("MLKAIZEN_PROFILE"):  # benchmarks only: see mlkaizen.profiling
         from mlkaizen.profiling import install
 
@@ -104,4 +109,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             "report it, with the output of MLKAIZEN_DEBUG=1 mlkaizen ...)\n"
         )
         code = EXIT_INTERNAL
+    if as_process:
+        collector.settle()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

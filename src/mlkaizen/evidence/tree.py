@@ -27,6 +27,7 @@ from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
 from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse.headings import markdown_headings, rst_headings
 from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
 from mlkaizen.fsio.read import read_up_to
 
@@ -696,6 +697,10 @@ def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
         return "" if isinstance(parser, _NotebookParse) else None
     if kind == "yaml":
         return parser.variant if isinstance(parser, _YamlParse) else None
+    if kind == "headings":
+        if parser is markdown_headings:
+            return "md"
+        return "rst" if parser is rst_headings else None
     return None
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.headings import headings
 from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.parse.headings import headings_parser
 from mlkaizen.evidence.tree import RepoTree
 
 # a line that gives someone a role or a responsibility, not only a name
@@ -22,7 +22,7 @@ def _headings(tree: RepoTree, rel: str) -> list[tuple[str, int]]:
     """Section headings (lower case) of a document, read with a Markdown/reST parser."""
     return [
         (title.lower(), line)
-        for title, line in tree.parsed(rel, "headings", lambda text: headings(rel, text)) or []
+        for title, line in tree.parsed(rel, "headings", headings_parser(rel)) or []
     ]
 
 

@@ -1,4 +1,4 @@
-"""Mechanism: the section headings of a Markdown or reStructuredText document.
+"""The section headings of a Markdown or reStructuredText document.
 
 Markdown is read with a CommonMark parser (markdown-it-py), so a ``# comment`` inside a fenced
 code block is code, not a heading. reStructuredText headings are title lines underlined (and
@@ -8,6 +8,7 @@ optionally overlined) with a punctuation character.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,7 @@ def rst_headings(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def headings(path: str, text: str) -> list[tuple[str, int]]:
-    """The headings of a document, by its kind (``.rst`` or Markdown)."""
-    return rst_headings(text) if path.lower().endswith(".rst") else markdown_headings(text)
+def headings_parser(path: str) -> Callable[[str], list[tuple[str, int]]]:
+    """The parser of a document's headings, by its kind: one of two module functions, so that
+    their results can be kept by content (:mod:`mlkaizen.evidence.factcache`)."""
+    return rst_headings if path.lower().endswith(".rst") else markdown_headings
