@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import mlkaizen
 
@@ -62,3 +63,24 @@ def test_public_names_still_import_from_the_package() -> None:
         assert "nope" in str(exc)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_only_the_console_run_tunes_the_garbage_collector(tmp_path: Path) -> None:
+    """The console script freezes what it built before exit (the interpreter then does not
+    walk it again while clearing modules); a caller of ``main(argv)`` keeps its collector."""
+    out = tmp_path / "r.json"
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.get_freeze_count() > 0, gc.get_threshold()[0]))\n"
+        "from mlkaizen.cli import main\n"
+        "given = sys.argv[3:]\n"
+        "sys.argv = ['mlkaizen', 'assess', sys.argv[1], '-q', '-f', 'json', '-o', sys.argv[2]]\n"
+        "main(sys.argv[1:] if given else None)\n"
+    )
+    lines = []
+    for extra in ([], ["in-process"]):
+        done = subprocess.run([sys.executable, "-c", probe, str(tmp_path), str(out), *extra],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode in (0, 1), done.stderr
+        lines.append(done.stdout.split())
+    assert lines == [["True", "10000"], ["False", "700"]]
