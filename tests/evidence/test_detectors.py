@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.tree import RepoTree
@@ -679,3 +681,33 @@ def test_findings_only_in_tests_are_not_credited(make_repo: MakeRepo) -> None:
     practice = a.practice("data.shared-storage")
     assert practice is not None and practice.state.value == "unknown"
     assert "seen only in test folders" in practice.note
+
+
+def _one_pattern(name: str, pattern: str) -> bool:
+    """The documented meaning of one call pattern, pattern by pattern (the reference)."""
+    if pattern.startswith(".") and pattern.endswith("*"):
+        return name.rsplit(".", 1)[-1].startswith(pattern[1:-1])
+    if pattern.startswith("."):
+        return name.endswith(pattern) or name == pattern[1:]
+    if pattern.endswith("*"):
+        return name.startswith(pattern[:-1])
+    if pattern.endswith("."):
+        return name.startswith(pattern)
+    return name == pattern
+
+
+_NAME_PARTS = st.sampled_from(["mlflow", "log", "log_metric", "fit", "x", "expect_", "a.b", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(names=st.lists(st.lists(_NAME_PARTS, min_size=1, max_size=3).map(".".join), max_size=6),
+       patterns=st.lists(st.builds(lambda p, s, b: p + b + s, st.sampled_from(["", "."]),
+                                   st.sampled_from(["", "*", "."]), _NAME_PARTS),
+                         max_size=5))
+def test_the_combined_call_matcher_agrees_with_each_pattern(names: list[str],
+                                                            patterns: list[str]) -> None:
+    from mlkaizen.evidence.parse.python_src import name_matcher
+
+    match = name_matcher(tuple(patterns))
+    for name in names:
+        assert match(name) is any(_one_pattern(name, p) for p in patterns), (name, patterns)

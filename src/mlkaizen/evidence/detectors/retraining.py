@@ -15,7 +15,7 @@ from mlkaizen.evidence.detectors.schedulers import cloud_schedules
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.parse.python_src import Call, PyFacts
+from mlkaizen.evidence.parse.python_src import Call, PyFacts, module_matcher
 from mlkaizen.evidence.tree import RepoTree
 
 DATA_PATHS = ("data", "dataset", "datasets", ".dvc", "features")
@@ -207,7 +207,7 @@ def _starts_retraining(facts: PyFacts) -> Call | None:
     imported = set(facts.imports)
     calls: list[Call] = []
     for prefix, patterns in RETRAINING_STARTERS:
-        if any(n == prefix or n.startswith(prefix + ".") for n in imported):
+        if any(map(module_matcher((prefix,)), imported)):
             calls += facts.find_calls(patterns, include_decorators=False)
     if any(n.split(".")[0] in _HTTP for n in imported):
         calls += [
@@ -218,7 +218,8 @@ def _starts_retraining(facts: PyFacts) -> Call | None:
     calls += [
         c
         for c in facts.calls
-        if any(w.startswith("retrain") for w in _WORDS.findall(c.name.rsplit(".", 1)[-1].lower()))
+        if "retrain" in c.name.lower()  # cheap, and implied by the word test
+        and any(w.startswith("retrain") for w in _WORDS.findall(c.name.rsplit(".", 1)[-1].lower()))
     ]
     return min(calls, key=lambda c: c.line) if calls else None
 
@@ -232,7 +233,7 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
         if facts is None:
             continue
         drift = any(
-            any(n == m or n.startswith(m + ".") for n in facts.imports for m in sig.modules)
+            any(map(module_matcher(sig.modules), facts.imports))
             and facts.find_calls(sig.calls, include_decorators=False)
             for sig in DRIFT_TOOLS
         )

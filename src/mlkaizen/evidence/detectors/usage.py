@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.parse.python_src import Call
+from mlkaizen.evidence.parse.python_src import Call, module_matcher
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -53,12 +53,12 @@ def find_usage(
         facts = tree.python(rel)
         if facts is None:
             continue
+        imported_roots = {name.split(".", 1)[0] for name in facts.imports}
         for sig in signatures:
-            imported = [
-                (line, name)
-                for name, line in facts.imports.items()
-                if any(name == m or name.startswith(m + ".") for m in sig.modules)
-            ]
+            if imported_roots.isdisjoint(m.split(".", 1)[0] for m in sig.modules):
+                continue
+            under = module_matcher(sig.modules)
+            imported = [(line, name) for name, line in facts.imports.items() if under(name)]
             if not imported or sig.modules[0].split(".")[0] in tree.own_packages:
                 continue
             if not sig.calls:

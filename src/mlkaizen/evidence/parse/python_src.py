@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mlkaizen.evidence.parse import ParseError
 
@@ -87,19 +89,50 @@ class PyFacts:
         ``.expect_*`` any method whose name starts with ``expect_``.
         """
         pool = self.calls + self.decorators if include_decorators else self.calls
-        return [c for c in pool if any(_matches(c.name, n) for n in names)]
+        match = name_matcher(names if isinstance(names, tuple) else tuple(names))
+        return [c for c in pool if match(c.name)]
 
 
-def _matches(name: str, pattern: str) -> bool:
-    if pattern.startswith(".") and pattern.endswith("*"):
-        return name.rsplit(".", 1)[-1].startswith(pattern[1:-1])
-    if pattern.startswith("."):
-        return name.endswith(pattern) or name == pattern[1:]
-    if pattern.endswith("*"):
-        return name.startswith(pattern[:-1])
-    if pattern.endswith("."):
-        return name.startswith(pattern)
-    return name == pattern
+@lru_cache(maxsize=1024)
+def module_matcher(modules: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a dotted module name is one of ``modules`` or inside one of them."""
+    exact = frozenset(modules)
+    inside = tuple(m + "." for m in modules)
+    return lambda name: name in exact or name.startswith(inside)
+
+
+@lru_cache(maxsize=2048)
+def name_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """One test for a dotted name against all of ``patterns`` (see :meth:`PyFacts.find_calls`),
+    built once per tuple: a set lookup and three ``str`` prefix/suffix tests, where matching
+    pattern by pattern cost a third of a large repository's detector time."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    method_prefixes: list[str] = []
+    for pattern in patterns:
+        if pattern.startswith(".") and pattern.endswith("*"):
+            method_prefixes.append(pattern[1:-1])
+        elif pattern.startswith("."):
+            suffixes.append(pattern)
+            exact.add(pattern[1:])
+        elif pattern.endswith("*"):
+            prefixes.append(pattern[:-1])
+        elif pattern.endswith("."):
+            prefixes.append(pattern)
+        else:
+            exact.add(pattern)
+    pre, suf, meth = tuple(prefixes), tuple(suffixes), tuple(method_prefixes)
+
+    def match(name: str) -> bool:
+        return (
+            name in exact
+            or name.startswith(pre)
+            or name.endswith(suf)
+            or (bool(meth) and name.rsplit(".", 1)[-1].startswith(meth))
+        )
+
+    return match
 
 
 class _Visitor(ast.NodeVisitor):
