@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.tree import RepoTree
-from tests.conftest import MakeRepo
+from tests.conftest import MakeRepo, write_tree
 
 GHA_TEST = """name: ci
 on: [push, pull_request]
@@ -711,3 +711,48 @@ def test_the_combined_call_matcher_agrees_with_each_pattern(names: list[str],
     match = name_matcher(tuple(patterns))
     for name in names:
         assert match(name) is any(_one_pattern(name, p) for p in patterns), (name, patterns)
+
+
+_URI_PARTS = st.sampled_from(['"', "'", "s3", "s3a", "gs", "abfss", "az", "hdfs", "wasbs", "://",
+                              "dbfs:/", ":/", "https", "x", "/", "{b}", " ", "\n", "é"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(_URI_PARTS, max_size=12))
+def test_the_object_store_prefilter_never_hides_a_match(parts: list[str]) -> None:
+    from mlkaizen.evidence.detectors.data_versioning import _CODE_URI, _object_store_uri_possible
+
+    text = "".join(parts)
+    if _CODE_URI.search(text):
+        assert _object_store_uri_possible(text), text
+
+
+@pytest.mark.parametrize(("text", "possible"), [
+    ('df = pd.read_csv("s3://bucket/train.csv")', True),
+    ("path = f'gs://{bucket}/data'", True),
+    ('spark.read.load("dbfs:/mnt/raw")', True),
+    ('url = "https://s3.amazonaws.com/bucket/x"', False),  # near miss: https, not s3
+    ('"mys3://x/y"', True),  # the test is loose; the pattern then decides (no match)
+    ("no uri at all", False),
+])
+def test_the_object_store_prefilter(text: str, possible: bool) -> None:
+    from mlkaizen.evidence.detectors.data_versioning import _CODE_URI, _object_store_uri_possible
+
+    assert _object_store_uri_possible(text) is possible
+    assert bool(_CODE_URI.search(text)) is (possible and "mys3" not in text)
+
+
+def test_search_files_prefilters_only_spare_texts_that_cannot_match(tmp_path: Path) -> None:
+    import re
+
+    from mlkaizen.evidence.detectors.text_search import search_files
+
+    root = write_tree(tmp_path / "r", {"a.py": "x = 1\ncfg = {'modelMonitoringConfig': {}}\n",
+                                       "b.py": "cfg = {'model_config': {}}\n"})
+    pattern = re.compile(r"[\"']modelMonitoringConfig[\"']")
+    for prefilter in (None, "onitoring", lambda text: "Monitoring" in text):
+        found = search_files(RepoTree(root), "d", ["a.py", "b.py"], pattern, lambda m: "hit",
+                             prefilter=prefilter)
+        assert [(f.file, f.line) for f in found] == [("a.py", 2)], prefilter
+    assert search_files(RepoTree(root), "d", ["a.py"], pattern, lambda m: "hit",
+                        prefilter="absent") == []

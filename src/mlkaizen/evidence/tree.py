@@ -767,3 +767,14 @@ class SubTree(RepoTree):
 
     def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
         return self.parent.parsed(self._full(rel), kind, parser)
+
+    def _imports(self) -> dict[str, frozenset[str]]:
+        """The parent's import index, seen from the folder (not built again per folder)."""
+        if self._import_index is None:
+            whole = self.parent._imports()
+            self._import_index = {
+                rel: whole[full]
+                for rel in self.python_sources()
+                if (full := self._full(rel)) in whole
+            }
+        return self._import_index

@@ -23,6 +23,23 @@ _CODE_URI = re.compile(
     r"[\"']((?:s3a?|gs|abfss?|az|hdfs|wasbs?)://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
     r"|dbfs:/[^\"'\s]+)"
 )
+_OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "abfs", "abfss", "az", "hdfs", "wasb", "wasbs")
+
+
+def _object_store_uri_possible(text: str) -> bool:
+    """Whether ``text`` has ``dbfs:/`` or a ``://`` right after an object-store scheme, as every
+    match of ``_CODE_URI`` does: a few substring searches, where the pattern itself, tried at
+    every quote of a notebook's JSON, took a notebook collection's largest share of time."""
+    if "dbfs:/" in text:
+        return True
+    at = text.find("://")
+    while at != -1:
+        if text[max(0, at - 5) : at].endswith(_OBJECT_STORE_SCHEMES):
+            return True
+        at = text.find("://", at + 3)
+    return False
+
+
 # object-store clients through their import: Airflow storage hooks, boto3's S3, Google Cloud
 # Storage, Azure Blob Storage, fsspec file systems
 OBJECT_STORES = (
@@ -224,7 +241,7 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
         tree.with_suffix(".py", ".ipynb"),
         _CODE_URI,
         lambda m: f"code reads from {m.group(1)[:80]}",
-        prefilter=":/",
+        prefilter=_object_store_uri_possible,
         limit=10,
     )
     out += find_usage(tree, "data_remote_storage_configured", OBJECT_STORES)

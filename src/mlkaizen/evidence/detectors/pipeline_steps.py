@@ -159,7 +159,7 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
             step_calls = [
                 c
                 for c in facts.calls + facts.decorators
-                if any(c.name.endswith(p) or c.name.startswith(p) for p in step_patterns)
+                if c.name.endswith(step_patterns) or c.name.startswith(step_patterns)
             ]
             if not step_calls:
                 # steps imported from the repository (``from components import train_job``)

@@ -232,8 +232,10 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         if facts is None:
             continue
+        imported_roots = {n.split(".", 1)[0] for n in facts.imports}
         drift = any(
-            any(map(module_matcher(sig.modules), facts.imports))
+            not imported_roots.isdisjoint(m.split(".", 1)[0] for m in sig.modules)
+            and any(map(module_matcher(sig.modules), facts.imports))
             and facts.find_calls(sig.calls, include_decorators=False)
             for sig in DRIFT_TOOLS
         )

@@ -30,16 +30,24 @@ def search_files(
     pattern: re.Pattern[str],
     describe: Callable[[re.Match[str]], str],
     *,
-    prefilter: str | None = None,
+    prefilter: str | Callable[[str], bool] | None = None,
     limit: int | None = None,
     read: Callable[[str], str | None] | None = None,
 ) -> list[Finding]:
     """One finding per file whose text matches ``pattern``, at the first match. ``read``
-    gives the text to search (default the file's text; ``tree.shell_text`` for shell)."""
+    gives the text to search (default the file's text; ``tree.shell_text`` for shell).
+    ``prefilter``, a substring or a test, must hold of every text the pattern can match: it
+    only spares the pattern's search of texts that cannot."""
     out: list[Finding] = []
+    needle = prefilter
+    possible: Callable[[str], bool] = (
+        needle if callable(needle)
+        else (lambda text: True) if needle is None
+        else (lambda text: needle in text)
+    )
     for rel in files:
         text = (read or tree.text)(rel)
-        if not text or (prefilter is not None and prefilter not in text):
+        if not text or not possible(text):
             continue
         match = pattern.search(text)
         if match:
