@@ -756,3 +756,25 @@ def test_search_files_prefilters_only_spare_texts_that_cannot_match(tmp_path: Pa
         assert [(f.file, f.line) for f in found] == [("a.py", 2)], prefilter
     assert search_files(RepoTree(root), "d", ["a.py"], pattern, lambda m: "hit",
                         prefilter="absent") == []
+
+
+def test_the_fast_visitor_gives_what_the_standard_visitor_gives() -> None:
+    """The Python facts visitor skips leaves and caches its dispatch; the reference is the
+    same visitor run by :class:`ast.NodeVisitor`'s own ``visit`` and ``generic_visit``."""
+    import ast
+
+    from mlkaizen.evidence.parse import python_src
+
+    class Reference(python_src._Visitor):
+        visit = ast.NodeVisitor.visit  # type: ignore[assignment]
+        generic_visit = ast.NodeVisitor.generic_visit  # type: ignore[assignment]
+
+    project = Path(__file__).resolve().parents[2]
+    sources = sorted([*(project / "src").rglob("*.py"), *(project / "tests").rglob("*.py"),
+                      *(project / "examples").rglob("*.py")])
+    assert len(sources) > 200
+    for path in sources:
+        module = ast.parse(path.read_text(encoding="utf-8"))
+        reference = Reference()
+        reference.visit(module)
+        assert python_src.facts_of(module) == reference.facts, path
