@@ -5,6 +5,7 @@ is counted (YAML parses), never timed."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ import pytest
 from mlkaizen import usercache
 from mlkaizen.catalogue import diskcache, loader
 from mlkaizen.catalogue.loader import builtin_path, load_catalogue
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
 
 
 @pytest.fixture
@@ -23,6 +25,7 @@ def parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str
     """A fresh cache folder and no in-process memo; yields the list of YAML parses made."""
     monkeypatch.setenv(usercache.ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(loader, "_LOADED", {})
+    vocabulary()  # loaded once a process, before: only the catalogue's parses are counted
     seen: list[str] = []
     real = loader.load_yaml_mapping
 
@@ -141,7 +144,29 @@ def test_cli_with_a_corrupt_entry_and_two_runs_at_once(tmp_path: Path) -> None:
     assert [p.returncode for p in runs] == [0, 0]
     assert outs[0][1] == outs[1][1] == b""
     (entry,) = (tmp_path / "cache" / diskcache.KIND).iterdir()
-    entry.write_bytes(b"\x00garbage")
+    (words,) = (tmp_path / "cache" / "vocabulary").iterdir()
+    for garbage in (entry, words):
+        garbage.write_bytes(b"\x00garbage")
     again = subprocess.run(cmd, env=env, capture_output=True, check=False)
     assert (again.returncode, again.stderr) == (0, b"")
     assert again.stdout.split(b'"generated_at"')[0] == outs[0][0].split(b'"generated_at"')[0]
+
+
+def test_the_tool_vocabulary_is_cached_by_content_too(parses: list[str], tmp_path: Path) -> None:
+    from mlkaizen.evidence.detectors import vocabulary
+
+    shutil.rmtree(tmp_path / "cache" / "vocabulary", ignore_errors=True)
+    first = vocabulary._loaded.__wrapped__()[0]
+    assert parses == ["<builtin>/vocabulary.yaml"]
+    name = diskcache.entry_name(vocabulary.builtin_path().read_bytes(), vocabulary.VocabularyFile)
+    assert name != diskcache.entry_name(vocabulary.builtin_path().read_bytes())  # not a catalogue
+    entry = tmp_path / "cache" / "vocabulary" / name
+    assert entry.is_file()
+    second = vocabulary._loaded.__wrapped__()[0]
+    assert parses == ["<builtin>/vocabulary.yaml"]  # from the cache: no YAML parse
+    assert (second.tools, second.step_patterns) == (first.tools, first.step_patterns)
+    entry.write_bytes(b'{"tools": 3}')  # valid JSON, not a vocabulary: a miss, rewritten
+    third = vocabulary._loaded.__wrapped__()[0]
+    assert parses == ["<builtin>/vocabulary.yaml"] * 2
+    assert third.data_suffixes == first.data_suffixes
+    assert b'"step_kinds"' in entry.read_bytes()

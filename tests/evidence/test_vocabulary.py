@@ -99,7 +99,7 @@ def test_plugins_extend_the_vocabulary_and_bad_ones_are_skipped(
         _EntryPoint("bad", lambda: str(bad)),
         _EntryPoint("broken", ImportError("no module")),
     ]
-    monkeypatch.setattr(vocabulary, "entry_points", lambda group: points)
+    monkeypatch.setattr(vocabulary, "installed_entry_points", lambda group: points)
     vocab, problems = vocabulary._loaded.__wrapped__()
     assert vocab.tools["trackers"][-1] == Signature("Acme tracker", ("acme_track",),
                                                     ("acme_track.log",))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -25,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from mlkaizen.entry_points import installed_entry_points
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.detectors.usage import Signature
 
@@ -146,9 +146,13 @@ def load_vocabulary_file(path: Path, display: str) -> VocabularyFile:
 
 @cache
 def _loaded() -> tuple[Vocabulary, tuple[str, ...]]:
-    files = [load_vocabulary_file(builtin_path(), "<builtin>/vocabulary.yaml")]
+    from mlkaizen.catalogue.diskcache import load_cached
+
+    builtin = builtin_path()
+    fresh = lambda: load_vocabulary_file(builtin, "<builtin>/vocabulary.yaml")  # noqa: E731
+    files = [load_cached(builtin, fresh, lambda _: True, VocabularyFile, "vocabulary")]
     problems: list[str] = []
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    for ep in sorted(installed_entry_points(GROUP), key=lambda e: e.name):
         try:
             value = ep.load()
             path = Path(value() if callable(value) else value)
