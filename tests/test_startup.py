@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +86,41 @@ def test_only_the_console_run_tunes_the_garbage_collector(tmp_path: Path) -> Non
         assert done.returncode in (0, 1), done.stderr
         lines.append(done.stdout.split())
     assert lines == [["True", "10000"], ["False", "700"]]
+
+
+def test_each_command_is_mapped_to_the_module_that_registers_it() -> None:
+    """A run imports only its command's module: the map must name, for every top-level
+    command, the one module that registers it (each module checked in a process of its own)."""
+    from mlkaizen.cli import COMMAND_MODULES
+
+    probe = ("import sys, typer.main\nimport importlib\n"
+             "importlib.import_module('mlkaizen.cli.' + sys.argv[1])\n"
+             "from mlkaizen.cli.common import app\n"
+             "group = typer.main.get_command(app)\n"
+             "print(' '.join(sorted(n for n, c in group.commands.items()\n"
+             "                      if getattr(c, 'commands', None) != {})))\n")
+    registered: dict[str, str] = {}
+    for module in sorted(set(COMMAND_MODULES.values())):
+        out = subprocess.run([sys.executable, "-c", probe, module], capture_output=True,
+                             text=True, check=True).stdout.split()
+        assert out, module
+        for name in out:
+            assert name not in registered, (name, module)
+            registered[name] = module
+    assert registered == COMMAND_MODULES
+
+
+def test_a_command_run_alone_helps_as_in_the_whole_app(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlkaizen.cli import load_app
+
+    whole = CliRunner().invoke(load_app(), ["plan", "add", "--help"])
+    alone = subprocess.run([sys.executable, "-m", "mlkaizen", "plan", "add", "--help"],
+                           capture_output=True, text=True, check=False, cwd=tmp_path,
+                           env={**os.environ, "COLUMNS": "80", "TERM": "dumb"})
+    assert whole.exit_code == alone.returncode == 0
+    assert "Usage: mlkaizen plan add" in alone.stdout
+    options = [re.findall(r"(?<![\w-])--?[a-z][\w-]*", out) for out in (alone.stdout, whole.output)]
+    assert options[0] == options[1]
+    assert {"--due", "--help"} <= set(options[0])
