@@ -132,24 +132,29 @@ def test_headings_are_cached_per_kind_of_document(cache_dir: Path) -> None:
     assert again.writes == 0
 
 
-def test_a_warm_run_does_not_load_the_markdown_parser(tmp_path: Path) -> None:
+def test_a_warm_run_loads_neither_the_markdown_nor_the_yaml_parser(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", {
         "README.md": "# Churn\n\n## Model evaluation\n\n## Model limitations\n",
         "train.py": "import mlflow\nmlflow.log_metric('auc', 1)\n",
+        ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+                                    "    steps:\n      - run: pytest tests/\n",
     })
     env = {**os.environ, "MLKAIZEN_CACHE_DIR": str(tmp_path / "cache")}
     code = ("import json, sys\nfrom mlkaizen import api\nfrom mlkaizen.report import get_renderer\n"
             f"out = get_renderer('json')(api.assess({str(root)!r}), None)\n"
-            "print(json.dumps(['markdown_it' in sys.modules, out]))")
+            "print(json.dumps([[m in sys.modules for m in ('markdown_it', 'yaml')], out]))")
     runs = [json.loads(subprocess.run([sys.executable, "-c", code], env=env, text=True,
                                       capture_output=True, check=True).stdout)
             for _ in range(2)]
-    assert [loaded for loaded, _ in runs] == [True, False]
+    assert [loaded for loaded, _ in runs] == [[True, True], [False, False]]
     assert runs[0][1] == runs[1][1]
-    card = [(f["file"], f["line"], f["detail"]) for f in json.loads(runs[1][1])["findings"]
+    found = json.loads(runs[1][1])["findings"]
+    card = [(f["file"], f["line"], f["detail"]) for f in found
             if f["detector"] == "model_card_present"]
     assert card == [("README.md", 3,
                      "model documentation: sections 'model evaluation', 'model limitations'")]
+    assert [(f["detector"], f["file"]) for f in found if f["detector"] == "ci_configured"] == [
+        ("ci_configured", ".github/workflows/ci.yml")]
 
 
 YAML_TYPES = """\

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mlkaizen.evidence.parse import ParseError
-from mlkaizen.evidence.parse import yamlfile
+from mlkaizen.evidence.parse import yamlload
 from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 
 
@@ -16,13 +16,13 @@ from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
 def events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the parser events the composer pulls."""
     pulled = [0]
-    get_event = yamlfile._Loader.get_event
+    get_event = yamlload._Loader.get_event
 
     def counting(self: Any) -> Any:
         pulled[0] += 1
         return get_event(self)
 
-    monkeypatch.setattr(yamlfile._Loader, "get_event", counting)
+    monkeypatch.setattr(yamlload._Loader, "get_event", counting)
     return pulled
 
 

@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from mlkaizen.catalogue.schema import Catalogue
@@ -15,7 +14,6 @@ from mlkaizen.errors import MLKaizenError
 
 BUILTIN = "ad-hoc-to-kaizen"
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def builtin_path() -> Path:
@@ -373,8 +371,11 @@ def first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str, str]:
 def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest
     existing ancestor."""
+    import yaml  # only to place an error: a run with a valid, cached catalogue never needs it
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node: Any = yaml.compose(text, Loader=_Loader)
+        node: Any = yaml.compose(text, Loader=loader)
     except (yaml.YAMLError, RecursionError):
         return None
     line = node.start_mark.line + 1 if node is not None else None

@@ -285,9 +285,30 @@ def _markdown_versions() -> str:
 
 
 def _yaml_versions() -> str:
-    import yaml
+    """PyYAML's version and whether its libyaml extension is there, without importing it."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return f"PyYAML {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}"
+    try:
+        release = version("PyYAML")
+    except PackageNotFoundError:
+        release = "?"
+    folder = os.path.dirname(_origin("yaml") or "")
+    try:
+        libyaml = any(n.startswith("_yaml.") for n in os.listdir(folder)) if folder else False
+    except OSError:
+        libyaml = False
+    return f"PyYAML {release} libyaml {libyaml}"
+
+
+def _origin(name: str) -> str | None:
+    """The file a module would be loaded from (its parent packages are imported)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
 
 
 _PY_SOURCES = (
@@ -319,6 +340,7 @@ CODECS = {
     "notebook": Codec("notebook", 1, lambda s: s, _str),
     "yaml": Codec("yaml", 1, _enc_yaml, _dec_yaml,
                   ("mlkaizen.evidence.parse", "mlkaizen.evidence.parse.yamlfile",
+                   "mlkaizen.evidence.parse.yamlload",
                    "mlkaizen.evidence.factcache"), _yaml_versions),
     "headings": Codec("headings", 1, _enc_headings, _dec_headings,
                       ("mlkaizen.evidence.parse.headings", "mlkaizen.evidence.factcache"),
@@ -341,10 +363,8 @@ def fingerprint(kind: str) -> bytes:
             digest.update(part.encode("utf-8") + b"\0")
         for name in codec.sources:
             module = sys.modules.get(name)
-            if module is None:
-                __import__(name)
-                module = sys.modules[name]
-            path = getattr(module, "__file__", None)
+            # a module not loaded yet is found, not imported (a warm run never loads PyYAML)
+            path = getattr(module, "__file__", None) if module else _origin(name)
             try:
                 digest.update(Path(path).read_bytes() if path else b"?")
             except OSError:
