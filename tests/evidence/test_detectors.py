@@ -778,3 +778,36 @@ def test_the_fast_visitor_gives_what_the_standard_visitor_gives() -> None:
         reference = Reference()
         reference.visit(module)
         assert python_src.facts_of(module) == reference.facts, path
+
+
+_ORIGINAL_HANDLER = __import__("re").compile(
+    r"^[ \t]*def\s+(\w+)\s*\(\s*(?:event|cloud_event|req)\b[^)]*(?:context)?[^)]*\)"
+    r"|@functions_framework\.(?:cloud_event|http)|\bfunc\.\w+Trigger\b|@app\.\w+_trigger",
+    __import__("re").MULTILINE,
+)
+_HANDLER_PARTS = st.sampled_from(["def", "xdef", " ", "\t", "\n", "handler", "(", ")", "event",
+                                  "req", "context", ", ", "@functions_framework.", "http", "x",
+                                  "func.", "Blob", "Trigger", "@app.", "blob_trigger", "é", "_"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(parts=st.lists(_HANDLER_PARTS, max_size=14))
+def test_the_event_handler_test_agrees_with_one_anchored_pattern(parts: list[str]) -> None:
+    from mlkaizen.evidence.detectors.handlers import has_event_handler
+
+    text = "".join(parts)
+    assert has_event_handler(text) is bool(_ORIGINAL_HANDLER.search(text)), text
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("def handler(event, context):\n    pass\n", True),
+    ("    def main(req: func.HttpRequest):\n", True),
+    ("x = 1; def handler(event, context): pass\n", False),  # not at a line's start
+    ("@functions_framework.cloud_event\ndef run(e):\n", True),
+    ("import azure.functions as func\nmyfunc.BlobTrigger\n", False),  # not the func. module
+    ("@bp.schedule\n@app.timer_trigger(schedule='0 * * * *')\n", True),
+])
+def test_event_handlers(text: str, found: bool) -> None:
+    from mlkaizen.evidence.detectors.handlers import has_event_handler
+
+    assert has_event_handler(text) is found

@@ -7,6 +7,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching, step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
+from mlkaizen.evidence.detectors.handlers import has_event_handler
 from mlkaizen.evidence.detectors.monitoring_tools import DRIFT_TOOLS
 from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline, orchestrated_pipelines
 from mlkaizen.evidence.detectors.pipeline_training import training_step
@@ -168,15 +169,6 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
     return out
 
 
-# a serverless function's entry point: a Cloud Function or Lambda ``(event, context)``, a
-# CloudEvent handler, an Azure Functions trigger binding
-_HANDLER = re.compile(
-    r"^[ \t]*def\s+(\w+)\s*\(\s*(?:event|cloud_event|req)\b[^)]*(?:context)?[^)]*\)"
-    r"|@functions_framework\.(?:cloud_event|http)|\bfunc\.\w+Trigger\b|@app\.\w+_trigger",
-    re.MULTILINE,
-)
-
-
 def _event_handlers(tree: RepoTree) -> list[Finding]:
     """A serverless function, started by an event (a Pub/Sub message, an S3 upload, an
     EventBridge rule), that starts a pipeline run in a repository whose pipelines train."""
@@ -184,7 +176,7 @@ def _event_handlers(tree: RepoTree) -> list[Finding]:
     roots = {prefix.split(".")[0] for prefix, _ in RETRAINING_STARTERS}
     for rel in tree.importing(roots):
         text = tree.text(rel) or ""
-        if not _HANDLER.search(text):
+        if not has_event_handler(text):
             continue
         facts = tree.python(rel)
         if facts is not None:
