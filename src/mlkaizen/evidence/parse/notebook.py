@@ -72,6 +72,7 @@ def notebook_code(text: str) -> tuple[str, list[int]]:
 def parse_notebook(text: str) -> NotebookFacts:
     """Facts of a notebook's code cells; cells that fail to parse are skipped alone."""
     body: list[ast.stmt] = []
+    offsets: list[int] = []  # per statement: the lines of the code cells before its own
     origin: list[int] = []
     shell: list[tuple[int, str]] = []
     writes: list[tuple[str, int, str]] = []
@@ -88,13 +89,12 @@ def parse_notebook(text: str) -> NotebookFacts:
         except ParseError as exc:
             skipped.append((cell.number, line_of(exc.line), exc.message))
         else:
-            for stmt in module.body:
-                ast.increment_lineno(stmt, len(origin))
             body.extend(module.body)
+            offsets.extend([len(origin)] * len(module.body))
         origin.extend(at)
         shell.extend((line_of(n) or 1, command) for n, command in code.shell)
         writes.extend((path, line_of(n) or 1, content) for path, n, content in code.writes)
-    base = facts_of(ast.Module(body=body, type_ignores=[]))
+    base = facts_of(ast.Module(body=body, type_ignores=[]), offsets)
 
     def remap(line: int) -> int:
         return origin[line - 1] if 0 < line <= len(origin) else line

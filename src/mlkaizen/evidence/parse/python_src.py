@@ -150,6 +150,7 @@ class _Visitor(ast.NodeVisitor):
     def __init__(self) -> None:
         self.facts = PyFacts()
         self.aliases: dict[str, str] = {}
+        self.offset = 0  # added to every line recorded (a notebook cell's place in the code)
 
     def visit(self, node: ast.AST) -> None:
         kind = node.__class__
@@ -171,17 +172,17 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self.facts.imports.setdefault(alias.name, node.lineno)
+            self.facts.imports.setdefault(alias.name, node.lineno + self.offset)
             local = alias.asname or alias.name.split(".")[0]
             self.aliases[local] = alias.name if alias.asname else local
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or not node.module:
             return
-        self.facts.imports.setdefault(node.module, node.lineno)
+        self.facts.imports.setdefault(node.module, node.lineno + self.offset)
         for alias in node.names:
             full = f"{node.module}.{alias.name}"
-            self.facts.imports.setdefault(full, node.lineno)
+            self.facts.imports.setdefault(full, node.lineno + self.offset)
             self.aliases[alias.asname or alias.name] = full
 
     def _dotted(self, expr: ast.expr) -> str | None:
@@ -220,7 +221,7 @@ class _Visitor(ast.NodeVisitor):
                 for a in [*node.args, *(k.value for k in node.keywords)]
                 if isinstance(a, ast.Constant) and isinstance(a.value, str)
             )
-        return Call(name, node.lineno, keywords, str_args, constants)
+        return Call(name, node.lineno + self.offset, keywords, str_args, constants)
 
     def visit_Call(self, node: ast.Call) -> None:
         call = self._call(node)
@@ -229,7 +230,7 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _visit_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
-        self.facts.functions.setdefault(node.name, node.lineno)
+        self.facts.functions.setdefault(node.name, node.lineno + self.offset)
         for dec in node.decorator_list:
             call = self._call(dec)
             if call is not None:
@@ -238,7 +239,7 @@ class _Visitor(ast.NodeVisitor):
             for base in node.bases:
                 name = self._dotted(base)
                 if name is not None:
-                    self.facts.bases.append(Call(name, node.lineno))
+                    self.facts.bases.append(Call(name, node.lineno + self.offset))
         for child in ast.iter_child_nodes(node):
             if child not in node.decorator_list:
                 self.visit(child)
@@ -256,12 +257,12 @@ class _Visitor(ast.NodeVisitor):
         ):
             self.facts.has_main_guard = True
         elif any(isinstance(n, ast.Compare) for n in ast.walk(test)):
-            self._check(node.lineno, test, any(_fails(stmt) for stmt in node.body))
+            self._check(node.lineno + self.offset, test, any(_fails(stmt) for stmt in node.body))
         self.generic_visit(node)
 
     def visit_Assert(self, node: ast.Assert) -> None:
         if isinstance(node.test, ast.Compare):
-            self._check(node.lineno, node.test, True)
+            self._check(node.lineno + self.offset, node.test, True)
         self.generic_visit(node)
 
     def _check(self, line: int, test: ast.expr, fails: bool) -> None:
@@ -316,11 +317,18 @@ def python_ast(source: str) -> ast.Module:
         raise ParseError(f"Python file could not be parsed ({type(exc).__name__})") from None
 
 
-def facts_of(tree: ast.Module) -> PyFacts:
-    """The facts of a parsed module (imports resolve calls in the order they appear)."""
+def facts_of(tree: ast.Module, offsets: list[int] | None = None) -> PyFacts:
+    """The facts of a parsed module (imports resolve calls in the order they appear).
+    ``offsets``, one per top-level statement, are added to the lines recorded under it (the
+    cells of a notebook, each parsed alone, read as one module without renumbering them)."""
     visitor = _Visitor()
     try:
-        visitor.visit(tree)
+        if offsets is None:
+            visitor.visit(tree)
+        else:
+            for stmt, offset in zip(tree.body, offsets, strict=True):
+                visitor.offset = offset
+                visitor.visit(stmt)
     except RecursionError:
         raise ParseError("Python file nests too deeply to analyse") from None
     return visitor.facts
