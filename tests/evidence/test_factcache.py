@@ -188,7 +188,7 @@ def _lines(value: object) -> list[int]:
 
 
 def test_yaml_documents_round_trip_with_types_and_lines() -> None:
-    from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
 
     docs = load_yaml_documents(YAML_TYPES)
     again, error = factcache.decode("yaml", factcache.encode("yaml", docs))

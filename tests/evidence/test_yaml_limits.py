@@ -9,7 +9,7 @@ import pytest
 
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse import yamlload
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.parse.yamlload import load_yaml_documents
 
 
 @pytest.fixture

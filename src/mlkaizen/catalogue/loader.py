@@ -207,7 +207,7 @@ def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:
     """One YAML document that must be a mapping, loaded safely (no alias bombs, recursion or
     duplicate keys); errors carry the line."""
     from mlkaizen.evidence.parse import ParseError
-    from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
 
     try:
         docs = load_yaml_documents(text)

@@ -679,7 +679,7 @@ class _YamlParse:
         self.variant = f"{max_nodes}/{max_depth}" + ("/first-key-wins" if first_key_wins else "")
 
     def __call__(self, text: str) -> list[Any]:
-        from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+        from mlkaizen.evidence.parse.yamlload import load_yaml_documents
 
         return load_yaml_documents(
             text, self.max_nodes, self.max_depth, first_key_wins=self.first_key_wins

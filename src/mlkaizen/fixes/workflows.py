@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from mlkaizen.evidence.parse import ParseError
-from mlkaizen.evidence.parse.yamlfile import load_yaml_documents
+from mlkaizen.evidence.parse.yamlload import load_yaml_documents
 from mlkaizen.fixes.base import Change, FixContext
 from mlkaizen.fixes.facts import csv_header
 from mlkaizen.fixes.fit import ci_system

@@ -1,6 +1,6 @@
-"""YAML documents and the helpers detectors read them with. Loading is
+"""What YAML documents come back as, and the helpers detectors read them with. Loading is
 :mod:`.yamlload` (PyYAML's safe loader only, checked while it is composed, before anything is
-built), imported on the first load: a run whose YAML parses all come from the cache never
+built), imported where a file is loaded: a run whose YAML parses all come from the cache never
 imports PyYAML.
 
 * ``safe_load`` semantics: no Python objects are ever constructed.
@@ -28,20 +28,6 @@ class LineDict(dict[Any, Any]):
     """A YAML mapping with the line where it starts."""
 
     line: int = 0
-
-
-def load_yaml_documents(
-    text: str,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    max_depth: int = DEFAULT_MAX_DEPTH,
-    *,
-    first_key_wins: bool = False,
-) -> list[Any]:
-    """All documents of a YAML stream (see :func:`.yamlload.load_yaml_documents`)."""
-    from mlkaizen.evidence.parse import yamlload
-
-    return yamlload.load_yaml_documents(text, max_nodes, max_depth,
-                                        first_key_wins=first_key_wins)
 
 
 def as_list(value: Any) -> list[Any]:
