@@ -230,3 +230,43 @@ def test_pathological_gitignore_patterns_stay_fast(make_repo: MakeRepo) -> None:
     assert time.perf_counter() - start < 5
     assert f"{long_name}/{long_name}.py" in tree.files
     assert any("over 1000 characters" in w.detail for w in tree.warnings)
+
+
+_SELECTION_FILES = [
+    "a.yml", "b.YML", "c.yaml", ".yml", "dir.yml/inner", "dir.yml/inner.txt", "noext",
+    "deep/x/y/z.Yml", "pkg.tar.gz", "pkg.gz", "train.py", "nb.IPYNB", "notebooks/a.ipynb",
+    "weird.yml.bak", "docs/README.md", "Dockerfile", "infra/main.tf", "infra/main.tf.json",
+    ".dvc/config", "sub/.dvc/config", "x.dvc/config.bak", "İ.yml",
+]
+
+
+@pytest.mark.parametrize("suffixes", [
+    (".yml",), (".yml", ".yaml"), (".py", ".ipynb"), (".gz",), (".tar.gz",), ("dockerfile",),
+    (".YML",), (".tf", ".json"), (".md", ".rst"), (".nothing",), (".yml", ".yml"),
+])
+def test_with_suffix_by_extension_index_selects_what_endswith_does(
+    tmp_path: Path, suffixes: tuple[str, ...]
+) -> None:
+    for rel in _SELECTION_FILES:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x\n")
+    tree = RepoTree(tmp_path)
+    wanted = tuple(s.lower() for s in suffixes)
+    assert tree.with_suffix(*suffixes) == [f for f in tree.files if f.lower().endswith(wanted)]
+
+
+@pytest.mark.parametrize("patterns", [
+    (".dvc/config", "*/.dvc/config"), ("*.tf",), ("infra/*",), ("*.[ty]ml",), ("*.y?l",),
+    ("*",), ("*/inner*",), ("*config*",), ("notebooks/[ab].ipynb", "*.md"), ("*]",),
+])
+def test_glob_prefilter_selects_what_the_pattern_does(tmp_path: Path,
+                                                      patterns: tuple[str, ...]) -> None:
+    import fnmatch
+    import re
+
+    for rel in _SELECTION_FILES:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x\n")
+    tree = RepoTree(tmp_path)
+    match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+    assert tree.glob(*patterns) == [f for f in tree.files if match(f)]

@@ -516,7 +516,10 @@ class RepoTree(Listing):
 
         def compute() -> list[str]:
             match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
-            return [f for f in self.files if match(f)]
+            # a match ends with its pattern's literal tail (after the last wildcard): a cheap
+            # test first, the pattern only for the files that pass it
+            tails = tuple(_literal_tail(p) for p in patterns)
+            return [f for f in self.files if f.endswith(tails) and match(f)]
 
         return self.memo("glob:" + "\0".join(patterns), compute)
 
@@ -525,9 +528,28 @@ class RepoTree(Listing):
 
         def compute() -> list[str]:
             wanted = tuple(s.lower() for s in suffixes)
+            if all(_EXTENSION.fullmatch(s) for s in wanted):  # by extension: a lookup
+                index = self._by_extension()
+                picked = sorted(i for s in set(wanted) for i in index.get(s, ()))
+                return [self.files[i] for i in picked]
             return [f for f in self.files if f.lower().endswith(wanted)]
 
         return self.memo("suffix:" + "\0".join(suffixes), compute)
+
+    def _by_extension(self) -> dict[str, list[int]]:
+        """Positions in ``files`` by lower-case extension (``.yml``): what ``endswith`` of a
+        dotted suffix with no other dot or slash would select, in one pass over the files."""
+
+        def compute() -> dict[str, list[int]]:
+            index: dict[str, list[int]] = {}
+            for i, f in enumerate(self.files):
+                low = f.lower()
+                dot = low.rfind(".")
+                if dot >= 0 and "/" not in low[dot:]:
+                    index.setdefault(low[dot:], []).append(i)
+            return index
+
+        return self.memo("extension-index", compute)
 
     def python_sources(self) -> list[str]:
         return self.memo("python_sources", lambda: self.with_suffix(".py", ".ipynb"))
@@ -684,6 +706,16 @@ class _YamlParse:
         return load_yaml_documents(
             text, self.max_nodes, self.max_depth, first_key_wins=self.first_key_wins
         )
+
+
+_EXTENSION = re.compile(r"\.[^./]+")
+
+
+def _literal_tail(pattern: str) -> str:
+    """The end of an ``fnmatch`` pattern after its last wildcard or bracket: every path the
+    pattern matches ends with it."""
+    cut = max(pattern.rfind(c) for c in "*?[]")
+    return pattern[cut + 1 :]
 
 
 def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:

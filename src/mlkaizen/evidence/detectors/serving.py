@@ -253,15 +253,15 @@ def _packages_model(
     sources = [w for w in sources[:-1] if not w.startswith("--")]  # the last word is the target
     suffixes = vocabulary().model_suffixes
     base = posixpath.dirname(dockerfile)
+    model_files = tree.memo(
+        "model_files", lambda: [f for f in tree.files if f.rsplit(".", 1)[-1].lower() in suffixes]
+    )
     for src in sources:
         name = src.rstrip("/").rsplit("/", 1)[-1].lower()
         if "." in name and name.rsplit(".", 1)[-1] in suffixes:
             return "copies a model file"
         for folder in {src.strip("./").rstrip("/"), posixpath.join(base, src).strip("./")}:
-            if folder and any(
-                f.startswith(folder + "/") and f.rsplit(".", 1)[-1].lower() in suffixes
-                for f in tree.files
-            ):
+            if folder and any(f.startswith(folder + "/") for f in model_files):
                 return "copies a folder of model files"
     return None
 
