@@ -258,6 +258,8 @@ def test_with_suffix_by_extension_index_selects_what_endswith_does(
 @pytest.mark.parametrize("patterns", [
     (".dvc/config", "*/.dvc/config"), ("*.tf",), ("infra/*",), ("*.[ty]ml",), ("*.y?l",),
     ("*",), ("*/inner*",), ("*config*",), ("notebooks/[ab].ipynb", "*.md"), ("*]",),
+    ("*.YML",), ("*.yml",), ("*/inner.txt", "*.py"), ("x.dvc/config.bak",), ("*/z.Yml",),
+    ("*.gz", "*/.dvc/config"), ("Dockerfile",), ("*/",),
 ])
 def test_glob_prefilter_selects_what_the_pattern_does(tmp_path: Path,
                                                       patterns: tuple[str, ...]) -> None:

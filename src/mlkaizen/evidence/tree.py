@@ -517,9 +517,12 @@ class RepoTree(Listing):
         def compute() -> list[str]:
             match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
             # a match ends with its pattern's literal tail (after the last wildcard): a cheap
-            # test first, the pattern only for the files that pass it
+            # test first, the pattern only for the files that pass it; where every tail names
+            # a whole file name or an extension, only the files indexed under it are tried
             tails = tuple(_literal_tail(p) for p in patterns)
-            return [f for f in self.files if f.endswith(tails) and match(f)]
+            picked = self._candidates(tails)
+            pool = self.files if picked is None else [self.files[i] for i in picked]
+            return [f for f in pool if f.endswith(tails) and match(f)]
 
         return self.memo("glob:" + "\0".join(patterns), compute)
 
@@ -535,6 +538,21 @@ class RepoTree(Listing):
             return [f for f in self.files if f.lower().endswith(wanted)]
 
         return self.memo("suffix:" + "\0".join(suffixes), compute)
+
+    def _candidates(self, tails: tuple[str, ...]) -> list[int] | None:
+        """Positions (in order) of the files that may end with one of ``tails``, from the
+        name and extension indexes; None where a tail is neither ``.../name`` nor ``.ext``."""
+        positions = self.memo("positions", lambda: {f: i for i, f in enumerate(self.files)})
+        picked: set[int] = set()
+        for tail in tails:
+            if "/" in tail:
+                picked.update(positions[f] for f in self._names.get(
+                    tail.rsplit("/", 1)[-1].lower(), ()))
+            elif _EXTENSION.fullmatch(tail):
+                picked.update(self._by_extension().get(tail.lower(), ()))
+            else:
+                return None
+        return sorted(picked)
 
     def _by_extension(self) -> dict[str, list[int]]:
         """Positions in ``files`` by lower-case extension (``.yml``): what ``endswith`` of a
