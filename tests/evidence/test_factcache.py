@@ -370,6 +370,38 @@ def test_an_unwritable_cache_gives_one_warning_and_the_same_report(tmp_path: Pat
     assert first == second == report(root)
 
 
+def test_background_writes_are_read_back_at_once_and_on_disk_at_the_end(cache_dir: Path) -> None:
+    cache = factcache.configure()
+    keys = [factcache.entry_key("python", factcache.text_digest(f"x = {i}\n")) for i in range(40)]
+    with cache.background_writes():
+        for i, key in enumerate(keys):
+            cache.put(key, f'{{"value":{i},"s":0}}')
+        assert cache.get(keys[7]) == '{"value":7,"s":0}'  # queued, read back from memory
+        assert cache.hits == 1
+    assert cache.writes == 40 and len(entries(cache_dir)) == 40
+    again = factcache.configure()
+    assert again.get(keys[39]) == '{"value":39,"s":0}' and again.hits == 1
+
+
+def test_a_failed_background_write_is_reported_once_at_the_end(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("MLKAIZEN_CACHE_DIR", str(blocker))
+    problems: list[str] = []
+    cache = factcache.configure(on_problem=problems.append)
+    key = factcache.entry_key("python", factcache.text_digest("x = 1\n"))
+    with cache.background_writes():
+        for _ in range(5):
+            cache.put(key, '{"value":1,"s":0}')
+        assert problems == []  # not while the scan goes on
+    assert len(problems) == 1 and "cannot write the parse cache" in problems[0]
+    assert (cache.writes, cache.writable) == (0, False)
+    cache.put(key, '{"value":1,"s":0}')  # later puts are dropped, without a second warning
+    assert len(problems) == 1
+
+
 def test_the_size_cap_removes_the_least_recently_used(tmp_path: Path) -> None:
     folder = tmp_path / "facts"
     cache = factcache.FactCache(folder, cap_bytes=10_000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from mlkaizen.evidence import factcache
 from mlkaizen.evidence.detectors.base import Detector
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.placeholders import downgrade
@@ -26,24 +27,25 @@ def run_detectors(
     tree: RepoTree, detectors: Iterable[Detector], progress: Callable[[str], None] | None = None
 ) -> ScanResult:
     result = ScanResult()
-    for det in detectors:
-        if progress is not None:
-            progress(det.id)
-        try:
-            found = det.detect(tree)
-        except Exception as exc:  # a detector bug must not stop the scan
-            result.warnings.append(
-                Finding(
-                    detector=WARNING_DETECTOR,
-                    outcome=Outcome.WARNING,
-                    detail=f"detector {det.id} failed ({type(exc).__name__}: {exc}); "
-                    "its practices are reported as unknown",
-                    values={"kind": "detector"},
+    with factcache.current().background_writes():  # parses are stored while detectors run
+        for det in detectors:
+            if progress is not None:
+                progress(det.id)
+            try:
+                found = det.detect(tree)
+            except Exception as exc:  # a detector bug must not stop the scan
+                result.warnings.append(
+                    Finding(
+                        detector=WARNING_DETECTOR,
+                        outcome=Outcome.WARNING,
+                        detail=f"detector {det.id} failed ({type(exc).__name__}: {exc}); "
+                        "its practices are reported as unknown",
+                        values={"kind": "detector"},
+                    )
                 )
-            )
-            continue
-        result.detectors_run.add(det.id)
-        result.findings.extend(found)
+                continue
+            result.detectors_run.add(det.id)
+            result.findings.extend(found)
     unique: dict[tuple[str, str, int, str], Finding] = {}
     for f in downgrade(tree, result.findings):
         unique.setdefault(f.sort_key(), f)
