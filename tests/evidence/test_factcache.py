@@ -583,3 +583,38 @@ def test_hits_spend_the_parse_budget_as_the_parses_did(cache_dir: Path) -> None:
     assert skipped == [4, 4]  # the first module is read (from the cache or parsed), no more
     with pytest.raises(factcache.CorruptEntryError):
         factcache.decode("notebook", '{"value": "x", "s": "slow"}')
+
+
+def test_no_thread_to_be_had_means_writes_in_the_scan(cache_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    cache = factcache.configure()
+    key = factcache.entry_key("python", factcache.text_digest("x = 1\n"))
+    with cache.background_writes():
+        cache.put(key, '{"value":1,"s":0}')
+        assert len(entries(cache_dir)) == 1  # written at once
+    with cache.background_writes():  # and the next scan is not stuck either
+        cache.put(factcache.entry_key("python", factcache.text_digest("y = 2\n")),
+                  '{"value":2,"s":0}')
+    assert (cache.writes, len(entries(cache_dir))) == (2, 2)
+
+
+def test_the_libyaml_fingerprint_counts_only_this_interpreters_extension(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    package = tmp_path / "yaml"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    monkeypatch.setattr(factcache, "_origin", lambda name: str(package / "__init__.py"))
+    (package / "_yaml.cpython-39-x86_64-linux-gnu.so").write_bytes(b"")  # a leftover
+    (package / "_yaml.pyx").write_text("")
+    assert factcache._yaml_versions().endswith("libyaml False")
+    (package / ("_yaml" + EXTENSION_SUFFIXES[0])).write_bytes(b"")
+    assert factcache._yaml_versions().endswith("libyaml True")

@@ -272,3 +272,22 @@ def test_glob_prefilter_selects_what_the_pattern_does(tmp_path: Path,
     tree = RepoTree(tmp_path)
     match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
     assert tree.glob(*patterns) == [f for f in tree.files if match(f)]
+
+
+def test_a_sub_project_keeps_a_path_listed_twice_in_its_globs(tmp_path: Path) -> None:
+    """A sub-project sees the repository's shared files beside its own: a root
+    ``.dvc/config`` and ``proj/.dvc/config`` are both ``.dvc/config`` there."""
+    import fnmatch
+    import re
+
+    from mlkaizen.evidence.tree import SubTree
+
+    for rel in (".dvc/config", "proj/.dvc/config", "proj/params.yaml", "params.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x\n")
+    sub = SubTree(RepoTree(tmp_path), "proj", [".dvc/config", "params.yaml"])
+    for patterns in ((".dvc/config", "*/.dvc/config"), ("*.yaml",), ("params.yaml",)):
+        match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+        expected = [f for f in sub.files if match(f)]
+        assert len(expected) == 2, patterns
+        assert sub.glob(*patterns) == expected, patterns

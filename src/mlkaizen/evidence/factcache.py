@@ -294,9 +294,14 @@ def _yaml_versions() -> str:
         release = version("PyYAML")
     except PackageNotFoundError:
         release = "?"
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    # libyaml is used where PyYAML's extension for this interpreter is there (a leftover
+    # built for another Python does not count)
     folder = os.path.dirname(_origin("yaml") or "")
+    names = {"_yaml" + suffix for suffix in EXTENSION_SUFFIXES}
     try:
-        libyaml = any(n.startswith("_yaml.") for n in os.listdir(folder)) if folder else False
+        libyaml = bool(folder) and not names.isdisjoint(os.listdir(folder))
     except OSError:
         libyaml = False
     return f"PyYAML {release} libyaml {libyaml}"
@@ -523,8 +528,12 @@ class FactCache:
         pending: queue.SimpleQueue[tuple[Path, bytes] | None] = queue.SimpleQueue()
         writer = threading.Thread(target=self._write_all, args=(pending,),
                                   name="mlkaizen-cache-writer", daemon=True)
+        try:
+            writer.start()
+        except RuntimeError:  # no thread to be had (e.g. a process limit): write in the scan
+            yield
+            return
         self._queue = pending
-        writer.start()
         try:
             yield
         finally:
@@ -538,7 +547,10 @@ class FactCache:
     def _write_all(self, pending: queue.SimpleQueue[tuple[Path, bytes] | None]) -> None:
         while (item := pending.get()) is not None:
             if not self._failed:
-                self._store(*item)
+                try:
+                    self._store(*item)
+                except Exception:  # never lose the rest silently: reported as a failure
+                    self._failed = True
 
     def _store(self, path: Path, data: bytes) -> None:
         if usercache.write_file(path, data):

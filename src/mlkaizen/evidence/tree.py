@@ -542,12 +542,18 @@ class RepoTree(Listing):
     def _candidates(self, tails: tuple[str, ...]) -> list[int] | None:
         """Positions (in order) of the files that may end with one of ``tails``, from the
         name and extension indexes; None where a tail is neither ``.../name`` nor ``.ext``."""
-        positions = self.memo("positions", lambda: {f: i for i, f in enumerate(self.files)})
+        def where() -> dict[str, list[int]]:
+            out: dict[str, list[int]] = {}
+            for i, f in enumerate(self.files):  # a sub-project may list a path twice
+                out.setdefault(f, []).append(i)
+            return out
+
+        positions = self.memo("positions", where)
         picked: set[int] = set()
         for tail in tails:
             if "/" in tail:
-                picked.update(positions[f] for f in self._names.get(
-                    tail.rsplit("/", 1)[-1].lower(), ()))
+                named = self._names.get(tail.rsplit("/", 1)[-1].lower(), ())
+                picked.update(i for f in named for i in positions[f])
             elif _EXTENSION.fullmatch(tail):
                 picked.update(self._by_extension().get(tail.lower(), ()))
             else:
