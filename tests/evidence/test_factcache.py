@@ -373,12 +373,20 @@ def test_an_unwritable_cache_gives_one_warning_and_the_same_report(tmp_path: Pat
 def test_background_writes_are_read_back_at_once_and_on_disk_at_the_end(cache_dir: Path) -> None:
     cache = factcache.configure()
     keys = [factcache.entry_key("python", factcache.text_digest(f"x = {i}\n")) for i in range(40)]
+    def writers() -> int:
+        import threading
+
+        return sum(t.name == "mlkaizen-cache-writer" for t in threading.enumerate())
+
     with cache.background_writes():
+        assert writers() == 0  # none before the first entry (a worker pool may fork first)
         for i, key in enumerate(keys):
             cache.put(key, f'{{"value":{i},"s":0}}')
+        assert writers() == 1
         assert cache.get(keys[7]) == '{"value":7,"s":0}'  # queued, read back from memory
         assert cache.hits == 1
     assert cache.writes == 40 and len(entries(cache_dir)) == 40
+    assert writers() == 0
     again = factcache.configure()
     assert again.get(keys[39]) == '{"value":39,"s":0}' and again.hits == 1
 

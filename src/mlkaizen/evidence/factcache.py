@@ -443,7 +443,9 @@ class FactCache:
         self.corrupt = 0
         self.pooled = 0  # files parsed in worker processes
         self._written_bytes = 0
+        self._background = False  # inside background_writes
         self._queue: queue.SimpleQueue[tuple[Path, bytes] | None] | None = None
+        self._writer: threading.Thread | None = None
         self._waiting: dict[str, str] = {}  # key -> payload, queued and not yet written
         self._failed = False
 
@@ -507,6 +509,8 @@ class FactCache:
         if path is None or not self.writable or self.folder is None:
             return
         data = _wrap(key, payload)
+        if self._background and self._queue is None:
+            self._start_writer()
         if self._queue is not None:
             self._waiting[key] = payload
             self._queue.put((path, data))
@@ -520,29 +524,38 @@ class FactCache:
         """Within it, entries are written by a thread while the scan goes on, and all of them
         are on disk when it ends. Creating a file costs the kernel 0.3 to 1 ms here, most of a
         cold run's cache work (2,300 entries: about 2.4 s of a 6 s run on the monorepo of
-        BENCHMARKS.md); the thread spends it while the scan computes. A problem is reported
+        BENCHMARKS.md); the thread spends it while the scan computes. The thread starts at
+        the first entry (after a worker pool has forked, never before); a problem is reported
         once, at the end, as it would be at the first failed write."""
-        if self.folder is None or not self.writable or self._queue is not None:
+        if self.folder is None or not self.writable or self._background:
             yield
             return
+        self._background = True
+        try:
+            yield
+        finally:
+            self._background = False
+            writer, pending = self._writer, self._queue
+            self._writer = self._queue = None
+            if writer is not None and pending is not None:
+                pending.put(None)
+                writer.join()
+            self._waiting.clear()
+            if self._failed:
+                self._report_failure()
+
+    def _start_writer(self) -> None:
+        """The writer thread of a ``background_writes`` scan; none to be had (a process limit,
+        say) means writing in the scan, as outside one."""
         pending: queue.SimpleQueue[tuple[Path, bytes] | None] = queue.SimpleQueue()
         writer = threading.Thread(target=self._write_all, args=(pending,),
                                   name="mlkaizen-cache-writer", daemon=True)
         try:
             writer.start()
-        except RuntimeError:  # no thread to be had (e.g. a process limit): write in the scan
-            yield
+        except RuntimeError:
+            self._background = False
             return
-        self._queue = pending
-        try:
-            yield
-        finally:
-            self._queue = None
-            pending.put(None)
-            writer.join()
-            self._waiting.clear()
-            if self._failed:
-                self._report_failure()
+        self._writer, self._queue = writer, pending
 
     def _write_all(self, pending: queue.SimpleQueue[tuple[Path, bytes] | None]) -> None:
         while (item := pending.get()) is not None:
