@@ -19,9 +19,10 @@ entry keeps the seconds its parse took, and a hit spends them from the scan's
 Entries live in the user cache folder (:mod:`mlkaizen.usercache`, ``MLKAIZEN_CACHE_DIR``
 relocates it, empty switches it off) under ``facts/``: one file an entry, named by its key
 (hex digits, so nothing in a repository can name a path), written to a temporary file and
-renamed into place (concurrent runs never see half an entry). An entry starts with its own
-key and a hash of its payload; one that is truncated, corrupt or written for another key is
-a miss and is rewritten. The folder is kept under a size cap (``MLKAIZEN_FACT_CACHE_MB``,
+renamed into place (concurrent runs never see half an entry); during a scan a thread
+writes them while the detectors run (:meth:`FactCache.background_writes`). An entry starts
+with its own key and a hash of its payload; one that is truncated, corrupt or written for
+another key is a miss and is rewritten. The folder is kept under a size cap (``MLKAIZEN_FACT_CACHE_MB``,
 default 256): after a run that wrote entries, the least recently used are removed.
 
 With ``jobs`` > 1 a tree's uncached Python files and notebooks are parsed first in a pool of
