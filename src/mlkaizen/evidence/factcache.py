@@ -22,8 +22,9 @@ relocates it, empty switches it off) under ``facts/``: one file an entry, named 
 renamed into place (concurrent runs never see half an entry); during a scan a thread
 writes them while the detectors run (:meth:`FactCache.background_writes`). An entry starts
 with its own key and a hash of its payload; one that is truncated, corrupt or written for
-another key is a miss and is rewritten. The folder is kept under a size cap (``MLKAIZEN_FACT_CACHE_MB``,
-default 256): after a run that wrote entries, the least recently used are removed.
+another key is a miss and is rewritten. The folder is kept under a size cap
+(``MLKAIZEN_FACT_CACHE_MB``, default 256): after a run that wrote entries, the least recently
+used are removed.
 
 With ``jobs`` > 1 a tree's uncached Python files and notebooks are parsed first in a pool of
 worker processes (:func:`parse_in_pool`), when there is enough of them; the scan takes each
