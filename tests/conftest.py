@@ -43,6 +43,16 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def committed_repo(root: Path, files: dict[str, str], branch: str | None = None) -> Path:
+    """``files`` written under ``root`` and committed as one commit (Ann, ``init``)."""
+    write_tree(root, dict(files))
+    git = ["git", "-C", str(root), "-c", "user.name=Ann", "-c", "user.email=ann@example.org"]
+    subprocess.run([*git[:3], "init", "-q", *(["-b", branch] if branch else [])], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    return root
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> MakeRepo:
     """``make_repo({"path": "content"}, git=False)`` -> a fresh folder with those files."""

@@ -14,6 +14,7 @@ import pytest
 from mlkaizen import assess
 from mlkaizen.engine.model import SATISFIED
 from mlkaizen.fixes.registry import FIXES
+from tests.conftest import committed_repo
 
 TRAIN = '''"""Train the churn model."""
 
@@ -60,15 +61,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def bare(tmp_path: Path) -> Path:
-    root = tmp_path / "churnlite"
-    for rel, text in BARE.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    git = ["git", "-C", str(root), "-c", "user.name=Ann", "-c", "user.email=ann@example.org"]
-    subprocess.run([*git[:3], "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "init"], check=True)
-    return root
+    return committed_repo(tmp_path / "churnlite", BARE)
 
 
 def state(root: Path, practice: str) -> str:

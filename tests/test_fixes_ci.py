@@ -26,7 +26,8 @@ from mlkaizen.fixes.base import FixContext
 from mlkaizen.fixes.facts import gather
 from mlkaizen.fixes.registry import fix_for
 from mlkaizen.fixes.workflows import _gitlab_include
-from tests.test_fixes import BARE
+from tests.conftest import committed_repo
+from tests.test_fixes import BARE, cli
 
 REQUIREMENTS = "pandas\nscikit-learn\njoblib\nfastapi\n"
 AZURE_STEP = "pool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo {what}\n"
@@ -50,21 +51,8 @@ YAMLLINT = YamlLintConfig(
 )
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mlkaizen", *args], cwd=cwd, text=True,
-                          capture_output=True, check=False)
-
-
 def make(tmp_path: Path, files: dict[str, str], name: str = "repo") -> Path:
-    root = tmp_path / name
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    git = ["git", "-C", str(root), "-c", "user.name=Ann", "-c", "user.email=ann@example.org"]
-    subprocess.run([*git[:3], "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "init"], check=True)
-    return root
+    return committed_repo(tmp_path / name, files, branch="main")
 
 
 def states(root: Path, *practices: str) -> list[str]:

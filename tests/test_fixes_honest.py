@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from mlkaizen import assess
-from tests.test_fixes import BARE, SERVE, TRAIN
+from tests.conftest import committed_repo
+from tests.test_fixes import BARE, SERVE, TRAIN, cli
 
 AZURE = {
     "azure-pipelines.yml": "trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n"
@@ -33,21 +34,8 @@ DVC = {
 }
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mlkaizen", *args], cwd=cwd, text=True,
-                          capture_output=True, check=False)
-
-
 def make(tmp_path: Path, files: dict[str, str], name: str = "repo") -> Path:
-    root = tmp_path / name
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    git = ["git", "-C", str(root), "-c", "user.name=Ann", "-c", "user.email=ann@example.org"]
-    subprocess.run([*git[:3], "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "init"], check=True)
-    return root
+    return committed_repo(tmp_path / name, files)
 
 
 def listed(root: Path) -> tuple[list[str], str]:

@@ -148,16 +148,18 @@ class RepoTree(Listing):
 
     def _read_budget_spent(self, rel: str) -> bool:
         """Whether the scan's ``max_bytes_read`` is used up (warned once)."""
-        if self.bytes_read < self.limits.max_bytes_read:
+        limit = self.limits.max_bytes_read
+        return self._spent("max_bytes_read", self.bytes_read, limit,
+                           f"{limit:,} reached; later files are not read", rel)
+
+    def _spent(self, name: str, used: float, limit: float, message: str, rel: str) -> bool:
+        """Whether the scan-wide budget ``name`` is used up; counted as a skip each time it
+        stops something, warned the first time only."""
+        if used < limit:
             return False
-        self.skipped["max_bytes_read"] += 1
-        if self.skipped["max_bytes_read"] == 1:
-            self.warn(
-                f"limit max_bytes_read={self.limits.max_bytes_read:,} reached; "
-                "later files are not read",
-                rel,
-                kind="limit",
-            )
+        self.skipped[name] += 1
+        if self.skipped[name] == 1:
+            self.warn(f"limit {name}={message}", rel, kind="limit")
         return True
 
     def _read_bytes(self, rel: str, limit: int) -> bytes | None:
@@ -473,17 +475,9 @@ class RepoTree(Listing):
     def _parse_budget_left(self, rel: str) -> bool:
         """Per-file budgets alone do not bound a scan (many files, each just under its
         budget): all parses of a scan share ``max_parse_seconds``."""
-        if self.parse_seconds < self.limits.max_parse_seconds:
-            return True
-        self.skipped["max_parse_seconds"] += 1
-        if self.skipped["max_parse_seconds"] == 1:
-            self.warn(
-                f"limit max_parse_seconds={self.limits.max_parse_seconds:g} reached: "
-                "later files are not parsed",
-                rel,
-                kind="limit",
-            )
-        return False
+        limit = self.limits.max_parse_seconds
+        return not self._spent("max_parse_seconds", self.parse_seconds, limit,
+                               f"{limit:g} reached: later files are not parsed", rel)
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
