@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.limits import ScanLimits
@@ -65,6 +67,74 @@ def test_symlinks_out_of_root_and_loops_are_not_followed(make_repo: MakeRepo,
     assert {"symlink"} <= kinds(tree)
     assert tree.skipped["symlink_outside_root"] == 3  # file, /etc/passwd and the directory
     assert tree.skipped["broken_symlink"] == 3
+
+
+def _swap_folder_for_link(folder: Path, target: Path) -> None:
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+    folder.symlink_to(target)
+
+
+@pytest.mark.parametrize("git", [False, True])
+def test_a_folder_swapped_for_a_link_after_the_listing_is_not_read_through(
+    make_repo: MakeRepo, tmp_path: Path, git: bool
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "dvc.yaml").write_text("secret: outside\n")
+    (outside / "inner.yaml").write_text("secret: outside\n")
+    root = make_repo({"cfg/dvc.yaml": "stages: {}\n", "keep/inner.yaml": "a: 1\n"}, git=git)
+    tree = RepoTree(root)
+    assert tree.files == ["cfg/dvc.yaml", "keep/inner.yaml"]
+    _swap_folder_for_link(root / "cfg", outside)  # after the listing, before the read
+    (root / "keep" / "new").write_text("b: 2\n")
+    os.replace(root / "keep" / "new", root / "keep" / "inner.yaml")  # a new file: read
+    assert tree.text("cfg/dvc.yaml") is None
+    assert tree.text("keep/inner.yaml") == "b: 2\n"
+    assert tree.skipped["symlink_outside_root"] == 1
+    assert [w.file for w in tree.warnings] == ["cfg/dvc.yaml"]
+    assert tree.warnings[0].detail == "path leads outside the scanned root; not read"
+
+
+def test_a_file_replaced_by_a_link_after_the_listing_is_not_followed_out(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("token: abc\n")
+    root = make_repo({"a.yaml": "a: 1\n", "b.yaml": "b: 1\n"})
+    tree = RepoTree(root)
+    (root / "a.yaml").unlink()
+    (root / "a.yaml").symlink_to(secret)
+    (root / "b.yaml").unlink()
+    (root / "b.yaml").symlink_to(root / "c.yaml")  # a link inside the root is read
+    (root / "c.yaml").write_text("c: 1\n")
+    assert tree.text("a.yaml") is None
+    assert tree.text("b.yaml") == "c: 1\n"
+    assert tree.skipped["symlink_outside_root"] == 1
+
+
+def test_a_listed_regular_file_is_read_without_resolving_its_path(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast way: opened, then checked to be the file listed; the slow way (resolving
+    every folder of the path) only for files the listing did not see as regular files."""
+    root = make_repo({"deep/er/still/a.py": "import os\n", "b.py": "x = 1\n"})
+    (root / "link.py").symlink_to(root / "b.py")
+    tree = RepoTree(root)
+    resolved: list[str] = []
+    real = os.path.realpath
+
+    def counting(path: str, *args: object, **kwargs: object) -> str:
+        resolved.append(os.path.relpath(path, root))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os.path, "realpath", counting)
+    assert tree.text("deep/er/still/a.py") == "import os\n"
+    assert tree.text("b.py") == "x = 1\n"
+    assert resolved == []
+    assert tree.text("link.py") == "x = 1\n"
+    assert resolved == ["link.py"]
 
 
 def test_fifo_and_socket_are_skipped_without_blocking(make_repo: MakeRepo) -> None:
@@ -237,6 +307,8 @@ _SELECTION_FILES = [
     "deep/x/y/z.Yml", "pkg.tar.gz", "pkg.gz", "train.py", "nb.IPYNB", "notebooks/a.ipynb",
     "weird.yml.bak", "docs/README.md", "Dockerfile", "infra/main.tf", "infra/main.tf.json",
     ".dvc/config", "sub/.dvc/config", "x.dvc/config.bak", "İ.yml",
+    "ops/grafana/provisioning/a.yml", "grafana-x/provisioning", "data/README.md",
+    "datasets/README", "a/data/README.rst", "x/a[b", "conf/x.yml",
 ]
 
 
@@ -260,6 +332,9 @@ def test_with_suffix_by_extension_index_selects_what_endswith_does(
     ("*",), ("*/inner*",), ("*config*",), ("notebooks/[ab].ipynb", "*.md"), ("*]",),
     ("*.YML",), ("*.yml",), ("*/inner.txt", "*.py"), ("x.dvc/config.bak",), ("*/z.Yml",),
     ("*.gz", "*/.dvc/config"), ("Dockerfile",), ("*/",),
+    ("*grafana*/provisioning/*",), ("data/README*", "*/data/README*", "datasets/README*"),
+    ("*[!x]ml",), ("*a[b",), ("*in?er*",), ("*x.dvc*",), ("*[/]provisioning*",),
+    ("*con[f]/*.yml", "*[]*"), ("*.y?l", "*data*"),
 ])
 def test_glob_prefilter_selects_what_the_pattern_does(tmp_path: Path,
                                                       patterns: tuple[str, ...]) -> None:
@@ -291,3 +366,26 @@ def test_a_sub_project_keeps_a_path_listed_twice_in_its_globs(tmp_path: Path) ->
         expected = [f for f in sub.files if match(f)]
         assert len(expected) == 2, patterns
         assert sub.glob(*patterns) == expected, patterns
+
+
+_GLOB_CHARS = "ab/.*?[]!-"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_GLOB_CHARS, max_size=8), st.lists(st.text("ab/.[]!-*?", max_size=8),
+                                                   min_size=1, max_size=5))
+def test_a_match_always_holds_the_patterns_literal_piece(pattern: str,
+                                                         paths: list[str]) -> None:
+    """The glob prefilter never hides a match: whatever ``fnmatch`` matches contains the
+    pattern's longest bracket-free piece."""
+    import fnmatch
+    import re
+
+    from mlkaizen.evidence.tree import _literal_piece
+
+    match = re.compile(fnmatch.translate(pattern)).match
+    piece = _literal_piece(pattern)
+    filled = pattern.replace("*", "ab/").replace("?", "a")  # a path it likely matches
+    for path in [*paths, pattern, filled]:
+        if match(path):
+            assert piece in path, (pattern, path, piece)

@@ -60,6 +60,7 @@ class Listing:
     sizes: dict[str, int]
     listing: str
     _folders: dict[str, bool]  # folder -> really inside the root
+    _identity: dict[str, tuple[int, int]]  # regular file -> (device, inode) when listed
 
     def warn(
         self, message: str, file: str | None = None, line: int | None = None, kind: str = "scan"
@@ -71,6 +72,7 @@ class Listing:
 
     def _list(self) -> list[str]:
         self._folders = {}
+        self._identity = {}
         candidates = self._git_list()
         if candidates is None:
             candidates = self._walk()
@@ -137,7 +139,8 @@ class Listing:
             st = os.lstat(os.path.join(self.root, rel))
         except OSError:
             return False  # listed by git but deleted from the work tree
-        if stat.S_ISLNK(st.st_mode):
+        linked = stat.S_ISLNK(st.st_mode)
+        if linked:
             full = self.root / rel
             try:
                 target = full.resolve(strict=True)
@@ -160,6 +163,8 @@ class Listing:
             self.warn("not a regular file (FIFO, socket or device); skipped", rel, kind="special")
             return False
         self.sizes[rel] = st.st_size
+        if not linked:  # the file a read must find at this path (see RepoTree._open_listed)
+            self._identity[rel] = (st.st_dev, st.st_ino)
         return True
 
     def _folder_inside(self, folder: str) -> bool:

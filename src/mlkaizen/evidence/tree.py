@@ -51,7 +51,15 @@ _CONTROL = re.compile(
     r"\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|/\*)[^{}\n]*\}\}"
     r"|\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\}"
 )
+# a file is opened read-only, never waiting (a FIFO) and never through a link at its end
+_OPEN_FLAGS = (
+    os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+)
 MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
+
+
+class _OutsideRootError(Exception):
+    """The real path of a file to read leads outside the scanned root."""
 
 
 def render_template_text(text: str) -> str:
@@ -165,22 +173,17 @@ class RepoTree(Listing):
     def _read_bytes(self, rel: str, limit: int) -> bytes | None:
         if self._read_budget_spent(rel):
             return None
-        # the real path, checked to lie inside the root, then opened without following a
-        # link: whatever replaced a folder or file since the listing cannot lead outside
-        full = os.path.realpath(os.path.join(self.root, self._real.get(rel, rel)))
-        if not full.startswith(str(self.root).rstrip("/") + "/"):
+        try:
+            fd, st = self._open_listed(rel)
+        except _OutsideRootError:
             self.skipped["symlink_outside_root"] += 1
             self.warn("path leads outside the scanned root; not read", rel, kind="symlink")
             return None
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(full, flags | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
             self.skipped["unreadable"] += 1
             self.warn(f"cannot read file ({exc.strerror}); skipped", rel, kind="unreadable")
             return None
         try:
-            st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 self.skipped["not_regular_file"] += 1
                 return None
@@ -211,6 +214,41 @@ class RepoTree(Listing):
         self.files_read += 1
         self.bytes_read += len(data)
         return data
+
+    def _open_listed(self, rel: str) -> tuple[int, os.stat_result]:
+        """A descriptor of ``rel``'s file and its status, opened without following a link
+        at the end of the path; raises :class:`_OutsideRootError` or :class:`OSError`.
+
+        A regular file the listing saw is opened and then checked to be that very file
+        (same device and inode): a folder on its path swapped for a link since the listing
+        leads to another file, which fails the check. Other files, and any that fail it,
+        have their real path resolved and checked to lie inside the root first (one
+        ``lstat`` per folder of the path: the slow way)."""
+        real = self._real.get(rel, rel)
+        path = os.path.join(self.root, real)
+        seen = self._identity.get(real)
+        if seen is not None:
+            try:
+                fd = os.open(path, _OPEN_FLAGS)
+            except OSError:
+                fd = -1
+            if fd >= 0:
+                try:
+                    st = os.fstat(fd)
+                    if (st.st_dev, st.st_ino) == seen:
+                        return fd, st
+                except OSError:
+                    pass
+                os.close(fd)
+        full = os.path.realpath(path)
+        if not full.startswith(str(self.root).rstrip("/") + "/"):
+            raise _OutsideRootError(rel)
+        fd = os.open(full, _OPEN_FLAGS)
+        try:
+            return fd, os.fstat(fd)
+        except OSError:
+            os.close(fd)
+            raise
 
     def text(self, rel: str) -> str | None:
         """The file's text (UTF-8), read once; ``None`` for binary, too large or unreadable."""
@@ -440,16 +478,11 @@ class RepoTree(Listing):
         )
         if self.sizes.get(rel, 0) > limit:
             return None
-        full = os.path.realpath(os.path.join(self.root, self._real.get(rel, rel)))
-        if not full.startswith(str(self.root).rstrip("/") + "/"):
-            return None
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(full, flags | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
+            fd, st = self._open_listed(rel)
+        except (_OutsideRootError, OSError):
             return None
         try:
-            st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
                 return None
             data = os.read(fd, limit + 1)
@@ -516,6 +549,14 @@ class RepoTree(Listing):
             tails = tuple(_literal_tail(p) for p in patterns)
             picked = self._candidates(tails)
             pool = self.files if picked is None else [self.files[i] for i in picked]
+            # and it contains its pattern's longest literal piece: one substring test each
+            keys = {_literal_piece(p) for p in patterns}
+            if "" not in keys:
+                if len(keys) == 1:
+                    key = keys.pop()
+                    pool = [f for f in pool if key in f]
+                else:
+                    pool = [f for f in pool if any(k in f for k in keys)]
             return [f for f in pool if f.endswith(tails) and match(f)]
 
         return self.memo("glob:" + "\0".join(patterns), compute)
@@ -736,6 +777,14 @@ def _literal_tail(pattern: str) -> str:
     return pattern[cut + 1 :]
 
 
+def _literal_piece(pattern: str) -> str:
+    """The longest piece of an ``fnmatch`` pattern between its ``*`` and ``?`` wildcards
+    that holds no bracket (a piece with one may be a character set): every path the pattern
+    matches contains it. Empty when there is none."""
+    pieces = pattern.replace("?", "*").split("*")
+    return max((p for p in pieces if "[" not in p and "]" not in p), key=len, default="")
+
+
 def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
     """The settings ``parser`` runs with, if it is the one :mod:`.factcache` keeps results
     of for ``kind``; else None."""
@@ -798,6 +847,7 @@ class SubTree(RepoTree):
         self._preparsed = {}
         self._digests = {}
         self._preparse_done = True  # parses go through the parent
+        self._identity = {}  # reads go through the parent
         self.shared = frozenset(shared)
         self._real = {
             k[n:]: v[n:] for k, v in parent._real.items() if k.startswith(self.prefix)
