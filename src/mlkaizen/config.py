@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -123,6 +122,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             return _load_file(root / name)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
+        import tomllib  # on first use: most runs read no TOML
+
         from mlkaizen.fsio.read import read_text
 
         try:
@@ -141,6 +142,8 @@ def _load_file(path: Path) -> Config:
     display = str(path)
     text = read_text(path, "config file", MAX_CONFIG_BYTES)
     if path.suffix == ".toml":
+        import tomllib
+
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

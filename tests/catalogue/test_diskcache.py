@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from mlkaizen import usercache
 from mlkaizen.catalogue import diskcache, loader
@@ -170,3 +171,32 @@ def test_the_tool_vocabulary_is_cached_by_content_too(parses: list[str], tmp_pat
     assert parses == ["<builtin>/vocabulary.yaml"] * 2
     assert third.data_suffixes == first.data_suffixes
     assert b'"step_kinds"' in entry.read_bytes()
+
+
+def test_a_cached_vocabulary_does_not_compile_its_patterns_again(
+    parses: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each step-kind pattern is compiled to validate the file once, when the entry is
+    written; read back, it is not (a fresh file always is)."""
+    import re
+
+    from mlkaizen.evidence.detectors import vocabulary
+
+    shutil.rmtree(tmp_path / "cache" / "vocabulary", ignore_errors=True)
+    compiled: list[str] = []
+    real = re.compile
+
+    def counting(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return real(pattern, flags)
+
+    monkeypatch.setattr(vocabulary.re, "compile", counting)
+    first = vocabulary._loaded.__wrapped__()[0]
+    patterns = {p for ps in first.step_patterns.values() for p in ps}
+    assert len(patterns) > 50 and patterns <= set(compiled)
+    compiled.clear()
+    second = vocabulary._loaded.__wrapped__()[0]
+    assert second.step_patterns == first.step_patterns
+    assert patterns.isdisjoint(compiled)
+    with pytest.raises(ValidationError, match="is not a regular expression"):
+        vocabulary.VocabularyFile.model_validate({"step_kinds": {"train": ["(unclosed"]}})

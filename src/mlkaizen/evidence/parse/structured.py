@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from typing import Any
 
 from mlkaizen.evidence.parse import ParseError
@@ -13,6 +12,8 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 
 
 def load_toml(text: str) -> dict[str, Any]:
+    import tomllib  # on first use: many repositories hold no TOML
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
