@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.parse.ipython import transform_cell
@@ -240,3 +242,38 @@ def test_walkthrough_notebook_cells_parse() -> None:
         "gcloud functions deploy {NAME} --region={REGION} --trigger-topic={TOPIC}",
     ]
     assert [c.name for c in facts.calls] == ["google.cloud.aiplatform.init"]
+
+
+_CELL_CHARS = list("ab_ =(){}!%?/,;#'\"\\\n\r\t\x0b\x0c\x1c\x85\u2028\u00a0")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_CELL_CHARS), max_size=40))
+def test_the_plain_python_shortcut_changes_no_cell(source: str) -> None:
+    """A cell that cannot hold IPython-only syntax skips the line-by-line scan: the result is
+    the scan's own, whatever the line breaks and white space."""
+    from mlkaizen.evidence.parse import ipython
+
+    fast = ipython.transform_cell(source)
+    real = ipython._plain_python
+    ipython._plain_python = lambda _source: False  # the scan, always
+    try:
+        slow = ipython.transform_cell(source)
+    finally:
+        ipython._plain_python = real
+    assert fast == slow, repr(source)
+
+
+@pytest.mark.parametrize("source, plain", [
+    ("import os\nx = [1, 2]\nprint(x)\n", True),
+    ("def f(a, b):\n    return a / b\n", True),
+    ("x = 1\n  /f a\n", False),  # an auto-call, indented
+    ("x = 1\x85,f a b\n", False),  # after a line break only splitlines knows
+    ("!pip install x\n", False),
+    ("x = 1 if a != b else 2\n", False),  # not IPython, but in doubt: scanned
+    ("obj?\n", False),
+])
+def test_which_cells_take_the_shortcut(source: str, plain: bool) -> None:
+    from mlkaizen.evidence.parse.ipython import _plain_python
+
+    assert _plain_python(source) is plain

@@ -27,6 +27,10 @@ SHELL_LINE_MAGICS = frozenset({"pip", "conda", "mamba", "sx", "system"})
 _ASSIGN = re.compile(r"^([A-Za-z_][\w.,\s\[\]()*]*?)\s*=\s*[!%]")
 _HELP = re.compile(r"^(\?{1,2}[\w.*\[\]]+|[\w.*\[\]]+\?{1,2})$")
 _AUTOCALL = re.compile(r"^[/,;][A-Za-z_]")
+# where an auto-call may start a line (after any break ``str.splitlines`` knows)
+_LINE_LED_BY_AUTOCALL_CHAR = re.compile(
+    r"(?:\A|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])\s*[/,;]"
+)
 
 
 @dataclass
@@ -145,8 +149,23 @@ def transform_cell(source: str) -> CellCode:
         elif name not in PYTHON_CELL_MAGICS:
             return out
         body_start = head + 1
+    if _plain_python(source):
+        out.python[body_start:] = lines[body_start:]
+        return out
     _python_lines(lines, body_start, out)
     return out
+
+
+def _plain_python(source: str) -> bool:
+    """Whether no line of ``source`` can be IPython-only: each needs a ``!``, ``%`` or ``?``,
+    or starts with an auto-call's ``/``, ``,`` or ``;``. Most cells are plain Python, and
+    this spares them the scan character by character."""
+    return not (
+        "!" in source
+        or "%" in source
+        or "?" in source
+        or _LINE_LED_BY_AUTOCALL_CHAR.search(source)
+    )
 
 
 def _python_lines(lines: list[str], start: int, out: CellCode) -> None:
