@@ -44,7 +44,11 @@ def _code_cells(text: str) -> list[_Cell]:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         raise ParseError("notebook has no 'cells' list")
-    source_starts = [i + 1 for i, line in enumerate(text.splitlines()) if _SOURCE_KEY.match(line)]
+    source_starts = [
+        i + 1
+        for i, line in enumerate(text.splitlines())
+        if '"source"' in line and _SOURCE_KEY.match(line)  # the substring first: cheaper
+    ]
     out: list[_Cell] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
