@@ -13,7 +13,7 @@ the tree, parsing files (``parsed()``: read + parse) and in detectors (their own
 excluded), from one extra run with ``MLKAIZEN_PROFILE`` set (see ``mlkaizen.profiling``); the
 rest is start-up, the engine and the report. Cold/warm columns compare a run with an empty
 user cache (catalogue and per-file parses) to one right after it; the main columns are warm.
-``--jobs N`` is passed to ``assess`` (default: the command's own default, the cores).
+``--jobs N`` is passed to ``assess`` (default: the command's own, the usable cores).
 
 A measurement, not a test: it never fails on a slow machine. Targets (issue 12): every
 repository <= 1.0 s cold and <= 0.5 s warm on a 2-core machine.

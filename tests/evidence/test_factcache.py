@@ -319,6 +319,30 @@ def test_cli_reports_are_identical_cold_warm_no_cache_and_jobs(tmp_path: Path) -
     assert list((tmp_path / "cli-cache" / "facts").rglob("*"))
 
 
+def test_assess_parses_in_as_many_processes_as_usable_cores_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlkaizen.cli import main
+
+    monkeypatch.setenv("MLKAIZEN_CACHE_DIR", str(tmp_path / "cache"))
+    root = real_shaped(tmp_path / "churn")
+    for flags, jobs in (([], factcache.usable_cores()), (["--jobs", "1"], 1),
+                        (["-j", "3"], 3)):
+        with pytest.raises(SystemExit):
+            main(["assess", str(root), "-f", "json", "-o", str(tmp_path / "r.json"), *flags])
+        assert factcache.current().jobs == jobs, flags
+    factcache.reset()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+def test_usable_cores_follow_the_cpu_affinity() -> None:
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from mlkaizen.evidence.factcache import usable_cores; print(usable_cores())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "1\n"
+
+
 def test_corrupt_truncated_and_misplaced_entries_are_ignored_and_rewritten(
     cache_dir: Path, tmp_path: Path
 ) -> None:

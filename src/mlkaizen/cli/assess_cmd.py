@@ -44,16 +44,17 @@ def assess(
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     jobs: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--jobs",
             "-j",
             metavar="N",
             min=1,
-            help="Processes that parse a large tree's Python files and notebooks "
-            "(default 1: serial).",
+            help="Processes that parse a large, uncached tree's Python files and notebooks "
+            "(default: the usable cores; 1: serial).",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(

@@ -113,12 +113,16 @@ NoCacheOpt = Annotated[
 ]
 
 
-def use_fact_cache(no_cache: bool, jobs: int = 1) -> None:
-    """The parse cache and worker count of this run. Serial by default: on the 2-core
-    machine of BENCHMARKS.md, shared with other work, a pool did not pay for itself."""
+def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
+    """The parse cache and worker count of this run; ``jobs=None``: the usable cores (a tree
+    is parsed in a pool only when it is big enough and not yet cached, see
+    :mod:`mlkaizen.evidence.factcache`)."""
     import sys
 
     from mlkaizen.evidence import factcache
+
+    if jobs is None:
+        jobs = factcache.usable_cores()
 
     def warn(message: str) -> None:
         sys.stderr.write(f"mlkaizen: warning: {message}\n")

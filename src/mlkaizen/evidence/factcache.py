@@ -28,8 +28,9 @@ used are removed.
 
 With ``jobs`` > 1 a tree's uncached Python files and notebooks are parsed first in a pool of
 worker processes (:func:`parse_in_pool`), when there is enough of them; the scan takes each
-result only for the very text it was parsed from. Off by default: on the 2-core machine of
-BENCHMARKS.md, shared with other work, it did not pay for itself.
+result only for the very text it was parsed from. Serial unless configured; the command line
+asks for the usable cores (:func:`usable_cores`), and the thresholds below keep small and
+warm trees serial.
 """
 
 from __future__ import annotations
@@ -690,6 +691,15 @@ def reset() -> None:
 
 
 # ------------------------------------------------------------------ parsing in a pool
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says): the
+    command line's default number of parsing processes."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on this system
+        return max(1, os.cpu_count() or 1)
+
+
 def _parse_one(kind: str, text: str) -> str | None:
     """In a worker: the payload for ``kind`` of ``text``, or None when it must be parsed in
     the scan itself (a timeout or an exhausted interpreter is never cached)."""
