@@ -277,3 +277,29 @@ def test_which_cells_take_the_shortcut(source: str, plain: bool) -> None:
     from mlkaizen.evidence.parse.ipython import _plain_python
 
     assert _plain_python(source) is plain
+
+
+def test_a_notebooks_facts_then_import_prepass_read_its_json_once(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a parsing worker asks for them: the second reuses the first's cells."""
+    from mlkaizen.evidence.parse import notebook as nb
+
+    nb._rewritten_cells.cache_clear()
+    reads: list[int] = []
+    real = nb.load_json
+
+    def counting(text: str) -> object:
+        reads.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(nb, "load_json", counting)
+    text = notebook("import pandas as pd\n!pip install x\n", "df = pd.read_csv('a.csv')\n")
+    facts = nb.parse_notebook(text)
+    code, origin = nb.notebook_code(text)
+    assert len(reads) == 1
+    assert list(facts.imports) == ["pandas"] and facts.shell == [(25, "pip install x")]
+    assert code == "import pandas as pd\npass\ndf = pd.read_csv('a.csv')"
+    assert origin == [24, 25, 42]
+    nb.notebook_code(text.replace("a.csv", "b.csv"))  # another notebook: read
+    assert len(reads) == 2

@@ -10,9 +10,10 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mlkaizen.evidence.parse import ParseError
-from mlkaizen.evidence.parse.ipython import transform_cell
+from mlkaizen.evidence.parse.ipython import CellCode, transform_cell
 from mlkaizen.evidence.parse.python_src import Call, PyFacts, facts_of, python_ast
 from mlkaizen.evidence.parse.structured import load_json
 
@@ -67,10 +68,18 @@ def notebook_code(text: str) -> tuple[str, list[int]]:
     from. Cheap: no syntax tree (the import pre-pass reads this)."""
     code: list[str] = []
     origin: list[int] = []
-    for cell in _code_cells(text):
-        code.extend(transform_cell(cell.source).python)
+    for cell, rewritten in _rewritten_cells(text):
+        code.extend(rewritten.python)
         origin.extend(cell.origin)
     return "\n".join(code), origin
+
+
+@lru_cache(maxsize=1)
+def _rewritten_cells(text: str) -> tuple[tuple[_Cell, CellCode], ...]:
+    """Each code cell and its rewriting as Python (read, never changed, by the callers).
+    The last notebook's are kept: its import pre-pass and its facts are asked for one after
+    the other where a worker parses it, and this spares the second its JSON and rewriting."""
+    return tuple((cell, transform_cell(cell.source)) for cell in _code_cells(text))
 
 
 def parse_notebook(text: str) -> NotebookFacts:
@@ -81,8 +90,7 @@ def parse_notebook(text: str) -> NotebookFacts:
     shell: list[tuple[int, str]] = []
     writes: list[tuple[str, int, str]] = []
     skipped: list[tuple[int, int | None, str]] = []
-    for cell in _code_cells(text):
-        code = transform_cell(cell.source)
+    for cell, code in _rewritten_cells(text):
         at = cell.origin
 
         def line_of(n: int | None, at: list[int] = at) -> int | None:
