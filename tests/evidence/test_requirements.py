@@ -22,7 +22,7 @@ def by_packaging(spec: str) -> tuple[str, bool] | None:
 
 
 _names = st.text("aZ09._-", min_size=1, max_size=6)
-_versions = st.text("0123456789.*+abrcpostdev!-", min_size=0, max_size=8)
+_versions = st.text("0123456789.*+abrcpostdev!-\u0663", min_size=0, max_size=8)
 _ops = st.sampled_from(["==", "!=", "<=", ">=", "<", ">", "~=", "===", "=", "=>", ""])
 _ws = st.sampled_from(["", " ", "\t", "  "])
 _specs = st.lists(st.tuples(_ws, _ops, _ws, _versions), max_size=3).map(
@@ -69,6 +69,7 @@ def test_common_shapes_are_read_without_packaging(spec: str,
     "foo_",  # a name packaging reads differently at its edge
     "foo==1.0 bar",
     "-e .",
+    "numpy==\u0663",  # a digit, but not an ASCII one: packaging refuses it
 ])
 def test_other_shapes_go_to_packaging(spec: str) -> None:
     assert simple_requirement(spec) is None
