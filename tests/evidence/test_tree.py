@@ -78,7 +78,7 @@ def _swap_folder_for_link(folder: Path, target: Path) -> None:
 
 @pytest.mark.parametrize("git", [False, True])
 def test_a_folder_swapped_for_a_link_after_the_listing_is_not_read_through(
-    make_repo: MakeRepo, tmp_path: Path, git: bool
+    make_repo: MakeRepo, tmp_path: Path, git: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -88,6 +88,14 @@ def test_a_folder_swapped_for_a_link_after_the_listing_is_not_read_through(
     tree = RepoTree(root)
     assert tree.files == ["cfg/dvc.yaml", "keep/inner.yaml"]
     _swap_folder_for_link(root / "cfg", outside)  # after the listing, before the read
+    opened: list[str] = []
+    real_open = os.open
+
+    def spying(path: str, *args: object, **kwargs: object) -> int:
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", spying)
     (root / "keep" / "new").write_text("b: 2\n")
     os.replace(root / "keep" / "new", root / "keep" / "inner.yaml")  # a new file: read
     assert tree.text("cfg/dvc.yaml") is None
@@ -95,6 +103,7 @@ def test_a_folder_swapped_for_a_link_after_the_listing_is_not_read_through(
     assert tree.skipped["symlink_outside_root"] == 1
     assert [w.file for w in tree.warnings] == ["cfg/dvc.yaml"]
     assert tree.warnings[0].detail == "path leads outside the scanned root; not read"
+    assert opened == [str(root / "keep" / "inner.yaml")]  # nothing outside is even opened
 
 
 def test_a_file_replaced_by_a_link_after_the_listing_is_not_followed_out(
@@ -308,7 +317,7 @@ _SELECTION_FILES = [
     "weird.yml.bak", "docs/README.md", "Dockerfile", "infra/main.tf", "infra/main.tf.json",
     ".dvc/config", "sub/.dvc/config", "x.dvc/config.bak", "İ.yml",
     "ops/grafana/provisioning/a.yml", "grafana-x/provisioning", "data/README.md",
-    "datasets/README", "a/data/README.rst", "x/a[b", "conf/x.yml",
+    "datasets/README", "a/data/README.rst", "x/a[b", "conf/x.yml", "b", "z", "a*b",
 ]
 
 
@@ -334,7 +343,8 @@ def test_with_suffix_by_extension_index_selects_what_endswith_does(
     ("*.gz", "*/.dvc/config"), ("Dockerfile",), ("*/",),
     ("*grafana*/provisioning/*",), ("data/README*", "*/data/README*", "datasets/README*"),
     ("*[!x]ml",), ("*a[b",), ("*in?er*",), ("*x.dvc*",), ("*[/]provisioning*",),
-    ("*con[f]/*.yml", "*[]*"), ("*.y?l", "*data*"),
+    ("*con[f]/*.yml", "*[]*"), ("*.y?l", "*data*"), ("[*ab*]",), ("[?xyz?]",),
+    ("*.[!*conf*]ml",), ("*a[*]b",),
 ])
 def test_glob_prefilter_selects_what_the_pattern_does(tmp_path: Path,
                                                       patterns: tuple[str, ...]) -> None:
@@ -371,7 +381,7 @@ def test_a_sub_project_keeps_a_path_listed_twice_in_its_globs(tmp_path: Path) ->
 _GLOB_CHARS = "ab/.*?[]!-"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.text(_GLOB_CHARS, max_size=8), st.lists(st.text("ab/.[]!-*?", max_size=8),
                                                    min_size=1, max_size=5))
 def test_a_match_always_holds_the_patterns_literal_piece(pattern: str,

@@ -53,13 +53,26 @@ _CONTROL = re.compile(
 )
 # a file is opened read-only, never waiting (a FIFO) and never through a link at its end
 _OPEN_FLAGS = (
-    os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    os.O_RDONLY
+    | os.O_NONBLOCK
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NOCTTY", 0)
 )
 MAX_WARNINGS = 5_000  # kept per scan; the rest are counted in skipped["warnings_not_kept"]
 
 
 class _OutsideRootError(Exception):
     """The real path of a file to read leads outside the scanned root."""
+
+
+def _identity_of(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` leads to (opening nothing); None if none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def render_template_text(text: str) -> str:
@@ -219,15 +232,18 @@ class RepoTree(Listing):
         """A descriptor of ``rel``'s file and its status, opened without following a link
         at the end of the path; raises :class:`_OutsideRootError` or :class:`OSError`.
 
-        A regular file the listing saw is opened and then checked to be that very file
-        (same device and inode): a folder on its path swapped for a link since the listing
-        leads to another file, which fails the check. Other files, and any that fail it,
-        have their real path resolved and checked to lie inside the root first (one
-        ``lstat`` per folder of the path: the slow way)."""
+        A regular file the listing saw is first looked up (``stat``, which opens nothing)
+        and opened only when it is still that very file (same device and inode), then
+        checked once more on the descriptor: a folder on its path swapped for a link since
+        the listing leads to another file, which fails the check, so nothing outside the
+        root is opened (nor read; the same inode reached through another name holds the
+        same bytes). Other files, and any that fail the check, have their real path
+        resolved and checked to lie inside the root first (one ``lstat`` per folder of
+        the path: the slow way, as every read once did)."""
         real = self._real.get(rel, rel)
         path = os.path.join(self.root, real)
         seen = self._identity.get(real)
-        if seen is not None:
+        if seen is not None and _identity_of(path) == seen:
             try:
                 fd = os.open(path, _OPEN_FLAGS)
             except OSError:
@@ -778,11 +794,12 @@ def _literal_tail(pattern: str) -> str:
 
 
 def _literal_piece(pattern: str) -> str:
-    """The longest piece of an ``fnmatch`` pattern between its ``*`` and ``?`` wildcards
-    that holds no bracket (a piece with one may be a character set): every path the pattern
-    matches contains it. Empty when there is none."""
-    pieces = pattern.replace("?", "*").split("*")
-    return max((p for p in pieces if "[" not in p and "]" not in p), key=len, default="")
+    """The longest piece of an ``fnmatch`` pattern between its ``*`` and ``?`` wildcards:
+    every path the pattern matches contains it. Empty when there is none, and for a pattern
+    with a bracket (a character set may hold ``*`` or ``?`` itself: ``[*ab*]``)."""
+    if "[" in pattern:
+        return ""
+    return max(pattern.replace("?", "*").split("*"), key=len)
 
 
 def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
