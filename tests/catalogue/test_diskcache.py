@@ -4,6 +4,7 @@ is counted (YAML parses), never timed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -200,3 +201,32 @@ def test_a_cached_vocabulary_does_not_compile_its_patterns_again(
     assert patterns.isdisjoint(compiled)
     with pytest.raises(ValidationError, match="is not a regular expression"):
         vocabulary.VocabularyFile.model_validate({"step_kinds": {"train": ["(unclosed"]}})
+
+
+def test_a_cached_vocabulary_whose_patterns_do_not_compile_is_a_miss(
+    parses: list[str], tmp_path: Path
+) -> None:
+    """Read back without compiling each pattern, an entry is still checked as a whole:
+    damaged (valid JSON, valid shape, a broken pattern), it is parsed again and rewritten."""
+    from mlkaizen.evidence.detectors import vocabulary
+
+    shutil.rmtree(tmp_path / "cache" / "vocabulary", ignore_errors=True)
+    first = vocabulary._loaded.__wrapped__()[0]
+    (entry,) = (tmp_path / "cache" / "vocabulary").iterdir()
+    entry.write_text(json.dumps({"step_kinds": {"train": ["(unclosed"]}}))
+    again = vocabulary._loaded.__wrapped__()[0]
+    assert again.step_patterns == first.step_patterns
+    assert parses == ["<builtin>/vocabulary.yaml"] * 2
+    assert "(unclosed" not in entry.read_text()
+
+
+def test_step_patterns_are_checked_alone_as_a_part_and_all_together() -> None:
+    from mlkaizen.evidence.detectors.vocabulary import VocabularyFile, _combines
+
+    with pytest.raises(ValidationError, match="is not a regular expression"):
+        VocabularyFile.model_validate({"step_kinds": {"train": ["(?i)fit"]}})  # flags inside
+    one = VocabularyFile.model_validate({"step_kinds": {"train": ["(?P<tool>fit)"]}})
+    two = VocabularyFile.model_validate({"step_kinds": {"train": ["(?P<tool>train)"]}})
+    assert _combines([one]) is None and _combines([two]) is None
+    clash = _combines([one, two])
+    assert clash is not None and clash.startswith("the train step patterns do not compile")

@@ -27,7 +27,9 @@ M = TypeVar("M", bound=BaseModel)
 def entry_name(text: bytes, model: type[BaseModel] = Catalogue) -> str:
     """The entry of ``text`` validated as ``model`` (the module defining it is its schema)."""
     source = Path(str(sys.modules[model.__module__].__file__)).read_bytes()
-    return usercache.key(__version__, PYDANTIC_VERSION, model.__qualname__, source, text) + ".json"
+    python = "{}.{}".format(*sys.version_info[:2])  # what a pattern may hold changes with it
+    return usercache.key(__version__, PYDANTIC_VERSION, python, model.__qualname__, source,
+                         text) + ".json"
 
 
 def load_cached(path: Path, fresh: Callable[[], M], check: Callable[[M], bool],

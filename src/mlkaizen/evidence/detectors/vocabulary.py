@@ -10,7 +10,7 @@ and skipped; a broken built-in file is an internal error.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -37,12 +37,37 @@ _NOT_IN_OPTION = r"(?<![\s=]-)(?<!--)(?<!^-)"
 
 def _regex(pattern: str, info: ValidationInfo) -> str:
     if info.context is not None and info.context.get(REVALIDATING):
-        return pattern  # compiled when the entry was written (about 8 ms for them all)
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return pattern  # compiled when the entry was written; see _combines for the rest
+    for form in (pattern, f"(?:{pattern})"):  # alone, and as a part of its kind's pattern
+        try:
+            re.compile(form, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
     return pattern
+
+
+@lru_cache(maxsize=64)
+def step_kind_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The compiled, case-insensitive pattern matching any of ``patterns``; raises
+    :class:`re.error`. Memoised: what checks a vocabulary is what the detectors use."""
+    body = "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+    return re.compile(f"{_NOT_IN_OPTION}(?:{body})", re.IGNORECASE)
+
+
+def _patterns_of(files: list[VocabularyFile], kind: str) -> tuple[str, ...]:
+    """The patterns of one step kind over ``files``, in order."""
+    return tuple(p for f in files for k, ps in f.step_kinds.items() if k == kind for p in ps)
+
+
+def _combines(files: list[VocabularyFile]) -> str | None:
+    """Why the step-kind patterns of ``files`` do not compile together (a damaged cache
+    entry, or plugins whose patterns clash, e.g. a group name twice); None if they do."""
+    for kind in STEP_KINDS:
+        try:
+            step_kind_pattern(_patterns_of(files, kind))
+        except re.error as exc:
+            return f"the {kind} step patterns do not compile together: {exc}"
+    return None
 
 
 ToolList = Literal["trackers", "registries", "validation", "serving"]
@@ -117,15 +142,12 @@ class Vocabulary:
         self.media_suffixes = frozenset(s for f in files for s in f.media_suffixes)
         self.model_suffixes = frozenset(s for f in files for s in f.model_suffixes)
         self.metric_names = frozenset(s for f in files for s in f.metric_names)
-        self.step_patterns: dict[str, tuple[str, ...]] = {
-            kind: tuple(p for f in files for k, ps in f.step_kinds.items() if k == kind for p in ps)
-            for kind in STEP_KINDS
-        }
+        self.step_patterns = {kind: _patterns_of(files, kind) for kind in STEP_KINDS}
 
     def step_kind(self, kind: str) -> re.Pattern[str]:
-        """The compiled, case-insensitive pattern of one step kind."""
-        body = "|".join(f"(?:{p})" for p in self.step_patterns[kind]) or r"(?!x)x"
-        return re.compile(f"{_NOT_IN_OPTION}(?:{body})", re.IGNORECASE)
+        """The compiled, case-insensitive pattern of one step kind (checked to compile when
+        the vocabulary was loaded)."""
+        return step_kind_pattern(self.step_patterns[kind])
 
 
 def builtin_path() -> Path:
@@ -154,13 +176,21 @@ def _loaded() -> tuple[Vocabulary, tuple[str, ...]]:
 
     builtin = builtin_path()
     fresh = lambda: load_vocabulary_file(builtin, "<builtin>/vocabulary.yaml")  # noqa: E731
-    files = [load_cached(builtin, fresh, lambda _: True, VocabularyFile, "vocabulary")]
+    files = [
+        load_cached(
+            builtin, fresh, lambda f: _combines([f]) is None, VocabularyFile, "vocabulary"
+        )
+    ]
     problems: list[str] = []
     for ep in sorted(installed_entry_points(GROUP), key=lambda e: e.name):
         try:
             value = ep.load()
             path = Path(value() if callable(value) else value)
-            files.append(load_vocabulary_file(path, str(path)))
+            extension = load_vocabulary_file(path, str(path))
+            clash = _combines([*files, extension])
+            if clash is not None:
+                raise MLKaizenError(clash, str(path))
+            files.append(extension)
         except MLKaizenError as exc:
             problems.append(f"vocabulary plugin {ep.name!r}: {exc}; skipped")
         except Exception as exc:  # third-party code: report, do not crash
