@@ -650,3 +650,23 @@ def test_the_libyaml_fingerprint_counts_only_this_interpreters_extension(
     assert factcache._yaml_versions().endswith("libyaml False")
     (package / ("_yaml" + EXTENSION_SUFFIXES[0])).write_bytes(b"")
     assert factcache._yaml_versions().endswith("libyaml True")
+
+
+@pytest.mark.parametrize("content, quota", [
+    ("200000 100000\n", 2), ("150000 100000\n", 2), ("50000 100000\n", 1),
+    ("max 100000\n", None), ("", None), ("x y\n", None), ("100 0\n", None),
+])
+def test_a_container_cpu_quota_bounds_the_usable_cores(tmp_path: Path, content: str,
+                                                       quota: int | None) -> None:
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text(content)
+    assert factcache.cgroup_cpu_quota(cpu_max) == quota
+    cores = factcache.usable_cores(tmp_path / "absent")
+    assert factcache.usable_cores(cpu_max) == (cores if quota is None else min(cores, quota))
+
+
+def test_a_pool_starts_no_more_workers_than_its_files_keep_busy() -> None:
+    items: list[factcache.Item] = [(("python",), f"x = {i}\n") for i in range(20)]
+    assert factcache.parse_in_pool(items, 8, 10.0) == [[None]] * 20  # one worker's worth
+    parsed = factcache.parse_in_pool(items * 2, 8, 10.0)  # two workers' worth: parsed
+    assert all(payload is not None for (payload,) in parsed)

@@ -691,13 +691,30 @@ def reset() -> None:
 
 
 # ------------------------------------------------------------------ parsing in a pool
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system says): the
-    command line's default number of parsing processes."""
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # a container's CPU quota (cgroup v2)
+POOL_FILES_PER_WORKER = 16  # fewer files than this per worker: fewer workers
+
+
+def usable_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The cores this process may use: its CPU affinity where the system says, within its
+    container's CPU quota if it has one. The command line's default number of parsing
+    processes."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # no affinity on this system
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpu_quota(cpu_max)
+    return max(1, cores if quota is None else min(cores, quota))
+
+
+def cgroup_cpu_quota(cpu_max: Path) -> int | None:
+    """The CPUs a cgroup v2 ``cpu.max`` allows, rounded up ("200000 100000": 2); None when
+    there is no file or no quota ("max 100000")."""
+    try:
+        quota, period = cpu_max.read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else max(1, -(-int(quota) // int(period)))
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 def _parse_one(kind: str, text: str) -> str | None:
@@ -734,7 +751,8 @@ def parse_in_pool(items: list[Item], jobs: int, timeout: float) -> list[list[str
     from concurrent.futures import ProcessPoolExecutor
 
     nothing: list[list[str | None]] = [[None] * len(kinds) for kinds, _ in items]
-    if "fork" not in multiprocessing.get_all_start_methods():
+    jobs = min(jobs, len(items) // POOL_FILES_PER_WORKER)  # no worker started for a few files
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return nothing
     size = max(1, min(64, len(items) // (jobs * 4) or 1))
     try:
