@@ -399,3 +399,16 @@ def test_a_match_always_holds_the_patterns_literal_piece(pattern: str,
     for path in [*paths, pattern, filled]:
         if match(path):
             assert piece in path, (pattern, path, piece)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text("aJINjtmplK2.\u0130\u212a\u03a3/", max_size=12))
+def test_the_template_name_prefilter_never_misses_a_template(name: str) -> None:
+    """Lower-casing the end of a name gives the end of the lower-cased name (a letter never
+    shrinks when lower-cased): testing the end alone finds every template."""
+    from mlkaizen.evidence.tree import TEMPLATE_SUFFIXES
+
+    longest = max(map(len, TEMPLATE_SUFFIXES))
+    assert name[-longest:].lower().endswith(TEMPLATE_SUFFIXES) == any(
+        name.lower().endswith(s) for s in TEMPLATE_SUFFIXES
+    )

@@ -61,6 +61,7 @@ class Listing:
     listing: str
     _folders: dict[str, bool]  # folder -> really inside the root
     _identity: dict[str, tuple[int, int]]  # regular file -> (device, inode) when listed
+    _prefix: str  # the root as a string, with a separator after it
 
     def warn(
         self, message: str, file: str | None = None, line: int | None = None, kind: str = "scan"
@@ -79,11 +80,17 @@ class Listing:
         else:
             self.listing = "git"
         files: list[str] = []
+        self._prefix = os.path.join(self.root, "")  # the root and a separator, as a string
+        pruned: dict[str, bool] = {}  # folder -> under a pruned folder (asked once a folder)
         for rel in candidates:
             if len(files) >= self.limits.max_files:
                 self.skipped["max_files"] += 1
                 continue
-            if any(part in PRUNED_DIRS for part in rel.split("/")[:-1]):
+            folder = rel.rpartition("/")[0]
+            skip = pruned.get(folder)
+            if skip is None:
+                skip = pruned[folder] = any(part in PRUNED_DIRS for part in folder.split("/"))
+            if skip:
                 continue
             kept = self._admit(rel)
             if kept:
@@ -136,7 +143,7 @@ class Listing:
             )
             return False
         try:  # plain string paths: this runs once per listed file
-            st = os.lstat(os.path.join(self.root, rel))
+            st = os.lstat(self._prefix + rel)
         except OSError:
             return False  # listed by git but deleted from the work tree
         linked = stat.S_ISLNK(st.st_mode)

@@ -130,11 +130,12 @@ class RepoTree(Listing):
         detectors read a project template as the project it renders; findings point at the
         template file itself."""
         present = set(self.files)
+        longest = max(map(len, TEMPLATE_SUFFIXES))
         for rel in self.files:
-            low = rel.lower()
-            suffix = next((x for x in TEMPLATE_SUFFIXES if low.endswith(x)), None)
-            if suffix is None:
+            if not rel[-longest:].lower().endswith(TEMPLATE_SUFFIXES):  # most files: one test
                 continue
+            low = rel.lower()
+            suffix = next(x for x in TEMPLATE_SUFFIXES if low.endswith(x))
             rendered = rel[: -len(suffix)]
             if "." in rendered.rsplit("/", 1)[-1] and rendered not in present:
                 self._real[rendered] = rel
