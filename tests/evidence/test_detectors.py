@@ -811,3 +811,37 @@ def test_event_handlers(text: str, found: bool) -> None:
     from mlkaizen.evidence.detectors.handlers import has_event_handler
 
     assert has_event_handler(text) is found
+
+
+def _import_roots_at_every_line_start(source: str) -> frozenset[str]:
+    """The import pre-pass as first written: one pattern tried at every line start."""
+    import re
+
+    pattern = re.compile(
+        r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import|import[ \t]+([A-Za-z_][\w., \t]*))",
+        re.MULTILINE,
+    )
+    roots: set[str] = set()
+    for match in pattern.finditer(source):
+        if match.group(1):
+            roots.add(match.group(1).split(".")[0])
+        else:
+            for part in match.group(2).split(","):
+                name = part.strip().split(" ")[0]
+                if name:
+                    roots.add(name.split(".")[0])
+    return frozenset(roots)
+
+
+_IMPORT_WORDS = st.sampled_from([
+    "import", "from", " ", "\t", "\n", "\r", "\r\n", "\x0c", "\x85", "os", "a.b", ",", " as ",
+    "x", "(", "#", "é", "_", "1",
+])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_IMPORT_WORDS, max_size=14).map("".join))
+def test_the_import_prepass_finds_what_the_pattern_at_every_line_start_did(source: str) -> None:
+    from mlkaizen.evidence.parse.python_src import import_roots
+
+    assert import_roots(source) == _import_roots_at_every_line_start(source)
