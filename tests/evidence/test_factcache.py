@@ -656,13 +656,23 @@ def test_the_libyaml_fingerprint_counts_only_this_interpreters_extension(
     ("200000 100000\n", 2), ("150000 100000\n", 2), ("50000 100000\n", 1),
     ("max 100000\n", None), ("", None), ("x y\n", None), ("100 0\n", None),
 ])
-def test_a_container_cpu_quota_bounds_the_usable_cores(tmp_path: Path, content: str,
-                                                       quota: int | None) -> None:
+def test_a_container_cpu_quota_is_read_from_cpu_max(tmp_path: Path, content: str,
+                                                   quota: int | None) -> None:
     cpu_max = tmp_path / "cpu.max"
     cpu_max.write_text(content)
     assert factcache.cgroup_cpu_quota(cpu_max) == quota
-    cores = factcache.usable_cores(tmp_path / "absent")
-    assert factcache.usable_cores(cpu_max) == (cores if quota is None else min(cores, quota))
+    assert factcache.cgroup_cpu_quota(tmp_path / "absent") is None
+
+
+def test_a_pool_stays_within_the_containers_cpu_quota(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    items: list[factcache.Item] = [(("python",), f"x = {i}\n") for i in range(64)]
+    cpu_max = tmp_path / "cpu.max"
+    monkeypatch.setattr(factcache, "CGROUP_CPU_MAX", cpu_max)
+    cpu_max.write_text("100000 100000\n")  # one CPU: no pool, the scan parses them itself
+    assert factcache.parse_in_pool(items, 4, 10.0) == [[None]] * 64
+    cpu_max.write_text("200000 100000\n")  # two: a pool
+    assert all(payload is not None for (payload,) in factcache.parse_in_pool(items, 4, 10.0))
 
 
 def test_a_pool_starts_no_more_workers_than_its_files_keep_busy() -> None:

@@ -695,16 +695,14 @@ CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # a container's CPU quota (cgro
 POOL_FILES_PER_WORKER = 16  # fewer files than this per worker: fewer workers
 
 
-def usable_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
-    """The cores this process may use: its CPU affinity where the system says, within its
-    container's CPU quota if it has one. The command line's default number of parsing
-    processes."""
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says): the
+    command line's default number of parsing processes. A pool is further bounded by its
+    container's CPU quota when it starts (:func:`parse_in_pool`)."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # no affinity on this system
-        cores = os.cpu_count() or 1
-    quota = cgroup_cpu_quota(cpu_max)
-    return max(1, cores if quota is None else min(cores, quota))
+        return max(1, os.cpu_count() or 1)
 
 
 def cgroup_cpu_quota(cpu_max: Path) -> int | None:
@@ -752,6 +750,8 @@ def parse_in_pool(items: list[Item], jobs: int, timeout: float) -> list[list[str
 
     nothing: list[list[str | None]] = [[None] * len(kinds) for kinds, _ in items]
     jobs = min(jobs, len(items) // POOL_FILES_PER_WORKER)  # no worker started for a few files
+    if jobs >= 2:  # read only now: most runs start no pool
+        jobs = min(jobs, cgroup_cpu_quota(CGROUP_CPU_MAX) or jobs)
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return nothing
     size = max(1, min(64, len(items) // (jobs * 4) or 1))
