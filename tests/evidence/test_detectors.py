@@ -817,20 +817,14 @@ def _import_roots_at_every_line_start(source: str) -> frozenset[str]:
     """The import pre-pass as first written: one pattern tried at every line start."""
     import re
 
+    from mlkaizen.evidence.parse.python_src import roots_of_import
+
     pattern = re.compile(
         r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import|import[ \t]+([A-Za-z_][\w., \t]*))",
         re.MULTILINE,
     )
-    roots: set[str] = set()
-    for match in pattern.finditer(source):
-        if match.group(1):
-            roots.add(match.group(1).split(".")[0])
-        else:
-            for part in match.group(2).split(","):
-                name = part.strip().split(" ")[0]
-                if name:
-                    roots.add(name.split(".")[0])
-    return frozenset(roots)
+    return frozenset(root for match in pattern.finditer(source)
+                     for root in roots_of_import(match))
 
 
 _IMPORT_WORDS = st.sampled_from([

@@ -26,16 +26,18 @@ def import_roots(source: str) -> frozenset[str]:
     roots: set[str] = set()
     for line in source.split("\n"):
         match = _IMPORT_LINE.match(line) if "import" in line else None
-        if match is None:
-            continue
-        if match.group(1):
-            roots.add(match.group(1).split(".")[0])
-        else:
-            for part in match.group(2).split(","):
-                name = part.strip().split(" ")[0]
-                if name:
-                    roots.add(name.split(".")[0])
+        if match is not None:
+            roots.update(roots_of_import(match))
     return frozenset(roots)
+
+
+def roots_of_import(match: re.Match[str]) -> list[str]:
+    """The top-level names an import line's match names: ``from a.b import c`` -> ``a``,
+    ``import a.b as x, c`` -> ``a``, ``c``."""
+    if match.group(1):
+        return [match.group(1).split(".")[0]]
+    names = (part.strip().split(" ")[0] for part in match.group(2).split(","))
+    return [name.split(".")[0] for name in names if name]
 
 
 @dataclass(frozen=True)
