@@ -541,6 +541,7 @@ def test_pool_and_serial_give_identical_reports(cache_dir: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(factcache, "POOL_MIN_FILES", 4)
     monkeypatch.setattr(factcache, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(factcache, "CGROUP_CPU_MAX", tmp_path / "absent")  # whatever the host
     root = real_shaped(tmp_path / "churn")
     _many_modules(root / "lib", 30)
     factcache.configure(enabled=False, jobs=1)
@@ -675,7 +676,10 @@ def test_a_pool_stays_within_the_containers_cpu_quota(tmp_path: Path,
     assert all(payload is not None for (payload,) in factcache.parse_in_pool(items, 4, 10.0))
 
 
-def test_a_pool_starts_no_more_workers_than_its_files_keep_busy() -> None:
+def test_a_pool_starts_no_more_workers_than_its_files_keep_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(factcache, "CGROUP_CPU_MAX", tmp_path / "absent")  # no quota here
     items: list[factcache.Item] = [(("python",), f"x = {i}\n") for i in range(20)]
     assert factcache.parse_in_pool(items, 8, 10.0) == [[None]] * 20  # one worker's worth
     parsed = factcache.parse_in_pool(items * 2, 8, 10.0)  # two workers' worth: parsed
