@@ -17,6 +17,9 @@ import tempfile
 from pathlib import Path
 
 ENV = "MLKAIZEN_CACHE_DIR"
+# the validation context of a model read back from an entry: a validator may skip a check
+# that only repeats one made before the entry was written (see catalogue.diskcache)
+REVALIDATING = "revalidating"
 
 
 def cache_dir() -> Path | None:

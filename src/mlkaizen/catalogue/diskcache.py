@@ -17,9 +17,6 @@ from mlkaizen import __version__, usercache
 from mlkaizen.catalogue.schema import Catalogue
 
 KIND = "catalogue"
-# the validation context of an entry read back: a validator may skip a check that only
-# repeats what was checked before the entry was written (it is keyed by the same schema)
-REVALIDATING = "revalidating"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,7 +41,7 @@ def load_cached(path: Path, fresh: Callable[[], M], check: Callable[[M], bool],
     data = usercache.read(kind, name)
     if data is not None:
         try:
-            cached = model.model_validate_json(data, context={REVALIDATING: True})
+            cached = model.model_validate_json(data, context={usercache.REVALIDATING: True})
         except (ValidationError, ValueError):
             cached = None
         if cached is not None and check(cached):

@@ -238,6 +238,7 @@ class CommitTree(RepoTree):
     def _list(self) -> list[str]:
         self.listing = "git-commit"
         self._identity = {}  # nothing is opened on disk: reads come from git objects
+        self._prefix = os.path.join(self.root, "")
         files: list[str] = []
         n = len(self.prefix)
         for full, entry in sorted(self.objects.entries(self.commit).items()):

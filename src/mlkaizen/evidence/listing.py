@@ -74,13 +74,13 @@ class Listing:
     def _list(self) -> list[str]:
         self._folders = {}
         self._identity = {}
+        self._prefix = os.path.join(self.root, "")  # the root and a separator, as a string
         candidates = self._git_list()
         if candidates is None:
             candidates = self._walk()
         else:
             self.listing = "git"
         files: list[str] = []
-        self._prefix = os.path.join(self.root, "")  # the root and a separator, as a string
         pruned: dict[str, bool] = {}  # folder -> under a pruned folder (asked once a folder)
         for rel in candidates:
             if len(files) >= self.limits.max_files:
@@ -178,9 +178,12 @@ class Listing:
         """Whether ``folder`` (relative) really lies inside the root: git lists what was
         committed, and a committed folder may since have been replaced by a link."""
         if folder not in self._folders:
-            real = os.path.realpath(os.path.join(self.root, folder))
-            self._folders[folder] = real.startswith(str(self.root).rstrip("/") + "/")
+            self._folders[folder] = self._inside(os.path.realpath(self._prefix + folder))
         return self._folders[folder]
+
+    def _inside(self, real: str) -> bool:
+        """Whether the real path ``real`` lies inside the root."""
+        return real.startswith(self._prefix)
 
     def _git_list(self) -> list[str] | None:
         marker = work_tree_of(self.root)

@@ -242,7 +242,7 @@ class RepoTree(Listing):
         resolved and checked to lie inside the root first (one ``lstat`` per folder of
         the path: the slow way, as every read once did)."""
         real = self._real.get(rel, rel)
-        path = os.path.join(self.root, real)
+        path = self._prefix + real
         seen = self._identity.get(real)
         if seen is not None and _identity_of(path) == seen:
             try:
@@ -258,7 +258,7 @@ class RepoTree(Listing):
                     pass
                 os.close(fd)
         full = os.path.realpath(path)
-        if not full.startswith(str(self.root).rstrip("/") + "/"):
+        if not self._inside(full):
             raise _OutsideRootError(rel)
         fd = os.open(full, _OPEN_FLAGS)
         try:
@@ -866,6 +866,7 @@ class SubTree(RepoTree):
         self._digests = {}
         self._preparse_done = True  # parses go through the parent
         self._identity = {}  # reads go through the parent
+        self._prefix = os.path.join(self.root, "")
         self.shared = frozenset(shared)
         self._real = {
             k[n:]: v[n:] for k, v in parent._real.items() if k.startswith(self.prefix)

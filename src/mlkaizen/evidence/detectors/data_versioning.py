@@ -19,11 +19,13 @@ DATA_FOLDERS = frozenset({"data", "dataset", "datasets"})
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
 _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
 # an object-store URI in code; an f-string may fill the bucket in (``f"s3://{bucket}/data"``)
+_OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "abfs", "abfss", "az", "hdfs", "wasb", "wasbs")
 _CODE_URI = re.compile(
-    r"[\"']((?:s3a?|gs|abfss?|az|hdfs|wasbs?)://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
+    r"[\"']((?:" + "|".join(sorted(_OBJECT_STORE_SCHEMES, key=len, reverse=True)) + r")"
+    r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
     r"|dbfs:/[^\"'\s]+)"
 )
-_OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "abfs", "abfss", "az", "hdfs", "wasb", "wasbs")
+_LONGEST_SCHEME = max(map(len, _OBJECT_STORE_SCHEMES))
 
 
 def _object_store_uri_possible(text: str) -> bool:
@@ -34,7 +36,7 @@ def _object_store_uri_possible(text: str) -> bool:
         return True
     at = text.find("://")
     while at != -1:
-        if text[max(0, at - 5) : at].endswith(_OBJECT_STORE_SCHEMES):
+        if text[max(0, at - _LONGEST_SCHEME) : at].endswith(_OBJECT_STORE_SCHEMES):
             return True
         at = text.find("://", at + 3)
     return False

@@ -253,9 +253,7 @@ def _packages_model(
     sources = [w for w in sources[:-1] if not w.startswith("--")]  # the last word is the target
     suffixes = vocabulary().model_suffixes
     base = posixpath.dirname(dockerfile)
-    model_files = tree.memo(
-        "model_files", lambda: [f for f in tree.files if f.rsplit(".", 1)[-1].lower() in suffixes]
-    )
+    model_files = tree.with_suffix(*sorted("." + s for s in suffixes))  # indexed, memoised
     for src in sources:
         name = src.rstrip("/").rsplit("/", 1)[-1].lower()
         if "." in name and name.rsplit(".", 1)[-1] in suffixes:

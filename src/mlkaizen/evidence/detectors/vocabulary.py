@@ -25,10 +25,10 @@ from pydantic import (
     field_validator,
 )
 
-from mlkaizen.catalogue.diskcache import REVALIDATING
 from mlkaizen.entry_points import installed_entry_points
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.detectors.usage import Signature
+from mlkaizen.usercache import REVALIDATING
 
 GROUP = "mlkaizen.vocabulary"
 # a step-kind word inside a command-line option names no step: ``--extract-features``

@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_ONE_SPEC = r"(==|!=|<=|>=|<|>|~=)[ \t]*([0-9]+(?:\.[0-9]+)*(?:\.\*)?)"  # a plain release
 _SIMPLE = re.compile(
     rf"[ \t]*(?P<name>{_NAME})[ \t]*"
     rf"(?:\[[ \t]*{_NAME}(?:[ \t]*,[ \t]*{_NAME})*[ \t]*\][ \t]*)?"
-    r"(?P<specs>(?:==|!=|<=|>=|<|>|~=)[ \t]*[0-9]+(?:\.[0-9]+)*(?:\.\*)?"
-    r"(?:[ \t]*,[ \t]*(?:==|!=|<=|>=|<|>|~=)[ \t]*[0-9]+(?:\.[0-9]+)*(?:\.\*)?)*)?[ \t]*"
+    rf"(?P<specs>{_ONE_SPEC}(?:[ \t]*,[ \t]*{_ONE_SPEC})*)?[ \t]*"
 )
-_SPEC = re.compile(r"(==|!=|<=|>=|<|>|~=)[ \t]*([0-9]+(?:\.[0-9]+)*(?:\.\*)?)")
+_SPEC = re.compile(_ONE_SPEC)
 
 
 @dataclass(frozen=True)
@@ -64,36 +64,35 @@ def parse_requirements(text: str) -> tuple[list[Pin], list[tuple[int, str]]]:
         entry, logical = logical.strip(), ""
         if not entry or entry.startswith(("#", "-", "git+", "http:", "https:", "file:", ".")):
             continue
-        spec = entry.split(" --hash")[0].split(";")[0].strip()
-        simple = simple_requirement(spec)
-        if simple is not None:
-            pins.append(Pin(simple[0].lower(), simple[1], start))
+        read = _read(entry.split(" --hash")[0].split(";")[0].strip())
+        if isinstance(read, str):
+            problems.append((start, read))
             continue
-        from packaging.requirements import InvalidRequirement, Requirement  # on first use
-
-        try:
-            req = Requirement(spec)
-        except InvalidRequirement as exc:
-            problems.append((start, str(exc).splitlines()[0]))
-            continue
-        pinned = any(_pins(s.operator, s.version) for s in req.specifier)
-        pins.append(Pin(req.name.lower(), pinned or bool(req.url), start))
+        name, pinned, url = read
+        pins.append(Pin(name.lower(), pinned or url, start))
     return pins, problems
 
 
 def is_pinned(spec: str) -> bool | None:
     """Whether a single PEP 508 string pins one version (or one patch series); ``None`` when
     it does not parse."""
+    read = _read(spec)
+    return None if isinstance(read, str) else read[1]
+
+
+def _read(spec: str) -> tuple[str, bool, bool] | str:
+    """``(name, pinned by its versions, names a URL)`` of one requirement, or packaging's
+    first line of why it does not parse: the common shapes without packaging."""
     simple = simple_requirement(spec)
     if simple is not None:
-        return simple[1]
+        return simple[0], simple[1], False
     from packaging.requirements import InvalidRequirement, Requirement  # on first use
 
     try:
         req = Requirement(spec)
-    except InvalidRequirement:
-        return None
-    return any(_pins(s.operator, s.version) for s in req.specifier)
+    except InvalidRequirement as exc:
+        return str(exc).splitlines()[0]
+    return req.name, any(_pins(s.operator, s.version) for s in req.specifier), bool(req.url)
 
 
 def _pins(operator: str, version: str) -> bool:
