@@ -14,7 +14,14 @@ Output:
 * the share of repositories whose confirmed stage falls inside its band, and a confusion
   table of stage against band;
 * Spearman's rank correlation between the confirmed stage and the hand maturity level;
-* every disagreement, with the evidence that drove the prediction.
+* every disagreement, with the evidence that drove the prediction;
+* robustness (leave one out): for each repository, the findings whose removal alone changes
+  its confirmed stage, and the share of repositories at Manual MLOps or above whose stage
+  hangs on a single finding (and, stricter, on a single detector: all its findings gone).
+
+The repositories of each set in ``bench/calibration/sets.yaml`` (labelled after the detector
+work, committed before the change they judge) are reported apart from the calibration set
+(every other labelled repository, which shaped the detectors); ``--set NAME`` reports one.
 
 How a family is read off an assessment is data: ``bench/calibration/families.yaml``.
 A measurement, not a test: it exits 0 whatever the figures (2 on bad input).
@@ -49,6 +56,8 @@ class Repo:
     predicted: dict[str, bool] = field(default_factory=dict)
     why: dict[str, list[str]] = field(default_factory=dict)
     blockers: list[str] = field(default_factory=list)
+    fragile: list[str] = field(default_factory=list)  # findings whose removal alone moves it
+    fragile_detectors: list[str] = field(default_factory=list)
 
 
 def rank(values: list[float]) -> list[float]:
@@ -104,6 +113,43 @@ def assess(path: Path) -> dict[str, Any]:
     return json.loads(run(path).model_dump_json())
 
 
+def leave_one_out(path: Path, focus: str | None) -> tuple[list[str], list[str]]:
+    """The findings (and the detectors) whose removal alone changes the confirmed stage of
+    the repository, or of its ``focus`` project (a collection is judged by its most mature
+    project on that project's own evidence). Each removal is re-judged by the engine with
+    the same catalogue; nothing is scanned again."""
+    from mlkaizen.api import assess as run
+    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.config import Config
+    from mlkaizen.engine.assess import evaluate
+    from mlkaizen.evidence.detectors import all_detectors
+
+    base = run(path, part=focus) if focus else run(path)
+    catalogue, ran = load_catalogue(), set(all_detectors()[0])
+
+    def stage(findings: list[Any]) -> int:
+        return evaluate(catalogue, findings, ran, Config(), base.subject).stage_index
+
+    # a git repository is one by construction: its finding is not a detection to miss
+    counted = [
+        f
+        for f in base.findings
+        if f.outcome.value in ("found", "partial") and f.detector != "code_under_version_control"
+    ]
+    fragile = [
+        f"{f.detector}@{f.file or '-'}:{f.line or ''}"
+        for i, f in enumerate(base.findings)
+        if f in counted and stage(base.findings[:i] + base.findings[i + 1 :]) != base.stage_index
+    ]
+    detectors = sorted({f.detector for f in counted})
+    fragile_detectors = [
+        d
+        for d in detectors
+        if stage([f for f in base.findings if f.detector != d]) != base.stage_index
+    ]
+    return fragile, fragile_detectors
+
+
 def load_repos(labels_dir: Path, stages_file: Path, corpus: Path) -> tuple[list[Repo], list[str]]:
     bands = yaml.safe_load(stages_file.read_text(encoding="utf-8")) or {}
     repos, missing = [], []
@@ -140,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--families", type=Path, default=CALIBRATION / "families.yaml")
     ap.add_argument("--json", type=Path, help="also write every figure as JSON here")
     ap.add_argument("--only", nargs="*", help="only these <owner>__<name> keys")
+    ap.add_argument("--sets", type=Path, default=CALIBRATION / "sets.yaml")
+    ap.add_argument("--set", dest="one_set", help="report only this set of --sets "
+                    "(or 'calibration': the repositories in no set)")
+    ap.add_argument("--no-robustness", action="store_true", help="skip leave-one-out")
     args = ap.parse_args(argv)
     for p in (args.corpus, args.labels):
         if not p.is_dir():
@@ -147,8 +197,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     families = yaml.safe_load(args.families.read_text(encoding="utf-8"))
     repos, missing = load_repos(args.labels, args.stages, args.corpus)
+    sets: dict[str, list[str]] = (
+        yaml.safe_load(args.sets.read_text(encoding="utf-8")) or {} if args.sets.is_file() else {}
+    )
+    in_sets = {k for keys in sets.values() for k in keys}
+    groups = {"calibration": [r.key for r in repos if r.key not in in_sets]}
+    groups.update({name: keys for name, keys in sets.items()})
+    if args.one_set:
+        if args.one_set not in groups:
+            print(f"calibrate: no set {args.one_set!r} in {args.sets}", file=sys.stderr)
+            return 2
+        groups = {args.one_set: groups[args.one_set]}
     if args.only:
         repos = [r for r in repos if r.key in args.only]
+    wanted = {k for keys in groups.values() for k in keys}
+    repos = [r for r in repos if r.key in wanted]
     if not repos:
         print("calibrate: no labelled repository is checked out in the corpus", file=sys.stderr)
         return 2
@@ -162,15 +225,26 @@ def main(argv: list[str] | None = None) -> int:
             for d in a["dimensions"]
             for b in d["blockers"]
         ]
+        if not args.no_robustness:
+            r.fragile, r.fragile_detectors = leave_one_out(args.corpus / r.key, a.get("focus"))
 
-    report(repos, missing, families, args.json)
+    out: dict[str, Any] = {}
+    for name, keys in groups.items():
+        members = [r for r in repos if r.key in keys]
+        if not members:
+            continue
+        print(f"=== {name} ===")
+        out[name] = report(members, missing, families, robustness=not args.no_robustness)
+        print()
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2), encoding="utf-8")
     return 0
 
 
 def report(  # noqa: PLR0915 - one printout, top to bottom
-    repos: list[Repo], missing: list[str], families: dict[str, Any], json_out: Path | None
-) -> None:
-    """Print every figure (and write them as JSON to ``json_out``)."""
+    repos: list[Repo], missing: list[str], families: dict[str, Any], *, robustness: bool
+) -> dict[str, Any]:
+    """Print every figure, and return them."""
     counts = {fam: [0, 0, 0] for fam in families}  # tp, fp, fn
     disagreements: list[dict[str, Any]] = []
     for r in repos:
@@ -273,22 +347,47 @@ def report(  # noqa: PLR0915 - one printout, top to bottom
                 f"OUT  {r.key}: stage {r.stage} outside {r.band}; blockers: "
                 + ", ".join(r.blockers[:6])
             )
-    if json_out:
-        json_out.write_text(
-            json.dumps(
-                {
-                    "repositories": len(repos),
-                    "families": fam_json,
-                    "micro": {"precision": mp, "recall": mr, "f1": mf},
-                    "in_band": share,
-                    "spearman": rho,
-                    "stages": {r.key: {"stage": r.stage, "band": r.band} for r in repos},
-                    "disagreements": disagreements,
-                },
-                indent=2,
-            ),
-            encoding="utf-8",
+    mature = [r for r in repos if r.stage >= 3]
+    hanging = [r for r in mature if r.fragile]
+    hanging_det = [r for r in mature if r.fragile_detectors]
+    if robustness:
+        print()
+        print("Robustness (leave one out): findings whose removal alone changes the stage")
+        for r in repos:
+            if r.fragile or r.fragile_detectors:
+                print(
+                    f"  {r.key[:48]:48} {STAGES[r.stage - 1]:16} findings: "
+                    f"{', '.join(r.fragile[:4]) or '-'}; detectors: "
+                    f"{', '.join(r.fragile_detectors[:6]) or '-'}"
+                )
+        print(
+            f"At Manual MLOps or above: {len(hanging)}/{len(mature)} hang on a single finding"
+            f" ({len(hanging) / len(mature) if mature else 0:.0%}; bound 20%), "
+            f"{len(hanging_det)}/{len(mature)} on a single detector"
         )
+    return {
+        "repositories": len(repos),
+        "families": fam_json,
+        "micro": {"precision": mp, "recall": mr, "f1": mf},
+        "in_band": share,
+        "spearman": rho,
+        "stages": {
+            r.key: {
+                "stage": r.stage,
+                "band": r.band,
+                "fragile_findings": r.fragile,
+                "fragile_detectors": r.fragile_detectors,
+            }
+            for r in repos
+        },
+        "single_finding_share_at_manual_or_above": (
+            len(hanging) / len(mature) if mature else None
+        ),
+        "single_detector_share_at_manual_or_above": (
+            len(hanging_det) / len(mature) if mature else None
+        ),
+        "disagreements": disagreements,
+    }
 
 
 if __name__ == "__main__":

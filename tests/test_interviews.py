@@ -109,7 +109,7 @@ def test_contradictory_profile_is_refused(tmp_path: Path) -> None:
     out.write_text("needs_regulatory_compliance: false\nneeds_operational_excellence: false\n"
                    "decision_criticality: high\n")
     with pytest.raises(MLKaizenError, match="contradictory facets"):
-        from mlkaizen.engine.taxonomy import load_profile
+        from mlkaizen.engine_files import load_profile
 
         load_profile(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import mlkaizen
-from mlkaizen.catalogue.docs import generated_docs
+from mlkaizen.docs import generated_docs
 from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.detectors.base import ID_RE
@@ -25,7 +25,7 @@ def test_public_api_is_curated_and_sorted() -> None:
 def test_assess_returns_a_typed_assessment(example_copy: Path) -> None:
     a = mlkaizen.assess(example_copy)
     assert isinstance(a, mlkaizen.Assessment)
-    assert a.stage == "Manual MLOps" and a.schema_version == "1.3"
+    assert a.stage == "Manual MLOps" and a.schema_version == "1.4"
     assert a.subject.kind == "ml-project"
 
 

@@ -14,8 +14,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from mlkaizen.api import assess
-    from mlkaizen.catalogue.loader import load_catalogue
     from mlkaizen.catalogue.schema import Catalogue, Practice
+    from mlkaizen.catalogues import load_catalogue
     from mlkaizen.engine.model import Assessment, PracticeResult, Source, State
     from mlkaizen.errors import MLKaizenError
 
@@ -28,7 +28,7 @@ _WHERE = {
     "Source": "mlkaizen.engine.model",
     "State": "mlkaizen.engine.model",
     "assess": "mlkaizen.api",
-    "load_catalogue": "mlkaizen.catalogue.loader",
+    "load_catalogue": "mlkaizen.catalogues",
 }
 
 __all__ = [

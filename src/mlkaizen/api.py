@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from mlkaizen import __version__
-from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.catalogues import load_catalogue
 from mlkaizen.config import Config, load_config
 from mlkaizen.engine.assess import evaluate
 from mlkaizen.engine.explain import explanation
 from mlkaizen.engine.model import Assessment, ScanStats, Subject, SubProject
+from mlkaizen.engine.portfolio import head_by_projects
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answers
 from mlkaizen.evidence.detectors import all_detectors
@@ -160,7 +161,8 @@ def assess_judged(
         if ref is None:
             raise MLKaizenError(f"{part!r} is not a sub-project of this repository", str(path))
         return _sub_project(tree, ref, shared, running, catalogue, config, today)[1], chosen
-    parts = [_sub_project(tree, ref, shared, running, catalogue, config, today)[0] for ref in refs]
+    assessed = [_sub_project(tree, ref, shared, running, catalogue, config, today) for ref in refs]
+    parts = [row for row, _ in assessed]
     stats = ScanStats(
         listing=tree.listing,
         files_listed=len(tree.files),
@@ -185,6 +187,7 @@ def assess_judged(
     )
     if parts:
         result.sub_projects = parts
+        head_by_projects(result, [(row.path, a) for row, a in assessed])
         result.explanation = explanation(result)
     return result, chosen
 

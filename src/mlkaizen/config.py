@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
 
 CONFIG_FILES = (".mlkaizen.yaml", ".mlkaizen.yml")
 MAX_CONFIG_BYTES = 1024 * 1024

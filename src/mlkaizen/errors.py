@@ -8,6 +8,15 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 
+class ParseError(Exception):
+    """A file could not be parsed; becomes a warning finding, and the scan goes on."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
 class MLKaizenError(Exception):
     """A problem the user can fix: bad path, malformed catalogue or config.
 

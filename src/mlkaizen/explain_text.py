@@ -3,8 +3,8 @@ docs are generated from."""
 
 from __future__ import annotations
 
-from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.catalogues import load_catalogue
 from mlkaizen.engine.model import Assessment
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.textfmt import plain, reflow, summary, wrap_lines

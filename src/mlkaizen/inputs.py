@@ -132,7 +132,8 @@ def gather(
     """The inputs of an assessment of ``root`` (``None``: from the answers alone). A profile
     that cannot be read is reported in ``problems``, not raised: it did not shape the
     assessment."""
-    from mlkaizen.engine.taxonomy import derive_target, load_profile
+    from mlkaizen.engine.taxonomy import derive_target
+    from mlkaizen.engine_files import load_profile
 
     paths = list(answers or [])
     found = Inputs(

@@ -76,7 +76,7 @@ def run_survey(
     }
     existing = read_existing(out, "answers file", root, 1024 * 1024)
     if existing is not None:
-        from mlkaizen.catalogue.loader import load_yaml_mapping
+        from mlkaizen.formats.datafile import load_yaml_mapping
 
         loaded = _plain(load_yaml_mapping(existing, str(out)))
         if loaded.get("respondent") != respondent:

@@ -14,13 +14,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from mlkaizen.catalogue.loader import (
-    BUILTIN,
-    load_catalogue,
-    load_catalogue_text,
-    plugin_catalogues,
-)
+from mlkaizen.catalogue.loader import BUILTIN, plugin_catalogues
 from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.catalogues import load_catalogue, load_catalogue_text
 from mlkaizen.config import Config, _find_line
 from mlkaizen.errors import MLKaizenError
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 ENV = "MLKAIZEN_CACHE_DIR"
 # the validation context of a model read back from an entry: a validator may skip a check
-# that only repeats one made before the entry was written (see catalogue.diskcache)
+# that only repeats one made before the entry was written (see formats.datacache)
 REVALIDATING = "revalidating"
 
 

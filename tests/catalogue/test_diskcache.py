@@ -17,7 +17,10 @@ import pytest
 from pydantic import ValidationError
 
 from mlkaizen import usercache
-from mlkaizen.catalogue import diskcache, loader
+from mlkaizen.catalogue import loader
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.formats import datacache as diskcache
+from mlkaizen.formats import datafile
 from mlkaizen.catalogue.loader import builtin_path, load_catalogue
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 
@@ -35,12 +38,13 @@ def parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str
         seen.append(display)
         return real(text, display)
 
-    monkeypatch.setattr(loader, "load_yaml_mapping", counting)
+    monkeypatch.setattr(loader, "load_yaml_mapping", counting)  # the catalogue's
+    monkeypatch.setattr(datafile, "load_yaml_mapping", counting)  # the vocabulary's
     yield seen
 
 
 def _entries(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "cache" / diskcache.KIND).glob("*.json"))
+    return sorted((tmp_path / "cache" / "catalogue").glob("*.json"))
 
 
 def _reload() -> object:
@@ -53,7 +57,7 @@ def test_second_load_reads_the_cache_not_the_yaml(parses: list[str], tmp_path: P
     assert len(parses) == 1 and len(_entries(tmp_path)) == 1
     assert _reload() == first
     assert len(parses) == 1  # no second parse
-    assert _entries(tmp_path)[0].name == diskcache.entry_name(builtin_path().read_bytes())
+    assert _entries(tmp_path)[0].name == diskcache.entry_name(builtin_path().read_bytes(), Catalogue)
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b'{"id": "x"}', b"\xff\xfe\x00"])
@@ -81,8 +85,8 @@ def test_entry_failing_the_cross_check_is_not_used(parses: list[str], tmp_path: 
 
 def test_other_content_other_entry() -> None:
     text = builtin_path().read_bytes()
-    assert diskcache.entry_name(text) != diskcache.entry_name(text + b"\n")
-    assert diskcache.entry_name(text) == diskcache.entry_name(bytes(text))
+    assert diskcache.entry_name(text, Catalogue) != diskcache.entry_name(text + b"\n", Catalogue)
+    assert diskcache.entry_name(text, Catalogue) == diskcache.entry_name(bytes(text), Catalogue)
 
 
 def test_unusable_or_disabled_cache_folder(parses: list[str], tmp_path: Path,
@@ -145,7 +149,7 @@ def test_cli_with_a_corrupt_entry_and_two_runs_at_once(tmp_path: Path) -> None:
     outs = [p.communicate() for p in runs]
     assert [p.returncode for p in runs] == [0, 0]
     assert outs[0][1] == outs[1][1] == b""
-    (entry,) = (tmp_path / "cache" / diskcache.KIND).iterdir()
+    (entry,) = (tmp_path / "cache" / "catalogue").iterdir()
     (words,) = (tmp_path / "cache" / "vocabulary").iterdir()
     for garbage in (entry, words):
         garbage.write_bytes(b"\x00garbage")
@@ -161,7 +165,8 @@ def test_the_tool_vocabulary_is_cached_by_content_too(parses: list[str], tmp_pat
     first = vocabulary._loaded.__wrapped__()[0]
     assert parses == ["<builtin>/vocabulary.yaml"]
     name = diskcache.entry_name(vocabulary.builtin_path().read_bytes(), vocabulary.VocabularyFile)
-    assert name != diskcache.entry_name(vocabulary.builtin_path().read_bytes())  # not a catalogue
+    assert name != diskcache.entry_name(  # not a catalogue
+        vocabulary.builtin_path().read_bytes(), Catalogue)
     entry = tmp_path / "cache" / "vocabulary" / name
     assert entry.is_file()
     second = vocabulary._loaded.__wrapped__()[0]
@@ -184,6 +189,8 @@ def test_a_cached_vocabulary_does_not_compile_its_patterns_again(
     from mlkaizen.evidence.detectors import vocabulary
 
     shutil.rmtree(tmp_path / "cache" / "vocabulary", ignore_errors=True)
+    # the built-in file's patterns (the stack packs' are compiled when the packs are loaded)
+    builtin = vocabulary.load_vocabulary_file(vocabulary.builtin_path(), "vocabulary.yaml")
     compiled: list[str] = []
     real = re.compile
 
@@ -193,7 +200,8 @@ def test_a_cached_vocabulary_does_not_compile_its_patterns_again(
 
     monkeypatch.setattr(vocabulary.re, "compile", counting)
     first = vocabulary._loaded.__wrapped__()[0]
-    patterns = {p for ps in first.step_patterns.values() for p in ps}
+    patterns = {p for ps in builtin.step_kinds.values() for p in ps}
+    assert {p for ps in first.step_patterns.values() for p in ps} > patterns
     assert len(patterns) > 50 and patterns <= set(compiled)
     compiled.clear()
     second = vocabulary._loaded.__wrapped__()[0]

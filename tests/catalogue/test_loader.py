@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlkaizen.catalogue.loader import builtin_path, load_catalogue
+from mlkaizen.catalogue.loader import builtin_path
+from mlkaizen.catalogues import load_catalogue
 from mlkaizen.errors import MLKaizenError
 
 DOMAIN_STAGES = ["Ad hoc", "DataOps", "Manual MLOps", "Automated MLOps", "Kaizen MLOps"]

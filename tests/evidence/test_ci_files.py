@@ -382,3 +382,33 @@ def test_repeated_template_references_are_bounded(make_repo: MakeRepo) -> None:
     tree = RepoTree(make_repo({"ci/root.yml": root, "ci/t.yml": template}))
     [pipe] = ci_pipelines(tree)
     assert sum(len(j.steps) for j in pipe.jobs) <= ci.MAX_EXPANDED_STEPS
+
+
+def test_a_codebuild_buildspec_is_a_pipeline_of_its_phase_commands(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.ci_files import find_pipelines
+
+    root = make_repo({
+        "build/buildspec.yml": "version: 0.2\nphases:\n  install:\n    commands:\n"
+        "      - pip install -r requirements.txt\n  build:\n    commands:\n"
+        "      - python pipelines/run_pipeline.py --train\n",
+        # near miss: a YAML file with phases but no version is not a buildspec
+        "notes/plan.yml": "phases:\n  build:\n    commands: [echo hi]\n",
+    })
+    pipes = find_pipelines(RepoTree(root))
+    assert [(p.provider, p.file) for p in pipes] == [("codebuild", "build/buildspec.yml")]
+    assert [s.run for s in pipes[0].jobs[0].steps] == [
+        "pip install -r requirements.txt", "python pipelines/run_pipeline.py --train",
+    ]
+
+
+def test_jenkins_plugin_steps_are_steps(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.ci_files import find_pipelines
+
+    root = make_repo({"Jenkinsfile": (
+        "pipeline {\n  agent any\n  stages {\n    stage('Deploy') {\n      steps {\n"
+        "        sh 'make build'\n        kubernetesDeploy(configs: 'k8s.yaml')\n"
+        "        echo 'done'\n      }\n    }\n  }\n}\n"
+    )})
+    (pipe,) = find_pipelines(RepoTree(root))
+    steps = [(s.line, s.run or s.uses) for j in pipe.jobs for s in j.steps]
+    assert steps == [(6, "make build"), (7, "kubernetesDeploy(configs: 'k8s.yaml')")]

@@ -20,7 +20,8 @@ from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.headings import headings_parser, markdown_headings, rst_headings
 from mlkaizen.evidence.parse.notebook import parse_notebook
 from mlkaizen.evidence.parse.python_src import parse_python
-from mlkaizen.evidence.tree import RepoTree, _notebook_source
+from mlkaizen.evidence.factcache import notebook_source as _notebook_source
+from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.report import get_renderer
 from tests.conftest import EXAMPLE, write_tree
 from tests.evidence.test_notebooks import notebook
@@ -188,7 +189,7 @@ def _lines(value: object) -> list[int]:
 
 
 def test_yaml_documents_round_trip_with_types_and_lines() -> None:
-    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+    from mlkaizen.formats.yamlsafe import load_yaml_documents
 
     docs = load_yaml_documents(YAML_TYPES)
     again, error = factcache.decode("yaml", factcache.encode("yaml", docs))

@@ -125,3 +125,75 @@ def test_one_sub_project_alone_and_a_wrong_name(make_repo: MakeRepo) -> None:
     assert [d.level for d in churn.dimensions] == [0, 1, 0, 0, 0]
     with pytest.raises(MLKaizenError, match="'docs' is not a sub-project"):
         assess(root, part="docs")
+
+
+def test_the_components_of_one_pipeline_are_one_project(make_repo: MakeRepo) -> None:
+    component = "import sklearn\nfrom sklearn.linear_model import LogisticRegression\n"
+    files = {
+        f"fraud/pipeline/components/{step}/{name}": body
+        for step in ("prepare", "train", "evaluate")
+        for name, body in (("Dockerfile", "FROM python:3.11\n"), ("main.py", component))
+    }
+    files["fraud/pipeline/pipeline.py"] = "from kfp import dsl\n"
+    files["churn/requirements.txt"] = "scikit-learn==1.5.0\n"
+    files["churn/train.py"] = TRACKED
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [(r.path, r.manifests, r.ml_files) for r in refs] == [
+        ("churn", ("requirements.txt",), 1),
+        ("fraud/pipeline", ("Dockerfile",), 3),
+    ]
+
+
+def test_components_at_the_root_make_no_collection(make_repo: MakeRepo) -> None:
+    component = "import torch\n"
+    files = {
+        f"components/{step}/{name}": body
+        for step in ("train", "evaluate")
+        for name, body in (("Dockerfile", "FROM python:3.11\n"), ("main.py", component))
+    }
+    assert find_sub_projects(RepoTree(make_repo(files))) == []
+    # near miss: sibling folders under a folder of another name stay projects
+    files = {
+        f"services/{step}/{name}": body
+        for step in ("train", "evaluate")
+        for name, body in (("Dockerfile", "FROM python:3.11\n"), ("main.py", component))
+    }
+    assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == [
+        "services/evaluate", "services/train",
+    ]
+
+
+def test_a_collection_is_headed_by_its_spread_never_by_pooled_evidence(
+    make_repo: MakeRepo,
+) -> None:
+    # one project tracks and registers, the other serves: pooled, they would look like one
+    # team that does both; each on its own evidence, neither does
+    files = {
+        "tracking/requirements.txt": "mlflow==2.16.0\n",
+        "tracking/train.py": TRACKED,
+        "tracking/data.dvc": "outs:\n- md5: 1\n  path: data.csv\n",
+        "serving/requirements.txt": "fastapi==0.110.0\n",
+        "serving/app.py": "import sklearn\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+        "@app.post('/predict')\ndef predict(x: dict) -> dict:\n    return x\n",
+        "serving/Dockerfile": "FROM python:3.11\nCOPY model.pkl /m\nCMD uvicorn app:app\n",
+    }
+    a = assess(make_repo(files))
+    assert a.spread is not None and a.spread.startswith("2 projects: ")
+    rows = {sp.path: sp.stage_index for sp in a.sub_projects}
+    assert a.stage_index == max(rows.values())
+    best = max(rows, key=lambda p: rows[p])
+    assert a.focus == best
+    assert a.explanation.startswith(a.spread + ". Confirmed stage:")
+    assert f"everything below are {best}'s" in a.explanation
+    # the practices shown are the focus project's own: the other project's evidence is absent
+    files_seen = {e.file for p in a.practices for e in p.evidence if e.file}
+    other = next(p for p in rows if p != best)
+    assert not any(f.startswith(other + "/") for f in files_seen)
+
+
+def test_spread_text() -> None:
+    from mlkaizen.engine.portfolio import spread_text
+
+    assert spread_text([(3, "Manual MLOps"), (2, "DataOps"), (2, "DataOps")]) == (
+        "3 projects: 1 Manual MLOps, 2 DataOps"
+    )

@@ -206,7 +206,7 @@ def test_each_file_is_read_once(make_repo: MakeRepo) -> None:
 def test_malformed_files_become_parse_warnings(make_repo: MakeRepo) -> None:
     from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
     from mlkaizen.evidence.parse.structured import load_json, load_toml
-    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+    from mlkaizen.formats.yamlsafe import load_yaml_documents
 
     root = make_repo({
         "bad.yaml": "a: [1, 2\nb: c\n", "pyproject.toml": "[project\nname = 1\n",

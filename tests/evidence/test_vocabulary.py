@@ -15,19 +15,21 @@ from mlkaizen.evidence.detectors.data_validation import VALIDATION_TOOLS
 from mlkaizen.evidence.detectors.data_versioning import DATA_SUFFIXES
 from mlkaizen.evidence.detectors.registry import REGISTRIES
 from mlkaizen.evidence.detectors.serving import SERVERS
+from mlkaizen.evidence.detectors.stack_signs import python_signs
 from mlkaizen.evidence.detectors.tracking import TRACKERS
 from mlkaizen.evidence.detectors.usage import Signature
 
 
 def test_python_names_are_built_from_the_data() -> None:
     vocab = vocabulary.vocabulary()
+    # the vocabulary's tools are the plugins' now; the built-in tools are stack packs
     assert TRACKERS == vocab.tools["trackers"]
-    # the cloud platforms' registries and endpoints follow (they need keyword conditions)
-    assert REGISTRIES[: len(vocab.tools["registries"])] == vocab.tools["registries"]
+    assert REGISTRIES == vocab.tools["registries"]
     assert VALIDATION_TOOLS == vocab.tools["validation"]
-    assert SERVERS[: len(vocab.tools["serving"])] == vocab.tools["serving"]
-    assert all(isinstance(s, Signature) for s in TRACKERS)
-    assert {s.tool for s in TRACKERS} >= {"MLflow", "Weights & Biases", "DVCLive"}
+    assert SERVERS == vocab.tools["serving"]
+    trackers = python_signs("experiment_tracking_used")
+    assert all(isinstance(s, Signature) for s in trackers)
+    assert {s.tool for s in trackers} >= {"MLflow", "Weights & Biases", "DVCLive", "MLRun run tracking"}
     assert "parquet" in DATA_SUFFIXES and "png" not in DATA_SUFFIXES
     assert isinstance(step_kinds.TRAIN, re.Pattern)
 

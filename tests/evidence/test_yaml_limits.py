@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from mlkaizen.evidence.parse import ParseError
-from mlkaizen.evidence.parse import yamlload
-from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+from mlkaizen.formats import yamlsafe as yamlload
+from mlkaizen.formats.yamlsafe import load_yaml_documents
 
 
 @pytest.fixture

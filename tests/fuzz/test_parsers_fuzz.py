@@ -91,7 +91,7 @@ def test_mutate_is_deterministic_and_changes_text() -> None:
 def test_regression_yaml_with_unencodable_characters() -> None:
     """Found by the fuzzer: the C YAML reader raised UnicodeEncodeError on a lone surrogate."""
     from mlkaizen.evidence.parse import ParseError
-    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+    from mlkaizen.formats.yamlsafe import load_yaml_documents
 
     with pytest.raises(ParseError, match="cannot be encoded"):
         load_yaml_documents("a: [1, \udcff]\n")

@@ -90,7 +90,7 @@ def _overdue_item(root: Path, db: str) -> None:
     import datetime as dt
 
     from mlkaizen.store import open_store, plans
-    from mlkaizen.store.records import subject_key
+    from mlkaizen.store.snapshots import subject_key
 
     store = open_store(db)
     key, name = subject_key(root)

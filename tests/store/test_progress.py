@@ -22,15 +22,8 @@ from mlkaizen.store import open_store
 from mlkaizen.store import plans as plan_store
 from mlkaizen.store.diff import since_previous
 from mlkaizen.store.migrate import SCHEMA_HEAD
-from mlkaizen.store.records import (
-    Practice,
-    Snapshot,
-    load_inputs,
-    log,
-    save,
-    snapshot_of,
-    subject_key,
-)
+from mlkaizen.store.records import load_inputs, log, save
+from mlkaizen.store.snapshots import Practice, Snapshot, snapshot_of, subject_key
 from tests.conftest import write_tree
 
 TRACK = "model.experiment-tracking"
@@ -180,7 +173,7 @@ def test_every_report_format_shows_them(tmp_path: Path,
         for line in expected:
             assert line in lines, (fmt, line)
     data = json.loads(get_renderer("json")(a, ctx))
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["previous"]["lost"] == [{
         "practice": TRACK, "before": "met", "after": "unmet", "evidence_appeared": [],
         "evidence_disappeared": [{"detector": "experiment_tracking_used", "file": "train.py",

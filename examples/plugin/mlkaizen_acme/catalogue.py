@@ -7,3 +7,8 @@ from pathlib import Path
 
 def path() -> str:
     return str(Path(__file__).with_name("acme-mlops.yaml"))
+
+
+def packs() -> str:
+    """The folder of the plugin's stack packs (the `mlkaizen.packs` entry point)."""
+    return str(Path(__file__).with_name("packs"))

@@ -1,8 +1,11 @@
-"""Load and validate a catalogue: schema first, then cross-references, all with ``path:line``."""
+"""Load and validate a catalogue: schema first, then cross-references, all with ``path:line``.
+
+The detector ids a catalogue may name are the evidence layer's; this layer never imports it.
+A caller that knows them passes ``known_detectors`` (:mod:`mlkaizen.catalogues` does, for the
+tool); without them every other reference is still checked."""
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from pydantic import ValidationError
 
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
 
 BUILTIN = "ad-hoc-to-kaizen"
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
@@ -26,37 +30,38 @@ def load_catalogue(
     """A catalogue by id (built-in or from a ``mlkaizen.catalogues`` plugin) or from a YAML
     file, fully validated; ``extends:`` is resolved first.
 
-    Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem. A catalogue
-    loaded before (same file, unchanged) is not parsed again: catalogues are immutable.
+    Raises :class:`MLKaizenError` with ``path:line`` for every kind of problem (a detector
+    id not in ``known_detectors`` too, when given). A catalogue loaded before (same file,
+    unchanged, same detectors) is not parsed again: catalogues are immutable.
     """
-    if known_detectors is not None:
-        return _load(source, known_detectors, ())
+    known = frozenset(known_detectors) if known_detectors is not None else None
     path, _ = _resolve(source)
     try:
         st = path.stat()
     except OSError:
-        return _load(source, None, ())  # reports the problem with its path
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+        return _load(source, known, ())  # reports the problem with its path
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, known)
     if key not in _LOADED:
         _LOADED[key] = (
-            _load_builtin(path) if source in (None, BUILTIN) else _load(source, None, ())
+            _load_builtin(path, known) if source in (None, BUILTIN) else _load(source, known, ())
         )
     return _LOADED[key]
 
 
-def _load_builtin(path: Path) -> Catalogue:
+def _load_builtin(path: Path, known: frozenset[str] | None) -> Catalogue:
     """The built-in catalogue, from the user cache when its content was parsed before."""
-    from mlkaizen.catalogue.diskcache import load_cached
-    from mlkaizen.evidence.detectors import all_detectors
+    from mlkaizen.formats.datacache import load_cached
 
     return load_cached(
         path,
-        lambda: _load(BUILTIN, None, ()),
-        lambda cat: cross_check(cat, set(all_detectors()[0])) is None,
+        lambda: _load(BUILTIN, known, ()),
+        lambda cat: cross_check(cat, known) is None,
+        Catalogue,
+        "catalogue",
     )
 
 
-_LOADED: dict[tuple[str, int, int], Catalogue] = {}
+_LOADED: dict[tuple[str, int, int, frozenset[str] | None], Catalogue] = {}
 
 
 def _resolve(source: str | Path | None) -> tuple[Path, str]:
@@ -86,7 +91,7 @@ def plugin_catalogues() -> dict[str, Path]:
 
 
 def _load(
-    source: str | Path | None, known_detectors: set[str] | None, chain: tuple[str, ...]
+    source: str | Path | None, known_detectors: frozenset[str] | None, chain: tuple[str, ...]
 ) -> Catalogue:
     path, display = _resolve(source)
     if display in chain:
@@ -110,16 +115,19 @@ def _load(
     return _from_text(text, display, known_detectors, chain)
 
 
-def load_catalogue_text(text: str, display: str) -> Catalogue:
+def load_catalogue_text(
+    text: str, display: str, known_detectors: set[str] | None = None
+) -> Catalogue:
     """A catalogue from text read elsewhere (a file the scanned repository ships, read through
     a bounded reader). It may only extend a built-in or installed catalogue id, never a path."""
-    return _from_text(text, display, None, (), ids_only=True)
+    known = frozenset(known_detectors) if known_detectors is not None else None
+    return _from_text(text, display, known, (), ids_only=True)
 
 
 def _from_text(
     text: str,
     display: str,
-    known_detectors: set[str] | None,
+    known_detectors: frozenset[str] | None,
     chain: tuple[str, ...],
     ids_only: bool = False,
 ) -> Catalogue:
@@ -142,10 +150,6 @@ def _from_text(
         raise MLKaizenError(
             message if loc else f"catalogue: {message}", display, _line(text, loc, data)
         ) from None
-    if known_detectors is None:
-        from mlkaizen.evidence.detectors import all_detectors
-
-        known_detectors = set(all_detectors()[0])
     problem = cross_check(catalogue, known_detectors)
     if problem is not None:
         message, loc = problem
@@ -203,23 +207,11 @@ def _line(text: str, loc: tuple[Any, ...], data: dict[str, Any]) -> int | None:
     return line_of(text, loc)
 
 
-def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:
-    """One YAML document that must be a mapping, loaded safely (no alias bombs, recursion or
-    duplicate keys); errors carry the line."""
-    from mlkaizen.evidence.parse import ParseError
-    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
-
-    try:
-        docs = load_yaml_documents(text)
-    except ParseError as exc:
-        raise MLKaizenError(exc.message, display, exc.line) from None
-    if len(docs) != 1 or not isinstance(docs[0], dict):
-        raise MLKaizenError("expected one YAML mapping at the top level", display, 1)
-    return dict(docs[0])
-
-
-def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ...]] | None:
-    """The first cross-reference problem as (message, location), or ``None``."""
+def cross_check(
+    cat: Catalogue, detectors: frozenset[str] | set[str] | None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The first cross-reference problem as (message, location), or ``None``; detector ids
+    only when ``detectors`` names those that exist."""
     dims = {d.id for d in cat.dimensions}
     seen: dict[str, int] = {}
     for i, stage in enumerate(cat.stages):
@@ -251,7 +243,7 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
                 "id",
             )
         for d in p.detection.detectors if p.detection else []:
-            if d not in detectors:
+            if detectors is not None and d not in detectors:
                 return f"practice {p.id!r}: unknown detector {d!r} (see `mlkaizen detectors`)", (
                     "practices",
                     i,
@@ -263,6 +255,21 @@ def cross_check(cat: Catalogue, detectors: set[str]) -> tuple[str, tuple[Any, ..
         if weight < 0:
             return f"weights: {key!r} must not be negative", ("weights", key)
     for i, p in enumerate(cat.practices):
+        for imp in p.implied_by:
+            for other in imp.practices:
+                if other not in seen or other == p.id:
+                    return f"practice {p.id!r}: implied_by names {other!r}, not another practice", (
+                        "practices",
+                        i,
+                        "implied_by",
+                    )
+            for d in imp.detectors:
+                if detectors is not None and d not in detectors:
+                    return f"practice {p.id!r}: implied_by: unknown detector {d!r}", (
+                        "practices",
+                        i,
+                        "implied_by",
+                    )
         for pre in p.prerequisites:
             if pre not in seen:
                 return f"practice {p.id!r}: prerequisite {pre!r} is not a practice", (
@@ -355,45 +362,3 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
                 state[node] = 2
                 path.pop()
     return None
-
-
-def first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str, str]:
-    """The first validation error as (location, ``"where: message"``, error type): the one
-    shape every file loader reports with ``path:line``."""
-    err = exc.errors()[0]
-    loc = tuple(err["loc"])
-    message = str(err["msg"]).removeprefix("Value error, ")
-    message = re.sub(r" or instance of \w+$", "", message)  # no class names for users
-    where = ".".join(str(p) for p in loc)
-    return loc, f"{where}: {message}" if where else message, str(err["type"])
-
-
-def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest
-    existing ancestor."""
-    import yaml  # only to place an error: a run with a valid, cached catalogue never needs it
-
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        node: Any = yaml.compose(text, Loader=loader)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
-            key = next((k for k, _ in node.value if k.value == str(part)), None)
-            if match is None:
-                break
-            line = key.start_mark.line + 1 if key is not None else line
-            node = match
-            if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-                line = node.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line

@@ -84,6 +84,20 @@ class Mappings(_Strict):
         return out
 
 
+class Implication(_Strict):
+    """Evidence of other practices that presupposes this one (interpretation, documented in
+    ``docs/model.md``): when every practice of ``practices`` is met by detection, this one is
+    met too, "implied by" them. ``detectors``: only findings of these detectors count as that
+    evidence; ``excluding``: evidence whose detail starts with one of these does not (a tool
+    whose use does not presuppose it). Implication is one step: it never follows another
+    implication, and never overrides a configured or exempt state."""
+
+    practices: list[str] = Field(min_length=1)
+    detectors: list[str] = Field(default_factory=list)
+    excluding: list[str] = Field(default_factory=list)
+    reason: str = Field(min_length=10)
+
+
 class Practice(_Strict):
     id: str = Field(pattern=PRACTICE_ID)
     dimension: str
@@ -97,6 +111,7 @@ class Practice(_Strict):
     remediation: str = Field(min_length=10)
     effort: Effort
     prerequisites: list[str] = Field(default_factory=list)
+    implied_by: list[Implication] = Field(default_factory=list)
     mappings: Mappings = Field(default_factory=Mappings)
 
     @property

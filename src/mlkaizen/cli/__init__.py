@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "survey": "interview_cmd",
     "target": "interview_cmd",
     "detectors": "model_cmd",
+    "stacks": "model_cmd",
     "explain": "model_cmd",
     "model": "model_cmd",
     "diff": "store_cmd",

@@ -267,10 +267,10 @@ def _gate(
         compare,
         excused_by_rule_change,
         gate_failures,
-        load_baseline,
         parse_threshold,
         regression_reasons,
     )
+    from mlkaizen.engine_files import load_baseline
 
     stages = [s.name for s in sorted(cat.stages, key=lambda s: s.index)]
     under: list[str] = []

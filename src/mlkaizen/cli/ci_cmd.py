@@ -124,7 +124,7 @@ def fix(
         return
     why_not = chosen.fits(facts)
     if why_not is not None:
-        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.catalogues import load_catalogue
 
         found = load_catalogue(assessment.catalogue["id"]).practice(target)
         guidance = f" What to do instead: {found.remediation}" if found else ""
@@ -185,7 +185,8 @@ def baseline_save(
 ) -> None:
     """Record the current stage, levels and practice states as the baseline to commit."""
     from mlkaizen.api import assess as run
-    from mlkaizen.engine.compare import DEFAULT_BASELINE, save_baseline
+    from mlkaizen.engine.compare import DEFAULT_BASELINE
+    from mlkaizen.engine_files import save_baseline
 
     assessment = run(
         path,

@@ -16,7 +16,8 @@ def saver(path: Path, db: str | None) -> Callable[[CommitInfo, Assessment], None
     from mlkaizen.cli.store_cmd import open_db
 
     store = open_db(db)
-    from mlkaizen.store.records import save, subject_key
+    from mlkaizen.store.records import save
+    from mlkaizen.store.snapshots import subject_key
 
     key, name = subject_key(path)
 

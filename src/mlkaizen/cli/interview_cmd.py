@@ -51,8 +51,9 @@ def map_(
 ) -> None:
     """Lay many subjects side by side: stage, levels, target and gap, and a heat map."""
     from mlkaizen.api import assess as run
-    from mlkaizen.catalogue.loader import load_catalogue
-    from mlkaizen.engine.taxonomy import load_profile, target_stage_index
+    from mlkaizen.catalogues import load_catalogue
+    from mlkaizen.engine.taxonomy import target_stage_index
+    from mlkaizen.engine_files import load_profile
     from mlkaizen.fsio.read import found_inside, read_head
     from mlkaizen.report.mapping import Row, render_map
 
@@ -118,10 +119,11 @@ def target(
 ) -> None:
     """The stage this use case needs (taxonomy), the gap per dimension, and the roadmap."""
     from mlkaizen.api import assess as run
-    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.catalogues import load_catalogue
     from mlkaizen.config import Config, NotApplicable, load_config
     from mlkaizen.engine.target import render_target, target_report
-    from mlkaizen.engine.taxonomy import derive_target, load_profile
+    from mlkaizen.engine.taxonomy import derive_target
+    from mlkaizen.engine_files import load_profile
     from mlkaizen.fsio.read import found_inside
 
     found = profile or next(
@@ -198,7 +200,7 @@ def survey(
     if not respondent:
         raise MLKaizenError("give --respondent NAME (it names the answers file)")
     if no_repo:
-        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.catalogues import load_catalogue
         from mlkaizen.config import Config
         from mlkaizen.engine.assess import evaluate
         from mlkaizen.engine.model import Subject
@@ -249,7 +251,7 @@ def profile(
     try:
         Profile.model_validate(answers)
     except ValidationError as exc:
-        from mlkaizen.catalogue.loader import first_error
+        from mlkaizen.formats.datafile import first_error
 
         raise MLKaizenError(f"{first_error(exc)[1]}; nothing written") from None
     from mlkaizen.fsio.write import write_text
@@ -276,7 +278,7 @@ def edge_advice(
 ) -> None:
     """Which edge architecture fits: five alternatives scored on four factors."""
     from mlkaizen.engine.edge import advise, render_advice
-    from mlkaizen.engine.taxonomy import load_profile
+    from mlkaizen.engine_files import load_profile
 
     if not profile.is_file():
         raise MLKaizenError("profile not found; create it with `mlkaizen profile`", str(profile))

@@ -57,7 +57,7 @@ def explain(
         return
     if weights:
         from mlkaizen.api import assess as run
-        from mlkaizen.catalogue.loader import load_catalogue
+        from mlkaizen.catalogues import load_catalogue
         from mlkaizen.explain_text import explain_weights
 
         cat = load_catalogue(catalogue)
@@ -97,10 +97,43 @@ def detectors() -> None:
         sys.stderr.write(f"mlkaizen: warning: {visible(problem)}\n")
 
 
+@app.command()
+def stacks(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.", metavar="FORMAT")
+    ] = "text",
+) -> None:
+    """List the stacks the packs describe, and what each evidences."""
+    import json
+
+    from mlkaizen.evidence.packs.listing import stack_rows
+    from mlkaizen.textfmt import hanging, terminal_width
+
+    if fmt not in ("text", "json"):
+        raise MLKaizenError(f"--format {fmt!r}: use text or json")
+    rows = stack_rows()
+    if fmt == "json":
+        write_out(json.dumps(rows, indent=2) + "\n", None)
+        return
+    width = max(len(str(r["name"])) for r in rows)
+    write_out(
+        "".join(
+            hanging(
+                f"{visible(str(r['name'])):<{width}}  ",
+                f"{r['category']}: " + (", ".join(r["evidences"]) or "-")
+                + (f"; CI steps: {', '.join(r['steps'])}" if r["steps"] else ""),
+                terminal_width(),
+            )
+            for r in rows
+        ),
+        None,
+    )
+
+
 @model_app.command("show")
 def model_show(catalogue: CatalogueOpt = None) -> None:
     """Print the stages, gates, dimensions and practices of a catalogue."""
-    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.catalogues import load_catalogue
     from mlkaizen.explain_text import catalogue_summary
 
     write_out(visible_lines(catalogue_summary(load_catalogue(catalogue))), None)
@@ -109,7 +142,7 @@ def model_show(catalogue: CatalogueOpt = None) -> None:
 @model_app.command("validate")
 def model_validate(file: Annotated[Path, typer.Argument(help="Catalogue YAML file.")]) -> None:
     """Validate a catalogue file; exit 2 with path:line on the first problem."""
-    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.catalogues import load_catalogue
 
     cat = load_catalogue(file)
     write_out(
@@ -140,9 +173,9 @@ def model_docs(
     ] = Path("docs"),
     quiet: QuietOpt = False,
 ) -> None:
-    """Write the generated reference: model.md, detectors.md and the JSON Schemas."""
-    from mlkaizen.catalogue.docs import write_docs
-    from mlkaizen.catalogue.loader import load_catalogue
+    """Write the generated reference: model.md, detectors.md, stacks.md and the JSON Schemas."""
+    from mlkaizen.catalogues import load_catalogue
+    from mlkaizen.docs import write_docs
 
     for path in write_docs(load_catalogue(), out):
         confirm(f"wrote {path}", quiet)

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from mlkaizen.engine.model import Assessment
     from mlkaizen.inputs import Inputs
     from mlkaizen.store import Store
-    from mlkaizen.store.records import LogLine, Snapshot
+    from mlkaizen.store.records import LogLine
+    from mlkaizen.store.snapshots import Snapshot
 
 plan_app = typer.Typer(no_args_is_help=True, help="Improvement plans, achieved by evidence.")
 app.add_typer(plan_app, name="plan")
@@ -55,7 +56,7 @@ def _fmt(fmt: str) -> str:
 
 
 def _key(path: Path) -> tuple[str, str]:
-    from mlkaizen.store.records import subject_key
+    from mlkaizen.store.snapshots import subject_key
 
     if not path.is_dir():
         raise MLKaizenError("not a directory; give the repository folder", str(path))
@@ -90,7 +91,8 @@ def attach_history(
     from mlkaizen.engine.model import OverduePlan
     from mlkaizen.store import plans
     from mlkaizen.store.diff import since_previous
-    from mlkaizen.store.records import latest_snapshot, snapshot_of
+    from mlkaizen.store.records import latest_snapshot
+    from mlkaizen.store.snapshots import snapshot_of
 
     key, _ = subject_of(assessment, path)
     current = snapshot_of(assessment, "now")
@@ -232,11 +234,11 @@ def diff_cmd(
 def _commit_snapshots(
     path: Path, revisions: list[str], catalogue: str | None
 ) -> tuple[Snapshot, Snapshot]:
-    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.catalogues import load_catalogue
     from mlkaizen.evidence.limits import ScanLimits
     from mlkaizen.history.replay import Replayer, open_repository
     from mlkaizen.history.timeline import resolve
-    from mlkaizen.store.records import snapshot_of
+    from mlkaizen.store.snapshots import snapshot_of
 
     objects, top, prefix = open_repository(path)
     worker = Replayer(
@@ -266,7 +268,7 @@ def plan_add(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Plan a step: it is achieved only when a stored assessment shows the evidence."""
-    from mlkaizen.catalogue.loader import load_catalogue
+    from mlkaizen.catalogues import load_catalogue
     from mlkaizen.store import plans
 
     try:

@@ -8,6 +8,7 @@ from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.config import Config
 from mlkaizen.engine import gates
 from mlkaizen.engine.explain import explanation
+from mlkaizen.engine.implication import apply_implications
 from mlkaizen.engine.model import (
     SATISFIED,
     Assessment,
@@ -66,6 +67,8 @@ def evaluate(
         )
         for p in catalogue.practices
     ]
+    if scanned:
+        apply_implications(catalogue, results)
     assessment = summarise(
         catalogue,
         results,

@@ -2,17 +2,16 @@
 
 A baseline is a small JSON file (``.mlkaizen/baseline.json``) that records the catalogue, the
 stage, the dimension levels and each practice's state. No server is needed: it is committed
-with the code, and CI compares against it.
+with the code, and CI compares against it. :mod:`mlkaizen.engine_files` reads and writes it:
+the engine opens no file.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from mlkaizen.engine.model import SATISFIED, Assessment, Change, Comparison, State
 from mlkaizen.errors import MLKaizenError
@@ -39,33 +38,6 @@ def baseline_of(a: Assessment) -> Baseline:
         levels={d.id: d.level for d in a.dimensions},
         practices={p.id: p.state for p in a.practices},
     )
-
-
-def save_baseline(a: Assessment, path: Path, root: Path | None = None) -> None:
-    """Write the baseline through the safe writer (no link below ``root`` is followed)."""
-    from mlkaizen.fsio.write import write_text
-
-    write_text(path, baseline_of(a).model_dump_json(indent=2) + "\n", root=root)
-
-
-def load_baseline(path: Path) -> Baseline:
-    from mlkaizen.fsio.read import read_text
-
-    if not os.path.lexists(path):
-        raise MLKaizenError(
-            "baseline not found; create it with `mlkaizen baseline save`", str(path)
-        )
-    try:
-        data = json.loads(read_text(path, "baseline", 5 * 1024 * 1024))
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise MLKaizenError(f"unreadable baseline ({exc})", str(path), line) from None
-    try:
-        return Baseline.model_validate(data)
-    except ValidationError as exc:
-        from mlkaizen.catalogue.loader import first_error
-
-        raise MLKaizenError(f"not a baseline file: {first_error(exc)[1]}", str(path)) from None
 
 
 def compare(a: Assessment, base: Baseline, path: Path) -> Comparison:

@@ -23,14 +23,24 @@ def explanation(a: Assessment) -> str:
     if a.sub_projects:
         best = max(a.sub_projects, key=lambda sp: sp.stage_index)
         low = min(sp.stage_index for sp in a.sub_projects)
+        if a.focus:
+            best = next((sp for sp in a.sub_projects if sp.path == a.focus), best)
         spread = (
             f"all at {best.stage}"
             if low == best.stage_index
             else f"the most mature, {best.path}, at {best.stage}"
         )
+        if a.spread:
+            parts[0] = f"{a.spread}. " + parts[0]
         parts.append(
             f"It holds {len(a.sub_projects)} independent projects, each assessed on its own "
-            f"evidence ({spread})."
+            f"evidence ({spread})"
+            + (
+                f"; the stage and everything below are {a.focus}'s (the most mature), never "
+                "pooled from unrelated projects."
+                if a.focus
+                else "."
+            )
         )
     unknown = len(a.questions)
     if a.potential_stage_index > a.stage_index:

@@ -13,12 +13,16 @@ from pydantic import BaseModel, Field
 
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 # 1.1: optional `baseline` comparison.
 # 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
 #      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
 # 1.3: optional `previous` (what changed since the stored predecessor, with the evidence that
 #      appeared or disappeared and the open plan item a lost practice had) and `overdue_plans`.
+# 1.4: `practices[].implied_by`: met because the evidence of other practices presupposes it;
+#      `spread` and `focus`: a repository of independent projects is headed by how their stages
+#      spread, and judged (stage, dimensions, practices, roadmap, questions) by its most mature
+#      project, `focus`, on that project's own evidence; never by evidence pooled across them.
 
 
 class State(StrEnum):
@@ -69,6 +73,8 @@ class PracticeResult(BaseModel):
     conflict: str | None = None  # an answer contradicts what the repository shows
     agreement: float | None = None  # share of respondents giving the most common answer
     disagreement: bool = False  # respondents answered differently
+    # met because the evidence of these practices presupposes it (catalogue ``implied_by``)
+    implied_by: list[str] = Field(default_factory=list)
 
 
 class Blocker(BaseModel):
@@ -277,6 +283,11 @@ class Assessment(BaseModel):
     """
 
     schema_version: str = SCHEMA_VERSION
+    # a repository of independent projects: how their stages spread ("3 projects: 1 Manual
+    # MLOps, 2 DataOps"); its stage, levels, practices, roadmap and questions are then those
+    # of its most mature project (``focus``), never pooled from unrelated projects
+    spread: str | None = None
+    focus: str | None = None
     tool_version: str
     catalogue: dict[str, str]
     subject: Subject

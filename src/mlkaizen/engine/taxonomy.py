@@ -26,12 +26,9 @@ updates; high-criticality decisions that need neither compliance nor operational
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from mlkaizen.errors import MLKaizenError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 Level3 = Literal["low", "medium", "high"]
@@ -135,15 +132,3 @@ def derive_target(p: Profile, gates: dict[int, dict[str, int]], dims: list[str])
         for pid in ("organization.code-ownership", "organization.review-process"):
             t.not_applicable[pid] = "a team of one: nobody else to own or review"
     return t
-
-
-def load_profile(path: Path) -> Profile:
-    from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
-    from mlkaizen.fsio.read import read_text
-
-    text = read_text(path, "profile", 1024 * 1024)
-    try:
-        return Profile.model_validate(load_yaml_mapping(text, str(path)))
-    except ValidationError as exc:
-        loc, message, _ = first_error(exc)
-        raise MLKaizenError(message, str(path), line_of(text, loc) if loc else None) from None

@@ -130,7 +130,7 @@ def answer_files(paths: list[Path]) -> list[Path]:
 
 
 def load_answers(path: Path, catalogue_id: str, version: str, practices: set[str]) -> AnswersFile:
-    from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
+    from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
     from mlkaizen.fsio.read import read_text
 
     display = str(path)

@@ -31,6 +31,7 @@ from mlkaizen.evidence.parse.ci_more import (
     argo_workflow,
     buildkite,
     cloud_build,
+    codebuild,
     drone,
     jenkinsfile,
     tekton,
@@ -39,9 +40,10 @@ from mlkaizen.evidence.tree import RepoTree
 
 TEMPLATE_LEVELS = 2  # Azure templates: a pipeline's templates, and theirs
 # Only YAML files with one of these get parsed and checked (Azure / Cloud Build / Buildkite
-# keys at the top level, Drone's kind, Tekton's and Argo's API groups).
+# keys at the top level, CodeBuild's phases, Drone's kind, Tekton's and Argo's API groups).
 _TELLTALE = re.compile(
-    r"^(?:stages|jobs|steps|extends)\s*:|^kind:\s*pipeline\b|tekton\.dev/|argoproj\.io/", re.M
+    r"^(?:stages|jobs|steps|extends|phases)\s*:|^kind:\s*pipeline\b|tekton\.dev/|argoproj\.io/",
+    re.M,
 )
 _AZURE_REF = re.compile(r"\btemplate\s*:\s*['\"]?([^'\"\s#]+)")
 _YAML_PARSERS: tuple[Callable[[str, Any], Pipeline | None], ...] = (
@@ -50,6 +52,7 @@ _YAML_PARSERS: tuple[Callable[[str, Any], Pipeline | None], ...] = (
     drone,
     cloud_build,
     buildkite,
+    codebuild,
 )
 
 

@@ -47,11 +47,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlkaizen import __version__, usercache
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import Call, Check, PyFacts
+
+if TYPE_CHECKING:
+    from mlkaizen.evidence.parse.notebook import NotebookFacts
 
 FOLDER = "facts"
 FORMAT = b"mlkaizen-facts 1"
@@ -715,11 +718,36 @@ def cgroup_cpu_quota(cpu_max: Path) -> int | None:
         return None
 
 
+def notebook_source(text: str) -> str:
+    """A notebook's code cells as one Python source (the ``notebook`` parse)."""
+    from mlkaizen.evidence.parse.notebook import notebook_code
+
+    return notebook_code(text)[0]
+
+
+def parse_notebook_facts(text: str) -> NotebookFacts:
+    """A notebook's facts (the ``notebook-facts`` parse)."""
+    from mlkaizen.evidence.parse.notebook import parse_notebook
+
+    return parse_notebook(text)
+
+
+def pool_parser(kind: str) -> Callable[[str], Any]:
+    """The parser a worker process runs for a cacheable ``kind`` (warnings are given by the
+    scan when it takes the result)."""
+    from mlkaizen.evidence.parse.python_src import parse_python
+
+    return {
+        "python": parse_python,
+        "notebook": notebook_source,
+        "notebook-facts": parse_notebook_facts,
+    }[kind]
+
+
 def _parse_one(kind: str, text: str) -> str | None:
     """In a worker: the payload for ``kind`` of ``text``, or None when it must be parsed in
     the scan itself (a timeout or an exhausted interpreter is never cached)."""
     from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
-    from mlkaizen.evidence.tree import pool_parser
 
     started = time.monotonic()
     try:

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.evidence.factcache import FactCache
+from mlkaizen.evidence.factcache import FactCache, notebook_source
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import PRUNED_DIRS
 from mlkaizen.evidence.parse.python_src import import_roots
-from mlkaizen.evidence.tree import RepoTree, _notebook_source
+from mlkaizen.evidence.tree import RepoTree
 
 T = TypeVar("T")
 
@@ -343,7 +343,7 @@ class CommitTree(RepoTree):
             index: dict[str, frozenset[str]] = {}
             for rel in self.python_sources():
                 if rel.endswith(".ipynb"):
-                    code = self.parsed(rel, "notebook", _notebook_source)
+                    code = self.parsed(rel, "notebook", notebook_source)
                     index[rel] = import_roots(code) if code is not None else frozenset()
                     continue
                 found = self.parsed(rel, "import-roots", import_roots)

@@ -30,6 +30,10 @@ MANIFESTS = (
     "Dockerfile",
 )
 MAX_SUB_PROJECTS = 100
+# folders whose sub-folders are the components (steps) of one pipeline, not projects
+COMPONENT_FOLDERS = frozenset(
+    {"components", "component", "pipeline_components", "pipeline-components", "steps", "ops"}
+)
 # files at the repository root that set how every sub-project is worked on
 SHARED_NAMES = frozenset({"CODEOWNERS", "CONTRIBUTING.md", "Makefile"})
 
@@ -62,6 +66,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         inside = sum(1 for f in ml_files if f.startswith(folder + "/"))
         if inside:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
+    refs = _join_components(refs)
     if len(refs) < 2:
         return []
     if len(refs) > MAX_SUB_PROJECTS:
@@ -71,6 +76,27 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         )
         refs = refs[:MAX_SUB_PROJECTS]
     return refs
+
+
+def _join_components(refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """The components of one pipeline are one project: folders that sit side by side in a
+    folder named for components (``pipeline/components/train``, ``.../evaluate``, each with
+    its Dockerfile, as Kubeflow, TFX, Argo and SageMaker projects lay them out) become one
+    project, the folder holding that components folder (none when that is the root)."""
+    groups: dict[str, list[SubProjectRef]] = {}
+    for ref in refs:
+        parent, _, _ = ref.path.rpartition("/")
+        if parent.rpartition("/")[2].lower() in COMPONENT_FOLDERS:
+            groups.setdefault(parent, []).append(ref)
+    out = [r for r in refs if r.path.rpartition("/")[0] not in groups]
+    for parent, members in groups.items():
+        owner = parent.rpartition("/")[0]
+        if not owner or any(owner == r.path or owner.startswith(r.path + "/") for r in out):
+            continue  # the repository itself, or a project already found
+        out = [r for r in out if not r.path.startswith(owner + "/")]
+        manifests = tuple(sorted({m for r in members for m in r.manifests}))
+        out.append(SubProjectRef(owner, manifests, sum(r.ml_files for r in members)))
+    return sorted(out, key=lambda r: r.path)
 
 
 def shared_files(tree: RepoTree, refs: list[SubProjectRef]) -> list[str]:

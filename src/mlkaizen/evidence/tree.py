@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence import factcache
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
+from mlkaizen.evidence.factcache import notebook_source, parse_notebook_facts
 from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
@@ -683,7 +684,7 @@ class RepoTree(Listing):
             index: dict[str, frozenset[str]] = {}
             for rel in self.python_sources():
                 if rel.endswith(".ipynb"):
-                    code = self.parsed(rel, "notebook", _notebook_source)
+                    code = self.parsed(rel, "notebook", notebook_source)
                     index[rel] = import_roots(code) if code is not None else frozenset()
                     continue
                 text = self.text(rel)
@@ -736,18 +737,6 @@ class RepoTree(Listing):
         )
 
 
-def _notebook_source(text: str) -> str:
-    from mlkaizen.evidence.parse.notebook import notebook_code
-
-    return notebook_code(text)[0]
-
-
-def _parse_notebook(text: str) -> NotebookFacts:
-    from mlkaizen.evidence.parse.notebook import parse_notebook
-
-    return parse_notebook(text)
-
-
 class _NotebookParse:
     """The notebook parser of one tree and file: its skipped cells become warnings, when
     parsed and when taken from the cache alike (:meth:`replay`)."""
@@ -757,7 +746,7 @@ class _NotebookParse:
         self.rel = rel
 
     def __call__(self, text: str) -> NotebookFacts:
-        facts = _parse_notebook(text)
+        facts = parse_notebook_facts(text)
         self.replay(facts)
         return facts
 
@@ -777,7 +766,7 @@ class _YamlParse:
         self.variant = f"{max_nodes}/{max_depth}" + ("/first-key-wins" if first_key_wins else "")
 
     def __call__(self, text: str) -> list[Any]:
-        from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+        from mlkaizen.formats.yamlsafe import load_yaml_documents
 
         return load_yaml_documents(
             text, self.max_nodes, self.max_depth, first_key_wins=self.first_key_wins
@@ -809,7 +798,7 @@ def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
     if kind == "python":
         return "" if parser is parse_python else None
     if kind == "notebook":
-        return "" if parser is _notebook_source else None
+        return "" if parser is notebook_source else None
     if kind == "notebook-facts":
         return "" if isinstance(parser, _NotebookParse) else None
     if kind == "yaml":
@@ -824,16 +813,6 @@ def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
 def _kinds_of(rel: str) -> tuple[str, ...]:
     """The cacheable parses detectors ask of a Python file or notebook."""
     return ("notebook-facts", "notebook") if rel.endswith(".ipynb") else ("python",)
-
-
-def pool_parser(kind: str) -> Callable[[str], Any]:
-    """The parser a worker process runs for a cacheable ``kind`` (warnings are given by the
-    scan when it takes the result)."""
-    return {
-        "python": parse_python,
-        "notebook": _notebook_source,
-        "notebook-facts": _parse_notebook,
-    }[kind]
 
 
 class SubTree(RepoTree):

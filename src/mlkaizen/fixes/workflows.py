@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import yaml
 
 from mlkaizen.evidence.parse import ParseError
-from mlkaizen.evidence.parse.yamlload import load_yaml_documents
 from mlkaizen.fixes.base import Change, FixContext
 from mlkaizen.fixes.facts import csv_header
 from mlkaizen.fixes.fit import ci_system
 from mlkaizen.fixes.quoting import checked, json_str, py, sh
+from mlkaizen.formats.yamlsafe import load_yaml_documents
 
 # the DVC extra that reaches each remote type
 DVC_EXTRAS = {

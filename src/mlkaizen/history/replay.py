@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.catalogues import load_catalogue
 from mlkaizen.config import Config, load_config
 from mlkaizen.engine.model import SATISFIED, Assessment
 from mlkaizen.errors import MLKaizenError

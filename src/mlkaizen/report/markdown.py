@@ -7,6 +7,37 @@ from mlkaizen.report.context import STATE_MARK, RenderContext, count, evidence_t
 from mlkaizen.report.escape import md_code, md_prose, md_text
 
 
+def _evidence_table(a: Assessment, ctx: RenderContext) -> list[str]:
+    """The evidence of each met or partial practice; an implied one names what implies it."""
+    out: list[str] = []
+    met = [p for p in a.practices if p.state in (State.MET, State.PARTIAL) and p.evidence]
+    if met:
+        out += [
+            "<details><summary>Evidence</summary>",
+            "",
+            "| Practice | State | Evidence |",
+            "|---|---|---|",
+        ]
+        for p in met:
+            ev = p.evidence[0]
+            where = location(ev.file, ev.line)
+            link = (
+                f"[{md_code(where, table=True)}]({_destination(ctx.link(ev.file, ev.line))})"
+                if ev.file
+                else ""
+            )
+            implied = (
+                "implied by " + " + ".join(md_code(x, table=True) for x in p.implied_by) + ": "
+                if p.implied_by
+                else ""
+            )
+            out.append(
+                f"| {md_code(p.id, table=True)} | {STATE_MARK[p.state]} {p.state.value} | "
+                f"{implied}{md_text(ev.detail)} {link} |"
+            )
+        out += ["", "</details>", ""]
+    return out
+
 def render(a: Assessment, ctx: RenderContext) -> str:
     out: list[str] = [f"## MLKaizen: {md_text(a.stage)}", ""]
     potential = (
@@ -93,27 +124,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             flag = " **(blocks next stage)**" if q.blocks_next_stage else ""
             out.append(f"- {md_code(q.practice)}: {md_prose(q.question)}{flag}")
         out += ["", "</details>", ""]
-    met = [p for p in a.practices if p.state in (State.MET, State.PARTIAL) and p.evidence]
-    if met:
-        out += [
-            "<details><summary>Evidence</summary>",
-            "",
-            "| Practice | State | Evidence |",
-            "|---|---|---|",
-        ]
-        for p in met:
-            ev = p.evidence[0]
-            where = location(ev.file, ev.line)
-            link = (
-                f"[{md_code(where, table=True)}]({_destination(ctx.link(ev.file, ev.line))})"
-                if ev.file
-                else ""
-            )
-            out.append(
-                f"| {md_code(p.id, table=True)} | {STATE_MARK[p.state]} {p.state.value} | "
-                f"{md_text(ev.detail)} {link} |"
-            )
-        out += ["", "</details>", ""]
+    out += _evidence_table(a, ctx)
     if a.warnings:
         out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
         out.append("")

@@ -90,6 +90,21 @@ def _since_rows(a: Assessment) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _evidence_rows(a: Assessment) -> list[tuple[str, str, str]]:
+    """A row per met or partial practice: where its first evidence is, or its note; an
+    implied practice names what implies it."""
+    rows = []
+    for p in a.practices:
+        if p.state not in (State.MET, State.PARTIAL):
+            continue
+        first = p.evidence[0] if p.evidence else None
+        where = location(first.file, first.line) if first and first.file else p.note
+        if p.implied_by:
+            where = f"implied by {' + '.join(p.implied_by)} ({where})"
+        rows.append((STATE_MARK[p.state], STATE_STYLE[p.state], f"{p.id}  {where}"))
+    return rows
+
+
 def render(a: Assessment, ctx: RenderContext) -> str:
     from rich.console import Console
 
@@ -149,14 +164,9 @@ def render(a: Assessment, ctx: RenderContext) -> str:
                 for sp in a.sub_projects
             ],
         )
-    shown = [p for p in a.practices if p.state in (State.MET, State.PARTIAL)]
-    if shown:
-        rows = []
-        for p in shown:
-            first = p.evidence[0] if p.evidence else None
-            where = location(first.file, first.line) if first and first.file else p.note
-            rows.append((STATE_MARK[p.state], STATE_STYLE[p.state], f"{p.id}  {where}"))
-        _rows(con, "Evidence:", rows)
+    evidence = _evidence_rows(a)
+    if evidence:
+        _rows(con, "Evidence:", evidence)
     talk = [p for p in a.practices if p.conflict or p.disagreement]
     if talk:
         rows = [("!", "red", f"{p.id}: {p.conflict}") for p in talk if p.conflict]

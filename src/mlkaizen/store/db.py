@@ -4,21 +4,18 @@ into one clear line naming the store and what to do."""
 from __future__ import annotations
 
 import os
-import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.store.common import ENV_VAR, problem_of, shown, store_error
 
-ENV_VAR = "MLKAIZEN_DB"
-MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_SECONDS = 30
 
 
@@ -29,17 +26,6 @@ def default_url() -> str:
     from platformdirs import user_data_dir
 
     return f"sqlite:///{Path(user_data_dir('mlkaizen', appauthor=False)) / 'mlkaizen.db'}"
-
-
-def shown(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
-
-
-def _problem(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines()
-    return lines[0][:300] if lines else type(orig).__name__
 
 
 class Store:
@@ -63,17 +49,6 @@ class Store:
         self.engine.dispose()
 
 
-def store_error(exc: BaseException, url: str) -> MLKaizenError:
-    problem = _problem(exc)
-    if "locked" in problem or "busy" in problem:
-        hint = "another process holds it; try again, or give another with --db"
-    elif isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        hint = "the connection was lost; check the server"
-    else:
-        hint = f"check the URL (--db or {ENV_VAR}) and that the database is up"
-    return MLKaizenError(f"store {shown(url)}: {problem}; {hint}")
-
-
 def _engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
@@ -86,7 +61,7 @@ def _engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, OSError) as exc:
         raise MLKaizenError(
-            f"store {shown(url)}: {_problem(exc)}; give a SQLAlchemy URL such as "
+            f"store {shown(url)}: {problem_of(exc)}; give a SQLAlchemy URL such as "
             "sqlite:///path.db or postgresql+psycopg://user@host/db (PostgreSQL needs "
             "pip install 'mlkaizen[postgresql]')"
         ) from None
@@ -127,11 +102,3 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
 
         upgrade(engine, url)
     return Store(engine, url)
-
-
-def retrying(attempts: int = 5) -> Iterator[int]:
-    """Attempt numbers, with a short pause between them (for a race on first creation)."""
-    for n in range(attempts):
-        if n:
-            time.sleep(0.2 * n)
-        yield n

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mlkaizen.engine.model import Evidence, PracticeMove, SincePrevious
-from mlkaizen.store.records import Practice, Snapshot
+from mlkaizen.store.snapshots import Practice, Snapshot
 
 
 @dataclass

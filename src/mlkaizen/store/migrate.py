@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.store.db import MIGRATIONS, retrying, shown, store_error
+from mlkaizen.store.common import MIGRATIONS, retrying, shown, store_error
 
 if TYPE_CHECKING:
     from alembic.config import Config

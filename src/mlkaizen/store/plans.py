@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.store.db import Store
-from mlkaizen.store.records import Snapshot, find_subject, subject_row
+from mlkaizen.store.snapshots import Snapshot, find_subject, subject_row
 from mlkaizen.store.tables import PlanRow
 
 ACHIEVING_SOURCES = frozenset({"detected", "attested"})

@@ -33,11 +33,27 @@ class Detector:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
 
 
+def with_packs(detector_id: str, fn: DetectFn) -> DetectFn:
+    """``fn``, plus what the stack packs' signs of ``detector_id`` show in files where
+    ``fn`` found nothing (one reading of a fact per file)."""
+
+    def detect(tree: RepoTree) -> list[Finding]:
+        from mlkaizen.evidence.detectors.stack_signs import pack_findings
+
+        found = fn(tree)
+        own = {f.file for f in found}
+        return found + [f for f in pack_findings(tree, detector_id) if f.file not in own]
+
+    return detect
+
+
 def detector(detector_id: str) -> Callable[[DetectFn], Detector]:
-    """Register ``fn`` as a detector whose documentation is its docstring."""
+    """Register ``fn`` as a detector whose documentation is its docstring; the stack packs'
+    signs of the same fact are part of it."""
 
     def wrap(fn: DetectFn) -> Detector:
         family = fn.__module__.rsplit(".", 1)[-1]
-        return Detector(detector_id, inspect.cleandoc(fn.__doc__ or ""), family, fn)
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        return Detector(detector_id, doc, family, with_packs(detector_id, fn))
 
     return wrap

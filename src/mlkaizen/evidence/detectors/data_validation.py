@@ -8,7 +8,7 @@ from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-VALIDATION_TOOLS = vocabulary().tools["validation"]
+VALIDATION_TOOLS = vocabulary().tools["validation"]  # plugins'; the stack packs' come by themselves
 
 
 @detector("data_validation_library_used")

@@ -6,7 +6,6 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.platform_config import config_findings
-from mlkaizen.evidence.detectors.platform_sdks import DATA_ASSETS
 from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
@@ -264,8 +263,7 @@ def data_assets_versioned(tree: RepoTree) -> list[Finding]:
     How to satisfy: register each training dataset as a data asset and pass the asset and
     version (``azureml:name:version``) to the training job.
     """
-    out = find_usage(tree, "data_assets_versioned", DATA_ASSETS)
-    return out + config_findings(tree, "data_assets_versioned")
+    return config_findings(tree, "data_assets_versioned")  # the SDK calls: the stack packs
 
 
 DETECTORS = [

@@ -6,9 +6,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
 from mlkaizen.evidence.detectors.platform_config import resources
 from mlkaizen.evidence.detectors.text_search import any_of, search_files
-from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
 
@@ -37,79 +35,12 @@ _BUDGETS = any_of(
     "google_billing_budget",
     "Microsoft.Consumption/budgets",
 )
-FEATURE_STORES = (
-    Signature(
-        "Feast",
-        ("feast",),
-        ("feast.FeatureStore", "feast.FeatureView", "feast.Entity", "feast.FeatureService"),
-    ),
-    Signature(
-        "Hopsworks",
-        ("hopsworks", "hsfs"),
-        ("hopsworks.login", "hsfs.connection", ".get_feature_store"),
-    ),
-    Signature("Tecton", ("tecton",)),
-    Signature(
-        "Databricks Feature Store",
-        ("databricks",),
-        (
-            "databricks.feature_store.FeatureStoreClient",
-            "databricks.feature_engineering.FeatureEngineeringClient",
-        ),
-    ),
-    Signature(
-        "SageMaker Feature Store",
-        ("sagemaker",),
-        ("sagemaker.feature_store.feature_group.FeatureGroup",),
-    ),
-    Signature(
-        "Vertex AI Feature Store",
-        ("google",),
-        ("google.cloud.aiplatform.Featurestore", "google.cloud.aiplatform.FeatureView"),
-    ),
-)
-
-
 @detector("infrastructure_as_code")
 def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     """Infrastructure is declared as code: Terraform, Bicep/ARM, CloudFormation, Pulumi, CDK,
     Helm charts, Kubernetes manifests, Kustomize, Databricks asset bundles (jobs, endpoints,
     monitors declared in ``databricks.yml`` and its resource files)."""
-    out: list[Finding] = []
-    tf = tree.with_suffix(".tf")
-    if tf:
-        out.append(
-            tree.finding(
-                "infrastructure_as_code", tf[0], 1, f"Terraform ({len(tf)} files)", tool="terraform"
-            )
-        )
-    for suffix, tool in ((".bicep", "Bicep"),):
-        files = tree.with_suffix(suffix)
-        if files:
-            out.append(tree.finding("infrastructure_as_code", files[0], 1, tool, tool=tool))
-    for rel in tree.named(
-        "Pulumi.yaml",
-        "cdk.json",
-        "Chart.yaml",
-        "kustomization.yaml",
-        "serverless.yml",
-        "skaffold.yaml",
-    ):
-        out.append(tree.finding("infrastructure_as_code", rel, 1, rel.rsplit("/", 1)[-1]))
-    for rel, doc in yaml_documents(tree):
-        if isinstance(doc, dict) and (
-            "AWSTemplateFormatVersion" in doc
-            or (
-                isinstance(doc.get("Resources"), dict)
-                and mentions(doc["Resources"], "AWS::", budget=2_000)
-            )
-        ):
-            out.append(tree.finding("infrastructure_as_code", rel, 1, "CloudFormation template"))
-    for rel in tree.with_suffix(".json"):
-        if "azuredeploy" in rel.lower() or rel.lower().endswith(".template.json"):
-            doc = tree.parsed(rel, "json", load_json)
-            if isinstance(doc, dict) and "deploymentTemplate" in str(doc.get("$schema", "")):
-                out.append(tree.finding("infrastructure_as_code", rel, 1, "ARM template"))
+    out: list[Finding] = []  # files and templates of each IaC tool: the stack packs
     bundles = [r for r in resources(tree) if r.platform == "databricks"]
     if bundles:
         out.append(
@@ -139,7 +70,7 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
 def feature_store_used(tree: RepoTree) -> list[Finding]:
     """Features are shared through a feature store (Feast, Hopsworks, Tecton, Databricks,
     SageMaker or Vertex AI feature stores)."""
-    out = find_usage(tree, "feature_store_used", FEATURE_STORES)
+    out: list[Finding] = []  # SDK calls: the stack packs
     for rel in tree.named("feature_store.yaml"):
         out.append(tree.finding("feature_store_used", rel, 1, "Feast feature repository"))
     return out

@@ -6,17 +6,9 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
-from mlkaizen.evidence.detectors.monitoring_tools import (
-    ALERT_RESOURCES,
-    DRIFT_TOOLS,
-    METRICS_LIBS,
-    PREDICTION_LOGGING,
-    QUALITY,
-)
+from mlkaizen.evidence.detectors.monitoring_tools import ALERT_RESOURCES
 from mlkaizen.evidence.detectors.platform_config import config_findings
-from mlkaizen.evidence.detectors.platform_monitors import ALERTS as PLATFORM_ALERTS
 from mlkaizen.evidence.detectors.text_search import search_files
-from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import as_list, mentions
@@ -38,8 +30,7 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
     Not evidence: capturing requests alone (SageMaker ``DataCaptureConfig`` is prediction
     logging).
     """
-    out = find_usage(tree, "drift_detection_used", DRIFT_TOOLS)
-    out += _vertex_job_monitoring(tree)
+    out = _vertex_job_monitoring(tree)  # the drift libraries' calls: the stack packs
     return out + config_findings(tree, "drift_detection_used")
 
 
@@ -68,8 +59,7 @@ def service_metrics_exported(tree: RepoTree) -> list[Finding]:
     collects them: an Azure ML web service or online deployment with Application Insights
     enabled (``appInsightsEnabled: true`` in a v1 deployment config, ``app_insights_enabled``
     in CLI v2, ``enable_app_insights=True`` in SDK v1)."""
-    out = find_usage(tree, "service_metrics_exported", METRICS_LIBS)
-    out += config_findings(tree, "service_metrics_exported")
+    out = config_findings(tree, "service_metrics_exported")  # libraries: the stack packs
     for rel in tree.named("prometheus.yml", "prometheus.yaml"):
         out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
     for rel, doc in k8s_objects(tree):
@@ -108,8 +98,7 @@ def alert_rules_defined(tree: RepoTree) -> list[Finding]:
     alerts on breaches (Vertex AI monitoring alert config, Azure ML monitor
     ``alert_notification``, Databricks quality-monitor notifications, boto3
     ``put_metric_alarm``)."""
-    out = find_usage(tree, "alert_rules_defined", PLATFORM_ALERTS)
-    out += config_findings(tree, "alert_rules_defined")
+    out = config_findings(tree, "alert_rules_defined")  # SDK calls: the stack packs
     for rel, doc in yaml_documents(tree):
         if not isinstance(doc, dict):
             continue
@@ -150,7 +139,7 @@ def prediction_logging_present(tree: RepoTree) -> list[Finding]:
     serving code, or serving code that logs or stores predictions (a logging call or
     insert whose text mentions "prediction").
     """
-    out = find_usage(tree, "prediction_logging_present", PREDICTION_LOGGING)
+    out: list[Finding] = []  # libraries: the stack packs
     for rel, doc in k8s_objects(tree):
         kind = doc.get("kind")
         if kind in ("InferenceService", "SeldonDeployment") and mentions(doc.get("spec"), "logger"):
@@ -202,8 +191,7 @@ def data_quality_tracked(tree: RepoTree) -> list[Finding]:
     ``whylogs.api.writer``), or ``build_data_docs``; or a platform's data-quality monitor in
     its configuration. Not evidence: any ``.write`` call in a file that imports whylogs.
     """
-    out = find_usage(tree, "data_quality_tracked", QUALITY)
-    return out + config_findings(tree, "data_quality_tracked")
+    return config_findings(tree, "data_quality_tracked")  # libraries: the stack packs
 
 
 DETECTORS = [

@@ -10,7 +10,7 @@ from mlkaizen.evidence.parse.python_src import Call
 from mlkaizen.evidence.tree import RepoTree
 
 if TYPE_CHECKING:
-    from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline
+    from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 
 SCHEDULE_KW = ("schedule", "schedule_interval", "cron")
 # a Prefect deployment declared in a file of its own: (call, keywords naming the flow's file)

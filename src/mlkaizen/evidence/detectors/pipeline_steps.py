@@ -8,71 +8,25 @@ Detectors in ``pipelines`` and ``retraining`` decide what the steps mean.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 from mlkaizen.evidence.detectors.pipeline_schedules import SCHEDULE_KW as _SCHEDULE_KW
 from mlkaizen.evidence.detectors.pipeline_schedules import schedules_elsewhere
 from mlkaizen.evidence.detectors.platform_code import platform_triggers
 from mlkaizen.evidence.detectors.platform_jobs import platform_pipelines
-from mlkaizen.evidence.detectors.platform_sdks import PIPELINES as PLATFORM_PIPELINES
+from mlkaizen.evidence.packs import packs
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, strings
 from mlkaizen.evidence.tree import RepoTree
 
-
-@dataclass
-class OrchestratedPipeline:
-    tool: str
-    file: str
-    line: int
-    steps: list[tuple[str, int]] = field(default_factory=list)  # (step text, line)
-    schedule: str | None = None  # a cron / interval if the pipeline runs on its own
-    event_trigger: str | None = None  # a sensor / data-arrival trigger
-
-
-# (tool, import roots, decorator or call patterns that define a pipeline, step patterns)
-_PYTHON_PIPELINES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "Airflow",
-        ("airflow",),
-        (
-            "airflow.DAG",
-            "airflow.models.DAG",
-            "airflow.decorators.dag",
-            "airflow.models.dag.DAG",
-            "airflow.sdk.dag",
-            "airflow.sdk.DAG",
-        ),
-        ("Operator", "airflow.decorators.task", "airflow.sdk.task"),
-    ),
-    (
-        "Kubeflow Pipelines",
-        ("kfp",),
-        ("kfp.dsl.pipeline", "kfp.v2.dsl.pipeline"),
-        ("kfp.dsl.component", "kfp.v2.dsl.component", "kfp.dsl.container_component"),
-    ),
-    ("Prefect", ("prefect",), ("prefect.flow",), ("prefect.task",)),
-    (
-        "Dagster",
-        ("dagster",),
-        ("dagster.job", "dagster.asset", "dagster.Definitions", "dagster.graph"),
-        ("dagster.op", "dagster.asset"),
-    ),
-    (
-        "Kedro",
-        ("kedro",),
-        ("kedro.pipeline.pipeline", "kedro.pipeline.Pipeline"),
-        ("kedro.pipeline.node",),
-    ),
-    (
-        "ZenML",
-        ("zenml",),
-        ("zenml.pipeline", "zenml.pipelines.pipeline"),
-        ("zenml.step", "zenml.steps.step"),
-    ),
-    ("Flyte", ("flytekit",), ("flytekit.workflow",), ("flytekit.task",)),
-    *PLATFORM_PIPELINES,
+# (tool, import roots, decorator or call patterns that define a pipeline, step patterns): the
+# stack packs' pipeline signs
+_Names = tuple[str, ...]
+_PYTHON_PIPELINES: tuple[tuple[str, _Names, _Names, _Names], ...] = tuple(
+    (sign.tool or pack.stack, tuple(sign.modules), tuple(sign.defines), tuple(sign.steps))
+    for pack in packs()
+    for sign in pack.pipelines
 )
 _CALLABLE_REF = re.compile(
     r"\b(?:python_callable|func|fn|function)\s*=\s*([A-Za-z_]\w*)|\bnode\(\s*([A-Za-z_]\w*)\s*[,)]"

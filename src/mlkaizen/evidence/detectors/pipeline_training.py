@@ -12,7 +12,7 @@ from mlkaizen.evidence.detectors.step_kinds import TRAIN
 from mlkaizen.evidence.tree import RepoTree
 
 if TYPE_CHECKING:
-    from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline
+    from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 
 # words of a step's identifier that mean it trains; a split or a dataset named for
 # training (``train_test_split``, ``TrainDataGen``, ``train_table``) does not

@@ -4,16 +4,14 @@ and Databricks jobs that retrain when monitoring says so."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 from mlkaizen.evidence.detectors.platform_config import resources
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
 from mlkaizen.evidence.tree import RepoTree
-
-if TYPE_CHECKING:
-    from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline
 
 
 def _task_text(task: dict[str, Any]) -> str:
@@ -52,8 +50,6 @@ def platform_pipelines(
 ) -> list[OrchestratedPipeline]:
     """``found`` plus Databricks bundle jobs, with Azure ML CLI v2 schedules attached to the
     pipeline YAML they run (or, when that file is not a pipeline, as pipelines of their own)."""
-    from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline
-
     out = list(found)
     for r in resources(tree):
         if r.platform == "databricks" and r.kind == "jobs":

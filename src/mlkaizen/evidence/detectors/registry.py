@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.platform_config import config_findings
-from mlkaizen.evidence.detectors.platform_sdks import REGISTRY as PLATFORM_REGISTRY
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-REGISTRIES = (*vocabulary().tools["registries"], *PLATFORM_REGISTRY)
+REGISTRIES = vocabulary().tools["registries"]  # plugins' tools; the stack packs' come by themselves
 
 
 @detector("model_registry_used")

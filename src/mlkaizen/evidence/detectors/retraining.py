@@ -8,11 +8,12 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching, step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.handlers import has_event_handler
-from mlkaizen.evidence.detectors.monitoring_tools import DRIFT_TOOLS
-from mlkaizen.evidence.detectors.pipeline_steps import OrchestratedPipeline, orchestrated_pipelines
+from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
+from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
 from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.schedulers import cloud_schedules
+from mlkaizen.evidence.detectors.stack_signs import python_signs
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
@@ -219,7 +220,8 @@ def _starts_retraining(facts: PyFacts) -> Call | None:
 def _monitor_triggers(tree: RepoTree) -> list[Finding]:
     """Drift-monitoring code (a drift library imported and called) that starts retraining."""
     out: list[Finding] = []
-    roots = {m.split(".")[0] for sig in DRIFT_TOOLS for m in sig.modules}
+    drift_tools = python_signs("drift_detection_used")
+    roots = {m.split(".")[0] for sig in drift_tools for m in sig.modules}
     for rel in tree.importing(roots):
         facts = tree.python(rel)
         if facts is None:
@@ -229,7 +231,7 @@ def _monitor_triggers(tree: RepoTree) -> list[Finding]:
             not imported_roots.isdisjoint(m.split(".", 1)[0] for m in sig.modules)
             and any(map(module_matcher(sig.modules), facts.imports))
             and facts.find_calls(sig.calls, include_decorators=False)
-            for sig in DRIFT_TOOLS
+            for sig in drift_tools
         )
         if drift:
             out += _started_here(tree, rel, facts, "drift monitoring starts retraining")

@@ -11,7 +11,6 @@ from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_packaging import PACKAGED as PLATFORM_PACKAGED
-from mlkaizen.evidence.detectors.platform_sdks import SERVING as PLATFORM_SERVING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
@@ -54,7 +53,7 @@ MODEL_LOADS = (
     "mlflow.sklearn.load_model",
     "mlflow.pytorch.load_model",
 )
-SERVERS = (*vocabulary().tools["serving"], *PLATFORM_SERVING)
+SERVERS = vocabulary().tools["serving"]  # plugins' tools; the stack packs' come by themselves
 _SERVE_CMD = re.compile(
     r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
     r"torch-model-archiver|seldon-core-microservice|mlserver start)"

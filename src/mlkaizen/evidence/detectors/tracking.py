@@ -6,15 +6,13 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.platform_config import config_findings
-from mlkaizen.evidence.detectors.platform_sdks import HOSTED_TRACKING
-from mlkaizen.evidence.detectors.platform_sdks import TRACKING as PLATFORM_TRACKING
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-TRACKERS = vocabulary().tools["trackers"]
+TRACKERS = vocabulary().tools["trackers"]  # plugins' tools; the stack packs' come by themselves
 _HF_ARGS = (
     "transformers.TrainingArguments",
     "transformers.Seq2SeqTrainingArguments",
@@ -36,7 +34,7 @@ def experiment_tracking_used(tree: RepoTree) -> list[Finding]:
     ``Task.init``...). An import alone, or a mention in docs, is not tracking; nor is a
     ``.log`` call in a file that never gets an Azure ML run.
     """
-    out = find_usage(tree, "experiment_tracking_used", TRACKERS + PLATFORM_TRACKING)
+    out = find_usage(tree, "experiment_tracking_used", TRACKERS)
     for rel in tree.importing({"transformers", "trl"}):
         facts = tree.python(rel)
         for call in facts.find_calls(_HF_ARGS, include_decorators=False) if facts else []:
@@ -100,8 +98,7 @@ def shared_tracking_server(tree: RepoTree) -> list[Finding]:
     Experiments); or a Databricks bundle declaring a workspace experiment.
     Not evidence: ``set_tracking_uri("file:./mlruns")`` or a URI computed at run time.
     """
-    out = find_usage(tree, "shared_tracking_server", HOSTED_TRACKING)
-    out += config_findings(tree, "shared_tracking_server")
+    out = config_findings(tree, "shared_tracking_server")
     for rel in tree.importing({"mlflow"}):
         facts = tree.python(rel)
         for call in facts.find_calls(("mlflow.set_tracking_uri",)) if facts else []:

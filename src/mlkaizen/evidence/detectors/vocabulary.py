@@ -156,7 +156,7 @@ def builtin_path() -> Path:
 
 def load_vocabulary_file(path: Path, display: str) -> VocabularyFile:
     """One vocabulary file, validated; problems raise :class:`MLKaizenError` with path:line."""
-    from mlkaizen.catalogue.loader import first_error, line_of, load_yaml_mapping
+    from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -170,9 +170,22 @@ def load_vocabulary_file(path: Path, display: str) -> VocabularyFile:
         raise MLKaizenError(message, display, line_of(text, loc)) from None
 
 
+def _from_packs() -> VocabularyFile:
+    """The step kinds the stack packs' commands add (``anyscale service rollout`` deploys)."""
+    from mlkaizen.evidence.packs import packs
+
+    kinds: dict[str, list[str]] = {}
+    for pack in packs():
+        for command in pack.commands:
+            for kind in command.step:
+                kinds.setdefault(kind, []).append(command.pattern)
+    # each pattern compiled when its pack was validated
+    return VocabularyFile.model_validate({"step_kinds": kinds}, context={REVALIDATING: True})
+
+
 @cache
 def _loaded() -> tuple[Vocabulary, tuple[str, ...]]:
-    from mlkaizen.catalogue.diskcache import load_cached
+    from mlkaizen.formats.datacache import load_cached
 
     builtin = builtin_path()
     fresh = lambda: load_vocabulary_file(builtin, "<builtin>/vocabulary.yaml")  # noqa: E731
@@ -181,6 +194,10 @@ def _loaded() -> tuple[Vocabulary, tuple[str, ...]]:
             builtin, fresh, lambda f: _combines([f]) is None, VocabularyFile, "vocabulary"
         )
     ]
+    files.append(_from_packs())
+    clash = _combines(files)
+    if clash is not None:
+        raise MLKaizenError(f"stack packs: {clash}")
     problems: list[str] = []
     for ep in sorted(installed_entry_points(GROUP), key=lambda e: e.name):
         try:
@@ -218,7 +235,7 @@ def vocabulary_markdown() -> list[str]:
     out = [
         "## Vocabulary",
         "",
-        "The tools, file suffixes, metric names and step kinds the detectors recognise are "
+        "The file suffixes, metric names and generic step kinds the detectors recognise are "
         "data, in `src/mlkaizen/catalogue/vocabulary.yaml`. A plugin adds to them through the "
         f"`{GROUP}` entry-point group: a YAML file of the same shape whose lists are appended "
         "(`tools.trackers`, `tools.registries`, `tools.validation`, `tools.serving`, "
@@ -227,11 +244,11 @@ def vocabulary_markdown() -> list[str]:
         "step's command, never a word inside a command-line option.",
         "",
     ]
-    for name in TOOL_LISTS:
-        out.append(
-            f"- **{name}**: "
-            + "; ".join(f"{s.tool} (`{'`, `'.join(s.modules)}`)" for s in vocab.tools[name])
-        )
+    out.append(
+        "- **tools**: the built-in tools (trackers, registries, validation, serving and every "
+        "other stack) are stack packs, listed in [stacks.md](stacks.md); a vocabulary plugin's "
+        "`tools` are read as before"
+    )
     for label, words in (
         ("data suffixes", vocab.data_suffixes),
         ("media suffixes (data only inside a data folder)", vocab.media_suffixes),

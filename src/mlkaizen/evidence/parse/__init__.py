@@ -6,11 +6,6 @@ hands them text. A parser raises :class:`ParseError` with a line where it has on
 
 from __future__ import annotations
 
+from mlkaizen.errors import ParseError
 
-class ParseError(Exception):
-    """A file could not be parsed; becomes a warning finding, and the scan goes on."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
+__all__ = ["ParseError"]

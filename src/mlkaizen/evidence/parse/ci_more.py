@@ -220,8 +220,19 @@ def is_jenkinsfile(text: str) -> bool:
     )
 
 
+# a Jenkins pipeline step of a plugin, called with arguments on its own line
+_PLUGIN_STEP = re.compile(r"(?m)^[ \t]*([a-z][A-Za-z0-9]*)[ \t]*\([^\n]{0,300}")
+_NOT_PLUGIN_STEPS = frozenset(
+    """sh bat powershell pwsh echo script dir stage steps node when timeout retry
+    withCredentials withEnv environment parameters options triggers cron pollSCM input
+    error catchError unstable fileExists readFile writeFile stash unstash parallel
+    def if for while return println""".split()  # noqa: SIM905
+)
+
+
 def jenkinsfile(file: str, text: str) -> Pipeline | None:
-    """One job per ``stage('...')``, with the ``sh``/``bat`` commands written inside it."""
+    """One job per ``stage('...')``, with the ``sh``/``bat`` commands written inside it and
+    the plugin steps it calls (``kubernetesDeploy(...)``), in the order written."""
     if not is_jenkinsfile(text):
         return None
     pipe = Pipeline("jenkins", file, 1, triggers={"push"})
@@ -243,5 +254,31 @@ def jenkinsfile(file: str, text: str) -> Pipeline | None:
         line = text.count("\n", 0, match.start()) + 1
         command = next(g for g in match.group("t1", "t2", "s1", "s2") if g is not None)
         job.steps.append(Step(command, "", line, job.name))
+    for match in _PLUGIN_STEP.finditer(text):  # kubernetesDeploy(...), s3Upload(...)
+        if match.group(1) in _NOT_PLUGIN_STEPS:
+            continue
+        index = bisect.bisect_left(starts, match.start()) - 1
+        job = jobs[starts[index]] if index >= 0 else loose
+        line = text.count("\n", 0, match.start()) + 1
+        job.steps.append(Step("", match.group(0).strip()[:200], line, job.name))
+    for job in (loose, *jobs.values()):
+        job.steps.sort(key=lambda step: step.line)
     pipe.jobs = [j for j in (loose, *jobs.values()) if j.steps or j is not loose]
+    return pipe
+
+
+def codebuild(file: str, doc: Any) -> Pipeline | None:
+    """An AWS CodeBuild build specification (``version`` and ``phases``, each phase's
+    ``commands`` a step); CodePipeline runs it on a push to its source."""
+    if not isinstance(doc, dict) or "version" not in doc or not isinstance(doc.get("phases"), dict):
+        return None
+    pipe = Pipeline("codebuild", file, _line(doc, 1), triggers={"push"})
+    job = Job("build", pipe.line)
+    for name, phase in doc["phases"].items():
+        if isinstance(phase, dict):
+            for command in _items(phase.get("commands")):
+                job.steps.append(Step(_text(command), "", _line(phase, pipe.line), str(name)))
+    if not job.steps:
+        return None
+    pipe.jobs.append(job)
     return pipe

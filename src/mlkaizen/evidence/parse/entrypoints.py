@@ -29,7 +29,7 @@ def _ci(text: str) -> Any:
         jenkinsfile,
         tekton,
     )
-    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+    from mlkaizen.formats.yamlsafe import load_yaml_documents
 
     def resolve(current: str, ref: str, chain: tuple[str, ...]) -> tuple[str, Any] | None:
         return (ref, doc) if len(chain) < 3 else None  # a template that is the document itself
@@ -83,7 +83,7 @@ def _catalogue(text: str) -> Any:
 
 def _yaml(text: str) -> Any:
     from mlkaizen.evidence.parse.yamlfile import mentions
-    from mlkaizen.evidence.parse.yamlload import load_yaml_documents
+    from mlkaizen.formats.yamlsafe import load_yaml_documents
 
     docs = load_yaml_documents(text)
     return [mentions(d, "x") for d in docs]

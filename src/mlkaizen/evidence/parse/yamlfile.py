@@ -1,7 +1,7 @@
 """What YAML documents come back as, and the helpers detectors read them with. Loading is
-:mod:`.yamlload` (PyYAML's safe loader only, checked while it is composed, before anything is
-built), imported where a file is loaded: a run whose YAML parses all come from the cache never
-imports PyYAML.
+:mod:`mlkaizen.formats.yamlsafe` (PyYAML's safe loader only, checked while it is composed,
+before anything is built), imported where a file is loaded: a run whose YAML parses all come
+from the cache never imports PyYAML.
 
 * ``safe_load`` semantics: no Python objects are ever constructed.
 * The composer counts as it goes: aliases can make a small file expand exponentially
@@ -20,14 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-DEFAULT_MAX_NODES = 100_000
-DEFAULT_MAX_DEPTH = 200
+from mlkaizen.formats.yamlnodes import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, LineDict
 
-
-class LineDict(dict[Any, Any]):
-    """A YAML mapping with the line where it starts."""
-
-    line: int = 0
+__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_NODES", "LineDict", "as_dict", "as_list", "mentions",
+           "strings", "walk"]
 
 
 def as_list(value: Any) -> list[Any]:

@@ -1,0 +1,111 @@
+"""Stack packs: what each stack looks like, as data (one YAML file per stack).
+
+The built-in packs are the files of ``stacks/``; a plugin adds packs through the
+``mlkaizen.packs`` entry-point group (the entry point names a YAML file, a folder of them,
+or a function returning that path). Every pack is validated when loaded; a malformed pack, an
+unknown fact, a pattern that does not compile or a stack named twice is refused with
+``file:line`` (exit 2). Loaded once per process; the built-in set is kept validated in the
+user cache, keyed by the packs' content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mlkaizen.entry_points import installed_entry_points
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.packs.schema import FACTS, Pack, PackSet
+
+GROUP = "mlkaizen.packs"
+
+
+def builtin_folder() -> Path:
+    return Path(str(resources.files("mlkaizen.evidence.packs") / "stacks"))
+
+
+def load_pack_file(path: Path, display: str) -> Pack:
+    """One pack, validated; problems raise :class:`MLKaizenError` with ``path:line``."""
+    from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MLKaizenError(f"cannot read stack pack ({exc})", display) from None
+    data: dict[str, Any] = load_yaml_mapping(text, display)
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as exc:
+        loc, message, kind = first_error(exc)
+        if kind == "literal_error" and "evidences" in loc:
+            message = f"{'.'.join(map(str, loc))}: unknown fact (known: {', '.join(FACTS)})"
+        raise MLKaizenError(message, display, line_of(text, loc)) from None
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _validated(files: list[Path], display: Callable[[Path], str]) -> list[tuple[str, Pack]]:
+    """(where, pack) for ``files``, from the user cache when an entry for their content
+    exists (a warm run parses no YAML); else each file validated, and the entry stored."""
+    from mlkaizen import usercache
+    from mlkaizen.formats.datacache import entry_name
+
+    blob = b"".join(display(p).encode() + b"\0" + p.read_bytes() + b"\0" for p in files)
+    name = entry_name(blob, PackSet)
+    data = usercache.read("packs", name)
+    if data is not None:
+        try:
+            return PackSet.model_validate_json(
+                data, context={usercache.REVALIDATING: True}
+            ).packs
+        except (ValidationError, ValueError):
+            pass
+    value = PackSet(packs=[(display(p), load_pack_file(p, display(p))) for p in files])
+    usercache.write("packs", name, value.model_dump_json().encode("utf-8"))
+    return value.packs
+
+
+def _plugin_files(value: Any) -> list[Path]:
+    path = Path(value() if callable(value) else value)
+    return _files(path) if path.is_dir() else [path]
+
+
+@cache
+def all_packs() -> tuple[tuple[str, Pack], ...]:
+    """(where, pack) for every built-in and plugin pack, loaded once per process. Raises
+    :class:`MLKaizenError` for a malformed pack or a stack named twice."""
+    loaded = _validated(_files(builtin_folder()), lambda p: f"<builtin>/packs/{p.name}")
+    for ep in sorted(installed_entry_points(GROUP), key=lambda e: e.name):
+        try:
+            paths = _plugin_files(ep.load())
+        except Exception as exc:  # third-party code: say which plugin, never a traceback
+            raise MLKaizenError(
+                f"stack pack plugin {ep.name!r} ({ep.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+        try:
+            loaded += _validated(paths, str)
+        except OSError as exc:
+            raise MLKaizenError(f"cannot read stack pack ({exc})", str(paths[0])) from None
+    seen: dict[str, str] = {}
+    for where, pack in loaded:
+        key = pack.stack.casefold()
+        if key in seen:
+            raise MLKaizenError(f"stack {pack.stack!r} is already defined in {seen[key]}", where, 1)
+        seen[key] = where
+    return tuple(loaded)
+
+
+def packs() -> list[Pack]:
+    """Every pack (built-in, then plugins)."""
+    return [p for _, p in all_packs()]
+
+
+__all__ = ["FACTS", "GROUP", "Pack", "all_packs", "load_pack_file", "packs"]

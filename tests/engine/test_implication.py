@@ -1,0 +1,120 @@
+"""Implication: evidence of a practice that presupposes another, from hand-written findings
+and the built-in catalogue's ``implied_by`` (one step, never over a configured state)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.catalogues import load_catalogue
+from mlkaizen.config import Config
+from mlkaizen.engine.model import Source, State
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.report import get_renderer
+from mlkaizen.report.context import RenderContext
+from tests.engine.helpers import CATALOGUE, found, run
+
+
+def with_detail(detector: str, detail: str, file: str = "x.py") -> Finding:
+    return Finding(detector=detector, outcome=Outcome.FOUND, file=file, line=3, detail=detail)
+
+
+def test_a_registry_implies_tracked_runs() -> None:
+    a = run([with_detail("model_registry_used", "MLflow Model Registry: mlflow.register_model()",
+                         "register.py")])
+    p = a.practice("model.experiment-tracking")
+    assert p is not None
+    assert (p.state, p.source, p.implied_by) == (State.MET, Source.DETECTED, ["model.registry"])
+    assert p.note.startswith("implied by model.registry: a model registry keeps each version")
+    assert [(e.file, e.line) for e in p.evidence] == [("register.py", 3)]
+    assert not p.open_question
+
+
+@pytest.mark.parametrize("detail", [
+    "Hugging Face Hub: .push_to_hub()",   # a hub keeps files, not runs
+    "DVC/GTO model artifacts: churn",
+])
+def test_a_registry_that_keeps_no_runs_implies_nothing(detail: str) -> None:
+    a = run([with_detail("model_registry_used", detail)])
+    p = a.practice("model.experiment-tracking")
+    assert p is not None and p.state is State.UNMET and p.implied_by == []
+
+
+def test_only_the_named_detector_implies() -> None:
+    # a drift alarm that retrains shows monitoring ...
+    a = run([found("alert_triggers_retraining", "retrain_on_drift.py")])
+    p = a.practice("operations.monitoring")
+    assert p is not None and p.implied_by == ["operations.alert-triggered-retraining"]
+    # ... a retraining triggered by new data (the same practice, another detector) does not
+    a = run([found("training_triggered_by_event", "on_new_data.py")])
+    assert a.practice("operations.alert-triggered-retraining").state is State.MET  # type: ignore[union-attr]
+    assert a.practice("operations.monitoring").state is not State.MET  # type: ignore[union-attr]
+
+
+def test_every_implying_practice_must_hold() -> None:
+    both = [found("ingestion_in_pipeline"), found("data_validation_runs_in_ci")]
+    p = run(both).practice("data.shared-storage")
+    assert p is not None and p.state is State.MET
+    assert p.implied_by == ["data.orchestrated-ingestion", "data.validation-automated"]
+    for one in both:
+        q = run([one]).practice("data.shared-storage")
+        assert q is not None and q.state is State.UNKNOWN and q.implied_by == []
+
+
+def test_a_deploying_cd_job_implies_a_packaged_artifact_and_lifts_the_level() -> None:
+    base = [found("code_under_version_control"), found("ci_configured")]
+    without = run(base)
+    with_cd = run([*base, found("deployment_runs_in_ci", ".github/workflows/cd.yml")])
+    p = with_cd.practice("deployment.packaged-artifact")
+    assert p is not None and p.implied_by == ["deployment.cicd"]
+    level = {d.id: d.level for d in with_cd.dimensions}["deployment"]
+    assert level > {d.id: d.level for d in without.dimensions}["deployment"]
+
+
+def test_implication_is_one_step_and_never_over_a_configured_state() -> None:
+    cfg = Config.model_validate({"not_applicable": {"model.experiment-tracking": {
+        "reason": "no training here"}}})
+    a = run([with_detail("model_registry_used", "MLflow Model Registry: x")], cfg)
+    p = a.practice("model.experiment-tracking")
+    assert p is not None and p.state is State.NOT_APPLICABLE and p.implied_by == []
+    # an implied practice implies nothing further: no implication chains exist to follow
+    implied = {i for pr in CATALOGUE.practices for imp in pr.implied_by for i in imp.practices}
+    assert not implied & {pr.id for pr in CATALOGUE.practices if pr.implied_by}
+
+
+def test_a_detected_practice_is_not_relabelled_as_implied() -> None:
+    a = run([found("experiment_tracking_used", "train.py", 7),
+             with_detail("model_registry_used", "MLflow Model Registry: x")])
+    p = a.practice("model.experiment-tracking")
+    assert p is not None and p.implied_by == [] and p.evidence[0].file == "train.py"
+
+
+def test_reports_say_implied_by() -> None:
+    a = run([with_detail("model_registry_used", "MLflow Model Registry: x", "register.py")])
+    ctx = RenderContext(catalogue=CATALOGUE, width=200)
+    assert "model.experiment-tracking  implied by model.registry (register.py:3)" in (
+        get_renderer("terminal")(a, ctx))
+    assert "implied by `model.registry`: MLflow Model Registry: x" in (
+        get_renderer("markdown")(a, ctx))
+    assert "implied by model.registry: a model registry keeps" in get_renderer("html")(a, ctx)
+    assert '"implied_by": [\n        "model.registry"\n      ]' in get_renderer("json")(a, ctx)
+
+
+def test_a_catalogue_whose_implication_names_no_practice_is_refused(tmp_path: Path) -> None:
+    text = Path(str(CATALOGUE_FILE)).read_text(encoding="utf-8").replace(
+        "implied_by:\n      - {practices: [model.registry]",
+        "implied_by:\n      - {practices: [model.regsitry]",
+    )
+    bad = tmp_path / "cat.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(MLKaizenError) as err:
+        load_catalogue(str(bad))
+    assert "implied_by names 'model.regsitry', not another practice" in err.value.message
+    assert err.value.line is not None
+
+
+CATALOGUE_FILE = (
+    Path(__file__).resolve().parents[2] / "src/mlkaizen/catalogue/ad-hoc-to-kaizen.yaml"
+)

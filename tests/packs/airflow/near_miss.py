@@ -1,0 +1,3 @@
+# ok: pipeline_defined
+from airflow.models import Variable
+bucket = Variable.get("bucket")

@@ -1,0 +1,3 @@
+# ok: model_serving_present
+anyscale login
+anyscale cloud list

@@ -1,0 +1,2 @@
+# ok: model_registry_used
+az ml model list --output table

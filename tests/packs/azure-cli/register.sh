@@ -1,0 +1,2 @@
+# expect: model_registry_used
+az ml model create --name churn --path outputs/model

@@ -1,0 +1,3 @@
+# expect: ci_configured
+from aws_cdk import pipelines
+pipeline = pipelines.CodePipeline(stack, "Pipeline", synth=synth)

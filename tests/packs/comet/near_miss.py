@@ -1,0 +1,3 @@
+# ok: experiment_tracking_used
+import comet_ml
+print(comet_ml.__version__)

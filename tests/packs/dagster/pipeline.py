@@ -1,0 +1,5 @@
+# expect: pipeline_defined
+from dagster import Definitions, asset
+@asset
+def features(): ...
+defs = Definitions(assets=[features])

@@ -1,0 +1,3 @@
+# ok: alert_rules_defined
+from databricks.sdk import WorkspaceClient
+WorkspaceClient().alerts.list()

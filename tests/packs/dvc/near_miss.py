@@ -1,0 +1,3 @@
+# ok: experiment_tracking_used
+import dvc.api
+params = dvc.api.params_show()

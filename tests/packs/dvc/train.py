@@ -1,0 +1,4 @@
+# expect: experiment_tracking_used
+from dvclive import Live
+with Live() as live:
+    live.log_metric("auc", 0.9)

@@ -1,0 +1,2 @@
+# ok: infra_provisioned_by_ci
+gitlab-terraform plan

@@ -1,0 +1,2 @@
+# ok: feature_store_used
+store = {"feature_store": None}

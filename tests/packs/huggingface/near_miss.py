@@ -1,0 +1,3 @@
+# ok: model_registry_used
+from transformers import AutoModel
+AutoModel.from_pretrained("bert-base-uncased")

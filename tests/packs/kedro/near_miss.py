@@ -1,0 +1,3 @@
+# ok: pipeline_defined
+from kedro.io import DataCatalog
+catalog = DataCatalog()

@@ -1,0 +1,3 @@
+# ok: pipeline_defined
+import kfp
+client = kfp.Client(host="http://pipelines")

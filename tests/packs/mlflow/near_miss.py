@@ -1,0 +1,3 @@
+# ok: model_registry_used
+import mlflow
+model = mlflow.pyfunc.load_model("models:/churn/1")

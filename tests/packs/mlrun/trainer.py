@@ -1,0 +1,5 @@
+# expect: experiment_tracking_used
+import mlrun
+def train(context: mlrun.MLClientCtx, n: int = 10) -> None:
+    context.log_result("accuracy", 0.93)
+    context.log_model("fraud", body=b"", model_file="model.pkl")

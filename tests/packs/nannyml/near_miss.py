@@ -1,0 +1,2 @@
+# ok: drift_detection_used
+estimator = {"nannyml": "mentioned, not used"}

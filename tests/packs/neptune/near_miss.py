@@ -1,0 +1,3 @@
+# ok: experiment_tracking_used
+import neptune
+print(neptune.__version__)

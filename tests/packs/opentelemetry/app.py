@@ -1,0 +1,3 @@
+# expect: service_metrics_exported
+from opentelemetry import metrics
+meter = metrics.get_meter("scorer")

@@ -1,0 +1,3 @@
+# ok: service_metrics_exported
+import time
+start = time.monotonic()

@@ -1,0 +1,2 @@
+# ok: pipeline_defined
+from prefect import get_run_logger

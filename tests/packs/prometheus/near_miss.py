@@ -1,0 +1,2 @@
+# ok: service_metrics_exported
+counter = {"prometheus": 0}

@@ -1,0 +1,3 @@
+# ok: model_serving_present
+import ray
+ray.init()

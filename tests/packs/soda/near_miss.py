@@ -1,0 +1,2 @@
+# ok: data_validation_library_used
+drinks = ["soda", "water"]

@@ -1,0 +1,3 @@
+# expect: service_metrics_exported
+import statsd
+client = statsd.StatsClient("localhost", 8125)

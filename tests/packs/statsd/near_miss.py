@@ -1,0 +1,2 @@
+# ok: service_metrics_exported
+client = None

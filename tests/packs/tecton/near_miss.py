@@ -1,0 +1,2 @@
+# ok: feature_store_used
+entity = {"tecton": "a word"}

@@ -1,0 +1,3 @@
+# ok: experiment_tracking_used
+import torch
+print(torch.__version__)

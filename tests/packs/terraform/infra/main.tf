@@ -1,0 +1,5 @@
+# expect: infrastructure_as_code
+resource "google_storage_bucket" "data" {
+  name     = "ml-data"
+  location = "EU"
+}

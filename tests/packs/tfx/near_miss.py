@@ -1,0 +1,2 @@
+# ok: pipeline_defined
+from tfx import types

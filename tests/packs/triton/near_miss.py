@@ -1,0 +1,2 @@
+# ok: model_serving_present
+import numpy as np

@@ -1,0 +1,3 @@
+# ok: prediction_logging_present
+import logging
+logging.info("whylogs later")

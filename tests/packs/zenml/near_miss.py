@@ -1,0 +1,3 @@
+# ok: model_registry_used
+from zenml.client import Client
+version = Client().get_artifact_version("raw_rows")
