@@ -82,8 +82,12 @@ def model_markdown(cat: Catalogue) -> str:
                 how = " + ".join(f"`{x}`" for x in imp.practices)
                 if imp.detectors:
                     how += " (through " + ", ".join(f"`{x}`" for x in imp.detectors) + ")"
+                if imp.only:
+                    how += " (only " + ", ".join(imp.only) + ")"
                 if imp.excluding:
                     how += " (not " + ", ".join(imp.excluding) + ")"
+                if imp.not_in:
+                    how += " (not in " + ", ".join(f"`{g}`" for g in imp.not_in) + ")"
                 out += [f"**Implied by.** {how} met by detection: {imp.reason}.", ""]
             if p.question:
                 out += [f"**Question.** {p.question}", ""]

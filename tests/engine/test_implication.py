@@ -118,3 +118,27 @@ def test_a_catalogue_whose_implication_names_no_practice_is_refused(tmp_path: Pa
 CATALOGUE_FILE = (
     Path(__file__).resolve().parents[2] / "src/mlkaizen/catalogue/ad-hoc-to-kaizen.yaml"
 )
+
+
+@pytest.mark.parametrize(("detail", "implied"), [
+    ("SageMaker endpoint: sagemaker.model.Model().deploy()", True),
+    ("Azure ML managedOnlineDeployment 'blue'", True),
+    ("Databricks serving endpoint 'churn'", True),
+    ("FastAPI endpoint: app.post('/predict')", False),  # a service of one's own: not by itself
+    ("Azure ML batchDeployment 'nightly'", False),
+])
+def test_a_managed_cloud_endpoint_implies_service_monitoring(detail: str, implied: bool) -> None:
+    a = run([with_detail("model_serving_present", detail, "deploy.py")])
+    p = a.practice("operations.monitoring")
+    assert p is not None
+    assert (p.implied_by == ["deployment.serving-interface"]) is implied
+    assert (p.state is State.MET) is implied
+
+
+def test_an_endpoint_created_from_a_notebook_cell_implies_no_monitoring() -> None:
+    # a cell run by hand in a tutorial is a demonstration, not a service someone operates
+    a = run([with_detail("model_serving_present",
+                         "Vertex AI endpoint: google.cloud.aiplatform.Endpoint.create()",
+                         "19_training_and_deploying_at_scale.ipynb")])
+    p = a.practice("operations.monitoring")
+    assert p is not None and p.implied_by == [] and p.state is not State.MET

@@ -197,3 +197,29 @@ def test_spread_text() -> None:
     assert spread_text([(3, "Manual MLOps"), (2, "DataOps"), (2, "DataOps")]) == (
         "3 projects: 1 Manual MLOps, 2 DataOps"
     )
+
+
+def _service(name: str, body: str) -> dict[str, str]:
+    return {f"src/{name}/requirements.txt": "scikit-learn==1.5.0\n",
+            f"src/{name}/Dockerfile": "FROM python:3.11\n",
+            f"src/{name}/main.py": "import sklearn\n" + body}
+
+
+@pytest.mark.parametrize(("bodies", "expected"), [
+    # one imports the other: parts of one system, the repository is one project
+    (("from model.fit import fit\n", "def fit(): ...\n"), []),
+    # both import the repository's shared code: one system
+    (("from helpers.s3 import fetch\n", "from helpers.s3 import fetch\n"), []),
+    # near miss: each has a package of the same name of its own; still two projects
+    (("from steps import train\n", "from steps import train\n"), ["src/dagster", "src/model"]),
+])
+def test_projects_that_import_each_other_are_one_system(
+    make_repo: MakeRepo, bodies: tuple[str, str], expected: list[str]
+) -> None:
+    files = {**_service("dagster", bodies[0]), **_service("model", bodies[1])}
+    files["src/model/fit.py"] = "def fit(): ...\n"
+    files["src/helpers/s3.py"] = "import boto3\n"
+    if "steps" in bodies[0]:
+        for name in ("dagster", "model"):
+            files[f"src/{name}/steps/__init__.py"] = "def train(): ...\n"
+    assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == expected

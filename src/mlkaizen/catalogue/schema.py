@@ -88,13 +88,18 @@ class Implication(_Strict):
     """Evidence of other practices that presupposes this one (interpretation, documented in
     ``docs/model.md``): when every practice of ``practices`` is met by detection, this one is
     met too, "implied by" them. ``detectors``: only findings of these detectors count as that
-    evidence; ``excluding``: evidence whose detail starts with one of these does not (a tool
-    whose use does not presuppose it). Implication is one step: it never follows another
-    implication, and never overrides a configured or exempt state."""
+    evidence; ``only``: only evidence whose detail starts with one of these (the tools whose
+    use presupposes it); ``excluding``: evidence whose detail starts with one of these does not
+    (a tool whose use does not presuppose it); ``not_in``: evidence in files matching one of
+    these globs does not (``*.ipynb``: a cell run by hand is a demonstration, not a service).
+    Implication is one step: it never follows another implication, and never overrides a
+    configured or exempt state."""
 
     practices: list[str] = Field(min_length=1)
     detectors: list[str] = Field(default_factory=list)
+    only: list[str] = Field(default_factory=list)
     excluding: list[str] = Field(default_factory=list)
+    not_in: list[str] = Field(default_factory=list)
     reason: str = Field(min_length=10)
 
 

@@ -9,6 +9,8 @@ another, and a configured (not applicable, exempt) or already satisfied state is
 
 from __future__ import annotations
 
+import fnmatch
+
 from mlkaizen.catalogue.schema import Catalogue, Implication
 from mlkaizen.engine.model import SATISFIED, Evidence, PracticeResult, Source, State
 
@@ -30,7 +32,9 @@ def _support(imp: Implication, by_id: dict[str, PracticeResult]) -> list[Evidenc
             e
             for e in other.evidence
             if (not imp.detectors or e.detector in imp.detectors)
+            and (not imp.only or e.detail.startswith(tuple(imp.only)))
             and not e.detail.startswith(tuple(imp.excluding))
+            and not any(fnmatch.fnmatchcase(e.file or "", g) for g in imp.not_in)
         ]
         if not counted:
             return None

@@ -10,6 +10,7 @@ assessed on its own evidence.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from mlkaizen.evidence.detectors.libraries import TRAINING
@@ -66,7 +67,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         inside = sum(1 for f in ml_files if f.startswith(folder + "/"))
         if inside:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
-    refs = _join_components(refs)
+    refs = _join_coupled(tree, _join_components(refs))
     if len(refs) < 2:
         return []
     if len(refs) > MAX_SUB_PROJECTS:
@@ -76,6 +77,80 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         )
         refs = refs[:MAX_SUB_PROJECTS]
     return refs
+
+
+def _module_index(tree: RepoTree) -> dict[str, str]:
+    """Dotted module names of two or more parts (``helpers.s3``, ``src.helpers.s3``) -> the
+    Python file that defines them, for every way the file can be imported from a folder of
+    its path; a name two files could be is left out."""
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for rel in tree.with_suffix(".py"):
+        parts = rel.removesuffix(".py").removesuffix("/__init__").split("/")
+        for start in range(len(parts) - 1):
+            name = ".".join(parts[start:])
+            if name in index and index[name] != rel:
+                ambiguous.add(name)
+            index[name] = rel
+    return {k: v for k, v in index.items() if k not in ambiguous}
+
+
+def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """Projects whose code imports another's, or that share code of the repository outside
+    every project (both ``from helpers.s3 import ...``), are parts of one system: each such
+    group becomes one project, the folder that holds its members; a group whose members have
+    only the root in common means the repository is one project."""
+    if len(refs) < 2:
+        return refs
+    index = _module_index(tree)
+    owner_of = {r.path: i for i, r in enumerate(refs)}
+    group = list(range(len(refs)))
+
+    def find(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    shared: dict[str, int] = {}  # a folder of code outside every project -> a project using it
+    for i, ref in enumerate(refs):
+        own = [rel for rel in tree.with_suffix(".py") if rel.startswith(ref.path + "/")]
+        # a name the project defines anywhere inside is its own (``from steps import x``)
+        local = {
+            part.removesuffix(".py")
+            for rel in own
+            for part in rel[len(ref.path) + 1 :].split("/")
+        }
+        for rel in own:
+            facts = tree.python(rel)
+            for name in facts.imports if facts is not None else ():
+                if name.split(".", 1)[0] in local:
+                    continue
+                target = index.get(name) or index.get(name.rpartition(".")[0])
+                if target is None or target.startswith(ref.path + "/"):
+                    continue
+                other = next(
+                    (owner_of[r.path] for r in refs if target.startswith(r.path + "/")), None
+                )
+                if other is None and context_of(target) is Context.PROJECT:
+                    folder = posixpath.dirname(target)
+                    other = shared.setdefault(folder, i)  # two users of it: one system
+                if other is not None:
+                    group[find(i)] = find(other)
+    members: dict[int, list[SubProjectRef]] = {}
+    for i, ref in enumerate(refs):
+        members.setdefault(find(i), []).append(ref)
+    out: list[SubProjectRef] = []
+    for grouped in members.values():
+        if len(grouped) == 1:
+            out.append(grouped[0])
+            continue
+        common = posixpath.commonpath([r.path for r in grouped])
+        if not common:
+            return []  # the group spans the repository: it is one project
+        manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
+        out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
+    return sorted(out, key=lambda r: r.path)
 
 
 def _join_components(refs: list[SubProjectRef]) -> list[SubProjectRef]:

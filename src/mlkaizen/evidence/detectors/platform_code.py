@@ -3,7 +3,8 @@
 * **Promotion gates**: a TFX ``Evaluator`` given metric thresholds (its blessing gates the
   ``Pusher``); a SageMaker ``ConditionStep`` that compares a metric read from the evaluation
   report and runs the registration only when it holds; an Azure ML v1 evaluation step that
-  cancels the pipeline run when a metric comparison fails.
+  cancels the pipeline run when a metric comparison fails; an AWS Step Functions ``Choice``
+  state (Data Science SDK) whose numeric rule tests a metric.
 * **Pipeline triggers**: the schedule or data-change trigger a platform SDK puts on a
   pipeline defined in the same file.
 """
@@ -32,12 +33,17 @@ _SM_METRIC_READ = (
     "sagemaker.workflow.condition_step.JsonGet",
 )
 _AML_RUN = ("azureml.core.Run.get_context", "azureml.core.run.Run.get_context")
+_SFN_CHOICE = ("stepfunctions.steps.Choice", "stepfunctions.steps.states.Choice")
+_SFN_NUMERIC_RULE = (
+    "stepfunctions.steps.ChoiceRule.Numeric*",
+    "stepfunctions.steps.choice_rule.ChoiceRule.Numeric*",
+)
 
 
 def platform_gates(tree: RepoTree, detector_id: str) -> list[Finding]:
     """One finding per file holding a platform promotion gate."""
     out: list[Finding] = []
-    for rel in tree.importing({"tfx", "sagemaker", "azureml"}):
+    for rel in tree.importing({"tfx", "sagemaker", "azureml", "stepfunctions"}):
         facts = tree.python(rel)
         if facts is None:
             continue
@@ -59,6 +65,14 @@ def _gate(facts: PyFacts) -> tuple[int, str, str] | None:
             steps[0].line,
             "SageMaker ConditionStep runs the next steps only when a metric passes",
             "SageMaker Pipelines",
+        )
+    choices = facts.find_calls(_SFN_CHOICE)
+    rules = facts.find_calls(_SFN_NUMERIC_RULE)
+    if choices and rules and any(_METRIC.search(" ".join(c.str_args)) for c in [*choices, *rules]):
+        return (
+            choices[0].line,
+            "Step Functions Choice state runs the next steps only when a metric passes",
+            "AWS Step Functions",
         )
     cancels = [c for c in facts.calls if c.name.endswith(".parent.cancel")]
     if (
