@@ -6,11 +6,36 @@ validation error placed on the line of the node it concerns. Every loader of a d
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mlkaizen.errors import MLKaizenError, ParseError
+
+M = TypeVar("M", bound=BaseModel)
+Explain = Callable[[tuple[Any, ...], str, str], str]
+
+
+def load_data_file(
+    path: Path, display: str, model: type[M], what: str, explain: Explain | None = None
+) -> M:
+    """The YAML mapping at ``path`` validated as ``model``; every problem (unreadable,
+    malformed, invalid) raises :class:`MLKaizenError` with ``display:line``. ``explain``
+    rewrites the first validation error's message from (location, message, error type)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MLKaizenError(f"cannot read {what} ({exc})", display) from None
+    data = load_yaml_mapping(text, display)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        loc, message, kind = first_error(exc)
+        if explain is not None:
+            message = explain(loc, message, kind)
+        raise MLKaizenError(message, display, line_of(text, loc)) from None
 
 
 def load_yaml_mapping(text: str, display: str) -> dict[str, Any]:

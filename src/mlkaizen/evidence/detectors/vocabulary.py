@@ -13,14 +13,13 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
@@ -156,18 +155,9 @@ def builtin_path() -> Path:
 
 def load_vocabulary_file(path: Path, display: str) -> VocabularyFile:
     """One vocabulary file, validated; problems raise :class:`MLKaizenError` with path:line."""
-    from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
+    from mlkaizen.formats.datafile import load_data_file
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read vocabulary ({exc})", display) from None
-    data: dict[str, Any] = load_yaml_mapping(text, display)
-    try:
-        return VocabularyFile.model_validate(data)
-    except ValidationError as exc:
-        loc, message, _ = first_error(exc)
-        raise MLKaizenError(message, display, line_of(text, loc)) from None
+    return load_data_file(path, display, VocabularyFile, "vocabulary")
 
 
 def _from_packs() -> VocabularyFile:

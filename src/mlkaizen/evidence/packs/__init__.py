@@ -29,22 +29,17 @@ def builtin_folder() -> Path:
     return Path(str(resources.files("mlkaizen.evidence.packs") / "stacks"))
 
 
+def _explain(loc: tuple[Any, ...], message: str, kind: str) -> str:
+    if kind == "literal_error" and "evidences" in loc:
+        return f"{'.'.join(map(str, loc))}: unknown fact (known: {', '.join(FACTS)})"
+    return message
+
+
 def load_pack_file(path: Path, display: str) -> Pack:
     """One pack, validated; problems raise :class:`MLKaizenError` with ``path:line``."""
-    from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
+    from mlkaizen.formats.datafile import load_data_file
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MLKaizenError(f"cannot read stack pack ({exc})", display) from None
-    data: dict[str, Any] = load_yaml_mapping(text, display)
-    try:
-        return Pack.model_validate(data)
-    except ValidationError as exc:
-        loc, message, kind = first_error(exc)
-        if kind == "literal_error" and "evidences" in loc:
-            message = f"{'.'.join(map(str, loc))}: unknown fact (known: {', '.join(FACTS)})"
-        raise MLKaizenError(message, display, line_of(text, loc)) from None
+    return load_data_file(path, display, Pack, "stack pack", _explain)
 
 
 def _files(folder: Path) -> list[Path]:
