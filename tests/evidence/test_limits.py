@@ -88,3 +88,28 @@ def test_git_listing_is_cut_at_the_file_limit(make_repo: MakeRepo) -> None:
     assert len(tree.files) == 10
     assert any("listing was cut" in w.detail for w in tree.warnings)
     assert any("max_files=10 reached" in w.detail for w in tree.warnings)
+
+
+def test_a_timeout_swallowed_where_it_lands_is_still_a_timeout() -> None:
+    # the alarm's error can land in a garbage-collector callback or a broad `except` and be
+    # lost; a parse that outlived its budget is a timeout all the same, whatever it met later
+    import time
+
+    import pytest
+
+    from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
+    from mlkaizen.evidence.parse import ParseError
+
+    with pytest.raises(ParseTimeoutError), time_budget(0.001):
+        try:
+            time.sleep(0.5)  # interrupted by the alarm
+        except Exception:  # noqa: BLE001 - swallows it, as such code does
+            pass
+    with pytest.raises(ParseTimeoutError), time_budget(0.001):
+        try:
+            time.sleep(0.5)
+        except Exception:  # noqa: BLE001
+            pass
+        raise ParseError("expands to more than max_yaml_nodes")
+    with time_budget(5.0):  # near miss: within the budget, nothing is raised
+        pass

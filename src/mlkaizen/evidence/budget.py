@@ -3,6 +3,8 @@
 Parsers are Python code (PyYAML's composer and constructor, tomllib, our AST visitor), so a
 ``SIGALRM`` handler can interrupt them between bytecodes. Only available on the main thread
 of a POSIX process; elsewhere the budget is not enforced (size limits still bound the work).
+The handler's error can be swallowed where it lands (a garbage-collector callback, code that
+catches every exception): a parse that outlived its budget is a timeout all the same.
 """
 
 from __future__ import annotations
@@ -31,15 +33,23 @@ def time_budget(seconds: float) -> Iterator[None]:
         yield
         return
 
+    expired: list[bool] = []
+    message = f"parsing took longer than parse_timeout={seconds:g}s; file skipped"
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise ParseTimeoutError(
-            f"parsing took longer than parse_timeout={seconds:g}s; file skipped"
-        )
+        expired.append(True)
+        raise ParseTimeoutError(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except Exception:
+        if expired:  # whatever the parse met after its budget ran out, it ran out first
+            raise ParseTimeoutError(message) from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:  # the handler's error was swallowed (a gc callback, a broad except): still late
+        raise ParseTimeoutError(message)
