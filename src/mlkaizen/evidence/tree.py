@@ -17,6 +17,7 @@ import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -560,7 +561,7 @@ class RepoTree(Listing):
         """Files matching any ``fnmatch`` pattern on the relative path (``*`` crosses ``/``)."""
 
         def compute() -> list[str]:
-            match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+            match = _glob_matcher(patterns)
             # a match ends with its pattern's literal tail (after the last wildcard): a cheap
             # test first, the pattern only for the files that pass it; where every tail names
             # a whole file name or an extension, only the files indexed under it are tried
@@ -774,6 +775,13 @@ class _YamlParse:
 
 
 _EXTENSION = re.compile(r"\.[^./]+")
+
+
+@lru_cache(maxsize=1024)
+def _glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One compiled test for a set of ``fnmatch`` patterns (built once a process: every tree
+    and sub-project asks the same globs)."""
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
 def _literal_tail(pattern: str) -> str:

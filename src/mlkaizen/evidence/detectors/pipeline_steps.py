@@ -16,7 +16,7 @@ from mlkaizen.evidence.detectors.pipeline_schedules import SCHEDULE_KW as _SCHED
 from mlkaizen.evidence.detectors.pipeline_schedules import schedules_elsewhere
 from mlkaizen.evidence.detectors.platform_code import platform_triggers
 from mlkaizen.evidence.detectors.platform_jobs import platform_pipelines
-from mlkaizen.evidence.packs import packs
+from mlkaizen.evidence.packs import runtime
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, strings
 from mlkaizen.evidence.tree import RepoTree
 
@@ -24,9 +24,10 @@ from mlkaizen.evidence.tree import RepoTree
 # stack packs' pipeline signs
 _Names = tuple[str, ...]
 _PYTHON_PIPELINES: tuple[tuple[str, _Names, _Names, _Names], ...] = tuple(
-    (sign.tool or pack.stack, tuple(sign.modules), tuple(sign.defines), tuple(sign.steps))
-    for pack in packs()
-    for sign in pack.pipelines
+    (sign["tool"] or pack["stack"], tuple(sign["modules"]), tuple(sign["defines"]),
+     tuple(sign["steps"]))
+    for pack in runtime()
+    for sign in pack["pipelines"]
 )
 _CALLABLE_REF = re.compile(
     r"\b(?:python_callable|func|fn|function)\s*=\s*([A-Za-z_]\w*)|\bnode\(\s*([A-Za-z_]\w*)\s*[,)]"

@@ -21,16 +21,26 @@ from mlkaizen.evidence.detectors.documents import ci_pipelines, yaml_documents
 from mlkaizen.evidence.detectors.text_search import line_at
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.packs import packs
-from mlkaizen.evidence.packs.schema import ConfigSign
-from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.evidence.packs import MAX_SEARCHED_BYTES, runtime
+from mlkaizen.evidence.tree import RepoTree, SubTree
+
+FILES_PER_SIGN = 5  # a sign seen in many files: evidence enough in a few, not one per file
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """A file sign: globs, the pattern a file's text must match (if any) and its needles."""
+
+    glob: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    needles: tuple[str, ...]
 
 
 @dataclass
 class _Signs:
     python: list[Signature] = field(default_factory=list)
-    config: list[tuple[str, ConfigSign]] = field(default_factory=list)
-    files: list[tuple[str, tuple[str, ...], re.Pattern[str] | None]] = field(default_factory=list)
+    config: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    files: list[tuple[str, FileRule]] = field(default_factory=list)
     commands: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
 
@@ -38,27 +48,32 @@ class _Signs:
 def signs_by_fact() -> dict[str, _Signs]:
     """Every pack sign, grouped by the fact it evidences (compiled once per process)."""
     out: dict[str, _Signs] = {}
-    for pack in packs():
-        for py in pack.python:
+    for pack in runtime():
+        stack = pack["stack"]
+        for py in pack["python"]:
             sig = Signature(
-                py.tool or pack.stack,
-                tuple(py.modules),
-                tuple(py.calls),
-                tuple(py.keywords),
-                tuple(py.requires),
+                py["tool"] or stack,
+                tuple(py["modules"]),
+                tuple(py["calls"]),
+                tuple(py["keywords"]),
+                tuple(py["requires"]),
             )
-            for fact in py.evidences:
+            for fact in py["evidences"]:
                 out.setdefault(fact, _Signs()).python.append(sig)
-        for conf in pack.config:
-            for fact in conf.evidences:
-                out.setdefault(fact, _Signs()).config.append((pack.stack, conf))
-        for f in pack.files:
-            pattern = re.compile(f.contains) if f.contains else None
-            for fact in f.evidences:
-                out.setdefault(fact, _Signs()).files.append((pack.stack, tuple(f.glob), pattern))
-        for c in pack.commands:
-            for fact in c.evidences:
-                out.setdefault(fact, _Signs()).commands.append((pack.stack, re.compile(c.pattern)))
+        for conf in pack["config"]:
+            for fact in conf["evidences"]:
+                out.setdefault(fact, _Signs()).config.append((stack, conf))
+        for f in pack["files"]:
+            rule = FileRule(
+                tuple(f["glob"]),
+                re.compile(f["contains"]) if f["contains"] else None,
+                tuple(f["needles"]),
+            )
+            for fact in f["evidences"]:
+                out.setdefault(fact, _Signs()).files.append((stack, rule))
+        for c in pack["commands"]:
+            for fact in c["evidences"]:
+                out.setdefault(fact, _Signs()).commands.append((stack, re.compile(c["pattern"])))
     return out
 
 
@@ -74,10 +89,26 @@ def pack_findings(tree: RepoTree, fact: str) -> list[Finding]:
     signs = signs_by_fact().get(fact)
     if signs is None:
         return []
-    out = find_usage(tree, fact, tuple(signs.python)) if signs.python else []
+    out = _python(tree, fact, tuple(signs.python)) if signs.python else []
     out += _config(tree, fact, signs.config)
     out += _files(tree, fact, signs.files)
     out += _commands(tree, fact, signs.commands)
+    return out
+
+
+def _python(tree: RepoTree, fact: str, signatures: tuple[Signature, ...]) -> list[Finding]:
+    """The Python signs' findings; a sub-project's are its repository's, in its folder (or
+    the repository's shared files), rebased: the same calls, found once."""
+    if not isinstance(tree, SubTree):
+        return tree.memo("pack-python:" + fact, lambda: find_usage(tree, fact, signatures))
+    out = []
+    for f in _python(tree.parent, fact, signatures):
+        rel = f.file or ""
+        if rel.startswith(tree.prefix):
+            rel = rel[len(tree.prefix) :]
+        elif rel not in tree.shared:
+            continue
+        out.append(tree.finding(fact, rel, f.line, f.detail, f.outcome, False, **f.values))
     return out
 
 
@@ -95,27 +126,30 @@ def _has_path(node: Any, parts: list[str]) -> bool:
     return head in node and _has_path(node[head], rest)
 
 
-def _matches(doc: Any, sign: ConfigSign) -> bool:
+def _matches(doc: Any, sign: dict[str, Any]) -> bool:
     if not isinstance(doc, dict):
         return False
-    if sign.kind is not None and not fnmatch.fnmatchcase(str(doc.get("kind", "")), sign.kind):
+    kind, api = sign["kind"], sign["api"]
+    if kind is not None and not fnmatch.fnmatchcase(str(doc.get("kind", "")), kind):
         return False
-    if sign.api is not None and not str(doc.get("apiVersion", "")).startswith(sign.api):
+    if api is not None and not str(doc.get("apiVersion", "")).startswith(api):
         return False
-    return all(_has_path(doc, key.split(".")) for key in sign.keys)
+    return all(_has_path(doc, key.split(".")) for key in sign["keys"])
 
 
-def _config(tree: RepoTree, fact: str, signs: list[tuple[str, ConfigSign]]) -> list[Finding]:
+def _config(
+    tree: RepoTree, fact: str, signs: list[tuple[str, dict[str, Any]]]
+) -> list[Finding]:
     out: list[Finding] = []
     for stack, sign in signs:
-        allowed = set(tree.glob(*sign.files)) if sign.files else None
+        allowed = set(tree.glob(*sign["files"])) if sign["files"] else None
         seen: set[str] = set()
         for rel, doc in yaml_documents(tree):
             if rel in seen or (allowed is not None and rel not in allowed):
                 continue
             if _matches(doc, sign):
                 seen.add(rel)
-                what = str(doc.get("kind") or ", ".join(sign.keys))
+                what = str(doc.get("kind") or ", ".join(sign["keys"]))
                 out.append(
                     tree.finding(fact, rel, getattr(doc, "line", 1), f"{stack}: {what}", tool=stack)
                 )
@@ -125,21 +159,30 @@ def _config(tree: RepoTree, fact: str, signs: list[tuple[str, ConfigSign]]) -> l
 def _files(
     tree: RepoTree,
     fact: str,
-    signs: list[tuple[str, tuple[str, ...], re.Pattern[str] | None]],
+    signs: list[tuple[str, FileRule]],
 ) -> list[Finding]:
     out: list[Finding] = []
-    for stack, globs, pattern in signs:
-        files = tree.glob(*globs)
-        if pattern is None:  # the files alone: one finding, at the first
-            if files:
-                name = files[0].rsplit("/", 1)[-1]
-                more = f" ({len(files)} files)" if len(files) > 1 else ""
-                out.append(tree.finding(fact, files[0], 1, f"{stack}: {name}{more}", tool=stack))
+    for stack, rule in signs:
+        files = tree.glob(*rule.glob)
+        pattern = rule.pattern
+        if pattern is None:  # the files alone: a finding at each of the first few
+            for rel in files[:FILES_PER_SIGN]:
+                name = rel.rsplit("/", 1)[-1]
+                more = f" (1 of {len(files)} files)" if len(files) > 1 else ""
+                out.append(tree.finding(fact, rel, 1, f"{stack}: {name}{more}", tool=stack))
             continue
+        found = 0
         for rel in files:
+            if found >= FILES_PER_SIGN:
+                break
+            if tree.sizes.get(rel, 0) > MAX_SEARCHED_BYTES:
+                continue
             text = tree.text(rel)
-            match = pattern.search(text) if text else None
+            if not text or (rule.needles and not any(n in text for n in rule.needles)):
+                continue
+            match = pattern.search(text)
             if match is not None and text is not None:
+                found += 1
                 out.append(
                     tree.finding(fact, rel, line_at(text, match.start()),
                                  f"{stack}: {match.group(0)[:80]}", tool=stack)

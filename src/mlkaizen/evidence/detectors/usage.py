@@ -53,7 +53,10 @@ def find_usage(
         facts = tree.python(rel)
         if facts is None:
             continue
-        imported_roots = {name.split(".", 1)[0] for name in facts.imports}
+        imported_roots = tree.memo(
+            "import-roots:" + rel,
+            lambda f=facts: frozenset(n.split(".", 1)[0] for n in f.imports),  # type: ignore[misc]
+        )
         for sig in signatures:
             if imported_roots.isdisjoint(m.split(".", 1)[0] for m in sig.modules):
                 continue

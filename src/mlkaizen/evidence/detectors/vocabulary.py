@@ -162,13 +162,13 @@ def load_vocabulary_file(path: Path, display: str) -> VocabularyFile:
 
 def _from_packs() -> VocabularyFile:
     """The step kinds the stack packs' commands add (``anyscale service rollout`` deploys)."""
-    from mlkaizen.evidence.packs import packs
+    from mlkaizen.evidence.packs import runtime
 
     kinds: dict[str, list[str]] = {}
-    for pack in packs():
-        for command in pack.commands:
-            for kind in command.step:
-                kinds.setdefault(kind, []).append(command.pattern)
+    for pack in runtime():
+        for command in pack["commands"]:
+            for kind in command["step"]:
+                kinds.setdefault(kind, []).append(command["pattern"])
     # each pattern compiled when its pack was validated
     return VocabularyFile.model_validate({"step_kinds": kinds}, context={REVALIDATING: True})
 

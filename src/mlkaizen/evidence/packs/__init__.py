@@ -5,24 +5,27 @@ The built-in packs are the files of ``stacks/``; a plugin adds packs through the
 or a function returning that path). Every pack is validated when loaded; a malformed pack, an
 unknown fact, a pattern that does not compile or a stack named twice is refused with
 ``file:line`` (exit 2). Loaded once per process; the built-in set is kept validated in the
-user cache, keyed by the packs' content.
+user cache, keyed by the packs' content. The detectors read :func:`runtime`: every pack as
+plain data, kept in the user cache too, so that a warm run builds no pydantic model of them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from mlkaizen.entry_points import installed_entry_points
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.evidence.packs.schema import FACTS, Pack, PackSet
+
+if TYPE_CHECKING:
+    from mlkaizen.evidence.packs.schema import Pack
 
 GROUP = "mlkaizen.packs"
+MAX_SEARCHED_BYTES = 512 * 1024  # a template or config file a file sign searches; larger: data
 
 
 def builtin_folder() -> Path:
@@ -30,6 +33,8 @@ def builtin_folder() -> Path:
 
 
 def _explain(loc: tuple[Any, ...], message: str, kind: str) -> str:
+    from mlkaizen.evidence.packs.schema import FACTS
+
     if kind == "literal_error" and "evidences" in loc:
         return f"{'.'.join(map(str, loc))}: unknown fact (known: {', '.join(FACTS)})"
     return message
@@ -37,6 +42,7 @@ def _explain(loc: tuple[Any, ...], message: str, kind: str) -> str:
 
 def load_pack_file(path: Path, display: str) -> Pack:
     """One pack, validated; problems raise :class:`MLKaizenError` with ``path:line``."""
+    from mlkaizen.evidence.packs.schema import Pack
     from mlkaizen.formats.datafile import load_data_file
 
     return load_data_file(path, display, Pack, "stack pack", _explain)
@@ -49,7 +55,10 @@ def _files(folder: Path) -> list[Path]:
 def _validated(files: list[Path], display: Callable[[Path], str]) -> list[tuple[str, Pack]]:
     """(where, pack) for ``files``, from the user cache when an entry for their content
     exists (a warm run parses no YAML); else each file validated, and the entry stored."""
+    from pydantic import ValidationError
+
     from mlkaizen import usercache
+    from mlkaizen.evidence.packs.schema import PackSet
     from mlkaizen.formats.datacache import entry_name
 
     blob = b"".join(display(p).encode() + b"\0" + p.read_bytes() + b"\0" for p in files)
@@ -72,11 +81,11 @@ def _plugin_files(value: Any) -> list[Path]:
     return _files(path) if path.is_dir() else [path]
 
 
-@cache
-def all_packs() -> tuple[tuple[str, Pack], ...]:
-    """(where, pack) for every built-in and plugin pack, loaded once per process. Raises
-    :class:`MLKaizenError` for a malformed pack or a stack named twice."""
-    loaded = _validated(_files(builtin_folder()), lambda p: f"<builtin>/packs/{p.name}")
+def _sources() -> list[tuple[list[Path], Callable[[Path], str]]]:
+    """The pack files: the built-in folder's, then each plugin's (entry point order)."""
+    out: list[tuple[list[Path], Callable[[Path], str]]] = [
+        (_files(builtin_folder()), lambda p: f"<builtin>/packs/{p.name}")
+    ]
     for ep in sorted(installed_entry_points(GROUP), key=lambda e: e.name):
         try:
             paths = _plugin_files(ep.load())
@@ -85,8 +94,18 @@ def all_packs() -> tuple[tuple[str, Pack], ...]:
                 f"stack pack plugin {ep.name!r} ({ep.value}) failed to load: "
                 f"{type(exc).__name__}: {exc}"
             ) from None
+        out.append((paths, str))
+    return out
+
+
+@cache
+def all_packs() -> tuple[tuple[str, Pack], ...]:
+    """(where, pack) for every built-in and plugin pack, loaded once per process. Raises
+    :class:`MLKaizenError` for a malformed pack or a stack named twice."""
+    loaded: list[tuple[str, Pack]] = []
+    for paths, display in _sources():
         try:
-            loaded += _validated(paths, str)
+            loaded += _validated(paths, display)
         except OSError as exc:
             raise MLKaizenError(f"cannot read stack pack ({exc})", str(paths[0])) from None
     seen: dict[str, str] = {}
@@ -98,9 +117,40 @@ def all_packs() -> tuple[tuple[str, Pack], ...]:
     return tuple(loaded)
 
 
+@cache
+def runtime() -> tuple[dict[str, Any], ...]:
+    """Every pack as plain data (the fields of :class:`~.schema.Pack`, defaults filled in),
+    validated as :func:`all_packs` does: from the user cache when the same pack files were
+    validated before, so that a warm run imports no schema and builds no model."""
+    from mlkaizen import __version__, usercache
+
+    sources = _sources()
+    try:
+        blob = b"".join(
+            display(p).encode() + b"\0" + p.read_bytes() + b"\0"
+            for paths, display in sources
+            for p in paths
+        )
+    except OSError:
+        blob = b""  # a pack file that cannot be read: all_packs says which
+    name = usercache.key(__version__, (Path(__file__).parent / "schema.py").read_bytes(), blob)
+    data = usercache.read("packs-runtime", name + ".json") if blob else None
+    if data is not None:
+        try:
+            value = json.loads(data)
+            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                return tuple(value)
+        except ValueError:
+            pass
+    fresh = tuple(pack.model_dump(mode="json") for _, pack in all_packs())
+    if blob:
+        usercache.write("packs-runtime", name + ".json", json.dumps(fresh).encode("utf-8"))
+    return fresh
+
+
 def packs() -> list[Pack]:
     """Every pack (built-in, then plugins)."""
     return [p for _, p in all_packs()]
 
 
-__all__ = ["FACTS", "GROUP", "Pack", "all_packs", "load_pack_file", "packs"]
+__all__ = ["GROUP", "all_packs", "load_pack_file", "packs", "runtime"]

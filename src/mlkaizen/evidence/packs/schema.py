@@ -149,11 +149,14 @@ class ConfigSign(_Strict):
 class FileSign(_Strict):
     """Files named by ``glob`` (``fnmatch`` on the repository-relative path, where ``*``
     crosses ``/``: ``*.tf`` is every Terraform file); with ``contains``, only those whose text
-    matches it (the first match is the evidence's line)."""
+    matches it (the first match is the evidence's line). ``needles``: plain substrings of which
+    every match holds one; a file with none of them is not searched (a cheap test first).
+    Only files of configuration size are searched (``packs.MAX_SEARCHED_BYTES``)."""
 
     evidences: Facts
     glob: Annotated[list[Glob], Field(min_length=1)]
     contains: Regex | None = None
+    needles: list[str] = Field(default_factory=list)
 
 
 class CommandSign(_Strict):

@@ -1,0 +1,3 @@
+# ok: model_serving_present
+import gradio as gr
+theme = gr.themes.Soft()
