@@ -79,9 +79,18 @@ def test_implication_is_one_step_and_never_over_a_configured_state() -> None:
     a = run([with_detail("model_registry_used", "MLflow Model Registry: x")], cfg)
     p = a.practice("model.experiment-tracking")
     assert p is not None and p.state is State.NOT_APPLICABLE and p.implied_by == []
-    # an implied practice implies nothing further: no implication chains exist to follow
-    implied = {i for pr in CATALOGUE.practices for imp in pr.implied_by for i in imp.practices}
-    assert not implied & {pr.id for pr in CATALOGUE.practices if pr.implied_by}
+    # an implied practice implies nothing further: a CD job that deploys implies a packaged
+    # artifact, which (when detected as a serving image) would imply a reproducible
+    # environment; implied, it does not
+    b = run([found("deployment_runs_in_ci", ".github/workflows/cd.yml")])
+    packaged = b.practice("deployment.packaged-artifact")
+    env = b.practice("operations.reproducible-environment")
+    assert packaged is not None and packaged.implied_by == ["deployment.cicd"]
+    assert env is not None and env.implied_by == [] and env.state is not State.MET
+    c = run([with_detail("model_packaged", "serving image: CMD uvicorn app:app (model server)",
+                         "Dockerfile")])
+    env = c.practice("operations.reproducible-environment")
+    assert env is not None and env.implied_by == ["deployment.packaged-artifact"]
 
 
 def test_a_detected_practice_is_not_relabelled_as_implied() -> None:
