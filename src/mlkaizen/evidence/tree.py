@@ -777,11 +777,25 @@ class _YamlParse:
 _EXTENSION = re.compile(r"\.[^./]+")
 
 
+_WILDCARDS = frozenset("*?[]")
+
+
 @lru_cache(maxsize=1024)
-def _glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """One compiled test for a set of ``fnmatch`` patterns (built once a process: every tree
-    and sub-project asks the same globs)."""
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+def _glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """One test for a set of ``fnmatch`` patterns (built once a process: every tree and
+    sub-project asks the same globs). Patterns that are a name, ``*`` and a literal end
+    (``*.tf``, ``*/Chart.yaml``: ``*`` crosses ``/``) need no regular expression."""
+    names: list[str] = []
+    ends: list[str] = []
+    for p in patterns:
+        if not _WILDCARDS & set(p):
+            names.append(p)
+        elif p.startswith("*") and not _WILDCARDS & set(p[1:]):
+            ends.append(p[1:])
+        else:
+            return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+    exact, tails = frozenset(names), tuple(ends)
+    return lambda path: path in exact or path.endswith(tails)
 
 
 def _literal_tail(pattern: str) -> str:
