@@ -160,8 +160,14 @@ def assess_judged(
         ref = next((r for r in refs if r.path == part.strip("/")), None)
         if ref is None:
             raise MLKaizenError(f"{part!r} is not a sub-project of this repository", str(path))
-        return _sub_project(tree, ref, shared, running, catalogue, config, today)[1], chosen
-    assessed = [_sub_project(tree, ref, shared, running, catalogue, config, today) for ref in refs]
+        return (
+            _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)[1],
+            chosen,
+        )
+    assessed = [
+        _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)
+        for ref in refs
+    ]
     parts = [row for row, _ in assessed]
     stats = ScanStats(
         listing=tree.listing,
@@ -187,7 +193,7 @@ def assess_judged(
     )
     if parts:
         result.sub_projects = parts
-        head_by_projects(result, [(row.path, a) for row, a in assessed])
+        head_by_projects(result, [(row.path, a) for row, a in assessed], frozenset(shared))
         result.explanation = explanation(result)
     return result, chosen
 
@@ -211,6 +217,8 @@ def _sub_project(  # noqa: PLR0917 - one private call site
     catalogue: Catalogue,
     config: Config,
     today: dt.date | None,
+    answers: dict[str, Combined] | None = None,
+    respondents: list[str] | None = None,
 ) -> tuple[SubProject, Assessment]:
     """One sub-project, assessed on its own files (and the repository's own settings)
     through a view of the same tree: its summary row and its full assessment."""
@@ -225,6 +233,8 @@ def _sub_project(  # noqa: PLR0917 - one private call site
         warnings=scan.warnings,
         today=today,
         tool_version=__version__,
+        answers=answers,
+        respondents=respondents,
     )
     blockers = sorted(
         (b for d in a.dimensions for b in d.blockers), key=lambda b: (b.role != "core", b.level)

@@ -88,6 +88,10 @@ def test_extract(stack: str) -> None:
         ("stack: X\ncategory: serving\nsummary: s\ndocs: https://x\nrun: rm -rf /\n", 5,
          "Extra inputs are not permitted"),
         ("- a list\n", 1, "expected one YAML mapping"),
+        ("stack: X\ncategory: serving\nsummary: s\ndocs: https://x\ncommands:\n"
+         "  - pattern: '(?i)\\bbadtool deploy'\n    step: [deploy]\n", 6, "cannot be part of a step kind"),
+        ("stack: X\ncategory: serving\nsummary: s\ndocs: https://x\ncommands:\n"
+         "  - pattern: '(?P<tool>x) deploy'\n    step: [deploy]\n", 6, "a named group clashes"),
     ],
 )
 def test_a_bad_pack_is_refused_with_its_line(
@@ -184,3 +188,46 @@ def test_a_broken_plugin_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(err.value) == (
         "stack pack plugin 'broken' (pkg:broken) failed to load: ImportError: no module"
     )
+
+
+ADVERSARIAL = (
+    "Numeric\n" + "Variable:$loss " * 2000,
+    "AWS::\n" + "\n" * 50_000,
+    '"Type"' + " " * 50_000,
+    "$" + "a" * 50_000,
+    " " * 50_000,
+    "Variable: " * 10_000,
+)
+
+
+@pytest.mark.parametrize("stack", PACK_FILES)
+def test_pack_patterns_are_linear_on_hostile_text(stack: str) -> None:
+    # a pattern that backtracks on these (nested or adjacent unbounded repeats) would not
+    # finish here; the linear ones take milliseconds
+    pack = load_pack_file(builtin_folder() / f"{stack}.yaml", stack)
+    patterns = [f.contains for f in pack.files if f.contains] + [c.pattern for c in pack.commands]
+    for pattern in patterns:
+        compiled = re.compile(pattern)
+        for text in ADVERSARIAL:
+            compiled.search(text)
+
+
+@pytest.mark.parametrize("garbage", [b"[]", b"[{}]", b'{"packs": 1}', b"not json"])
+def test_a_damaged_runtime_cache_entry_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes
+) -> None:
+    import mlkaizen.evidence.packs as packs_module
+
+    monkeypatch.setenv("MLKAIZEN_CACHE_DIR", str(tmp_path))
+    first = packs_module.runtime.__wrapped__()
+    (entry,) = (tmp_path / "packs-runtime").iterdir()
+    entry.write_bytes(garbage)
+    again = packs_module.runtime.__wrapped__()
+    assert again == first and len(again) >= 35
+
+
+def test_a_plugin_pack_path_must_be_absolute(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a relative path would be read from the working folder: maybe the scanned repository
+    with pytest.raises(MLKaizenError) as err:
+        _load_with(monkeypatch, _EntryPoint("rel", "packs"))
+    assert "'packs' is not an absolute path" in str(err.value)

@@ -223,3 +223,32 @@ def test_projects_that_import_each_other_are_one_system(
         for name in ("dagster", "model"):
             files[f"src/{name}/steps/__init__.py"] = "def train(): ...\n"
     assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == expected
+
+
+def test_the_headline_of_a_collection_keeps_answers_and_repository_paths(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(MONOREPO)
+    answers = root / "answers.yaml"
+    answers.write_text(
+        "respondent: alice\ncatalogue: {id: ad-hoc-to-kaizen, version: '2026.12.0'}\n"
+        "answers:\n  data.access-control: {answer: 'yes'}\n",
+        encoding="utf-8",
+    )
+    a = assess(root, answers=[answers])
+    assert a.focus is not None and a.respondents == ["alice"]
+    access = a.practice("data.access-control")
+    assert access is not None and access.state.value == "met" and access.source.value == "attested"
+    files = {e.file for p in a.practices for e in p.evidence if e.file}
+    assert files and all(f.startswith((a.focus + "/", ".")) for f in files), files
+
+
+def test_a_joined_system_absorbs_the_projects_inside_it(make_repo: MakeRepo) -> None:
+    files = {**_service("a", "from b.fit import fit\n"), **_service("b", "def g(): ...\n"),
+             **_service("c", "import torch\n")}
+    files["src/b/fit.py"] = "def fit(): ...\n"
+    files = {k.replace("src/", "svc/"): v for k, v in files.items()}
+    files.update({f"other/{k}": v for k, v in _service("d", "import torch\n").items()})
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    # a and b are one system at svc/, which holds c too: counted once, never twice
+    assert [(r.path, r.ml_files) for r in refs] == [("other/src/d", 1), ("svc", 3)]

@@ -25,9 +25,13 @@ def _maturity(a: Assessment) -> tuple[int, int, int]:
     return a.stage_index, a.potential_stage_index, sum(p.state in SATISFIED for p in a.practices)
 
 
-def head_by_projects(whole: Assessment, parts: list[tuple[str, Assessment]]) -> None:
+def head_by_projects(
+    whole: Assessment, parts: list[tuple[str, Assessment]], shared: frozenset[str] = frozenset()
+) -> None:
     """Give ``whole`` the spread of ``parts`` ((path, assessment) each) and the judgement of
-    the most mature of them, in place."""
+    the most mature of them, in place. A part's evidence is in its folder's terms; it is
+    given back in the repository's (``shared``: files outside every part, whose paths are the
+    repository's already)."""
     if not parts:
         return
     whole.spread = spread_text([(a.stage_index, a.stage) for _, a in parts])
@@ -46,3 +50,7 @@ def head_by_projects(whole: Assessment, parts: list[tuple[str, Assessment]]) -> 
         "questions",
     ):
         setattr(whole, field, getattr(best, field))
+    for practice in whole.practices:
+        for e in practice.evidence:
+            if e.file and e.file not in shared:
+                e.file = f"{path}/{e.file}"

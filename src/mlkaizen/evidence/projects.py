@@ -33,7 +33,7 @@ MANIFESTS = (
 MAX_SUB_PROJECTS = 100
 # folders whose sub-folders are the components (steps) of one pipeline, not projects
 COMPONENT_FOLDERS = frozenset(
-    {"components", "component", "pipeline_components", "pipeline-components", "steps", "ops"}
+    {"components", "component", "pipeline_components", "pipeline-components", "steps"}
 )
 # files at the repository root that set how every sub-project is worked on
 SHARED_NAMES = frozenset({"CODEOWNERS", "CONTRIBUTING.md", "Makefile"})
@@ -67,7 +67,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         inside = sum(1 for f in ml_files if f.startswith(folder + "/"))
         if inside:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
-    refs = _join_coupled(tree, _join_components(refs))
+    refs = _outermost(_join_coupled(tree, _outermost(_join_components(refs))))
     if len(refs) < 2:
         return []
     if len(refs) > MAX_SUB_PROJECTS:
@@ -77,6 +77,22 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         )
         refs = refs[:MAX_SUB_PROJECTS]
     return refs
+
+
+def _outermost(refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """Each project once, outermost: one at a folder another holds (or at the same folder)
+    is merged into it, its manifests and ML files counted there."""
+    out: list[SubProjectRef] = []
+    for ref in sorted(refs, key=lambda r: (r.path.count("/"), r.path)):  # parents first
+        inside = (ref.path + "/").startswith
+        owner = next((i for i, o in enumerate(out) if inside(o.path + "/")), None)
+        if owner is None:
+            out.append(ref)
+            continue
+        o = out[owner]
+        manifests = tuple(sorted({*o.manifests, *ref.manifests}))
+        out[owner] = SubProjectRef(o.path, manifests, o.ml_files + ref.ml_files)
+    return sorted(out, key=lambda r: r.path)
 
 
 def _module_index(tree: RepoTree) -> dict[str, str]:

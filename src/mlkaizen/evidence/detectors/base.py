@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
 DetectFn = Callable[[RepoTree], list[Finding]]
@@ -41,7 +41,7 @@ def with_packs(detector_id: str, fn: DetectFn) -> DetectFn:
         from mlkaizen.evidence.detectors.stack_signs import pack_findings
 
         found = fn(tree)
-        own = {f.file for f in found}
+        own = {f.file for f in found if f.outcome is Outcome.FOUND}
         return found + [f for f in pack_findings(tree, detector_id) if f.file not in own]
 
     return detect

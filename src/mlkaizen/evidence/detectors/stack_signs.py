@@ -190,8 +190,9 @@ def _files(
     return out
 
 
-def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int, str]]:
-    """(file, first line, text) of every CI step, shell script, Makefile and Dockerfile."""
+def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int | None, str]]:
+    """(file, the line of a CI step or None for a whole file, text) of every CI step, shell
+    script, Makefile and Dockerfile."""
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             for step in job.steps:
@@ -199,11 +200,11 @@ def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int, str]]:
     for rel in tree.shell_scripts():
         text = tree.shell_text(rel)
         if text:
-            yield rel, 1, text
+            yield rel, None, text
     for rel in tree.glob("Makefile", "*/Makefile", "Dockerfile*", "*/Dockerfile*"):
         text = tree.text(rel)
         if text:
-            yield rel, 1, text
+            yield rel, None, text
 
 
 def _commands(
@@ -220,7 +221,7 @@ def _commands(
             match = pattern.search(text)
             if match is not None:
                 seen.add((stack, rel))
-                line = first + line_at(text, match.start()) - 1 if first == 1 else first
+                line = line_at(text, match.start()) if first is None else first
                 out.append(tree.finding(fact, rel, line, f"{stack}: runs {match.group(0)[:80]}",
                                         tool=stack))
     return out

@@ -12,6 +12,7 @@ plain data, kept in the user cache too, so that a warm run builds no pydantic mo
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -77,7 +78,11 @@ def _validated(files: list[Path], display: Callable[[Path], str]) -> list[tuple[
 
 
 def _plugin_files(value: Any) -> list[Path]:
+    """The pack files a plugin names: an absolute path (a relative one would be read from
+    the working folder, which may be the repository under assessment)."""
     path = Path(value() if callable(value) else value)
+    if not path.is_absolute():
+        raise ValueError(f"{str(path)!r} is not an absolute path")
     return _files(path) if path.is_dir() else [path]
 
 
@@ -117,6 +122,24 @@ def all_packs() -> tuple[tuple[str, Pack], ...]:
     return tuple(loaded)
 
 
+_LISTS = ("python", "pipelines", "config", "files", "commands")
+
+
+def _plausible(value: Any, files: int) -> bool:
+    """Whether a cached runtime view has the shape :func:`runtime` writes: one pack a file,
+    each with its stack name and its lists of signs (anything else is a miss)."""
+    return (
+        isinstance(value, list)
+        and len(value) == files
+        and all(
+            isinstance(v, dict)
+            and isinstance(v.get("stack"), str)
+            and all(isinstance(v.get(k), list) for k in _LISTS)
+            for v in value
+        )
+    )
+
+
 @cache
 def runtime() -> tuple[dict[str, Any], ...]:
     """Every pack as plain data (the fields of :class:`~.schema.Pack`, defaults filled in),
@@ -133,15 +156,17 @@ def runtime() -> tuple[dict[str, Any], ...]:
         )
     except OSError:
         blob = b""  # a pack file that cannot be read: all_packs says which
-    name = usercache.key(__version__, (Path(__file__).parent / "schema.py").read_bytes(), blob)
+    python = "{}.{}".format(*sys.version_info[:2])  # what a pattern may hold changes with it
+    schema = (Path(__file__).parent / "schema.py").read_bytes()
+    name = usercache.key(__version__, python, schema, blob)
     data = usercache.read("packs-runtime", name + ".json") if blob else None
     if data is not None:
         try:
             value = json.loads(data)
-            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-                return tuple(value)
         except ValueError:
-            pass
+            value = None
+        if _plausible(value, sum(len(paths) for paths, _ in sources)):
+            return tuple(value)
     fresh = tuple(pack.model_dump(mode="json") for _, pack in all_packs())
     if blob:
         usercache.write("packs-runtime", name + ".json", json.dumps(fresh).encode("utf-8"))

@@ -81,6 +81,21 @@ def _compiles(pattern: str, info: ValidationInfo) -> str:
     return pattern
 
 
+def _part_of_a_whole(pattern: str, info: ValidationInfo) -> str:
+    """A command pattern is also compiled as one alternative of its step kind's pattern
+    (``(?:...)``, case-insensitive, beside every other pack's): no global flag in the middle,
+    no named group to clash."""
+    if info.context is not None and info.context.get(REVALIDATING):
+        return pattern
+    if "(?P<" in pattern:
+        raise ValueError(f"{pattern!r}: a named group clashes with other patterns; use (?:...)")
+    try:
+        re.compile(f"(?:{pattern})", re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} cannot be part of a step kind's pattern: {exc}") from None
+    return pattern
+
+
 def _dotted(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name):
         raise ValueError(f"{name!r} is not a dotted module name")
@@ -94,6 +109,7 @@ def _glob(pattern: str) -> str:
 
 
 Regex = Annotated[str, Field(min_length=1), AfterValidator(_compiles)]
+CommandRegex = Annotated[Regex, AfterValidator(_part_of_a_whole)]
 Module = Annotated[str, AfterValidator(_dotted)]
 Glob = Annotated[str, AfterValidator(_glob)]
 Facts = Annotated[list[Fact], Field(min_length=1)]
@@ -165,7 +181,7 @@ class CommandSign(_Strict):
     Makefile or a Dockerfile. ``step``: the kinds of step it is, for the CI detectors;
     ``evidences``: facts it shows wherever it runs."""
 
-    pattern: Regex
+    pattern: CommandRegex
     step: list[StepKind] = Field(default_factory=list)
     evidences: list[Fact] = Field(default_factory=list)
 

@@ -220,6 +220,7 @@ def is_jenkinsfile(text: str) -> bool:
     )
 
 
+MAX_JENKINS_STEPS = 2_000  # per stage: a Jenkinsfile of more is not a pipeline anyone runs
 # a Jenkins pipeline step of a plugin, called with arguments on its own line
 _PLUGIN_STEP = re.compile(r"(?m)^[ \t]*([a-z][A-Za-z0-9]*)[ \t]*\([^\n]{0,300}")
 _NOT_PLUGIN_STEPS = frozenset(
@@ -239,28 +240,35 @@ def jenkinsfile(file: str, text: str) -> Pipeline | None:
     if re.search(r"\bcron\s*\(", text):
         pipe.triggers.add("schedule")
         pipe.schedules.append(("cron", text.count("\n", 0, text.index("cron")) + 1))
+    breaks = [i for i, c in enumerate(text) if c == "\n"]  # a line is one bisection away
+
+    def line_at(offset: int) -> int:
+        return bisect.bisect_left(breaks, offset) + 1
+
     stages = [(m.start(), m.group(2)) for m in _STAGE.finditer(text)]
     jobs: dict[int, Job] = {}
     for index, (offset, name) in enumerate(stages):
         end = stages[index + 1][0] if index + 1 < len(stages) else len(text)
-        job = Job(name, text.count("\n", 0, offset) + 1)
+        job = Job(name, line_at(offset))
         job.manual = bool(re.search(r"\binput\s*[({]|\binput\s+message", text[offset:end]))
         jobs[offset] = job
     loose = Job("pipeline", 1)
     starts = [offset for offset, _ in stages]
+
+    def add(at: int, step: Step) -> None:
+        index = bisect.bisect_left(starts, at) - 1
+        job = jobs[starts[index]] if index >= 0 else loose
+        if len(job.steps) < MAX_JENKINS_STEPS:
+            job.steps.append(step)
+
     for match in _SH.finditer(text):
-        index = bisect.bisect_left(starts, match.start()) - 1
-        job = jobs[starts[index]] if index >= 0 else loose
-        line = text.count("\n", 0, match.start()) + 1
         command = next(g for g in match.group("t1", "t2", "s1", "s2") if g is not None)
-        job.steps.append(Step(command, "", line, job.name))
+        add(match.start(), Step(command, "", line_at(match.start()), ""))
     for match in _PLUGIN_STEP.finditer(text):  # kubernetesDeploy(...), s3Upload(...)
-        if match.group(1) in _NOT_PLUGIN_STEPS:
-            continue
-        index = bisect.bisect_left(starts, match.start()) - 1
-        job = jobs[starts[index]] if index >= 0 else loose
-        line = text.count("\n", 0, match.start()) + 1
-        job.steps.append(Step("", match.group(0).strip()[:200], line, job.name))
+        if match.group(1) not in _NOT_PLUGIN_STEPS:
+            add(match.start(), Step("", match.group(0).strip()[:200], line_at(match.start()), ""))
+    for job in (loose, *jobs.values()):  # a step's name is its job's
+        job.steps = [Step(s.run, s.uses, s.line, job.name) for s in job.steps]
     for job in (loose, *jobs.values()):
         job.steps.sort(key=lambda step: step.line)
     pipe.jobs = [j for j in (loose, *jobs.values()) if j.steps or j is not loose]
