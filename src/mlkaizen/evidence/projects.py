@@ -128,9 +128,20 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
             i = group[i]
         return i
 
+    def owner(rel: str) -> int | None:  # the project a file is in (projects do not overlap)
+        folder = posixpath.dirname(rel)
+        while folder and folder not in owner_of:
+            folder = posixpath.dirname(folder)
+        return owner_of.get(folder) if folder else None
+
+    files: dict[int, list[str]] = {}
+    for rel in tree.with_suffix(".py"):  # one pass: each file to its project
+        at = owner(rel)
+        if at is not None:
+            files.setdefault(at, []).append(rel)
     shared: dict[str, int] = {}  # a folder of code outside every project -> a project using it
     for i, ref in enumerate(refs):
-        own = [rel for rel in tree.with_suffix(".py") if rel.startswith(ref.path + "/")]
+        own = files.get(i, [])
         # a name the project defines anywhere inside is its own (``from steps import x``)
         local = {
             part.removesuffix(".py")
@@ -145,9 +156,7 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
                 target = index.get(name) or index.get(name.rpartition(".")[0])
                 if target is None or target.startswith(ref.path + "/"):
                     continue
-                other = next(
-                    (owner_of[r.path] for r in refs if target.startswith(r.path + "/")), None
-                )
+                other = owner(target)
                 if other is None and context_of(target) is Context.PROJECT:
                     folder = posixpath.dirname(target)
                     other = shared.setdefault(folder, i)  # two users of it: one system

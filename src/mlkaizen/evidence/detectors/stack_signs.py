@@ -2,7 +2,7 @@
 
 Each sign evidences one or more facts; :func:`pack_findings` gives the findings of one fact,
 reported under the detector of that id beside its own findings (see
-:func:`mlkaizen.evidence.scan.run_detectors`). Python signs are read from the import and call
+:func:`mlkaizen.evidence.detectors.base.with_packs`). Python signs are read from the import and call
 facts, config signs from parsed YAML documents, file signs from the listing (and the text, for
 ``contains``), command signs from CI steps, shell scripts, Makefiles and Dockerfiles.
 Command signs with a ``step`` kind reach the CI detectors through the vocabulary instead.
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import ci_pipelines, yaml_documents
-from mlkaizen.evidence.detectors.text_search import line_at
+from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.packs import MAX_SEARCHED_BYTES, runtime
@@ -171,23 +171,25 @@ def _files(
                 more = f" (1 of {len(files)} files)" if len(files) > 1 else ""
                 out.append(tree.finding(fact, rel, 1, f"{stack}: {name}{more}", tool=stack))
             continue
-        found = 0
-        for rel in files:
-            if found >= FILES_PER_SIGN:
-                break
-            if tree.sizes.get(rel, 0) > MAX_SEARCHED_BYTES:
-                continue
-            text = tree.text(rel)
-            if not text or (rule.needles and not any(n in text for n in rule.needles)):
-                continue
-            match = pattern.search(text)
-            if match is not None and text is not None:
-                found += 1
-                out.append(
-                    tree.finding(fact, rel, line_at(text, match.start()),
-                                 f"{stack}: {match.group(0)[:80]}", tool=stack)
-                )
+        out += search_files(
+            tree,
+            fact,
+            [rel for rel in files if tree.sizes.get(rel, 0) <= MAX_SEARCHED_BYTES],
+            pattern,
+            _describe(stack),
+            prefilter=_holds_one(rule.needles) if rule.needles else None,
+            limit=FILES_PER_SIGN,
+            tool=stack,
+        )
     return out
+
+
+def _describe(stack: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f"{stack}: {m.group(0)[:80]}"
+
+
+def _holds_one(needles: tuple[str, ...]) -> Callable[[str], bool]:
+    return lambda text: any(n in text for n in needles)
 
 
 def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int | None, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -33,9 +33,11 @@ def search_files(
     prefilter: str | Callable[[str], bool] | None = None,
     limit: int | None = None,
     read: Callable[[str], str | None] | None = None,
+    **values: str,
 ) -> list[Finding]:
     """One finding per file whose text matches ``pattern``, at the first match. ``read``
-    gives the text to search (default the file's text; ``tree.shell_text`` for shell).
+    gives the text to search (default the file's text; ``tree.shell_text`` for shell);
+    ``values`` go with each finding.
     ``prefilter``, a substring or a test, must hold of every text the pattern can match: it
     only spares the pattern's search of texts that cannot."""
     out: list[Finding] = []
@@ -52,7 +54,10 @@ def search_files(
         match = pattern.search(text)
         if match:
             out.append(
-                tree.finding(detector_id, rel, line_at(text, match.start()), describe(match))
+                tree.finding(
+                    detector_id, rel, line_at(text, match.start()), describe(match),
+                    Outcome.FOUND, False, **values,
+                )
             )
             if limit is not None and len(out) >= limit:
                 break

@@ -4,9 +4,9 @@ The built-in packs are the files of ``stacks/``; a plugin adds packs through the
 ``mlkaizen.packs`` entry-point group (the entry point names a YAML file, a folder of them,
 or a function returning that path). Every pack is validated when loaded; a malformed pack, an
 unknown fact, a pattern that does not compile or a stack named twice is refused with
-``file:line`` (exit 2). Loaded once per process; the built-in set is kept validated in the
-user cache, keyed by the packs' content. The detectors read :func:`runtime`: every pack as
-plain data, kept in the user cache too, so that a warm run builds no pydantic model of them.
+``file:line`` (exit 2). Loaded once per process. The detectors read :func:`runtime`: every
+pack as plain data, kept in the user cache by the packs' content, so that a warm run neither
+parses their YAML nor builds a pydantic model of them.
 """
 
 from __future__ import annotations
@@ -53,30 +53,6 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _validated(files: list[Path], display: Callable[[Path], str]) -> list[tuple[str, Pack]]:
-    """(where, pack) for ``files``, from the user cache when an entry for their content
-    exists (a warm run parses no YAML); else each file validated, and the entry stored."""
-    from pydantic import ValidationError
-
-    from mlkaizen import usercache
-    from mlkaizen.evidence.packs.schema import PackSet
-    from mlkaizen.formats.datacache import entry_name
-
-    blob = b"".join(display(p).encode() + b"\0" + p.read_bytes() + b"\0" for p in files)
-    name = entry_name(blob, PackSet)
-    data = usercache.read("packs", name)
-    if data is not None:
-        try:
-            return PackSet.model_validate_json(
-                data, context={usercache.REVALIDATING: True}
-            ).packs
-        except (ValidationError, ValueError):
-            pass
-    value = PackSet(packs=[(display(p), load_pack_file(p, display(p))) for p in files])
-    usercache.write("packs", name, value.model_dump_json().encode("utf-8"))
-    return value.packs
-
-
 def _plugin_files(value: Any) -> list[Path]:
     """The pack files a plugin names: an absolute path (a relative one would be read from
     the working folder, which may be the repository under assessment)."""
@@ -107,12 +83,9 @@ def _sources() -> list[tuple[list[Path], Callable[[Path], str]]]:
 def all_packs() -> tuple[tuple[str, Pack], ...]:
     """(where, pack) for every built-in and plugin pack, loaded once per process. Raises
     :class:`MLKaizenError` for a malformed pack or a stack named twice."""
-    loaded: list[tuple[str, Pack]] = []
-    for paths, display in _sources():
-        try:
-            loaded += _validated(paths, display)
-        except OSError as exc:
-            raise MLKaizenError(f"cannot read stack pack ({exc})", str(paths[0])) from None
+    loaded = [
+        (display(p), load_pack_file(p, display(p))) for paths, display in _sources() for p in paths
+    ]
     seen: dict[str, str] = {}
     for where, pack in loaded:
         key = pack.stack.casefold()

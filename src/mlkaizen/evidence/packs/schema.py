@@ -226,9 +226,3 @@ class Pack(_Strict):
         """The step kinds the pack's commands are read as."""
         kinds = {k for c in self.commands for k in c.step}
         return [k for k in get_args(StepKind) if k in kinds]
-
-
-class PackSet(_Strict):
-    """Every built-in pack, in file order (what the user cache keeps)."""
-
-    packs: list[tuple[str, Pack]]
