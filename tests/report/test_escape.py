@@ -74,7 +74,8 @@ def test_terminal_text_is_never_markup() -> None:
     ("[click](http://evil.example)", "\\[click\\](http\\://evil.example)"),
     ("![p](https://evil.example/p.png)", "!\\[p\\](https\\://evil.example/p.png)"),
     ("see www.evil.example or WWW.evil.example", "see www\\.evil.example or WWW\\.evil.example"),
-    ("mail me@evil.example", "mail me\\@evil.example"),
+    ("mail me@evil.example", "mail me\\@\u2060evil.example"),
+    ("ping @org/admins", "ping \\@\u2060org/admins"),
     ("**bold** _em_ ~~del~~ `code` $x^2$",
      "\\*\\*bold\\*\\* \\_em\\_ \\~\\~del\\~\\~ \\`code\\` \\$x^2\\$"),
     ("a | b", "a \\| b"),
@@ -127,7 +128,12 @@ def test_html_and_svg() -> None:
     ("=HYPERLINK(\"http://evil.example\")", "'=HYPERLINK(\"http://evil.example\")"),
     ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\t=1", "'\\t=1"), ("\r=1", "'\\r=1"),
-    ("Acme = Retail", "Acme = Retail"), ("a-b", "a-b"), (3, 3), (None, None),
+    (" =1+1", "' =1+1"), ("\u00a0=1+1", "'\u00a0=1+1"), ("\u3000+1", "'\u3000+1"),
+    ("\u2003 \u00a0-1", "'\u2003 \u00a0-1"), (" \t @SUM(A1)", "' \\t @SUM(A1)"),
+    ("\n\r=1", "'\\n\\r=1"), ("\u200b=1", "'\u200b=1"),
+    ("\uff1d1+1", "'\uff1d1+1"), ("\t", "'\\t"),
+    ("Acme = Retail", "Acme = Retail"), ("a-b", "a-b"), (" a=1", " a=1"),
+    ("\u00a0Acme", "\u00a0Acme"), ("x\u00a0=1", "x\u00a0=1"), (3, 3), (None, None),
 ])
 def test_csv_cell(raw: object, cell: object) -> None:
     assert csv_cell(raw) == cell
