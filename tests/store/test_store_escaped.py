@@ -22,7 +22,9 @@ SHOWN_FOLDER = "repo\\x1b]0;title\\x07<b>[x](y)"
 OWNER = "\x1b]52;c;ZXZpbA==\x07Eve"
 SHOWN_OWNER = "\\x1b]52;c;ZXZpbA==\\x07Eve"
 NOTE = "<script>alert(1)</script> \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x9b2J\u202eevil"
-SHOWN_NOTE = "<script>alert(1)</script> \\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\ \\x9b2J\\u202eevil"
+SHOWN_NOTE = (
+    "<script>alert(1)</script> \\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\ \\x9b2J\\u202eevil"
+)
 
 
 def cli(*args: str, db: str) -> subprocess.CompletedProcess[str]:
@@ -101,6 +103,10 @@ def test_an_empty_subject_names_its_folder_escaped(tmp_path: Path) -> None:
     root.mkdir()
     db = f"sqlite:///{tmp_path / 'kaizen.db'}"
     log = cli("log", str(root), db=db)
-    assert log.stdout == f"no stored assessments of {SHOWN_FOLDER} (save one with `assess --save`)\n"
+    assert log.stdout == (
+        f"no stored assessments of {SHOWN_FOLDER} (save one with `assess --save`)\n"
+    )
     plans = cli("plan", "list", "--path", str(root), db=db)
-    assert plans.stdout == f"no plan items for {SHOWN_FOLDER} (add one with `mlkaizen plan add`)\n"
+    assert plans.stdout == (
+        f"no plan items for {SHOWN_FOLDER} (add one with `mlkaizen plan add`)\n"
+    )
