@@ -182,6 +182,40 @@ def test_ci_expressions_are_refused_in_run_lines() -> None:
     assert quoting.sh("${HOME}.py", "script") == "'${HOME}.py'"  # plain shell: quoted
 
 
+@pytest.mark.parametrize(("ci", "name", "token", "label"), [
+    ("azure-pipelines", "train$(Build.SourceVersionMessage).py", "$(", "Azure Pipelines"),
+    ("azure-pipelines", "train$[variables.x].py", "$[", "Azure Pipelines"),
+    ("azure-pipelines", "train${{ variables.x }}.py", "${{", "Azure Pipelines"),
+    ("gitlab-ci", "train$[[ inputs.cmd ]].py", "$[[", "GitLab CI"),
+    ("github-actions", "train${{ github.event.issue.title }}.py", "${{", "GitHub Actions"),
+])
+def test_what_each_ci_expands_is_refused_with_the_reason(
+    ci: str, name: str, token: str, label: str
+) -> None:
+    for quote in (quoting.sh, quoting.ci_str):
+        with pytest.raises(MLKaizenError) as caught:
+            quote(name, "training script", ci)
+        assert caught.value.message == (
+            f"cannot write this fix safely: training script {name!r} contains the CI "
+            f"expression `{token}`, which {label} expands before the shell runs; rename it or "
+            "write the file by hand"
+        )
+
+
+@pytest.mark.parametrize(("ci", "name", "word"), [
+    # near misses: what that CI leaves alone, POSIX-quoted for the shell
+    ("azure-pipelines", "train$HOME.py", "'train$HOME.py'"),
+    ("azure-pipelines", "train${HOME}.py", "'train${HOME}.py'"),
+    ("azure-pipelines", "a (b) [c].py", "'a (b) [c].py'"),
+    ("gitlab-ci", "train$(x).py", "'train$(x).py'"),
+    ("gitlab-ci", "train$[x].py", "'train$[x].py'"),
+    ("gitlab-ci", "train${{x}}.py", "'train${{x}}.py'"),
+    ("github-actions", "train$(x)$[y].py", "'train$(x)$[y].py'"),
+])
+def test_what_a_ci_does_not_expand_is_only_quoted(ci: str, name: str, word: str) -> None:
+    assert quoting.sh(name, "script", ci) == word
+
+
 def test_identifiers_paths_and_markdown() -> None:
     assert quoting.identifier("pkg.serve", "module") == "pkg.serve"
     for bad in ("a-b", "class", "a;import os", "1x"):

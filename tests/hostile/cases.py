@@ -700,6 +700,26 @@ def shell_in_training_script_name(root: Path, outside: Path) -> Expect:
 
 
 @case
+def azure_macro_in_training_script_name(root: Path, outside: Path) -> Expect:
+    # Azure expands $(var) in a script before the shell runs, inside quotes too: the commit
+    # message (attacker text) would become part of the command
+    _ml_repo(root, "train$(Build.SourceVersionMessage).py")
+    write(root / ".pipelines" / "build.yml",
+          "trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo build\n")
+    return Expect(command=("fix", "model.ct-triggers", "--path", "{root}"),
+                  error="contains the CI expression `$(`, which Azure Pipelines expands")
+
+
+@case
+def gitlab_input_in_requirements_file_name(root: Path, outside: Path) -> Expect:
+    _ml_repo(root)
+    write(root / "requirements$[[ inputs.x ]].txt", "scikit-learn\n")
+    write(root / ".gitlab-ci.yml", "test:\n  script:\n    - echo test\n")
+    return Expect(command=("fix", "model.ct-triggers", "--path", "{root}"),
+                  error="contains the CI expression `$[[`, which GitLab CI expands")
+
+
+@case
 def newline_in_data_folder_name(root: Path, outside: Path) -> Expect:
     _ml_repo(root)
     write(root / "data" / "x\n- path: evil" / "rows.csv", "a,b\n1,2\n")

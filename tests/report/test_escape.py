@@ -74,7 +74,8 @@ def test_terminal_text_is_never_markup() -> None:
     ("[click](http://evil.example)", "\\[click\\](http\\://evil.example)"),
     ("![p](https://evil.example/p.png)", "!\\[p\\](https\\://evil.example/p.png)"),
     ("see www.evil.example or WWW.evil.example", "see www\\.evil.example or WWW\\.evil.example"),
-    ("mail me@evil.example", "mail me\\@evil.example"),
+    ("mail me@evil.example", "mail me\\@\u2060evil.example"),
+    ("ping @org/admins", "ping \\@\u2060org/admins"),
     ("**bold** _em_ ~~del~~ `code` $x^2$",
      "\\*\\*bold\\*\\* \\_em\\_ \\~\\~del\\~\\~ \\`code\\` \\$x^2\\$"),
     ("a | b", "a \\| b"),
@@ -127,7 +128,12 @@ def test_html_and_svg() -> None:
     ("=HYPERLINK(\"http://evil.example\")", "'=HYPERLINK(\"http://evil.example\")"),
     ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\t=1", "'\\t=1"), ("\r=1", "'\\r=1"),
-    ("Acme = Retail", "Acme = Retail"), ("a-b", "a-b"), (3, 3), (None, None),
+    (" =1+1", "' =1+1"), ("\u00a0=1+1", "'\u00a0=1+1"), ("\u3000+1", "'\u3000+1"),
+    ("\u2003 \u00a0-1", "'\u2003 \u00a0-1"), (" \t @SUM(A1)", "' \\t @SUM(A1)"),
+    ("\n\r=1", "'\\n\\r=1"), ("\u200b=1", "'\u200b=1"),
+    ("\uff1d1+1", "'\uff1d1+1"), ("\t", "'\\t"),
+    ("Acme = Retail", "Acme = Retail"), ("a-b", "a-b"), (" a=1", " a=1"),
+    ("\u00a0Acme", "\u00a0Acme"), ("x\u00a0=1", "x\u00a0=1"), (3, 3), (None, None),
 ])
 def test_csv_cell(raw: object, cell: object) -> None:
     assert csv_cell(raw) == cell
@@ -270,3 +276,41 @@ def test_html_report_of_a_repository_with_hostile_names(tmp_path: Path) -> None:
             "\\u202e.py:3</a>") in page
     assert ("triggers ![p](http://evil.example/p.png) &lt;img src=x onerror=alert(1)&gt; "
             "www.evil.example $x$, push") in page
+
+
+# --------------------------------------------------------------------------- attestations
+ATTESTER = "\x1b]52;c;ZXZpbA==\x07Eve <script>alert(1)</script> [x](http://evil) @org/admins"
+
+
+def test_attestation_authors_are_escaped_in_every_format(example_copy: Path) -> None:
+    import json
+
+    from mlkaizen.engine.model import Evidence, State
+
+    practice = next(p.id for p in assess(example_copy).practices if p.state is State.UNMET)
+    by = ATTESTER.replace("\x1b", "\\e").replace("\x07", "\\a")
+    (example_copy / ".mlkaizen.yaml").write_text(
+        f'attest:\n  {practice}:\n    answer: partly\n    by: "{by}"\n    date: 2026-01-01\n',
+        encoding="utf-8")
+    a = assess(example_copy)
+    found = next(p for p in a.practices if p.id == practice)
+    assert found.state is State.PARTIAL and ATTESTER in found.note
+    ctx = RenderContext(catalogue=load_catalogue(), scan_root=example_copy)
+    shown = {fmt: get_renderer(fmt)(a, ctx) for fmt in ("terminal", "markdown", "html", "json")}
+    # SARIF lists a practice at its evidence: give this one a place in the repository
+    anchored = a.model_copy(update={"practices": [
+        p.model_copy(update={"evidence": [Evidence(detector="d", file="train.py", line=3)]})
+        if p.id == practice else p for p in a.practices]})
+    shown["sarif"] = get_renderer("sarif")(anchored, ctx)
+    for fmt, text in shown.items():
+        assert "\x1b" not in text and "\x07" not in text, fmt
+    assert f"attested 'partly' by {visible(ATTESTER)}" in " ".join(shown["terminal"].split())
+    assert ("answered 'partly' by \\\\x1b\\]52;c;ZXZpbA==\\\\x07Eve \\<script\\>alert(1)"
+            "\\</script\\> \\[x\\](http\\://evil) \\@\u2060org/admins") in shown["markdown"]
+    assert ("attested &#39;partly&#39; by \\x1b]52;c;ZXZpbA==\\x07Eve &lt;script&gt;alert(1)"
+            "&lt;/script&gt; [x](http://evil) @org/admins") in shown["html"]
+    note = next(p["note"] for p in json.loads(shown["json"])["practices"] if p["id"] == practice)
+    assert note.startswith(f"attested 'partly' by {ATTESTER}")  # JSON: exact
+    results = json.loads(shown["sarif"])["runs"][0]["results"]
+    message = next(r["message"]["text"] for r in results if r["ruleId"] == practice)
+    assert f"attested 'partly' by {visible(ATTESTER)}" in message

@@ -21,7 +21,7 @@ from mlkaizen.cli.common import (
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.report.escape import visible
+from mlkaizen.report.escape import visible, visible_lines
 
 if TYPE_CHECKING:
     from mlkaizen.fixes.apply import Planned
@@ -101,13 +101,14 @@ def fix(
         fitting = [f for f in open_fixes if f.fits(facts) is None]
         width = max((len(f.practices[0]) for f in open_fixes), default=10)
         text = "".join(
-            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} {f.label(facts)}\n"
+            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} "
+            f"{visible(f.label(facts))}\n"
             for f in fitting
         ) or "no fixes for open gaps fit this repository\n"
         unfit = [f for f in open_fixes if f.fits(facts) is not None]
         if unfit:
             text += "\nNot offered (they would not fit this repository):\n" + "".join(
-                f"  {f.practices[0]}: {f.fits(facts)}\n" for f in unfit
+                f"  {f.practices[0]}: {visible(f.fits(facts) or '')}\n" for f in unfit
             )
         write_out(text, None)
         return
@@ -161,7 +162,7 @@ def _notes(planned: list[Planned]) -> None:
     """What the user must still do for the written files to take effect (never quieted)."""
     for p in planned:
         if p.change.note:
-            sys.stderr.write(f"mlkaizen: next step: {p.change.note}\n")
+            sys.stderr.write(f"mlkaizen: next step: {visible_lines(p.change.note)}\n")
 
 
 @baseline_app.command("save")

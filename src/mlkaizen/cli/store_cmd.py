@@ -15,6 +15,7 @@ import typer
 
 from mlkaizen.cli.common import CatalogueOpt, app, write_out
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible
 
 if TYPE_CHECKING:
     from mlkaizen.engine.model import Assessment
@@ -121,14 +122,16 @@ def save_assessment(
     saved = save(
         store, assessment, key=key, name=name, commit=commit, commit_date=when, inputs=inputs
     )
-    out = [f"mlkaizen: saved as assessment #{saved.id} of {name}"]
+    out = [f"mlkaizen: saved as assessment #{saved.id} of {visible(name)}"]
     if saved.previous is not None:
         open_items = {i.practice: i.id for i in plans.items(store, key) if i.status == "open"}
         d = compare(saved.previous, saved.current, open_items)
         if d.gained or d.lost:
-            out.append(f"since {saved.previous.label}:")
+            out.append(f"since {visible(saved.previous.label)}:")
             out += ["  " + line for line in summary_lines(d)]
-    out += [f"plan item #{i} achieved: {p} ({how})" for i, p, how in saved.achieved]
+    out += [
+        f"plan item #{i} achieved: {visible(p)} ({visible(how)})" for i, p, how in saved.achieved
+    ]
     out += _overdue_lines(store, key)
     sys.stderr.write("\n".join(out) + "\n")
 
@@ -138,7 +141,8 @@ def _overdue_lines(store: Store, key: str) -> list[str]:
 
     today = dt.date.today()
     return [
-        f"overdue plan item #{i.id}: {i.practice} (owner {i.owner}, due {i.due})"
+        f"overdue plan item #{i.id}: {visible(i.practice)} (owner {visible(i.owner)}, "
+        f"due {i.due})"
         for i in plans.items(store, key)
         if i.shown_status(today) == "overdue"
     ]
@@ -162,15 +166,17 @@ def log_cmd(
         write_out(json.dumps([asdict(x) for x in lines], indent=2, default=str) + "\n", None)
         return
     if not lines:
-        write_out(f"no stored assessments of {name} (save one with `assess --save`)\n", None)
+        write_out(
+            f"no stored assessments of {visible(name)} (save one with `assess --save`)\n", None
+        )
         return
     text = [f"{'id':>6}  {'saved':<16}  {'commit':<7}  {'origin':<7}  stage  levels"]
     for x in lines:
-        levels = " ".join(f"{k}={v}" for k, v in x.levels.items())
+        levels = " ".join(f"{visible(k)}={v}" for k, v in x.levels.items())
         sup = f" (supersedes #{x.supersedes})" if x.supersedes else ""
         text.append(
-            f"{x.id:>6}  {x.created_at:%Y-%m-%d %H:%M}  {(x.commit or '-')[:7]:<7}  "
-            f"{x.origin:<7}  {x.stage}  {levels}{sup}{_inputs_note(x)}"
+            f"{x.id:>6}  {x.created_at:%Y-%m-%d %H:%M}  {visible((x.commit or '-')[:7]):<7}  "
+            f"{visible(x.origin):<7}  {visible(x.stage)}  {levels}{sup}{_inputs_note(x)}"
         )
     write_out("\n".join(text) + "\n" + "".join(s + "\n" for s in _overdue_lines(store, key)), None)
 
@@ -182,7 +188,7 @@ def _inputs_note(x: LogLine) -> str:
         people = "1 respondent" if x.respondents == 1 else f"{x.respondents} respondents"
         note += f"; {x.answers} answer{'s' if x.answers != 1 else ''} by {people}"
     if x.target:
-        note += f"; target {x.target}"
+        note += f"; target {visible(x.target)}"
     return note
 
 
@@ -290,7 +296,11 @@ def plan_add(
         known=known,
         today=dt.date.today(),
     )
-    write_out(f"plan item #{item.id}: {item.practice}, owner {item.owner}, due {item.due}\n", None)
+    write_out(
+        f"plan item #{item.id}: {visible(item.practice)}, owner {visible(item.owner)}, "
+        f"due {item.due}\n",
+        None,
+    )
 
 
 @plan_app.command("list")
@@ -307,15 +317,17 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
         write_out(json.dumps(rows, indent=2, default=str) + "\n", None)
         return
     if not found:
-        write_out(f"no plan items for {name} (add one with `mlkaizen plan add`)\n", None)
+        write_out(
+            f"no plan items for {visible(name)} (add one with `mlkaizen plan add`)\n", None
+        )
         return
     lines = []
     for i in found:
         status = i.shown_status(today)
         why = i.achieved_how or i.abandoned_reason or i.note
         lines.append(
-            f"#{i.id:<4} {status:<9} {i.practice}  owner {i.owner}, due {i.due}"
-            + (f"  ({why})" if why else "")
+            f"#{i.id:<4} {status:<9} {visible(i.practice)}  owner {visible(i.owner)}, "
+            f"due {i.due}" + (f"  ({visible(why)})" if why else "")
         )
     write_out("\n".join(lines) + "\n", None)
 
@@ -332,7 +344,7 @@ def plan_abandon(
     if len(reason.strip()) < 3:
         raise MLKaizenError("--reason is required to abandon a plan item (3 characters or more)")
     done = plans.abandon(open_db(db), item, reason)
-    write_out(f"plan item #{done.id} abandoned: {done.abandoned_reason}\n", None)
+    write_out(f"plan item #{done.id} abandoned: {visible(done.abandoned_reason or '')}\n", None)
 
 
 @plan_app.command("stats")
@@ -359,5 +371,5 @@ def plan_stats(
     ]
     if s.never_achieved:
         lines.append("planned and never achieved:")
-        lines += [f"  {p} ({n}x)" for p, n in s.never_achieved[:10]]
+        lines += [f"  {visible(p)} ({n}x)" for p, n in s.never_achieved[:10]]
     write_out("\n".join(lines) + "\n", None)

@@ -83,6 +83,11 @@ def unreadable(planned: list[Planned]) -> list[str]:
 
 
 def diff(planned: list[Planned]) -> str:
+    """The unified diff of the planned changes, for the terminal: the repository's lines and
+    paths with every control character but the tab made visible (``\\x1b``), so an escape
+    sequence in an existing file is shown, never acted on."""
+    from mlkaizen.report.escape import visible_lines
+
     out: list[str] = []
     for p in planned:
         if p.status == "unreadable":
@@ -98,7 +103,7 @@ def diff(planned: list[Planned]) -> str:
             fromfile="/dev/null" if p.before is None else f"a/{p.change.path}",
             tofile=f"b/{p.change.path}",
         )
-    return "".join(out)
+    return visible_lines("".join(out), tabs=True)
 
 
 def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:

@@ -13,6 +13,14 @@ import unicodedata
 from mlkaizen.errors import MLKaizenError
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./@+-]+")
+# what each CI system expands in a pipeline file before any shell sees it, whatever the
+# shell quoting: template expressions ``${{ }}`` (GitHub Actions, Azure Pipelines), Azure
+# macros ``$(var)`` and runtime expressions ``$[ ]``, GitLab CI inputs ``$[[ ]]``
+CI_EXPANDS = {
+    "github-actions": ("GitHub Actions", ("${{",)),
+    "azure-pipelines": ("Azure Pipelines", ("${{", "$(", "$[")),
+    "gitlab-ci": ("GitLab CI", ("$[[",)),
+}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 
 
@@ -32,12 +40,30 @@ def checked(name: str, what: str) -> str:
     return name
 
 
-def sh(name: str, what: str) -> str:
-    """One shell word (POSIX quoting), also safe in a CI ``run:`` line: a GitHub Actions
-    expression (``${{``) is refused, as the runner would expand it before the shell runs."""
-    if "${{" in name:
-        raise refuse(what, name, "contains a CI expression `${{`")
-    return shlex.quote(checked(name, what))
+def no_ci_expansion(name: str, what: str, ci: str = "github-actions") -> str:
+    """``name`` if the CI system ``ci`` expands no part of it in a pipeline file (see
+    ``CI_EXPANDS``): the CI substitutes such syntax before the shell runs, so no shell
+    quoting protects it, and the name is refused."""
+    label, tokens = CI_EXPANDS.get(ci, CI_EXPANDS["github-actions"])
+    for token in tokens:
+        if token in name:
+            raise refuse(
+                what, name, f"contains the CI expression `{token}`, which {label} expands "
+                "before the shell runs"
+            )
+    return name
+
+
+def sh(name: str, what: str, ci: str = "github-actions") -> str:
+    """One shell word (POSIX quoting), also safe in a ``run:``/``script:`` line of the CI
+    system ``ci``: a name it would expand (:func:`no_ci_expansion`) is refused."""
+    return shlex.quote(checked(no_ci_expansion(name, what, ci), what))
+
+
+def ci_str(name: str, what: str, ci: str) -> str:
+    """A JSON (YAML flow) string in a pipeline file of the CI system ``ci``: :func:`json_str`
+    with what that CI expands refused (:func:`no_ci_expansion`)."""
+    return json_str(no_ci_expansion(name, what, ci), what)
 
 
 def py(name: str, what: str) -> str:

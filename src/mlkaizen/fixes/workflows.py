@@ -17,7 +17,7 @@ from mlkaizen.evidence.parse import ParseError
 from mlkaizen.fixes.base import Change, FixContext
 from mlkaizen.fixes.facts import csv_header
 from mlkaizen.fixes.fit import ci_system
-from mlkaizen.fixes.quoting import checked, json_str, py, sh
+from mlkaizen.fixes.quoting import checked, ci_str, json_str, py, sh
 from mlkaizen.formats.yamlsafe import load_yaml_documents
 
 # the DVC extra that reaches each remote type
@@ -55,7 +55,8 @@ def _install_lines(ctx: FixContext, tools: tuple[str, ...]) -> list[str]:
     """Install the project (its requirements, and the package itself when it has one), then
     every tool the pipeline calls that the project may not depend on."""
     lines = ["python -m pip install --upgrade pip"]
-    lines += [f"pip install -r {sh(r, 'requirements file')}" for r in ctx.facts.requirements]
+    ci = ci_system(ctx.facts)
+    lines += [f"pip install -r {sh(r, 'requirements file', ci)}" for r in ctx.facts.requirements]
     if ctx.read("pyproject.toml") is not None or ctx.read("setup.py") is not None:
         lines.append("pip install -e .")
     if tools:
@@ -92,7 +93,7 @@ def _block(commands: str, indent: int) -> str:
 
 
 def _github(ctx: FixContext, pipe: Pipeline) -> list[Change]:
-    branch = json_str(ctx.facts.branch, "branch")
+    branch = ci_str(ctx.facts.branch, "branch", "github-actions")
     on = (
         f"  push:\n    branches: [{branch}]\n  pull_request:\n"
         if pipe.cron is None
@@ -137,7 +138,7 @@ def _azure(ctx: FixContext, pipe: Pipeline) -> list[Change]:
         if folder
         else f"mlkaizen-{pipe.key}.azure-pipelines.yml"
     )
-    branch = json_str(ctx.facts.branch, "branch")
+    branch = ci_str(ctx.facts.branch, "branch", "azure-pipelines")
     on = (
         f"trigger:\n  branches:\n    include: [{branch}]\npr:\n  branches:\n"
         f"    include: [{branch}]\n"
@@ -391,7 +392,8 @@ def scheduled_retraining(ctx: FixContext) -> list[Change]:
         tools.append(f"dvc[{extra}]" if extra else "dvc")
         train = "dvc pull\ndvc repro"
     elif ctx.facts.training_script:
-        train = f"python {sh(ctx.facts.training_script, 'training script')}"
+        script = ctx.facts.training_script
+        train = f"python {sh(script, 'training script', ci_system(ctx.facts))}"
     else:
         train = "python train.py  # mlkaizen:placeholder: point this at your training entry point"
     secrets = DVC_SECRETS.get(ctx.facts.dvc_remote or "", ()) if ctx.facts.has_dvc_pipeline else ()

@@ -1,11 +1,20 @@
 """A history in every format: terminal (with a chart of levels against time), JSON,
-Markdown and a self-contained HTML page with an SVG chart."""
+Markdown and a self-contained HTML page with an SVG chart.
+
+Every string that came from git (commit authors and subjects), the repository (its folder
+name, the reasons commits were skipped) or a catalogue goes through the escaping of the
+format (:mod:`mlkaizen.report.escape`): each renderer passes its escaper to the helpers
+that build the lines, so no value reaches the output unescaped."""
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 
 from mlkaizen.history.model import History, PracticeChange
+from mlkaizen.report.escape import html as esc_html
+from mlkaizen.report.escape import md_code, md_text, visible
+
+Escape = Callable[[str], str]
 
 BARS = "·▂▅█"  # levels 0..3
 
@@ -24,67 +33,83 @@ def render(history: History, fmt: str) -> str:
     raise MLKaizenError(f"history has no {fmt} format; use terminal, json, markdown or html")
 
 
-def change_line(c: PracticeChange) -> str:
-    """``+ model.registry since 3f2a1c0, 2025-03-04, by Alice (Add registry)``"""
+def change_line(
+    c: PracticeChange, esc: Escape = visible, practice: Escape | None = None
+) -> str:
+    """``+ model.registry since 3f2a1c0, 2025-03-04, by Alice (Add registry)``, every value
+    through ``esc`` (the practice through ``practice`` when given)."""
     sign, word = ("+", "since") if c.change == "gained" else ("-", "lost at")
     where = "" if c.exact else " (first seen there; the change is in the commits before)"
     return (
-        f"{sign} {c.practice} {word} {c.commit.short}, {c.commit.day}, by {c.commit.author}"
-        f" ({c.commit.message}){where}"
+        f"{sign} {(practice or esc)(c.practice)} {word} {esc(c.commit.short)}, "
+        f"{esc(c.commit.day)}, by {esc(c.commit.author)} ({esc(c.commit.message)}){where}"
     )
 
 
-def _span(h: History) -> str:
+def _span(h: History, esc: Escape) -> str:
     if not h.points:
         return "no points"
-    first, last = h.points[0].commit.day, h.points[-1].commit.day
+    first, last = esc(h.points[0].commit.day), esc(h.points[-1].commit.day)
     return f"{len(h.points)} points, {first} .. {last}"
 
 
 def _terminal(h: History) -> str:
-    dims = list(h.dimensions)
-    width = max((len(n) for n in h.dimensions.values()), default=4)
-    lines = [f"MLKaizen history · {h.subject} ({_span(h)})", ""]
+    esc = visible
+    dims = [esc(d) for d in h.dimensions]
+    names = {d: esc(n) for d, n in h.dimensions.items()}
+    width = max((len(n) for n in names.values()), default=4)
+    lines = [f"MLKaizen history · {esc(h.subject)} ({_span(h, esc)})", ""]
     header = f"{'date':<10}  {'commit':<7}  {'stage':<18}  "
     header += " ".join(d[:5].ljust(5) for d in dims)
     lines += [header, "─" * len(header)]
     for p in h.points:
-        levels = " ".join(str(p.levels.get(d, 0)).ljust(5) for d in dims)
-        lines.append(f"{p.commit.day:<10}  {p.commit.short:<7}  {p.stage[:18]:<18}  {levels}")
+        levels = " ".join(str(p.levels.get(d, 0)).ljust(5) for d in h.dimensions)
+        lines.append(
+            f"{esc(p.commit.day):<10}  {esc(p.commit.short):<7}  {esc(p.stage)[:18]:<18}  "
+            f"{levels}"
+        )
     lines += ["", "Levels over time (one column a point; · 0, ▂ 1, ▅ 2, █ 3):"]
-    for d, name in h.dimensions.items():
+    for d, name in names.items():
         bars = "".join(BARS[max(0, min(3, p.levels.get(d, 0)))] for p in h.points)
         lines.append(f"  {name:<{width}}  {bars}")
     stages = "".join(str(p.stage_index) for p in h.points)
     lines.append(f"  {'Stage':<{width}}  {stages}")
     lines += ["", f"Practices gained and lost ({len(h.changes)}):"]
-    lines += [f"  {change_line(c)}" for c in h.changes] or ["  none"]
-    lines += _tail(h)
+    lines += [f"  {change_line(c, esc)}" for c in h.changes] or ["  none"]
+    lines += _tail(h, esc)
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _tail(h: History) -> list[str]:
+def _tail(h: History, esc: Escape, markdown: bool = False) -> list[str]:
+    """The commits skipped and the notes; in Markdown a list and paragraphs of their own."""
     out: list[str] = []
     if h.skipped:
-        out += ["", f"Commits skipped ({len(h.skipped)}):"]
-        out += [f"  {s.commit[:7]}: {s.reason}" for s in h.skipped]
-    out += [f"Note: {n}" for n in h.notes]
+        out += ["", f"Commits skipped ({len(h.skipped)}):"] + ([""] if markdown else [])
+        item = "- " if markdown else "  "
+        out += [f"{item}{esc(s.commit[:7])}: {esc(s.reason)}" for s in h.skipped]
+    for n in h.notes:
+        out += ["", f"Note: {esc(n)}"] if markdown else [f"Note: {esc(n)}"]
     return out
 
 
 def _markdown(h: History) -> str:
+    esc = md_text
     dims = list(h.dimensions)
-    lines = [f"# MLKaizen history · {h.subject}", "", f"{_span(h)}.", ""]
-    lines.append("| date | commit | stage | " + " | ".join(h.dimensions[d] for d in dims) + " |")
+    lines = [f"# MLKaizen history · {esc(h.subject)}", "", f"{_span(h, esc)}.", ""]
+    names = " | ".join(esc(h.dimensions[d]) for d in dims)
+    lines.append(f"| date | commit | stage | {names} |")
     lines.append("|---|---|---|" + "---:|" * len(dims))
     for p in h.points:
         levels = " | ".join(str(p.levels.get(d, 0)) for d in dims)
-        lines.append(f"| {p.commit.day} | `{p.commit.short}` | {p.stage} | {levels} |")
+        lines.append(
+            f"| {esc(p.commit.day)} | {md_code(p.commit.short, table=True)} | {esc(p.stage)} "
+            f"| {levels} |"
+        )
     lines += ["", "## Practices gained and lost", ""]
-    lines += [f"- {change_line(c).replace(c.practice, f'`{c.practice}`', 1)}" for c in h.changes]
+    lines += [f"- {change_line(c, esc, md_code)}" for c in h.changes]
     if not h.changes:
         lines.append("None.")
-    lines += _tail(h)
+    lines += _tail(h, esc, markdown=True)
     return "\n".join(lines) + "\n"
 
 
@@ -98,34 +123,36 @@ def _svg(h: History) -> str:
     ]
     for r, (d, name) in enumerate(h.dimensions.items()):
         y = row * (r + 1)
-        parts.append(f'<text x="4" y="{y}" font-size="12">{html.escape(name)}</text>')
+        parts.append(f'<text x="4" y="{y}" font-size="12">{esc_html(name)}</text>')
         for i, p in enumerate(h.points):
             level = p.levels.get(d, 0)
             x = left + i * step
             parts.append(
                 f'<rect x="{x - 3:.1f}" y="{y - 4 * level - 2}" width="6" height="{4 * level + 2}" '
-                f'fill="#2b6cb0"><title>{p.commit.day} {p.commit.short}: {level}</title></rect>'
+                f'fill="#2b6cb0"><title>{esc_html(p.commit.day)} {esc_html(p.commit.short)}: '
+                f"{level}</title></rect>"
             )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _html(h: History) -> str:
-    esc = html.escape
+    esc = esc_html
     rows = "".join(
-        f"<tr><td>{p.commit.day}</td><td><code>{p.commit.short}</code></td><td>{esc(p.stage)}</td>"
+        f"<tr><td>{esc(p.commit.day)}</td><td><code>{esc(p.commit.short)}</code></td>"
+        f"<td>{esc(p.stage)}</td>"
         + "".join(f"<td>{p.levels.get(d, 0)}</td>" for d in h.dimensions)
         + "</tr>"
         for p in h.points
     )
     head = "".join(f"<th>{esc(n)}</th>" for n in h.dimensions.values())
-    changes = "".join(f"<li>{esc(change_line(c))}</li>" for c in h.changes) or "<li>none</li>"
-    notes = "".join(f"<p>{esc(line)}</p>" for line in _tail(h) if line)
+    changes = "".join(f"<li>{change_line(c, esc)}</li>" for c in h.changes) or "<li>none</li>"
+    notes = "".join(f"<p>{line.strip()}</p>" for line in _tail(h, esc) if line)
     return (
         "<!doctype html><html lang=en><meta charset=utf-8>"
         f"<title>MLKaizen history · {esc(h.subject)}</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px}</style>"
-        f"<h1>MLKaizen history · {esc(h.subject)}</h1><p>{esc(_span(h))}</p>{_svg(h)}"
+        f"<h1>MLKaizen history · {esc(h.subject)}</h1><p>{_span(h, esc)}</p>{_svg(h)}"
         f"<table><tr><th>date</th><th>commit</th><th>stage</th>{head}</tr>{rows}</table>"
         f"<h2>Practices gained and lost</h2><ul>{changes}</ul>{notes}</html>\n"
     )

@@ -16,6 +16,7 @@ details, notes, titles, questions, remediations).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -46,8 +47,14 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(_show, text)
 
 
-def visible_lines(text: str) -> str:
-    """Plain multi-line text (explanations, summaries) with every line :func:`visible`."""
+def visible_lines(text: str, *, tabs: bool = False) -> str:
+    """Plain multi-line text (explanations, summaries, a diff) with every line
+    :func:`visible`; ``tabs=True`` keeps tab characters as they are (indentation in a
+    file's lines), the only control character a terminal shows as blank space."""
+    if tabs:
+        return "\n".join(
+            "\t".join(visible(part) for part in line.split("\t")) for line in text.split("\n")
+        )
     return "\n".join(visible(line) for line in text.split("\n"))
 
 
@@ -60,8 +67,10 @@ def terminal(text: str, style: str = "") -> Text:
 
 # Markdown inline constructs start at one of these characters: code (`), emphasis and
 # strikethrough (* _ ~), links, images and footnotes ([ ]), raw HTML and autolinks (< >),
-# entities (&), table cells (|), math ($), e-mail autolinks (@), and the escape itself. GFM
-# also links bare ``scheme://`` and ``www.``: their ``:`` and ``.`` are escaped too. Block
+# entities (&), table cells (|), math ($), e-mail autolinks and mentions (@), and the escape
+# itself. GFM also links bare ``scheme://`` and ``www.``: their ``:`` and ``.`` are escaped
+# too. A mention (``@org/admins``) is matched by the hosts on the rendered text, after the
+# backslash is gone, so ``@`` is also followed by a word joiner (U+2060, invisible). Block
 # constructs (headings, lists, quotes, fences) cannot start: a value never begins a line
 # and never contains a line break (:func:`visible` shows it as ``\n``).
 _MD_SPECIAL = re.compile(r"[\\`*_~\[\]<>&|$@]|(?<=[A-Za-z]):(?=//)|(?<=\b[Ww]{3})\.")
@@ -69,7 +78,15 @@ _MD_SPECIAL = re.compile(r"[\\`*_~\[\]<>&|$@]|(?<=[A-Za-z]):(?=//)|(?<=\b[Ww]{3}
 
 def md_text(text: str) -> str:
     """Markdown inline text (safe in a table cell too): shown literally by any renderer."""
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(), visible(text))
+    return _MD_SPECIAL.sub(_md_escape, visible(text))
+
+
+def _md_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\@" + WORD_JOINER if char == "@" else "\\" + char
+
+
+WORD_JOINER = "\u2060"
 
 
 def md_code(text: str, *, table: bool = False) -> str:
@@ -114,15 +131,26 @@ def svg(text: str) -> str:
     return html(text)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# a formula starts with one of these (full-width forms included), after any blank space or
+# invisible character a spreadsheet may skip
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def csv_cell(value: object) -> object:
-    """A CSV cell that no spreadsheet reads as a formula: text starting with ``= + - @`` (or a
-    tab or line break) gets a leading ``'``; control characters are made visible."""
+    """A CSV cell that no spreadsheet reads as a formula: text starting with ``= + - @``,
+    also after leading white space (a space, a no-break space, a tab, a line break, any
+    ``str.isspace()`` or invisible format character), or starting with a tab or line break,
+    gets a leading ``'``; control characters are made visible."""
     if not isinstance(value, str):
         return value
-    if value.startswith(_FORMULA_START):
+    start = 0
+    while start < len(value) and _blank(value[start]):
+        start += 1
+    if value[start:].startswith(_FORMULA_START) or value.startswith(("\t", "\r", "\n")):
         return "'" + visible(value)
     return visible(value)
 

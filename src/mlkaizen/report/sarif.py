@@ -17,7 +17,7 @@ from typing import Any
 from mlkaizen import __version__
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import RenderContext
-from mlkaizen.report.escape import md_prose, uri_path
+from mlkaizen.report.escape import md_prose, uri_path, visible
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SCAN_RULE = "mlkaizen.scan-warning"
@@ -114,7 +114,7 @@ def _result(
         "ruleId": rule_id,
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": text},
+        "message": {"text": visible(text)},  # notes carry attestation authors, file names
         "locations": [
             {
                 "physicalLocation": {

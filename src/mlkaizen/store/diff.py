@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mlkaizen.engine.model import Evidence, PracticeMove, SincePrevious
+from mlkaizen.report.escape import visible
 from mlkaizen.store.snapshots import Practice, Snapshot
 
 
@@ -127,27 +128,33 @@ def _utc(when: dt.datetime | None) -> dt.datetime | None:
 
 
 def render(d: Diff, fmt: str) -> str:
+    """JSON, or terminal text with every stored value :func:`visible` (labels, stages,
+    dimension and practice ids and the evidence all came from a store and a repository)."""
     if fmt == "json":
         return json.dumps(asdict(d), indent=2) + "\n"
-    lines = [f"{d.before} -> {d.after}"]
-    stage = d.stage_after
+    lines = [f"{visible(d.before)} -> {visible(d.after)}"]
+    stage = visible(d.stage_after)
     if d.stage_before != d.stage_after:
-        stage = f"{d.stage_before} -> {d.stage_after}"
+        stage = f"{visible(d.stage_before)} -> {stage}"
     lines.append(f"Stage: {stage}")
     for dim in d.levels_after:
         a, b = d.levels_before.get(dim, 0), d.levels_after[dim]
-        lines.append(f"  {dim}: {a}" + (f" -> {b}" if a != b else ""))
+        lines.append(f"  {visible(dim)}: {a}" + (f" -> {b}" if a != b else ""))
     lines += summary_lines(d)
     return "\n".join(lines) + "\n"
 
 
 def summary_lines(d: Diff) -> list[str]:
+    """The practices gained and lost, as terminal lines (every value :func:`visible`)."""
     lines: list[str] = []
     for sign, word, group in (("+", "gained", d.gained), ("-", "lost", d.lost)):
         lines.append(f"{word.capitalize()} ({len(group)}):")
         for p in group:
             extra = f" (open plan item #{p.open_plan} covered it)" if p.open_plan else ""
-            lines.append(f"  {sign} {p.practice}: {p.before} -> {p.after}{extra}")
-            lines += [f"      + {e}" for e in p.evidence_appeared[:5]]
-            lines += [f"      - {e}" for e in p.evidence_disappeared[:5]]
+            lines.append(
+                f"  {sign} {visible(p.practice)}: {visible(p.before)} -> {visible(p.after)}"
+                f"{extra}"
+            )
+            lines += [f"      + {visible(e)}" for e in p.evidence_appeared[:5]]
+            lines += [f"      - {visible(e)}" for e in p.evidence_disappeared[:5]]
     return lines
