@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLE
+from tests.test_trusted_ref import hostile_pull_request
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = str(Path(sys.executable).parent)
@@ -396,3 +397,51 @@ def test_pre_commit_hooks_never_run_the_checkouts_code(tmp_path: Path) -> None:
                           env={**env(), "PRE_COMMIT_HOME": str(tmp_path / "pc-home")})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(p.name for p in markers.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- the base's rules
+def head(repo: Path) -> str:
+    return subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_action_judges_a_pull_request_by_its_base(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    base = head(repo)
+    hostile_pull_request(repo)
+    gate = {"fail-under": "Kaizen MLOps", "fail-on-regression": "true"}
+    code, summary, output = run_action(repo, tmp_path, {**gate, "trusted-ref": base})
+    assert code == 1
+    assert "### Not applied: changes to the rules" in summary
+    assert (".mlkaizen.yaml changed in this pull request: not applied (rules come from "
+            f"{base[:12]})") in summary
+    assert "stage=Manual MLOps" in output
+    # near miss: not a pull request (no base): the checkout's own rules, as before
+    other = tmp_path / "push"
+    other.mkdir()
+    code, summary, output = run_action(repo, other, gate)
+    assert code == 0 and "stage=Kaizen MLOps" in output
+
+
+def test_gitlab_template_judges_a_merge_request_by_its_base(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    base = head(repo)
+    hostile_pull_request(repo)
+    proc = run_gitlab(repo, {"CI_MERGE_REQUEST_DIFF_BASE_SHA": base,
+                             "MLKAIZEN_FAIL_UNDER": "Kaizen MLOps"})
+    assert proc.returncode == 1
+    assert "model.registry was met, now unmet" in proc.stderr
+    assert "### Not applied: changes to the rules" in (repo / "mlkaizen-report.md").read_text()
+    assert run_gitlab(repo, {"MLKAIZEN_FAIL_UNDER": "Kaizen MLOps"}).returncode == 0
+
+
+def test_gitlab_template_keeps_the_regression_gate_when_the_branch_deletes_the_baseline(
+    tmp_path: Path
+) -> None:
+    repo = make_repo(tmp_path)
+    base = head(repo)
+    break_registry(repo)
+    (repo / ".mlkaizen" / "baseline.json").unlink()
+    assert run_gitlab(repo, {}).returncode == 0  # without a base: no baseline, no gate
+    proc = run_gitlab(repo, {"CI_MERGE_REQUEST_DIFF_BASE_SHA": base})
+    assert proc.returncode == 1 and "model.registry was met, now unmet" in proc.stderr
