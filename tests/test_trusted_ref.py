@@ -228,3 +228,29 @@ def test_answers_inside_the_repository_come_from_the_base(tmp_path: Path) -> Non
     assert state[ROLES] == "unmet"
     assert [w["file"] for w in data["warnings"] if w["kind"] == "trusted-ref"] == [
         "answers/ann.yaml"]
+
+
+def test_a_saved_assessment_stores_the_base_commits_attestations(tmp_path: Path) -> None:
+    from mlkaizen.store import open_store
+    from mlkaizen.store.records import load_inputs
+
+    repo, base = base_repo(tmp_path)
+    config = repo / ".mlkaizen.yaml"
+    config.write_text(config.read_text().replace("maria.lindqvist", "mallory"))
+    db = f"sqlite:///{tmp_path / 'kaizen.db'}"
+    proc = cli("assess", str(repo), "--trusted-ref", base, "--save", "--db", db, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    store = open_store(db)
+    try:
+        by = {a.respondent for a in load_inputs(store, 1).answers if a.kind == "attestation"}
+    finally:
+        store.close()
+    assert "maria.lindqvist" in by and "mallory" not in by
+    # near miss: without --trusted-ref the work tree's config is what was used and stored
+    assert cli("assess", str(repo), "--save", "--db", db, "-f", "json").returncode == 0
+    store = open_store(db)
+    try:
+        by = {a.respondent for a in load_inputs(store, 2).answers if a.kind == "attestation"}
+    finally:
+        store.close()
+    assert "mallory" in by and "maria.lindqvist" not in by

@@ -297,9 +297,11 @@ def _assess(
 
         attach_history(store, assessment, root)
         if save:
-            inputs = gather(None if no_repo else path, cat, answers=list(answers or []),
+            inputs = gather(None if no_repo else path, cat,
+                            answers=list(answers or [] if trusted is None else trusted.answers),
                             config_path=config, fail_under=fail_under,
-                            fail_on_regression=fail_on_regression, baseline=baseline)
+                            fail_on_regression=fail_on_regression, baseline=baseline,
+                            config=None if trusted is None else trusted.config)
             assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
     ctx = RenderContext(
