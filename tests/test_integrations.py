@@ -445,3 +445,18 @@ def test_gitlab_template_keeps_the_regression_gate_when_the_branch_deletes_the_b
     assert run_gitlab(repo, {}).returncode == 0  # without a base: no baseline, no gate
     proc = run_gitlab(repo, {"CI_MERGE_REQUEST_DIFF_BASE_SHA": base})
     assert proc.returncode == 1 and "model.registry was met, now unmet" in proc.stderr
+
+
+def test_action_fetches_the_base_a_shallow_checkout_lacks(tmp_path: Path) -> None:
+    upstream = make_repo(tmp_path)
+    base = head(upstream)
+    hostile_pull_request(upstream)
+    checkout = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "pr",
+                    f"file://{upstream}", str(checkout)], check=True, capture_output=True)
+    missing = subprocess.run(["git", "-C", str(checkout), "cat-file", "-e", f"{base}^{{commit}}"],
+                             capture_output=True, check=False)
+    assert missing.returncode != 0  # the base is not in the shallow checkout
+    code, summary, _ = run_action(checkout, tmp_path, {"trusted-ref": base,
+                                                       "fail-under": "Kaizen MLOps"})
+    assert code == 1 and "### Not applied: changes to the rules" in summary
