@@ -254,3 +254,15 @@ def test_a_saved_assessment_stores_the_base_commits_attestations(tmp_path: Path)
     finally:
         store.close()
     assert "mallory" in by and "maria.lindqvist" not in by
+
+
+def test_a_committed_bare_repository_is_not_taken_for_the_repository(tmp_path: Path) -> None:
+    """The folder given is a bare repository the project committed (no .git): refused, its
+    config never read."""
+    source, _ = base_repo(tmp_path)
+    bare = tmp_path / "vendored"
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True,
+                   capture_output=True)
+    proc = cli("assess", str(bare), "--trusted-ref", "main")
+    assert proc.returncode == 2
+    assert "needs a git repository" in proc.stderr and len(proc.stderr.splitlines()) == 1
