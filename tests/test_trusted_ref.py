@@ -266,3 +266,27 @@ def test_a_committed_bare_repository_is_not_taken_for_the_repository(tmp_path: P
     proc = cli("assess", str(bare), "--trusted-ref", "main")
     assert proc.returncode == 2
     assert "needs a git repository" in proc.stderr and len(proc.stderr.splitlines()) == 1
+
+
+def test_a_repository_catalogue_file_is_read_from_the_base(tmp_path: Path) -> None:
+    """With --allow-repo-catalogue, the catalogue file the base's config names is the base's
+    too; the pull request's edit of it is listed, not applied."""
+    repo, _ = base_repo(tmp_path)
+    builtin = Path(__file__).resolve().parents[1] / "src" / "mlkaizen" / "catalogue"
+    shutil.copy(builtin / "ad-hoc-to-kaizen.yaml", repo / "rules.yaml")
+    config = repo / ".mlkaizen.yaml"
+    config.write_text("catalogue: rules.yaml\n" + config.read_text())
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "own catalogue")
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "rules.yaml").write_text("stages: []\n")  # the pull request's own rules
+    own = cli("assess", str(repo), "--allow-repo-catalogue")
+    assert own.returncode == 2  # near miss: without --trusted-ref its own file is read
+    proc = cli("assess", str(repo), "--allow-repo-catalogue", "--trusted-ref", base,
+               "--fail-under", "Manual MLOps", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == (f"mlkaizen: gate passed [catalogue ad-hoc-to-kaizen "
+                           f"{CATALOGUE.version} from the repository's rules.yaml at "
+                           f"{base[:12]} (--allow-repo-catalogue), rules from {base[:12]}]\n")
+    files = [w["file"] for w in json.loads(proc.stdout)["warnings"] if w["kind"] == "trusted-ref"]
+    assert files == ["rules.yaml"]
