@@ -4,6 +4,7 @@ the before/after summary, and the exit codes 0 / 1 / 2."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,92 @@ def test_badge_colours_differ_by_stage() -> None:
     from mlkaizen.report.badge import COLORS
 
     assert len(set(COLORS.values())) == 5
+
+
+# --------------------------------------------------------------------------- a baseline that
+# cannot be used fails the regression gate closed: exit 2, one line, never "gate passed"
+def _saved_baseline(repo: Path) -> bytes:
+    assert cli("baseline", "save", str(repo)).returncode == 0
+    return (repo / ".mlkaizen" / "baseline.json").read_bytes()
+
+
+def _plant(repo: Path, how: str) -> None:
+    folder = repo / ".mlkaizen"
+    good = _saved_baseline(repo)
+    target = folder / "baseline.json"
+    if how == "dangling link":
+        target.unlink()
+        target.symlink_to(repo / "nowhere.json")
+    elif how == "link to a good baseline":
+        (repo / "real-baseline.json").write_bytes(good)
+        target.unlink()
+        target.symlink_to(repo / "real-baseline.json")
+    elif how == "linked folder":
+        elsewhere = repo / "elsewhere"
+        folder.rename(elsewhere)
+        folder.symlink_to(elsewhere)
+    elif how == "folder":
+        target.unlink()
+        target.mkdir()
+    elif how == "fifo":
+        target.unlink()
+        os.mkfifo(target)
+    elif how == "hard link":
+        os.link(target, repo / "twin.json")
+
+
+@pytest.mark.parametrize(("how", "message"), [
+    ("dangling link", "is a symbolic link"),
+    ("link to a good baseline", "is a symbolic link"),
+    ("linked folder", "'.mlkaizen' is a symbolic link"),
+    ("folder", "is a directory where a file is expected"),
+    ("fifo", "is not a regular file"),
+    ("hard link", "has 2 hard links"),
+])
+def test_an_unusable_baseline_fails_the_regression_gate_closed(
+    example_copy: Path, how: str, message: str
+) -> None:
+    _plant(example_copy, how)
+    proc = cli("assess", str(example_copy), "--fail-on-regression", "-f", "json")
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and message in proc.stderr
+    assert "the regression gate cannot be judged without it" in proc.stderr
+    assert "gate passed" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("how", ["dangling link", "linked folder", "fifo"])
+def test_an_unusable_baseline_not_asked_for_is_a_warning(example_copy: Path, how: str) -> None:
+    """Near miss: without --fail-on-regression the run goes on, and says why the baseline
+    found in the repository was not used."""
+    _plant(example_copy, how)
+    proc = cli("assess", str(example_copy), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["baseline"] is None
+    assert [w["message"].startswith("baseline not used: ") for w in data["warnings"]
+            if w["kind"] == "baseline"] == [True]
+
+
+def test_a_regular_baseline_still_gates_and_passes(example_copy: Path) -> None:
+    _saved_baseline(example_copy)
+    proc = cli("assess", str(example_copy), "--fail-on-regression", "-f", "json")
+    assert proc.returncode == 0
+    assert proc.stderr == (
+        f"mlkaizen: gate passed [catalogue ad-hoc-to-kaizen {CATALOGUE_VERSION}]\n")
+
+
+def test_a_missing_baseline_fails_the_regression_gate_closed(example_copy: Path) -> None:
+    proc = cli("assess", str(example_copy), "--fail-on-regression", "--fail-under", "Ad hoc")
+    assert proc.returncode == 2
+    assert proc.stderr == (f"mlkaizen: error: {example_copy / '.mlkaizen' / 'baseline.json'}: "
+                           "baseline not found; create it with `mlkaizen baseline save`\n")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file of mode 000")
+def test_an_unreadable_baseline_fails_the_regression_gate_closed(example_copy: Path) -> None:
+    _saved_baseline(example_copy)
+    (example_copy / ".mlkaizen" / "baseline.json").chmod(0)
+    proc = cli("assess", str(example_copy), "--fail-on-regression")
+    assert proc.returncode == 2 and "Permission denied" in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1

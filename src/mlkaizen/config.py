@@ -136,6 +136,34 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     return Config()
 
 
+def config_of_files(texts: dict[str, str], display: dict[str, str]) -> Config:
+    """The config among a commit's files (name -> text), found as :func:`load_config` finds
+    it in a folder: ``.mlkaizen.yaml``, ``.mlkaizen.yml``, then ``[tool.mlkaizen]`` of
+    ``pyproject.toml``. ``display`` names each file in messages and as the config's source."""
+    for name in CONFIG_FILES:
+        if name in texts:
+            return _validate(load_yaml_mapping(texts[name], display[name]), display[name],
+                             texts[name])
+    section = tool_section(texts.get("pyproject.toml"))
+    if isinstance(section, dict):
+        return _validate(section, display["pyproject.toml"], None)
+    return Config()
+
+
+def tool_section(pyproject: str | None) -> object:
+    """``[tool.mlkaizen]`` of a pyproject text (``None`` when absent or the TOML is broken)."""
+    if pyproject is None:
+        return None
+    import tomllib
+
+    try:
+        doc = tomllib.loads(pyproject)
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = doc.get("tool")
+    return tool.get("mlkaizen") if isinstance(tool, dict) else None
+
+
 def _load_file(path: Path) -> Config:
     from mlkaizen.fsio.read import read_text
 

@@ -23,24 +23,40 @@ def save_baseline(a: Assessment, path: Path, root: Path | None = None) -> None:
     write_text(path, baseline_of(a).model_dump_json(indent=2) + "\n", root=root)
 
 
+MAX_BASELINE_BYTES = 5 * 1024 * 1024
+BASELINE_NOT_FOUND = "baseline not found; create it with `mlkaizen baseline save`"
+
+
 def load_baseline(path: Path) -> Baseline:
+    """A baseline file the user named (read as given)."""
     from mlkaizen.fsio.read import read_text
 
     if not os.path.lexists(path):
-        raise MLKaizenError(
-            "baseline not found; create it with `mlkaizen baseline save`", str(path)
-        )
+        raise MLKaizenError(BASELINE_NOT_FOUND, str(path))
+    return parse_baseline(read_text(path, "baseline", MAX_BASELINE_BYTES), str(path))
+
+
+def read_repository_baseline(root: Path, rel: str) -> str | None:
+    """The text of the repository's own baseline ``root/rel``, ``None`` when absent. It is
+    reached without following any link: a link (even dangling), a linked folder, a hard link,
+    a folder or a FIFO there is refused, never taken for an absent baseline."""
+    from mlkaizen.fsio.read import read_below
+
+    return read_below(root, rel, MAX_BASELINE_BYTES, "baseline")
+
+
+def parse_baseline(text: str, display: str) -> Baseline:
     try:
-        data = json.loads(read_text(path, "baseline", 5 * 1024 * 1024))
+        data = json.loads(text)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
-        raise MLKaizenError(f"unreadable baseline ({exc})", str(path), line) from None
+        raise MLKaizenError(f"unreadable baseline ({exc})", display, line) from None
     try:
         return Baseline.model_validate(data)
     except ValidationError as exc:
         from mlkaizen.formats.datafile import first_error
 
-        raise MLKaizenError(f"not a baseline file: {first_error(exc)[1]}", str(path)) from None
+        raise MLKaizenError(f"not a baseline file: {first_error(exc)[1]}", display) from None
 
 
 def load_profile(path: Path) -> Profile:

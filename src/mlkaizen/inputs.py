@@ -15,6 +15,7 @@ from mlkaizen.errors import MLKaizenError
 
 if TYPE_CHECKING:
     from mlkaizen.catalogue.schema import Catalogue
+    from mlkaizen.config import Config
 
 PROFILE_NAMES = ("profile.yaml", ".mlkaizen/profile.yaml")
 
@@ -76,12 +77,15 @@ def _answers(paths: list[Path], cat: Catalogue) -> list[AnswerRecord]:
     return out
 
 
-def _attestations(root: Path | None, config_path: Path | None) -> list[AnswerRecord]:
+def _attestations(
+    root: Path | None, config_path: Path | None, config: Config | None = None
+) -> list[AnswerRecord]:
     from mlkaizen.config import load_config
 
-    if root is None and config_path is None:
-        return []
-    config = load_config(root or Path("."), config_path)
+    if config is None:
+        if root is None and config_path is None:
+            return []
+        config = load_config(root or Path("."), config_path)
     return [
         AnswerRecord(a.by, pid, a.answer, "attestation", None, a.link, a.comment, a.date)
         for pid, a in config.attest.items()
@@ -128,16 +132,18 @@ def gather(
     fail_under: str | None = None,
     fail_on_regression: bool = False,
     baseline: Path | None = None,
+    config: Config | None = None,
 ) -> Inputs:
     """The inputs of an assessment of ``root`` (``None``: from the answers alone). A profile
     that cannot be read is reported in ``problems``, not raised: it did not shape the
-    assessment."""
+    assessment. ``config``, when given, is the config the assessment used (e.g. read from a
+    trusted commit), instead of the one found in ``root``."""
     from mlkaizen.engine.taxonomy import derive_target
     from mlkaizen.engine_files import load_profile
 
     paths = list(answers or [])
     found = Inputs(
-        answers=_answers(paths, cat) + _attestations(root, config_path),
+        answers=_answers(paths, cat) + _attestations(root, config_path, config),
         targets=_gate(cat, fail_under, fail_on_regression, baseline),
     )
     where = find_profile(root, paths)

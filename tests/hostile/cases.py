@@ -873,6 +873,25 @@ def fifo_as_the_repository_baseline(root: Path, outside: Path) -> Expect:
 
 
 @case
+def dangling_baseline_link_with_the_regression_gate(root: Path, outside: Path) -> Expect:
+    """A pull request links the baseline away: the regression gate fails closed (exit 2),
+    never "gate passed"."""
+    write(root / "train.py", TRAIN)
+    (root / ".mlkaizen").mkdir()
+    (root / ".mlkaizen" / "baseline.json").symlink_to(outside / "never-created.json")
+    return Expect(args=("--fail-on-regression",), error="is a symbolic link")
+
+
+@case
+def baseline_folder_linked_outside_with_the_regression_gate(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (outside / "dot-mlkaizen").mkdir()
+    write(outside / "dot-mlkaizen" / "baseline.json", "{}")
+    (root / ".mlkaizen").symlink_to(outside / "dot-mlkaizen")
+    return Expect(args=("--fail-on-regression",), error="'.mlkaizen' is a symbolic link")
+
+
+@case
 def fifo_given_as_profile(root: Path, outside: Path) -> Expect:
     os.mkfifo(root / "p.yaml")
     return Expect(command=("target", "{root}", "--profile", "{root}/p.yaml"),

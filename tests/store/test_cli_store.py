@@ -188,3 +188,26 @@ def test_a_newer_locked_or_unreachable_store_is_one_line_exit_2(tmp_path: Path) 
     check = sqlite3.connect(locked_file)
     assert check.execute("SELECT count(*) FROM assessments").fetchone() == (0,)
     check.close()
+
+
+def test_a_repository_attestation_never_closes_a_plan_item(tmp_path: Path) -> None:
+    """``attest:`` in the repository's own config says "yes": the item stays open, the save
+    says so, and only evidence closes it."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".mlkaizen.yaml").write_text(
+        f"attest:\n  {TRACK}: {{answer: yes, by: mallory, date: 2026-01-10}}\n")
+    db = f"sqlite:///{tmp_path / 'kaizen.db'}"
+    assert cli("plan", "add", TRACK, "--owner", "alice", "--due", "2999-01-31",
+               "--path", str(root), db=db).returncode == 0
+    proc = cli("assess", str(root), "--save", "-f", "json", db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "achieved" not in proc.stderr
+    assert (f"plan item #1 stays open: {TRACK} attested, not verified (attested 'yes' by "
+            "mallory on 2026-01-10; detection: no evidence found)") in proc.stderr.splitlines()
+    listed = cli("plan", "list", "--path", str(root), db=db)
+    assert listed.stdout.startswith(f"#1    open      {TRACK}")
+    (root / "train.py").write_text('import mlflow\nmlflow.log_metric("auc", 0.9)\n')
+    proc = cli("assess", str(root), "--save", "-f", "json", db=db)
+    assert f"plan item #1 achieved: {TRACK} (evidence train.py:2)" in proc.stderr.splitlines()
+    assert "stays open" not in proc.stderr

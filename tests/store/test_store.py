@@ -188,7 +188,7 @@ def _add(store: object, practice: str = TRACK, **kw: object) -> plan_store.Item:
     return plan_store.add(store, **args)  # type: ignore[arg-type]
 
 
-def test_a_plan_is_achieved_only_by_evidence_or_attestation(
+def test_a_plan_is_achieved_only_by_evidence(
     db_url: str, assessments: dict[str, Assessment]
 ) -> None:
     store = open_store(db_url)
@@ -202,11 +202,23 @@ def test_a_plan_is_achieved_only_by_evidence_or_attestation(
     assert saved.achieved == [(item.id, TRACK, "evidence train.py:2")]
     status = {i.id: (i.status, i.achieved_assessment) for i in plan_store.items(store, "/repo")}
     assert status == {item.id: ("achieved", saved.id), registry.id: ("open", None)}
-    # an attestation with its author achieves too
-    other = _add(store, key="/other")
-    done = save(store, assessments["attested"], key="/other", name="other").achieved
-    assert done == [(other.id, TRACK, done[0][2])]
-    assert done[0][2].startswith("attested 'yes' by maria")
+    # an attestation alone (the repository's config says "yes") never achieves: it stays
+    # open, shown as attested and not verified, and falls overdue like any open item
+    other = _add(store, key="/other", due=TODAY)
+    saved = save(store, assessments["attested"], key="/other", name="other")
+    assert saved.achieved == []
+    [item_other] = plan_store.items(store, "/other")
+    assert (item_other.id, item_other.status, item_other.achieved_how) == (other.id, "open", None)
+    assert plan_store.how_achieved(saved.current, TRACK) is None
+    assert plan_store.attested_only(saved.current, TRACK) == (
+        "attested, not verified (attested 'yes' by maria on 2026-01-10; detection: no evidence "
+        "found)")
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert [i.id for i in plan_store.overdue([item_other], saved.current, tomorrow)] == [other.id]
+    # near miss: the same practice detected from evidence achieves the item
+    assert plan_store.attested_only(saved.current, "model.registry") is None
+    done = save(store, assessments["with"], key="/other", name="other").achieved
+    assert done == [(other.id, TRACK, "evidence train.py:2")]
     store.close()
 
 

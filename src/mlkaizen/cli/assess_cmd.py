@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +29,7 @@ from mlkaizen.report.escape import visible
 if TYPE_CHECKING:
     from mlkaizen.catalogue.schema import Catalogue
     from mlkaizen.engine.model import Assessment
+    from mlkaizen.trusted_ref import TrustedRules
 
 
 @app.command()
@@ -162,11 +163,18 @@ def assess(
             "--projects", help="List the sub-projects found and how each was recognised; exit."
         ),
     ] = False,
+    trusted_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-ref",
+            metavar="REF",
+            help="Judge by the rules of this commit (a pull request's base): config, "
+            "exemptions, attestations, answers and baseline are read from REF, the code from "
+            "the work tree; changes to them are listed, not applied.",
+        ),
+    ] = None,
 ) -> None:
     """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
-    from mlkaizen.api import assess_judged
-    from mlkaizen.report import RenderContext, get_renderer
-
     if projects:
         from mlkaizen.api import sub_projects
 
@@ -192,6 +200,58 @@ def assess(
     limits = {k: v for k, v in flags.items() if v is not None}
     if lens is not None:
         _check_lens(lens, fmt)
+    trusted = None
+    if trusted_ref is not None:
+        if no_repo:
+            raise MLKaizenError("--trusted-ref needs a repository (not --no-repo)")
+        from mlkaizen.trusted_ref import load_trusted
+
+        trusted = load_trusted(
+            path,
+            trusted_ref,
+            config_path=config,
+            answers=list(answers or []),
+            baseline=baseline,
+            allow_repo_catalogue=allow_repo_catalogue,
+        )
+    try:
+        _assess(
+            path, fmt, out, quiet, no_cache, jobs, config, catalogue, allow_repo_catalogue,
+            scope, answers, no_repo, subject, lens, fail_under, fail_on_regression, baseline,
+            link_base, limits, save, db, trusted,
+        )
+    finally:
+        if trusted is not None:
+            trusted.close()
+
+
+def _assess(
+    path: Path,
+    fmt: Format,
+    out: Path | None,
+    quiet: bool,
+    no_cache: bool,
+    jobs: int | None,
+    config: Path | None,
+    catalogue: str | None,
+    allow_repo_catalogue: bool,
+    scope: str | None,
+    answers: list[Path] | None,
+    no_repo: bool,
+    subject: str | None,
+    lens: str | None,
+    fail_under: str | None,
+    fail_on_regression: bool,
+    baseline: Path | None,
+    link_base: str | None,
+    limits: dict[str, Any],
+    save: bool,
+    db: str | None,
+    trusted: TrustedRules | None,
+) -> None:
+    from mlkaizen.api import assess_judged
+    from mlkaizen.report import RenderContext, get_renderer
+
     use_fact_cache(no_cache, jobs)
     store = None
     if save or db is not None:  # opened first: an unusable store stops the run at once
@@ -201,19 +261,33 @@ def assess(
     assessment, chosen = with_progress(
         lambda cb: assess_judged(
             None if no_repo else path,
-            catalogue=catalogue,
+            catalogue=catalogue
+            if catalogue is not None or trusted is None or trusted.catalogue is None
+            else trusted.catalogue.catalogue,
+            config=None if trusted is None else trusted.config,
             config_path=config,
             scope=scope,
             limits=limits,
-            answers=list(answers or []),
+            answers=list[str | Path](answers or [] if trusted is None else trusted.answers),
             subject=subject,
             progress=cb,
             allow_repo_catalogue=allow_repo_catalogue,
         )
     )
+    if trusted is not None:
+        if catalogue is None and trusted.catalogue is not None:
+            chosen = trusted.catalogue
+        # what the pull request changed in its own rules: shown first, never applied
+        assessment.warnings[:0] = trusted.changed
     cat = chosen.catalogue
     failures = _gate(
-        assessment, cat, None if no_repo else path, fail_under, fail_on_regression, baseline
+        assessment,
+        cat,
+        None if no_repo else path,
+        fail_under,
+        fail_on_regression,
+        baseline,
+        trusted,
     )
     root = None if no_repo else (path / scope if scope else path)
     inputs = None
@@ -223,9 +297,11 @@ def assess(
 
         attach_history(store, assessment, root)
         if save:
-            inputs = gather(None if no_repo else path, cat, answers=list(answers or []),
+            inputs = gather(None if no_repo else path, cat,
+                            answers=list(answers or [] if trusted is None else trusted.answers),
                             config_path=config, fail_under=fail_under,
-                            fail_on_regression=fail_on_regression, baseline=baseline)
+                            fail_on_regression=fail_on_regression, baseline=baseline,
+                            config=None if trusted is None else trusted.config)
             assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
     ctx = RenderContext(
@@ -245,6 +321,8 @@ def assess(
 
         save_assessment(store, assessment, root, inputs)
     label = visible(chosen.label)  # a gate always says what it judged against
+    if trusted is not None:
+        label += f", rules from {visible(trusted.label)}"
     if failures:
         for reason in failures:
             sys.stderr.write(f"mlkaizen: gate failed: {visible(reason)} [{label}]\n")
@@ -260,17 +338,21 @@ def _gate(
     fail_under: str | None,
     fail_on_regression: bool,
     baseline: Path | None,
+    trusted: TrustedRules | None = None,
 ) -> list[str]:
-    """Attach the baseline comparison (if any) and return the reasons the gate fails."""
+    """Attach the baseline comparison (if any) and return the reasons the gate fails.
+
+    A baseline the regression gate asks for that is missing, a link (even dangling), behind a
+    linked folder, or unreadable fails the run (exit 2): the gate never passes for want of
+    a baseline."""
     from mlkaizen.engine.compare import (
-        DEFAULT_BASELINE,
         compare,
         excused_by_rule_change,
         gate_failures,
         parse_threshold,
         regression_reasons,
     )
-    from mlkaizen.engine_files import load_baseline
+    from mlkaizen.engine_files import BASELINE_NOT_FOUND, parse_baseline
 
     stages = [s.name for s in sorted(cat.stages, key=lambda s: s.index)]
     under: list[str] = []
@@ -279,25 +361,37 @@ def _gate(
         under = gate_failures(assessment, stage_min, levels, stages)
     if path is None and baseline is None:
         return under  # nothing scanned, no repository baseline to compare with
-    base_path = baseline or (path or Path(".")) / DEFAULT_BASELINE
-    if baseline is None and _leaves_root(base_path, path or Path(".")):
-        return under  # a repository's own baseline is never followed out through a link
     requested = baseline is not None or fail_on_regression
-    if not (requested or base_path.is_file()):
+
+    def not_used(exc: MLKaizenError) -> list[str]:
+        if requested:
+            raise MLKaizenError(
+                f"{exc.message}; the regression gate cannot be judged without it",
+                exc.path,
+                exc.line,
+            )
+        # found by chance in the repository, not asked for: report, do not fail the run
+        assessment.warnings.append(
+            ScanWarning(kind="baseline", message=f"baseline not used: {exc.message}",
+                        file=exc.path)
+        )
+        return under
+
+    try:
+        text, display = _baseline_text(path or Path("."), baseline, trusted)
+    except MLKaizenError as exc:
+        return not_used(exc)
+    if text is None:
+        if requested:
+            raise MLKaizenError(BASELINE_NOT_FOUND, display)
         return under
     try:
-        base = load_baseline(base_path)
-        comparison = compare(assessment, base, base_path)
+        base = parse_baseline(text, display)
+        comparison = compare(assessment, base, Path(display))
     except MLKaizenError as exc:
         if requested:
             raise
-        # found by chance in the repository, not asked for: report, do not fail the run
-        assessment.warnings.append(
-            ScanWarning(
-                kind="baseline", message=f"baseline not used: {exc.message}", file=str(base_path)
-            )
-        )
-        return under
+        return not_used(exc)
     assessment.baseline = comparison
     if (
         under
@@ -312,10 +406,29 @@ def _gate(
     return under + (regression_reasons(assessment, comparison) if fail_on_regression else [])
 
 
-def _leaves_root(found: Path, root: Path) -> bool:
-    """Whether a file found in the repository is a link, or lies behind a linked folder."""
-    real = os.path.realpath(found)
-    return found.is_symlink() or not real.startswith(os.path.realpath(root).rstrip("/") + "/")
+def _baseline_text(
+    root: Path, baseline: Path | None, trusted: TrustedRules | None
+) -> tuple[str | None, str]:
+    """The baseline's text (``None`` when there is none) and how to name it: the trusted
+    commit's, else a file the user named (read as given), else the repository's own,
+    reached without following any link."""
+    from mlkaizen.engine.compare import DEFAULT_BASELINE
+    from mlkaizen.engine_files import MAX_BASELINE_BYTES, read_repository_baseline
+
+    if trusted is not None and trusted.baseline_display:
+        if trusted.baseline_error is not None:
+            raise trusted.baseline_error
+        return trusted.baseline, trusted.baseline_display
+    if baseline is not None:
+        from mlkaizen.fsio.read import read_text
+
+        if not os.path.lexists(baseline):
+            return None, str(baseline)
+        return read_text(baseline, "baseline", MAX_BASELINE_BYTES), str(baseline)
+    return (
+        read_repository_baseline(root, DEFAULT_BASELINE.as_posix()),
+        str(root / DEFAULT_BASELINE),
+    )
 
 
 def _check_lens(lens: str, fmt: Format) -> None:

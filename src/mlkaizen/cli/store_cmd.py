@@ -113,6 +113,7 @@ def save_assessment(
 ) -> None:
     """Store an assessment with its inputs; say on stderr what changed since the stored
     predecessor, which plan items it achieved and which are overdue."""
+    from mlkaizen.report.escape import visible
     from mlkaizen.store import plans
     from mlkaizen.store.diff import compare, summary_lines
     from mlkaizen.store.records import save
@@ -132,6 +133,10 @@ def save_assessment(
     out += [
         f"plan item #{i} achieved: {visible(p)} ({visible(how)})" for i, p, how in saved.achieved
     ]
+    for item in plans.items(store, key):
+        claim = plans.attested_only(saved.current, item.practice)
+        if item.status == "open" and claim is not None:
+            out.append(f"plan item #{item.id} stays open: {visible(item.practice)} {visible(claim)}")
     out += _overdue_lines(store, key)
     sys.stderr.write("\n".join(out) + "\n")
 

@@ -51,6 +51,11 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         md_text(a.explanation),
         "",
     ]
+    changed_rules = [w for w in a.warnings if w.kind == "trusted-ref"]
+    if changed_rules:  # assess --trusted-ref: what the pull request changed in its own rules
+        out += ["### Not applied: changes to the rules", ""]
+        out += [f"- {md_text(w.message)}" for w in changed_rules]
+        out.append("")
     out += [
         "| Dimension | Level | Potential | Satisfied | Blocks next stage |",
         "|---|---|---|---|---|",

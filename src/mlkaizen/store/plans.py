@@ -1,7 +1,8 @@
 """Improvement plans (plan-do-check-act): an item names a practice, an owner, a due date
 and a note. It is achieved only by a stored assessment that shows the practice satisfied
-from evidence (detected) or an attestation with its author, never by hand; it can be
-abandoned, with a reason."""
+from evidence (detected), never by hand and never by an attestation alone: the repository's
+config (or an answers file) can claim anything, so an item met only by attestation stays
+open and is shown as "attested, not verified". It can be abandoned, with a reason."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from mlkaizen.store.db import Store
 from mlkaizen.store.snapshots import Snapshot, find_subject, subject_row
 from mlkaizen.store.tables import PlanRow
 
-ACHIEVING_SOURCES = frozenset({"detected", "attested"})
+ACHIEVING_SOURCES = frozenset({"detected"})
 
 
 @dataclass
@@ -116,12 +117,10 @@ def abandon(store: Store, item_id: int, reason: str) -> Item:
 
 def how_achieved(snap: Snapshot, practice: str) -> str | None:
     """Why ``practice`` counts as achieved in ``snap``, or ``None`` when it does not (unmet,
-    or satisfied only by configuration: not applicable or exempt)."""
+    satisfied only by configuration: not applicable or exempt, or only attested)."""
     p = snap.practices.get(practice)
     if p is None or not p.satisfied or p.source not in ACHIEVING_SOURCES:
         return None
-    if p.source == "attested":
-        return p.attested_by or "attested"
     where = next(
         (
             f"{e['file']}:{e['line']}" if e.get("line") else str(e["file"])
@@ -131,6 +130,16 @@ def how_achieved(snap: Snapshot, practice: str) -> str | None:
         None,
     )
     return f"evidence {where}" if where else "detected"
+
+
+def attested_only(snap: Snapshot, practice: str) -> str | None:
+    """``attested, not verified (...)`` when ``snap`` meets ``practice`` only by an
+    attestation (which never achieves a plan item), else ``None``."""
+    p = snap.practices.get(practice)
+    if p is None or not p.satisfied or p.source != "attested":
+        return None
+    claim = "attested, not verified"
+    return f"{claim} ({p.attested_by})" if p.attested_by else claim
 
 
 def overdue(found: list[Item], snap: Snapshot, today: dt.date) -> list[Item]:
