@@ -136,7 +136,8 @@ def save_assessment(
     for item in plans.items(store, key):
         claim = plans.attested_only(saved.current, item.practice)
         if item.status == "open" and claim is not None:
-            out.append(f"plan item #{item.id} stays open: {visible(item.practice)} {visible(claim)}")
+            practice = visible(item.practice)
+            out.append(f"plan item #{item.id} stays open: {practice} {visible(claim)}")
     out += _overdue_lines(store, key)
     sys.stderr.write("\n".join(out) + "\n")
 
