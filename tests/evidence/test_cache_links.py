@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from mlkaizen import api, usercache
+from mlkaizen.errors import ParseError
 from mlkaizen.evidence import factcache
+from mlkaizen.evidence.parse import python_src
+from mlkaizen.evidence.parse.python_src import parse_python
+from mlkaizen.evidence.tree import RepoTree
 from tests.conftest import write_tree
 
 TRAIN = "import mlflow\n\nmlflow.log_metric('auc', 0.9)\n"
@@ -199,3 +203,58 @@ def test_entries_waiting_for_the_writer_are_bounded_and_let_go_once_written(
     assert max(held) <= 2  # never more than 3,000 bytes of entries (about 1,100 each)
     assert cache._waiting == {} and cache.writes == 40
     assert all(cache.get(key) is not None for key in keys)
+
+
+def test_a_parse_that_ran_out_of_memory_is_not_kept(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "cache"))
+    root = write_tree(tmp_path / "repo", {"train.py": TRAIN})
+    real_ast = python_src.ast
+
+    class Exhausted:  # the parser's ``ast`` module, whose parse runs out of memory
+        def __getattr__(self, name: str) -> object:
+            return getattr(real_ast, name)
+
+        @staticmethod
+        def parse(*args: object, **kwargs: object) -> object:
+            raise MemoryError
+
+    monkeypatch.setattr(python_src, "ast", Exhausted())
+    cache = factcache.configure()
+    tree = RepoTree(root)
+    assert tree.parsed("train.py", "python", parse_python) is None
+    assert [w.detail for w in tree.warnings] == [
+        "python: Python file could not be parsed (MemoryError); file skipped by python detectors"]
+    assert cache.writes == 0
+    assert factcache._parse_one("python", TRAIN) is None  # nor from a worker process
+    monkeypatch.setattr(python_src, "ast", real_ast)
+    cache = factcache.configure()
+    facts = RepoTree(root).parsed("train.py", "python", parse_python)
+    assert facts is not None and "mlflow" in facts.imports
+    assert (cache.hits, cache.writes) == (0, 1)
+
+
+def test_a_syntax_error_is_still_kept() -> None:
+    payload = factcache._parse_one("python", "def broken(:\n")
+    assert payload is not None and '"error"' in payload
+
+
+def _raised(inner: BaseException, chained: bool) -> ParseError:
+    try:
+        try:
+            raise inner
+        except type(inner):
+            if chained:
+                raise ParseError("could not be parsed") from inner
+            raise ParseError("could not be parsed") from None
+    except ParseError as exc:
+        return exc
+    raise AssertionError
+
+
+@pytest.mark.parametrize("chained", [True, False])
+def test_only_errors_of_the_text_alone_are_lasting(chained: bool) -> None:
+    assert not factcache.lasting(_raised(MemoryError(), chained))
+    assert not factcache.lasting(_raised(RecursionError(), chained))
+    assert factcache.lasting(_raised(ValueError("null byte"), chained))
+    assert factcache.lasting(ParseError("Python syntax error: x", 3))

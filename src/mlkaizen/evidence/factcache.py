@@ -12,7 +12,8 @@ aliases stay uncached) and a document's headings (a warm run then never imports 
 parser, about 45 ms of start-up). TOML, JSON, Dockerfiles and the rest take a negligible
 share of the time and stay uncached, as do parsers given by detectors (their results may
 depend on more than the text). A parse that failed is cached as its error (message and line), so the
-warning it gives is the same; a timeout or an exhausted interpreter is never cached. An
+warning it gives is the same; a timeout or an exhausted interpreter (memory, stack: see
+:func:`lasting`) is never cached, whatever error the parser made of it. An
 entry keeps the seconds its parse took, and a hit spends them from the scan's
 ``max_parse_seconds`` budget as the parse would have.
 
@@ -365,6 +366,21 @@ CODECS = {
                       ("mlkaizen.evidence.parse.headings", "mlkaizen.evidence.factcache"),
                       _markdown_versions),
 }
+
+
+def lasting(exc: BaseException) -> bool:
+    """Whether a parse error depends on the text alone, and may be kept as the file's
+    outcome: not when the parser ran out of memory or of the interpreter's stack, whatever
+    error that became (a parser may turn it into a :class:`ParseError`, ``from None`` or
+    not), since a run with more of either may parse the file."""
+    seen: BaseException | None = exc
+    for _ in range(32):  # a chain of causes is short; never loop on a cycle
+        if seen is None:
+            return True
+        if isinstance(seen, (MemoryError, RecursionError)):
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return True
 
 
 # ------------------------------------------------------------------ keys and payloads
@@ -884,6 +900,8 @@ def _parse_one(kind: str, text: str) -> str | None:
     except ParseTimeoutError:
         return None
     except ParseError as exc:
+        if not lasting(exc):
+            return None
         return encode(kind, error=exc, seconds=time.monotonic() - started)
     except (RecursionError, MemoryError, ValueError, TypeError):
         return None

@@ -355,7 +355,7 @@ class RepoTree(Listing):
         except ParseTimeoutError as exc:
             return None, exc, False
         except ParseError as exc:
-            return None, exc, True
+            return None, exc, factcache.lasting(exc)  # a resource that ran out is not kept
         except (RecursionError, MemoryError):
             self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
             return None, None, False
