@@ -7,6 +7,8 @@ a miss, never opened blocking; and a parse that ran out of memory is never kept.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,17 @@ def test_only_errors_of_the_text_alone_are_lasting(chained: bool) -> None:
     assert not factcache.lasting(_raised(RecursionError(), chained))
     assert factcache.lasting(_raised(ValueError("null byte"), chained))
     assert factcache.lasting(ParseError("Python syntax error: x", 3))
+
+
+def test_no_cache_neither_reads_nor_stores_anything(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {"train.py": TRAIN})
+    for flags, cached in ((["--no-cache"], False), ([], True)):
+        folder = tmp_path / f"cache-{cached}"
+        proc = subprocess.run(
+            [sys.executable, "-m", "mlkaizen", "assess", str(root), "-f", "json",
+             "-o", str(tmp_path / f"r-{cached}.json"), *flags],
+            capture_output=True, text=True, check=False,
+            env={**os.environ, usercache.ENV: str(folder)})
+        assert proc.returncode in (0, 1), proc.stderr
+        found = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+        assert found == (["catalogue", "facts", "packs-runtime", "vocabulary"] if cached else [])
