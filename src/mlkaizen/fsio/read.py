@@ -144,6 +144,11 @@ def open_dir_below(root: Path, parts: tuple[str, ...], *, create: bool) -> int |
             if create:
                 with contextlib.suppress(FileExistsError):
                     os.mkdir(name, 0o777, dir_fd=fd)
+            if _is_link(fd, name):  # not even tried: the open below would refuse it too
+                raise MLKaizenError(
+                    f"{name!r} is a symbolic link; refusing to write or read through it",
+                    str(root.joinpath(*parts)),
+                )
             try:
                 nxt = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
             except FileNotFoundError:
