@@ -274,3 +274,22 @@ def test_no_cache_neither_reads_nor_stores_anything(tmp_path: Path) -> None:
         assert proc.returncode in (0, 1), proc.stderr
         found = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
         assert found == (["catalogue", "facts", "packs-runtime", "vocabulary"] if cached else [])
+
+
+def test_the_text_handed_to_a_worker_pool_is_bounded(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(factcache, "POOL_MIN_FILES", 4)
+    monkeypatch.setattr(factcache, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(factcache, "POOL_MAX_BYTES", 10 * 1000)
+    monkeypatch.setattr(factcache, "POOL_FILES_PER_WORKER", 1)
+    monkeypatch.setattr(factcache, "CGROUP_CPU_MAX", tmp_path / "absent")  # whatever the host
+    body = "import mlflow\n" + "x = 1\n" * 164  # 1,000 characters
+    root = write_tree(tmp_path / "repo", {f"m{i:02}.py": body + f"y = {i}\n" for i in range(40)})
+    serial = factcache.configure(enabled=False)
+    expected = api.assess(root).model_dump(exclude={"generated_at"})
+    assert serial.pooled == 0
+    pooled = factcache.configure(jobs=2)
+    assert api.assess(root).model_dump(exclude={"generated_at"}) == expected
+    assert pooled.pooled == 9  # 9 texts of 1,007 characters fit in 10,000; the rest in the scan
+    assert pooled.writes == 40

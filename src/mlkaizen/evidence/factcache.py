@@ -72,6 +72,9 @@ POOL_MIN_BYTES = 1 << 20
 # ... and only where Python files and notebooks are a good share of the tree: the pool parses
 # them all, while a scan of a large mixed tree parses only the few the detectors pick
 POOL_MIN_SHARE = 0.2
+# ... and at most this much text at once (the texts, their results and the entries made of
+# them are all held until the pool is done); the rest is parsed in the scan
+POOL_MAX_BYTES = 64 << 20
 SIZE_FILE = ".size"  # the folder's size as last measured, plus what was written since
 SIZE_RECHECK_S = 86_400
 MAX_ENTRY_BYTES = usercache.MAX_ENTRY_BYTES  # a bigger file in the folder is not an entry
