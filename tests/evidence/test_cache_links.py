@@ -293,3 +293,17 @@ def test_the_text_handed_to_a_worker_pool_is_bounded(tmp_path: Path,
     assert api.assess(root).model_dump(exclude={"generated_at"}) == expected
     assert pooled.pooled == 9  # 9 texts of 1,007 characters fit in 10,000; the rest in the scan
     assert pooled.writes == 40
+
+
+def test_the_sweep_looks_at_a_bounded_number_of_files(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(factcache, "SWEEP_MAX_ENTRIES", 10)
+    folder = tmp_path / "facts"
+    cache = factcache.FactCache(folder, cap_bytes=1)
+    for i in range(40):
+        cache.put(factcache.entry_key("notebook", factcache.text_digest(str(i))),
+                  factcache.encode("notebook", "x"))
+    cache.sweep()
+    left = [p for p in folder.rglob("*") if p.is_file() and p.name != factcache.SIZE_FILE]
+    assert len(left) == 30  # the 10 files looked at were removed, no more
+    assert (folder / factcache.SIZE_FILE).read_text() == "0"
