@@ -522,11 +522,6 @@ class FactCache:
         return (self.folder is not None and len(key) == 64
                 and all(c in "0123456789abcdef" for c in key))
 
-    def _path(self, key: str) -> Path | None:
-        if self.folder is None or not self._valid(key):
-            return None
-        return self.folder / key[:2] / key[2:]
-
     def get(self, key: str) -> str | None:
         """The payload stored for ``key``, or None (absent, unreadable or corrupt)."""
         if not self._valid(key):
