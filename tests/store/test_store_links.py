@@ -144,3 +144,22 @@ def test_the_cli_refuses_a_linked_store_in_one_line_exit_2(checkout: Path,
 ])
 def test_the_database_file_of_a_url(url: str, file: str | None) -> None:
     assert sqlite_file(url) == file
+
+
+def test_a_store_in_the_repository_is_checked_from_anywhere(tmp_path: Path, elsewhere: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".mlkaizen").symlink_to(elsewhere)
+    monkeypatch.chdir(tmp_path / "elsewhere")  # the working folder is not above the repository
+    url = f"sqlite:///{repo}/.mlkaizen/store.db"
+    with pytest.raises(MLKaizenError, match=r"'\.mlkaizen' is a symbolic link"):
+        open_store(url, root=repo)
+    proc = subprocess.run([sys.executable, "-m", "mlkaizen", "log", str(repo), "--db", url],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "'.mlkaizen' is a symbolic link" in proc.stderr
+    assert sorted(os.listdir(elsewhere)) == ["keep.txt"]
+    open_store(url).close()  # the user's own path, when no repository is named: as given
+    assert "store.db" in os.listdir(elsewhere)
