@@ -37,3 +37,19 @@ def test_profile_file_has_the_phases_and_the_report_is_the_same(tmp_path: Path) 
 def test_unwritable_profile_file_is_not_an_error(tmp_path: Path) -> None:
     run = _assess(tmp_path / "r.json", MLKAIZEN_PROFILE=str(tmp_path / "no" / "such" / "p"))
     assert (run.returncode, run.stderr) == (0, b"")
+
+
+def test_a_profile_file_linked_out_of_the_working_folder_is_not_followed(tmp_path: Path
+                                                                         ) -> None:
+    checkout, victim = tmp_path / "checkout", tmp_path / "victim.txt"
+    checkout.mkdir()
+    victim.write_text("keep me\n")
+    (checkout / "profile.json").symlink_to(victim)
+    run = subprocess.run([sys.executable, "-m", "mlkaizen", "assess", str(EXAMPLE), "-f", "json",
+                          "-q", "-o", str(tmp_path / "r.json")], cwd=checkout,
+                         env={**os.environ, "MLKAIZEN_PROFILE": "profile.json"},
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0
+    assert run.stderr.startswith("mlkaizen: warning: profile not written: ")
+    assert run.stderr.count("\n") == 1 and "is a symbolic link" in run.stderr
+    assert victim.read_text() == "keep me\n"

@@ -97,8 +97,14 @@ def _write(target: str) -> None:
         **{k: _totals.get(k, 0.0) for k in ("listing_s", "parsing_s", "detectors_s")},
         "detectors": dict(sorted(_detectors.items(), key=lambda kv: -kv[1])),
     }
-    try:
-        with open(target, "w", encoding="utf-8") as fh:
-            json.dump(report, fh, indent=1)
-    except OSError:
-        pass
+    from pathlib import Path
+
+    from mlkaizen.errors import MLKaizenError
+    from mlkaizen.fsio.write import write_text
+
+    try:  # by the safe writer: in the working folder, never through a link
+        write_text(Path(target), json.dumps(report, indent=1))
+    except MLKaizenError as exc:
+        import sys
+
+        sys.stderr.write(f"mlkaizen: warning: profile not written: {exc}\n")

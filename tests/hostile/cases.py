@@ -956,3 +956,54 @@ def committed_profile_links_outside(root: Path, outside: Path) -> Expect:
     write(outside / "profile.yaml", "needs_regulatory_compliance: true\n")
     (root / "profile.yaml").symlink_to(outside / "profile.yaml")
     return Expect(command=("target", "{root}"), error="no profile")
+
+
+def _old_objects(folder: Path, count: int = 40) -> None:
+    """Files laid out as git objects, older than anything a run writes (a sweep's first
+    choice)."""
+    for i in range(count):
+        path = folder / f"{i:02x}" / ("0" * 38)
+        write(path, "x" * 2000)
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+
+
+@case
+def ci_cache_folder_is_a_committed_symlink(root: Path, outside: Path) -> Expect:
+    # the user cache set inside the checkout (a CI cache recipe), its folder committed as a
+    # link to where another repository's objects are: nothing lands there, nothing is removed
+    write(root / "train.py", TRAIN)
+    _old_objects(outside / "objects")
+    (outside / "cache").mkdir()
+    (outside / "cache" / "facts").symlink_to(outside / "objects")
+    (root / ".cache").mkdir()
+    (root / ".cache" / "mlkaizen").symlink_to(outside / "cache")
+    return Expect(command=("assess", ".", "--format", "json", "--out", "{out}/r.json"),
+                  cwd="root", env={"MLKAIZEN_CACHE_DIR": ".cache/mlkaizen",
+                                   "MLKAIZEN_FACT_CACHE_MB": "0"})
+
+
+@case
+def ci_cache_size_marker_is_a_fifo(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (root / ".cache" / "mlkaizen" / "facts").mkdir(parents=True)
+    os.mkfifo(root / ".cache" / "mlkaizen" / "facts" / ".size")
+    return Expect(command=("assess", ".", "--format", "json", "--out", "{out}/r.json"),
+                  cwd="root", writes_tree=True,
+                  env={"MLKAIZEN_CACHE_DIR": ".cache/mlkaizen", "MLKAIZEN_FACT_CACHE_MB": "0"})
+
+
+@case
+def ci_store_folder_is_a_committed_symlink(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (root / ".mlkaizen").symlink_to(outside)
+    return Expect(command=("assess", ".", "--save", "--db", "sqlite:///.mlkaizen/store.db"),
+                  cwd="root", error="symbolic link")
+
+
+@case
+def ci_store_wal_is_a_committed_symlink(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "keep.txt", "keep me\n")
+    (root / "store.db-wal").symlink_to(outside / "keep.txt")
+    return Expect(command=("assess", ".", "--save"), cwd="root", error="symbolic link",
+                  env={"MLKAIZEN_DB": "sqlite:///store.db"})

@@ -105,10 +105,23 @@ PathArg = Annotated[
 DeprecatedPathOpt = Annotated[
     Path | None, typer.Option("--path", hidden=True, help="Deprecated: give PATH instead.")
 ]
+def _no_cache_now(value: bool) -> bool:
+    """``--no-cache`` takes effect as soon as it is parsed: a command's imports load the
+    vocabulary and the packs (from the user cache) before its body runs."""
+    if value:
+        from mlkaizen import usercache
+
+        usercache.configure(enabled=False)
+    return value
+
+
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
-        "--no-cache", help="Neither read nor store parsed files in the user cache folder."
+        "--no-cache",
+        callback=_no_cache_now,
+        help="Neither read nor store anything in the user cache folder (parsed files, the "
+        "catalogue, vocabulary and packs).",
     ),
 ]
 
@@ -119,6 +132,7 @@ def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
     :mod:`mlkaizen.evidence.factcache`)."""
     import sys
 
+    from mlkaizen import usercache
     from mlkaizen.evidence import factcache
 
     if jobs is None:
@@ -127,6 +141,7 @@ def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
     def warn(message: str) -> None:
         sys.stderr.write(f"mlkaizen: warning: {message}\n")
 
+    usercache.configure(enabled=not no_cache, on_problem=warn)  # the data files' caches too
     factcache.configure(enabled=not no_cache, jobs=jobs, on_problem=warn)
 
 

@@ -15,7 +15,7 @@ def saver(path: Path, db: str | None) -> Callable[[CommitInfo, Assessment], None
     its commit and commit time (the store is opened now, before the replay starts)."""
     from mlkaizen.cli.store_cmd import open_db
 
-    store = open_db(db)
+    store = open_db(db, path)  # a SQLite file in the repository: never through a link
     from mlkaizen.store.records import save
     from mlkaizen.store.snapshots import subject_key
 

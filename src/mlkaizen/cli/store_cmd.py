@@ -39,15 +39,16 @@ PathOpt = Annotated[Path, typer.Option("--path", help="Repository folder the pla
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="terminal or json.")]
 
 
-def open_db(db: str | None) -> Store:
-    """The store, or a clear error when the optional dependencies are missing."""
+def open_db(db: str | None, root: Path | None = None) -> Store:
+    """The store, or a clear error when the optional dependencies are missing. A SQLite file
+    below ``root`` (the repository) or the working folder is never reached through a link."""
     try:
         from mlkaizen.store import open_store
     except ImportError:
         raise MLKaizenError(
             "the store needs SQLAlchemy and Alembic: pip install 'mlkaizen[store]'"
         ) from None
-    return open_store(db)
+    return open_store(db, root=root)
 
 
 def _fmt(fmt: str) -> str:
@@ -166,7 +167,7 @@ def log_cmd(
 
     _fmt(fmt)
     key, name = _key(path)
-    store = open_db(db)
+    store = open_db(db, path)
     lines = log(store, key, limit)
     if fmt == "json":
         write_out(json.dumps([asdict(x) for x in lines], indent=2, default=str) + "\n", None)
@@ -238,7 +239,7 @@ def diff_cmd(
     if db is not None:  # a store named: call out a lost practice its open plan covered
         from mlkaizen.store import plans
 
-        found = plans.items(open_db(db), _key(path)[0])
+        found = plans.items(open_db(db, path), _key(path)[0])
         covered = {i.practice: i.id for i in found if i.status == "open"}
     write_out(render(compare(before, after, covered), fmt), None)
 
@@ -292,7 +293,7 @@ def plan_add(
     if practice not in known:  # refused before the store is even opened
         raise MLKaizenError(f"unknown practice {practice!r} (see `mlkaizen model show`)")
     item = plans.add(
-        open_db(db),
+        open_db(db, path),
         key=key,
         name=name,
         practice=practice,
@@ -317,7 +318,7 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
     _fmt(fmt)
     key, name = _key(path)
     today = dt.date.today()
-    found = plans.items(open_db(db), key)
+    found = plans.items(open_db(db, path), key)
     if fmt == "json":
         rows = [{**asdict(i), "status": i.shown_status(today)} for i in found]
         write_out(json.dumps(rows, indent=2, default=str) + "\n", None)
@@ -365,7 +366,7 @@ def plan_stats(
 
     _fmt(fmt)
     key = None if every_subject else _key(path)[0]
-    s = plans.stats(open_db(db), key, dt.date.today())
+    s = plans.stats(open_db(db, path), key, dt.date.today())
     if fmt == "json":
         write_out(json.dumps(asdict(s), indent=2) + "\n", None)
         return

@@ -12,7 +12,8 @@ aliases stay uncached) and a document's headings (a warm run then never imports 
 parser, about 45 ms of start-up). TOML, JSON, Dockerfiles and the rest take a negligible
 share of the time and stay uncached, as do parsers given by detectors (their results may
 depend on more than the text). A parse that failed is cached as its error (message and line), so the
-warning it gives is the same; a timeout or an exhausted interpreter is never cached. An
+warning it gives is the same; a timeout or an exhausted interpreter (memory, stack: see
+:func:`lasting`) is never cached, whatever error the parser made of it. An
 entry keeps the seconds its parse took, and a hit spends them from the scan's
 ``max_parse_seconds`` budget as the parse would have.
 
@@ -41,9 +42,11 @@ import hashlib
 import json
 import os
 import queue
+import stat
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +55,8 @@ from typing import TYPE_CHECKING, Any
 from mlkaizen import __version__, usercache
 from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import Call, Check, PyFacts
+from mlkaizen.fsio.read import open_subdir, read_regular_at
+from mlkaizen.fsio.write import replace_at
 
 if TYPE_CHECKING:
     from mlkaizen.evidence.parse.notebook import NotebookFacts
@@ -67,9 +72,14 @@ POOL_MIN_BYTES = 1 << 20
 # ... and only where Python files and notebooks are a good share of the tree: the pool parses
 # them all, while a scan of a large mixed tree parses only the few the detectors pick
 POOL_MIN_SHARE = 0.2
+# ... and at most this much text at once (the texts, their results and the entries made of
+# them are all held until the pool is done); the rest is parsed in the scan
+POOL_MAX_BYTES = 64 << 20
 SIZE_FILE = ".size"  # the folder's size as last measured, plus what was written since
 SIZE_RECHECK_S = 86_400
-MAX_ENTRY_BYTES = 128 << 20  # a bigger file in the folder is not an entry of ours
+MAX_ENTRY_BYTES = usercache.MAX_ENTRY_BYTES  # a bigger file in the folder is not an entry
+QUEUE_MAX_BYTES = 64 << 20  # entries waiting for the writer thread, at most
+SWEEP_MAX_ENTRIES = 1_000_000  # files the size sweep looks at, at most
 POOL_PROBE = 16  # files read first to tell a cold tree from a warm one
 
 
@@ -361,6 +371,21 @@ CODECS = {
 }
 
 
+def lasting(exc: BaseException) -> bool:
+    """Whether a parse error depends on the text alone, and may be kept as the file's
+    outcome: not when the parser ran out of memory or of the interpreter's stack, whatever
+    error that became (a parser may turn it into a :class:`ParseError`, ``from None`` or
+    not), since a run with more of either may parse the file."""
+    seen: BaseException | None = exc
+    for _ in range(32):  # a chain of causes is short; never loop on a cycle
+        if seen is None:
+            return True
+        if isinstance(seen, (MemoryError, RecursionError)):
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return True
+
+
 # ------------------------------------------------------------------ keys and payloads
 _fingerprints: dict[str, bytes] = {}
 
@@ -434,7 +459,12 @@ def decode_with_cost(kind: str, payload: str) -> tuple[Any, ParseError | None, f
 
 # ------------------------------------------------------------------ the store
 class FactCache:
-    """The on-disk store (``folder`` None: memory only) with counters for the tests."""
+    """The on-disk store (``folder`` None: memory only) with counters for the tests.
+
+    The folder is reached as :func:`mlkaizen.usercache.open_dir` reaches it (never through a
+    link below the working folder: a link there is one warning and no cache) and held open;
+    inside it every sub-folder, entry and the size marker is opened relative to it without
+    following a link, and a FIFO, device or folder where a file should be is a miss."""
 
     def __init__(self, folder: Path | None, *, cap_bytes: int | None = None, jobs: int = 1,
                  on_problem: Callable[[str], None] | None = None) -> None:
@@ -450,59 +480,91 @@ class FactCache:
         self.pooled = 0  # files parsed in worker processes
         self._written_bytes = 0
         self._background = False  # inside background_writes
-        self._queue: queue.SimpleQueue[tuple[Path, bytes] | None] | None = None
+        self._queue: queue.SimpleQueue[tuple[str, bytes] | None] | None = None
         self._writer: threading.Thread | None = None
         self._waiting: dict[str, str] = {}  # key -> payload, queued and not yet written
+        self._queued_bytes = 0  # of the entries queued: past QUEUE_MAX_BYTES, written at once
+        self._lock = threading.Lock()
         self._failed = False
+        self._fd: int | None = None  # the folder, once reached
+        self._refused = False  # a link on the way to the folder: no cache
 
-    def _path(self, key: str) -> Path | None:
-        if self.folder is None or len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+    def _dir(self, create: bool) -> int | None:
+        """The folder's descriptor (opened once, kept), or None when it is missing, cannot be
+        made, or is refused."""
+        if self._fd is not None or self.folder is None or self._refused:
+            return self._fd
+        with self._lock:
+            if self._fd is None:
+                try:
+                    fd = usercache.open_dir(self.folder, create=create)
+                except (OSError, ValueError):
+                    return None
+                if fd is None and create:  # refused (a missing folder would be made)
+                    self._refused = True
+                    self.writable = False
+                    return None
+                if fd is not None:
+                    self._fd = fd
+                    weakref.finalize(self, _close, fd)
+        return self._fd
+
+    def _sub(self, key: str, create: bool) -> int | None:
+        fd = self._dir(create)
+        if fd is None:
             return None
-        return self.folder / key[:2] / key[2:]
+        try:
+            return open_subdir(fd, key[:2], create=create)
+        except OSError:
+            return None
+
+    def _valid(self, key: str) -> bool:
+        return (self.folder is not None and len(key) == 64
+                and all(c in "0123456789abcdef" for c in key))
 
     def get(self, key: str) -> str | None:
         """The payload stored for ``key``, or None (absent, unreadable or corrupt)."""
-        path = self._path(key)
-        if path is None:
+        if not self._valid(key):
             return None
         waiting = self._waiting.get(key)
         if waiting is not None:  # put in this scan, still on its way to the disk
             self.hits += 1
             return waiting
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                         | getattr(os, "O_CLOEXEC", 0))
-        except OSError:
+        sub = self._sub(key, create=False)
+        if sub is None:
             self.misses += 1
             return None
         try:
-            st = os.fstat(fd)
-            if st.st_size > MAX_ENTRY_BYTES:
-                raise OSError("not an entry")
-            with os.fdopen(fd, "rb") as fh:
-                fd = -1
-                raw = fh.read(st.st_size + 1)
-        except OSError:
-            self.misses += 1
-            return None
+            found = read_regular_at(sub, key[2:], MAX_ENTRY_BYTES)
+            if found is None:
+                self.misses += 1
+                return None
+            raw, st = found
+            payload = _unwrap(key, raw)
+            if payload is None:
+                self.corrupt += 1
+                self.misses += 1
+                return None
+            self.hits += 1
+            if self.writable and st.st_mtime < time.time() - TOUCH_AFTER_S:
+                _touch(sub, key[2:])
+            return payload
         finally:
-            if fd >= 0:
-                os.close(fd)
-        payload = _unwrap(key, raw)
-        if payload is None:
-            self.corrupt += 1
-            self.misses += 1
-            return None
-        self.hits += 1
-        if self.writable and st.st_mtime < time.time() - TOUCH_AFTER_S:
-            with contextlib.suppress(OSError):
-                os.utime(path)
-        return payload
+            os.close(sub)
 
     def has(self, key: str) -> bool:
         """Whether an entry exists for ``key`` (not read: it may still prove corrupt)."""
-        path = self._path(key)
-        return path is not None and os.path.isfile(path)
+        if not self._valid(key):
+            return False
+        sub = self._sub(key, create=False)
+        if sub is None:
+            return False
+        try:
+            return stat.S_ISREG(os.stat(key[2:], dir_fd=sub, follow_symlinks=False).st_mode)
+        except OSError:
+            return False
+        finally:
+            os.close(sub)
 
     def bad(self, key: str) -> None:
         """A payload that did not decode: counted as corrupt (the caller rewrites it)."""
@@ -511,18 +573,24 @@ class FactCache:
         self.corrupt += 1
 
     def put(self, key: str, payload: str) -> None:
-        path = self._path(key)
-        if path is None or not self.writable or self.folder is None:
+        if not self._valid(key) or not self.writable or self.folder is None:
             return
         data = _wrap(key, payload)
+        if len(data) > MAX_ENTRY_BYTES:  # never read back: not stored
+            return
         if self._background and self._queue is None:
             self._start_writer()
         if self._queue is not None:
-            self._waiting[key] = payload
-            self._queue.put((path, data))
-            return
-        self._store(path, data)
-        if self._failed:
+            with self._lock:
+                queued = self._queued_bytes + len(data) <= QUEUE_MAX_BYTES
+                if queued:
+                    self._queued_bytes += len(data)
+                    self._waiting[key] = payload
+            if queued:
+                self._queue.put((key, data))
+                return
+        self._store(key, data)
+        if self._failed and not self._background:
             self._report_failure()
 
     @contextlib.contextmanager
@@ -532,7 +600,8 @@ class FactCache:
         cold run's cache work (2,300 entries: about 2.4 s of a 6 s run on the monorepo of
         BENCHMARKS.md); the thread spends it while the scan computes. The thread starts at
         the first entry (after a worker pool has forked, never before); a problem is reported
-        once, at the end, as it would be at the first failed write."""
+        once, at the end, as it would be at the first failed write. What waits for the thread
+        is bounded (``QUEUE_MAX_BYTES``): past it, the scan writes an entry itself."""
         if self.folder is None or not self.writable or self._background:
             yield
             return
@@ -547,13 +616,14 @@ class FactCache:
                 pending.put(None)
                 writer.join()
             self._waiting.clear()
+            self._queued_bytes = 0
             if self._failed:
                 self._report_failure()
 
     def _start_writer(self) -> None:
         """The writer thread of a ``background_writes`` scan; none to be had (a process limit,
         say) means writing in the scan, as outside one."""
-        pending: queue.SimpleQueue[tuple[Path, bytes] | None] = queue.SimpleQueue()
+        pending: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
         writer = threading.Thread(target=self._write_all, args=(pending,),
                                   name="mlkaizen-cache-writer", daemon=True)
         try:
@@ -563,22 +633,37 @@ class FactCache:
             return
         self._writer, self._queue = writer, pending
 
-    def _write_all(self, pending: queue.SimpleQueue[tuple[Path, bytes] | None]) -> None:
+    def _write_all(self, pending: queue.SimpleQueue[tuple[str, bytes] | None]) -> None:
         while (item := pending.get()) is not None:
+            key, data = item
             if not self._failed:
                 try:
-                    self._store(*item)
+                    self._store(key, data)
                 except Exception:  # never lose the rest silently: reported as a failure
                     self._failed = True
+            with self._lock:  # on disk (or given up): no longer held in memory
+                self._queued_bytes -= len(data)
+                if self._waiting.get(key) is not None:
+                    del self._waiting[key]
 
-    def _store(self, path: Path, data: bytes) -> None:
-        if usercache.write_file(path, data):
+    def _store(self, key: str, data: bytes) -> None:
+        sub = self._sub(key, create=True)
+        if sub is None:
+            if not self._refused:
+                self._failed = True
+            return
+        try:
+            replace_at(sub, key[2:], data)
+        except OSError:
+            self._failed = True
+            return
+        finally:
+            os.close(sub)
+        with self._lock:
             if not self._written_bytes:
                 atexit.register(self.sweep)
             self.writes += 1
             self._written_bytes += len(data)
-        else:
-            self._failed = True
 
     def _report_failure(self) -> None:
         if not self.writable:
@@ -592,49 +677,103 @@ class FactCache:
         """Keep the folder under the cap: remove the least recently used entries (by
         mtime) down to 80 % of it. Runs at exit, only after this process wrote something;
         the folder is listed only when a running estimate (``.size``, re-measured daily)
-        says the cap may be exceeded."""
+        says the cap may be exceeded. Everything is done relative to the folder's
+        descriptor: a link inside it is never followed, an entry is removed by its name in
+        its own sub-folder, and at most ``SWEEP_MAX_ENTRIES`` files are looked at."""
         if self.folder is None or not self._written_bytes:
             return
+        fd = self._dir(create=False)
+        if fd is None:
+            return
         written, self._written_bytes = self._written_bytes, 0
-        marker = self.folder / SIZE_FILE
+        found = read_regular_at(fd, SIZE_FILE, 32)
         try:
-            known = int(marker.read_text(encoding="ascii"))
-            fresh = marker.stat().st_mtime > time.time() - SIZE_RECHECK_S
-        except (OSError, ValueError):
+            known = int(found[0].decode("ascii")) if found is not None else 0
+            fresh = found is not None and found[1].st_mtime > time.time() - SIZE_RECHECK_S
+        except ValueError:
             known, fresh = 0, False
         if fresh and known + written <= self.cap_bytes:
-            usercache.write_file(marker, str(known + written).encode("ascii"))
+            _put_marker(fd, known + written)
             return
-        entries: list[tuple[float, int, str]] = []
-        total = 0
-        try:
-            subdirs = list(os.scandir(self.folder))
-        except OSError:
+        listed = _entries(fd)
+        if listed is None:
             return
-        for sub in subdirs:
-            if len(sub.name) != 2 or not sub.is_dir(follow_symlinks=False):
-                continue
-            try:
-                with os.scandir(sub.path) as it:
-                    for item in it:
-                        try:
-                            st = item.stat(follow_symlinks=False)
-                        except OSError:
-                            continue
-                        total += st.st_size
-                        entries.append((st.st_mtime, st.st_size, item.path))
-            except OSError:
-                continue
+        entries, total = listed
         if total > self.cap_bytes:
             entries.sort()
             goal = self.cap_bytes * 4 // 5
-            for _, size, path in entries:
+            for _, size, name, entry in entries:
                 if total <= goal:
                     break
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+                sub = _open_sub(fd, name)
+                if sub is None:
+                    continue
+                try:
+                    os.unlink(entry, dir_fd=sub)
                     total -= size
-        usercache.write_file(marker, str(total).encode("ascii"))
+                except OSError:
+                    pass
+                finally:
+                    os.close(sub)
+        _put_marker(fd, total)
+
+
+def _entries(fd: int) -> tuple[list[tuple[float, int, str, str]], int] | None:
+    """(mtime, size, sub-folder, name) of the files in the folder's sub-folders (at most
+    ``SWEEP_MAX_ENTRIES``), and their total size; None when it cannot be listed."""
+    entries: list[tuple[float, int, str, str]] = []
+    total = 0
+    try:
+        with os.scandir(fd) as listing:
+            subdirs = [s.name for s in listing
+                       if len(s.name) == 2 and s.is_dir(follow_symlinks=False)]
+    except OSError:
+        return None
+    for name in subdirs:
+        if len(entries) >= SWEEP_MAX_ENTRIES:
+            break
+        sub = _open_sub(fd, name)
+        if sub is None:
+            continue
+        try:
+            with os.scandir(sub) as it:
+                for item in it:
+                    try:
+                        st = item.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    total += st.st_size
+                    entries.append((st.st_mtime, st.st_size, name, item.name))
+                    if len(entries) >= SWEEP_MAX_ENTRIES:
+                        break
+        except OSError:
+            continue
+        finally:
+            os.close(sub)
+    return entries, total
+
+
+def _open_sub(fd: int, name: str) -> int | None:
+    try:
+        return open_subdir(fd, name, create=False)
+    except OSError:
+        return None
+
+
+def _put_marker(fd: int, size: int) -> None:
+    with contextlib.suppress(OSError):
+        replace_at(fd, SIZE_FILE, str(size).encode("ascii"))
+
+
+def _touch(sub: int, name: str) -> None:
+    """Mark an entry used now (the eviction's order), never through a link."""
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.utime(name, dir_fd=sub, follow_symlinks=False)
+
+
+def _close(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 def _wrap(key: str, payload: str) -> bytes:
@@ -689,8 +828,10 @@ def current() -> FactCache:
 
 
 def reset() -> None:
-    """Forget the configured cache: the next :func:`current` reads the environment again."""
+    """Forget the configured cache: the next :func:`current` reads the environment again
+    (and the user cache is switched back on, see :func:`mlkaizen.usercache.reset`)."""
     _current.clear()
+    usercache.reset()
 
 
 # ------------------------------------------------------------------ parsing in a pool
@@ -757,6 +898,8 @@ def _parse_one(kind: str, text: str) -> str | None:
     except ParseTimeoutError:
         return None
     except ParseError as exc:
+        if not lasting(exc):
+            return None
         return encode(kind, error=exc, seconds=time.monotonic() - started)
     except (RecursionError, MemoryError, ValueError, TypeError):
         return None

@@ -355,7 +355,7 @@ class RepoTree(Listing):
         except ParseTimeoutError as exc:
             return None, exc, False
         except ParseError as exc:
-            return None, exc, True
+            return None, exc, factcache.lasting(exc)  # a resource that ran out is not kept
         except (RecursionError, MemoryError):
             self.warn(f"{kind}: file too complex to parse; skipped", rel, kind="parse")
             return None, None, False
@@ -462,10 +462,13 @@ class RepoTree(Listing):
         items: list[factcache.Item] = []
         keys: list[list[str]] = []
         seen: set[str] = set()
+        held = 0  # the texts handed to the pool are all held at once: bounded
         for rel in sources:
             text = self._peek_text(rel)
             if text is None:
                 continue
+            if held + len(text) > factcache.POOL_MAX_BYTES:
+                break  # the rest is parsed in the scan, as the detectors ask for it
             digest = factcache.text_digest(text)
             kinds: list[str] = []
             for kind in _kinds_of(rel):
@@ -474,6 +477,7 @@ class RepoTree(Listing):
                     seen.add(entry)
                     kinds.append(kind)
             if kinds:
+                held += len(text)
                 items.append((tuple(kinds), text))
                 keys.append([factcache.entry_key(kind, digest) for kind in kinds])
         if (

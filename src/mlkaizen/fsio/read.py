@@ -144,6 +144,11 @@ def open_dir_below(root: Path, parts: tuple[str, ...], *, create: bool) -> int |
             if create:
                 with contextlib.suppress(FileExistsError):
                     os.mkdir(name, 0o777, dir_fd=fd)
+            if _is_link(fd, name):  # not even tried: the open below would refuse it too
+                raise MLKaizenError(
+                    f"{name!r} is a symbolic link; refusing to write or read through it",
+                    str(root.joinpath(*parts)),
+                )
             try:
                 nxt = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
             except FileNotFoundError:
@@ -221,3 +226,63 @@ def read_below(root: Path, rel: str, limit: int = DEFAULT_LIMIT, what: str = "fi
     finally:
         os.close(fd)
     return decode(data, what, display)
+
+
+def open_folder(path: Path, root: Path | None = None, *, create: bool) -> int | None:
+    """A descriptor of the folder ``path`` the tool keeps files in (a cache, a store): below
+    ``root`` or the working folder every component is entered without following a link
+    (:class:`MLKaizenError` on one, as for a write); elsewhere the user's path is honoured,
+    links and all. Missing folders are created when ``create``, else ``None``."""
+    anchored = anchor_of(path, root)
+    if anchored is not None:
+        anchor, parts = anchored
+        if ".." in parts:
+            raise MLKaizenError("would leave the working folder; refused", str(path))
+        return open_dir_below(anchor, parts, create=create)
+    if create:
+        os.makedirs(path, exist_ok=True)
+    try:
+        return os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    except FileNotFoundError:
+        if create:
+            raise
+        return None
+
+
+def open_subdir(dir_fd: int, name: str, *, create: bool) -> int | None:
+    """A descriptor of the folder ``name`` in ``dir_fd``, never through a link; ``None`` when
+    it is missing (and not ``create``) or not a folder."""
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o777, dir_fd=dir_fd)
+    try:
+        return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        if create:
+            raise
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            return None
+        raise
+
+
+def read_regular_at(dir_fd: int, name: str, limit: int) -> tuple[bytes, os.stat_result] | None:
+    """The bytes and status of ``name`` in ``dir_fd`` when it is a regular file of at most
+    ``limit`` bytes; ``None`` for anything else (absent, a link, a FIFO, a socket, a device,
+    a folder, too big, unreadable). Never blocks, never follows a link, never reads past
+    ``limit``."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, dir_fd=dir_fd)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        data = read_up_to(fd, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return None if len(data) > limit else (data, st)

@@ -132,3 +132,24 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def replace_at(dir_fd: int, name: str, data: bytes) -> None:
+    """Put ``data`` at ``name`` in the folder ``dir_fd`` (a cache entry): a fresh temporary
+    file (``O_CREAT | O_EXCL | O_NOFOLLOW``) renamed over the name, so a reader never sees
+    half of it and a link there is replaced, never followed. :class:`OSError` on failure,
+    with nothing left behind."""
+    tmp = f".tmp-{secrets.token_hex(8)}"
+    fd = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dir_fd
+    )
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=dir_fd)
+        raise

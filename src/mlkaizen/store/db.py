@@ -8,15 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.fsio.read import anchor_of, check_target, open_dir_below
 from mlkaizen.store.common import ENV_VAR, problem_of, shown, store_error
 
 BUSY_SECONDS = 30
+SQLITE_FILES = ("", "-wal", "-shm", "-journal")  # the database and what SQLite keeps beside it
 
 
 def default_url() -> str:
@@ -49,15 +52,64 @@ class Store:
         self.engine.dispose()
 
 
-def _engine(url: str) -> Engine:
+def sqlite_file(url: str) -> str | None:
+    """The database file a SQLite URL names (a ``file:`` URI's path too); ``None`` for an
+    in-memory database or another engine."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database:
+        return None
+    if database.startswith("file:"):
+        rest = database[5:].split("?", 1)[0].split("#", 1)[0]
+        if rest.startswith("//"):  # file:///abs or file://localhost/abs
+            authority, _, tail = rest[2:].partition("/")
+            if authority not in ("", "localhost"):
+                return None  # SQLite refuses it
+            rest = "/" + tail
+        database = unquote(rest)
+        if parsed.query.get("mode") == "memory":
+            return None
+    return None if database in ("", ":memory:") else database
+
+
+def check_sqlite_files(database: str, root: Path | None = None, *, create: bool = True) -> None:
+    """SQLite opens its own files, following links: the database and the files it keeps
+    beside it (``-wal``, ``-shm``, ``-journal``) are checked before it does. Below ``root``
+    or the working folder (where CI keeps a store between runs) no folder on the way may be
+    a link (missing ones are created when ``create``), and none of the files may be a link,
+    a hard link or anything but a regular file: :class:`MLKaizenError` says which. A path
+    outside both is the user's own, honoured as given."""
+    path = Path(database)
+    anchored = anchor_of(path, root)
+    if anchored is None:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    anchor, parts = anchored
+    if ".." in parts:
+        raise MLKaizenError("would leave the working folder; refused", database)
+    fd = open_dir_below(anchor, parts[:-1], create=create)
+    if fd is None:
+        return  # a folder on the way is missing: SQLite creates nothing there
+    try:
+        for suffix in SQLITE_FILES:
+            check_target(fd, parts[-1] + suffix, database + suffix)
+    finally:
+        os.close(fd)
+
+
+def _engine(url: str, root: Path | None = None) -> Engine:
     try:
         if url.startswith("sqlite"):
-            path = url.split(":///", 1)[-1]
-            if path and path != ":memory:" and not path.startswith("file:"):
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            database = sqlite_file(url)
+            if database is not None:
+                try:
+                    check_sqlite_files(database, root)
+                except MLKaizenError as exc:
+                    raise MLKaizenError(f"store {shown(url)}: {exc}") from None
             # a ``?timeout=SECONDS`` in the URL sets how long a writer waits for the lock
             wait = {} if "timeout=" in url.partition("?")[2] else {"timeout": BUSY_SECONDS}
-            return _sqlite(create_engine(url, connect_args=wait))
+            return _sqlite(create_engine(url, connect_args=wait), database, root, url)
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, OSError) as exc:
         raise MLKaizenError(
@@ -67,10 +119,21 @@ def _engine(url: str) -> Engine:
         ) from None
 
 
-def _sqlite(engine: Engine) -> Engine:
+def _sqlite(engine: Engine, database: str | None, root: Path | None, url: str) -> Engine:
     """pysqlite's own transaction handling off; each transaction starts with ``BEGIN
     IMMEDIATE``, which takes the write lock at once, so concurrent writers queue (for up to
-    ``BUSY_SECONDS``) instead of failing halfway."""
+    ``BUSY_SECONDS``) instead of failing halfway. The files are checked again before each
+    connection is made (:func:`check_sqlite_files`): a link put there since is refused."""
+
+    @event.listens_for(engine, "do_connect")
+    def _check(*_args: Any) -> None:
+        if database is not None:
+            try:
+                check_sqlite_files(database, root, create=False)
+            except MLKaizenError as exc:
+                raise MLKaizenError(f"store {shown(url)}: {exc}") from None
+            except OSError as exc:
+                raise MLKaizenError(f"store {shown(url)}: {problem_of(exc)}") from None
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: object) -> None:
@@ -87,10 +150,13 @@ def _sqlite(engine: Engine) -> Engine:
     return engine
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open (and bring up to date) the store at ``url`` (default: :func:`default_url`)."""
+def open_store(url: str | None = None, *, migrate: bool = True, root: Path | None = None
+               ) -> Store:
+    """Open (and bring up to date) the store at ``url`` (default: :func:`default_url`). A
+    SQLite file below ``root`` (the repository) or the working folder is never reached
+    through a link (:func:`check_sqlite_files`)."""
     url = url or default_url()
-    engine = _engine(url)
+    engine = _engine(url, root)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
