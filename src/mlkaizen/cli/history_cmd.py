@@ -12,6 +12,7 @@ from mlkaizen.cli.common import (
     CatalogueOpt,
     NoCacheOpt,
     app,
+    checked_path,
     use_fact_cache,
     with_progress,
     write_out,
@@ -20,7 +21,9 @@ from mlkaizen.cli.common import (
 
 @app.command()
 def history(
-    path: Annotated[Path, typer.Argument(help="Folder of a git repository.")] = Path("."),
+    path: Annotated[
+        Path, typer.Argument(help="Folder of a git repository.", callback=checked_path)
+    ] = Path("."),
     revisions: Annotated[
         list[str] | None, typer.Argument(help="Explicit revisions to assess (default: sample).")
     ] = None,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlkaizen.cli.common import CatalogueOpt, app, write_out
+from mlkaizen.cli.common import CatalogueOpt, app, checked_path, write_out
 from mlkaizen.errors import MLKaizenError
 
 if TYPE_CHECKING:
@@ -34,7 +34,10 @@ DbOpt = Annotated[
         help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
     ),
 ]
-PathOpt = Annotated[Path, typer.Option("--path", help="Repository folder the plan is for.")]
+PathOpt = Annotated[
+    Path,
+    typer.Option("--path", help="Repository folder the plan is for.", callback=checked_path),
+]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="terminal or json.")]
 
 
@@ -146,7 +149,9 @@ def _overdue_lines(store: Store, key: str) -> list[str]:
 
 @app.command("log")
 def log_cmd(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    path: Annotated[
+        Path, typer.Argument(help="Repository folder.", callback=checked_path)
+    ] = Path("."),
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="Most entries shown.", min=1)] = 50,
     fmt: TextFormat = "terminal",
@@ -195,7 +200,9 @@ def _stored_id(text: str) -> int | None:
 def diff_cmd(
     a: Annotated[str, typer.Argument(help="Stored assessment id (#12) or a commit.")],
     b: Annotated[str, typer.Argument(help="Stored assessment id or a commit.")],
-    path: Annotated[Path, typer.Option("--path", help="Repository (for commits).")] = Path("."),
+    path: Annotated[
+        Path, typer.Option("--path", help="Repository (for commits).", callback=checked_path)
+    ] = Path("."),
     db: DbOpt = None,
     catalogue: CatalogueOpt = None,
     fmt: TextFormat = "terminal",
