@@ -51,6 +51,8 @@ OBJECT_GIT = [
     "diff.external=",
     "-c",
     "log.showSignature=false",
+    "-c",
+    "safe.bareRepository=explicit",
 ]
 _KEPT_ENV = ("PATH", "SYSTEMROOT", "TMPDIR")
 MODE_SYMLINK = "120000"
