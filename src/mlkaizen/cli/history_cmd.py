@@ -28,7 +28,11 @@ def history(
         list[str] | None, typer.Argument(help="Explicit revisions to assess (default: sample).")
     ] = None,
     every: Annotated[
-        str, typer.Option(help="Sample the first-parent line: week, month, commit, or N commits.")
+        str,
+        typer.Option(
+            help="Sample the first-parent line: week, month, commit, N commits, or a span "
+            "of time as --since takes it (6m, 2w)."
+        ),
     ] = "month",
     since: Annotated[
         str | None, typer.Option(help="Oldest commit time: a date (2025-01-31) or age (2y, 6m).")

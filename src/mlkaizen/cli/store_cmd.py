@@ -69,12 +69,19 @@ def _key(path: Path) -> tuple[str, str]:
 def head_commit(path: Path) -> tuple[str | None, dt.datetime | None]:
     """The commit checked out at ``path`` (``None`` outside git)."""
     from mlkaizen.evidence.git import run_git
+    from mlkaizen.history.timeline import commit_time
 
-    proc = run_git(path, "log", "-1", "--format=%H %ct")
+    proc = run_git(path, "log", "-1", "--format=%H%x1f%ct")
     if proc is None or proc.returncode != 0 or not proc.stdout.strip():
         return None, None
-    sha, stamp = proc.stdout.split()
-    return sha, dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+    sha, _, stamp = proc.stdout.strip().partition("\x1f")
+    when = commit_time(stamp)
+    if when is None:
+        sys.stderr.write(
+            "mlkaizen: warning: the commit date of HEAD is malformed or out of range; "
+            "stored without it\n"
+        )
+    return sha, when
 
 
 def subject_of(assessment: Assessment, path: Path | None) -> tuple[str, str]:
@@ -255,7 +262,7 @@ def _commit_snapshots(
         snaps = []
         for rev in revisions:
             commit = resolve(objects, [rev])[0]
-            seen = worker.assess(commit)
+            seen = worker.assess(commit, full=True)
             if seen.assessment is None:
                 raise MLKaizenError(f"commit {commit.short} cannot be assessed: {seen.error}")
             snaps.append(snapshot_of(seen.assessment, commit.short, commit.sha))
@@ -329,7 +336,7 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
 
 @plan_app.command("abandon")
 def plan_abandon(
-    item: Annotated[int, typer.Argument(help="Plan item id.")],
+    item: Annotated[int, typer.Argument(help="Plan item id.", min=1, max=2**63 - 1)],
     reason: Annotated[str, typer.Option(help="Why it is dropped.")] = "",
     db: DbOpt = None,
 ) -> None:
