@@ -306,8 +306,8 @@ def replay(
     history.commits_assessed = len(worker.seen)
     for cap, count in sorted(worker.unpinned.items()):
         history.notes.append(
-            f"limit {cap} reached: {count} change(s) are placed at the sample where they were "
-            "seen, not pinned to their commit"
+            f"limit {cap} reached: {count} change(s) not pinned to their commit (each is "
+            "shown at the first commit assessed that has it)"
         )
     if worker.cache.evicted:
         history.notes.append(
