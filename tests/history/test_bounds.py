@@ -191,9 +191,9 @@ def test_a_replay_names_a_full_parse_cache(churn: tuple[Path, list[str]]) -> Non
     h = replay(root, every=1, cache=cache)
     assert len(cache.parsed) == 1 and cache.evicted > 1
     assert h.notes == [
-        f"parse cache full ({gitcommit.MAX_PARSED_BYTES:,} bytes of files or "
-        f"{gitcommit.MAX_PARSED:,} files): {cache.evicted} parsed files dropped and parsed "
-        "again when needed"
+        f"parse cache full ({gitcommit.MAX_PARSED_BYTES:,} bytes or "
+        f"{gitcommit.MAX_PARSED:,} parsed files): {cache.evicted} parsed files dropped and "
+        "parsed again when needed"
     ]
 
 

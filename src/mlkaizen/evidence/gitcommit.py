@@ -61,8 +61,12 @@ _KEPT_ENV = ("PATH", "SYSTEMROOT", "TMPDIR")
 MODE_SYMLINK = "120000"
 MODE_SUBMODULE = "160000"
 MAX_CACHE_BYTES = 256 * 1024 * 1024
-MAX_PARSED_BYTES = 64 * 1024 * 1024  # blob bytes whose parsed forms a cache keeps
+MAX_PARSED_BYTES = 128 * 1024 * 1024  # estimated memory of the parsed forms a cache keeps
 MAX_PARSED = 20_000  # parsed forms a cache keeps
+# a parsed document (YAML, JSON, TOML, Python facts) takes some 16 times its text in memory;
+# these parses keep only a few names of a file
+PARSED_GROWTH = 16
+_COMPACT_KINDS = frozenset({"import-roots", "headings"})
 
 
 def object_env() -> dict[str, str]:
@@ -90,8 +94,9 @@ class BlobCache:
     """Blob id -> bytes, and (blob id, parser kind) -> parsed value with its warnings.
 
     Both are bounded: contents by bytes (``max_bytes``), parsed forms least recently used
-    first by the bytes of the blobs they came from (``max_parsed_bytes``) and by count
-    (``max_parsed``); ``fetched`` counts the bytes read from git, which a replay budgets."""
+    first by their estimated memory (``max_parsed_bytes``: :data:`PARSED_GROWTH` times the
+    blob's size, its size for the compact parses) and by count (``max_parsed``);
+    ``fetched`` counts the bytes read from git, which a replay budgets."""
 
     max_bytes: int = MAX_CACHE_BYTES
     max_parsed_bytes: int = MAX_PARSED_BYTES
@@ -102,7 +107,7 @@ class BlobCache:
     )
     results: dict[str, Any] = field(default_factory=dict)  # whole-tree results, by tree id
     held: int = 0
-    parsed_held: int = 0  # bytes of the blobs whose parsed forms are kept
+    parsed_held: int = 0  # estimated bytes of the parsed forms kept
     evicted: int = 0  # parsed forms dropped to stay within the bounds
     blobs_read: int = 0  # contents fetched from git (cache misses)
     fetched: int = 0  # bytes of those contents
@@ -418,7 +423,8 @@ class CommitTree(RepoTree):
         value = super().parsed(rel, kind, parser)
         self.cache.parses += 1
         notes = [_note(w) for w in self.warnings[before:] if w.file == rel]
-        self.cache.remember(key, value, notes, max(entry.size, 1))
+        weight = max(entry.size, 1) * (1 if kind in _COMPACT_KINDS else PARSED_GROWTH)
+        self.cache.remember(key, value, notes, weight)
         return value
 
     def _imports(self) -> dict[str, frozenset[str]]:

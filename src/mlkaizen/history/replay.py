@@ -311,8 +311,8 @@ def replay(
         )
     if worker.cache.evicted:
         history.notes.append(
-            f"parse cache full ({MAX_PARSED_BYTES:,} bytes of files or {MAX_PARSED:,} "
-            f"files): {worker.cache.evicted} parsed files dropped and parsed again when needed"
+            f"parse cache full ({MAX_PARSED_BYTES:,} bytes or {MAX_PARSED:,} parsed files): "
+            f"{worker.cache.evicted} parsed files dropped and parsed again when needed"
         )
     return history
 
