@@ -69,6 +69,15 @@ def open_repository(path: Path) -> tuple[GitObjects, Path, str]:
             "the repository it is given",
             str(path),
         )
+    dot_git = found / ".git"
+    if dot_git.is_dir() and {os.path.realpath(x) for x in lines[1:]} != {
+        os.path.realpath(dot_git)
+    }:
+        raise MLKaizenError(
+            "git reads another repository than the checkout's `.git`; history reads only the "
+            "repository it is given",
+            str(path),
+        )
     top = Path(lines[0])
     rel = os.path.relpath(path.resolve(), found.resolve())
     prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
