@@ -136,10 +136,12 @@ def test_replay_cost_follows_what_changed(repo: tuple[Path, list[str]]) -> None:
     root, _ = repo
     h = replay(root, every=1)
     # files read per point grow with the tree; contents fetched from git only when a blob
-    # is new (commit 5 restores an earlier train.py: nothing new to fetch or parse)
+    # is new. Points are assessed newest first (a replay's budget cuts the oldest): the
+    # newest fetches its 4 files, commit 5 only its older README, commit 4 the plain
+    # train.py; commits 1-3 hold nothing that was not fetched and parsed already
     assert [p.files_read for p in h.points] == [1, 2, 4, 4, 4, 4]
-    assert [p.blobs_read for p in h.points] == [1, 1, 2, 1, 0, 1]
-    assert [p.parses for p in h.points][4:] == [0, 1]  # the last commit changes a parsed file
+    assert [p.blobs_read for p in h.points] == [0, 0, 0, 1, 1, 4]
+    assert [p.parses for p in h.points] == [0, 0, 0, 1, 1, 4]
 
 
 def test_a_commit_config_is_used_and_a_broken_one_skips_the_commit(tmp_path: Path) -> None:

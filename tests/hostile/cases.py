@@ -597,6 +597,33 @@ def fix_force_on_a_hard_link_to_outside(root: Path, outside: Path) -> Expect:
                   error="hard links")
 
 
+@case
+def path_argument_through_a_committed_link(root: Path, outside: Path) -> Expect:
+    write(outside / "fraud" / "train.py", TRAIN)
+    (root / "services").symlink_to(outside)
+    return Expect(command=("assess", "services/fraud", "--format", "json"), cwd="root",
+                  error="services is a link that leads out of the working folder")
+
+
+@case
+def baseline_save_path_through_a_committed_link(root: Path, outside: Path) -> Expect:
+    write(outside / "fraud" / "train.py", TRAIN)
+    (root / "services").symlink_to(outside)
+    return Expect(command=("baseline", "save", "services/fraud"), cwd="root",
+                  error="services is a link that leads out of the working folder")
+
+
+@case
+def history_through_a_gitlink_to_another_repository(root: Path, outside: Path) -> Expect:
+    import subprocess
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.devnull,
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", "init", "-q", str(outside / "secret")], check=True, env=env)
+    write(root / ".git", f"gitdir: {outside / 'secret' / '.git'}\n")
+    return Expect(command=("history", "{root}"), error="history reads only the repository")
+
+
 # --------------------------------------------------------------------------- code executed
 def _filter_repo(root: Path, outside: Path) -> None:
     """A repository whose config names a clean filter for every file, and a file whose

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -98,12 +99,90 @@ AllowRepoCatalogueOpt = Annotated[
         "default: a pull request could ship rules that require nothing).",
     ),
 ]
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _anchor(folder: str, here: str) -> str | None:
+    """The root a link found in ``folder`` (a real path) may not leave: the innermost of the
+    working folder (when ``folder`` lies in it) and the git repository holding ``folder``;
+    ``None`` outside both (the user's own folders)."""
+    from mlkaizen.evidence.git import work_tree_of
+
+    top = work_tree_of(Path(folder))
+    roots = [str(top)] if top is not None else []
+    if _inside(folder, here):
+        roots.append(here)
+    return max(roots, key=len, default=None)
+
+
+def checked_path(path: Path | None) -> Path | None:
+    """``path`` as given, once no link on the way to it leaves the root it lies in.
+
+    Each component of ``path`` is looked at as it is reached (``..`` included): a link whose
+    folder lies in the working folder or in a git repository (the repository's own files,
+    which a pull request controls) must lead to a folder inside that same root. A link in
+    a folder outside both (e.g. ``/data/current`` named by the user) is the user's choice.
+    This is the refusal ``--scope`` applies, for every command that takes a PATH."""
+    if path is None or str(path) == ".":
+        return path
+    from mlkaizen.errors import MLKaizenError
+
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:
+        raise MLKaizenError("the working folder is gone; run from an existing folder") from None
+    current = here
+    parts = path.parts
+    if path.is_absolute():
+        current, parts = path.anchor, parts[1:]
+    for part in parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            current = os.path.dirname(current)
+            continue
+        step = os.path.join(current, part)
+        if not os.path.islink(step):
+            current = step
+            continue
+        real = os.path.realpath(step)
+        anchor = _anchor(current, here)
+        if anchor is not None and not _inside(real, anchor):
+            shown = os.path.relpath(step, anchor)
+            where = "the working folder" if anchor == here else "its repository"
+            raise MLKaizenError(
+                f"{shown} is a link that leads out of {where}; not followed "
+                "(give the folder it points to if you mean it)",
+                str(path),
+            )
+        current = real
+    return path
+
+
+def checked_paths(paths: list[Path] | None) -> list[Path] | None:
+    """:func:`checked_path` for each of several PATHs."""
+    for path in paths or []:
+        checked_path(path)
+    return paths
+
+
 PathArg = Annotated[
-    Path, typer.Argument(metavar="PATH", help="Repository folder (default: the current one).")
+    Path,
+    typer.Argument(
+        metavar="PATH",
+        help="Repository folder (default: the current one).",
+        callback=checked_path,
+    ),
 ]
 # the old spelling of PATH on `fix` and `explain`; still accepted, no longer shown
 DeprecatedPathOpt = Annotated[
-    Path | None, typer.Option("--path", hidden=True, help="Deprecated: give PATH instead.")
+    Path | None,
+    typer.Option(
+        "--path", hidden=True, help="Deprecated: give PATH instead.", callback=checked_path
+    ),
 ]
 def _no_cache_now(value: bool) -> bool:
     """``--no-cache`` takes effect as soon as it is parsed: a command's imports load the

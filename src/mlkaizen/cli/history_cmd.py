@@ -12,6 +12,7 @@ from mlkaizen.cli.common import (
     CatalogueOpt,
     NoCacheOpt,
     app,
+    checked_path,
     use_fact_cache,
     with_progress,
     write_out,
@@ -20,12 +21,18 @@ from mlkaizen.cli.common import (
 
 @app.command()
 def history(
-    path: Annotated[Path, typer.Argument(help="Folder of a git repository.")] = Path("."),
+    path: Annotated[
+        Path, typer.Argument(help="Folder of a git repository.", callback=checked_path)
+    ] = Path("."),
     revisions: Annotated[
         list[str] | None, typer.Argument(help="Explicit revisions to assess (default: sample).")
     ] = None,
     every: Annotated[
-        str, typer.Option(help="Sample the first-parent line: week, month, commit, or N commits.")
+        str,
+        typer.Option(
+            help="Sample the first-parent line: week, month, commit, N commits, or a span "
+            "of time as --since takes it (6m, 2w)."
+        ),
     ] = "month",
     since: Annotated[
         str | None, typer.Option(help="Oldest commit time: a date (2025-01-31) or age (2y, 6m).")

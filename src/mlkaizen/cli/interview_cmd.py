@@ -14,6 +14,8 @@ from mlkaizen.cli.common import (
     PathArg,
     QuietOpt,
     app,
+    checked_path,
+    checked_paths,
     confirm,
     prompt,
     write_out,
@@ -30,6 +32,7 @@ def map_(
             metavar="DIR...",
             help="Subjects: repositories, or folders of answers files (plus an optional "
             "profile.yaml).",
+            callback=checked_paths,
         ),
     ],
     fmt: Annotated[
@@ -159,7 +162,11 @@ def target(
 def survey(
     path: Annotated[
         Path,
-        typer.Argument(metavar="PATH", help="Repository folder (ignored with --no-repo)."),
+        typer.Argument(
+            metavar="PATH",
+            help="Repository folder (ignored with --no-repo).",
+            callback=checked_path,
+        ),
     ] = Path("."),
     respondent: Annotated[str, typer.Option(metavar="NAME", help="Who answers.")] = "",
     out: Annotated[

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlkaizen.cli.common import CatalogueOpt, app, write_out
+from mlkaizen.cli.common import CatalogueOpt, app, checked_path, write_out
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible
 
@@ -35,7 +35,10 @@ DbOpt = Annotated[
         help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
     ),
 ]
-PathOpt = Annotated[Path, typer.Option("--path", help="Repository folder the plan is for.")]
+PathOpt = Annotated[
+    Path,
+    typer.Option("--path", help="Repository folder the plan is for.", callback=checked_path),
+]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="terminal or json.")]
 
 
@@ -68,12 +71,19 @@ def _key(path: Path) -> tuple[str, str]:
 def head_commit(path: Path) -> tuple[str | None, dt.datetime | None]:
     """The commit checked out at ``path`` (``None`` outside git)."""
     from mlkaizen.evidence.git import run_git
+    from mlkaizen.history.timeline import commit_time
 
-    proc = run_git(path, "log", "-1", "--format=%H %ct")
+    proc = run_git(path, "log", "-1", "--format=%H%x1f%ct")
     if proc is None or proc.returncode != 0 or not proc.stdout.strip():
         return None, None
-    sha, stamp = proc.stdout.split()
-    return sha, dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+    sha, _, stamp = proc.stdout.strip().partition("\x1f")
+    when = commit_time(stamp)
+    if when is None:
+        sys.stderr.write(
+            "mlkaizen: warning: the commit date of HEAD is malformed or out of range; "
+            "stored without it\n"
+        )
+    return sha, when
 
 
 def subject_of(assessment: Assessment, path: Path | None) -> tuple[str, str]:
@@ -157,7 +167,9 @@ def _overdue_lines(store: Store, key: str) -> list[str]:
 
 @app.command("log")
 def log_cmd(
-    path: Annotated[Path, typer.Argument(help="Repository folder.")] = Path("."),
+    path: Annotated[
+        Path, typer.Argument(help="Repository folder.", callback=checked_path)
+    ] = Path("."),
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="Most entries shown.", min=1)] = 50,
     fmt: TextFormat = "terminal",
@@ -208,7 +220,9 @@ def _stored_id(text: str) -> int | None:
 def diff_cmd(
     a: Annotated[str, typer.Argument(help="Stored assessment id (#12) or a commit.")],
     b: Annotated[str, typer.Argument(help="Stored assessment id or a commit.")],
-    path: Annotated[Path, typer.Option("--path", help="Repository (for commits).")] = Path("."),
+    path: Annotated[
+        Path, typer.Option("--path", help="Repository (for commits).", callback=checked_path)
+    ] = Path("."),
     db: DbOpt = None,
     catalogue: CatalogueOpt = None,
     fmt: TextFormat = "terminal",
@@ -261,7 +275,7 @@ def _commit_snapshots(
         snaps = []
         for rev in revisions:
             commit = resolve(objects, [rev])[0]
-            seen = worker.assess(commit)
+            seen = worker.assess(commit, full=True)
             if seen.assessment is None:
                 raise MLKaizenError(f"commit {commit.short} cannot be assessed: {seen.error}")
             snaps.append(snapshot_of(seen.assessment, commit.short, commit.sha))
@@ -341,7 +355,7 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
 
 @plan_app.command("abandon")
 def plan_abandon(
-    item: Annotated[int, typer.Argument(help="Plan item id.")],
+    item: Annotated[int, typer.Argument(help="Plan item id.", min=1, max=2**63 - 1)],
     reason: Annotated[str, typer.Option(help="Why it is dropped.")] = "",
     db: DbOpt = None,
 ) -> None:

@@ -137,3 +137,118 @@ def defines_filters(root: Path) -> bool:
     if proc is None:
         return True
     return proc.returncode != 1 or bool(proc.stdout.strip())
+
+
+def _first_line(path: Path) -> str | None:
+    """The first line of a small pointer file (``gitdir: ...``, ``commondir``), if any."""
+    from mlkaizen.fsio.read import read_head
+
+    data = read_head(path, 4096)
+    if data is None:
+        return None
+    lines = data.decode("utf-8", "surrogateescape").splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _config_value(config: Path, key: str) -> str | None:
+    """``key`` of one git config file (its includes followed, as git would), or ``None``."""
+    try:
+        proc = subprocess.run(
+            [*SAFE_GIT, "config", "--includes", "--file", str(config), "--get", key],
+            capture_output=True,
+            text=True,
+            env=git_env(),
+            timeout=30,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def _linked_worktree_problem(dot_git: Path, admin: Path) -> tuple[str | None, Path]:
+    """A ``.git`` file naming ``admin``: it must be this checkout's own worktree folder of a
+    repository (which names it back) or its submodule folder (whose ``core.worktree`` is this
+    checkout). Returns the problem, if any, and the repository's common folder."""
+    top = os.path.realpath(dot_git.parent)
+    commondir = _first_line(admin / "commondir") if os.path.lexists(admin / "commondir") else None
+    if commondir is not None:
+        back = _first_line(admin / "gitdir")
+        common = Path(os.path.realpath(admin / commondir))
+        if (
+            back is None
+            or os.path.realpath(admin / back) != os.path.realpath(dot_git)
+            or Path(os.path.realpath(admin)).parent != common / "worktrees"
+        ):
+            return "`.git` names the worktree folder of another checkout", common
+        return None, common
+    worktree = _config_value(admin / "config", "core.worktree")
+    if worktree is None or os.path.realpath(admin / worktree) != top:
+        problem = "`.git` points to another repository (not this checkout's worktree or submodule)"
+        return problem, admin
+    return None, admin
+
+
+def foreign_repository(top: Path) -> str | None:
+    """Why git, run in the checkout ``top`` (the folder holding ``.git``), would read objects,
+    refs or files of another repository or folder than this checkout's own, else ``None``.
+
+    Refused: a ``.git`` link; a ``.git`` file (gitlink) that leads into the tree, or to
+    anything but this checkout's own worktree or submodule folder (each names the checkout
+    back); a ``commondir`` in a ``.git`` folder; ``objects/info/alternates``; and a link in
+    the repository's objects, refs or their files. ``core.worktree`` is checked by the
+    caller against the work tree git reports."""
+    dot_git = top / ".git"
+    real_top = os.path.realpath(top)
+    if dot_git.is_symlink():
+        return "`.git` is a link to another folder"
+    if dot_git.is_dir():
+        if os.path.lexists(dot_git / "commondir"):
+            return "`.git/commondir` points git to the objects and refs of another repository"
+        gitdir = common = Path(os.path.realpath(dot_git))
+    elif dot_git.is_file():
+        line = _first_line(dot_git) or ""
+        if not line.startswith("gitdir:"):
+            return "`.git` is a file that names no repository"
+        gitdir = Path(os.path.realpath(top / line[7:].strip()))
+        if _inside(str(gitdir), real_top):
+            return "`.git` points to a folder inside the tree (a repository committed there)"
+        problem, common = _linked_worktree_problem(dot_git, gitdir)
+        if problem is not None:
+            return problem
+    else:
+        return "`.git` is neither a folder nor a file"
+    for base, names in (
+        (gitdir, ("HEAD", "config", "index", "shallow")),
+        (common, ("objects", "refs", "packed-refs", "config", "shallow", "info")),
+    ):
+        for name in names:
+            entry = base / name
+            if entry.is_symlink():
+                return f"`{name}` of the repository is a link"
+    if os.path.lexists(common / "objects" / "info" / "alternates"):
+        return "`objects/info/alternates` borrows objects from another repository"
+    return _links_below(common / "objects") or _links_below(common / "refs")
+
+
+def _links_below(folder: Path, depth: int = 0) -> str | None:
+    """The first link among the files and folders below ``folder`` (objects, refs), named."""
+    if depth > 32:
+        return f"`{folder.name}` of the repository is nested too deep"
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.is_symlink():
+            return f"`{folder.name}/{entry.name}` of the repository is a link"
+        if entry.is_dir(follow_symlinks=False):
+            found = _links_below(Path(entry.path), depth + 1)
+            if found is not None:
+                return found
+    return None

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.factcache import FactCache, notebook_source
@@ -51,11 +54,19 @@ OBJECT_GIT = [
     "diff.external=",
     "-c",
     "log.showSignature=false",
+    "-c",
+    "safe.bareRepository=explicit",
 ]
 _KEPT_ENV = ("PATH", "SYSTEMROOT", "TMPDIR")
 MODE_SYMLINK = "120000"
 MODE_SUBMODULE = "160000"
 MAX_CACHE_BYTES = 256 * 1024 * 1024
+MAX_PARSED_BYTES = 128 * 1024 * 1024  # estimated memory of the parsed forms a cache keeps
+MAX_PARSED = 20_000  # parsed forms a cache keeps
+# a parsed document (YAML, JSON, TOML, Python facts) takes some 16 times its text in memory;
+# these parses keep only a few names of a file
+PARSED_GROWTH = 16
+_COMPACT_KINDS = frozenset({"import-roots", "headings"})
 
 
 def object_env() -> dict[str, str]:
@@ -80,22 +91,54 @@ def object_env() -> dict[str, str]:
 
 @dataclass
 class BlobCache:
-    """Blob id -> bytes, and (blob id, parser kind) -> parsed value with its warnings."""
+    """Blob id -> bytes, and (blob id, parser kind) -> parsed value with its warnings.
+
+    Both are bounded: contents by bytes (``max_bytes``), parsed forms least recently used
+    first by their estimated memory (``max_parsed_bytes``: :data:`PARSED_GROWTH` times the
+    blob's size, its size for the compact parses) and by count (``max_parsed``);
+    ``fetched`` counts the bytes read from git, which a replay budgets."""
 
     max_bytes: int = MAX_CACHE_BYTES
+    max_parsed_bytes: int = MAX_PARSED_BYTES
+    max_parsed: int = MAX_PARSED
     blobs: dict[str, bytes] = field(default_factory=dict)
-    parsed: dict[tuple[str, str], tuple[Any, list[tuple[str, int | None, str]]]] = field(
-        default_factory=dict
+    parsed: OrderedDict[tuple[str, str], tuple[Any, list[tuple[str, int | None, str]], int]] = (
+        field(default_factory=OrderedDict)
     )
     results: dict[str, Any] = field(default_factory=dict)  # whole-tree results, by tree id
     held: int = 0
+    parsed_held: int = 0  # estimated bytes of the parsed forms kept
+    evicted: int = 0  # parsed forms dropped to stay within the bounds
     blobs_read: int = 0  # contents fetched from git (cache misses)
+    fetched: int = 0  # bytes of those contents
     parses: int = 0  # parses actually run (cache misses)
 
     def keep(self, oid: str, data: bytes) -> None:
         if self.held + len(data) <= self.max_bytes:
             self.blobs[oid] = data
             self.held += len(data)
+
+    def recall(self, key: tuple[str, str]) -> tuple[Any, list[tuple[str, int | None, str]]] | None:
+        hit = self.parsed.get(key)
+        if hit is None:
+            return None
+        self.parsed.move_to_end(key)
+        return hit[0], hit[1]
+
+    def remember(
+        self, key: tuple[str, str], value: Any, notes: list[tuple[str, int | None, str]], size: int
+    ) -> None:
+        old = self.parsed.pop(key, None)
+        if old is not None:
+            self.parsed_held -= old[2]
+        self.parsed[key] = (value, notes, size)
+        self.parsed_held += size
+        while self.parsed and (
+            self.parsed_held > self.max_parsed_bytes or len(self.parsed) > self.max_parsed
+        ):
+            _, (_, _, weight) = self.parsed.popitem(last=False)
+            self.parsed_held -= weight
+            self.evicted += 1
 
 
 @dataclass(frozen=True)
@@ -138,6 +181,52 @@ class GitObjects:
                 str(self.repo),
             )
         return proc.stdout.decode("utf-8", "surrogateescape")
+
+    def records(
+        self, *args: str, fields: int, cap: int, timeout: float = 120
+    ) -> Generator[list[bytes], None, None]:
+        """The NUL-terminated records ``git ARGS -z`` prints, read as they come: each split
+        on its first ``fields - 1`` newlines, every field cut to ``cap`` bytes (the rest is
+        read and dropped, never held: a commit subject can be megabytes)."""
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(
+                    [*OBJECT_GIT, "-C", str(self.repo), *args],
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    stdin=subprocess.DEVNULL,
+                    env=object_env(),
+                )
+            except FileNotFoundError:
+                raise MLKaizenError("git is not installed (it must be on the PATH)") from None
+            hung = threading.Event()
+
+            def stop() -> None:
+                hung.set()
+                proc.kill()
+
+            guard = threading.Timer(timeout, stop)
+            guard.start()
+            try:
+                assert proc.stdout is not None
+                yield from _split_records(proc.stdout, fields, cap)
+                proc.wait()
+            finally:
+                guard.cancel()
+                if proc.poll() is None:  # stopped early, by an error or by the caller
+                    proc.kill()
+                    proc.wait()
+                if proc.stdout is not None:
+                    proc.stdout.close()
+            if hung.is_set():
+                raise MLKaizenError(f"git {args[0]} took over {timeout:g} s", str(self.repo))
+            if proc.returncode != 0:
+                errors.seek(0)
+                first = errors.read(4096).decode("utf-8", "replace").strip().splitlines()[:1]
+                raise MLKaizenError(
+                    f"git {args[0]} failed: {first[0] if first else f'exit {proc.returncode}'}",
+                    str(self.repo),
+                )
 
     def entries(self, commit: str) -> dict[str, Entry]:
         """Every path of the commit's tree with its mode, blob id and size."""
@@ -300,6 +389,7 @@ class CommitTree(RepoTree):
                 self._missing(rel)
                 return None
             self.cache.blobs_read += 1
+            self.cache.fetched += len(data)
             self.cache.keep(entry.oid, data)
         self.files_read += 1
         self.bytes_read += len(data)
@@ -320,7 +410,7 @@ class CommitTree(RepoTree):
         if entry is None:
             return super().parsed(rel, kind, parser)
         key = (entry.oid, kind)
-        hit = self.cache.parsed.get(key)
+        hit = self.cache.recall(key)
         if hit is not None:
             value, notes = hit
             if (rel, kind) not in self._parsed:
@@ -333,7 +423,8 @@ class CommitTree(RepoTree):
         value = super().parsed(rel, kind, parser)
         self.cache.parses += 1
         notes = [_note(w) for w in self.warnings[before:] if w.file == rel]
-        self.cache.parsed[key] = (value, notes)
+        weight = max(entry.size, 1) * (1 if kind in _COMPACT_KINDS else PARSED_GROWTH)
+        self.cache.remember(key, value, notes, weight)
         return value
 
     def _imports(self) -> dict[str, frozenset[str]]:
@@ -351,6 +442,37 @@ class CommitTree(RepoTree):
                     index[rel] = found
             self._import_index = index
         return self._import_index
+
+
+def _split_records(stream: IO[bytes], fields: int, cap: int) -> Iterator[list[bytes]]:
+    """Records of ``stream`` (see :meth:`GitObjects.records`), holding at most ``cap`` bytes
+    of each field and one chunk of input at a time."""
+    done: list[bytes] = []
+    current = bytearray()
+    while chunk := stream.read(1 << 20):
+        pos = 0
+        line, nul = chunk.find(b"\n"), chunk.find(b"\0")
+        while line >= 0 or nul >= 0:  # each break found once, by memchr: linear in the chunk
+            if nul < 0 or 0 <= line < nul:
+                end, line = line, chunk.find(b"\n", line + 1)
+            else:
+                end, nul = nul, chunk.find(b"\0", nul + 1)
+            if len(current) < cap:
+                current += chunk[pos : min(end, pos + cap - len(current))]
+            pos = end + 1
+            if chunk[end] == 0:
+                done.append(bytes(current))
+                yield done
+                done, current = [], bytearray()
+            elif len(done) < fields - 1:
+                done.append(bytes(current))
+                current = bytearray()
+            # a newline in the last field: kept out, the field goes on
+        if len(current) < cap:
+            current += chunk[pos : pos + cap - len(current)]
+    if done or current:
+        done.append(bytes(current))
+        yield done
 
 
 def _note(w: Finding) -> tuple[str, int | None, str]:

@@ -4,6 +4,7 @@ straight from git, and pin down the commit where each practice was gained or los
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -15,10 +16,20 @@ from mlkaizen.catalogues import load_catalogue
 from mlkaizen.config import Config, load_config
 from mlkaizen.engine.model import SATISFIED, Assessment
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.evidence.gitcommit import BlobCache, CommitTree, GitObjects
+from mlkaizen.evidence.gitcommit import (
+    MAX_PARSED,
+    MAX_PARSED_BYTES,
+    BlobCache,
+    CommitTree,
+    GitObjects,
+)
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.history.model import CommitInfo, History, Point, PracticeChange, Skipped
-from mlkaizen.history.timeline import first_parent, resolve, sample, window
+from mlkaizen.history.timeline import LogProblems, first_parent, resolve, sample, window
+
+MAX_POINTS = 400  # sampled commits assessed (the newest ones)
+MAX_ASSESSED = 2_000  # commits assessed in all, samples and the bisection between them
+MAX_REPLAY_BYTES = 32 * 1024 * 1024  # file contents read from git after the newest point
 
 
 @dataclass
@@ -32,16 +43,44 @@ class Seen:
 
 
 def open_repository(path: Path) -> tuple[GitObjects, Path, str]:
-    """The repository holding ``path``, and ``path``'s folder inside it."""
+    """The repository holding ``path``, and ``path``'s folder inside it. Only the checkout's
+    own repository is read: a ``.git`` link, a gitlink, ``commondir``, ``core.worktree`` or
+    ``objects/info/alternates`` that would lead git to another one is refused."""
+    from mlkaizen.evidence.git import foreign_repository, work_tree_of
+
     if not path.is_dir():
         raise MLKaizenError("not a directory; give a folder of a git repository", str(path))
-    probe = GitObjects(path)
-    proc = probe.command("rev-parse", "--show-toplevel", "--show-prefix")
-    if proc.returncode != 0:
+    found = work_tree_of(path.resolve())
+    if found is None:
         raise MLKaizenError("not a git repository (history needs one)", str(path))
+    problem = foreign_repository(found)
+    if problem is not None:
+        raise MLKaizenError(f"{problem}; history reads only the repository it is given", str(path))
+    probe = GitObjects(found)
+    proc = probe.command(
+        "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir"
+    )
     lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-    top = Path(lines[0]) if lines else path
-    prefix = lines[1] if len(lines) > 1 else ""
+    if proc.returncode != 0 or len(lines) != 3:
+        raise MLKaizenError("not a git repository (history needs one)", str(path))
+    if os.path.realpath(lines[0]) != os.path.realpath(found):
+        raise MLKaizenError(
+            "the repository's work tree is another folder (core.worktree); history reads only "
+            "the repository it is given",
+            str(path),
+        )
+    dot_git = found / ".git"
+    if dot_git.is_dir() and {os.path.realpath(x) for x in lines[1:]} != {
+        os.path.realpath(dot_git)
+    }:
+        raise MLKaizenError(
+            "git reads another repository than the checkout's `.git`; history reads only the "
+            "repository it is given",
+            str(path),
+        )
+    top = Path(lines[0])
+    rel = os.path.relpath(path.resolve(), found.resolve())
+    prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
     if probe.command("rev-parse", "--verify", "-q", "HEAD^{commit}").returncode != 0:
         raise MLKaizenError("the repository has no commits yet", str(path))
     return GitObjects(top), top, prefix
@@ -65,26 +104,51 @@ class Replayer:
         self.catalogue, self.limits, self.today = catalogue, limits, today
         self.cache = cache if cache is not None else BlobCache()
         self.seen: dict[str, Seen] = {}
+        self.unpinned: dict[str, int] = {}  # changes left at their sample, by the cap hit
+        self._budget_from: int | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="mlkaizen-history-")
+
+    def start_budget(self) -> None:
+        """Count the contents read from now on against :data:`MAX_REPLAY_BYTES`."""
+        self._budget_from = self.cache.fetched
+
+    def spent(self) -> bool:
+        return (
+            self._budget_from is not None
+            and self.cache.fetched - self._budget_from >= MAX_REPLAY_BYTES
+        )
+
+    def cap_reached(self) -> str | None:
+        """The cap that stops more commits being assessed, named, if one is reached."""
+        if len(self.seen) >= MAX_ASSESSED:
+            return f"max_assessed={MAX_ASSESSED:,}"
+        if self.spent():
+            return f"max_replay_bytes={MAX_REPLAY_BYTES:,}"
+        return None
 
     def close(self) -> None:
         self._tmp.cleanup()
         self.objects.close()
 
-    def assess(self, commit: CommitInfo) -> Seen:
-        if commit.sha in self.seen:
-            return self.seen[commit.sha]
+    def assess(self, commit: CommitInfo, *, full: bool = False) -> Seen:
+        """What ``commit`` shows; with ``full``, its whole assessment too (to store or
+        compare it). Other assessments are not kept: a long replay holds only its points."""
+        seen = self.seen.get(commit.sha)
+        if seen is not None and (seen.assessment is not None or not full or seen.point is None):
+            return seen
         same = self.cache.results.get(commit.tree) if commit.tree else None
-        if isinstance(same, Seen):  # the same tree was assessed before (a revert, a rerun)
+        if isinstance(same, Seen) and (same.assessment is not None or not full):
             point = None
             if same.point is not None:
                 point = same.point.model_copy(
                     update={"commit": commit, "blobs_read": 0, "parses": 0}
                 )
-            seen = Seen(same.satisfied, point, same.error, same.assessment)
+            seen = Seen(same.satisfied, point, same.error, same.assessment if full else None)
             self.seen[commit.sha] = seen
             return seen
         seen = self._assess(commit)
+        if not full:
+            seen.assessment = None
         if commit.tree:
             self.cache.results[commit.tree] = seen
         return seen
@@ -180,12 +244,12 @@ def replay(
     kept from an earlier replay makes a repeated one cheap."""
     objects, top, prefix = open_repository(Path(path))
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    line = first_parent(objects)
+    problems = LogProblems()
+    line = first_parent(objects, problems=problems)
     if revisions:
-        chosen = resolve(objects, revisions)
-        indices: list[int | None] = [
-            next((i for i, c in enumerate(line) if c.sha == r.sha), None) for r in chosen
-        ]
+        chosen = resolve(objects, revisions, problems)
+        where = {c.sha: i for i, c in enumerate(line)}
+        indices: list[int | None] = [where.get(r.sha) for r in chosen]
     else:
         line = window(line, since, until)
         picked = sample(line, every)
@@ -198,6 +262,14 @@ def replay(
         catalogue={"id": cat.id, "version": cat.version},
         dimensions={d.id: d.name for d in cat.dimensions},
     )
+    history.notes += problems.notes()
+    if len(chosen) > MAX_POINTS:
+        history.notes.append(
+            f"limit max_points={MAX_POINTS} reached: only the newest {MAX_POINTS} of "
+            f"{len(chosen):,} sampled commits are assessed (narrow with --since, or sample "
+            "less often with --every)"
+        )
+        chosen, indices = chosen[-MAX_POINTS:], indices[-MAX_POINTS:]
     shallow = objects.command("rev-parse", "--is-shallow-repository").stdout.strip()
     if shallow == b"true":
         history.notes.append(
@@ -215,11 +287,10 @@ def replay(
     )
     titles = {p.id: p.title for p in cat.practices}
     try:
+        pairs = list(zip(chosen, indices, strict=True))
+        assessed = _newest_first(worker, pairs, history, progress, full=keep is not None)
         previous: tuple[int | None, Seen] | None = None
-        for commit, index in zip(chosen, indices, strict=True):
-            if progress is not None:
-                progress(commit.sha[:7])
-            seen = worker.assess(commit)
+        for commit, index, seen in assessed:
             if seen.point is None:
                 history.skipped.append(Skipped(commit=commit.sha, reason=seen.error or ""))
                 continue
@@ -242,7 +313,45 @@ def replay(
     finally:
         worker.close()
     history.commits_assessed = len(worker.seen)
+    for cap, count in sorted(worker.unpinned.items()):
+        history.notes.append(
+            f"limit {cap} reached: {count} change(s) not pinned to their commit (each is "
+            "shown at the first commit assessed that has it)"
+        )
+    if worker.cache.evicted:
+        history.notes.append(
+            f"parse cache full ({MAX_PARSED_BYTES:,} bytes or {MAX_PARSED:,} parsed files): "
+            f"{worker.cache.evicted} parsed files dropped and parsed again when needed"
+        )
     return history
+
+
+def _newest_first(
+    worker: Replayer,
+    pairs: list[tuple[CommitInfo, int | None]],
+    history: History,
+    progress: Callable[[str], None] | None,
+    *,
+    full: bool,
+) -> list[tuple[CommitInfo, int | None, Seen]]:
+    """Assess the sampled commits newest first, until the replay's budget of contents read
+    after the newest point is spent; oldest first."""
+    assessed: list[tuple[CommitInfo, int | None, Seen]] = []
+    for commit, index in reversed(pairs):
+        if assessed and worker.spent():
+            history.notes.append(
+                f"limit max_replay_bytes={MAX_REPLAY_BYTES:,} reached (file contents read "
+                f"from git after the newest point): the {len(pairs) - len(assessed)} oldest "
+                f"sampled commits are not assessed; the history starts at "
+                f"{assessed[-1][0].short} (narrow with --since, or sample less often)"
+            )
+            break
+        if progress is not None:
+            progress(commit.sha[:7])
+        assessed.append((commit, index, worker.assess(commit, full=full)))
+        if len(assessed) == 1:
+            worker.start_budget()
+    return assessed[::-1]
 
 
 def _changes(
@@ -280,6 +389,10 @@ def _bisect(
     """The first commit after ``lo`` whose state of ``pid`` is as at ``hi`` (commits that
     cannot be assessed are stepped over)."""
     while hi - lo > 1:
+        cap = worker.cap_reached()
+        if cap is not None:
+            worker.unpinned[cap] = worker.unpinned.get(cap, 0) + 1
+            return line[hi], False
         mid = (lo + hi) // 2
         seen = worker.assess(line[mid])
         if seen.point is None:
