@@ -179,3 +179,33 @@ def test_a_plain_repository_replays_from_a_sub_folder(tmp_path: Path) -> None:
     assert [p.commit.message for p in result.points] == ["Start", "Service"]
     assert [p.files_listed for p in result.points] == [0, 1]  # the folder's own files
     assert os.path.isdir(root / ".git")
+
+
+@pytest.mark.parametrize("name", ["core_worktree", "alternates", "commondir", "linked_refs"])
+def test_assess_uses_no_git_that_leads_to_another_repository(
+    name: str, tmp_path: Path, other: Path
+) -> None:
+    # the same pointers in a `.git` folder: assess walks the folder itself and says why,
+    # and nothing of the other repository (its files, its commit subject) reaches the report
+    from mlkaizen.evidence.git import pointer_problem
+
+    build, message = CASES[name]
+    root = build(tmp_path, other)
+    pointer_problem.cache_clear()
+    problem = pointer_problem(root.resolve())
+    assert problem is not None and problem.startswith(message)
+    assert problem.endswith("; git not used, the folder was walked instead")
+    from mlkaizen import api
+
+    a = api.assess(root)
+    assert any(w.kind == "git" and message in w.message for w in a.warnings)
+    files = {e.file for p in a.practices for e in p.evidence}
+    assert "train.py" not in files
+
+
+def test_near_miss_a_plain_git_folder_is_used_by_assess(tmp_path: Path) -> None:
+    from mlkaizen.evidence.git import pointer_problem
+
+    root = ours(tmp_path)
+    pointer_problem.cache_clear()
+    assert pointer_problem(root.resolve()) is None

@@ -163,3 +163,21 @@ def test_a_store_in_the_repository_is_checked_from_anywhere(tmp_path: Path, else
     assert sorted(os.listdir(elsewhere)) == ["keep.txt"]
     open_store(url).close()  # the user's own path, when no repository is named: as given
     assert "store.db" in os.listdir(elsewhere)
+
+
+def test_assess_save_checks_a_store_in_the_repository_from_anywhere(
+    tmp_path: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text("import sklearn\n")
+    (repo / ".mlkaizen").symlink_to(elsewhere)
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    url = f"sqlite:///{repo}/.mlkaizen/store.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlkaizen", "assess", str(repo), "--save", "--db", url, "-q"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "'.mlkaizen' is a symbolic link" in proc.stderr
+    assert sorted(os.listdir(elsewhere)) == ["keep.txt"]

@@ -257,7 +257,7 @@ def _assess(
     if save or db is not None:  # opened first: an unusable store stops the run at once
         from mlkaizen.cli.store_cmd import open_db
 
-        store = open_db(db)
+        store = open_db(db, None if no_repo else path)
     assessment, chosen = with_progress(
         lambda cb: assess_judged(
             None if no_repo else path,

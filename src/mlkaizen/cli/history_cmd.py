@@ -92,4 +92,4 @@ def history(
             keep=keep,
         )
     )
-    write_out(render(result, fmt), out)
+    write_out(render(result, fmt), out, path)

@@ -87,7 +87,7 @@ def pointer_problem(root: Path) -> str | None:
         return None
     dot_git = root / ".git"
     if dot_git.is_dir() and not dot_git.is_symlink():
-        return None
+        return _borrowed(root)
     target: Path | None = None
     if dot_git.is_symlink():
         target = dot_git.resolve()
@@ -104,11 +104,26 @@ def pointer_problem(root: Path) -> str | None:
         )
     parts = target.parts if target else ()
     if target is not None and ".git" in parts and ("worktrees" in parts or "modules" in parts):
-        return None
+        return _borrowed(root)
     return (
         "`.git` points outside the scanned root to something that is not a git "
         "worktree or submodule; not used, the folder was walked instead"
     )
+
+
+def _borrowed(root: Path) -> str | None:
+    """Why git in ``root`` would read another repository's objects, refs or work tree
+    (``commondir``, ``alternates``, ``core.worktree``, links in the object store), if so."""
+    problem = foreign_repository(root)
+    if problem is None and (root / ".git").is_dir():
+        worktree = _config_value(root / ".git" / "config", "core.worktree")
+        if worktree is not None and os.path.realpath(root / ".git" / worktree) != os.path.realpath(
+            root
+        ):
+            problem = "the repository's work tree is another folder (core.worktree)"
+    if problem is None:
+        return None
+    return f"{problem}; git not used, the folder was walked instead"
 
 
 def run_git(root: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str] | None:
