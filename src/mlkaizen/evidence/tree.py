@@ -48,10 +48,11 @@ _DIRECTIVE_LINE = re.compile(r"(?m)^[ \t]*(?:\{\{-?[^{}\n]*-?\}\}|\{%-?[^\n]*?-?
 # a Go string action ({{`{{ literal }}`}}, {{"{{ literal }}"}}) renders its literal text
 _STRING_ACTION = re.compile(r"\{\{-?\s*(?:`([^`\n]*)`|\"((?:[^\"\\\n]|\\.)*)\")\s*-?\}\}")
 # a control action inside a line renders nothing: Go's {{ if }}/{{ else }}/{{ end }}/
-# {{ range }}/{{ with }}/{{ define }}/{{/* */}}, Jinja's {% ... %} and {# ... #}
-_CONTROL = re.compile(
+# {{ range }}/{{ with }}/{{ define }}/{{/* */}}, Jinja's {% ... %} and {# ... #} (these two
+# by a scan, see _strip_controls: as a pattern, each of many unclosed openers on one long
+# line would look for its close to the end of the line, in quadratic time)
+_GO_CONTROL = re.compile(
     r"\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|/\*)[^{}\n]*\}\}"
-    r"|\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\}"
 )
 # a file is opened read-only, never waiting (a FIFO) and never through a link at its end
 _OPEN_FLAGS = (
@@ -81,13 +82,88 @@ def render_template_text(text: str) -> str:
     """A template read as the file it renders: directive-only lines and inline control
     actions blanked, each remaining expression read as the word ``tmpl``. Line numbers are
     kept; every branch of a conditional stays, so keys may repeat (see :meth:`RepoTree.yaml`)."""
-    text = _CONTROL.sub("", _DIRECTIVE_LINE.sub("", text))
+    text = _strip_controls(_DIRECTIVE_LINE.sub("", text))
     text = _STRING_ACTION.sub(lambda m: m.group(1) or m.group(2) or "", text)
     for _ in range(3):  # nested expressions: {{ NAME|default('{{ .project }}_model') }}
         text, n = _EXPRESSION.subn("tmpl", text)
         if not n:
             break
     return text
+
+
+class _Next:
+    """The first occurrence of ``needle`` at or after a position, for positions that only
+    grow: the text is searched once in all (``scanned`` counts the characters searched)."""
+
+    def __init__(self, text: str, needle: str, work: list[int]) -> None:
+        self.text, self.needle, self.work = text, needle, work
+        self.start, self.hit = 0, -2  # -2: not searched yet; -1: none at or after start
+
+    def at(self, pos: int) -> int:
+        if self.hit == -2 or pos < self.start or (self.hit != -1 and pos > self.hit):
+            self.hit = self.text.find(self.needle, pos)
+            self.work[0] += (len(self.text) if self.hit < 0 else self.hit) - pos
+            self.start = pos
+        return self.hit
+
+
+class _Blocks:
+    """Jinja blocks opened by ``opener`` and closed by ``closer`` on the same line: the one
+    ``re`` would match first at or after a position (``{%-?[^\n]*?-?%}``: the first close
+    two characters or more after the opener, before the end of its line)."""
+
+    def __init__(self, text: str, opener: str, closer: str, work: list[int]) -> None:
+        self.open = _Next(text, opener, work)
+        self.close = _Next(text, closer, work)
+        self.newline = _Next(text, "\n", work)
+        self.found: tuple[int, int] | None = None
+        self.after = -1  # the position ``found`` was searched from
+
+    def first(self, pos: int) -> tuple[int, int] | None:
+        if self.after >= 0 and pos >= self.after and (self.found is None or pos <= self.found[0]):
+            return self.found  # the first match from an earlier position is still the first
+        self.after, at = pos, pos
+        self.found = None
+        while (start := self.open.at(at)) >= 0:
+            end = self.close.at(start + 2)
+            line_end = self.newline.at(start)
+            if end >= 0 and (line_end < 0 or end < line_end):
+                self.found = (start, end + 2)
+                break
+            if line_end < 0:
+                break  # no close on the last line: no later opener has one either
+            at = line_end + 1  # no close on this line after the opener: next line
+        return self.found
+
+
+def _strip_controls(text: str, work: list[int] | None = None) -> str:
+    """``text`` without its control actions (Go control actions, Jinja ``{% %}`` and
+    ``{# #}``), as one left-to-right pass of the three patterns would remove them, in time
+    linear in the text. ``work`` (when given) adds up the characters searched."""
+    if "{" not in text:
+        return text
+    work = work if work is not None else [0]
+    kinds = (_Blocks(text, "{%", "%}", work), _Blocks(text, "{#", "#}", work))
+    out: list[str] = []
+    pos = 0
+    go = _GO_CONTROL.search(text)
+    work[0] += len(text) if go is None else go.end()
+    while True:
+        if go is not None and go.start() < pos:  # none found: none after a later position
+            go = _GO_CONTROL.search(text, pos)
+            work[0] += (len(text) if go is None else go.end()) - pos
+        best = (go.start(), go.end()) if go is not None else None
+        for kind in kinds:
+            found = kind.first(pos)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        if best is None:
+            break
+        out.append(text[pos : best[0]])
+        pos = best[1]
+        work[0] += 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def printable(rel: str) -> str:
