@@ -69,6 +69,8 @@ class Limits(_Strict):
     max_gitignore_patterns: int | None = Field(default=None, gt=0)
     max_ci_files: int | None = Field(default=None, gt=0)
     max_ci_jobs: int | None = Field(default=None, gt=0)
+    max_ci_steps: int | None = Field(default=None, gt=0)
+    max_ci_text: int | None = Field(default=None, gt=0)
     max_requirement_lines: int | None = Field(default=None, gt=0)
     max_expansion_bytes: int | None = Field(default=None, gt=0)
     max_expansion_total: int | None = Field(default=None, gt=0)

@@ -25,6 +25,8 @@ class ScanLimits:
     max_gitignore_patterns: int = 20_000  # .gitignore lines used in one walk, all files
     max_ci_files: int = 1_000  # CI configuration files parsed
     max_ci_jobs: int = 10_000  # CI jobs kept, over all pipelines
+    max_ci_steps: int = 20_000  # CI steps and jobs made (templates expanded), all pipelines
+    max_ci_text: int = 2 * 1024 * 1024  # characters of their text (what detectors search)
     max_requirement_lines: int = 20_000  # requirement lines read in one scan, all files
     max_expansion_bytes: int = 128 * 1024  # text one CI step expands to (scripts, targets)
     max_expansion_total: int = 2 * 1024 * 1024  # text all CI steps expand to, together
