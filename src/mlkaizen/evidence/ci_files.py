@@ -10,10 +10,10 @@ GitHub actions (``uses: ./path``).
 
 Bounded by counts and bytes, all pipelines of a scan together (each limit hit is named in a
 warning): at most ``max_ci_files`` files are parsed as CI configuration (pipelines, templates,
-included files, actions), templates and composite actions expand to at most
-``max_ci_steps`` steps and jobs and ``max_ci_text`` characters of step text (one composite action at most
-``max_expansion_bytes``), and a GitLab
-pipeline follows at most :data:`MAX_GITLAB_INCLUDES` include entries (GitLab's own limit).
+included files, actions); templates and composite actions expand to at most ``max_ci_steps``
+steps and jobs and ``max_ci_text`` characters of step text (one composite action to at most
+``max_expansion_bytes``); a GitLab pipeline follows at most :data:`MAX_GITLAB_INCLUDES`
+include entries (GitLab's own limit).
 """
 
 from __future__ import annotations

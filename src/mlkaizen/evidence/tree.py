@@ -28,9 +28,9 @@ from mlkaizen.evidence.factcache import notebook_source, parse_notebook_facts
 from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
-from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse import ParseError, python_src
 from mlkaizen.evidence.parse.headings import markdown_headings, rst_headings
-from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
+from mlkaizen.evidence.parse.python_src import PyFacts, compact, import_roots, parse_python
 from mlkaizen.fsio.read import read_up_to
 
 if TYPE_CHECKING:
@@ -188,6 +188,7 @@ class RepoTree(Listing):
         self.files_read = 0
         self.bytes_read = 0
         self.parse_seconds = 0.0
+        self.parse_bytes = 0  # characters given to parsers (or taken parsed from the cache)
         self.listing = "walk"
         self._text: dict[str, str | None] = {}
         self._parsed: dict[tuple[str, str], Any] = {}
@@ -409,7 +410,14 @@ class RepoTree(Listing):
             return self._parsed[key]  # type: ignore[no-any-return]
         text = self.text(rel)
         value: T | None = None
-        if text is not None:
+        cap = python_src.MAX_PARSED_SOURCE
+        if text is not None and kind == "python" and len(text) > cap:
+            # refused before any parse or cache look-up: it costs none of the parse budget
+            self.skipped["max_parsed_source"] += 1
+            self.warn(f"python: limit max_parsed_source={cap:,} characters: "
+                      f"Python code of {len(text):,} characters not parsed; file skipped by "
+                      "python detectors", rel, kind="limit")
+        elif text is not None:
             variant = _cacheable(kind, parser)
             if variant is not None:
                 value = self._parse_cached(rel, kind, parser, text, variant)
@@ -425,6 +433,7 @@ class RepoTree(Listing):
     ) -> tuple[T | None, ParseError | None, bool]:
         """(value, error, whether the outcome depends on the text alone)."""
         started = time.monotonic()
+        self.parse_bytes += len(text)
         try:
             with time_budget(self.limits.parse_timeout):
                 return parser(text), None, True
@@ -478,6 +487,7 @@ class RepoTree(Listing):
                 # parsing where it would without the cache
                 if not self._parse_budget_left(rel):
                     return None
+                self.parse_bytes += len(text)
                 self.parse_seconds += seconds
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
@@ -485,6 +495,8 @@ class RepoTree(Listing):
                 replay = getattr(parser, "replay", None)
                 if replay is not None:
                     replay(value)
+                if isinstance(value, PyFacts):
+                    value = compact(value)
                 return value  # type: ignore[no-any-return]
         return self._parse_store(rel, kind, parser, text, (cache, entry))
 
@@ -512,9 +524,12 @@ class RepoTree(Listing):
     def _preparse(self, cache: factcache.FactCache) -> None:
         """Once a tree, with ``jobs`` > 1: parse the Python files and notebooks not in the
         cache yet in worker processes, when there are enough of them to pay for a pool.
-        Files are read here for that alone (nothing counted, nothing warned): the scan
-        still reads and checks each one itself, and a result is used only for the very
-        text it was parsed from."""
+        Files are read by the scan's own reader (:meth:`text`: counted, checked and kept,
+        so each is still read once); a file's result is used only for the very text it was
+        parsed from, and only while the scan's ``max_parse_bytes`` lasts. What the pool is
+        given stays within what the scan may parse: Python code over
+        :data:`~mlkaizen.evidence.parse.python_src.MAX_PARSED_SOURCE` is not sent, and the
+        texts sent add up to at most the parse budget left."""
         if self._preparse_done:
             return
         self._preparse_done = True
@@ -528,21 +543,26 @@ class RepoTree(Listing):
         ):
             return
         # a probe of files spread over the tree: when they are all cached (a warm run), the
-        # rest most likely are too, and reading everything twice would cost more than it saves
+        # rest most likely are too, and the pool would cost more than it saves
         step = max(1, len(sources) // factcache.POOL_PROBE)
-        probe = [rel for rel in sources[::step] if (text := self._peek_text(rel)) is not None
+        probe = [rel for rel in sources[::step] if (text := self.text(rel)) is not None
                  and not all(cache.has(factcache.entry_key(kind, factcache.text_digest(text)))
                              for kind in _kinds_of(rel))]
         if not probe:
             return
+        room = self.limits.max_parse_bytes - self.parse_bytes
         items: list[factcache.Item] = []
         keys: list[list[str]] = []
         seen: set[str] = set()
         for rel in sources:
-            text = self._peek_text(rel)
-            if text is None:
+            if room <= 0:
+                break
+            text = self.text(rel)
+            if text is None or (
+                not rel.endswith(".ipynb") and len(text) > python_src.MAX_PARSED_SOURCE
+            ):
                 continue
-            digest = factcache.text_digest(text)
+            digest = self._digests.setdefault(rel, factcache.text_digest(text))
             kinds: list[str] = []
             for kind in _kinds_of(rel):
                 entry = factcache.entry_key(kind, digest)
@@ -552,6 +572,7 @@ class RepoTree(Listing):
             if kinds:
                 items.append((tuple(kinds), text))
                 keys.append([factcache.entry_key(kind, digest) for kind in kinds])
+                room -= len(text) * len(kinds)
         if (
             len(items) < factcache.POOL_MIN_FILES
             or sum(len(text) for _, text in items) < factcache.POOL_MIN_BYTES
@@ -565,47 +586,18 @@ class RepoTree(Listing):
                     cache.pooled += 1
                     cache.put(entry, payload)
 
-    def _peek_text(self, rel: str) -> str | None:
-        """The text :meth:`text` would give, read without counting, warning or caching it;
-        None on any problem (the scan's own read reports it)."""
-        limit = (
-            self.limits.max_notebook_bytes if rel.endswith(".ipynb") else self.limits.max_file_bytes
-        )
-        if self.sizes.get(rel, 0) > limit:
-            return None
-        try:
-            fd, st = self._open_listed(rel)
-        except (_OutsideRootError, OSError):
-            return None
-        try:
-            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-                return None
-            data = os.read(fd, limit + 1)
-            while len(data) <= limit:
-                more = os.read(fd, limit + 1 - len(data))
-                if not more:
-                    break
-                data += more
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        if len(data) > limit or b"\0" in data[:8192]:
-            return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", "replace")
-        if rel in self._real:
-            text = _EXPRESSION.sub("tmpl", _DIRECTIVE_LINE.sub("", text))
-        return text
-
     def _parse_budget_left(self, rel: str) -> bool:
-        """Per-file budgets alone do not bound a scan (many files, each just under its
-        budget): all parses of a scan share ``max_parse_seconds``."""
+        """Whether a file may still be parsed: all parses of a scan share ``max_parse_bytes``
+        (characters parsed, counted alike on any machine and from the cache), and, as a
+        safety net only, ``max_parse_seconds``."""
+        size = self.limits.max_parse_bytes
+        if self._spent("max_parse_bytes", self.parse_bytes, size,
+                       f"{size:,} reached: later files are not parsed", rel):
+            return False
         limit = self.limits.max_parse_seconds
         return not self._spent("max_parse_seconds", self.parse_seconds, limit,
-                               f"{limit:g} reached: later files are not parsed", rel)
+                               f"{limit:g} reached (a safety net in wall time: this machine "
+                               "parsed slowly); later files are not parsed", rel)
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
@@ -934,6 +926,7 @@ class SubTree(RepoTree):
         self.sizes = {f[n:]: s for f, s in parent.sizes.items() if f.startswith(self.prefix)}
         self.files_read = 0
         self.bytes_read = 0
+        self.parse_bytes = 0  # parses go through the parent
         self.listing = parent.listing
         self._text = {}
         self._parsed = {}
