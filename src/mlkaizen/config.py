@@ -63,6 +63,7 @@ class Limits(_Strict):
     max_yaml_nodes: int | None = Field(default=None, gt=0)
     max_yaml_depth: int | None = Field(default=None, gt=0)
     max_parse_bytes: int | None = Field(default=None, gt=0)
+    max_yaml_bytes: int | None = Field(default=None, gt=0)
     parse_timeout: float | None = Field(default=None, ge=0)
     max_parse_seconds: float | None = Field(default=None, gt=0)
     max_dir_depth: int | None = Field(default=None, gt=0)

@@ -98,8 +98,8 @@ def test_gitlab_follows_at_most_its_own_include_limit(
     names += [f"job{n}" for d in "123" for n in (d, *(d + k for k in "0123456789"))]
     assert sorted(j.name for j in pipe.jobs) == sorted(names)
     assert _limits(tree) == [
-        "GitLab include entries past the first 5 of a pipeline are not followed "
-        "(GitLab's own limit)"
+        "limit max_gitlab_includes=5 reached: later include entries of this pipeline are "
+        "not followed (GitLab's own limit)"
     ]
     assert tree.skipped["gitlab_includes"] == 1
 

@@ -137,3 +137,17 @@ def test_with_a_pool_each_file_is_still_read_once(
     python = sorted(f for f in opened if f.endswith(".py"))
     assert python == sorted([*files, "train.py"])  # each opened once, by the scan's reader
     assert a.scan is not None and a.scan.files_read >= 41
+
+
+def test_yaml_has_a_budget_of_its_own(make_repo: MakeRepo) -> None:
+    doc = "stages:\n  train:\n    cmd: python train.py\n"
+    assert len(doc) == 42
+    root = make_repo({"a.yaml": doc, "b.yaml": doc.replace("train", "tests"),
+                      "c.yaml": doc.replace("train", "evals"), "train.py": TRAIN})
+    tree = RepoTree(root, ScanLimits(max_yaml_bytes=2 * len(doc)))
+    assert [tree.yaml(f) is not None for f in ("a.yaml", "b.yaml", "c.yaml")] == [
+        True, True, False]
+    assert tree.python("train.py") is not None  # other parses go on
+    assert (tree.yaml_bytes, tree.parse_bytes) == (84, 84 + N)
+    assert _limit_warnings(tree) == [
+        "limit max_yaml_bytes=84 reached: later YAML files are not parsed"]

@@ -339,8 +339,8 @@ def _gitlab_includes(  # noqa: PLR0917 - one recursive private helper
         if left[0] <= 0:
             tree.skipped["gitlab_includes"] += 1
             tree.warn(
-                f"GitLab include entries past the first {MAX_GITLAB_INCLUDES} of a pipeline "
-                "are not followed (GitLab's own limit)",
+                f"limit max_gitlab_includes={MAX_GITLAB_INCLUDES} reached: later include "
+                "entries of this pipeline are not followed (GitLab's own limit)",
                 rel,
                 kind="limit",
             )

@@ -189,6 +189,7 @@ class RepoTree(Listing):
         self.bytes_read = 0
         self.parse_seconds = 0.0
         self.parse_bytes = 0  # characters given to parsers (or taken parsed from the cache)
+        self.yaml_bytes = 0  # ... of them, YAML
         self.listing = "walk"
         self._text: dict[str, str | None] = {}
         self._parsed: dict[tuple[str, str], Any] = {}
@@ -421,7 +422,7 @@ class RepoTree(Listing):
             variant = _cacheable(kind, parser)
             if variant is not None:
                 value = self._parse_cached(rel, kind, parser, text, variant)
-            elif self._parse_budget_left(rel):
+            elif self._parse_budget_left(rel, kind):
                 value, error, _ = self._parse_now(rel, kind, parser, text)
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
@@ -433,7 +434,7 @@ class RepoTree(Listing):
     ) -> tuple[T | None, ParseError | None, bool]:
         """(value, error, whether the outcome depends on the text alone)."""
         started = time.monotonic()
-        self.parse_bytes += len(text)
+        self._count_parse(kind, text)
         try:
             with time_budget(self.limits.parse_timeout):
                 return parser(text), None, True
@@ -485,9 +486,9 @@ class RepoTree(Listing):
             else:
                 # the parse budget is spent as the parse spent it, so that a scan stops
                 # parsing where it would without the cache
-                if not self._parse_budget_left(rel):
+                if not self._parse_budget_left(rel, kind):
                     return None
-                self.parse_bytes += len(text)
+                self._count_parse(kind, text)
                 self.parse_seconds += seconds
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
@@ -509,7 +510,7 @@ class RepoTree(Listing):
         store: tuple[factcache.FactCache, str] | None,
     ) -> T | None:
         """Parse now, and keep the outcome under ``store`` (cache, key) if it is lasting."""
-        if not self._parse_budget_left(rel):
+        if not self._parse_budget_left(rel, kind):
             return None
         before = self.parse_seconds
         value, error, lasting = self._parse_now(rel, kind, parser, text)
@@ -586,13 +587,24 @@ class RepoTree(Listing):
                     cache.pooled += 1
                     cache.put(entry, payload)
 
-    def _parse_budget_left(self, rel: str) -> bool:
+    def _count_parse(self, kind: str, text: str) -> None:
+        self.parse_bytes += len(text)
+        if kind == "yaml":
+            self.yaml_bytes += len(text)
+
+    def _parse_budget_left(self, rel: str, kind: str) -> bool:
         """Whether a file may still be parsed: all parses of a scan share ``max_parse_bytes``
-        (characters parsed, counted alike on any machine and from the cache), and, as a
-        safety net only, ``max_parse_seconds``."""
+        (characters parsed, counted alike on any machine and from the cache), YAML ones
+        ``max_yaml_bytes`` too (the slowest to parse, the largest to keep), and, as a safety
+        net only, ``max_parse_seconds``."""
         size = self.limits.max_parse_bytes
         if self._spent("max_parse_bytes", self.parse_bytes, size,
                        f"{size:,} reached: later files are not parsed", rel):
+            return False
+        size = self.limits.max_yaml_bytes
+        if kind == "yaml" and self._spent("max_yaml_bytes", self.yaml_bytes, size,
+                                          f"{size:,} reached: later YAML files are not parsed",
+                                          rel):
             return False
         limit = self.limits.max_parse_seconds
         return not self._spent("max_parse_seconds", self.parse_seconds, limit,
@@ -926,7 +938,7 @@ class SubTree(RepoTree):
         self.sizes = {f[n:]: s for f, s in parent.sizes.items() if f.startswith(self.prefix)}
         self.files_read = 0
         self.bytes_read = 0
-        self.parse_bytes = 0  # parses go through the parent
+        self.parse_bytes = self.yaml_bytes = 0  # parses go through the parent
         self.listing = parent.listing
         self._text = {}
         self._parsed = {}

@@ -340,7 +340,7 @@ def parse_python(source: str) -> PyFacts:
 
 # the longest source given to ast.parse: its syntax tree takes up to about 300 bytes a
 # character of dense code while it exists (a 2 MB module of calls: over 600 MB)
-MAX_PARSED_SOURCE = 512 * 1024
+MAX_PARSED_SOURCE = 256 * 1024
 
 
 def python_ast(source: str) -> ast.Module:
