@@ -93,7 +93,7 @@ def render_template_text(text: str) -> str:
 
 class _Next:
     """The first occurrence of ``needle`` at or after a position, for positions that only
-    grow: the text is searched once in all (``scanned`` counts the characters searched)."""
+    grow: the text is searched once in all (``work`` adds up the characters searched)."""
 
     def __init__(self, text: str, needle: str, work: list[int]) -> None:
         self.text, self.needle, self.work = text, needle, work
