@@ -99,6 +99,53 @@ def assess_judged(
     tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
 ) -> tuple[Assessment, Chosen]:
     """:func:`assess`, and the catalogue it judged against (and who chose it)."""
+    assessment, chosen, _ = _assess_all(
+        path,
+        catalogue=catalogue,
+        config=config,
+        config_path=config_path,
+        scope=scope,
+        limits=limits,
+        answers=answers,
+        subject=subject,
+        today=today,
+        progress=progress,
+        allow_repo_catalogue=allow_repo_catalogue,
+        sub_projects=sub_projects,
+        part=part,
+        tree_factory=tree_factory,
+    )
+    return assessment, chosen
+
+
+def assess_with_projects(
+    path: str | Path, *, catalogue: Catalogue | str | Path | None = None
+) -> tuple[Assessment, list[tuple[str, Assessment]]]:
+    """:func:`assess` of a repository, and the full assessment of each of its sub-projects
+    (path, assessment), all from one scan of the tree: each judges what
+    ``assess(path, part=...)`` judges, without scanning the tree again for it (its evidence
+    paths are given in the repository's terms, as in the repository's assessment)."""
+    assessment, _, parts = _assess_all(path, catalogue=catalogue)
+    return assessment, [(row.path, part) for row, part in parts]
+
+
+def _assess_all(
+    path: str | Path | None,
+    *,
+    catalogue: Catalogue | str | Path | None = None,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    scope: str | None = None,
+    limits: ScanLimits | dict[str, Any] | None = None,
+    answers: list[str | Path] | None = None,
+    subject: str | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    allow_repo_catalogue: bool = False,
+    sub_projects: bool = True,
+    part: str | None = None,
+    tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
+) -> tuple[Assessment, Chosen, list[tuple[SubProject, Assessment]]]:
     if path is None:
         if not answers:
             raise MLKaizenError("without a repository, give --answers (files or folders)")
@@ -119,7 +166,7 @@ def assess_judged(
             answers=combined,
             respondents=people,
             scanned=False,
-        ), chosen
+        ), chosen, []
     root = Path(path)
     if not root.exists():
         raise MLKaizenError("path does not exist; give the repository folder", str(path))
@@ -163,6 +210,7 @@ def assess_judged(
         return (
             _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)[1],
             chosen,
+            [],
         )
     assessed = [
         _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)
@@ -195,7 +243,7 @@ def assess_judged(
         result.sub_projects = parts
         head_by_projects(result, [(row.path, a) for row, a in assessed], frozenset(shared))
         result.explanation = explanation(result)
-    return result, chosen
+    return result, chosen, assessed
 
 
 def sub_projects(path: str | Path) -> list[SubProjectRef]:

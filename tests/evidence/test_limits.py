@@ -23,7 +23,11 @@ def test_defaults_are_documented_values() -> None:
     limits = ScanLimits()
     assert (limits.max_file_bytes, limits.max_files, limits.max_yaml_nodes,
             limits.max_yaml_depth, limits.parse_timeout) == (2 * 1024 * 1024, 500_000, 100_000,
-                                                             200, 5.0)
+                                                             200, 30.0)
+    # what bounds a scan is counted; the wall-time limits are a safety net well above it
+    assert (limits.max_bytes_read, limits.max_parse_bytes, limits.max_parse_seconds,
+            limits.max_ci_steps, limits.max_ci_text) == (
+        64 * 1024 * 1024, 16 * 1024 * 1024, 300.0, 20_000, 2 * 1024 * 1024)
 
 
 def test_max_files_says_which_limit(make_repo: MakeRepo) -> None:

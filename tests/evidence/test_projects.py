@@ -252,3 +252,45 @@ def test_a_joined_system_absorbs_the_projects_inside_it(make_repo: MakeRepo) -> 
     refs = find_sub_projects(RepoTree(make_repo(files)))
     # a and b are one system at svc/, which holds c too: counted once, never twice
     assert [(r.path, r.ml_files) for r in refs] == [("other/src/d", 1), ("svc", 3)]
+
+
+def test_map_with_projects_scans_the_tree_once(make_repo: MakeRepo) -> None:
+    """``map --projects`` used to assess the repository again for each sub-project: every
+    file was listed and read once more per sub-project. Now one scan gives them all."""
+    from typer.testing import CliRunner
+
+    from mlkaizen.api import assess_with_projects
+    from mlkaizen.cli import app
+
+    root = make_repo(MONOREPO)
+    whole, parts = assess_with_projects(root)
+    assert [p for p, _ in parts] == ["services/churn", "services/vision"]
+    for path, part in parts:  # what `assess --part` judges (evidence in repository paths)
+        alone = assess(root, part=path)
+        assert (part.stage, part.stage_index) == (alone.stage, alone.stage_index)
+        assert [(d.id, d.level) for d in part.dimensions] == [
+            (d.id, d.level) for d in alone.dimensions]
+        assert [(p.id, p.state, [(e.file, e.line) for e in p.evidence])
+                for p in part.practices] == [
+            (p.id, p.state, [(e.file if e.file == ".github/CODEOWNERS" else f"{path}/{e.file}",
+                              e.line) for e in p.evidence])
+            for p in alone.practices]
+    assert whole.model_dump(exclude={"generated"}) == assess(root).model_dump(
+        exclude={"generated"})
+
+    opened: list[str] = []
+    prefix = str(root) + "/"
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and isinstance(args[0], str) and args[0].startswith(prefix):
+            opened.append(args[0][len(prefix):])
+
+    sys.addaudithook(hook)
+    try:
+        result = CliRunner().invoke(app, ["map", str(root), "--projects", "-f", "json"])
+    finally:
+        prefix = "\0"  # an audit hook cannot be removed: it matches nothing from now on
+    assert result.exit_code == 0, result.output
+    rows = [row["subject"] for row in json.loads(result.stdout)["subjects"]]
+    assert rows == [root.name, f"{root.name}/services/churn", f"{root.name}/services/vision"]
+    assert opened.count("services/churn/train.py") == 1  # read by one scan, not three

@@ -41,3 +41,37 @@ def test_findings_point_at_the_template_file(make_repo: MakeRepo) -> None:
     assert [(e.file, e.line) for e in tracking.evidence][:1] == [
         ("template/{{.root}}/train.py.tmpl", 5)  # set_experiment, line numbers kept
     ]
+
+
+def test_control_actions_are_removed_as_the_patterns_did() -> None:
+    from mlkaizen.evidence.tree import _strip_controls
+
+    assert _strip_controls("a{% if x %}b{# note #}c{{ end }}d") == "abcd"
+    assert _strip_controls("{%-%}{%%}{#x#}") == ""  # the close may follow the opener at once
+    assert _strip_controls("{%}") == "{%}"  # a close needs two characters after the opener
+    assert _strip_controls("{% x\n%}") == "{% x\n%}"  # never across lines
+    assert _strip_controls("{% {# %} #}") == " #}"  # the first opener wins
+    assert _strip_controls("{{ value }}") == "{{ value }}"  # an expression stays
+    assert _strip_controls("{{-\n if x }}y") == "y"  # Go's spaces may hold a newline
+
+
+def test_unclosed_openers_on_one_line_cost_linear_work() -> None:
+    """Each opener of a long line without its close used to search to the end of the line:
+    300 KB of ``{%`` took minutes. The work (characters searched) now grows with the text."""
+    from mlkaizen.evidence.tree import _strip_controls
+
+    for piece in ("{%", "{#", "{% {# %}", "{%a %}{#", "{{ if ", "{#{%{{"):
+        work = []
+        for n in (2_000, 8_000):
+            count = [0]
+            _strip_controls(piece * n, count)
+            work.append(count[0])
+        assert work[1] <= 4.2 * work[0], (piece, work)  # quadratic work would be 16 times
+        assert work[1] <= 12 * len(piece) * 8_000, (piece, work)
+
+
+def test_a_template_with_a_long_line_of_openers_is_still_read(make_repo: MakeRepo) -> None:
+    tree = RepoTree(make_repo({"train.py.tmpl": "import mlflow\n# " + "{%" * 50_000 + "\n"}))
+    text = tree.text("train.py")
+    assert text is not None and text.startswith("import mlflow\n# {%{%")
+    assert len(text) == len("import mlflow\n# ") + 100_001

@@ -885,6 +885,59 @@ def folders_nested_1200_deep(root: Path, outside: Path) -> Expect:
     return Expect(warning="max_dir_depth=512", evidence="model.experiment-tracking")
 
 
+@case
+def azure_template_used_by_many_pipelines(root: Path, outside: Path) -> Expect:
+    write(root / "t" / "steps.yml",
+          "steps:\n" + "".join(f"- script: echo {i}\n" for i in range(2_000)))
+    for n in range(40):  # 80,000 steps once expanded
+        write(root / "pipes" / f"p{n}.yml",
+              "trigger: none\npool: {vmImage: x}\nsteps:\n- template: ../t/steps.yml\n")
+    write(root / "train.py", TRAIN)
+    return Expect(warning="limit max_ci_steps=20,000 reached",
+                  evidence="model.experiment-tracking")
+
+
+@case
+def composite_action_used_by_a_composite_action(root: Path, outside: Path) -> Expect:
+    leaf = "runs:\n  using: composite\n  steps:\n" + "".join(
+        f"    - run: echo {i} {'y' * 80}\n" for i in range(300))
+    mid = "runs:\n  using: composite\n  steps:\n" + "    - uses: ./.github/actions/b\n" * 300
+    write(root / ".github" / "actions" / "b" / "action.yml", leaf)
+    write(root / ".github" / "actions" / "a" / "action.yml", mid)
+    write(root / ".github" / "workflows" / "ci.yml", "on: push\njobs:\n  t:\n    steps:\n"
+          + "      - uses: ./.github/actions/a\n" * 300)
+    write(root / "train.py", TRAIN)
+    return Expect(warning="limit max_expansion_bytes=131,072 reached",
+                  evidence="model.experiment-tracking")
+
+
+@case
+def gitlab_thousands_of_wildcard_includes(root: Path, outside: Path) -> Expect:
+    write(root / ".gitlab-ci.yml", "include:\n" + "".join(
+        f"  - local: 'ci/p{i}*.yml'\n" for i in range(3_000)) + "test:\n  script: [pytest]\n")
+    for i in range(300):
+        write(root / "ci" / f"q{i}.yml", f"job{i}:\n  script: [echo {i}]\n")
+    write(root / "train.py", TRAIN)
+    return Expect(warning="limit max_gitlab_includes=150 reached",
+                  evidence="model.experiment-tracking")
+
+
+@case
+def python_file_of_two_megabytes_of_calls(root: Path, outside: Path) -> Expect:
+    line = "x = foo.bar(1, 'a', key=2)\n"  # its syntax tree alone took over 600 MB
+    write(root / "gen.py", "import mlflow\n" + line * (2_000_000 // len(line)))
+    write(root / "train.py", TRAIN)
+    return Expect(warning="limit max_parsed_source=262,144", evidence="model.experiment-tracking")
+
+
+@case
+def template_line_of_unclosed_openers(root: Path, outside: Path) -> Expect:
+    write(root / "train.py.j2", TRAIN + "# " + "{%" * 100_000 + "\n")  # 200 KB: 93 s, once
+    write(root / "conf.yaml.j2", "a: 1\n# " + "{#" * 150_000 + "\n")
+    write(root / "junk.py", b"\0binary")
+    return Expect(warning="binary content", evidence="model.experiment-tracking")
+
+
 # --------------------------------------------------------------------------- bad input
 @case
 def fifo_given_as_config(root: Path, outside: Path) -> Expect:

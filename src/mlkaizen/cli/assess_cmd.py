@@ -141,7 +141,7 @@ def assess(
         float | None,
         typer.Option(
             metavar="SECONDS",
-            help="Seconds one file's parse may take; 0 = no budget (default 5).",
+            help="Seconds one file's parse may take, a safety net; 0 = none (default 30).",
             min=0,
         ),
     ] = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from mlkaizen.cli.common import (
 )
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible, visible_lines
+
+if TYPE_CHECKING:
+    from mlkaizen.engine.model import Assessment
 
 
 @app.command("map")
@@ -54,6 +57,7 @@ def map_(
 ) -> None:
     """Lay many subjects side by side: stage, levels, target and gap, and a heat map."""
     from mlkaizen.api import assess as run
+    from mlkaizen.api import assess_with_projects
     from mlkaizen.catalogues import load_catalogue
     from mlkaizen.engine.taxonomy import target_stage_index
     from mlkaizen.engine_files import load_profile
@@ -73,20 +77,21 @@ def map_(
             and b"respondent:" in (read_head(p, 4096) or b"")
             for p in folder.iterdir()
         )
-        assessment = (
-            run(None, catalogue=cat, answers=[folder])
-            if has_answers
-            else run(folder, catalogue=cat)
-        )
+        parts: list[tuple[str, Assessment]] = []
+        if has_answers:
+            assessment = run(None, catalogue=cat, answers=[folder])
+        elif projects:  # the sub-projects' assessments come from the same scan of the tree
+            assessment, parts = assess_with_projects(folder, catalogue=cat)
+        else:
+            assessment = run(folder, catalogue=cat)
         profile = folder / "profile.yaml"
         target = (
             target_stage_index(load_profile(profile)) if found_inside(profile, folder) else None
         )
         name = assessment.subject.name if assessment.subject.name != "subject" else folder.name
         rows.append(Row(name, assessment, target))
-        for sp in assessment.sub_projects if projects else []:
-            part = run(folder, catalogue=cat, part=sp.path)
-            rows.append(Row(f"{name}/{sp.path}", part, target))
+        for path, part in parts:
+            rows.append(Row(f"{name}/{path}", part, target))
     import sys
 
     from mlkaizen.textfmt import terminal_width

@@ -1,4 +1,9 @@
-"""A per-file parse time budget, enforced with a real-time interval timer.
+"""A per-file parse time limit, enforced with a real-time interval timer: a safety net only.
+
+What bounds parsing is counted (``max_parse_bytes``, ``max_yaml_bytes`` and the size limits),
+so a scan's result is the same on any machine; this limit, far above what those bounds let a
+parse take on a working machine, stops a parse that would never end (and its warning says
+so, since a slower machine may then give another result).
 
 Parsers are Python code (PyYAML's composer and constructor, tomllib, our AST visitor), so a
 ``SIGALRM`` handler can interrupt them between bytecodes. Only available on the main thread
@@ -34,7 +39,8 @@ def time_budget(seconds: float) -> Iterator[None]:
         return
 
     expired: list[bool] = []
-    message = f"parsing took longer than parse_timeout={seconds:g}s; file skipped"
+    message = (f"parsing took longer than parse_timeout={seconds:g}s (a safety net in wall "
+               "time: this machine parsed slowly); file skipped")
 
     def expire(signum: int, frame: FrameType | None) -> None:
         expired.append(True)

@@ -7,6 +7,13 @@ Pipelines, Cloud Build, Drone, Buildkite, Tekton and Argo Workflows. References 
 files are followed inside the root: GitLab ``include: local``, Azure ``template:`` (two
 levels; cycles and paths leaving the root are refused with a warning) and local composite
 GitHub actions (``uses: ./path``).
+
+Bounded by counts and bytes, all pipelines of a scan together (each limit hit is named in a
+warning): at most ``max_ci_files`` files are parsed as CI configuration (pipelines, templates,
+included files, actions); templates and composite actions expand to at most ``max_ci_steps``
+steps and jobs and ``max_ci_text`` characters of step text (one composite action to at most
+``max_expansion_bytes``); a GitLab pipeline follows at most :data:`MAX_GITLAB_INCLUDES`
+include entries (GitLab's own limit).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any
 from mlkaizen.evidence.parse.ci import (
     Pipeline,
     Step,
+    StepBudget,
     azure_pipelines,
     generic_run_steps,
     github_actions,
@@ -39,6 +47,7 @@ from mlkaizen.evidence.parse.ci_more import (
 from mlkaizen.evidence.tree import RepoTree
 
 TEMPLATE_LEVELS = 2  # Azure templates: a pipeline's templates, and theirs
+MAX_GITLAB_INCLUDES = 150  # include entries one GitLab pipeline follows, as GitLab itself
 # Only YAML files with one of these get parsed and checked (Azure / Cloud Build / Buildkite
 # keys at the top level, CodeBuild's phases, Drone's kind, Tekton's and Argo's API groups).
 _TELLTALE = re.compile(
@@ -56,34 +65,77 @@ _YAML_PARSERS: tuple[Callable[[str, Any], Pipeline | None], ...] = (
 )
 
 
+class CiBudget:
+    """What finding the CI pipelines of one tree may cost: CI files parsed, and the steps
+    and text templates expand to (see the module's notes); each limit hit is warned once."""
+
+    def __init__(self, tree: RepoTree) -> None:
+        self.tree = tree
+        self.files_left = tree.limits.max_ci_files
+        self.counted: set[str] = set()
+        self.steps = StepBudget(tree.limits.max_ci_steps, tree.limits.max_ci_text)
+        self.warned: set[str] = set()
+
+    def admit(self, rel: str) -> bool:
+        """Whether ``rel`` may be parsed as a CI file (each file counts once)."""
+        if rel in self.counted:
+            return True
+        if self.files_left <= 0:
+            self.tree.skipped["max_ci_files"] += 1
+            self.limit("max_ci_files", rel, "later CI files are not parsed")
+            return False
+        self.files_left -= 1
+        self.counted.add(rel)
+        return True
+
+    def docs(self, rel: str) -> list[Any]:
+        """The YAML documents of a CI file, if it may be parsed."""
+        return (self.tree.yaml(rel) or []) if self.admit(rel) else []
+
+    def limit(self, name: str, rel: str | None, what: str) -> None:
+        if name not in self.warned:
+            self.warned.add(name)
+            value = getattr(self.tree.limits, name, None)
+            shown = f"{value:,}" if isinstance(value, int) else str(value)
+            self.tree.warn(f"limit {name}={shown} reached: {what}", rel, kind="limit")
+
+    def finish(self) -> None:
+        if self.steps.hit is not None:
+            self.tree.skipped[self.steps.hit] += 1
+            self.limit(self.steps.hit, None,
+                       "CI templates and composite actions were not expanded further")
+
+
 def find_pipelines(tree: RepoTree) -> list[Pipeline]:
     """Every CI pipeline in the tree, in file order."""
     pipes: list[Pipeline] = []
     handled: set[str] = set()
+    budget = CiBudget(tree)
     for rel in tree.files:
         low = rel.lower()
         name = low.rsplit("/", 1)[-1]
         if _github_workflow(low) and low.endswith((".yml", ".yaml")):
             handled.add(rel)
-            pipes += _github(tree, rel)
+            pipes += _github(tree, rel, budget)
         elif name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
             handled.add(rel)
-            pipes += _gitlab(tree, rel, handled)
+            pipes += _gitlab(tree, rel, handled, budget)
         elif low in (".circleci/config.yml", ".circleci/config.yaml", "bitbucket-pipelines.yml"):
             handled.add(rel)
             provider = "circleci" if low.startswith(".circleci") else "bitbucket"
             pipes += [
-                p for doc in tree.yaml(rel) or [] if (p := generic_run_steps(provider, rel, doc))
+                p for doc in budget.docs(rel) if (p := generic_run_steps(provider, rel, doc))
             ]
         elif (
             name == "jenkinsfile"
             or name.startswith("jenkinsfile.")
             or name.endswith(".jenkinsfile")
-        ):
+        ) and budget.admit(rel):
             pipe = jenkinsfile(rel, tree.text(rel) or "")
             if pipe is not None:
                 pipes.append(pipe)
-    pipes += _by_content(tree, handled)
+    pipes += _by_content(tree, handled, budget)
+    budget.finish()
     return pipes
 
 
@@ -97,7 +149,7 @@ def _github_workflow(low: str) -> bool:
     return bool(sep) and ("{{" in head or "{%" in head)
 
 
-def _candidates(tree: RepoTree, handled: set[str]) -> list[tuple[str, Any]]:
+def _candidates(tree: RepoTree, handled: set[str], budget: CiBudget) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for rel in tree.with_suffix(".yml", ".yaml"):
         if rel in handled:
@@ -105,14 +157,14 @@ def _candidates(tree: RepoTree, handled: set[str]) -> list[tuple[str, Any]]:
         text = tree.text(rel)
         if not text or not _TELLTALE.search(text):
             continue
-        out += [(rel, doc) for doc in tree.yaml(rel) or []]
+        out += [(rel, doc) for doc in budget.docs(rel)]
     return out
 
 
-def _by_content(tree: RepoTree, handled: set[str]) -> list[Pipeline]:
+def _by_content(tree: RepoTree, handled: set[str], budget: CiBudget) -> list[Pipeline]:
     pipes: list[Pipeline] = []
     azure: list[tuple[str, Any]] = []
-    for rel, doc in _candidates(tree, handled):
+    for rel, doc in _candidates(tree, handled, budget):
         for parser in _YAML_PARSERS:
             pipe = parser(rel, doc)
             if pipe is not None:
@@ -122,13 +174,13 @@ def _by_content(tree: RepoTree, handled: set[str]) -> list[Pipeline]:
             if is_azure_pipeline(doc):
                 azure.append((rel, doc))
     referenced = _azure_referenced(tree, azure)
-    resolve = _AzureResolver(tree)
+    resolve = _AzureResolver(tree, budget)
     for rel, doc in azure:
         if rel in referenced and not ({"trigger", "pr", "schedules", "resources"} & set(doc)):
             continue  # a template: it counts inside the pipelines that use it
         if not is_azure_root(doc):
             continue  # steps alone, used by no pipeline here: nothing runs them
-        pipe = azure_pipelines(rel, doc, resolve)
+        pipe = azure_pipelines(rel, doc, resolve, budget.steps)
         if pipe is not None:
             pipes.append(pipe)
     return sorted(pipes, key=lambda p: (p.file, p.line))
@@ -156,8 +208,9 @@ class _AzureResolver:
     """Loads an Azure template inside the root, refusing (with one warning each) cycles and
     paths that leave the root; remote (``file@repo``) and computed paths are not followed."""
 
-    def __init__(self, tree: RepoTree) -> None:
+    def __init__(self, tree: RepoTree, budget: CiBudget) -> None:
         self.tree = tree
+        self.budget = budget
         self.warned: set[tuple[str, str]] = set()
 
     def _warn(self, current: str, ref: str, why: str) -> None:
@@ -180,33 +233,44 @@ class _AzureResolver:
             return None
         if len(chain) > TEMPLATE_LEVELS or target not in self.tree.sizes:
             return None
-        docs = self.tree.yaml(target) or []
+        docs = self.budget.docs(target)
         return (target, docs[0]) if docs and isinstance(docs[0], dict) else None
 
 
-def _github(tree: RepoTree, rel: str) -> list[Pipeline]:
+def _github(tree: RepoTree, rel: str, budget: CiBudget) -> list[Pipeline]:
     out: list[Pipeline] = []
-    for doc in tree.yaml(rel) or []:
+    for doc in budget.docs(rel):
         pipe = github_actions(rel, doc)
         if pipe is None:
             continue
         for job in pipe.jobs:
-            job.steps = [_composite(tree, step) for step in job.steps]
+            job.steps = [_composite(tree, step, budget) for step in job.steps]
         out.append(pipe)
     return out
 
 
-def _composite(tree: RepoTree, step: Step, depth: int = 2) -> Step:
-    """A ``uses: ./path`` step with the ``run`` commands of the local composite action."""
-    if not step.uses.startswith("./") or depth <= 0:
+def _composite(tree: RepoTree, step: Step, budget: CiBudget, depth: int = 2) -> Step:
+    """A ``uses: ./path`` step with the ``run`` commands of the local composite action
+    (each use counted against the scan's step budget, text included)."""
+    if not step.uses.startswith("./") or depth <= 0 or budget.steps.spent:
         return step
-    runs = tree.memo(f"composite:{depth}:{step.uses}", lambda: _action_runs(tree, step, depth))
+    runs = tree.memo(
+        f"composite:{depth}:{step.uses}", lambda: _action_runs(tree, step, budget, depth)
+    )
     if runs is None:
+        return step
+    cap = tree.limits.max_expansion_bytes
+    if len(runs) > cap:
+        tree.skipped["max_expansion_bytes"] += 1
+        budget.limit("max_expansion_bytes", step.file or None,
+                     f"a composite action of {len(runs):,} characters is not expanded")
+        return step
+    if not budget.steps.take(len(runs) + len(step.run)):
         return step
     return Step("\n".join([step.run, runs]), step.uses, step.line, step.name, step.file)
 
 
-def _action_runs(tree: RepoTree, step: Step, depth: int) -> str | None:
+def _action_runs(tree: RepoTree, step: Step, budget: CiBudget, depth: int) -> str | None:
     """The commands of a local composite action (computed once per action and depth)."""
     folder = _normalise("", step.uses.removeprefix("./").split("@")[0])
     if folder is None:
@@ -216,22 +280,24 @@ def _action_runs(tree: RepoTree, step: Step, depth: int) -> str | None:
         if action not in tree.sizes:
             continue
         runs: list[str] = []
-        for doc in tree.yaml(action) or []:
+        for doc in budget.docs(action):
             spec = doc.get("runs") if isinstance(doc, dict) else None
             for inner in spec.get("steps", []) if isinstance(spec, dict) else []:
+                if budget.steps.spent:
+                    break
                 if isinstance(inner, dict):
                     sub = Step(str(inner.get("run", "")), str(inner.get("uses", "")), 1)
-                    sub = _composite(tree, sub, depth - 1)
+                    sub = _composite(tree, sub, budget, depth - 1)
                     runs.append(f"{sub.uses}\n{sub.run}")
         return "\n".join(runs)
     return None
 
 
-def _gitlab(tree: RepoTree, rel: str, handled: set[str]) -> list[Pipeline]:
+def _gitlab(tree: RepoTree, rel: str, handled: set[str], budget: CiBudget) -> list[Pipeline]:
     out: list[Pipeline] = []
-    for doc in tree.yaml(rel) or []:
+    for doc in budget.docs(rel):
         pipe = gitlab_ci(rel, doc)
-        included = _gitlab_includes(tree, rel, doc, handled)
+        included = _gitlab_includes(tree, rel, doc, handled, budget, [MAX_GITLAB_INCLUDES])
         if pipe is None and not included:
             continue
         pipe = pipe or Pipeline("gitlab-ci", rel, getattr(doc, "line", 1), triggers={"push"})
@@ -246,10 +312,17 @@ def _gitlab(tree: RepoTree, rel: str, handled: set[str]) -> list[Pipeline]:
     return out
 
 
-def _gitlab_includes(
-    tree: RepoTree, rel: str, doc: Any, handled: set[str], depth: int = 2
+def _gitlab_includes(  # noqa: PLR0917 - one recursive private helper
+    tree: RepoTree,
+    rel: str,
+    doc: Any,
+    handled: set[str],
+    budget: CiBudget,
+    left: list[int],
+    depth: int = 2,
 ) -> list[tuple[str, Any]]:
-    """Documents of ``include:`` local files (wildcards too), followed ``depth`` levels."""
+    """Documents of ``include:`` local files (wildcards too), followed ``depth`` levels; at
+    most ``left[0]`` entries over the whole pipeline (the rest are warned about once)."""
     if not isinstance(doc, dict) or depth <= 0:
         return []
     raw = doc.get("include")
@@ -263,6 +336,16 @@ def _gitlab_includes(
         )
         if not isinstance(local, str) or "://" in local:
             continue
+        if left[0] <= 0:
+            tree.skipped["gitlab_includes"] += 1
+            tree.warn(
+                f"limit max_gitlab_includes={MAX_GITLAB_INCLUDES} reached: later include "
+                "entries of this pipeline are not followed (GitLab's own limit)",
+                rel,
+                kind="limit",
+            )
+            break
+        left[0] -= 1
         pattern = _normalise("", local)
         if pattern is None:
             tree.warn(
@@ -271,11 +354,21 @@ def _gitlab_includes(
                 kind="ci",
             )
             continue
-        for target in [f for f in tree.files if fnmatch.fnmatchcase(f, pattern)]:
+        for target in _included(tree, pattern):
             if target in handled or target == rel:
                 continue
             handled.add(target)
-            for inc_doc in tree.yaml(target) or []:
+            for inc_doc in budget.docs(target):
                 out.append((target, inc_doc))
-                out += _gitlab_includes(tree, target, inc_doc, handled, depth - 1)
+                out += _gitlab_includes(tree, target, inc_doc, handled, budget, left, depth - 1)
     return out
+
+
+def _included(tree: RepoTree, pattern: str) -> list[str]:
+    """The files a GitLab ``include: local`` pattern names: the file itself when it has no
+    wildcard (a lookup), else the files matching it (one compiled pattern)."""
+    if not any(c in pattern for c in "*?["):
+        return [pattern] if pattern in tree.sizes else []
+    match = re.compile(fnmatch.translate(pattern)).match
+    head = pattern[: min(i for i in (pattern.find(c) for c in "*?[") if i >= 0)]
+    return [f for f in tree.files if f.startswith(head) and match(f)]

@@ -28,9 +28,9 @@ from mlkaizen.evidence.factcache import notebook_source, parse_notebook_facts
 from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
-from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse import ParseError, python_src
 from mlkaizen.evidence.parse.headings import markdown_headings, rst_headings
-from mlkaizen.evidence.parse.python_src import PyFacts, import_roots, parse_python
+from mlkaizen.evidence.parse.python_src import PyFacts, compact, import_roots, parse_python
 from mlkaizen.fsio.read import read_up_to
 
 if TYPE_CHECKING:
@@ -48,10 +48,11 @@ _DIRECTIVE_LINE = re.compile(r"(?m)^[ \t]*(?:\{\{-?[^{}\n]*-?\}\}|\{%-?[^\n]*?-?
 # a Go string action ({{`{{ literal }}`}}, {{"{{ literal }}"}}) renders its literal text
 _STRING_ACTION = re.compile(r"\{\{-?\s*(?:`([^`\n]*)`|\"((?:[^\"\\\n]|\\.)*)\")\s*-?\}\}")
 # a control action inside a line renders nothing: Go's {{ if }}/{{ else }}/{{ end }}/
-# {{ range }}/{{ with }}/{{ define }}/{{/* */}}, Jinja's {% ... %} and {# ... #}
-_CONTROL = re.compile(
+# {{ range }}/{{ with }}/{{ define }}/{{/* */}}, Jinja's {% ... %} and {# ... #} (these two
+# by a scan, see _strip_controls: as a pattern, each of many unclosed openers on one long
+# line would look for its close to the end of the line, in quadratic time)
+_GO_CONTROL = re.compile(
     r"\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|/\*)[^{}\n]*\}\}"
-    r"|\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\}"
 )
 # a file is opened read-only, never waiting (a FIFO) and never through a link at its end
 _OPEN_FLAGS = (
@@ -81,13 +82,88 @@ def render_template_text(text: str) -> str:
     """A template read as the file it renders: directive-only lines and inline control
     actions blanked, each remaining expression read as the word ``tmpl``. Line numbers are
     kept; every branch of a conditional stays, so keys may repeat (see :meth:`RepoTree.yaml`)."""
-    text = _CONTROL.sub("", _DIRECTIVE_LINE.sub("", text))
+    text = _strip_controls(_DIRECTIVE_LINE.sub("", text))
     text = _STRING_ACTION.sub(lambda m: m.group(1) or m.group(2) or "", text)
     for _ in range(3):  # nested expressions: {{ NAME|default('{{ .project }}_model') }}
         text, n = _EXPRESSION.subn("tmpl", text)
         if not n:
             break
     return text
+
+
+class _Next:
+    """The first occurrence of ``needle`` at or after a position, for positions that only
+    grow: the text is searched once in all (``work`` adds up the characters searched)."""
+
+    def __init__(self, text: str, needle: str, work: list[int]) -> None:
+        self.text, self.needle, self.work = text, needle, work
+        self.start, self.hit = 0, -2  # -2: not searched yet; -1: none at or after start
+
+    def at(self, pos: int) -> int:
+        if self.hit == -2 or pos < self.start or (self.hit != -1 and pos > self.hit):
+            self.hit = self.text.find(self.needle, pos)
+            self.work[0] += (len(self.text) if self.hit < 0 else self.hit) - pos
+            self.start = pos
+        return self.hit
+
+
+class _Blocks:
+    """Jinja blocks opened by ``opener`` and closed by ``closer`` on the same line: the one
+    ``re`` would match first at or after a position (``{%-?[^\n]*?-?%}``: the first close
+    two characters or more after the opener, before the end of its line)."""
+
+    def __init__(self, text: str, opener: str, closer: str, work: list[int]) -> None:
+        self.open = _Next(text, opener, work)
+        self.close = _Next(text, closer, work)
+        self.newline = _Next(text, "\n", work)
+        self.found: tuple[int, int] | None = None
+        self.after = -1  # the position ``found`` was searched from
+
+    def first(self, pos: int) -> tuple[int, int] | None:
+        if self.after >= 0 and pos >= self.after and (self.found is None or pos <= self.found[0]):
+            return self.found  # the first match from an earlier position is still the first
+        self.after, at = pos, pos
+        self.found = None
+        while (start := self.open.at(at)) >= 0:
+            end = self.close.at(start + 2)
+            line_end = self.newline.at(start)
+            if end >= 0 and (line_end < 0 or end < line_end):
+                self.found = (start, end + 2)
+                break
+            if line_end < 0:
+                break  # no close on the last line: no later opener has one either
+            at = line_end + 1  # no close on this line after the opener: next line
+        return self.found
+
+
+def _strip_controls(text: str, work: list[int] | None = None) -> str:
+    """``text`` without its control actions (Go control actions, Jinja ``{% %}`` and
+    ``{# #}``), as one left-to-right pass of the three patterns would remove them, in time
+    linear in the text. ``work`` (when given) adds up the characters searched."""
+    if "{" not in text:
+        return text
+    work = work if work is not None else [0]
+    kinds = (_Blocks(text, "{%", "%}", work), _Blocks(text, "{#", "#}", work))
+    out: list[str] = []
+    pos = 0
+    go = _GO_CONTROL.search(text)
+    work[0] += len(text) if go is None else go.end()
+    while True:
+        if go is not None and go.start() < pos:  # none found: none after a later position
+            go = _GO_CONTROL.search(text, pos)
+            work[0] += (len(text) if go is None else go.end()) - pos
+        best = (go.start(), go.end()) if go is not None else None
+        for kind in kinds:
+            found = kind.first(pos)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        if best is None:
+            break
+        out.append(text[pos : best[0]])
+        pos = best[1]
+        work[0] += 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def printable(rel: str) -> str:
@@ -112,6 +188,8 @@ class RepoTree(Listing):
         self.files_read = 0
         self.bytes_read = 0
         self.parse_seconds = 0.0
+        self.parse_bytes = 0  # characters given to parsers (or taken parsed from the cache)
+        self.yaml_bytes = 0  # ... of them, YAML
         self.listing = "walk"
         self._text: dict[str, str | None] = {}
         self._parsed: dict[tuple[str, str], Any] = {}
@@ -333,11 +411,18 @@ class RepoTree(Listing):
             return self._parsed[key]  # type: ignore[no-any-return]
         text = self.text(rel)
         value: T | None = None
-        if text is not None:
+        cap = python_src.MAX_PARSED_SOURCE
+        if text is not None and kind == "python" and len(text) > cap:
+            # refused before any parse or cache look-up: it costs none of the parse budget
+            self.skipped["max_parsed_source"] += 1
+            self.warn(f"python: limit max_parsed_source={cap:,} characters: "
+                      f"Python code of {len(text):,} characters not parsed; file skipped by "
+                      "python detectors", rel, kind="limit")
+        elif text is not None:
             variant = _cacheable(kind, parser)
             if variant is not None:
                 value = self._parse_cached(rel, kind, parser, text, variant)
-            elif self._parse_budget_left(rel):
+            elif self._parse_budget_left(rel, kind):
                 value, error, _ = self._parse_now(rel, kind, parser, text)
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
@@ -349,6 +434,7 @@ class RepoTree(Listing):
     ) -> tuple[T | None, ParseError | None, bool]:
         """(value, error, whether the outcome depends on the text alone)."""
         started = time.monotonic()
+        self._count_parse(kind, text)
         try:
             with time_budget(self.limits.parse_timeout):
                 return parser(text), None, True
@@ -400,8 +486,9 @@ class RepoTree(Listing):
             else:
                 # the parse budget is spent as the parse spent it, so that a scan stops
                 # parsing where it would without the cache
-                if not self._parse_budget_left(rel):
+                if not self._parse_budget_left(rel, kind):
                     return None
+                self._count_parse(kind, text)
                 self.parse_seconds += seconds
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
@@ -409,6 +496,8 @@ class RepoTree(Listing):
                 replay = getattr(parser, "replay", None)
                 if replay is not None:
                     replay(value)
+                if isinstance(value, PyFacts):
+                    value = compact(value)
                 return value  # type: ignore[no-any-return]
         return self._parse_store(rel, kind, parser, text, (cache, entry))
 
@@ -421,7 +510,7 @@ class RepoTree(Listing):
         store: tuple[factcache.FactCache, str] | None,
     ) -> T | None:
         """Parse now, and keep the outcome under ``store`` (cache, key) if it is lasting."""
-        if not self._parse_budget_left(rel):
+        if not self._parse_budget_left(rel, kind):
             return None
         before = self.parse_seconds
         value, error, lasting = self._parse_now(rel, kind, parser, text)
@@ -436,9 +525,12 @@ class RepoTree(Listing):
     def _preparse(self, cache: factcache.FactCache) -> None:
         """Once a tree, with ``jobs`` > 1: parse the Python files and notebooks not in the
         cache yet in worker processes, when there are enough of them to pay for a pool.
-        Files are read here for that alone (nothing counted, nothing warned): the scan
-        still reads and checks each one itself, and a result is used only for the very
-        text it was parsed from."""
+        Files are read by the scan's own reader (:meth:`text`: counted, checked and kept,
+        so each is still read once); a file's result is used only for the very text it was
+        parsed from, and only while the scan's ``max_parse_bytes`` lasts. What the pool is
+        given stays within what the scan may parse: Python code over
+        :data:`~mlkaizen.evidence.parse.python_src.MAX_PARSED_SOURCE` is not sent, and the
+        texts sent add up to at most the parse budget left."""
         if self._preparse_done:
             return
         self._preparse_done = True
@@ -452,24 +544,29 @@ class RepoTree(Listing):
         ):
             return
         # a probe of files spread over the tree: when they are all cached (a warm run), the
-        # rest most likely are too, and reading everything twice would cost more than it saves
+        # rest most likely are too, and the pool would cost more than it saves
         step = max(1, len(sources) // factcache.POOL_PROBE)
-        probe = [rel for rel in sources[::step] if (text := self._peek_text(rel)) is not None
+        probe = [rel for rel in sources[::step] if (text := self.text(rel)) is not None
                  and not all(cache.has(factcache.entry_key(kind, factcache.text_digest(text)))
                              for kind in _kinds_of(rel))]
         if not probe:
             return
+        room = self.limits.max_parse_bytes - self.parse_bytes
         items: list[factcache.Item] = []
         keys: list[list[str]] = []
         seen: set[str] = set()
         held = 0  # the texts handed to the pool are all held at once: bounded
         for rel in sources:
-            text = self._peek_text(rel)
-            if text is None:
+            if room <= 0:
+                break
+            text = self.text(rel)
+            if text is None or (
+                not rel.endswith(".ipynb") and len(text) > python_src.MAX_PARSED_SOURCE
+            ):
                 continue
             if held + len(text) > factcache.POOL_MAX_BYTES:
                 break  # the rest is parsed in the scan, as the detectors ask for it
-            digest = factcache.text_digest(text)
+            digest = self._digests.setdefault(rel, factcache.text_digest(text))
             kinds: list[str] = []
             for kind in _kinds_of(rel):
                 entry = factcache.entry_key(kind, digest)
@@ -480,6 +577,7 @@ class RepoTree(Listing):
                 held += len(text)
                 items.append((tuple(kinds), text))
                 keys.append([factcache.entry_key(kind, digest) for kind in kinds])
+                room -= len(text) * len(kinds)
         if (
             len(items) < factcache.POOL_MIN_FILES
             or sum(len(text) for _, text in items) < factcache.POOL_MIN_BYTES
@@ -493,47 +591,29 @@ class RepoTree(Listing):
                     cache.pooled += 1
                     cache.put(entry, payload)
 
-    def _peek_text(self, rel: str) -> str | None:
-        """The text :meth:`text` would give, read without counting, warning or caching it;
-        None on any problem (the scan's own read reports it)."""
-        limit = (
-            self.limits.max_notebook_bytes if rel.endswith(".ipynb") else self.limits.max_file_bytes
-        )
-        if self.sizes.get(rel, 0) > limit:
-            return None
-        try:
-            fd, st = self._open_listed(rel)
-        except (_OutsideRootError, OSError):
-            return None
-        try:
-            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-                return None
-            data = os.read(fd, limit + 1)
-            while len(data) <= limit:
-                more = os.read(fd, limit + 1 - len(data))
-                if not more:
-                    break
-                data += more
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        if len(data) > limit or b"\0" in data[:8192]:
-            return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", "replace")
-        if rel in self._real:
-            text = _EXPRESSION.sub("tmpl", _DIRECTIVE_LINE.sub("", text))
-        return text
+    def _count_parse(self, kind: str, text: str) -> None:
+        self.parse_bytes += len(text)
+        if kind == "yaml":
+            self.yaml_bytes += len(text)
 
-    def _parse_budget_left(self, rel: str) -> bool:
-        """Per-file budgets alone do not bound a scan (many files, each just under its
-        budget): all parses of a scan share ``max_parse_seconds``."""
+    def _parse_budget_left(self, rel: str, kind: str) -> bool:
+        """Whether a file may still be parsed: all parses of a scan share ``max_parse_bytes``
+        (characters parsed, counted alike on any machine and from the cache), YAML ones
+        ``max_yaml_bytes`` too (the slowest to parse, the largest to keep), and, as a safety
+        net only, ``max_parse_seconds``."""
+        size = self.limits.max_parse_bytes
+        if self._spent("max_parse_bytes", self.parse_bytes, size,
+                       f"{size:,} reached: later files are not parsed", rel):
+            return False
+        size = self.limits.max_yaml_bytes
+        if kind == "yaml" and self._spent("max_yaml_bytes", self.yaml_bytes, size,
+                                          f"{size:,} reached: later YAML files are not parsed",
+                                          rel):
+            return False
         limit = self.limits.max_parse_seconds
         return not self._spent("max_parse_seconds", self.parse_seconds, limit,
-                               f"{limit:g} reached: later files are not parsed", rel)
+                               f"{limit:g} reached (a safety net in wall time: this machine "
+                               "parsed slowly); later files are not parsed", rel)
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
@@ -862,6 +942,7 @@ class SubTree(RepoTree):
         self.sizes = {f[n:]: s for f, s in parent.sizes.items() if f.startswith(self.prefix)}
         self.files_read = 0
         self.bytes_read = 0
+        self.parse_bytes = self.yaml_bytes = 0  # parses go through the parent
         self.listing = parent.listing
         self._text = {}
         self._parsed = {}

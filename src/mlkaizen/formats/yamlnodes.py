@@ -10,6 +10,9 @@ DEFAULT_MAX_DEPTH = 200
 
 
 class LineDict(dict[Any, Any]):
-    """A YAML mapping with the line where it starts."""
+    """A YAML mapping with the line where it starts (set by whoever makes one). A slot, not
+    an attribute dictionary: a scan keeps every YAML document it parses, and a dictionary
+    per mapping more than doubled their size."""
 
-    line: int = 0
+    __slots__ = ("line",)
+    line: int

@@ -225,17 +225,48 @@ MAX_TEMPLATE_USES = 1_000
 MAX_EXPANDED_STEPS = 20_000
 
 
+class StepBudget:
+    """Steps (and jobs) and step text that the pipelines of one scan may be expanded to, all
+    pipelines together: templates and composite actions used many times over cannot fan
+    out past it. ``hit`` names the first limit that stopped an expansion."""
+
+    def __init__(self, steps: int, text: int) -> None:
+        self.steps = steps
+        self.text = text
+        self.hit: str | None = None
+
+    def take(self, text: int) -> bool:
+        """Count one step of ``text`` characters; ``False`` (and nothing counted) when it
+        does not fit."""
+        if self.steps <= 0 or text > self.text:
+            self.hit = self.hit or ("max_ci_steps" if self.steps <= 0 else "max_ci_text")
+            return False
+        self.steps -= 1
+        self.text -= text
+        return True
+
+    @property
+    def spent(self) -> bool:
+        return self.hit is not None
+
+
 class _Azure:
     """Walks one Azure pipeline, following ``template:`` references through ``resolve``."""
 
-    def __init__(self, pipe: Pipeline, resolve: Resolve | None) -> None:
+    def __init__(self, pipe: Pipeline, resolve: Resolve | None, budget: StepBudget) -> None:
         self.pipe = pipe
         self.resolve = resolve
+        self.budget = budget
         self.uses = 0
         self.made = 0
 
     def _template(self, file: str, ref: Any, chain: tuple[str, ...]) -> tuple[str, Any] | None:
-        if self.resolve is None or not isinstance(ref, str) or self.uses >= MAX_TEMPLATE_USES:
+        if (
+            self.resolve is None
+            or not isinstance(ref, str)
+            or self.uses >= MAX_TEMPLATE_USES
+            or self.budget.spent
+        ):
             return None
         self.uses += 1
         found = self.resolve(file, ref, chain)
@@ -244,7 +275,9 @@ class _Azure:
     def steps(self, steps: Any, line: int, file: str, chain: tuple[str, ...]) -> list[Step]:
         out: list[Step] = []
         for step in _items(steps):
-            if not isinstance(step, dict) or self.made >= MAX_EXPANDED_STEPS:
+            if self.made >= MAX_EXPANDED_STEPS or self.budget.spent:
+                break
+            if not isinstance(step, dict):
                 continue
             self.made += 1
             found = self._template(file, step.get("template"), chain)
@@ -256,12 +289,16 @@ class _Azure:
             if isinstance(inputs, dict):
                 run += "\n" + "\n".join(_text(v) for v in inputs.values())
             uses = _text(step.get("task") or step.get("template"))
+            if not self.budget.take(len(run) + len(uses)):
+                break
             where = "" if file == self.pipe.file else file
             out.append(Step(run, uses, _line(step, line), _text(step.get("displayName")), where))
         return out
 
     def jobs(self, jobs: Any, file: str, chain: tuple[str, ...]) -> None:
         for body in _items(jobs):
+            if self.budget.spent:
+                break
             if not isinstance(body, dict):
                 continue
             found = self._template(file, body.get("template"), chain)
@@ -271,6 +308,8 @@ class _Azure:
                     self.loose_steps(found[1].get("steps"), found[0], (*chain, found[0]))
                 continue
             name = _text(body.get("job") or body.get("deployment") or body.get("template") or "job")
+            if not self.budget.take(len(name)):
+                break
             job = Job(
                 name, _line(body, self.pipe.line), file="" if file == self.pipe.file else file
             )
@@ -290,6 +329,8 @@ class _Azure:
 
     def stages(self, stages: Any, file: str, chain: tuple[str, ...]) -> None:
         for stage in _items(stages):
+            if self.budget.spent:
+                break
             if not isinstance(stage, dict):
                 continue
             found = self._template(file, stage.get("template"), chain)
@@ -336,13 +377,17 @@ def _azure_triggers(pipe: Pipeline, doc: dict[Any, Any]) -> None:
             pipe.schedules.append((str(entry["cron"]), _line(entry, pipe.line)))
 
 
-def azure_pipelines(file: str, doc: Any, resolve: Resolve | None = None) -> Pipeline | None:
-    """An Azure pipeline; ``template:`` references are followed through ``resolve``."""
+def azure_pipelines(
+    file: str, doc: Any, resolve: Resolve | None = None, budget: StepBudget | None = None
+) -> Pipeline | None:
+    """An Azure pipeline; ``template:`` references are followed through ``resolve``, and
+    the steps and jobs made are counted against ``budget`` (shared by a scan's pipelines)."""
     if not is_azure_pipeline(doc):
         return None
     pipe = Pipeline("azure-pipelines", file, _line(doc, 1))
     _azure_triggers(pipe, doc)
-    _Azure(pipe, resolve).body(doc, file, (file,))
+    own = budget or StepBudget(MAX_EXPANDED_STEPS, MAX_EXPANDED_STEPS * 1024)
+    _Azure(pipe, resolve, own).body(doc, file, (file,))
     return pipe
 
 

@@ -40,7 +40,7 @@ def roots_of_import(match: re.Match[str]) -> list[str]:
     return [name.split(".")[0] for name in names if name]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
     """A call (or decorator) with its callee as a dotted name, resolved through imports.
 
@@ -59,7 +59,7 @@ class Call:
         return next((value for key, value in self.constants if key == keyword), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """An ``assert`` or ``if`` whose test compares something, and whether its ``if`` branch
     makes the program fail (``raise``, ``sys.exit``, ``return 1``/``False``)."""
@@ -99,6 +99,22 @@ class PyFacts:
         pool = self.calls + self.decorators if include_decorators else self.calls
         match = name_matcher(names if isinstance(names, tuple) else tuple(names))
         return [c for c in pool if match(c.name)]
+
+
+def compact(facts: PyFacts) -> PyFacts:
+    """``facts`` with equal names, keyword sets and argument tuples made one object each (as
+    the parser makes them): what a cache or a worker process hands back is kept as small."""
+    shared: dict[Any, Any] = {}
+    one = shared.setdefault
+
+    def call(c: Call) -> Call:
+        return Call(one(c.name, c.name), c.line, one(c.keywords, c.keywords),
+                    one(c.str_args, c.str_args), one(c.constants, c.constants))
+
+    facts.calls = [call(c) for c in facts.calls]
+    facts.decorators = [call(c) for c in facts.decorators]
+    facts.bases = [call(c) for c in facts.bases]
+    return facts
 
 
 @lru_cache(maxsize=1024)
@@ -158,6 +174,9 @@ class _Visitor(ast.NodeVisitor):
         self.facts = PyFacts()
         self.aliases: dict[str, str] = {}
         self.offset = 0  # added to every line recorded (a notebook cell's place in the code)
+        # one object for each distinct name, keyword set and argument tuple of a module: a
+        # module repeating one call keeps its facts small (kept for the whole scan)
+        self.shared: dict[Any, Any] = {}
 
     def visit(self, node: ast.AST) -> None:
         kind = node.__class__
@@ -228,7 +247,14 @@ class _Visitor(ast.NodeVisitor):
                 for a in [*node.args, *(k.value for k in node.keywords)]
                 if isinstance(a, ast.Constant) and isinstance(a.value, str)
             )
-        return Call(name, node.lineno + self.offset, keywords, str_args, constants)
+        share = self.shared.setdefault
+        return Call(
+            share(name, name),
+            node.lineno + self.offset,
+            share(keywords, keywords),
+            share(str_args, str_args),
+            share(constants, constants),
+        )
 
     def visit_Call(self, node: ast.Call) -> None:
         call = self._call(node)
@@ -312,8 +338,19 @@ def parse_python(source: str) -> PyFacts:
     return facts_of(python_ast("\n".join(transform_cell(source).python)))
 
 
+# the longest source given to ast.parse: its syntax tree takes up to about 300 bytes a
+# character of dense code while it exists (a 2 MB module of calls: over 600 MB)
+MAX_PARSED_SOURCE = 256 * 1024
+
+
 def python_ast(source: str) -> ast.Module:
-    """The syntax tree of ``source``; :class:`ParseError` (with its line) if it has none."""
+    """The syntax tree of ``source``; :class:`ParseError` (with its line) if it has none, or
+    if it is longer than :data:`MAX_PARSED_SOURCE` characters."""
+    if len(source) > MAX_PARSED_SOURCE:
+        raise ParseError(
+            f"limit max_parsed_source={MAX_PARSED_SOURCE:,} characters: Python code of "
+            f"{len(source):,} characters not parsed"
+        )
     try:
         with warnings.catch_warnings():  # invalid escapes etc. are the scanned code's business
             warnings.simplefilter("ignore")
