@@ -14,6 +14,7 @@ from mlkaizen import api
 from mlkaizen.evidence import factcache
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.parse import python_src
+from mlkaizen.evidence.parse.notebook import notebook_code
 from mlkaizen.evidence.parse.python_src import parse_python
 from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.formats.yamlnodes import LineDict
@@ -151,3 +152,48 @@ def test_yaml_has_a_budget_of_its_own(make_repo: MakeRepo) -> None:
     assert (tree.yaml_bytes, tree.parse_bytes) == (84, 84 + N)
     assert _limit_warnings(tree) == [
         "limit max_yaml_bytes=84 reached: later YAML files are not parsed"]
+
+
+def _notebook(code: str, output_chars: int) -> str:
+    import json
+
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {},
+            "source": code.splitlines(keepends=True),
+            "outputs": [{"output_type": "display_data", "metadata": {},
+                         "data": {"image/png": "A" * output_chars}}]}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                      indent=1)
+
+
+CODE = len(notebook_code(_notebook(TRAIN, 0))[0])  # 44: the cell's code, joined by lines
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_notebook_spends_the_budget_by_its_code_not_its_outputs(
+    make_repo: MakeRepo, cache_dir: Path, warm: bool
+) -> None:
+    # notebooks carry images and tables: a course of them must not use up the parse budget
+    files = {f"ch{i}.ipynb": _notebook(TRAIN, 200_000) for i in range(4)}
+    root = make_repo(files)
+    for _ in range(2 if warm else 1):
+        factcache.configure(jobs=1)
+        tree = RepoTree(root, ScanLimits(max_parse_bytes=4 * CODE))
+        facts = [tree.notebook(f) for f in sorted(files)]
+    assert all(f is not None and "mlflow" in f.imports for f in facts)
+    assert tree.parse_bytes == 4 * CODE == 176  # the code of each, not its 200,000 of output
+    assert _limit_warnings(tree) == []
+
+
+def test_near_miss_a_notebook_of_more_code_than_the_budget_is_not_parsed(
+    make_repo: MakeRepo
+) -> None:
+    files = {"a.ipynb": _notebook(TRAIN * 3, 10), "b.ipynb": _notebook(TRAIN, 10)}
+    big = len(notebook_code(files["a.ipynb"])[0])
+    tree = RepoTree(make_repo(files), ScanLimits(max_parse_bytes=big))
+    assert tree.notebook("a.ipynb") is not None  # the budget is checked before a parse
+    assert tree.parse_bytes == big
+    assert tree.notebook("b.ipynb") is None
+    assert _limit_warnings(tree) == [
+        f"limit max_parse_bytes={big} reached: later files are not parsed"]
+    more = RepoTree(make_repo(files), ScanLimits(max_parse_bytes=big + 1))
+    assert more.notebook("a.ipynb") is not None and more.notebook("b.ipynb") is not None

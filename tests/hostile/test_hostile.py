@@ -242,3 +242,11 @@ def test_hostile_case(name: str, workspace: Path) -> None:
     if expect.evidence is not None:
         practice = next(p for p in data["practices"] if p["id"] == expect.evidence)
         assert practice["state"] == "met", practice
+
+
+def test_the_readme_counts_the_cases_there_are() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    said = re.search(r"`tests/hostile/`, (\d+) generated cases", readme)
+    assert said is not None and int(said.group(1)) == len(CASES)

@@ -434,7 +434,7 @@ class RepoTree(Listing):
     ) -> tuple[T | None, ParseError | None, bool]:
         """(value, error, whether the outcome depends on the text alone)."""
         started = time.monotonic()
-        self._count_parse(kind, text)
+        self._count_parse(rel, kind, text)
         try:
             with time_budget(self.limits.parse_timeout):
                 return parser(text), None, True
@@ -488,7 +488,7 @@ class RepoTree(Listing):
                 # parsing where it would without the cache
                 if not self._parse_budget_left(rel, kind):
                     return None
-                self._count_parse(kind, text)
+                self._count_parse(rel, kind, text)
                 self.parse_seconds += seconds
                 if error is not None:
                     self._parse_failed(rel, kind, text, error)
@@ -591,10 +591,19 @@ class RepoTree(Listing):
                     cache.pooled += 1
                     cache.put(entry, payload)
 
-    def _count_parse(self, kind: str, text: str) -> None:
-        self.parse_bytes += len(text)
+    def _count_parse(self, rel: str, kind: str, text: str) -> None:
+        """Spend the parse budget: a file's characters; a notebook's are those of its code
+        cells (its outputs are read as JSON and let go, never kept), and taking the code out
+        of a notebook builds no syntax tree, so it spends nothing (it is text read)."""
+        if kind == "notebook":
+            return
+        size = len(text)
+        if kind == "notebook-facts":
+            code = self.parsed(rel, "notebook", notebook_source)
+            size = len(code) if code is not None else size
+        self.parse_bytes += size
         if kind == "yaml":
-            self.yaml_bytes += len(text)
+            self.yaml_bytes += size
 
     def _parse_budget_left(self, rel: str, kind: str) -> bool:
         """Whether a file may still be parsed: all parses of a scan share ``max_parse_bytes``
@@ -602,7 +611,7 @@ class RepoTree(Listing):
         ``max_yaml_bytes`` too (the slowest to parse, the largest to keep), and, as a safety
         net only, ``max_parse_seconds``."""
         size = self.limits.max_parse_bytes
-        if self._spent("max_parse_bytes", self.parse_bytes, size,
+        if kind != "notebook" and self._spent("max_parse_bytes", self.parse_bytes, size,
                        f"{size:,} reached: later files are not parsed", rel):
             return False
         size = self.limits.max_yaml_bytes
