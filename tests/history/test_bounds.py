@@ -173,6 +173,26 @@ def test_max_replay_bytes_cuts_the_oldest_samples(
     ]
 
 
+def test_max_replay_parsed_cuts_the_oldest_samples(
+    churn: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # large files that change every month are parsed at every point: their parses are
+    # budgeted too, not only the bytes read (a 1.5 MB YAML file takes seconds a version)
+    root, ids = churn
+    monkeypatch.setattr(replay_module, "MAX_REPLAY_PARSED", 1)
+    h = replay(root, every=1)
+    assert [p.commit.sha for p in h.points] == ids[4:]
+    assert h.notes == [
+        "limit max_replay_parsed=1 reached (file contents parsed after the newest "
+        f"point): the 4 oldest sampled commits are not assessed; the history starts at "
+        f"{ids[4][:7]} (narrow with --since, or sample less often)"
+    ]
+    # near miss: a budget the replay does not reach cuts nothing
+    monkeypatch.setattr(replay_module, "MAX_REPLAY_PARSED", 10**9)
+    whole = replay(root, every=1)
+    assert [p.commit.sha for p in whole.points] == ids and whole.notes == []
+
+
 def test_the_parse_cache_is_bounded_least_recently_used_first() -> None:
     cache = BlobCache(max_parsed=2, max_parsed_bytes=100)
     cache.remember(("a", "yaml"), 1, [], 10)

@@ -112,6 +112,7 @@ class BlobCache:
     blobs_read: int = 0  # contents fetched from git (cache misses)
     fetched: int = 0  # bytes of those contents
     parses: int = 0  # parses actually run (cache misses)
+    parsed_chars: int = 0  # bytes of the contents those parses read
 
     def keep(self, oid: str, data: bytes) -> None:
         if self.held + len(data) <= self.max_bytes:
@@ -422,6 +423,7 @@ class CommitTree(RepoTree):
         before = len(self.warnings)
         value = super().parsed(rel, kind, parser)
         self.cache.parses += 1
+        self.cache.parsed_chars += entry.size
         notes = [_note(w) for w in self.warnings[before:] if w.file == rel]
         weight = max(entry.size, 1) * (1 if kind in _COMPACT_KINDS else PARSED_GROWTH)
         self.cache.remember(key, value, notes, weight)

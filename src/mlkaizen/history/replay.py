@@ -30,6 +30,8 @@ from mlkaizen.history.timeline import LogProblems, first_parent, resolve, sample
 MAX_POINTS = 400  # sampled commits assessed (the newest ones)
 MAX_ASSESSED = 2_000  # commits assessed in all, samples and the bisection between them
 MAX_REPLAY_BYTES = 32 * 1024 * 1024  # file contents read from git after the newest point
+# contents parsed after the newest point (a large YAML file takes seconds a version to parse)
+MAX_REPLAY_PARSED = 16 * 1024 * 1024
 
 
 @dataclass
@@ -106,25 +108,33 @@ class Replayer:
         self.seen: dict[str, Seen] = {}
         self.unpinned: dict[str, int] = {}  # changes left at their sample, by the cap hit
         self._budget_from: int | None = None
+        self._parsed_from = 0
         self._tmp = tempfile.TemporaryDirectory(prefix="mlkaizen-history-")
 
     def start_budget(self) -> None:
-        """Count the contents read from now on against :data:`MAX_REPLAY_BYTES`."""
+        """Count the contents read, and those parsed, from now on against
+        :data:`MAX_REPLAY_BYTES` and :data:`MAX_REPLAY_PARSED`."""
         self._budget_from = self.cache.fetched
+        self._parsed_from = self.cache.parsed_chars
 
-    def spent(self) -> bool:
-        return (
-            self._budget_from is not None
-            and self.cache.fetched - self._budget_from >= MAX_REPLAY_BYTES
-        )
+    def spent(self) -> str | None:
+        """The replay budget that is spent, named and explained, if one is."""
+        if self._budget_from is None:
+            return None
+        if self.cache.fetched - self._budget_from >= MAX_REPLAY_BYTES:
+            return (f"max_replay_bytes={MAX_REPLAY_BYTES:,} reached (file contents read from "
+                    "git after the newest point)")
+        if self.cache.parsed_chars - self._parsed_from >= MAX_REPLAY_PARSED:
+            return (f"max_replay_parsed={MAX_REPLAY_PARSED:,} reached (file contents parsed "
+                    "after the newest point)")
+        return None
 
     def cap_reached(self) -> str | None:
         """The cap that stops more commits being assessed, named, if one is reached."""
         if len(self.seen) >= MAX_ASSESSED:
             return f"max_assessed={MAX_ASSESSED:,}"
-        if self.spent():
-            return f"max_replay_bytes={MAX_REPLAY_BYTES:,}"
-        return None
+        spent = self.spent()
+        return spent.split(" ", 1)[0] if spent else None
 
     def close(self) -> None:
         self._tmp.cleanup()
@@ -338,10 +348,10 @@ def _newest_first(
     after the newest point is spent; oldest first."""
     assessed: list[tuple[CommitInfo, int | None, Seen]] = []
     for commit, index in reversed(pairs):
-        if assessed and worker.spent():
+        spent = worker.spent() if assessed else None
+        if spent is not None:
             history.notes.append(
-                f"limit max_replay_bytes={MAX_REPLAY_BYTES:,} reached (file contents read "
-                f"from git after the newest point): the {len(pairs) - len(assessed)} oldest "
+                f"limit {spent}: the {len(pairs) - len(assessed)} oldest "
                 f"sampled commits are not assessed; the history starts at "
                 f"{assessed[-1][0].short} (narrow with --since, or sample less often)"
             )
