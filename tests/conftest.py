@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,3 +79,22 @@ def example_copy(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLE, dest)
     subprocess.run(["git", "init", "-q", str(dest)], check=True)
     return dest
+
+
+@contextlib.contextmanager
+def files_opened_below(root: Path) -> Iterator[list[str]]:
+    """The files below ``root`` opened while the block runs (paths relative to it), as the
+    interpreter's audit hook sees them. An audit hook cannot be removed: once the block ends,
+    it matches nothing any more."""
+    opened: list[str] = []
+    prefix = [str(root) + "/"]
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and isinstance(args[0], str) and args[0].startswith(prefix[0]):
+            opened.append(args[0][len(prefix[0]):])
+
+    sys.addaudithook(hook)
+    try:
+        yield opened
+    finally:
+        prefix[0] = "\0"

@@ -18,7 +18,7 @@ from mlkaizen.evidence.parse.notebook import notebook_code
 from mlkaizen.evidence.parse.python_src import parse_python
 from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.formats.yamlnodes import LineDict
-from tests.conftest import MakeRepo
+from tests.conftest import MakeRepo, files_opened_below
 
 TRAIN = "import mlflow\n\nmlflow.log_metric('auc', 0.9)\n"
 N = len(TRAIN)  # 45 characters
@@ -120,20 +120,12 @@ def test_with_a_pool_each_file_is_still_read_once(
     body = "".join(f"def f{j}(x):\n    return mlflow.log_metric('m', x)\n" for j in range(20))
     files = {f"pkg/m{i}.py": f"import mlflow\nM = {i}\n" + body for i in range(40)}
     root = make_repo({**files, "train.py": TRAIN})
-    opened: list[str] = []
-    prefix = str(root) + "/"
-
-    def hook(event: str, args: tuple[object, ...]) -> None:
-        if event == "open" and isinstance(args[0], str) and args[0].startswith(prefix):
-            opened.append(args[0][len(prefix):])
-
-    sys.addaudithook(hook)
-    try:
-        cache = factcache.configure(enabled=False, jobs=2)
-        a = api.assess(root)
-    finally:
-        prefix = "\0"  # an audit hook cannot be removed: it matches nothing from now on
-        factcache.reset()
+    with files_opened_below(root) as opened:
+        try:
+            cache = factcache.configure(enabled=False, jobs=2)
+            a = api.assess(root)
+        finally:
+            factcache.reset()
     assert cache.pooled == 41  # every module and train.py was parsed in the pool
     python = sorted(f for f in opened if f.endswith(".py"))
     assert python == sorted([*files, "train.py"])  # each opened once, by the scan's reader

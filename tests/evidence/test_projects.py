@@ -13,7 +13,7 @@ from mlkaizen.api import assess, sub_projects
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.projects import find_sub_projects
 from mlkaizen.evidence.tree import RepoTree, SubTree
-from tests.conftest import MakeRepo
+from tests.conftest import MakeRepo, files_opened_below
 
 TRACKED = (
     "import mlflow\nimport sklearn\nmlflow.start_run()\nmlflow.log_metric('auc', 0.9)\n"
@@ -278,18 +278,8 @@ def test_map_with_projects_scans_the_tree_once(make_repo: MakeRepo) -> None:
     assert whole.model_dump(exclude={"generated"}) == assess(root).model_dump(
         exclude={"generated"})
 
-    opened: list[str] = []
-    prefix = str(root) + "/"
-
-    def hook(event: str, args: tuple[object, ...]) -> None:
-        if event == "open" and isinstance(args[0], str) and args[0].startswith(prefix):
-            opened.append(args[0][len(prefix):])
-
-    sys.addaudithook(hook)
-    try:
+    with files_opened_below(root) as opened:
         result = CliRunner().invoke(app, ["map", str(root), "--projects", "-f", "json"])
-    finally:
-        prefix = "\0"  # an audit hook cannot be removed: it matches nothing from now on
     assert result.exit_code == 0, result.output
     rows = [row["subject"] for row in json.loads(result.stdout)["subjects"]]
     assert rows == [root.name, f"{root.name}/services/churn", f"{root.name}/services/vision"]
