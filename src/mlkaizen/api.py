@@ -81,6 +81,18 @@ def assess(
     )[0]
 
 
+def assess_with_projects(
+    path: str | Path, *, catalogue: Catalogue | str | Path | None = None
+) -> tuple[Assessment, list[tuple[str, Assessment]]]:
+    """:func:`assess` of a repository, and the full assessment of each of its sub-projects
+    (path, assessment), all from one scan of the tree: each judges what
+    ``assess(path, part=...)`` judges, without scanning the tree again for it (its evidence
+    paths are given in the repository's terms, as in the repository's assessment)."""
+    parts: list[tuple[SubProject, Assessment]] = []
+    assessment, _ = assess_judged(path, catalogue=catalogue, parts_out=parts)
+    return assessment, [(row.path, part) for row, part in parts]
+
+
 def assess_judged(
     path: str | Path | None,
     *,
@@ -97,76 +109,12 @@ def assess_judged(
     sub_projects: bool = True,
     part: str | None = None,
     tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
+    parts_out: list[tuple[SubProject, Assessment]] | None = None,
 ) -> tuple[Assessment, Chosen]:
-    """:func:`assess`, and the catalogue it judged against (and who chose it)."""
-    assessment, chosen, _ = _assess_all(
-        path,
-        catalogue=catalogue,
-        config=config,
-        config_path=config_path,
-        scope=scope,
-        limits=limits,
-        answers=answers,
-        subject=subject,
-        today=today,
-        progress=progress,
-        allow_repo_catalogue=allow_repo_catalogue,
-        sub_projects=sub_projects,
-        part=part,
-        tree_factory=tree_factory,
-    )
-    return assessment, chosen
-
-
-def assess_with_projects(
-    path: str | Path, *, catalogue: Catalogue | str | Path | None = None
-) -> tuple[Assessment, list[tuple[str, Assessment]]]:
-    """:func:`assess` of a repository, and the full assessment of each of its sub-projects
-    (path, assessment), all from one scan of the tree: each judges what
-    ``assess(path, part=...)`` judges, without scanning the tree again for it (its evidence
-    paths are given in the repository's terms, as in the repository's assessment)."""
-    assessment, _, parts = _assess_all(path, catalogue=catalogue)
-    return assessment, [(row.path, part) for row, part in parts]
-
-
-def _assess_all(
-    path: str | Path | None,
-    *,
-    catalogue: Catalogue | str | Path | None = None,
-    config: Config | None = None,
-    config_path: str | Path | None = None,
-    scope: str | None = None,
-    limits: ScanLimits | dict[str, Any] | None = None,
-    answers: list[str | Path] | None = None,
-    subject: str | None = None,
-    today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
-    allow_repo_catalogue: bool = False,
-    sub_projects: bool = True,
-    part: str | None = None,
-    tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
-) -> tuple[Assessment, Chosen, list[tuple[SubProject, Assessment]]]:
+    """:func:`assess`, and the catalogue it judged against (and who chose it); with
+    ``parts_out``, each sub-project's row and full assessment are appended to it."""
     if path is None:
-        if not answers:
-            raise MLKaizenError("without a repository, give --answers (files or folders)")
-        chosen = Chosen(
-            catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-        )
-        cat = chosen.catalogue
-        combined, people, named = _answers(answers, cat)
-        who = Subject(name=subject or named or "subject", path="", kind="answers-only")
-        return evaluate(
-            cat,
-            [],
-            set(),
-            config or Config(),
-            who,
-            today=today,
-            tool_version=__version__,
-            answers=combined,
-            respondents=people,
-            scanned=False,
-        ), chosen, []
+        return _from_answers(answers, catalogue, config, subject, today)
     root = Path(path)
     if not root.exists():
         raise MLKaizenError("path does not exist; give the repository folder", str(path))
@@ -210,7 +158,6 @@ def _assess_all(
         return (
             _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)[1],
             chosen,
-            [],
         )
     assessed = [
         _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)
@@ -243,7 +190,37 @@ def _assess_all(
         result.sub_projects = parts
         head_by_projects(result, [(row.path, a) for row, a in assessed], frozenset(shared))
         result.explanation = explanation(result)
-    return result, chosen, assessed
+    if parts_out is not None:
+        parts_out.extend(assessed)
+    return result, chosen
+
+
+def _from_answers(
+    answers: list[str | Path] | None,
+    catalogue: Catalogue | str | Path | None,
+    config: Config | None,
+    subject: str | None,
+    today: dt.date | None,
+) -> tuple[Assessment, Chosen]:
+    """A subject assessed from answers alone, as in an interview study."""
+    if not answers:
+        raise MLKaizenError("without a repository, give --answers (files or folders)")
+    chosen = Chosen(catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue))
+    cat = chosen.catalogue
+    combined, people, named = _answers(answers, cat)
+    who = Subject(name=subject or named or "subject", path="", kind="answers-only")
+    return evaluate(
+        cat,
+        [],
+        set(),
+        config or Config(),
+        who,
+        today=today,
+        tool_version=__version__,
+        answers=combined,
+        respondents=people,
+        scanned=False,
+    ), chosen
 
 
 def sub_projects(path: str | Path) -> list[SubProjectRef]:
