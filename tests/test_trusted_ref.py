@@ -290,3 +290,79 @@ def test_a_repository_catalogue_file_is_read_from_the_base(tmp_path: Path) -> No
                            f"{base[:12]} (--allow-repo-catalogue), rules from {base[:12]}]\n")
     files = [w["file"] for w in json.loads(proc.stdout)["warnings"] if w["kind"] == "trusted-ref"]
     assert files == ["rules.yaml"]
+
+
+def monorepo(tmp_path: Path) -> tuple[Path, str]:
+    """A repository whose project lies in a sub-folder, with rules kept elsewhere in it: a
+    baseline, a config and a catalogue outside the scanned folder, all on the base branch."""
+    repo = tmp_path / "mono"
+    shutil.copytree(EXAMPLE, repo / "services" / "churn")
+    (repo / "services" / "churn" / ".mlkaizen.yaml").unlink()
+    (repo / "ci").mkdir()
+    assert cli("baseline", "save", str(repo / "services" / "churn"), "-o",
+               str(repo / "ci" / "churn.json")).returncode == 0
+    (repo / "ci" / "churn.yaml").write_text("not_applicable: {}\n")
+    shutil.copy(Path(CATALOGUE_FILE), repo / "ci" / "catalogue.yaml")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    return repo, git(repo, "rev-parse", "HEAD")
+
+
+CATALOGUE_FILE = Path(__file__).resolve().parents[1] / "src" / "mlkaizen" / "catalogue" / (
+    "ad-hoc-to-kaizen.yaml")
+
+
+def test_rules_named_elsewhere_in_the_repository_come_from_the_base(tmp_path: Path) -> None:
+    # PATH is a sub-folder; --baseline and --config name files of the same repository
+    # outside it: they are the repository's (the pull request's) files, so REF's are read
+    repo, base = monorepo(tmp_path)
+    project = repo / "services" / "churn"
+    train = project / TRAIN
+    train.write_text(train.read_text().replace(', registered_model_name="churn-classifier"', ""))
+    assert cli("baseline", "save", str(project), "-o", str(repo / "ci" / "churn.json")
+               ).returncode == 0
+    (repo / "ci" / "churn.yaml").write_text("not_applicable:\n" + "".join(
+        f"  {p.id}: {{reason: does not apply here}}\n" for p in CATALOGUE.practices))
+    git(repo, "checkout", "-qb", "pr")
+    git(repo, "commit", "-qam", "pr")
+    args = ("assess", "services/churn", "--baseline", "ci/churn.json", "--config",
+            "ci/churn.yaml", "--trusted-ref", base, "-f", "json")
+    proc = cli(*args, *GATE, cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    assert "model.registry" in proc.stderr
+    changed = sorted(w["message"] for w in json.loads(proc.stdout)["warnings"]
+                     if w["kind"] == "trusted-ref")
+    label = base[:12]
+    assert changed == [
+        f"../../ci/churn.json changed in this pull request: not applied (rules come from {label})",
+        f"../../ci/churn.yaml changed in this pull request: not applied (rules come from {label})",
+    ]
+    # near miss: the same files on the pull request's own rules pass, as before
+    assert cli(*args[:6], *GATE, "-q", "-o", str(tmp_path / "r.md"), cwd=repo).returncode == 0
+
+
+def test_a_catalogue_file_given_in_the_repository_comes_from_the_base(tmp_path: Path) -> None:
+    repo, base = monorepo(tmp_path)
+    catalogue = repo / "ci" / "catalogue.yaml"
+    text = catalogue.read_text()
+    loose = __import__("re").sub(r"requires: \{[^}]*\}", "requires: {}", text)
+    assert loose != text
+    catalogue.write_text(loose)
+    git(repo, "checkout", "-qb", "pr")
+    git(repo, "commit", "-qam", "pr")
+    args = ("assess", "services/churn", "--catalogue", "ci/catalogue.yaml",
+            "--fail-under", "Kaizen MLOps", "-f", "json")
+    assert cli(*args, cwd=repo).returncode == 0  # the pull request's catalogue: no gate at all
+    proc = cli(*args, "--trusted-ref", base, cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    changed = [w["message"] for w in json.loads(proc.stdout)["warnings"]
+               if w["kind"] == "trusted-ref"]
+    assert changed == [f"../../ci/catalogue.yaml changed in this pull request: not applied "
+                       f"(rules come from {base[:12]})"]
+    # a catalogue file outside the repository is the user's own, read as given
+    own = tmp_path / "own.yaml"
+    own.write_text(loose)
+    assert cli("assess", "services/churn", "--catalogue", str(own), "--fail-under",
+               "Kaizen MLOps", "--trusted-ref", base, "-q", "-o", str(tmp_path / "r.md"),
+               cwd=repo).returncode == 0

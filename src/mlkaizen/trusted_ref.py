@@ -90,20 +90,44 @@ class _Commit:
                 str(root),
             )
         self.commit = found.stdout.decode("ascii", "replace").strip()
-        self.objects = GitObjects(Path(lines[0]) if lines else root)
+        self.top = Path(lines[0]) if lines else root
+        self.root = root
+        self.objects = GitObjects(self.top)
         try:
             self.entries: dict[str, Entry] = self.objects.entries(self.commit)
         except MLKaizenError:
             self.objects.close()
             raise
 
+    def key(self, rel: str) -> str:
+        """The repository path of ``rel`` (relative to the scanned folder; it may climb to
+        the repository's top with ``..``)."""
+        joined = posixpath.normpath(posixpath.join(self.prefix, rel)) if rel else self.prefix
+        return "" if joined == "." else joined
+
+    def rel_of(self, path: Path) -> str | None:
+        """``path`` (as the user gave it) relative to the scanned folder when it lies in the
+        repository, lexically; ``None`` when it lies outside (the user's own file)."""
+        cwd = Path.cwd()
+        absolute = Path(posixpath.normpath((cwd / path).as_posix()))
+        top = Path(posixpath.normpath((cwd / self.top).as_posix()))
+        if absolute != top and not absolute.is_relative_to(top):
+            return None
+        base = Path(posixpath.normpath((cwd / self.root).as_posix()))
+        rel = posixpath.relpath(absolute.as_posix(), base.as_posix())
+        return "" if rel == "." else rel
+
+    def work_text(self, rel: str) -> str | None:
+        """The work tree's version of ``rel`` (no link followed), to compare with REF's."""
+        return _work_text(self.top, self.key(rel))
+
     def display(self, rel: str) -> str:
-        return f"{self.prefix}{rel}@{self.commit[:12]}"
+        return f"{self.key(rel)}@{self.commit[:12]}"
 
     def text(self, rel: str, what: str) -> str | None:
         """The UTF-8 text of ``rel`` at the commit, ``None`` when absent; a link, a
         submodule, an oversized or missing object is refused."""
-        entry = self.entries.get(self.prefix + rel)
+        entry = self.entries.get(self.key(rel))
         if entry is None:
             return None
         display = self.display(rel)
@@ -124,29 +148,20 @@ class _Commit:
             raise MLKaizenError(f"{what} is not UTF-8 text", display) from None
 
     def is_link(self, rel: str) -> bool:
-        entry = self.entries.get(self.prefix + rel)
+        entry = self.entries.get(self.key(rel))
         return entry is not None and entry.mode == MODE_SYMLINK
 
     def under(self, rel: str) -> list[str]:
-        """The ``*.yaml``/``*.yml`` files at or below ``rel`` (an answers file or folder)."""
-        full = self.prefix + rel
+        """The ``*.yaml``/``*.yml`` files at or below ``rel`` (an answers file or folder),
+        relative to the scanned folder as ``rel`` is."""
+        full = self.key(rel)
         return sorted(
-            name[len(self.prefix):]
+            posixpath.join(rel, name[len(full):].lstrip("/")) if rel else
+            name[len(full):].lstrip("/")
             for name in self.entries
             if (name == full or name.startswith(full.rstrip("/") + "/" if full else ""))
             and name.endswith((".yaml", ".yml"))
         )
-
-
-def _inside(root: Path, path: Path) -> str | None:
-    """``path`` relative to ``root`` (posix) when it lies inside it, lexically; else None."""
-    absolute = Path(posixpath.normpath((Path.cwd() / path).as_posix()))
-    base = Path(posixpath.normpath((Path.cwd() / root).as_posix()))
-    if absolute == base:
-        return ""
-    if not absolute.is_relative_to(base):
-        return None
-    return absolute.relative_to(base).as_posix()
 
 
 def _work_text(root: Path, rel: str) -> str | None:
@@ -167,6 +182,7 @@ def load_trusted(
     answers: list[Path],
     baseline: Path | None,
     allow_repo_catalogue: bool,
+    catalogue: str | None = None,
 ) -> TrustedRules:
     """The rules of ``root`` at ``ref``. Files the user names outside the repository
     (``--config``, ``--answers``, ``--baseline``) are the user's and read as given; inside
@@ -175,9 +191,11 @@ def load_trusted(
     loader = _Loader(commit, root)
     try:
         config = loader.config(config_path)
-        chosen = loader.catalogue(config) if allow_repo_catalogue else None
+        chosen = loader.named_catalogue(catalogue)
+        if chosen is None and allow_repo_catalogue:
+            chosen = loader.catalogue(config)
         paths = loader.answers(answers)
-        base_rel = _inside(root, baseline) if baseline is not None else BASELINE
+        base_rel = commit.rel_of(baseline) if baseline is not None else BASELINE
         base_text, base_error = loader.baseline(base_rel)
     except BaseException:
         loader.close()
@@ -223,7 +241,7 @@ class _Loader:
     def config(self, config_path: Path | None) -> Config:
         """REF's config; an explicit file outside the repository is the user's own."""
         commit, root = self.commit, self.root
-        explicit = _inside(root, config_path) if config_path is not None else None
+        explicit = commit.rel_of(config_path) if config_path is not None else None
         if config_path is not None and explicit is None:
             from mlkaizen.config import load_config
 
@@ -233,7 +251,7 @@ class _Loader:
             if text is None:
                 raise MLKaizenError("config file not found in the trusted commit",
                                     commit.display(explicit))
-            self.compared.append((explicit, text, _work_text(root, explicit)))
+            self.compared.append((explicit, text, commit.work_text(explicit)))
             return _explicit_config(explicit, text, _source(root, commit, explicit))
         texts: dict[str, str] = {}
         for name in (*CONFIG_FILES, "pyproject.toml"):
@@ -241,7 +259,7 @@ class _Loader:
             found = None if commit.is_link(name) else commit.text(name, "config file")
             if found is not None:
                 texts[name] = found
-            ours = _work_text(root, name)
+            ours = commit.work_text(name)
             if name == "pyproject.toml":  # only its [tool.mlkaizen] section is a rule
                 self.compared.append((f"{name} [tool.mlkaizen]", tool_section(found),
                                       tool_section(ours) if ours != _UNREADABLE else ours))
@@ -267,15 +285,32 @@ class _Loader:
         if text is None:
             raise MLKaizenError(f"catalogue: {name!r} does not exist in the trusted commit",
                                 config.source)
-        self.compared.append((rel, text, _work_text(self.root, rel)))
+        self.compared.append((rel, text, self.commit.work_text(rel)))
         return Chosen(load_catalogue_text(text, self.commit.display(rel)),
                       from_repository=f"{name} at {self.commit.commit[:12]}")
+
+    def named_catalogue(self, name: str | None) -> Chosen | None:
+        """A catalogue file given with ``--catalogue`` that lies in the repository: REF's
+        version judges the run (a file outside it, a built-in or plugin name is the
+        user's choice)."""
+        if name is None or name == BUILTIN or name in plugin_catalogues():
+            return None
+        rel = self.commit.rel_of(Path(name))
+        if rel is None:
+            return None
+        text = self.commit.text(rel, "catalogue")
+        if text is None:
+            raise MLKaizenError("catalogue file not found in the trusted commit",
+                                self.commit.display(rel))
+        self.compared.append((rel, text, self.commit.work_text(rel)))
+        return Chosen(load_catalogue_text(text, self.commit.display(rel)),
+                      from_repository=f"{rel} at {self.commit.commit[:12]}")
 
     def answers(self, answers: list[Path]) -> list[Path]:
         """Answers files inside the repository, written from REF into a folder of our own."""
         paths: list[Path] = []
         for given in answers:
-            rel = _inside(self.root, given)
+            rel = self.commit.rel_of(given)
             if rel is None:
                 paths.append(given)
                 continue
@@ -287,11 +322,12 @@ class _Loader:
                 self.tmp = tempfile.TemporaryDirectory(prefix="mlkaizen-trusted-")
             for each in found:
                 text = self.commit.text(each, "answers file") or ""
-                copy = Path(self.tmp.name, *each.split("/"))
+                copy = Path(self.tmp.name, *self.commit.key(each).split("/"))
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 copy.write_text(text, encoding="utf-8")
-                self.compared.append((each, text, _work_text(self.root, each)))
-            paths.append(Path(self.tmp.name, *rel.split("/")) if rel else Path(self.tmp.name))
+                self.compared.append((each, text, self.commit.work_text(each)))
+            key = self.commit.key(rel)
+            paths.append(Path(self.tmp.name, *key.split("/")) if key else Path(self.tmp.name))
         return paths
 
     def baseline(self, rel: str | None) -> tuple[str | None, MLKaizenError | None]:
@@ -302,16 +338,16 @@ class _Loader:
         try:
             text = self.commit.text(rel, "baseline")
         except MLKaizenError as exc:
-            self.compared.append((rel, _UNREADABLE, _work_text(self.root, rel)))
+            self.compared.append((rel, _UNREADABLE, self.commit.work_text(rel)))
             return None, exc
-        self.compared.append((rel, text, _work_text(self.root, rel)))
+        self.compared.append((rel, text, self.commit.work_text(rel)))
         return text, None
 
 
 def _source(root: Path, commit: _Commit, name: str) -> str:
     """A config's source: inside the repository (so it may not choose a catalogue file
     without --allow-repo-catalogue), marked with the commit it was read from."""
-    return f"{root / name}@{commit.commit[:12]}"
+    return f"{commit.top / commit.key(name)}@{commit.commit[:12]}"
 
 
 def _explicit_config(rel: str, text: str, display: str) -> Config:

@@ -213,6 +213,7 @@ def assess(
             answers=list(answers or []),
             baseline=baseline,
             allow_repo_catalogue=allow_repo_catalogue,
+            catalogue=catalogue,
         )
     try:
         _assess(
@@ -262,7 +263,7 @@ def _assess(
         lambda cb: assess_judged(
             None if no_repo else path,
             catalogue=catalogue
-            if catalogue is not None or trusted is None or trusted.catalogue is None
+            if trusted is None or trusted.catalogue is None
             else trusted.catalogue.catalogue,
             config=None if trusted is None else trusted.config,
             config_path=config,
@@ -275,7 +276,7 @@ def _assess(
         )
     )
     if trusted is not None:
-        if catalogue is None and trusted.catalogue is not None:
+        if trusted.catalogue is not None:
             chosen = trusted.catalogue
         # what the pull request changed in its own rules: shown first, never applied
         assessment.warnings[:0] = trusted.changed
