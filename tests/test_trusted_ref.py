@@ -366,3 +366,20 @@ def test_a_catalogue_file_given_in_the_repository_comes_from_the_base(tmp_path: 
     assert cli("assess", "services/churn", "--catalogue", str(own), "--fail-under",
                "Kaizen MLOps", "--trusted-ref", base, "-q", "-o", str(tmp_path / "r.md"),
                cwd=repo).returncode == 0
+
+
+def test_a_pyproject_nested_past_the_stack_is_no_internal_error(tmp_path: Path) -> None:
+    repo, base = base_repo(tmp_path)
+    git(repo, "checkout", "-qb", "pr")
+    depth = 200_000
+    (repo / "pyproject.toml").write_text("[tool.x]\na = " + "[" * depth + "]" * depth + "\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "deep")
+    proc = cli("assess", str(repo), "--trusted-ref", base, "--fail-under", "Manual MLOps",
+               "-q", "-o", str(tmp_path / "r.md"))
+    assert proc.returncode == 0, proc.stderr  # the base's rules; the example is Manual MLOps
+    assert "internal error" not in proc.stderr
+    from mlkaizen.config import tool_section
+
+    assert tool_section("[tool.mlkaizen]\na = " + "[" * depth + "]" * depth + "\n") is None
+    assert tool_section("[tool.mlkaizen]\na = 1\n") == {"a": 1}  # near miss

@@ -162,7 +162,7 @@ def tool_section(pyproject: str | None) -> object:
 
     try:
         doc = tomllib.loads(pyproject)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # broken, or nested past the stack
         return None
     tool = doc.get("tool")
     return tool.get("mlkaizen") if isinstance(tool, dict) else None
@@ -183,6 +183,8 @@ def _load_file(path: Path) -> Config:
             raise MLKaizenError(
                 f"invalid TOML: {exc}", display, int(match.group(1)) if match else None
             ) from None
+        except RecursionError:
+            raise MLKaizenError("invalid TOML: nested too deeply", display) from None
         tool = doc.get("tool", {})
         section = tool.get("mlkaizen", doc) if isinstance(tool, dict) else doc
         if not isinstance(section, dict):
