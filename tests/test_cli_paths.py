@@ -51,6 +51,8 @@ REFUSED = (
         ["baseline", "save", "services/fraud"],
         ["fix", "data.versioned", "services/fraud"],
         ["fix", "data.versioned", "--path", "services/fraud"],
+        ["fix", "--list", "services/fraud"],
+        ["fix", "services/fraud"],
         ["badge", "services/fraud", "--out", "badge.svg"],
         ["map", "services/fraud"],
         ["target", "services/fraud"],

@@ -16,6 +16,7 @@ from mlkaizen.cli.common import (
     QuietOpt,
     app,
     baseline_app,
+    checked_path,
     confirm,
     repo_path,
     write_out,
@@ -78,7 +79,7 @@ def fix(
 ) -> None:
     """Write scaffolding that closes a gap (workflows, cards, helpers), adapted to the repo."""
     if practice is not None and path == Path(".") and (list_ or Path(practice).is_dir()):
-        path = Path(practice)  # `fix --list PATH` or `fix PATH`
+        path = checked_path(Path(practice)) or path  # `fix --list PATH` or `fix PATH`
         practice = None
     path = repo_path(path, old_path)
     from mlkaizen.api import assess as run
