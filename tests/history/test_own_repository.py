@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -209,3 +210,77 @@ def test_near_miss_a_plain_git_folder_is_used_by_assess(tmp_path: Path) -> None:
     root = ours(tmp_path)
     pointer_problem.cache_clear()
     assert pointer_problem(root.resolve()) is None
+
+
+def worktree_config(tmp_path: Path, other: Path) -> Path:
+    root = ours(tmp_path)
+    git(root, "config", "core.repositoryformatversion", "1")
+    git(root, "config", "extensions.worktreeConfig", "true")
+    (root / ".git" / "config.worktree").write_text(f"[core]\n\tworktree = {other}\n")
+    return root
+
+
+def fifo_index(tmp_path: Path, other: Path) -> Path:
+    root = ours(tmp_path)
+    (root / ".git" / "index").unlink()
+    os.mkfifo(root / ".git" / "index")
+    return root
+
+
+def fifo_include(tmp_path: Path, other: Path) -> Path:
+    root = ours(tmp_path)
+    os.mkfifo(root / ".git" / "hang")
+    git(root, "config", "include.path", "hang")
+    return root
+
+
+BLOCKING = {
+    "worktree_config": (worktree_config,
+                        "the repository's work tree is another folder (core.worktree)"),
+    "fifo_index": (fifo_index, "`index` of the repository is not a regular file"),
+    "fifo_include": (fifo_include, "git config includes `hang`, which is not a regular file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLOCKING))
+def test_git_is_not_run_on_a_git_folder_that_blocks_or_leads_elsewhere(
+    name: str, tmp_path: Path, other: Path
+) -> None:
+    from mlkaizen import api
+    from mlkaizen.evidence.git import pointer_problem
+
+    build, message = BLOCKING[name]
+    root = build(tmp_path, other)
+    pointer_problem.cache_clear()
+    problem = pointer_problem(root.resolve())
+    assert problem == f"{message}; git not used, the folder was walked instead"
+    a = api.assess(root)  # returns: git never ran on the FIFO
+    assert a.scan is not None and a.scan.listing == "walk"
+    assert any(w.kind == "git" and message in w.message for w in a.warnings)
+
+
+def test_a_sub_folder_of_a_repository_is_judged_by_the_repositorys_git_folder(
+    tmp_path: Path, other: Path
+) -> None:
+    from mlkaizen import api
+    from mlkaizen.evidence.git import pointer_problem
+
+    root = dot_git_link(tmp_path, other)
+    (root / "sub").mkdir()
+    (root / "sub" / "train.py").write_text("import sklearn\n")
+    pointer_problem.cache_clear()
+    assert pointer_problem((root / "sub").resolve()) == pointer_problem(root.resolve())
+    assert pointer_problem((root / "sub").resolve()) is not None
+    a = api.assess(root / "sub")
+    assert a.scan is not None and a.scan.listing == "walk"
+    proc = subprocess.run([sys.executable, "-m", "mlkaizen", "assess", str(root / "sub"),
+                           "--trusted-ref", "HEAD", "-q"], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    # near miss: a sub-folder of an ordinary repository still uses git
+    plain = ours(tmp_path / "plain")
+    (plain / "sub").mkdir()
+    (plain / "sub" / "train.py").write_text("import sklearn\n")
+    pointer_problem.cache_clear()
+    assert pointer_problem((plain / "sub").resolve()) is None
+    assert api.assess(plain / "sub").scan.listing == "git"  # type: ignore[union-attr]

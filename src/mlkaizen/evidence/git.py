@@ -12,6 +12,7 @@ tree (a committed repository) or to an arbitrary folder is never used.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -83,8 +84,10 @@ def pointer_problem(root: Path) -> str | None:
     """Why git must not be used for ``root`` (its ``.git`` is a file or link that leads into
     the scanned tree or to something that is not a worktree or submodule), else ``None``."""
     top = work_tree_of(root)
-    if top is None or top != root:
+    if top is None:
         return None
+    if top != root:  # a folder of a repository: git would use the repository's `.git`
+        return pointer_problem(top)
     dot_git = root / ".git"
     if dot_git.is_dir() and not dot_git.is_symlink():
         return _borrowed(root)
@@ -116,11 +119,13 @@ def _borrowed(root: Path) -> str | None:
     (``commondir``, ``alternates``, ``core.worktree``, links in the object store), if so."""
     problem = foreign_repository(root)
     if problem is None and (root / ".git").is_dir():
-        worktree = _config_value(root / ".git" / "config", "core.worktree")
-        if worktree is not None and os.path.realpath(root / ".git" / worktree) != os.path.realpath(
-            root
-        ):
-            problem = "the repository's work tree is another folder (core.worktree)"
+        for name in ("config", "config.worktree"):  # the second with extensions.worktreeConfig
+            worktree = _config_value(root / ".git" / name, "core.worktree")
+            if worktree is not None and os.path.realpath(
+                root / ".git" / worktree
+            ) != os.path.realpath(root):
+                problem = "the repository's work tree is another folder (core.worktree)"
+                break
     if problem is None:
         return None
     return f"{problem}; git not used, the folder was walked instead"
@@ -239,16 +244,70 @@ def foreign_repository(top: Path) -> str | None:
     else:
         return "`.git` is neither a folder nor a file"
     for base, names in (
-        (gitdir, ("HEAD", "config", "index", "shallow")),
-        (common, ("objects", "refs", "packed-refs", "config", "shallow", "info")),
+        (gitdir, ("HEAD", "config", "config.worktree", "index", "shallow")),
+        (common, ("objects", "refs", "packed-refs", "config", "config.worktree", "shallow",
+                  "info")),
     ):
         for name in names:
             entry = base / name
             if entry.is_symlink():
                 return f"`{name}` of the repository is a link"
+            if name not in ("objects", "refs", "info") and _special(entry):
+                return f"`{name}` of the repository is not a regular file"
+    for base in {gitdir, common}:
+        for name in ("config", "config.worktree"):
+            problem = _included(base / name)
+            if problem is not None:
+                return problem
     if os.path.lexists(common / "objects" / "info" / "alternates"):
         return "`objects/info/alternates` borrows objects from another repository"
     return _links_below(common / "objects") or _links_below(common / "refs")
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` exists and is not a regular file (a FIFO, device, socket, folder):
+    git would block on it or read it as it never reads a file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
+
+
+def _included(config: Path, depth: int = 0) -> str | None:
+    """Why a file the git config ``config`` includes (``include.path``, ``includeIf``) must
+    not be read: it is not a regular file (a FIFO would block git), or includes nest too
+    deep. Read without following the includes themselves."""
+    if depth > 8:
+        return "git config includes nest too deep"
+    if not os.path.lexists(config) or _special(config):
+        return None
+    try:
+        proc = subprocess.run(
+            [*SAFE_GIT, "config", "--no-includes", "--file", str(config), "--get-regexp",
+             r"^include(if\..*)?\.path$"],
+            capture_output=True, text=True, env=git_env(), timeout=30, check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "git config could not be read"
+    for line in proc.stdout.splitlines():
+        value = line.partition(" ")[2].strip()
+        if not value:
+            continue
+        target = Path(os.path.expanduser(value))
+        if not target.is_absolute():
+            target = config.parent / target
+        try:
+            mode = os.stat(target).st_mode
+        except OSError:
+            continue  # git skips a missing include
+        if not stat.S_ISREG(mode):
+            return f"git config includes `{value}`, which is not a regular file"
+        problem = _included(target, depth + 1)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _links_below(folder: Path, depth: int = 0) -> str | None:

@@ -5,6 +5,7 @@ root, FIFOs, sockets and devices are skipped and reported. Mixed into :class:`Re
 from __future__ import annotations
 
 import os
+import select
 import stat
 import subprocess
 import time
@@ -189,7 +190,7 @@ class Listing:
         marker = work_tree_of(self.root)
         if marker is None:
             return None
-        if marker == self.root and not self._git_pointer_is_safe(self.root / ".git"):
+        if not self._git_pointer_is_safe(marker / ".git"):
             return None
         cmd = [
             *SAFE_GIT,
@@ -259,8 +260,13 @@ class Listing:
         entries, budget = 0, self.limits.max_files * 2 + 1000
         deadline = time.monotonic() + 60
         while True:
-            chunk = os.read(out_pipe.fileno(), 1 << 16)
-            if not chunk:
+            # git may block on what it reads (a hostile `.git`): wait for output no longer
+            # than the deadline, never in a read that cannot time out
+            ready, _, _ = select.select([out_pipe], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(out_pipe.fileno(), 1 << 16) if ready else b""
+            if not ready and time.monotonic() <= deadline:
+                continue
+            if ready and not chunk:
                 break
             chunks.append(chunk)
             entries += chunk.count(b"\0")
