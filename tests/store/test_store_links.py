@@ -138,6 +138,8 @@ def test_the_cli_refuses_a_linked_store_in_one_line_exit_2(checkout: Path,
     ("sqlite:///file:///abs/y.db?uri=true", "/abs/y.db"),
     ("sqlite:///file://localhost/abs/z.db?uri=true", "/abs/z.db"),
     ("sqlite:///file:mem?mode=memory&uri=true", None),
+    ("sqlite:///file:store.db", "file:store.db"),  # no uri=true: SQLite's very file name
+    ("sqlite:///file:x.db?mode=ro", "file:x.db"),
     ("sqlite://", None),
     ("sqlite:///:memory:", None),
     ("postgresql+psycopg://u@host/store.db", None),
@@ -181,3 +183,23 @@ def test_assess_save_checks_a_store_in_the_repository_from_anywhere(
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "'.mlkaizen' is a symbolic link" in proc.stderr
     assert sorted(os.listdir(elsewhere)) == ["keep.txt"]
+
+
+@pytest.mark.parametrize("url", [
+    "sqlite:///file:store.db",  # without uri=true SQLite opens the file named `file:store.db`
+    "sqlite:///cachedir/../y.db",  # SQLite goes through `cachedir` before `..`
+    "sqlite:///file:cachedir/../y.db?uri=true",
+])
+def test_the_file_sqlite_opens_is_the_file_checked(
+    url: str, tmp_path: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout = tmp_path / "checkout"
+    (elsewhere / "deep").mkdir()
+    checkout.mkdir()
+    (checkout / "file:store.db").symlink_to(elsewhere / "victim.db")
+    (checkout / "cachedir").symlink_to(elsewhere / "deep")
+    monkeypatch.chdir(checkout)
+    with pytest.raises(MLKaizenError):
+        open_store(url)
+    assert sorted(os.listdir(elsewhere)) == ["deep", "keep.txt"]
+    assert os.listdir(elsewhere / "deep") == []

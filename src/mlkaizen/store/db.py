@@ -59,7 +59,9 @@ def sqlite_file(url: str) -> str | None:
     database = parsed.database
     if not parsed.drivername.startswith("sqlite") or not database:
         return None
-    if database.startswith("file:"):
+    # SQLite reads ``file:`` as a URI only with ``uri=true``; else it is a file's very name
+    uri = str(parsed.query.get("uri", "")).lower() in ("true", "1", "yes", "on")
+    if database.startswith("file:") and uri:
         rest = database[5:].split("?", 1)[0].split("#", 1)[0]
         if rest.startswith("//"):  # file:///abs or file://localhost/abs
             authority, _, tail = rest[2:].partition("/")
@@ -86,7 +88,8 @@ def check_sqlite_files(database: str, root: Path | None = None, *, create: bool 
             path.parent.mkdir(parents=True, exist_ok=True)
         return
     anchor, parts = anchored
-    if ".." in parts:
+    # SQLite resolves `a/../b` through `a`, which may be a link: only plain paths here
+    if ".." in parts or ".." in path.parts:
         raise MLKaizenError("would leave the working folder; refused", database)
     fd = open_dir_below(anchor, parts[:-1], create=create)
     if fd is None:
