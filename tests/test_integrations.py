@@ -221,12 +221,12 @@ def test_gitlab_template_never_writes_through_committed_report_links(tmp_path: P
     victims = plant_report_links(repo, tmp_path)
     proc = run_gitlab(repo, {})
     assert proc.returncode == 2
-    assert proc.stderr.startswith("mlkaizen: error: mlkaizen.sarif: is a symbolic link")
+    assert proc.stderr.startswith("mlkaizen: error: mlkaizen-report.md: is a symbolic link")
     assert [v.read_text() for v in victims] == ["## MLKaizen: token=abc\n"] * 2
-    (repo / "mlkaizen.sarif").unlink()
+    (repo / "mlkaizen-report.md").unlink()
     proc = run_gitlab(repo, {})
     assert proc.returncode == 2
-    assert proc.stderr.startswith("mlkaizen: error: mlkaizen-report.md: is a symbolic link")
+    assert proc.stderr.startswith("mlkaizen: error: mlkaizen.sarif: is a symbolic link")
     assert [v.read_text() for v in victims] == ["## MLKaizen: token=abc\n"] * 2
 
 
@@ -460,3 +460,47 @@ def test_action_fetches_the_base_a_shallow_checkout_lacks(tmp_path: Path) -> Non
     code, summary, _ = run_action(checkout, tmp_path, {"trusted-ref": base,
                                                        "fail-under": "Kaizen MLOps"})
     assert code == 1 and "### Not applied: changes to the rules" in summary
+
+
+# ------------------------------------------------------------------ git in the pull request's folder
+def plant_bare_repository(repo: Path, marker: Path) -> None:
+    """The scanned sub-folder holds a bare repository whose config runs a command when git
+    fetches through it (a pull request cannot commit a `.git`, but it can commit this)."""
+    bare = repo / "services" / "fraud"
+    for name in ("objects", "refs"):
+        (bare / name).mkdir(parents=True)
+        (bare / name / ".keep").write_text("")
+    (bare / "HEAD").write_text("ref: refs/heads/main\n")
+    (bare / "config").write_text(
+        "[core]\n\tbare = true\n[remote \"origin\"]\n\turl = /nonexistent\n"
+        f"\tuploadpack = touch {marker}; false\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "pr")
+
+
+def test_ci_steps_never_run_git_in_the_pull_requests_folders(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    marker = tmp_path / "PWNED"
+    plant_bare_repository(repo, marker)
+    missing = "0123456789abcdef0123456789abcdef01234567"  # not in the clone: it is fetched
+    run_action(repo, tmp_path, {"path": "services/fraud", "trusted-ref": missing})
+    assert not marker.exists()
+    run_gitlab(repo, {"MLKAIZEN_PATH": "services/fraud", "MLKAIZEN_TRUSTED_REF": missing,
+                      "MLKAIZEN_FAIL_ON_REGRESSION": "true"})
+    assert not marker.exists()
+    # near miss: the same git command run in the folder, as the steps once did, runs it
+    subprocess.run(["git", "-C", "services/fraud", "fetch", "--quiet", "origin", "--", missing],
+                   cwd=repo, capture_output=True, check=False, env=env())
+    assert marker.exists()
+
+
+def test_a_committed_report_is_never_shown_as_this_runs(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    (repo / "mlkaizen-report.md").write_text("## MLKaizen: Kaizen MLOps\n\nAll gates passed.\n")
+    (repo / ".mlkaizen.yaml").write_text("not_applicable: 3\n")  # mlkaizen stops at once
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "pr")
+    code, summary, output = run_action(repo, tmp_path, {"fail-under": "Kaizen MLOps"})
+    assert code == 2
+    assert "All gates passed" not in summary and "stage=Kaizen MLOps" not in output
+    assert "stage=\n" in output
