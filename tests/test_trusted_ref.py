@@ -383,3 +383,57 @@ def test_a_pyproject_nested_past_the_stack_is_no_internal_error(tmp_path: Path) 
 
     assert tool_section("[tool.mlkaizen]\na = " + "[" * depth + "]" * depth + "\n") is None
     assert tool_section("[tool.mlkaizen]\na = 1\n") == {"a": 1}  # near miss
+
+
+def test_an_answers_file_with_a_space_is_named_whole(tmp_path: Path) -> None:
+    repo, _ = base_repo(tmp_path)
+    header = (f"catalogue: {{id: {CATALOGUE.id}, version: '{CATALOGUE.version}'}}\n"
+              "respondent: ann\n")
+    answers = repo / "my answers.yaml"
+    answers.write_text(header + f"answers:\n  {ROLES}: no\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "answers")
+    base = git(repo, "rev-parse", "HEAD")
+    answers.write_text(header + f"answers:\n  {ROLES}: yes\n")
+    proc = cli("assess", str(repo), "--answers", str(answers), "--trusted-ref", base,
+               "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    changed = [(w["file"], w["message"]) for w in json.loads(proc.stdout)["warnings"]
+               if w["kind"] == "trusted-ref"]
+    assert changed == [("my answers.yaml", "my answers.yaml changed in this pull request: not "
+                        f"applied (rules come from {base[:12]})")]
+
+
+def test_a_repository_reached_through_the_users_link_is_still_judged_by_the_base(
+    tmp_path: Path,
+) -> None:
+    # a CI workspace may be a link: the files named through it are still the repository's
+    repo, base = base_repo(tmp_path)
+    hostile_pull_request(repo)
+    link = tmp_path / "workspace"
+    link.symlink_to(repo)
+    proc = cli("assess", str(link), *GATE, "--trusted-ref", base, "--config",
+               str(link / ".mlkaizen.yaml"), "--baseline", str(link / ".mlkaizen" /
+                                                               "baseline.json"), "-f", "json")
+    assert proc.returncode == 1, proc.stderr
+    changed = sorted(w["file"] for w in json.loads(proc.stdout)["warnings"]
+                     if w["kind"] == "trusted-ref")
+    assert changed == [".mlkaizen.yaml", ".mlkaizen/baseline.json"]
+
+
+def test_a_link_the_pull_request_commits_never_makes_a_rules_file_the_users(
+    tmp_path: Path,
+) -> None:
+    # near miss of the above: resolving the folders must not follow a committed link out
+    repo, base = base_repo(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "rules.yaml").write_text("not_applicable: {}\n")
+    (repo / "ci").symlink_to(outside)
+    git(repo, "checkout", "-qb", "pr")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "link")
+    proc = cli("assess", str(repo), "--trusted-ref", base, "--config",
+               str(repo / "ci" / "rules.yaml"), "-q", "-o", str(tmp_path / "r.md"))
+    assert proc.returncode == 2, proc.stderr
+    assert "config file not found in the trusted commit" in proc.stderr

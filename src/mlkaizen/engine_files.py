@@ -27,15 +27,6 @@ MAX_BASELINE_BYTES = 5 * 1024 * 1024
 BASELINE_NOT_FOUND = "baseline not found; create it with `mlkaizen baseline save`"
 
 
-def load_baseline(path: Path) -> Baseline:
-    """A baseline file the user named (read as given)."""
-    from mlkaizen.fsio.read import read_text
-
-    if not os.path.lexists(path):
-        raise MLKaizenError(BASELINE_NOT_FOUND, str(path))
-    return parse_baseline(read_text(path, "baseline", MAX_BASELINE_BYTES), str(path))
-
-
 def read_repository_baseline(root: Path, rel: str) -> str | None:
     """The text of the repository's own baseline ``root/rel``, ``None`` when absent. It is
     reached without following any link: a link (even dangling), a linked folder, a hard link,

@@ -15,10 +15,11 @@ submodule at REF where a rules file is expected is refused, never followed.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mlkaizen.catalogue.loader import BUILTIN, plugin_catalogues
 from mlkaizen.catalogues import load_catalogue_text
@@ -34,6 +35,7 @@ MAX_RULES_BYTES = 5 * 1024 * 1024
 BASELINE = DEFAULT_BASELINE.as_posix()
 _UNREADABLE = "(unreadable)"
 _NO_BARE = ("-c", "safe.bareRepository=explicit")  # a committed bare repository is no repository
+TOOL_SECTION = "[tool.mlkaizen]"
 
 
 @dataclass
@@ -107,15 +109,23 @@ class _Commit:
 
     def rel_of(self, path: Path) -> str | None:
         """``path`` (as the user gave it) relative to the scanned folder when it lies in the
-        repository, lexically; ``None`` when it lies outside (the user's own file)."""
-        cwd = Path.cwd()
-        absolute = Path(posixpath.normpath((cwd / path).as_posix()))
-        top = Path(posixpath.normpath((cwd / self.top).as_posix()))
-        if absolute != top and not absolute.is_relative_to(top):
-            return None
-        base = Path(posixpath.normpath((cwd / self.root).as_posix()))
-        rel = posixpath.relpath(absolute.as_posix(), base.as_posix())
-        return "" if rel == "." else rel
+        repository; ``None`` when it lies outside (the user's own file). In the repository
+        means so as typed (no link followed, so a link the pull request committed on the way
+        never makes its file the user's), or once the folders above it are resolved (the
+        repository reached through a link of the user's, as a CI workspace may be)."""
+        given = Path(os.path.abspath(path))
+        root = Path(os.path.abspath(self.root))
+        depth = len(PurePosixPath(self.prefix).parts)
+        typed_top = root.parents[depth - 1] if depth else root
+        real = Path(os.path.realpath(given.parent)) / given.name if given.name else given
+        for candidate, top, base in (
+            (given, typed_top, root),
+            (real, Path(os.path.realpath(self.top)), Path(os.path.realpath(self.root))),
+        ):
+            if candidate == top or candidate.is_relative_to(top):
+                rel = Path(os.path.relpath(candidate, base)).as_posix()
+                return "" if rel == "." else rel
+        return None
 
     def work_text(self, rel: str) -> str | None:
         """The work tree's version of ``rel`` (no link followed), to compare with REF's."""
@@ -155,13 +165,16 @@ class _Commit:
         """The ``*.yaml``/``*.yml`` files at or below ``rel`` (an answers file or folder),
         relative to the scanned folder as ``rel`` is."""
         full = self.key(rel)
-        return sorted(
-            posixpath.join(rel, name[len(full):].lstrip("/")) if rel else
-            name[len(full):].lstrip("/")
-            for name in self.entries
-            if (name == full or name.startswith(full.rstrip("/") + "/" if full else ""))
-            and name.endswith((".yaml", ".yml"))
-        )
+        found = []
+        for name in self.entries:
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            if name == full:
+                found.append(rel)
+            elif not full or name.startswith(full.rstrip("/") + "/"):
+                tail = name[len(full):].lstrip("/")
+                found.append(posixpath.join(rel, tail) if rel else tail)
+        return sorted(found)
 
 
 def _work_text(root: Path, rel: str) -> str | None:
@@ -218,7 +231,7 @@ def load_trusted(
             kind="trusted-ref",
             message=f"{rel} changed in this pull request: not applied (rules come from "
             f"{rules.label})",
-            file=rel.split(" ")[0],
+            file=rel.removesuffix(f" {TOOL_SECTION}"),
         )
         for rel, theirs, ours in loader.compared
         if theirs != ours
@@ -261,7 +274,7 @@ class _Loader:
                 texts[name] = found
             ours = commit.work_text(name)
             if name == "pyproject.toml":  # only its [tool.mlkaizen] section is a rule
-                self.compared.append((f"{name} [tool.mlkaizen]", tool_section(found),
+                self.compared.append((f"{name} {TOOL_SECTION}", tool_section(found),
                                       tool_section(ours) if ours != _UNREADABLE else ours))
             else:
                 self.compared.append((name, found, ours))

@@ -284,3 +284,18 @@ def test_a_sub_folder_of_a_repository_is_judged_by_the_repositorys_git_folder(
     pointer_problem.cache_clear()
     assert pointer_problem((plain / "sub").resolve()) is None
     assert api.assess(plain / "sub").scan.listing == "git"  # type: ignore[union-attr]
+
+
+def test_a_gitfile_whose_config_includes_a_fifo_is_refused_before_git_reads_it(
+    tmp_path: Path, other: Path
+) -> None:
+    from mlkaizen.evidence.git import foreign_repository
+
+    module = other / ".git" / "modules" / "lib"
+    subprocess.run(["git", "init", "-q", "--bare", str(module)], check=True, env=BASE_ENV)
+    os.mkfifo(module / "hang")
+    git(other, "config", "--file", str(module / "config"), "include.path", "hang")
+    root = tmp_path / "ours"
+    root.mkdir()
+    (root / ".git").write_text(f"gitdir: {module}\n")
+    assert foreign_repository(root) == "git config includes `hang`, which is not a regular file"

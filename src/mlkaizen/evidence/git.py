@@ -238,6 +238,13 @@ def foreign_repository(top: Path) -> str | None:
         gitdir = Path(os.path.realpath(top / line[7:].strip()))
         if _inside(str(gitdir), real_top):
             return "`.git` points to a folder inside the tree (a repository committed there)"
+        # its config is read (includes followed) to see whose worktree it is: not before
+        # it is known to be a file that cannot block git, nor include one that can
+        if _special(gitdir / "config"):
+            return "`config` of the repository is not a regular file"
+        problem = _included(gitdir / "config")
+        if problem is not None:
+            return problem
         problem, common = _linked_worktree_problem(dot_git, gitdir)
         if problem is not None:
             return problem
