@@ -5,7 +5,6 @@ opens no file; the command line and the API call these."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from pydantic import ValidationError
