@@ -16,6 +16,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from mlkaizen.errors import MLKaizenError
@@ -64,25 +65,14 @@ def _replace(dir_fd: int, name: str, data: bytes, overwrite: bool, display: str)
     existing = check_target(dir_fd, name, display)
     if existing is not None and not overwrite:
         raise MLKaizenError("exists; refusing to replace it", display)
-    tmp = f".{name[:100]}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(
-        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666, dir_fd=dir_fd
-    )
-    try:
-        try:
-            if existing is not None:
-                os.fchmod(fd, stat.S_IMODE(existing.st_mode))
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
+
+    def still_free() -> None:
         again = check_target(dir_fd, name, display)  # the tree may have changed meanwhile
         if again is not None and not overwrite:
             raise MLKaizenError("exists; refusing to replace it", display)
-        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp, dir_fd=dir_fd)
-        raise
+
+    _swap_in(dir_fd, name, data, f".{name[:100]}.{secrets.token_hex(6)}.tmp", 0o666,
+             like=existing, before_rename=still_free)
 
 
 def _write_as_given(path: Path, data: bytes, overwrite: bool) -> None:
@@ -108,24 +98,43 @@ def _write_as_given(path: Path, data: bytes, overwrite: bool) -> None:
     real.parent.mkdir(parents=True, exist_ok=True)
     dir_fd = os.open(real.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
     try:
-        tmp = f".{real.name[:100]}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(
-            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666, dir_fd=dir_fd
-        )
-        try:
-            try:
-                if st is not None:
-                    os.fchmod(fd, stat.S_IMODE(st.st_mode))
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
-            os.replace(tmp, real.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=dir_fd)
-            raise
+        _swap_in(dir_fd, real.name, data, f".{real.name[:100]}.{secrets.token_hex(6)}.tmp",
+                 0o666, like=st)
     finally:
         os.close(dir_fd)
+
+
+def _swap_in(
+    dir_fd: int,
+    name: str,
+    data: bytes,
+    tmp: str,
+    mode: int,
+    *,
+    like: os.stat_result | None = None,
+    before_rename: Callable[[], None] | None = None,
+) -> None:
+    """Write ``data`` to a fresh temporary file ``tmp`` in the folder ``dir_fd`` (``O_CREAT |
+    O_EXCL | O_NOFOLLOW``, with ``like``'s permissions if given) and rename it over ``name``:
+    a reader never sees half of it and a link at ``name`` is replaced, never followed. On any
+    failure the temporary file is removed."""
+    fd = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode, dir_fd=dir_fd
+    )
+    try:
+        try:
+            if like is not None:
+                os.fchmod(fd, stat.S_IMODE(like.st_mode))
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        if before_rename is not None:
+            before_rename()
+        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=dir_fd)
+        raise
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -139,17 +148,4 @@ def replace_at(dir_fd: int, name: str, data: bytes) -> None:
     file (``O_CREAT | O_EXCL | O_NOFOLLOW``) renamed over the name, so a reader never sees
     half of it and a link there is replaced, never followed. :class:`OSError` on failure,
     with nothing left behind."""
-    tmp = f".tmp-{secrets.token_hex(8)}"
-    fd = os.open(
-        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dir_fd
-    )
-    try:
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp, dir_fd=dir_fd)
-        raise
+    _swap_in(dir_fd, name, data, f".tmp-{secrets.token_hex(8)}", 0o600)
