@@ -34,7 +34,6 @@ from mlkaizen.trust import ALLOW_FLAG, Chosen
 MAX_RULES_BYTES = 5 * 1024 * 1024
 BASELINE = DEFAULT_BASELINE.as_posix()
 _UNREADABLE = "(unreadable)"
-_NO_BARE = ("-c", "safe.bareRepository=explicit")  # a committed bare repository is no repository
 TOOL_SECTION = "[tool.mlkaizen]"
 
 
@@ -77,13 +76,13 @@ class _Commit:
             raise MLKaizenError(f"--trusted-ref needs a usable git repository: {problem}",
                                 str(root))
         probe = GitObjects(root)
-        proc = probe.command(*_NO_BARE, "rev-parse", "--show-toplevel", "--show-prefix")
+        proc = probe.command("rev-parse", "--show-toplevel", "--show-prefix")
         if proc.returncode != 0:
             raise MLKaizenError("--trusted-ref needs a git repository; this is not one",
                                 str(root))
         lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
         self.prefix = lines[1] if len(lines) > 1 else ""
-        found = probe.command(*_NO_BARE, "rev-parse", "--verify", "--quiet", "--end-of-options",
+        found = probe.command("rev-parse", "--verify", "--quiet", "--end-of-options",
                               f"{ref}^{{commit}}")
         if found.returncode != 0:
             raise MLKaizenError(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mlkaizen.engine.model import Assessment
     from mlkaizen.inputs import Inputs
     from mlkaizen.store import Store
+    from mlkaizen.store.plans import Item
     from mlkaizen.store.records import LogLine
     from mlkaizen.store.snapshots import Snapshot
 
@@ -124,7 +125,6 @@ def save_assessment(
 ) -> None:
     """Store an assessment with its inputs; say on stderr what changed since the stored
     predecessor, which plan items it achieved and which are overdue."""
-    from mlkaizen.report.escape import visible
     from mlkaizen.store import plans
     from mlkaizen.store.diff import compare, summary_lines
     from mlkaizen.store.records import save
@@ -135,8 +135,9 @@ def save_assessment(
         store, assessment, key=key, name=name, commit=commit, commit_date=when, inputs=inputs
     )
     out = [f"mlkaizen: saved as assessment #{saved.id} of {visible(name)}"]
+    items = plans.items(store, key)  # as they stand once this assessment is saved
     if saved.previous is not None:
-        open_items = {i.practice: i.id for i in plans.items(store, key) if i.status == "open"}
+        open_items = {i.practice: i.id for i in items if i.status == "open"}
         d = compare(saved.previous, saved.current, open_items)
         if d.gained or d.lost:
             out.append(f"since {visible(saved.previous.label)}:")
@@ -144,23 +145,21 @@ def save_assessment(
     out += [
         f"plan item #{i} achieved: {visible(p)} ({visible(how)})" for i, p, how in saved.achieved
     ]
-    for item in plans.items(store, key):
+    for item in items:
         claim = plans.attested_only(saved.current, item.practice)
         if item.status == "open" and claim is not None:
             practice = visible(item.practice)
             out.append(f"plan item #{item.id} stays open: {practice} {visible(claim)}")
-    out += _overdue_lines(store, key)
+    out += _overdue_lines(items)
     sys.stderr.write("\n".join(out) + "\n")
 
 
-def _overdue_lines(store: Store, key: str) -> list[str]:
-    from mlkaizen.store import plans
-
+def _overdue_lines(items: list[Item]) -> list[str]:
     today = dt.date.today()
     return [
         f"overdue plan item #{i.id}: {visible(i.practice)} (owner {visible(i.owner)}, "
         f"due {i.due})"
-        for i in plans.items(store, key)
+        for i in items
         if i.shown_status(today) == "overdue"
     ]
 
@@ -197,7 +196,10 @@ def log_cmd(
             f"{x.id:>6}  {x.created_at:%Y-%m-%d %H:%M}  {visible((x.commit or '-')[:7]):<7}  "
             f"{visible(x.origin):<7}  {visible(x.stage)}  {levels}{sup}{_inputs_note(x)}"
         )
-    write_out("\n".join(text) + "\n" + "".join(s + "\n" for s in _overdue_lines(store, key)), None)
+    from mlkaizen.store import plans
+
+    overdue = _overdue_lines(plans.items(store, key))
+    write_out("\n".join(text) + "\n" + "".join(s + "\n" for s in overdue), None)
 
 
 def _inputs_note(x: LogLine) -> str:
