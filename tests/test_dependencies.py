@@ -59,3 +59,30 @@ def test_near_miss_an_undeclared_import_is_seen(tmp_path: Path) -> None:
     assert _third_party(_imported(module)) == {"markdown_it"}
     assert {canonicalize_name(d) for d in packages_distributions()["markdown_it"]} == {
         "markdown-it-py"}
+
+
+def test_the_store_is_in_the_base_install_and_postgresql_adds_only_its_driver() -> None:
+    """`assess --save`, `log`, `plan` and `diff` work after a plain `pip install .`."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+    extras = project["optional-dependencies"]
+    assert {"sqlalchemy", "alembic"} <= base
+    assert extras["store"] == []  # kept: `pip install 'mlkaizen[store]'` still works
+    assert [Requirement(r).name for r in extras["postgresql"]] == ["psycopg"]
+
+
+def test_the_store_is_imported_only_by_the_commands_that_use_it(tmp_path: Path) -> None:
+    import subprocess
+
+    probe = ("import sys\nfrom mlkaizen.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             "print('sqlalchemy' in sys.modules, file=sys.stderr)\n")
+    (tmp_path / "train.py").write_text("from sklearn.linear_model import LogisticRegression\n")
+    runs = {}
+    for args in (["--help"], ["assess", str(tmp_path), "-q", "-f", "json"],
+                 ["assess", str(tmp_path), "-q", "-f", "json", "--db",
+                  f"sqlite:///{tmp_path / 's.db'}"]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                              text=True, check=False)
+        runs[args[0] if len(args) < 6 else "--db"] = done.stderr.splitlines()[-1]
+    assert runs == {"--help": "False", "assess": "False", "--db": "True"}

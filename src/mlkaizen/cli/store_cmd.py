@@ -44,14 +44,11 @@ TextFormat = Annotated[str, typer.Option("--format", "-f", help="terminal or jso
 
 
 def open_db(db: str | None, root: Path | None = None) -> Store:
-    """The store, or a clear error when the optional dependencies are missing. A SQLite file
-    below ``root`` (the repository) or the working folder is never reached through a link."""
-    try:
-        from mlkaizen.store import open_store
-    except ImportError:
-        raise MLKaizenError(
-            "the store needs SQLAlchemy and Alembic: pip install 'mlkaizen[store]'"
-        ) from None
+    """The store (imported here, by the commands that use it: start-up stays light). A
+    SQLite file below ``root`` (the repository) or the working folder is never reached
+    through a link."""
+    from mlkaizen.store import open_store
+
     return open_store(db, root=root)
 
 
