@@ -42,7 +42,7 @@ def test_survey_asks_only_open_questions_saves_each_answer_and_resumes(repo: Pat
     assert "17 open question(s), 0 already answered" in first.stdout
     assert "please answer y, p, n, na or dk" in first.stdout
     assert "run again to resume" in first.stdout
-    saved = yaml.safe_load((repo / "answers" / "alice.yaml").read_text())
+    saved = yaml.safe_load((repo / ".mlkaizen" / "answers" / "alice.yaml").read_text())
     assert saved["respondent"] == "alice" and saved["answered_at"]
     assert saved["catalogue"] == {"id": "ad-hoc-to-kaizen", "version": CATALOGUE.version}
     # questions that block the next stage come first, core practices before supporting ones
@@ -53,18 +53,24 @@ def test_survey_asks_only_open_questions_saves_each_answer_and_resumes(repo: Pat
     assert not detected & set(saved["answers"])
     second = cli("survey", str(repo), "--respondent", "alice", stdin="dk\n\n")
     assert "2 already answered; 15 to go" in second.stdout
-    assert len(yaml.safe_load((repo / "answers" / "alice.yaml").read_text())["answers"]) == 3
+    saved = yaml.safe_load((repo / ".mlkaizen" / "answers" / "alice.yaml").read_text())
+    assert len(saved["answers"]) == 3
 
 
 def test_survey_answers_feed_the_assessment_and_checks(repo: Path) -> None:
     cli("survey", str(repo), "--respondent", "bo", stdin="y\n\n")
-    data = json.loads(cli("assess", str(repo), "--answers", str(repo / "answers"), "-f",
-                          "json").stdout)
+    folder = repo / ".mlkaizen" / "answers"
+    data = json.loads(cli("assess", str(repo), "--answers", str(folder), "-f", "json").stdout)
     governance = next(p for p in data["practices"]
                       if p["id"] == "organization.automated-governance")
     assert governance["state"] == "met" and governance["source"] == "attested"
     assert data["respondents"] == ["bo"]
-    check = cli("survey", str(repo), "--answers", str(repo / "answers" / "bo.yaml"))
+    # the next plain `assess` finds them where the survey saved them, and says so
+    plain = cli("assess", str(repo), "-f", "json")
+    assert json.loads(plain.stdout)["respondents"] == ["bo"], plain.stderr
+    assert json.loads(plain.stdout)["answers_used"] == 1
+    assert "Used 1 answer from bo." in cli("assess", str(repo)).stdout
+    check = cli("survey", str(repo), "--answers", str(repo / ".mlkaizen" / "answers" / "bo.yaml"))
     assert check.returncode == 0 and "16 question(s) still open" in check.stdout
 
 
@@ -161,3 +167,25 @@ def test_edge_advice_cli_states_assumptions(tmp_path: Path) -> None:
     assert "device_compute not in the profile; assumed medium" in proc.stdout
     assert "over-the-air model updates" in proc.stdout
     assert cli("edge-advice", "--profile", str(tmp_path / "none.yaml")).returncode == 2
+
+
+def test_a_survey_file_an_older_version_saved_is_resumed_where_it_is(repo: Path) -> None:
+    old = repo / "answers" / "alice.yaml"
+    old.parent.mkdir()
+    header = "# Answers written by `mlkaizen survey`; safe to edit by hand.\n"
+    old.write_text(header + yaml.safe_dump({
+        "respondent": "alice", "catalogue": {"id": CATALOGUE.id, "version": CATALOGUE.version},
+        "answers": {"organization.automated-governance": {"answer": "yes"}}}))
+    resumed = cli("survey", str(repo), "--respondent", "alice", stdin="n\n\n")
+    assert f"resuming {old}, saved by an older mlkaizen" in resumed.stdout
+    assert "1 already answered; 16 to go" in resumed.stdout
+    assert len(yaml.safe_load(old.read_text())["answers"]) == 2
+    assert not (repo / ".mlkaizen" / "answers").exists()
+    # near miss: another respondent starts in the new place
+    cli("survey", str(repo), "--respondent", "bo", stdin="n\n\n")
+    assert (repo / ".mlkaizen" / "answers" / "bo.yaml").is_file()
+    report = json.loads(cli("assess", str(repo), "-f", "json").stdout)
+    assert report["respondents"] == ["alice", "bo"]
+    assert [w["message"] for w in report["warnings"] if w["kind"] == "answers"] == [
+        "answers read from answers/ (alice.yaml), where an older mlkaizen saved them: move "
+        "them to .mlkaizen/answers/"]

@@ -92,6 +92,17 @@ def _attestations(
     ]
 
 
+def answers_to_use(root: Path | None, given: list[Path] | None) -> tuple[list[Path], list[str]]:
+    """The answers files an assessment of ``root`` uses, and notes about them: those given
+    (``--answers``), else the repository's own (``.mlkaizen/answers/``, where `mlkaizen
+    survey` saves them; :func:`mlkaizen.evidence.answers.default_answers`)."""
+    from mlkaizen.evidence.answers import default_answers
+
+    if given or root is None:
+        return list(given or []), []
+    return default_answers(root)
+
+
 def find_profile(root: Path | None, answers: list[Path]) -> Path | None:
     """The use-case profile beside the assessment: ``profile.yaml`` or
     ``.mlkaizen/profile.yaml`` in the repository, else ``profile.yaml`` in an answers folder

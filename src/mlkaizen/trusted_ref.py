@@ -195,10 +195,12 @@ def load_trusted(
     baseline: Path | None,
     allow_repo_catalogue: bool,
     catalogue: str | None = None,
+    found_answers: bool = False,
 ) -> TrustedRules:
     """The rules of ``root`` at ``ref``. Files the user names outside the repository
     (``--config``, ``--answers``, ``--baseline``) are the user's and read as given; inside
-    it, they too come from ``ref``."""
+    it, they too come from ``ref``. With ``found_answers`` (no ``--answers`` given), the
+    answers are REF's ``.mlkaizen/answers/`` files, as a run without REF finds them."""
     commit = _Commit(root, ref)
     loader = _Loader(commit, root)
     try:
@@ -206,7 +208,7 @@ def load_trusted(
         chosen = loader.named_catalogue(catalogue)
         if chosen is None and allow_repo_catalogue:
             chosen = loader.catalogue(config)
-        paths = loader.answers(answers)
+        paths = loader.default_answers() if found_answers else loader.answers(answers)
         base_rel = commit.rel_of(baseline) if baseline is not None else BASELINE
         base_text, base_error = loader.baseline(base_rel)
     except BaseException:
@@ -341,6 +343,19 @@ class _Loader:
             key = self.commit.key(rel)
             paths.append(Path(self.tmp.name, *key.split("/")) if key else Path(self.tmp.name))
         return paths
+
+    def default_answers(self) -> list[Path]:
+        """REF's ``.mlkaizen/answers/`` files (the answers found without being named); one
+        the work tree adds there is listed as changed, never applied. The files an older
+        version saved in ``answers/`` are not looked for in REF."""
+        from mlkaizen.evidence.answers import ANSWERS_DIR, default_answers
+
+        theirs = set(self.commit.under(ANSWERS_DIR))
+        for path in default_answers(self.root)[0]:
+            rel = self.commit.rel_of(path)
+            if rel is not None and rel.startswith(ANSWERS_DIR + "/") and rel not in theirs:
+                self.compared.append((rel, None, "added"))
+        return self.answers([self.root / ANSWERS_DIR]) if theirs else []
 
     def baseline(self, rel: str | None) -> tuple[str | None, MLKaizenError | None]:
         """REF's baseline text (``None`` when absent), or why it cannot be used; the gate

@@ -137,3 +137,67 @@ def test_adding_a_yes_answer_never_lowers_a_level(base: dict[str, str], practice
     before = levels([af("a", base)])
     after = levels([af("a", {**base, practice: "yes"})])
     assert all(x >= y for x, y in zip(after, before, strict=True))
+
+
+SURVEY_MADE = "# Answers written by `mlkaizen survey`; safe to edit by hand.\n"
+
+
+def test_answers_are_found_where_the_survey_saves_them(tmp_path: Path) -> None:
+    from mlkaizen.evidence.answers import default_answers
+
+    new = tmp_path / ".mlkaizen" / "answers"
+    new.mkdir(parents=True)
+    (new / "alice.yaml").write_text(answers_yaml("alice", {"deployment.rollback": "yes"}))
+    (new / "profile.yaml").write_text("models: 1\n")  # a profile beside them is not answers
+    (new / "notes.txt").write_text("respondent: x\n")
+    found, notes = default_answers(tmp_path)
+    assert (found, notes) == ([new / "alice.yaml"], [])
+    a = assess(tmp_path, answers=list(found))
+    assert (a.respondents, a.answers_used) == (["alice"], 1)
+    assert a.practice("deployment.rollback").state.value == "met"  # type: ignore[union-attr]
+    assert a.answers_line() == "Used 1 answer from alice."
+    # near miss: no folder, nothing found, no line
+    assert default_answers(tmp_path / "none") == ([], [])
+    assert assess(tmp_path / ".mlkaizen").answers_line() is None
+
+
+def test_an_older_survey_file_in_answers_is_read_with_a_note_to_move_it(tmp_path: Path) -> None:
+    from mlkaizen.evidence.answers import default_answers
+
+    old = tmp_path / "answers"
+    old.mkdir()
+    (old / "bo.yaml").write_text(SURVEY_MADE + answers_yaml("bo", {"deployment.rollback": "no"}))
+    # near misses: a file the survey did not write (a data set of answers, say) is not read,
+    # and one whose name is already in the new place is superseded by it
+    (old / "quiz.yaml").write_text(answers_yaml("quiz", {"deployment.rollback": "yes"}))
+    (old / "cy.yaml").write_text(SURVEY_MADE + answers_yaml("cy", {}))
+    new = tmp_path / ".mlkaizen" / "answers"
+    new.mkdir(parents=True)
+    (new / "cy.yaml").write_text(answers_yaml("cy", {"deployment.rollback": "yes"}))
+    found, notes = default_answers(tmp_path)
+    assert found == [new / "cy.yaml", old / "bo.yaml"]
+    assert notes == ["answers read from answers/ (bo.yaml), where an older mlkaizen saved "
+                     "them: move them to .mlkaizen/answers/"]
+
+
+@pytest.mark.parametrize("link", [".mlkaizen", ".mlkaizen/answers", ".mlkaizen/answers/x.yaml"])
+def test_answers_found_by_name_are_never_reached_through_a_link(tmp_path: Path,
+                                                               link: str) -> None:
+    from mlkaizen.evidence.answers import default_answers
+
+    outside = tmp_path / "outside"
+    (outside / "answers").mkdir(parents=True)
+    planted = answers_yaml("mallory", {"deployment.rollback": "yes"})
+    (outside / "answers" / "x.yaml").write_text(planted)
+    (outside / "x.yaml").write_text(planted)
+    repo = tmp_path / "repo"
+    (repo / ".mlkaizen" / "answers").mkdir(parents=True)
+    target = {".mlkaizen": outside, ".mlkaizen/answers": outside / "answers",
+              ".mlkaizen/answers/x.yaml": outside / "x.yaml"}[link]
+    if link == ".mlkaizen":
+        (repo / ".mlkaizen" / "answers").rmdir()
+        (repo / ".mlkaizen").rmdir()
+    elif link == ".mlkaizen/answers":
+        (repo / ".mlkaizen" / "answers").rmdir()
+    (repo / link).symlink_to(target)
+    assert default_answers(repo) == ([], [])

@@ -557,7 +557,8 @@ def baseline_file_is_a_dangling_symlink(root: Path, outside: Path) -> Expect:
 @case
 def survey_answers_folder_is_a_symlink(root: Path, outside: Path) -> Expect:
     write(root / "train.py", TRAIN)
-    (root / "answers").symlink_to(outside)
+    (root / ".mlkaizen").mkdir()
+    (root / ".mlkaizen" / "answers").symlink_to(outside)
     return Expect(command=("survey", "{root}", "--respondent", "ann"), error="symbolic link",
                   stdin=b"y\n\n" * 80)
 
@@ -1018,7 +1019,8 @@ def profile_with_a_5000_digit_integer(root: Path, outside: Path) -> Expect:
 @case
 def survey_resume_file_not_utf8(root: Path, outside: Path) -> Expect:
     write(root / "train.py", TRAIN)
-    write(root / "answers" / "ann.yaml", b"respondent: ann\nanswers: {}\n# \xff\xfe\n")
+    write(root / ".mlkaizen" / "answers" / "ann.yaml",
+          b"respondent: ann\nanswers: {}\n# \xff\xfe\n")
     return Expect(command=("survey", "{root}", "--respondent", "ann"), error="not UTF-8")
 
 

@@ -74,7 +74,8 @@ def assess(
         typer.Option(
             "--answers",
             metavar="FILE|DIR",
-            help="Answers file or folder (repeatable); combined.",
+            help="Answers file or folder (repeatable); combined (default: "
+            "PATH/.mlkaizen/answers/, where `mlkaizen survey` saves them).",
         ),
     ] = None,
     no_repo: Annotated[
@@ -200,6 +201,11 @@ def assess(
     limits = {k: v for k, v in flags.items() if v is not None}
     if lens is not None:
         _check_lens(lens, fmt)
+    from mlkaizen.inputs import answers_to_use
+
+    # without --answers, the repository's own (.mlkaizen/answers/, where `survey` saves)
+    found_answers = not answers and not no_repo
+    answers, answer_notes = answers_to_use(None if no_repo else path, answers)
     trusted = None
     if trusted_ref is not None:
         if no_repo:
@@ -214,12 +220,14 @@ def assess(
             baseline=baseline,
             allow_repo_catalogue=allow_repo_catalogue,
             catalogue=catalogue,
+            found_answers=found_answers,
         )
+        answer_notes = []
     try:
         _assess(
             path, fmt, out, quiet, no_cache, jobs, config, catalogue, allow_repo_catalogue,
             scope, answers, no_repo, subject, lens, fail_under, fail_on_regression, baseline,
-            link_base, limits, save, db, trusted,
+            link_base, limits, save, db, trusted, answer_notes,
         )
     finally:
         if trusted is not None:
@@ -249,6 +257,7 @@ def _assess(
     save: bool,
     db: str | None,
     trusted: TrustedRules | None,
+    answer_notes: list[str],
 ) -> None:
     from mlkaizen.api import assess_judged
     from mlkaizen.report import RenderContext, get_renderer
@@ -275,6 +284,7 @@ def _assess(
             allow_repo_catalogue=allow_repo_catalogue,
         )
     )
+    assessment.warnings += [ScanWarning(kind="answers", message=m) for m in answer_notes]
     if trusted is not None:
         if trusted.catalogue is not None:
             chosen = trusted.catalogue

@@ -80,10 +80,12 @@ def map_(
         parts: list[tuple[str, Assessment]] = []
         if has_answers:
             assessment = run(None, catalogue=cat, answers=[folder])
-        elif projects:  # the sub-projects' assessments come from the same scan of the tree
-            assessment, parts = assess_with_projects(folder, catalogue=cat)
-        else:
-            assessment = run(folder, catalogue=cat)
+        else:  # a repository, with its own answers (.mlkaizen/answers/) if it has any
+            found = _found_answers(folder)
+            if projects:  # the sub-projects' assessments come from the same scan of the tree
+                assessment, parts = assess_with_projects(folder, catalogue=cat, answers=found)
+            else:
+                assessment = run(folder, catalogue=cat, answers=found)
         profile = folder / "profile.yaml"
         target = (
             target_stage_index(load_profile(profile)) if found_inside(profile, folder) else None
@@ -152,7 +154,10 @@ def target(
     extra = {pid: NotApplicable(reason=why) for pid, why in goal.not_applicable.items()}
     config = base.model_copy(update={"not_applicable": {**base.not_applicable, **extra}})
     assessment = run(
-        None if no_repo else path, catalogue=cat, config=config, answers=list(answers or [])
+        None if no_repo else path,
+        catalogue=cat,
+        config=config,
+        answers=list(answers or []) if answers or no_repo else _found_answers(path),
     )
     report = target_report(assessment, cat, goal)
     write_out(
@@ -180,7 +185,8 @@ def survey(
             "--out",
             "-o",
             metavar="FILE",
-            help="Answers file (default: PATH/answers/RESPONDENT.yaml).",
+            help="Answers file (default: PATH/.mlkaizen/answers/RESPONDENT.yaml, read by "
+            "the next `mlkaizen assess`; with --no-repo: answers/RESPONDENT.yaml).",
         ),
     ] = None,
     answers: Annotated[
@@ -223,7 +229,7 @@ def survey(
         )
     else:
         assessment = run(path, catalogue=catalogue)
-    target = out or (Path(".") if no_repo else path) / "answers" / f"{respondent}.yaml"
+    target = out or _survey_file(None if no_repo else path, respondent)
     try:
         done, left = run_survey(
             assessment,
@@ -237,6 +243,37 @@ def survey(
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
         return
     write_out(f"saved {done} answer(s) to {target}; {left} left\n", None)
+
+
+def _found_answers(root: Path) -> list[str | Path]:
+    """The repository's own answers files (``.mlkaizen/answers/``); a note about them (one
+    left where an older version saved it) goes to stderr."""
+    import sys
+
+    from mlkaizen.inputs import answers_to_use
+
+    found, notes = answers_to_use(root, None)
+    for note in notes:
+        sys.stderr.write(f"mlkaizen: note: {visible(note)}\n")
+    return list(found)
+
+
+def _survey_file(root: Path | None, respondent: str) -> Path:
+    """Where a survey saves ``respondent``'s answers by default: in the repository's
+    ``.mlkaizen/answers/`` (every assessment of it reads them there), or, with a file an
+    older version saved in ``answers/`` and none in the new place, that file (resumed where
+    it is; `assess` reads it there too and says to move it)."""
+    from mlkaizen.evidence.answers import ANSWERS_DIR, OLD_ANSWERS_DIR, default_answers
+
+    name = f"{respondent}.yaml"
+    if root is None:
+        return Path(OLD_ANSWERS_DIR) / name
+    new = root.joinpath(*ANSWERS_DIR.split("/"), name)
+    old = root / OLD_ANSWERS_DIR / name
+    if not os.path.lexists(new) and old in default_answers(root)[0]:
+        write_out(f"resuming {old}, saved by an older mlkaizen (move it to {new})\n", None)
+        return old
+    return new
 
 
 @app.command()

@@ -79,6 +79,7 @@ def evaluate(
         tool_version=tool_version,
     )
     assessment.respondents = sorted(respondents or [])
+    assessment.answers_used = sum(c.answer != "unknown" for c in (answers or {}).values())
     if assessment.respondents:  # the explanation counts them
         assessment.explanation = explanation(assessment)
     return assessment

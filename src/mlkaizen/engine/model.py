@@ -23,6 +23,7 @@ SCHEMA_VERSION = "1.4"
 #      `spread` and `focus`: a repository of independent projects is headed by how their stages
 #      spread, and judged (stage, dimensions, practices, roadmap, questions) by its most mature
 #      project, `focus`, on that project's own evidence; never by evidence pooled across them.
+#      `answers_used` (added, default 0): how many practices the respondents' answers settled.
 
 
 class State(StrEnum):
@@ -309,7 +310,17 @@ class Assessment(BaseModel):
     previous: SincePrevious | None = None
     overdue_plans: list[OverduePlan] = Field(default_factory=list)
     respondents: list[str] = Field(default_factory=list)
+    # how many practices the respondents' answers settled (a "don't know" settles nothing)
+    answers_used: int = 0
     sub_projects: list[SubProject] = Field(default_factory=list)
+
+    def answers_line(self) -> str | None:
+        """``Used 3 answers from alice, bob.``: the survey answers this assessment used, in
+        one line (``None`` when no answers file was read)."""
+        if not self.respondents:
+            return None
+        n = self.answers_used
+        return f"Used {n} answer{'' if n == 1 else 's'} from {', '.join(self.respondents)}."
 
     def practice(self, practice_id: str) -> PracticeResult | None:
         return next((p for p in self.practices if p.id == practice_id), None)

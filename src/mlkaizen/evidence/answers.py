@@ -12,6 +12,11 @@ An answers file (YAML, written by hand or by ``mlkaizen survey``)::
     decisions:                             # optional, a facilitator's ruling that wins
       model.registry: {answer: yes, reason: agreed in the workshop}
 
+Where they are found: ``mlkaizen survey`` saves each respondent's file in the repository's
+``.mlkaizen/answers/`` (commit it), and every command that assesses the repository
+(``assess``, ``target``, ``map``, ``history``) reads that folder without being told;
+``--answers`` names others instead. ``history`` reads each commit's own folder.
+
 **Combination rule** (documented, deterministic): "don't know" (``unknown``) answers are
 ignored; among the rest the most cautious wins (``no`` < ``partly`` < ``yes``);
 ``not-applicable`` stands only when every respondent who answered says so. A ``decisions``
@@ -34,6 +39,12 @@ from mlkaizen.errors import MLKaizenError
 Answer = Literal["yes", "partly", "no", "not-applicable", "unknown"]
 CAUTION = {"no": 0, "partly": 1, "yes": 2}
 MAX_ANSWERS_BYTES = 1024 * 1024
+# Where `mlkaizen survey` saves a respondent's answers in the repository, and where every
+# command that assesses it reads them without being told.
+ANSWERS_DIR = ".mlkaizen/answers"
+# Where versions before it saved them; a file there is read only when the survey wrote it.
+OLD_ANSWERS_DIR = "answers"
+SURVEY_HEADER = b"# Answers written by `mlkaizen survey`"
 
 
 def _bool_to_answer(value: Any) -> Any:
@@ -127,6 +138,51 @@ def answer_files(paths: list[Path]) -> list[Path]:
         else:
             raise MLKaizenError("answers file or folder not found", str(path))
     return out
+
+
+def _folder_inside(root: Path, rel: str) -> Path | None:
+    """``root/rel`` when it is a folder reached without any link below ``root``."""
+    import os
+
+    folder = root.joinpath(*rel.split("/"))
+    parts = rel.split("/")
+    steps = [root.joinpath(*parts[: i + 1]) for i in range(len(parts))]
+    if any(step.is_symlink() for step in steps) or not folder.is_dir():
+        return None
+    real, top = os.path.realpath(folder), os.path.realpath(root).rstrip(os.sep) + os.sep
+    return folder if real.startswith(top) else None
+
+
+def default_answers(root: Path) -> tuple[list[Path], list[str]]:
+    """The answers files of the repository at ``root`` found without being named, and notes
+    about them: every ``*.yaml`` in ``.mlkaizen/answers/``, and the files `mlkaizen survey`
+    wrote in ``answers/`` before it saved there (a note says to move them; one with the
+    name of a file in the new place is left out). Only regular files really inside ``root``
+    are used (no link, nothing behind a linked folder), as for any file found by name."""
+    from mlkaizen.fsio.read import found_inside, read_head
+
+    found: list[Path] = []
+    folder = _folder_inside(root, ANSWERS_DIR)
+    if folder is not None:
+        found = [p for p in answer_files([folder]) if found_inside(p, root)]
+    notes: list[str] = []
+    old = _folder_inside(root, OLD_ANSWERS_DIR)
+    if old is not None:
+        names = {p.name for p in found}
+        moved = [
+            p
+            for p in answer_files([old])
+            if p.name not in names
+            and found_inside(p, root)
+            and (read_head(p, len(SURVEY_HEADER)) or b"") == SURVEY_HEADER
+        ]
+        if moved:
+            notes.append(
+                f"answers read from {OLD_ANSWERS_DIR}/ ({', '.join(p.name for p in moved)}), "
+                f"where an older mlkaizen saved them: move them to {ANSWERS_DIR}/"
+            )
+            found += moved
+    return found, notes
 
 
 def load_answers(path: Path, catalogue_id: str, version: str, practices: set[str]) -> AnswersFile:

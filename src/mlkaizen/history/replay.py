@@ -182,6 +182,7 @@ class Replayer:
                 catalogue=self.catalogue,
                 config=config,
                 limits=self.limits,
+                answers=self._answers(tree),
                 today=self.today,
                 tree_factory=lambda _root, _limits: tree,
             )
@@ -204,6 +205,31 @@ class Replayer:
         seen = Seen(satisfied, point, assessment=a)
         self.seen[commit.sha] = seen
         return seen
+
+    def _answers(self, tree: CommitTree) -> list[str | Path] | None:
+        """The commit's own ``.mlkaizen/answers/`` files (where `mlkaizen survey` saves): a
+        point is judged with the answers committed by then, as `assess` reads them from the
+        work tree."""
+        import shutil
+
+        from mlkaizen.evidence.answers import ANSWERS_DIR
+
+        folder = Path(self._tmp.name) / "answers"
+        shutil.rmtree(folder, ignore_errors=True)
+        names = [
+            rel
+            for rel in tree.sizes
+            if rel.rpartition("/")[0] == ANSWERS_DIR
+            and rel.endswith((".yaml", ".yml"))
+            and rel.rpartition("/")[2] not in ("profile.yaml", "profile.yml")
+        ]
+        for rel in names:
+            text = tree.text(rel)
+            if text is None:
+                raise MLKaizenError(f"{rel} of this commit cannot be read")
+            folder.mkdir(exist_ok=True)
+            (folder / rel.rpartition("/")[2]).write_text(text, encoding="utf-8")
+        return [folder] if names else None
 
     def _config(self, tree: CommitTree) -> Config:
         """The commit's own ``.mlkaizen.yaml`` (or ``[tool.mlkaizen]``), scope left out: a

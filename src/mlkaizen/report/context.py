@@ -44,6 +44,10 @@ class RenderContext:
         return quote(Path(rel).as_posix()) + anchor
 
 
+# under the open questions: the next step that answers them (the next `assess` reads them)
+SURVEY_HINT = "answer them with `mlkaizen survey --respondent NAME`"
+
+
 def count(n: int, noun: str) -> str:
     """``1 step``, ``2 steps``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, count, evidence_text, location
+from mlkaizen.report.context import (
+    STATE_MARK,
+    SURVEY_HINT,
+    RenderContext,
+    count,
+    evidence_text,
+    location,
+)
 from mlkaizen.report.escape import md_code, md_prose, md_text
 
 
@@ -51,6 +58,8 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         md_text(a.explanation),
         "",
     ]
+    if (answers := a.answers_line()) is not None:  # the survey answers this run used
+        out += [f"_{md_text(answers)}_", ""]
     changed_rules = [w for w in a.warnings if w.kind == "trusted-ref"]
     if changed_rules:  # assess --trusted-ref: what the pull request changed in its own rules
         out += ["### Not applied: changes to the rules", ""]
@@ -128,7 +137,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         for q in a.questions:
             flag = " **(blocks next stage)**" if q.blocks_next_stage else ""
             out.append(f"- {md_code(q.practice)}: {md_prose(q.question)}{flag}")
-        out += ["", "</details>", ""]
+        out += ["", f"{SURVEY_HINT[0].upper()}{SURVEY_HINT[1:]}.", "", "</details>", ""]
     out += _evidence_table(a, ctx)
     if a.warnings:
         out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")

@@ -6,7 +6,14 @@ import io
 from typing import TYPE_CHECKING
 
 from mlkaizen.engine.model import Assessment, State
-from mlkaizen.report.context import STATE_MARK, RenderContext, count, evidence_text, location
+from mlkaizen.report.context import (
+    STATE_MARK,
+    SURVEY_HINT,
+    RenderContext,
+    count,
+    evidence_text,
+    location,
+)
 from mlkaizen.report.escape import terminal, visible
 
 if TYPE_CHECKING:
@@ -113,6 +120,9 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         file=buf, width=ctx.width, force_terminal=ctx.color, no_color=not ctx.color, highlight=False
     )
     _header(con, a)
+    if (answers := a.answers_line()) is not None:  # the survey answers this run used
+        con.print(terminal(answers))
+        con.print()
     if a.baseline is not None:
         c = a.baseline
         rows = [("", "", f"stage {c.stage_before} -> {a.stage}")]
@@ -189,14 +199,8 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             ("!" if q.blocks_next_stage else "?", "magenta", f"{q.practice}: {q.question}")
             for q in a.questions[:8]
         ]
-        if len(a.questions) > 8:
-            rows.append(
-                (
-                    "",
-                    "",
-                    f"… {len(a.questions) - 8} more; answer them under `attest:` in .mlkaizen.yaml",
-                )
-            )
+        more = f"… {len(a.questions) - 8} more; " if len(a.questions) > 8 else ""
+        rows.append(("", "", f"{more}{SURVEY_HINT}"))
         _rows(con, f"Open questions ({len(a.questions)}, ! blocks the next stage):", rows)
     if a.warnings:
         rows = [

@@ -1,0 +1,121 @@
+"""The first hour of a new user: one loop out of the box. The store works after a plain
+install, the survey's answers are found by the next `assess` (and by `target`, `map` and
+`history`) where the survey saved them, every report says how many answers it used and from
+whom, and the plan commands keep to the subject they are run for. Everything runs through the
+real command line on a copy of the bundled example made a git repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE
+
+PROFILE_INPUT = "y\nn\nn\ncloud\nbatch\nmonthly\nhigh\nlow\n12\n1\n"
+EVERY_YES = "y\n\n" * 40  # each open question: yes, no link or comment
+
+
+def cli(*args: str, stdin: str = "", cwd: Path | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mlkaizen", *args], input=stdin, text=True,
+                          capture_output=True, cwd=cwd, env=env, check=False)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
+        check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    dest = tmp_path / "churn"
+    shutil.copytree(EXAMPLE, dest)
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-qm", "first")
+    return dest
+
+
+def levels(data: dict[str, object]) -> dict[str, int]:
+    return {d["id"]: d["level"] for d in data["dimensions"]}  # type: ignore[attr-defined]
+
+
+def test_every_report_says_how_many_answers_it_used_and_from_whom(repo: Path,
+                                                                  tmp_path: Path) -> None:
+    for who in ("alice", "bo"):
+        done = cli("survey", str(repo), "--respondent", who, stdin=EVERY_YES)
+        assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (repo / ".mlkaizen" / "answers").iterdir()) == [
+        "alice.yaml", "bo.yaml"]
+    line = "Used 17 answers from alice, bo."
+    for fmt in ("terminal", "markdown", "html"):
+        out = tmp_path / f"report.{fmt}"
+        proc = cli("assess", str(repo), "-f", fmt, "-o", str(out), "-q")
+        assert proc.returncode == 0, proc.stderr
+        assert out.read_text().count(line) == 1, fmt
+    data = json.loads(cli("assess", str(repo), "-f", "json").stdout)
+    assert (data["answers_used"], data["respondents"], data["questions"]) == (
+        17, ["alice", "bo"], [])
+    # near miss: --answers still chooses, and a repository without answers has no such line
+    other = tmp_path / "other"
+    (other / ".mlkaizen" / "answers").mkdir(parents=True)
+    shutil.copy(repo / ".mlkaizen" / "answers" / "bo.yaml", other / ".mlkaizen" / "answers")
+    chosen = json.loads(cli("assess", str(repo), "--answers",
+                            str(other / ".mlkaizen" / "answers"), "-f", "json").stdout)
+    assert chosen["respondents"] == ["bo"]
+    shutil.rmtree(repo / ".mlkaizen" / "answers")
+    plain = cli("assess", str(repo)).stdout
+    assert "Used " not in plain and "answer them with `mlkaizen survey" in plain
+
+
+def test_target_map_and_history_read_the_answers_without_flags(repo: Path) -> None:
+    assert cli("profile", "--out", str(repo / "profile.yaml"), stdin=PROFILE_INPUT).returncode == 0
+    before = json.loads(cli("target", str(repo), "-f", "json").stdout)
+    assert cli("survey", str(repo), "--respondent", "alice", stdin=EVERY_YES).returncode == 0
+    after = json.loads(cli("target", str(repo), "-f", "json").stdout)
+    current = {d["id"]: d["current"] for d in after["dimensions"]}
+    assert {d["id"]: d["current"] for d in before["dimensions"]}["data"] == 2
+    assert current["data"] == 3  # the answers settle data's level-3 questions
+    mapped = json.loads(cli("map", str(repo), "-f", "json").stdout)
+    assert [row["respondents"] for row in mapped["subjects"]] == [1]
+    # history judges each commit with the answers committed by then, not today's
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "answers")
+    first, second = git(repo, "rev-list", "--reverse", "HEAD").splitlines()
+    replay = json.loads(cli("history", str(repo), first, second, "-f", "json").stdout)
+    assert [p["levels"]["data"] for p in replay["points"]] == [2, 3]
+
+
+def test_trusted_ref_reads_the_answers_folder_of_the_base_commit(repo: Path) -> None:
+    folder = repo / ".mlkaizen" / "answers"
+    folder.mkdir(parents=True)
+    head = "respondent: ann\ncatalogue: {id: ad-hoc-to-kaizen, version: '1'}\nanswers:\n"
+    (folder / "ann.yaml").write_text(head + "  organization.defined-roles: no\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "answers")
+    base = git(repo, "rev-parse", "HEAD")
+    (folder / "ann.yaml").write_text(head + "  organization.defined-roles: yes\n")
+    (folder / "pr.yaml").write_text(head.replace("ann", "pr") + "  data.versioned: yes\n")
+
+    def state(*extra: str) -> tuple[str, list[str], list[str]]:
+        proc = cli("assess", str(repo), "-f", "json", *extra)
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        roles = next(p for p in data["practices"] if p["id"] == "organization.defined-roles")
+        changed = sorted(w["file"] for w in data["warnings"] if w["kind"] == "trusted-ref")
+        return roles["state"], data["respondents"], changed
+
+    assert state() == ("met", ["ann", "pr"], [])
+    assert state("--trusted-ref", base) == (
+        "unmet", ["ann"], [".mlkaizen/answers/ann.yaml", ".mlkaizen/answers/pr.yaml"])
+    # near miss: a base commit without the folder judges without answers (by the config's
+    # attestation), listing the new ones as not applied
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD")
+    assert state("--trusted-ref", first) == (
+        "met", [], [".mlkaizen/answers/ann.yaml", ".mlkaizen/answers/pr.yaml"])
