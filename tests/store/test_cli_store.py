@@ -100,6 +100,20 @@ def _overdue_item(root: Path, db: str) -> None:
     store.close()
 
 
+def _open_item(root: Path, db: str) -> None:
+    """An open plan item for experiment tracking, due 2999-01-31 (planned through the API)."""
+    import datetime as dt
+
+    from mlkaizen.store import open_store, plans
+    from mlkaizen.store.snapshots import subject_key
+
+    store = open_store(db)
+    key, name = subject_key(root)
+    plans.add(store, key=key, name=name, practice=TRACK, owner="alice",
+              due=dt.date(2999, 1, 31), note="", known={TRACK}, today=dt.date.today())
+    store.close()
+
+
 def test_every_report_shows_what_was_lost_since_the_stored_one_and_overdue_plans(
     tmp_path: Path,
 ) -> None:
@@ -112,8 +126,12 @@ def test_every_report_shows_what_was_lost_since_the_stored_one_and_overdue_plans
     assert proc.returncode == 0, proc.stderr
     first = json.loads(proc.stdout)
     assert (first["previous"], first["overdue_plans"]) == (None, [])
-    assert cli("plan", "add", TRACK, "--owner", "alice", "--due", "2999-01-31",
-               "--path", str(root), db=db).returncode == 0
+    # `plan add` refuses a practice the stored assessment shows met; an item planned for it
+    # while it was not (or kept from an older version) is open when it is lost
+    refused = cli("plan", "add", TRACK, "--owner", "alice", "--due", "2999-01-31",
+                  "--path", str(root), db=db)
+    assert refused.returncode == 2 and "already met in the stored assessment #1" in refused.stderr
+    _open_item(root, db)
     _overdue_item(root, db)
     commit(root, {"train.py": PLAIN}, "2025-03-05", "Dee", "Drop mlflow")
     for fmt, lines in REPORTED.items():  # --db without --save: shown, nothing stored
@@ -211,3 +229,45 @@ def test_a_repository_attestation_never_closes_a_plan_item(tmp_path: Path) -> No
     proc = cli("assess", str(root), "--save", "-f", "json", db=db)
     assert f"plan item #1 achieved: {TRACK} (evidence train.py:2)" in proc.stderr.splitlines()
     assert "stays open" not in proc.stderr
+
+
+def test_plan_commands_keep_to_their_subject_and_to_what_is_left_to_do(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import EXAMPLE
+
+    db = f"sqlite:///{tmp_path / 'kaizen.db'}"
+    ours, theirs = tmp_path / "churn", tmp_path / "other"
+    shutil.copytree(EXAMPLE, ours)
+    theirs.mkdir()
+    (theirs / "train.py").write_text("from sklearn.linear_model import LogisticRegression\n")
+    assert cli("assess", str(ours), "--save", "-q", db=db).returncode == 0
+    # a practice the stored assessment shows met by evidence is not planned
+    met = cli("plan", "add", "model.registry", "--owner", "a", "--due", "2999-01-01",
+              "--path", str(ours), db=db)
+    assert met.returncode == 2 and met.stdout == ""
+    assert met.stderr.startswith("mlkaizen: error: model.registry is already met in the stored "
+                                 "assessment #1 (evidence src/churn/train.py:")
+    assert met.stderr.endswith("); nothing to plan\n") and len(met.stderr.splitlines()) == 1
+    # near misses: an unmet practice, and a subject never assessed, are planned
+    for path, practice, due in ((ours, "operations.drift-alerts", "2999-01-01"),
+                                (theirs, "model.registry", "2999-01-01")):
+        added = cli("plan", "add", practice, "--owner", "a", "--due", due, "--path", str(path),
+                    db=db)
+        assert added.returncode == 0, added.stderr
+    # an id of another subject's plan is refused where it is not that subject's
+    wrong = cli("plan", "abandon", "1", "--reason", "not ours", "--path", str(theirs), db=db)
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert wrong.stderr == ("mlkaizen: error: plan item #1 belongs to another subject (churn); "
+                            "run the command in its repository (see `mlkaizen plan list`)\n")
+    assert "#1    open" in cli("plan", "list", "--path", str(ours), db=db).stdout
+    done = cli("plan", "abandon", "2", "--reason", "not ours", "--path", str(theirs), db=db)
+    assert done.stdout == "plan item #2 abandoned: not ours\n", done.stderr
+    # stats: an item not due yet is not "never achieved"; an abandoned one is
+    stats = cli("plan", "stats", "--all", "--path", str(ours), db=db).stdout
+    assert stats.splitlines()[2:] == [
+        "planned and never achieved (past due or abandoned):", "  model.registry (1x)",
+        "planned, not due yet:", "  operations.drift-alerts (1x)"]
+    data = json.loads(cli("plan", "stats", "--path", str(ours), "-f", "json", db=db).stdout)
+    assert (data["never_achieved"], data["not_yet_due"]) == (
+        [], [["operations.drift-alerts", 1]])

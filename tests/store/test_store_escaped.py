@@ -89,7 +89,7 @@ def test_plans_show_owner_note_and_reason_escaped(stored: tuple[Path, str, list[
     assert listed.stdout == (
         f"#1    open      model.registry  owner {SHOWN_OWNER}, due 2999-01-31  ({SHOWN_NOTE})\n"
     )
-    dropped = cli("plan", "abandon", "1", "--reason", NOTE, db=db)
+    dropped = cli("plan", "abandon", "1", "--reason", NOTE, "--path", str(root), db=db)
     assert dropped.stdout == f"plan item #1 abandoned: {SHOWN_NOTE}\n"
     stats = cli("plan", "stats", "--path", str(root), db=db)
     assert stats.returncode == 0 and "abandoned 1" in stats.stdout

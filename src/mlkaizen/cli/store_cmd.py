@@ -305,8 +305,10 @@ def plan_add(
     key, name = _key(path)
     if practice not in known:  # refused before the store is even opened
         raise MLKaizenError(f"unknown practice {practice!r} (see `mlkaizen model show`)")
+    store = open_db(db, path)
+    _refuse_met(store, key, practice)
     item = plans.add(
-        open_db(db, path),
+        store,
         key=key,
         name=name,
         practice=practice,
@@ -321,6 +323,21 @@ def plan_add(
         f"due {item.due}\n",
         None,
     )
+
+
+def _refuse_met(store: Store, key: str, practice: str) -> None:
+    """A practice the subject's newest stored assessment shows met by evidence is not
+    planned (nothing to do); one met only by an attestation may be, to verify it."""
+    from mlkaizen.store.plans import how_achieved
+    from mlkaizen.store.records import latest_snapshot
+
+    snap = latest_snapshot(store, key)
+    how = how_achieved(snap, practice) if snap is not None else None
+    if snap is not None and how is not None:
+        raise MLKaizenError(
+            f"{practice} is already met in the stored assessment {snap.label} ({how}); "
+            "nothing to plan"
+        )
 
 
 @plan_app.command("list")
@@ -356,14 +373,17 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
 def plan_abandon(
     item: Annotated[int, typer.Argument(help="Plan item id.", min=1, max=2**63 - 1)],
     reason: Annotated[str, typer.Option(help="Why it is dropped.")] = "",
+    path: PathOpt = Path("."),
     db: DbOpt = None,
 ) -> None:
-    """Abandon an open plan item, with a reason (an item is never closed by hand)."""
+    """Abandon an open plan item of this subject, with a reason (an item is never closed by
+    hand)."""
     from mlkaizen.store import plans
 
     if len(reason.strip()) < 3:
         raise MLKaizenError("--reason is required to abandon a plan item (3 characters or more)")
-    done = plans.abandon(open_db(db), item, reason)
+    key = _key(path)[0]
+    done = plans.abandon(open_db(db, path), item, reason, key)
     write_out(f"plan item #{done.id} abandoned: {visible(done.abandoned_reason or '')}\n", None)
 
 
@@ -390,6 +410,9 @@ def plan_stats(
         f"median time to achieve: {median}",
     ]
     if s.never_achieved:
-        lines.append("planned and never achieved:")
+        lines.append("planned and never achieved (past due or abandoned):")
         lines += [f"  {visible(p)} ({n}x)" for p, n in s.never_achieved[:10]]
+    if s.not_yet_due:
+        lines.append("planned, not due yet:")
+        lines += [f"  {visible(p)} ({n}x)" for p, n in s.not_yet_due[:10]]
     write_out("\n".join(lines) + "\n", None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.store.db import Store
 from mlkaizen.store.snapshots import Snapshot, find_subject, subject_row
-from mlkaizen.store.tables import PlanRow
+from mlkaizen.store.tables import PlanRow, SubjectRow
 
 ACHIEVING_SOURCES = frozenset({"detected"})
 
@@ -102,13 +102,23 @@ def items(store: Store, key: str) -> list[Item]:
         return [_item(r) for r in rows]
 
 
-def abandon(store: Store, item_id: int, reason: str) -> Item:
+def abandon(store: Store, item_id: int, reason: str, key: str | None = None) -> Item:
+    """Abandon an open item; with ``key``, only an item of that subject (an id given in
+    another repository never reaches another subject's plan)."""
     if len(reason.strip()) < 3:
         raise MLKaizenError("--reason is required to abandon a plan item (3 characters or more)")
     with store.session() as session:
         row = session.get(PlanRow, item_id)
         if row is None:
             raise MLKaizenError(f"no plan item #{item_id} (see `mlkaizen plan list`)")
+        subject = find_subject(session, key) if key is not None else None
+        if key is not None and (subject is None or row.subject_id != subject.id):
+            owner = session.get(SubjectRow, row.subject_id)
+            raise MLKaizenError(
+                f"plan item #{item_id} belongs to another subject"
+                + (f" ({owner.name})" if owner is not None else "")
+                + "; run the command in its repository (see `mlkaizen plan list`)"
+            )
         if row.status != "open":
             raise MLKaizenError(f"plan item #{item_id} is {row.status}, not open")
         row.status, row.abandoned_reason = "abandoned", reason.strip()
@@ -190,7 +200,10 @@ class Stats:
     open: int
     overdue: int
     median_days_to_achieve: float | None
-    never_achieved: list[tuple[str, int]]  # practice, times planned (most first)
+    # practice, times planned (most first): items past due or abandoned, never achieved
+    never_achieved: list[tuple[str, int]]
+    # practice, times planned: open items not due yet (not a failure, only not done yet)
+    not_yet_due: list[tuple[str, int]] = field(default_factory=list)
 
 
 def stats(store: Store, key: str | None, today: dt.date) -> Stats:
@@ -211,7 +224,9 @@ def stats(store: Store, key: str | None, today: dt.date) -> Stats:
         if r.achieved_at is not None
     ]
     ever = {r.practice for r in achieved}
-    planned = Counter(r.practice for r in rows if r.practice not in ever)
+    pending = [r for r in rows if r.practice not in ever and r.status != "achieved"]
+    waiting = [r for r in pending if r.status == "open" and r.due >= today]
+    planned = Counter(r.practice for r in pending if r.status != "open" or r.due < today)
     return Stats(
         planned=len(rows),
         achieved=len(achieved),
@@ -219,8 +234,13 @@ def stats(store: Store, key: str | None, today: dt.date) -> Stats:
         open=sum(r.status == "open" for r in rows),
         overdue=sum(r.shown_status(today) == "overdue" for r in rows),
         median_days_to_achieve=round(statistics.median(days), 1) if days else None,
-        never_achieved=sorted(planned.items(), key=lambda kv: (-kv[1], kv[0])),
+        never_achieved=_most_first(planned),
+        not_yet_due=_most_first(Counter(r.practice for r in waiting)),
     )
+
+
+def _most_first(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
