@@ -119,3 +119,51 @@ def test_trusted_ref_reads_the_answers_folder_of_the_base_commit(repo: Path) -> 
     first = git(repo, "rev-list", "--max-parents=0", "HEAD")
     assert state("--trusted-ref", first) == (
         "met", [], [".mlkaizen/answers/ann.yaml", ".mlkaizen/answers/pr.yaml"])
+
+
+def test_a_sub_folder_is_assessed_as_asked_and_its_repository_named(repo: Path) -> None:
+    note = ("mlkaizen: note: assessing the sub-folder src/ of the repository churn; run "
+            "`mlkaizen assess ..` for the whole repository\n")
+    inside = cli("assess", "-f", "json", cwd=repo / "src")
+    assert (inside.returncode, inside.stderr) == (0, note)
+    data = json.loads(inside.stdout)
+    assert data["subject"]["name"] == "src"
+    assert data["warnings"][0] == {
+        "kind": "sub-folder", "file": None, "line": None,
+        "message": "assessed the sub-folder src/ of the repository churn alone: what lies "
+        "outside it (CI, settings, other projects) is not seen; assess the repository's top "
+        "for the whole"}
+    quiet = cli("assess", "-q", cwd=repo / "src")
+    assert quiet.stderr == "" and "assessed the sub-folder src/" in quiet.stdout
+    # near misses: the top itself, a sub-folder chosen with --scope, and one that declares a
+    # project of its own (as the bundled example does in this repository) say nothing
+    (repo / "svc").mkdir()
+    (repo / "svc" / "requirements.txt").write_text("scikit-learn==1.5.0\n")
+    for args, cwd in ((("assess",), repo), (("assess", "--scope", "src"), repo),
+                      (("assess",), repo / "svc")):
+        proc = cli(*args, "-f", "json", cwd=cwd)
+        assert proc.stderr == "", args
+        assert [w["kind"] for w in json.loads(proc.stdout)["warnings"]
+                if w["kind"] == "sub-folder"] == []
+
+
+def test_an_empty_folder_or_one_without_ml_gets_one_line(tmp_path: Path) -> None:
+    empty, plain, ml = tmp_path / "empty", tmp_path / "plain", tmp_path / "ml"
+    for folder in (empty, plain, ml):
+        folder.mkdir()
+        git(folder, "init", "-q")
+    (plain / "README.md").write_text("# A web page\n")
+    (plain / "app.py").write_text("print('hello')\n")
+    (ml / "train.py").write_text("from sklearn.linear_model import LogisticRegression\n"
+                                 "LogisticRegression().fit([[0], [1]], [0, 1])\n")
+    proc = cli("assess", str(empty))
+    assert (proc.returncode, proc.stdout) == (0, "nothing to assess: empty is an empty folder\n")
+    proc = cli("assess", str(plain))
+    assert (proc.returncode, proc.stdout) == (
+        0, "no sign of an ML project in plain (2 files): no training code, data versioning, "
+        "pipeline, tracking, tests or CI found; give the folder of an ML project\n")
+    data = json.loads(cli("assess", str(plain), "-f", "json").stdout)  # still a full report
+    assert data["warnings"][0]["kind"] == "nothing-found" and data["stage"] == "Ad hoc"
+    # near miss: one training script is a sign: a full report
+    proc = cli("assess", str(ml))
+    assert proc.stdout.startswith("MLKaizen · ml\n") and "no sign" not in proc.stdout

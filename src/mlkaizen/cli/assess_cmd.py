@@ -285,6 +285,7 @@ def _assess(
         )
     )
     assessment.warnings += [ScanWarning(kind="answers", message=m) for m in answer_notes]
+    nothing = _what_was_assessed(assessment, None if no_repo or scope else path, quiet)
     if trusted is not None:
         if trusted.catalogue is not None:
             chosen = trusted.catalogue
@@ -325,6 +326,8 @@ def _assess(
         write_out(
             render_lens(LENSES[lens](assessment, cat), fmt.value), out, root, quiet, fmt.value
         )
+    elif nothing is not None and fmt is Format.terminal:  # one line, not a report of gaps
+        write_out(f"{visible(nothing)}\n", out, root, quiet, fmt.value)
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out, root, quiet, fmt.value)
     if save and store is not None:
@@ -340,6 +343,48 @@ def _assess(
         raise typer.Exit(EXIT_GATE_FAILED)
     if fail_under is not None or fail_on_regression:
         sys.stderr.write(f"mlkaizen: gate passed [{label}]\n")
+
+
+def _what_was_assessed(assessment: Assessment, path: Path | None, quiet: bool) -> str | None:
+    """Name a sub-folder of a repository (``path``: none with --scope or --no-repo), and
+    return the one line that replaces a report of nothing found (an empty folder, or no
+    sign of any practice), kept as the report's first warning too."""
+    from mlkaizen.engine.explain import nothing_found
+
+    if path is not None:
+        _name_the_top(assessment, path, quiet)
+    nothing = nothing_found(assessment)
+    if nothing is not None:
+        assessment.warnings.insert(0, ScanWarning(kind="nothing-found", message=nothing))
+    return nothing
+
+
+def _name_the_top(assessment: Assessment, path: Path, quiet: bool) -> None:
+    """PATH inside a git repository but not its top: the sub-folder is assessed, as asked,
+    and one line says so and where the whole repository is; the report carries it too
+    (named relative to the repository only). A sub-folder that declares a project of its
+    own (a manifest, as sub-projects are recognised: the bundled example, one project of a
+    monorepo) is that project, assessed as one without a note."""
+    from mlkaizen.evidence.git import top_of
+    from mlkaizen.evidence.projects import MANIFESTS
+
+    found = top_of(path)
+    if found is None or not found[1] or any((path / name).is_file() for name in MANIFESTS):
+        return
+    top, prefix = found
+    assessment.warnings.insert(0, ScanWarning(
+        kind="sub-folder",
+        message=f"assessed the sub-folder {prefix} of the repository {top.name} alone: what "
+        "lies outside it (CI, settings, other projects) is not seen; assess the repository's "
+        "top for the whole",
+    ))
+    if not quiet:
+        here = os.path.relpath(top)
+        sys.stderr.write(
+            f"mlkaizen: note: assessing the sub-folder {visible(prefix)} of the repository "
+            f"{visible(top.name)}; run `mlkaizen assess {visible(here)}` for the whole "
+            "repository\n"
+        )
 
 
 def _gate(

@@ -4,6 +4,7 @@ stage, and how close the potential stage is."""
 from __future__ import annotations
 
 from mlkaizen.engine.model import Assessment, State
+from mlkaizen.evidence.findings import Outcome
 
 
 def explanation(a: Assessment) -> str:
@@ -86,3 +87,27 @@ def explanation(a: Assessment) -> str:
 def _list(ids: list[str]) -> str:
     shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
     return f"({shown})"
+
+
+# what shows nothing about ML work: any folder under version control has it
+_GENERIC = frozenset({"code_under_version_control"})
+
+
+def nothing_found(a: Assessment) -> str | None:
+    """One line when the scan found nothing to judge (an empty folder, or files showing no
+    practice at all): a full report would only list every practice as missing. ``None``
+    otherwise, and for an assessment from answers or one some answers fed."""
+    if a.scan is None or a.respondents:
+        return None
+    if a.scan.files_listed == 0:
+        return f"nothing to assess: {a.subject.name} is an empty folder"
+    shown = {
+        f.detector for f in a.findings if f.outcome in (Outcome.FOUND, Outcome.PARTIAL)
+    }
+    if shown - _GENERIC:
+        return None
+    files = f"{a.scan.files_listed} file{'' if a.scan.files_listed == 1 else 's'}"
+    return (
+        f"no sign of an ML project in {a.subject.name} ({files}): no training code, data "
+        "versioning, pipeline, tracking, tests or CI found; give the folder of an ML project"
+    )

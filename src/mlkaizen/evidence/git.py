@@ -150,6 +150,19 @@ def run_git(root: Path, *args: str, timeout: float = 30) -> subprocess.Completed
         return None
 
 
+def top_of(root: Path) -> tuple[Path, str] | None:
+    """The top of the git work tree ``root`` lies in (the nearest folder, ``root`` or above
+    it, holding a ``.git`` folder or file: names only, git is not run, so a repository git
+    must not be used for is still named), and ``root``'s path below it (``src/``, or ``""``
+    at the top); ``None`` outside git."""
+    here = Path(os.path.abspath(root))
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / ".git"):
+            rel = here.relative_to(folder).as_posix()
+            return folder, "" if rel == "." else rel + "/"
+    return None
+
+
 def defines_filters(root: Path) -> bool:
     """Whether the repository's config names a content filter (clean/smudge/process), which
     any command comparing the working tree with the index would run."""
