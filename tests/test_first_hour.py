@@ -7,6 +7,7 @@ real command line on a copy of the bundled example made a git repository."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -167,3 +168,51 @@ def test_an_empty_folder_or_one_without_ml_gets_one_line(tmp_path: Path) -> None
     # near miss: one training script is a sign: a full report
     proc = cli("assess", str(ml))
     assert proc.stdout.startswith("MLKaizen · ml\n") and "no sign" not in proc.stdout
+
+
+def test_the_first_hour_is_one_loop(repo: Path, tmp_path: Path) -> None:
+    """The README's loop with nothing but what a new user types: the store needs no extra,
+    the survey's answers are used by the next `assess`, and plans, log, history and diff
+    follow. The store is the default one, in the user's data folder (here a scratch one)."""
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLKAIZEN_", "GIT_"))}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+               XDG_CACHE_HOME=str(home / "cache"), GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@t.invalid", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t.invalid")
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        done = cli(*args, stdin=stdin, cwd=repo, env=env)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+        return done
+
+    first = run("assess", "--save")
+    assert "mlkaizen: saved as assessment #1 of churn" in first.stderr
+    assert "Open questions (17, ! blocks the next stage):" in first.stdout
+    assert "! organization.automated-governance:" in first.stdout
+    assert (home / "data" / "mlkaizen" / "mlkaizen.db").is_file()
+    # one answer, then the input ends: the survey stops, keeping what was answered
+    asked = run("survey", "--respondent", "alice", stdin="y\nhttps://wiki/release-gates\n")
+    assert "answers so far are saved in .mlkaizen/answers/alice.yaml" in asked.stdout
+    second = run("assess")
+    assert "Used 1 answer from alice." in second.stdout
+    assert "Open questions (16, ! blocks the next stage):" in second.stdout
+    assert "organization.automated-governance:" not in second.stdout.split("Open questions")[1]
+    added = run("plan", "add", "operations.drift-alerts", "--owner", "alice", "--due",
+                "2999-01-31")
+    assert added.stdout == "plan item #1: operations.drift-alerts, owner alice, due 2999-01-31\n"
+    log = run("log").stdout.splitlines()
+    assert len(log) == 2 and log[1].split()[0] == "1" and "Manual MLOps" in log[1]
+    git(repo, "add", ".mlkaizen")
+    git(repo, "commit", "-qm", "survey answers")
+    history = run("history").stdout
+    assert history.startswith("MLKaizen history · churn (")
+    diff = run("diff", "HEAD~1", "HEAD").stdout.splitlines()  # commits: answers committed
+    assert {"  organization: 1 -> 2", "  + organization.automated-governance: unknown -> met"
+            } <= set(diff)
+    stored = run("assess", "--save")
+    assert "saved as assessment #2 of churn" in stored.stderr
+    assert "Used 1 answer from alice." in stored.stdout
+    between = run("diff", "1", "2").stdout.splitlines()
+    assert "  + organization.automated-governance: unknown -> met" in between
