@@ -216,3 +216,26 @@ def test_the_first_hour_is_one_loop(repo: Path, tmp_path: Path) -> None:
     assert "Used 1 answer from alice." in stored.stdout
     between = run("diff", "1", "2").stdout.splitlines()
     assert "  + organization.automated-governance: unknown -> met" in between
+
+
+def test_the_readme_shows_what_the_run_prints() -> None:
+    """The README's example output is a real run's, cut with `...` (each line shown is
+    printed, in that order), and the catalogue version it names is the current one."""
+    import re
+
+    from mlkaizen import load_catalogue
+
+    readme = (EXAMPLE.parents[1] / "README.md").read_text()
+    block = readme.split("$ mlkaizen assess examples/churn-prediction\n", 1)[1]
+    shown = [line.rstrip() for line in block.split("```", 1)[0].splitlines()]
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    run = cli("assess", "examples/churn-prediction", cwd=EXAMPLE.parents[1], env=env)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    printed = [line.rstrip() for line in run.stdout.splitlines()]
+    at = 0
+    for line in (x for x in shown if x != "..."):
+        assert line in printed[at:], f"README shows {line!r}, the run does not print it here"
+        at = printed.index(line, at) + 1
+    assert any(x.startswith("Roadmap (") for x in shown)
+    versions = set(re.findall(r"ad-hoc-to-kaizen (\d{4}\.\d+\.\d+)", readme))
+    assert versions == {load_catalogue().version}
