@@ -134,12 +134,15 @@ def test_a_sub_folder_is_assessed_as_asked_and_its_repository_named(repo: Path) 
         "message": "assessed the sub-folder src/ of the repository churn alone: what lies "
         "outside it (CI, settings, other projects) is not seen; assess the repository's top "
         "for the whole"}
+    # a bare dependency list does not make a code folder a project of its own
+    (repo / "src" / "requirements.txt").write_text("scikit-learn==1.5.0\n")
+    assert cli("assess", "-f", "json", cwd=repo / "src").stderr == note
     quiet = cli("assess", "-q", cwd=repo / "src")
     assert quiet.stderr == "" and "assessed the sub-folder src/" in quiet.stdout
     # near misses: the top itself, a sub-folder chosen with --scope, and one that declares a
     # project of its own (as the bundled example does in this repository) say nothing
     (repo / "svc").mkdir()
-    (repo / "svc" / "requirements.txt").write_text("scikit-learn==1.5.0\n")
+    (repo / "svc" / "pyproject.toml").write_text("[project]\nname = 'svc'\n")
     for args, cwd in ((("assess",), repo), (("assess", "--scope", "src"), repo),
                       (("assess",), repo / "svc")):
         proc = cli(*args, "-f", "json", cwd=cwd)

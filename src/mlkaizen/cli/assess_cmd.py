@@ -345,6 +345,12 @@ def _assess(
         sys.stderr.write(f"mlkaizen: gate passed [{label}]\n")
 
 
+# manifests that list dependencies only: often kept in a code folder of a larger project
+DEPENDENCY_LISTS = frozenset(
+    {"requirements.txt", "environment.yml", "environment.yaml", "conda.yaml"}
+)
+
+
 def _what_was_assessed(assessment: Assessment, path: Path | None, quiet: bool) -> str | None:
     """Name a sub-folder of a repository (``path``: none with --scope or --no-repo), and
     return the one line that replaces a report of nothing found (an empty folder, or no
@@ -364,12 +370,14 @@ def _name_the_top(assessment: Assessment, path: Path, quiet: bool) -> None:
     and one line says so and where the whole repository is; the report carries it too
     (named relative to the repository only). A sub-folder that declares a project of its
     own (a manifest, as sub-projects are recognised: the bundled example, one project of a
-    monorepo) is that project, assessed as one without a note."""
+    monorepo) is that project, assessed as one without a note; a bare dependency list
+    (``src/requirements.txt``) does not make one."""
     from mlkaizen.evidence.git import top_of
     from mlkaizen.evidence.projects import MANIFESTS
 
+    own = [m for m in MANIFESTS if m not in DEPENDENCY_LISTS and (path / m).is_file()]
     found = top_of(path)
-    if found is None or not found[1] or any((path / name).is_file() for name in MANIFESTS):
+    if found is None or not found[1] or own:
         return
     top, prefix = found
     assessment.warnings.insert(0, ScanWarning(
