@@ -168,6 +168,11 @@ def test_an_empty_folder_or_one_without_ml_gets_one_line(tmp_path: Path) -> None
         "pipeline, tracking, tests or CI found; give the folder of an ML project\n")
     data = json.loads(cli("assess", str(plain), "-f", "json").stdout)  # still a full report
     assert data["warnings"][0]["kind"] == "nothing-found" and data["stage"] == "Ad hoc"
+    # near miss: a report with more to say (what changed since the stored assessment) is kept
+    db = f"sqlite:///{tmp_path / 'kaizen.db'}"
+    assert cli("assess", str(plain), "--save", "--db", db).stdout.startswith("no sign")
+    again = cli("assess", str(plain), "--db", db).stdout
+    assert again.startswith("MLKaizen · plain\n") and "Since the stored assessment #1:" in again
     # near miss: one training script is a sign: a full report
     proc = cli("assess", str(ml))
     assert proc.stdout.startswith("MLKaizen · ml\n") and "no sign" not in proc.stdout

@@ -285,7 +285,8 @@ def _assess(
         )
     )
     assessment.warnings += [ScanWarning(kind="answers", message=m) for m in answer_notes]
-    nothing = _what_was_assessed(assessment, None if no_repo or scope else path, quiet)
+    if not no_repo and scope is None:
+        _name_the_top(assessment, path, quiet)
     if trusted is not None:
         if trusted.catalogue is not None:
             chosen = trusted.catalogue
@@ -315,6 +316,7 @@ def _assess(
                             fail_on_regression=fail_on_regression, baseline=baseline,
                             config=None if trusted is None else trusted.config)
             assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
+    nothing = _nothing_found(assessment)
     color = fmt is Format.terminal and out is None and sys.stdout.isatty()
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
@@ -351,17 +353,19 @@ DEPENDENCY_LISTS = frozenset(
 )
 
 
-def _what_was_assessed(assessment: Assessment, path: Path | None, quiet: bool) -> str | None:
-    """Name a sub-folder of a repository (``path``: none with --scope or --no-repo), and
-    return the one line that replaces a report of nothing found (an empty folder, or no
-    sign of any practice), kept as the report's first warning too."""
+def _nothing_found(assessment: Assessment) -> str | None:
+    """The one line that replaces a report of nothing found (an empty folder, or no sign of
+    any practice), kept as the report's first warning too; ``None`` when something was
+    found, or the report has more to say (what changed since the baseline or the stored
+    assessment, overdue plan items)."""
     from mlkaizen.engine.explain import nothing_found
 
-    if path is not None:
-        _name_the_top(assessment, path, quiet)
     nothing = nothing_found(assessment)
-    if nothing is not None:
-        assessment.warnings.insert(0, ScanWarning(kind="nothing-found", message=nothing))
+    if nothing is None:
+        return None
+    assessment.warnings.insert(0, ScanWarning(kind="nothing-found", message=nothing))
+    if assessment.baseline or assessment.previous or assessment.overdue_plans:
+        return None
     return nothing
 
 

@@ -271,7 +271,11 @@ def _survey_file(root: Path | None, respondent: str) -> Path:
     new = root.joinpath(*ANSWERS_DIR.split("/"), name)
     old = root / OLD_ANSWERS_DIR / name
     if not os.path.lexists(new) and old in default_answers(root)[0]:
-        write_out(f"resuming {old}, saved by an older mlkaizen (move it to {new})\n", None)
+        write_out(
+            f"resuming {visible(str(old))}, saved by an older mlkaizen (move it to "
+            f"{visible(str(new))})\n",
+            None,
+        )
         return old
     return new
 
