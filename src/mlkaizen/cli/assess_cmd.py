@@ -18,6 +18,7 @@ from mlkaizen.cli.common import (
     PathArg,
     QuietOpt,
     app,
+    terminal_style,
     use_fact_cache,
     with_progress,
     write_out,
@@ -273,7 +274,8 @@ def _assess(
             subject=subject,
             progress=cb,
             allow_repo_catalogue=allow_repo_catalogue,
-        )
+        ),
+        quiet,
     )
     if trusted is not None:
         if trusted.catalogue is not None:
@@ -304,9 +306,14 @@ def _assess(
                             fail_on_regression=fail_on_regression, baseline=baseline,
                             config=None if trusted is None else trusted.config)
             assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
-    color = fmt is Format.terminal and out is None and sys.stdout.isatty()
+    color, width = terminal_style() if out is None else (False, 80)
     ctx = RenderContext(
-        catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
+        catalogue=cat,
+        scan_root=root,
+        out=out,
+        link_base=link_base,
+        color=color and fmt is Format.terminal,
+        width=width,
     )
     if lens is not None:
         from mlkaizen.engine.lenses import LENSES

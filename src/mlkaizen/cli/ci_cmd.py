@@ -18,7 +18,9 @@ from mlkaizen.cli.common import (
     baseline_app,
     checked_path,
     confirm,
+    is_stdout,
     repo_path,
+    stdout_dash,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
@@ -32,7 +34,14 @@ if TYPE_CHECKING:
 def badge(
     path: PathArg = Path("."),
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE", help="SVG file to write.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="SVG file to write (-: standard output).",
+            callback=stdout_dash,
+        ),
     ] = Path("mlkaizen.svg"),
     quiet: QuietOpt = False,
     config: Annotated[
@@ -175,7 +184,8 @@ def baseline_save(
             "--out",
             "-o",
             metavar="FILE",
-            help="Where to write (default: PATH/.mlkaizen/baseline.json).",
+            help="Where to write (default: PATH/.mlkaizen/baseline.json; -: standard "
+            "output).",
         ),
     ] = None,
     quiet: QuietOpt = False,
@@ -196,6 +206,11 @@ def baseline_save(
         config_path=config,
         allow_repo_catalogue=allow_repo_catalogue,
     )
+    if is_stdout(out):
+        from mlkaizen.engine.compare import baseline_of
+
+        write_out(baseline_of(assessment).model_dump_json(indent=2) + "\n", None)
+        return
     target = out or path / DEFAULT_BASELINE
     save_baseline(assessment, target, root=path)
     confirm(

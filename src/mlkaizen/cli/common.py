@@ -40,8 +40,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: ``-h`` as well as ``--help``, on the program and every command (a sub-command's context
+#: inherits its parent's help option names)
+HELP = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     cls=Group,
+    context_settings=HELP,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -63,11 +68,17 @@ def _root(
 
 
 model_app = typer.Typer(
-    cls=Group, no_args_is_help=True, help="Show, validate and export the maturity model."
+    cls=Group,
+    context_settings=HELP,
+    no_args_is_help=True,
+    help="Show, validate and export the maturity model.",
 )
 app.add_typer(model_app, name="model")
 baseline_app = typer.Typer(
-    cls=Group, no_args_is_help=True, help="Record the baseline a CI gate compares to."
+    cls=Group,
+    context_settings=HELP,
+    no_args_is_help=True,
+    help="Record the baseline a CI gate compares to.",
 )
 app.add_typer(baseline_app, name="baseline")
 
@@ -225,10 +236,41 @@ def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
 
 
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Do not confirm written files on stderr.")
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Show no progress and do not confirm written files on stderr."
+    ),
 ]
+
+
+def is_stdout(out: Path | None) -> bool:
+    """``-o -``: the conventional name of standard output, never a file named ``-``."""
+    return out is not None and str(out) == "-"
+
+
+def stdout_dash(out: Path | None) -> Path | None:
+    """An ``--out`` value with ``-`` read as standard output (``None``)."""
+    return None if is_stdout(out) else out
+
+
+def refuse_stdout(out: Path | None, why: str) -> Path | None:
+    """An ``--out`` a command must write as a file: ``-`` refused, saying why."""
+    if is_stdout(out):
+        from mlkaizen.errors import MLKaizenError
+
+        raise MLKaizenError(f"--out -: {why}; give a file name")
+    return out
+
+
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write the report here.")
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write the report here (-: standard output).",
+        callback=stdout_dash,
+    ),
 ]
 
 
@@ -255,7 +297,7 @@ def write_out(
     on stderr (unless ``quiet``).
 
     The folder of ``out`` must exist: a typo in it is an error, not a new tree of folders."""
-    if out is None:
+    if out is None or is_stdout(out):
         sys.stdout.write(text)
         return
     from mlkaizen.errors import MLKaizenError
@@ -277,13 +319,37 @@ def confirm(message: str, quiet: bool) -> None:
         sys.stderr.write(f"mlkaizen: {visible(message)}\n")
 
 
-def with_progress(job: Callable[[Callable[[str], None] | None], T]) -> T:
-    """Run ``job`` with a transient Rich progress line on stderr (only on a terminal)."""
-    if not sys.stderr.isatty():
+#: the narrowest and widest terminal report: narrower breaks its columns, wider is hard to read
+MIN_WIDTH, MAX_WIDTH = 60, 120
+
+
+def terminal_style() -> tuple[bool, int]:
+    """Whether a report printed on standard output is coloured, and its width.
+
+    Rich's console decides from the environment as a command-line user expects: colour on a
+    terminal, ``NO_COLOR`` (no-color.org) turns it off, ``FORCE_COLOR`` on (e.g. in CI logs),
+    ``TERM=dumb`` off; the width is ``COLUMNS``, else the terminal's, else 80 (a file or a
+    pipe), kept between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`."""
+    from rich.console import Console
+
+    console = Console(file=sys.stdout)
+    color = console.is_terminal and not console.no_color and console.color_system is not None
+    wide = console.is_terminal or (os.environ.get("COLUMNS") or "").isdigit()
+    width = console.width if wide else 80
+    return color, min(MAX_WIDTH, max(MIN_WIDTH, width))
+
+
+def with_progress(
+    job: Callable[[Callable[[str], None] | None], T], quiet: bool = False
+) -> T:
+    """Run ``job`` with a transient Rich progress line on stderr (only on a terminal, and
+    not with ``-q``)."""
+    if quiet or not sys.stderr.isatty():
         return job(None)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as progress:
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task("scanning", total=None)
         return job(lambda det: progress.update(task, description=f"detector {det}"))
 

@@ -11,6 +11,8 @@ import typer
 from mlkaizen.cli.common import (
     CatalogueOpt,
     NoCacheOpt,
+    OutOpt,
+    QuietOpt,
     app,
     checked_path,
     use_fact_cache,
@@ -41,7 +43,8 @@ def history(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="terminal, json, markdown or html.")
     ] = "terminal",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] = None,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
     catalogue: CatalogueOpt = None,
     exact: Annotated[
         bool,
@@ -90,6 +93,7 @@ def history(
             exact=exact,
             progress=cb,
             keep=keep,
-        )
+        ),
+        quiet,
     )
-    write_out(render(result, fmt), out, path)
+    write_out(render(result, fmt), out, path, quiet, fmt)

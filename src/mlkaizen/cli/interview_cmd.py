@@ -18,10 +18,12 @@ from mlkaizen.cli.common import (
     checked_paths,
     confirm,
     prompt,
+    refuse_stdout,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible, visible_lines
+from mlkaizen.textfmt import counted
 
 if TYPE_CHECKING:
     from mlkaizen.engine.model import Assessment
@@ -101,7 +103,7 @@ def map_(
         render_map(rows, cat, fmt, width),
         out,
         quiet=quiet,
-        what=f"{fmt}, {len(rows)} subject(s)",
+        what=f"{fmt}, {counted(len(rows), 'subject')}",
     )
 
 
@@ -209,6 +211,7 @@ def survey(
         for p in conflicts:
             write_out(f"  conflict {p.id}: {visible(p.conflict or '')}\n", None)
         return
+    refuse_stdout(out, "the survey saves its answers file after every answer")
     if not respondent:
         raise MLKaizenError("give --respondent NAME (it names the answers file)")
     if no_repo:
@@ -254,6 +257,7 @@ def profile(
     from mlkaizen.engine.taxonomy import Profile
     from mlkaizen.interview import run_profile
 
+    refuse_stdout(out, "the profile's questions are asked on standard output")
     if os.path.lexists(out) and not force:
         raise MLKaizenError("profile exists; use --force to replace it", str(out))
     try:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlkaizen.cli.common import CatalogueOpt, app, checked_path, write_out
+from mlkaizen.cli.common import HELP, CatalogueOpt, app, checked_path, write_out
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible
 
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from mlkaizen.store.records import LogLine
     from mlkaizen.store.snapshots import Snapshot
 
-plan_app = typer.Typer(no_args_is_help=True, help="Improvement plans, achieved by evidence.")
+plan_app = typer.Typer(
+    context_settings=HELP, no_args_is_help=True, help="Improvement plans, achieved by evidence."
+)
 app.add_typer(plan_app, name="plan")
 
 DbOpt = Annotated[

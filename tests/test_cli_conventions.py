@@ -1,0 +1,224 @@
+"""The conventions a command-line user expects, on every command: ``-h``, ``-o -`` for
+standard output, ``NO_COLOR``/``FORCE_COLOR`` and the terminal's width, ``-q``, counts that
+agree with their noun, PATH as a positional argument, and one way of reading the repository's
+config (the same flags and the same refusals)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.cli import main
+from tests.conftest import EXAMPLE, committed_repo
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+        stdin: str = "") -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR", "TERM")}
+    return subprocess.run([sys.executable, "-m", "mlkaizen", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False, env={**base, **(env or {})},
+                          input=stdin)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``mlkaizen ARGS`` in this process: exit code, stdout, stderr."""
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def every_command() -> list[list[str]]:
+    from typer.core import TyperGroup as Group
+    from typer.main import get_command
+
+    from mlkaizen.cli import load_app
+
+    found: list[list[str]] = []
+
+    def walk(group: Group, prefix: list[str]) -> None:
+        for name, cmd in sorted(group.commands.items()):
+            if isinstance(cmd, Group):
+                found.append([*prefix, name])
+                walk(cmd, [*prefix, name])
+            elif not cmd.hidden:
+                found.append([*prefix, name])
+
+    walk(get_command(load_app()), [])  # type: ignore[arg-type]
+    return found
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The bundled example, committed (history needs a commit)."""
+    dest = tmp_path / "churn-prediction"
+    shutil.copytree(EXAMPLE, dest)
+    files = {str(p.relative_to(dest)): p.read_text() for p in dest.rglob("*") if p.is_file()}
+    return committed_repo(dest, files)
+
+
+# --- -h -----------------------------------------------------------------------------------
+
+
+def test_every_command_is_listed() -> None:
+    names = {" ".join(c) for c in every_command()}
+    assert {"assess", "history", "plan", "plan add", "model docs", "baseline save", "diff",
+            "survey", "map", "target"} <= names
+
+
+@pytest.mark.parametrize("command", [[], *every_command()], ids=lambda c: " ".join(c) or "-")
+def test_dash_h_is_help_on_every_command(command: list[str],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([*command, "-h"], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith(" ".join(["Usage: mlkaizen", *command]).rstrip() + " ")
+    assert "-h, --help" in out
+    assert run([*command, "--help"], capsys)[1] == out
+
+
+# --- -o - ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["assess", "{repo}", "-f", "json"], "{"),
+        (["assess", "{repo}", "-f", "markdown"], "## MLKaizen"),
+        (["badge", "{repo}"], "<svg"),
+        (["map", "{repo}", "-f", "csv"], "subject,"),
+        (["history", "{repo}", "-f", "json"], "{"),
+        (["baseline", "save", "{repo}"], "{"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, list) else "",
+)
+def test_dash_out_is_standard_output(args: list[str], start: str, repo: Path,
+                                     tmp_path: Path) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    argv = [a.replace("{repo}", str(repo)) for a in args]
+    proc = cli(*argv, "-o", "-", cwd=here)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(start), proc.stdout[:200]
+    assert "wrote" not in proc.stderr
+    assert list(here.iterdir()) == []  # no file named "-"
+    assert not (repo / "-").exists()
+
+
+def test_dash_out_is_standard_output_for_the_stored_baseline_too(repo: Path) -> None:
+    proc = cli("baseline", "save", str(repo), "-o", "-")
+    assert proc.returncode == 0
+    assert '"baseline_version": 1' in proc.stdout
+    assert not (repo / ".mlkaizen" / "baseline.json").exists()  # printed, not written
+
+
+def test_a_real_file_is_still_written_and_confirmed(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    proc = cli("assess", str(repo), "-f", "json", "-o", str(out))
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert proc.stderr == f"mlkaizen: wrote {out} (json)\n"
+    assert out.read_text().startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        (["survey", "{repo}", "--respondent", "ann"],
+         "the survey saves its answers file after every answer"),
+        (["profile"], "the profile's questions are asked on standard output"),
+    ],
+    ids=["survey", "profile"],
+)
+def test_dash_out_is_refused_where_a_file_is_needed(args: list[str], why: str, repo: Path,
+                                                    tmp_path: Path) -> None:
+    proc = cli(*[a.replace("{repo}", str(repo)) for a in args], "-o", "-", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"mlkaizen: error: --out -: {why}; give a file name\n"
+    assert not (tmp_path / "-").exists()
+
+
+# --- colour and width ---------------------------------------------------------------------
+
+ESC = "\x1b["
+
+
+def widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def test_no_colour_in_a_pipe_by_default(repo: Path) -> None:
+    proc = cli("assess", str(repo))
+    assert proc.returncode == 0 and ESC not in proc.stdout
+
+
+def test_force_color_colours_a_pipe(repo: Path) -> None:
+    proc = cli("assess", str(repo), env={"FORCE_COLOR": "1"})
+    assert proc.returncode == 0 and ESC in proc.stdout
+
+
+@pytest.mark.parametrize("env", [{"FORCE_COLOR": "1", "NO_COLOR": "1"}, {"NO_COLOR": "1"},
+                                 {"FORCE_COLOR": "1", "TERM": "dumb"}])
+def test_no_color_wins(repo: Path, env: dict[str, str]) -> None:
+    proc = cli("assess", str(repo), env=env)
+    assert proc.returncode == 0 and ESC not in proc.stdout
+
+
+def test_colour_never_reaches_a_file_or_another_format(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    assert cli("assess", str(repo), "-o", str(out), env={"FORCE_COLOR": "1"}).returncode == 0
+    assert ESC not in out.read_text()
+    proc = cli("assess", str(repo), "-f", "markdown", env={"FORCE_COLOR": "1"})
+    assert ESC not in proc.stdout
+
+
+@pytest.mark.parametrize(("columns", "low", "high"),
+                         [("100", 81, 100), ("30", 50, 60), ("500", 101, 120), ("", 70, 80),
+                          ("wide", 70, 80)])
+def test_the_terminal_report_takes_the_width_it_is_given(
+        repo: Path, columns: str, low: int, high: int) -> None:
+    proc = cli("assess", str(repo), env={"COLUMNS": columns} if columns else {})
+    assert proc.returncode == 0
+    assert low <= widest(proc.stdout) <= high
+
+
+def test_a_report_written_to_a_file_keeps_80_columns(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    assert cli("assess", str(repo), "-o", str(out), env={"COLUMNS": "120"}).returncode == 0
+    assert 70 <= widest(out.read_text()) <= 80
+
+
+# --- -q -----------------------------------------------------------------------------------
+
+
+def test_history_takes_quiet(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "history.md"
+    loud = cli("history", str(repo), "-f", "markdown", "-o", str(out))
+    assert (loud.returncode, loud.stderr) == (0, f"mlkaizen: wrote {out} (markdown)\n")
+    quiet = cli("history", str(repo), "-f", "markdown", "-o", str(out), "-q")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert out.read_text().startswith("#")
+
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def test_counted() -> None:
+    from mlkaizen.textfmt import counted
+
+    assert [counted(n, "point") for n in (0, 1, 2, 1500)] == [
+        "0 points", "1 point", "2 points", "1,500 points"]
+    assert counted(1, "dependency", "dependencies") == "1 dependency"
+    assert counted(3, "dependency", "dependencies") == "3 dependencies"
+
+
+def test_history_of_one_commit_says_1_point(repo: Path) -> None:
+    proc = cli("history", str(repo))
+    assert proc.returncode == 0
+    first = proc.stdout.splitlines()[0]
+    assert re.search(r"\(1 point, \d{4}-\d\d-\d\d \.\. ", first), first
