@@ -222,3 +222,143 @@ def test_history_of_one_commit_says_1_point(repo: Path) -> None:
     assert proc.returncode == 0
     first = proc.stdout.splitlines()[0]
     assert re.search(r"\(1 point, \d{4}-\d\d-\d\d \.\. ", first), first
+
+
+# --- one way of reading the repository's config -------------------------------------------
+
+BUILT_IN = Path(__file__).resolve().parents[1] / "src" / "mlkaizen" / "catalogue"
+COMPANY = Path(__file__).resolve().parents[1] / "examples" / "companies" / "acme-retail"
+RENAMED = "Hand-run MLOps"  # the team catalogue's name for stage 3
+REFUSAL = (
+    "mlkaizen: error: {repo}/.mlkaizen.yaml:1: catalogue: 'rules/team.yaml' is not a built-in or "
+    "installed catalogue id; a repository cannot choose the rules it is judged by (use "
+    "--catalogue, or --allow-repo-catalogue to trust the repository's catalogue file)\n"
+)
+
+# every command that reads a repository; "{repo}" is its folder. True: its output names the
+# stage, so the team catalogue's stage name shows it was judged by that catalogue
+READERS = {
+    "assess": (["assess", "{repo}"], True),
+    "badge": (["badge", "{repo}", "-o", "-"], True),
+    "baseline save": (["baseline", "save", "{repo}", "-o", "-"], True),
+    "explain --stage": (["explain", "--stage", "{repo}"], True),
+    "explain --weights": (["explain", "--weights", "{repo}"], True),
+    "target": (["target", "{repo}"], True),
+    "map": (["map", "{repo}"], True),
+    "history": (["history", "{repo}"], True),
+    "diff": (["diff", "HEAD", "HEAD", "{repo}"], True),
+    "survey": (["survey", "{repo}", "--answers", "{answers}"], False),
+    "fix --list": (["fix", "--list", "{repo}"], False),
+}
+
+
+def team_catalogue() -> str:
+    text = (BUILT_IN / "ad-hoc-to-kaizen.yaml").read_text()
+    renamed = text.replace("id: ad-hoc-to-kaizen", "id: team-rules", 1)
+    renamed = renamed.replace("name: Manual MLOps", f"name: {RENAMED}", 1)
+    assert renamed.count("team-rules") == 1 and RENAMED in renamed
+    return renamed
+
+
+@pytest.fixture(scope="module")
+def ruled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example, committed with a config naming its own catalogue file (a stage renamed),
+    a use-case profile, and an answers file for that catalogue outside it."""
+    root = tmp_path_factory.mktemp("ruled")
+    dest = root / "churn-prediction"
+    shutil.copytree(EXAMPLE, dest)
+    files = {str(p.relative_to(dest)): p.read_text() for p in dest.rglob("*") if p.is_file()}
+    files.update({
+        ".mlkaizen.yaml": "catalogue: rules/team.yaml\n",
+        "rules/team.yaml": team_catalogue(),
+        "profile.yaml": (COMPANY / "profile.yaml").read_text(),
+    })
+    committed_repo(dest, files)
+    answers = root / "ines.yaml"
+    answers.write_text((COMPANY / "ines.yaml").read_text().replace(
+        "id: ad-hoc-to-kaizen", "id: team-rules"))
+    user = root / "user.yaml"  # the user's own config, naming the same file: trusted
+    user.write_text(f"catalogue: {dest / 'rules' / 'team.yaml'}\n")
+    return {"repo": dest, "answers": answers, "user": user}
+
+
+def argv(name: str, where: dict[str, Path]) -> list[str]:
+    return [a.format(**{k: str(v) for k, v in where.items()}) for a in READERS[name][0]]
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_every_reader_refuses_a_repository_catalogue_file_the_same_way(
+        name: str, ruled: dict[str, Path]) -> None:
+    proc = cli(*argv(name, ruled), cwd=ruled["repo"].parent)
+    refusal = REFUSAL.replace("{repo}", str(ruled["repo"]))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", refusal)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_every_reader_honours_the_repository_catalogue_once_allowed(
+        name: str, ruled: dict[str, Path]) -> None:
+    allowed = cli(*argv(name, ruled), "--allow-repo-catalogue")
+    assert allowed.returncode == 0, allowed.stderr
+    named = cli(*argv(name, ruled), "--catalogue", str(ruled["repo"] / "rules" / "team.yaml"))
+    assert named.returncode == 0, named.stderr
+    if READERS[name][1]:
+        assert RENAMED in allowed.stdout and RENAMED in named.stdout
+        assert "Manual MLOps" not in allowed.stdout
+    else:  # the same result as the user naming that catalogue
+        assert allowed.stdout == named.stdout
+    builtin = cli(*argv(name, ruled), "--catalogue", "ad-hoc-to-kaizen")  # near miss
+    if name == "survey":  # answers for team-rules: refused against another catalogue
+        assert builtin.returncode == 2 and "answers are for catalogue team-rules" in builtin.stderr
+    else:
+        assert builtin.returncode == 0, builtin.stderr
+        assert RENAMED not in builtin.stdout
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_every_reader_takes_the_users_config_file(name: str, ruled: dict[str, Path]) -> None:
+    proc = cli(*argv(name, ruled), "--config", str(ruled["user"]))
+    assert proc.returncode == 0, proc.stderr
+    if READERS[name][1]:
+        assert RENAMED in proc.stdout
+
+
+def test_map_refuses_subjects_judged_by_different_catalogues(ruled: dict[str, Path],
+                                                             repo: Path) -> None:
+    proc = cli("map", str(ruled["repo"]), str(repo), "--allow-repo-catalogue")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.startswith("mlkaizen: error: the subjects are judged by different "
+                                  "catalogues (")
+    assert proc.stderr.endswith("); give --catalogue to lay them out by one\n")
+    both = cli("map", str(ruled["repo"]), str(repo), "--catalogue", "ad-hoc-to-kaizen")
+    assert both.returncode == 0 and both.stdout.count("Manual MLOps") >= 2
+
+
+# --- PATH positional ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["plan", "add"], ["plan", "list"], ["plan", "stats"],
+                                     ["diff"], ["history"]])
+def test_plan_diff_and_history_take_path_positionally(command: list[str],
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([*command, "-h"], capsys)
+    assert code == 0
+    assert re.search(r"^Usage: mlkaizen [a-z ]+\[OPTIONS\].* \[PATH\]", out, re.M), out
+    assert "--path" not in out  # the old spelling is accepted but no longer shown
+
+
+def test_plan_and_diff_read_the_repository_given_as_path(repo: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    added = cli("plan", "add", "model.ct-triggers", str(repo), "--owner", "ann",
+                "--due", "2999-01-01", "--db", db)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("plan item #1: model.ct-triggers, owner ann, due 2999-01-01")
+    listed = cli("plan", "list", str(repo), "--db", db)
+    assert listed.returncode == 0 and "model.ct-triggers" in listed.stdout
+    assert cli("plan", "list", "--path", str(repo), "--db", db).stdout == listed.stdout
+    elsewhere = cli("plan", "list", str(tmp_path), "--db", db)  # near miss: another subject
+    assert elsewhere.returncode == 0 and "no plan items" in elsewhere.stdout
+    diff = cli("diff", "HEAD", "HEAD", str(repo))
+    assert diff.returncode == 0 and "Manual MLOps" in diff.stdout
+    assert cli("diff", "HEAD", "HEAD", "--path", str(repo)).stdout == diff.stdout
+    both = cli("diff", "HEAD", "HEAD", str(repo), "--path", str(tmp_path))
+    assert both.returncode == 2 and "give the repository once" in both.stderr

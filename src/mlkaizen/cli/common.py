@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer._click.core import Context  # the Click that Typer bundles (>= 0.29)
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from mlkaizen.config import Config
+    from mlkaizen.trust import Chosen
 
 T = TypeVar("T")
 
@@ -110,6 +115,58 @@ AllowRepoCatalogueOpt = Annotated[
         "default: a pull request could ship rules that require nothing).",
     ),
 ]
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Config file (default: PATH's .mlkaizen.yaml, else [tool.mlkaizen] in its "
+        "pyproject.toml).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class RepoRules:
+    """How every command that reads a repository reads its config: ``--config``,
+    ``--catalogue`` and ``--allow-repo-catalogue``, with the same defaults and the same
+    refusals (a catalogue file named by the repository's own config is refused without
+    ``--allow-repo-catalogue``; an explicit ``--catalogue`` wins)."""
+
+    config_path: Path | None = None
+    catalogue: str | None = None
+    allow_repo_catalogue: bool = False
+
+    def load(self, path: Path | None) -> tuple[Config, Chosen]:
+        """The config of ``path`` (``--config``, else the repository's own; none without a
+        repository) and the catalogue it is judged by."""
+        from mlkaizen.config import Config, load_config
+        from mlkaizen.trust import choose_catalogue
+
+        if path is None:
+            config = load_config(Path("."), self.config_path) if self.config_path else Config()
+        else:
+            config = load_config(path, self.config_path)
+        chosen = choose_catalogue(self.catalogue, config, path, self.allow_repo_catalogue)
+        config.check_practices({p.id for p in chosen.catalogue.practices})
+        return config, chosen
+
+    def explicit_config(self, path: Path | None) -> Config | None:
+        """The ``--config`` file's config, ``None`` when the repository's own applies."""
+        from mlkaizen.config import load_config
+
+        return None if self.config_path is None else load_config(path or Path("."),
+                                                                 self.config_path)
+
+    def kwargs(self) -> dict[str, Any]:
+        """These options as :func:`mlkaizen.api.assess` takes them."""
+        return {
+            "catalogue": self.catalogue,
+            "config_path": self.config_path,
+            "allow_repo_catalogue": self.allow_repo_catalogue,
+        }
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -9,10 +9,13 @@ from typing import Annotated
 import typer
 
 from mlkaizen.cli.common import (
+    AllowRepoCatalogueOpt,
     CatalogueOpt,
+    ConfigOpt,
     NoCacheOpt,
     OutOpt,
     QuietOpt,
+    RepoRules,
     app,
     checked_path,
     use_fact_cache,
@@ -24,10 +27,14 @@ from mlkaizen.cli.common import (
 @app.command()
 def history(
     path: Annotated[
-        Path, typer.Argument(help="Folder of a git repository.", callback=checked_path)
+        Path,
+        typer.Argument(
+            metavar="PATH", help="Folder of a git repository.", callback=checked_path
+        ),
     ] = Path("."),
     revisions: Annotated[
-        list[str] | None, typer.Argument(help="Explicit revisions to assess (default: sample).")
+        list[str] | None,
+        typer.Argument(metavar="REV", help="Explicit revisions to assess (default: sample)."),
     ] = None,
     every: Annotated[
         str,
@@ -45,7 +52,9 @@ def history(
     ] = "terminal",
     out: OutOpt = None,
     quiet: QuietOpt = False,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
     exact: Annotated[
         bool,
         typer.Option(help="Pin each change to its commit between samples (by bisection)."),
@@ -74,6 +83,8 @@ def history(
 
         raise MLKaizenError(f"--format {fmt!r}: expected terminal, json, markdown or html")
     use_fact_cache(no_cache)
+    rules = RepoRules(config, catalogue, allow_repo_catalogue)
+    _, chosen = rules.load(path)  # the catalogue the repository's config (as it is now) names
     now = dt.datetime.now(dt.UTC)
     keep = None
     if save:
@@ -88,7 +99,8 @@ def history(
             since=parse_when(since, now, "--since") if since else None,
             until=parse_when(until, now, "--until") if until else None,
             revisions=list(revisions or []),
-            catalogue=catalogue,
+            catalogue=chosen.catalogue,
+            config=rules.explicit_config(path),
             limits=limits,
             exact=exact,
             progress=cb,
