@@ -111,8 +111,9 @@ def test_dash_out_is_standard_output(args: list[str], start: str, repo: Path,
     assert not (repo / "-").exists()
 
 
-def test_dash_out_is_standard_output_for_the_stored_baseline_too(repo: Path) -> None:
-    proc = cli("baseline", "save", str(repo), "-o", "-")
+def test_dash_out_is_standard_output_for_the_stored_baseline_too(repo: Path,
+                                                                 tmp_path: Path) -> None:
+    proc = cli("baseline", "save", str(repo), "-o", "-", cwd=tmp_path)
     assert proc.returncode == 0
     assert '"baseline_version": 1' in proc.stdout
     assert not (repo / ".mlkaizen" / "baseline.json").exists()  # printed, not written
@@ -297,16 +298,18 @@ def test_every_reader_refuses_a_repository_catalogue_file_the_same_way(
 @pytest.mark.parametrize("name", READERS)
 def test_every_reader_honours_the_repository_catalogue_once_allowed(
         name: str, ruled: dict[str, Path]) -> None:
-    allowed = cli(*argv(name, ruled), "--allow-repo-catalogue")
+    here = ruled["repo"].parent  # never the tests' folder: `-o -` was once a file named -
+    allowed = cli(*argv(name, ruled), "--allow-repo-catalogue", cwd=here)
     assert allowed.returncode == 0, allowed.stderr
-    named = cli(*argv(name, ruled), "--catalogue", str(ruled["repo"] / "rules" / "team.yaml"))
+    named = cli(*argv(name, ruled), "--catalogue", str(ruled["repo"] / "rules" / "team.yaml"),
+                cwd=here)
     assert named.returncode == 0, named.stderr
     if READERS[name][1]:
         assert RENAMED in allowed.stdout and RENAMED in named.stdout
         assert "Manual MLOps" not in allowed.stdout
     else:  # the same result as the user naming that catalogue
         assert allowed.stdout == named.stdout
-    builtin = cli(*argv(name, ruled), "--catalogue", "ad-hoc-to-kaizen")  # near miss
+    builtin = cli(*argv(name, ruled), "--catalogue", "ad-hoc-to-kaizen", cwd=here)  # near miss
     if name == "survey":  # answers for team-rules: refused against another catalogue
         assert builtin.returncode == 2 and "answers are for catalogue team-rules" in builtin.stderr
     else:
@@ -316,7 +319,7 @@ def test_every_reader_honours_the_repository_catalogue_once_allowed(
 
 @pytest.mark.parametrize("name", READERS)
 def test_every_reader_takes_the_users_config_file(name: str, ruled: dict[str, Path]) -> None:
-    proc = cli(*argv(name, ruled), "--config", str(ruled["user"]))
+    proc = cli(*argv(name, ruled), "--config", str(ruled["user"]), cwd=ruled["repo"].parent)
     assert proc.returncode == 0, proc.stderr
     if READERS[name][1]:
         assert RENAMED in proc.stdout
@@ -362,3 +365,39 @@ def test_plan_and_diff_read_the_repository_given_as_path(repo: Path, tmp_path: P
     assert cli("diff", "HEAD", "HEAD", "--path", str(repo)).stdout == diff.stdout
     both = cli("diff", "HEAD", "HEAD", str(repo), "--path", str(tmp_path))
     assert both.returncode == 2 and "give the repository once" in both.stderr
+
+
+# --- history: one grammar of spans for --every and --since ----------------------------------
+
+
+@pytest.mark.parametrize(("text", "days"), [("6m", 180), ("6mo", 180), ("6 months", 180),
+                                            ("1 month", 30), ("2w", 14), ("2 weeks", 14),
+                                            ("1y", 365), ("1 year", 365), ("10 days", 10)])
+def test_every_and_since_take_the_same_spans(text: str, days: int) -> None:
+    import datetime as dt
+
+    from mlkaizen.history.timeline import parse_every, parse_when
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert parse_every(text) == f"{days}d"
+    assert parse_when(text, now, "--since") == int(now.timestamp()) - days * 86_400
+
+
+@pytest.mark.parametrize("text", ["6x", "6min", "6 mins", "m6", "6mon", "0m", "-6m"])
+def test_a_span_near_miss_is_refused_in_one_line(text: str) -> None:
+    from mlkaizen.errors import MLKaizenError
+    from mlkaizen.history.timeline import parse_every
+
+    with pytest.raises(MLKaizenError, match=r"^--every '.*': expected week, month, commit, a "
+                                            r"number N > 0 or a span \(6m, 2w\)$"):
+        parse_every(text)
+
+
+def test_history_every_six_months(repo: Path) -> None:
+    for every in ("6m", "6 months"):
+        proc = cli("history", str(repo), "--every", every, "--since", "6 months")
+        assert proc.returncode == 0, proc.stderr
+        assert "(1 point, " in proc.stdout.splitlines()[0]
+    bad = cli("history", str(repo), "--every", "6x")
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr.startswith("mlkaizen: error: --every '6x': expected")
