@@ -86,13 +86,16 @@ def assess_with_projects(
     *,
     catalogue: Catalogue | str | Path | None = None,
     answers: list[str | Path] | None = None,
+    config: Config | None = None,
 ) -> tuple[Assessment, list[tuple[str, Assessment]]]:
     """:func:`assess` of a repository, and the full assessment of each of its sub-projects
     (path, assessment), all from one scan of the tree: each judges what
     ``assess(path, part=...)`` judges, without scanning the tree again for it (its evidence
     paths are given in the repository's terms, as in the repository's assessment)."""
     parts: list[tuple[SubProject, Assessment]] = []
-    assessment, _ = assess_judged(path, catalogue=catalogue, answers=answers, parts_out=parts)
+    assessment, _ = assess_judged(
+        path, catalogue=catalogue, answers=answers, config=config, parts_out=parts
+    )
     return assessment, [(row.path, part) for row, part in parts]
 
 

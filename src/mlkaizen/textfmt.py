@@ -11,6 +11,11 @@ _DOUBLE_BACKTICKS = re.compile(r"``([^`]+)``")
 _ROLES = re.compile(r":(?:func|class|mod|meth|attr|data|obj):`~?([^`]+)`")
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 point``, ``2 points``, ``0 points`` (``plural`` for an irregular noun)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
+
+
 def plain(text: str) -> str:
     """``code`` and :role:`name` markup as `code`."""
     return _ROLES.sub(r"`\1`", _DOUBLE_BACKTICKS.sub(r"`\1`", text))

@@ -27,7 +27,7 @@ def test_a_dvc_pointer_to_a_trained_model_is_not_data_versioning(make_repo: Make
     data = "outs:\n- md5: a1b2\n  path: train.csv\n"
     root = make_repo({".dvc/config": "", "dvcfiles/trained_model.dvc": model})
     assert results(root, "dvc_tracks_data") == [
-        (".dvc/config", 1, "partial", "DVC tracks trained models only (1 pointers), no data yet")
+        (".dvc/config", 1, "partial", "DVC tracks trained models only (1 pointer), no data yet")
     ]
     root = make_repo({".dvc/config": "", "dvcfiles/trained_model.dvc": model,
                       "data/train.csv.dvc": data})

@@ -18,6 +18,7 @@ from mlkaizen.cli.common import (
     PathArg,
     QuietOpt,
     app,
+    terminal_style,
     use_fact_cache,
     with_progress,
     write_out,
@@ -282,7 +283,8 @@ def _assess(
             subject=subject,
             progress=cb,
             allow_repo_catalogue=allow_repo_catalogue,
-        )
+        ),
+        quiet,
     )
     assessment.warnings += [ScanWarning(kind="answers", message=m) for m in answer_notes]
     if not no_repo and scope is None:
@@ -317,9 +319,14 @@ def _assess(
                             config=None if trusted is None else trusted.config)
             assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
     nothing = _nothing_found(assessment)
-    color = fmt is Format.terminal and out is None and sys.stdout.isatty()
+    color, width = terminal_style() if out is None else (False, 80)
     ctx = RenderContext(
-        catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
+        catalogue=cat,
+        scan_root=root,
+        out=out,
+        link_base=link_base,
+        color=color and fmt is Format.terminal,
+        width=width,
     )
     if lens is not None:
         from mlkaizen.engine.lenses import LENSES

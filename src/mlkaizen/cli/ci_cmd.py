@@ -11,33 +11,44 @@ import typer
 from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
+    ConfigOpt,
     DeprecatedPathOpt,
     PathArg,
     QuietOpt,
+    RepoRules,
     app,
     baseline_app,
     checked_path,
     confirm,
+    is_stdout,
     repo_path,
+    stdout_dash,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible, visible_lines
 
 if TYPE_CHECKING:
+    from mlkaizen.engine.model import Assessment
     from mlkaizen.fixes.apply import Planned
+    from mlkaizen.fixes.facts import RepoFacts
 
 
 @app.command()
 def badge(
     path: PathArg = Path("."),
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE", help="SVG file to write.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="SVG file to write (-: standard output).",
+            callback=stdout_dash,
+        ),
     ] = Path("mlkaizen.svg"),
     quiet: QuietOpt = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="Config file.")
-    ] = None,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
     allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
@@ -76,47 +87,39 @@ def fix(
         ),
     ] = None,
     quiet: QuietOpt = False,
+    config: ConfigOpt = None,
+    catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
     """Write scaffolding that closes a gap (workflows, cards, helpers), adapted to the repo."""
     if practice is not None and path == Path(".") and (list_ or Path(practice).is_dir()):
         path = checked_path(Path(practice)) or path  # `fix --list PATH` or `fix PATH`
         practice = None
     path = repo_path(path, old_path)
-    from mlkaizen.api import assess as run
+    from mlkaizen.api import assess_judged
     from mlkaizen.engine.model import SATISFIED
     from mlkaizen.evidence.tree import RepoTree
     from mlkaizen.fixes import apply as fixing
     from mlkaizen.fixes.base import FixContext
     from mlkaizen.fixes.facts import gather
-    from mlkaizen.fixes.registry import ALIASES, FIXES, fix_for
+    from mlkaizen.fixes.registry import ALIASES, fix_for
 
-    assessment = run(path)
+    assessment, judged = assess_judged(
+        path, **RepoRules(config, catalogue, allow_repo_catalogue).kwargs()
+    )
     states = {p.id: p.state for p in assessment.practices}
     facts = gather(path, assessment, RepoTree(path))
     if list_ or practice is None:
-        order = {r.practice: r.step for r in assessment.roadmap}
-        open_fixes = sorted(
-            (f for f in FIXES if states.get(f.practices[0]) not in SATISFIED),
-            key=lambda f: (order.get(f.practices[0], 999), f.practices[0]),
-        )
-        fitting = [f for f in open_fixes if f.fits(facts) is None]
-        width = max((len(f.practices[0]) for f in open_fixes), default=10)
-        text = "".join(
-            f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} "
-            f"{visible(f.label(facts))}\n"
-            for f in fitting
-        ) or "no fixes for open gaps fit this repository\n"
-        unfit = [f for f in open_fixes if f.fits(facts) is not None]
-        if unfit:
-            text += "\nNot offered (they would not fit this repository):\n" + "".join(
-                f"  {f.practices[0]}: {visible(f.fits(facts) or '')}\n" for f in unfit
-            )
-        write_out(text, None)
+        write_out(_fix_list(assessment, facts), None)
         return
     chosen = fix_for(practice)
     if chosen is None:
         raise MLKaizenError(f"no fix for {practice!r}; see `mlkaizen fix --list`")
     target = ALIASES.get(practice, practice)
+    if target not in states:
+        raise MLKaizenError(
+            f"{target!r} is not a practice of the {judged.label}; see `mlkaizen fix --list`"
+        )
     state = states.get(target)
     if state in SATISFIED:
         write_out(
@@ -126,9 +129,7 @@ def fix(
         return
     why_not = chosen.fits(facts)
     if why_not is not None:
-        from mlkaizen.catalogues import load_catalogue
-
-        found = load_catalogue(assessment.catalogue["id"]).practice(target)
+        found = judged.catalogue.practice(target)
         guidance = f" What to do instead: {found.remediation}" if found else ""
         raise MLKaizenError(f"no fix for {target} fits this repository: {why_not}.{guidance}")
     ctx = FixContext(
@@ -159,6 +160,37 @@ def fix(
     _notes(planned)
 
 
+def _fix_list(assessment: Assessment, facts: RepoFacts) -> str:
+    """The fixes for the open gaps of ``assessment``, in roadmap order, and those that do
+    not fit (a practice the catalogue does not have is never offered)."""
+    from mlkaizen.engine.model import SATISFIED
+    from mlkaizen.fixes.registry import FIXES
+
+    states = {p.id: p.state for p in assessment.practices}
+    order = {r.practice: r.step for r in assessment.roadmap}
+    open_fixes = sorted(
+        (
+            f
+            for f in FIXES
+            if f.practices[0] in states and states[f.practices[0]] not in SATISFIED
+        ),
+        key=lambda f: (order.get(f.practices[0], 999), f.practices[0]),
+    )
+    fitting = [f for f in open_fixes if f.fits(facts) is None]
+    width = max((len(f.practices[0]) for f in open_fixes), default=10)
+    text = "".join(
+        f"{f.practices[0]:<{width}}  {states[f.practices[0]].value:<8} "
+        f"{visible(f.label(facts))}\n"
+        for f in fitting
+    ) or "no fixes for open gaps fit this repository\n"
+    unfit = [f for f in open_fixes if f.fits(facts) is not None]
+    if unfit:
+        text += "\nNot offered (they would not fit this repository):\n" + "".join(
+            f"  {f.practices[0]}: {visible(f.fits(facts) or '')}\n" for f in unfit
+        )
+    return text
+
+
 def _notes(planned: list[Planned]) -> None:
     """What the user must still do for the written files to take effect (never quieted)."""
     for p in planned:
@@ -175,13 +207,12 @@ def baseline_save(
             "--out",
             "-o",
             metavar="FILE",
-            help="Where to write (default: PATH/.mlkaizen/baseline.json).",
+            help="Where to write (default: PATH/.mlkaizen/baseline.json; -: standard "
+            "output).",
         ),
     ] = None,
     quiet: QuietOpt = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="Config file.")
-    ] = None,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
     allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
@@ -196,6 +227,11 @@ def baseline_save(
         config_path=config,
         allow_repo_catalogue=allow_repo_catalogue,
     )
+    if is_stdout(out):
+        from mlkaizen.engine.compare import baseline_of
+
+        write_out(baseline_of(assessment).model_dump_json(indent=2) + "\n", None)
+        return
     target = out or path / DEFAULT_BASELINE
     save_baseline(assessment, target, root=path)
     confirm(

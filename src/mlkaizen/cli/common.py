@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer._click.core import Context  # the Click that Typer bundles (>= 0.29)
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from mlkaizen.config import Config
+    from mlkaizen.trust import Chosen
 
 T = TypeVar("T")
 
@@ -40,8 +45,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: ``-h`` as well as ``--help``, on the program and every command (a sub-command's context
+#: inherits its parent's help option names)
+HELP = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     cls=Group,
+    context_settings=HELP,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -63,11 +73,17 @@ def _root(
 
 
 model_app = typer.Typer(
-    cls=Group, no_args_is_help=True, help="Show, validate and export the maturity model."
+    cls=Group,
+    context_settings=HELP,
+    no_args_is_help=True,
+    help="Show, validate and export the maturity model.",
 )
 app.add_typer(model_app, name="model")
 baseline_app = typer.Typer(
-    cls=Group, no_args_is_help=True, help="Record the baseline a CI gate compares to."
+    cls=Group,
+    context_settings=HELP,
+    no_args_is_help=True,
+    help="Record the baseline a CI gate compares to.",
 )
 app.add_typer(baseline_app, name="baseline")
 
@@ -99,6 +115,58 @@ AllowRepoCatalogueOpt = Annotated[
         "default: a pull request could ship rules that require nothing).",
     ),
 ]
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Config file (default: PATH's .mlkaizen.yaml, else [tool.mlkaizen] in its "
+        "pyproject.toml).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class RepoRules:
+    """How every command that reads a repository reads its config: ``--config``,
+    ``--catalogue`` and ``--allow-repo-catalogue``, with the same defaults and the same
+    refusals (a catalogue file named by the repository's own config is refused without
+    ``--allow-repo-catalogue``; an explicit ``--catalogue`` wins)."""
+
+    config_path: Path | None = None
+    catalogue: str | None = None
+    allow_repo_catalogue: bool = False
+
+    def load(self, path: Path | None) -> tuple[Config, Chosen]:
+        """The config of ``path`` (``--config``, else the repository's own; none without a
+        repository) and the catalogue it is judged by."""
+        from mlkaizen.config import Config, load_config
+        from mlkaizen.trust import choose_catalogue
+
+        if path is None:
+            config = load_config(Path("."), self.config_path) if self.config_path else Config()
+        else:
+            config = load_config(path, self.config_path)
+        chosen = choose_catalogue(self.catalogue, config, path, self.allow_repo_catalogue)
+        config.check_practices({p.id for p in chosen.catalogue.practices})
+        return config, chosen
+
+    def explicit_config(self, path: Path | None) -> Config | None:
+        """The ``--config`` file's config, ``None`` when the repository's own applies."""
+        from mlkaizen.config import load_config
+
+        return None if self.config_path is None else load_config(path or Path("."),
+                                                                 self.config_path)
+
+    def kwargs(self) -> dict[str, Any]:
+        """These options as :func:`mlkaizen.api.assess` takes them."""
+        return {
+            "catalogue": self.catalogue,
+            "config_path": self.config_path,
+            "allow_repo_catalogue": self.allow_repo_catalogue,
+        }
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -225,10 +293,41 @@ def use_fact_cache(no_cache: bool, jobs: int | None = 1) -> None:
 
 
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Do not confirm written files on stderr.")
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Show no progress and do not confirm written files on stderr."
+    ),
 ]
+
+
+def is_stdout(out: Path | None) -> bool:
+    """``-o -``: the conventional name of standard output, never a file named ``-``."""
+    return out is not None and str(out) == "-"
+
+
+def stdout_dash(out: Path | None) -> Path | None:
+    """An ``--out`` value with ``-`` read as standard output (``None``)."""
+    return None if is_stdout(out) else out
+
+
+def refuse_stdout(out: Path | None, why: str) -> Path | None:
+    """An ``--out`` a command must write as a file: ``-`` refused, saying why."""
+    if is_stdout(out):
+        from mlkaizen.errors import MLKaizenError
+
+        raise MLKaizenError(f"--out -: {why}; give a file name")
+    return out
+
+
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write the report here.")
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write the report here (-: standard output).",
+        callback=stdout_dash,
+    ),
 ]
 
 
@@ -255,7 +354,7 @@ def write_out(
     on stderr (unless ``quiet``).
 
     The folder of ``out`` must exist: a typo in it is an error, not a new tree of folders."""
-    if out is None:
+    if out is None or is_stdout(out):
         sys.stdout.write(text)
         return
     from mlkaizen.errors import MLKaizenError
@@ -277,13 +376,37 @@ def confirm(message: str, quiet: bool) -> None:
         sys.stderr.write(f"mlkaizen: {visible(message)}\n")
 
 
-def with_progress(job: Callable[[Callable[[str], None] | None], T]) -> T:
-    """Run ``job`` with a transient Rich progress line on stderr (only on a terminal)."""
-    if not sys.stderr.isatty():
+#: the narrowest and widest terminal report: narrower breaks its columns, wider is hard to read
+MIN_WIDTH, MAX_WIDTH = 60, 120
+
+
+def terminal_style() -> tuple[bool, int]:
+    """Whether a report printed on standard output is coloured, and its width.
+
+    Rich's console decides from the environment as a command-line user expects: colour on a
+    terminal, ``NO_COLOR`` (no-color.org) turns it off, ``FORCE_COLOR`` on (e.g. in CI logs),
+    ``TERM=dumb`` off; the width is ``COLUMNS``, else the terminal's, else 80 (a file or a
+    pipe), kept between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`."""
+    from rich.console import Console
+
+    console = Console(file=sys.stdout)
+    color = console.is_terminal and not console.no_color and console.color_system is not None
+    wide = console.is_terminal or (os.environ.get("COLUMNS") or "").isdigit()
+    width = console.width if wide else 80
+    return color, min(MAX_WIDTH, max(MIN_WIDTH, width))
+
+
+def with_progress(
+    job: Callable[[Callable[[str], None] | None], T], quiet: bool = False
+) -> T:
+    """Run ``job`` with a transient Rich progress line on stderr (only on a terminal, and
+    not with ``-q``)."""
+    if quiet or not sys.stderr.isatty():
         return job(None)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as progress:
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task("scanning", total=None)
         return job(lambda det: progress.update(task, description=f"detector {det}"))
 

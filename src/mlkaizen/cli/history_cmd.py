@@ -9,8 +9,13 @@ from typing import Annotated
 import typer
 
 from mlkaizen.cli.common import (
+    AllowRepoCatalogueOpt,
     CatalogueOpt,
+    ConfigOpt,
     NoCacheOpt,
+    OutOpt,
+    QuietOpt,
+    RepoRules,
     app,
     checked_path,
     use_fact_cache,
@@ -22,10 +27,14 @@ from mlkaizen.cli.common import (
 @app.command()
 def history(
     path: Annotated[
-        Path, typer.Argument(help="Folder of a git repository.", callback=checked_path)
+        Path,
+        typer.Argument(
+            metavar="PATH", help="Folder of a git repository.", callback=checked_path
+        ),
     ] = Path("."),
     revisions: Annotated[
-        list[str] | None, typer.Argument(help="Explicit revisions to assess (default: sample).")
+        list[str] | None,
+        typer.Argument(metavar="REV", help="Explicit revisions to assess (default: sample)."),
     ] = None,
     every: Annotated[
         str,
@@ -41,8 +50,11 @@ def history(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="terminal, json, markdown or html.")
     ] = "terminal",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here.")] = None,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
     exact: Annotated[
         bool,
         typer.Option(help="Pin each change to its commit between samples (by bisection)."),
@@ -71,6 +83,8 @@ def history(
 
         raise MLKaizenError(f"--format {fmt!r}: expected terminal, json, markdown or html")
     use_fact_cache(no_cache)
+    rules = RepoRules(config, catalogue, allow_repo_catalogue)
+    _, chosen = rules.load(path)  # the catalogue the repository's config (as it is now) names
     now = dt.datetime.now(dt.UTC)
     keep = None
     if save:
@@ -85,11 +99,13 @@ def history(
             since=parse_when(since, now, "--since") if since else None,
             until=parse_when(until, now, "--until") if until else None,
             revisions=list(revisions or []),
-            catalogue=catalogue,
+            catalogue=chosen.catalogue,
+            config=rules.explicit_config(path),
             limits=limits,
             exact=exact,
             progress=cb,
             keep=keep,
-        )
+        ),
+        quiet,
     )
-    write_out(render(result, fmt), out, path)
+    write_out(render(result, fmt), out, path, quiet, fmt)

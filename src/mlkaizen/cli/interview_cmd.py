@@ -9,21 +9,28 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlkaizen.cli.common import (
+    AllowRepoCatalogueOpt,
     CatalogueOpt,
+    ConfigOpt,
     OutOpt,
     PathArg,
     QuietOpt,
+    RepoRules,
     app,
     checked_path,
     checked_paths,
     confirm,
     prompt,
+    refuse_stdout,
     write_out,
 )
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible, visible_lines
+from mlkaizen.textfmt import counted
 
 if TYPE_CHECKING:
+    from mlkaizen.catalogue.schema import Catalogue
+    from mlkaizen.config import Config
     from mlkaizen.engine.model import Assessment
 
 
@@ -46,7 +53,9 @@ def map_(
     ] = "terminal",
     out: OutOpt = None,
     quiet: QuietOpt = False,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
     projects: Annotated[
         bool,
         typer.Option(
@@ -66,8 +75,9 @@ def map_(
 
     if fmt not in ("terminal", "markdown", "csv", "json", "html"):
         raise MLKaizenError(f"--format {fmt!r}: expected terminal, markdown, csv, json or html")
-    cat = load_catalogue(catalogue)
-    rows = []
+    rules = RepoRules(config, catalogue, allow_repo_catalogue)
+    read: list[tuple[Path, Config | None]] = []  # each subject, and its config (a repository)
+    judged: dict[tuple[str, str], tuple[Catalogue, str]] = {}
     for folder in subjects:
         if not folder.is_dir():
             raise MLKaizenError("not a folder; give repositories or answers folders", str(folder))
@@ -77,15 +87,30 @@ def map_(
             and b"respondent:" in (read_head(p, 4096) or b"")
             for p in folder.iterdir()
         )
+        own, chosen = rules.load(None if has_answers else folder)
+        read.append((folder, None if has_answers else own))
+        judged.setdefault((chosen.catalogue.id, chosen.catalogue.version),
+                          (chosen.catalogue, f"{folder}: {chosen.label}"))
+    if len(judged) > 1:
+        raise MLKaizenError(
+            "the subjects are judged by different catalogues ("
+            + "; ".join(visible(label) for _, label in judged.values())
+            + "); give --catalogue to lay them out by one"
+        )
+    cat = next(iter(judged.values()))[0] if judged else load_catalogue(catalogue)
+    rows = []
+    for folder, settings in read:
         parts: list[tuple[str, Assessment]] = []
-        if has_answers:
+        if settings is None:
             assessment = run(None, catalogue=cat, answers=[folder])
         else:  # a repository, with its own answers (.mlkaizen/answers/) if it has any
             found = _found_answers(folder)
             if projects:  # the sub-projects' assessments come from the same scan of the tree
-                assessment, parts = assess_with_projects(folder, catalogue=cat, answers=found)
+                assessment, parts = assess_with_projects(
+                    folder, catalogue=cat, answers=found, config=settings
+                )
             else:
-                assessment = run(folder, catalogue=cat, answers=found)
+                assessment = run(folder, catalogue=cat, answers=found, config=settings)
         profile = folder / "profile.yaml"
         target = (
             target_stage_index(load_profile(profile)) if found_inside(profile, folder) else None
@@ -103,7 +128,7 @@ def map_(
         render_map(rows, cat, fmt, width),
         out,
         quiet=quiet,
-        what=f"{fmt}, {len(rows)} subject(s)",
+        what=f"{fmt}, {counted(len(rows), 'subject')}",
     )
 
 
@@ -125,12 +150,13 @@ def target(
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="terminal or json.")
     ] = "terminal",
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
     """The stage this use case needs (taxonomy), the gap per dimension, and the roadmap."""
     from mlkaizen.api import assess as run
-    from mlkaizen.catalogues import load_catalogue
-    from mlkaizen.config import Config, NotApplicable, load_config
+    from mlkaizen.config import NotApplicable
     from mlkaizen.engine.target import render_target, target_report
     from mlkaizen.engine.taxonomy import derive_target
     from mlkaizen.engine_files import load_profile
@@ -147,16 +173,18 @@ def target(
     if found is None:
         raise MLKaizenError("no profile; create one with `mlkaizen profile`", str(path))
     prof = load_profile(found)
-    cat = load_catalogue(catalogue)
+    base, chosen = RepoRules(config, catalogue, allow_repo_catalogue).load(
+        None if no_repo else path
+    )
+    cat = chosen.catalogue
     gates = {s.index: dict(s.requires) for s in cat.stages}
     goal = derive_target(prof, gates, [d.id for d in cat.dimensions])
-    base = Config() if no_repo else load_config(path)
     extra = {pid: NotApplicable(reason=why) for pid, why in goal.not_applicable.items()}
-    config = base.model_copy(update={"not_applicable": {**base.not_applicable, **extra}})
+    settings = base.model_copy(update={"not_applicable": {**base.not_applicable, **extra}})
     assessment = run(
         None if no_repo else path,
         catalogue=cat,
-        config=config,
+        config=settings,
         answers=list(answers or []) if answers or no_repo else _found_answers(path),
     )
     report = target_report(assessment, cat, goal)
@@ -198,14 +226,17 @@ def survey(
         ),
     ] = None,
     no_repo: Annotated[bool, typer.Option("--no-repo", help="No repository to scan.")] = False,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
     """Ask the questions the repository could not answer; saves after every answer."""
     from mlkaizen.api import assess as run
     from mlkaizen.interview import run_survey
 
+    rules = RepoRules(config, catalogue, allow_repo_catalogue)
     if answers is not None:
-        result = run(None if no_repo else path, catalogue=catalogue, answers=[answers])
+        result = run(None if no_repo else path, answers=[answers], **rules.kwargs())
         conflicts = [p for p in result.practices if p.conflict]
         write_out(
             f"{answers}: ok; {len(result.questions)} question(s) still open, "
@@ -215,20 +246,20 @@ def survey(
         for p in conflicts:
             write_out(f"  conflict {p.id}: {visible(p.conflict or '')}\n", None)
         return
+    refuse_stdout(out, "the survey saves its answers file after every answer")
     if not respondent:
         raise MLKaizenError("give --respondent NAME (it names the answers file)")
     if no_repo:
-        from mlkaizen.catalogues import load_catalogue
-        from mlkaizen.config import Config
         from mlkaizen.engine.assess import evaluate
         from mlkaizen.engine.model import Subject
 
-        cat = load_catalogue(catalogue)
+        settings, chosen = rules.load(None)
         assessment = evaluate(
-            cat, [], set(), Config(), Subject(name="subject", path=""), scanned=False
+            chosen.catalogue, [], set(), settings, Subject(name="subject", path=""),
+            scanned=False,
         )
     else:
-        assessment = run(path, catalogue=catalogue)
+        assessment = run(path, **rules.kwargs())
     target = out or _survey_file(None if no_repo else path, respondent)
     try:
         done, left = run_survey(
@@ -295,6 +326,7 @@ def profile(
     from mlkaizen.engine.taxonomy import Profile
     from mlkaizen.interview import run_profile
 
+    refuse_stdout(out, "the profile's questions are asked on standard output")
     if os.path.lexists(out) and not force:
         raise MLKaizenError("profile exists; use --force to replace it", str(out))
     try:

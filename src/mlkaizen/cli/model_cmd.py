@@ -9,10 +9,13 @@ from typing import Annotated
 import typer
 
 from mlkaizen.cli.common import (
+    AllowRepoCatalogueOpt,
     CatalogueOpt,
+    ConfigOpt,
     DeprecatedPathOpt,
     PathArg,
     QuietOpt,
+    RepoRules,
     app,
     confirm,
     model_app,
@@ -39,7 +42,9 @@ def explain(
         bool,
         typer.Option("--weights", help="Show how the catalogue's weights change PATH's result."),
     ] = False,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
 ) -> None:
     """Explain a practice (rule, detectors, remediation), a detector, or a repository's stage."""
     from mlkaizen.explain_text import explain_item, explain_stage
@@ -49,22 +54,27 @@ def explain(
         path = Path(item)  # `explain --stage PATH`
         item = None
     path = repo_path(path, old_path)
+    rules = RepoRules(config, catalogue, allow_repo_catalogue)
 
     if stage:
         from mlkaizen.api import assess as run
 
-        write_out(visible_lines(explain_stage(run(path, catalogue=catalogue))), None)
+        write_out(visible_lines(explain_stage(run(path, **rules.kwargs()))), None)
         return
     if weights:
         from mlkaizen.api import assess as run
-        from mlkaizen.catalogues import load_catalogue
         from mlkaizen.explain_text import explain_weights
 
-        cat = load_catalogue(catalogue)
+        settings, chosen = rules.load(path)
+        cat = chosen.catalogue
         uniform = cat.model_copy(update={"weights": {}})
         write_out(
             visible_lines(
-                explain_weights(cat, run(path, catalogue=cat), run(path, catalogue=uniform))
+                explain_weights(
+                    cat,
+                    run(path, catalogue=cat, config=settings),
+                    run(path, catalogue=uniform, config=settings),
+                )
             ),
             None,
         )

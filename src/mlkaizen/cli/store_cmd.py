@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlkaizen.cli.common import CatalogueOpt, app, checked_path, write_out
+from mlkaizen.cli.common import (
+    HELP,
+    AllowRepoCatalogueOpt,
+    CatalogueOpt,
+    ConfigOpt,
+    DeprecatedPathOpt,
+    RepoRules,
+    app,
+    checked_path,
+    repo_path,
+    write_out,
+)
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.report.escape import visible
 
@@ -25,7 +36,9 @@ if TYPE_CHECKING:
     from mlkaizen.store.records import LogLine
     from mlkaizen.store.snapshots import Snapshot
 
-plan_app = typer.Typer(no_args_is_help=True, help="Improvement plans, achieved by evidence.")
+plan_app = typer.Typer(
+    context_settings=HELP, no_args_is_help=True, help="Improvement plans, achieved by evidence."
+)
 app.add_typer(plan_app, name="plan")
 
 DbOpt = Annotated[
@@ -36,9 +49,13 @@ DbOpt = Annotated[
         help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
     ),
 ]
-PathOpt = Annotated[
+PlanPathArg = Annotated[
     Path,
-    typer.Option("--path", help="Repository folder the plan is for.", callback=checked_path),
+    typer.Argument(
+        metavar="PATH",
+        help="Repository folder the plan is for (default: the current one).",
+        callback=checked_path,
+    ),
 ]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="terminal or json.")]
 
@@ -217,19 +234,30 @@ def _stored_id(text: str) -> int | None:
 
 @app.command("diff")
 def diff_cmd(
-    a: Annotated[str, typer.Argument(help="Stored assessment id (#12) or a commit.")],
-    b: Annotated[str, typer.Argument(help="Stored assessment id or a commit.")],
+    a: Annotated[
+        str, typer.Argument(metavar="A", help="Stored assessment id (#12) or a commit.")
+    ],
+    b: Annotated[str, typer.Argument(metavar="B", help="Stored assessment id or a commit.")],
     path: Annotated[
-        Path, typer.Option("--path", help="Repository (for commits).", callback=checked_path)
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="Repository, for commits (default: the current one).",
+            callback=checked_path,
+        ),
     ] = Path("."),
+    old_path: DeprecatedPathOpt = None,
     db: DbOpt = None,
+    config: ConfigOpt = None,
     catalogue: CatalogueOpt = None,
+    allow_repo_catalogue: AllowRepoCatalogueOpt = False,
     fmt: TextFormat = "terminal",
 ) -> None:
     """What changed between two stored assessments, or two commits (replayed from git)."""
     from mlkaizen.store.diff import compare, render
 
     _fmt(fmt)
+    path = repo_path(path, old_path)
     ids = (_stored_id(a), _stored_id(b))
     if ids[0] is not None and ids[1] is not None:
         from mlkaizen.store import plans
@@ -247,7 +275,9 @@ def diff_cmd(
         raise MLKaizenError(
             "compare two stored assessments (#12 #15) or two commits, not one of each"
         )
-    before, after = _commit_snapshots(path, [a, b], catalogue)
+    before, after = _commit_snapshots(
+        path, [a, b], RepoRules(config, catalogue, allow_repo_catalogue)
+    )
     covered: dict[str, int] = {}
     if db is not None:  # a store named: call out a lost practice its open plan covered
         from mlkaizen.store import plans
@@ -258,17 +288,23 @@ def diff_cmd(
 
 
 def _commit_snapshots(
-    path: Path, revisions: list[str], catalogue: str | None
+    path: Path, revisions: list[str], rules: RepoRules
 ) -> tuple[Snapshot, Snapshot]:
-    from mlkaizen.catalogues import load_catalogue
     from mlkaizen.evidence.limits import ScanLimits
     from mlkaizen.history.replay import Replayer, open_repository
     from mlkaizen.history.timeline import resolve
     from mlkaizen.store.snapshots import snapshot_of
 
+    _, chosen = rules.load(path)
     objects, top, prefix = open_repository(path)
     worker = Replayer(
-        objects, top, prefix, catalogue=load_catalogue(catalogue), limits=ScanLimits(), today=None
+        objects,
+        top,
+        prefix,
+        catalogue=chosen.catalogue,
+        limits=ScanLimits(),
+        today=None,
+        config=rules.explicit_config(path),
     )
     try:
         snaps = []
@@ -285,15 +321,20 @@ def _commit_snapshots(
 
 @plan_app.command("add")
 def plan_add(
-    practice: Annotated[str, typer.Argument(help="Practice id, e.g. model.experiment-tracking.")],
+    practice: Annotated[
+        str,
+        typer.Argument(metavar="PRACTICE", help="Practice id, e.g. model.experiment-tracking."),
+    ],
     owner: Annotated[str, typer.Option(help="Who owns the step.")],
     due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD (today or later).")],
     note: Annotated[str, typer.Option(help="What is planned.")] = "",
-    path: PathOpt = Path("."),
+    path: PlanPathArg = Path("."),
+    old_path: DeprecatedPathOpt = None,
     db: DbOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Plan a step: it is achieved only when a stored assessment shows the evidence."""
+    path = repo_path(path, old_path)
     from mlkaizen.catalogues import load_catalogue
     from mlkaizen.store import plans
 
@@ -341,8 +382,14 @@ def _refuse_met(store: Store, key: str, practice: str) -> None:
 
 
 @plan_app.command("list")
-def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "terminal") -> None:
+def plan_list(
+    path: PlanPathArg = Path("."),
+    old_path: DeprecatedPathOpt = None,
+    db: DbOpt = None,
+    fmt: TextFormat = "terminal",
+) -> None:
     """Plan items: open, achieved (by evidence), overdue, abandoned."""
+    path = repo_path(path, old_path)
     from mlkaizen.store import plans
 
     _fmt(fmt)
@@ -372,12 +419,14 @@ def plan_list(path: PathOpt = Path("."), db: DbOpt = None, fmt: TextFormat = "te
 @plan_app.command("abandon")
 def plan_abandon(
     item: Annotated[int, typer.Argument(help="Plan item id.", min=1, max=2**63 - 1)],
+    path: PlanPathArg = Path("."),
     reason: Annotated[str, typer.Option(help="Why it is dropped.")] = "",
-    path: PathOpt = Path("."),
+    old_path: DeprecatedPathOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Abandon an open plan item of this subject, with a reason (an item is never closed by
     hand)."""
+    path = repo_path(path, old_path)
     from mlkaizen.store import plans
 
     if len(reason.strip()) < 3:
@@ -389,12 +438,14 @@ def plan_abandon(
 
 @plan_app.command("stats")
 def plan_stats(
-    path: PathOpt = Path("."),
+    path: PlanPathArg = Path("."),
+    old_path: DeprecatedPathOpt = None,
     every_subject: Annotated[bool, typer.Option("--all", help="Over every subject.")] = False,
     db: DbOpt = None,
     fmt: TextFormat = "terminal",
 ) -> None:
     """Planned vs achieved, the median time to achieve, and what is planned but never done."""
+    path = repo_path(path, old_path)
     from mlkaizen.store import plans
 
     _fmt(fmt)

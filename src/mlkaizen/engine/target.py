@@ -8,6 +8,7 @@ from mlkaizen.catalogue.schema import Catalogue, Stage
 from mlkaizen.engine.model import Assessment, RoadmapItem
 from mlkaizen.engine.roadmap import build_roadmap
 from mlkaizen.engine.taxonomy import Target
+from mlkaizen.textfmt import counted
 
 EFFORT_WEEKS = {"S": 0.5, "M": 2.0, "L": 6.0}  # rough person-weeks per effort size
 
@@ -81,7 +82,7 @@ def render_target(r: TargetReport) -> str:
     lines += [f"{d.name:<30}{d.current:>8}{d.target:>8}{d.gap:>6}" for d in r.dimensions]
     lines += [
         "",
-        f"Roadmap to the target ({len(r.roadmap)} steps, about {r.effort_weeks:g} "
+        f"Roadmap to the target ({counted(len(r.roadmap), 'step')}, about {r.effort_weeks:g} "
         f"person-weeks: {r.effort_counts['S']} S, {r.effort_counts['M']} M, "
         f"{r.effort_counts['L']} L):",
     ]

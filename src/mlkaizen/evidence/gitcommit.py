@@ -33,6 +33,7 @@ from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import PRUNED_DIRS
 from mlkaizen.evidence.parse.python_src import import_roots
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 T = TypeVar("T")
 
@@ -353,7 +354,7 @@ class CommitTree(RepoTree):
         if self.skipped["max_files"]:
             self.warn(
                 f"limit max_files={self.limits.max_files} reached: "
-                f"{self.skipped['max_files']} files not scanned",
+                f"{counted(self.skipped['max_files'], 'file')} not scanned",
                 kind="limit",
             )
         return files

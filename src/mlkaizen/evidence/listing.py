@@ -15,6 +15,7 @@ from typing import Any
 
 from mlkaizen.evidence.git import SAFE_GIT, git_env, run_git, work_tree_of
 from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.textfmt import counted
 
 PRUNED_DIRS = frozenset(
     {
@@ -99,7 +100,7 @@ class Listing:
         if self.skipped["max_files"]:
             self.warn(
                 f"limit max_files={self.limits.max_files} reached: "
-                f"{self.skipped['max_files']} files not scanned",
+                f"{counted(self.skipped['max_files'], 'file')} not scanned",
                 kind="limit",
             )
         files.sort()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from mlkaizen.history.model import History, PracticeChange
 from mlkaizen.report.escape import html as esc_html
 from mlkaizen.report.escape import md_code, md_text, visible
+from mlkaizen.textfmt import counted
 
 Escape = Callable[[str], str]
 
@@ -50,7 +51,7 @@ def _span(h: History, esc: Escape) -> str:
     if not h.points:
         return "no points"
     first, last = esc(h.points[0].commit.day), esc(h.points[-1].commit.day)
-    return f"{len(h.points)} points, {first} .. {last}"
+    return f"{counted(len(h.points), 'point')}, {first} .. {last}"
 
 
 def _terminal(h: History) -> str:

@@ -101,8 +101,10 @@ class Replayer:
         limits: ScanLimits,
         today: dt.date | None,
         cache: BlobCache | None = None,
+        config: Config | None = None,
     ) -> None:
         self.objects, self.top, self.prefix = objects, top, prefix
+        self.config = config  # the user's config file for every commit, else each commit's
         self.catalogue, self.limits, self.today = catalogue, limits, today
         self.cache = cache if cache is not None else BlobCache()
         self.seen: dict[str, Seen] = {}
@@ -233,7 +235,10 @@ class Replayer:
 
     def _config(self, tree: CommitTree) -> Config:
         """The commit's own ``.mlkaizen.yaml`` (or ``[tool.mlkaizen]``), scope left out: a
-        replay reads the folder it is given."""
+        replay reads the folder it is given. A config file the user named applies to every
+        commit instead."""
+        if self.config is not None:
+            return self.config.model_copy(update={"scope": None})
         for name in (".mlkaizen.yaml", ".mlkaizen.yml", "pyproject.toml"):
             if name not in tree.sizes:
                 continue
@@ -271,13 +276,15 @@ def replay(
     progress: Callable[[str], None] | None = None,
     keep: Callable[[CommitInfo, Assessment], None] | None = None,
     cache: BlobCache | None = None,
+    config: Config | None = None,
 ) -> History:
     """Replay the history of the repository holding ``path`` (a folder of it is replayed on
     its own files). ``since``/``until`` are epoch seconds on the committer time. With
     ``exact``, each change seen between two samples is pinned to its commit by bisection on
     the first-parent line (a practice that came and went between two samples is not seen).
     ``keep`` is called with each point's full assessment (e.g. to store it); a ``cache``
-    kept from an earlier replay makes a repeated one cheap."""
+    kept from an earlier replay makes a repeated one cheap; ``config`` (a file the user
+    named) replaces each commit's own."""
     objects, top, prefix = open_repository(Path(path))
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     problems = LogProblems()
@@ -320,6 +327,7 @@ def replay(
         limits=limits or ScanLimits(),
         today=today,
         cache=cache,
+        config=config,
     )
     titles = {p.id: p.title for p in cat.practices}
     try:

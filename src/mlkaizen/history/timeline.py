@@ -14,7 +14,10 @@ from mlkaizen.history.model import CommitInfo
 MAX_TEXT = 200  # characters of a commit's author or subject kept (cut by git, as it prints)
 MAX_COMMITS = 50_000  # newest commits of the first-parent line listed
 MAX_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can show
-_RELATIVE = re.compile(r"^(\d{1,9})\s*([dwmy])$", re.ASCII)
+# a span, as --since and --every both take it: 6m, 6mo, 6 months, 2w, 2 weeks, 1y, 10 days
+_RELATIVE = re.compile(
+    r"^(\d{1,9})\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)$", re.ASCII
+)
 _COUNT = re.compile(r"^\d{1,9}$", re.ASCII)
 _STAMP = re.compile(r"^\d{1,12}$", re.ASCII)
 _DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -32,7 +35,7 @@ def parse_when(text: str, now: dt.datetime, option: str) -> int:
     value = text.strip().lower()
     match = _RELATIVE.match(value)
     if match:
-        return int(now.timestamp()) - int(match[1]) * _DAYS[match[2]] * 86_400
+        return int(now.timestamp()) - int(match[1]) * _DAYS[match[2][0]] * 86_400
     try:
         when = dt.datetime.fromisoformat(text.strip())
         if when.tzinfo is None:
@@ -56,7 +59,7 @@ def parse_every(text: str) -> str | int:
         return int(value)
     match = _RELATIVE.match(value)
     if match and int(match[1]) > 0:
-        return f"{int(match[1]) * _DAYS[match[2]]}d"
+        return f"{int(match[1]) * _DAYS[match[2][0]]}d"
     raise MLKaizenError(
         f"--every {text!r}: expected week, month, commit, a number N > 0 or a span (6m, 2w)"
     )

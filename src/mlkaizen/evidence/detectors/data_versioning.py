@@ -11,6 +11,7 @@ from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 DATA_SUFFIXES = tuple(sorted(vocabulary().data_suffixes))
 MEDIA_SUFFIXES = tuple(sorted(vocabulary().media_suffixes))
@@ -93,7 +94,7 @@ def dvc_tracks_data(tree: RepoTree) -> list[Finding]:
                 "dvc_tracks_data",
                 rel,
                 1,
-                f"DVC tracks trained models only ({models_only} pointers), no data yet"
+                f"DVC tracks trained models only ({counted(models_only, 'pointer')}), no data yet"
                 if models_only
                 else "DVC is initialised but tracks no data yet",
                 Outcome.PARTIAL,

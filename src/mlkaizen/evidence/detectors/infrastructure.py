@@ -9,6 +9,7 @@ from mlkaizen.evidence.detectors.text_search import any_of, search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.yamlfile import mentions
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 K8S_WORKLOADS = {
     "Deployment",
@@ -48,7 +49,7 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
                 "infrastructure_as_code",
                 bundles[0].file,
                 bundles[0].line,
-                f"Databricks asset bundle ({len(bundles)} resources declared)",
+                f"Databricks asset bundle ({counted(len(bundles), 'resource')} declared)",
                 tool="databricks",
             )
         )
@@ -60,7 +61,7 @@ def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
                 "infrastructure_as_code",
                 rel,
                 getattr(doc, "line", 1),
-                f"Kubernetes manifests ({len(manifests)} objects)",
+                f"Kubernetes manifests ({counted(len(manifests), 'object')})",
             )
         )
     return out

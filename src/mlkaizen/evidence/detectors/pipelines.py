@@ -10,6 +10,7 @@ from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.step_kinds import INGEST, PIPELINE_DEPLOY, VALIDATE_DATA
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 
 def _steps_matching(
@@ -48,7 +49,7 @@ def pipeline_defined(tree: RepoTree) -> list[Finding]:
             "pipeline_defined",
             p.file,
             p.line,
-            f"{p.tool} pipeline with {len(p.steps)} steps",
+            f"{p.tool} pipeline with {counted(len(p.steps), 'step')}",
             tool=p.tool,
         )
         for p in orchestrated_pipelines(tree)

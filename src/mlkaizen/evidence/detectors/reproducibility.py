@@ -236,9 +236,8 @@ def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], lin
         return
     count = sum(pinned)
     if count == len(pinned):
-        out.append(
-            tree.finding("dependencies_pinned", rel, line, f"all {count} dependencies pinned")
-        )
+        whole = "the only dependency pinned" if count == 1 else f"all {count} dependencies pinned"
+        out.append(tree.finding("dependencies_pinned", rel, line, whole))
     elif count * 5 >= len(pinned) * 4:  # at least 80 %
         out.append(
             tree.finding(
