@@ -139,6 +139,63 @@ def test_dvc_retraining_installs_dvc_for_its_remote_and_pulls_for_real(tmp_path:
     check_workflow(root, ".github/workflows/mlkaizen-retrain.yml")
 
 
+def test_dvc_retraining_keeps_what_it_trains_and_says_so(tmp_path: Path) -> None:
+    """`dvc repro` alone retrains on the runner and throws the result away: the generated
+    workflow pushes the outputs, commits dvc.lock and the metrics, and may push them."""
+    root = committed_repo(tmp_path / "repo", DVC, branch="main")
+    dry = cli("fix", "model.ct-triggers", "--dry-run", cwd=root)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stderr.splitlines()[0] == (
+        "mlkaizen: this fix: weekly, GitHub Actions pulls the data (`dvc pull`), retrains "
+        "(`dvc repro`), pushes the new outputs to the DVC remote (`dvc push`) and commits "
+        "dvc.lock and the metrics to main")
+    assert cli("fix", "model.ct-triggers", cwd=root).returncode == 0
+    doc = yaml.safe_load((root / ".github/workflows/mlkaizen-retrain.yml").read_text())
+    job = doc["jobs"]["retrain"]
+    assert job["permissions"] == {"contents": "write"}
+    runs = [(s.get("name"), s["run"]) for s in job["steps"] if "run" in s][1:]
+    assert runs == [
+        ("Train", "dvc pull\ndvc repro\n"),
+        ("Store the outputs in the DVC remote", "dvc push\n"),
+        ("Commit dvc.lock and the metrics",
+         'git config user.name "github-actions[bot]"\n'
+         'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n'
+         "git add dvc.lock\ngit add --update\n"
+         'git diff --cached --quiet || git commit -m "Scheduled retraining: dvc.lock and '
+         'metrics [skip ci]"\ngit push origin HEAD:main\n'),
+    ]
+    # the DVC credentials only where DVC runs
+    assert [("env" in s) for s in job["steps"] if "run" in s] == [False, True, True, False]
+    result = assess(root).practice("model.ct-triggers")
+    assert result is not None and result.state.value == "met", result.note
+
+
+def test_retraining_a_script_that_keeps_nothing_stays_partial_and_says_what_is_left(
+        tmp_path: Path) -> None:
+    root = make(tmp_path, BARE)
+    proc = cli("fix", "model.ct-triggers", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == (
+        "mlkaizen: created .github/workflows/mlkaizen-retrain.yml\n"
+        "mlkaizen: this fix: weekly, GitHub Actions runs `python src/churnlite/train.py`\n"
+        "mlkaizen: next step: src/churnlite/train.py keeps nothing beyond the CI runner, so the "
+        "weekly run retrains and throws the model away: make it register or upload the model "
+        "(e.g. `mlflow.<flavour>.log_model(..., registered_model_name=...)`, an upload to your "
+        "model store); until then model.ct-triggers stays partial\n")
+    result = assess(root).practice("model.ct-triggers")
+    assert result is not None and result.state.value == "partial"
+    assert "keeps nothing" in (result.note or "")
+    # near miss: a script that registers its model completes the loop, and nothing is left
+    registers = TRAIN.replace("import joblib\n", "import joblib\nimport mlflow.sklearn\n").replace(
+        '    joblib.dump(model, "model.joblib")\n',
+        '    mlflow.sklearn.log_model(model, "model", registered_model_name="churn")\n')
+    kept = make(tmp_path, {**BARE, "src/churnlite/train.py": registers}, "kept")
+    proc = cli("fix", "model.ct-triggers", cwd=kept)
+    assert proc.returncode == 0 and "next step" not in proc.stderr, proc.stderr
+    result = assess(kept).practice("model.ct-triggers")
+    assert result is not None and result.state.value == "met"
+
+
 def test_every_generated_workflow_runs_only_what_it_installs(tmp_path: Path) -> None:
     root = make(tmp_path, BARE)
     for practice in ("deployment.tests-in-ci", "model.ct-triggers", "operations.monitoring"):
