@@ -5,6 +5,7 @@ that is the practice, placeholders count as partial, unreadable files are never 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -316,3 +317,73 @@ def test_dry_run_on_a_met_practice_shows_nothing_to_apply(tmp_path: Path) -> Non
     forced = cli("fix", "model.model-card", "--force", cwd=root)
     assert forced.stdout == "model.model-card is already met; nothing to apply\n"
     assert (root / "MODEL_CARD.md").read_text() == card
+
+
+# --- the environment fix adapts to the files that declare it ---------------------------------
+
+ENV = "operations.reproducible-environment"
+SRC_REQS = {**{k: v for k, v in BARE.items() if k != "pyproject.toml"},
+            "src/requirements.txt": "scikit-learn\npandas\n"}
+
+
+def planned_files(root: Path) -> tuple[dict[str, str], str]:
+    """What `fix --dry-run` would write (path -> added text), and its stderr."""
+    proc = cli("fix", ENV, "--dry-run", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    files: dict[str, str] = {}
+    current = None
+    for line in proc.stdout.splitlines():
+        if line.startswith("+++ b/"):
+            current = line[6:]
+            files[current] = ""
+        elif current and line.startswith("+"):
+            files[current] += line[1:] + "\n"
+    return files, proc.stderr
+
+
+def test_an_existing_root_devcontainer_is_pointed_at_never_duplicated(tmp_path: Path) -> None:
+    container = ('{"image": "mcr.microsoft.com/devcontainers/python:3.10",\n'
+                 ' "postCreateCommand": "pip3 install --user -r src/requirements.txt"}\n')
+    root = make(tmp_path, {**SRC_REQS, ".devcontainer.json": container})
+    result = assess(root).practice(ENV)  # the dev container counts; nothing is pinned yet
+    assert result is not None and result.state.value == "partial"
+    assert result.note == "partly: dev container; missing: dependencies_pinned"
+    files, stderr = planned_files(root)
+    assert list(files) == ["LOCKING.md"]
+    assert ("- `src/requirements.txt`: move the direct dependencies to `src/requirements.in`, "
+            "then `pip-compile --generate-hashes src/requirements.in -o src/requirements.txt`\n"
+            ) in files["LOCKING.md"]
+    assert "The environment (`.devcontainer.json`) should install from the pinned files." \
+        in files["LOCKING.md"]
+    assert "`requirements.txt`" not in files["LOCKING.md"].replace("src/requirements.txt", "")
+    assert stderr == (
+        "mlkaizen: this fix: instructions to pin the dependencies (src/requirements.txt) in "
+        "LOCKING.md; .devcontainer.json already declares the environment and is kept as it is\n")
+    # near miss: the same container in the folder form is found too
+    folder = make(tmp_path, {**SRC_REQS, ".devcontainer/devcontainer.json": container}, "folder")
+    assert list(planned_files(folder)[0]) == ["LOCKING.md"]
+
+
+def test_a_new_devcontainer_installs_the_files_that_exist(tmp_path: Path) -> None:
+    def post_create(files: dict[str, str], name: str) -> str | None:
+        written, _ = planned_files(make(tmp_path, files, name))
+        doc = json.loads(written[".devcontainer/devcontainer.json"])
+        return doc.get("postCreateCommand")
+
+    assert post_create(SRC_REQS, "src") == "pip install -r src/requirements.txt"
+    folder = {**{k: v for k, v in SRC_REQS.items() if k != "src/requirements.txt"},
+              "requirements/base.txt": "pandas\n", "requirements/dev.txt": "-r base.txt\n"}
+    assert post_create(folder, "folder") == (
+        "pip install -r requirements/base.txt && pip install -r requirements/dev.txt")
+    assert post_create(BARE, "pyproject") == "pip install -e ."  # no requirements.txt to name
+    none = {k: v for k, v in SRC_REQS.items() if k != "src/requirements.txt"}
+    assert post_create(none, "none") is None
+
+
+def test_a_conda_environment_is_the_environment(tmp_path: Path) -> None:
+    conda = {**BARE, "environment.yml": "name: churn\ndependencies:\n  - python=3.11\n"
+                                        "  - pandas\n"}
+    files, stderr = planned_files(make(tmp_path, conda))
+    assert list(files) == ["LOCKING.md"]
+    assert "- `environment.yml`: `conda-lock -f environment.yml`\n" in files["LOCKING.md"]
+    assert "environment.yml already declares the environment" in stderr
