@@ -82,6 +82,14 @@ PLACEHOLDERS = {"data.versioned", "model.model-card", "data.documented-sources",
                 "organization.code-ownership"}  # no --owner: @your-team is a placeholder
 
 
+# the bare project's training script only writes model.joblib on the CI runner: scheduling it
+# is partial until the script stores the model (here: registers it in MLflow)
+KEEPS_NOTHING = {"model.ct-triggers"}
+REGISTERS = TRAIN.replace("import joblib\n", "import joblib\nimport mlflow.sklearn\n").replace(
+    '    joblib.dump(model, "model.joblib")\n',
+    '    mlflow.sklearn.log_model(model, "model", registered_model_name="churn")\n')
+
+
 def fill_placeholders(root: Path) -> None:
     """What the team does: fill the blanks and remove the mark."""
     for path in root.rglob("*"):
@@ -103,6 +111,10 @@ def test_fix_makes_the_practice_detected(bare: Path, practice: str) -> None:
     assert state(bare, practice) == before  # --dry-run wrote nothing
     applied = cli("fix", practice, "--force", cwd=bare)
     assert applied.returncode == 0, applied.stderr
+    if practice in KEEPS_NOTHING:
+        assert state(bare, practice) == "partial", applied.stderr
+        assert "keeps nothing beyond the CI runner" in applied.stderr
+        (bare / "src" / "churnlite" / "train.py").write_text(REGISTERS)
     if practice in PLACEHOLDERS:
         assert state(bare, practice) == "partial", applied.stderr
         again = cli("fix", practice, "--force", "--dry-run", cwd=bare)
@@ -220,7 +232,7 @@ def test_all_fixes_together_generate_valid_files(bare: Path) -> None:
         for practice in fix.practices:
             result = a.practice(practice)
             assert result is not None
-            expected = ({"partial"} if practice == LOCKED or practice in PLACEHOLDERS
+            expected = ({"partial"} if practice in {LOCKED, *PLACEHOLDERS, *KEEPS_NOTHING}
                         else {s.value for s in SATISFIED})
             if practice == LOCKED and result.implied_by:  # the generated serving image is one
                 assert result.implied_by == ["deployment.packaged-artifact"]

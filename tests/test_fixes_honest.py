@@ -5,6 +5,7 @@ that is the practice, placeholders count as partial, unreadable files are never 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -139,6 +140,63 @@ def test_dvc_retraining_installs_dvc_for_its_remote_and_pulls_for_real(tmp_path:
     check_workflow(root, ".github/workflows/mlkaizen-retrain.yml")
 
 
+def test_dvc_retraining_keeps_what_it_trains_and_says_so(tmp_path: Path) -> None:
+    """`dvc repro` alone retrains on the runner and throws the result away: the generated
+    workflow pushes the outputs, commits dvc.lock and the metrics, and may push them."""
+    root = committed_repo(tmp_path / "repo", DVC, branch="main")
+    dry = cli("fix", "model.ct-triggers", "--dry-run", cwd=root)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stderr.splitlines()[0] == (
+        "mlkaizen: this fix: weekly, GitHub Actions pulls the data (`dvc pull`), retrains "
+        "(`dvc repro`), pushes the new outputs to the DVC remote (`dvc push`) and commits "
+        "dvc.lock and the metrics to main")
+    assert cli("fix", "model.ct-triggers", cwd=root).returncode == 0
+    doc = yaml.safe_load((root / ".github/workflows/mlkaizen-retrain.yml").read_text())
+    job = doc["jobs"]["retrain"]
+    assert job["permissions"] == {"contents": "write"}
+    runs = [(s.get("name"), s["run"]) for s in job["steps"] if "run" in s][1:]
+    assert runs == [
+        ("Train", "dvc pull\ndvc repro\n"),
+        ("Store the outputs in the DVC remote", "dvc push\n"),
+        ("Commit dvc.lock and the metrics",
+         'git config user.name "github-actions[bot]"\n'
+         'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n'
+         "git add dvc.lock\ngit add --update\n"
+         'git diff --cached --quiet || git commit -m "Scheduled retraining: dvc.lock and '
+         'metrics [skip ci]"\ngit push origin HEAD:main\n'),
+    ]
+    # the DVC credentials only where DVC runs
+    assert [("env" in s) for s in job["steps"] if "run" in s] == [False, True, True, False]
+    result = assess(root).practice("model.ct-triggers")
+    assert result is not None and result.state.value == "met", result.note
+
+
+def test_retraining_a_script_that_keeps_nothing_stays_partial_and_says_what_is_left(
+        tmp_path: Path) -> None:
+    root = make(tmp_path, BARE)
+    proc = cli("fix", "model.ct-triggers", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == (
+        "mlkaizen: created .github/workflows/mlkaizen-retrain.yml\n"
+        "mlkaizen: this fix: weekly, GitHub Actions runs `python src/churnlite/train.py`\n"
+        "mlkaizen: next step: src/churnlite/train.py keeps nothing beyond the CI runner, so the "
+        "weekly run retrains and throws the model away: make it register or upload the model "
+        "(e.g. `mlflow.<flavour>.log_model(..., registered_model_name=...)`, an upload to your "
+        "model store); until then model.ct-triggers stays partial\n")
+    result = assess(root).practice("model.ct-triggers")
+    assert result is not None and result.state.value == "partial"
+    assert "keeps nothing" in (result.note or "")
+    # near miss: a script that registers its model completes the loop, and nothing is left
+    registers = TRAIN.replace("import joblib\n", "import joblib\nimport mlflow.sklearn\n").replace(
+        '    joblib.dump(model, "model.joblib")\n',
+        '    mlflow.sklearn.log_model(model, "model", registered_model_name="churn")\n')
+    kept = make(tmp_path, {**BARE, "src/churnlite/train.py": registers}, "kept")
+    proc = cli("fix", "model.ct-triggers", cwd=kept)
+    assert proc.returncode == 0 and "next step" not in proc.stderr, proc.stderr
+    result = assess(kept).practice("model.ct-triggers")
+    assert result is not None and result.state.value == "met"
+
+
 def test_every_generated_workflow_runs_only_what_it_installs(tmp_path: Path) -> None:
     root = make(tmp_path, BARE)
     for practice in ("deployment.tests-in-ci", "model.ct-triggers", "operations.monitoring"):
@@ -259,3 +317,73 @@ def test_dry_run_on_a_met_practice_shows_nothing_to_apply(tmp_path: Path) -> Non
     forced = cli("fix", "model.model-card", "--force", cwd=root)
     assert forced.stdout == "model.model-card is already met; nothing to apply\n"
     assert (root / "MODEL_CARD.md").read_text() == card
+
+
+# --- the environment fix adapts to the files that declare it ---------------------------------
+
+ENV = "operations.reproducible-environment"
+SRC_REQS = {**{k: v for k, v in BARE.items() if k != "pyproject.toml"},
+            "src/requirements.txt": "scikit-learn\npandas\n"}
+
+
+def planned_files(root: Path) -> tuple[dict[str, str], str]:
+    """What `fix --dry-run` would write (path -> added text), and its stderr."""
+    proc = cli("fix", ENV, "--dry-run", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    files: dict[str, str] = {}
+    current = None
+    for line in proc.stdout.splitlines():
+        if line.startswith("+++ b/"):
+            current = line[6:]
+            files[current] = ""
+        elif current and line.startswith("+"):
+            files[current] += line[1:] + "\n"
+    return files, proc.stderr
+
+
+def test_an_existing_root_devcontainer_is_pointed_at_never_duplicated(tmp_path: Path) -> None:
+    container = ('{"image": "mcr.microsoft.com/devcontainers/python:3.10",\n'
+                 ' "postCreateCommand": "pip3 install --user -r src/requirements.txt"}\n')
+    root = make(tmp_path, {**SRC_REQS, ".devcontainer.json": container})
+    result = assess(root).practice(ENV)  # the dev container counts; nothing is pinned yet
+    assert result is not None and result.state.value == "partial"
+    assert result.note == "partly: dev container; missing: dependencies_pinned"
+    files, stderr = planned_files(root)
+    assert list(files) == ["LOCKING.md"]
+    assert ("- `src/requirements.txt`: move the direct dependencies to `src/requirements.in`, "
+            "then `pip-compile --generate-hashes src/requirements.in -o src/requirements.txt`\n"
+            ) in files["LOCKING.md"]
+    assert "The environment (`.devcontainer.json`) should install from the pinned files." \
+        in files["LOCKING.md"]
+    assert "`requirements.txt`" not in files["LOCKING.md"].replace("src/requirements.txt", "")
+    assert stderr == (
+        "mlkaizen: this fix: instructions to pin the dependencies (src/requirements.txt) in "
+        "LOCKING.md; .devcontainer.json already declares the environment and is kept as it is\n")
+    # near miss: the same container in the folder form is found too
+    folder = make(tmp_path, {**SRC_REQS, ".devcontainer/devcontainer.json": container}, "folder")
+    assert list(planned_files(folder)[0]) == ["LOCKING.md"]
+
+
+def test_a_new_devcontainer_installs_the_files_that_exist(tmp_path: Path) -> None:
+    def post_create(files: dict[str, str], name: str) -> str | None:
+        written, _ = planned_files(make(tmp_path, files, name))
+        doc = json.loads(written[".devcontainer/devcontainer.json"])
+        return doc.get("postCreateCommand")
+
+    assert post_create(SRC_REQS, "src") == "pip install -r src/requirements.txt"
+    folder = {**{k: v for k, v in SRC_REQS.items() if k != "src/requirements.txt"},
+              "requirements/base.txt": "pandas\n", "requirements/dev.txt": "-r base.txt\n"}
+    assert post_create(folder, "folder") == (
+        "pip install -r requirements/base.txt && pip install -r requirements/dev.txt")
+    assert post_create(BARE, "pyproject") == "pip install -e ."  # no requirements.txt to name
+    none = {k: v for k, v in SRC_REQS.items() if k != "src/requirements.txt"}
+    assert post_create(none, "none") is None
+
+
+def test_a_conda_environment_is_the_environment(tmp_path: Path) -> None:
+    conda = {**BARE, "environment.yml": "name: churn\ndependencies:\n  - python=3.11\n"
+                                        "  - pandas\n"}
+    files, stderr = planned_files(make(tmp_path, conda))
+    assert list(files) == ["LOCKING.md"]
+    assert "- `environment.yml`: `conda-lock -f environment.yml`\n" in files["LOCKING.md"]
+    assert "environment.yml already declares the environment" in stderr

@@ -401,11 +401,19 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("cost_tracking_configured", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
      None, None),
     # documentation
-    ("model_card_present", {"MODEL_CARD.md": "# Model card\n"}, "found", "MODEL_CARD.md"),
+    ("model_card_present", {"MODEL_CARD.md": "# Model card\n"}, "partial", "MODEL_CARD.md"),
+    ("model_card_present", {"MODEL_CARD.md": "# Model card\n\n## Intended use\nChurn offers.\n"
+                                             "\n## Training data\nBilling exports.\n\n"
+                                             "## Evaluation\nAUC 0.81 on hold-out.\n"},
+     "found", "MODEL_CARD.md"),
     ("model_card_present", {"README.md": "# Churn\n\n## Model card\n\nIntended use...\n"},
      "found", "README.md"),
     ("model_card_present", {"README.md": "# Churn\n\n## Install\n"}, None, None),
-    ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "found", "DATA_CARD.md"),
+    ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "partial", "DATA_CARD.md"),  # a name
+    ("data_card_present", {"DATA_CARD.md": "# Data\n\n- Source: billing export, nightly.\n"
+                                           "- Owner: data platform team.\n"
+                                           "- Licence: internal use only.\n"}, "found",
+     "DATA_CARD.md"),
     ("data_card_present",
      {"data/README.md": "Source: billing export. Owner: data team. Licence: internal.\n"},
      "found", "data/README.md"),

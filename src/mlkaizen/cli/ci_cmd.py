@@ -192,8 +192,11 @@ def _fix_list(assessment: Assessment, facts: RepoFacts) -> str:
 
 
 def _notes(planned: list[Planned]) -> None:
-    """What the user must still do for the written files to take effect (never quieted)."""
+    """What the fix puts in place, and what the user must still do for the written files to
+    take effect (never quieted)."""
     for p in planned:
+        if p.change.summary:
+            sys.stderr.write(f"mlkaizen: this fix: {visible_lines(p.change.summary)}\n")
         if p.change.note:
             sys.stderr.write(f"mlkaizen: next step: {visible_lines(p.change.note)}\n")
 

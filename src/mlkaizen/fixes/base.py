@@ -18,6 +18,7 @@ class Change:
     content: str
     edit: bool = False
     note: str = ""  # what the user must still do for the change to take effect
+    summary: str = ""  # what the change puts in place, in a sentence
 
 
 @dataclass(frozen=True)

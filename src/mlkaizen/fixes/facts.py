@@ -35,6 +35,10 @@ class RepoFacts:
     sample_csv: str | None = None
     csv_files: list[str] = field(default_factory=list)  # CSVs of the data folders (first 50)
     requirements: list[str] = field(default_factory=list)
+    # other files declaring the dependencies (pyproject.toml, setup.cfg, setup.py,
+    # environment.yml), at the root or, for one project in a folder, in that folder
+    dependency_files: list[str] = field(default_factory=list)
+    devcontainer: str | None = None  # an existing dev container definition
     has_tests: bool = False
     has_dvc_pipeline: bool = False
     authors: list[str] = field(default_factory=list)
@@ -97,12 +101,17 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
                 if facts.sample_csv is None and rel.endswith(".csv"):
                     facts.sample_csv = rel
     facts.data_dirs = sorted(dirs)
-    facts.requirements = [f for f in tree.glob("requirements*.txt") if "/" not in f]
-    if not facts.requirements:  # one project's requirements in a folder (src/requirements.txt)
-        nested = [
-            f for f in tree.glob("*/requirements.txt") if f.count("/") == 1 and not _not_project(f)
-        ]
-        facts.requirements = nested if len(nested) == 1 else []
+    facts.requirements = _requirements(tree)
+    facts.dependency_files = [
+        f
+        for f in tree.glob(*(n for d in ("", "*/") for n in (f"{d}{x}" for x in DECLARATIONS)))
+        if f.count("/") <= 1 and not _not_project(f)
+    ]
+    if any("/" not in f for f in facts.dependency_files):  # the root's, when it has some
+        facts.dependency_files = [f for f in facts.dependency_files if "/" not in f]
+    facts.devcontainer = next((f for f in DEVCONTAINERS if f in tree.sizes), None) or next(
+        iter(tree.glob(".devcontainer/*/devcontainer.json")), None
+    )
     facts.has_tests = any(f.endswith(".py") and is_test_path(f) for f in tree.files)
     facts.has_dvc_pipeline = "dvc.yaml" in tree.sizes
     facts.frameworks = sorted(
@@ -114,6 +123,26 @@ def gather(root: Path, a: Assessment, tree: RepoTree) -> RepoFacts:
     facts.dvc_remote = _dvc_remote(tree)
     facts.stack = gather_stack(a, tree)
     return facts
+
+
+# files declaring dependencies besides requirements files
+DECLARATIONS = ("pyproject.toml", "setup.cfg", "setup.py", "environment.yml", "environment.yaml")
+DEVCONTAINERS = (".devcontainer/devcontainer.json", ".devcontainer.json")
+
+
+def _requirements(tree: RepoTree) -> list[str]:
+    """The requirements files: at the root (``requirements*.txt``), else in a
+    ``requirements/`` folder, else one project's in a folder (``src/requirements.txt``)."""
+    root = [f for f in tree.glob("requirements*.txt") if "/" not in f]
+    if root:
+        return root
+    folder = [f for f in tree.glob("requirements/*.txt") if f.count("/") == 1]
+    if folder:
+        return folder
+    nested = [
+        f for f in tree.glob("*/requirements.txt") if f.count("/") == 1 and not _not_project(f)
+    ]
+    return nested if len(nested) == 1 else []
 
 
 def _not_project(rel: str) -> bool:

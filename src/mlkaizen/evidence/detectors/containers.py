@@ -65,11 +65,12 @@ def compose_defined(tree: RepoTree) -> list[Finding]:
 def dev_environment_defined(tree: RepoTree) -> list[Finding]:
     """A reproducible development/compute environment is declared.
 
-    Evidence: ``.devcontainer/``, a conda ``environment.yml``, a Nix flake, a Dockerfile, or a
-    lock file pinning the Python environment.
+    Evidence: a dev container (``.devcontainer/devcontainer.json``, ``.devcontainer.json``), a
+    conda ``environment.yml``, a Nix flake, a Dockerfile, or a lock file pinning the Python
+    environment.
     """
     out: list[Finding] = []
-    for rel in tree.glob(".devcontainer/*", "*/.devcontainer/*"):
+    for rel in tree.glob(".devcontainer/*", "*/.devcontainer/*", ".devcontainer.json"):
         if rel.endswith("devcontainer.json"):
             out.append(tree.finding("dev_environment_defined", rel, 1, "dev container"))
     for rel in tree.named(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.cards import judge
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.headings import headings_parser
 from mlkaizen.evidence.tree import RepoTree
@@ -58,6 +59,26 @@ _MODEL_SECTION = re.compile(
 )
 
 
+_MODEL_CARD_NAME = re.compile(r"model[_\-\s]?card", re.I)
+_DATA_CARD_NAME = re.compile(r"(data[_\-\s]?card|datasheet|dataset[_\-\s]?card)", re.I)
+# Hugging Face model card metadata in a README's YAML front matter
+_HF_CARD = re.compile(r"(?m)^(model-index|pipeline_tag|library_name|base_model):")
+
+
+def _judged(
+    tree: RepoTree, found: list[Finding], names: re.Pattern[str], kind: str
+) -> list[Finding]:
+    """``found`` with every file named as a card judged by its sections (:mod:`.cards`)."""
+    out = []
+    for f in found:
+        if f.file and names.search(f.file.rsplit("/", 1)[-1]):
+            verdict = judge(tree, f.file, kind)
+            out.append(f.model_copy(update={"outcome": verdict.outcome, "detail": verdict.detail}))
+        else:
+            out.append(f)
+    return out
+
+
 @detector("model_card_present")
 def model_card_present(tree: RepoTree) -> list[Finding]:
     """A model card documents intended use, data, metrics and limitations.
@@ -67,12 +88,17 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
     aspects of the model ("Model hyperparameters", "Model evaluation", "Model limitations"),
     or the model-card toolkits.
     """
-    out = _by_name_or_heading(
+    out = _judged(
         tree,
-        "model_card_present",
-        re.compile(r"model[_\-\s]?card", re.I),
-        re.compile(r"model card|intended use|model details"),
-        "model card",
+        _by_name_or_heading(
+            tree,
+            "model_card_present",
+            _MODEL_CARD_NAME,
+            re.compile(r"model card|intended use|model details"),
+            "model card",
+        ),
+        _MODEL_CARD_NAME,
+        "model",
     )
     carded = {f.file for f in out}
     for rel in tree.with_suffix(".md", ".rst"):  # a model's README sits beside its code
@@ -96,7 +122,7 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
             )
     for rel in tree.named("README.md"):
         text = tree.text(rel) or ""
-        if text.startswith("---") and "model-index" in text[:5000]:
+        if text.startswith("---") and _HF_CARD.search(text[:5000].split("\n---", 1)[0]):
             out.append(tree.finding("model_card_present", rel, 1, "Hugging Face model card"))
     for rel in tree.importing({"model_card_toolkit", "modelcards", "huggingface_hub"}):
         facts = tree.python(rel)
@@ -119,12 +145,17 @@ def data_card_present(tree: RepoTree) -> list[Finding]:
     folder, or a README section about the data's sources. ``partial``: a data README that does
     not name source, owner or licence, or a README "Dataset" section alone.
     """
-    out = _by_name_or_heading(
+    out = _judged(
         tree,
-        "data_card_present",
-        re.compile(r"(data[_\-\s]?card|datasheet|dataset[_\-\s]?card)", re.I),
-        re.compile(r"data ?card|datasheet|data sources?|data provenance"),
-        "data documentation",
+        _by_name_or_heading(
+            tree,
+            "data_card_present",
+            _DATA_CARD_NAME,
+            re.compile(r"data ?card|datasheet|data sources?|data provenance"),
+            "data documentation",
+        ),
+        _DATA_CARD_NAME,
+        "data",
     )
     if not out:  # a README "Dataset" section says where data comes from, not all a card does
         out = [

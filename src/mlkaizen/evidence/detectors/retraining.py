@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching, step_command
+from mlkaizen.evidence.detectors.ci_kept import KEEPS_NOTHING, ci_training, keeps_results
+from mlkaizen.evidence.detectors.ci_runs import step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.handlers import has_event_handler
 from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
@@ -16,7 +17,7 @@ from mlkaizen.evidence.detectors.schedulers import cloud_schedules
 from mlkaizen.evidence.detectors.stack_signs import python_signs
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
-from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.python_src import Call, PyFacts, module_matcher
 from mlkaizen.evidence.tree import RepoTree
 
@@ -77,10 +78,15 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
     ``JobSchedule``, CLI v2 schedule YAML with ``create_job``, SageMaker ``PipelineSchedule``
     or an EventBridge rule with a schedule expression (boto3 ``put_rule``, CDK ``Rule``),
     a Databricks bundle job with an unpaused ``schedule`` or periodic ``trigger``.
+
+    ``partial``: a scheduled CI job whose training keeps nothing beyond the runner, that is
+    neither that step nor a later one (in its job or a later job) pushes the data, model or
+    lock file (``dvc push``, ``git push``), registers or uploads the model, or submits the run
+    to an ML platform; the scripts a step runs (``python train.py``, ``python -m pkg.train``,
+    the stages of ``dvc.yaml`` for ``dvc repro``) are read for that too. A weekly
+    ``dvc pull && dvc repro`` retrains, then throws the result away.
     """
-    out = ci_steps_matching(
-        tree, "training_scheduled", TRAIN, "trains on a schedule", scheduled_only=True
-    )
+    out = ci_training(tree, "training_scheduled", "trains on a schedule", scheduled=True)
     training = [p for p in orchestrated_pipelines(tree) if training_step(tree, p)]
     for pipe in training:
         if pipe.schedule:
@@ -139,18 +145,27 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
         external = "repository_dispatch" in pipe.triggers
         if not (data_push or external):
             continue
-        for job in pipe.jobs:
-            step = next(
-                (s for s in job.steps if TRAIN.search(expand_make(tree, step_command(s)))), None
+        for j, job in enumerate(pipe.jobs):
+            at = next(
+                (
+                    i
+                    for i, s in enumerate(job.steps)
+                    if TRAIN.search(expand_make(tree, step_command(s)))
+                ),
+                None,
             )
-            if step is not None:
+            if at is not None:
+                step = job.steps[at]
                 why = "data changes" if data_push else "an external event"
+                kept = keeps_results(tree, pipe, j, at)
                 out.append(
                     tree.finding(
                         "training_triggered_by_event",
                         step.file or job.file or pipe.file,
                         step.line,
-                        f"{pipe.provider} job {job.name!r} retrains on {why}",
+                        f"{pipe.provider} job {job.name!r} retrains on {why}"
+                        + ("" if kept else KEEPS_NOTHING),
+                        Outcome.FOUND if kept else Outcome.PARTIAL,
                     )
                 )
                 break

@@ -23,6 +23,7 @@ CML = _V.step_kind("cml")
 MONITOR = _V.step_kind("monitor")
 POLICY = _V.step_kind("policy")
 MATURITY = _V.step_kind("maturity")
+KEEP = _V.step_kind("keep")  # keeps a run's results beyond the CI runner
 
 # a pipeline step that releases a model: TFX Pusher, a deploy step or component
 PIPELINE_DEPLOY = re.compile(r"(deploy|\bPusher\b|ModelDeployOp)", re.IGNORECASE)

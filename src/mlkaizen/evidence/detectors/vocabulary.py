@@ -83,6 +83,7 @@ StepKind = Literal[
     "monitor",
     "policy",
     "maturity",
+    "keep",
 ]
 Word = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 Regex = Annotated[str, AfterValidator(_regex)]

@@ -1,0 +1,113 @@
+"""Model and data cards judged by their content, not their name.
+
+A model card (Mitchell et al., "Model Cards for Model Reporting", 2019; Hugging Face's model
+card template) reports the model's details, intended use, training data, evaluation and
+limitations; a data card or datasheet (Gebru et al., "Datasheets for Datasets", 2021; Hugging
+Face's dataset card) its source and collection, composition, owner and maintenance, licence
+and access, preprocessing, uses and known issues. A card counts when at least
+:data:`MIN_SECTIONS` of those sections hold text, each a heading or a labelled line
+(``- Source: ...``, ``**Licence:** ...``) followed by words; otherwise it is partial and the
+finding names what is missing. ``MODEL_CARD.md`` holding ``x``, or headings with nothing under
+them, are not a card.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlkaizen.evidence.findings import Outcome
+from mlkaizen.evidence.parse.headings import headings_parser
+from mlkaizen.evidence.tree import RepoTree
+
+MIN_SECTIONS = 3
+MODEL_SECTIONS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.I)
+    for name, pattern in {
+        "model details": r"model (details|description|overview|type|architecture)|"
+        r"^(overview|description|architecture|details)$",
+        "intended use": r"intended use|\buses\b|use cases?|direct use|out-of-scope|^usage$",
+        "training data": r"training (data|details|set|procedure)|^(data|datasets?)$",
+        "evaluation": r"evaluat|metrics?|performance|results|quantitative",
+        "limitations": r"limitations?|caveats|recommendations|risks?|bias|ethic|fairness",
+    }.items()
+}
+DATA_SECTIONS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.I)
+    for name, pattern in {
+        "source and collection": r"sources?|provenance|origin|collect|motivation",
+        "composition": r"composition|contents?|schema|fields|columns|features|structure|"
+        r"instances|^(description|overview)$",
+        "owner and maintenance": r"owners?|maintain|maintenance|contact|steward|refresh",
+        "licence and access": r"licen[cs]e|terms|access|privacy|personal data|consent",
+        "preprocessing": r"preprocess|cleaning|label",
+        "uses": r"\buses\b|intended use|use cases?",
+        "known issues": r"known issues|limitations?|bias|quality|caveats|gaps",
+    }.items()
+}
+# a labelled line: ``- Source: text``, ``**Licence:** text``, ``Owner: text``
+_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w /&()'-]{1,40}?)(?:\*\*|__)?\s*:")
+_MARKUP = re.compile(r"<!--.*?-->|[#*_`>|=~^:\[\]()-]", re.S)
+# words that say nothing yet
+_EMPTY_WORDS = re.compile(r"\b(?:todo|tbd|tbc|n/?a|none|xxx+|fixme|lorem ipsum)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    detail: str
+
+
+def _has_text(text: str) -> bool:
+    """Words under a section, markup and placeholder words aside (``x`` is not text)."""
+    words = re.findall(r"[^\W\d_]{2,}", _EMPTY_WORDS.sub(" ", _MARKUP.sub(" ", text)))
+    return len(words) >= 2
+
+
+def _sections(tree: RepoTree, rel: str, text: str) -> list[tuple[str, str]]:
+    """(title, text under it) for every heading (up to the next heading) and labelled line
+    (up to the next heading or label) of a document."""
+    lines = text.splitlines()
+    headings = {
+        at - 1: title
+        for title, at in tree.parsed(rel, "headings", headings_parser(rel)) or []
+        if 1 <= at <= len(lines)
+    }
+    labels = {
+        i: (m.group(1), line[m.end() :])
+        for i, line in enumerate(lines)
+        if i not in headings and not line.lstrip().startswith("#") and (m := _LABEL.match(line))
+    }
+    out = []
+    heads = sorted(headings)
+    for n, start in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(lines)
+        out.append((headings[start].strip(), "\n".join(lines[start + 1 : end])))
+    marks = sorted([*heads, *labels])
+    for start, (title, inline) in labels.items():
+        end = next((m for m in marks if m > start), len(lines))
+        out.append((title.strip(), "\n".join([inline, *lines[start + 1 : end]])))
+    return out
+
+
+def judge(tree: RepoTree, rel: str, kind: str) -> Verdict:
+    """Whether ``rel`` is a model card (``kind`` "model") or a data card ("data") by its
+    sections: found with :data:`MIN_SECTIONS` filled, else partial naming what is missing."""
+    expected = MODEL_SECTIONS if kind == "model" else DATA_SECTIONS
+    text = tree.text(rel) or ""
+    filled: set[str] = set()
+    for title, body in _sections(tree, rel, text):
+        for name, pattern in expected.items():
+            if pattern.search(title.lower()) and _has_text(body):
+                filled.add(name)
+    have = [n for n in expected if n in filled]
+    what = f"{kind} card {rel}"
+    if len(have) >= MIN_SECTIONS:
+        return Verdict(Outcome.FOUND, f"{what}: {', '.join(have)}")
+    missing = [n for n in expected if n not in filled]
+    said = f" ({', '.join(have)})" if have else ""
+    return Verdict(
+        Outcome.PARTIAL,
+        f"{what} has text for {len(have)} of the expected sections{said}, "
+        f"{MIN_SECTIONS} needed; missing: {', '.join(missing)}",
+    )

@@ -1,0 +1,90 @@
+"""Whether a CI run that trains keeps what it trains: a push of the data, model or lock
+file, a model registration, an upload, or a run submitted to an ML platform that stores it
+(the ``keep`` step kind), in the step's command, a later step or job, or the scripts they run.
+A training run that keeps nothing retrains on the runner and throws the model away."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.ci_runs import _once_per_place, ci_step_finding, step_command
+from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
+from mlkaizen.evidence.detectors.step_kinds import KEEP, TRAIN
+from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.parse.ci import Job, Pipeline
+from mlkaizen.evidence.tree import RepoTree
+
+KEEPS_NOTHING = (
+    ", but keeps nothing: no step pushes, registers or uploads what it trains "
+    "(e.g. `dvc push` and a commit of dvc.lock, or a model registration)"
+)
+# ``python path.py`` / ``python -m package.module``: the scripts a command runs
+_PY_RUN = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*?(?:-m\s+([\w.]+)|([\w./-]+\.py))\b")
+_DVC_REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b")
+_SCRIPTS_READ = 8  # scripts read per job, at most
+
+
+def ci_training(tree: RepoTree, detector_id: str, what: str, *, scheduled: bool) -> list[Finding]:
+    """One finding per (scheduled) CI job at its first step that trains; ``partial`` when
+    nothing from that step on keeps the result (see :func:`keeps_results`)."""
+    out: list[Finding] = []
+    for pipe in ci_pipelines(tree):
+        for j, job in enumerate(pipe.jobs):
+            if scheduled and not (pipe.scheduled or job.scheduled):
+                continue
+            for i, step in enumerate(job.steps):
+                if not TRAIN.search(expand_make(tree, step_command(step))):
+                    continue
+                found = ci_step_finding(tree, detector_id, pipe, job, step, what=what)
+                if found.outcome is Outcome.FOUND and not keeps_results(tree, pipe, j, i):
+                    found = found.model_copy(
+                        update={"outcome": Outcome.PARTIAL, "detail": found.detail + KEEPS_NOTHING}
+                    )
+                out.append(found)
+                break
+    return _once_per_place(out)
+
+
+def keeps_results(tree: RepoTree, pipe: Pipeline, job: int, step: int) -> bool:
+    """Whether a training run at ``pipe.jobs[job].steps[step]`` is kept: that step or a later
+    one of its job, or a step of a later job, pushes, registers, uploads or submits it to a
+    platform (``keep`` step kind), in its command or in the scripts it runs. A training step
+    that runs a script the repository does not hold is given the benefit of the doubt."""
+    later: list[Job] = pipe.jobs[job + 1 :]
+    steps = pipe.jobs[job].steps[step:] + [s for j in later for s in j.steps]
+    texts = [expand_make(tree, step_command(s)) for s in steps]
+    if any(KEEP.search(t) for t in texts):
+        return True
+    _, unread = _scripts_run(tree, texts[0])
+    scripts, _ = _scripts_run(tree, "\n".join(texts))
+    return unread or any(KEEP.search(t) for t in scripts)
+
+
+def _scripts_run(tree: RepoTree, commands: str) -> tuple[list[str], bool]:
+    """The text of the repository's Python scripts that ``commands`` run, and for
+    ``dvc repro`` the stages of ``dvc.yaml`` and the scripts they run (bounded); and whether
+    a script it runs could not be read (not in the repository, or past the bound)."""
+    texts: list[str] = []
+    if _DVC_REPRO.search(commands):
+        stages = tree.text("dvc.yaml") if "dvc.yaml" in tree.sizes else None
+        if stages is None:
+            return texts, True
+        commands += "\n" + stages
+        texts.append(stages)
+    for m in _PY_RUN.finditer(commands):
+        if len(texts) > _SCRIPTS_READ:
+            return texts, True
+        module, path = m.group(1), m.group(2)
+        if module:
+            base = module.replace(".", "/")
+            candidates = [f"{base}.py", f"src/{base}.py", f"{base}/__main__.py"]
+        else:
+            candidates = [path.removeprefix("./")]
+        rel = next((c for c in candidates if c in tree.sizes), None)
+        text = tree.text(rel) if rel is not None else None
+        if text is None:
+            if module and module.split(".")[0] in ("pip", "pytest", "venv", "build"):
+                continue
+            return texts, True
+        texts.append(text)
+    return texts, False
