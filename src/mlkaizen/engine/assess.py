@@ -161,7 +161,9 @@ def summarise(
         ),
         key=lambda q: (not q.blocks_next_stage, q.level, q.practice),
     )
-    roadmap = build_roadmap(catalogue, results, [s for s in (nxt, after) if s is not None])
+    roadmap = build_roadmap(
+        catalogue, results, [s for s in (nxt, after) if s is not None], verify=True
+    )
     assessment = Assessment(
         tool_version=tool_version,
         catalogue={"id": catalogue.id, "version": catalogue.version, "rule": rule_id(catalogue)},

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 # 1.1: optional `baseline` comparison.
 # 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
 #      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
@@ -23,6 +24,8 @@ SCHEMA_VERSION = "1.4"
 #      `spread` and `focus`: a repository of independent projects is headed by how their stages
 #      spread, and judged (stage, dimensions, practices, roadmap, questions) by its most mature
 #      project, `focus`, on that project's own evidence; never by evidence pooled across them.
+# 1.5: `roadmap[].action` (`do`, or `verify`: an unknown practice blocking the next stage, to
+#      answer, its `roadmap[].question`); the roadmap leads with the next stage.
 
 
 class State(StrEnum):
@@ -142,7 +145,10 @@ class DimensionResult(BaseModel):
 
 
 class RoadmapItem(BaseModel):
-    """One step of the roadmap, in order: prerequisites first, then stage, then effort."""
+    """One step of the roadmap, in order: the next stage first (what to verify, then the
+    work, prerequisites before what needs them), then the stage after; within a stage by
+    weight, then effort. ``action`` is ``do`` (work to put in place) or ``verify`` (an
+    unknown practice the next stage waits on: answer ``question``)."""
 
     step: int
     practice: str
@@ -154,6 +160,15 @@ class RoadmapItem(BaseModel):
     for_stage: str
     prerequisites: list[str] = Field(default_factory=list)
     remediation: str
+    action: Literal["do", "verify"] = "do"
+    question: str | None = None
+
+    def headline(self) -> str:
+        """What the step says in one line: the practice's title, or for a step to verify
+        ``verify: <question> (answer with `mlkaizen survey`)``."""
+        if self.action == "verify":
+            return f"verify: {self.question or self.title} (answer with `mlkaizen survey`)"
+        return self.title
 
 
 class Question(BaseModel):

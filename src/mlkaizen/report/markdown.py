@@ -111,13 +111,14 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         out.append("")
     if a.roadmap:
         out += [f"### Roadmap ({count(len(a.roadmap), 'step')})", ""]
-        for item in a.roadmap[:15]:
+        for item in a.roadmap:
+            verify = item.action == "verify"
+            effort = "to verify" if verify else f"effort {item.effort}"
+            headline = md_prose(item.headline()) if verify else md_text(item.headline())
             out.append(
-                f"{item.step}. **{md_text(item.title)}** ({md_code(item.practice)}, effort "
-                f"{item.effort}, for {md_text(item.for_stage)}) — {md_prose(item.remediation)}"
+                f"{item.step}. **{headline}** ({md_code(item.practice)}, "
+                f"{effort}, for {md_text(item.for_stage)}) — {md_prose(item.remediation)}"
             )
-        if len(a.roadmap) > 15:
-            out.append(f"\n…and {len(a.roadmap) - 15} more steps in the full report.")
         out.append("")
     if a.questions:
         out += [

@@ -178,11 +178,14 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         _rows(con, f"To discuss ({count(len(a.respondents), 'respondent')}):", rows)
     if a.roadmap:
         rows = [
-            (f"{r.step}.", "bold", f"[{r.effort}] {r.practice}: {r.title} (for {r.for_stage})")
-            for r in a.roadmap[:12]
+            (
+                f"{r.step}.",
+                "bold",
+                f"[{'?' if r.action == 'verify' else r.effort}] {r.practice}: {r.headline()} "
+                f"(for {r.for_stage})",
+            )
+            for r in a.roadmap
         ]
-        if len(a.roadmap) > 12:
-            rows.append(("", "", f"… {len(a.roadmap) - 12} more in --format markdown|html|json"))
         _rows(con, f"Roadmap ({count(len(a.roadmap), 'step')}):", rows)
     if a.questions:
         rows = [
