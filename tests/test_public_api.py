@@ -47,7 +47,7 @@ def test_detectors_are_documented_and_named_as_facts() -> None:
 
 
 def test_every_detector_feeds_a_practice_or_the_report() -> None:
-    used = {d for p in load_catalogue().practices if p.detection for d in p.detection.detectors}
+    used = {d for p in load_catalogue().practices for d in p.detectors_used}
     assert set(REGISTRY) - used == {"repo_is_ml_tool_source"}
 
 

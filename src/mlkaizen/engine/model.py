@@ -26,6 +26,7 @@ SCHEMA_VERSION = "1.5"
 #      project, `focus`, on that project's own evidence; never by evidence pooled across them.
 # 1.5: `roadmap[].action` (`do`, or `verify`: an unknown practice blocking the next stage, to
 #      answer, its `roadmap[].question`); the roadmap leads with the next stage.
+#      `questions[].confirms`: the evidence a question is narrowed by (asked as a confirmation).
 
 
 class State(StrEnum):
@@ -172,13 +173,16 @@ class RoadmapItem(BaseModel):
 
 
 class Question(BaseModel):
-    """What the repository could not answer, and whether it blocks the next stage."""
+    """What the repository could not answer, and whether it blocks the next stage. With
+    ``confirms``, the repository shows something that bears on it: ``question`` is then a
+    confirmation that names that evidence."""
 
     practice: str
     dimension: str
     level: int
     question: str
     blocks_next_stage: bool
+    confirms: Evidence | None = None
 
 
 class ScanWarning(BaseModel):

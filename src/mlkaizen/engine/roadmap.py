@@ -95,9 +95,11 @@ def build_roadmap(
     targets: list[Stage],
     *,
     verify: bool = False,
+    questions: dict[str, str] | None = None,
 ) -> list[RoadmapItem]:
     """The steps towards ``targets`` (the next stage first). With ``verify``, the unknown
-    practices the first target waits on (:func:`to_verify`) lead it as steps to verify."""
+    practices the first target waits on (:func:`to_verify`) lead it as steps to verify,
+    asking ``questions[practice]`` (the question as narrowed by evidence) if given."""
     by_id = {r.id: r for r in results}
     stage_rank = {s.id: s.index for s in [*catalogue.stages, *targets]}
     wanted: dict[str, Stage] = {}
@@ -191,7 +193,11 @@ def build_roadmap(
                     else p.remediation
                 ),
                 action="verify" if check else "do",
-                question=(by_id[pid].question or p.title) if check else None,
+                question=(
+                    (questions or {}).get(pid) or by_id[pid].question or p.title
+                    if check
+                    else None
+                ),
             )
         )
         for child in dependants[pid]:

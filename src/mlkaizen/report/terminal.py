@@ -200,7 +200,13 @@ def render(a: Assessment, ctx: RenderContext) -> str:
                     f"… {len(a.questions) - 8} more; answer them under `attest:` in .mlkaizen.yaml",
                 )
             )
-        _rows(con, f"Open questions ({len(a.questions)}, ! blocks the next stage):", rows)
+        confirm = sum(q.confirms is not None for q in a.questions)
+        to_confirm = f", {confirm} to confirm" if confirm else ""
+        _rows(
+            con,
+            f"Open questions ({len(a.questions)}{to_confirm}, ! blocks the next stage):",
+            rows,
+        )
     if a.warnings:
         rows = [
             ("!", "yellow", f"{location(w.file, w.line)} {w.message}".strip())
