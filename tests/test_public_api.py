@@ -25,7 +25,7 @@ def test_public_api_is_curated_and_sorted() -> None:
 def test_assess_returns_a_typed_assessment(example_copy: Path) -> None:
     a = mlkaizen.assess(example_copy)
     assert isinstance(a, mlkaizen.Assessment)
-    assert a.stage == "Manual MLOps" and a.schema_version == "1.4"
+    assert a.stage == "Manual MLOps" and a.schema_version == "1.5"
     assert a.subject.kind == "ml-project"
 
 
@@ -47,7 +47,7 @@ def test_detectors_are_documented_and_named_as_facts() -> None:
 
 
 def test_every_detector_feeds_a_practice_or_the_report() -> None:
-    used = {d for p in load_catalogue().practices if p.detection for d in p.detection.detectors}
+    used = {d for p in load_catalogue().practices for d in p.detectors_used}
     assert set(REGISTRY) - used == {"repo_is_ml_tool_source"}
 
 

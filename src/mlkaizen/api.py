@@ -142,7 +142,7 @@ def assess_judged(
         limits = ScanLimits(**{**_lowered(config.limits.overrides()), **(limits or {})})
     tree = (tree_factory or RepoTree)(scan_root, limits)
     wanted = sorted(
-        {d for p in catalogue.practices if p.detection for d in p.detection.detectors}
+        {d for p in catalogue.practices for d in p.detectors_used}
         | {"repo_is_ml_tool_source"}
     )
     detectors, plugin_problems = all_detectors()

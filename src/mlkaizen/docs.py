@@ -91,6 +91,13 @@ def model_markdown(cat: Catalogue) -> str:
                 out += [f"**Implied by.** {how} met by detection: {imp.reason}.", ""]
             if p.question:
                 out += [f"**Question.** {p.question}", ""]
+            if p.confirm_with:
+                hints = ", ".join(f"`{x}`" for x in p.confirm_with.detectors)
+                out += [
+                    f"**Confirmation.** Where {hints} found something, the question is "
+                    f"asked as a confirmation naming it: {p.confirm_with.question}",
+                    "",
+                ]
             out += [f"**Fix.** {p.remediation}", ""]
             if p.prerequisites:
                 out += ["**After.** " + ", ".join(f"`{x}`" for x in p.prerequisites), ""]

@@ -57,7 +57,7 @@ def _explain_item(item: str, catalogue: str | None) -> str:
         return "\n".join(lines) + "\n"
     if item in REGISTRY:
         found = REGISTRY[item]
-        users = [p.id for p in cat.practices if p.detection and item in p.detection.detectors]
+        users = [p.id for p in cat.practices if item in p.detectors_used]
         return (
             f"{found.id} (detector, family {found.family})\n\n{reflow(found.doc)}\n\nUsed by: "
             f"{', '.join(users) or 'no practice of this catalogue'}\n"

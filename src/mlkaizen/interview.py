@@ -1,7 +1,9 @@
 """Interactive questionnaires (Rich prompts): ``mlkaizen survey`` and ``mlkaizen profile``.
 
 The survey asks only what detected evidence did not settle, shows progress, saves after every
-answer (an interrupted survey loses nothing) and resumes from the saved file.
+answer (an interrupted survey loses nothing) and resumes from the saved file. A question the
+repository's evidence narrows is asked as a confirmation naming that evidence (``[Y/n]``:
+Enter confirms it).
 """
 
 from __future__ import annotations
@@ -90,18 +92,24 @@ def run_survey(
         raise MLKaizenError("`answers:` must be a mapping of practice ids", str(out))
     doc["answers"] = answered
     todo = [q for q in a.questions if q.practice not in answered]
+    confirm = sum(q.confirms is not None for q in todo)
     say(
         f"{len(a.questions)} open question(s), {len(a.questions) - len(todo)} already "
         f"answered; {len(todo)} to go. Answers: y(es) p(artly) n(o) na dk (don't know)."
+        + (f" {confirm} to confirm: Enter confirms what the repository shows." if confirm else "")
     )
     done = 0
     for number, q in enumerate(todo, start=1):
         say(
             f"[{number}/{len(todo)}] {q.practice}"
             + ("  (blocks the next stage)" if q.blocks_next_stage else "")
+            + ("  (confirm what the repository shows)" if q.confirms else "")
         )
         while True:
-            raw = ask(f"{q.question}").strip().lower()
+            # a confirmation names what the repository shows: Enter confirms it
+            raw = ask(f"{q.question} [Y/n]" if q.confirms else q.question).strip().lower()
+            if not raw and q.confirms:
+                raw = "yes"
             if raw in CHOICES:
                 break
             say("  please answer y, p, n, na or dk")

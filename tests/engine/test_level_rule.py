@@ -169,7 +169,9 @@ def test_levels_are_cumulative(cat: Catalogue) -> None:
 def test_roadmap_asks_for_core_gaps_and_only_as_many_supporting_as_short(cat: Catalogue) -> None:
     a = run(cat, "bd")
     steps = [(r.practice, r.for_stage) for r in a.roadmap]
-    assert steps[:2] == [("data.a", "Two"), ("data.f", "Two")]  # e is unknown: a question
+    # e is unknown and short of the quorum: a question to verify, first
+    assert steps[:3] == [("data.e", "Two"), ("data.a", "Two"), ("data.f", "Two")]
+    assert [r.action for r in a.roadmap[:3]] == ["verify", "do", "do"]
     assert ("data.g", "Three") in steps and ("data.h", "Three") not in steps
 
 

@@ -147,6 +147,32 @@ PROM_RULES = """groups:
         expr: drift_score > 0.3
 """
 
+# a release pipeline's stages, as Azure Pipelines writes them (the rollback job runs a helm
+# upgrade to the former weights: its name says rollback, its command does not)
+AZURE_ROLLBACK = """trigger: [main]
+stages:
+- stage: Blue_100
+  jobs:
+  - deployment: blue_Rollout_100
+    environment: abtestenv
+    strategy:
+      runOnce:
+        deploy:
+          steps:
+          - script: helm upgrade abtest ./charts --set weight.blue=100
+- stage: Rollback
+  dependsOn: Blue_100
+  condition: failed()
+  jobs:
+  - deployment: Roll_Back
+    environment: abtestenv
+    strategy:
+      runOnce:
+        deploy:
+          steps:
+          - script: helm upgrade abtest ./charts --set weight.blue=0
+"""
+
 Files = dict[str, str | bytes]
 CASES: list[tuple[str, Files, str | None, str | None]] = [
     # code versioning
@@ -471,6 +497,19 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("rollback_supported", {".github/workflows/d.yml": GHA_DEPLOY}, "found",
      ".github/workflows/d.yml"),
     ("rollback_supported", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    # a job named for a rollback (a hint that narrows the rollback question, never credited)
+    ("rollback_job_named", {"azure-pipelines.yml": AZURE_ROLLBACK}, "found",
+     "azure-pipelines.yml"),
+    ("rollback_job_named",
+     {".github/workflows/d.yml": "on: push\njobs:\n  deploy:\n    steps:\n"
+                                 "      - name: Revert model alias\n        run: ./alias.sh\n"},
+     "found", ".github/workflows/d.yml"),
+    # near misses: a rollout, and a word that merely contains "rollback"-like letters
+    ("rollback_job_named",
+     {"azure-pipelines.yml": AZURE_ROLLBACK.replace("Roll_Back", "Roll_Out")}, None, None),
+    ("rollback_job_named",
+     {".github/workflows/d.yml": "on: push\njobs:\n  scrollbackup:\n    steps:\n"
+                                 "      - run: helm upgrade churn ./chart\n"}, None, None),
     ("delivery_metrics_tracked",
      {".github/workflows/dora.yml": "on: push\njobs:\n  m:\n    steps:\n"
                                     "      - run: python compute_dora_metrics.py\n"},

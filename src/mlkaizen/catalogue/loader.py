@@ -242,7 +242,7 @@ def cross_check(
                 i,
                 "id",
             )
-        for d in p.detection.detectors if p.detection else []:
+        for d in p.detectors_used:
             if detectors is not None and d not in detectors:
                 return f"practice {p.id!r}: unknown detector {d!r} (see `mlkaizen detectors`)", (
                     "practices",

@@ -103,6 +103,17 @@ class Implication(_Strict):
     reason: str = Field(min_length=10)
 
 
+class Confirmation(_Strict):
+    """Evidence that narrows a practice's question without settling it (a CI job named
+    "rollback" may or may not restore the previous model): when one of ``detectors`` found
+    its fact in the project and the practice is still an open question, the question is
+    asked as ``question``, a confirmation that names that evidence. Findings of these
+    detectors never change the practice's state."""
+
+    detectors: list[str] = Field(min_length=1)
+    question: str = Field(min_length=10)
+
+
 class Practice(_Strict):
     id: str = Field(pattern=PRACTICE_ID)
     dimension: str
@@ -117,6 +128,7 @@ class Practice(_Strict):
     effort: Effort
     prerequisites: list[str] = Field(default_factory=list)
     implied_by: list[Implication] = Field(default_factory=list)
+    confirm_with: Confirmation | None = None
     mappings: Mappings = Field(default_factory=Mappings)
 
     @property
@@ -127,6 +139,15 @@ class Practice(_Strict):
         if self.detection is not None and self.detection.when_absent is not None:
             return self.detection.when_absent
         return "unmet" if self.seen_in == "repository" else "unknown"
+
+    @property
+    def detectors_used(self) -> list[str]:
+        """Every detector whose findings bear on the practice: its detection's, then those
+        that narrow its question (``confirm_with``)."""
+        return [
+            *(self.detection.detectors if self.detection else []),
+            *(self.confirm_with.detectors if self.confirm_with else []),
+        ]
 
     @model_validator(mode="after")
     def _detectable_or_askable(self) -> Practice:

@@ -14,11 +14,11 @@ from mlkaizen.engine.model import (
     Assessment,
     DimensionResult,
     PracticeResult,
-    Question,
     ScanStats,
     ScanWarning,
     Subject,
 )
+from mlkaizen.engine.questions import build_questions
 from mlkaizen.engine.roadmap import build_roadmap
 from mlkaizen.engine.states import Attested, resolve
 from mlkaizen.evidence.answers import Combined
@@ -148,21 +148,14 @@ def summarise(
         )
     weakest = min(dims, key=lambda d: (d.level, d.met / max(d.total, 1)))
     blocking = {b.practice for d in dims for b in d.blockers}
-    questions = sorted(
-        (
-            Question(
-                practice=r.id,
-                dimension=r.dimension,
-                level=r.level,
-                question=r.question or r.title,
-                blocks_next_stage=r.id in blocking,
-            )
-            for r in results
-            if r.open_question
-        ),
-        key=lambda q: (not q.blocks_next_stage, q.level, q.practice),
+    questions = build_questions(catalogue, results, blocking, findings)
+    roadmap = build_roadmap(
+        catalogue,
+        results,
+        [s for s in (nxt, after) if s is not None],
+        verify=True,
+        questions={q.practice: q.question for q in questions},
     )
-    roadmap = build_roadmap(catalogue, results, [s for s in (nxt, after) if s is not None])
     assessment = Assessment(
         tool_version=tool_version,
         catalogue={"id": catalogue.id, "version": catalogue.version, "rule": rule_id(catalogue)},

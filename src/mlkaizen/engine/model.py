@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 # 1.1: optional `baseline` comparison.
 # 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
 #      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
@@ -24,6 +25,9 @@ SCHEMA_VERSION = "1.4"
 #      spread, and judged (stage, dimensions, practices, roadmap, questions) by its most mature
 #      project, `focus`, on that project's own evidence; never by evidence pooled across them.
 #      `answers_used` (added, default 0): how many practices the respondents' answers settled.
+#      `roadmap[].action` (`do`, or `verify`: an unknown practice blocking the next stage, to
+#      answer, its `roadmap[].question`); the roadmap leads with the next stage.
+#      `questions[].confirms`: the evidence a question is narrowed by (asked as a confirmation).
 
 
 class State(StrEnum):
@@ -143,7 +147,10 @@ class DimensionResult(BaseModel):
 
 
 class RoadmapItem(BaseModel):
-    """One step of the roadmap, in order: prerequisites first, then stage, then effort."""
+    """One step of the roadmap, in order: the next stage first (what to verify, then the
+    work, prerequisites before what needs them), then the stage after; within a stage by
+    weight, then effort. ``action`` is ``do`` (work to put in place) or ``verify`` (an
+    unknown practice the next stage waits on: answer ``question``)."""
 
     step: int
     practice: str
@@ -155,16 +162,28 @@ class RoadmapItem(BaseModel):
     for_stage: str
     prerequisites: list[str] = Field(default_factory=list)
     remediation: str
+    action: Literal["do", "verify"] = "do"
+    question: str | None = None
+
+    def headline(self) -> str:
+        """What the step says in one line: the practice's title, or for a step to verify
+        ``verify: <question> (answer with `mlkaizen survey`)``."""
+        if self.action == "verify":
+            return f"verify: {self.question or self.title} (answer with `mlkaizen survey`)"
+        return self.title
 
 
 class Question(BaseModel):
-    """What the repository could not answer, and whether it blocks the next stage."""
+    """What the repository could not answer, and whether it blocks the next stage. With
+    ``confirms``, the repository shows something that bears on it: ``question`` is then a
+    confirmation that names that evidence."""
 
     practice: str
     dimension: str
     level: int
     question: str
     blocks_next_stage: bool
+    confirms: Evidence | None = None
 
 
 class ScanWarning(BaseModel):

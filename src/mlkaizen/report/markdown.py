@@ -14,6 +14,12 @@ from mlkaizen.report.context import (
 from mlkaizen.report.escape import md_code, md_prose, md_text
 
 
+def _to_confirm(a: Assessment) -> str:
+    """``, 3 to confirm``: questions the repository's evidence narrows to a confirmation."""
+    n = sum(q.confirms is not None for q in a.questions)
+    return f", {n} to confirm" if n else ""
+
+
 def _evidence_table(a: Assessment, ctx: RenderContext) -> list[str]:
     """The evidence of each met or partial practice; an implied one names what implies it."""
     out: list[str] = []
@@ -120,23 +126,31 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         out.append("")
     if a.roadmap:
         out += [f"### Roadmap ({count(len(a.roadmap), 'step')})", ""]
-        for item in a.roadmap[:15]:
-            out.append(
-                f"{item.step}. **{md_text(item.title)}** ({md_code(item.practice)}, effort "
-                f"{item.effort}, for {md_text(item.for_stage)}) — {md_prose(item.remediation)}"
+        for item in a.roadmap:
+            verify = item.action == "verify"
+            effort = "to verify" if verify else f"effort {item.effort}"
+            # a question to verify may name evidence from the repository: shown as text
+            headline = (
+                f"verify: {md_text(item.question or item.title)} (answer with `mlkaizen survey`)"
+                if verify
+                else md_text(item.title)
             )
-        if len(a.roadmap) > 15:
-            out.append(f"\n…and {len(a.roadmap) - 15} more steps in the full report.")
+            out.append(
+                f"{item.step}. **{headline}** ({md_code(item.practice)}, "
+                f"{effort}, for {md_text(item.for_stage)}) — {md_prose(item.remediation)}"
+            )
         out.append("")
     if a.questions:
         out += [
             "<details><summary>Open questions "
-            f"({len(a.questions)}) the repository could not answer</summary>",
+            f"({len(a.questions)}{_to_confirm(a)}) the repository could not answer</summary>",
             "",
         ]
         for q in a.questions:
             flag = " **(blocks next stage)**" if q.blocks_next_stage else ""
-            out.append(f"- {md_code(q.practice)}: {md_prose(q.question)}{flag}")
+            # a confirmation names evidence from the repository: shown as text
+            text = md_text(q.question) if q.confirms else md_prose(q.question)
+            out.append(f"- {md_code(q.practice)}: {text}{flag}")
         out += ["", f"{SURVEY_HINT[0].upper()}{SURVEY_HINT[1:]}.", "", "</details>", ""]
     out += _evidence_table(a, ctx)
     if a.warnings:

@@ -188,11 +188,14 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         _rows(con, f"To discuss ({count(len(a.respondents), 'respondent')}):", rows)
     if a.roadmap:
         rows = [
-            (f"{r.step}.", "bold", f"[{r.effort}] {r.practice}: {r.title} (for {r.for_stage})")
-            for r in a.roadmap[:12]
+            (
+                f"{r.step}.",
+                "bold",
+                f"[{'?' if r.action == 'verify' else r.effort}] {r.practice}: {r.headline()} "
+                f"(for {r.for_stage})",
+            )
+            for r in a.roadmap
         ]
-        if len(a.roadmap) > 12:
-            rows.append(("", "", f"… {len(a.roadmap) - 12} more in --format markdown|html|json"))
         _rows(con, f"Roadmap ({count(len(a.roadmap), 'step')}):", rows)
     if a.questions:
         rows = [
@@ -201,7 +204,13 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         ]
         more = f"… {len(a.questions) - 8} more; " if len(a.questions) > 8 else ""
         rows.append(("", "", f"{more}{SURVEY_HINT}"))
-        _rows(con, f"Open questions ({len(a.questions)}, ! blocks the next stage):", rows)
+        confirm = sum(q.confirms is not None for q in a.questions)
+        to_confirm = f", {confirm} to confirm" if confirm else ""
+        _rows(
+            con,
+            f"Open questions ({len(a.questions)}{to_confirm}, ! blocks the next stage):",
+            rows,
+        )
     if a.warnings:
         rows = [
             ("!", "yellow", f"{location(w.file, w.line)} {w.message}".strip())

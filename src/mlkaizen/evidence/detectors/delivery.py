@@ -6,7 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import ci_steps_matching
-from mlkaizen.evidence.detectors.documents import k8s_objects
+from mlkaizen.evidence.detectors.documents import ci_pipelines, k8s_objects
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
@@ -19,6 +19,7 @@ _ROLLBACK = re.compile(
     r"\brollback\b|AutoRollbackConfiguration|revert[_-]model)",
     re.I,
 )
+_ROLLBACK_NAME = re.compile(r"(?<![a-z])(roll[\s_-]?back|revert)", re.I)
 _CLOUD_ROLLOUT = re.compile(
     r"(BlueGreenUpdatePolicy|CanarySize|LinearStepSize|"
     r"ShadowProductionVariants|\.traffic\s*=\s*\{)"
@@ -116,6 +117,36 @@ def rollback_supported(tree: RepoTree) -> list[Finding]:
     return out
 
 
+@detector("rollback_job_named")
+def rollback_job_named(tree: RepoTree) -> list[Finding]:
+    """A CI job or step is named for a rollback ("Roll_Back", "rollback-model", "Revert").
+
+    A name is not a rollback: what the job runs may redeploy anything. It credits no
+    practice; it turns the rollback question into a confirmation naming the job.
+    """
+    out: list[Finding] = []
+    for pipe in ci_pipelines(tree):
+        for job in pipe.jobs:
+            if _ROLLBACK_NAME.search(job.name):
+                where, line, what = job.file or pipe.file, job.line, f"job {job.name!r}"
+            else:
+                step = next((s for s in job.steps if _ROLLBACK_NAME.search(s.name)), None)
+                if step is None:
+                    continue
+                where, line = step.file or job.file or pipe.file, step.line
+                what = f"step {step.name!r} of job {job.name!r}"
+            out.append(
+                tree.finding(
+                    "rollback_job_named",
+                    where,
+                    line,
+                    f"{pipe.provider} {what}",
+                    provider=pipe.provider,
+                )
+            )
+    return out
+
+
 @detector("delivery_metrics_tracked")
 def delivery_metrics_tracked(tree: RepoTree) -> list[Finding]:
     """Delivery metrics (release frequency, lead time, change-failure rate, time to restore)
@@ -130,4 +161,9 @@ def delivery_metrics_tracked(tree: RepoTree) -> list[Finding]:
     )
 
 
-DETECTORS = [progressive_delivery_configured, rollback_supported, delivery_metrics_tracked]
+DETECTORS = [
+    progressive_delivery_configured,
+    rollback_supported,
+    rollback_job_named,
+    delivery_metrics_tracked,
+]
