@@ -129,13 +129,36 @@ def test_matrix_labels_are_escaped_and_whole() -> None:
 
 
 def test_heat_map_without_the_engine() -> None:
-    svg = heat_map(["Acme", "Beta & Co"], DIMENSIONS, [[0, 1, 2, 3, 1], [3, 3, 0, 0, 9]])
+    svg = heat_map(["Acme", "Beta & Co"], DIMENSIONS, [[0, 1, 2, 3, 1], [3, 3, 0, 0, 9]],
+                   stages=[(1, "Ad hoc"), (4, "Automated MLOps")],
+                   stage_names=["Ad hoc", "DataOps", "Manual MLOps", "Automated MLOps", "Kaizen"])
     root = ET.fromstring(svg)
-    cells = [r.findtext("s:title", namespaces=NS) for r in root.iter(f"{{{NS['s']}}}rect")]
-    assert cells[0] == "Acme, Data: level 0"
+    titled = [r for r in root.iter(f"{{{NS['s']}}}rect") if r.find("s:title", NS) is not None]
+    cells = [r.findtext("s:title", namespaces=NS) for r in titled]
+    assert cells[0] == "Acme: stage 1 Ad hoc"  # the stage first, coloured as the badge
+    assert titled[0].get("fill") == "#e05d44" and titled[6].get("fill") == "#97ca00"
+    assert cells[1] == "Acme, Data: level 0"
     assert cells[-1] == "Beta & Co, Organization: level 3"  # 9 clipped to the top level
-    assert len(cells) == 10
-    assert "Capability levels" in _texts(svg)
+    assert len(cells) == 12
+    texts = _texts(svg)
+    assert "Capability levels" in texts and "Automated MLOps" in texts
+    # a legend: every level shade and every stage colour, named
+    for label in ("0 fragmented", "1 standardised", "2 automated", "3 improved",
+                  "1 Ad hoc", "4 Automated MLOps"):
+        assert label in texts
+
+
+def test_heat_map_labels_are_whole_even_with_a_common_prefix() -> None:
+    subjects = ["zenml-projects/customer-churn-prediction-a",
+                "zenml-projects/customer-churn-prediction-b"]
+    svg = heat_map(subjects, DIMENSIONS, [[1] * 5, [2] * 5])
+    texts = _texts(svg)
+    assert all(s in texts for s in subjects)
+    root = ET.fromstring(svg)
+    label = next(t for t in root.iter(f"{{{NS['s']}}}text") if t.text == subjects[0])
+    # right-aligned at the left edge of the grid, which starts after the longest label
+    assert float(label.get("x", "0")) >= 11 * 0.62 * len(subjects[0])
+    assert "Operations &" in texts and "Infrastructure" in texts
 
 
 def test_map_html_without_the_engine(no_engine: None, example_copy: Path,
@@ -145,8 +168,9 @@ def test_map_html_without_the_engine(no_engine: None, example_copy: Path,
     svgs = SVG.findall(html)
     assert len(svgs) == 1 and "<script" not in html
     texts = _texts(svgs[0])
-    assert "churn" in texts and "Capability levels" in texts
+    assert "churn" in texts and "Capability levels" in texts and "Manual MLOps" in texts
     assert [t for t in texts if t.isdigit()] == [str(d.level) for d in a.dimensions]
+    assert "3 continuously improved" in texts
 
 
 def test_with_the_engine_the_matrix_is_drawn_by_vega_lite(example_copy: Path,
@@ -173,3 +197,24 @@ def test_with_the_engine_the_matrix_is_drawn_by_vega_lite(example_copy: Path,
     # legend's "dashed" is true of what is drawn
     assert svg.count('stroke-dasharray="5,3"') + svg.count('stroke-dasharray="5 3"') == 4
     assert "sw needed" in html and "Dashed red" not in html
+
+
+def test_with_the_engine_the_map_has_whole_labels_stage_colours_and_a_legend(
+    example_copy: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("altair")
+    pytest.importorskip("vl_convert")
+    chart.engine_available.cache_clear()
+    a = _assessment(example_copy, monkeypatch)
+    names = ["zenml-projects/customer-churn-prediction-a",
+             "zenml-projects/customer-churn-prediction-b"]
+    html = render_map([Row(n, a, None) for n in names], load_catalogue(), "html")
+    svg = SVG.findall(html)[0]
+    assert 'class="marks"' in svg
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{{{NS['s']}}}text")]
+    assert all(n in texts for n in names)  # whole, not cut to a common prefix
+    assert not any(t and "…" in t for t in texts)
+    assert "Operations & Infrastructure" in texts
+    for label in ("Level", "Stage", "0 fragmented", "3 continuously improved", "Manual MLOps"):
+        assert label in texts
+    assert 'fill="#dfb317"' in svg  # Manual MLOps in the badge's colour

@@ -15,6 +15,8 @@ FONT = 'font-family="system-ui,Helvetica,Arial,sans-serif"'
 BAR, POTENTIAL, GATE, HOLDS = "#3b7dd8", "#b04fc9", "#d9534f", "#2e8b57"
 GREENS = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45")  # levels 0..3
 MAX_LEVEL = 3
+# stage 1..5, as the badge (report/badge.py)
+STAGE_COLORS = {1: "#e05d44", 2: "#fe7d37", 3: "#dfb317", 4: "#97ca00", 5: "#44cc11"}
 
 
 @dataclass(frozen=True)
@@ -134,23 +136,39 @@ def practice_matrix(
 def heat_map(
     subjects: Sequence[str], dimensions: Sequence[str], levels: Sequence[Sequence[int]],
     title: str = "Capability levels",
+    *,
+    stages: Sequence[tuple[int, str]] | None = None,
+    level_names: Sequence[str] = ("fragmented", "standardised", "automated", "improved"),
+    stage_names: Sequence[str] = (),
 ) -> str:
     """One row a subject, one column a dimension, each cell shaded and labelled by its level
-    (``levels[row][column]``, 0 to 3)."""
-    left = 16 + 7 * max((len(s) for s in subjects), default=0)
-    col, row, top = 96, 28, 64
-    width = left + col * len(dimensions) + 16
-    height = top + row * len(subjects) + 16
+    (``levels[row][column]``, 0 to 3); first a column of each subject's stage (``stages``,
+    (index, name) a row) coloured as the badge; a legend of the level shades and the stage
+    colours below. Labels are whole: the columns are as wide as their longest label needs."""
+    left = 16 + max((text_width(s) for s in subjects), default=0)
+    col = max(96, *(text_width(line, 11) + 8 for d in dimensions for line in _label_lines(d)))
+    stage_col = (
+        max(110, *(text_width(name) + 12 for _, name in stages)) if stages else 0
+    )
+    row, top = 28, 64
+    x_dims = left + stage_col
+    width = max(x_dims + col * len(dimensions) + 16, 560)
+    height = top + row * len(subjects) + 60
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="16" y="20" {FONT} font-size="14" font-weight="600">{escape(title)}</text>',
     ]
+    if stages:
+        out.append(
+            f'<text x="{left + stage_col / 2:.1f}" y="38" {FONT} font-size="11" '
+            'text-anchor="middle">Stage</text>'
+        )
     for j, dim in enumerate(dimensions):
-        for k, line in enumerate(_label_lines(dim)[:2]):
+        for k, line in enumerate(_label_lines(dim)[:3]):
             out.append(
-                f'<text x="{left + col * j + col / 2:.1f}" y="{38 + 13 * k}" {FONT} '
+                f'<text x="{x_dims + col * j + col / 2:.1f}" y="{38 + 13 * k}" {FONT} '
                 f'font-size="11" text-anchor="middle">{escape(line)}</text>'
             )
     for i, subject in enumerate(subjects):
@@ -159,22 +177,49 @@ def heat_map(
             f'<text x="{left - 8}" y="{y0 + 18}" {FONT} font-size="11" '
             f'text-anchor="end">{escape(subject)}</text>'
         )
+        if stages:
+            index, name = stages[i]
+            out.append(
+                f'<rect x="{left}" y="{y0}" width="{stage_col - 4}" height="{row - 2}" '
+                f'fill="{STAGE_COLORS.get(index, "#9f9f9f")}"><title>{escape(subject)}: stage '
+                f"{index} {escape(name)}</title></rect>"
+                f'<text x="{left + (stage_col - 4) / 2:.1f}" y="{y0 + 18}" {FONT} '
+                f'font-size="12" text-anchor="middle" fill="#1d2330">{escape(name)}</text>'
+            )
         for j, dim in enumerate(dimensions):
             level = max(0, min(levels[i][j], MAX_LEVEL))
             ink = "#fff" if level >= 2 else "#1d2330"
-            x0 = left + col * j
+            x0 = x_dims + col * j
             out.append(
                 f'<rect x="{x0}" y="{y0}" width="{col - 2}" height="{row - 2}" '
-                f'fill="{GREENS[level]}"><title>{escape(subject)}, {escape(dim)}: level '
-                f"{level}</title></rect>"
+                f'fill="{GREENS[level]}" stroke="#dde1e8"><title>{escape(subject)}, '
+                f"{escape(dim)}: level {level}</title></rect>"
                 f'<text x="{x0 + col / 2 - 1:.1f}" y="{y0 + 18}" {FONT} font-size="12" '
                 f'text-anchor="middle" fill="{ink}">{level}</text>'
             )
+    ly = top + row * len(subjects) + 22
+    legend = [f'<g {FONT} font-size="11"><text x="16" y="{ly}">Level:</text>']
+    x = 58
+    for level, name in enumerate(level_names[: MAX_LEVEL + 1]):
+        label = f"{level} {name}"
+        legend.append(
+            f'<rect x="{x}" y="{ly - 10}" width="14" height="12" fill="{GREENS[level]}" '
+            f'stroke="#c9ced8"/><text x="{x + 18}" y="{ly}">{escape(label)}</text>'
+        )
+        x += 26 + text_width(label, 11)
+    legend.append(f'<text x="16" y="{ly + 22}">Stage:</text>')
+    x = 58
+    for index, color in STAGE_COLORS.items():
+        label = f"{index} {stage_names[index - 1]}" if index <= len(stage_names) else str(index)
+        legend.append(
+            f'<rect x="{x}" y="{ly + 12}" width="14" height="12" fill="{color}"/>'
+            f'<text x="{x + 18}" y="{ly + 22}">{escape(label)}</text>'
+        )
+        x += 26 + text_width(label, 11)
+    legend.append("</g>")
+    out += legend
     out.append("</svg>")
     return "\n".join(out)
-
-
-STAGE_COLORS = {1: "#e05d44", 2: "#fe7d37", 3: "#dfb317", 4: "#97ca00", 5: "#44cc11"}
 
 
 @dataclass(frozen=True)
