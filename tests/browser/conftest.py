@@ -3,8 +3,8 @@
 
 Without Playwright or Chromium the tests are skipped, with the reason; with
 ``MLKAIZEN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead, so CI never passes
-without having run them. Screenshots of every page are kept in ``ARTIFACTS`` (git-ignored),
-named in the pytest header."""
+without having run them. Screenshots of every page are kept in ``ARTIFACTS``
+(``tests/browser/artifacts/``, git-ignored), named at the end of the run."""
 
 from __future__ import annotations
 
@@ -23,11 +23,6 @@ ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def pytest_report_header() -> str:
-    return f"browser: {CHROMIUM}; screenshots in {ARTIFACTS.relative_to(Path.cwd())}" \
-        if ARTIFACTS.is_relative_to(Path.cwd()) else f"browser screenshots in {ARTIFACTS}"
 
 
 def _unavailable() -> str | None:
