@@ -220,3 +220,11 @@ def test_a_held_level_and_the_next_one_in_words(cat: Catalogue) -> None:
     assert level_text(d, a) == "Data is at level 1 (standardised). Level 2 needs: “Practice g”."
     for text in (a.explanation, level_text(d, a)):
         assert "data." not in text  # ids stay in the details
+
+
+def test_a_level_short_of_its_quorum_only_says_its_core_is_in_place(cat: Catalogue) -> None:
+    a = run(cat, "ab")
+    assert rule_text(data(a).rules[0], a) == (
+        "Level 1 needs: 2 of 3 supporting practices (met so far: none); its core practices "
+        "are in place"
+    )

@@ -173,6 +173,8 @@ def rule_text(rule: LevelRule, a: Assessment) -> str:
             + (", ".join(met) if met else "none")
             + ")"
         )
+    if not missing and rule.core_total:
+        bits.append("its core practices are in place")
     return f"Level {rule.level} needs: " + "; ".join(bits)
 
 
