@@ -218,3 +218,13 @@ def test_with_the_engine_the_map_has_whole_labels_stage_colours_and_a_legend(
     for label in ("Level", "Stage", "0 fragmented", "3 continuously improved", "Manual MLOps"):
         assert label in texts
     assert 'fill="#dfb317"' in svg  # Manual MLOps in the badge's colour
+
+
+def test_vega_matrix_takes_any_level_name() -> None:
+    pytest.importorskip("altair")
+    vlc = pytest.importorskip("vl_convert")
+    spec = chart.matrix_spec(
+        [MatrixRow("Data", 0, [MatrixCell(0, 1, 2, False, True)])], ['it\'s "new"'], "T"
+    )
+    texts = [t.text for t in ET.fromstring(vlc.vegalite_to_svg(spec)).iter(f"{{{NS['s']}}}text")]
+    assert 'Level 1 it\'s "new"' in texts and "Data (level 0)" in texts

@@ -5,6 +5,7 @@ vl-convert when the ``charts`` extra is installed; else a static SVG drawn by
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib.util import find_spec
 from typing import Any
@@ -86,7 +87,8 @@ def matrix_spec(rows: list[MatrixRow], level_names: list[str], title: str) -> di
             )
     data = alt.Data(values=values)  # type: ignore[no-untyped-call]
     names = {j + 0.5: f"Level {j + 1} {n}" for j, n in enumerate(level_names)}
-    label = " : ".join(f"datum.value == {k} ? '{v}'" for k, v in names.items()) + " : ''"
+    # a Vega expression: each name as a JSON string literal, whatever quotes it holds
+    label = " : ".join(f"datum.value == {k} ? {json.dumps(v)}" for k, v in names.items()) + " : ''"
     x_scale = alt.Scale(domain=[0, len(level_names)], nice=False)
     x_axis = alt.Axis(
         orient="top", values=list(names), labelExpr=label, grid=False, ticks=False,
