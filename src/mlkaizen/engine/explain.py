@@ -111,8 +111,8 @@ def _why(a: Assessment, lacking: list[DimensionResult]) -> str:
 
 def needs(blockers: list[Blocker]) -> str:
     """What a dimension's blockers ask, by practice title: the core practices to put in place
-    (a group of alternatives as "a or b"), those to confirm (unknown), then how many more of
-    the supporting practices its quorum needs."""
+    (a group of alternatives as "either a or b"), those to confirm (unknown), then how many
+    more of the supporting practices its quorum needs (named when there are one or two)."""
     groups: dict[str, list[Blocker]] = {}
     for b in blockers:
         if b.role == "core":  # a group of alternatives is named once, as "a or b"
@@ -140,9 +140,9 @@ def needs(blockers: list[Blocker]) -> str:
 
 def rule_text(rule: LevelRule, a: Assessment) -> str:
     """One level of a dimension in words, practices by title:
-    ``Level 2 needs: “Data ingestion is orchestrated”; 1 of 2 supporting practices (met:
-    “Data-quality metrics are tracked over time”)`` or ``Level 1 holds: its core practice
-    in place; 2 of 3 supporting practices met (1 needed)``."""
+    ``Level 2 needs: “Data ingestion is orchestrated”; 1 of 2 supporting practices (met so
+    far: none)`` or ``Level 1 holds: its core practice in place; 2 of 3 supporting practices
+    met (1 needed)``."""
     titles = {p.id: p.title for p in a.practices}
     done = {p.id for p in a.practices if p.state in SATISFIED}
     missing = [
