@@ -98,3 +98,10 @@ def files_opened_below(root: Path) -> Iterator[list[str]]:
         yield opened
     finally:
         prefix[0] = "\0"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Where the browser tests left their screenshots (tests/browser), when they ran."""
+    shots = ROOT / "tests" / "browser" / "artifacts"
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {shots}")

@@ -112,6 +112,11 @@ def test_explain_practice_detector_and_stage(example_copy: Path) -> None:
     assert stage.returncode == 0
     assert "What blocks Automated MLOps" in stage.stdout
     assert "model.ct-triggers" in stage.stdout
+    # the levels in words, practices by title (their ids are in "What blocks")
+    assert "  Model is at level 1 (standardised). Level 2 needs: “Training is triggered " in (
+        stage.stdout
+    )
+    assert "quorum" not in stage.stdout
 
 
 def test_detectors_listing() -> None:

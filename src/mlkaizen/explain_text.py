@@ -68,13 +68,15 @@ def _explain_item(item: str, catalogue: str | None) -> str:
 
 
 def explain_stage(a: Assessment) -> str:
+    from mlkaizen.engine.explain import level_text
+
     lines = [
         f"{a.subject.name}: {a.stage} (confirmed), {a.potential_stage} (potential)",
         "",
         a.explanation,
         "",
         "Levels:",
-        *[f"  {d.summary()}" for d in a.dimensions],
+        *[f"  {level_text(d, a)}" for d in a.dimensions],
         "",
     ]
     if a.next_stage:

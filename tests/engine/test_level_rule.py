@@ -13,6 +13,7 @@ from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.config import Config
 from mlkaizen.engine.assess import evaluate
+from mlkaizen.engine.explain import level_text, rule_text
 from mlkaizen.engine.model import Assessment, State, Subject
 from mlkaizen.evidence.findings import Finding, Outcome
 
@@ -181,3 +182,51 @@ def test_absence_is_honest(cat: Catalogue) -> None:
     assert states["data.e"] is State.UNKNOWN  # lives elsewhere: a question
     a = run(cat, "")
     assert {q.practice for q in a.questions} == {"data.e"}
+
+
+# The same rule in words, practices by title (never by id): what the reports print.
+
+
+def test_an_unheld_level_names_its_missing_core_by_title_and_what_the_quorum_still_needs(
+    cat: Catalogue,
+) -> None:
+    a = run(cat, "d")
+    d = data(a)
+    assert rule_text(d.rules[0], a) == (
+        "Level 1 needs: “Practice a”; either “Practice b” or “Practice c”; 2 of 3 supporting "
+        "practices (met so far: “Practice d”)"
+    )
+    assert a.explanation == (
+        "Confirmed stage: One (stage 1 of 5). It is not Two yet: Data is at level 0 where it "
+        "needs level 1. To reach Two: Data needs “Practice a”, either “Practice b” or "
+        "“Practice c”, and 1 more of its 2 missing supporting practices (either “Practice e” "
+        "or “Practice f”). The weakest dimension is Data (1 of 8 practices satisfied)."
+    )
+
+
+def test_a_quorum_already_reached_is_said_so(cat: Catalogue) -> None:
+    a = run(cat, "bdf")  # core a missing, supporting d and f reach the quorum of 2
+    assert rule_text(data(a).rules[0], a) == (
+        "Level 1 needs: “Practice a”; 2 of 3 supporting practices (already met: “Practice d”, "
+        "“Practice f”)"
+    )
+
+
+def test_a_held_level_and_the_next_one_in_words(cat: Catalogue) -> None:
+    a = run(cat, "abdf")
+    d = data(a)
+    assert rule_text(d.rules[0], a) == (
+        "Level 1 holds: its 2 core practices in place; 2 of 3 supporting practices met "
+        "(2 needed)"
+    )
+    assert level_text(d, a) == "Data is at level 1 (standardised). Level 2 needs: “Practice g”."
+    for text in (a.explanation, level_text(d, a)):
+        assert "data." not in text  # ids stay in the details
+
+
+def test_a_level_short_of_its_quorum_only_says_its_core_is_in_place(cat: Catalogue) -> None:
+    a = run(cat, "ab")
+    assert rule_text(data(a).rules[0], a) == (
+        "Level 1 needs: 2 of 3 supporting practices (met so far: none); its core practices "
+        "are in place"
+    )

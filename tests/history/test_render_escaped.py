@@ -133,7 +133,8 @@ def test_html_escapes_every_value(hostile_repo: tuple[Path, list[str]]) -> None:
     assert "<script>" not in out and "<b>" not in out
     assert "<title>MLKaizen history · repo\\x1b]0;title\\x07&lt;b&gt;[x](y)</title>" in out
     assert (
-        f"<li>+ {TRACK} since {ids[1][:7]}, 2025-02-10, by {TERMINAL_AUTHOR} ({HTML_SUBJECT})</li>"
+        f'<li class="met">+ {TRACK} since {ids[1][:7]}, 2025-02-10, by {TERMINAL_AUTHOR} '
+        f"({HTML_SUBJECT})</li>"
         in out
     )
 

@@ -203,6 +203,41 @@ def test_every_format(repo: tuple[Path, list[str]]) -> None:
     assert page.startswith("<!doctype html>") and "<svg" in page and "2025-04-20" in page
 
 
+def test_the_html_page_is_styled_as_the_report_with_a_dated_chart(
+    repo: tuple[Path, list[str]],
+) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+
+    from mlkaizen.report.html import report_css
+
+    root, _ = repo
+    h = replay(root, every="month")
+    page = render(h, "html")
+    assert f"<style>\n{report_css()}</style>" in page  # the assessment report's style sheet
+    assert '<div class="card" id="chart">' in page
+    svgs = re.findall(r"<svg.*?</svg>", page, re.DOTALL)
+    assert len(svgs) == 1
+    chart = ET.fromstring(svgs[0])
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in chart.iter(f"{ns}text")]
+    # a dated x axis: the first and the last day at least
+    days = [t for t in texts if t and re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)]
+    assert days[0] == h.points[0].commit.day and days[-1] == h.points[-1].commit.day
+    assert "1 Ad hoc" in texts and "5 Kaizen MLOps" in texts and "Model" in texts
+    # a dot a point on the stage line and on each dimension's line, each with its values
+    tips = [c.findtext(f"{ns}title") for c in chart.iter(f"{ns}circle")]
+    assert len(tips) == len(h.points) * (1 + len(h.dimensions))
+    first = h.points[0]
+    assert tips[0] == (
+        f"{first.commit.day} {first.commit.short}: stage {first.stage_index} {first.stage}"
+    )
+    # later points are further right: x follows time
+    xs = [float(c.get("cx", "0")) for c in chart.iter(f"{ns}circle")][: len(h.points)]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    assert "----" not in page
+
+
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mlkaizen", *args], capture_output=True,
                           text=True, check=False)

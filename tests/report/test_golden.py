@@ -37,7 +37,7 @@ def test_golden(example_copy: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -
     if fmt == "html":
         svgs = SVG.findall(text)
         assert len(svgs) == 1
-        for dim in ("Data", "Model", "Deployment", "Organization"):
+        for dim in ("Data (level 2)", "Model (level 1)", "Organization (level 1)"):
             assert f">{dim}<" in svgs[0]
         text = SVG.sub("<svg>[chart]</svg>", text)
     golden = GOLDEN / f"example.{SUFFIX[fmt]}"

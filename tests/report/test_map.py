@@ -75,3 +75,30 @@ def test_map_bad_input() -> None:
     assert cli("map", "/no/such/folder").returncode == 2
     bad = cli("map", str(COMPANIES[0]), "-f", "pdf")
     assert bad.returncode == 2 and "expected terminal" in bad.stderr
+
+
+def test_map_in_a_narrow_terminal_is_one_block_a_subject_never_fragments() -> None:
+    from mlkaizen.catalogues import load_catalogue
+    from mlkaizen.engine.model import Assessment
+    from mlkaizen.report.mapping import Row, render_map
+
+    cat = load_catalogue(None)
+    rows = []
+    for folder in COMPANIES:
+        proc = cli("assess", "--no-repo", "--answers", str(folder), "-f", "json")
+        rows.append(Row(folder.name, Assessment.model_validate_json(proc.stdout), None))
+    narrow = render_map(rows, cat, "terminal", 80)
+    lines = narrow.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "┃" not in narrow  # not a table squeezed into fragments
+    for folder in COMPANIES:
+        assert folder.name in lines  # each name whole, on a line of its own
+    at = lines.index("acme-retail")
+    assert lines[at + 1 : at + 4] == [
+        "  stage Ad hoc",
+        "  Data 0 · Model 0 · Deployment 0 · Operations & Infrastructure 0 ·",
+        "    Organization 0",  # wrapped at a separator: never a dimension parted from its level
+    ]
+    # near miss: where the table fits, it is a table
+    wide = render_map(rows, cat, "terminal", 200)
+    assert wide.count("┃") > 0 and max(len(line) for line in wide.splitlines()) <= 200

@@ -3,7 +3,14 @@ stage, and how close the potential stage is."""
 
 from __future__ import annotations
 
-from mlkaizen.engine.model import Assessment, State
+from mlkaizen.engine.model import (
+    SATISFIED,
+    Assessment,
+    Blocker,
+    DimensionResult,
+    LevelRule,
+    State,
+)
 from mlkaizen.evidence.findings import Outcome
 
 
@@ -54,39 +61,18 @@ def explanation(a: Assessment) -> str:
         return " ".join(parts)
     lacking = [d for d in a.dimensions if d.blockers]
     if lacking:
-        descr = []
-        for d in lacking:
-            core = [b for b in d.blockers if b.role == "core"]
-            names: dict[str, str] = {}
-            for b in core:  # a group of alternatives is named once, as "a or b"
-                names.setdefault(" or ".join(b.any_of) or b.practice, b.practice)
-            known = {b.practice for b in core if b.state is not State.UNKNOWN}
-            todo = [n for n, first in names.items() if first in known]
-            unk = [n for n, first in names.items() if first not in known]
-            bits = []
-            if todo:
-                bits.append(f"core {_list(todo)} to put in place")
-            if unk:
-                bits.append(f"core {_list(unk)} to confirm")
-            sup = [b for b in d.blockers if b.role != "core"]
-            if sup:
-                bits.append(
-                    f"{sup[0].quorum_short} more supporting practice(s) of "
-                    f"{_list([b.practice for b in sup])}"
-                )
-            descr.append(f"{d.name} is at level {d.level} ({d.level_name}): " + "; ".join(bits))
-        parts.append(f"Reaching {a.next_stage} needs: " + "; ".join(descr) + ".")
+        parts.append(_why(a, lacking))
+        parts.append(
+            f"To reach {a.next_stage}: "
+            + "; ".join(f"{d.name} needs {needs(d.blockers)}" for d in lacking)
+            + "."
+        )
     weakest = next(d for d in a.dimensions if d.id == a.weakest_dimension)
     parts.append(
         f"The weakest dimension is {weakest.name} ({weakest.met} of {weakest.total} "
         "practices satisfied)."
     )
     return " ".join(parts)
-
-
-def _list(ids: list[str]) -> str:
-    shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-    return f"({shown})"
 
 
 # what shows nothing about ML work: any folder under version control has it
@@ -111,3 +97,117 @@ def nothing_found(a: Assessment) -> str | None:
         f"no sign of an ML project in {a.subject.name} ({files}): no training code, data "
         "versioning, pipeline, tracking, tests or CI found; give the folder of an ML project"
     )
+
+
+def quoted(title: str) -> str:
+    """A practice title inside a sentence: ``“Data ingestion is orchestrated”``."""
+    return f"\u201c{title}\u201d"
+
+
+def and_list(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b, and c``."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def either(titles: list[str]) -> str:
+    """A group of alternatives: ``“a”``, ``either “a” or “b”``, ``one of “a”, “b” or “c”``."""
+    quoted_titles = [quoted(t) for t in titles]
+    if len(titles) == 1:
+        return quoted_titles[0]
+    head = "either " if len(titles) == 2 else "one of "
+    return head + ", ".join(quoted_titles[:-1]) + " or " + quoted_titles[-1]
+
+
+def _why(a: Assessment, lacking: list[DimensionResult]) -> str:
+    """``It is not Automated MLOps yet: Model and Deployment are at level 1 where it needs
+    level 2.`` (dimensions at the same level and gap named together)."""
+    gaps: dict[tuple[int, int], list[str]] = {}
+    for d in lacking:
+        gaps.setdefault((d.level, max(b.level for b in d.blockers)), []).append(d.name)
+    below = [
+        f"{and_list(names)} {'is' if len(names) == 1 else 'are'} at level {level} where it "
+        f"needs level {need}"
+        for (level, need), names in gaps.items()
+    ]
+    return f"It is not {a.next_stage} yet: {and_list(below)}."
+
+
+def needs(blockers: list[Blocker]) -> str:
+    """What a dimension's blockers ask, by practice title: the core practices to put in place
+    (a group of alternatives as "either a or b"), those to confirm (unknown), then how many
+    more of the supporting practices its quorum needs (named when there are one or two)."""
+    groups: dict[str, list[Blocker]] = {}
+    for b in blockers:
+        if b.role == "core":  # a group of alternatives is named once, as "a or b"
+            groups.setdefault(" or ".join(b.any_of) or b.practice, []).append(b)
+    todo = [g for g in groups.values() if any(b.state is not State.UNKNOWN for b in g)]
+    unknown = [g for g in groups.values() if all(b.state is State.UNKNOWN for b in g)]
+    bits = [either([b.title for b in g]) for g in todo]
+    if unknown:
+        bits.append(
+            "a confirmed "
+            + and_list([either([b.title for b in g]) for g in unknown])
+            + " (an open question)"
+        )
+    supporting = [b for b in blockers if b.role != "core"]
+    if supporting:
+        short = max(b.quorum_short for b in supporting)
+        named = (
+            " (" + either([b.title for b in supporting]) + ")"
+            if len(supporting) <= 2
+            else ""
+        )
+        bits.append(f"{short} more of its {len(supporting)} missing supporting practices{named}")
+    return and_list(bits)
+
+
+def rule_text(rule: LevelRule, a: Assessment) -> str:
+    """One level of a dimension in words, practices by title:
+    ``Level 2 needs: “Data ingestion is orchestrated”; 1 of 2 supporting practices (met so
+    far: none)`` or ``Level 1 holds: its core practice in place; 2 of 3 supporting practices
+    met (1 needed)``."""
+    titles = {p.id: p.title for p in a.practices}
+    done = {p.id for p in a.practices if p.state in SATISFIED}
+    missing = [
+        either([titles.get(pid, pid) for pid in group.split("|")])
+        for group in rule.core
+        if not any(pid in done for pid in group.split("|"))
+    ]
+    met = [quoted(titles.get(pid, pid)) for pid in rule.supporting if pid in done]
+    if rule.holds:
+        bits = []
+        if rule.core_total:
+            bits.append(
+                "its core practice in place"
+                if rule.core_total == 1
+                else f"its {rule.core_total} core practices in place"
+            )
+        if rule.supporting_total:
+            bits.append(
+                f"{rule.supporting_met} of {rule.supporting_total} supporting practices met"
+                + (f" ({rule.quorum} needed)" if rule.quorum else " (none needed)")
+            )
+        return f"Level {rule.level} holds" + (": " + "; ".join(bits) if bits else "")
+    bits = list(missing)
+    if rule.quorum:
+        done_yet = "already met" if len(met) >= rule.quorum else "met so far"
+        bits.append(
+            f"{rule.quorum} of {rule.supporting_total} supporting practices ({done_yet}: "
+            + (", ".join(met) if met else "none")
+            + ")"
+        )
+    if not missing and rule.core_total:
+        bits.append("its core practices are in place")
+    return f"Level {rule.level} needs: " + "; ".join(bits)
+
+
+def level_text(d: DimensionResult, a: Assessment) -> str:
+    """``Data is at level 1 (standardised). Level 2 needs: …``: where a dimension stands and
+    what its next level asks, practices by title."""
+    text = f"{d.name} is at level {d.level} ({d.level_name})."
+    nxt = next((r for r in d.rules if r.level == d.level + 1), None)
+    if nxt is not None:
+        text += " " + rule_text(nxt, a) + "."
+    return text

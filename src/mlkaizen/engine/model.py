@@ -24,7 +24,7 @@ SCHEMA_VERSION = "1.5"
 #      `spread` and `focus`: a repository of independent projects is headed by how their stages
 #      spread, and judged (stage, dimensions, practices, roadmap, questions) by its most mature
 #      project, `focus`, on that project's own evidence; never by evidence pooled across them.
-#      `answers_used` (added, default 0): how many practices the respondents' answers settled.
+# 1.5: `answers_used` (added, default 0): how many practices the respondents' answers settled.
 #      `roadmap[].action` (`do`, or `verify`: an unknown practice blocking the next stage, to
 #      answer, its `roadmap[].question`); the roadmap leads with the next stage.
 #      `questions[].confirms`: the evidence a question is narrowed by (asked as a confirmation).

@@ -114,30 +114,45 @@ def _markdown(h: History) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _stage_names(h: History) -> list[str]:
+    """The catalogue's stage names, 1 first: from the built-in catalogue when the history was
+    made with it, else those its points show (``stage N`` for the others)."""
+    from mlkaizen.catalogues import load_catalogue
+
+    seen = {p.stage_index: p.stage for p in h.points}
+    try:
+        cat = load_catalogue(None)
+    except Exception:  # a catalogue that cannot load: the names the points carry
+        cat = None
+    if cat is not None and cat.id == h.catalogue.get("id"):
+        seen = {s.index: s.name for s in cat.stages} | seen
+    top = max([5, *seen])
+    return [seen.get(i, f"stage {i}") for i in range(1, top + 1)]
+
+
 def _svg(h: History) -> str:
-    w, row, left = 640, 22, 190
-    step = (w - left - 20) / max(1, len(h.points) - 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" '
-        f'height="{row * (len(h.dimensions) + 1) + 10}" role="img" '
-        'aria-label="dimension levels over time">'
+    """Stage and levels against time, on a dated axis."""
+    from mlkaizen.report.svgchart import TimePoint, timeline
+
+    points = [
+        TimePoint(
+            when=p.commit.committed,
+            day=visible(p.commit.day),
+            commit=visible(p.commit.short),
+            stage_index=p.stage_index,
+            stage=visible(p.stage),
+            levels=p.levels,
+        )
+        for p in sorted(h.points, key=lambda p: p.commit.committed)
     ]
-    for r, (d, name) in enumerate(h.dimensions.items()):
-        y = row * (r + 1)
-        parts.append(f'<text x="4" y="{y}" font-size="12">{esc_html(name)}</text>')
-        for i, p in enumerate(h.points):
-            level = p.levels.get(d, 0)
-            x = left + i * step
-            parts.append(
-                f'<rect x="{x - 3:.1f}" y="{y - 4 * level - 2}" width="6" height="{4 * level + 2}" '
-                f'fill="#2b6cb0"><title>{esc_html(p.commit.day)} {esc_html(p.commit.short)}: '
-                f"{level}</title></rect>"
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+    dims = [(d, visible(n)) for d, n in h.dimensions.items()]
+    stages = [visible(s) for s in _stage_names(h)]
+    return timeline(points, dims, stages, "Stage and levels over time")
 
 
 def _html(h: History) -> str:
+    from mlkaizen.report.html import report_css
+
     esc = esc_html
     rows = "".join(
         f"<tr><td>{esc(p.commit.day)}</td><td><code>{esc(p.commit.short)}</code></td>"
@@ -147,13 +162,24 @@ def _html(h: History) -> str:
         for p in h.points
     )
     head = "".join(f"<th>{esc(n)}</th>" for n in h.dimensions.values())
-    changes = "".join(f"<li>{change_line(c, esc)}</li>" for c in h.changes) or "<li>none</li>"
-    notes = "".join(f"<p>{line.strip()}</p>" for line in _tail(h, esc) if line)
+    changes = "".join(
+        f'<li class="{"met" if c.change == "gained" else "unmet"}">{change_line(c, esc)}</li>'
+        for c in h.changes
+    ) or "<li>none</li>"
+    notes = "".join(f'<p class="muted">{line.strip()}</p>' for line in _tail(h, esc) if line)
+    catalogue = " ".join(esc(str(v)) for v in h.catalogue.values())
     return (
-        "<!doctype html><html lang=en><meta charset=utf-8>"
-        f"<title>MLKaizen history · {esc(h.subject)}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px}</style>"
-        f"<h1>MLKaizen history · {esc(h.subject)}</h1><p>{_span(h, esc)}</p>{_svg(h)}"
-        f"<table><tr><th>date</th><th>commit</th><th>stage</th>{head}</tr>{rows}</table>"
-        f"<h2>Practices gained and lost</h2><ul>{changes}</ul>{notes}</html>\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>MLKaizen history · {esc(h.subject)}</title>\n"
+        f"<style>\n{report_css()}</style>\n</head>\n<body><main>\n"
+        f"<h1>MLKaizen history: {esc(h.subject)}</h1>\n"
+        f'<div class="muted">{_span(h, esc)} · catalogue {catalogue}</div>\n'
+        f'<div class="card" id="chart">{_svg(h)}\n<div class="muted">Each dot is a '
+        "commit assessed, coloured by its stage as the badge is (its day, commit and values "
+        "in its tooltip).</div></div>\n"
+        "<h2>Points</h2>\n"
+        f"<table><tr><th>Date</th><th>Commit</th><th>Stage</th>{head}</tr>{rows}</table>\n"
+        f"<h2>Practices gained and lost</h2>\n<ul>{changes}</ul>\n{notes}\n"
+        "</main></body></html>\n"
     )

@@ -8,6 +8,7 @@ from importlib import resources
 
 from markupsafe import Markup, escape
 
+from mlkaizen.engine.explain import rule_text
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import STATE_MARK, RenderContext, location
 from mlkaizen.report.escape import visible
@@ -34,14 +35,22 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     remediation = {p.id: p.remediation for p in ctx.catalogue.practices}
     return template.render(
         a=a,
-        chart=levels_svg(a, gate),
+        chart=levels_svg(a, gate, [lv.name for lv in ctx.catalogue.levels if lv.value > 0]),
         mark=STATE_MARK,
         State=State,
         link=ctx.link,
         location=location,
         remediation=remediation,
         gate=gate,
+        rule_text=lambda rule: rule_text(rule, a),
+        css=Markup(report_css()),
     )
+
+
+def report_css() -> str:
+    """The style sheet of the HTML pages (the assessment report, the history page, the
+    map), inlined in each so that a page is one self-contained file."""
+    return (resources.files("mlkaizen.report") / "templates" / "report.css").read_text("utf-8")
 
 
 _BACKTICKS = re.compile(r"`([^`]+)`")

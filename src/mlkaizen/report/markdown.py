@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlkaizen.engine.explain import level_text
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import (
     STATE_MARK,
@@ -95,7 +96,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             "supporting ones are satisfied):",
             "",
         ]
-        out += [f"- {md_text(d.summary())}" for d in a.dimensions]
+        out += [f"- {md_text(level_text(d, a))}" for d in a.dimensions]
         out.append("")
     if a.sub_projects:
         out += _sub_projects(a)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from mlkaizen.engine.explain import level_text
 from mlkaizen.engine.model import Assessment, State
 from mlkaizen.report.context import (
     STATE_MARK,
@@ -76,7 +77,7 @@ def _header(con: Console, a: Assessment) -> None:
         )
     con.print(table)
     if any(d.rules for d in a.dimensions):
-        _rows(con, "Why these levels:", [("·", "", d.summary()) for d in a.dimensions])
+        _rows(con, "Why these levels:", [("·", "", level_text(d, a)) for d in a.dimensions])
 
 
 def _since_rows(a: Assessment) -> list[tuple[str, str, str]]:
