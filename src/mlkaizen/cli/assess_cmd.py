@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from mlkaizen.trusted_ref import TrustedRules
 
 
+# the formats whose evidence locations are links (SARIF: relative to the repository's root)
+LINKED = frozenset({Format.html, Format.markdown, Format.sarif})
+
+
 @app.command()
 def assess(
     path: PathArg = Path("."),
@@ -308,6 +312,11 @@ def _assess(
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
     )
+    if link_base is None and root is not None and lens is None and fmt in LINKED:
+        sys.stderr.write(
+            "mlkaizen: warning: evidence links are relative to the repository's root: read "
+            "the report from there, or give --link-base URL\n"
+        )
     if lens is not None:
         from mlkaizen.engine.lenses import LENSES
         from mlkaizen.report.lens import render as render_lens
