@@ -20,6 +20,7 @@ from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answ
 from mlkaizen.evidence.detectors import all_detectors
 from mlkaizen.evidence.detectors.base import Detector
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.git import work_tree_of
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.projects import (
     SubProjectRef,
@@ -200,6 +201,36 @@ def assess_judged(
     if parts_out is not None:
         parts_out.extend(assessed)
     return result, chosen
+
+
+def repository_prefix(path: str | Path, a: Assessment) -> str:
+    """Where the folder ``path`` is in the git repository it belongs to (``ml/``): empty
+    at the repository's top, outside git, or for an assessment from answers alone."""
+    if a.scan is None:
+        return ""
+    folder = Path(path).resolve()
+    top = work_tree_of(folder)
+    if top is None or top == folder:
+        return ""
+    return folder.relative_to(top).as_posix() + "/"
+
+
+def in_repository_terms(a: Assessment, prefix: str) -> None:
+    """``a``'s paths (evidence, findings, warnings, sub-projects), in place, from the folder
+    assessed (``train.py``) to the repository's top (``ml/train.py``), as links under the
+    repository's URL and SARIF locations need them."""
+    if not prefix:
+        return
+    for practice in a.practices:
+        for e in practice.evidence:
+            e.file = prefix + e.file if e.file else e.file
+    a.findings = [f.model_copy(update={"file": prefix + f.file}) if f.file else f
+                  for f in a.findings]
+    for w in a.warnings:
+        w.file = prefix + w.file if w.file else w.file
+    for row in a.sub_projects:
+        row.path = prefix + row.path
+    a.focus = prefix + a.focus if a.focus else a.focus
 
 
 def _scope(root: Path, scope: str | None) -> str | None:

@@ -223,3 +223,26 @@ def test_every_format_agrees_on_locations_under_a_scope(make_repo: MakeRepo) -> 
         assert links, fmt
         assert {(f, int(n)) for f, n in links} <= evidence | found, fmt
         assert f"{BASE}src/train.py" not in text, fmt
+
+
+def test_a_sub_folder_is_located_in_its_repository(make_repo: MakeRepo) -> None:
+    """``cd repo/ml && mlkaizen assess``: paths, links and SARIF locations are the
+    repository's (``ml/train.py``), as its URL and code scanning resolve them."""
+    from tests.test_cli import cli
+
+    files = {"ml/train.py": "import mlflow\nmlflow.log_metric('auc', 0.9)\n", "README.md": "# x\n"}
+    root = make_repo(files, git=True)
+
+    def tracked(proc_stdout: str) -> list[tuple[str, int]]:
+        data = json.loads(proc_stdout)
+        p = next(p for p in data["practices"] if p["id"] == "model.experiment-tracking")
+        return [(e["file"], e["line"]) for e in p["evidence"]]
+
+    assert tracked(cli("assess", str(root / "ml"), "-f", "json").stdout) == [("ml/train.py", 2)]
+    md = cli("assess", "-f", "markdown", "--link-base", BASE, cwd=root / "ml")
+    assert md.returncode == 0, md.stderr
+    assert f"({BASE}ml/train.py#L2)" in md.stdout and f"{BASE}train.py" not in md.stdout
+    # near misses: the repository's top is its own prefix; a folder outside git has none
+    assert tracked(cli("assess", str(root), "-f", "json").stdout) == [("ml/train.py", 2)]
+    plain = make_repo(files)
+    assert tracked(cli("assess", str(plain / "ml"), "-f", "json").stdout) == [("train.py", 2)]

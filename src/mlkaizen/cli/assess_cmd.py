@@ -279,6 +279,10 @@ def _assess(
             allow_repo_catalogue=allow_repo_catalogue,
         )
     )
+    if not no_repo:  # a sub-folder's paths, as the repository has them (links, SARIF)
+        from mlkaizen.api import in_repository_terms, repository_prefix
+
+        in_repository_terms(assessment, repository_prefix(path, assessment))
     if trusted is not None:
         if trusted.catalogue is not None:
             chosen = trusted.catalogue
@@ -312,7 +316,9 @@ def _assess(
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
     )
-    if link_base is None and root is not None and lens is None and fmt in LINKED:
+    if out is not None and link_base is None and root is not None and lens is None and (
+        fmt in LINKED
+    ):  # a report file, shared or published: where do its links lead?
         sys.stderr.write(
             "mlkaizen: warning: evidence links are relative to the repository's root: read "
             "the report from there, or give --link-base URL\n"
