@@ -39,7 +39,7 @@ def test_every_format_to_a_file(example_copy: Path, tmp_path: Path, fmt: str,
     assert proc.returncode == 0, proc.stderr
     wrote = f"mlkaizen: wrote {out} ({fmt})\n"
     if fmt in ("markdown", "html", "sarif"):  # their links: relative to the repository
-        wrote = LINKS_WARNING + wrote
+        wrote += LINKS_WARNING
     assert proc.stdout == "" and proc.stderr == wrote
     assert marker in out.read_text()
     with_base = cli("assess", str(example_copy), "--format", fmt, "--out", str(out),

@@ -316,13 +316,6 @@ def _assess(
     ctx = RenderContext(
         catalogue=cat, scan_root=root, out=out, link_base=link_base, color=color, width=80
     )
-    if out is not None and link_base is None and root is not None and lens is None and (
-        fmt in LINKED
-    ):  # a report file, shared or published: where do its links lead?
-        sys.stderr.write(
-            "mlkaizen: warning: evidence links are relative to the repository's root: read "
-            "the report from there, or give --link-base URL\n"
-        )
     if lens is not None:
         from mlkaizen.engine.lenses import LENSES
         from mlkaizen.report.lens import render as render_lens
@@ -332,6 +325,13 @@ def _assess(
         )
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out, root, quiet, fmt.value)
+    if out is not None and link_base is None and root is not None and lens is None and (
+        fmt in LINKED
+    ):  # a report file, shared or published: where do its links lead?
+        sys.stderr.write(
+            "mlkaizen: warning: evidence links are relative to the repository's root: read "
+            "the report from there, or give --link-base URL\n"
+        )
     if save and store is not None:
         from mlkaizen.cli.store_cmd import save_assessment
 
