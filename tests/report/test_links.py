@@ -246,3 +246,17 @@ def test_a_sub_folder_is_located_in_its_repository(make_repo: MakeRepo) -> None:
     assert tracked(cli("assess", str(root), "-f", "json").stdout) == [("ml/train.py", 2)]
     plain = make_repo(files)
     assert tracked(cli("assess", str(plain / "ml"), "-f", "json").stdout) == [("train.py", 2)]
+
+
+def test_projects_of_a_scope_are_listed_with_their_repository_paths(make_repo: MakeRepo) -> None:
+    from tests.test_cli import cli
+
+    project = {"pyproject.toml": "[project]\nname = 'p'\n",
+               "train.py": "import torch\ntorch.nn.Linear(1, 1)\n"}
+    root = make_repo({f"apps/{name}/{f}": text for name in ("credit", "fraud")
+                      for f, text in project.items()})
+    for scope in ("apps", "./apps/"):
+        listed = cli("assess", str(root), "--scope", scope, "--projects")
+        assert listed.returncode == 0, listed.stderr
+        assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
+            "apps/credit", "apps/fraud"]

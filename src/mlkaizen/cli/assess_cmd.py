@@ -183,7 +183,8 @@ def assess(
         from mlkaizen.api import sub_projects
 
         found = sub_projects(path / scope if scope else path)
-        lines = [f"{ref.path}\t{ref.how}" for ref in found]
+        inside = f"{Path(scope).as_posix().strip('/')}/" if scope else ""  # the repository's paths
+        lines = [f"{inside}{ref.path}\t{ref.how}" for ref in found]
         write_out(
             "\n".join(lines) + "\n" if lines else "no sub-projects found\n",
             out,
