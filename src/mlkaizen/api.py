@@ -176,7 +176,7 @@ def assess_judged(
         files_read=reader.files_read,
         bytes_total=tree.bytes_total,
         bytes_read=reader.bytes_read,
-        skipped=dict(sorted((reader.skipped + tree.skipped).items())),
+        skipped=dict(sorted((tree.skipped + whole.skipped if whole else tree.skipped).items())),
         detectors_run=len(scan.detectors_run),
     )
     result = evaluate(
