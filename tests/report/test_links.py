@@ -169,6 +169,9 @@ def test_scope_keeps_the_root_ci_that_concerns_it(make_repo: MakeRepo) -> None:
     assert {e.file for e in scheduled.evidence} >= {".github/workflows/credit-nightly.yml"}
     # every other finding is the scope's, under its repository path
     assert {f.file.split("/")[0] for f in a.findings if f.file} == {"credit-scorer", ".github"}
+    # the scope's 3 files and the 4 workflows that concern it are listed; the 2 other
+    # workflows were read too, to tell
+    assert a.scan is not None and (a.scan.files_listed, a.scan.files_read) == (7, 9)
     # ./credit-scorer/ and credit-scorer/ name the same scope
     again = assess(root, scope="./credit-scorer/")
     assert again.subject.scope == "credit-scorer" and again.findings == a.findings
