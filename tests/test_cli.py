@@ -37,8 +37,18 @@ def test_every_format_to_a_file(example_copy: Path, tmp_path: Path, fmt: str,
     out.parent.mkdir()
     proc = cli("assess", str(example_copy), "--format", fmt, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "" and proc.stderr == f"mlkaizen: wrote {out} ({fmt})\n"
+    wrote = f"mlkaizen: wrote {out} ({fmt})\n"
+    if fmt in ("markdown", "html", "sarif"):  # their links: relative to the repository
+        wrote += LINKS_WARNING
+    assert proc.stdout == "" and proc.stderr == wrote
     assert marker in out.read_text()
+    with_base = cli("assess", str(example_copy), "--format", fmt, "--out", str(out),
+                    "--link-base", "https://git.example/acme/churn/blob/main/")
+    assert with_base.stderr == f"mlkaizen: wrote {out} ({fmt})\n"
+
+
+LINKS_WARNING = ("mlkaizen: warning: evidence links are relative to the repository's root: "
+                 "read the report from there, or give --link-base URL\n")
 
 
 def test_json_report_shape(example_copy: Path) -> None:

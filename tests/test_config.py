@@ -69,7 +69,8 @@ def test_scope_limits_the_scan(make_repo: MakeRepo) -> None:
                       "other/t.py": "import wandb\nwandb.init()\n"})
     a = assess(root, scope="other")
     ev = a.practice("model.experiment-tracking")
-    assert ev is not None and ev.evidence[0].file == "t.py"
+    assert ev is not None and ev.evidence[0].file == "other/t.py"  # the repository's path
+    assert {f.file for f in a.findings} <= {"other/t.py"}
     with pytest.raises(MLKaizenError, match="scope"):
         assess(root, scope="../..")
 

@@ -19,8 +19,16 @@ from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answers
 from mlkaizen.evidence.detectors import all_detectors
 from mlkaizen.evidence.detectors.base import Detector
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.git import work_tree_of
 from mlkaizen.evidence.limits import ScanLimits
-from mlkaizen.evidence.projects import SubProjectRef, find_sub_projects, shared_files
+from mlkaizen.evidence.projects import (
+    SubProjectRef,
+    find_sub_projects,
+    in_scope,
+    shared_files,
+    shared_with,
+)
 from mlkaizen.evidence.scan import ScanResult, run_detectors
 from mlkaizen.evidence.tree import RepoTree, SubTree
 from mlkaizen.trust import Chosen, choose_catalogue
@@ -132,15 +140,10 @@ def assess_judged(
     catalogue = chosen.catalogue
     config.check_practices({p.id for p in catalogue.practices})
     combined, people, _ = _answers(answers or [], catalogue)
-    scope = scope or config.scope
-    scan_root = root
-    if scope:
-        scan_root = root / scope
-        if not scan_root.resolve().is_relative_to(root.resolve()) or not scan_root.is_dir():
-            raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository", str(root))
+    scope = _scope(root, scope or config.scope)
     if not isinstance(limits, ScanLimits):
         limits = ScanLimits(**{**_lowered(config.limits.overrides()), **(limits or {})})
-    tree = (tree_factory or RepoTree)(scan_root, limits)
+    tree, whole = _tree(root, scope, limits, tree_factory)
     wanted = sorted(
         {d for p in catalogue.practices for d in p.detectors_used}
         | {"repo_is_ml_tool_source"}
@@ -152,6 +155,8 @@ def assess_judged(
         tree.warn(f"judged against the {chosen.label}", kind="catalogue")
     running = [detectors[d] for d in wanted]
     scan = run_detectors(tree, running, progress)
+    if whole is not None and isinstance(tree, SubTree):
+        _in_repository_terms(scan, tree, whole)
     who = Subject(
         name=subject or root.resolve().name, path=str(path), kind=_kind(scan), scope=scope
     )
@@ -170,13 +175,14 @@ def assess_judged(
         for ref in refs
     ]
     parts = [row for row, _ in assessed]
+    reader = whole or tree  # a scope's files are read through the repository's tree
     stats = ScanStats(
         listing=tree.listing,
         files_listed=len(tree.files),
-        files_read=tree.files_read,
+        files_read=reader.files_read,
         bytes_total=tree.bytes_total,
-        bytes_read=tree.bytes_read,
-        skipped=dict(sorted(tree.skipped.items())),
+        bytes_read=reader.bytes_read,
+        skipped=dict(sorted((tree.skipped + whole.skipped if whole else tree.skipped).items())),
         detectors_run=len(scan.detectors_run),
     )
     result = evaluate(
@@ -195,10 +201,103 @@ def assess_judged(
     if parts:
         result.sub_projects = parts
         head_by_projects(result, [(row.path, a) for row, a in assessed], frozenset(shared))
+        if whole is not None and isinstance(tree, SubTree):
+            _parts_in_repository_terms(result, tree)
         result.explanation = explanation(result)
     if parts_out is not None:
         parts_out.extend(assessed)
     return result, chosen
+
+
+def repository_prefix(path: str | Path, a: Assessment) -> str:
+    """Where the folder ``path`` is in the git repository it belongs to (``ml/``): empty
+    at the repository's top, outside git, or for an assessment from answers alone."""
+    if a.scan is None:
+        return ""
+    folder = Path(path).resolve()
+    top = work_tree_of(folder)
+    if top is None or top == folder:
+        return ""
+    return folder.relative_to(top).as_posix() + "/"
+
+
+def in_repository_terms(a: Assessment, prefix: str) -> None:
+    """``a``'s paths (evidence, findings, warnings, sub-projects), in place, from the folder
+    assessed (``train.py``) to the repository's top (``ml/train.py``), as links under the
+    repository's URL and SARIF locations need them."""
+    if not prefix:
+        return
+    for practice in a.practices:
+        for e in practice.evidence:
+            e.file = prefix + e.file if e.file else e.file
+    a.findings = [f.model_copy(update={"file": prefix + f.file}) if f.file else f
+                  for f in a.findings]
+    for w in a.warnings:
+        w.file = prefix + w.file if w.file else w.file
+    for row in a.sub_projects:
+        row.path = prefix + row.path
+    a.focus = prefix + a.focus if a.focus else a.focus
+
+
+def _scope(root: Path, scope: str | None) -> str | None:
+    """A scope as the path of a folder of the repository (``svc``, not ``./svc/``); ``None``
+    for the repository itself."""
+    if not scope:
+        return None
+    scan_root = root / scope
+    if not scan_root.resolve().is_relative_to(root.resolve()) or not scan_root.is_dir():
+        raise MLKaizenError(f"scope {scope!r} is not a folder inside the repository", str(root))
+    rel = scan_root.resolve().relative_to(root.resolve()).as_posix()
+    return None if rel == "." else rel
+
+
+def _tree(
+    root: Path,
+    scope: str | None,
+    limits: ScanLimits,
+    tree_factory: Callable[[Path, ScanLimits], RepoTree] | None,
+) -> tuple[RepoTree, RepoTree | None]:
+    """The tree to scan, and with a scope the repository's tree it is a view of: the scope's
+    folder, seen with the repository's own settings that apply to it (its root CI)."""
+    if not scope:
+        return (tree_factory or RepoTree)(root, limits), None
+    whole = tree_factory(root, limits) if tree_factory else RepoTree(root, limits, in_scope(scope))
+    everywhere = shared_files(whole, [SubProjectRef(scope, (), 0)])
+    return SubTree(whole, scope, shared_with(whole, scope, everywhere)), whole
+
+
+def _parts_in_repository_terms(result: Assessment, tree: SubTree) -> None:
+    """The sub-projects of a scope, and the evidence the judgement took from one of them,
+    in place, with the paths of the repository."""
+    for practice in result.practices:
+        for e in practice.evidence:
+            e.file = _repository_path(e.file, tree)
+    for row in result.sub_projects:
+        row.path = tree.prefix + row.path
+    result.focus = _repository_path(result.focus, tree)
+
+
+def _repository_path(rel: str | None, tree: SubTree) -> str | None:
+    """A path of a folder's view (``train.py``) as the repository's (``scope/train.py``);
+    the repository's own settings (``.github/...``) keep theirs."""
+    if rel is None or rel in tree.shared:
+        return rel
+    return tree.prefix + rel
+
+
+def _in_repository_terms(scan: ScanResult, tree: SubTree, whole: RepoTree) -> None:
+    """A scope's findings and warnings, in place, with the paths of the repository (as the
+    reports, their links and SARIF locations take them); the warnings met reading the
+    repository's tree (already in its terms) join them."""
+    scan.findings = sorted(
+        (f.model_copy(update={"file": _repository_path(f.file, tree)}) for f in scan.findings),
+        key=Finding.sort_key,
+    )
+    moved = [
+        w.model_copy(update={"file": _repository_path(w.file, tree)}) for w in scan.warnings
+    ]
+    unique = {(w.file or "", w.line or 0, w.detail): w for w in [*moved, *whole.warnings]}
+    scan.warnings = sorted(unique.values(), key=lambda w: (w.file or "", w.line or 0, w.detail))
 
 
 def _from_answers(
@@ -253,7 +352,7 @@ def _sub_project(  # noqa: PLR0917 - one private call site
 ) -> tuple[SubProject, Assessment]:
     """One sub-project, assessed on its own files (and the repository's own settings)
     through a view of the same tree: its summary row and its full assessment."""
-    scan = run_detectors(SubTree(tree, ref.path, shared), detectors)
+    scan = run_detectors(SubTree(tree, ref.path, shared_with(tree, ref.path, shared)), detectors)
     who = Subject(name=ref.path, path=ref.path, kind=_kind(scan))
     a = evaluate(
         catalogue,

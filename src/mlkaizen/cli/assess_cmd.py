@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from mlkaizen.trusted_ref import TrustedRules
 
 
+# the formats whose evidence locations are links (SARIF: relative to the repository's root)
+LINKED = frozenset({Format.html, Format.markdown, Format.sarif})
+
+
 @app.command()
 def assess(
     path: PathArg = Path("."),
@@ -181,7 +185,8 @@ def assess(
         from mlkaizen.api import sub_projects
 
         found = sub_projects(path / scope if scope else path)
-        lines = [f"{ref.path}\t{ref.how}" for ref in found]
+        inside = f"{Path(scope).as_posix().strip('/')}/" if scope else ""  # the repository's paths
+        lines = [f"{inside}{ref.path}\t{ref.how}" for ref in found]
         write_out(
             "\n".join(lines) + "\n" if lines else "no sub-projects found\n",
             out,
@@ -289,6 +294,10 @@ def _assess(
     assessment.warnings += [ScanWarning(kind="answers", message=m) for m in answer_notes]
     if not no_repo and scope is None:
         _name_the_top(assessment, path, quiet)
+    if not no_repo:  # a sub-folder's paths, as the repository has them (links, SARIF)
+        from mlkaizen.api import in_repository_terms, repository_prefix
+
+        in_repository_terms(assessment, repository_prefix(path, assessment))
     if trusted is not None:
         if trusted.catalogue is not None:
             chosen = trusted.catalogue
@@ -339,6 +348,13 @@ def _assess(
         write_out(f"{visible(nothing)}\n", out, root, quiet, fmt.value)
     else:
         write_out(get_renderer(fmt.value)(assessment, ctx), out, root, quiet, fmt.value)
+    if out is not None and link_base is None and root is not None and lens is None and (
+        fmt in LINKED
+    ):  # a report file, shared or published: where do its links lead?
+        sys.stderr.write(
+            "mlkaizen: warning: evidence links are relative to the repository's root: read "
+            "the report from there, or give --link-base URL\n"
+        )
     if save and store is not None:
         from mlkaizen.cli.store_cmd import save_assessment
 

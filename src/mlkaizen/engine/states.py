@@ -24,6 +24,11 @@ _ANSWER_STATE = {
 
 
 def _evidence(findings: list[Finding]) -> list[Evidence]:
+    """Each finding once, in order (a detector a practice names both as a sign of partial
+    use and as a condition of full use offers its findings twice)."""
+    unique: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        unique.setdefault((*f.sort_key(), f.context, f.outcome), f)
     return [
         Evidence(
             detector=f.detector,
@@ -33,7 +38,7 @@ def _evidence(findings: list[Finding]) -> list[Evidence]:
             context=f.context.value,
             outcome=f.outcome.value,
         )
-        for f in findings
+        for f in unique.values()
     ]
 
 

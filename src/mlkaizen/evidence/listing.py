@@ -10,6 +10,7 @@ import stat
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ class Listing:
     _folders: dict[str, bool]  # folder -> really inside the root
     _identity: dict[str, tuple[int, int]]  # regular file -> (device, inode) when listed
     _prefix: str  # the root as a string, with a separator after it
+    _keep: Callable[[str], bool] | None = None  # the files listed (default: all)
 
     def warn(
         self, message: str, file: str | None = None, line: int | None = None, kind: str = "scan"
@@ -84,7 +86,10 @@ class Listing:
             self.listing = "git"
         files: list[str] = []
         pruned: dict[str, bool] = {}  # folder -> under a pruned folder (asked once a folder)
+        keep = self._keep
         for rel in candidates:
+            if keep is not None and not keep(rel):
+                continue
             if len(files) >= self.limits.max_files:
                 self.skipped["max_files"] += 1
                 continue

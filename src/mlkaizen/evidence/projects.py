@@ -11,7 +11,11 @@ assessed on its own evidence.
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Context, context_of
@@ -209,3 +213,110 @@ def shared_files(tree: RepoTree, refs: list[SubProjectRef]) -> list[str]:
         for f in tree.files
         if not f.startswith(inside) and (f.startswith(".") or f in SHARED_NAMES)
     ]
+
+
+def in_scope(folder: str) -> Callable[[str], bool]:
+    """The files a scan of ``folder`` lists from the repository's root: the folder's own and
+    the repository's settings that may apply to it (:func:`shared_files`)."""
+    inside = folder.strip("/") + "/"
+    return lambda rel: rel.startswith((inside, ".")) or rel in SHARED_NAMES
+
+
+def shared_with(tree: RepoTree, folder: str, shared: list[str]) -> list[str]:
+    """The repository's own settings (``shared``) that apply to ``folder``: all but the CI
+    workflows that clearly run for other folders only (:func:`ci_folders`)."""
+    folder = folder.strip("/")
+    out: list[str] = []
+    for rel in shared:
+        named = ci_folders(tree, rel) if rel.endswith((".yml", ".yaml")) else None
+        if named is None or any(_related(path, folder, tree.root) for path in named):
+            out.append(rel)
+    return out
+
+
+# characters from which a path filter is a pattern (glob) or an expression, not a name
+_PATTERN = re.compile(r"[*?\[{$]")
+
+
+def ci_folders(tree: RepoTree, rel: str) -> list[str] | None:
+    """The folders a CI workflow of the repository runs for, if it says so: its push and
+    pull request ``paths:`` filters (GitHub Actions, Azure Pipelines ``include``), else the
+    ``working-directory:`` its jobs run their commands in (a job's setup steps, run from the
+    root, go with them). ``None`` when some job names no folder (it may concern any); the
+    names are given as written."""
+    docs = tree.yaml(rel)
+    if not docs or not isinstance(docs[0], dict):
+        return None
+    doc = docs[0]
+    filters = _path_filters(doc)
+    if filters:
+        return filters
+    jobs = doc.get("jobs")
+    if not isinstance(jobs, dict) or not jobs:
+        return None
+    named: list[str] = []
+    for job in jobs.values():
+        if not isinstance(job, dict):
+            return None
+        default = _working_directory(job.get("defaults"))
+        steps = job.get("steps")
+        where = [default] if default else []
+        where += [
+            str(step["working-directory"])
+            for step in (steps if isinstance(steps, list) else [])
+            if isinstance(step, dict) and step.get("working-directory")
+        ]
+        if not where:
+            return None  # a job run from the root (or a reusable workflow): any folder
+        named += where
+    return named
+
+
+def _path_filters(doc: dict[Any, Any]) -> list[str]:
+    on = doc.get("on", doc.get(True))
+    specs = [on.get(e) for e in ("push", "pull_request", "pull_request_target")] if isinstance(
+        on, dict
+    ) else []
+    specs += [doc.get("trigger"), doc.get("pr")]  # Azure Pipelines
+    named: list[str] = []
+    for spec in specs:
+        if not isinstance(spec, dict):
+            continue
+        paths = spec.get("paths")
+        if isinstance(paths, dict):
+            paths = paths.get("include")
+        if isinstance(paths, list):
+            named += [str(p) for p in paths if not str(p).startswith("!")]
+    return named
+
+
+def _working_directory(defaults: object) -> str | None:
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    where = run.get("working-directory") if isinstance(run, dict) else None
+    return where if isinstance(where, str) else None
+
+
+def _related(path: str, folder: str, root: Path) -> bool:
+    """Whether a folder or filter a workflow names (``credit-scorer/**``,
+    ``./credit-scorer``) is ``folder``, inside it or holds it; a pattern from the root
+    (``**/*.py``) or a file at the root (``requirements.txt``) may concern any folder."""
+    name = path.strip().strip("'\"")
+    while name.startswith("./"):
+        name = name[2:]
+    cut = _PATTERN.search(name)
+    literal = name[: cut.start()] if cut else name
+    if cut and "/" not in literal:
+        return True  # ``**/*.py``, ``src*``: a pattern from the root
+    if cut and not literal.endswith("/"):  # ``src/credit*``: a name begun
+        return folder.startswith(literal) or literal.startswith(folder + "/")
+    folder_like = literal.endswith("/")  # ``fraud/``, ``fraud/**``
+    literal = literal.rstrip("/")
+    if not literal or literal == "." or literal.startswith("/") or ".." in literal.split("/"):
+        return True
+    if "/" not in literal and not folder_like and not (root / literal).is_dir():
+        return True  # a file at the root (``requirements.txt``): the repository's own
+    return (
+        literal == folder
+        or (folder + "/").startswith(literal + "/")
+        or literal.startswith(folder + "/")
+    )

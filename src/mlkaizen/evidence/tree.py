@@ -175,7 +175,14 @@ def printable(rel: str) -> str:
 class RepoTree(Listing):
     """The files of one scan root and lazily parsed views of them."""
 
-    def __init__(self, root: Path, limits: ScanLimits | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        limits: ScanLimits | None = None,
+        keep: Callable[[str], bool] | None = None,
+    ) -> None:
+        """``keep`` lists only the files it accepts (a scope and the repository's own
+        settings): the others are neither listed, counted, read nor parsed."""
         if not root.exists():
             raise MLKaizenError("path does not exist; give the repository folder", str(root))
         if not root.is_dir():
@@ -199,6 +206,7 @@ class RepoTree(Listing):
         self._digests: dict[str, bytes] = {}  # file -> hash of its text
         self._preparse_done = False
         self._real: dict[str, str] = {}  # the name a template renders -> its file
+        self._keep = keep
         self.files = self._list()
         self._template_names()
         self._names: dict[str, list[str]] = {}

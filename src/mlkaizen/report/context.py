@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.engine.model import Evidence, State
+from mlkaizen.report.escape import uri_path
 
 STATE_MARK = {
     State.MET: "✔",
@@ -23,25 +22,22 @@ STATE_MARK = {
 @dataclass(frozen=True)
 class RenderContext:
     catalogue: Catalogue
-    scan_root: Path | None = None  # where evidence paths are relative to
-    out: Path | None = None  # the report file, for relative links
+    scan_root: Path | None = None  # the folder assessed
+    out: Path | None = None  # the report file
     link_base: str | None = None  # e.g. https://github.com/org/repo/blob/<sha>/
     color: bool = False
     width: int = 80
 
     def link(self, file: str, line: int | None) -> str:
-        """A link to ``file`` at ``line``: under ``link_base`` if given, else relative to the
-        report file, or (printed) to the current folder, where the report is read or saved.
-        Never an absolute ``file://`` path, which means nothing on another machine."""
+        """A link to ``file`` (a path relative to the repository's root) at ``line``:
+        under ``link_base`` if given, else that path itself, which a report saved at the
+        repository's root (or published with it) resolves. Never an absolute path, nor one
+        that climbs out of the repository: the report may be read on another machine."""
         anchor = f"#L{line}" if line else ""
+        rel = uri_path(file.lstrip("/"))
         if self.link_base:
-            return self.link_base.rstrip("/") + "/" + quote(file) + anchor
-        if self.scan_root is None:
-            return quote(file) + anchor
-        target = self.scan_root / file
-        base = self.out.resolve().parent if self.out is not None else Path.cwd()
-        rel = os.path.relpath(target.resolve(), base)
-        return quote(Path(rel).as_posix()) + anchor
+            return self.link_base.rstrip("/") + "/" + rel + anchor
+        return rel + anchor
 
 
 # under the open questions: the next step that answers them (the next `assess` reads them)

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from mlkaizen import __version__
-from mlkaizen.engine.model import Assessment, State
+from mlkaizen.engine.model import Assessment, Source, State
 from mlkaizen.report.context import RenderContext
 from mlkaizen.report.escape import md_prose, uri_path, visible
 
@@ -30,8 +30,21 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     for p in a.practices:
         if p.state not in (State.PARTIAL, State.UNMET):
             continue
-        anchored = [e for e in p.evidence if e.file and e.line]
-        for ev in anchored:
+        # one result per location, with what was seen there (several findings may share a
+        # line: a job that evaluates a model and publishes its report)
+        seen: dict[tuple[str, int], list[str]] = {}
+        for ev in p.evidence:
+            if ev.file and ev.line:
+                details = seen.setdefault((ev.file, ev.line), [])
+                detail = ev.detail or ev.detector
+                if detail not in details:
+                    details.append(detail)
+        if p.source is Source.DETECTED:  # the note tells of the first location only
+            missing = p.note.partition("; missing: ")[2]  # what full use still needs
+            todo = f" Missing: {missing}." if missing else ""
+        else:  # an answer or a setting: its note says who, and applies everywhere
+            todo = f" {p.note}."
+        for where, details in seen.items():
             if p.id not in used:
                 used.append(p.id)
             results.append(
@@ -39,13 +52,17 @@ def render(a: Assessment, ctx: RenderContext) -> str:
                     p.id,
                     used.index(p.id),
                     "warning" if p.state is State.UNMET else "note",
-                    f"{p.title}: {p.state.value}. {p.note}. Fix: {practices[p.id].remediation}",
-                    (ev.file or "", ev.line or 1),
+                    f"{p.title}: {p.state.value} ({'; '.join(details)}).{todo} "
+                    f"Fix: {practices[p.id].remediation}",
+                    where,
                 )
             )
-    scan_warnings = [w for w in a.warnings if w.file and w.line]
+    warned: dict[tuple[str, int], list[str]] = {}
+    for w in a.warnings:
+        if w.file and w.line and w.message not in warned.setdefault((w.file, w.line), []):
+            warned[(w.file, w.line)].append(w.message)
     rules = [_rule(practices[pid]) for pid in used]
-    if scan_warnings:
+    if warned:
         rules.append(
             {
                 "id": SCAN_RULE,
@@ -58,10 +75,8 @@ def render(a: Assessment, ctx: RenderContext) -> str:
                 "defaultConfiguration": {"level": "note"},
             }
         )
-        for w in scan_warnings:
-            results.append(
-                _result(SCAN_RULE, len(rules) - 1, "note", w.message, (w.file or "", w.line or 1))
-            )
+        for where, messages in warned.items():
+            results.append(_result(SCAN_RULE, len(rules) - 1, "note", "; ".join(messages), where))
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
