@@ -266,7 +266,6 @@ def _assess(
     answer_notes: list[str],
 ) -> None:
     from mlkaizen.api import assess_judged
-    from mlkaizen.report import RenderContext, get_renderer
 
     use_fact_cache(no_cache, jobs)
     store = None
@@ -327,6 +326,36 @@ def _assess(
                             fail_on_regression=fail_on_regression, baseline=baseline,
                             config=None if trusted is None else trusted.config)
             assessment.warnings += [ScanWarning(kind="inputs", message=m) for m in inputs.problems]
+    _write_report(assessment, cat, fmt, out, root, quiet, lens, link_base)
+    if save and store is not None:
+        from mlkaizen.cli.store_cmd import save_assessment
+
+        save_assessment(store, assessment, root, inputs)
+    label = visible(chosen.label)  # a gate always says what it judged against
+    if trusted is not None:
+        label += f", rules from {visible(trusted.label)}"
+    if failures:
+        for reason in failures:
+            sys.stderr.write(f"mlkaizen: gate failed: {visible(reason)} [{label}]\n")
+        raise typer.Exit(EXIT_GATE_FAILED)
+    if fail_under is not None or fail_on_regression:
+        sys.stderr.write(f"mlkaizen: gate passed [{label}]\n")
+
+
+def _write_report(
+    assessment: Assessment,
+    cat: Catalogue,
+    fmt: Format,
+    out: Path | None,
+    root: Path | None,
+    quiet: bool,
+    lens: str | None,
+    link_base: str | None,
+) -> None:
+    """Render the assessment (or a lens of it, or the one line for nothing found) where
+    ``--out`` says, and warn when a report file's links are relative."""
+    from mlkaizen.report import RenderContext, get_renderer
+
     nothing = _nothing_found(assessment)
     color, width = terminal_style() if out is None else (False, 80)
     ctx = RenderContext(
@@ -355,19 +384,6 @@ def _assess(
             "mlkaizen: warning: evidence links are relative to the repository's root: read "
             "the report from there, or give --link-base URL\n"
         )
-    if save and store is not None:
-        from mlkaizen.cli.store_cmd import save_assessment
-
-        save_assessment(store, assessment, root, inputs)
-    label = visible(chosen.label)  # a gate always says what it judged against
-    if trusted is not None:
-        label += f", rules from {visible(trusted.label)}"
-    if failures:
-        for reason in failures:
-            sys.stderr.write(f"mlkaizen: gate failed: {visible(reason)} [{label}]\n")
-        raise typer.Exit(EXIT_GATE_FAILED)
-    if fail_under is not None or fail_on_regression:
-        sys.stderr.write(f"mlkaizen: gate passed [{label}]\n")
 
 
 # manifests that list dependencies only: often kept in a code folder of a larger project

@@ -125,6 +125,23 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             if p.disagreement and p.agreement is not None
         ]
         out.append("")
+    out += _roadmap_and_questions(a)
+    out += _evidence_table(a, ctx)
+    if a.warnings:
+        out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
+        out.append("")
+    out.append(
+        f"<sub>catalogue {md_text(str(a.catalogue['id']))} "
+        f"{md_text(str(a.catalogue['version']))} · "
+        f"mlkaizen {a.tool_version}</sub>"
+    )
+    return "\n".join(out) + "\n"
+
+
+def _roadmap_and_questions(a: Assessment) -> list[str]:
+    """The roadmap (the next stage's blockers first, those to verify as questions), then the
+    open questions, folded."""
+    out: list[str] = []
     if a.roadmap:
         out += [f"### Roadmap ({count(len(a.roadmap), 'step')})", ""]
         for item in a.roadmap:
@@ -153,16 +170,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
             text = md_text(q.question) if q.confirms else md_prose(q.question)
             out.append(f"- {md_code(q.practice)}: {text}{flag}")
         out += ["", f"{SURVEY_HINT[0].upper()}{SURVEY_HINT[1:]}.", "", "</details>", ""]
-    out += _evidence_table(a, ctx)
-    if a.warnings:
-        out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
-        out.append("")
-    out.append(
-        f"<sub>catalogue {md_text(str(a.catalogue['id']))} "
-        f"{md_text(str(a.catalogue['version']))} · "
-        f"mlkaizen {a.tool_version}</sub>"
-    )
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _since_baseline(a: Assessment) -> list[str]:
