@@ -114,3 +114,43 @@ GOOD_DATA = """# Data card: customers
 def test_a_data_card_is_judged_by_its_sections(
         make_repo: MakeRepo, text: str, outcome: str, detail: str) -> None:
     assert verdict(make_repo, "data_card_present", {"DATA_CARD.md": text}) == [(outcome, detail)]
+
+
+def _lines_run_judging(make_repo: MakeRepo, card: str) -> int:
+    """How many lines of the card module run to judge ``card``: the work, counted, not timed."""
+    import sys
+    from types import FrameType
+    from typing import Any
+
+    from mlkaizen.evidence.detectors import cards
+
+    root = make_repo({"MODEL_CARD.md": card})
+    tree = RepoTree(root)
+    tree.text("MODEL_CARD.md")  # read and parse outside the count
+    tree.parsed("MODEL_CARD.md", "headings", cards.headings_parser("MODEL_CARD.md"))
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        if frame.f_code.co_filename != cards.__file__:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        verdict = cards.judge(tree, "MODEL_CARD.md", "model")
+    finally:
+        sys.settrace(None)
+    assert verdict.detail.startswith("model card MODEL_CARD.md has text for 0")
+    return count
+
+
+def test_a_card_of_many_labelled_lines_is_judged_in_linear_work(make_repo: MakeRepo) -> None:
+    """A card of labelled lines (``ab: c`` a line, as a 2 MiB file holds 340,000 of them)
+    once took time quadratic in their number to find where each label's text ends."""
+    small = _lines_run_judging(make_repo, "ab: c\n" * 400)
+    large = _lines_run_judging(make_repo, "ab: c\n" * 800)
+    assert large < 2.2 * small  # twice the labels, twice the work (quadratic: four times)
+    assert large < 40 * 800

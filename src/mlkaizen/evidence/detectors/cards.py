@@ -13,6 +13,7 @@ them, are not a card.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -85,7 +86,9 @@ def _sections(tree: RepoTree, rel: str, text: str) -> list[tuple[str, str]]:
         out.append((headings[start].strip(), "\n".join(lines[start + 1 : end])))
     marks = sorted([*heads, *labels])
     for start, (title, inline) in labels.items():
-        end = next((m for m in marks if m > start), len(lines))
+        # the next heading or label (a search, not a scan: a card of labels stays linear)
+        after = bisect.bisect_right(marks, start)
+        end = marks[after] if after < len(marks) else len(lines)
         out.append((title.strip(), "\n".join([inline, *lines[start + 1 : end]])))
     return out
 
