@@ -79,6 +79,27 @@ def test_survey_needs_a_respondent(repo: Path) -> None:
     assert proc.returncode == 2 and "--respondent" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    "name", ["../../../x", "../x", "a/b", "a\\b", "..", "a\x1b[31mb", "a\nb"]
+)
+def test_a_respondent_is_a_name_never_a_path(repo: Path, name: str) -> None:
+    """The respondent names the answers file in the answers folder: ``../../../x`` once
+    saved ``x.yaml`` beside the repository's folder, ``a/b`` in a sub-folder no assessment
+    reads; both are refused, and nothing is written anywhere."""
+    before = sorted(p.relative_to(repo.parent) for p in repo.parent.rglob("*"))
+    proc = cli("survey", str(repo), "--respondent", name, stdin="n\n\n")
+    assert proc.returncode == 2, proc.stdout
+    assert "--respondent" in proc.stderr and "a name, not a path" in proc.stderr
+    assert "Traceback" not in proc.stderr and "\x1b" not in proc.stderr.replace("\\x1b", "")
+    assert sorted(p.relative_to(repo.parent) for p in repo.parent.rglob("*")) == before
+
+
+def test_a_respondent_name_with_dots_and_spaces_is_fine(repo: Path) -> None:
+    proc = cli("survey", str(repo), "--respondent", "j.doe ..x", stdin="n\n\n")
+    assert proc.returncode == 0, proc.stderr
+    assert (repo / ".mlkaizen" / "answers" / "j.doe ..x.yaml").is_file()
+
+
 PROFILE_INPUT = "y\nn\nn\ncloud\nbatch\nmonthly\nhigh\nlow\n12\n1\n"
 
 

@@ -249,6 +249,8 @@ def survey(
     refuse_stdout(out, "the survey saves its answers file after every answer")
     if not respondent:
         raise MLKaizenError("give --respondent NAME (it names the answers file)")
+    if out is None:
+        _check_respondent(respondent)
     if no_repo:
         from mlkaizen.engine.assess import evaluate
         from mlkaizen.engine.model import Subject
@@ -271,9 +273,31 @@ def survey(
             root=None if no_repo else path,
         )
     except (EOFError, KeyboardInterrupt):
-        write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
+        write_out(
+            f"\nstopped; answers so far are saved in {visible(str(target))}; run again to "
+            "resume\n",
+            None,
+        )
         return
-    write_out(f"saved {done} answer(s) to {target}; {left} left\n", None)
+    write_out(f"saved {done} answer(s) to {visible(str(target))}; {left} left\n", None)
+
+
+def _check_respondent(name: str) -> None:
+    """A respondent's name names their answers file in the answers folder: a path (``/``,
+    ``\\``, ``..``) would save it elsewhere, where no assessment reads it (or outside the
+    repository), and a control character would hide it; both are refused."""
+    bad = (
+        "/" in name
+        or "\\" in name
+        or name.strip() in (".", "..")
+        or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name)
+    )
+    if bad:
+        raise MLKaizenError(
+            f"--respondent '{visible(name)}': a name, not a path nor control characters (it "
+            "names the answers file NAME.yaml in the answers folder); give --out FILE to "
+            "choose the file"
+        )
 
 
 def _found_answers(root: Path) -> list[str | Path]:
