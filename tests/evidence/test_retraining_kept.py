@@ -105,3 +105,58 @@ def test_the_practice_says_what_is_left(make_repo: MakeRepo) -> None:
     kept = repo(make_repo, scheduled("dvc pull && dvc repro", "dvc push"))
     result = assess(kept).practice("model.ct-triggers")
     assert result is not None and result.state.value == "met"
+
+
+def _lines_run(root: Path) -> tuple[int, list[str]]:
+    """The lines of the ``keep`` detection run to judge ``root``'s scheduled training, and
+    the outcomes: the work, counted, not timed."""
+    import sys
+    from types import FrameType
+    from typing import Any
+
+    from mlkaizen.evidence.detectors import ci_kept
+
+    tree = RepoTree(root)
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        if frame.f_code.co_filename != ci_kept.__file__:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        found = REGISTRY["training_scheduled"].detect(tree)
+    finally:
+        sys.settrace(None)
+    return count, [f.outcome.value for f in found]
+
+
+def _many_jobs(n: int) -> str:
+    jobs = "".join(
+        f"  j{i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python src/train.py\n"
+        for i in range(n)
+    )
+    return 'on:\n  schedule:\n    - cron: "0 3 * * 1"\njobs:\n' + jobs
+
+
+def test_many_training_jobs_are_judged_in_linear_work(make_repo: MakeRepo) -> None:
+    """Each training job once looked at every step after it (3,000 one-step jobs: a minute);
+    the steps are now looked at once a pipeline."""
+    small, found = _lines_run(repo(make_repo, _many_jobs(60)))
+    assert found == ["partial"] * 60  # no step keeps the model: each job says so
+    large, found = _lines_run(repo(make_repo, _many_jobs(120)))
+    assert found == ["partial"] * 120
+    assert large < 2.3 * small  # twice the jobs, twice the work (quadratic: four times)
+
+
+def test_a_step_that_keeps_still_counts_for_every_job_before_it(make_repo: MakeRepo) -> None:
+    workflow = _many_jobs(3) + (
+        "  register:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: az ml model create --name churn --path model.joblib\n"
+    )
+    assert [o for o, _ in outcomes(repo(make_repo, workflow), "training_scheduled")] == [
+        "found", "found", "found"]

@@ -11,7 +11,7 @@ from mlkaizen.evidence.detectors.ci_runs import _once_per_place, ci_step_finding
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.step_kinds import KEEP, TRAIN
 from mlkaizen.evidence.findings import Finding, Outcome
-from mlkaizen.evidence.parse.ci import Job, Pipeline
+from mlkaizen.evidence.parse.ci import Pipeline
 from mlkaizen.evidence.tree import RepoTree
 
 KEEPS_NOTHING = (
@@ -29,6 +29,7 @@ def ci_training(tree: RepoTree, detector_id: str, what: str, *, scheduled: bool)
     nothing from that step on keeps the result (see :func:`keeps_results`)."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
+        kept_from: dict[tuple[int, int], bool] | None = None  # once a pipeline, when needed
         for j, job in enumerate(pipe.jobs):
             if scheduled and not (pipe.scheduled or job.scheduled):
                 continue
@@ -36,28 +37,73 @@ def ci_training(tree: RepoTree, detector_id: str, what: str, *, scheduled: bool)
                 if not TRAIN.search(expand_make(tree, step_command(step))):
                     continue
                 found = ci_step_finding(tree, detector_id, pipe, job, step, what=what)
-                if found.outcome is Outcome.FOUND and not keeps_results(tree, pipe, j, i):
-                    found = found.model_copy(
-                        update={"outcome": Outcome.PARTIAL, "detail": found.detail + KEEPS_NOTHING}
-                    )
+                if found.outcome is Outcome.FOUND:
+                    kept_from = kept_from if kept_from is not None else _kept_from(tree, pipe)
+                    if not keeps_results(tree, pipe, j, i, kept_from):
+                        found = found.model_copy(
+                            update={
+                                "outcome": Outcome.PARTIAL,
+                                "detail": found.detail + KEEPS_NOTHING,
+                            }
+                        )
                 out.append(found)
                 break
     return _once_per_place(out)
 
 
-def keeps_results(tree: RepoTree, pipe: Pipeline, job: int, step: int) -> bool:
+def keeps_results(
+    tree: RepoTree,
+    pipe: Pipeline,
+    job: int,
+    step: int,
+    kept_from: dict[tuple[int, int], bool] | None = None,
+) -> bool:
     """Whether a training run at ``pipe.jobs[job].steps[step]`` is kept: that step or a later
     one of its job, or a step of a later job, pushes, registers, uploads or submits it to a
     platform (``keep`` step kind), in its command or in the scripts it runs. A training step
-    that runs a script the repository does not hold is given the benefit of the doubt."""
-    later: list[Job] = pipe.jobs[job + 1 :]
-    steps = pipe.jobs[job].steps[step:] + [s for j in later for s in j.steps]
-    texts = [expand_make(tree, step_command(s)) for s in steps]
-    if any(KEEP.search(t) for t in texts):
+    that runs a script the repository does not hold is given the benefit of the doubt.
+    ``kept_from`` is :func:`_kept_from` of ``pipe``, when the caller asks for many steps."""
+    if (kept_from if kept_from is not None else _kept_from(tree, pipe))[(job, step)]:
         return True
-    _, unread = _scripts_run(tree, texts[0])
-    scripts, _ = _scripts_run(tree, "\n".join(texts))
-    return unread or any(KEEP.search(t) for t in scripts)
+    _, unread = _scripts_run(tree, expand_make(tree, step_command(pipe.jobs[job].steps[step])))
+    return unread
+
+
+def _kept_from(tree: RepoTree, pipe: Pipeline) -> dict[tuple[int, int], bool]:
+    """For every step of ``pipe`` (job, step), whether it or a step after it (in its job or
+    a later one) keeps what it trains: each step's command and scripts looked at once, from
+    the last, so that a pipeline of many training jobs costs its size, not its square."""
+    places = [(j, i, s) for j, job in enumerate(pipe.jobs) for i, s in enumerate(job.steps)]
+    searched: dict[str, bool] = {}  # a script's text: whether it keeps (each searched once)
+
+    def keeps(text: str) -> bool:
+        if text not in searched:
+            searched[text] = bool(KEEP.search(text))
+        return searched[text]
+
+    out: dict[tuple[int, int], bool] = {}
+    kept = False
+    for j, i, step in reversed(places):
+        if not kept:
+            text = expand_make(tree, step_command(step))
+            scripts, _ = _scripts_run(tree, text)
+            kept = bool(KEEP.search(text)) or any(keeps(t) for t in scripts)
+        out[(j, i)] = kept
+    return out
+
+
+def _dvc_stages(tree: RepoTree) -> tuple[list[str], bool]:
+    """``dvc.yaml`` and the scripts its stages run (bounded), read once a scan; and whether
+    one of them could not be read."""
+
+    def compute() -> tuple[list[str], bool]:
+        stages = tree.text("dvc.yaml") if "dvc.yaml" in tree.sizes else None
+        if stages is None:
+            return [], True
+        scripts, unread = _python_scripts(tree, stages)
+        return [stages, *scripts], unread
+
+    return tree.memo("ci_kept:dvc_stages", compute)
 
 
 def _scripts_run(tree: RepoTree, commands: str) -> tuple[list[str], bool]:
@@ -65,12 +111,19 @@ def _scripts_run(tree: RepoTree, commands: str) -> tuple[list[str], bool]:
     ``dvc repro`` the stages of ``dvc.yaml`` and the scripts they run (bounded); and whether
     a script it runs could not be read (not in the repository, or past the bound)."""
     texts: list[str] = []
+    unread = False
     if _DVC_REPRO.search(commands):
-        stages = tree.text("dvc.yaml") if "dvc.yaml" in tree.sizes else None
-        if stages is None:
-            return texts, True
-        commands += "\n" + stages
-        texts.append(stages)
+        texts, unread = _dvc_stages(tree)
+        if not texts:
+            return [], True
+    scripts, missing = _python_scripts(tree, commands)
+    return [*texts, *scripts], unread or missing
+
+
+def _python_scripts(tree: RepoTree, commands: str) -> tuple[list[str], bool]:
+    """The text of the repository's Python scripts that ``commands`` run (at most
+    :data:`_SCRIPTS_READ`), and whether one could not be read (or was past the bound)."""
+    texts: list[str] = []
     for m in _PY_RUN.finditer(commands):
         if len(texts) > _SCRIPTS_READ:
             return texts, True
