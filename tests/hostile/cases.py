@@ -1040,6 +1040,105 @@ def committed_profile_links_outside(root: Path, outside: Path) -> Expect:
     return Expect(command=("target", "{root}"), error="no profile")
 
 
+# ------------------------------------------------- the surfaces of the first-hour workflow
+
+
+@case
+def survey_respondent_named_as_a_path_out(root: Path, outside: Path) -> Expect:
+    # the respondent names the answers file: `../../../x` once saved it beside the repository
+    write(root / "train.py", TRAIN)
+    return Expect(command=("survey", "{root}", "--respondent", "../../../x"),
+                  error="a name, not a path", stdin=b"n\n\n" * 40)
+
+
+@case
+def survey_respondent_with_an_escape_sequence(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    return Expect(command=("survey", "{root}", "--respondent", "ann\x1b]0;owned\x07"),
+                  error="a name, not a path", stdin=b"n\n\n" * 40)
+
+
+@case
+def default_answers_folder_links_outside(root: Path, outside: Path) -> Expect:
+    # answers read without being named come from the repository only, never through a link
+    write(root / "train.py", TRAIN)
+    write(outside / "ann.yaml", "respondent: ann\ncatalogue: {id: ad-hoc-to-kaizen}\n"
+          "answers: {data.versioned: yes}\n")
+    (root / ".mlkaizen").mkdir()
+    (root / ".mlkaizen" / "answers").symlink_to(outside)
+    return Expect(warning="points outside the scanned root",
+                  absent=('"ann"',))
+
+
+@case
+def default_answers_file_links_outside(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(outside / "ann.yaml", "respondent: ann\ncatalogue: {id: ad-hoc-to-kaizen}\n"
+          "answers: {data.versioned: yes}\n")
+    (root / ".mlkaizen" / "answers").mkdir(parents=True)
+    (root / ".mlkaizen" / "answers" / "ann.yaml").symlink_to(outside / "ann.yaml")
+    return Expect(warning="points outside the scanned root",
+                  absent=('"ann"',))
+
+
+@case
+def default_answers_file_is_a_fifo(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    (root / ".mlkaizen" / "answers").mkdir(parents=True)
+    os.mkfifo(root / ".mlkaizen" / "answers" / "ann.yaml")
+    return Expect(command=("assess", "{root}", "--format", "json", "--out", "{out}/r.json"))
+
+
+@case
+def default_answers_folder_is_a_file(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    write(root / ".mlkaizen" / "answers", "not a folder\n")
+    return Expect(command=("survey", "{root}", "--respondent", "ann"), error="not a folder",
+                  stdin=b"n\n\n" * 40)
+
+
+@case
+def default_answers_alias_bomb(root: Path, outside: Path) -> Expect:
+    write(root / "train.py", TRAIN)
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    write(root / ".mlkaizen" / "answers" / "ann.yaml", "\n".join(lines) + "\n")
+    return Expect(command=("assess", "{root}", "--format", "json", "--out", "{out}/r.json"),
+                  error="alias bomb")
+
+
+@case
+def confirmation_quotes_a_hostile_step_name(root: Path, outside: Path) -> Expect:
+    # a question turned into a confirmation quotes the CI step that suggests the answer
+    write(root / "train.py", TRAIN)
+    name = "Roll_Back \x1b[31m<script>alert(1)</script> [x](https://evil.example) @team"
+    workflow = {"on": {"push": {}}, "jobs": {"rb": {"runs-on": "ubuntu-latest", "steps": [
+        {"name": name, "run": "echo hi"}]}}}
+    write(root / ".github" / "workflows" / "ci.yml", json.dumps(workflow))
+    return Expect(fmt="markdown",
+                  present=("Roll\\_Back \\\\x1b\\[31m\\<script\\>",),
+                  absent=("<script>", "](https://evil", "\x1b", "@team"))
+
+
+@case
+def model_card_of_340_000_labelled_lines(root: Path, outside: Path) -> Expect:
+    # a card is judged by its sections: finding where each label's text ends was quadratic
+    write(root / "train.py", TRAIN)
+    write(root / "MODEL_CARD.md", "ab: c\n" * 340_000)
+    return Expect(command=("assess", "{root}", "--format", "json", "--out", "{out}/r.json"))
+
+
+@case
+def workflow_of_3000_scheduled_training_jobs(root: Path, outside: Path) -> Expect:
+    # whether each training job keeps its model once looked at every step after it
+    write(root / "train.py", TRAIN)
+    jobs = {f"j{i}": {"runs-on": "x", "steps": [{"run": "python train.py"}]}
+            for i in range(3000)}
+    write(root / ".github" / "workflows" / "retrain.yml",
+          json.dumps({"on": {"schedule": [{"cron": "0 3 * * 1"}]}, "jobs": jobs}))
+    return Expect(command=("assess", "{root}", "--format", "json", "--out", "{out}/r.json"))
+
+
 def _old_objects(folder: Path, count: int = 40) -> None:
     """Files laid out as git objects, older than anything a run writes (a sweep's first
     choice)."""
