@@ -437,3 +437,26 @@ def test_a_link_the_pull_request_commits_never_makes_a_rules_file_the_users(
                str(repo / "ci" / "rules.yaml"), "-q", "-o", str(tmp_path / "r.md"))
     assert proc.returncode == 2, proc.stderr
     assert "config file not found in the trusted commit" in proc.stderr
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_bad_answers_file_of_the_base_is_named_as_the_base_holds_it(
+    tmp_path: Path, named: bool
+) -> None:
+    """The answers read from the base are copied to a temporary folder to be read; an error
+    in one once named that copy (``/tmp/mlkaizen-trusted-…/...``), a file that no longer
+    exists, instead of the base's file."""
+    repo, _ = base_repo(tmp_path)
+    answers = repo / ".mlkaizen" / "answers" / "ann.yaml"
+    answers.parent.mkdir(parents=True, exist_ok=True)
+    answers.write_text(f"catalogue: {{id: {CATALOGUE.id}}}\nrespondent: ann\n"
+                       "answers:\n  no.such-practice: yes\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "answers")
+    base = git(repo, "rev-parse", "HEAD")
+    given = ("--answers", str(answers.parent)) if named else ()
+    proc = cli("assess", str(repo), "--trusted-ref", base, *given, "-f", "json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"mlkaizen: error: .mlkaizen/answers/ann.yaml@{base[:12]}:4: "
+                           "answers: unknown practice 'no.such-practice' (see `mlkaizen model "
+                           "show`)\n")

@@ -62,6 +62,16 @@ class TrustedRules:
         if self.tmp is not None:
             self.tmp.cleanup()
 
+    def own_path(self, error: MLKaizenError) -> MLKaizenError:
+        """``error`` about an answers file copied from REF, naming that file as REF holds it
+        (``.mlkaizen/answers/ann.yaml@abc123456789``), never the temporary copy read."""
+        if self.tmp is not None and error.path is not None:
+            inside = Path(error.path)
+            if inside.is_relative_to(self.tmp.name):
+                rel = inside.relative_to(self.tmp.name).as_posix()
+                error.path = f"{rel}@{self.commit[:12]}"
+        return error
+
 
 class _Commit:
     """The files of one commit below the scanned folder."""

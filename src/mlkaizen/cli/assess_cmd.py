@@ -235,6 +235,8 @@ def assess(
             scope, answers, no_repo, subject, lens, fail_under, fail_on_regression, baseline,
             link_base, limits, save, db, trusted, answer_notes,
         )
+    except MLKaizenError as exc:
+        raise exc if trusted is None else trusted.own_path(exc)
     finally:
         if trusted is not None:
             trusted.close()
