@@ -236,7 +236,9 @@ def assess(
             link_base, limits, save, db, trusted, answer_notes,
         )
     except MLKaizenError as exc:
-        raise exc if trusted is None else trusted.own_path(exc)
+        if trusted is not None:
+            trusted.own_path(exc)
+        raise
     finally:
         if trusted is not None:
             trusted.close()
