@@ -314,3 +314,29 @@ def test_attestation_authors_are_escaped_in_every_format(example_copy: Path) -> 
     results = json.loads(shown["sarif"])["runs"][0]["results"]
     message = next(r["message"]["text"] for r in results if r["ruleId"] == practice)
     assert f"attested 'partly' by {visible(ATTESTER)}" in message
+
+
+# --------------------------------------------------------------------------- the level chart
+def test_level_names_with_control_characters_reach_the_chart_escaped(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    """A catalogue's level names label the practice matrix: with the chart engine installed,
+    an escape sequence in one once made it abort the whole process (exit 134, no report)."""
+    import yaml
+
+    src = Path(__file__).resolve().parents[2] / "src" / "mlkaizen" / "catalogue"
+    data = yaml.safe_load((src / "ad-hoc-to-kaizen.yaml").read_text(encoding="utf-8"))
+    for level in data["levels"]:
+        level["name"] += " \x1b[31m<b>x</b>"
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "mlkaizen", "assess", str(example_copy), "--catalogue",
+         str(catalogue), "-f", "html", "-o", str(out), "-q"],
+        capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    page = out.read_text(encoding="utf-8")
+    assert "\x1b" not in page and "<b>x</b>" not in page
+    chart = page[page.index('id="chart"'):]
+    assert "\\x1b[31m" in chart[: chart.index("</svg>")]

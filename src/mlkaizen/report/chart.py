@@ -128,7 +128,10 @@ def matrix_spec(rows: list[MatrixRow], level_names: list[str], title: str) -> di
 
 
 def levels_svg(a: Assessment, gate: dict[str, int], level_names: list[str]) -> str:
-    """The practice matrix as SVG, by the chart engine if installed, else by the project."""
+    """The practice matrix as SVG, by the chart engine if installed, else by the project.
+    Names are shown as the terminal shows them (``\\x1b``): the chart engine refuses text
+    that XML cannot hold, and stops the whole process on it."""
+    level_names = [visible(n) for n in level_names]
     rows = matrix_rows(a, gate, len(level_names))
     if not engine_available():
         return practice_matrix(rows, level_names, _title(a), pattern_id=_PATTERN)
