@@ -144,6 +144,16 @@ def test_dash_out_is_refused_where_a_file_is_needed(args: list[str], why: str, r
     assert not (tmp_path / "-").exists()
 
 
+def test_dash_out_is_no_folder_named_dash_for_the_generated_reference(tmp_path: Path) -> None:
+    proc = cli("model", "docs", "--out", "-", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == ("mlkaizen: error: --out -: the reference is several files; give a "
+                           "folder name\n")
+    assert list(tmp_path.iterdir()) == []
+    named = cli("model", "docs", "--out", "ref", "-q", cwd=tmp_path)
+    assert named.returncode == 0 and (tmp_path / "ref" / "model.md").is_file()
+
+
 # --- colour and width ---------------------------------------------------------------------
 
 ESC = "\x1b["

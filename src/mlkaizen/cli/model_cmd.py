@@ -18,6 +18,7 @@ from mlkaizen.cli.common import (
     RepoRules,
     app,
     confirm,
+    is_stdout,
     model_app,
     repo_path,
     write_out,
@@ -187,5 +188,7 @@ def model_docs(
     from mlkaizen.catalogues import load_catalogue
     from mlkaizen.docs import write_docs
 
+    if is_stdout(out):  # `-` is standard output by convention, never a folder named `-`
+        raise MLKaizenError("--out -: the reference is several files; give a folder name")
     for path in write_docs(load_catalogue(), out):
         confirm(f"wrote {path}", quiet)
