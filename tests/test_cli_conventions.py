@@ -188,6 +188,19 @@ def test_colour_never_reaches_a_file_or_another_format(repo: Path, tmp_path: Pat
     assert ESC not in proc.stdout
 
 
+@pytest.mark.parametrize("out", [False, True])
+def test_the_map_table_is_plain_whatever_force_color_says(repo: Path, tmp_path: Path,
+                                                          out: bool) -> None:
+    # the map's table is never coloured: FORCE_COLOR once gave it bold escape codes, in a
+    # file too
+    where = tmp_path / "map.txt"
+    proc = cli("map", str(repo), *(("-o", str(where)) if out else ()),
+               env={"FORCE_COLOR": "1"})
+    assert proc.returncode == 0, proc.stderr
+    text = where.read_text() if out else proc.stdout
+    assert "Subject" in text and ESC not in text
+
+
 @pytest.mark.parametrize(("columns", "low", "high"),
                          [("100", 81, 100), ("30", 50, 60), ("500", 101, 120), ("", 70, 80),
                           ("wide", 70, 80)])

@@ -111,7 +111,7 @@ def _terminal(header: list[str], body: list[list[Any]], width: int | None) -> st
     table = Table(*(Column(terminal(h), no_wrap=True) for h in header))
     for row in body:
         table.add_row(*(terminal(str(c)) for c in row))
-    Console(file=buf, width=10_000, no_color=True).print(table)
+    Console(file=buf, width=10_000, no_color=True, force_terminal=False).print(table)
     lines = [line.rstrip() for line in buf.getvalue().splitlines()]
     if width is None or max(len(line) for line in lines) <= width:
         return "\n".join(lines) + "\n"
