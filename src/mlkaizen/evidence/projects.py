@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,14 +64,20 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
             manifests.setdefault(folder, []).append(name)
     if len(manifests) < 2:
         return []
-    ml_files = tree.importing(TRAINING)
+    # the ML files below each folder, counted once a file and folder above it (a tree of
+    # many projects costs its size, not the square of it)
+    below: Counter[str] = Counter()
+    for f in tree.importing(TRAINING):
+        below.update(_folders_above(f))
     refs: list[SubProjectRef] = []
+    found: set[str] = set()
     for folder in sorted(manifests):
-        if any(folder.startswith(r.path + "/") for r in refs):
+        if any(up in found for up in _folders_above(folder)):
             continue  # inside a sub-project already found (sorted: parents come first)
-        inside = sum(1 for f in ml_files if f.startswith(folder + "/"))
+        inside = below[folder]
         if inside:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
+            found.add(folder)
     refs = _outermost(_join_coupled(tree, _outermost(_join_components(refs))))
     if len(refs) < 2:
         return []
@@ -83,14 +90,27 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
     return refs
 
 
+def _folders_above(rel: str) -> list[str]:
+    """The folders ``rel`` lies in, nearest first (``a/b/c`` -> ``a/b``, ``a``)."""
+    out = []
+    folder = posixpath.dirname(rel)
+    while folder:
+        out.append(folder)
+        folder = posixpath.dirname(folder)
+    return out
+
+
 def _outermost(refs: list[SubProjectRef]) -> list[SubProjectRef]:
     """Each project once, outermost: one at a folder another holds (or at the same folder)
     is merged into it, its manifests and ML files counted there."""
     out: list[SubProjectRef] = []
+    at: dict[str, int] = {}  # a project kept -> its place in ``out``
     for ref in sorted(refs, key=lambda r: (r.path.count("/"), r.path)):  # parents first
-        inside = (ref.path + "/").startswith
-        owner = next((i for i, o in enumerate(out) if inside(o.path + "/")), None)
+        owner = next(
+            (at[up] for up in (ref.path, *_folders_above(ref.path)) if up in at), None
+        )
         if owner is None:
+            at[ref.path] = len(out)
             out.append(ref)
             continue
         o = out[owner]
