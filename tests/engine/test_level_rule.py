@@ -13,7 +13,7 @@ from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.config import Config
 from mlkaizen.engine.assess import evaluate
-from mlkaizen.engine.explain import level_text, rule_text
+from mlkaizen.engine.explain import level_text, needs, rule_text
 from mlkaizen.engine.model import Assessment, State, Subject
 from mlkaizen.evidence.findings import Finding, Outcome
 
@@ -196,11 +196,15 @@ def test_an_unheld_level_names_its_missing_core_by_title_and_what_the_quorum_sti
         "Level 1 needs: “Practice a”; either “Practice b” or “Practice c”; 2 of 3 supporting "
         "practices (met so far: “Practice d”)"
     )
+    # the summary leads with the roadmap's first two steps, the rest stays in the details
     assert a.explanation == (
         "Confirmed stage: One (stage 1 of 5). It is not Two yet: Data is at level 0 where it "
-        "needs level 1. To reach Two: Data needs “Practice a”, either “Practice b” or "
-        "“Practice c”, and 1 more of its 2 missing supporting practices (either “Practice e” "
-        "or “Practice f”). The weakest dimension is Data (1 of 8 practices satisfied)."
+        "needs level 1. The first steps to Two: confirm “Practice e” (an open question), then "
+        "put in place “Practice a”. The roadmap lists 2 more steps for it."
+    )
+    assert needs(d.blockers) == (
+        "“Practice a”, either “Practice b” or “Practice c”, and 1 more of its 2 missing "
+        "supporting practices (either “Practice e” or “Practice f”)"
     )
 
 

@@ -147,11 +147,10 @@ def _roadmap_and_questions(a: Assessment) -> list[str]:
         for item in a.roadmap:
             verify = item.action == "verify"
             effort = "to verify" if verify else f"effort {item.effort}"
-            # a question to verify may name evidence from the repository: shown as text
+            # a question to verify may name evidence from the repository: shown as text; how
+            # to answer it is said once, by the remediation that follows
             headline = (
-                f"verify: {md_text(item.question or item.title)} (answer with `mlkaizen survey`)"
-                if verify
-                else md_text(item.title)
+                f"verify: {md_text(item.question or item.title)}" if verify else md_text(item.title)
             )
             out.append(
                 f"{item.step}. **{headline}** ({md_code(item.practice)}, "
