@@ -61,3 +61,13 @@ def test_levels_are_explained_in_words(example_copy: Path, monkeypatch: pytest.M
         "practices (already met: “Progressive delivery (canary or shadow)”)"
     ) in text
 
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html", "json", "sarif"])
+def test_counts_agree_with_their_nouns(example_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                       fmt: str) -> None:
+    monkeypatch.chdir(example_copy.parent)
+    text = _render(example_copy, fmt)
+    assert re.findall(r"\w+\(s\)", text) == []
+    if fmt in ("html", "json"):  # the formats that list every finding
+        assert "3 test modules, e.g. tests/test_data_schema.py" in text

@@ -239,8 +239,8 @@ def survey(
         result = run(None if no_repo else path, answers=[answers], **rules.kwargs())
         conflicts = [p for p in result.practices if p.conflict]
         write_out(
-            f"{answers}: ok; {len(result.questions)} question(s) still open, "
-            f"{len(conflicts)} conflict(s) with the repository\n",
+            f"{answers}: ok; {counted(len(result.questions), 'question')} still open, "
+            f"{counted(len(conflicts), 'conflict')} with the repository\n",
             None,
         )
         for p in conflicts:
@@ -273,7 +273,7 @@ def survey(
     except (EOFError, KeyboardInterrupt):
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
         return
-    write_out(f"saved {done} answer(s) to {target}; {left} left\n", None)
+    write_out(f"saved {counted(done, 'answer')} to {target}; {left} left\n", None)
 
 
 def _found_answers(root: Path) -> list[str | Path]:

@@ -13,6 +13,7 @@ from mlkaizen.report.context import (
     location,
 )
 from mlkaizen.report.escape import md_code, md_prose, md_text
+from mlkaizen.textfmt import counted
 
 
 def _to_confirm(a: Assessment) -> str:
@@ -128,7 +129,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     out += _roadmap_and_questions(a)
     out += _evidence_table(a, ctx)
     if a.warnings:
-        out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
+        out.append(f"_{counted(len(a.warnings), 'scan warning')}; see the JSON or HTML report._")
         out.append("")
     out.append(
         f"<sub>catalogue {md_text(str(a.catalogue['id']))} "
