@@ -119,11 +119,15 @@ def map_(
         rows.append(Row(name, assessment, target))
         for path, part in parts:
             rows.append(Row(f"{name}/{path}", part, target))
+    import os
     import sys
 
     from mlkaizen.textfmt import terminal_width
 
-    width = terminal_width() if out is None and sys.stdout.isatty() else None
+    # on standard output, the terminal's width, or COLUMNS when piped (as `assess` does)
+    to_stdout = out is None or str(out) == "-"
+    sized = sys.stdout.isatty() or (os.environ.get("COLUMNS") or "").isdigit()
+    width = terminal_width() if to_stdout and sized else None
     write_out(
         render_map(rows, cat, fmt, width),
         out,
