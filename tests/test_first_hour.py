@@ -55,11 +55,16 @@ def test_every_report_says_how_many_answers_it_used_and_from_whom(repo: Path,
     assert sorted(p.name for p in (repo / ".mlkaizen" / "answers").iterdir()) == [
         "alice.yaml", "bo.yaml"]
     line = "Used 17 answers from alice, bo."
+    tables = {"terminal": " Dimension ", "markdown": "| Dimension |",
+              "html": '<div class="card" id="chart">'}
     for fmt in ("terminal", "markdown", "html"):
         out = tmp_path / f"report.{fmt}"
         proc = cli("assess", str(repo), "-f", fmt, "-o", str(out), "-q")
         assert proc.returncode == 0, proc.stderr
-        assert out.read_text().count(line) == 1, fmt
+        text = out.read_text()
+        assert text.count(line) == 1, fmt
+        # in every format, under the summary, before the details
+        assert text.index("The first steps to") < text.index(line) < text.index(tables[fmt])
     data = json.loads(cli("assess", str(repo), "-f", "json").stdout)
     assert (data["answers_used"], data["respondents"], data["questions"]) == (
         17, ["alice", "bo"], [])

@@ -57,6 +57,8 @@ def _header(con: Console, a: Assessment) -> None:
         stage.append(f" · potential {visible(a.potential_stage)}", style="magenta")
     con.print(stage)
     con.print(terminal(a.explanation))
+    if (answers := a.answers_line()) is not None:  # the survey answers this run used, under
+        con.print(terminal(answers))  # the summary as in Markdown and HTML
     con.print()
     from rich import box
 
@@ -121,9 +123,6 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         file=buf, width=ctx.width, force_terminal=ctx.color, no_color=not ctx.color, highlight=False
     )
     _header(con, a)
-    if (answers := a.answers_line()) is not None:  # the survey answers this run used
-        con.print(terminal(answers))
-        con.print()
     if a.baseline is not None:
         c = a.baseline
         rows = [("", "", f"stage {c.stage_before} -> {a.stage}")]
