@@ -229,6 +229,11 @@ def test_the_first_hour_is_one_loop(repo: Path, tmp_path: Path) -> None:
     assert "Used 1 answer from alice." in stored.stdout
     between = run("diff", "1", "2").stdout.splitlines()
     assert "  + organization.automated-governance: unknown -> met" in between
+    # the log counts the survey's answers as the report does, the config's attestations apart
+    head, newest, oldest = run("log").stdout.splitlines()
+    assert newest.endswith("; 1 answer by 1 respondent; 2 attestations")
+    assert oldest.endswith("organization=1; 2 attestations")
+    assert head.index("levels") == newest.index("data=") == oldest.index("data=")
 
 
 def test_the_readme_shows_what_the_run_prints() -> None:

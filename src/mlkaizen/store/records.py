@@ -218,8 +218,9 @@ class LogLine:
     stage: str
     levels: dict[str, int]
     supersedes: int | None
-    answers: int = 0  # questionnaire answers and attestations used
-    respondents: int = 0
+    answers: int = 0  # questionnaire answers (and facilitators' decisions) used
+    respondents: int = 0  # who gave them
+    attestations: int = 0  # the config's attestations used
     target: str | None = None  # the profile's target stage
 
 
@@ -247,16 +248,17 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
         ids = [x.id for x in lines]
         if not ids:
             return lines
-        counts = {
-            a_id: (n, people)
-            for a_id, n, people in session.execute(
+        counts: dict[tuple[int, bool], tuple[int, int]] = {
+            (a_id, attested): (n, people)
+            for a_id, attested, n, people in session.execute(
                 select(
                     AnswerRow.assessment_id,
+                    AnswerRow.kind == "attestation",
                     func.count(),
                     func.count(AnswerRow.respondent.distinct()),
                 )
                 .where(AnswerRow.assessment_id.in_(ids))
-                .group_by(AnswerRow.assessment_id)
+                .group_by(AnswerRow.assessment_id, AnswerRow.kind == "attestation")
             )
         }
         targets = {
@@ -270,6 +272,7 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
             )
         }
         for x in lines:
-            x.answers, x.respondents = counts.get(x.id, (0, 0))
+            x.answers, x.respondents = counts.get((x.id, False), (0, 0))
+            x.attestations = counts.get((x.id, True), (0, 0))[0]
             x.target = targets.get(x.id)
         return lines
