@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,13 @@ def test_target_map_and_history_read_the_answers_without_flags(repo: Path) -> No
     assert current["data"] == 3  # the answers settle data's level-3 questions
     mapped = json.loads(cli("map", str(repo), "-f", "json").stdout)
     assert [row["respondents"] for row in mapped["subjects"]] == [1]
+    # explain --stage tells the same stage as assess, from the same answers, at the width given
+    explained = cli("explain", "--stage", str(repo),
+                    env={**os.environ, "COLUMNS": "80"}).stdout
+    assert "Data is at level 3 (continuously improved)." in explained
+    assert max(len(line) for line in explained.splitlines()) <= 80
+    weights = cli("explain", "--weights", str(repo)).stdout
+    assert re.search(r"^Data +100% +100%$", weights, re.M), weights
     # history judges each commit with the answers committed by then, not today's
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "answers")
