@@ -234,3 +234,29 @@ def test_a_level_short_of_its_quorum_only_says_its_core_is_in_place(cat: Catalog
         "Level 1 needs: 2 of 3 supporting practices (met so far: none); its core practices "
         "are in place"
     )
+
+
+def test_the_summary_offers_two_alternatives_as_either_one(tmp_path: Path) -> None:
+    """A core group of alternatives: the first two steps are either one, never both."""
+    path = tmp_path / "either.yaml"
+    path.write_text(f"""schema_version: 2
+id: either-test
+version: "1"
+title: Either test
+levels: [{{value: 0, name: fragmented}}, {{value: 1, name: standardised}}]
+dimensions: [{{id: data, name: Data, description: Data.}}]
+stages:
+  - {{id: s1, name: One, index: 1, description: start, requires: {{}}}}
+  - {{id: s2, name: Two, index: 2, description: data 1, requires: {{data: 1}}}}
+cells:
+  - {{dimension: data, level: 1, core: [[data.b, data.c]], quorum: 0}}
+practices:{_practice("data.b", 1)}{_practice("data.c", 1, "elsewhere")}
+""")
+    either = load_catalogue(path, known_detectors=DETECTORS)
+    a = run(either, "")
+    assert [(r.practice, r.action) for r in a.roadmap] == [("data.c", "verify"), ("data.b", "do")]
+    assert a.explanation.endswith(
+        "The first steps to Two: confirm “Practice c” (an open question), or put in place "
+        "“Practice b”."
+    )
+    # the near miss, two steps both needed ("…, then …"), is the test above with "d"

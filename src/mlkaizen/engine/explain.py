@@ -78,18 +78,24 @@ def first_steps(a: Assessment) -> str | None:
     steps = [r for r in a.roadmap if r.for_stage == a.next_stage]
     if not steps:
         return None
-    check = [quoted(r.title) for r in steps[:2] if r.action == "verify"]
-    build = [quoted(r.title) for r in steps[:2] if r.action != "verify"]
+    first = steps[:2]
+    # two alternatives of one core group (either is enough): "a, or b", never "a, then b"
+    groups = {frozenset(b.any_of) for d in a.dimensions for b in d.blockers if b.any_of}
+    either_one = len(first) == 2 and any({r.practice for r in first} <= g for g in groups)
+    join = ", or " if either_one else ", then "
+    link = " or " if either_one else " and "
+    check = [quoted(r.title) for r in first if r.action == "verify"]
+    build = [quoted(r.title) for r in first if r.action != "verify"]
     said = []
     if check:
         said.append(
-            f"confirm {and_list(check)} "
+            f"confirm {link.join(check)} "
             + ("(an open question)" if len(check) == 1 else "(open questions)")
         )
     if build:
-        said.append(f"put in place {and_list(build)}")
+        said.append(f"put in place {link.join(build)}")
     head = "The first step" if len(steps) == 1 else "The first steps"
-    text = f"{head} to {a.next_stage}: {', then '.join(said)}."
+    text = f"{head} to {a.next_stage}: {join.join(said)}."
     if len(steps) > 2:
         text += f" The roadmap lists {plural(len(steps) - 2, 'more step')} for it."
     return text
