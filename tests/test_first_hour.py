@@ -89,6 +89,11 @@ def test_target_map_and_history_read_the_answers_without_flags(repo: Path) -> No
     current = {d["id"]: d["current"] for d in after["dimensions"]}
     assert {d["id"]: d["current"] for d in before["dimensions"]}["data"] == 2
     assert current["data"] == 3  # the answers settle data's level-3 questions
+    # and the target says so, as every report does
+    assert (after["respondents"], before["respondents"]) == (["alice"], [])
+    said = cli("target", str(repo)).stdout.splitlines()
+    assert said[1] == f"Used {after['answers_used']} answers from alice."
+    assert after["answers_used"] > 1
     mapped = json.loads(cli("map", str(repo), "-f", "json").stdout)
     assert [row["respondents"] for row in mapped["subjects"]] == [1]
     # explain --stage tells the same stage as assess, from the same answers, at the width given
