@@ -96,6 +96,10 @@ def test_target_map_and_history_read_the_answers_without_flags(repo: Path) -> No
     assert after["answers_used"] > 1
     mapped = json.loads(cli("map", str(repo), "-f", "json").stdout)
     assert [row["respondents"] for row in mapped["subjects"]] == [1]
+    name = mapped["subjects"][0]["subject"]
+    for fmt in ("terminal", "markdown", "html"):
+        shown = cli("map", str(repo), "-f", fmt).stdout
+        assert len(re.findall(rf"{name}: Used \d+ answers from alice\.", shown)) == 1, fmt
     # explain --stage tells the same stage as assess, from the same answers, at the width given
     explained = cli("explain", "--stage", str(repo),
                     env={**os.environ, "COLUMNS": "80"}).stdout
