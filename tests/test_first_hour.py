@@ -53,6 +53,11 @@ def test_every_report_says_how_many_answers_it_used_and_from_whom(repo: Path,
     for who in ("alice", "bo"):
         done = cli("survey", str(repo), "--respondent", who, stdin=EVERY_YES)
         assert done.returncode == 0, done.stderr
+        # the survey's last line says where the answers went and what reads them
+        assert done.stdout.endswith(
+            f"saved 17 answers to {repo}/.mlkaizen/answers/{who}.yaml; 0 left; "
+            f"`mlkaizen assess {repo}` uses them\n"
+        )
     assert sorted(p.name for p in (repo / ".mlkaizen" / "answers").iterdir()) == [
         "alice.yaml", "bo.yaml"]
     line = "Used 17 answers from alice, bo."

@@ -277,7 +277,14 @@ def survey(
     except (EOFError, KeyboardInterrupt):
         write_out(f"\nstopped; answers so far are saved in {target}; run again to resume\n", None)
         return
-    write_out(f"saved {counted(done, 'answer')} to {target}; {left} left\n", None)
+    # what the answers are for: the next assessment reads the default folder by itself
+    where = "" if path == Path(".") else f" {visible(str(path))}"
+    use = (
+        f"`mlkaizen assess{where}` uses them"
+        if out is None and not no_repo
+        else f"use them with `mlkaizen assess --answers {visible(str(target))}`"
+    )
+    write_out(f"saved {counted(done, 'answer')} to {target}; {left} left; {use}\n", None)
 
 
 def _found_answers(root: Path) -> list[str | Path]:
