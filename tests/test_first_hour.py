@@ -279,3 +279,16 @@ def test_the_readme_shows_what_the_run_prints() -> None:
     assert any(x.startswith("Roadmap (") for x in shown)
     versions = set(re.findall(r"ad-hoc-to-kaizen (\d{4}\.\d+\.\d+)", readme))
     assert versions == {load_catalogue().version}
+
+
+def test_the_log_counts_answers_as_the_report_does(repo: Path, tmp_path: Path) -> None:
+    """Two respondents answering the same practices settle each once; a "don't know"
+    settles nothing; the config's attestations are counted apart."""
+    for who, stdin in (("alice", EVERY_YES), ("bo", EVERY_YES), ("cy", "dk\n\n")):
+        assert cli("survey", str(repo), "--respondent", who, stdin=stdin).returncode == 0
+    env = {**os.environ, "MLKAIZEN_DB": f"sqlite:///{tmp_path / 'store.db'}"}
+    saved = cli("assess", str(repo), "--save", env=env)
+    assert saved.returncode == 0, saved.stderr
+    assert "Used 17 answers from alice, bo, cy." in saved.stdout
+    _, line = cli("log", str(repo), env=env).stdout.splitlines()
+    assert line.endswith("; 17 answers by 3 respondents; 2 attestations")

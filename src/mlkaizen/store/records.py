@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from mlkaizen.engine.model import Assessment
@@ -248,13 +248,17 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
         ids = [x.id for x in lines]
         if not ids:
             return lines
+        # counted as the report counts them: the practices the answers settled (a "don't
+        # know" settles nothing; two respondents answering one practice settle it once)
         counts: dict[tuple[int, bool], tuple[int, int]] = {
             (a_id, attested): (n, people)
             for a_id, attested, n, people in session.execute(
                 select(
                     AnswerRow.assessment_id,
                     AnswerRow.kind == "attestation",
-                    func.count(),
+                    func.count(
+                        case((AnswerRow.answer != "unknown", AnswerRow.practice)).distinct()
+                    ),
                     func.count(AnswerRow.respondent.distinct()),
                 )
                 .where(AnswerRow.assessment_id.in_(ids))
