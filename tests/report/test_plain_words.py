@@ -71,3 +71,13 @@ def test_counts_agree_with_their_nouns(example_copy: Path, monkeypatch: pytest.M
     assert re.findall(r"\w+\(s\)", text) == []
     if fmt in ("html", "json"):  # the formats that list every finding
         assert "3 test modules, e.g. tests/test_data_schema.py" in text
+
+
+def test_a_coloured_report_keeps_no_trailing_spaces(example_copy: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(example_copy.parent)
+    a = assess(example_copy.name, today=dt.date(2026, 11, 27))
+    text = get_renderer("terminal")(a, RenderContext(catalogue=load_catalogue(), color=True,
+                                                     width=80))
+    assert "\x1b[" in text
+    assert [line for line in text.splitlines() if line.endswith(" ")] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 from mlkaizen.engine.explain import level_text
@@ -222,4 +223,6 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     text = buf.getvalue()
     if not ctx.color:  # no trailing padding in plain text (files, pipes, PR comments)
         text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    else:  # nor the spaces a wrapped coloured line keeps at its end
+        text = re.sub(r" +(?=\n)", "", text)
     return text
