@@ -211,6 +211,16 @@ def test_the_terminal_report_takes_the_width_it_is_given(
     assert low <= widest(proc.stdout) <= high
 
 
+@pytest.mark.parametrize("out", [[], ["-o", "-"]])
+def test_the_map_takes_the_width_it_is_given(repo: Path, out: list[str]) -> None:
+    wide = cli("map", str(repo), *out)
+    assert wide.returncode == 0 and widest(wide.stdout) > 100  # a table, as wide as it needs
+    narrow = cli("map", str(repo), *out, env={"COLUMNS": "80"})
+    assert narrow.returncode == 0
+    assert widest(narrow.stdout) <= 80
+    assert "Operations & Infrastructure" in narrow.stdout  # labels whole, never cut
+
+
 def test_a_report_written_to_a_file_keeps_80_columns(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.txt"
     assert cli("assess", str(repo), "-o", str(out), env={"COLUMNS": "120"}).returncode == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,14 +53,24 @@ def test_every_report_says_how_many_answers_it_used_and_from_whom(repo: Path,
     for who in ("alice", "bo"):
         done = cli("survey", str(repo), "--respondent", who, stdin=EVERY_YES)
         assert done.returncode == 0, done.stderr
+        # the survey's last line says where the answers went and what reads them
+        assert done.stdout.endswith(
+            f"saved 17 answers to {repo}/.mlkaizen/answers/{who}.yaml; 0 left; "
+            f"`mlkaizen assess {repo}` uses them\n"
+        )
     assert sorted(p.name for p in (repo / ".mlkaizen" / "answers").iterdir()) == [
         "alice.yaml", "bo.yaml"]
     line = "Used 17 answers from alice, bo."
+    tables = {"terminal": " Dimension ", "markdown": "| Dimension |",
+              "html": '<div class="card" id="chart">'}
     for fmt in ("terminal", "markdown", "html"):
         out = tmp_path / f"report.{fmt}"
         proc = cli("assess", str(repo), "-f", fmt, "-o", str(out), "-q")
         assert proc.returncode == 0, proc.stderr
-        assert out.read_text().count(line) == 1, fmt
+        text = out.read_text()
+        assert text.count(line) == 1, fmt
+        # in every format, under the summary, before the details
+        assert text.index("The first steps to") < text.index(line) < text.index(tables[fmt])
     data = json.loads(cli("assess", str(repo), "-f", "json").stdout)
     assert (data["answers_used"], data["respondents"], data["questions"]) == (
         17, ["alice", "bo"], [])
@@ -83,8 +94,24 @@ def test_target_map_and_history_read_the_answers_without_flags(repo: Path) -> No
     current = {d["id"]: d["current"] for d in after["dimensions"]}
     assert {d["id"]: d["current"] for d in before["dimensions"]}["data"] == 2
     assert current["data"] == 3  # the answers settle data's level-3 questions
+    # and the target says so, as every report does
+    assert (after["respondents"], before["respondents"]) == (["alice"], [])
+    said = cli("target", str(repo)).stdout.splitlines()
+    assert said[1] == f"Used {after['answers_used']} answers from alice."
+    assert after["answers_used"] > 1
     mapped = json.loads(cli("map", str(repo), "-f", "json").stdout)
     assert [row["respondents"] for row in mapped["subjects"]] == [1]
+    name = mapped["subjects"][0]["subject"]
+    for fmt in ("terminal", "markdown", "html"):
+        shown = cli("map", str(repo), "-f", fmt).stdout
+        assert len(re.findall(rf"{name}: Used \d+ answers from alice\.", shown)) == 1, fmt
+    # explain --stage tells the same stage as assess, from the same answers, at the width given
+    explained = cli("explain", "--stage", str(repo),
+                    env={**os.environ, "COLUMNS": "80"}).stdout
+    assert "Data is at level 3 (continuously improved)." in explained
+    assert max(len(line) for line in explained.splitlines()) <= 80
+    weights = cli("explain", "--weights", str(repo)).stdout
+    assert re.search(r"^Data +100% +100%$", weights, re.M), weights
     # history judges each commit with the answers committed by then, not today's
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "answers")
@@ -224,6 +251,11 @@ def test_the_first_hour_is_one_loop(repo: Path, tmp_path: Path) -> None:
     assert "Used 1 answer from alice." in stored.stdout
     between = run("diff", "1", "2").stdout.splitlines()
     assert "  + organization.automated-governance: unknown -> met" in between
+    # the log counts the survey's answers as the report does, the config's attestations apart
+    head, newest, oldest = run("log").stdout.splitlines()
+    assert newest.endswith("; 1 answer by 1 respondent; 2 attestations")
+    assert oldest.endswith("organization=1; 2 attestations")
+    assert head.index("levels") == newest.index("data=") == oldest.index("data=")
 
 
 def test_the_readme_shows_what_the_run_prints() -> None:
@@ -247,3 +279,16 @@ def test_the_readme_shows_what_the_run_prints() -> None:
     assert any(x.startswith("Roadmap (") for x in shown)
     versions = set(re.findall(r"ad-hoc-to-kaizen (\d{4}\.\d+\.\d+)", readme))
     assert versions == {load_catalogue().version}
+
+
+def test_the_log_counts_answers_as_the_report_does(repo: Path, tmp_path: Path) -> None:
+    """Two respondents answering the same practices settle each once; a "don't know"
+    settles nothing; the config's attestations are counted apart."""
+    for who, stdin in (("alice", EVERY_YES), ("bo", EVERY_YES), ("cy", "dk\n\n")):
+        assert cli("survey", str(repo), "--respondent", who, stdin=stdin).returncode == 0
+    env = {**os.environ, "MLKAIZEN_DB": f"sqlite:///{tmp_path / 'store.db'}"}
+    saved = cli("assess", str(repo), "--save", env=env)
+    assert saved.returncode == 0, saved.stderr
+    assert "Used 17 answers from alice, bo, cy." in saved.stdout
+    _, line = cli("log", str(repo), env=env).stdout.splitlines()
+    assert line.endswith("; 17 answers by 3 respondents; 2 attestations")

@@ -288,7 +288,7 @@ def test_an_unreadable_existing_file_is_never_replaced(tmp_path: Path, content: 
         if proc.returncode == 0:  # the existing Dockerfile may already satisfy the practice
             assert "already" in proc.stdout
         else:
-            assert proc.returncode == 2 and "cannot read existing file(s) Dockerfile" in proc.stderr
+            assert proc.returncode == 2 and "cannot read existing file Dockerfile" in proc.stderr
         assert (root / "Dockerfile").read_bytes() == content
 
 

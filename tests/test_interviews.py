@@ -39,7 +39,7 @@ def test_survey_asks_only_open_questions_saves_each_answer_and_resumes(repo: Pat
     first = cli("survey", str(repo), "--respondent", "alice",
                 stdin="y\nhttps://wiki/rollback\nmaybe\nn\n\n")  # then the input ends
     assert first.returncode == 0, first.stderr
-    assert "17 open question(s), 0 already answered" in first.stdout
+    assert "17 open questions, 0 already answered" in first.stdout
     assert "please answer y, p, n, na or dk" in first.stdout
     assert "run again to resume" in first.stdout
     saved = yaml.safe_load((repo / ".mlkaizen" / "answers" / "alice.yaml").read_text())
@@ -71,7 +71,7 @@ def test_survey_answers_feed_the_assessment_and_checks(repo: Path) -> None:
     assert json.loads(plain.stdout)["answers_used"] == 1
     assert "Used 1 answer from bo." in cli("assess", str(repo)).stdout
     check = cli("survey", str(repo), "--answers", str(repo / ".mlkaizen" / "answers" / "bo.yaml"))
-    assert check.returncode == 0 and "16 question(s) still open" in check.stdout
+    assert check.returncode == 0 and "16 questions still open" in check.stdout
 
 
 def test_survey_needs_a_respondent(repo: Path) -> None:

@@ -17,6 +17,7 @@ import yaml
 
 from mlkaizen.engine.model import Assessment
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.textfmt import counted
 
 CHOICES = {
     "y": "yes",
@@ -94,7 +95,7 @@ def run_survey(
     todo = [q for q in a.questions if q.practice not in answered]
     confirm = sum(q.confirms is not None for q in todo)
     say(
-        f"{len(a.questions)} open question(s), {len(a.questions) - len(todo)} already "
+        f"{counted(len(a.questions), 'open question')}, {len(a.questions) - len(todo)} already "
         f"answered; {len(todo)} to go. Answers: y(es) p(artly) n(o) na dk (don't know)."
         + (f" {confirm} to confirm: Enter confirms what the repository shows." if confirm else "")
     )

@@ -116,7 +116,7 @@ def _cell(data: dict, dim: str, level: int) -> dict:  # type: ignore[type-arg]
     (lambda d: _cell(d, "data", 1).update(core=["data.nope"]),
      "cell data/1: core practice 'data.nope' is not a practice of this cell"),
     (lambda d: _cell(d, "model", 1).update(quorum=5),
-     "cell model/1: quorum 5 is larger than its 4 supporting practice(s)"),
+     "cell model/1: quorum 5 is larger than its 4 supporting practices"),
     (lambda d: d.update(cells=[c for c in d["cells"] if (c["dimension"], c["level"])
                                != ("deployment", 2)]),
      "level 2 of deployment has no core practice"),

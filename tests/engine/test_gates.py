@@ -95,8 +95,8 @@ def test_roadmap_pulls_in_unmet_prerequisites() -> None:
     assert order.index("model.training-pipeline") < order.index("model.ct-triggers")
 
 
-def test_explanation_names_stage_blockers_and_weakest_dimension() -> None:
+def test_explanation_names_stage_and_the_first_steps_to_the_next() -> None:
     a = run([found("experiment_tracking_used")])
     assert a.stage in a.explanation and "DataOps" in a.explanation
-    weakest = next(d for d in a.dimensions if d.id == a.weakest_dimension)
-    assert weakest.name in a.explanation
+    first = [r.title for r in a.roadmap if r.for_stage == "DataOps"][:2]
+    assert all(f"\u201c{t}\u201d" in a.explanation for t in first)

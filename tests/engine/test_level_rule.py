@@ -13,7 +13,7 @@ from mlkaizen.catalogue.loader import load_catalogue
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.config import Config
 from mlkaizen.engine.assess import evaluate
-from mlkaizen.engine.explain import level_text, rule_text
+from mlkaizen.engine.explain import level_text, needs, rule_text
 from mlkaizen.engine.model import Assessment, State, Subject
 from mlkaizen.evidence.findings import Finding, Outcome
 
@@ -196,11 +196,15 @@ def test_an_unheld_level_names_its_missing_core_by_title_and_what_the_quorum_sti
         "Level 1 needs: “Practice a”; either “Practice b” or “Practice c”; 2 of 3 supporting "
         "practices (met so far: “Practice d”)"
     )
+    # the summary leads with the roadmap's first two steps, the rest stays in the details
     assert a.explanation == (
         "Confirmed stage: One (stage 1 of 5). It is not Two yet: Data is at level 0 where it "
-        "needs level 1. To reach Two: Data needs “Practice a”, either “Practice b” or "
-        "“Practice c”, and 1 more of its 2 missing supporting practices (either “Practice e” "
-        "or “Practice f”). The weakest dimension is Data (1 of 8 practices satisfied)."
+        "needs level 1. The first steps to Two: confirm “Practice e” (an open question), then "
+        "put in place “Practice a”. The roadmap lists 2 more steps for it."
+    )
+    assert needs(d.blockers) == (
+        "“Practice a”, either “Practice b” or “Practice c”, and 1 more of its 2 missing "
+        "supporting practices (either “Practice e” or “Practice f”)"
     )
 
 
@@ -230,3 +234,29 @@ def test_a_level_short_of_its_quorum_only_says_its_core_is_in_place(cat: Catalog
         "Level 1 needs: 2 of 3 supporting practices (met so far: none); its core practices "
         "are in place"
     )
+
+
+def test_the_summary_offers_two_alternatives_as_either_one(tmp_path: Path) -> None:
+    """A core group of alternatives: the first two steps are either one, never both."""
+    path = tmp_path / "either.yaml"
+    path.write_text(f"""schema_version: 2
+id: either-test
+version: "1"
+title: Either test
+levels: [{{value: 0, name: fragmented}}, {{value: 1, name: standardised}}]
+dimensions: [{{id: data, name: Data, description: Data.}}]
+stages:
+  - {{id: s1, name: One, index: 1, description: start, requires: {{}}}}
+  - {{id: s2, name: Two, index: 2, description: data 1, requires: {{data: 1}}}}
+cells:
+  - {{dimension: data, level: 1, core: [[data.b, data.c]], quorum: 0}}
+practices:{_practice("data.b", 1)}{_practice("data.c", 1, "elsewhere")}
+""")
+    either = load_catalogue(path, known_detectors=DETECTORS)
+    a = run(either, "")
+    assert [(r.practice, r.action) for r in a.roadmap] == [("data.c", "verify"), ("data.b", "do")]
+    assert a.explanation.endswith(
+        "The first steps to Two: confirm “Practice c” (an open question), or put in place "
+        "“Practice b”."
+    )
+    # the near miss, two steps both needed ("…, then …"), is the test above with "d"

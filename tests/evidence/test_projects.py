@@ -42,7 +42,7 @@ def test_outermost_folders_with_a_manifest_and_ml_code(make_repo: MakeRepo) -> N
         ("services/churn", ("requirements.txt",), 2),
         ("services/vision", ("pyproject.toml",), 1),
     ]
-    assert refs[0].how == "declares requirements.txt; 2 file(s) doing ML"
+    assert refs[0].how == "declares requirements.txt; 2 files doing ML"
 
 
 def test_one_project_folder_is_not_a_collection(make_repo: MakeRepo) -> None:
@@ -70,7 +70,7 @@ def test_each_sub_project_is_assessed_on_its_own_evidence(make_repo: MakeRepo) -
     parts = {sp.path: sp for sp in a.sub_projects}
     assert list(parts) == ["services/churn", "services/vision"]
     churn, vision = parts["services/churn"], parts["services/vision"]
-    assert churn.how == "declares requirements.txt; 2 file(s) doing ML"
+    assert churn.how == "declares requirements.txt; 2 files doing ML"
     assert churn.levels["model"] == 1 and vision.levels["model"] == 0  # only churn tracks runs
     assert (churn.stage, vision.stage) == ("Ad hoc", "Ad hoc")
     assert churn.blocker == "data.versioned" and churn.next_stage == "DataOps"
@@ -88,8 +88,8 @@ def test_sub_projects_in_every_format_and_on_the_command_line(make_repo: MakeRep
         return proc.stdout
 
     assert cli("assess", str(root), "--projects") == (
-        "services/churn\tdeclares requirements.txt; 2 file(s) doing ML\n"
-        "services/vision\tdeclares pyproject.toml; 1 file(s) doing ML\n"
+        "services/churn\tdeclares requirements.txt; 2 files doing ML\n"
+        "services/vision\tdeclares pyproject.toml; 1 file doing ML\n"
     )
     data = json.loads(cli("assess", str(root), "-f", "json"))
     assert [sp["path"] for sp in data["sub_projects"]] == ["services/churn", "services/vision"]

@@ -67,7 +67,7 @@ def test_malformed_dates_and_separators_in_names_are_one_note(
     data = json.loads(out)
     shorts = ", ".join(s[:7] for s in forged[::-1][:3])  # as listed: newest first
     assert data["notes"] == [
-        f"5 commit(s) with a malformed or out-of-range date ({shorts}, ...): shown at their "
+        f"5 commits with a malformed or out-of-range date ({shorts}, ...): shown at their "
         "committer time, or at 1970-01-01 without a usable one"
     ]
     points = data["points"][-5:]
@@ -154,7 +154,7 @@ def test_max_assessed_stops_bisection(
         ("operations.reproducible-environment", ids[5], False),
         ("organization.shared-tooling", ids[5], False),
     ]
-    assert h.notes == ["limit max_assessed=3 reached: 3 change(s) not pinned to their commit "
+    assert h.notes == ["limit max_assessed=3 reached: 3 changes not pinned to their commit "
                        "(each is shown at the first commit assessed that has it)"]
 
 

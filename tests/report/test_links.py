@@ -126,6 +126,30 @@ def test_html_links_stay_inside_the_repository(example_copy: Path, tmp_path: Pat
     assert "[`src/churn/train.py:31`](src/churn/train.py#L31)" in md
 
 
+def test_a_sub_folder_names_its_repository_without_the_assessors_path(tmp_path: Path) -> None:
+    repo = tmp_path / "home" / "someone" / "monorepo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "services" / "churn").mkdir(parents=True)
+    (repo / "services" / "churn" / "train.py").write_text("import sklearn\n")
+    sub = repo / "services" / "churn"
+    for fmt in ("html", "markdown", "terminal", "sarif"):  # the JSON names its subject's path
+        assert str(tmp_path) not in render(fmt, sub), fmt
+    data = json.loads(render("json", sub))
+    assert str(tmp_path) not in json.dumps([data["practices"], data["findings"]])
+    notes = [p.note for p in assess(sub).practices if p.id == "organization.version-control"]
+    assert notes == ["version control: ../../.git"]
+
+
+def test_html_shows_a_practices_evidence_once(example_copy: Path) -> None:
+    """A practice's note that is its first evidence's detail is not printed again."""
+    page = render("html", example_copy)
+    row = page.split('<tr id="organization.code-ownership">', 1)[1].split("</tr>", 1)[0]
+    assert row.count("4 ownership rules") == 1
+    assert '<td><a href=".github/CODEOWNERS#L1">.github/CODEOWNERS:1</a> 4 ownership rules' in row
+    vcs = page.split('<tr id="organization.version-control">', 1)[1].split("</tr>", 1)[0]
+    assert vcs.count("version control: .git") == 1
+
+
 MONOREPO = {
     "credit-scorer/pyproject.toml": "[project]\nname = 'credit-scorer'\n",
     "credit-scorer/src/train.py": "import mlflow\nfrom sklearn.linear_model import "

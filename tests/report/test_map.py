@@ -50,7 +50,10 @@ def test_map_json_and_csv_of_the_example_companies() -> None:
 
 def test_map_terminal_markdown_and_html(tmp_path: Path) -> None:
     md = cli("map", *map(str, COMPANIES), "-f", "markdown").stdout
-    assert md.startswith("| Subject | Stage | Target | Gap | Data |") and md.count("\n") == 6
+    table, notes = md.split("\n\n")
+    assert table.startswith("| Subject | Stage | Target | Gap | Data |") and table.count("\n") == 5
+    # then the answers each subject's stage came from, one line a subject
+    assert "_Gamma Robotics / grasp planner (edge): Used 55 answers from li._" in notes.splitlines()
     term = cli("map", *map(str, COMPANIES)).stdout
     assert "Gamma Robotics" in term and "Kaizen MLOps" in term
     out = tmp_path / "map.html"

@@ -16,8 +16,9 @@ from mlkaizen.report import RenderContext, get_renderer
 PRACTICE_ID = re.compile(r"\b(?:data|model|deployment|operations|organization)\.[a-z-]+")
 SUMMARY = (
     "It is not Automated MLOps yet: Model, Deployment, Operations & Infrastructure, and "
-    "Organization are at level 1 where it needs level 2. To reach Automated MLOps: Model needs "
-    "“Training is triggered automatically (schedule, new data, drift)”"
+    "Organization are at level 1 where it needs level 2. The first steps to Automated MLOps: "
+    "confirm “Approvals and governance are automated” (an open question), then put in place "
+    "“Dependency changes raise notifications”. The roadmap lists 3 more steps for it."
 )
 
 
@@ -40,6 +41,9 @@ def test_the_opening_names_titles_never_ids(example_copy: Path, monkeypatch: pyt
     opening = text[: text.index(details)]
     flat = " ".join(opening.replace("\\&", "&").replace("&amp;", "&").split())
     assert SUMMARY in flat
+    # short: the one or two steps that move it, not every blocking dimension's needs
+    assert "To reach" not in flat and "Training is triggered" not in flat
+    assert flat.count("\u201c") == 2
     assert PRACTICE_ID.findall(opening) == []
     assert "core (" not in opening and "practice(s)" not in opening
     # the ids are still there, in the details
@@ -56,3 +60,24 @@ def test_levels_are_explained_in_words(example_copy: Path, monkeypatch: pytest.M
         "Level 2 needs: “CI/CD builds and deploys model and pipeline”; 1 of 2 supporting "
         "practices (already met: “Progressive delivery (canary or shadow)”)"
     ) in text
+
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html", "json", "sarif"])
+def test_counts_agree_with_their_nouns(example_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                       fmt: str) -> None:
+    monkeypatch.chdir(example_copy.parent)
+    text = _render(example_copy, fmt)
+    assert re.findall(r"\w+\(s\)", text) == []
+    if fmt in ("html", "json"):  # the formats that list every finding
+        assert "3 test modules, e.g. tests/test_data_schema.py" in text
+
+
+def test_a_coloured_report_keeps_no_trailing_spaces(example_copy: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(example_copy.parent)
+    a = assess(example_copy.name, today=dt.date(2026, 11, 27))
+    text = get_renderer("terminal")(a, RenderContext(catalogue=load_catalogue(), color=True,
+                                                     width=80))
+    assert "\x1b[" in text
+    assert [line for line in text.splitlines() if line.endswith(" ")] == []

@@ -78,8 +78,33 @@ def test_a_step_to_verify_reads_as_a_question_in_every_format() -> None:
     line = f"verify: {question} (answer with `mlkaizen survey`)"
     assert f"1. [?] operations.monitoring: {line} (for Manual MLOps)" in get_renderer(
         "terminal")(a, ctx)
-    assert f"1. **{line}** (`operations.monitoring`, to verify, for Manual MLOps)" in (
-        get_renderer("markdown")(a, ctx))
+    # Markdown and HTML print the remediation next to the step: it says how to answer
+    assert (
+        f"1. **verify: {question}** (`operations.monitoring`, to verify, for Manual MLOps) — "
+        "Answer with `mlkaizen survey` (or attest it in the config); if it is not in place: "
+    ) in get_renderer("markdown")(a, ctx)
     html = get_renderer("html")(a, ctx)
     assert "<br>verify: Are the serving system&#39;s health" in html
-    assert "(answer with <code>mlkaizen survey</code>)" in html
+    assert "<td>Answer with <code>mlkaizen survey</code> (or attest it in the config)" in html
+
+
+def _steps(text: str, start: str, end: str) -> list[str]:
+    return re.split(r"\n(?=\s*\d+\. )|<tr>", _section(text, start, end))
+
+
+def test_a_step_to_verify_says_how_to_answer_it_once_in_every_format() -> None:
+    a = _assessment()
+    ctx = RenderContext(catalogue=load_catalogue(), width=200)
+    markdown = get_renderer("markdown")(a, ctx)
+    html = get_renderer("html")(a, ctx)
+    terminal = get_renderer("terminal")(a, ctx)
+    for steps in (
+        _steps(markdown, "### Roadmap", "\n\n<"),
+        _steps(html, "<h2>Roadmap</h2>", "</table>"),
+        _steps(terminal, "Roadmap (", "\n\n"),
+    ):
+        asked = [s for s in steps if "verify: " in s]
+        assert asked
+        for step in asked:
+            flat = re.sub(r"\s+", " ", step.replace("<code>", "`").replace("</code>", "`"))
+            assert flat.lower().count("answer with `mlkaizen survey`") == 1, step

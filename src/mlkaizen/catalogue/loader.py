@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.formats.datafile import first_error, line_of, load_yaml_mapping
+from mlkaizen.textfmt import counted
 
 BUILTIN = "ad-hoc-to-kaizen"
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
@@ -324,8 +325,8 @@ def _check_cells(cat: Catalogue) -> tuple[str, tuple[Any, ...]] | None:
         supporting = [p for pid, p in members.items() if pid not in ids and p.required]
         if cell.quorum > len(supporting):
             return (
-                f"{where}: quorum {cell.quorum} is larger than its {len(supporting)} "
-                "supporting practice(s)"
+                f"{where}: quorum {cell.quorum} is larger than its "
+                f"{counted(len(supporting), 'supporting practice')}"
             ), ("cells", i, "quorum")
     if cat.cells:
         for p in cat.practices:

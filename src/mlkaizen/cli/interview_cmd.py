@@ -119,11 +119,15 @@ def map_(
         rows.append(Row(name, assessment, target))
         for path, part in parts:
             rows.append(Row(f"{name}/{path}", part, target))
+    import os
     import sys
 
     from mlkaizen.textfmt import terminal_width
 
-    width = terminal_width() if out is None and sys.stdout.isatty() else None
+    # on standard output, the terminal's width, or COLUMNS when piped (as `assess` does)
+    to_stdout = out is None or str(out) == "-"
+    sized = sys.stdout.isatty() or (os.environ.get("COLUMNS") or "").isdigit()
+    width = terminal_width() if to_stdout and sized else None
     write_out(
         render_map(rows, cat, fmt, width),
         out,
@@ -239,8 +243,8 @@ def survey(
         result = run(None if no_repo else path, answers=[answers], **rules.kwargs())
         conflicts = [p for p in result.practices if p.conflict]
         write_out(
-            f"{answers}: ok; {len(result.questions)} question(s) still open, "
-            f"{len(conflicts)} conflict(s) with the repository\n",
+            f"{answers}: ok; {counted(len(result.questions), 'question')} still open, "
+            f"{counted(len(conflicts), 'conflict')} with the repository\n",
             None,
         )
         for p in conflicts:
@@ -279,7 +283,16 @@ def survey(
             None,
         )
         return
-    write_out(f"saved {done} answer(s) to {visible(str(target))}; {left} left\n", None)
+    # what the answers are for: the next assessment reads the default folder by itself
+    where = "" if path == Path(".") else f" {visible(str(path))}"
+    use = (
+        f"`mlkaizen assess{where}` uses them"
+        if out is None and not no_repo
+        else f"use them with `mlkaizen assess --answers {visible(str(target))}`"
+    )
+    saved = f"saved {counted(done, 'answer')} to {visible(str(target))}"
+    write_out(f"{saved}; {left} left; {use}\n", None)
+
 
 
 def _check_respondent(name: str) -> None:

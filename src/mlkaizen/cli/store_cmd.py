@@ -202,13 +202,14 @@ def log_cmd(
             f"no stored assessments of {visible(name)} (save one with `assess --save`)\n", None
         )
         return
-    text = [f"{'id':>6}  {'saved':<16}  {'commit':<7}  {'origin':<7}  stage  levels"]
+    wide = max(len("stage"), *(len(visible(x.stage)) for x in lines))  # columns aligned
+    text = [f"{'id':>6}  {'saved':<16}  {'commit':<7}  {'origin':<7}  {'stage':<{wide}}  levels"]
     for x in lines:
         levels = " ".join(f"{visible(k)}={v}" for k, v in x.levels.items())
         sup = f" (supersedes #{x.supersedes})" if x.supersedes else ""
         text.append(
             f"{x.id:>6}  {x.created_at:%Y-%m-%d %H:%M}  {visible((x.commit or '-')[:7]):<7}  "
-            f"{visible(x.origin):<7}  {visible(x.stage)}  {levels}{sup}{_inputs_note(x)}"
+            f"{visible(x.origin):<7}  {visible(x.stage):<{wide}}  {levels}{sup}{_inputs_note(x)}"
         )
     from mlkaizen.store import plans
 
@@ -217,11 +218,15 @@ def log_cmd(
 
 
 def _inputs_note(x: LogLine) -> str:
-    """``; 4 answers by 2 respondents; target Manual MLOps`` (empty without inputs)."""
+    """``; 4 answers by 2 respondents; 2 attestations; target Manual MLOps`` (empty without
+    inputs): survey answers counted apart from the config's attestations, as the report's
+    "Used 4 answers from alice, bob." does."""
     note = ""
     if x.answers:
         people = "1 respondent" if x.respondents == 1 else f"{x.respondents} respondents"
         note += f"; {x.answers} answer{'s' if x.answers != 1 else ''} by {people}"
+    if x.attestations:
+        note += f"; {x.attestations} attestation{'s' if x.attestations != 1 else ''}"
     if x.target:
         note += f"; target {visible(x.target)}"
     return note

@@ -53,7 +53,7 @@ def explanation(a: Assessment) -> str:
     unknown = len(a.questions)
     if a.potential_stage_index > a.stage_index:
         parts.append(
-            f"It could be {a.potential_stage} if the {unknown} open question(s) "
+            f"It could be {a.potential_stage} if the {plural(unknown, 'open question')} "
             "the repository cannot answer turn out well."
         )
     if a.next_stage is None:
@@ -62,17 +62,52 @@ def explanation(a: Assessment) -> str:
     lacking = [d for d in a.dimensions if d.blockers]
     if lacking:
         parts.append(_why(a, lacking))
-        parts.append(
-            f"To reach {a.next_stage}: "
-            + "; ".join(f"{d.name} needs {needs(d.blockers)}" for d in lacking)
-            + "."
-        )
-    weakest = next(d for d in a.dimensions if d.id == a.weakest_dimension)
-    parts.append(
-        f"The weakest dimension is {weakest.name} ({weakest.met} of {weakest.total} "
-        "practices satisfied)."
-    )
+        parts.append(first_steps(a) or _to_reach(a, lacking))
     return " ".join(parts)
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 open question``, ``2 open questions``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def first_steps(a: Assessment) -> str | None:
+    """The one or two roadmap steps that lead to the next stage, in a sentence (what to
+    confirm, what to put in place), and how many more the roadmap holds for it. ``None``
+    when the roadmap has no step for the next stage."""
+    steps = [r for r in a.roadmap if r.for_stage == a.next_stage]
+    if not steps:
+        return None
+    first = steps[:2]
+    # two alternatives of one core group (either is enough): "a, or b", never "a, then b"
+    groups = {frozenset(b.any_of) for d in a.dimensions for b in d.blockers if b.any_of}
+    either_one = len(first) == 2 and any({r.practice for r in first} <= g for g in groups)
+    join = ", or " if either_one else ", then "
+    link = " or " if either_one else " and "
+    check = [quoted(r.title) for r in first if r.action == "verify"]
+    build = [quoted(r.title) for r in first if r.action != "verify"]
+    said = []
+    if check:
+        said.append(
+            f"confirm {link.join(check)} "
+            + ("(an open question)" if len(check) == 1 else "(open questions)")
+        )
+    if build:
+        said.append(f"put in place {link.join(build)}")
+    head = "The first step" if len(steps) == 1 else "The first steps"
+    text = f"{head} to {a.next_stage}: {join.join(said)}."
+    if len(steps) > 2:
+        text += f" The roadmap lists {plural(len(steps) - 2, 'more step')} for it."
+    return text
+
+
+def _to_reach(a: Assessment, lacking: list[DimensionResult]) -> str:
+    """What each dimension below the next stage needs, by practice title."""
+    return (
+        f"To reach {a.next_stage}: "
+        + "; ".join(f"{d.name} needs {needs(d.blockers)}" for d in lacking)
+        + "."
+    )
 
 
 # what shows nothing about ML work: any folder under version control has it

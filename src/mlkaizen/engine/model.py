@@ -169,7 +169,14 @@ class RoadmapItem(BaseModel):
         """What the step says in one line: the practice's title, or for a step to verify
         ``verify: <question> (answer with `mlkaizen survey`)``."""
         if self.action == "verify":
-            return f"verify: {self.question or self.title} (answer with `mlkaizen survey`)"
+            return f"{self.ask()} (answer with `mlkaizen survey`)"
+        return self.title
+
+    def ask(self) -> str:
+        """The step without how to answer it, for a report that prints the remediation
+        (which says it) next to it: ``verify: <question>``, or the practice's title."""
+        if self.action == "verify":
+            return f"verify: {self.question or self.title}"
         return self.title
 
 

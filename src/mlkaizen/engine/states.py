@@ -159,7 +159,8 @@ def _detect(
         return State.UNKNOWN, "cannot be detected from a repository; answer the question"
     missing = [d for d in spec.detectors if d not in detectors_run]
     if missing:
-        return State.UNKNOWN, f"detector(s) did not run: {', '.join(missing)}"
+        which = "detector" if len(missing) == 1 else "detectors"
+        return State.UNKNOWN, f"{which} did not run: {', '.join(missing)}"
 
     def credited(det: str, outcomes: tuple[Outcome, ...] = (Outcome.FOUND,)) -> list[Finding]:
         return [

@@ -31,6 +31,10 @@ class TargetReport(BaseModel):
     roadmap: list[RoadmapItem]
     effort_counts: dict[str, int]
     effort_weeks: float
+    # the survey answers the assessment used, as every report says (``Used 3 answers from …``)
+    respondents: list[str] = []
+    answers_used: int = 0
+    answers_line: str | None = None
 
 
 def target_report(a: Assessment, cat: Catalogue, t: Target) -> TargetReport:
@@ -64,12 +68,16 @@ def target_report(a: Assessment, cat: Catalogue, t: Target) -> TargetReport:
         roadmap=roadmap,
         effort_counts=counts,
         effort_weeks=sum(EFFORT_WEEKS[r.effort] for r in roadmap),
+        respondents=a.respondents,
+        answers_used=a.answers_used,
+        answers_line=a.answers_line(),
     )
 
 
 def render_target(r: TargetReport) -> str:
     lines = [
         f"Target: {r.target_stage} (currently {r.stage})",
+        *([r.answers_line] if r.answers_line else []),
         "",
         f"Why: {r.rule_cell} -> {r.target_stage} (published taxonomy rule).",
     ]

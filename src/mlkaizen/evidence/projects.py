@@ -21,6 +21,7 @@ from typing import Any
 from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Context, context_of
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 MANIFESTS = (
     "pyproject.toml",
@@ -52,7 +53,7 @@ class SubProjectRef:
 
     @property
     def how(self) -> str:
-        return f"declares {', '.join(self.manifests)}; {self.ml_files} file(s) doing ML"
+        return f"declares {', '.join(self.manifests)}; {counted(self.ml_files, 'file')} doing ML"
 
 
 def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:

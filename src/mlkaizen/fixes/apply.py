@@ -112,7 +112,7 @@ def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:
     could not be read fully (not UTF-8, over the size limit, not a regular file)."""
     if unreadable(planned):
         raise MLKaizenError(
-            "cannot read existing file(s) "
+            f"cannot read existing {_files(unreadable(planned))} "
             + ", ".join(unreadable(planned))
             + " fully (not UTF-8, too large or not a regular file); not replaced, even with "
             "--force: move them aside to apply this fix",
@@ -121,7 +121,7 @@ def apply(root: Path, planned: list[Planned], force: bool) -> list[str]:
     blocked = [p.change.path for p in planned if p.status in ("edit", "overwrite")]
     if blocked and not force:
         raise MLKaizenError(
-            "would change existing file(s) "
+            f"would change existing {_files(blocked)} "
             + ", ".join(blocked)
             + "; review with --dry-run, then re-run with --force",
             str(root),
@@ -146,3 +146,7 @@ def dirty(root: Path) -> bool | None:
         return None
     proc = run_git(root, "status", "--porcelain", "--ignore-submodules=all")
     return proc is not None and proc.returncode == 0 and bool(proc.stdout.strip())
+
+
+def _files(paths: list[str]) -> str:
+    return "file" if len(paths) == 1 else "files"

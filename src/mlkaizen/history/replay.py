@@ -26,6 +26,7 @@ from mlkaizen.evidence.gitcommit import (
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.history.model import CommitInfo, History, Point, PracticeChange, Skipped
 from mlkaizen.history.timeline import LogProblems, first_parent, resolve, sample, window
+from mlkaizen.textfmt import counted
 
 MAX_POINTS = 400  # sampled commits assessed (the newest ones)
 MAX_ASSESSED = 2_000  # commits assessed in all, samples and the bisection between them
@@ -359,7 +360,7 @@ def replay(
     history.commits_assessed = len(worker.seen)
     for cap, count in sorted(worker.unpinned.items()):
         history.notes.append(
-            f"limit {cap} reached: {count} change(s) not pinned to their commit (each is "
+            f"limit {cap} reached: {counted(count, 'change')} not pinned to their commit (each is "
             "shown at the first commit assessed that has it)"
         )
     if worker.cache.evicted:

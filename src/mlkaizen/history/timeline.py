@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.gitcommit import GitObjects
 from mlkaizen.history.model import CommitInfo
+from mlkaizen.textfmt import counted
 
 MAX_TEXT = 200  # characters of a commit's author or subject kept (cut by git, as it prints)
 MAX_COMMITS = 50_000  # newest commits of the first-parent line listed
@@ -79,12 +80,12 @@ class LogProblems:
             first = ", ".join(self.bad_dates[:3])
             more = ", ..." if len(self.bad_dates) > 3 else ""
             out.append(
-                f"{len(self.bad_dates)} commit(s) with a malformed or out-of-range date "
+                f"{counted(len(self.bad_dates), 'commit')} with a malformed or out-of-range date "
                 f"({first}{more}): shown at their committer time, or at {_EPOCH} "
                 "without a usable one"
             )
         if self.unreadable:
-            out.append(f"{self.unreadable} commit record(s) git could not print; left out")
+            out.append(f"{counted(self.unreadable, 'commit record')} git could not print; left out")
         if not self.listed_all:
             out.append(
                 f"limit max_commits={MAX_COMMITS:,} reached: the history starts at the "

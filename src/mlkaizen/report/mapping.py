@@ -13,6 +13,7 @@ from typing import Any
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.engine.model import Assessment
 from mlkaizen.report.escape import csv_cell, html, md_text, terminal, visible
+from mlkaizen.textfmt import counted
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ def render_map(rows: list[Row], cat: Catalogue, fmt: str, width: int | None = No
     cutting a name); without a width it takes the room its content needs."""
     recs = records(rows, cat)
     dims = [d.id for d in cat.dimensions]
+    # the survey answers each subject's assessment used, as every report says
+    used = [
+        f"{r.subject}: {line}" for r in rows if (line := r.assessment.answers_line()) is not None
+    ]
     if fmt == "json":
         return (
             json.dumps(
@@ -95,10 +100,15 @@ def render_map(rows: list[Row], cat: Catalogue, fmt: str, width: int | None = No
     if fmt == "markdown":
         lines = ["| " + " | ".join(md_text(h) for h in header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(md_text(str(c)) for c in row) + " |" for row in body]
+        lines += ["", *(f"_{md_text(u)}_" for u in used)] if used else []
         return "\n".join(lines) + "\n"
     if fmt == "html":
-        return _html(header, body, recs, cat)
-    return _terminal(header, body, width)
+        return _html(header, body, recs, cat, used)
+    table = _terminal(header, body, width)
+    if not used:
+        return table
+    notes = [textwrap.fill(visible(u), width) if width else visible(u) for u in used]
+    return table.rstrip("\n") + "\n\n" + "\n".join(notes) + "\n"
 
 
 def _terminal(header: list[str], body: list[list[Any]], width: int | None) -> str:
@@ -136,7 +146,11 @@ def _terminal(header: list[str], body: list[list[Any]], width: int | None) -> st
 
 
 def _html(
-    header: list[str], body: list[list[Any]], recs: list[dict[str, Any]], cat: Catalogue
+    header: list[str],
+    body: list[list[Any]],
+    recs: list[dict[str, Any]],
+    cat: Catalogue,
+    used: list[str],
 ) -> str:
     from mlkaizen.report.html import report_css
 
@@ -145,19 +159,21 @@ def _html(
         "<tr>" + "".join(f"<td>{html(str(c))}</td>" for c in row) + "</tr>" for row in body
     )
     head = "".join(f"<th>{html(h)}</th>" for h in header)
+    answers = "".join(f'<p class="muted answers">{html(u)}</p>' for u in used)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>MLKaizen map</title>
 <style>
 {report_css()}</style></head><body><main>
-<h1>MLKaizen map: {len(recs)} subjects</h1>
+<h1>MLKaizen map: {counted(len(recs), "subject")}</h1>
 <div class="muted">catalogue {html(cat.id)} {html(cat.version)}</div>
 <div class="card" id="chart">{svg}</div>
 <h2>Subjects</h2>
 <p class="muted">Levels per dimension; in brackets how far each is below what the target
 stage (from the subject's profile) needs.</p>
 <table><tr>{head}</tr>{rows}</table>
+{answers}
 </main></body></html>
 """
 

@@ -13,6 +13,7 @@ from mlkaizen.report.context import (
     location,
 )
 from mlkaizen.report.escape import md_code, md_prose, md_text
+from mlkaizen.textfmt import counted
 
 
 def _to_confirm(a: Assessment) -> str:
@@ -128,7 +129,7 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     out += _roadmap_and_questions(a)
     out += _evidence_table(a, ctx)
     if a.warnings:
-        out.append(f"_{len(a.warnings)} scan warning(s); see the JSON or HTML report._")
+        out.append(f"_{counted(len(a.warnings), 'scan warning')}; see the JSON or HTML report._")
         out.append("")
     out.append(
         f"<sub>catalogue {md_text(str(a.catalogue['id']))} "
@@ -147,11 +148,10 @@ def _roadmap_and_questions(a: Assessment) -> list[str]:
         for item in a.roadmap:
             verify = item.action == "verify"
             effort = "to verify" if verify else f"effort {item.effort}"
-            # a question to verify may name evidence from the repository: shown as text
+            # a question to verify may name evidence from the repository: shown as text; how
+            # to answer it is said once, by the remediation that follows
             headline = (
-                f"verify: {md_text(item.question or item.title)} (answer with `mlkaizen survey`)"
-                if verify
-                else md_text(item.title)
+                f"verify: {md_text(item.question or item.title)}" if verify else md_text(item.title)
             )
             out.append(
                 f"{item.step}. **{headline}** ({md_code(item.practice)}, "

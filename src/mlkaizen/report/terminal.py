@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 from mlkaizen.engine.explain import level_text
@@ -57,6 +58,8 @@ def _header(con: Console, a: Assessment) -> None:
         stage.append(f" · potential {visible(a.potential_stage)}", style="magenta")
     con.print(stage)
     con.print(terminal(a.explanation))
+    if (answers := a.answers_line()) is not None:  # the survey answers this run used, under
+        con.print(terminal(answers))  # the summary as in Markdown and HTML
     con.print()
     from rich import box
 
@@ -121,9 +124,6 @@ def render(a: Assessment, ctx: RenderContext) -> str:
         file=buf, width=ctx.width, force_terminal=ctx.color, no_color=not ctx.color, highlight=False
     )
     _header(con, a)
-    if (answers := a.answers_line()) is not None:  # the survey answers this run used
-        con.print(terminal(answers))
-        con.print()
     if a.baseline is not None:
         c = a.baseline
         rows = [("", "", f"stage {c.stage_before} -> {a.stage}")]
@@ -223,4 +223,6 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     text = buf.getvalue()
     if not ctx.color:  # no trailing padding in plain text (files, pipes, PR comments)
         text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    else:  # nor the spaces a wrapped coloured line keeps at its end
+        text = re.sub(r" +(?=\n)", "", text)
     return text

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from mlkaizen.engine.model import Assessment
@@ -218,8 +218,9 @@ class LogLine:
     stage: str
     levels: dict[str, int]
     supersedes: int | None
-    answers: int = 0  # questionnaire answers and attestations used
-    respondents: int = 0
+    answers: int = 0  # questionnaire answers (and facilitators' decisions) used
+    respondents: int = 0  # who gave them
+    attestations: int = 0  # the config's attestations used
     target: str | None = None  # the profile's target stage
 
 
@@ -247,16 +248,21 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
         ids = [x.id for x in lines]
         if not ids:
             return lines
-        counts = {
-            a_id: (n, people)
-            for a_id, n, people in session.execute(
+        # counted as the report counts them: the practices the answers settled (a "don't
+        # know" settles nothing; two respondents answering one practice settle it once)
+        counts: dict[tuple[int, bool], tuple[int, int]] = {
+            (a_id, attested): (n, people)
+            for a_id, attested, n, people in session.execute(
                 select(
                     AnswerRow.assessment_id,
-                    func.count(),
+                    AnswerRow.kind == "attestation",
+                    func.count(
+                        case((AnswerRow.answer != "unknown", AnswerRow.practice)).distinct()
+                    ),
                     func.count(AnswerRow.respondent.distinct()),
                 )
                 .where(AnswerRow.assessment_id.in_(ids))
-                .group_by(AnswerRow.assessment_id)
+                .group_by(AnswerRow.assessment_id, AnswerRow.kind == "attestation")
             )
         }
         targets = {
@@ -270,6 +276,7 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
             )
         }
         for x in lines:
-            x.answers, x.respondents = counts.get(x.id, (0, 0))
+            x.answers, x.respondents = counts.get((x.id, False), (0, 0))
+            x.attestations = counts.get((x.id, True), (0, 0))[0]
             x.target = targets.get(x.id)
         return lines

@@ -14,10 +14,11 @@ def code_under_version_control(tree: RepoTree) -> list[Finding]:
     Why: every other practice — reviews, CI, reproducible training — starts from versioned code.
     Evidence: a ``.git`` (directory or worktree file), ``.hg`` or ``.svn`` at the root or above.
     """
-    for folder in (tree.root, *tree.root.parents):
+    for up, folder in enumerate((tree.root, *tree.root.parents)):
         for marker in (".git", ".hg", ".svn"):
             if (folder / marker).exists():
-                where = marker if folder == tree.root else f"{folder}/{marker}"
+                # relative to the scanned folder: a report never shows the assessor's paths
+                where = "../" * up + marker
                 return [
                     tree.finding(
                         "code_under_version_control",

@@ -9,6 +9,7 @@ from mlkaizen.evidence.detectors.cards import judge
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.headings import headings_parser
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 # a line that gives someone a role or a responsibility, not only a name
 _ROLE_LINE = re.compile(
@@ -243,7 +244,11 @@ def postmortems_recorded(tree: RepoTree) -> list[Finding]:
         "*postmortem*/*.md", "*post-mortem*/*.md", "*incidents/*.md", "*incident-reviews/*.md"
     )
     return (
-        [tree.finding("postmortems_recorded", files[0], 1, f"{len(files)} post-incident review(s)")]
+        [
+            tree.finding(
+                "postmortems_recorded", files[0], 1, counted(len(files), "post-incident review")
+            )
+        ]
         if files
         else []
     )
@@ -256,7 +261,7 @@ def retrospectives_recorded(tree: RepoTree) -> list[Finding]:
     return (
         [
             tree.finding(
-                "retrospectives_recorded", files[0], 1, f"{len(files)} retrospective record(s)"
+                "retrospectives_recorded", files[0], 1, counted(len(files), "retrospective record")
             )
         ]
         if files

@@ -10,6 +10,7 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.testcode import TEST_DIRS, is_test_module, is_test_path
 from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.textfmt import counted
 
 _MODEL_NAME = re.compile(r"(model|train|predict|infer|evaluat|metric|serv|api)", re.I)
 _DATA_LIBS = {"pandera", "great_expectations", "gx", "deepchecks", "tensorflow_data_validation"}
@@ -113,7 +114,7 @@ def unit_tests_present(tree: RepoTree) -> list[Finding]:
             "unit_tests_present",
             rel,
             line,
-            f"{len(files)} test module(s), e.g. {rel}",
+            f"{counted(len(files), 'test module')}, e.g. {rel}",
             tests_are_evidence=True,
         )
     ]
