@@ -250,19 +250,22 @@ def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
             return lines
         # counted as the report counts them: the practices the answers settled (a "don't
         # know" settles nothing; two respondents answering one practice settle it once)
+        # grouped by the label: PostgreSQL takes two renderings of one comparison, each with
+        # its own bound parameter, for two different expressions
+        attested = (AnswerRow.kind == "attestation").label("attested")
         counts: dict[tuple[int, bool], tuple[int, int]] = {
-            (a_id, attested): (n, people)
-            for a_id, attested, n, people in session.execute(
+            (a_id, is_attested): (n, people)
+            for a_id, is_attested, n, people in session.execute(
                 select(
                     AnswerRow.assessment_id,
-                    AnswerRow.kind == "attestation",
+                    attested,
                     func.count(
                         case((AnswerRow.answer != "unknown", AnswerRow.practice)).distinct()
                     ),
                     func.count(AnswerRow.respondent.distinct()),
                 )
                 .where(AnswerRow.assessment_id.in_(ids))
-                .group_by(AnswerRow.assessment_id, AnswerRow.kind == "attestation")
+                .group_by(AnswerRow.assessment_id, attested)
             )
         }
         targets = {
