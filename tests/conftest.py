@@ -10,8 +10,11 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "churn-prediction"
@@ -79,6 +82,30 @@ def example_copy(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLE, dest)
     subprocess.run(["git", "init", "-q", str(dest)], check=True)
     return dest
+
+
+def lines_run_in(module_file: str, call: Callable[[], T]) -> tuple[T, int]:
+    """``call()``'s result and how many lines of the module ``module_file`` ran meanwhile:
+    the work, counted, not timed (a load on the machine cannot change it)."""
+    from types import FrameType
+    from typing import Any
+
+    lines = 0
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal lines
+        if frame.f_code.co_filename != module_file:
+            return None
+        if event == "line":
+            lines += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        result = call()
+    finally:
+        sys.settrace(None)
+    return result, lines
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import pytest
 from mlkaizen import assess
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.tree import RepoTree
-from tests.conftest import MakeRepo
+from tests.conftest import MakeRepo, lines_run_in
 
 GOOD_MODEL = """# Model card: churn
 
@@ -28,7 +28,7 @@ Customers younger than three months are scored poorly.
 """
 HEADINGS_ONLY = "# Model card\n\n## Intended use\n\n## Training data\n\n## Evaluation\n\n" \
                 "## Limitations\n"
-TWO_SECTIONS = GOOD_MODEL.split("## Evaluation")[0]
+TWO_SECTIONS = GOOD_MODEL.split("## Evaluation", maxsplit=1)[0]
 TODO_SECTIONS = "# Model card\n\n## Intended use\nTODO\n\n## Training data\nTBD\n\n" \
                 "## Evaluation\nTODO\n\n## Limitations\nn/a\n"
 LABELLED = """# Model card: churn
@@ -118,9 +118,6 @@ def test_a_data_card_is_judged_by_its_sections(
 
 def _lines_run_judging(make_repo: MakeRepo, card: str) -> int:
     """How many lines of the card module run to judge ``card``: the work, counted, not timed."""
-    import sys
-    from types import FrameType
-    from typing import Any
 
     from mlkaizen.evidence.detectors import cards
 
@@ -128,21 +125,9 @@ def _lines_run_judging(make_repo: MakeRepo, card: str) -> int:
     tree = RepoTree(root)
     tree.text("MODEL_CARD.md")  # read and parse outside the count
     tree.parsed("MODEL_CARD.md", "headings", cards.headings_parser("MODEL_CARD.md"))
-    count = 0
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal count
-        if frame.f_code.co_filename != cards.__file__:
-            return None
-        if event == "line":
-            count += 1
-        return trace
-
-    sys.settrace(trace)
-    try:
-        verdict = cards.judge(tree, "MODEL_CARD.md", "model")
-    finally:
-        sys.settrace(None)
+    verdict, count = lines_run_in(
+        cards.__file__, lambda: cards.judge(tree, "MODEL_CARD.md", "model")
+    )
     assert verdict.detail.startswith("model card MODEL_CARD.md has text for 0")
     return count
 

@@ -13,7 +13,7 @@ from mlkaizen.api import assess, sub_projects
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.projects import find_sub_projects
 from mlkaizen.evidence.tree import RepoTree, SubTree
-from tests.conftest import MakeRepo, files_opened_below
+from tests.conftest import MakeRepo, files_opened_below, lines_run_in
 
 TRACKED = (
     "import mlflow\nimport sklearn\nmlflow.start_run()\nmlflow.log_metric('auc', 0.9)\n"
@@ -289,8 +289,6 @@ def test_map_with_projects_scans_the_tree_once(make_repo: MakeRepo) -> None:
 def _lines_run_finding(make_repo: MakeRepo, count: int) -> tuple[int, int]:
     """How many lines of the sub-project module run to find ``count`` projects side by
     side, and how many it finds: the work, counted, not timed."""
-    from types import FrameType
-    from typing import Any
 
     from mlkaizen.evidence import projects
 
@@ -300,21 +298,7 @@ def _lines_run_finding(make_repo: MakeRepo, count: int) -> tuple[int, int]:
         files[f"p{i}/fit.py"] = "import sklearn\n"
     tree = RepoTree(make_repo(files))
     tree.importing({"sklearn"})  # parse outside the count
-    lines = 0
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal lines
-        if frame.f_code.co_filename != projects.__file__:
-            return None
-        if event == "line":
-            lines += 1
-        return trace
-
-    sys.settrace(trace)
-    try:
-        found = find_sub_projects(tree)
-    finally:
-        sys.settrace(None)
+    found, lines = lines_run_in(projects.__file__, lambda: find_sub_projects(tree))
     return lines, len(found)
 
 

@@ -12,7 +12,7 @@ import pytest
 from mlkaizen import assess
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.tree import RepoTree
-from tests.conftest import MakeRepo
+from tests.conftest import MakeRepo, lines_run_in
 
 TRAIN_LOCAL = (
     "import joblib\nfrom sklearn.linear_model import LogisticRegression\n\n"
@@ -110,28 +110,13 @@ def test_the_practice_says_what_is_left(make_repo: MakeRepo) -> None:
 def _lines_run(root: Path) -> tuple[int, list[str]]:
     """The lines of the ``keep`` detection run to judge ``root``'s scheduled training, and
     the outcomes: the work, counted, not timed."""
-    import sys
-    from types import FrameType
-    from typing import Any
 
     from mlkaizen.evidence.detectors import ci_kept
 
     tree = RepoTree(root)
-    count = 0
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal count
-        if frame.f_code.co_filename != ci_kept.__file__:
-            return None
-        if event == "line":
-            count += 1
-        return trace
-
-    sys.settrace(trace)
-    try:
-        found = REGISTRY["training_scheduled"].detect(tree)
-    finally:
-        sys.settrace(None)
+    found, count = lines_run_in(
+        ci_kept.__file__, lambda: REGISTRY["training_scheduled"].detect(tree)
+    )
     return count, [f.outcome.value for f in found]
 
 
