@@ -118,6 +118,12 @@ def test_target_map_and_history_read_the_answers_without_flags(repo: Path) -> No
     first, second = git(repo, "rev-list", "--reverse", "HEAD").splitlines()
     replay = json.loads(cli("history", str(repo), first, second, "-f", "json").stdout)
     assert [p["levels"]["data"] for p in replay["points"]] == [2, 3]
+    assert [p["respondents"] for p in replay["points"]] == [[], ["alice"]]
+    n = replay["points"][1]["answers_used"]
+    assert n > 1
+    for fmt in ("terminal", "markdown", "html"):  # every history report says it, once
+        shown = cli("history", str(repo), first, second, "-f", fmt).stdout
+        assert shown.count(f"the newest used {n} answers from alice") == 1, fmt
 
 
 def test_trusted_ref_reads_the_answers_folder_of_the_base_commit(repo: Path) -> None:

@@ -34,6 +34,9 @@ class Point(BaseModel):
     files_read: int
     blobs_read: int  # contents fetched from git for this point (the rest came from the cache)
     parses: int  # files parsed for this point (the rest came from the cache)
+    # the survey answers committed by then that judged this point (.mlkaizen/answers/)
+    respondents: list[str] = Field(default_factory=list)
+    answers_used: int = 0
 
 
 class PracticeChange(BaseModel):

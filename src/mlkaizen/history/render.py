@@ -48,10 +48,20 @@ def change_line(
 
 
 def _span(h: History, esc: Escape) -> str:
+    """``6 points, 2025-01-15 .. 2025-04-20`` (oldest to newest, whatever order the commits
+    came in), and the survey answers the newest point used, as every report says them."""
     if not h.points:
         return "no points"
-    first, last = esc(h.points[0].commit.day), esc(h.points[-1].commit.day)
-    return f"{counted(len(h.points), 'point')}, {first} .. {last}"
+    by_date = sorted(h.points, key=lambda p: p.commit.committed)
+    first, last = esc(by_date[0].commit.day), esc(by_date[-1].commit.day)
+    span = f"{counted(len(h.points), 'point')}, {first} .. {last}"
+    newest = by_date[-1]
+    if newest.respondents:
+        who = ", ".join(esc(r) for r in newest.respondents)
+        span += (
+            f"; the newest used {counted(newest.answers_used, 'answer')} from {who}"
+        )
+    return span
 
 
 def _terminal(h: History) -> str:

@@ -200,6 +200,8 @@ class Replayer:
             stage_index=a.stage_index,
             levels={d.id: d.level for d in a.dimensions},
             satisfied=sorted(satisfied),
+            respondents=list(a.respondents),
+            answers_used=a.answers_used,
             files_listed=len(tree.files),
             files_read=tree.files_read,
             blobs_read=self.cache.blobs_read - reads,
