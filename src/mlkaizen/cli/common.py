@@ -423,3 +423,15 @@ def prompt() -> Callable[[str], str]:
         return Prompt.ask(terminal(question), console=console, default="", show_default=False)
 
     return ask
+
+
+def found_answers(root: Path) -> list[str | Path]:
+    """The repository's own answers files (``.mlkaizen/answers/``); a note about them (one
+    left where an older version saved it) goes to stderr."""
+    from mlkaizen.inputs import answers_to_use
+    from mlkaizen.report.escape import visible
+
+    found, notes = answers_to_use(root, None)
+    for note in notes:
+        sys.stderr.write(f"mlkaizen: note: {visible(note)}\n")
+    return list(found)

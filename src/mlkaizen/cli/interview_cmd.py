@@ -20,6 +20,7 @@ from mlkaizen.cli.common import (
     checked_path,
     checked_paths,
     confirm,
+    found_answers,
     prompt,
     refuse_stdout,
     write_out,
@@ -104,7 +105,7 @@ def map_(
         if settings is None:
             assessment = run(None, catalogue=cat, answers=[folder])
         else:  # a repository, with its own answers (.mlkaizen/answers/) if it has any
-            found = _found_answers(folder)
+            found = found_answers(folder)
             if projects:  # the sub-projects' assessments come from the same scan of the tree
                 assessment, parts = assess_with_projects(
                     folder, catalogue=cat, answers=found, config=settings
@@ -189,7 +190,7 @@ def target(
         None if no_repo else path,
         catalogue=cat,
         config=settings,
-        answers=list(answers or []) if answers or no_repo else _found_answers(path),
+        answers=list(answers or []) if answers or no_repo else found_answers(path),
     )
     report = target_report(assessment, cat, goal)
     write_out(
@@ -311,19 +312,6 @@ def _check_respondent(name: str) -> None:
             "names the answers file NAME.yaml in the answers folder); give --out FILE to "
             "choose the file"
         )
-
-
-def _found_answers(root: Path) -> list[str | Path]:
-    """The repository's own answers files (``.mlkaizen/answers/``); a note about them (one
-    left where an older version saved it) goes to stderr."""
-    import sys
-
-    from mlkaizen.inputs import answers_to_use
-
-    found, notes = answers_to_use(root, None)
-    for note in notes:
-        sys.stderr.write(f"mlkaizen: note: {visible(note)}\n")
-    return list(found)
 
 
 def _survey_file(root: Path | None, respondent: str) -> Path:

@@ -18,6 +18,7 @@ from mlkaizen.cli.common import (
     RepoRules,
     app,
     confirm,
+    found_answers,
     is_stdout,
     model_app,
     repo_path,
@@ -59,22 +60,20 @@ def explain(
 
     if stage:
         from mlkaizen.api import assess as run
-        from mlkaizen.cli.interview_cmd import _found_answers
         from mlkaizen.textfmt import wrap_lines
 
         # the survey's answers count here as in `assess`, `target`, `map` and `history`
-        a = run(path, answers=_found_answers(path), **rules.kwargs())
+        a = run(path, answers=found_answers(path), **rules.kwargs())
         write_out(visible_lines(wrap_lines(explain_stage(a), terminal_width())), None)
         return
     if weights:
         from mlkaizen.api import assess as run
-        from mlkaizen.cli.interview_cmd import _found_answers
         from mlkaizen.explain_text import explain_weights
 
         settings, chosen = rules.load(path)
         cat = chosen.catalogue
         uniform = cat.model_copy(update={"weights": {}})
-        found = _found_answers(path)
+        found = found_answers(path)
         write_out(
             visible_lines(
                 explain_weights(
