@@ -13,8 +13,9 @@ from mlkaizen.store.common import MIGRATIONS, retrying, shown, store_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
-SCHEMA_HEAD = "0002"  # the newest migration (a test checks it against the scripts)
+SCHEMA_HEAD = "0003"  # the newest migration (a test checks it against the scripts)
 
 
 def _config() -> Config:
@@ -51,10 +52,38 @@ def _at_head(engine: Engine) -> bool:
         return False
 
 
+def _sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _upgrade(conn: Connection, script: ScriptDirectory, newest: str, url: str) -> None:
+    from alembic import command
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(7262011)"))
+    rev = current(conn)
+    if rev == newest:
+        return
+    if rev is not None and rev not in {s.revision for s in script.walk_revisions()}:
+        raise MLKaizenError(
+            f"store {shown(url)} has schema revision {rev!r}, newer than this "
+            f"mlkaizen knows (up to {newest!r}); upgrade mlkaizen to use it"
+        )
+    cfg = _config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+    if _sqlite(conn):
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise MLKaizenError(
+                f"store {shown(url)}: {len(broken)} rows would lose what they refer to in "
+                "the upgrade; nothing was changed"
+            )
+
+
 def upgrade(engine: Engine, url: str) -> None:
     if _at_head(engine):
         return
-    from alembic import command
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_config())
@@ -62,20 +91,19 @@ def upgrade(engine: Engine, url: str) -> None:
     last: SQLAlchemyError | None = None
     for _ in retrying():
         try:
-            with engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(7262011)"))
-                rev = current(conn)
-                if rev == newest:
-                    return
-                if rev is not None and rev not in {s.revision for s in script.walk_revisions()}:
-                    raise MLKaizenError(
-                        f"store {shown(url)} has schema revision {rev!r}, newer than this "
-                        f"mlkaizen knows (up to {newest!r}); upgrade mlkaizen to use it"
-                    )
-                cfg = _config()
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            with engine.connect() as conn:
+                # SQLite rebuilds a table to change its constraints (Alembic's batch mode),
+                # which it can only do with foreign keys off: switched outside the
+                # transaction, checked before it commits, on again after
+                driver = conn.connection.driver_connection if _sqlite(conn) else None
+                if driver is not None:
+                    driver.execute("PRAGMA foreign_keys=OFF")
+                try:
+                    with conn.begin():
+                        _upgrade(conn, script, newest, url)
+                finally:
+                    if driver is not None:
+                        driver.execute("PRAGMA foreign_keys=ON")
                 return
         except SQLAlchemyError as exc:
             last = exc  # e.g. two processes creating the schema at once: look again

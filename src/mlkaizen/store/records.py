@@ -21,6 +21,7 @@ from mlkaizen.store.snapshots import (
     subject_row,
 )
 from mlkaizen.store.tables import (
+    DEFAULT_ORG_ID,
     AnswerRow,
     AssessmentRow,
     PracticeRow,
@@ -60,6 +61,9 @@ def save(
     now: dt.datetime | None = None,
     keep_report: bool = True,
     inputs: Inputs | None = None,
+    org_id: int = DEFAULT_ORG_ID,
+    idempotency_key: str | None = None,
+    uploaded_by: str | None = None,
 ) -> Saved:
     """Store one assessment (never overwriting: a re-assessment of the same commit points at
     the row it supersedes) with the answers, profile and targets it was made with, and close
@@ -67,7 +71,7 @@ def save(
     now = now or dt.datetime.now(dt.UTC)
     snap = snapshot_of(a, "new", commit)
     with store.session() as session:
-        subject = subject_row(session, key, name, now)
+        subject = subject_row(session, key, name, now, org_id)
         before = latest(session, subject.id)
         previous = load_snapshot(session, before) if before is not None else None
         supersedes = None
@@ -91,6 +95,8 @@ def save(
             catalogue_version=a.catalogue["version"],
             tool_version=a.tool_version,
             report=a.model_dump(mode="json") if keep_report else None,
+            idempotency_key=idempotency_key,
+            uploaded_by=uploaded_by,
         )
         session.add(row)
         session.flush()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mlkaizen.engine.model import SATISFIED, Assessment, Source
-from mlkaizen.store.tables import SubjectRow
+from mlkaizen.store.tables import DEFAULT_ORG_ID, SubjectRow
 
 
 def subject_key(path: str | Path) -> tuple[str, str]:
@@ -71,14 +71,17 @@ def snapshot_of(a: Assessment, label: str, commit: str | None = None) -> Snapsho
     )
 
 
-def subject_row(session: Session, key: str, name: str, now: dt.datetime) -> SubjectRow:
-    """The subject's row, created if new (a concurrent writer creating it first is fine)."""
-    query = select(SubjectRow).where(SubjectRow.key == key)
+def subject_row(
+    session: Session, key: str, name: str, now: dt.datetime, org_id: int = DEFAULT_ORG_ID
+) -> SubjectRow:
+    """The subject's row in the organisation, created if new (a concurrent writer creating
+    it first is fine)."""
+    query = select(SubjectRow).where(SubjectRow.org_id == org_id, SubjectRow.key == key)
     row = session.scalar(query)
     if row is None:
         try:
             with session.begin_nested():
-                row = SubjectRow(key=key, name=name, created_at=now)
+                row = SubjectRow(org_id=org_id, key=key, name=name, created_at=now)
                 session.add(row)
         except IntegrityError:
             row = session.scalar(query)
@@ -86,8 +89,10 @@ def subject_row(session: Session, key: str, name: str, now: dt.datetime) -> Subj
     return row
 
 
-def find_subject(session: Session, key: str) -> SubjectRow | None:
-    return session.scalar(select(SubjectRow).where(SubjectRow.key == key))
+def find_subject(session: Session, key: str, org_id: int = DEFAULT_ORG_ID) -> SubjectRow | None:
+    return session.scalar(
+        select(SubjectRow).where(SubjectRow.org_id == org_id, SubjectRow.key == key)
+    )
 
 
 __all__ = ["Practice", "Snapshot", "find_subject", "snapshot_of", "subject_key", "subject_row"]

@@ -7,26 +7,112 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: the organisation every subject the command line stores belongs to (made by migration 0003)
+DEFAULT_ORG_ID = 1
+DEFAULT_ORG = "default"
 
 
 class Base(DeclarativeBase):
     pass
 
 
-class SubjectRow(Base):
-    __tablename__ = "subjects"
+class OrgRow(Base):
+    """An organisation: every subject (and so every assessment, answer and plan) is one's."""
+
+    __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(1024), unique=True)  # resolved path, or a name
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))  # argon2id
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False)  # a one-time password
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MembershipRow(Base):
+    """A user's role in one organisation: viewer, assessor or admin."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class TokenRow(Base):
+    """An API token of one organisation (CI's): only its SHA-256 is kept, the secret is
+    shown once. ``prefix`` (the first characters) names it in lists and logs."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(128))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                            nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
+
+
+class SessionRow(Base):
+    """A signed-in browser: only the SHA-256 of the cookie's value is kept."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubjectRow(Base):
+    __tablename__ = "subjects"
+    __table_args__ = (UniqueConstraint("org_id", "key", name="uq_subjects_org_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), default=DEFAULT_ORG_ID)
+    key: Mapped[str] = mapped_column(String(1024))  # resolved path, or a name
     name: Mapped[str] = mapped_column(String(512))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    team: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    target: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a stage name
+    link_base: Mapped[str | None] = mapped_column(Text, nullable=True)  # the forge, from uploads
 
 
 class AssessmentRow(Base):
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_subject_created", "subject_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_assessments_subject_created", "subject_id", "created_at"),
+        UniqueConstraint("subject_id", "idempotency_key", name="uq_assessments_idempotency"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
@@ -42,6 +128,9 @@ class AssessmentRow(Base):
     catalogue_version: Mapped[str] = mapped_column(String(64))
     tool_version: Mapped[str] = mapped_column(String(64))
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # an upload's idempotency key: a retried upload of the same subject lands once
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    uploaded_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class PracticeRow(Base):
@@ -116,3 +205,22 @@ class TargetRow(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
     label: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SubjectAnswerRow(Base):
+    """An answer given on the server's questionnaire: one respondent's latest answer to one
+    practice's question for one subject (a new answer replaces the respondent's earlier one)."""
+
+    __tablename__ = "subject_answers"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "respondent", "practice", name="uq_subject_answers"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    respondent: Mapped[str] = mapped_column(String(64))  # the user's name
+    practice: Mapped[str] = mapped_column(String(128))
+    answer: Mapped[str] = mapped_column(String(32))  # yes, partly, no, unknown, not-applicable
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

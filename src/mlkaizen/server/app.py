@@ -1,0 +1,102 @@
+"""The FastAPI application: the store it serves, the routers, the error pages and the
+security headers every response carries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mlkaizen import __version__
+from mlkaizen.server import api, web
+from mlkaizen.server.auth import LoginLimiter
+from mlkaizen.server.pages import render, style_sheet
+from mlkaizen.server.web import SignInNeededError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from mlkaizen.store.db import Store
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # no script runs but the server's own file; no inline style or script from any value
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(store: Store) -> FastAPI:
+    """The application serving ``store`` (opened and brought up to date by the caller)."""
+    app = FastAPI(
+        title="MLKaizen",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.login_limiter = LoginLimiter()
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path == "/api/v1/docs":  # Swagger UI loads its own script and style
+            del response.headers["Content-Security-Policy"]
+        return response
+
+    @app.exception_handler(SignInNeededError)
+    async def sign_in(request: Request, exc: SignInNeededError) -> Response:
+        if exc.target == "/password":
+            return RedirectResponse("/password", status_code=303)
+        return RedirectResponse(f"/login?next={exc.target}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return render(request, "error.html", exc.status_code, status=exc.status_code,
+                      detail=str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()[:20]
+        ]
+        if _is_api(request):
+            return JSONResponse({"error": "invalid request", "problems": problems},
+                                status_code=422)
+        return render(request, "error.html", 422, status=422, detail="; ".join(problems))
+
+    @app.get("/static/app.css", include_in_schema=False)
+    def css() -> Response:
+        return Response(style_sheet(), media_type="text/css",
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(api.router)
+    app.include_router(web.router)
+    return app
+
+
+__all__ = ["HTTPException", "create_app"]
