@@ -74,3 +74,13 @@ def test_a_one_time_password_must_be_changed_first(client: TestClient, store: St
     assert (done.status_code, done.headers["location"]) == (303, "/login")
     sign_in(client, "bo", "a much longer one")
     assert client.get("/api/v1/orgs").status_code == 200
+
+
+def test_a_live_server_answers_over_a_socket(sqlite_store: Store) -> None:
+    import httpx
+
+    from tests.server.live import live_server
+
+    with live_server(sqlite_store) as url:
+        assert httpx.get(url + "/api/v1/orgs").status_code == 401
+        assert httpx.get(url + "/healthz").json() == {"status": "ok"}

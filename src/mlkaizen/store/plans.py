@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.store.db import Store
 from mlkaizen.store.snapshots import Snapshot, find_subject, subject_row
-from mlkaizen.store.tables import PlanRow, SubjectRow
+from mlkaizen.store.tables import DEFAULT_ORG_ID, PlanRow, SubjectRow
 
 ACHIEVING_SOURCES = frozenset({"detected"})
 
@@ -67,6 +67,7 @@ def add(
     note: str,
     known: set[str],
     today: dt.date,
+    org_id: int = DEFAULT_ORG_ID,
 ) -> Item:
     if practice not in known:
         raise MLKaizenError(f"unknown practice {practice!r} (see `mlkaizen model show`)")
@@ -76,7 +77,7 @@ def add(
         raise MLKaizenError(f"--due {due.isoformat()} is in the past (today is {today})")
     now = dt.datetime.now(dt.UTC)
     with store.session() as session:
-        subject = subject_row(session, key, name, now)
+        subject = subject_row(session, key, name, now, org_id)
         row = PlanRow(
             subject_id=subject.id,
             practice=practice,
@@ -91,9 +92,9 @@ def add(
         return _item(row)
 
 
-def items(store: Store, key: str) -> list[Item]:
+def items(store: Store, key: str, org_id: int = DEFAULT_ORG_ID) -> list[Item]:
     with store.session() as session:
-        subject = find_subject(session, key)
+        subject = find_subject(session, key, org_id)
         if subject is None:
             return []
         rows = session.scalars(
@@ -102,7 +103,8 @@ def items(store: Store, key: str) -> list[Item]:
         return [_item(r) for r in rows]
 
 
-def abandon(store: Store, item_id: int, reason: str, key: str | None = None) -> Item:
+def abandon(store: Store, item_id: int, reason: str, key: str | None = None,
+            org_id: int = DEFAULT_ORG_ID) -> Item:
     """Abandon an open item; with ``key``, only an item of that subject (an id given in
     another repository never reaches another subject's plan)."""
     if len(reason.strip()) < 3:
@@ -111,7 +113,7 @@ def abandon(store: Store, item_id: int, reason: str, key: str | None = None) -> 
         row = session.get(PlanRow, item_id)
         if row is None:
             raise MLKaizenError(f"no plan item #{item_id} (see `mlkaizen plan list`)")
-        subject = find_subject(session, key) if key is not None else None
+        subject = find_subject(session, key, org_id) if key is not None else None
         if key is not None and (subject is None or row.subject_id != subject.id):
             owner = session.get(SubjectRow, row.subject_id)
             raise MLKaizenError(
@@ -206,13 +208,15 @@ class Stats:
     not_yet_due: list[tuple[str, int]] = field(default_factory=list)
 
 
-def stats(store: Store, key: str | None, today: dt.date) -> Stats:
+def stats(store: Store, key: str | None, today: dt.date, org_id: int = DEFAULT_ORG_ID
+          ) -> Stats:
     """Planned vs achieved, the median time to achieve, and the practices most often
     planned and never achieved (of one subject, or of every subject)."""
     with store.session() as session:
-        query = select(PlanRow)
+        query = select(PlanRow).join(SubjectRow, SubjectRow.id == PlanRow.subject_id).where(
+            SubjectRow.org_id == org_id)
         if key is not None:
-            subject = find_subject(session, key)
+            subject = find_subject(session, key, org_id)
             if subject is None:
                 return Stats(0, 0, 0, 0, 0, None, [])
             query = query.where(PlanRow.subject_id == subject.id)

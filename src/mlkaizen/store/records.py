@@ -179,10 +179,10 @@ def load_inputs(store: Store, assessment_id: int) -> Inputs:
         return found
 
 
-def latest_snapshot(store: Store, key: str) -> Snapshot | None:
+def latest_snapshot(store: Store, key: str, org_id: int = DEFAULT_ORG_ID) -> Snapshot | None:
     """The subject's newest stored assessment (``None`` for a subject never stored)."""
     with store.session() as session:
-        subject = find_subject(session, key)
+        subject = find_subject(session, key, org_id)
         row = latest(session, subject.id) if subject is not None else None
         return load_snapshot(session, row) if row is not None else None
 
@@ -230,10 +230,11 @@ class LogLine:
     target: str | None = None  # the profile's target stage
 
 
-def log(store: Store, key: str, limit: int = 50) -> list[LogLine]:
+def log(store: Store, key: str, limit: int = 50, org_id: int = DEFAULT_ORG_ID
+        ) -> list[LogLine]:
     """Stored assessments of a subject, newest first."""
     with store.session() as session:
-        subject = find_subject(session, key)
+        subject = find_subject(session, key, org_id)
         if subject is None:
             return []
         rows = session.execute(
