@@ -147,3 +147,16 @@ def test_the_checker_sees_an_import_inside_a_function(tmp_path: Path) -> None:
     assert [n.module for n in seen] == ["typing", "mlkaizen.report", "mlkaizen.engine"]
     assert rank("mlkaizen.engine.model") > rank("mlkaizen.evidence.tree") > rank(
         "mlkaizen.catalogue.loader") > rank("mlkaizen.formats.yamlsafe")
+
+
+def test_the_server_stands_on_the_store_and_nothing_below_stands_on_it() -> None:
+    # the server reads and writes through the store, never through the command line; only
+    # the command line (serve, user, token) imports the server
+    server = {m for m in GRAPH if m.startswith("mlkaizen.server")}
+    assert server, "the server package is missing"
+    assert not {d for m in server for d in GRAPH[m] if d.startswith("mlkaizen.cli")}
+    users = {m for m, deps in GRAPH.items() for d in deps
+             if d in server and m not in server}
+    assert {u for u in users if not u.startswith("mlkaizen.cli")} == set()
+    store = {m for m in GRAPH if m.startswith("mlkaizen.store")}
+    assert not {d for m in store for d in GRAPH[m] if d in server}
