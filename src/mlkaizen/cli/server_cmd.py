@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import socket
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -156,15 +160,15 @@ def serve(
     try:
         if note is not None:
             _say(note)
-        sock = _bind(host, port)
-        shown_host = f"[{host.strip('[]')}]" if ":" in host else host
-        url = f"http://{shown_host}:{sock.getsockname()[1]}"
         if not is_loopback(host):
             _warn(
                 f"listening on {host}, beyond this machine: serve it behind a reverse proxy "
                 "that terminates TLS, and trust that proxy with --forwarded-allow-ips so "
                 "that cookies are marked Secure when it says https"
             )
+        sock = _bind(host, port)
+        shown_host = f"[{host.strip('[]')}]" if ":" in host else host
+        url = f"http://{shown_host}:{sock.getsockname()[1]}"
         from mlkaizen.store.common import shown
 
         sys.stdout.write(f"Serving MLKaizen on {url} (store {visible(shown(store.url))}); "
@@ -173,6 +177,22 @@ def serve(
         _run(store, sock, workers, forwarded_allow_ips)
     finally:
         store.close()
+
+
+@contextmanager
+def _stopped_quietly() -> Iterator[None]:
+    """Ctrl+C or SIGTERM stop the server (uvicorn shuts down gracefully, then hands the
+    signal back): a stop asked for, exit 0, as the supervisor of ``--workers N`` does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stops = (signal.SIGINT, signal.SIGTERM)
+    before = {sig: signal.signal(sig, lambda *_: None) for sig in stops}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def _run(store: Store, sock: socket.socket, workers: int, forwarded: str | None) -> None:
@@ -188,7 +208,9 @@ def _run(store: Store, sock: socket.socket, workers: int, forwarded: str | None)
         if workers == 1:
             from mlkaizen.server.app import create_app
 
-            uvicorn.Server(uvicorn.Config(create_app(store), **options)).run(sockets=[sock])
+            server = uvicorn.Server(uvicorn.Config(create_app(store), **options))
+            with _stopped_quietly():
+                server.run(sockets=[sock])
             return
         from uvicorn.supervisors import Multiprocess
 
