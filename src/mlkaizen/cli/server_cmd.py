@@ -24,6 +24,7 @@ from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
     ConfigOpt,
+    NoCacheOpt,
     PathArg,
     QuietOpt,
     app,
@@ -460,6 +461,7 @@ def push(
                      help="Answers file or folder (repeatable; default: "
                      "PATH/.mlkaizen/answers/)."),
     ] = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Upload an assessment to a server: PATH assessed as `assess` does, or a JSON report.
@@ -486,7 +488,8 @@ def push(
         data = client.read_report(report)
         fallback = str(data.get("subject", {}).get("name") or path.resolve().name)
     else:
-        data = _assess(path, config, catalogue, allow_repo_catalogue, scope, answers, quiet)
+        data = _assess(path, config, catalogue, allow_repo_catalogue, scope, answers, no_cache,
+                       quiet)
         fallback = str(data["subject"]["name"])
     key, source = client.subject_key(path, subject, fallback)
     _say(f"subject {key} (from {source})", quiet)
@@ -513,6 +516,7 @@ def _assess(
     allow_repo_catalogue: bool,
     scope: str | None,
     answers: list[Path] | None,
+    no_cache: bool,
     quiet: bool,
 ) -> dict[str, Any]:
     """PATH assessed as `mlkaizen assess PATH -f json` does (the same config, catalogue,
@@ -524,7 +528,7 @@ def _assess(
     from mlkaizen.engine.model import ScanWarning
     from mlkaizen.inputs import answers_to_use
 
-    use_fact_cache(False, None)
+    use_fact_cache(no_cache, None)
     found, notes = answers_to_use(path, answers)
     assessment, _ = with_progress(
         lambda cb: assess_judged(
