@@ -244,7 +244,11 @@ class Client:
             wait = RETRY_BASE * 2**attempt
             try:
                 response = self._http.request(method, url, **kwargs)
-            except httpx.TransportError as exc:  # connection refused, reset, timeout, TLS
+            except httpx.TransportError as exc:  # connection refused, reset, timeout
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc):  # no retry mends that
+                    raise MLKaizenError(self._clean(
+                        f"{self.server}: its TLS certificate is not trusted here ({exc}); "
+                        "nothing was uploaded")) from None
                 last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             else:
                 status = response.status_code
@@ -272,8 +276,12 @@ class Client:
     def the_org(self) -> str:
         """The one organisation the token belongs to."""
         response = self.request("GET", "/api/v1/orgs")
-        if response.status_code != 200:
+        if response.status_code in (401, 403):
             raise self.refused(response, "the token")
+        if response.status_code != 200:
+            raise MLKaizenError(self._clean(
+                f"{self.server} answered GET /api/v1/orgs with {response.status_code} "
+                f"({_error_of(response)}): is it an MLKaizen server? (or give --org)"))
         try:
             items = [str(i["slug"]) for i in response.json()["items"]]
         except (ValueError, KeyError, TypeError):

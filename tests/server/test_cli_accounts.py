@@ -285,8 +285,8 @@ def test_serve_says_so_in_one_line_when_the_port_is_in_use(
         ("argon2", ["user", "add", "maria", "--org", "acme"],
          "`mlkaizen user` needs the server extra (argon2 is not installed): "
          "pip install 'mlkaizen[server]'"),
-        ("argon2", ["token", "list", "--org", "acme"],
-         "`mlkaizen token` needs the server extra (argon2 is not installed): "
+        ("fastapi", ["token", "list", "--org", "acme"],
+         "`mlkaizen token` needs the server extra (fastapi is not installed): "
          "pip install 'mlkaizen[server]'"),
     ],
     ids=["serve", "user", "token"],

@@ -6,6 +6,7 @@ organisation the token belongs to."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -407,3 +408,48 @@ def test_push_to_the_real_server_with_a_token_the_command_line_made(
         assert out == first.replace("Uploaded assessment #", "Already uploaded: #")
     assert secret.strip() not in first
 
+
+
+def test_push_needs_no_server_extra_and_assess_loads_no_server_module(
+        stand_in: StandIn, report: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    server_modules = ("fastapi", "starlette", "uvicorn", "argon2", "multipart")
+    probe = (
+        "import sys\n"
+        f"for name in {server_modules!r}:\n"
+        "    sys.modules[name] = None  # as if the server extra were not installed\n"
+        "from mlkaizen.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n"
+        "    print('exit', exc.code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "MLKAIZEN_TOKEN": TOKEN}
+    done = subprocess.run([sys.executable, "-c", probe, *_push(stand_in, report, "--org",
+                                                               "acme", "-q")],
+                          capture_output=True, text=True, check=False, env=env)
+    assert (done.stdout, done.stderr) == (
+        f"Uploaded assessment #12 of github.com/acme/churn: Manual MLOps — {stand_in.url}"
+        "/orgs/acme/subjects/3\n", "exit 0\n")
+    # and `assess` imports neither the server nor the HTTP client
+    loaded = ("fastapi", "starlette", "uvicorn", "argon2", "httpx", "mlkaizen.push",
+              "mlkaizen.server.cli_support")
+    look = ("import sys\nfrom mlkaizen.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {loaded!r} if m in sys.modules), file=sys.stderr)\n")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "train.py").write_text("import mlflow\n")
+    done = subprocess.run([sys.executable, "-c", look, "assess", str(tmp_path / "repo"), "-q",
+                           "-f", "json"], capture_output=True, text=True, check=False)
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
+def test_a_server_without_the_api_is_named_as_such(
+        stand_in: StandIn, report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = stand_in.url + "/not-here"  # every path below it is a 404 of the stand-in
+    code, out, err = run(["push", "--server", url, "--report", str(report), "--subject", "s",
+                          "-q"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"mlkaizen: error: {url} answered GET /api/v1/orgs with 404 (Not Found): is "
+                   "it an MLKaizen server? (or give --org)\n")
+    assert [s.path for s in stand_in.seen] == ["/not-here/api/v1/orgs"]
