@@ -453,3 +453,38 @@ def test_a_server_without_the_api_is_named_as_such(
     assert err == (f"mlkaizen: error: {url} answered GET /api/v1/orgs with 404 (Not Found): is "
                    "it an MLKaizen server? (or give --org)\n")
     assert [s.path for s in stand_in.seen] == ["/not-here/api/v1/orgs"]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test's certificate")
+def test_a_certificate_not_trusted_is_refused_at_once(
+        tmp_path: Path, report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import ssl
+    import subprocess
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    handshakes: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # never reached: the client refuses the certificate
+            handshakes.append(self.path)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"https://127.0.0.1:{server.server_address[1]}"
+    try:
+        code, out, err = run(["push", "--server", url, "--report", str(report), "--org",
+                              "acme", "--subject", "s", "-q"], capsys)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert (code, out, handshakes) == (2, "", [])
+    assert err.startswith(f"mlkaizen: error: {url}: its TLS certificate is not trusted here (")
+    assert err.endswith("); nothing was uploaded\n") and err.count("\n") == 1
