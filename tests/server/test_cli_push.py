@@ -488,3 +488,16 @@ def test_a_certificate_not_trusted_is_refused_at_once(
     assert (code, out, handshakes) == (2, "", [])
     assert err.startswith(f"mlkaizen: error: {url}: its TLS certificate is not trusted here (")
     assert err.endswith("); nothing was uploaded\n") and err.count("\n") == 1
+
+
+def test_push_refuses_a_catalogue_file_the_repository_names_as_assess_does(
+        stand_in: StandIn, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    (repo / "rules").mkdir(parents=True)
+    (repo / ".mlkaizen.yaml").write_text("catalogue: rules/team.yaml\n")
+    (repo / "rules" / "team.yaml").write_text("id: team-rules\n")
+    (repo / "train.py").write_text("import mlflow\n")
+    line = run(["assess", str(repo)], capsys)
+    assert line[0] == 2 and "a repository cannot choose the rules it is judged by" in line[2]
+    assert run(["push", str(repo), "--server", stand_in.url, "--org", "acme"], capsys) == line
+    assert stand_in.seen == []

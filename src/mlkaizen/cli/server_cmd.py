@@ -125,14 +125,17 @@ def _bind(host: str, port: int) -> socket.socket:
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on (default: this machine only).")
+        str, typer.Option(metavar="ADDRESS",
+                          help="Address to listen on (default: this machine only).")
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")
+        int, typer.Option(min=0, max=65535, metavar="N",
+                          help="Port to listen on (0: any free one).")
     ] = 8000,
     db: DbOpt = None,
     workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Worker processes (each with its own pool).")
+        int, typer.Option(min=1, max=64, metavar="N",
+                          help="Worker processes (each with its own pool).")
     ] = 1,
     upgrade: Annotated[
         bool,
@@ -417,8 +420,7 @@ def push(
     server: Annotated[
         str,
         typer.Option("--server", metavar="URL", envvar="MLKAIZEN_SERVER",
-                     help="The server's URL, e.g. https://mlkaizen.example.com "
-                     "(default: MLKAIZEN_SERVER)."),
+                     help="The server's URL, e.g. https://mlkaizen.example.com."),
     ] = "",
     report: Annotated[
         Path | None,
