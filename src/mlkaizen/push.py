@@ -108,9 +108,12 @@ def origin_remote(path: Path) -> str | None:
     return proc.stdout.strip() or None
 
 
-def subject_key(path: Path, given: str | None, fallback: str) -> tuple[str, str]:
+def subject_key(path: Path, given: str | None, fallback: str, scope: str | None = None
+                ) -> tuple[str, str]:
     """The subject's key and where it came from: ``--subject``, else the repository's
-    ``origin`` remote, else ``fallback`` (the folder's or the report's name)."""
+    ``origin`` remote (with the sub-folder assessed, as the repository names it:
+    ``github.com/acme/mono/ml/churn``), else ``fallback`` (the folder's or the report's
+    name)."""
     if given is not None:
         key = given.strip()
         if not key or len(key) > MAX_KEY:
@@ -119,7 +122,12 @@ def subject_key(path: Path, given: str | None, fallback: str) -> tuple[str, str]
     remote = origin_remote(path) if path.is_dir() else None
     found = normalised_remote(remote) if remote else None
     if found is not None:
-        return found, "the origin remote"
+        from mlkaizen.evidence.git import top_of
+
+        top = top_of(path)
+        inside = "/".join(p.strip("/") for p in (top[1] if top else "", scope or "")
+                          if p.strip("/"))
+        return (f"{found}/{inside}" if inside else found)[:MAX_KEY], "the origin remote"
     return fallback[:MAX_KEY], "the folder name"
 
 

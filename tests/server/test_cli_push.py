@@ -501,3 +501,33 @@ def test_push_refuses_a_catalogue_file_the_repository_names_as_assess_does(
     assert line[0] == 2 and "a repository cannot choose the rules it is judged by" in line[2]
     assert run(["push", str(repo), "--server", stand_in.url, "--org", "acme"], capsys) == line
     assert stand_in.seen == []
+
+
+def test_a_sub_folder_of_a_repository_is_keyed_below_its_remote(
+        stand_in: StandIn, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+
+    mono = tmp_path / "mono"
+    files = {f"ml/churn/{p.relative_to(EXAMPLE)}": p.read_text()
+             for p in EXAMPLE.rglob("*") if p.is_file()}
+    files["README.md"] = "# many projects\n"
+    committed_repo(mono, files)
+    subprocess.run(["git", "-C", str(mono), "remote", "add", "origin",
+                    "git@github.com:acme/mono.git"], check=True)
+    code, out, err = run(["push", str(mono / "ml" / "churn"), "--server", stand_in.url,
+                          "--org", "acme"], capsys)
+    assert code == 0, err
+    assert err.splitlines()[-1] == (
+        "mlkaizen: subject github.com/acme/mono/ml/churn (from the origin remote)")
+    assert out.startswith("Uploaded assessment #12 of github.com/acme/mono/ml/churn: ")
+    sent = json.loads(stand_in.posts()[0].body)["assessment"]
+    code, report, _ = run(["assess", str(mono / "ml" / "churn"), "-f", "json", "-q"], capsys)
+    expected = json.loads(report)
+    for data in (sent, expected):
+        data.pop("scan")
+    assert sent == expected
+    # --scope: the scoped folder, as the repository names it
+    code, out, err = run(["push", str(mono), "--scope", "ml/churn", "--server", stand_in.url,
+                          "--org", "acme", "-q"], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Uploaded assessment #13 of github.com/acme/mono/ml/churn: ")

@@ -493,7 +493,8 @@ def push(
         data = _assess(path, config, catalogue, allow_repo_catalogue, scope, answers, no_cache,
                        quiet)
         fallback = str(data["subject"]["name"])
-    key, source = client.subject_key(path, subject, fallback)
+    scoped = scope if report is None else data.get("subject", {}).get("scope")
+    key, source = client.subject_key(path, subject, fallback, scoped)
     _say(f"subject {key} (from {source})", quiet)
     body = {
         "subject": {"key": key, "name": name or data.get("subject", {}).get("name") or key,
@@ -545,6 +546,10 @@ def _assess(
         quiet,
     )
     assessment.warnings += [ScanWarning(kind="answers", message=m) for m in notes]
+    if scope is None:  # a sub-folder of a repository: said so, as `assess` says it
+        from mlkaizen.cli.assess_cmd import _name_the_top
+
+        _name_the_top(assessment, path, quiet)
     in_repository_terms(assessment, repository_prefix(path, assessment))
     data: dict[str, Any] = json.loads(assessment.model_dump_json())
     return data
