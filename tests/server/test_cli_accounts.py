@@ -4,6 +4,7 @@ in use, the server extra missing, and the server run for real in a process of it
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import socket
@@ -85,6 +86,8 @@ def test_user_add_prints_a_one_time_password_once_and_list_shows_the_roles(
         assert found is not None and verify_password(found[1], first)
         u = accounts.user(store, "maria")
         assert u is not None and (u.must_change, u.roles) == (True, {"acme": "admin"})
+        accounts.add_session(store, u.id, "browser-1", "csrf", dt.timedelta(hours=1))
+        assert accounts.session_of(store, "browser-1") is not None
         # again: a new password, the old one no longer valid, the role kept (no --role)
         code, out, err = run(["user", "add", "maria", "--org", "acme", "--db", db_url, "-q"],
                              capsys)
@@ -94,15 +97,21 @@ def test_user_add_prints_a_one_time_password_once_and_list_shows_the_roles(
         assert found is not None and not verify_password(found[1], first)
         assert verify_password(found[1], out.strip())
         assert accounts.user(store, "maria").roles == {"acme": "admin"}  # type: ignore[union-attr]
+        assert accounts.session_of(store, "browser-1") is None  # signed out everywhere
+        # an explicit --role changes it
+        assert run(["user", "add", "maria", "--org", "acme", "--role", "assessor", "--db",
+                    db_url, "-q"], capsys)[0] == 0
+        assert accounts.user(store, "maria").roles == {  # type: ignore[union-attr]
+            "acme": "assessor"}
     finally:
         store.close()
     assert run(["user", "add", "bo", "--org", "beta", "--db", db_url, "-q"], capsys)[0] == 0
     code, out, err = run(["user", "list", "--db", db_url], capsys)
     assert (code, err) == (0, "")
     assert out == (
-        "user   organisation  role    password\n"
-        "bo     beta          viewer  one-time\n"
-        "maria  acme          admin   one-time\n"
+        "user   organisation  role      password\n"
+        "bo     beta          viewer    one-time\n"
+        "maria  acme          assessor  one-time\n"
     )
     code, out, _ = run(["user", "list", "--org", "beta", "--db", db_url], capsys)
     assert out == "user  organisation  role    password\nbo    beta          viewer  one-time\n"
