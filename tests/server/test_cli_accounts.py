@@ -318,8 +318,9 @@ def test_without_the_server_extra_one_line_says_what_to_install(
 def _serve(args: list[str], log: Path) -> tuple[subprocess.Popen[str], str]:
     """``mlkaizen serve ARGS`` in a process of its own, and the URL it printed."""
     env = {k: v for k, v in os.environ.items() if k != "MLKAIZEN_DB"}
-    proc = subprocess.Popen([sys.executable, "-m", "mlkaizen", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=log.open("w"), text=True, env=env)
+    with log.open("w") as err:  # the child keeps its own copy of the file
+        proc = subprocess.Popen([sys.executable, "-m", "mlkaizen", "serve", "--port", "0",
+                                 *args], stdout=subprocess.PIPE, stderr=err, text=True, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline()  # the first line, once it listens (empty if it died)
     found = re.match(r"^Serving MLKaizen on (http://127\.0\.0\.1:\d+) \(store (.+)\); stop "
@@ -344,7 +345,10 @@ def _until_healthy(url: str) -> None:
 
 def _stop(proc: subprocess.Popen[str]) -> int:
     proc.terminate()
-    return proc.wait(timeout=60)
+    code = proc.wait()
+    assert proc.stdout is not None
+    proc.stdout.close()
+    return code
 
 
 def test_serve_creates_a_fresh_store_and_serves_the_api(db_url: str, tmp_path: Path) -> None:
