@@ -297,8 +297,11 @@ def test_a_bad_report_is_one_line_and_nothing_is_sent(
          "organisation 'Acme!': use lower-case letters, digits and '-' (at most 63)"),
         (["--server", "http://127.0.0.1:9", "--subject", ""],
          "--subject: give a key of 1 to 255 characters"),
+        (["--server", "http://127.0.0.1:9", "--scope", "ml", "--catalogue", "x"],
+         "--catalogue, --scope: for assessing PATH; --report uploads the report as it is (give "
+         "one or the other)"),
     ],
-    ids=["javascript", "ftp", "credentials", "link-base", "org", "subject"],
+    ids=["javascript", "ftp", "credentials", "link-base", "org", "subject", "report-and-flags"],
 )
 def test_bad_urls_and_names_are_refused_before_anything_is_sent(
         args: list[str], line: str, report: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -487,6 +487,13 @@ def push(
 
         check_slug(chosen_org)
     if report is not None:
+        ignored = [flag for flag, value in (
+            ("--config", config), ("--catalogue", catalogue), ("--scope", scope),
+            ("--answers", answers), ("--allow-repo-catalogue", allow_repo_catalogue))
+            if value]
+        if ignored:
+            raise MLKaizenError(f"{', '.join(ignored)}: for assessing PATH; --report uploads "
+                                "the report as it is (give one or the other)")
         data = client.read_report(report)
         fallback = str(data.get("subject", {}).get("name") or path.resolve().name)
     else:
