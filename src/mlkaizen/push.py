@@ -231,7 +231,7 @@ class Client:
             follow_redirects=False,
             verify=True,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
-                     "User-Agent": _agent()},
+                     "User-Agent": _product()},
         )
 
     def close(self) -> None:
@@ -324,7 +324,7 @@ class Client:
         return found
 
 
-def _agent() -> str:
+def _product() -> str:
     from mlkaizen import __version__
 
     return f"mlkaizen/{__version__}"

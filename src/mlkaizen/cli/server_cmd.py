@@ -71,7 +71,7 @@ def _store(db: str | None, what: str) -> Store:
     """The server's store for a command, with the server extra checked first."""
     from mlkaizen.server.cli_support import open_server_store, require_extra
 
-    require_extra(what=what)  # the password and token helpers live in the server's modules
+    require_extra(what=what)  # passwords and tokens are made by the server's modules
     store, note = open_server_store(db)
     if note is not None:
         _say(note)
