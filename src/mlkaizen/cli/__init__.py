@@ -42,6 +42,10 @@ COMMAND_MODULES = {
     "diff": "store_cmd",
     "log": "store_cmd",
     "plan": "store_cmd",
+    "push": "server_cmd",
+    "serve": "server_cmd",
+    "token": "server_cmd",
+    "user": "server_cmd",
 }
 
 
