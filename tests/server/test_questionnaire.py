@@ -103,7 +103,8 @@ def test_the_page_asks_the_open_questions_first_then_every_practice(
            "Don't know</label>" in html.replace("&#39;", "'")
     assert f'<label for="link-{GOVERNANCE}">' in html
     assert 'name="csrf_token"' in html and '<form method="post" class="questionnaire">' in html
-    assert "blocks the next stage" in html
+    fieldset = html[html.index(f'id="q-{GOVERNANCE}"'):]
+    assert "blocks the next stage" in fieldset[:fieldset.index("</fieldset>")]
     # no inline style or script anywhere (the CSP forbids them)
     assert "<script" not in html and "style=" not in html and "<style" not in html
 
@@ -157,6 +158,12 @@ def test_two_people_combine_and_the_stage_changes(client: TestClient, store: Sto
                   ).status_code == 303  # type: ignore[attr-defined]
     newest = web_answers.newest(store, s.subject)
     assert newest is not None and newest[1:] == ("Automated MLOps", 4)
+    # what blocked the next stage does no more: the page says so from the newest judgement
+    html = client.get(page(s)).text
+    fieldset = html[html.index(f'id="q-{GOVERNANCE}"'):]
+    fieldset = fieldset[:fieldset.index("</fieldset>")]
+    assert "now <span class=\"state\">met</span>" in fieldset
+    assert "blocks the next stage" not in fieldset
     lines = records.log(store, s.key, org_id=s.org_id)
     assert (lines[0].origin, lines[0].answers, lines[0].respondents) == (
         "answers", len(s.blocking), 1)

@@ -68,7 +68,7 @@ class Item:
     title: str
     question: str
     state: str  # in the subject's newest assessment
-    blocks: bool = False
+    blocks: bool = False  # in the newest assessment, it blocks the next stage
     confirms: bool = False
     mine: dict[str, str] = field(default_factory=dict)  # answer, comment, link
     given: list[WebAnswer] = field(default_factory=list)  # everyone's
@@ -96,7 +96,9 @@ def _items(
     submitted: dict[str, dict[str, str]] | None,
 ) -> tuple[list[Item], list[Group]]:
     combined, _ = web_answers.combined(catalogue, found)
-    now = {p.id: p.state.value for p in (current or report).practices}
+    judged = current or report
+    now = {p.id: p.state.value for p in judged.practices}
+    blocking = {b.practice for d in judged.dimensions for b in d.blockers}
 
     def item(practice_id: str, title: str, question: str) -> Item:
         given = [w for w in found if w.practice == practice_id]
@@ -107,14 +109,15 @@ def _items(
             values = submitted.get(practice_id, {})
         c = combined.get(practice_id)
         return Item(practice_id, title, question, now.get(practice_id, "unknown"),
-                    mine=values, given=given, disagreement=c.disagreement if c else False)
+                    blocks=practice_id in blocking, mine=values, given=given,
+                    disagreement=c.disagreement if c else False)
 
     open_items = []
     asked = set()
     for q in report.questions:
         p = report.practice(q.practice)
         it = item(q.practice, p.title if p else q.practice, q.question)
-        it.blocks, it.confirms = q.blocks_next_stage, q.confirms is not None
+        it.confirms = q.confirms is not None
         open_items.append(it)
         asked.add(q.practice)
     groups = []
