@@ -274,3 +274,29 @@ def test_an_assessment_from_answers_alone(tmp_path: Path) -> None:
                       today=dt.date(2026, 1, 1))
     assert got.stage == expected.stage
     assert {d.id: d.level for d in got.dimensions} == {d.id: d.level for d in expected.dimensions}
+
+
+def test_a_repository_of_projects_re_judges_its_focus(make_repo: Any, tmp_path: Path) -> None:
+    from mlkaizen.engine.portfolio import spread_text
+    from tests.evidence.test_projects import MONOREPO
+
+    root = make_repo(MONOREPO)
+    a = assess(root)
+    assert a.focus is not None
+    blocking = sorted({b.practice for d in a.dimensions for b in d.blockers})
+    answers = {"ann": dict.fromkeys(blocking, "yes")}
+    got = rejudge(CATALOGUE, a, combined(answers), ["ann"])
+    assert got.stage_index > a.stage_index
+    assert (got.focus, [r.path for r in got.sub_projects]) == (
+        a.focus, [r.path for r in a.sub_projects])
+    rows = {r.path: r for r in got.sub_projects}
+    focus = rows[a.focus]
+    assert (focus.stage, focus.levels) == (got.stage, {d.id: d.level for d in got.dimensions})
+    assert got.spread == spread_text([(r.stage_index, r.stage) for r in got.sub_projects])
+    assert got.spread != a.spread
+    others = [r for r in a.sub_projects if r.path != a.focus]
+    assert [rows[r.path] for r in others] == others  # as judged without the answers
+    # the focus project judged with the same answers by assess
+    expected = assess(root, answers=[write_answers(tmp_path / "a", answers)])
+    same = next(r for r in expected.sub_projects if r.path == a.focus)
+    assert (same.stage, same.levels) == (focus.stage, focus.levels)

@@ -297,3 +297,50 @@ def test_what_people_typed_is_shown_escaped_and_only_web_links_are_links(
     assert count == 2
     names = re.findall(r'<span class="who">([^<]*)</span>', html)
     assert names == ["mallory", "mallory"]
+
+
+def _subject_with(store: Store, report: dict[str, object], name: str) -> int:
+    acme = accounts.org(store, "acme")
+    assert acme is not None
+    saved = records.save(store, Assessment.model_validate(report), key=f"git:{name[:40]}",
+                         name=name, org_id=acme.id)
+    with store.session() as session:
+        row = session.get(AssessmentRow, saved.id)
+        assert row is not None
+        return row.subject_id
+
+
+def test_a_hostile_report_is_shown_escaped(client: TestClient, store: Store) -> None:
+    s = seed(store)
+    report = example_report()
+    q = report["questions"][0]
+    q["question"] = "Found at <script>alert('q')</script>: javascript:alert(1). Is it used?"
+    hostile_title = "<img src=x onerror=alert(1)>" + "w" * 3000
+    practice = next(p for p in report["practices"] if p["id"] == q["practice"])
+    practice["title"] = hostile_title
+    subject = _subject_with(store, report, "<script>alert('name')</script>")
+    sign_in(client, "maria")
+    r = client.get(page(s, subject))
+    assert r.status_code == 200
+    html = r.text
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "Found at &lt;script&gt;alert(&#39;q&#39;)&lt;/script&gt;: javascript:alert(1)" in html
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" + "w" * 3000 in html
+    assert 'href="javascript:' not in html
+
+
+def test_a_report_of_another_catalogue_cannot_be_answered(client: TestClient,
+                                                          store: Store) -> None:
+    s = seed(store)
+    report = example_report()
+    report["catalogue"] = {**report["catalogue"], "id": "in-house"}  # type: ignore[dict-item]
+    subject = _subject_with(store, report, "in-house")
+    sign_in(client, "maria")
+    html = client.get(page(s, subject)).text.replace("&#39;", "'")
+    assert "judged against catalogue in-house" in html
+    assert '<form method="post" class="questionnaire">' not in html
+    r = client.post(page(s, subject), data={"csrf_token": csrf_of(client, page(s)),
+                                             f"answer:{GOVERNANCE}": "yes"})
+    assert r.status_code == 409 and "judged against catalogue in-house" in r.text
+    assert stored(store, subject) == []

@@ -19,7 +19,9 @@ result is kept, and only what an answer changes is changed, by the rules of
 * every other one (unknown, partial, unmet, or settled by an answers file of the repository)
   takes the answer's state, attested; its detection (partly seen, or missing, which makes a
   ``yes`` a conflict) is found again by running the practice's detection on its own evidence;
-* a ``don't know`` settles nothing: the result stays as it was;
+* a ``don't know`` settles nothing: the result stays as it was (but for an attestation of
+  the configuration, which any answer replaces in ``resolve``: the practice is then what
+  detection showed);
 * an implied practice (met because other practices' evidence presupposes it) stays implied,
   unless answered ``yes`` or ``not-applicable`` (then it is attested, as ``evaluate`` gives it:
   a satisfied answer comes before implication). A practice that an answer of the repository's
@@ -33,12 +35,14 @@ for the same practice: the report holds their combined result, not each responde
 so they cannot be combined again.
 
 What cannot be re-judged from a report: for a repository of independent projects, only the
-focus project's judgement (the one the report shows) is; the other projects' rows keep their
-stage. The detection of an implied practice before implication is found on the report's findings,
-which for a repository of projects are not the focus's: there, its attested note does not
-name it. The comparison with a committed baseline and with the stored
-predecessor (``baseline``, ``previous``) describe the report they were made for and are
-dropped; the store attaches its own history to what it serves.
+focus project's judgement (the one the report shows, and its row in ``sub_projects``) is;
+the other projects' rows keep their stage, and the focus stays the focus. The detection of an
+implied practice before implication is found on the report's findings, which for a
+repository of projects are not the focus's: there, its attested note does not name it. The
+comparisons with a committed baseline and with the stored predecessor, and the overdue plan
+items (``baseline``, ``previous``, ``overdue_plans``), describe the report they were made
+for, when it was made, and are dropped: the store attaches its own history to what it
+serves.
 """
 
 from __future__ import annotations
@@ -288,7 +292,6 @@ def rejudge(
         focus.levels = {d.id: d.level for d in out.dimensions}
         focus.blocker = blockers[0].practice if blockers else None
         out.spread = spread_text([(row.stage_index, row.stage) for row in out.sub_projects])
-    out.overdue_plans = [p.model_copy() for p in a.overdue_plans]
     out.respondents = sorted(set(a.respondents) | set(respondents))
     settled_before = {
         r.id for r in a.practices if r.agreement is not None and r.agreement > 0

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.server.auth import CSRF_FIELD, ApiUser, Principal, check_csrf, org_for
@@ -240,15 +241,21 @@ async def questionnaire_submit(request: Request, org: str, subject_id: int) -> R
     catalogue = _catalogue()
     given, held, problems = _from_form(form, {p.id for p in catalogue.practices})
     if problems:
-        return _page(request, who, o, subject, status=400,
-                     message="Nothing was saved: " + "; ".join(problems[:10]), submitted=held)
-    try:
-        web_answers.answer(request.app.state.store, catalogue, org_id=o.id,
-                           subject_id=subject.id, respondent=who.name, given=given,
-                           now=dt.datetime.now(dt.UTC))
+        return await run_in_threadpool(
+            _page, request, who, o, subject, status=400,
+            message="Nothing was saved: " + "; ".join(problems[:10]), submitted=held,
+        )
+    try:  # the store and the engine work in a thread, never in the event loop
+        await run_in_threadpool(
+            web_answers.answer, request.app.state.store, catalogue, org_id=o.id,
+            subject_id=subject.id, respondent=who.name, given=given,
+            now=dt.datetime.now(dt.UTC),
+        )
     except MLKaizenError as exc:
-        return _page(request, who, o, subject, status=409,
-                     message="Nothing was saved: " + exc.message, submitted=held)
+        return await run_in_threadpool(
+            _page, request, who, o, subject, status=409,
+            message="Nothing was saved: " + exc.message, submitted=held,
+        )
     return RedirectResponse(f"/orgs/{o.slug}/subjects/{subject.id}", status_code=303)
 
 
@@ -313,8 +320,10 @@ async def put_answers(
     if problems:
         raise HTTPException(400, "; ".join(problems[:10]))
     try:
-        done = web_answers.answer(request.app.state.store, catalogue, org_id=o.id,
-                                  subject_id=subject.id, respondent=who.name, given=given)
+        done = await run_in_threadpool(
+            web_answers.answer, request.app.state.store, catalogue, org_id=o.id,
+            subject_id=subject.id, respondent=who.name, given=given,
+        )
     except MLKaizenError as exc:
         raise HTTPException(409, exc.message) from None
     return {"id": done.id, "stage": done.stage, "stage_index": done.stage_index}
