@@ -280,7 +280,6 @@ def answer(
     nothing stored, for an unknown subject, bad answers, or a subject without such an
     assessment (or one judged against another catalogue)."""
     from mlkaizen.engine.rejudge import check_compatible
-    from mlkaizen.store.records import save
 
     now = now or dt.datetime.now(dt.UTC)
     subject = subject_of(store, org_id, subject_id)
@@ -295,12 +294,52 @@ def answer(
             raise MLKaizenError("this subject has no stored assessment of a repository yet")
         check_compatible(catalogue, report_of(base))
         store_answers(store, subject_id, respondent, given, now)
-        found = answers_of(store, subject_id)
-        a = rejudged(catalogue, base, found)
-        answers, _ = combined(catalogue, found)
-        saved = save(
-            store, a, key=subject.key, name=subject.name, origin=ORIGIN, commit=base.commit,
-            commit_date=base.commit_date, now=now, inputs=_inputs(store, base, found, answers),
-            org_id=org_id, uploaded_by=respondent,
-        )
-        return Rejudged(saved.id, a.stage, a.stage_index)
+        return _rejudge_and_save(store, catalogue, subject, base, by=respondent, now=now)
+
+
+def refresh(
+    store: Store,
+    catalogue: Catalogue,
+    *,
+    org_id: int,
+    subject_id: int,
+    by: str,
+    now: dt.datetime | None = None,
+) -> Rejudged | None:
+    """After a new assessment of the subject's repository is stored (an upload): the
+    assessment the web answers already given make of it, stored too; ``None`` (nothing
+    stored) when nobody answered on the web, or the new assessment cannot be re-judged
+    here (another catalogue's)."""
+    from mlkaizen.engine.rejudge import check_compatible
+
+    now = now or dt.datetime.now(dt.UTC)
+    subject = subject_of(store, org_id, subject_id)
+    if subject is None:
+        return None
+    with _REJUDGING:
+        base = base_of(store, subject_id)
+        if base is None or not answers_of(store, subject_id):
+            return None
+        try:
+            check_compatible(catalogue, report_of(base))
+        except MLKaizenError:
+            return None
+        return _rejudge_and_save(store, catalogue, subject, base, by=by, now=now)
+
+
+def _rejudge_and_save(
+    store: Store, catalogue: Catalogue, subject: SubjectRow, base: Base, *, by: str,
+    now: dt.datetime,
+) -> Rejudged:
+    """Every web answer stored for the subject re-judges ``base``; the result is stored."""
+    from mlkaizen.store.records import save
+
+    found = answers_of(store, subject.id)
+    a = rejudged(catalogue, base, found)
+    answers, _ = combined(catalogue, found)
+    saved = save(
+        store, a, key=subject.key, name=subject.name, origin=ORIGIN, commit=base.commit,
+        commit_date=base.commit_date, now=now, inputs=_inputs(store, base, found, answers),
+        org_id=subject.org_id, uploaded_by=by,
+    )
+    return Rejudged(saved.id, a.stage, a.stage_index)
