@@ -15,6 +15,7 @@ from mlkaizen import __version__
 from mlkaizen.server import api, web
 from mlkaizen.server.auth import LoginLimiter
 from mlkaizen.server.pages import render, style_sheet
+from mlkaizen.server.questionnaire import router as questionnaire_router
 from mlkaizen.server.web import SignInNeededError
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ def create_app(store: Store) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(web.router)
+    app.include_router(questionnaire_router)
     return app
 
 
