@@ -295,7 +295,8 @@ def _plan(line: PlanLine, today: dt.date) -> dict[str, Any]:
         created_at=_utc(i.created_at),
         status=i.shown_status(today),  # type: ignore[arg-type]
         achieved_how=i.achieved_how, achieved_assessment=i.achieved_assessment,
-        achieved_at=_utc(i.achieved_at) if i.achieved_at else None, abandoned_reason=i.abandoned_reason,
+        achieved_at=_utc(i.achieved_at) if i.achieved_at else None,
+        abandoned_reason=i.abandoned_reason,
     ).model_dump(mode="json")
 
 
