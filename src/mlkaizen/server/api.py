@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.server import portfolio as views
@@ -372,7 +373,7 @@ async def patch_subject(request: Request, *, who: ApiUser, org: str, subject_id:
         check_link(given.get("link_base"))
     except UploadError as exc:
         raise HTTPException(422, exc.error) from None
-    listing.update_subject(_store(request), o.id, subject_id, given)
+    await run_in_threadpool(listing.update_subject, _store(request), o.id, subject_id, given)
     return JSONResponse(_subject(*_own_subject(request, o, subject_id)))
 
 
@@ -442,12 +443,12 @@ async def upload_assessment(request: Request, *, who: ApiUser, org: str) -> Resp
     try:
         key = check_idempotency_key(request.headers.get("idempotency-key"))
         body = await read_body(request, limit)
-        up = parse_upload(body, stage_names=views.stage_names(), idempotency_key=key,
-                          uploaded_by=who.name)
+        up = await run_in_threadpool(parse_upload, body, stage_names=views.stage_names(),
+                                     idempotency_key=key, uploaded_by=who.name)
     except UploadError as exc:
         return _problem(exc.status, exc.error, exc.problems)
     try:
-        landed = upload(_store(request), o.id, up)
+        landed = await run_in_threadpool(upload, _store(request), o.id, up)
     except KeyReusedError as exc:
         return _problem(409, exc.message)
     except MLKaizenError:
@@ -578,9 +579,10 @@ async def add_plan(request: Request, *, who: ApiUser, org: str, subject_id: Id, 
         problems.append(f"due: {item.due.isoformat()} is in the past (today is {today})")
     if problems:
         return _problem(422, "; ".join(problems), problems)
-    added = plans.add(_store(request), key=info.key, name=info.name, practice=item.practice,
-                      owner=item.owner, due=item.due, note=item.note,
-                      known={item.practice}, today=today, org_id=o.id)
+    added = await run_in_threadpool(
+        plans.add, _store(request), key=info.key, name=info.name, practice=item.practice,
+        owner=item.owner, due=item.due, note=item.note, known={item.practice}, today=today,
+        org_id=o.id)
     line = PlanLine(added, info.id, info.key, info.name)
     return JSONResponse(_plan(line, today), status_code=201)
 
@@ -601,8 +603,8 @@ async def abandon_plan(request: Request, *, who: ApiUser, org: str, item_id: Id,
     if line.item.status != "open":
         return _problem(409, f"plan item {item_id} is {line.item.status}, not open")
     try:
-        item = plans.abandon(_store(request), item_id, body.reason, key=line.subject_key,
-                             org_id=o.id)
+        item = await run_in_threadpool(plans.abandon, _store(request), item_id, body.reason,
+                                       key=line.subject_key, org_id=o.id)
     except MLKaizenError as exc:  # closed meanwhile by an assessment or another abandon
         return _problem(409, exc.message)
     return JSONResponse(_plan(PlanLine(item, line.subject_id, line.subject_key,
