@@ -192,7 +192,7 @@ def parse_upload(body: bytes, *, stage_names: list[str], idempotency_key: str | 
         raise ValueError(f"{name} is not JSON")
 
     try:
-        data = json.loads(body, parse_constant=constant)
+        data = json.loads(body.decode("utf-8"), parse_constant=constant)
     except (ValueError, RecursionError) as exc:
         raise UploadError(400, f"the body is not JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
