@@ -426,7 +426,8 @@ UPLOAD_BODY = {
     "/orgs/{org}/assessments", status_code=201, response_model=UploadOut,
     responses={**ERRORS, 200: {"model": UploadOut, "description": "a replay of an earlier "
                                "upload with the same Idempotency-Key"},
-               400: {"model": Problem}, 409: {"model": Problem}, 413: {"model": Problem}},
+               400: {"model": Problem}, 409: {"model": Problem}, 413: {"model": Problem},
+               415: {"model": Problem}},
     openapi_extra={"requestBody": UPLOAD_BODY, "parameters": [{
         "name": "Idempotency-Key", "in": "header", "required": False,
         "schema": {"type": "string", "maxLength": 128},
@@ -439,6 +440,9 @@ async def upload_assessment(request: Request, *, who: ApiUser, org: str) -> Resp
     subject's key and the forge link. Closes the plan items the new evidence achieves."""
     o = org_for(request, who, org, "assessor")
     await check_csrf(request, who)
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media and not media.endswith(("/json", "+json")):
+        return _problem(415, f"send the upload as application/json, not {media[:64]}")
     limit = int(getattr(request.app.state, "max_upload_bytes", MAX_UPLOAD_BYTES))
     try:
         key = check_idempotency_key(request.headers.get("idempotency-key"))
