@@ -143,7 +143,9 @@ def test_subjects_and_history_are_paged_with_opaque_cursors(
         if cursor is None:
             break
     assert (seen, pages) == (["s0", "s1", "s2", "s3", "s4"], 3)
-    for bad in ("nope", "eyJhZnRlciI6ICJ4In0", "eyJhZnRlciI6IC0xfQ"):  # junk, "x", -1
+    # junk, "x", -1, 2**31 (over the ids' integer)
+    for bad in ("nope", "eyJhZnRlciI6ICJ4In0", "eyJhZnRlciI6IC0xfQ",
+                "eyJhZnRlciI6IDIxNDc0ODM2NDh9"):
         r = client.get(f"{API}/orgs/acme/subjects?cursor={bad}", headers=ci)
         assert r.json() == {"error": "cursor: not one this server gave; start again without it"}
         assert r.status_code == 400
@@ -152,6 +154,16 @@ def test_subjects_and_history_are_paged_with_opaque_cursors(
         assert r.status_code == 422
         assert r.json()["problems"][0].startswith("query.limit: Input should be")
     assert len(client.get(f"{API}/orgs/acme/subjects?limit=200", headers=ci).json()["items"]) == 5
+    last = "eyJhZnRlciI6IDIxNDc0ODM2NDd9"  # 2**31 - 1: nothing after it
+    assert client.get(f"{API}/orgs/acme/subjects?cursor={last}", headers=ci).json() == {
+        "items": [], "next_cursor": None}
+    for huge in (2**31, 10**20):
+        r = client.get(f"{API}/orgs/acme/subjects/{huge}", headers=ci)
+        assert r.status_code == 422
+        assert r.json()["problems"] == [
+            "path.subject_id: Input should be less than or equal to 2147483647"]
+        assert client.get(f"{API}/assessments/{huge}", headers=ci).status_code == 422
+    assert client.get(f"{API}/assessments/{2**31 - 1}", headers=ci).status_code == 404
 
     sid = client.get(f"{API}/orgs/acme/subjects?limit=1", headers=ci).json()["items"][0]["id"]
     for _ in range(2):

@@ -42,7 +42,8 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=200, description="rows a page (1 to 200)")]
 Cursor = Annotated[str | None, Query(description="the next_cursor of the page before")]
-Id = Annotated[int, Path(ge=1)]
+MAX_ID = 2**31 - 1  # the tables' integer ids
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 # -- response models (what OpenAPI shows) -------------------------------------------------
@@ -247,7 +248,7 @@ def _after(cursor: str | None) -> int:
         after = json.loads(raw)["after"]
     except (binascii.Error, ValueError, TypeError, KeyError):
         after = None
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID:
         raise HTTPException(400, "cursor: not one this server gave; start again without it")
     return after
 
