@@ -506,3 +506,38 @@ def test_plan_items_are_added_listed_abandoned_and_closed_by_an_upload(
                          json={"reason": "too late"})
     assert (closed.status_code, closed.json()["error"]) == (
         409, f"plan item {item['id']} is achieved, not open")
+
+
+def test_openapi_documents_the_upload_and_the_answers(client: TestClient) -> None:
+    spec = client.get(f"{API}/openapi.json").json()
+    post = spec["paths"]["/api/v1/orgs/{org}/assessments"]["post"]
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["subject", "assessment"]
+    assert [p["name"] for p in post["parameters"] if p["in"] == "header"] == ["Idempotency-Key"]
+    assert sorted(post["responses"]) == ["200", "201", "400", "401", "403", "404", "409",
+                                         "413", "415", "422"]
+    got = spec["paths"]["/api/v1/assessments/{assessment_id}"]["get"]
+    assert got["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/AssessmentOut"}
+    assert "report" in spec["components"]["schemas"]["AssessmentOut"]["properties"]
+
+
+def test_a_replayed_point_without_a_report_reads_as_null(client: TestClient, store: Store,
+                                                         ci: dict[str, str]) -> None:
+    from mlkaizen.engine.model import Assessment
+    from mlkaizen.store import accounts
+    from mlkaizen.store.records import save
+
+    acme = accounts.org(store, "acme")
+    assert acme is not None
+    saved = save(store, Assessment.model_validate(example_report()), key="churn",
+                 name="churn-prediction", origin="history", commit="a" * 40,
+                 keep_report=False, org_id=acme.id)
+    r = client.get(f"{API}/assessments/{saved.id}", headers=ci)
+    assert r.status_code == 200
+    assert {k: r.json()[k] for k in ("id", "origin", "report")} == {
+        "id": saved.id, "origin": "history", "report": None}
+    # the default organisation's assessments (the command line's) are not acme's
+    other = save(store, Assessment.model_validate(example_report()), key="churn",
+                 name="churn-prediction")
+    assert client.get(f"{API}/assessments/{other.id}", headers=ci).status_code == 404

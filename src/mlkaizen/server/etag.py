@@ -39,9 +39,11 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 
 def json_response(request: Request, payload: Any, status_code: int = 200,
-                  headers: dict[str, str] | None = None) -> Response:
-    """``payload`` as JSON with its ETag, or ``304`` when the client has it already."""
-    body = body_of(payload)
+                  headers: dict[str, str] | None = None, *, body: bytes | None = None
+                  ) -> Response:
+    """``payload`` as JSON with its ETag, or ``304`` when the client has it already
+    (``body``: the JSON already written, sent as it is)."""
+    body = body_of(payload) if body is None else body
     tag = etag_of(body)
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": VARY, **(headers or {})}
     if request.method in ("GET", "HEAD") and matches(request.headers.get("if-none-match"), tag):

@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 
 from mlkaizen.store.db import Store
 from mlkaizen.store.plans import Item
 from mlkaizen.store.portfolio import Point, SubjectInfo
-from mlkaizen.store.tables import AssessmentRow, PlanRow, SubjectRow
+from mlkaizen.store.tables import AssessmentRow, OrgRow, PlanRow, SubjectRow
 
 T = TypeVar("T")
 PLAN_STATUSES = ("open", "overdue", "achieved", "abandoned")
@@ -138,28 +138,34 @@ def history(store: Store, subject_id: int, *, after: int = 0, limit: int = 50) -
 
 @dataclass
 class Stored:
-    """One stored assessment with what places it."""
+    """One stored assessment with what places it; ``report_json`` is the report's JSON text
+    as the database holds it (``null`` when none was kept), not parsed."""
 
     id: int
-    org_id: int
+    org_slug: str
     subject_id: int
     created_at: dt.datetime
     origin: str
-    report: dict[str, Any] | None
+    report_json: str
 
 
 def assessment(store: Store, assessment_id: int) -> Stored | None:
+    """One stored assessment, in one query (the report handed over as text: a reader that
+    sends it on need not parse it and write it again)."""
     with store.session() as session:
         found = session.execute(
-            select(AssessmentRow.id, SubjectRow.org_id, AssessmentRow.subject_id,
-                   AssessmentRow.created_at, AssessmentRow.origin, AssessmentRow.report)
+            select(AssessmentRow.id, OrgRow.slug, AssessmentRow.subject_id,
+                   AssessmentRow.created_at, AssessmentRow.origin,
+                   cast(AssessmentRow.report, Text))
             .join(SubjectRow, SubjectRow.id == AssessmentRow.subject_id)
+            .join(OrgRow, OrgRow.id == SubjectRow.org_id)
             .where(AssessmentRow.id == assessment_id)
         ).one_or_none()
     if found is None:
         return None
-    aid, org_id, sid, created, origin, report = found
-    return Stored(aid, org_id, sid, _utc(created) or created, origin, report)
+    aid, slug, sid, created, origin, report = found
+    return Stored(aid, slug, sid, _utc(created) or created, origin,
+                  report if report is not None else "null")
 
 
 # -- plan items ---------------------------------------------------------------------------
