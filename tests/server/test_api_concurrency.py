@@ -86,3 +86,22 @@ def test_the_same_key_at_the_same_moment_lands_once(store: Store) -> None:
     assert sorted(replayed, key=str) == sorted(["true"] * (THREADS - 1) + [None], key=str)
     rows = _rows(store)
     assert [(r[0], r[2]) for r in rows] == [(answers[0].json()["id"], "pipeline-7-job-3")]
+
+
+def test_an_oversized_upload_over_a_socket_gets_its_413(sqlite_store: Store) -> None:
+    headers = {"Authorization": f"Bearer {token(sqlite_store, 'acme', 'assessor')}"}
+    big = b'{"subject": {"key": "x"}, "pad": "' + b"a" * (5 * 1024 * 1024) + b'"}'
+    error = {"error": "the upload is over the limit of 5242880 bytes", "problems": []}
+
+    def chunks() -> Any:
+        for i in range(0, len(big), 65536):
+            yield big[i:i + 65536]
+
+    with live_server(sqlite_store) as url, httpx.Client(base_url=url, timeout=120) as c:
+        sized = c.post("/api/v1/orgs/acme/assessments", headers=headers, content=big)
+        streamed = c.post("/api/v1/orgs/acme/assessments", headers=headers,
+                          content=chunks())
+    assert (sized.status_code, sized.json()) == (413, error)
+    assert "content-length" not in streamed.request.headers
+    assert (streamed.status_code, streamed.json()) == (413, error)
+    assert _rows(sqlite_store) == []

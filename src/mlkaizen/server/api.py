@@ -427,8 +427,11 @@ UPLOAD_BODY = {
     "/orgs/{org}/assessments", status_code=201, response_model=UploadOut,
     responses={**ERRORS, 200: {"model": UploadOut, "description": "a replay of an earlier "
                                "upload with the same Idempotency-Key"},
-               400: {"model": Problem}, 409: {"model": Problem}, 413: {"model": Problem},
-               415: {"model": Problem}},
+               400: {"model": Problem, "description": "not JSON, or a bad Idempotency-Key"},
+               409: {"model": Problem, "description": "the Idempotency-Key was used for "
+                     "another report of the subject"},
+               413: {"model": Problem, "description": "over the server's size limit"},
+               415: {"model": Problem, "description": "not sent as JSON"}},
     openapi_extra={"requestBody": UPLOAD_BODY, "parameters": [{
         "name": "Idempotency-Key", "in": "header", "required": False,
         "schema": {"type": "string", "maxLength": 128},
