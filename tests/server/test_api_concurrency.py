@@ -28,7 +28,7 @@ def _together(n: int, call: Any) -> list[httpx.Response]:
 
     def run(i: int) -> httpx.Response:
         gate.wait()
-        return call(i)  # type: ignore[no-any-return]
+        return call(i)
 
     with ThreadPoolExecutor(n) as pool:
         return list(pool.map(run, range(n)))

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.server import portfolio as views
-from mlkaizen.server.auth import ApiUser, Principal, check_csrf, org_for
+from mlkaizen.server.auth import ApiUser, check_csrf, org_for
 from mlkaizen.server.etag import body_of, json_response
 from mlkaizen.server.upload_check import (
     MAX_UPLOAD_BYTES,
@@ -618,4 +618,4 @@ async def abandon_plan(request: Request, *, who: ApiUser, org: str, item_id: Id,
                                        line.subject_name), _today()))
 
 
-__all__ = ["Principal", "router"]
+__all__ = ["router"]
