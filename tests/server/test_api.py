@@ -542,3 +542,19 @@ def test_a_replayed_point_without_a_report_reads_as_null(client: TestClient, sto
     other = save(store, Assessment.model_validate(example_report()), key="churn",
                  name="churn-prediction")
     assert client.get(f"{API}/assessments/{other.id}", headers=ci).status_code == 404
+
+
+def test_a_catalogue_installed_but_broken_is_a_clear_refusal(
+    client: TestClient, store: Store, ci: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlkaizen.server import upload_check
+
+    # a plugin that names a catalogue whose file does not load
+    monkeypatch.setattr(upload_check, "catalogue_ids", lambda: ("ad-hoc-to-kaizen", "broken"))
+    body = upload_body()
+    body["assessment"]["catalogue"]["id"] = "broken"
+    r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=body)
+    assert (r.status_code, r.json()["error"]) == (
+        422, "catalogue 'broken' is installed on this server but does not load; tell the "
+             "server's administrator")
+    assert counts(store)["assessments"] == 0

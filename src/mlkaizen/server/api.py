@@ -563,7 +563,10 @@ def subject_plans(request: Request, *, who: ApiUser, org: str, subject_id: Id,
 def _known_practices(latest: Latest | None) -> set[str]:
     """The practices a plan item of the subject may name: those of the catalogue its newest
     assessment was judged against (the built-in one for a subject never assessed)."""
-    cat = catalogue(latest.catalogue_id) if latest is not None else None
+    try:
+        cat = catalogue(latest.catalogue_id) if latest is not None else None
+    except MLKaizenError:  # an installed plugin's broken catalogue
+        cat = None
     return {p.id for p in (cat or views.catalogue()).practices}
 
 

@@ -233,7 +233,11 @@ def parse_upload(body: bytes, *, stage_names: list[str], idempotency_key: str | 
         raise UploadError(422, "; ".join(problems[:3]), problems[:MAX_PROBLEMS])
     check_link(parsed.link_base)
     cat_id = a.catalogue.get("id", "")
-    cat = catalogue(cat_id)
+    try:
+        cat = catalogue(cat_id)
+    except MLKaizenError:  # an installed plugin's broken catalogue: the server's problem
+        raise UploadError(422, f"catalogue {cat_id[:128]!r} is installed on this server but "
+                               "does not load; tell the server's administrator") from None
     if cat is None:
         raise UploadError(
             422, f"catalogue {cat_id[:128]!r} is unknown to this server (it knows "
