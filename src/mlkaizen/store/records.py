@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,14 +65,23 @@ def save(
     org_id: int = DEFAULT_ORG_ID,
     idempotency_key: str | None = None,
     uploaded_by: str | None = None,
+    on_subject: Callable[[SubjectRow], None] | None = None,
 ) -> Saved:
     """Store one assessment (never overwriting: a re-assessment of the same commit points at
     the row it supersedes) with the answers, profile and targets it was made with, and close
-    the open plan items its evidence achieves, all in one transaction."""
-    now = now or dt.datetime.now(dt.UTC)
+    the open plan items its evidence achieves, all in one transaction. ``on_subject`` may
+    change the subject's row (an upload's team, target, forge link) in that transaction."""
     snap = snapshot_of(a, "new", commit)
     with store.session() as session:
-        subject = subject_row(session, key, name, now, org_id)
+        subject = subject_row(session, key, name, now or dt.datetime.now(dt.UTC), org_id)
+        # concurrent saves of one subject queue here (PostgreSQL; SQLite's writers queue at
+        # BEGIN), so that their order by id is their order in time
+        session.execute(
+            select(SubjectRow.id).where(SubjectRow.id == subject.id).with_for_update()
+        )
+        now = now or dt.datetime.now(dt.UTC)
+        if on_subject is not None:
+            on_subject(subject)
         before = latest(session, subject.id)
         previous = load_snapshot(session, before) if before is not None else None
         supersedes = None
