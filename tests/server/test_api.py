@@ -15,7 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mlkaizen.store.db import Store
-from mlkaizen.store.tables import AssessmentRow, PlanRow, PracticeRow, SubjectRow
+from mlkaizen.store.tables import (
+    AssessmentRow,
+    PlanRow,
+    PracticeRow,
+    SubjectAnswerRow,
+    SubjectRow,
+)
 from tests.server.conftest import example_report, token
 
 API = "/api/v1"
@@ -35,7 +41,7 @@ def counts(store: Store) -> dict[str, int]:
     """How many rows each table that an upload writes holds."""
     with store.session() as s:
         return {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
-                for t in (SubjectRow, AssessmentRow, PracticeRow, PlanRow)}
+                for t in (SubjectRow, AssessmentRow, PracticeRow, PlanRow, SubjectAnswerRow)}
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ class Entry:
     role: str  # the lowest role allowed
     body: Callable[[], Any] | None = None
     org_scoped: bool = True  # the path names the organisation
+    people_only: bool = False  # a token is refused whoever it belongs to (403)
 
 
 TABLE: dict[tuple[str, str], Entry] = {
@@ -80,7 +81,12 @@ TABLE: dict[tuple[str, str], Entry] = {
                              "due": "2999-01-01"}),
     ("POST", "/api/v1/orgs/{org}/plans/{item_id}/abandon"): Entry(
         "assessor", lambda: {"reason": "not this year"}),
+    ("GET", "/api/v1/orgs/{org}/subjects/{subject_id}/answers"): Entry("viewer"),
+    ("PUT", "/api/v1/orgs/{org}/subjects/{subject_id}/answers"): Entry(
+        "assessor", lambda: {"answers": {"model.registry": {"answer": "yes"}}},
+        people_only=True),
 }
+PEOPLE_ONLY = "answers are given by people: sign in to answer (an API token cannot)"
 
 
 def _walk(routes: list[Any], prefix: str = "") -> set[tuple[str, str]]:
@@ -185,6 +191,9 @@ def test_the_authorisation_matrix(world: World, route: tuple[str, str]) -> None:
             r = _call(client, method, path, body, headers)
             assert r.json() == {"items": [{"slug": "beta", "role": "admin"}]}
             continue
+        if entry.people_only and headers is beta_token:
+            refused(lambda url: _call(bare, method, url, body, beta_token), 403, PEOPLE_ONLY)
+            continue
         if entry.org_scoped:
             refused(lambda url, c=client, h=headers: _call(c, method, url, body, h),
                     404, "no organisation 'acme' of yours")
@@ -201,7 +210,7 @@ def test_the_authorisation_matrix(world: World, route: tuple[str, str]) -> None:
         refused(lambda url: _call(user, method, url, body, csrf), 403, error)
         refused(lambda url: _call(bare, method, url, body,
                                   {"Authorization": f"Bearer {world.tokens[f'acme:{below}']}"}),
-                403, error)
+                403, PEOPLE_ONLY if entry.people_only else error)
 
     # the lowest allowed role: signed in (with the CSRF token for a write), and a token
     user, csrf = _session(world.app, f"acme-{entry.role}")
@@ -213,8 +222,11 @@ def test_the_authorisation_matrix(world: World, route: tuple[str, str]) -> None:
                     403, "missing or wrong CSRF token; reload the page and try again")
     r = _call(user, method, world.url(path, "acme", "acme"), body, csrf)
     assert 200 <= r.status_code < 300, (route, r.status_code, r.text)
-    r = _call(bare, method, world.url(path, "acme", "acme"), body,
-              {"Authorization": f"Bearer {world.tokens[f'acme:{entry.role}']}"})
+    lowest_token = {"Authorization": f"Bearer {world.tokens[f'acme:{entry.role}']}"}
+    if entry.people_only:
+        refused(lambda url: _call(bare, method, url, body, lowest_token), 403, PEOPLE_ONLY)
+        return
+    r = _call(bare, method, world.url(path, "acme", "acme"), body, lowest_token)
     assert 200 <= r.status_code < 300, (route, r.status_code, r.text)
 
 

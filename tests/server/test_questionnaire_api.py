@@ -140,3 +140,34 @@ def test_answers_never_close_a_plan_by_themselves(client: TestClient, store: Sto
     assert r.json()["stage"] == "Automated MLOps"
     items = plans.items(store, s.key, org_id=s.org_id)
     assert [(i.practice, i.status) for i in items] == [(GOVERNANCE, "open")]
+
+
+def test_a_later_upload_keeps_the_answers_given_on_the_web(client: TestClient, store: Store
+                                                           ) -> None:
+    from tests.server.conftest import example_report
+
+    s = seed(store)
+    maria, headers = signed(client, "maria")
+    r = maria.put(url(s), json=body(**{p: {"answer": "yes"} for p in s.blocking}),
+                  headers=headers)
+    assert r.json()["stage"] == "Automated MLOps"
+    ci = TestClient(client.app)
+    secret = token(store, "acme", "assessor")
+    upload = {"subject": {"key": s.key, "name": "churn-prediction"},
+              "assessment": example_report()}
+    r = ci.post("/api/v1/orgs/acme/assessments", json=upload,
+                headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 201, r.text
+    out = r.json()
+    # the upload alone is judged as the repository shows it; the answers judge it again
+    assert (out["stage"], out["with_answers"]["stage"]) == ("Manual MLOps", "Automated MLOps")
+    assert [o for o, *_ in assessments(store, s.subject)][-2:] == ["upload", "answers"]
+    rows = ci.get("/api/v1/orgs/acme/portfolio", headers={
+        "Authorization": f"Bearer {secret}"}).json()["items"]
+    shown = {r["subject"]["id"]: (r["assessment_id"], r["stage"]) for r in rows}
+    assert shown[s.subject] == (out["with_answers"]["id"], "Automated MLOps")
+    # near miss: a subject nobody answered for gets no second assessment
+    r = ci.post("/api/v1/orgs/acme/assessments",
+                json={"subject": {"key": "git:other"}, "assessment": example_report()},
+                headers={"Authorization": f"Bearer {secret}"})
+    assert (r.status_code, r.json()["with_answers"]) == (201, None)

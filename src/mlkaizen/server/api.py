@@ -31,7 +31,7 @@ from mlkaizen.server.upload_check import (
     parse_upload,
     read_body,
 )
-from mlkaizen.store import listing, plans
+from mlkaizen.store import listing, plans, web_answers
 from mlkaizen.store.accounts import Org
 from mlkaizen.store.db import Store
 from mlkaizen.store.listing import Latest, PlanLine
@@ -105,6 +105,12 @@ class Achieved(BaseModel):
     how: str | None
 
 
+class Judged(BaseModel):
+    id: int
+    stage: str
+    stage_index: int
+
+
 class UploadOut(BaseModel):
     id: int
     subject_id: int
@@ -113,6 +119,9 @@ class UploadOut(BaseModel):
     url: str
     page: str
     achieved_plans: list[Achieved]
+    # the subject's web questionnaire answers applied to this upload (a second stored
+    # assessment, origin "answers"), when anyone answered there: the stage the portfolio shows
+    with_answers: Judged | None = None
 
 
 class AssessmentOut(BaseModel):
@@ -462,11 +471,20 @@ async def upload_assessment(request: Request, *, who: ApiUser, org: str) -> Resp
     except MLKaizenError:
         return _problem(503, "the store could not take the upload; nothing was stored, "
                              "try again")
+    judged = None
+    if not landed.replayed:
+        # the answers given on the web questionnaire still stand for the new evidence
+        again = await run_in_threadpool(
+            web_answers.refresh, _store(request), views.catalogue(), org_id=o.id,
+            subject_id=landed.subject_id, by=who.name,
+        )
+        if again is not None:
+            judged = Judged(id=again.id, stage=again.stage, stage_index=again.stage_index)
     answer = UploadOut(
         id=landed.id, subject_id=landed.subject_id, stage=landed.stage,
         stage_index=landed.stage_index, url=f"/api/v1/assessments/{landed.id}",
         page=f"/orgs/{o.slug}/subjects/{landed.subject_id}",
-        achieved_plans=[Achieved(**p) for p in landed.achieved],
+        achieved_plans=[Achieved(**p) for p in landed.achieved], with_answers=judged,
     ).model_dump(mode="json")
     if landed.replayed:
         return JSONResponse(answer, status_code=200, headers={"Idempotent-Replayed": "true"})
