@@ -29,6 +29,18 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "churn-prediction"
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its cheapest in the tests (its defaults cost about 0.3 s a hash): what is
+    tested is that passwords are hashed and checked, not argon2's cost."""
+    from argon2.profiles import CHEAPEST
+
+    from mlkaizen.server import auth
+
+    monkeypatch.setattr(auth, "ARGON2_PARAMETERS", CHEAPEST)
+    monkeypatch.setattr(auth, "_DUMMY", [])
+
+
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:  # noqa: F811 - the fixture above
     s = open_store(db_url)

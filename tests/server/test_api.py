@@ -70,7 +70,7 @@ def test_an_upload_reads_back_exactly_with_etags_history_and_portfolio(
     assert r.json() == {
         "id": aid, "subject_id": sid, "stage": "Manual MLOps", "stage_index": 3,
         "url": f"/api/v1/assessments/{aid}", "page": f"/orgs/acme/subjects/{sid}",
-        "achieved_plans": [],
+        "achieved_plans": [], "with_answers": None,
     }
     assert r.headers["location"] == f"/api/v1/assessments/{aid}"
 

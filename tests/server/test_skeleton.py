@@ -84,3 +84,14 @@ def test_a_live_server_answers_over_a_socket(sqlite_store: Store) -> None:
     with live_server(sqlite_store) as url:
         assert httpx.get(url + "/api/v1/orgs").status_code == 401
         assert httpx.get(url + "/healthz").json() == {"status": "ok"}
+
+
+def test_passwords_are_argon2id_with_the_library_defaults(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mlkaizen.server import auth
+
+    monkeypatch.setattr(auth, "ARGON2_PARAMETERS", None)  # as served, not as tested
+    hashed = auth.hash_password("correct horse battery staple")
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth.verify_password(hashed, "correct horse battery staple")
+    assert not auth.verify_password(hashed, "correct horse battery stapl")
+    assert not auth.verify_password("not a hash", "x")

@@ -20,7 +20,7 @@ from mlkaizen.store import accounts
 from mlkaizen.store.accounts import Org, role_at_least
 
 if TYPE_CHECKING:
-    from argon2 import PasswordHasher
+    from argon2 import Parameters, PasswordHasher
 
     from mlkaizen.store.db import Store
 
@@ -33,9 +33,17 @@ TOKEN_PREFIX = "mlk_"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+#: argon2's cost parameters for new hashes: the library's defaults (RFC 9106's low-memory
+#: choice) unless set; the tests set the cheapest to keep the suite fast. A hash carries its
+#: own parameters, so a password is always verified with those it was hashed with.
+ARGON2_PARAMETERS: Parameters | None = None
+
+
 def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
+    if ARGON2_PARAMETERS is not None:
+        return PasswordHasher.from_parameters(ARGON2_PARAMETERS)
     return PasswordHasher()
 
 
