@@ -121,11 +121,14 @@ def portfolio(store: Store, org_id: int, *, period: dt.timedelta = dt.timedelta(
         ):
             r = rows[sid]
             r.before_id, r.before_stage_index, r.before_levels = aid, index, dict(levels)
+        # grouped by the label: PostgreSQL takes two renderings of one comparison, each with
+        # its own bound parameter, for two different expressions
+        late = (PlanRow.due < today).label("late")
         for sid, due, n in session.execute(
-            select(PlanRow.subject_id, PlanRow.due < today, func.count(PlanRow.id))
+            select(PlanRow.subject_id, late, func.count(PlanRow.id))
             .join(SubjectRow, SubjectRow.id == PlanRow.subject_id)
             .where(SubjectRow.org_id == org_id, PlanRow.status == "open")
-            .group_by(PlanRow.subject_id, PlanRow.due < today)
+            .group_by(PlanRow.subject_id, late)
         ):
             r = rows[sid]
             r.open_plans += n
