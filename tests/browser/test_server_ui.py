@@ -118,3 +118,37 @@ def test_sign_in_portfolio_subject_plan_and_its_achievement(
         v.clean()
     finally:
         context.close()
+
+
+def test_a_hostile_assessment_is_shown_as_text_and_runs_nothing(
+    browser: Any, sqlite_store: Store  # noqa: F811 - the fixture
+) -> None:
+    from tests.server.test_ui_hostile import BAD, SCRIPT, hostile_assessment
+
+    member(sqlite_store, "acme", "maria", "viewer")
+    acme = org_id(sqlite_store, "acme")
+    records.save(sqlite_store, hostile_assessment(), key="evil", name=BAD, org_id=acme,
+                 commit=SCRIPT)
+    with live_server(sqlite_store) as url:
+        context, page, v = _page(browser, url)
+        try:
+            page.goto(url + "/login", wait_until="load")
+            page.fill("#username", "maria")
+            page.fill("#password", PASSWORD)
+            with page.expect_navigation(wait_until="load"):
+                page.click("button[type=submit]")
+            name = page.locator("td.subject-name a")
+            assert name.inner_text().startswith(SCRIPT + " javascript:alert(1) [x](")
+            assert page.evaluate("document.querySelectorAll('script, img').length") == 0
+            _shot(page, "server-portfolio-hostile")
+            with page.expect_navigation(wait_until="load"):
+                name.click()
+            assert page.locator("h1").inner_text().startswith(SCRIPT)
+            assert "\\x1b[31m" in page.locator("h1").inner_text()
+            assert page.evaluate("document.querySelectorAll('script, img').length") == 0
+            # the page is no wider than the window: long names wrap
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+            _shot(page, "server-subject-hostile")
+            v.clean()
+        finally:
+            context.close()
