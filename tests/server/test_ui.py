@@ -7,8 +7,15 @@ form without its CSRF token changes nothing."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import re
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -18,10 +25,29 @@ from mlkaizen.server.portfolio import stage_names
 from mlkaizen.store import accounts, plans, records
 from mlkaizen.store.db import Store
 from mlkaizen.store.tables import PlanRow, SubjectRow
-from tests.server.conftest import csrf_of, example_report, member, sign_in
+from tests.server.conftest import EXAMPLE, csrf_of, member, sign_in
 
 NOW = dt.datetime.now(dt.UTC)
 DRIFT = "operations.drift-alerts"  # unmet in the example
+
+
+@cache
+def _example_json() -> str:
+    from mlkaizen.api import assess
+
+    # a copy in a repository of its own: the same stage wherever the tests run (the example
+    # inside a checkout, or in an unpacked archive with no version control around it)
+    with tempfile.TemporaryDirectory() as d:
+        repo = shutil.copytree(EXAMPLE, Path(d) / "churn-prediction")
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+        return assess(repo).model_dump_json()
+
+
+def example_report() -> dict[str, Any]:
+    """The bundled example's assessment (Manual MLOps), as ``assess -f json`` writes it."""
+    return copy.deepcopy(json.loads(_example_json()))
+
+
 ALL_PRACTICES = {p["id"] for p in example_report()["practices"]}
 
 
@@ -277,7 +303,7 @@ def test_the_subject_page_shows_the_newest_assessment(client: TestClient, store:
     # evidence linked to the forge: link_base/file#Lline
     assert ('<a href="https://forge.example/acme/churn/blob/abc123/dvc.yaml#L3">dvc.yaml:3</a>'
             in html)
-    assert "version control: ../../.git" in html  # evidence without a file: no link
+    assert "<td> version control: .git</td>" in html  # evidence without a file: no link
     # a viewer sees the items but no form
     assert "Add a plan item" not in html
     assert "No plan item yet." in html

@@ -14,8 +14,15 @@ from fastapi.testclient import TestClient
 from mlkaizen.engine.model import Assessment
 from mlkaizen.store import plans, records
 from mlkaizen.store.db import Store
-from tests.server.conftest import csrf_of, example_report, member, sign_in
-from tests.server.test_ui import ALL_PRACTICES, DRIFT, org_id, plan_rows, settings
+from tests.server.conftest import csrf_of, member, sign_in
+from tests.server.test_ui import (
+    ALL_PRACTICES,
+    DRIFT,
+    example_report,
+    org_id,
+    plan_rows,
+    settings,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 JS = "javascript:alert(1)"
