@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mlkaizen import __version__
-from mlkaizen.server import api, ui, web
+from mlkaizen.server import api, web
 from mlkaizen.server.auth import LoginLimiter
 from mlkaizen.server.pages import render, style_sheet
 from mlkaizen.server.web import SignInNeededError
@@ -94,9 +94,11 @@ def create_app(store: Store) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    from mlkaizen.server import ui  # the organisation's pages
+
+    app.include_router(ui.router)
     app.include_router(api.router)
     app.include_router(web.router)
-    app.include_router(ui.router)
     return app
 
 
