@@ -99,6 +99,9 @@ def create_app(store: Store) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    from mlkaizen.server import ui  # the organisation's pages
+
+    app.include_router(ui.router)
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(questionnaire_router)

@@ -1,0 +1,154 @@
+"""The server's pages in Chromium, against a real server on a loopback port: sign in through
+the form, find the subject on the portfolio, open its page, add a plan item through its form,
+then see the item achieved on the plan board once a later assessment shows the practice met.
+No console error (the Content-Security-Policy blocks nothing of the pages' own), no failed
+request, no request leaving the server. Screenshots in ``tests/browser/artifacts/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the server extra is not installed")
+
+from mlkaizen.store import records
+from mlkaizen.store.db import Store
+from tests.browser.conftest import ARTIFACTS, Visit
+from tests.server.conftest import PASSWORD, member, sqlite_store  # noqa: F401 - the fixture
+from tests.server.live import live_server
+from tests.server.test_ui import DRIFT, assessment, drift_met, org_id
+
+
+@pytest.fixture
+def site(sqlite_store: Store) -> Iterator[tuple[str, Store]]:  # noqa: F811 - the fixture
+    member(sqlite_store, "acme", "maria", "assessor")
+    acme = org_id(sqlite_store, "acme")
+    records.save(sqlite_store, assessment(2, {"data": 1}), key="repo/churn", name="churn",
+                 org_id=acme, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=45),
+                 origin="history")
+    records.save(sqlite_store, assessment(3), key="repo/churn", name="churn", org_id=acme)
+    with live_server(sqlite_store) as url:
+        yield url, sqlite_store
+
+
+def _page(browser: Any, url: str) -> tuple[Any, Any, Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(0)  # no wall-clock limit: the machine may be slow
+    v = Visit(page)
+    page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: v.errors.append(str(e)))
+    page.on("requestfailed", lambda r: v.failed.append(r.url))
+    page.on("response", lambda r: v.failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.on("request", lambda r: None if r.url.startswith((url + "/", "data:", "about:"))
+            else v.outside.append(r.url))
+
+    def on_dialog(d: Any) -> None:
+        v.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    return context, page, v
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_portfolio_subject_plan_and_its_achievement(
+    browser: Any, site: tuple[str, Store]
+) -> None:
+    url, store = site
+    context, page, v = _page(browser, url)
+    try:
+        page.goto(url + "/orgs/acme/portfolio", wait_until="load")
+        assert page.locator("h1").inner_text() == "Sign in"
+        page.fill("#username", "maria")
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation(wait_until="load"):
+            page.click("button[type=submit]")
+        assert page.url == url + "/orgs/acme/portfolio"
+        row = page.locator("table.portfolio tbody tr")
+        assert row.count() == 1
+        assert row.locator("td.stage-cell").inner_text() == "3 Manual MLOps"
+        assert row.locator("td.trend").inner_text() == "↑ up 1 stage"
+        # the level cells are coloured by the style sheet (the CSP let it load)
+        data = row.locator("td.level-cell").first
+        assert data.inner_text() == "2 automated ↑1"
+        assert data.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(116, 196, 118)"
+        _shot(page, "server-portfolio")
+
+        with page.expect_navigation(wait_until="load"):
+            page.click("text=churn")
+        assert page.locator("h1").inner_text() == "churn"
+        assert page.locator(".stage-pill").inner_text() == "Stage 3/5: Manual MLOps"
+        assert page.locator("#chart svg").first.is_visible()
+        assert page.locator(".chart svg").first.is_visible()
+        _shot(page, "server-subject")
+
+        due = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=21)).isoformat()
+        page.select_option("#practice", DRIFT)
+        page.fill("#owner", "ana")
+        page.fill("#due", due)
+        page.fill("#note", "alert on PSI above 0.2")
+        with page.expect_navigation(wait_until="load"):
+            page.click("form.plan-form button[type=submit]")
+        item = page.locator("table.plan-items tr.plan-open")
+        assert item.count() == 1
+        assert "ana" in item.inner_text()
+        assert item.locator("td.status").inner_text() == "open"
+        _shot(page, "server-subject-planned")
+
+        # CI pushes a later assessment that shows drift alerts detected
+        later = records.save(store, drift_met(), key="repo/churn", name="churn",
+                             org_id=org_id(store, "acme")).id
+        with page.expect_navigation(wait_until="load"):
+            page.click("nav >> text=Plan board")
+        achieved = page.locator(".column-achieved .plan-card")
+        assert achieved.count() == 1
+        assert (f"achieved by assessment #{later}" in achieved.inner_text())
+        assert "evidence monitoring/alerts.py:7" in achieved.inner_text()
+        assert page.locator(".column-open .plan-card").count() == 0
+        _shot(page, "server-plan-board")
+        v.clean()
+    finally:
+        context.close()
+
+
+def test_a_hostile_assessment_is_shown_as_text_and_runs_nothing(
+    browser: Any, sqlite_store: Store  # noqa: F811 - the fixture
+) -> None:
+    from tests.server.test_ui_hostile import BAD, SCRIPT, hostile_assessment
+
+    member(sqlite_store, "acme", "maria", "viewer")
+    acme = org_id(sqlite_store, "acme")
+    records.save(sqlite_store, hostile_assessment(), key="evil", name=BAD, org_id=acme,
+                 commit=SCRIPT)
+    with live_server(sqlite_store) as url:
+        context, page, v = _page(browser, url)
+        try:
+            page.goto(url + "/login", wait_until="load")
+            page.fill("#username", "maria")
+            page.fill("#password", PASSWORD)
+            with page.expect_navigation(wait_until="load"):
+                page.click("button[type=submit]")
+            name = page.locator("td.subject-name a")
+            assert name.inner_text().startswith(SCRIPT + " javascript:alert(1) [x](")
+            assert page.evaluate("document.querySelectorAll('script, img').length") == 0
+            _shot(page, "server-portfolio-hostile")
+            with page.expect_navigation(wait_until="load"):
+                name.click()
+            assert page.locator("h1").inner_text().startswith(SCRIPT)
+            assert "\\x1b[31m" in page.locator("h1").inner_text()
+            assert page.evaluate("document.querySelectorAll('script, img').length") == 0
+            # the page is no wider than the window: long names wrap
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+            _shot(page, "server-subject-hostile")
+            v.clean()
+        finally:
+            context.close()
