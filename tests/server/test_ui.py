@@ -490,3 +490,25 @@ def test_the_plan_board_groups_by_owner_and_shows_what_achieved_an_item(
     page = client.get(f"/orgs/acme/subjects/{sid}").text
     assert ('<td class="status status-achieved">achieved<div class="muted">evidence '
             f"monitoring/alerts.py:7 by assessment #{later}</div></td>") in page
+
+
+def test_the_portfolio_pages_after_filtering_and_sorting(client: TestClient, store: Store,
+                                                         monkeypatch: Any) -> None:
+    from mlkaizen.server import ui
+
+    monkeypatch.setattr(ui, "PAGE_ROWS", 2)
+    portfolio_org(store)
+    sign_in(client, "maria")
+    first = client.get("/orgs/acme/portfolio?sort=stage&desc=1").text
+    assert names_in_order(first) == ["gamma", "alpha"]
+    assert "3 subjects (showing 1 to 2)" in first
+    assert '<a href="/orgs/acme/portfolio?sort=stage&amp;desc=1&amp;page=2" rel="next">' in first
+    assert 'rel="prev"' not in first
+    second = client.get("/orgs/acme/portfolio?sort=stage&desc=1&page=2").text
+    assert names_in_order(second) == ["beta"]
+    assert "3 subjects (showing 3 to 3)" in second and 'rel="next"' not in second
+    # a page past the last shows the last; one page needs no pager
+    assert names_in_order(client.get("/orgs/acme/portfolio?sort=stage&desc=1&page=9").text
+                          ) == ["beta"]
+    one = client.get("/orgs/acme/portfolio?team=vision").text
+    assert names_in_order(one) == ["alpha", "gamma"] and 'class="pager"' not in one

@@ -128,6 +128,10 @@ class Header:
     sorted: str | None = None  # "ascending" / "descending" for the column sorted on
 
 
+#: the portfolio page's rows at a time (filters and sorting apply to every subject first)
+PAGE_ROWS = 200
+
+
 @router.get("/orgs/{org}/portfolio")
 def portfolio_page(
     request: Request,
@@ -139,6 +143,7 @@ def portfolio_page(
     sort: Literal["name", "stage", "gap", "trend", "team", "assessed"] = "name",
     desc: bool = False,
     period: int = Query(30, ge=1, le=3650),
+    page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
     who = signed_in(request)
     o = org_for(request, who, org, "viewer")
@@ -146,6 +151,15 @@ def portfolio_page(
     found = views(store, o.id, team=team or None, stage=stage or None, gap=gap or None,
                   sort=sort, descending=desc, period_days=period)
     filters = {"team": team, "stage": stage, "gap": gap, "period": str(period)}
+    # filtered and sorted over every subject, shown PAGE_ROWS at a time
+    pages = max(1, -(-len(found) // PAGE_ROWS))
+    page = min(page, pages)
+    shown = found[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
+
+    def page_href(n: int) -> str:
+        q = {k: v for k, v in filters.items() if v and not (k == "period" and v == "30")}
+        q |= {"sort": sort, **({"desc": "1"} if desc else {}), "page": str(n)}
+        return f"/orgs/{o.slug}/portfolio?{urlencode(q)}"
 
     def href(key: str) -> str:
         flip = key == sort and not desc
@@ -172,7 +186,12 @@ def portfolio_page(
     return render(
         request, "portfolio.html",
         **_nav(o, "portfolio"),
-        views=found,
+        views=shown,
+        total=len(found),
+        first=(page - 1) * PAGE_ROWS + 1,
+        page=page,
+        pages=pages,
+        page_href=page_href,
         headers=headers,
         dimensions=cat.dimensions,
         level_names={lv.value: lv.name for lv in cat.levels},
