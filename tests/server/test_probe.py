@@ -1,0 +1,83 @@
+"""Found by probing a running server: the questionnaire page of an uploaded subject renders
+(with the organisation's navigation), and an upload whose subject carries a control
+character, or whose dimension claims a level the catalogue does not have, is refused with
+a 422 naming it and stores nothing, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mlkaizen.store.db import Store
+from tests.server.conftest import example_report, member, sign_in, token
+from tests.server.test_api import API, bearer, counts, upload_body
+
+
+def test_the_questionnaire_page_of_an_uploaded_subject_renders(
+    client: TestClient, store: Store
+) -> None:
+    ci = bearer(token(store, "acme", "assessor"))
+    r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=upload_body())
+    assert r.status_code == 201, r.text
+    subject_id = r.json()["subject_id"]
+    member(store, "acme", "vera", "viewer")
+    sign_in(client, "vera")
+    page = client.get(f"/orgs/acme/subjects/{subject_id}/questionnaire")
+    assert page.status_code == 200, page.text[:500]
+    assert '<a href="/orgs/acme/portfolio">Portfolio</a>' in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("key", "churn\x00x"), ("name", "churn\x00x"), ("team", "risk\x00"),
+    ("key", "churn\x1b[31m"), ("team", "risk\x7f"),
+])
+def test_a_control_character_in_the_subject_is_refused(
+    client: TestClient, store: Store, field: str, value: str
+) -> None:
+    ci = bearer(token(store, "acme", "assessor"))
+    before = counts(store)
+    body = upload_body()
+    body["subject"][field] = value
+    r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == f"subject.{field}: no control characters (such as NUL)"
+    assert counts(store) == before
+
+
+def test_a_plain_subject_next_to_the_refused_ones_is_taken(
+    client: TestClient, store: Store
+) -> None:
+    ci = bearer(token(store, "acme", "assessor"))
+    body = upload_body(name="churn\tmodel", team="risk team")  # a tab is not refused
+    r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=body)
+    assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize(("which", "value"), [
+    ("level", 10**30), ("level", 4), ("level", -1), ("potential_level", 2**40),
+])
+def test_a_level_the_catalogue_does_not_have_is_refused(
+    client: TestClient, store: Store, which: str, value: int
+) -> None:
+    ci = bearer(token(store, "acme", "assessor"))
+    before = counts(store)
+    report: dict[str, Any] = copy.deepcopy(example_report())
+    report["dimensions"][0][which] = value
+    r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=upload_body(report))
+    assert r.status_code == 422, r.text
+    dim = report["dimensions"][0]["id"]
+    assert r.json()["error"] == (f"assessment.dimensions: {dim!r} has level {value}, "
+                                 "not one of 'ad-hoc-to-kaizen''s levels")
+    assert counts(store) == before
+
+
+def test_the_highest_level_of_the_catalogue_is_taken(client: TestClient, store: Store) -> None:
+    ci = bearer(token(store, "acme", "assessor"))
+    report: dict[str, Any] = copy.deepcopy(example_report())
+    report["dimensions"][0]["potential_level"] = 3
+    r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=upload_body(report))
+    assert r.status_code == 201, r.text
