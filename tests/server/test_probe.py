@@ -81,3 +81,54 @@ def test_the_highest_level_of_the_catalogue_is_taken(client: TestClient, store: 
     report["dimensions"][0]["potential_level"] = 3
     r = client.post(f"{API}/orgs/acme/assessments", headers=ci, json=upload_body(report))
     assert r.status_code == 201, r.text
+
+
+def _break(store: Store) -> None:
+    """The store's SQLite file overwritten with something that is not a database."""
+    path = store.engine.url.database
+    assert path is not None
+    store.engine.dispose()
+    with open(path, "wb") as f:
+        f.write(b"not a database " * 512)
+
+
+def test_a_store_that_goes_away_is_a_clean_503(sqlite_store: Store) -> None:
+    from mlkaizen.server.app import create_app
+
+    secret = token(sqlite_store, "acme", "assessor")
+    client = TestClient(create_app(sqlite_store), raise_server_exceptions=False)
+    assert client.get(f"{API}/orgs", headers=bearer(secret)).status_code == 200
+    _break(sqlite_store)
+    r = client.get(f"{API}/orgs", headers=bearer(secret))
+    assert (r.status_code, r.json()) == (
+        503, {"error": "the store is unavailable; try again in a moment"})
+    assert r.headers["retry-after"] == "5"
+    assert "content-security-policy" in r.headers
+    client.cookies.set("mlkaizen_session", "x" * 43)
+    page = client.get("/orgs/acme/portfolio")
+    assert page.status_code == 503
+    assert page.headers["content-type"].startswith("text/html")
+    assert "the store is unavailable; try again in a moment" in page.text
+    assert "sqlite" not in page.text and "Traceback" not in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_an_unexpected_failure_is_a_clean_500_json_or_page(sqlite_store: Store) -> None:
+    from mlkaizen.server.app import create_app
+
+    app = create_app(sqlite_store)
+
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/api/v1/boom", boom)
+    app.add_api_route("/boom", boom)
+    client = TestClient(app, raise_server_exceptions=False)
+    r = client.get("/api/v1/boom")
+    assert (r.status_code, r.json()) == (
+        500, {"error": "the server failed on this request; it is in the log"})
+    page = client.get("/boom")
+    assert page.status_code == 500
+    assert "the server failed on this request" in page.text
+    assert "secret internals" not in page.text + r.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")

@@ -3,6 +3,7 @@ security headers every response carries."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mlkaizen import __version__
+from mlkaizen.errors import MLKaizenError
 from mlkaizen.server import api, web
 from mlkaizen.server.auth import LoginLimiter
 from mlkaizen.server.pages import render, style_sheet
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from mlkaizen.store.db import Store
+
+log = logging.getLogger("mlkaizen.server")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -89,6 +93,29 @@ def create_app(store: Store) -> FastAPI:
             return JSONResponse({"error": "invalid request", "problems": problems},
                                 status_code=422)
         return render(request, "error.html", 422, status=422, detail="; ".join(problems))
+
+    def _failed(request: Request, status: int, detail: str) -> Response:
+        # the store's URL and the reason go to the log only; the page shows no one signed in
+        # (who it is may be what could not be read)
+        if not hasattr(request.state, "principal"):
+            request.state.principal = None
+        if _is_api(request):
+            response: Response = JSONResponse({"error": detail}, status_code=status)
+        else:
+            response = render(request, "error.html", status, status=status, detail=detail)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.exception_handler(MLKaizenError)
+    async def store_failed(request: Request, exc: MLKaizenError) -> Response:
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+        response = _failed(request, 503, "the store is unavailable; try again in a moment")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception) -> Response:
+        return _failed(request, 500, "the server failed on this request; it is in the log")
 
     @app.get("/static/app.css", include_in_schema=False)
     def css() -> Response:
