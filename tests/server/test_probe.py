@@ -132,3 +132,19 @@ def test_an_unexpected_failure_is_a_clean_500_json_or_page(sqlite_store: Store) 
     assert "the server failed on this request" in page.text
     assert "secret internals" not in page.text + r.text
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_no_page_loads_a_script_from_elsewhere(client: TestClient, store: Store) -> None:
+    """Swagger UI's page loaded its script from a CDN, with no CSP, on the server's own
+    origin: that script would act with the signed-in user's rights. The description stays."""
+    member(store, "acme", "maria", "admin")
+    sign_in(client, "maria")
+    assert client.get("/api/v1/docs").status_code == 404
+    assert client.get("/api/v1/docs/oauth2-redirect").status_code == 404
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    assert "/api/v1/orgs/{org}/assessments" in r.json()["paths"]
+    for path in ("/", "/orgs/acme/portfolio", "/login", "/api/v1/nope", "/nope"):
+        page = client.get(path)
+        assert "cdn." not in page.text, path
+        assert page.headers["content-security-policy"].startswith("default-src 'none'"), path
