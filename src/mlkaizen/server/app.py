@@ -23,6 +23,8 @@ from mlkaizen.server.web import SignInNeededError
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
     from mlkaizen.store.db import Store
 
 log = logging.getLogger("mlkaizen.server")
@@ -37,6 +39,43 @@ SECURITY_HEADERS = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
+
+
+#: the largest body of any request but an upload (which has its own, larger limit): a form,
+#: a plan item or the questionnaire's answers are far smaller
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyTooLargeError(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, f"the body is over the limit of {MAX_BODY_BYTES} bytes")
+
+
+class BodyLimit:
+    """Refuses a body over :data:`MAX_BODY_BYTES` (as its ``Content-Length`` claims, or as it
+    arrives) before anything parses it, whoever sends it; uploads keep their own limit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE")
+                or (scope["method"] == "POST" and scope["path"].startswith("/api/v1/orgs/")
+                    and scope["path"].endswith("/assessments"))):
+            await self.app(scope, receive, send)
+            return
+        claimed = dict(scope["headers"]).get(b"content-length", b"").strip()
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY_BYTES or (claimed.isdigit() and int(claimed) > MAX_BODY_BYTES):
+                raise BodyTooLargeError
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def _is_api(request: Request) -> bool:
@@ -54,6 +93,7 @@ def create_app(store: Store) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(BodyLimit)
     app.state.store = store
     app.state.login_limiter = LoginLimiter()
 
