@@ -3,6 +3,7 @@ security headers every response carries."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mlkaizen import __version__
+from mlkaizen.errors import MLKaizenError
 from mlkaizen.server import api, web
 from mlkaizen.server.auth import LoginLimiter
 from mlkaizen.server.pages import render, style_sheet
@@ -21,7 +23,11 @@ from mlkaizen.server.web import SignInNeededError
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
     from mlkaizen.store.db import Store
+
+log = logging.getLogger("mlkaizen.server")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -35,6 +41,43 @@ SECURITY_HEADERS = {
 }
 
 
+#: the largest body of any request but an upload (which has its own, larger limit): a form,
+#: a plan item or the questionnaire's answers are far smaller
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyTooLargeError(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, f"the body is over the limit of {MAX_BODY_BYTES} bytes")
+
+
+class BodyLimit:
+    """Refuses a body over :data:`MAX_BODY_BYTES` (as its ``Content-Length`` claims, or as it
+    arrives) before anything parses it, whoever sends it; uploads keep their own limit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE")
+                or (scope["method"] == "POST" and scope["path"].startswith("/api/v1/orgs/")
+                    and scope["path"].endswith("/assessments"))):
+            await self.app(scope, receive, send)
+            return
+        claimed = dict(scope["headers"]).get(b"content-length", b"").strip()
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY_BYTES or (claimed.isdigit() and int(claimed) > MAX_BODY_BYTES):
+                raise BodyTooLargeError
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -45,9 +88,12 @@ def create_app(store: Store) -> FastAPI:
         title="MLKaizen",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        # no Swagger UI: it loads its script from a CDN, which would then run with the
+        # signed-in user's rights on this origin (the CSP could not stay on that page)
+        docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(BodyLimit)
     app.state.store = store
     app.state.login_limiter = LoginLimiter()
 
@@ -61,8 +107,6 @@ def create_app(store: Store) -> FastAPI:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path == "/api/v1/docs":  # Swagger UI loads its own script and style
-            del response.headers["Content-Security-Policy"]
         return response
 
     @app.exception_handler(SignInNeededError)
@@ -89,6 +133,29 @@ def create_app(store: Store) -> FastAPI:
             return JSONResponse({"error": "invalid request", "problems": problems},
                                 status_code=422)
         return render(request, "error.html", 422, status=422, detail="; ".join(problems))
+
+    def _failed(request: Request, status: int, detail: str) -> Response:
+        # the store's URL and the reason go to the log only; the page shows no one signed in
+        # (who it is may be what could not be read)
+        if not hasattr(request.state, "principal"):
+            request.state.principal = None
+        if _is_api(request):
+            response: Response = JSONResponse({"error": detail}, status_code=status)
+        else:
+            response = render(request, "error.html", status, status=status, detail=detail)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.exception_handler(MLKaizenError)
+    async def store_failed(request: Request, exc: MLKaizenError) -> Response:
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+        response = _failed(request, 503, "the store is unavailable; try again in a moment")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception) -> Response:
+        return _failed(request, 500, "the server failed on this request; it is in the log")
 
     @app.get("/static/app.css", include_in_schema=False)
     def css() -> Response:

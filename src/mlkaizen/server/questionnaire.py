@@ -152,7 +152,7 @@ def _page(
         "org": o, "subject": subject, "message": message, "choices": CHOICES,
         "labels": LABELS, "can_answer": role_at_least(role, "assessor"), "role": role,
         "problem": None, "open_items": [], "groups": [], "current": None, "respondents": [],
-        "is_web_link": is_web_link,
+        "is_web_link": is_web_link, "here": "questionnaire",
     }
     base = web_answers.base_of(store, subject.id)
     if base is not None:

@@ -8,6 +8,7 @@ target, and the forge link (``http`` or ``https`` only; the server never fetches
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from mlkaizen.store.uploads import Upload
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 20
 MAX_KEY = 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_NAME = 512
 MAX_TEAM = 128
 MAX_LINK = 2048
@@ -162,6 +164,11 @@ def _check_against(a: Assessment, cat: Catalogue) -> None:
         raise UploadError(422, f"dimensions not in catalogue {cat.id!r}: {', '.join(strange)}",
                           [f"assessment.dimensions: {d!r} is not a dimension of {cat.id!r}"
                            for d in strange[:MAX_PROBLEMS]])
+    levels = {lv.value for lv in cat.levels}
+    wrong = [f"assessment.dimensions: {d.id!r} has level {n}, not one of {cat.id!r}'s levels"
+             for d in a.dimensions for n in (d.level, d.potential_level) if n not in levels]
+    if wrong:
+        raise UploadError(422, wrong[0][:300], [w[:300] for w in wrong[:MAX_PROBLEMS]])
     stages = {s.index: s.name for s in cat.stages}
     if stages.get(a.stage_index) != a.stage:
         problem = (f"assessment.stage: {a.stage!r} at index {a.stage_index} is not a stage "
@@ -225,6 +232,10 @@ def parse_upload(body: bytes, *, stage_names: list[str], idempotency_key: str | 
         problems.append(f"subject.name: 1 to {MAX_NAME} characters")
     if s.team is not None and not (s.team.strip() and len(s.team) <= MAX_TEAM):
         problems.append(f"subject.team: 1 to {MAX_TEAM} characters")
+    for where, value in (("subject.key", s.key), ("subject.name", s.name),
+                         ("subject.team", s.team)):
+        if value is not None and _CONTROL.search(value):
+            problems.append(f"{where}: no control characters (such as NUL)")
     if s.target is not None and s.target not in stage_names:
         problems.append(f"subject.target: {s.target[:64]!r} is not a stage "
                         f"({', '.join(stage_names)})")
