@@ -435,3 +435,14 @@ def found_answers(root: Path) -> list[str | Path]:
     for note in notes:
         sys.stderr.write(f"mlkaizen: note: {visible(note)}\n")
     return list(found)
+
+
+#: the store option of every command that reads or writes the store
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
+    ),
+]

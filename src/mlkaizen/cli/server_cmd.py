@@ -24,6 +24,7 @@ from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
     ConfigOpt,
+    DbOpt,
     NoCacheOpt,
     PathArg,
     QuietOpt,
@@ -44,14 +45,6 @@ token_app = typer.Typer(context_settings=HELP, no_args_is_help=True,
                         help="API tokens for CI (`mlkaizen push`), one organisation each.")
 app.add_typer(token_app, name="token")
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="URL",
-        help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
-    ),
-]
 OrgOpt = Annotated[str, typer.Option("--org", metavar="ORG", help="Organisation (slug).")]
 RoleHelp = "viewer (reads), assessor (also uploads, answers, plans) or admin (also manages)."
 

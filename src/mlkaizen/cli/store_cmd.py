@@ -18,6 +18,7 @@ from mlkaizen.cli.common import (
     AllowRepoCatalogueOpt,
     CatalogueOpt,
     ConfigOpt,
+    DbOpt,
     DeprecatedPathOpt,
     RepoRules,
     app,
@@ -41,14 +42,6 @@ plan_app = typer.Typer(
 )
 app.add_typer(plan_app, name="plan")
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="URL",
-        help="Store URL (default: MLKAIZEN_DB, else a SQLite file in your data folder).",
-    ),
-]
 PlanPathArg = Annotated[
     Path,
     typer.Argument(

@@ -14,23 +14,11 @@ from sqlalchemy import Select, Text, cast, func, select
 
 from mlkaizen.store.db import Store
 from mlkaizen.store.plans import Item
-from mlkaizen.store.portfolio import Point, SubjectInfo
+from mlkaizen.store.portfolio import Point, SubjectInfo, subject_info, utc
 from mlkaizen.store.tables import AssessmentRow, OrgRow, PlanRow, SubjectRow
 
 T = TypeVar("T")
 PLAN_STATUSES = ("open", "overdue", "achieved", "abandoned")
-
-
-def _utc(when: dt.datetime | None) -> dt.datetime | None:
-    if when is None:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
-
-
-def _info(row: SubjectRow) -> SubjectInfo:
-    created = _utc(row.created_at)
-    assert created is not None
-    return SubjectInfo(row.id, row.key, row.name, row.team, row.target, row.link_base, created)
 
 
 @dataclass
@@ -71,7 +59,7 @@ def _latest(session: Any, subject_ids: list[int]) -> dict[int, Latest]:
                AssessmentRow.catalogue_id)
         .join(newest, AssessmentRow.id == newest.c.aid)
     ):
-        out[sid] = Latest(aid, stage, index, dict(levels), _utc(created) or created,
+        out[sid] = Latest(aid, stage, index, dict(levels), utc(created) or created,
                           catalogue_id)
     return out
 
@@ -89,7 +77,7 @@ def subjects(store: Store, org_id: int, *, after: int = 0, limit: int = 50
         more = len(rows) > limit
         rows = rows[:limit]
         latest = _latest(session, [r.id for r in rows])
-        return Page([(_info(r), latest.get(r.id)) for r in rows], more)
+        return Page([(subject_info(r), latest.get(r.id)) for r in rows], more)
 
 
 def subject(store: Store, org_id: int, subject_id: int
@@ -99,7 +87,7 @@ def subject(store: Store, org_id: int, subject_id: int
         row = session.get(SubjectRow, subject_id)
         if row is None or row.org_id != org_id:
             return None
-        return _info(row), _latest(session, [row.id]).get(row.id)
+        return subject_info(row), _latest(session, [row.id]).get(row.id)
 
 
 def update_subject(store: Store, org_id: int, subject_id: int, changes: dict[str, str | None]
@@ -129,7 +117,7 @@ def history(store: Store, subject_id: int, *, after: int = 0, limit: int = 50) -
             .limit(limit + 1)
         ).all()
     points = [
-        Point(aid, _utc(created) or created, origin, commit, _utc(commit_date), stage, index,
+        Point(aid, utc(created) or created, origin, commit, utc(commit_date), stage, index,
               dict(levels))
         for aid, created, origin, commit, commit_date, stage, index, levels in found[:limit]
     ]
@@ -164,7 +152,7 @@ def assessment(store: Store, assessment_id: int) -> Stored | None:
     if found is None:
         return None
     aid, slug, sid, created, origin, report = found
-    return Stored(aid, slug, sid, _utc(created) or created, origin,
+    return Stored(aid, slug, sid, utc(created) or created, origin,
                   report if report is not None else "null")
 
 
@@ -181,8 +169,8 @@ class PlanLine:
 
 def _item(row: PlanRow) -> Item:
     return Item(row.id, row.practice, row.owner, row.due, row.note,
-                _utc(row.created_at) or row.created_at, row.status, row.achieved_how,
-                row.achieved_assessment_id, _utc(row.achieved_at), row.abandoned_reason)
+                utc(row.created_at) or row.created_at, row.status, row.achieved_how,
+                row.achieved_assessment_id, utc(row.achieved_at), row.abandoned_reason)
 
 
 def _plan_query(org_id: int) -> Select[PlanRow, int, str, str]:

@@ -56,14 +56,15 @@ class Point:
     levels: dict[str, int]
 
 
-def _utc(when: dt.datetime | None) -> dt.datetime | None:
+def utc(when: dt.datetime | None) -> dt.datetime | None:
+    """A stored time in UTC (SQLite hands back naive datetimes for what was stored in UTC)."""
     if when is None:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
-def _info(row: SubjectRow) -> SubjectInfo:
-    created = _utc(row.created_at)
+def subject_info(row: SubjectRow) -> SubjectInfo:
+    created = utc(row.created_at)
     assert created is not None
     return SubjectInfo(row.id, row.key, row.name, row.team, row.target, row.link_base, created)
 
@@ -72,7 +73,7 @@ def subject(store: Store, org_id: int, subject_id: int) -> SubjectInfo | None:
     """The subject, if it is the organisation's."""
     with store.session() as session:
         row = session.get(SubjectRow, subject_id)
-        return _info(row) if row is not None and row.org_id == org_id else None
+        return subject_info(row) if row is not None and row.org_id == org_id else None
 
 
 def portfolio(store: Store, org_id: int, *, period: dt.timedelta = dt.timedelta(days=30),
@@ -105,14 +106,14 @@ def portfolio(store: Store, org_id: int, *, period: dt.timedelta = dt.timedelta(
             select(SubjectRow).where(SubjectRow.org_id == org_id).order_by(SubjectRow.name,
                                                                           SubjectRow.id)
         ):
-            rows[s.id] = PortfolioRow(_info(s), None, None, None, None, {})
+            rows[s.id] = PortfolioRow(subject_info(s), None, None, None, None, {})
         for sid, aid, n, created, stage, index, levels in session.execute(
             select(newest.c.subject_id, AssessmentRow.id, newest.c.n, AssessmentRow.created_at,
                    AssessmentRow.stage, AssessmentRow.stage_index, AssessmentRow.levels)
             .join(AssessmentRow, AssessmentRow.id == newest.c.aid)
         ):
             r = rows[sid]
-            r.assessment_id, r.assessments, r.assessed_at = aid, n, _utc(created)
+            r.assessment_id, r.assessments, r.assessed_at = aid, n, utc(created)
             r.stage, r.stage_index, r.levels = stage, index, dict(levels)
         for sid, aid, index, levels in session.execute(
             select(older.c.subject_id, AssessmentRow.id, AssessmentRow.stage_index,
@@ -150,8 +151,8 @@ def points(store: Store, subject_id: int, limit: int = 500) -> list[Point]:
         ).all()
     out = []
     for aid, created, origin, commit, commit_date, stage, index, levels in reversed(found):
-        when = _utc(created)
+        when = utc(created)
         assert when is not None
-        out.append(Point(aid, when, origin, commit, _utc(commit_date), stage, index,
+        out.append(Point(aid, when, origin, commit, utc(commit_date), stage, index,
                          dict(levels)))
     return out
