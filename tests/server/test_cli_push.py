@@ -392,15 +392,11 @@ def test_push_to_the_real_server_with_a_token_the_command_line_made(
     monkeypatch.setenv("MLKAIZEN_TOKEN", secret.strip())
     with live_server(sqlite_store) as url:
         spec = httpx.get(url + "/api/v1/openapi.json").json()
-        uploads = "post" in spec["paths"].get("/api/v1/orgs/{org}/assessments", {})
+        assert "post" in spec["paths"]["/api/v1/orgs/{org}/assessments"]
         # no --org: the organisation is the token's own, asked of the server
         args = ["push", "--server", url, "--report", str(report), "--subject",
                 "github.com/acme/churn", "-q"]
         code, out, err = run(args, capsys)
-        if not uploads:  # a build without the upload route: refused, one line, no retry
-            assert (code, out, err) == (
-                2, "", "mlkaizen: error: the server refused the upload (404): Not Found\n")
-            return
         assert (code, err) == (0, "")
         first = out
         assert first.startswith("Uploaded assessment #")
@@ -534,3 +530,53 @@ def test_a_sub_folder_of_a_repository_is_keyed_below_its_remote(
                           "--org", "acme", "-q"], capsys)
     assert (code, err) == (0, "")
     assert out.startswith("Uploaded assessment #13 of github.com/acme/mono/ml/churn: ")
+
+
+def test_a_pushed_repository_with_a_script_in_its_folder_name_shows_escaped(
+        sqlite_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's last check, end to end: a fresh store, a user and a token made by the
+    command line, `push` of a repository whose folder is named with a script, and the
+    portfolio that shows it as text."""
+    import re
+    import shutil
+
+    from tests.server.conftest import EXAMPLE
+    from tests.server.live import live_server
+
+    hostile = "<script>alert(1)<\\script><img src=x onerror=alert(2)>"
+    repo = tmp_path / hostile
+    shutil.copytree(EXAMPLE, repo)
+    db = sqlite_store.url
+    code, password, _ = run(["user", "add", "maria", "--org", "acme", "--role", "admin",
+                             "--db", db, "-q"], capsys)
+    assert code == 0
+    code, secret, _ = run(["token", "create", "--org", "acme", "--name", "ci", "--db", db,
+                           "-q"], capsys)
+    monkeypatch.setenv("MLKAIZEN_TOKEN", secret.strip())
+    with live_server(sqlite_store) as url:
+        code, _out, err = run(["push", str(repo), "--server", url, "-q"], capsys)
+        assert (code, err) == (0, ""), err
+        with httpx.Client(base_url=url) as browser:
+
+            def sign_in(secret_word: str) -> None:
+                field = re.search(r'name="csrf_token" value="([^"]+)"',
+                                  browser.get("/login").text)
+                assert field is not None
+                r = browser.post("/login", data={"username": "maria", "password": secret_word,
+                                                 "csrf_token": field.group(1), "next": "/"})
+                assert r.status_code == 303
+
+            # the one-time password first, then a password of maria's own
+            sign_in(password.strip())
+            assert browser.get("/orgs/acme/portfolio").headers["location"] == "/password"
+            field = re.search(r'name="csrf_token" value="([^"]+)"',
+                              browser.get("/password").text)
+            assert field is not None
+            browser.post("/password", data={"csrf_token": field.group(1),
+                                            "password": "maria's own password",
+                                            "again": "maria's own password"})
+            sign_in("maria's own password")
+            page = browser.get("/orgs/acme/portfolio").text
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;\\script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
