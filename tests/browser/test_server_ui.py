@@ -7,6 +7,7 @@ request, no request leaving the server. Screenshots in ``tests/browser/artifacts
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,10 +15,16 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the server extra is not installed")
 
+from mlkaizen.cli import main
 from mlkaizen.store import records
 from mlkaizen.store.db import Store
 from tests.browser.conftest import ARTIFACTS, Visit
-from tests.server.conftest import PASSWORD, member, sqlite_store  # noqa: F401 - the fixture
+from tests.server.conftest import (  # noqa: F401 - the fixture
+    PASSWORD,
+    member,
+    sqlite_store,
+    token,
+)
 from tests.server.live import live_server
 from tests.server.test_ui import DRIFT, assessment, drift_met, org_id
 
@@ -60,8 +67,25 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def _push(url: str, store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture[str]) -> int:
+    """``mlkaizen push`` of the example with drift alerts detected, with an assessor's API
+    token; the id it uploaded."""
+    monkeypatch.setenv("MLKAIZEN_TOKEN", token(store, "acme", "assessor"))
+    report = tmp_path / "assessment.json"
+    report.write_text(drift_met().model_dump_json(), encoding="utf-8")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(["push", "--server", url, "--report", str(report), "--subject", "repo/churn"])
+    assert done.value.code in (0, None)
+    pushed = re.search(r"Uploaded assessment #(\d+) of repo/churn", capsys.readouterr().out)
+    assert pushed is not None
+    return int(pushed.group(1))
+
+
 def test_sign_in_portfolio_subject_plan_and_its_achievement(
-    browser: Any, site: tuple[str, Store]
+    browser: Any, site: tuple[str, Store], tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url, store = site
     context, page, v = _page(browser, url)
@@ -104,9 +128,9 @@ def test_sign_in_portfolio_subject_plan_and_its_achievement(
         assert item.locator("td.status").inner_text() == "open"
         _shot(page, "server-subject-planned")
 
-        # CI pushes a later assessment that shows drift alerts detected
-        later = records.save(store, drift_met(), key="repo/churn", name="churn",
-                             org_id=org_id(store, "acme")).id
+        # CI pushes a later assessment that shows drift alerts detected: `mlkaizen push`
+        # over HTTP with an API token, as a CI job runs it
+        later = _push(url, store, tmp_path, monkeypatch, capsys)
         with page.expect_navigation(wait_until="load"):
             page.click("nav >> text=Plan board")
         achieved = page.locator(".column-achieved .plan-card")
