@@ -414,7 +414,7 @@ def test_push_needs_no_server_extra_and_assess_loads_no_server_module(
     import subprocess
     import sys
 
-    server_modules = ("fastapi", "starlette", "uvicorn", "argon2", "multipart")
+    server_modules = ("fastapi", "starlette", "uvicorn", "argon2", "python_multipart", "multipart")
     probe = (
         "import sys\n"
         f"for name in {server_modules!r}:\n"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from mlkaizen.store.db import Store
 
 #: what the server extra brings, by module name
-EXTRA_MODULES = ("fastapi", "starlette", "uvicorn", "argon2", "multipart")
+EXTRA_MODULES = ("fastapi", "starlette", "uvicorn", "argon2", "python_multipart")
 INSTALL = "pip install 'mlkaizen[server]'"
 #: the store a worker of ``serve --workers N`` opens (set by ``serve`` for its workers)
 WORKER_DB_ENV = "MLKAIZEN_SERVE_DB"
