@@ -62,7 +62,7 @@ from mlkaizen.engine.model import (
     State,
 )
 from mlkaizen.engine.portfolio import spread_text
-from mlkaizen.engine.states import _ANSWER_STATE, _detect
+from mlkaizen.engine.states import ANSWER_STATE, detect, is_open_question
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.answers import Combined
 from mlkaizen.evidence.findings import Context, Finding, Outcome
@@ -128,7 +128,7 @@ def _detection(
             by_detector.setdefault(f.detector, []).append(f)
     else:
         by_detector = _findings_of([r])
-    state, note = _detect(practice, by_detector, detectors, probe)
+    state, note = detect(practice, by_detector, detectors, probe)
     return state, note, probe.evidence
 
 
@@ -162,7 +162,7 @@ def _answered(
             out.note += f"; conflicts with {c.by}'s answer 'no'"
         return out
     out.implied_by = []
-    out.state, out.source = _ANSWER_STATE[c.answer], Source.ATTESTED
+    out.state, out.source = ANSWER_STATE[c.answer], Source.ATTESTED
     out.note = attested
     out.conflict = None
     if c.answer in ("yes", "partly") and state0 is State.UNMET and scanned:
@@ -196,13 +196,7 @@ def _unattested(
     if expired and state not in SATISFIED:
         out.state = State.UNMET
         out.note = f"{expired.group(1)}; {note}" if note else expired.group(1)
-    partly_seen = (
-        out.state is State.PARTIAL
-        and out.source is Source.DETECTED
-        and practice.detection is not None
-        and practice.absent_state == "unknown"
-    )
-    out.open_question = out.state is State.UNKNOWN or partly_seen
+    out.open_question = is_open_question(out, practice)
     return out
 
 

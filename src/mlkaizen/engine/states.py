@@ -15,7 +15,7 @@ from mlkaizen.config import Config
 from mlkaizen.engine.model import SATISFIED, Evidence, PracticeResult, Source, State
 from mlkaizen.evidence.findings import Context, Finding, Outcome
 
-_ANSWER_STATE = {
+ANSWER_STATE = {
     "yes": State.MET,
     "partly": State.PARTIAL,
     "no": State.UNMET,
@@ -103,7 +103,7 @@ def resolve(
         expired_note = f"exemption expired on {exemption.expires} (owner {exemption.owner})"
 
     if scanned:
-        state, note = _detect(practice, by_detector, detectors_run, result)
+        state, note = detect(practice, by_detector, detectors_run, result)
     else:
         state, note = State.UNKNOWN, "assessed from answers only; answer the question"
     attested = answer or _from_config(config, practice.id)
@@ -114,8 +114,8 @@ def resolve(
                 f"answered 'no' by {attested.by}, but the repository shows it ({note})"
             )
             result.note += f"; conflicts with {attested.by}'s answer 'no'"
-    elif attested is not None and attested.answer in _ANSWER_STATE:
-        result.state, result.source = _ANSWER_STATE[attested.answer], Source.ATTESTED
+    elif attested is not None and attested.answer in ANSWER_STATE:
+        result.state, result.source = ANSWER_STATE[attested.answer], Source.ATTESTED
         result.note = f"attested '{attested.answer}' by {attested.by}{attested.when}"
         if attested.link:
             result.note += f" ({attested.link})"
@@ -138,17 +138,23 @@ def resolve(
     if expired_note and result.state not in SATISFIED:
         result.state = State.UNMET
         result.note = f"{expired_note}; {result.note}" if result.note else expired_note
+    result.open_question = is_open_question(result, practice)
+    return result
+
+
+def is_open_question(result: PracticeResult, practice: Practice) -> bool:
+    """Whether the practice stays a question: unknown, or partly seen by a detection whose
+    rest may lie outside the repository."""
     partly_seen = (
         result.state is State.PARTIAL
         and result.source is Source.DETECTED
         and practice.detection is not None
         and practice.absent_state == "unknown"
     )
-    result.open_question = result.state is State.UNKNOWN or partly_seen
-    return result
+    return result.state is State.UNKNOWN or partly_seen
 
 
-def _detect(
+def detect(
     practice: Practice,
     by_detector: dict[str, list[Finding]],
     detectors_run: set[str],
