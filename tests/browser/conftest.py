@@ -68,6 +68,32 @@ class Visit:
         assert self.dialogs == [], self.dialogs
 
 
+def watched(browser: Any, own: tuple[str, ...], *, http_errors: bool = False
+            ) -> tuple[Any, Any, Visit]:
+    """A new page (and its context) whose console errors, page errors, failed requests
+    (``http_errors``: responses of 400 and above too), requests to anything but ``own``
+    prefixes, and dialogs are collected in its :class:`Visit`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(0)  # no wall-clock limit: the machine may be slow
+    v = Visit(page)
+    page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: v.errors.append(str(e)))
+    page.on("requestfailed", lambda r: v.failed.append(r.url))
+    if http_errors:
+        page.on("response", lambda r: v.failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+    page.on("request", lambda r: None if r.url.startswith((*own, "data:", "about:"))
+            else v.outside.append(r.url))
+
+    def on_dialog(d: Any) -> None:
+        v.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    return context, page, v
+
+
 @pytest.fixture
 def visit(browser: Any) -> Iterator[Any]:
     """``visit(path, shot="name")``: open the file, wait for it to load, save a full-page
@@ -75,22 +101,8 @@ def visit(browser: Any) -> Iterator[Any]:
     contexts = []
 
     def open_page(path: Path, shot: str) -> Visit:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context, page, v = watched(browser, ("file:",))
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(0)  # no wall-clock limit: the machine may be slow
-        v = Visit(page)
-        page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: v.errors.append(str(e)))
-        page.on("requestfailed", lambda r: v.failed.append(r.url))
-        page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
-                else v.outside.append(r.url))
-
-        def on_dialog(d: Any) -> None:
-            v.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", on_dialog)
         page.goto(path.resolve().as_uri(), wait_until="load")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)

@@ -18,7 +18,7 @@ pytest.importorskip("fastapi", reason="the server extra is not installed")
 from mlkaizen.cli import main
 from mlkaizen.store import records
 from mlkaizen.store.db import Store
-from tests.browser.conftest import ARTIFACTS, Visit
+from tests.browser.conftest import ARTIFACTS, Visit, watched
 from tests.server.conftest import (  # noqa: F401 - the fixture
     PASSWORD,
     member,
@@ -42,24 +42,7 @@ def site(sqlite_store: Store) -> Iterator[tuple[str, Store]]:  # noqa: F811 - th
 
 
 def _page(browser: Any, url: str) -> tuple[Any, Any, Visit]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(0)  # no wall-clock limit: the machine may be slow
-    v = Visit(page)
-    page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: v.errors.append(str(e)))
-    page.on("requestfailed", lambda r: v.failed.append(r.url))
-    page.on("response", lambda r: v.failed.append(f"{r.status} {r.url}")
-            if r.status >= 400 else None)
-    page.on("request", lambda r: None if r.url.startswith((url + "/", "data:", "about:"))
-            else v.outside.append(r.url))
-
-    def on_dialog(d: Any) -> None:
-        v.dialogs.append(d.message)
-        d.dismiss()
-
-    page.on("dialog", on_dialog)
-    return context, page, v
+    return watched(browser, (url + "/",), http_errors=True)
 
 
 def _shot(page: Any, name: str) -> None:
