@@ -13,7 +13,7 @@ from mlkaizen.catalogues import load_catalogue
 from mlkaizen.config import Config, load_config
 from mlkaizen.engine.assess import evaluate
 from mlkaizen.engine.explain import explanation
-from mlkaizen.engine.model import Assessment, ScanStats, Subject, SubProject
+from mlkaizen.engine.model import Assessment, LiveSummary, ScanStats, Subject, SubProject
 from mlkaizen.engine.portfolio import head_by_projects
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.answers import Combined, answer_files, combine, load_answers
@@ -22,6 +22,7 @@ from mlkaizen.evidence.detectors.base import Detector
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.git import work_tree_of
 from mlkaizen.evidence.limits import ScanLimits
+from mlkaizen.evidence.live import LiveEvidence, LiveOptions, live_evidence
 from mlkaizen.evidence.projects import (
     SubProjectRef,
     find_sub_projects,
@@ -57,6 +58,7 @@ def assess(
     sub_projects: bool = True,
     part: str | None = None,
     tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
+    live: LiveOptions | None = None,
 ) -> Assessment:
     """Assess the repository at ``path`` statically (no code is run, nothing is written).
 
@@ -70,6 +72,8 @@ def assess(
     them to assess alone, through the same view. Raises :class:`MLKaizenError` for a bad
     path, catalogue, config or answers file.
     ``tree_factory`` reads the files another way (e.g. a git commit, not the work tree).
+    ``live`` names live sources to read as well (an MLflow server, the git history over a
+    window): what they show adds evidence, and a source that cannot be read leaves a warning.
     """
     return assess_judged(
         path,
@@ -86,6 +90,7 @@ def assess(
         sub_projects=sub_projects,
         part=part,
         tree_factory=tree_factory,
+        live=live,
     )[0]
 
 
@@ -124,11 +129,12 @@ def assess_judged(
     part: str | None = None,
     tree_factory: Callable[[Path, ScanLimits], RepoTree] | None = None,
     parts_out: list[tuple[SubProject, Assessment]] | None = None,
+    live: LiveOptions | None = None,
 ) -> tuple[Assessment, Chosen]:
     """:func:`assess`, and the catalogue it judged against (and who chose it); with
     ``parts_out``, each sub-project's row and full assessment are appended to it."""
     if path is None:
-        return _from_answers(answers, catalogue, config, subject, today)
+        return _from_answers(answers, catalogue, config, subject, today, live=live)
     root = Path(path)
     if not root.exists():
         raise MLKaizenError("path does not exist; give the repository folder", str(path))
@@ -157,6 +163,8 @@ def assess_judged(
     scan = run_detectors(tree, running, progress)
     if whole is not None and isinstance(tree, SubTree):
         _in_repository_terms(scan, tree, whole)
+    seen = _with_live(scan, root / scope if scope else root, live)
+    extra = seen.findings if seen is not None else []
     who = Subject(
         name=subject or root.resolve().name, path=str(path), kind=_kind(scan), scope=scope
     )
@@ -167,11 +175,15 @@ def assess_judged(
         if ref is None:
             raise MLKaizenError(f"{part!r} is not a sub-project of this repository", str(path))
         return (
-            _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)[1],
+            _sub_project(
+                tree, ref, shared, running, catalogue, config, today, combined, people, extra
+            )[1],
             chosen,
         )
     assessed = [
-        _sub_project(tree, ref, shared, running, catalogue, config, today, combined, people)
+        _sub_project(
+            tree, ref, shared, running, catalogue, config, today, combined, people, extra
+        )
         for ref in refs
     ]
     parts = [row for row, _ in assessed]
@@ -204,9 +216,32 @@ def assess_judged(
         if whole is not None and isinstance(tree, SubTree):
             _parts_in_repository_terms(result, tree)
         result.explanation = explanation(result)
+    result.live = _summary(seen)
     if parts_out is not None:
         parts_out.extend(assessed)
     return result, chosen
+
+
+def _with_live(scan: ScanResult, folder: Path, live: LiveOptions | None) -> LiveEvidence | None:
+    """The live sources ``live`` names, read, and their findings and warnings added to the
+    repository's scan (``None`` when it names none)."""
+    if live is None or not live.any:
+        return None
+    seen = live_evidence(folder, live)
+    scan.findings = sorted([*scan.findings, *seen.findings], key=Finding.sort_key)
+    scan.warnings = [*scan.warnings, *seen.warnings]
+    return seen
+
+
+def _summary(seen: LiveEvidence | None) -> LiveSummary | None:
+    if seen is None:
+        return None
+    return LiveSummary(
+        since=seen.facts.since,
+        until=seen.facts.until,
+        sources=seen.sources,
+        delivery=seen.metrics,
+    )
 
 
 def repository_prefix(path: str | Path, a: Assessment) -> str:
@@ -306,8 +341,12 @@ def _from_answers(
     config: Config | None,
     subject: str | None,
     today: dt.date | None,
+    *,
+    live: LiveOptions | None = None,
 ) -> tuple[Assessment, Chosen]:
     """A subject assessed from answers alone, as in an interview study."""
+    if live is not None and live.any:
+        raise MLKaizenError("live sources (--mlflow, --window) need a repository folder")
     if not answers:
         raise MLKaizenError("without a repository, give --answers (files or folders)")
     chosen = Chosen(catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue))
@@ -349,10 +388,13 @@ def _sub_project(  # noqa: PLR0917 - one private call site
     today: dt.date | None,
     answers: dict[str, Combined] | None = None,
     respondents: list[str] | None = None,
+    live: list[Finding] | None = None,
 ) -> tuple[SubProject, Assessment]:
     """One sub-project, assessed on its own files (and the repository's own settings)
-    through a view of the same tree: its summary row and its full assessment."""
+    through a view of the same tree: its summary row and its full assessment. ``live``
+    findings (the team's MLflow server, the repository's history) count for every one."""
     scan = run_detectors(SubTree(tree, ref.path, shared_with(tree, ref.path, shared)), detectors)
+    scan.findings = sorted([*scan.findings, *(live or [])], key=Finding.sort_key)
     who = Subject(name=ref.path, path=ref.path, kind=_kind(scan))
     a = evaluate(
         catalogue,

@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "model": "model_cmd",
     "diff": "store_cmd",
     "log": "store_cmd",
+    "metrics": "live_cmd",
     "plan": "store_cmd",
     "push": "server_cmd",
     "serve": "server_cmd",

@@ -23,6 +23,7 @@ from mlkaizen.cli.common import (
     with_progress,
     write_out,
 )
+from mlkaizen.cli.live_cmd import MlflowOpt, WindowOpt, live_options
 from mlkaizen.engine.model import ScanWarning
 from mlkaizen.errors import EXIT_GATE_FAILED, MLKaizenError
 from mlkaizen.report.escape import visible
@@ -30,6 +31,7 @@ from mlkaizen.report.escape import visible
 if TYPE_CHECKING:
     from mlkaizen.catalogue.schema import Catalogue
     from mlkaizen.engine.model import Assessment
+    from mlkaizen.evidence.live import LiveOptions
     from mlkaizen.trusted_ref import TrustedRules
 
 
@@ -179,6 +181,8 @@ def assess(
             "the work tree; changes to them are listed, not applied.",
         ),
     ] = None,
+    mlflow: MlflowOpt = None,
+    window: WindowOpt = None,
 ) -> None:
     """Assess a repository: stage, dimension levels, evidence, blockers, roadmap, questions."""
     if projects:
@@ -205,6 +209,9 @@ def assess(
         "parse_timeout": parse_timeout,
     }
     limits = {k: v for k, v in flags.items() if v is not None}
+    live = live_options(mlflow, window)
+    if live is not None and no_repo:
+        raise MLKaizenError("--mlflow and --window need a repository (not --no-repo)")
     if lens is not None:
         _check_lens(lens, fmt)
     from mlkaizen.inputs import answers_to_use
@@ -233,7 +240,7 @@ def assess(
         _assess(
             path, fmt, out, quiet, no_cache, jobs, config, catalogue, allow_repo_catalogue,
             scope, answers, no_repo, subject, lens, fail_under, fail_on_regression, baseline,
-            link_base, limits, save, db, trusted, answer_notes,
+            link_base, limits, save, db, trusted, answer_notes, live,
         )
     except MLKaizenError as exc:
         if trusted is not None:
@@ -268,6 +275,7 @@ def _assess(
     db: str | None,
     trusted: TrustedRules | None,
     answer_notes: list[str],
+    live: LiveOptions | None = None,
 ) -> None:
     from mlkaizen.api import assess_judged
 
@@ -291,6 +299,7 @@ def _assess(
             subject=subject,
             progress=cb,
             allow_repo_catalogue=allow_repo_catalogue,
+            live=live,
         ),
         quiet,
     )

@@ -12,9 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mlkaizen.evidence.delivery_metrics import DeliveryMetrics
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 # 1.1: optional `baseline` comparison.
 # 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
 #      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
@@ -28,6 +29,10 @@ SCHEMA_VERSION = "1.5"
 #      `roadmap[].action` (`do`, or `verify`: an unknown practice blocking the next stage, to
 #      answer, its `roadmap[].question`); the roadmap leads with the next stage.
 #      `questions[].confirms`: the evidence a question is narrowed by (asked as a confirmation).
+# 1.6: live evidence (added, optional): `practices[].evidence[].object` names the platform
+#      object or commit a live finding came from (`models:/churn/7`, `commit:1a2b3c4`) where
+#      file evidence names a file, and `evidence[].origin` the live source (`mlflow`, `git
+#      history`); `live`: the window and sources read, and the delivery metrics measured.
 
 
 class State(StrEnum):
@@ -58,6 +63,10 @@ class Evidence(BaseModel):
     detail: str = ""
     context: str = "project"
     outcome: str = "found"
+    # a live source's object (models:/churn/7, commit:1a2b3c4) and the source (mlflow, git
+    # history); left out of the JSON when there is none (file evidence)
+    object: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    origin: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class PracticeResult(BaseModel):
@@ -300,6 +309,30 @@ class SubProject(BaseModel):
     next_stage: str | None = None
 
 
+class LiveSummary(BaseModel):
+    """The live sources an assessment read (``mlflow https://host``, ``git history``), over
+    which window, and the ML delivery metrics measured from them."""
+
+    since: dt.datetime
+    until: dt.datetime
+    sources: list[str] = Field(default_factory=list)
+    delivery: DeliveryMetrics | None = None
+
+    def line(self) -> str:
+        """``Live evidence from mlflow https://h and git history, 2026-06-09 to 2026-12-06;
+        release frequency 2 per 30 days (medium confidence), ...``: one line for reports."""
+        text = (
+            f"Live evidence from {' and '.join(self.sources) or 'no source'}, "
+            f"{self.since.date()} to {self.until.date()}"
+        )
+        measured = [
+            f"{m.name.lower()} {m.value:g} {m.unit} ({m.confidence.value} confidence)"
+            for m in (self.delivery.metrics if self.delivery else [])
+            if m.value is not None
+        ]
+        return text + ("; " + ", ".join(measured) if measured else "") + "."
+
+
 class Assessment(BaseModel):
     """The result of one assessment. Its JSON serialisation is the ``--format json`` report.
 
@@ -339,6 +372,7 @@ class Assessment(BaseModel):
     # how many practices the respondents' answers settled (a "don't know" settles nothing)
     answers_used: int = 0
     sub_projects: list[SubProject] = Field(default_factory=list)
+    live: LiveSummary | None = None  # the live sources read (MLflow, git history), if any
 
     def answers_line(self) -> str | None:
         """``Used 3 answers from alice, bob.``: the survey answers this assessment used, in

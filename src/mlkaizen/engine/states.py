@@ -37,6 +37,8 @@ def _evidence(findings: list[Finding]) -> list[Evidence]:
             detail=f.detail,
             context=f.context.value,
             outcome=f.outcome.value,
+            object=f.values.get("object"),
+            origin=f.values.get("source"),
         )
         for f in unique.values()
     ]

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.delivery_metrics import DeliveryMetrics, delivery_metrics
+from mlkaizen.evidence.detectors.live import live_findings
 from mlkaizen.evidence.facts.live import HistoryFacts, LiveFacts, MlflowFacts, Problem
+from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.sources.githistory import read_history
 from mlkaizen.evidence.sources.mlflow import MlflowOptions, read_mlflow
+from mlkaizen.evidence.tree import WARNING_DETECTOR
 
 DEFAULT_WINDOW = dt.timedelta(days=180)
 _WINDOW = re.compile(r"^\s*(\d{1,5})\s*([dwy]?)\s*$")
@@ -47,6 +51,45 @@ class LiveOptions:
     @property
     def any(self) -> bool:
         return self.history or self.mlflow is not None
+
+
+@dataclass(frozen=True)
+class LiveEvidence:
+    """What the live sources showed: their facts, the delivery metrics measured from them,
+    the findings both support and one warning per problem."""
+
+    facts: LiveFacts
+    metrics: DeliveryMetrics
+    findings: list[Finding]
+    warnings: list[Finding]
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources read, as shown to the user (``mlflow https://host``, ``git history``)."""
+        out = []
+        if self.facts.mlflow is not None:
+            out.append(f"mlflow {self.facts.mlflow.server}")
+        if self.facts.history is not None:
+            out.append("git history")
+        return out
+
+
+def live_evidence(
+    path: Path | None, options: LiveOptions, env: Mapping[str, str] | None = None
+) -> LiveEvidence:
+    """Read the sources ``options`` names and turn what they show into evidence."""
+    facts = gather(path, options, env)
+    metrics = delivery_metrics(facts)
+    warnings = [
+        Finding(
+            detector=WARNING_DETECTOR,
+            outcome=Outcome.WARNING,
+            detail=f"{p.source}: {p.message}; what it would show is not observed",
+            values={"kind": "live"},
+        )
+        for p in facts.problems
+    ]
+    return LiveEvidence(facts, metrics, live_findings(facts, metrics), warnings)
 
 
 def gather(

@@ -56,5 +56,7 @@ def location(file: str | None, line: int | None) -> str:
 
 
 def evidence_text(e: Evidence) -> str:
-    """``train.py:2 MLflow: mlflow.log_metric()``: where, then what (as ``mlkaizen diff``)."""
-    return f"{location(e.file, e.line)} {e.detail or e.detector}".strip()
+    """``train.py:2 MLflow: mlflow.log_metric()``: where (a file, or a live source's object
+    such as ``models:/churn/7``), then what (as ``mlkaizen diff``)."""
+    where = location(e.file, e.line) or (e.object or "")
+    return f"{where} {e.detail or e.detector}".strip()

@@ -39,7 +39,7 @@ def _evidence_table(a: Assessment, ctx: RenderContext) -> list[str]:
             link = (
                 f"[{md_code(where, table=True)}]({_destination(ctx.link(ev.file, ev.line))})"
                 if ev.file
-                else ""
+                else md_code(ev.object, table=True) if ev.object else ""
             )
             implied = (
                 "implied by " + " + ".join(md_code(x, table=True) for x in p.implied_by) + ": "
@@ -68,6 +68,8 @@ def render(a: Assessment, ctx: RenderContext) -> str:
     ]
     if (answers := a.answers_line()) is not None:  # the survey answers this run used
         out += [f"_{md_text(answers)}_", ""]
+    if a.live is not None:  # the live sources read and the delivery metrics they measure
+        out += [f"_{md_text(a.live.line())}_", ""]
     changed_rules = [w for w in a.warnings if w.kind == "trusted-ref"]
     if changed_rules:  # assess --trusted-ref: what the pull request changed in its own rules
         out += ["### Not applied: changes to the rules", ""]

@@ -60,6 +60,8 @@ def _header(con: Console, a: Assessment) -> None:
     con.print(terminal(a.explanation))
     if (answers := a.answers_line()) is not None:  # the survey answers this run used, under
         con.print(terminal(answers))  # the summary as in Markdown and HTML
+    if a.live is not None:  # the live sources read (MLflow, git history) and what they measure
+        con.print(terminal(a.live.line()))
     con.print()
     from rich import box
 

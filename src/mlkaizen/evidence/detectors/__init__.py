@@ -23,6 +23,7 @@ MODULES = (
     "documentation",
     "evaluation",
     "infrastructure",
+    "live",
     "monitoring",
     "pipelines",
     "project_kind",

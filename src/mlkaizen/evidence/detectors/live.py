@@ -1,0 +1,292 @@
+"""Findings from live sources: what the team's MLflow server and git history show it does.
+
+Each finding states one of the detectors' facts (tracking in use, registry in use,
+champion/challenger, a schedule that fired, a rollback, delivery metrics measured) and names
+the object that shows it (``models:/churn/7``, ``runs:/<id>``, ``commit:1a2b3c4``) where a
+file finding names a file. Live evidence only ever adds: a server that shows nothing takes
+nothing away from what the repository shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mlkaizen.evidence.delivery_metrics import Confidence, DeliveryMetrics
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.facts.live import (
+    ChangeKind,
+    Commit,
+    HistoryFacts,
+    LiveFacts,
+    MlflowFacts,
+    ModelVersion,
+)
+from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.tree import RepoTree
+
+MLFLOW = "mlflow"
+HISTORY = "git history"
+SHOWN = 5  # objects named per fact (the most recent first)
+SERVING_ALIASES = frozenset({"champion", "production", "prod"})
+CHALLENGER_ALIASES = frozenset({"challenger", "candidate", "shadow", "canary"})
+_FROM_MONITORING = re.compile(r"drift|monitor|stale|staleness|decay|degrad|alert", re.I)
+# the facts live findings can state (every one is also a detector of the registry)
+LIVE_FACTS = (
+    "experiment_tracking_used",
+    "model_registry_used",
+    "champion_challenger_present",
+    "delivery_metrics_tracked",
+    "training_scheduled",
+    "rollback_supported",
+    "retraining_policy_revised",
+)
+
+
+@detector("retraining_policy_revised")
+def retraining_policy_revised(tree: RepoTree) -> list[Finding]:
+    """The retraining schedule or a drift threshold was revised within the window.
+
+    Seen only in git history (``--window``): a commit that changed a cron or schedule line of
+    a CI or orchestrator file, or a drift or quality threshold of a monitoring config. Found
+    when the same commit also changed monitoring config or says it follows drift, staleness
+    or an alert; partly otherwise (the schedule changed, but not visibly from monitoring). A
+    work tree alone shows nothing of it.
+    """
+    del tree
+    return []
+
+
+DETECTORS = [retraining_policy_revised]
+
+
+def _found(
+    fact: str, source: str, detail: str, obj: str | None = None, partial: bool = False
+) -> Finding:
+    values = {"source": source, **({"object": obj} if obj else {})}
+    return Finding(
+        detector=fact,
+        outcome=Outcome.PARTIAL if partial else Outcome.FOUND,
+        detail=f"{source}: {detail}",
+        values=values,
+    )
+
+
+def _day(moment: object) -> str:
+    return str(moment)[:10]
+
+
+def live_findings(facts: LiveFacts, metrics: DeliveryMetrics | None = None) -> list[Finding]:
+    """Every finding the live facts (and the delivery metrics measured from them) support."""
+    out: list[Finding] = []
+    if facts.mlflow is not None:
+        out += _tracking(facts.mlflow) + _registry(facts.mlflow) + _challengers(facts.mlflow)
+    if facts.history is not None:
+        out += _scheduled(facts.history) + _reverts(facts.history) + _revised(facts.history)
+    if facts.mlflow is not None:
+        out += _set_aside(facts.mlflow)
+    if metrics is not None:
+        out += _measured(metrics)
+    return sorted(out, key=Finding.sort_key)
+
+
+def _tracking(m: MlflowFacts) -> list[Finding]:
+    """Runs logged in the window, per experiment (the busiest first)."""
+    names = {e.id: e.name for e in m.experiments}
+    per: Counter[str] = Counter(r.experiment_id for r in m.runs)
+    out = []
+    for exp_id, n in per.most_common(SHOWN):
+        runs = [r for r in m.runs if r.experiment_id == exp_id]
+        logged = [r for r in runs if r.params or r.metrics]
+        last = max(runs, key=lambda r: r.start)
+        people = len({r.user for r in runs if r.user})
+        who = f" by {people} {'person' if people == 1 else 'people'}" if people else ""
+        what = (
+            f"{len(logged)} with params or metrics logged"
+            if logged
+            else "none with params or metrics logged"
+        )
+        detail = (
+            f"{n} run{'s' if n != 1 else ''} in experiment {names.get(exp_id, exp_id)!r}"
+            f"{who} since {_day(m.since)} ({what}), the last on {_day(last.start)}"
+        )
+        out.append(
+            _found("experiment_tracking_used", MLFLOW, detail, f"runs:/{last.id}", not logged)
+        )
+    return out
+
+
+def _lineage(m: MlflowFacts, v: ModelVersion) -> str:
+    run = m.run(v.run_id)
+    if v.run_id is None:
+        return "no run recorded"
+    if run is None:
+        return f"from run {v.run_id[:8]}"
+    return f"from run {v.run_id[:8]}" + (
+        f", commit {run.git_commit[:7]}" if run.git_commit else ", no git commit logged"
+    )
+
+
+def _registry(m: MlflowFacts) -> list[Finding]:
+    """Registered models with versions (the most recently updated first)."""
+    by_model: dict[str, list[ModelVersion]] = {}
+    for v in m.versions:
+        by_model.setdefault(v.model, []).append(v)
+    newest = sorted(
+        by_model.items(), key=lambda kv: max(v.created for v in kv[1]), reverse=True
+    )
+    out = []
+    for name, versions in newest[:SHOWN]:
+        latest = max(versions, key=lambda v: (v.created, v.version))
+        recent = sum(m.since <= v.created <= m.until for v in versions)
+        detail = (
+            f"model {name!r} has {len(versions)} version{'s' if len(versions) != 1 else ''}, "
+            f"{recent} registered since {_day(m.since)}; the newest, {latest.version}, "
+            f"on {_day(latest.created)} {_lineage(m, latest)}"
+        )
+        out.append(_found("model_registry_used", MLFLOW, detail, latest.uri))
+    return out
+
+
+def _challengers(m: MlflowFacts) -> list[Finding]:
+    """A model with a serving version and a challenger beside it: aliases (found), or a
+    Staging version beside the Production one (partly: a candidate, not yet compared live)."""
+    out = []
+    for model in m.models:
+        serving = {a: v for a, v in model.aliases.items() if a.lower() in SERVING_ALIASES}
+        challenging = {
+            a: v for a, v in model.aliases.items() if a.lower() in CHALLENGER_ALIASES
+        }
+        pair = next(
+            ((s, c) for s in serving.items() for c in challenging.items() if s[1] != c[1]),
+            None,
+        )
+        if pair is not None:
+            (s_alias, s_version), (c_alias, c_version) = pair
+            detail = (
+                f"model {model.name!r}: alias {s_alias!r} on version {s_version}, "
+                f"{c_alias!r} on version {c_version}"
+            )
+            obj = f"models:/{model.name}@{c_alias}"
+            out.append(_found("champion_challenger_present", MLFLOW, detail, obj))
+            continue
+        stages = {v.stage: v for v in m.versions if v.model == model.name and v.stage}
+        if "Production" in stages and "Staging" in stages:
+            staged = stages["Staging"]
+            detail = (
+                f"model {model.name!r}: version {staged.version} in Staging beside version "
+                f"{stages['Production'].version} in Production (whether it is compared on "
+                "live traffic is not recorded)"
+            )
+            out.append(
+                _found("champion_challenger_present", MLFLOW, detail, staged.uri, partial=True)
+            )
+    return out
+
+
+def _set_aside(m: MlflowFacts) -> list[Finding]:
+    """A newer version archived while an older one serves: the model was rolled back."""
+    out = []
+    for model in m.models:
+        versions = [v for v in m.versions if v.model == model.name]
+        serving = [
+            v
+            for v in versions
+            if v.stage == "Production" or any(a.lower() in SERVING_ALIASES for a in v.aliases)
+        ]
+        if not serving:
+            continue
+        current = max(serving, key=lambda v: v.created)
+        newer = [
+            v
+            for v in versions
+            if v.stage == "Archived" and v.created > current.created and v.created >= m.since
+        ]
+        if newer:
+            back = max(newer, key=lambda v: v.created)
+            detail = (
+                f"model {model.name!r}: version {back.version} was set aside and version "
+                f"{current.version} serves again (how fast a rollback takes is not recorded)"
+            )
+            out.append(_found("rollback_supported", MLFLOW, detail, back.uri, partial=True))
+    return out
+
+
+def _scheduled(h: HistoryFacts) -> list[Finding]:
+    """Automation committing data locks or metrics again and again: a schedule that fired."""
+    fired = [
+        c
+        for c in h.commits
+        if c.automation and c.kinds & {ChangeKind.DATA_POINTER, ChangeKind.METRICS}
+    ]
+    if not fired:
+        return []
+    last = fired[0]  # newest first
+    who = Counter(c.author for c in fired).most_common(1)[0][0]
+    detail = (
+        f"{len(fired)} commit{'s' if len(fired) != 1 else ''} by {who} updated data locks or "
+        f"metrics since {_day(h.since)}, the last on {_day(last.committed)}"
+    )
+    return [
+        _found("training_scheduled", HISTORY, detail, f"commit:{last.short}", len(fired) < 2)
+    ]
+
+
+def _reverts(h: HistoryFacts) -> list[Finding]:
+    """A model, data or params change reverted: a rollback done through git."""
+    ml = {c.sha: c for c in h.commits if c.ml_change and c.reverts is None}
+    back = [c for c in h.commits if c.reverts is not None and c.reverts in ml]
+    if not back:
+        return []
+    last = back[0]
+    reverted = ml[last.reverts or ""]
+    detail = (
+        f"{len(back)} model or data change{'s' if len(back) != 1 else ''} reverted since "
+        f"{_day(h.since)}; the last, {reverted.short} ({reverted.subject[:60]!r}), on "
+        f"{_day(last.committed)}"
+    )
+    return [_found("rollback_supported", HISTORY, detail, f"commit:{last.short}", partial=True)]
+
+
+def _revised(h: HistoryFacts) -> list[Finding]:
+    """The retraining schedule or a drift threshold changed; found when the change comes
+    with monitoring (its config changed too, or the message says drift, staleness...)."""
+    revised = [c for c in h.commits if c.kinds & {ChangeKind.SCHEDULE, ChangeKind.THRESHOLD}]
+    if not revised:
+        return []
+
+    def from_monitoring(c: Commit) -> bool:
+        return ChangeKind.MONITORING in c.kinds or bool(_FROM_MONITORING.search(c.subject))
+
+    best = next((c for c in revised if from_monitoring(c)), revised[0])
+    what = "a drift threshold" if ChangeKind.THRESHOLD in best.kinds else "the schedule"
+    detail = (
+        f"{len(revised)} revision{'s' if len(revised) != 1 else ''} of the retraining "
+        f"schedule or drift thresholds since {_day(h.since)}; {best.short} changed {what} on "
+        f"{_day(best.committed)} ({best.subject[:60]!r})"
+    )
+    return [
+        _found(
+            "retraining_policy_revised",
+            HISTORY,
+            detail,
+            f"commit:{best.short}",
+            partial=not from_monitoring(best),
+        )
+    ]
+
+
+def _measured(metrics: DeliveryMetrics) -> list[Finding]:
+    """The four delivery metrics measured from real release events."""
+    freq = metrics.get("release-frequency")
+    if freq is None or freq.events == 0:
+        return []
+    others = [metrics.get(i) for i in ("lead-time", "change-failure-rate")]
+    complete = freq.confidence in (Confidence.HIGH, Confidence.MEDIUM) and all(
+        m is not None and m.value is not None for m in others
+    )
+    shown = "; ".join(
+        f"{m.name} {m.value:g} {m.unit}" for m in metrics.metrics if m.value is not None
+    )
+    detail = f"delivery metrics measured from {freq.events} releases ({freq.source}): {shown}"
+    return [_found("delivery_metrics_tracked", freq.source, detail, partial=not complete)]

@@ -1,0 +1,217 @@
+"""Live facts -> findings: what an MLflow server and git history show, stated as the
+detectors' facts, with the object that shows it; near misses show nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.detectors.live import LIVE_FACTS, live_findings
+from mlkaizen.evidence.facts.live import (
+    ChangeKind,
+    Commit,
+    Experiment,
+    HistoryFacts,
+    LiveFacts,
+    MlflowFacts,
+    ModelVersion,
+    RegisteredModel,
+    Run,
+)
+from mlkaizen.evidence.findings import Finding, Outcome
+
+UNTIL = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+SINCE = UNTIL - dt.timedelta(days=180)
+
+
+def day(n: int) -> dt.datetime:
+    """``n`` days before the end of the window."""
+    return UNTIL - dt.timedelta(days=n)
+
+
+def mlflow(**kw: object) -> MlflowFacts:
+    return MlflowFacts(server="https://mlflow.example.org", since=SINCE, until=UNTIL, **kw)  # type: ignore[arg-type]
+
+
+def history(commits: list[Commit]) -> HistoryFacts:
+    return HistoryFacts(repository="churn", head="f" * 40, since=SINCE, until=UNTIL,
+                        commits_total=len(commits), commits=commits)
+
+
+def commit(sha: str, n: int, kinds: set[ChangeKind], *, author: str = "Ann",
+           automation: bool = False, subject: str = "change", reverts: str | None = None) -> Commit:
+    return Commit(sha=sha * 40, committed=day(n), authored=day(n), author=author,
+                  kinds=frozenset(kinds), automation=automation, subject=subject,
+                  reverts=reverts * 40 if reverts else None)
+
+
+def found(facts: LiveFacts) -> list[tuple[str, Outcome, str | None]]:
+    return [(f.detector, f.outcome, f.values.get("object")) for f in live_findings(facts)]
+
+
+def live(m: MlflowFacts | None = None, h: HistoryFacts | None = None) -> LiveFacts:
+    return LiveFacts(since=SINCE, until=UNTIL, mlflow=m, history=h)
+
+
+def test_every_live_fact_is_a_registered_detector() -> None:
+    assert set(LIVE_FACTS) <= set(REGISTRY)
+
+
+def test_runs_and_registered_versions_show_tracking_and_registry_naming_the_objects() -> None:
+    runs = [
+        Run(id=f"r{i}", experiment_id="1", start=day(10 + i), user="ann", params=3, metrics=2,
+            git_commit="abcdef1234")
+        for i in range(3)
+    ]
+    versions = [
+        ModelVersion(model="churn", version="1", created=day(40), run_id="r2"),
+        ModelVersion(model="churn", version="2", created=day(5), run_id="r0"),
+    ]
+    facts = live(mlflow(experiments=[Experiment(id="1", name="churn-training")], runs=runs,
+                        models=[RegisteredModel(name="churn")], versions=versions))
+    out = live_findings(facts)
+    assert [(f.detector, f.outcome, f.values["object"]) for f in out] == [
+        ("experiment_tracking_used", Outcome.FOUND, "runs:/r0"),
+        ("model_registry_used", Outcome.FOUND, "models:/churn/2"),
+    ]
+    assert out[0].detail == (
+        "mlflow: 3 runs in experiment 'churn-training' by 1 person since 2026-06-04 "
+        "(3 with params or metrics logged), the last on 2026-11-21"
+    )
+    assert out[1].detail == (
+        "mlflow: model 'churn' has 2 versions, 2 registered since 2026-06-04; the newest, 2, "
+        "on 2026-11-26 from run r0, commit abcdef1"
+    )
+    assert all(f.values["source"] == "mlflow" and f.file is None for f in out)
+
+
+def test_runs_that_log_nothing_are_partial_tracking() -> None:
+    runs = [Run(id="r1", experiment_id="7", start=day(3))]
+    assert found(live(mlflow(runs=runs))) == [
+        ("experiment_tracking_used", Outcome.PARTIAL, "runs:/r1")
+    ]
+
+
+def test_an_empty_server_shows_nothing() -> None:
+    assert found(live(mlflow(experiments=[Experiment(id="0", name="Default")]))) == []
+
+
+def test_champion_and_challenger_aliases_on_two_versions() -> None:
+    m = mlflow(models=[RegisteredModel(name="churn",
+                                       aliases={"champion": "3", "challenger": "4"})],
+               versions=[ModelVersion(model="churn", version="3", created=day(20)),
+                         ModelVersion(model="churn", version="4", created=day(2))])
+    assert ("champion_challenger_present", Outcome.FOUND, "models:/churn@challenger") in found(
+        live(m))
+
+
+def test_near_misses_of_champion_challenger() -> None:
+    same = mlflow(models=[RegisteredModel(name="churn",
+                                          aliases={"champion": "3", "challenger": "3"})],
+                  versions=[ModelVersion(model="churn", version="3", created=day(20))])
+    alone = mlflow(models=[RegisteredModel(name="churn", aliases={"champion": "3"})],
+                   versions=[ModelVersion(model="churn", version="3", created=day(20))])
+    other = mlflow(models=[RegisteredModel(name="churn", aliases={"latest": "3", "best": "2"})],
+                   versions=[ModelVersion(model="churn", version="3", created=day(20))])
+    for facts in (same, alone, other):
+        assert not [f for f in found(live(facts)) if f[0] == "champion_challenger_present"]
+
+
+def test_staging_beside_production_is_a_partial_challenger() -> None:
+    m = mlflow(models=[RegisteredModel(name="churn")],
+               versions=[ModelVersion(model="churn", version="1", created=day(90),
+                                      stage="Production"),
+                         ModelVersion(model="churn", version="2", created=day(9),
+                                      stage="Staging")])
+    assert ("champion_challenger_present", Outcome.PARTIAL, "models:/churn/2") in found(live(m))
+
+
+def test_a_newer_version_archived_while_an_older_one_serves_is_a_rollback() -> None:
+    m = mlflow(models=[RegisteredModel(name="churn", aliases={"champion": "1"})],
+               versions=[ModelVersion(model="churn", version="1", created=day(90),
+                                      aliases=("champion",)),
+                         ModelVersion(model="churn", version="2", created=day(9),
+                                      stage="Archived")])
+    assert ("rollback_supported", Outcome.PARTIAL, "models:/churn/2") in found(live(m))
+    # near miss: the archived version is older than the serving one (retired, not rolled back)
+    old = mlflow(models=[RegisteredModel(name="churn", aliases={"champion": "2"})],
+                 versions=[ModelVersion(model="churn", version="1", created=day(90),
+                                        stage="Archived"),
+                           ModelVersion(model="churn", version="2", created=day(9),
+                                        aliases=("champion",))])
+    assert not [f for f in found(live(old)) if f[0] == "rollback_supported"]
+
+
+def test_automation_committing_data_locks_shows_a_schedule_that_fired() -> None:
+    bot = "github-actions[bot]"
+    h = history([
+        commit("b", 1, {ChangeKind.DATA_POINTER, ChangeKind.METRICS}, author=bot, automation=True),
+        commit("a", 8, {ChangeKind.DATA_POINTER}, author=bot, automation=True),
+    ])
+    out = live_findings(live(h=h))
+    assert [(f.detector, f.outcome, f.values["object"]) for f in out] == [
+        ("training_scheduled", Outcome.FOUND, "commit:bbbbbbb")]
+    assert out[0].detail == (
+        "git history: 2 commits by github-actions[bot] updated data locks or metrics since "
+        "2026-06-04, the last on 2026-11-30"
+    )
+
+
+def test_near_misses_of_a_schedule_that_fired() -> None:
+    once = history([commit("b", 1, {ChangeKind.METRICS}, author="cml", automation=True)])
+    assert found(live(h=once)) == [("training_scheduled", Outcome.PARTIAL, "commit:bbbbbbb")]
+    people = history([commit("b", 1, {ChangeKind.DATA_POINTER}),
+                      commit("c", 2, {ChangeKind.DATA_POINTER})])
+    code = history([commit("d", 1, {ChangeKind.TRAINING_CODE}, automation=True),
+                    commit("e", 2, {ChangeKind.CI}, automation=True)])
+    assert found(live(h=people)) == found(live(h=code)) == []
+
+
+def test_a_reverted_model_change_is_a_rollback_and_a_reverted_readme_is_not() -> None:
+    h = history([commit("r", 1, set(), subject='Revert "Retrain"', reverts="m"),
+                 commit("m", 3, {ChangeKind.PARAMS}, subject="Retrain")])
+    assert found(live(h=h)) == [("rollback_supported", Outcome.PARTIAL, "commit:rrrrrrr")]
+    docs = history([commit("r", 1, set(), subject='Revert "Docs"', reverts="d"),
+                    commit("d", 3, {ChangeKind.CI}, subject="Docs")])
+    assert found(live(h=docs)) == []
+
+
+def test_retraining_policy_revised_from_monitoring_or_only_partly() -> None:
+    with_monitoring = history([commit("t", 2, {ChangeKind.THRESHOLD, ChangeKind.MONITORING},
+                                      subject="Tighten drift threshold")])
+    assert found(live(h=with_monitoring)) == [
+        ("retraining_policy_revised", Outcome.FOUND, "commit:ttttttt")]
+    said = history([commit("s", 2, {ChangeKind.SCHEDULE, ChangeKind.CI},
+                           subject="Retrain weekly: staleness showed daily was wasteful")])
+    assert found(live(h=said)) == [("retraining_policy_revised", Outcome.FOUND, "commit:sssssss")]
+    plain = history([commit("s", 2, {ChangeKind.SCHEDULE, ChangeKind.CI}, subject="cron")])
+    assert found(live(h=plain)) == [
+        ("retraining_policy_revised", Outcome.PARTIAL, "commit:sssssss")]
+    assert found(live(h=history([commit("c", 2, {ChangeKind.CI}, subject="drift")]))) == []
+
+
+def test_findings_never_name_a_file() -> None:
+    h = history([commit("t", 2, {ChangeKind.THRESHOLD}, subject="x")])
+    out: list[Finding] = live_findings(live(h=h))
+    assert out and all(f.file is None and f.line is None for f in out)
+
+
+def test_the_engine_credits_live_findings_with_their_object_and_source() -> None:
+    from mlkaizen.engine.model import Source, State
+    from tests.engine.helpers import run
+
+    h = history([commit("s", 2, {ChangeKind.SCHEDULE, ChangeKind.CI}, subject="cron")])
+    m = mlflow(models=[RegisteredModel(name="churn")],
+               versions=[ModelVersion(model="churn", version="2", created=day(5))])
+    a = run(live_findings(live(m, h)))
+    registry = next(p for p in a.practices if p.id == "model.registry")
+    assert (registry.state, registry.source) == (State.MET, Source.DETECTED)
+    assert [(e.object, e.origin, e.file) for e in registry.evidence] == [
+        ("models:/churn/2", "mlflow", None)]
+    policy = next(p for p in a.practices if p.id == "model.retraining-policy-tuned")
+    assert (policy.state, policy.open_question) == (State.PARTIAL, True)
+    assert policy.evidence[0].object == "commit:sssssss"
+    # without live evidence the practice stays the question it was
+    plain = next(p for p in run([]).practices if p.id == "model.retraining-policy-tuned")
+    assert (plain.state, plain.note) == (
+        State.UNKNOWN, "not visible in the repository; answer the question")
