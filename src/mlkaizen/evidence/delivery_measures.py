@@ -43,12 +43,16 @@ def releases(
     if history is not None:
         kind, events = ev.git_releases(history, w)
         inside = [e for e in events if w.holds(e.when)]
-        what = "tagged commits" if kind == "tags" else "commits recording a retrained model"
+        what = (
+            counted(len(inside), "tagged commit")
+            if kind == "tags"
+            else counted(len(inside), "commit") + " recording a retrained model"
+        )
         return Measure(
             [ev.Obs(e.when) for e in inside],
             GIT,
             False,
-            f"{len(inside)} {what} in a window of {_days(w)} (no MLflow registry)",
+            f"{what} in a window of {_days(w)} (no MLflow registry)",
         )
     return None
 
