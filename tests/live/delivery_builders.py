@@ -11,6 +11,7 @@ from mlkaizen.evidence.delivery_metrics import Metric, delivery_metrics
 from mlkaizen.evidence.facts.live import (
     ChangeKind,
     Commit,
+    Experiment,
     HistoryFacts,
     LiveFacts,
     MlflowFacts,
@@ -70,14 +71,15 @@ def mlflow(
     models: Sequence[RegisteredModel] | None = None,
     problems: Sequence[Problem] = (),
 ) -> MlflowFacts:
-    """An MLflow server's facts; its registered models are those of ``versions`` unless
-    given."""
+    """An MLflow server's facts, with its default experiment; its registered models are
+    those of ``versions`` unless given."""
     if models is None:
         models = [RegisteredModel(name=n) for n in sorted({v.model for v in versions})]
     return MlflowFacts(
         server="http://127.0.0.1:5000",
         since=SINCE,
         until=UNTIL,
+        experiments=[Experiment(id="0", name="Default")],
         versions=list(versions),
         runs=list(runs),
         models=list(models),

@@ -189,8 +189,7 @@ def test_html_rows_show_value_trend_and_detail() -> None:
     empty = to_html(delivery_metrics(facts()), "team")
     assert (
         "<td>not measured (no source read: neither an MLflow model registry "
-        "nor the git history)</td><td>-</td>"
-        in empty
+        "nor the git history)</td><td>-</td>" in empty
     )
     assert "<svg" not in empty
 

@@ -9,7 +9,7 @@ from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.delivery_events import Obs
 from mlkaizen.evidence.delivery_metrics import METRIC_IDS, delivery_metrics
 from mlkaizen.evidence.delivery_trend import bounds, confidence_of, direction_of, split
-from mlkaizen.evidence.facts.live import LiveFacts, Problem
+from mlkaizen.evidence.facts.live import LiveFacts, MlflowFacts, Problem
 from tests.live.delivery_builders import (
     SECOND,
     SINCE,
@@ -99,3 +99,15 @@ def test_bad_periods_and_empty_window_are_user_errors() -> None:
     with pytest.raises(MLKaizenError) as empty:
         delivery_metrics(LiveFacts(since=UNTIL, until=UNTIL))
     assert empty.value.message == "the window is empty: its end is not after its start"
+
+
+def test_an_unreachable_server_is_no_source_read() -> None:
+    down = Problem(source="mlflow", message="http://127.0.0.1:9 did not answer")
+    unreachable = MlflowFacts(
+        server="http://127.0.0.1:9", since=SINCE, until=UNTIL, problems=[down]
+    )
+    result = delivery_metrics(facts(unreachable, history()))
+    assert result.sources == ["git history"]
+    assert result.notes == ["mlflow: http://127.0.0.1:9 did not answer"]
+    frequency = result.get("release-frequency")
+    assert frequency is not None and frequency.source == "git history"

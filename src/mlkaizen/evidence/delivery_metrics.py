@@ -79,6 +79,8 @@ NO_SOURCE = "no source read: neither an MLflow model registry nor the git histor
 
 @dataclass(frozen=True)
 class _Spec:
+    """A metric's name, unit, how its observations make a value, and which way is better."""
+
     name: str
     unit: str
     aggregate: tr.Aggregate
@@ -119,6 +121,7 @@ def delivery_metrics(facts: LiveFacts, periods: int = 4) -> DeliveryMetrics:
 
 
 def _metric(metric_id: str, m: dm.Measure | None, w: ev.Window, periods: int) -> Metric:
+    """One metric from its measure: the value over the window, then over each period."""
     spec = _SPECS[metric_id]
     if m is None:
         return Metric(
@@ -162,10 +165,12 @@ def _metric(metric_id: str, m: dm.Measure | None, w: ev.Window, periods: int) ->
 
 
 def _sources(facts: LiveFacts) -> list[str]:
-    """The sources that were read: the registry when it showed a model, the runs whenever
-    an MLflow server answered, the git history when it was read."""
-    out = [REGISTRY] if ev.registry_read(facts.mlflow) else []
-    out += [RUNS] if facts.mlflow is not None else []
+    """The sources that were read: the registry when it showed a model, the runs when the
+    server showed an experiment or a run (every server has its default experiment; an
+    unreachable one shows none), the git history when it was read."""
+    ml = facts.mlflow
+    out = [REGISTRY] if ev.registry_read(ml) else []
+    out += [RUNS] if ml is not None and (ml.experiments or ml.runs) else []
     return out + ([GIT] if facts.history is not None else [])
 
 
