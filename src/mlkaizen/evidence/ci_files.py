@@ -102,8 +102,9 @@ class CiBudget:
     def finish(self) -> None:
         if self.steps.hit is not None:
             self.tree.skipped[self.steps.hit] += 1
-            self.limit(self.steps.hit, None,
-                       "CI templates and composite actions were not expanded further")
+            self.limit(
+                self.steps.hit, None, "CI templates and composite actions were not expanded further"
+            )
 
 
 def find_pipelines(tree: RepoTree) -> list[Pipeline]:
@@ -123,9 +124,7 @@ def find_pipelines(tree: RepoTree) -> list[Pipeline]:
         elif low in (".circleci/config.yml", ".circleci/config.yaml", "bitbucket-pipelines.yml"):
             handled.add(rel)
             provider = "circleci" if low.startswith(".circleci") else "bitbucket"
-            pipes += [
-                p for doc in budget.docs(rel) if (p := generic_run_steps(provider, rel, doc))
-            ]
+            pipes += [p for doc in budget.docs(rel) if (p := generic_run_steps(provider, rel, doc))]
         elif (
             name == "jenkinsfile"
             or name.startswith("jenkinsfile.")
@@ -262,8 +261,11 @@ def _composite(tree: RepoTree, step: Step, budget: CiBudget, depth: int = 2) -> 
     cap = tree.limits.max_expansion_bytes
     if len(runs) > cap:
         tree.skipped["max_expansion_bytes"] += 1
-        budget.limit("max_expansion_bytes", step.file or None,
-                     f"a composite action of {len(runs):,} characters is not expanded")
+        budget.limit(
+            "max_expansion_bytes",
+            step.file or None,
+            f"a composite action of {len(runs):,} characters is not expanded",
+        )
         return step
     if not budget.steps.take(len(runs) + len(step.run)):
         return step

@@ -8,10 +8,16 @@ Pure: facts in, metrics out; no I/O, no clock (``until`` comes with the facts).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence import delivery_events as ev
+from mlkaizen.evidence import delivery_measures as dm
+from mlkaizen.evidence import delivery_trend as tr
+from mlkaizen.evidence.delivery_measures import GIT, REGISTRY, RUNS
 from mlkaizen.evidence.facts.live import LiveFacts
 
 
@@ -51,6 +57,7 @@ class Metric(BaseModel):
     detail: str = ""
     trend: list[Period] = Field(default_factory=list)
     direction: Direction = Direction.UNKNOWN
+    lower_bound: bool = False  # the value is a lower bound (lead time from a run's start)
 
 
 class DeliveryMetrics(BaseModel):
@@ -67,9 +74,116 @@ class DeliveryMetrics(BaseModel):
 
 
 METRIC_IDS = ("release-frequency", "lead-time", "change-failure-rate", "time-to-restore")
+NO_SOURCE = "no source read: neither an MLflow model registry nor the git history"
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A metric's name, unit, how its observations make a value, and which way is better."""
+
+    name: str
+    unit: str
+    aggregate: tr.Aggregate
+    higher_is_better: bool
+
+
+_SPECS = {
+    "release-frequency": _Spec("Model release frequency", "per 30 days", tr.frequency, True),
+    "lead-time": _Spec("Lead time for model changes", "hours", tr.median_value, False),
+    "change-failure-rate": _Spec("Model change-failure rate", "%", tr.percent, False),
+    "time-to-restore": _Spec("Time to restore a model", "hours", tr.median_value, False),
+}
 
 
 def delivery_metrics(facts: LiveFacts, periods: int = 4) -> DeliveryMetrics:
     """The four metrics from what the sources read, the window cut into ``periods`` equal
     periods for the trend."""
-    raise NotImplementedError
+    if periods < 1:
+        raise MLKaizenError(f"the trend needs 1 period or more, not {periods}")
+    if facts.until <= facts.since:
+        raise MLKaizenError("the window is empty: its end is not after its start")
+    w = ev.Window(facts.since, facts.until)
+    registry = facts.mlflow if ev.registry_read(facts.mlflow) else None
+    history = facts.history
+    measures = {
+        "release-frequency": dm.releases(w, registry, history),
+        "lead-time": dm.lead_time(w, registry, history),
+        "change-failure-rate": dm.failure_rate(w, registry, history),
+        "time-to-restore": dm.restore(w, registry, history),
+    }
+    return DeliveryMetrics(
+        since=facts.since,
+        until=facts.until,
+        sources=_sources(facts),
+        metrics=[_metric(i, measures[i], w, periods) for i in METRIC_IDS],
+        notes=_notes(facts),
+    )
+
+
+def _metric(metric_id: str, m: dm.Measure | None, w: ev.Window, periods: int) -> Metric:
+    """One metric from its measure: the value over the window, then over each period."""
+    spec = _SPECS[metric_id]
+    if m is None:
+        return Metric(
+            id=metric_id,
+            name=spec.name,
+            value=None,
+            unit=spec.unit,
+            source="",
+            confidence=Confidence.NONE,
+            events=0,
+            detail=NO_SOURCE,
+        )
+    edges = tr.bounds(w.since, w.until, periods)
+    trend = [
+        Period(
+            start=start,
+            end=end,
+            value=tr.rounded(spec.aggregate(group, (end - start) / tr.DAY)),
+            events=len(group),
+        )
+        for start, end, group in zip(edges[:-1], edges[1:], tr.split(m.obs, edges), strict=True)
+    ]
+    direction = (
+        Direction(tr.direction_of([p.value for p in trend], spec.higher_is_better))
+        if m.obs
+        else Direction.UNKNOWN
+    )
+    return Metric(
+        id=metric_id,
+        name=spec.name,
+        value=tr.rounded(spec.aggregate(m.obs, w.days)),
+        unit=spec.unit,
+        source=m.source,
+        confidence=Confidence(tr.confidence_of(len(m.obs), m.primary)),
+        events=len(m.obs),
+        detail=m.detail,
+        trend=trend,
+        direction=direction,
+        lower_bound=m.lower_bound,
+    )
+
+
+def _sources(facts: LiveFacts) -> list[str]:
+    """The sources that were read: the registry when it showed a model, the runs when the
+    server showed an experiment or a run (every server has its default experiment; an
+    unreachable one shows none), the git history when it was read."""
+    ml = facts.mlflow
+    out = [REGISTRY] if ev.registry_read(ml) else []
+    out += [RUNS] if ml is not None and (ml.experiments or ml.runs) else []
+    return out + ([GIT] if facts.history is not None else [])
+
+
+def _notes(facts: LiveFacts) -> list[str]:
+    """Each problem of the sources once, as one line ``source: message``."""
+    problems = [
+        *facts.problems,
+        *(facts.mlflow.problems if facts.mlflow is not None else []),
+        *(facts.history.problems if facts.history is not None else []),
+    ]
+    out: list[str] = []
+    for p in problems:
+        line = " ".join(f"{p.source}: {p.message}".split())
+        if line not in out:
+            out.append(line)
+    return out

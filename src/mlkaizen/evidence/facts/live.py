@@ -115,9 +115,7 @@ class ChangeKind(StrEnum):
     THRESHOLD = "threshold"  # a drift or quality threshold changed in monitoring config
 
 
-ML_CHANGES = frozenset(
-    {ChangeKind.TRAINING_CODE, ChangeKind.DATA_POINTER, ChangeKind.PARAMS}
-)
+ML_CHANGES = frozenset({ChangeKind.TRAINING_CODE, ChangeKind.DATA_POINTER, ChangeKind.PARAMS})
 
 
 class Commit(_Fact):
