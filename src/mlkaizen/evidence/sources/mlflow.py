@@ -53,7 +53,7 @@ def check_url(url: str) -> str:
     ``databricks``); raises :class:`~mlkaizen.errors.MLKaizenError` otherwise."""
     if url == "databricks":
         return url
-    shown = _printable(public_url(url))
+    shown = _shown(url)
     if any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in url):
         raise MLKaizenError(f"MLflow URL {shown!r}: it has spaces or control characters")
     parts = urlsplit(url)
@@ -65,6 +65,16 @@ def check_url(url: str) -> str:
         raise MLKaizenError(f"MLflow URL {shown!r}: expected http://host[:port] or "
                             "https://host[:port] (or databricks)")
     return url
+
+
+def _shown(url: str) -> str:
+    """``url`` as it may be shown in a message: without user info, query or fragment."""
+    url = url.partition("#")[0].partition("?")[0]
+    head, sep, rest = url.partition("://")
+    if not sep:
+        return _printable(url)
+    netloc, slash, path = rest.partition("/")
+    return _printable(f"{head}://{netloc.rpartition('@')[2]}{slash}{path}")
 
 
 def _printable(text: str) -> str:
@@ -136,11 +146,14 @@ class _Reader:
         self.stopped = self.stopped or cut.fatal
         self.problems.append(f"{part}: {cut.message}")
 
-    def _pages(self, part: str, key: str, fetch: Callable[[str | None], Any],
-               convert: Callable[[Any], T | None], into: list[T]) -> bool:
-        """Every page of one search into ``into``; False when the part was cut."""
+    def _pages(self, part: str, key: str, fetch: Callable[[str | None], Any], *,
+               convert: Callable[[Any], T | None], into: list[T],
+               ident: Callable[[T], str]) -> bool:
+        """Every page of one search into ``into``, each item once (paging by offset over
+        a server being written to can show an item twice); False when the part was cut."""
         token: str | None = None
         seen: set[str] = set()
+        known = {ident(fact) for fact in into}
         skipped = 0
         try:
             while True:
@@ -152,7 +165,8 @@ class _Reader:
                     fact = convert(item)
                     if fact is None:
                         skipped += 1
-                    else:
+                    elif ident(fact) not in known:
+                        known.add(ident(fact))
                         into.append(fact)
                 token = shapes.next_token(answer)
                 if token is None:
@@ -174,10 +188,11 @@ class _Reader:
             params = {"max_results": str(self.page)} | ({"page_token": token} if token else {})
             return self.http.call("GET", "experiments/search", params=params)
 
-        self._pages("experiments", "experiments", fetch, shapes.experiment, self.experiments)
+        self._pages("experiments", "experiments", fetch, convert=shapes.experiment,
+                    into=self.experiments, ident=lambda e: e.id)
 
     def _runs(self) -> None:
-        ids = list(dict.fromkeys(e.id for e in self.experiments))
+        ids = [e.id for e in self.experiments]
         window = (f"attributes.start_time >= {shapes.ms(self.since, up=True)} AND "
                   f"attributes.start_time <= {shapes.ms(self.until, up=False)}")
         found: list[Run] = []
@@ -192,7 +207,8 @@ class _Reader:
                     body["page_token"] = token
                 return self.http.call("POST", "runs/search", body=body)
 
-            if not self._pages("runs", "runs", fetch, shapes.run, found) or self.stopped:
+            if not self._pages("runs", "runs", fetch, convert=shapes.run, into=found,
+                               ident=lambda r: r.id):
                 break
         # a server that ignores the filter shows runs out of the window: never kept
         self.runs = [r for r in found if self.since <= r.start <= self.until]
@@ -204,8 +220,8 @@ class _Reader:
             params = {"max_results": size} | ({"page_token": token} if token else {})
             return self.http.call("GET", "registered-models/search", params=params)
 
-        self._pages("registered models", "registered_models", fetch, shapes.model,
-                    self.models)
+        self._pages("registered models", "registered_models", fetch, convert=shapes.model,
+                    into=self.models, ident=lambda m: m.name)
 
     def _versions(self) -> None:
         failed: list[tuple[str, CutError]] = []
@@ -246,4 +262,5 @@ class _Reader:
             self.complete = False
             self.problems.append(f"model versions: {len(mine) - len(out)} of model "
                                  f"{owner.name!r} left out (unexpected shape)")
-        return sorted(out, key=lambda v: (len(v.version), v.version))
+        once = {v.version: v for v in out}  # a version shown twice across pages: once
+        return sorted(once.values(), key=lambda v: (len(v.version), v.version))

@@ -19,12 +19,13 @@ _MAX_TEXT = 1000
 GIT_COMMIT = "mlflow.source.git.commit"
 
 
-def text(item: Any, key: str) -> str | None:
-    """A string field, cut to a sane length; ``None`` when absent or not a string."""
+def text(item: Any, key: str, number: bool = False) -> str | None:
+    """A string field, cut to a sane length; ``None`` when absent or not a string (an
+    integer is taken too when ``number``: ids and version numbers)."""
     value = item.get(key) if isinstance(item, dict) else None
     if isinstance(value, str):
         return value[:_MAX_TEXT]
-    if isinstance(value, int) and not isinstance(value, bool):  # ids as numbers
+    if number and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return None
 
@@ -62,7 +63,7 @@ def next_token(page: Any) -> str | None:
 
 
 def experiment(item: Any) -> Experiment | None:
-    ident, name = text(item, "experiment_id"), text(item, "name")
+    ident, name = text(item, "experiment_id", True), text(item, "name")
     if ident is None or name is None:
         return None
     return Experiment(id=ident, name=name, created=when(item, "creation_time"),
@@ -80,7 +81,7 @@ def run(item: Any) -> Run | None:
     info = item.get("info") if isinstance(item, dict) else None
     data = item.get("data") if isinstance(item, dict) else None
     ident = text(info, "run_id") or text(info, "run_uuid")
-    experiment_id, start = text(info, "experiment_id"), when(info, "start_time")
+    experiment_id, start = text(info, "experiment_id", True), when(info, "start_time")
     if ident is None or experiment_id is None or start is None:
         return None
     tags = {text(t, "key"): text(t, "value") for t in _keys(data, "tags")}
@@ -98,7 +99,7 @@ def aliases_of(item: Any) -> dict[str, str]:
     """A model's or a version's aliases, alias -> version (MLflow 2.3 and later)."""
     out: dict[str, str] = {}
     for entry in _keys(item, "aliases"):
-        alias, version = text(entry, "alias"), text(entry, "version")
+        alias, version = text(entry, "alias"), text(entry, "version", True)
         if alias is not None and version is not None:
             out[alias] = version
     return out
@@ -116,7 +117,7 @@ def model(item: Any) -> RegisteredModel | None:
 def version(item: Any, owner: RegisteredModel) -> ModelVersion | None:
     """A version of ``owner``; its aliases are those of the model pointing at it (and any
     the version lists itself). ``None`` for a bad shape."""
-    number, created = text(item, "version"), when(item, "creation_timestamp")
+    number, created = text(item, "version", True), when(item, "creation_timestamp")
     if number is None or created is None:
         return None
     stage = text(item, "current_stage")
