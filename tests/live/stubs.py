@@ -7,12 +7,16 @@ endpoint it makes misbehave.
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import json
+import ssl
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -82,7 +86,8 @@ def minimal(overrides: Mapping[str, Reply | Answer] | None = None) -> Answer:
 class Stub:
     """A running stand-in server: ``url``, and ``requests`` as they came."""
 
-    def __init__(self, answer: Answer, host: str = "127.0.0.1") -> None:
+    def __init__(self, answer: Answer, host: str = "127.0.0.1",
+                 tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Request] = []
         self.release = threading.Event()
         stub = self
@@ -127,8 +132,10 @@ class Stub:
 
         self._server = ThreadingHTTPServer((host, 0), Handler)
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.port = int(self._server.server_address[1])
-        self.url = f"http://{host}:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def endpoints(self) -> list[str]:
@@ -136,8 +143,9 @@ class Stub:
 
 
 @contextmanager
-def serving(answer: Answer, host: str = "127.0.0.1") -> Iterator[Stub]:
-    stub = Stub(answer, host)
+def serving(answer: Answer, host: str = "127.0.0.1",
+            tls: ssl.SSLContext | None = None) -> Iterator[Stub]:
+    stub = Stub(answer, host, tls)
     stub._thread.start()
     try:
         yield stub
@@ -145,3 +153,32 @@ def serving(answer: Answer, host: str = "127.0.0.1") -> Iterator[Stub]:
         stub.release.set()
         stub._server.shutdown()
         stub._server.server_close()
+
+
+def self_signed(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context with a certificate for 127.0.0.1 signed by itself, and the
+    certificate's file (the CA bundle a client must be given to trust it)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context, cert_file

@@ -38,7 +38,7 @@ def _messages(facts: MlflowFacts) -> list[str]:
 
 def test_a_well_formed_server_is_read_whole() -> None:
     with serving(minimal()) as stub:
-        facts = _read(stub.url)
+        facts = _read(stub.url, parallel=1)
     assert facts.problems == [] and facts.complete and facts.requests == 4
     assert facts.experiments == [Experiment(
         id="1", name="churn", created=dt.datetime(2025, 1, 1, tzinfo=UTC),
@@ -59,6 +59,17 @@ def test_a_well_formed_server_is_read_whole() -> None:
                   "attributes.start_time <= 1751328000000"}
     assert stub.requests[3].query == {"filter": ["name='churn'"], "max_results": ["1000"]}
     assert {r.headers["Authorization"] for r in stub.requests} == {f"Bearer {TOKEN}"}
+
+
+def test_runs_are_searched_in_slices_of_the_window_side_by_side() -> None:
+    with serving(minimal()) as stub:
+        facts = _read(stub.url, parallel=3)
+    assert facts.problems == [] and facts.requests == 6
+    assert [r.id for r in facts.runs] == ["r1"]  # the stub shows it in every slice: once
+    assert sorted(r.body["filter"] for r in stub.requests if r.endpoint == RUNS) == [
+        "attributes.start_time >= 1735689600000 AND attributes.start_time <= 1740902399999",
+        "attributes.start_time >= 1740902400000 AND attributes.start_time <= 1746115199999",
+        "attributes.start_time >= 1746115200000 AND attributes.start_time <= 1751328000000"]
 
 
 def test_an_unreachable_server_stops_at_once() -> None:
@@ -124,7 +135,8 @@ def test_the_deadline_stops_the_whole_reading() -> None:
     with serving(minimal({RUNS: Reply(stall=True)})) as stub:
         facts = _read(stub.url, deadline=1.0, request_timeout=30.0)
     assert _messages(facts) == ["runs: the deadline of 1 s passed during POST runs/search"]
-    assert facts.requests == 2 and facts.models == [] and not facts.complete
+    assert facts.requests == 1 + 4  # the runs searched 4 at a time, each stalled
+    assert facts.models == [] and not facts.complete
 
 
 def test_a_redirect_to_another_host_is_not_followed() -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from mlkaizen.errors import MLKaizenError
@@ -28,8 +29,8 @@ from mlkaizen.evidence.facts.live import (
 )
 from mlkaizen.evidence.sources import mlflow_shapes as shapes
 from mlkaizen.evidence.sources.mlflow_http import Connection, CutError, public_url, target_of
+from mlkaizen.evidence.sources.mlflow_paging import Pager
 
-T = TypeVar("T")
 _IDS_PER_SEARCH = 100  # experiment ids in one runs/search
 _MAX_MODEL_PAGE = 1000  # registered-models/search refuses more on MLflow's own server
 
@@ -38,7 +39,8 @@ _MAX_MODEL_PAGE = 1000  # registered-models/search refuses more on MLflow's own 
 class MlflowOptions:
     """Where the server is and how much of it to read. ``url`` is ``http(s)://...`` or
     ``databricks`` (the workspace of ``DATABRICKS_HOST``). ``page_size`` is the
-    ``max_results`` of each search (servers guarantee at least 1000)."""
+    ``max_results`` of each search (servers guarantee at least 1000); ``parallel`` how many
+    searches of runs may run at once (1 for a server that must be spared)."""
 
     url: str
     max_requests: int = 2000
@@ -46,6 +48,7 @@ class MlflowOptions:
     request_timeout: float = 15.0  # seconds for one request (connect, read)
     max_body: int = 16 * 1024 * 1024  # bytes of one response
     page_size: int = 1000
+    parallel: int = 4  # run searches at a time (slices of the window)
 
 
 def check_url(url: str) -> str:
@@ -102,7 +105,7 @@ def read_mlflow(
                            problems=[Problem(source="mlflow", message=exc.message)])
     connection = Connection(target, options.max_requests, options.deadline,
                             options.request_timeout, options.max_body)
-    reader = _Reader(connection, max(1, options.page_size), since, until)
+    reader = _Reader(connection, options, since, until)
     try:
         reader.read()
     finally:
@@ -116,21 +119,22 @@ def read_mlflow(
     )
 
 
-class _Reader:
-    """The four parts read in turn; a fatal cut stops the rest."""
+class _Reader(Pager):
+    """The four parts read in turn; a fatal cut stops the rest. Runs are read ``parallel``
+    searches at a time, each over a slice of the window (a server answers a page of runs
+    slowly: it is the bulk of the time)."""
 
-    def __init__(self, connection: Connection, page: int, since: dt.datetime,
+    def __init__(self, connection: Connection, options: MlflowOptions, since: dt.datetime,
                  until: dt.datetime) -> None:
+        super().__init__()
         self.http = connection
-        self.page = page
+        self.page = max(1, options.page_size)
+        self.parallel = max(1, options.parallel)
         self.since, self.until = since, until
         self.experiments: list[Experiment] = []
         self.runs: list[Run] = []
         self.models: list[RegisteredModel] = []
         self.versions: list[ModelVersion] = []
-        self.problems: list[str] = []
-        self.complete = True
-        self.stopped = False
 
     def read(self) -> None:
         self._experiments()
@@ -141,77 +145,41 @@ class _Reader:
         if not self.stopped:
             self._versions()
 
-    def _cut(self, part: str, cut: CutError) -> None:
-        self.complete = False
-        self.stopped = self.stopped or cut.fatal
-        self.problems.append(f"{part}: {cut.message}")
-
-    def _pages(self, part: str, key: str, fetch: Callable[[str | None], Any], *,
-               convert: Callable[[Any], T | None], into: list[T],
-               ident: Callable[[T], str]) -> bool:
-        """Every page of one search into ``into``, each item once (paging by offset over
-        a server being written to can show an item twice); False when the part was cut."""
-        token: str | None = None
-        seen: set[str] = set()
-        known = {ident(fact) for fact in into}
-        skipped = 0
-        try:
-            while True:
-                answer = fetch(token)
-                found = shapes.items(answer, key)
-                if found is None:
-                    raise CutError(f"the answer has no list of {key} (unexpected shape)")
-                for item in found:
-                    fact = convert(item)
-                    if fact is None:
-                        skipped += 1
-                    elif ident(fact) not in known:
-                        known.add(ident(fact))
-                        into.append(fact)
-                token = shapes.next_token(answer)
-                if token is None:
-                    break
-                if token in seen:
-                    raise CutError("the server gave the same page token twice; paging stopped")
-                seen.add(token)
-        except CutError as cut:
-            self._cut(part, cut)
-            return False
-        finally:
-            if skipped:
-                self.complete = False
-                self.problems.append(f"{part}: {skipped} left out (unexpected shape)")
-        return True
-
     def _experiments(self) -> None:
         def fetch(token: str | None) -> Any:
             params = {"max_results": str(self.page)} | ({"page_token": token} if token else {})
             return self.http.call("GET", "experiments/search", params=params)
 
-        self._pages("experiments", "experiments", fetch, convert=shapes.experiment,
+        self.pages("experiments", "experiments", fetch, convert=shapes.experiment,
                     into=self.experiments, ident=lambda e: e.id)
 
     def _runs(self) -> None:
         ids = [e.id for e in self.experiments]
-        window = (f"attributes.start_time >= {shapes.ms(self.since, up=True)} AND "
-                  f"attributes.start_time <= {shapes.ms(self.until, up=False)}")
-        found: list[Run] = []
-        for start in range(0, len(ids), _IDS_PER_SEARCH):
-            batch = ids[start:start + _IDS_PER_SEARCH]
-
-            def fetch(token: str | None, batch: list[str] = batch) -> Any:
-                body: dict[str, Any] = {"experiment_ids": batch, "filter": window,
-                                        "max_results": self.page,
-                                        "run_view_type": "ACTIVE_ONLY"}
-                if token:
-                    body["page_token"] = token
-                return self.http.call("POST", "runs/search", body=body)
-
-            if not self._pages("runs", "runs", fetch, convert=shapes.run, into=found,
-                               ident=lambda r: r.id):
-                break
+        batches = [ids[i:i + _IDS_PER_SEARCH] for i in range(0, len(ids), _IDS_PER_SEARCH)]
+        jobs = [(b, lo, hi) for b in batches for lo, hi in shapes.slices(
+            shapes.ms(self.since, up=True), shapes.ms(self.until, up=False), self.parallel)]
+        if not jobs:
+            return
+        with ThreadPoolExecutor(min(self.parallel, len(jobs))) as pool:
+            parts = list(pool.map(self._runs_of, jobs))
+        once = {r.id: r for part in parts for r in part}
         # a server that ignores the filter shows runs out of the window: never kept
-        self.runs = [r for r in found if self.since <= r.start <= self.until]
+        self.runs = [r for r in once.values() if self.since <= r.start <= self.until]
+
+    def _runs_of(self, job: tuple[list[str], int, int]) -> list[Run]:
+        batch, lo, hi = job
+        window = f"attributes.start_time >= {lo} AND attributes.start_time <= {hi}"
+        found: list[Run] = []
+
+        def fetch(token: str | None) -> Any:
+            body: dict[str, Any] = {"experiment_ids": batch, "filter": window,
+                                    "max_results": self.page, "run_view_type": "ACTIVE_ONLY"}
+            if token:
+                body["page_token"] = token
+            return self.http.call("POST", "runs/search", body=body)
+
+        self.pages("runs", "runs", fetch, convert=shapes.run, into=found, ident=lambda r: r.id)
+        return found
 
     def _models(self) -> None:
         size = str(min(self.page, _MAX_MODEL_PAGE))
@@ -220,7 +188,7 @@ class _Reader:
             params = {"max_results": size} | ({"page_token": token} if token else {})
             return self.http.call("GET", "registered-models/search", params=params)
 
-        self._pages("registered models", "registered_models", fetch, convert=shapes.model,
+        self.pages("registered models", "registered_models", fetch, convert=shapes.model,
                     into=self.models, ident=lambda m: m.name)
 
     def _versions(self) -> None:
@@ -230,13 +198,13 @@ class _Reader:
                 self.versions.extend(self._versions_of(owner))
             except CutError as cut:
                 if cut.fatal or cut.missing:
-                    self._cut("model versions", cut)
+                    self.cut("model versions", cut)
                     return
                 failed.append((owner.name, cut))
         if failed:
             name, first = failed[0]
             more = f" (and {len(failed) - 1} more models)" if len(failed) > 1 else ""
-            self._cut("model versions", CutError(f"{first.message}, for model {name!r}{more}"))
+            self.cut("model versions", CutError(f"{first.message}, for model {name!r}{more}"))
 
     def _versions_of(self, owner: RegisteredModel) -> list[ModelVersion]:
         query, exact = shapes.version_filter(owner.name)
@@ -259,8 +227,7 @@ class _Reader:
                 (exact and shapes.text(v, "name") is None)]
         out = [v for v in (shapes.version(item, owner) for item in mine) if v is not None]
         if len(out) < len(mine):
-            self.complete = False
-            self.problems.append(f"model versions: {len(mine) - len(out)} of model "
-                                 f"{owner.name!r} left out (unexpected shape)")
+            self.note(f"model versions: {len(mine) - len(out)} of model {owner.name!r} left "
+                      "out (unexpected shape)")
         once = {v.version: v for v in out}  # a version shown twice across pages: once
         return sorted(once.values(), key=lambda v: (len(v.version), v.version))

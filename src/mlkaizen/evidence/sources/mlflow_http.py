@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Mapping
@@ -142,6 +143,7 @@ class Connection:
                  max_body: int) -> None:
         self.target = target
         self.requests = 0
+        self._lock = threading.Lock()
         self._max_requests = max_requests
         self._ends = time.monotonic() + deadline
         self._deadline = deadline
@@ -190,10 +192,11 @@ class Connection:
         left = self._ends - time.monotonic()
         if left <= 0:
             raise CutError(f"the deadline of {self._deadline:g} s passed before {what}", True)
-        if self.requests >= self._max_requests:
-            raise CutError(f"the budget of {self._max_requests} requests was spent before {what}",
-                      True)
-        self.requests += 1
+        with self._lock:  # the runs are read by several threads
+            if self.requests >= self._max_requests:
+                raise CutError(f"the budget of {self._max_requests} requests was spent before "
+                               f"{what}", True)
+            self.requests += 1
         wait = min(self._timeout, left)
         ends = time.monotonic() + wait
         try:
@@ -206,6 +209,10 @@ class Connection:
         except httpx.TimeoutException:
             raise self._late(wait, what) from None
         except httpx.ConnectError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise CutError(self.clean(
+                    f"{self.target.base}: its TLS certificate is not trusted here ({exc}); "
+                    "give its CA bundle in MLFLOW_TRACKING_SERVER_CERT_PATH"), True) from None
             raise CutError(self.clean(f"{self.target.base} is unreachable ({exc})"), True) from None
         except httpx.RemoteProtocolError:
             raise CutError(f"{what}: the answer was cut off (truncated)") from None

@@ -48,6 +48,15 @@ def ms(moment: dt.datetime, up: bool) -> int:
     return -(-micros // 1000) if up else micros // 1000
 
 
+def slices(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:
+    """``[lo, hi]`` (whole ms) cut into at most ``parts`` slices that do not overlap."""
+    if hi < lo:
+        return []
+    parts = max(1, min(parts, hi - lo + 1))
+    bounds = [lo + (hi - lo + 1) * i // parts for i in range(parts + 1)]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(parts)]
+
+
 def items(page: Any, key: str) -> list[Any] | None:
     """The list under ``key`` of an answer (MLflow leaves it out when empty); ``None`` when
     the answer or the field has the wrong shape."""
