@@ -35,6 +35,8 @@ def test_usable_urls_are_returned_as_given(url: str) -> None:
     ("databricks://profile", "MLflow URL 'databricks://profile': expected http://host[:port] "
                              "or https://host[:port] (or databricks)"),
     ("http://host/\nx", "MLflow URL 'http://host/?x': it has spaces or control characters"),
+    ("http://[::1", "MLflow URL 'http://[::1': expected http://host[:port] or "
+                    "https://host[:port] (or databricks)"),
     ("http://ho st", "MLflow URL 'http://ho st': it has spaces or control characters"),
     ("ftp://ann:hunter2@host", "MLflow URL 'ftp://host': expected http://host[:port] or "
                                "https://host[:port] (or databricks)"),
@@ -55,3 +57,10 @@ def test_read_mlflow_turns_a_bad_url_into_a_problem() -> None:
         "MLflow URL 'file:///tmp/mlruns': expected http://host[:port] or https://host[:port] "
         "(or databricks)"]
     assert "hunter2" not in facts.model_dump_json()
+
+
+def test_a_host_httpx_cannot_use_is_one_problem() -> None:
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    facts = read_mlflow(MlflowOptions("http://a..b"), now, now, env={})
+    assert not facts.complete and len(facts.problems) == 1
+    assert facts.problems[0].message.startswith("experiments: ")

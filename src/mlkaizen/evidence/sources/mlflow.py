@@ -59,12 +59,13 @@ def check_url(url: str) -> str:
     shown = _shown(url)
     if any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in url):
         raise MLKaizenError(f"MLflow URL {shown!r}: it has spaces or control characters")
-    parts = urlsplit(url)
     try:
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        port_ok = False
-    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        parts = urlsplit(url)
+        usable = (parts.scheme in ("http", "https") and bool(parts.hostname)
+                  and (parts.port is None or parts.port > 0))
+    except ValueError:  # a port out of range, a malformed IPv6 host
+        usable = False
+    if not usable:
         raise MLKaizenError(f"MLflow URL {shown!r}: expected http://host[:port] or "
                             "https://host[:port] (or databricks)")
     return url

@@ -50,7 +50,10 @@ class Target:
 
 def public_url(url: str) -> str:
     """``url`` without user info, query or fragment (what may be shown)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a malformed IPv6 host
+        return ""
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
@@ -185,7 +188,7 @@ class Connection:
             where = public_url(to) or "elsewhere"
             raise CutError(f"{what} was redirected to {where}: not followed (another host or "
                            "scheme); give the server's own URL", True)
-        return urlunsplit(urlsplit(to)._replace(query=""))
+        return public_url(to)  # no user info, no query (the parameters are sent again)
 
     def _send(self, method: str, url: str, params: Mapping[str, str] | None,
               body: Mapping[str, Any] | None, what: str) -> tuple[int, httpx.Headers, bytes]:
@@ -219,6 +222,8 @@ class Connection:
         except httpx.HTTPError as exc:
             fatal = "CERTIFICATE_VERIFY_FAILED" in str(exc)
             raise CutError(self.clean(f"{what}: {type(exc).__name__} ({exc})"), fatal) from None
+        except (httpx.InvalidURL, httpx.StreamError, ValueError, OSError) as exc:
+            raise CutError(self.clean(f"{what}: {url} cannot be used ({exc})"), True) from None
 
     def _late(self, wait: float, what: str) -> CutError:
         if wait < self._timeout:
