@@ -52,8 +52,8 @@ def run(
     for key, value in (params or {}).items():
         mlflow.log_param(run_id, key, value)
     for key, values in (metrics or {}).items():
-        for step, value in enumerate(values):
-            mlflow.log_metric(run_id, key, value, step=step, timestamp=ms(start))
+        for step, number in enumerate(values):
+            mlflow.log_metric(run_id, key, number, step=step, timestamp=ms(start))
     if status != "RUNNING":
         mlflow.set_terminated(run_id, status=status,
                               end_time=ms(end) if end is not None else None)

@@ -100,6 +100,17 @@ def test_403_with_basic_credentials_names_them() -> None:
     assert "pa55word-x" not in facts.model_dump_json()
 
 
+def test_mlflow_3_refusing_its_host_name_is_not_blamed_on_credentials() -> None:
+    refused = Reply(403, b"Invalid Host header - possible DNS rebinding attack detected",
+                    headers={"Content-Type": "text/plain"})
+    with serving(minimal({EXPERIMENTS: refused})) as stub:
+        facts = _read(stub.url)
+    assert _messages(facts) == [
+        "experiments: GET experiments/search: the server refuses the host name it was "
+        "reached by (403 Invalid Host header); its --allowed-hosts must include 127.0.0.1"]
+    assert facts.requests == 1
+
+
 def test_credentials_in_the_url_are_used_never_shown() -> None:
     with serving(minimal({EXPERIMENTS: Reply(401)})) as stub:
         url = stub.url.replace("://", "://bob:hunter2%21@") + "/?token=zz#frag"

@@ -273,6 +273,10 @@ class Connection:
         said = parsed.get("message") if isinstance(parsed, dict) else None
         detail = f" {code}" if isinstance(code, str) else ""
         detail += f": {said}" if isinstance(said, str) else ""
+        if status == 403 and b"Invalid Host header" in data[:200]:  # MLflow 3's guard
+            host = urlsplit(self.target.base).hostname
+            raise CutError(f"{what}: the server refuses the host name it was reached by (403 "
+                           f"Invalid Host header); its --allowed-hosts must include {host}", True)
         if status in (401, 403):
             raise CutError(f"not authorised ({status}) for {what}: check "
                       f"{self.target.credential}", True)
