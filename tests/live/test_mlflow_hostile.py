@@ -72,6 +72,20 @@ def test_runs_are_searched_in_slices_of_the_window_side_by_side() -> None:
         "attributes.start_time >= 1746115200000 AND attributes.start_time <= 1751328000000"]
 
 
+def test_the_budget_spent_by_side_by_side_searches_is_one_problem() -> None:
+    pages = iter(range(10_000))
+
+    def endless(request: Request) -> Reply:
+        return Reply(body={**MINIMAL[RUNS], "next_page_token": f"p{next(pages)}"})
+
+    with serving(minimal({RUNS: endless})) as stub:
+        facts = _read(stub.url, max_requests=9, parallel=4)
+    assert facts.requests == 9 and stub.endpoints().count(RUNS) == 8
+    assert _messages(facts) == [
+        "runs: the budget of 9 requests was spent before POST runs/search"]
+    assert [r.id for r in facts.runs] == ["r1"] and facts.models == []
+
+
 def test_an_unreachable_server_stops_at_once() -> None:
     port = free_port()  # nothing listens there any more
     facts = _read(f"http://127.0.0.1:{port}")
@@ -144,9 +158,9 @@ def test_a_stalled_request_times_out_and_the_rest_is_read() -> None:
 
 def test_the_deadline_stops_the_whole_reading() -> None:
     with serving(minimal({RUNS: Reply(stall=True)})) as stub:
-        facts = _read(stub.url, deadline=1.0, request_timeout=30.0)
+        facts = _read(stub.url, deadline=1.0, request_timeout=30.0, parallel=1)
     assert _messages(facts) == ["runs: the deadline of 1 s passed during POST runs/search"]
-    assert facts.requests == 1 + 4  # the runs searched 4 at a time, each stalled
+    assert facts.requests == 2
     assert facts.models == [] and not facts.complete
 
 
