@@ -14,6 +14,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +49,9 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def mlflow_server() -> Iterator[MlflowServer]:
+@contextmanager
+def running_mlflow() -> Iterator[MlflowServer]:
+    """A fresh MLflow server, stopped (with the workers it started) on the way out."""
     root = Path(tempfile.mkdtemp(prefix="mlk-mlflow-"))
     db = root / "mlflow.db"
     port = free_port()
@@ -80,3 +82,17 @@ def mlflow_server() -> Iterator[MlflowServer]:
                 proc.wait()
         log.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mlflow_server() -> Iterator[MlflowServer]:
+    """One server for the session's tests, each filtering on names of its own."""
+    with running_mlflow() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def own_mlflow_server() -> Iterator[MlflowServer]:
+    """A server for one module alone, for tests that read the whole server."""
+    with running_mlflow() as server:
+        yield server

@@ -78,8 +78,8 @@ def metrics(
 ) -> None:
     """ML delivery metrics (release frequency, lead time, change-failure rate, time to
     restore) with their trend, from the repository's git history and an MLflow server."""
+    import mlkaizen.report.delivery_metrics as render
     from mlkaizen.evidence.live import LiveOptions, gather
-    from mlkaizen.report import delivery_metrics as render
 
     if not path.is_dir():
         raise MLKaizenError("not a directory; give the repository folder", str(path))
