@@ -1,21 +1,12 @@
-"""The path classifier of the git-history source: every kind, with near misses; and the
-git pathspecs that narrow the diff searches hold every file the classifier accepts."""
+"""The path classifier of the git-history source: every kind, with near misses, and the
+files where a changed schedule line counts."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from mlkaizen.evidence.facts.history_paths import (
-    MONITORING_PATHSPECS,
-    SCHEDULE_PATHSPECS,
-    kinds_of,
-    schedule_file,
-)
+from mlkaizen.evidence.facts.history_paths import kinds_of, schedule_file
 from mlkaizen.evidence.facts.live import ChangeKind
-from tests.history.gitrepo import BASE_ENV
 
 T, D, P, M, C, MON = (
     ChangeKind.TRAINING_CODE,
@@ -209,38 +200,3 @@ def test_schedule_files(path: str) -> None:
 @pytest.mark.parametrize("path", NOT_SCHEDULE_FILES)
 def test_not_schedule_files(path: str) -> None:
     assert not schedule_file(path)
-
-
-def _git(root: Path, *args: str, data: bytes = b"") -> str:
-    proc = subprocess.run(["git", "-C", str(root), *args], input=data, env=BASE_ENV,
-                          capture_output=True, check=True)
-    return proc.stdout.decode()
-
-
-def _matched(tmp_path: Path, paths: list[str], pathspecs: tuple[str, ...]) -> set[str]:
-    """The paths git's own pathspec matching keeps, from an index holding all of them."""
-    root = tmp_path / "specs"
-    root.mkdir()
-    _git(root, "init", "-q")
-    oid = _git(root, "hash-object", "-w", "--stdin", data=b"x").strip()
-    entries = "".join(f"100644 {oid}\t{p}\0" for p in paths).encode()
-    _git(root, "update-index", "--add", "-z", "--index-info", data=entries)
-    return set(_git(root, "ls-files", "-z", "--", *pathspecs).split("\0")) - {""}
-
-
-def test_schedule_pathspecs_hold_every_schedule_file(tmp_path: Path) -> None:
-    everything = [p for p, _ in KINDS] + SCHEDULE_FILES + NOT_SCHEDULE_FILES
-    accepted = {p for p in everything if schedule_file(p)}
-    matched = _matched(tmp_path, sorted(set(everything)), SCHEDULE_PATHSPECS)
-    assert accepted <= matched
-    assert "src/train.py" not in matched  # the pathspecs narrow the search
-    assert "README.md" not in matched
-
-
-def test_monitoring_pathspecs_hold_every_monitoring_file(tmp_path: Path) -> None:
-    everything = sorted({p for p, _ in KINDS})
-    accepted = {p for p in everything if MON in kinds_of(p)}
-    matched = _matched(tmp_path, everything, MONITORING_PATHSPECS)
-    assert accepted <= matched
-    assert len(accepted) == 11
-    assert "params.yaml" not in matched

@@ -203,3 +203,19 @@ def test_gather_turns_a_folder_outside_git_into_a_problem(tmp_path: Path) -> Non
     assert live.problems == [
         Problem(source="git history", message="not a git repository (history needs one)")
     ]
+
+
+def test_the_diff_search_in_small_batches_and_in_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many commits are searched a batch at a time; with too many files to name, every
+    file of the commits is searched and the classifier still picks the files."""
+    from mlkaizen.evidence.sources import history_log
+
+    root = tmp_path / "churn"
+    build(root)
+    expected = read_history(root, SINCE, UNTIL)
+    monkeypatch.setattr(history_log, "SEARCH_BATCH", 1)
+    monkeypatch.setattr(history_log, "MAX_SPECS", 0)
+    assert read_history(root, SINCE, UNTIL) == expected
+    assert sum(K.SCHEDULE in c.kinds for c in expected.commits) == 2

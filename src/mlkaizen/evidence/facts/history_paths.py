@@ -25,20 +25,22 @@ Tests, docs and vendored folders (``tests/``, ``test_*.py``, ``conftest.py``, ``
 trains a toy model is not the team changing how its model is trained. CI files count
 wherever they are.
 
-:data:`SCHEDULE_PATHSPECS` and :data:`MONITORING_PATHSPECS` are git pathspecs that hold at
-least every file that :func:`schedule_file` or :func:`kinds_of` (monitoring) accept, so git
-can search only those files' diffs; the exact choice is made here afterwards.
+:func:`schedule_file` tells the files where a changed schedule line counts: CI pipelines
+and orchestrators' files (Airflow DAGs, Prefect and Dagster flows, Kubernetes CronJobs,
+crontab, Terraform schedules).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mlkaizen.evidence.ci_files import named_provider
 from mlkaizen.evidence.facts.live import ChangeKind
 from mlkaizen.evidence.listing import PRUNED_DIRS
 
+CACHED = 1 << 16  # paths whose answers are kept
 SOURCE_EXTS = frozenset({"py", "ipynb", "r", "scala", "jl"})
 CONFIG_EXTS = frozenset({"yaml", "yml", "json", "toml", "jsonnet", "libsonnet", "rules"})
 DATA_EXTS = frozenset({"json", "yaml", "yml", "csv", "tsv"})
@@ -60,19 +62,12 @@ _CI_EXTRA = re.compile(
     r"|(?:.*/)?cloudbuild[^/]*\.(?:ya?ml|json)|\.buildkite/.+|\.drone\.ya?ml|\.travis\.ya?ml"
     r"|(?:.*/)?buildspec[^/]*\.ya?ml|\.tekton/[^/]+\.ya?ml|\.gitlab/ci/[^/]+\.ya?ml)$"
 )
-# git pathspecs holding every CI file (a superset: kinds_of makes the choice)
-_CI_GLOBS = (
-    "**/.github/workflows/**", "**/.gitlab-ci.y*ml", ".gitlab/**", ".circleci/**",
-    "bitbucket-pipelines.yml", "**/*jenkinsfile*", "**/azure-pipelines*", "**/.azure-pipelines/**",
-    "**/cloudbuild*", ".buildkite/**", ".drone.y*ml", ".travis.y*ml", "**/buildspec*",
-    ".tekton/**",
-)
 
 
 @dataclass(frozen=True)
 class Family:
     """Files told by a folder or a word of their name, with an extension: what monitoring
-    configs and orchestrator files look like. ``pathspecs`` match a superset of them."""
+    configs and orchestrator files look like."""
 
     dirs: frozenset[str]
     words: frozenset[str]
@@ -86,11 +81,6 @@ class Family:
         if ext not in self.exts:
             return False
         return bool(self.dirs & set(folders)) or bool(self.words & words_of(stem))
-
-    def pathspecs(self) -> tuple[str, ...]:
-        globs = [f"**/{d}/**" for d in sorted(self.dirs)]
-        globs += [f"**/*{w}*" for w in sorted(self.words | self.names)]
-        return tuple(f":(glob,icase){g}" for g in globs)
 
 
 MONITORING = Family(
@@ -111,9 +101,6 @@ ORCHESTRATOR = Family(
     exts=frozenset({"py", "yaml", "yml", "json", "toml", "tf", "cron"}),
     names=frozenset({"crontab"}),
 )
-
-SCHEDULE_PATHSPECS = (*(f":(glob,icase){g}" for g in _CI_GLOBS), *ORCHESTRATOR.pathspecs())
-MONITORING_PATHSPECS = MONITORING.pathspecs()
 
 
 def split(path: str) -> tuple[list[str], str, str, str]:
@@ -185,8 +172,10 @@ def _data_pointer(path: str) -> bool:
     return name == "dvc.lock" or (ext == "dvc" and name != ".dvc")
 
 
+@lru_cache(maxsize=CACHED)
 def kinds_of(path: str) -> frozenset[ChangeKind]:
-    """What a change to ``path`` is (never SCHEDULE or THRESHOLD: those need the diff)."""
+    """What a change to ``path`` is (never SCHEDULE or THRESHOLD: those need the diff).
+    Answers are cached: a history names the same paths again and again."""
     kinds: set[ChangeKind] = set()
     if is_ci(path):
         return frozenset({ChangeKind.CI})
@@ -205,6 +194,7 @@ def kinds_of(path: str) -> frozenset[ChangeKind]:
     return frozenset(kinds)
 
 
+@lru_cache(maxsize=CACHED)
 def schedule_file(path: str) -> bool:
     """A file where a schedule line means a pipeline runs on a timer: a CI pipeline or an
     orchestrator's file (Airflow DAGs, Prefect/Dagster flows, Kubernetes CronJobs, crontab,

@@ -4,8 +4,9 @@ config; reverts; commits made by automation; tags.
 
 Runs git only through the neutralised invocation of :mod:`mlkaizen.evidence.gitcommit`:
 one ``git log`` pass over the window (every commit's times, people, subject, revert line
-and changed paths), two diff searches (``-G``, each limited to the files it concerns) for
-schedule and threshold lines, and one ``for-each-ref`` for the tags. Nothing is written.
+and changed paths), then git's diff search (``-G``) for schedule lines and for threshold
+lines, each run only on the commits that changed a file it concerns and only in those
+files, and one ``for-each-ref`` for the tags. Nothing is written.
 
 Merges bring no kinds of their own: what they merge is in the commits of the merged
 branch, which the pass reads too (every commit reachable from HEAD, not only the
@@ -18,15 +19,11 @@ can be placed in time wherever it is.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from mlkaizen.evidence.facts.history_accounts import is_automation
-from mlkaizen.evidence.facts.history_paths import (
-    MONITORING_PATHSPECS,
-    SCHEDULE_PATHSPECS,
-    kinds_of,
-    schedule_file,
-)
+from mlkaizen.evidence.facts.history_paths import kinds_of, schedule_file
 from mlkaizen.evidence.facts.live import ChangeKind, Commit, HistoryFacts, Problem, Tag
 from mlkaizen.evidence.gitcommit import GitObjects
 from mlkaizen.evidence.gitopen import has_commits, locate_repository
@@ -102,12 +99,16 @@ def _read(objects: GitObjects, facts: HistoryFacts, prefix: str, most: int) -> H
     def under(rel: str) -> bool:
         return rel.startswith(prefix)
 
+    def monitoring(rel: str) -> bool:
+        return under(rel) and ChangeKind.MONITORING in kinds_of(rel)
+
+    def scheduling(rel: str) -> bool:
+        return under(rel) and schedule_file(rel)
+
     cut = {c.sha for c in logged if shallow and c.parents == 0}  # the clone's boundary
-    read = {c.sha for c in logged} - cut
-    schedules = search(objects, window, SCHEDULE_LINE, SCHEDULE_PATHSPECS,
-                       lambda p: under(p) and schedule_file(p))
-    thresholds = search(objects, window, THRESHOLD_LINE, MONITORING_PATHSPECS,
-                        lambda p: under(p) and ChangeKind.MONITORING in kinds_of(p))
+    read = [c for c in logged if c.sha not in cut]
+    schedules = _search(objects, read, SCHEDULE_LINE, scheduling)
+    thresholds = _search(objects, read, THRESHOLD_LINE, monitoring)
     tags, tag_problems = _tags(objects, window)
     targets = {t.sha for t in tags}
     commits: list[Commit] = []
@@ -120,7 +121,7 @@ def _read(objects: GitObjects, facts: HistoryFacts, prefix: str, most: int) -> H
         kinds: dict[str, frozenset[ChangeKind]] = {p: kinds_of(p) for p in paths}
         extra: set[ChangeKind] = set()
         for found, kind in ((schedules, ChangeKind.SCHEDULE), (thresholds, ChangeKind.THRESHOLD)):
-            for p in found.get(c.sha, []) if c.sha in read else []:
+            for p in found.get(c.sha, []):
                 extra.add(kind)
                 kinds[p] = kinds.get(p, frozenset()) | {kind}
         ml_paths = sorted(p for p, k in kinds.items() if k)
@@ -136,6 +137,20 @@ def _read(objects: GitObjects, facts: HistoryFacts, prefix: str, most: int) -> H
         "complete": complete,
         "problems": problems + tag_problems,
     })
+
+
+def _search(objects: GitObjects, logged: list[Logged], pattern: str,
+            keep: Callable[[str], bool]) -> dict[str, list[str]]:
+    """The diff search of ``pattern`` in the files ``keep`` accepts, run only on the
+    commits that changed one (the log pass listed every commit's paths)."""
+    shas: list[str] = []
+    paths: set[str] = set()
+    for c in logged:
+        mine = [p for p in c.paths if keep(p)]
+        if mine:
+            shas.append(c.sha)
+            paths.update(mine)
+    return search(objects, shas, pattern, sorted(paths), keep) if shas else {}
 
 
 def _commit(c: Logged, kinds: frozenset[ChangeKind], paths: list[str]) -> Commit:

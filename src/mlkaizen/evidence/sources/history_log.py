@@ -27,6 +27,8 @@ _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 _STAMP = re.compile(r"^\d{1,12}$")
 _REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)\b", re.M)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+SEARCH_BATCH = 1_000  # commits one diff search names on git's command line
+MAX_SPECS = 500  # files one diff search names; with more, every file of the commits is searched
 _DIFF = ("--no-renames", "--no-textconv", "--no-ext-diff", "--no-color", "--name-only")
 
 
@@ -160,24 +162,26 @@ def read_log(
 
 
 def search(
-    objects: GitObjects, window: Window, pattern: str, pathspecs: tuple[str, ...],
+    objects: GitObjects, shas: list[str], pattern: str, paths: list[str],
     keep: Callable[[str], bool], *, timeout: float = 300,
 ) -> dict[str, list[str]]:
-    """Commit -> its paths among ``pathspecs`` that ``keep`` accepts whose diff adds or
-    removes a line matching ``pattern`` (a POSIX extended regex, git's ``-G``). Merges are
-    not searched (git shows no diff for them; their changes are their commits')."""
+    """Commit -> its paths that ``keep`` accepts whose diff adds or removes a line matching
+    ``pattern`` (a POSIX extended regex, git's ``-G``), among the commits ``shas`` (merges
+    show no diff) and, when given, only in the files ``paths``: git diffs only those files
+    of only those commits, in a few runs of :data:`SEARCH_BATCH` commits."""
     marker = f"@@{secrets.token_hex(12)}@@".encode()
-    args = ["log", "-z", f"--format={marker.decode()}%H%x1f%ct", *_DIFF, "--full-history",
-            f"-G{pattern}", *window.args(), "HEAD", "--", *pathspecs]
+    specs = [f":(literal){p}" for p in paths] if len(paths) <= MAX_SPECS else []
     found: dict[str, list[str]] = {}
-    sha: str | None = None
-    stream = _stream(objects, marker, args, 1, timeout)
-    with closing(stream):
-        for header, path in stream:
-            if header is not None:
-                head = header[0][len(marker):].decode("ascii", "replace").split("\x1f")
-                ok = len(head) == 2 and _SHA.match(head[0]) and _STAMP.match(head[1])
-                sha = head[0] if ok and window.holds(int(head[1])) else None
-            elif sha is not None and keep(path):
-                found.setdefault(sha, []).append(path)
+    for start in range(0, len(shas), SEARCH_BATCH):
+        batch = shas[start : start + SEARCH_BATCH]
+        args = ["log", "-z", f"--format={marker.decode()}%H", *_DIFF, "--no-walk=unsorted",
+                f"-G{pattern}", *batch, "--", *specs]
+        sha: str | None = None
+        with closing(_stream(objects, marker, args, 1, timeout)) as stream:
+            for header, path in stream:
+                if header is not None:
+                    head = header[0][len(marker):].decode("ascii", "replace")
+                    sha = head if _SHA.match(head) else None
+                elif sha is not None and keep(path):
+                    found.setdefault(sha, []).append(path)
     return found
