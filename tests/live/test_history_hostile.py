@@ -175,3 +175,38 @@ def test_nothing_is_written(tmp_path: Path) -> None:
     before = fingerprint(root)
     read_history(root, SINCE, UNTIL)
     assert fingerprint(root) == before
+
+
+def test_an_author_date_no_calendar_shows(tmp_path: Path) -> None:
+    root = init(tmp_path / "r")
+    (root / "train.py").write_text("x\n", encoding="utf-8")
+    git(root, "add", "-A")
+    tree = git(root, "write-tree")
+    env = {"GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "ann@example.org",
+           "GIT_COMMITTER_NAME": "Ann", "GIT_COMMITTER_EMAIL": "ann@example.org",
+           "GIT_AUTHOR_DATE": "@999999999999 +0000",  # the year 33658
+           "GIT_COMMITTER_DATE": "2025-03-01T00:00:00+00:00"}
+    sha = git(root, "commit-tree", tree, "-m", "far", env=env)
+    git(root, "update-ref", "HEAD", sha)
+    [c] = read_history(root, SINCE, UNTIL).commits
+    assert c.authored == c.committed == dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+
+
+def test_a_commit_of_very_many_files_is_classified_by_its_first_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlkaizen.evidence.sources import githistory, history_log
+
+    monkeypatch.setattr(history_log, "MAX_COMMIT_PATHS", 3)
+    monkeypatch.setattr(githistory, "MAX_COMMIT_PATHS", 3)
+    root = init(tmp_path / "r")
+    files: dict[str, str | None] = {f"a{i}.txt": "x\n" for i in range(3)}
+    files["train.py"] = "x\n"  # the fourth path, in git's order
+    big = commit(root, files, "2025-03-01", "Ann", "vendored")
+    small = commit(root, {"train.py": "y\n"}, "2025-03-02", "Ann", "small")
+    facts = read_history(root, SINCE, UNTIL)
+    assert [c.sha for c in facts.commits] == [small]
+    assert facts.commits_total == 2
+    assert facts.problems == [Problem(source="git history", message=(
+        "1 commit changed over 3 files: only their first 3 paths are classified"))]
+    assert big in facts.commit_times

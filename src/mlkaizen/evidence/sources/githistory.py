@@ -27,7 +27,14 @@ from mlkaizen.evidence.facts.history_paths import kinds_of, schedule_file
 from mlkaizen.evidence.facts.live import ChangeKind, Commit, HistoryFacts, Problem, Tag
 from mlkaizen.evidence.gitcommit import GitObjects
 from mlkaizen.evidence.gitopen import has_commits, locate_repository
-from mlkaizen.evidence.sources.history_log import Logged, Window, clean, read_log, search
+from mlkaizen.evidence.sources.history_log import (
+    MAX_COMMIT_PATHS,
+    Logged,
+    Window,
+    clean,
+    read_log,
+    search,
+)
 from mlkaizen.textfmt import counted
 
 SOURCE = "git history"
@@ -92,6 +99,11 @@ def _read(objects: GitObjects, facts: HistoryFacts, prefix: str, most: int) -> H
         problems.append(Problem(source=SOURCE, message=(
             f"limit max_commits={most:,} reached: only the newest {most:,} commits of the "
             "window are read (narrow the window)")))
+    crowded = sum(c.more_paths > 0 for c in logged)
+    if crowded:
+        problems.append(Problem(source=SOURCE, message=(
+            f"{counted(crowded, 'commit')} changed over {MAX_COMMIT_PATHS:,} files: only "
+            f"their first {MAX_COMMIT_PATHS:,} paths are classified")))
     if bad:
         problems.append(Problem(source=SOURCE, message=(
             f"{counted(bad, 'commit record')} git printed malformed; left out")))

@@ -23,6 +23,8 @@ from mlkaizen.evidence.gitcommit import GitObjects
 
 MAX_FIELD = 4096  # bytes of each field of a record kept (a path, a name, the body's start)
 MAX_TEXT = 200  # characters of a subject, name or address kept
+MAX_COMMIT_PATHS = 5_000  # paths of one commit classified (a vendored tree adds thousands)
+MAX_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can show
 _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 _STAMP = re.compile(r"^\d{1,12}$")
 _REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)\b", re.M)
@@ -67,6 +69,7 @@ class Logged:
     subject: str
     reverts: str | None
     paths: list[str] = field(default_factory=list)
+    more_paths: int = 0  # paths past MAX_COMMIT_PATHS, not kept
 
 
 def clean(raw: bytes, most: int = MAX_TEXT) -> str:
@@ -93,13 +96,15 @@ def _header(fields: list[bytes], marker: bytes) -> Logged | None:
     sha, parents, committed, authored = head
     if not _STAMP.match(committed):
         return None
+    if not _STAMP.match(authored) or int(authored) > MAX_TIME:
+        authored = committed  # a date no calendar shows: the committer's time stands in
     body = fields[6].decode("utf-8", "replace")
     found = _REVERTS.search(body)
     return Logged(
         sha=sha,
         parents=len(parents.split()),
         committed=int(committed),
-        authored=int(authored) if _STAMP.match(authored) else int(committed),
+        authored=int(authored),
         author=clean(fields[1]),
         email=clean(fields[2]),
         committer=clean(fields[3]),
@@ -146,8 +151,10 @@ def read_log(
     with closing(stream):
         for header, path in stream:
             if header is None:
-                if current is not None:
+                if current is not None and len(current.paths) < MAX_COMMIT_PATHS:
                     current.paths.append(path)
+                elif current is not None:
+                    current.more_paths += 1
                 continue
             current = _header(header, marker)
             if current is None:
