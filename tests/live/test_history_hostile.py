@@ -210,3 +210,23 @@ def test_a_commit_of_very_many_files_is_classified_by_its_first_paths(
     assert facts.problems == [Problem(source="git history", message=(
         "1 commit changed over 3 files: only their first 3 paths are classified"))]
     assert big in facts.commit_times
+
+
+def test_the_repository_config_cannot_change_what_git_prints(tmp_path: Path) -> None:
+    root = init(tmp_path / "r")
+    first = commit(root, {"train.py": "a\n", ".github/workflows/x.yml": "on:\n  schedule:\n"
+                          "    - cron: '0 1 * * *'\n"}, "2025-03-01", "Ann", "Start")
+    second = commit(root, {"params.yaml": "lr: 1\n", "old.py": "x\n"}, "2025-03-02", "Ann",
+                    "Tune")
+    commit(root, {"old.py": None, "new.py": "x\n"}, "2025-03-03", "Ann", "Rename")
+    expected = read_history(root, SINCE, UNTIL)
+    assert [(c.sha, c.kinds) for c in expected.commits] == [
+        (second, {ChangeKind.PARAMS}),
+        (first, {ChangeKind.TRAINING_CODE, ChangeKind.CI, ChangeKind.SCHEDULE}),
+    ]
+    for key, value in (("i18n.logOutputEncoding", "UTF-16"), ("log.showRoot", "false"),
+                       ("diff.renames", "copies"), ("diff.relative", "true"),
+                       ("core.quotePath", "true"), ("log.mailmap", "true"),
+                       ("diff.external", "false"), ("pager.log", "false")):
+        git(root, "config", key, value)
+    assert read_history(root, SINCE, UNTIL) == expected

@@ -31,7 +31,10 @@ _REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)\b",
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 SEARCH_BATCH = 1_000  # commits one diff search names on git's command line
 MAX_SPECS = 500  # files one diff search names; with more, every file of the commits is searched
-_DIFF = ("--no-renames", "--no-textconv", "--no-ext-diff", "--no-color", "--name-only")
+# the repository's config cannot change what is printed: its encoding, a root commit's
+# diff, renames, textconv or external diff programs
+_DIFF = ("--encoding=UTF-8", "--root", "--no-renames", "--no-textconv", "--no-ext-diff",
+         "--no-color", "--name-only")
 
 
 @dataclass(frozen=True)
