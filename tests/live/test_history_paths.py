@@ -64,6 +64,7 @@ KINDS: list[tuple[str, set[ChangeKind]]] = [
     ("sub/dvc.lock", {D}),
     ("models/model.pkl.dvc", {D}),
     (".dvc/config", set()),
+    ("tests/data/sample.csv.dvc", set()),  # a test fixture, not the project's data
     (".dvcignore", set()),
     ("dvc.yaml", set()),
     (".gitattributes", set()),

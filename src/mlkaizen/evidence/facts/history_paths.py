@@ -21,9 +21,9 @@ A path (relative to the repository, ``/``-separated, compared ignoring case) get
   rules or Grafana dashboards.
 
 Tests, docs and vendored folders (``tests/``, ``test_*.py``, ``conftest.py``, ``docs/``,
-``node_modules/``...) are never training code, params, metrics or monitoring: a test that
-trains a toy model is not the team changing how its model is trained. CI files count
-wherever they are.
+``node_modules/``...) are never training code, data pointers, params, metrics or
+monitoring: a test that trains a toy model is not the team changing how its model is
+trained. CI files count wherever they are.
 
 :func:`schedule_file` tells the files where a changed schedule line counts: CI pipelines
 and orchestrators' files (Airflow DAGs, Prefect and Dagster flows, Kubernetes CronJobs,
