@@ -32,9 +32,11 @@ def init(root: Path) -> Path:
 
 
 def commit(root: Path, files: dict[str, str | None], when: str, author: str,
-           message: str) -> str:
-    """Write (or with ``None`` delete) files and commit them at ``when`` (ISO date) by
-    ``author``; returns the commit id."""
+           message: str, *, email: str | None = None, committer: str | None = None,
+           committer_email: str | None = None) -> str:
+    """Write (or with ``None`` delete) files and commit them at ``when`` (ISO date, noon
+    UTC, or a full ISO time) by ``author`` (and ``committer``, the author by default);
+    returns the commit id."""
     for rel, content in files.items():
         path = root / rel
         if content is None:
@@ -42,12 +44,15 @@ def commit(root: Path, files: dict[str, str | None], when: str, author: str,
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    stamp = f"{when}T12:00:00+00:00"
+    stamp = when if "T" in when else f"{when}T12:00:00+00:00"
+    email = email or f"{author.lower()}@example.org"
     env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-           "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": f"{author.lower()}@example.org",
-           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": f"{author.lower()}@example.org"}
+           "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email,
+           "GIT_COMMITTER_NAME": committer or author,
+           "GIT_COMMITTER_EMAIL": committer_email or (email if committer is None
+                                                      else f"{committer.lower()}@example.org")}
     git(root, "add", "-A", env=env)
-    git(root, "commit", "-q", "--no-verify", "-m", message, env=env)
+    git(root, "commit", "-q", "--allow-empty", "--no-verify", "-m", message, env=env)
     return git(root, "rev-parse", "HEAD")
 
 

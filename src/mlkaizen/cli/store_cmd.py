@@ -288,8 +288,9 @@ def diff_cmd(
 def _commit_snapshots(
     path: Path, revisions: list[str], rules: RepoRules
 ) -> tuple[Snapshot, Snapshot]:
+    from mlkaizen.evidence.gitopen import open_repository
     from mlkaizen.evidence.limits import ScanLimits
-    from mlkaizen.history.replay import Replayer, open_repository
+    from mlkaizen.history.replay import Replayer
     from mlkaizen.history.timeline import resolve
     from mlkaizen.store.snapshots import snapshot_of
 

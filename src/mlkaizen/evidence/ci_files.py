@@ -102,9 +102,8 @@ class CiBudget:
     def finish(self) -> None:
         if self.steps.hit is not None:
             self.tree.skipped[self.steps.hit] += 1
-            self.limit(
-                self.steps.hit, None, "CI templates and composite actions were not expanded further"
-            )
+            self.limit(self.steps.hit, None,
+                       "CI templates and composite actions were not expanded further")
 
 
 def find_pipelines(tree: RepoTree) -> list[Pipeline]:
@@ -113,29 +112,42 @@ def find_pipelines(tree: RepoTree) -> list[Pipeline]:
     handled: set[str] = set()
     budget = CiBudget(tree)
     for rel in tree.files:
-        low = rel.lower()
-        name = low.rsplit("/", 1)[-1]
-        if _github_workflow(low) and low.endswith((".yml", ".yaml")):
+        provider = named_provider(rel)
+        if provider == "github":
             handled.add(rel)
             pipes += _github(tree, rel, budget)
-        elif name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+        elif provider == "gitlab":
             handled.add(rel)
             pipes += _gitlab(tree, rel, handled, budget)
-        elif low in (".circleci/config.yml", ".circleci/config.yaml", "bitbucket-pipelines.yml"):
+        elif provider in ("circleci", "bitbucket"):
             handled.add(rel)
-            provider = "circleci" if low.startswith(".circleci") else "bitbucket"
-            pipes += [p for doc in budget.docs(rel) if (p := generic_run_steps(provider, rel, doc))]
-        elif (
-            name == "jenkinsfile"
-            or name.startswith("jenkinsfile.")
-            or name.endswith(".jenkinsfile")
-        ) and budget.admit(rel):
+            pipes += [
+                p for doc in budget.docs(rel) if (p := generic_run_steps(provider, rel, doc))
+            ]
+        elif provider == "jenkins" and budget.admit(rel):
             pipe = jenkinsfile(rel, tree.text(rel) or "")
             if pipe is not None:
                 pipes.append(pipe)
     pipes += _by_content(tree, handled, budget)
     budget.finish()
     return pipes
+
+
+def named_provider(rel: str) -> str | None:
+    """The CI provider whose pipeline ``rel`` is by its path alone (``github``, ``gitlab``,
+    ``circleci``, ``bitbucket``, ``jenkins``), else ``None``; the other providers are told
+    by a file's content. Paths are compared ignoring case."""
+    low = rel.lower()
+    name = low.rsplit("/", 1)[-1]
+    if _github_workflow(low) and low.endswith((".yml", ".yaml")):
+        return "github"
+    if name in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+        return "gitlab"
+    if low in (".circleci/config.yml", ".circleci/config.yaml", "bitbucket-pipelines.yml"):
+        return "circleci" if low.startswith(".circleci") else "bitbucket"
+    if name == "jenkinsfile" or name.startswith("jenkinsfile.") or name.endswith(".jenkinsfile"):
+        return "jenkins"
+    return None
 
 
 def _github_workflow(low: str) -> bool:
@@ -261,11 +273,8 @@ def _composite(tree: RepoTree, step: Step, budget: CiBudget, depth: int = 2) -> 
     cap = tree.limits.max_expansion_bytes
     if len(runs) > cap:
         tree.skipped["max_expansion_bytes"] += 1
-        budget.limit(
-            "max_expansion_bytes",
-            step.file or None,
-            f"a composite action of {len(runs):,} characters is not expanded",
-        )
+        budget.limit("max_expansion_bytes", step.file or None,
+                     f"a composite action of {len(runs):,} characters is not expanded")
         return step
     if not budget.steps.take(len(runs) + len(step.run)):
         return step

@@ -185,11 +185,12 @@ class GitObjects:
         return proc.stdout.decode("utf-8", "surrogateescape")
 
     def records(
-        self, *args: str, fields: int, cap: int, timeout: float = 120
+        self, *args: str, fields: int, cap: int, timeout: float = 120, newlines: bool = False
     ) -> Generator[list[bytes], None, None]:
         """The NUL-terminated records ``git ARGS -z`` prints, read as they come: each split
         on its first ``fields - 1`` newlines, every field cut to ``cap`` bytes (the rest is
-        read and dropped, never held: a commit subject can be megabytes)."""
+        read and dropped, never held: a commit subject can be megabytes). The last field's
+        own newlines are dropped, or kept with ``newlines`` (a message body, a path)."""
         with tempfile.TemporaryFile() as errors:
             try:
                 proc = subprocess.Popen(
@@ -211,7 +212,7 @@ class GitObjects:
             guard.start()
             try:
                 assert proc.stdout is not None
-                yield from _split_records(proc.stdout, fields, cap)
+                yield from _split_records(proc.stdout, fields, cap, newlines)
                 proc.wait()
             finally:
                 guard.cancel()
@@ -447,7 +448,9 @@ class CommitTree(RepoTree):
         return self._import_index
 
 
-def _split_records(stream: IO[bytes], fields: int, cap: int) -> Iterator[list[bytes]]:
+def _split_records(
+    stream: IO[bytes], fields: int, cap: int, newlines: bool = False
+) -> Iterator[list[bytes]]:
     """Records of ``stream`` (see :meth:`GitObjects.records`), holding at most ``cap`` bytes
     of each field and one chunk of input at a time."""
     done: list[bytes] = []
@@ -470,7 +473,9 @@ def _split_records(stream: IO[bytes], fields: int, cap: int) -> Iterator[list[by
             elif len(done) < fields - 1:
                 done.append(bytes(current))
                 current = bytearray()
-            # a newline in the last field: kept out, the field goes on
+            elif newlines and len(current) < cap:
+                current += b"\n"
+            # else a newline in the last field: kept out, the field goes on
         if len(current) < cap:
             current += chunk[pos : pos + cap - len(current)]
     if done or current:

@@ -4,7 +4,6 @@ straight from git, and pin down the commit where each practice was gained or los
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from mlkaizen.evidence.gitcommit import (
     CommitTree,
     GitObjects,
 )
+from mlkaizen.evidence.gitopen import open_repository
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.history.model import CommitInfo, History, Point, PracticeChange, Skipped
 from mlkaizen.history.timeline import LogProblems, first_parent, resolve, sample, window
@@ -43,50 +43,6 @@ class Seen:
     point: Point | None
     error: str | None = None
     assessment: Assessment | None = None
-
-
-def open_repository(path: Path) -> tuple[GitObjects, Path, str]:
-    """The repository holding ``path``, and ``path``'s folder inside it. Only the checkout's
-    own repository is read: a ``.git`` link, a gitlink, ``commondir``, ``core.worktree`` or
-    ``objects/info/alternates`` that would lead git to another one is refused."""
-    from mlkaizen.evidence.git import foreign_repository, work_tree_of
-
-    if not path.is_dir():
-        raise MLKaizenError("not a directory; give a folder of a git repository", str(path))
-    found = work_tree_of(path.resolve())
-    if found is None:
-        raise MLKaizenError("not a git repository (history needs one)", str(path))
-    problem = foreign_repository(found)
-    if problem is not None:
-        raise MLKaizenError(f"{problem}; history reads only the repository it is given", str(path))
-    probe = GitObjects(found)
-    proc = probe.command(
-        "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir"
-    )
-    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-    if proc.returncode != 0 or len(lines) != 3:
-        raise MLKaizenError("not a git repository (history needs one)", str(path))
-    if os.path.realpath(lines[0]) != os.path.realpath(found):
-        raise MLKaizenError(
-            "the repository's work tree is another folder (core.worktree); history reads only "
-            "the repository it is given",
-            str(path),
-        )
-    dot_git = found / ".git"
-    if dot_git.is_dir() and {os.path.realpath(x) for x in lines[1:]} != {
-        os.path.realpath(dot_git)
-    }:
-        raise MLKaizenError(
-            "git reads another repository than the checkout's `.git`; history reads only the "
-            "repository it is given",
-            str(path),
-        )
-    top = Path(lines[0])
-    rel = os.path.relpath(path.resolve(), found.resolve())
-    prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-    if probe.command("rev-parse", "--verify", "-q", "HEAD^{commit}").returncode != 0:
-        raise MLKaizenError("the repository has no commits yet", str(path))
-    return GitObjects(top), top, prefix
 
 
 class Replayer:
