@@ -39,10 +39,8 @@ def time_budget(seconds: float) -> Iterator[None]:
         return
 
     expired: list[bool] = []
-    message = (
-        f"parsing took longer than parse_timeout={seconds:g}s (a safety net in wall "
-        "time: this machine parsed slowly); file skipped"
-    )
+    message = (f"parsing took longer than parse_timeout={seconds:g}s (a safety net in wall "
+               "time: this machine parsed slowly); file skipped")
 
     def expire(signum: int, frame: FrameType | None) -> None:
         expired.append(True)

@@ -83,6 +83,7 @@ SWEEP_MAX_ENTRIES = 1_000_000  # files the size sweep looks at, at most
 POOL_PROBE = 16  # files read first to tell a cold tree from a warm one
 
 
+
 class CorruptEntryError(ValueError):
     """A stored payload that does not decode to what its kind produces."""
 
@@ -259,7 +260,7 @@ def _dec_yaml(value: Any) -> Any:
             return [dec(x) for x in v]
         if t is not dict or len(v) != 1 or not _YAML_TAGS.issuperset(v):
             raise CorruptEntryError("not a YAML value")
-        ((tag, body),) = v.items()
+        (tag, body), = v.items()
         if tag == "map":
             line, items = _list(body, 2)
             mapping = LineDict(pairs(items))
@@ -360,27 +361,13 @@ CODECS = {
     "python": Codec("python", 1, _enc_py, _dec_py),
     "notebook-facts": Codec("notebook-facts", 1, _enc_nb, _dec_nb),
     "notebook": Codec("notebook", 1, lambda s: s, _str),
-    "yaml": Codec(
-        "yaml",
-        1,
-        _enc_yaml,
-        _dec_yaml,
-        (
-            "mlkaizen.evidence.parse",
-            "mlkaizen.evidence.parse.yamlfile",
-            "mlkaizen.evidence.parse.yamlload",
-            "mlkaizen.evidence.factcache",
-        ),
-        _yaml_versions,
-    ),
-    "headings": Codec(
-        "headings",
-        1,
-        _enc_headings,
-        _dec_headings,
-        ("mlkaizen.evidence.parse.headings", "mlkaizen.evidence.factcache"),
-        _markdown_versions,
-    ),
+    "yaml": Codec("yaml", 1, _enc_yaml, _dec_yaml,
+                  ("mlkaizen.evidence.parse", "mlkaizen.evidence.parse.yamlfile",
+                   "mlkaizen.evidence.parse.yamlload",
+                   "mlkaizen.evidence.factcache"), _yaml_versions),
+    "headings": Codec("headings", 1, _enc_headings, _dec_headings,
+                      ("mlkaizen.evidence.parse.headings", "mlkaizen.evidence.factcache"),
+                      _markdown_versions),
 }
 
 
@@ -409,14 +396,8 @@ def fingerprint(kind: str) -> bytes:
     if found is None:
         digest = hashlib.sha256()
         codec = CODECS[kind]
-        for part in (
-            __version__,
-            sys.implementation.name,
-            sys.version,
-            kind,
-            str(codec.version),
-            codec.versions(),
-        ):
+        for part in (__version__, sys.implementation.name, sys.version, kind,
+                     str(codec.version), codec.versions()):
             digest.update(part.encode("utf-8") + b"\0")
         for name in codec.sources:
             module = sys.modules.get(name)
@@ -442,9 +423,8 @@ def entry_key(kind: str, digest: bytes, variant: str = "") -> str:
     return usercache.key(FORMAT, fingerprint(kind), variant, digest)
 
 
-def encode(
-    kind: str, value: Any = None, error: ParseError | None = None, seconds: float = 0.0
-) -> str:
+def encode(kind: str, value: Any = None, error: ParseError | None = None,
+           seconds: float = 0.0) -> str:
     """A payload: the result of a parse, or the error it raised, and the seconds the parse
     took (a hit counts them against the scan's ``max_parse_seconds`` as the parse would)."""
     body: dict[str, Any] = (
@@ -486,14 +466,8 @@ class FactCache:
     inside it every sub-folder, entry and the size marker is opened relative to it without
     following a link, and a FIFO, device or folder where a file should be is a miss."""
 
-    def __init__(
-        self,
-        folder: Path | None,
-        *,
-        cap_bytes: int | None = None,
-        jobs: int = 1,
-        on_problem: Callable[[str], None] | None = None,
-    ) -> None:
+    def __init__(self, folder: Path | None, *, cap_bytes: int | None = None, jobs: int = 1,
+                 on_problem: Callable[[str], None] | None = None) -> None:
         self.folder = folder
         self.cap_bytes = cap_bytes if cap_bytes is not None else _cap_from_env()
         self.jobs = max(1, jobs)
@@ -545,9 +519,8 @@ class FactCache:
             return None
 
     def _valid(self, key: str) -> bool:
-        return (
-            self.folder is not None and len(key) == 64 and all(c in "0123456789abcdef" for c in key)
-        )
+        return (self.folder is not None and len(key) == 64
+                and all(c in "0123456789abcdef" for c in key))
 
     def get(self, key: str) -> str | None:
         """The payload stored for ``key``, or None (absent, unreadable or corrupt)."""
@@ -651,9 +624,8 @@ class FactCache:
         """The writer thread of a ``background_writes`` scan; none to be had (a process limit,
         say) means writing in the scan, as outside one."""
         pending: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
-        writer = threading.Thread(
-            target=self._write_all, args=(pending,), name="mlkaizen-cache-writer", daemon=True
-        )
+        writer = threading.Thread(target=self._write_all, args=(pending,),
+                                  name="mlkaizen-cache-writer", daemon=True)
         try:
             writer.start()
         except RuntimeError:
@@ -698,9 +670,8 @@ class FactCache:
             return
         self.writable = False
         if self.on_problem is not None:
-            self.on_problem(
-                f"cannot write the parse cache in {self.folder}; going on without storing parses"
-            )
+            self.on_problem(f"cannot write the parse cache in {self.folder}; "
+                            "going on without storing parses")
 
     def sweep(self) -> None:
         """Keep the folder under the cap: remove the least recently used entries (by
@@ -754,9 +725,8 @@ def _entries(fd: int) -> tuple[list[tuple[float, int, str, str]], int] | None:
     total = 0
     try:
         with os.scandir(fd) as listing:
-            subdirs = [
-                s.name for s in listing if len(s.name) == 2 and s.is_dir(follow_symlinks=False)
-            ]
+            subdirs = [s.name for s in listing
+                       if len(s.name) == 2 and s.is_dir(follow_symlinks=False)]
     except OSError:
         return None
     for name in subdirs:
@@ -808,15 +778,8 @@ def _close(fd: int) -> None:
 
 def _wrap(key: str, payload: str) -> bytes:
     body = payload.encode("ascii")
-    return (
-        FORMAT
-        + b" "
-        + key.encode("ascii")
-        + b" "
-        + hashlib.sha256(body).hexdigest().encode("ascii")
-        + b"\n"
-        + body
-    )
+    return (FORMAT + b" " + key.encode("ascii") + b" " + hashlib.sha256(body).hexdigest()
+            .encode("ascii") + b"\n" + body)
 
 
 def _unwrap(key: str, raw: bytes) -> str | None:
@@ -824,12 +787,8 @@ def _unwrap(key: str, raw: bytes) -> str | None:
     if not sep:
         return None
     parts = header.split(b" ")
-    if (
-        len(parts) != 4
-        or b" ".join(parts[:2]) != FORMAT
-        or parts[2] != key.encode("ascii")
-        or parts[3] != hashlib.sha256(body).hexdigest().encode("ascii")
-    ):
+    if (len(parts) != 4 or b" ".join(parts[:2]) != FORMAT or parts[2] != key.encode("ascii")
+            or parts[3] != hashlib.sha256(body).hexdigest().encode("ascii")):
         return None
     try:
         return body.decode("ascii")
@@ -850,22 +809,13 @@ def _cap_from_env() -> int:
 _current: list[FactCache] = []
 
 
-def configure(
-    *,
-    enabled: bool = True,
-    jobs: int = 1,
-    cap_bytes: int | None = None,
-    on_problem: Callable[[str], None] | None = None,
-) -> FactCache:
+def configure(*, enabled: bool = True, jobs: int = 1, cap_bytes: int | None = None,
+              on_problem: Callable[[str], None] | None = None) -> FactCache:
     """Set this process's cache (the command line does, from ``--no-cache`` and ``--jobs``);
     the folder comes from :func:`mlkaizen.usercache.cache_dir`."""
     base = usercache.cache_dir() if enabled else None
-    cache = FactCache(
-        None if base is None else base / FOLDER,
-        cap_bytes=cap_bytes,
-        jobs=jobs,
-        on_problem=on_problem,
-    )
+    cache = FactCache(None if base is None else base / FOLDER, cap_bytes=cap_bytes, jobs=jobs,
+                      on_problem=on_problem)
     _current[:] = [cache]
     return cache
 
@@ -977,12 +927,8 @@ def parse_in_pool(items: list[Item], jobs: int, timeout: float) -> list[list[str
         return nothing
     size = max(1, min(64, len(items) // (jobs * 4) or 1))
     try:
-        with ProcessPoolExecutor(
-            jobs,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_init,
-            initargs=(timeout,),
-        ) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_init, initargs=(timeout,)) as pool:
             return list(pool.map(_parse_item, items, chunksize=size))
     except Exception:  # a broken pool only costs the speed-up
         return nothing
@@ -993,3 +939,4 @@ _worker_timeout = [0.0]
 
 def _worker_init(timeout: float) -> None:
     _worker_timeout[0] = timeout
+

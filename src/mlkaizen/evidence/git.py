@@ -265,10 +265,8 @@ def foreign_repository(top: Path) -> str | None:
         return "`.git` is neither a folder nor a file"
     for base, names in (
         (gitdir, ("HEAD", "config", "config.worktree", "index", "shallow")),
-        (
-            common,
-            ("objects", "refs", "packed-refs", "config", "config.worktree", "shallow", "info"),
-        ),
+        (common, ("objects", "refs", "packed-refs", "config", "config.worktree", "shallow",
+                  "info")),
     ):
         for name in names:
             entry = base / name
@@ -306,20 +304,9 @@ def _included(config: Path, depth: int = 0) -> str | None:
         return None
     try:
         proc = subprocess.run(
-            [
-                *SAFE_GIT,
-                "config",
-                "--no-includes",
-                "--file",
-                str(config),
-                "--get-regexp",
-                r"^include(if\..*)?\.path$",
-            ],
-            capture_output=True,
-            text=True,
-            env=git_env(),
-            timeout=30,
-            check=False,
+            [*SAFE_GIT, "config", "--no-includes", "--file", str(config), "--get-regexp",
+             r"^include(if\..*)?\.path$"],
+            capture_output=True, text=True, env=git_env(), timeout=30, check=False,
             stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired):

@@ -107,7 +107,9 @@ def _outermost(refs: list[SubProjectRef]) -> list[SubProjectRef]:
     out: list[SubProjectRef] = []
     at: dict[str, int] = {}  # a project kept -> its place in ``out``
     for ref in sorted(refs, key=lambda r: (r.path.count("/"), r.path)):  # parents first
-        owner = next((at[up] for up in (ref.path, *_folders_above(ref.path)) if up in at), None)
+        owner = next(
+            (at[up] for up in (ref.path, *_folders_above(ref.path)) if up in at), None
+        )
         if owner is None:
             at[ref.path] = len(out)
             out.append(ref)
@@ -167,7 +169,9 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
         own = files.get(i, [])
         # a name the project defines anywhere inside is its own (``from steps import x``)
         local = {
-            part.removesuffix(".py") for rel in own for part in rel[len(ref.path) + 1 :].split("/")
+            part.removesuffix(".py")
+            for rel in own
+            for part in rel[len(ref.path) + 1 :].split("/")
         }
         for rel in own:
             facts = tree.python(rel)
@@ -291,11 +295,9 @@ def ci_folders(tree: RepoTree, rel: str) -> list[str] | None:
 
 def _path_filters(doc: dict[Any, Any]) -> list[str]:
     on = doc.get("on", doc.get(True))
-    specs = (
-        [on.get(e) for e in ("push", "pull_request", "pull_request_target")]
-        if isinstance(on, dict)
-        else []
-    )
+    specs = [on.get(e) for e in ("push", "pull_request", "pull_request_target")] if isinstance(
+        on, dict
+    ) else []
     specs += [doc.get("trigger"), doc.get("pr")]  # Azure Pipelines
     named: list[str] = []
     for spec in specs:

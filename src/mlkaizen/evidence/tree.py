@@ -259,13 +259,8 @@ class RepoTree(Listing):
     def _read_budget_spent(self, rel: str) -> bool:
         """Whether the scan's ``max_bytes_read`` is used up (warned once)."""
         limit = self.limits.max_bytes_read
-        return self._spent(
-            "max_bytes_read",
-            self.bytes_read,
-            limit,
-            f"{limit:,} reached; later files are not read",
-            rel,
-        )
+        return self._spent("max_bytes_read", self.bytes_read, limit,
+                           f"{limit:,} reached; later files are not read", rel)
 
     def _spent(self, name: str, used: float, limit: float, message: str, rel: str) -> bool:
         """Whether the scan-wide budget ``name`` is used up; counted as a skip each time it
@@ -428,13 +423,9 @@ class RepoTree(Listing):
         if text is not None and kind == "python" and len(text) > cap:
             # refused before any parse or cache look-up: it costs none of the parse budget
             self.skipped["max_parsed_source"] += 1
-            self.warn(
-                f"python: limit max_parsed_source={cap:,} characters: "
-                f"Python code of {len(text):,} characters not parsed; file skipped by "
-                "python detectors",
-                rel,
-                kind="limit",
-            )
+            self.warn(f"python: limit max_parsed_source={cap:,} characters: "
+                      f"Python code of {len(text):,} characters not parsed; file skipped by "
+                      "python detectors", rel, kind="limit")
         elif text is not None:
             variant = _cacheable(kind, parser)
             if variant is not None:
@@ -563,15 +554,9 @@ class RepoTree(Listing):
         # a probe of files spread over the tree: when they are all cached (a warm run), the
         # rest most likely are too, and the pool would cost more than it saves
         step = max(1, len(sources) // factcache.POOL_PROBE)
-        probe = [
-            rel
-            for rel in sources[::step]
-            if (text := self.text(rel)) is not None
-            and not all(
-                cache.has(factcache.entry_key(kind, factcache.text_digest(text)))
-                for kind in _kinds_of(rel)
-            )
-        ]
+        probe = [rel for rel in sources[::step] if (text := self.text(rel)) is not None
+                 and not all(cache.has(factcache.entry_key(kind, factcache.text_digest(text)))
+                             for kind in _kinds_of(rel))]
         if not probe:
             return
         room = self.limits.max_parse_bytes - self.parse_bytes
@@ -634,32 +619,18 @@ class RepoTree(Listing):
         ``max_yaml_bytes`` too (the slowest to parse, the largest to keep), and, as a safety
         net only, ``max_parse_seconds``."""
         size = self.limits.max_parse_bytes
-        if kind != "notebook" and self._spent(
-            "max_parse_bytes",
-            self.parse_bytes,
-            size,
-            f"{size:,} reached: later files are not parsed",
-            rel,
-        ):
+        if kind != "notebook" and self._spent("max_parse_bytes", self.parse_bytes, size,
+                       f"{size:,} reached: later files are not parsed", rel):
             return False
         size = self.limits.max_yaml_bytes
-        if kind == "yaml" and self._spent(
-            "max_yaml_bytes",
-            self.yaml_bytes,
-            size,
-            f"{size:,} reached: later YAML files are not parsed",
-            rel,
-        ):
+        if kind == "yaml" and self._spent("max_yaml_bytes", self.yaml_bytes, size,
+                                          f"{size:,} reached: later YAML files are not parsed",
+                                          rel):
             return False
         limit = self.limits.max_parse_seconds
-        return not self._spent(
-            "max_parse_seconds",
-            self.parse_seconds,
-            limit,
-            f"{limit:g} reached (a safety net in wall time: this machine "
-            "parsed slowly); later files are not parsed",
-            rel,
-        )
+        return not self._spent("max_parse_seconds", self.parse_seconds, limit,
+                               f"{limit:g} reached (a safety net in wall time: this machine "
+                               "parsed slowly); later files are not parsed", rel)
 
     def yaml(self, rel: str) -> list[Any] | None:
         """The YAML documents of a file (graph-checked against the YAML limits), or ``None``."""
@@ -668,7 +639,9 @@ class RepoTree(Listing):
         return self.parsed(
             rel,
             "yaml",
-            _YamlParse(self.limits.max_yaml_nodes, self.limits.max_yaml_depth, rel in self._real),
+            _YamlParse(
+                self.limits.max_yaml_nodes, self.limits.max_yaml_depth, rel in self._real
+            ),
         )
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -724,7 +697,6 @@ class RepoTree(Listing):
     def _candidates(self, tails: tuple[str, ...]) -> list[int] | None:
         """Positions (in order) of the files that may end with one of ``tails``, from the
         name and extension indexes; None where a tail is neither ``.../name`` nor ``.ext``."""
-
         def where() -> dict[str, list[int]]:
             out: dict[str, list[int]] = {}
             for i, f in enumerate(self.files):  # a sub-project may list a path twice
@@ -882,9 +854,8 @@ class _NotebookParse:
 
     def replay(self, facts: NotebookFacts) -> None:
         for cell, line, why in facts.skipped:
-            self.tree.warn(
-                f"notebook cell {cell}: {why}; cell skipped", self.rel, line, kind="parse"
-            )
+            self.tree.warn(f"notebook cell {cell}: {why}; cell skipped", self.rel, line,
+                           kind="parse")
 
 
 class _YamlParse:

@@ -22,14 +22,13 @@ _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
 _OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "abfs", "abfss", "az", "hdfs", "wasb", "wasbs")
 _SCHEME = "(?:" + "|".join(sorted(_OBJECT_STORE_SCHEMES, key=len, reverse=True)) + ")"
 _CODE_URI = re.compile(
-    r"[\"'](" + _SCHEME + r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
+    r"[\"'](" + _SCHEME +
+    r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
     r"|dbfs:/[^\"'\s]+"
     # a scheme joined to a bucket name computed at run time: 's3://' + bucket
     r"|" + _SCHEME + r"://(?=[\"']\s*\+))"
 )
 _LONGEST_SCHEME = max(map(len, _OBJECT_STORE_SCHEMES))
-
-
 def _object_store_uri_possible(text: str) -> bool:
     """Whether ``text`` has ``dbfs:/`` or a ``://`` right after an object-store scheme, as every
     match of ``_CODE_URI`` does: a few substring searches, where the pattern itself, tried at

@@ -36,8 +36,6 @@ _BUDGETS = any_of(
     "google_billing_budget",
     "Microsoft.Consumption/budgets",
 )
-
-
 @detector("infrastructure_as_code")
 def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     """Infrastructure is declared as code: Terraform, Bicep/ARM, CloudFormation, Pulumi, CDK,

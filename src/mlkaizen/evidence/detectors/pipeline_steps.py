@@ -24,12 +24,8 @@ from mlkaizen.evidence.tree import RepoTree
 # stack packs' pipeline signs
 _Names = tuple[str, ...]
 _PYTHON_PIPELINES: tuple[tuple[str, _Names, _Names, _Names], ...] = tuple(
-    (
-        sign["tool"] or pack["stack"],
-        tuple(sign["modules"]),
-        tuple(sign["defines"]),
-        tuple(sign["steps"]),
-    )
+    (sign["tool"] or pack["stack"], tuple(sign["modules"]), tuple(sign["defines"]),
+     tuple(sign["steps"]))
     for pack in runtime()
     for sign in pack["pipelines"]
 )

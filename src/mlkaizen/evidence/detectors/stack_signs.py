@@ -137,7 +137,9 @@ def _matches(doc: Any, sign: dict[str, Any]) -> bool:
     return all(_has_path(doc, key.split(".")) for key in sign["keys"])
 
 
-def _config(tree: RepoTree, fact: str, signs: list[tuple[str, dict[str, Any]]]) -> list[Finding]:
+def _config(
+    tree: RepoTree, fact: str, signs: list[tuple[str, dict[str, Any]]]
+) -> list[Finding]:
     out: list[Finding] = []
     for stack, sign in signs:
         allowed = set(tree.glob(*sign["files"])) if sign["files"] else None
@@ -207,7 +209,9 @@ def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int | None, str]]:
             yield rel, None, text
 
 
-def _commands(tree: RepoTree, fact: str, signs: list[tuple[str, re.Pattern[str]]]) -> list[Finding]:
+def _commands(
+    tree: RepoTree, fact: str, signs: list[tuple[str, re.Pattern[str]]]
+) -> list[Finding]:
     if not signs:
         return []
     out: list[Finding] = []
@@ -220,9 +224,6 @@ def _commands(tree: RepoTree, fact: str, signs: list[tuple[str, re.Pattern[str]]
             if match is not None:
                 seen.add((stack, rel))
                 line = line_at(text, match.start()) if first is None else first
-                out.append(
-                    tree.finding(
-                        fact, rel, line, f"{stack}: runs {match.group(0)[:80]}", tool=stack
-                    )
-                )
+                out.append(tree.finding(fact, rel, line, f"{stack}: runs {match.group(0)[:80]}",
+                                        tool=stack))
     return out

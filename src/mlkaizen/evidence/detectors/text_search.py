@@ -43,10 +43,8 @@ def search_files(
     out: list[Finding] = []
     needle = prefilter
     possible: Callable[[str], bool] = (
-        needle
-        if callable(needle)
-        else (lambda text: True)
-        if needle is None
+        needle if callable(needle)
+        else (lambda text: True) if needle is None
         else (lambda text: needle in text)
     )
     for rel in files:
@@ -57,13 +55,8 @@ def search_files(
         if match:
             out.append(
                 tree.finding(
-                    detector_id,
-                    rel,
-                    line_at(text, match.start()),
-                    describe(match),
-                    Outcome.FOUND,
-                    False,
-                    **values,
+                    detector_id, rel, line_at(text, match.start()), describe(match),
+                    Outcome.FOUND, False, **values,
                 )
             )
             if limit is not None and len(out) >= limit:

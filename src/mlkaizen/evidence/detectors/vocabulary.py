@@ -181,7 +181,9 @@ def _loaded() -> tuple[Vocabulary, tuple[str, ...]]:
     builtin = builtin_path()
     fresh = lambda: load_vocabulary_file(builtin, "<builtin>/vocabulary.yaml")  # noqa: E731
     files = [
-        load_cached(builtin, fresh, lambda f: _combines([f]) is None, VocabularyFile, "vocabulary")
+        load_cached(
+            builtin, fresh, lambda f: _combines([f]) is None, VocabularyFile, "vocabulary"
+        )
     ]
     files.append(_from_packs())
     clash = _combines(files)

@@ -215,10 +215,7 @@ class Pack(_Strict):
         """Every fact some sign of the pack evidences (pipelines evidence pipeline_defined),
         in the order of :data:`FACTS`."""
         signs: list[PythonSign | ConfigSign | FileSign | CommandSign] = [
-            *self.python,
-            *self.config,
-            *self.files,
-            *self.commands,
+            *self.python, *self.config, *self.files, *self.commands
         ]
         named = {f for sign in signs for f in sign.evidences}
         if self.pipelines:

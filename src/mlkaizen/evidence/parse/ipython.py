@@ -161,7 +161,10 @@ def _plain_python(source: str) -> bool:
     or starts with an auto-call's ``/``, ``,`` or ``;``. Most cells are plain Python, and
     this spares them the scan character by character."""
     return not (
-        "!" in source or "%" in source or "?" in source or _LINE_LED_BY_AUTOCALL_CHAR.search(source)
+        "!" in source
+        or "%" in source
+        or "?" in source
+        or _LINE_LED_BY_AUTOCALL_CHAR.search(source)
     )
 
 

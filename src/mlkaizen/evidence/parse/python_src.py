@@ -108,13 +108,8 @@ def compact(facts: PyFacts) -> PyFacts:
     one = shared.setdefault
 
     def call(c: Call) -> Call:
-        return Call(
-            one(c.name, c.name),
-            c.line,
-            one(c.keywords, c.keywords),
-            one(c.str_args, c.str_args),
-            one(c.constants, c.constants),
-        )
+        return Call(one(c.name, c.name), c.line, one(c.keywords, c.keywords),
+                    one(c.str_args, c.str_args), one(c.constants, c.constants))
 
     facts.calls = [call(c) for c in facts.calls]
     facts.decorators = [call(c) for c in facts.decorators]
@@ -166,15 +161,8 @@ def name_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
 
 # nodes with nothing under them a visitor method looks at: names, constants, contexts and
 # operators (a third of a module's nodes), never descended into
-_LEAVES = (
-    ast.Constant,
-    ast.Name,
-    ast.expr_context,
-    ast.operator,
-    ast.unaryop,
-    ast.cmpop,
-    ast.boolop,
-)
+_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
+           ast.boolop)
 _METHODS: dict[type[ast.AST], Callable[[_Visitor, Any], None]] = {}
 
 
@@ -194,9 +182,8 @@ class _Visitor(ast.NodeVisitor):
         kind = node.__class__
         method = _METHODS.get(kind)
         if method is None:
-            method = _METHODS[kind] = getattr(
-                _Visitor, "visit_" + kind.__name__, _Visitor.generic_visit
-            )
+            method = _METHODS[kind] = getattr(_Visitor, "visit_" + kind.__name__,
+                                              _Visitor.generic_visit)
         method(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:

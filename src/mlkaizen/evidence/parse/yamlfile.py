@@ -22,16 +22,8 @@ from typing import Any
 
 from mlkaizen.formats.yamlnodes import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, LineDict
 
-__all__ = [
-    "DEFAULT_MAX_DEPTH",
-    "DEFAULT_MAX_NODES",
-    "LineDict",
-    "as_dict",
-    "as_list",
-    "mentions",
-    "strings",
-    "walk",
-]
+__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_NODES", "LineDict", "as_dict", "as_list", "mentions",
+           "strings", "walk"]
 
 
 def as_list(value: Any) -> list[Any]:
