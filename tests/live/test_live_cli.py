@@ -126,7 +126,8 @@ def test_metrics_gives_the_four_delivery_metrics_with_their_sources(team: Team) 
     measured = {m["id"]: m for m in json.loads(proc.stdout)["metrics"]}
     assert list(measured) == [
         "release-frequency", "lead-time", "change-failure-rate", "time-to-restore"]
-    assert {m["source"] for m in measured.values()} == {"mlflow registry"}
+    assert [m["source"] for m in measured.values()] == [
+        "mlflow registry", "mlflow registry + git history", "mlflow registry", "mlflow registry"]
     # three versions registered in 365 days
     assert measured["release-frequency"]["value"] == round(3 / 365 * 30, 2)
     assert measured["release-frequency"]["events"] == 3
@@ -147,8 +148,9 @@ def test_metrics_from_git_history_alone(team: Team) -> None:
     assert {m["source"] for m in measured.values()} == {"git history"}
     # the bot's two commits record retrained models (dvc.lock, metrics.json)
     assert measured["release-frequency"]["events"] == 2
-    # ML changes: c1, c2, c6 (the revert is no change); c2 was reverted a day later
-    assert measured["change-failure-rate"]["value"] == round(100 / 3, 2)
+    # ML changes: c1, c2, the bot's two data locks, c6 (the revert is no change); c2 was
+    # reverted a day later
+    assert measured["change-failure-rate"]["value"] == 20.0
     assert measured["time-to-restore"]["value"] == 24.0
 
 

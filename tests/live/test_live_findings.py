@@ -73,6 +73,7 @@ def test_runs_and_registered_versions_show_tracking_and_registry_naming_the_obje
     assert [(f.detector, f.outcome, f.values["object"]) for f in out] == [
         ("experiment_tracking_used", Outcome.FOUND, "runs:/r0"),
         ("model_registry_used", Outcome.FOUND, "models:/churn/2"),
+        ("shared_tracking_server", Outcome.FOUND, "https://mlflow.example.org"),
     ]
     assert out[0].detail == (
         "mlflow: 3 runs in experiment 'churn-training' by 1 person since 2026-06-04 "
@@ -82,13 +83,16 @@ def test_runs_and_registered_versions_show_tracking_and_registry_naming_the_obje
         "mlflow: model 'churn' has 2 versions, 2 registered since 2026-06-04; the newest, 2, "
         "on 2026-11-26 from run r0, commit abcdef1"
     )
+    assert out[2].detail == (
+        "mlflow: 3 runs of 1 person since 2026-06-04 went to the tracking server")
     assert all(f.values["source"] == "mlflow" and f.file is None for f in out)
 
 
 def test_runs_that_log_nothing_are_partial_tracking() -> None:
     runs = [Run(id="r1", experiment_id="7", start=day(3))]
     assert found(live(mlflow(runs=runs))) == [
-        ("experiment_tracking_used", Outcome.PARTIAL, "runs:/r1")
+        ("experiment_tracking_used", Outcome.PARTIAL, "runs:/r1"),
+        ("shared_tracking_server", Outcome.FOUND, "https://mlflow.example.org"),
     ]
 
 
@@ -215,3 +219,17 @@ def test_the_engine_credits_live_findings_with_their_object_and_source() -> None
     plain = next(p for p in run([]).practices if p.id == "model.retraining-policy-tuned")
     assert (plain.state, plain.note) == (
         State.UNKNOWN, "not visible in the repository; answer the question")
+
+
+def test_a_question_confirmed_by_live_evidence_says_where_it_was_found() -> None:
+    from tests.engine.helpers import run
+
+    m = mlflow(models=[RegisteredModel(name="churn")],
+               versions=[ModelVersion(model="churn", version="2", created=day(5))])
+    h = history([commit("r", 1, set(), subject='Revert "Retrain"', reverts="m"),
+                 commit("m", 3, {ChangeKind.PARAMS}, subject="Retrain")])
+    asked = {q.practice: q.question for q in run(live_findings(live(m, h))).questions}
+    assert asked["model.model-card"].startswith(
+        "Found on the MLflow server: model 'churn' has 1 version, ")
+    assert asked["deployment.rollback"].startswith(
+        "Found in the git history: 1 model or data change reverted since 2026-06-04")

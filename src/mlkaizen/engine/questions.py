@@ -20,6 +20,8 @@ from mlkaizen.evidence.findings import Context, Finding, Outcome
 
 
 def _where(e: Evidence) -> str:
+    if e.origin:  # a live source: the team's MLflow server, the repository's git history
+        return "in the git history" if e.origin == "git history" else "on the MLflow server"
     if not e.file:
         return "in the repository"
     return f"at {e.file}:{e.line}" if e.line else f"at {e.file}"
@@ -28,6 +30,8 @@ def _where(e: Evidence) -> str:
 def confirmation(evidence: Evidence, question: str) -> str:
     """``Found at FILE:LINE: DETAIL. QUESTION``"""
     detail = (evidence.detail or evidence.detector).rstrip(". ")
+    if evidence.origin:  # a live finding's detail opens with its source, said by _where
+        detail = detail.removeprefix(f"{evidence.origin}: ")
     return f"Found {_where(evidence)}: {detail}. {question}"
 
 
@@ -49,7 +53,14 @@ def _hint(catalogue: Catalogue, r: PracticeResult, findings: list[Finding]) -> E
     if not hits:
         return None
     f = hits[0]
-    return Evidence(detector=f.detector, file=f.file, line=f.line, detail=f.detail)
+    return Evidence(
+        detector=f.detector,
+        file=f.file,
+        line=f.line,
+        detail=f.detail,
+        object=f.values.get("object"),
+        origin=f.values.get("source"),
+    )
 
 
 def build_questions(

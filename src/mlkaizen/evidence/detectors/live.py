@@ -34,6 +34,7 @@ _FROM_MONITORING = re.compile(r"drift|monitor|stale|staleness|decay|degrad|alert
 # the facts live findings can state (every one is also a detector of the registry)
 LIVE_FACTS = (
     "experiment_tracking_used",
+    "shared_tracking_server",
     "model_registry_used",
     "champion_challenger_present",
     "delivery_metrics_tracked",
@@ -80,7 +81,8 @@ def live_findings(facts: LiveFacts, metrics: DeliveryMetrics | None = None) -> l
     """Every finding the live facts (and the delivery metrics measured from them) support."""
     out: list[Finding] = []
     if facts.mlflow is not None:
-        out += _tracking(facts.mlflow) + _registry(facts.mlflow) + _challengers(facts.mlflow)
+        out += _tracking(facts.mlflow) + _shared(facts.mlflow)
+        out += _registry(facts.mlflow) + _challengers(facts.mlflow)
     if facts.history is not None:
         out += _scheduled(facts.history) + _reverts(facts.history) + _revised(facts.history)
     if facts.mlflow is not None:
@@ -114,6 +116,16 @@ def _tracking(m: MlflowFacts) -> list[Finding]:
             _found("experiment_tracking_used", MLFLOW, detail, f"runs:/{last.id}", not logged)
         )
     return out
+
+
+def _shared(m: MlflowFacts) -> list[Finding]:
+    """Runs of the window logged to the server: the team's tracking is shared, not local."""
+    if not m.runs:
+        return []
+    people = len({r.user for r in m.runs if r.user})
+    who = f" of {people} {'person' if people == 1 else 'people'}" if people else ""
+    detail = f"{len(m.runs)} runs{who} since {_day(m.since)} went to the tracking server"
+    return [_found("shared_tracking_server", MLFLOW, detail, m.server)]
 
 
 def _lineage(m: MlflowFacts, v: ModelVersion) -> str:
@@ -288,5 +300,5 @@ def _measured(metrics: DeliveryMetrics) -> list[Finding]:
     shown = "; ".join(
         f"{m.name} {m.value:g} {m.unit}" for m in metrics.metrics if m.value is not None
     )
-    detail = f"delivery metrics measured from {freq.events} releases ({freq.source}): {shown}"
+    detail = f"delivery metrics measured from {freq.events} releases: {shown}"
     return [_found("delivery_metrics_tracked", freq.source, detail, partial=not complete)]
