@@ -23,7 +23,7 @@ from mlkaizen.cli.common import (
     with_progress,
     write_out,
 )
-from mlkaizen.cli.live_cmd import MlflowOpt, WindowOpt, live_options
+from mlkaizen.cli.live_opts import MlflowOpt, WindowOpt, live_options
 from mlkaizen.engine.model import ScanWarning
 from mlkaizen.errors import EXIT_GATE_FAILED, MLKaizenError
 from mlkaizen.report.escape import visible

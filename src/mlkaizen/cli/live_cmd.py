@@ -1,56 +1,16 @@
-"""`mlkaizen metrics`: ML delivery metrics from live sources; and the live-source options
-`assess` shares (`--mlflow`, `--window`)."""
+"""`mlkaizen metrics`: ML delivery metrics from live sources (git history, MLflow)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from mlkaizen.cli.common import OutOpt, PathArg, QuietOpt, app, write_out
+from mlkaizen.cli.live_opts import MlflowOpt, live_options
 from mlkaizen.errors import MLKaizenError
-
-if TYPE_CHECKING:
-    from mlkaizen.evidence.live import LiveOptions
-
-MlflowOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--mlflow",
-        metavar="URL",
-        help="Also read this MLflow tracking server (read-only; `databricks` for the "
-        "workspace of DATABRICKS_HOST). Credentials only from MLFLOW_TRACKING_TOKEN, "
-        "MLFLOW_TRACKING_USERNAME/PASSWORD (or DATABRICKS_TOKEN), never from the repository.",
-    ),
-]
-WindowOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--window",
-        metavar="DURATION",
-        help="Also read the git history of this window (90d, 26w, 1y); the MLflow server is "
-        "read over it too (default 180d).",
-    ),
-]
-
-
-def live_options(
-    mlflow: str | None, window: str | None, *, history: bool | None = None
-) -> LiveOptions | None:
-    """The live sources named by ``--mlflow`` and ``--window`` (``None`` for neither);
-    ``history`` forces reading the git history (default: when a window is given)."""
-    if mlflow is None and window is None and not history:
-        return None
-    from mlkaizen.evidence.live import DEFAULT_WINDOW, LiveOptions, parse_window
-    from mlkaizen.evidence.sources.mlflow import MlflowOptions, check_url
-
-    return LiveOptions(
-        window=parse_window(window) if window is not None else DEFAULT_WINDOW,
-        history=window is not None if history is None else history,
-        mlflow=MlflowOptions(check_url(mlflow)) if mlflow is not None else None,
-    )
 
 
 class MetricsFormat(StrEnum):
@@ -76,8 +36,10 @@ def metrics(
     out: OutOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """ML delivery metrics (release frequency, lead time, change-failure rate, time to
-    restore) with their trend, from the repository's git history and an MLflow server."""
+    """ML delivery metrics and their trend, from git history and an MLflow server.
+
+    Model release frequency, lead time, change-failure rate and time to restore, each with
+    its source and confidence (docs/delivery-metrics.md)."""
     import mlkaizen.report.delivery_metrics as render
     from mlkaizen.evidence.live import LiveOptions, gather
 

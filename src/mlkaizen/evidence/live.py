@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence.delivery_metrics import DeliveryMetrics, delivery_metrics
@@ -19,8 +20,10 @@ from mlkaizen.evidence.detectors.live import live_findings
 from mlkaizen.evidence.facts.live import HistoryFacts, LiveFacts, MlflowFacts, Problem
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.sources.githistory import read_history
-from mlkaizen.evidence.sources.mlflow import MlflowOptions, read_mlflow
 from mlkaizen.evidence.tree import WARNING_DETECTOR
+
+if TYPE_CHECKING:  # the MLflow source loads httpx: only a run that reads a server needs it
+    from mlkaizen.evidence.sources.mlflow import MlflowOptions
 
 DEFAULT_WINDOW = dt.timedelta(days=180)
 _WINDOW = re.compile(r"^\s*(\d{1,5})\s*([dwy]?)\s*$")
@@ -107,6 +110,8 @@ def gather(
         except MLKaizenError as exc:
             problems.append(Problem(source="git history", message=exc.message))
     if options.mlflow is not None:
+        from mlkaizen.evidence.sources.mlflow import read_mlflow
+
         mlflow = read_mlflow(options.mlflow, since, until, env)
     for facts in (history, mlflow):
         if facts is not None:

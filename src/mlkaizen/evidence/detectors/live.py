@@ -9,28 +9,23 @@ nothing away from what the repository shows.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from mlkaizen.evidence.delivery_metrics import Confidence, DeliveryMetrics
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.live_history import day, found, history_findings
 from mlkaizen.evidence.facts.live import (
-    ChangeKind,
-    Commit,
-    HistoryFacts,
     LiveFacts,
     MlflowFacts,
     ModelVersion,
 )
-from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 MLFLOW = "mlflow"
-HISTORY = "git history"
 SHOWN = 5  # objects named per fact (the most recent first)
 SERVING_ALIASES = frozenset({"champion", "production", "prod"})
 CHALLENGER_ALIASES = frozenset({"challenger", "candidate", "shadow", "canary"})
-_FROM_MONITORING = re.compile(r"drift|monitor|stale|staleness|decay|degrad|alert", re.I)
 # the facts live findings can state (every one is also a detector of the registry)
 LIVE_FACTS = (
     "experiment_tracking_used",
@@ -61,22 +56,6 @@ def retraining_policy_revised(tree: RepoTree) -> list[Finding]:
 DETECTORS = [retraining_policy_revised]
 
 
-def _found(
-    fact: str, source: str, detail: str, obj: str | None = None, partial: bool = False
-) -> Finding:
-    values = {"source": source, **({"object": obj} if obj else {})}
-    return Finding(
-        detector=fact,
-        outcome=Outcome.PARTIAL if partial else Outcome.FOUND,
-        detail=f"{source}: {detail}",
-        values=values,
-    )
-
-
-def _day(moment: object) -> str:
-    return str(moment)[:10]
-
-
 def live_findings(facts: LiveFacts, metrics: DeliveryMetrics | None = None) -> list[Finding]:
     """Every finding the live facts (and the delivery metrics measured from them) support."""
     out: list[Finding] = []
@@ -84,7 +63,7 @@ def live_findings(facts: LiveFacts, metrics: DeliveryMetrics | None = None) -> l
         out += _tracking(facts.mlflow) + _shared(facts.mlflow)
         out += _registry(facts.mlflow) + _challengers(facts.mlflow)
     if facts.history is not None:
-        out += _scheduled(facts.history) + _reverts(facts.history) + _revised(facts.history)
+        out += history_findings(facts.history)
     if facts.mlflow is not None:
         out += _set_aside(facts.mlflow)
     if metrics is not None:
@@ -110,10 +89,10 @@ def _tracking(m: MlflowFacts) -> list[Finding]:
         )
         detail = (
             f"{n} run{'s' if n != 1 else ''} in experiment {names.get(exp_id, exp_id)!r}"
-            f"{who} since {_day(m.since)} ({what}), the last on {_day(last.start)}"
+            f"{who} since {day(m.since)} ({what}), the last on {day(last.start)}"
         )
         out.append(
-            _found("experiment_tracking_used", MLFLOW, detail, f"runs:/{last.id}", not logged)
+            found("experiment_tracking_used", MLFLOW, detail, f"runs:/{last.id}", not logged)
         )
     return out
 
@@ -124,8 +103,8 @@ def _shared(m: MlflowFacts) -> list[Finding]:
         return []
     people = len({r.user for r in m.runs if r.user})
     who = f" of {people} {'person' if people == 1 else 'people'}" if people else ""
-    detail = f"{len(m.runs)} runs{who} since {_day(m.since)} went to the tracking server"
-    return [_found("shared_tracking_server", MLFLOW, detail, m.server)]
+    detail = f"{len(m.runs)} runs{who} since {day(m.since)} went to the tracking server"
+    return [found("shared_tracking_server", MLFLOW, detail, m.server)]
 
 
 def _lineage(m: MlflowFacts, v: ModelVersion) -> str:
@@ -153,10 +132,10 @@ def _registry(m: MlflowFacts) -> list[Finding]:
         recent = sum(m.since <= v.created <= m.until for v in versions)
         detail = (
             f"model {name!r} has {len(versions)} version{'s' if len(versions) != 1 else ''}, "
-            f"{recent} registered since {_day(m.since)}; the newest, {latest.version}, "
-            f"on {_day(latest.created)} {_lineage(m, latest)}"
+            f"{recent} registered since {day(m.since)}; the newest, {latest.version}, "
+            f"on {day(latest.created)} {_lineage(m, latest)}"
         )
-        out.append(_found("model_registry_used", MLFLOW, detail, latest.uri))
+        out.append(found("model_registry_used", MLFLOW, detail, latest.uri))
     return out
 
 
@@ -180,7 +159,7 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
                 f"{c_alias!r} on version {c_version}"
             )
             obj = f"models:/{model.name}@{c_alias}"
-            out.append(_found("champion_challenger_present", MLFLOW, detail, obj))
+            out.append(found("champion_challenger_present", MLFLOW, detail, obj))
             continue
         stages = {v.stage: v for v in m.versions if v.model == model.name and v.stage}
         if "Production" in stages and "Staging" in stages:
@@ -191,7 +170,7 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
                 "live traffic is not recorded)"
             )
             out.append(
-                _found("champion_challenger_present", MLFLOW, detail, staged.uri, partial=True)
+                found("champion_challenger_present", MLFLOW, detail, staged.uri, partial=True)
             )
     return out
 
@@ -220,72 +199,8 @@ def _set_aside(m: MlflowFacts) -> list[Finding]:
                 f"model {model.name!r}: version {back.version} was set aside and version "
                 f"{current.version} serves again (how fast a rollback takes is not recorded)"
             )
-            out.append(_found("rollback_supported", MLFLOW, detail, back.uri, partial=True))
+            out.append(found("rollback_supported", MLFLOW, detail, back.uri, partial=True))
     return out
-
-
-def _scheduled(h: HistoryFacts) -> list[Finding]:
-    """Automation committing data locks or metrics again and again: a schedule that fired."""
-    fired = [
-        c
-        for c in h.commits
-        if c.automation and c.kinds & {ChangeKind.DATA_POINTER, ChangeKind.METRICS}
-    ]
-    if not fired:
-        return []
-    last = fired[0]  # newest first
-    who = Counter(c.author for c in fired).most_common(1)[0][0]
-    detail = (
-        f"{len(fired)} commit{'s' if len(fired) != 1 else ''} by {who} updated data locks or "
-        f"metrics since {_day(h.since)}, the last on {_day(last.committed)}"
-    )
-    return [
-        _found("training_scheduled", HISTORY, detail, f"commit:{last.short}", len(fired) < 2)
-    ]
-
-
-def _reverts(h: HistoryFacts) -> list[Finding]:
-    """A model, data or params change reverted: a rollback done through git."""
-    ml = {c.sha: c for c in h.commits if c.ml_change and c.reverts is None}
-    back = [c for c in h.commits if c.reverts is not None and c.reverts in ml]
-    if not back:
-        return []
-    last = back[0]
-    reverted = ml[last.reverts or ""]
-    detail = (
-        f"{len(back)} model or data change{'s' if len(back) != 1 else ''} reverted since "
-        f"{_day(h.since)}; the last, {reverted.short} ({reverted.subject[:60]!r}), on "
-        f"{_day(last.committed)}"
-    )
-    return [_found("rollback_supported", HISTORY, detail, f"commit:{last.short}", partial=True)]
-
-
-def _revised(h: HistoryFacts) -> list[Finding]:
-    """The retraining schedule or a drift threshold changed; found when the change comes
-    with monitoring (its config changed too, or the message says drift, staleness...)."""
-    revised = [c for c in h.commits if c.kinds & {ChangeKind.SCHEDULE, ChangeKind.THRESHOLD}]
-    if not revised:
-        return []
-
-    def from_monitoring(c: Commit) -> bool:
-        return ChangeKind.MONITORING in c.kinds or bool(_FROM_MONITORING.search(c.subject))
-
-    best = next((c for c in revised if from_monitoring(c)), revised[0])
-    what = "a drift threshold" if ChangeKind.THRESHOLD in best.kinds else "the schedule"
-    detail = (
-        f"{len(revised)} revision{'s' if len(revised) != 1 else ''} of the retraining "
-        f"schedule or drift thresholds since {_day(h.since)}; {best.short} changed {what} on "
-        f"{_day(best.committed)} ({best.subject[:60]!r})"
-    )
-    return [
-        _found(
-            "retraining_policy_revised",
-            HISTORY,
-            detail,
-            f"commit:{best.short}",
-            partial=not from_monitoring(best),
-        )
-    ]
 
 
 def _measured(metrics: DeliveryMetrics) -> list[Finding]:
@@ -301,4 +216,4 @@ def _measured(metrics: DeliveryMetrics) -> list[Finding]:
         f"{m.name} {m.value:g} {m.unit}" for m in metrics.metrics if m.value is not None
     )
     detail = f"delivery metrics measured from {freq.events} releases: {shown}"
-    return [_found("delivery_metrics_tracked", freq.source, detail, partial=not complete)]
+    return [found("delivery_metrics_tracked", freq.source, detail, partial=not complete)]

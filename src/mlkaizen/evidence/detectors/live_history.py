@@ -1,0 +1,99 @@
+"""Findings from a repository's git history over a window: a schedule that fired, model or
+data changes reverted, the retraining schedule or drift thresholds revised. And the shape
+every live finding shares: the fact, its source and the object that shows it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mlkaizen.evidence.facts.live import ChangeKind, Commit, HistoryFacts
+from mlkaizen.evidence.findings import Finding, Outcome
+
+HISTORY = "git history"
+_FROM_MONITORING = re.compile(r"drift|monitor|stale|staleness|decay|degrad|alert", re.I)
+
+
+def found(
+    fact: str, source: str, detail: str, obj: str | None = None, partial: bool = False
+) -> Finding:
+    values = {"source": source, **({"object": obj} if obj else {})}
+    return Finding(
+        detector=fact,
+        outcome=Outcome.PARTIAL if partial else Outcome.FOUND,
+        detail=f"{source}: {detail}",
+        values=values,
+    )
+
+
+def day(moment: object) -> str:
+    return str(moment)[:10]
+
+
+def history_findings(h: HistoryFacts) -> list[Finding]:
+    """Every finding the history of the window supports."""
+    return _scheduled(h) + _reverts(h) + _revised(h)
+
+
+def _scheduled(h: HistoryFacts) -> list[Finding]:
+    """Automation committing data locks or metrics again and again: a schedule that fired."""
+    fired = [
+        c
+        for c in h.commits
+        if c.automation and c.kinds & {ChangeKind.DATA_POINTER, ChangeKind.METRICS}
+    ]
+    if not fired:
+        return []
+    last = fired[0]  # newest first
+    who = Counter(c.author for c in fired).most_common(1)[0][0]
+    detail = (
+        f"{len(fired)} commit{'s' if len(fired) != 1 else ''} by {who} updated data locks or "
+        f"metrics since {day(h.since)}, the last on {day(last.committed)}"
+    )
+    return [
+        found("training_scheduled", HISTORY, detail, f"commit:{last.short}", len(fired) < 2)
+    ]
+
+
+def _reverts(h: HistoryFacts) -> list[Finding]:
+    """A model, data or params change reverted: a rollback done through git."""
+    ml = {c.sha: c for c in h.commits if c.ml_change and c.reverts is None}
+    back = [c for c in h.commits if c.reverts is not None and c.reverts in ml]
+    if not back:
+        return []
+    last = back[0]
+    reverted = ml[last.reverts or ""]
+    detail = (
+        f"{len(back)} model or data change{'s' if len(back) != 1 else ''} reverted since "
+        f"{day(h.since)}; the last, {reverted.short} ({reverted.subject[:60]!r}), on "
+        f"{day(last.committed)}"
+    )
+    return [found("rollback_supported", HISTORY, detail, f"commit:{last.short}", partial=True)]
+
+
+def _revised(h: HistoryFacts) -> list[Finding]:
+    """The retraining schedule or a drift threshold changed; found when the change comes
+    with monitoring (its config changed too, or the message says drift, staleness...)."""
+    revised = [c for c in h.commits if c.kinds & {ChangeKind.SCHEDULE, ChangeKind.THRESHOLD}]
+    if not revised:
+        return []
+
+    def from_monitoring(c: Commit) -> bool:
+        return ChangeKind.MONITORING in c.kinds or bool(_FROM_MONITORING.search(c.subject))
+
+    best = next((c for c in revised if from_monitoring(c)), revised[0])
+    what = "a drift threshold" if ChangeKind.THRESHOLD in best.kinds else "the schedule"
+    detail = (
+        f"{len(revised)} revision{'s' if len(revised) != 1 else ''} of the retraining "
+        f"schedule or drift thresholds since {day(h.since)}; {best.short} changed {what} on "
+        f"{day(best.committed)} ({best.subject[:60]!r})"
+    )
+    return [
+        found(
+            "retraining_policy_revised",
+            HISTORY,
+            detail,
+            f"commit:{best.short}",
+            partial=not from_monitoring(best),
+        )
+    ]
