@@ -202,16 +202,14 @@ def test_terminal_table_prints_values_as_plain_text() -> None:
     lines = text.splitlines()
     assert lines[0] == "ML delivery metrics · <script>alert(1)</script> | \\x1b[31m[bold]red"
     assert "\x1b" not in text and "\u202e" not in text
-    row = next(line for line in lines if "Lead time for model changes" in line)
-    assert re.split(r"\s*│\s*", row.strip("│ ")) == [
-        "Lead time for model changes",
-        "≥ 12 hours",
-        "·▄··",
-        "unknown",
-        "low",
-        "mlflow registry + mlflow runs",
-    ]
-    assert "Model release frequency: <script>alert(1)</script> | \\x1b[31m[bold]red" in lines
+    row = next(line for line in lines if line.startswith(" Lead time for model changes  "))
+    assert re.split(r"\s{2,}", row.strip()) == [
+        "Lead time for model changes", "≥ 12 hours", "·▄·· unknown", "low"]
+    assert (
+        "Model release frequency (<b>src</b>): <script>alert(1)</script> | "
+        "\\x1b[31m[bold]red" in lines
+    )
+    assert "Lead time for model changes (mlflow registry + mlflow runs): " in text
     assert f"note: mlflow: {NOTE[:-1]}\\u202e" in lines
 
 

@@ -148,17 +148,23 @@ def to_html(metrics: DeliveryMetrics, subject: str) -> str:
 def print_text(metrics: DeliveryMetrics, subject: str, console: Console) -> None:
     """A Rich table of the four metrics, then how each was measured and the notes; every
     value printed as plain text (never parsed as markup), control characters visible."""
+    from rich import box
     from rich.table import Table
 
     console.print(terminal(f"{TITLE} · {subject}", style="bold"))
     console.print(terminal(_window(metrics), style="dim"))
-    table = Table(show_lines=False)
-    for column in COLUMNS:
-        table.add_column(column, overflow="fold")
+    # four narrow columns fit 80 characters; each metric's source and how it was measured
+    # (or why it was not) follow the table, one line each
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("Metric", "Value", "Trend", "Confidence"):
+        table.add_column(column, no_wrap=True)
     for m in metrics.metrics:
-        table.add_row(*(terminal(c) for c in _cells(m)))
+        value = value_text(m) if m.value is not None else NOT_MEASURED
+        trend = f"{trend_text(m)} {m.direction.value}"
+        table.add_row(*(terminal(c) for c in (m.name, value, trend, m.confidence.value)))
     console.print(table)
-    for m in _measured(metrics):
-        console.print(terminal(f"{m.name}: {m.detail}"))
+    for m in metrics.metrics:
+        how = m.detail or "no event to measure from"
+        console.print(terminal(f"{m.name} ({source_text(m)}): {how}"))
     for note in metrics.notes:
         console.print(terminal(f"note: {note}", style="yellow"))
