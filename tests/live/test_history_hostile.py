@@ -219,14 +219,20 @@ def test_the_repository_config_cannot_change_what_git_prints(tmp_path: Path) -> 
     second = commit(root, {"params.yaml": "lr: 1\n", "old.py": "x\n"}, "2025-03-02", "Ann",
                     "Tune")
     commit(root, {"old.py": None, "new.py": "x\n"}, "2025-03-03", "Ann", "Rename")
+    third = commit(root, {".github/workflows/x.yml": "on:\n  schedule:\n"
+                          "    - cron: '0 2 * * *'\n"}, "2025-03-04", "Ann", "Later")
     expected = read_history(root, SINCE, UNTIL)
     assert [(c.sha, c.kinds) for c in expected.commits] == [
+        (third, {ChangeKind.CI, ChangeKind.SCHEDULE}),  # the cron replaced: revised
         (second, {ChangeKind.PARAMS}),
-        (first, {ChangeKind.TRAINING_CODE, ChangeKind.CI, ChangeKind.SCHEDULE}),
+        (first, {ChangeKind.TRAINING_CODE, ChangeKind.CI}),  # first added: no revision
     ]
     for key, value in (("i18n.logOutputEncoding", "UTF-16"), ("log.showRoot", "false"),
                        ("diff.renames", "copies"), ("diff.relative", "true"),
                        ("core.quotePath", "true"), ("log.mailmap", "true"),
-                       ("diff.external", "false"), ("pager.log", "false")):
+                       ("diff.external", "false"), ("pager.log", "false"),
+                       ("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true"),
+                       ("color.ui", "always"), ("color.diff", "always"),
+                       ("diff.context", "5"), ("diff.interHunkContext", "9")):
         git(root, "config", key, value)
     assert read_history(root, SINCE, UNTIL) == expected

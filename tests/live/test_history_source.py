@@ -44,16 +44,24 @@ def build(root: Path) -> dict[str, str]:
                        "2025-02-15", "Cy", "Version the data")
     c["nightly"] = commit(root, {".github/workflows/retrain.yml": WORKFLOW}, "2025-03-01", "Dee",
                           "Retrain nightly")
+    c["weekly"] = commit(root, {".github/workflows/retrain.yml": WORKFLOW.replace(
+        "0 3 * * *", "0 3 * * 1")}, "2025-03-03", "Dee", "Retrain weekly")
     c["ci"] = commit(root, {".github/workflows/ci.yml": CI_NEAR_MISS}, "2025-03-05", "Eve",
                      "CI settings")
     c["dag"] = commit(root, {"dags/nightly.py": 'DAG("x", schedule_interval="@daily")\n',
                              "src/utils.py": 'schedule = "0 3 * * *"\n'}, "2025-03-10", "Eve",
                       "Airflow DAG")
+    c["dag2"] = commit(root, {"dags/nightly.py": 'DAG("x", schedule_interval="@weekly")\n',
+                              "src/utils.py": 'schedule = "0 4 * * *"\n'}, "2025-03-11", "Eve",
+                       "Airflow DAG weekly")
     c["drift"] = commit(root, {"monitoring/drift.yaml": "drift_share: 0.3\n"}, "2025-04-01",
                         "Fay", "Drift monitoring")
     c["panel"] = commit(root, {"monitoring/drift.yaml": "drift_share: 0.3\ntitle: Drift threshold "
                                "panel\n", "params.yaml": "lr: 0.1\nthreshold: 0.5\n"},
                         "2025-04-02", "Fay", "Panel title")
+    c["loosen"] = commit(root, {"monitoring/drift.yaml": "drift_share: 0.4\ntitle: Drift "
+                                "threshold panel\n"}, "2025-04-03", "Fay",
+                         "Loosen the drift share")
     c["metrics"] = commit(root, {"metrics.json": '{"auc": 0.9}\n'}, "2025-05-01",
                           "github-actions[bot]", "Update metrics",
                           email="41898282+github-actions[bot]@users.noreply.github.com")
@@ -94,10 +102,10 @@ def test_the_commits_kept_newest_first(history: tuple[HistoryFacts, dict[str, st
     facts, c = history
     names = {v: k for k, v in c.items()}
     assert [names[x.sha] for x in facts.commits] == [
-        "by-ci", "side", "revert", "tune", "metrics", "panel", "drift", "dag", "ci", "nightly",
-        "data", "docs", "train",
+        "by-ci", "side", "revert", "tune", "metrics", "loosen", "panel", "drift", "dag2", "ci",
+        "weekly", "nightly", "data", "docs", "train",
     ]
-    assert facts.commits_total == 15  # the window: all but "start" and "late"
+    assert facts.commits_total == 18  # the window: all but "start" and "late"
     assert facts.complete and facts.problems == []
     assert facts.repository == "churn"
     assert facts.head == c["late"]
@@ -110,10 +118,12 @@ def test_kinds_of_each_commit(history: tuple[HistoryFacts, dict[str, str]]) -> N
         "train": {K.TRAINING_CODE, K.PARAMS},
         "docs": set(),  # kept as the target of tag v1.0
         "data": {K.DATA_POINTER},
-        "nightly": {K.CI, K.SCHEDULE},
+        "nightly": {K.CI},  # a schedule first added is no revision
+        "weekly": {K.CI, K.SCHEDULE},  # its cron line replaced: the cadence revised
         "ci": {K.CI},  # lr_schedule, scheduler, rescheduled: not schedules
-        "dag": {K.SCHEDULE},  # a schedule in src/utils.py is not an orchestrator's
-        "drift": {K.MONITORING, K.THRESHOLD},
+        "dag2": {K.SCHEDULE},  # a schedule in src/utils.py is not an orchestrator's
+        "drift": {K.MONITORING},  # a threshold first set is no revision
+        "loosen": {K.MONITORING, K.THRESHOLD},
         "panel": {K.MONITORING, K.PARAMS},  # a title naming a threshold; params' threshold
         "metrics": {K.METRICS},
         "tune": {K.PARAMS},
@@ -130,7 +140,7 @@ def test_one_commit_in_full(history: tuple[HistoryFacts, dict[str, str]]) -> Non
         author="Ann", email="ann@example.org", subject="Train a model",
         kinds=frozenset({K.TRAINING_CODE, K.PARAMS}), paths=("params.yaml", "train.py"),
     )
-    assert one(facts, c["dag"]).paths == ("dags/nightly.py",)
+    assert one(facts, c["dag2"]).paths == ("dags/nightly.py",)
     assert one(facts, c["panel"]).paths == ("monitoring/drift.yaml", "params.yaml")
 
 
@@ -184,7 +194,7 @@ def test_a_folder_limits_the_commits(tmp_path: Path) -> None:
     assert set(facts.commit_times) == {a, b, d}  # the whole repository's, to place runs
     whole = read_history(root, SINCE, UNTIL)
     assert [x.sha for x in whole.commits] == [d, b, a]
-    assert one(whole, d).kinds == {K.CI, K.SCHEDULE}
+    assert one(whole, d).kinds == {K.CI}
 
 
 def test_gather_reads_the_history(tmp_path: Path) -> None:
@@ -219,3 +229,20 @@ def test_the_diff_search_in_small_batches_and_in_every_file(
     monkeypatch.setattr(history_log, "MAX_SPECS", 0)
     assert read_history(root, SINCE, UNTIL) == expected
     assert sum(K.SCHEDULE in c.kinds for c in expected.commits) == 2
+
+
+def test_a_renamed_or_deleted_threshold_file_is_no_revision(tmp_path: Path) -> None:
+    root = init(tmp_path / "r")
+    commit(root, {"monitoring/drift.yaml": "drift_share: 0.3\n"}, "2025-03-01", "Ann", "Add")
+    moved = commit(root, {"monitoring/drift.yaml": None,
+                          "monitoring/data_drift.yaml": "drift_share: 0.3\n"},
+                   "2025-03-02", "Ann", "refactor: re-renamed files")
+    changed = commit(root, {"monitoring/data_drift.yaml": "drift_share: 0.25\n"},
+                     "2025-03-03", "Ann", "Tighten")
+    gone = commit(root, {"monitoring/data_drift.yaml": None}, "2025-03-04", "Ann", "Drop")
+    facts = read_history(root, SINCE, UNTIL)
+    assert [(x.sha, x.kinds) for x in facts.commits if x.sha in (moved, changed, gone)] == [
+        (gone, {K.MONITORING}),
+        (changed, {K.MONITORING, K.THRESHOLD}),
+        (moved, {K.MONITORING}),
+    ]

@@ -188,6 +188,10 @@ def test_retraining_policy_revised_from_monitoring_or_only_partly() -> None:
     said = history([commit("s", 2, {ChangeKind.SCHEDULE, ChangeKind.CI},
                            subject="Retrain weekly: staleness showed daily was wasteful")])
     assert found(live(h=said)) == [("retraining_policy_revised", Outcome.FOUND, "commit:sssssss")]
+    renamed = history([commit("t", 2, {ChangeKind.THRESHOLD, ChangeKind.MONITORING},
+                              subject="refactor: re-renamed files")])
+    assert found(live(h=renamed)) == [
+        ("retraining_policy_revised", Outcome.PARTIAL, "commit:ttttttt")]
     plain = history([commit("s", 2, {ChangeKind.SCHEDULE, ChangeKind.CI}, subject="cron")])
     assert found(live(h=plain)) == [
         ("retraining_policy_revised", Outcome.PARTIAL, "commit:sssssss")]

@@ -43,11 +43,11 @@ LIVE_FACTS = (
 def retraining_policy_revised(tree: RepoTree) -> list[Finding]:
     """The retraining schedule or a drift threshold was revised within the window.
 
-    Seen only in git history (``--window``): a commit that changed a cron or schedule line of
-    a CI or orchestrator file, or a drift or quality threshold of a monitoring config. Found
-    when the same commit also changed monitoring config or says it follows drift, staleness
-    or an alert; partly otherwise (the schedule changed, but not visibly from monitoring). A
-    work tree alone shows nothing of it.
+    Seen only in git history (``--window``): a commit that replaced a cron or schedule line
+    of a CI or orchestrator file, or a drift or quality threshold line of a monitoring config,
+    by another (a schedule or threshold first added is no revision). Found when the commit
+    says it follows drift, staleness, monitoring or an alert; partly otherwise (revised, but
+    nothing shows it came from monitoring). A work tree alone shows nothing of it.
     """
     del tree
     return []

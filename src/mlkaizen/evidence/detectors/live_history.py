@@ -72,14 +72,15 @@ def _reverts(h: HistoryFacts) -> list[Finding]:
 
 
 def _revised(h: HistoryFacts) -> list[Finding]:
-    """The retraining schedule or a drift threshold changed; found when the change comes
-    with monitoring (its config changed too, or the message says drift, staleness...)."""
+    """The retraining schedule or a drift threshold revised (a line replaced, not added);
+    found when the commit says it follows drift, staleness, monitoring or an alert, partly
+    otherwise (revised, but nothing shows it came from monitoring)."""
     revised = [c for c in h.commits if c.kinds & {ChangeKind.SCHEDULE, ChangeKind.THRESHOLD}]
     if not revised:
         return []
 
     def from_monitoring(c: Commit) -> bool:
-        return ChangeKind.MONITORING in c.kinds or bool(_FROM_MONITORING.search(c.subject))
+        return bool(_FROM_MONITORING.search(c.subject))
 
     best = next((c for c in revised if from_monitoring(c)), revised[0])
     what = "a drift threshold" if ChangeKind.THRESHOLD in best.kinds else "the schedule"

@@ -111,8 +111,10 @@ class ChangeKind(StrEnum):
     METRICS = "metrics"  # metrics files a pipeline writes (metrics.json, scores)
     CI = "ci"  # CI workflows and pipeline definitions
     MONITORING = "monitoring"  # monitoring, drift and alerting configuration
-    SCHEDULE = "schedule"  # a line with a cron or schedule changed (retraining cadence)
-    THRESHOLD = "threshold"  # a drift or quality threshold changed in monitoring config
+    # a cron or schedule line replaced by another in the same file: the cadence revised
+    SCHEDULE = "schedule"
+    # a drift or quality threshold line replaced by another in a monitoring config
+    THRESHOLD = "threshold"
 
 
 ML_CHANGES = frozenset({ChangeKind.TRAINING_CODE, ChangeKind.DATA_POINTER, ChangeKind.PARAMS})

@@ -33,6 +33,7 @@ from mlkaizen.evidence.sources.history_log import (
     Window,
     clean,
     read_log,
+    revisions,
     search,
 )
 from mlkaizen.textfmt import counted
@@ -119,8 +120,10 @@ def _read(objects: GitObjects, facts: HistoryFacts, prefix: str, most: int) -> H
 
     cut = {c.sha for c in logged if shallow and c.parents == 0}  # the clone's boundary
     read = [c for c in logged if c.sha not in cut]
-    schedules = _search(objects, read, SCHEDULE_LINE, scheduling)
-    thresholds = _search(objects, read, THRESHOLD_LINE, monitoring)
+    schedules = revisions(objects, _search(objects, read, SCHEDULE_LINE, scheduling),
+                          SCHEDULE_LINE)
+    thresholds = revisions(objects, _search(objects, read, THRESHOLD_LINE, monitoring),
+                           THRESHOLD_LINE)
     tags, tag_problems = _tags(objects, window)
     targets = {t.sha for t in tags}
     commits: list[Commit] = []

@@ -195,3 +195,54 @@ def search(
                 elif sha is not None and keep(path):
                     found.setdefault(sha, []).append(path)
     return found
+
+
+def python_pattern(ere: str) -> re.Pattern[bytes]:
+    """A POSIX extended regex as git's ``-G`` reads it, for Python: the bracket classes
+    ``[:alnum:]`` and ``[:space:]`` spelled out (the patterns here use no other)."""
+    spelled = ere.replace("[:alnum:]", "A-Za-z0-9").replace("[:space:]", " \\t\\r\\f\\v")
+    return re.compile(spelled.encode())
+
+
+def revisions(
+    objects: GitObjects, found: dict[str, list[str]], pattern: str, *, timeout: float = 300
+) -> dict[str, list[str]]:
+    """Of the commits and files a diff search ``found``, those where a line matching
+    ``pattern`` was *replaced*: the same file's diff removes one and adds one (a schedule or
+    threshold revised). A file added, deleted or renamed (renames are not followed: two
+    paths) or a line only added or removed is no revision. Read as ``-U0`` patches of only
+    those files of only those commits, a batch at a time."""
+    wanted = python_pattern(pattern)
+    marker = f"@@{secrets.token_hex(12)}@@".encode()
+    shas = list(found)
+    paths = sorted({p for ps in found.values() for p in ps})
+    specs = [f":(literal){p}" for p in paths] if len(paths) <= MAX_SPECS else []
+    added: set[tuple[str, str]] = set()
+    removed: set[tuple[str, str]] = set()
+    for start in range(0, len(shas), SEARCH_BATCH):
+        batch = shas[start : start + SEARCH_BATCH]
+        proc = objects.command(
+            "log", f"--format={marker.decode()}%H", *_DIFF[:-1], "-p", "-U0",
+            "--src-prefix=a/", "--dst-prefix=b/", "--no-walk=unsorted", *batch, "--", *specs,
+            timeout=timeout,
+        )
+        if proc.returncode != 0:
+            raise MLKaizenError("git log failed while reading schedule and threshold changes")
+        sha, path = "", ""
+        for line in proc.stdout.split(b"\n"):
+            if line.startswith(marker):
+                sha, path = line[len(marker) :].decode("ascii", "replace"), ""
+            elif line.startswith(b"diff --git "):
+                path = ""
+            elif line.startswith(b"+++ b/"):
+                path = line[6:].decode("utf-8", "surrogateescape")
+            elif line.startswith(b"--- a/") and not path:
+                path = line[6:].decode("utf-8", "surrogateescape")  # until +++ names it
+            elif line.startswith((b"+++ ", b"--- ")):
+                continue
+            elif line[:1] in (b"+", b"-") and path and wanted.search(line[1:]):
+                (added if line[:1] == b"+" else removed).add((sha, path))
+    both = added & removed
+    return {
+        sha: kept for sha, ps in found.items() if (kept := [p for p in ps if (sha, p) in both])
+    }
