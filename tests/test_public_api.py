@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_public_api_is_curated_and_sorted() -> None:
     assert mlkaizen.__all__ == sorted(mlkaizen.__all__)
     assert set(mlkaizen.__all__) == {
-        "Assessment", "Catalogue", "MLKaizenError", "Practice", "PracticeResult", "Source",
-        "State", "__version__", "assess", "load_catalogue"}
+        "Assessment", "Catalogue", "LiveOptions", "MLKaizenError", "MlflowOptions", "Practice",
+        "PracticeResult", "Source", "State", "__version__", "assess", "load_catalogue"}
     for name in mlkaizen.__all__:
         assert getattr(mlkaizen, name) is not None
 

@@ -18,11 +18,15 @@ if TYPE_CHECKING:
     from mlkaizen.catalogues import load_catalogue
     from mlkaizen.engine.model import Assessment, PracticeResult, Source, State
     from mlkaizen.errors import MLKaizenError
+    from mlkaizen.evidence.live import LiveOptions
+    from mlkaizen.evidence.sources.mlflow import MlflowOptions
 
 _WHERE = {
     "Assessment": "mlkaizen.engine.model",
     "Catalogue": "mlkaizen.catalogue.schema",
+    "LiveOptions": "mlkaizen.evidence.live",
     "MLKaizenError": "mlkaizen.errors",
+    "MlflowOptions": "mlkaizen.evidence.sources.mlflow",
     "Practice": "mlkaizen.catalogue.schema",
     "PracticeResult": "mlkaizen.engine.model",
     "Source": "mlkaizen.engine.model",
@@ -34,7 +38,9 @@ _WHERE = {
 __all__ = [
     "Assessment",
     "Catalogue",
+    "LiveOptions",
     "MLKaizenError",
+    "MlflowOptions",
     "Practice",
     "PracticeResult",
     "Source",
