@@ -163,6 +163,9 @@ class HistoryFacts(_Fact):
     commits: list[Commit] = Field(default_factory=list)  # newest first
     tags: list[Tag] = Field(default_factory=list)
     commit_times: dict[str, dt.datetime] = Field(default_factory=dict)
+    # when the repository's history begins, if inside the window (its first commit): no
+    # event can be measured before it
+    begins: dt.datetime | None = None
     complete: bool = True
     problems: list[Problem] = Field(default_factory=list)
 

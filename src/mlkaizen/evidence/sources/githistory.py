@@ -149,6 +149,8 @@ def _read(objects: GitObjects, facts: HistoryFacts, prefix: str, most: int) -> H
         "commits": commits,
         "tags": tags,
         "commit_times": {c.sha: _at(c.committed) for c in logged},
+        "begins": min((_at(c.committed) for c in logged if c.parents == 0), default=None)
+        if not shallow else None,
         "complete": complete,
         "problems": problems + tag_problems,
     })

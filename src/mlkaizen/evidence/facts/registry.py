@@ -1,0 +1,65 @@
+"""How a model registry's facts read, shared by the live findings and the delivery
+metrics: which versions serve, and which newer version was set aside for an older one.
+
+MLflow keeps the current stage and aliases of each version, not their history. A version
+serves when its stage is Production or a serving alias points at it. A newer version was
+rolled back when it is Archived while an older version of the same model serves, and that
+older version was changed (promoted) after the newer one existed: a challenger archived
+without ever serving is not a rollback. A registry that uses aliases only shows no rollback
+at all (an alias moved back leaves no trace), so rollbacks are only read where stages are.
+"""
+
+from __future__ import annotations
+
+from mlkaizen.evidence.facts.live import MlflowFacts, ModelVersion
+
+SERVING_ALIASES = frozenset({"champion", "production", "prod"})
+CHALLENGER_ALIASES = frozenset({"challenger", "candidate", "shadow", "canary"})
+
+
+def _stage(v: ModelVersion) -> str:
+    return (v.stage or "").lower()
+
+
+def _order(v: ModelVersion) -> tuple[int, object]:
+    return (int(v.version), v.created) if v.version.isdigit() else (1 << 62, v.created)
+
+
+def serving(m: MlflowFacts) -> list[ModelVersion]:
+    """The versions that serve now: stage Production, or a serving alias on the version or
+    on its registered model."""
+    aliased = {
+        (model.name, version)
+        for model in m.models
+        for alias, version in model.aliases.items()
+        if alias.lower() in SERVING_ALIASES
+    }
+    return [
+        v
+        for v in m.versions
+        if _stage(v) == "production"
+        or any(a.lower() in SERVING_ALIASES for a in v.aliases)
+        or (v.model, v.version) in aliased
+    ]
+
+
+def uses_stages(m: MlflowFacts, model: str) -> bool:
+    """Whether any version of ``model`` has a stage (where rollbacks can be read at all)."""
+    return any(v.model == model and _stage(v) not in ("", "none") for v in m.versions)
+
+
+def rolled_back_for(m: MlflowFacts, v: ModelVersion) -> ModelVersion | None:
+    """The older serving version ``v`` was set aside for, when ``v`` was rolled back:
+    ``v`` Archived, an older version of its model serving now and changed after ``v`` was
+    created (promoted back); ``None`` otherwise."""
+    if _stage(v) != "archived":
+        return None
+    back = [
+        s
+        for s in serving(m)
+        if s.model == v.model
+        and _order(s) < _order(v)
+        and s.updated is not None
+        and s.updated > v.created
+    ]
+    return max(back, key=_order) if back else None
