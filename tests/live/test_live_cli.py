@@ -86,9 +86,9 @@ def team(
     fill.model(mlflow, "churn-model", [r1, r2, r3], aliases={"champion": 1, "challenger": 2},
                stages={3: "Archived"})
     fill.set_times(server.db, "churn-model", noon(99, 1), noon(5, 6), {
-        1: (noon(100, 24), noon(100, 24)),   # v1: a day after c1
+        1: (noon(100, 24), noon(5, 6)),      # v1: a day after c1; promoted back 6 h after v3
         2: (noon(10, 48), noon(10, 48)),     # v2: two days after c6
-        3: (noon(5), noon(5, 6)),            # v3: set aside six hours after it was made
+        3: (noon(5), noon(5, 1)),            # v3: made 5 days ago, then archived
     })
     yield Team(root, server, shas)
 
@@ -136,7 +136,7 @@ def test_metrics_gives_the_four_delivery_metrics_with_their_sources(team: Team) 
     v2 = (noon(10, 48) - noon(60)) / dt.timedelta(hours=1)
     assert sorted([24.0, v2, 120.0])[1] == 120.0
     assert measured["lead-time"]["value"] == 120.0
-    # v3 was archived while the older v1 is the champion: one of three set aside
+    # v3 was archived and the older v1 promoted back 6 hours later: one of three rolled back
     assert measured["change-failure-rate"]["value"] == round(100 / 3, 2)
     assert measured["time-to-restore"]["value"] == 6.0
 

@@ -130,20 +130,46 @@ def test_staging_beside_production_is_a_partial_challenger() -> None:
     assert ("champion_challenger_present", Outcome.PARTIAL, "models:/churn/2") in found(live(m))
 
 
-def test_a_newer_version_archived_while_an_older_one_serves_is_a_rollback() -> None:
-    m = mlflow(models=[RegisteredModel(name="churn", aliases={"champion": "1"})],
+def test_a_newer_version_archived_for_an_older_one_promoted_back_is_a_rollback() -> None:
+    m = mlflow(models=[RegisteredModel(name="churn")],
                versions=[ModelVersion(model="churn", version="1", created=day(90),
-                                      aliases=("champion",)),
+                                      updated=day(8), stage="Production"),
                          ModelVersion(model="churn", version="2", created=day(9),
-                                      stage="Archived")])
-    assert ("rollback_supported", Outcome.PARTIAL, "models:/churn/2") in found(live(m))
-    # near miss: the archived version is older than the serving one (retired, not rolled back)
-    old = mlflow(models=[RegisteredModel(name="churn", aliases={"champion": "2"})],
-                 versions=[ModelVersion(model="churn", version="1", created=day(90),
-                                        stage="Archived"),
-                           ModelVersion(model="churn", version="2", created=day(9),
-                                        aliases=("champion",))])
-    assert not [f for f in found(live(old)) if f[0] == "rollback_supported"]
+                                      updated=day(8), stage="Archived")])
+    out = live_findings(live(m))
+    assert [(f.detector, f.outcome, f.values["object"]) for f in out] == [
+        ("model_registry_used", Outcome.FOUND, "models:/churn/2"),
+        ("rollback_supported", Outcome.PARTIAL, "models:/churn/2")]
+    assert out[1].detail == (
+        "mlflow: model 'churn': version 2 was archived and version 1, older, promoted back "
+        "on 2026-11-23")
+
+
+def test_near_misses_of_a_registry_rollback() -> None:
+    def rollbacks(*versions: ModelVersion, aliases: dict[str, str] | None = None) -> list[str]:
+        m = mlflow(models=[RegisteredModel(name="churn", aliases=aliases or {})],
+                   versions=list(versions))
+        return [f.values["object"] for f in live_findings(live(m))
+                if f.detector == "rollback_supported"]
+
+    # a challenger archived without ever serving: v1 was last changed before v2 existed
+    assert rollbacks(
+        ModelVersion(model="churn", version="1", created=day(90), updated=day(80),
+                     stage="Production"),
+        ModelVersion(model="churn", version="2", created=day(9), updated=day(8),
+                     stage="Archived")) == []
+    # the archived version is older than the serving one: retired, not rolled back
+    assert rollbacks(
+        ModelVersion(model="churn", version="1", created=day(90), updated=day(5),
+                     stage="Archived"),
+        ModelVersion(model="churn", version="2", created=day(9), updated=day(5),
+                     stage="Production")) == []
+    # aliases only: an alias moved back leaves no trace, so nothing is read
+    assert rollbacks(
+        ModelVersion(model="churn", version="1", created=day(90), updated=day(2),
+                     aliases=("champion",)),
+        ModelVersion(model="churn", version="2", created=day(9), updated=day(8)),
+        aliases={"champion": "1"}) == []
 
 
 def test_automation_committing_data_locks_shows_a_schedule_that_fired() -> None:

@@ -19,13 +19,17 @@ from mlkaizen.evidence.facts.live import (
     MlflowFacts,
     ModelVersion,
 )
+from mlkaizen.evidence.facts.registry import (
+    CHALLENGER_ALIASES,
+    SERVING_ALIASES,
+    rolled_back_for,
+    uses_stages,
+)
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
 MLFLOW = "mlflow"
 SHOWN = 5  # objects named per fact (the most recent first)
-SERVING_ALIASES = frozenset({"champion", "production", "prod"})
-CHALLENGER_ALIASES = frozenset({"challenger", "candidate", "shadow", "canary"})
 # the facts live findings can state (every one is also a detector of the registry)
 LIVE_FACTS = (
     "experiment_tracking_used",
@@ -161,12 +165,12 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
             obj = f"models:/{model.name}@{c_alias}"
             out.append(found("champion_challenger_present", MLFLOW, detail, obj))
             continue
-        stages = {v.stage: v for v in m.versions if v.model == model.name and v.stage}
-        if "Production" in stages and "Staging" in stages:
-            staged = stages["Staging"]
+        stages = {(v.stage or "").lower(): v for v in m.versions if v.model == model.name}
+        if "production" in stages and "staging" in stages:
+            staged = stages["staging"]
             detail = (
                 f"model {model.name!r}: version {staged.version} in Staging beside version "
-                f"{stages['Production'].version} in Production (whether it is compared on "
+                f"{stages['production'].version} in Production (whether it is compared on "
                 "live traffic is not recorded)"
             )
             out.append(
@@ -176,30 +180,26 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
 
 
 def _set_aside(m: MlflowFacts) -> list[Finding]:
-    """A newer version archived while an older one serves: the model was rolled back."""
+    """A newer version archived for an older one promoted back: the model was rolled back
+    (only where the registry uses stages; :mod:`mlkaizen.evidence.facts.registry`)."""
     out = []
     for model in m.models:
-        versions = [v for v in m.versions if v.model == model.name]
-        serving = [
-            v
-            for v in versions
-            if v.stage == "Production" or any(a.lower() in SERVING_ALIASES for a in v.aliases)
-        ]
-        if not serving:
+        if not uses_stages(m, model.name):
             continue
-        current = max(serving, key=lambda v: v.created)
-        newer = [
-            v
-            for v in versions
-            if v.stage == "Archived" and v.created > current.created and v.created >= m.since
+        backs = [
+            (v, older)
+            for v in m.versions
+            if v.model == model.name
+            and v.created >= m.since
+            and (older := rolled_back_for(m, v)) is not None
         ]
-        if newer:
-            back = max(newer, key=lambda v: v.created)
+        if backs:
+            v, older = max(backs, key=lambda pair: pair[0].created)
             detail = (
-                f"model {model.name!r}: version {back.version} was set aside and version "
-                f"{current.version} serves again (how fast a rollback takes is not recorded)"
+                f"model {model.name!r}: version {v.version} was archived and version "
+                f"{older.version}, older, promoted back on {day(older.updated)}"
             )
-            out.append(found("rollback_supported", MLFLOW, detail, back.uri, partial=True))
+            out.append(found("rollback_supported", MLFLOW, detail, v.uri, partial=True))
     return out
 
 
