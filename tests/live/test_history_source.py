@@ -70,7 +70,7 @@ def build(root: Path) -> dict[str, str]:
     git(root, "revert", "--no-edit", c["tune"], env=dated("2025-05-11", "Hal"))
     c["revert"] = git(root, "rev-parse", "HEAD")
     git(root, "checkout", "-q", "-b", "side", c["revert"])
-    c["side"] = commit(root, {"models/net.py": "class Net: ...\n"}, "2025-06-10", "Ida",
+    c["side"] = commit(root, {"networks/net.py": "class Net: ...\n"}, "2025-06-10", "Ida",
                        "A new network")
     git(root, "checkout", "-q", "main")
     c["other"] = commit(root, {"notes.txt": "x\n"}, "2025-06-12", "Ann", "Notes")

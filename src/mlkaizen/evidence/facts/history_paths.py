@@ -5,9 +5,9 @@ A path (relative to the repository, ``/``-separated, compared ignoring case) get
 
 - training code: a source file (``.py``, ``.ipynb``, ``.r``, ``.scala``, ``.jl``; not
   ``.sql``) whose name says it trains (``train*.py``, ``trainer.py``, ``fit_*.py``,
-  ``finetune.py``, ``retrain.py``), defines a model (``model.py``, ``models.py``,
-  ``network.py``), or lies in a training or model folder (``training/``, ``models/``,
-  ``trainers/``, ``networks/``);
+  ``finetune.py``, ``retrain.py``) or lies in a training or network folder (``training/``,
+  ``trainers/``, ``networks/``, ``modeling/``); ``model.py``, ``models/`` and ``fit.py``
+  are not (an ORM's models, a schema, a fitting helper as often as a model);
 - data pointer: ``*.dvc`` and ``dvc.lock`` (``.dvc/config``, ``.dvcignore``, ``dvc.yaml`` and
   ``.gitattributes`` are not pointers);
 - params: ``params.*``, ``hparams*``/``hyperparameters*`` files, every config of a Hydra
@@ -45,10 +45,12 @@ SOURCE_EXTS = frozenset({"py", "ipynb", "r", "scala", "jl"})
 CONFIG_EXTS = frozenset({"yaml", "yml", "json", "toml", "jsonnet", "libsonnet", "rules"})
 DATA_EXTS = frozenset({"json", "yaml", "yml", "csv", "tsv"})
 
-_TRAIN_WORD = re.compile(r"^(?:re|pre)?train(?:ing|er|ers|s)?\d*$|^fine-?tun(?:e|ing)\d*$|^fit$")
-_TRAIN_DIRS = frozenset({"train", "training", "trainer", "trainers", "models", "model",
-                         "networks", "architectures", "modeling", "modelling"})
-_MODEL_STEMS = frozenset({"model", "models", "network", "networks", "architecture"})
+_TRAIN_WORD = re.compile(r"^(?:re|pre)?train(?:ing|er|ers|s)?\d*$|^fine-?tun(?:e|ing)\d*$")
+# `model.py`, `models/` and `fit.py` are left out: in most repositories they are an ORM's
+# models, a schema or a fitting helper, not a training change; what trains says so
+_TRAIN_DIRS = frozenset({"train", "training", "trainer", "trainers", "networks",
+                         "architectures", "modeling", "modelling"})
+_FIT_STEM = re.compile(r"^fit[_-][a-z0-9]")
 _NOT_PROJECT_DIRS = frozenset({"test", "tests", "testing", "__tests__", "docs", "doc"})
 _PARAMS_WORDS = frozenset({"params", "hparams", "hyperparams", "hyperparameters",
                            "hyperparameter", "sweep"})
@@ -141,7 +143,7 @@ def _training_code(path: str) -> bool:
     if ext not in SOURCE_EXTS:
         return False
     words = words_of(stem) | _camel_words(path)
-    if stem in _MODEL_STEMS or any(_TRAIN_WORD.match(w) for w in words):
+    if _FIT_STEM.match(stem) or any(_TRAIN_WORD.match(w) for w in words):
         return True
     return bool(_TRAIN_DIRS & set(folders))
 
