@@ -64,3 +64,20 @@ def test_a_host_httpx_cannot_use_is_one_problem() -> None:
     facts = read_mlflow(MlflowOptions("http://a..b"), now, now, env={})
     assert not facts.complete and len(facts.problems) == 1
     assert facts.problems[0].message.startswith("experiments: ")
+
+
+@pytest.mark.parametrize("variable", ["MLFLOW_TRACKING_TOKEN", "DATABRICKS_TOKEN"])
+@pytest.mark.parametrize("token", ["tökén-sëcret", "line\nbreak-secret", "tab\tsecret"])
+def test_a_token_no_header_can_carry_is_one_problem_naming_the_variable(
+    variable: str, token: str
+) -> None:
+    from mlkaizen.evidence.facts.live import Problem
+
+    url = "databricks" if variable == "DATABRICKS_TOKEN" else "http://127.0.0.1:9"
+    env = {variable: token, "DATABRICKS_HOST": "https://adb-1.example.net"}
+    until = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    facts = read_mlflow(MlflowOptions(url), until - dt.timedelta(days=30), until, env=env)
+    assert facts.problems == [Problem(source="mlflow", message=(
+        f"{variable} holds characters an HTTP header cannot carry (only printable ASCII can "
+        "be sent): check its value"))]
+    assert facts.requests == 0 and not facts.complete

@@ -86,13 +86,23 @@ def _tls(env: Mapping[str, str]) -> ssl.SSLContext | bool:
     return context
 
 
+def _header_safe(token: str, variable: str) -> str:
+    """``token`` when an HTTP header can carry it (printable ASCII); raises
+    :class:`CutError` naming the variable, never its value."""
+    if not (token.isascii() and token.isprintable()):
+        raise CutError(
+            f"{variable} holds characters an HTTP header cannot carry (only printable ASCII "
+            "can be sent): check its value", True)
+    return token
+
+
 def target_of(url: str, env: Mapping[str, str]) -> Target:
     """The server's base URL and credentials; raises :class:`CutError` when they cannot be
     made (``databricks`` without ``DATABRICKS_HOST``, an unreadable certificate)."""
     secrets: list[str] = []
     if url.strip() == "databricks":
         host = env.get("DATABRICKS_HOST", "").strip()
-        token = env.get("DATABRICKS_TOKEN", "").strip()
+        token = _header_safe(env.get("DATABRICKS_TOKEN", "").strip(), "DATABRICKS_TOKEN")
         if not host:
             raise CutError("databricks: DATABRICKS_HOST is not set", True)
         if "://" not in host:
@@ -107,7 +117,7 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
     target = Target(base=public_url(url), verify=_tls(env))
     user = env.get("MLFLOW_TRACKING_USERNAME", "")
     password = env.get("MLFLOW_TRACKING_PASSWORD", "")
-    token = env.get("MLFLOW_TRACKING_TOKEN", "").strip()
+    token = _header_safe(env.get("MLFLOW_TRACKING_TOKEN", "").strip(), "MLFLOW_TRACKING_TOKEN")
     if parts.username is not None or parts.password is not None:
         name, word = unquote(parts.username or ""), unquote(parts.password or "")
         target.auth = httpx.BasicAuth(name, word)
