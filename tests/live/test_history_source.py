@@ -246,3 +246,15 @@ def test_a_renamed_or_deleted_threshold_file_is_no_revision(tmp_path: Path) -> N
         (changed, {K.MONITORING, K.THRESHOLD}),
         (moved, {K.MONITORING}),
     ]
+
+
+def test_a_revert_naming_an_abbreviated_commit(tmp_path: Path) -> None:
+    root = init(tmp_path / "r")
+    tuned = commit(root, {"params.yaml": "lr: 1\n"}, "2025-03-01", "Ann", "Tune")
+    back = commit(root, {"params.yaml": "lr: 2\n"}, "2025-03-02", "Ann",
+                  f"Undo the tuning\n\nThis reverts commit {tuned[:10]}.")
+    near = commit(root, {"params.yaml": "lr: 3\n"}, "2025-03-03", "Ann",
+                  "Again\n\nThis reverts commit 12345.")  # too short to name a commit
+    facts = read_history(root, SINCE, UNTIL)
+    assert [(x.sha, x.reverts) for x in facts.commits] == [
+        (near, None), (back, tuned[:10]), (tuned, None)]
