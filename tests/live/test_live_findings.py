@@ -172,29 +172,41 @@ def test_near_misses_of_a_registry_rollback() -> None:
         aliases={"champion": "1"}) == []
 
 
-def test_automation_committing_data_locks_shows_a_schedule_that_fired() -> None:
+def test_automation_committing_data_locks_at_a_steady_pace_is_a_schedule_that_fired() -> None:
     bot = "github-actions[bot]"
     h = history([
-        commit("b", 1, {ChangeKind.DATA_POINTER, ChangeKind.METRICS}, author=bot, automation=True),
-        commit("a", 8, {ChangeKind.DATA_POINTER}, author=bot, automation=True),
+        commit("c", 1, {ChangeKind.DATA_POINTER, ChangeKind.METRICS}, author=bot, automation=True),
+        commit("b", 8, {ChangeKind.DATA_POINTER}, author=bot, automation=True),
+        commit("a", 16, {ChangeKind.METRICS}, author=bot, automation=True),
     ])
     out = live_findings(live(h=h))
     assert [(f.detector, f.outcome, f.values["object"]) for f in out] == [
-        ("training_scheduled", Outcome.FOUND, "commit:bbbbbbb")]
+        ("training_scheduled", Outcome.FOUND, "commit:ccccccc")]
     assert out[0].detail == (
-        "git history: 2 commits by github-actions[bot] updated data locks or metrics since "
-        "2026-06-04, the last on 2026-11-30"
+        "git history: 3 commits by github-actions[bot] updated data locks or metrics since "
+        "2026-06-04, the last on 2026-11-30, about every 8 days"
     )
 
 
 def test_near_misses_of_a_schedule_that_fired() -> None:
-    once = history([commit("b", 1, {ChangeKind.METRICS}, author="cml", automation=True)])
-    assert found(live(h=once)) == [("training_scheduled", Outcome.PARTIAL, "commit:bbbbbbb")]
-    people = history([commit("b", 1, {ChangeKind.DATA_POINTER}),
-                      commit("c", 2, {ChangeKind.DATA_POINTER})])
-    code = history([commit("d", 1, {ChangeKind.TRAINING_CODE}, automation=True),
-                    commit("e", 2, {ChangeKind.CI}, automation=True)])
-    assert found(live(h=people)) == found(live(h=code)) == []
+    def scheduled(commits: list[Commit]) -> list[tuple[str, Outcome, str | None]]:
+        return found(live(h=history(commits)))
+
+    bot = {"author": "cml", "automation": True}
+    # two runs, or runs at no steady pace (pushes): partly
+    assert scheduled([commit("b", 1, {ChangeKind.METRICS}, **bot),  # type: ignore[arg-type]
+                      commit("a", 9, {ChangeKind.METRICS}, **bot)]) == [  # type: ignore[arg-type]
+        ("training_scheduled", Outcome.PARTIAL, "commit:bbbbbbb")]
+    bursts = [commit(x, n, {ChangeKind.DATA_POINTER}, **bot)  # type: ignore[arg-type]
+              for x, n in (("d", 1), ("c", 2), ("b", 3), ("a", 60))]
+    out = live_findings(live(h=history(bursts)))
+    assert [(f.outcome, f.detail.endswith("(at no steady pace: a schedule or pushes may have "
+                                          "made them)")) for f in out] == [(Outcome.PARTIAL, True)]
+    # people, or automation changing code and CI only: nothing
+    assert scheduled([commit("b", 1, {ChangeKind.DATA_POINTER}),
+                      commit("c", 2, {ChangeKind.DATA_POINTER})]) == []
+    assert scheduled([commit("d", 1, {ChangeKind.TRAINING_CODE}, automation=True),
+                      commit("e", 2, {ChangeKind.CI}, automation=True)]) == []
 
 
 def test_a_reverted_model_change_is_a_rollback_and_a_reverted_readme_is_not() -> None:

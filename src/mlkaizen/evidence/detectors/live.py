@@ -206,14 +206,12 @@ def _set_aside(m: MlflowFacts) -> list[Finding]:
 def _measured(metrics: DeliveryMetrics) -> list[Finding]:
     """The four delivery metrics measured from real release events."""
     freq = metrics.get("release-frequency")
-    if freq is None or freq.events == 0:
-        return []
+    if freq is None or freq.confidence not in (Confidence.HIGH, Confidence.MEDIUM):
+        return []  # a proxy (tags, retraining commits) or too few releases earns nothing
     others = [metrics.get(i) for i in ("lead-time", "change-failure-rate")]
-    complete = freq.confidence in (Confidence.HIGH, Confidence.MEDIUM) and all(
-        m is not None and m.value is not None for m in others
-    )
+    complete = all(m is not None and m.value is not None for m in others)
     shown = "; ".join(
         f"{m.name} {m.value:g} {m.unit}" for m in metrics.metrics if m.value is not None
     )
-    detail = f"delivery metrics measured from {freq.events} releases: {shown}"
+    detail = f"delivery metrics measured from {freq.events} releases: {shown}"  # >= 3
     return [found("delivery_metrics_tracked", freq.source, detail, partial=not complete)]

@@ -4,8 +4,10 @@ every live finding shares: the fact, its source and the object that shows it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from itertools import pairwise
 
 from mlkaizen.evidence.facts.live import ChangeKind, Commit, HistoryFacts
 from mlkaizen.evidence.findings import Finding, Outcome
@@ -35,8 +37,21 @@ def history_findings(h: HistoryFacts) -> list[Finding]:
     return _scheduled(h) + _reverts(h) + _revised(h)
 
 
+def _cadence(times: list[dt.datetime]) -> float | None:
+    """The days between runs when at least three came at a steady pace (the longest gap at
+    most three times the median one): a timer, not pushes; ``None`` otherwise."""
+    if len(times) < 3:
+        return None
+    ordered = sorted(times)
+    gaps = sorted((b - a).total_seconds() / 86400 for a, b in pairwise(ordered))
+    middle = gaps[len(gaps) // 2]
+    return middle if middle > 0 and gaps[-1] <= 3 * middle else None
+
+
 def _scheduled(h: HistoryFacts) -> list[Finding]:
-    """Automation committing data locks or metrics again and again: a schedule that fired."""
+    """Automation committing data locks or metrics at a steady pace: a schedule that fired
+    (found); at no steady pace, or fewer than three times, it may as well follow pushes
+    (partly)."""
     fired = [
         c
         for c in h.commits
@@ -46,12 +61,18 @@ def _scheduled(h: HistoryFacts) -> list[Finding]:
         return []
     last = fired[0]  # newest first
     who = Counter(c.author for c in fired).most_common(1)[0][0]
+    every = _cadence([c.committed for c in fired])
+    pace = (
+        f", about every {every:.0f} day{'s' if round(every) != 1 else ''}"
+        if every is not None
+        else " (at no steady pace: a schedule or pushes may have made them)"
+    )
     detail = (
         f"{len(fired)} commit{'s' if len(fired) != 1 else ''} by {who} updated data locks or "
-        f"metrics since {day(h.since)}, the last on {day(last.committed)}"
+        f"metrics since {day(h.since)}, the last on {day(last.committed)}{pace}"
     )
     return [
-        found("training_scheduled", HISTORY, detail, f"commit:{last.short}", len(fired) < 2)
+        found("training_scheduled", HISTORY, detail, f"commit:{last.short}", every is None)
     ]
 
 
