@@ -326,7 +326,8 @@ class LiveSummary(BaseModel):
             f"{self.since.date()} to {self.until.date()}"
         )
         measured = [
-            f"{m.name.lower()} {m.value:g} {m.unit} ({m.confidence.value} confidence)"
+            f"{m.name.lower()} {'≥ ' if m.lower_bound else ''}{m.value:g} {m.unit} "
+            f"({m.confidence.value} confidence)"
             for m in (self.delivery.metrics if self.delivery else [])
             if m.value is not None
         ]

@@ -114,7 +114,7 @@ def _shared(m: MlflowFacts) -> list[Finding]:
 def _lineage(m: MlflowFacts, v: ModelVersion) -> str:
     run = m.run(v.run_id)
     if v.run_id is None:
-        return "no run recorded"
+        return "(no run recorded)"
     if run is None:
         return f"from run {v.run_id[:8]}"
     return f"from run {v.run_id[:8]}" + (
@@ -211,7 +211,9 @@ def _measured(metrics: DeliveryMetrics) -> list[Finding]:
     others = [metrics.get(i) for i in ("lead-time", "change-failure-rate")]
     complete = all(m is not None and m.value is not None for m in others)
     shown = "; ".join(
-        f"{m.name} {m.value:g} {m.unit}" for m in metrics.metrics if m.value is not None
+        f"{m.name} {'≥ ' if m.lower_bound else ''}{m.value:g} {m.unit}"
+        for m in metrics.metrics
+        if m.value is not None
     )
     detail = f"delivery metrics measured from {freq.events} releases: {shown}"  # >= 3
     return [found("delivery_metrics_tracked", freq.source, detail, partial=not complete)]
