@@ -97,7 +97,8 @@ class _RunIndex:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _RunIndex)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable, like the facts
+    def __hash__(self) -> int:
+        return 0  # every index is equal to every other
 
 
 class MlflowFacts(_Fact):
