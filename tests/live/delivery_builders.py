@@ -70,9 +70,11 @@ def mlflow(
     runs: Sequence[Run] = (),
     models: Sequence[RegisteredModel] | None = None,
     problems: Sequence[Problem] = (),
+    *,
+    complete: bool = True,
 ) -> MlflowFacts:
     """An MLflow server's facts, with its default experiment; its registered models are
-    those of ``versions`` unless given."""
+    those of ``versions`` (created at an unknown time) unless given."""
     if models is None:
         models = [RegisteredModel(name=n) for n in sorted({v.model for v in versions})]
     return MlflowFacts(
@@ -84,6 +86,7 @@ def mlflow(
         runs=list(runs),
         models=list(models),
         problems=list(problems),
+        complete=complete,
     )
 
 
@@ -110,6 +113,9 @@ def history(
     commits: Sequence[Commit] = (),
     tags: Sequence[Tag] = (),
     problems: Sequence[Problem] = (),
+    *,
+    begins: dt.datetime | None = None,
+    complete: bool = True,
 ) -> HistoryFacts:
     """The git history's facts; ``commit_times`` has every commit given."""
     return HistoryFacts(
@@ -120,6 +126,8 @@ def history(
         commits=sorted(commits, key=lambda c: c.committed, reverse=True),
         tags=list(tags),
         commit_times={c.sha: c.committed for c in commits},
+        begins=begins,
+        complete=complete,
         problems=list(problems),
     )
 

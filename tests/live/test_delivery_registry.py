@@ -5,7 +5,7 @@ aside and their time to restore, with the near misses of each rule."""
 from __future__ import annotations
 
 from mlkaizen.evidence.delivery_metrics import Confidence, Direction, delivery_metrics
-from mlkaizen.evidence.facts.live import ChangeKind, ModelVersion, RegisteredModel
+from mlkaizen.evidence.facts.live import ChangeKind
 from tests.live.delivery_builders import (
     SECOND,
     SINCE,
@@ -25,6 +25,7 @@ from tests.live.delivery_builders import (
 )
 
 CI = (ChangeKind.CI,)
+DATA = (ChangeKind.DATA_POINTER,)
 
 
 # ------------------------------------------------------------------ release frequency
@@ -47,7 +48,7 @@ def test_frequency_counts_ready_versions_of_the_window_only() -> None:
     assert (m.source, m.confidence) == ("mlflow registry", Confidence.MEDIUM)
     assert m.detail == "3 registry versions created with status READY in a window of 120 days"
     assert values(m) == [1.0, 1.0, 0.0, 1.0]
-    assert m.direction == Direction.WORSENING  # 1.0 then 0.5 a period
+    assert m.direction == Direction.UNKNOWN  # the later half holds one release only
 
 
 def test_the_window_holds_both_ends_and_a_boundary_event_belongs_to_the_later_period() -> None:
@@ -129,7 +130,7 @@ def test_lead_time_from_the_first_ml_change_after_the_previous_version() -> None
     )
     assert m.detail == (
         "median from the first ML change to the version's creation; "
-        "2 of 2 versions linked to a commit"
+        "2 of 2 versions linked to a commit with a new ML change"
     )
     assert m.direction == Direction.UNKNOWN  # no value in the later half
 
@@ -142,18 +143,64 @@ def test_previous_version_without_known_commit_bounds_by_its_creation() -> None:
     )
     m = metric(facts(ml, hist), "lead-time")
     assert (m.value, m.events) == (960.0, 1)  # c1 (at v1's creation) is not after it
-    assert m.detail.endswith("1 of 2 versions linked to a commit")
+    assert m.detail.endswith("1 of 2 versions linked to a commit with a new ML change")
 
 
-def test_without_ml_change_since_the_previous_version_the_commit_itself() -> None:
+def test_a_version_on_the_commit_of_the_previous_one_gives_no_lead_time() -> None:
     hist = history([commit(2, at(3)), commit(4, at(48), CI)])
     ml = mlflow(
         [version("m", 1, at(4), run_id="r1"), version("m", 2, at(50), run_id="r2")],
         [run("r1", at(3), sha(2)), run("r2", at(49), sha(4))],
     )
     m = metric(facts(ml, hist), "lead-time")
-    assert values(m) == [24.0, 48.0, None, None]
-    assert m.value == 36.0
+    # v2's commit changed CI only: no ML change since v1's commit, no lead time
+    assert values(m) == [24.0, None, None, None]
+    assert (m.value, m.events) == (24.0, 1)
+    assert m.detail == (
+        "median from the first ML change to the version's creation; "
+        "1 of 2 versions linked to a commit with a new ML change; "
+        "1 release brought no new ML change since the previous one"
+    )
+
+
+def test_weekly_retrains_on_one_commit_give_one_lead_time() -> None:
+    hist = history([commit(1, at(1)), commit(2, at(2))])
+    ml = mlflow(
+        [version("m", i + 1, at(3 + 7 * i), run_id=f"r{i}") for i in range(8)],
+        [run(f"r{i}", at(3 + 7 * i, -1), sha(2)) for i in range(8)],
+    )
+    m = metric(facts(ml, hist), "lead-time")
+    # the first version: from day 1 to day 3; the 7 retrains brought no ML change
+    assert (m.value, m.events, m.confidence) == (48.0, 1, Confidence.LOW)
+    assert m.detail == (
+        "median from the first ML change to the version's creation; "
+        "1 of 8 versions linked to a commit with a new ML change; "
+        "7 releases brought no new ML change since the previous one"
+    )
+    # near miss: from v5 on, the retrains run on a new data pointer of day 25
+    hist2 = history([commit(1, at(1)), commit(2, at(2)), commit(3, at(25), DATA)])
+    runs = [run(f"r{i}", at(3 + 7 * i, -1), sha(2 if i < 4 else 3)) for i in range(8)]
+    ml2 = mlflow(ml.versions, runs)
+    m2 = metric(facts(ml2, hist2), "lead-time")
+    # v1: 48 h; v5 (day 31): from day 25, 144 h
+    assert (m2.value, m2.events) == (96.0, 2)
+    assert values(m2) == [48.0, 144.0, None, None]
+    assert m2.detail.endswith(
+        "2 of 8 versions linked to a commit with a new ML change; "
+        "6 releases brought no new ML change since the previous one"
+    )
+
+
+def test_no_version_with_a_new_ml_change_measures_nothing() -> None:
+    hist = history([commit(1, at(1), CI)])
+    ml = mlflow([version("m", 1, at(5), run_id="r1")], [run("r1", at(4), sha(1))])
+    m = metric(facts(ml, hist), "lead-time")
+    assert (m.value, m.events, m.confidence) == (None, 0, Confidence.NONE)
+    assert m.source == "mlflow registry + git history"
+    assert m.detail == (
+        "no version brought a new ML change; "
+        "1 release brought no new ML change since the previous one"
+    )
 
 
 def test_previous_version_is_of_the_same_model() -> None:
@@ -199,7 +246,7 @@ def test_linked_versions_take_precedence_over_lower_bounds() -> None:
     )
     m = metric(facts(ml, hist), "lead-time")
     assert (m.value, m.events, m.lower_bound) == (48.0, 1, False)
-    assert m.detail.endswith("1 of 2 versions linked to a commit")
+    assert m.detail.endswith("1 of 2 versions linked to a commit with a new ML change")
 
 
 def test_no_run_read_no_lead_time() -> None:
@@ -207,118 +254,10 @@ def test_no_run_read_no_lead_time() -> None:
     m = metric(facts(ml), "lead-time")
     assert (m.value, m.events, m.confidence) == (None, 0, Confidence.NONE)
     assert m.detail == "none of the 2 versions has its run among those read"
+    one = metric(facts(mlflow([version("m", 1, at(5), run_id="missing")])), "lead-time")
+    assert one.detail == "the version has no run among those read"
 
 
 def test_a_run_started_after_the_version_counts_zero() -> None:
     ml = mlflow([version("m", 1, at(5), run_id="r1")], [run("r1", at(5, 1))])
     assert metric(facts(ml), "lead-time").value == 0.0
-
-
-# ------------------------------------------------------------------ failures
-
-
-def _registry_with_failures() -> list[ModelVersion]:
-    return [
-        version("m", 1, at(-10), stage="Production"),
-        version("m", 2, at(20), stage="Archived", updated=at(20, 6)),  # set aside
-        version("m", 3, at(40), stage="Archived", updated=at(41)),  # set aside
-        version("m", 4, at(60)),
-        version("n", 1, at(10), stage="Archived", updated=at(11)),  # replaced by a newer one
-        version("n", 2, at(50), aliases=("champion",)),
-        version("k", 1, at(-5)),  # serves through the model's alias
-        version("k", 2, at(70), stage="Archived"),  # set aside, no update time
-        version("z", 1, at(80), stage="Archived", updated=at(81)),  # nothing serves
-    ]
-
-
-def test_change_failure_rate_counts_versions_set_aside() -> None:
-    models = [
-        RegisteredModel(name="k", aliases={"prod": "1"}),
-        RegisteredModel(name="m"),
-        RegisteredModel(name="n"),
-        RegisteredModel(name="z"),
-    ]
-    ml = mlflow(_registry_with_failures(), models=models)
-    m = metric(facts(ml), "change-failure-rate")
-    assert (m.value, m.unit, m.events) == (42.86, "%", 7)
-    assert (m.source, m.confidence) == ("mlflow registry", Confidence.MEDIUM)
-    assert m.detail == "3 of 7 versions set aside (archived while an older version serves)"
-    assert values(m) == [50.0, 50.0, 33.33, None]
-    assert m.direction == Direction.IMPROVING
-    restore = metric(facts(ml), "time-to-restore")
-    assert (restore.value, restore.unit, restore.events) == (15.0, "hours", 2)
-    assert (restore.source, restore.confidence) == ("mlflow registry", Confidence.LOW)
-    assert restore.detail == (
-        "median from a set-aside version's creation to its last update; "
-        "2 of 3 failures with an update time"
-    )
-    assert values(restore) == [6.0, 24.0, None, None]
-
-
-def test_archived_with_a_newer_serving_version_is_no_failure() -> None:
-    ml = mlflow(
-        [
-            version("n", 1, at(10), stage="Archived", updated=at(11)),
-            version("n", 2, at(50), aliases=("champion",)),
-        ]
-    )
-    cfr = metric(facts(ml), "change-failure-rate")
-    assert (cfr.value, cfr.events, cfr.confidence) == (0.0, 2, Confidence.LOW)
-    restore = metric(facts(ml), "time-to-restore")
-    assert (restore.value, restore.confidence, restore.detail) == (
-        None,
-        Confidence.NONE,
-        "no failure in the window",
-    )
-
-
-def test_an_older_serving_version_of_another_model_is_no_failure() -> None:
-    ml = mlflow(
-        [
-            version("a", 1, at(-10), stage="Production"),
-            version("b", 1, at(20), stage="Archived"),
-        ]
-    )
-    assert metric(facts(ml), "change-failure-rate").value == 0.0
-
-
-def test_a_failed_registration_is_no_release_and_no_failure() -> None:
-    ml = mlflow(
-        [
-            version("m", 1, at(-10), stage="Production"),
-            version("m", 2, at(20), stage="Archived", status="FAILED_REGISTRATION"),
-            version("m", 3, at(30)),
-        ]
-    )
-    m = metric(facts(ml), "change-failure-rate")
-    assert (m.value, m.events) == (0.0, 1)
-
-
-def test_the_git_measure_is_said_in_the_detail() -> None:
-    ml = mlflow(
-        [
-            version("m", 1, at(-10), stage="Production"),
-            version("m", 2, at(20), stage="Archived", updated=at(21)),
-        ]
-    )
-    hist = history([commit(1, at(5)), commit(2, at(6), reverts=sha(1)), commit(3, at(7))])
-    m = metric(facts(ml, hist), "change-failure-rate")
-    assert (m.value, m.source) == (100.0, "mlflow registry")
-    assert m.detail == (
-        "1 of 1 version set aside (archived while an older version serves); "
-        "git history: 1 of 2 ML changes reverted"
-    )
-
-
-def test_a_registry_without_release_leaves_failures_to_git() -> None:
-    ml = mlflow([version("m", 1, at(-10))])
-    hist = history([commit(1, at(5)), commit(2, at(6), reverts=sha(1))])
-    m = metric(facts(ml, hist), "change-failure-rate")
-    assert (m.value, m.source, m.confidence) == (100.0, "git history", Confidence.LOW)
-    assert m.detail == (
-        "1 of 1 ML change reverted by a revert commit; "
-        "the registry released no version in the window"
-    )
-    assert metric(facts(ml, hist), "time-to-restore").value == 24.0
-    alone = metric(facts(ml), "change-failure-rate")
-    assert (alone.value, alone.detail) == (None, "no model version released in the window")

@@ -31,8 +31,8 @@ VOID = {"meta", "br", "img", "input", "link", "hr", "circle", "polyline"}
 def _measured(problems: list[Problem] | None = None) -> DeliveryMetrics:
     ml = mlflow(
         [
-            version("m", 1, at(-10), stage="Production"),
-            version("m", 2, at(20), stage="Archived", updated=at(21)),
+            version("m", 1, at(-10), stage="Production", updated=at(25)),  # promoted back
+            version("m", 2, at(20), stage="Archived", updated=at(21)),  # rolled back
             version("m", 3, at(40), run_id="r3"),
             version("m", 4, at(100)),
         ],
@@ -48,11 +48,11 @@ def _hostile() -> DeliveryMetrics:
 
 
 ROWS = [
-    "| Model release frequency | 0.75 per 30 days | ██▁█ | worsening | medium | mlflow registry |",
+    "| Model release frequency | 0.75 per 30 days | ██▁█ | unknown | medium | mlflow registry |",
     "| Lead time for model changes | ≥ 12 hours | ·▄·· | unknown | low | "
     "mlflow registry + mlflow runs |",
-    "| Model change-failure rate | 33.33% | █▁·▁ | improving | medium | mlflow registry |",
-    "| Time to restore a model | 24 hours | ▄··· | unknown | low | mlflow registry |",
+    "| Model change-failure rate | 33.33% | █▁·▁ | unknown | medium | mlflow registry |",
+    "| Time to restore a model | 120 hours | ▄··· | unknown | low | mlflow registry |",
 ]
 
 
@@ -89,8 +89,8 @@ def test_markdown_table_and_details() -> None:
         *ROWS,
     ]
     assert (
-        "- **Model change-failure rate**: 1 of 3 versions set aside "
-        "(archived while an older version serves)"
+        "- **Model change-failure rate**: 1 of 3 versions rolled back "
+        "(archived while an older version, promoted back after it, serves)"
     ) in lines
 
 
@@ -183,8 +183,8 @@ def test_html_rows_show_value_trend_and_detail() -> None:
     assert ('<tr id="lead-time"><td>Lead time for model changes</td><td>≥ 12 hours</td>') in page
     assert "<td>unknown</td><td>low</td><td>mlflow registry + mlflow runs</td></tr>" in page
     assert (
-        '<td colspan="6" class="detail">1 of 3 versions set aside '
-        "(archived while an older version serves)</td>"
+        '<td colspan="6" class="detail">1 of 3 versions rolled back '
+        "(archived while an older version, promoted back after it, serves)</td>"
     ) in page
     empty = to_html(delivery_metrics(facts()), "team")
     assert (
@@ -204,7 +204,11 @@ def test_terminal_table_prints_values_as_plain_text() -> None:
     assert "\x1b" not in text and "\u202e" not in text
     row = next(line for line in lines if line.startswith(" Lead time for model changes  "))
     assert re.split(r"\s{2,}", row.strip()) == [
-        "Lead time for model changes", "≥ 12 hours", "·▄·· unknown", "low"]
+        "Lead time for model changes",
+        "≥ 12 hours",
+        "·▄·· unknown",
+        "low",
+    ]
     assert (
         "Model release frequency (<b>src</b>): <script>alert(1)</script> | "
         "\\x1b[31m[bold]red" in lines

@@ -54,7 +54,25 @@ def test_split_puts_a_boundary_event_in_the_later_period_and_until_in_the_last()
     ],
 )
 def test_direction(series: list[float | None], higher_is_better: bool, expected: str) -> None:
-    assert direction_of(series, higher_is_better) == expected
+    enough = [2] * len(series)  # each period measured from 2 events
+    assert direction_of(series, enough, higher_is_better) == expected
+
+
+@pytest.mark.parametrize(
+    ("series", "counts", "expected"),
+    [
+        ([1.0, 1.0, 0.0, 1.0], [1, 1, 0, 1], "unknown"),  # the later half: 1 event
+        ([1.0, 1.0, 0.0, 2.0], [1, 1, 0, 2], "steady"),  # 2 events each half
+        ([5.0, None, 1.0, None], [1, 0, 1, 0], "unknown"),  # one event each half
+        ([None, 5.0, 1.0, 1.0], [3, 1, 1, 1], "unknown"),  # events of a period without value
+        ([5.0, 5.0, 1.0, 1.0], [1, 1, 1, 1], "worsening"),
+        ([2.0, 9.0, 1.0], [2, 0, 2], "worsening"),  # the middle period left out
+    ],
+)
+def test_direction_needs_two_events_in_each_half(
+    series: list[float | None], counts: list[int], expected: str
+) -> None:
+    assert direction_of(series, counts, True) == expected
 
 
 @pytest.mark.parametrize(
@@ -78,7 +96,7 @@ def test_periods_of_another_length_scale_the_frequency() -> None:
     ml = mlflow([version("m", 1, at(1)), version("m", 2, at(39)), version("m", 3, at(100))])
     m = metric(facts(ml), "release-frequency", periods=3)
     assert values(m) == [1.5, 0.0, 0.75]  # events per 30 days of each 40-day period
-    assert m.direction == "worsening"
+    assert m.direction == "unknown"  # the later third holds one release only
 
 
 def test_every_metric_in_order_with_sources_and_notes() -> None:

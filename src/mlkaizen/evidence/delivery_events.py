@@ -22,8 +22,9 @@ from mlkaizen.evidence.facts.live import (
     ModelVersion,
 )
 
-# aliases that mean "this version serves" (MLflow 2.9+ registries use aliases, not stages)
-SERVING_ALIASES = frozenset({"champion", "production", "prod"})
+# which versions serve and which were rolled back: the rule shared with the live findings
+from mlkaizen.evidence.facts.registry import rolled_back_for, uses_stages
+
 _HOUR = dt.timedelta(hours=1)
 
 
@@ -39,12 +40,14 @@ class Obs:
 @dataclass(frozen=True)
 class LeadTimes:
     """Lead-time observations of registry releases: ``linked`` measured from the ML changes
-    before the run's commit, ``lower`` from the run's start only (a lower bound), and how
-    many releases have no run among those read."""
+    before the run's commit, ``lower`` from the run's start only (a lower bound), how many
+    releases have no run among those read, and how many linked releases brought no new ML
+    change since the previous version (a retrain on the same code and data: no lead time)."""
 
     linked: list[Obs]
     lower: list[Obs]
     no_run: int
+    unchanged: int = 0
 
 
 def hours(span: dt.timedelta) -> float:
@@ -65,6 +68,12 @@ class Window:
     @property
     def days(self) -> float:
         return (self.until - self.since) / dt.timedelta(days=1)
+
+    def covered(self, begins: dt.datetime | None) -> Window:
+        """The part of the window a source covers when it begins inside it."""
+        if begins is None or not self.since < begins < self.until:
+            return self
+        return Window(begins, self.until)
 
 
 def _order(v: ModelVersion) -> tuple[dt.datetime, int, str]:
@@ -90,6 +99,15 @@ def registry_releases(mlflow: MlflowFacts, w: Window) -> list[ModelVersion]:
     return sorted((v for v in mlflow.versions if _released(v) and w.holds(v.created)), key=_order)
 
 
+def registry_begins(mlflow: MlflowFacts) -> dt.datetime | None:
+    """When the registry begins: its first registered model's creation; ``None`` when a
+    model's creation is unknown or nothing is registered (then it covers the window)."""
+    times = [m.created for m in mlflow.models]
+    if not times or None in times:
+        return None
+    return min(t for t in times if t is not None)
+
+
 def _previous(mlflow: MlflowFacts, v: ModelVersion) -> ModelVersion | None:
     """The released version of the same model created just before ``v`` (any time)."""
     older = [
@@ -109,25 +127,26 @@ def _commit_time(
 
 def _first_change(
     commits: Iterable[Commit], after: dt.datetime | None, upto: dt.datetime
-) -> dt.datetime:
+) -> dt.datetime | None:
     """The earliest ML change committed after ``after`` (if any bound) and at or before
-    ``upto``; ``upto`` itself when there is none."""
+    ``upto``; ``None`` when there is none (the release brought no new ML change)."""
     times = [
         c.committed
         for c in commits
         if c.ml_change and c.committed <= upto and (after is None or c.committed > after)
     ]
-    return min([*times, upto])
+    return min(times, default=None)
 
 
 def registry_lead_times(mlflow: MlflowFacts, history: HistoryFacts | None, w: Window) -> LeadTimes:
     """For each release: from the earliest ML change after the previous version's commit
     (or, that commit unknown, after the previous version's creation; no previous version:
-    every ML change of the window) up to its run's commit, to its creation. Without the
-    commit in the history but with the run: from the run's start (a lower bound)."""
+    every ML change of the window) up to its run's commit, to its creation; no ML change in
+    that range (a retrain on the same commit): no lead time. Without the commit in the
+    history but with the run: from the run's start (a lower bound)."""
     linked: list[Obs] = []
     lower: list[Obs] = []
-    no_run = 0
+    no_run = unchanged = 0
     for v in registry_releases(mlflow, w):
         run = mlflow.run(v.run_id)
         if run is None:
@@ -140,38 +159,36 @@ def registry_lead_times(mlflow: MlflowFacts, history: HistoryFacts | None, w: Wi
         prev = _previous(mlflow, v)
         after = None if prev is None else (_commit_time(mlflow, history, prev) or prev.created)
         start = _first_change(history.commits, after, commit_time)
-        linked.append(Obs(v.created, hours(v.created - start)))
-    return LeadTimes(linked, lower, no_run)
+        if start is None:
+            unchanged += 1
+        else:
+            linked.append(Obs(v.created, hours(v.created - start)))
+    return LeadTimes(linked, lower, no_run, unchanged)
 
 
-def _serving(mlflow: MlflowFacts) -> set[tuple[str, str]]:
-    """(model, version) of every version that serves now: stage Production, or a serving
-    alias on the version or on its registered model."""
-    out = {
-        (v.model, v.version)
-        for v in mlflow.versions
-        if (v.stage or "").lower() == "production"
-        or any(a.lower() in SERVING_ALIASES for a in v.aliases)
-    }
-    for m in mlflow.models:
-        out |= {(m.name, ver) for a, ver in m.aliases.items() if a.lower() in SERVING_ALIASES}
-    return out
+@dataclass(frozen=True)
+class Failures:
+    """The registry's releases of the window read for rollbacks (those of models that use
+    stages), each with the version it was rolled back for (``None``: not rolled back), and
+    how many releases of models using aliases only could not be read."""
+
+    read: list[tuple[ModelVersion, ModelVersion | None]]
+    aliases_only: int
 
 
-def registry_failures(mlflow: MlflowFacts, w: Window) -> list[tuple[ModelVersion, bool]]:
-    """Each release with whether it was set aside: archived while an older version of the
-    same model serves (it was rolled back to, or never replaced)."""
-    serving = _serving(mlflow)
-    by_key = {(v.model, v.version): v for v in mlflow.versions}
-    out: list[tuple[ModelVersion, bool]] = []
+def registry_failures(mlflow: MlflowFacts, w: Window) -> Failures:
+    """Each release with the older version it was rolled back for, by the shared rule of
+    :mod:`mlkaizen.evidence.facts.registry`: archived while an older version of the same
+    model serves that was promoted back after it existed. A challenger archived without
+    ever serving is no failure; a model without stages shows no rollback at all."""
+    read: list[tuple[ModelVersion, ModelVersion | None]] = []
+    aliases_only = 0
     for v in registry_releases(mlflow, w):
-        archived = (v.stage or "").lower() == "archived"
-        older_serves = any(
-            model == v.model and (model, ver) in by_key and _order(by_key[model, ver]) < _order(v)
-            for model, ver in serving
-        )
-        out.append((v, archived and older_serves))
-    return out
+        if uses_stages(mlflow, v.model):
+            read.append((v, rolled_back_for(mlflow, v)))
+        else:
+            aliases_only += 1
+    return Failures(read, aliases_only)
 
 
 # ------------------------------------------------------------------ git history
@@ -194,49 +211,76 @@ class GitRelease:
 
 def git_releases(history: HistoryFacts, w: Window) -> tuple[str, list[GitRelease]]:
     """Release events of the git history, and what they are (``tags`` or ``retraining
-    commits``), every event of that kind (also before the window) by time. A commit with
-    several tags is one release, at its first tag."""
+    commits``), every event of that kind read, by time (tags are read for the window
+    only). A commit with several tags is one release, at its first tag."""
     if any(w.holds(t.when) for t in history.tags):
         first: dict[str, dt.datetime] = {}
         for t in history.tags:
             first[t.sha] = min(first.get(t.sha, t.when), t.when)
-        events = [GitRelease(w, history.commit_times.get(sha)) for sha, w in first.items()]
+        events = [GitRelease(when, history.commit_times.get(sha)) for sha, when in first.items()]
         return "tags", sorted(events, key=lambda e: e.when)
     events = [GitRelease(c.committed, c.committed) for c in history.commits if _retrain(c)]
     return "retraining commits", sorted(events, key=lambda e: e.when)
 
 
-def git_lead_times(history: HistoryFacts, events: list[GitRelease], w: Window) -> list[Obs]:
+@dataclass(frozen=True)
+class GitLeadTimes:
+    """Lead-time observations of git release events, and how many releases of the window
+    brought no new ML change since the previous one (no lead time)."""
+
+    obs: list[Obs]
+    unchanged: int
+
+
+def git_lead_times(
+    history: HistoryFacts, kind: str, events: list[GitRelease], w: Window
+) -> GitLeadTimes:
     """For each release event of the window: from the earliest ML change after the previous
     release event (none: every ML change of the window) up to the commit it ships, to the
-    event."""
+    event. A retraining commit is a release, not an ML change of its own: with no other ML
+    change in that range the release gives no lead time."""
+    changes = history.commits
+    if kind != "tags":
+        changes = [c for c in history.commits if not _retrain(c)]
     out: list[Obs] = []
+    unchanged = 0
     for i, e in enumerate(events):
         if not w.holds(e.when):
             continue
         after = events[i - 1].when if i else None
-        upto = e.commit if e.commit is not None else e.when
-        out.append(Obs(e.when, hours(e.when - _first_change(history.commits, after, upto))))
+        start = _first_change(changes, after, e.commit if e.commit is not None else e.when)
+        if start is None:
+            unchanged += 1
+        else:
+            out.append(Obs(e.when, hours(e.when - start)))
+    return GitLeadTimes(out, unchanged)
+
+
+def _reverted_sha(named: str, shas: dict[str, Commit]) -> str:
+    """The full sha of the commit read that a revert names (a full sha or an abbreviation
+    of 7+ characters), else the sha as the revert names it."""
+    if named in shas or len(named) < 7:
+        return named
+    return next((sha for sha in shas if sha.startswith(named)), named)
+
+
+def reverted_changes(history: HistoryFacts) -> dict[str, list[Commit]]:
+    """Every reverted commit (its full sha when it was read, else the sha its revert names)
+    with the commits that revert it, oldest first: a change reverted twice is one key."""
+    shas = {c.sha: c for c in history.commits}
+    out: dict[str, list[Commit]] = {}
+    for r in sorted(history.commits, key=lambda c: c.committed):
+        if r.reverts is not None:
+            out.setdefault(_reverted_sha(r.reverts, shas), []).append(r)
     return out
 
 
-def _reverted_by(change: Commit, reverts: list[Commit]) -> Commit | None:
-    """The first commit that reverts ``change`` (a full sha, or an abbreviation of 7+)."""
-    found = [
-        r
-        for r in reverts
-        if r.reverts is not None
-        and (r.reverts == change.sha or (len(r.reverts) >= 7 and change.sha.startswith(r.reverts)))
-    ]
-    return min(found, key=lambda r: r.committed, default=None)
-
-
 def git_changes(history: HistoryFacts, w: Window) -> list[tuple[Commit, Commit | None]]:
-    """The ML changes of the window (reverts themselves left out), each with the commit
-    that reverted it, if any."""
-    reverts = [c for c in history.commits if c.reverts is not None]
+    """The ML changes of the window (reverts themselves left out), each with the first
+    commit that reverted it, if any."""
+    reverted = reverted_changes(history)
     changes = sorted(
         (c for c in history.commits if c.ml_change and c.reverts is None and w.holds(c.committed)),
         key=lambda c: c.committed,
     )
-    return [(c, _reverted_by(c, reverts)) for c in changes]
+    return [(c, reverted[c.sha][0] if c.sha in reverted else None) for c in changes]

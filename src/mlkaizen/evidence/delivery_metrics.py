@@ -75,6 +75,10 @@ class DeliveryMetrics(BaseModel):
 
 METRIC_IDS = ("release-frequency", "lead-time", "change-failure-rate", "time-to-restore")
 NO_SOURCE = "no source read: neither an MLflow model registry nor the git history"
+PARTLY = (
+    "the {} was read in part (the reading was cut short): the metrics from it have "
+    "low confidence at most"
+)
 
 
 @dataclass(frozen=True)
@@ -102,26 +106,33 @@ def delivery_metrics(facts: LiveFacts, periods: int = 4) -> DeliveryMetrics:
         raise MLKaizenError(f"the trend needs 1 period or more, not {periods}")
     if facts.until <= facts.since:
         raise MLKaizenError("the window is empty: its end is not after its start")
-    w = ev.Window(facts.since, facts.until)
-    registry = facts.mlflow if ev.registry_read(facts.mlflow) else None
-    history = facts.history
+    src = dm.sources_of(facts)
     measures = {
-        "release-frequency": dm.releases(w, registry, history),
-        "lead-time": dm.lead_time(w, registry, history),
-        "change-failure-rate": dm.failure_rate(w, registry, history),
-        "time-to-restore": dm.restore(w, registry, history),
+        "release-frequency": dm.releases(src),
+        "lead-time": dm.lead_time(src),
+        "change-failure-rate": dm.failure_rate(src),
+        "time-to-restore": dm.restore(src),
     }
     return DeliveryMetrics(
         since=facts.since,
         until=facts.until,
         sources=_sources(facts),
-        metrics=[_metric(i, measures[i], w, periods) for i in METRIC_IDS],
-        notes=_notes(facts),
+        metrics=[_metric(i, measures[i], src.window, periods) for i in METRIC_IDS],
+        notes=_notes(facts, src),
     )
 
 
+def _confidence(m: dm.Measure) -> Confidence:
+    """By the number of events and the source; at most low from a source read in part."""
+    found = Confidence(tr.confidence_of(len(m.obs), m.primary))
+    if not m.complete and found in (Confidence.HIGH, Confidence.MEDIUM):
+        return Confidence.LOW
+    return found
+
+
 def _metric(metric_id: str, m: dm.Measure | None, w: ev.Window, periods: int) -> Metric:
-    """One metric from its measure: the value over the window, then over each period."""
+    """One metric from its measure: the value over the part of the window its source
+    covers, then over each period (a period before the source begins has no value)."""
     spec = _SPECS[metric_id]
     if m is None:
         return Metric(
@@ -134,32 +145,33 @@ def _metric(metric_id: str, m: dm.Measure | None, w: ev.Window, periods: int) ->
             events=0,
             detail=NO_SOURCE,
         )
+    begins = m.begins or w.since
     edges = tr.bounds(w.since, w.until, periods)
     trend = [
         Period(
             start=start,
             end=end,
-            value=tr.rounded(spec.aggregate(group, (end - start) / tr.DAY)),
+            value=tr.rounded(spec.aggregate(group, (end - max(start, begins)) / tr.DAY))
+            if end > begins
+            else None,
             events=len(group),
         )
         for start, end, group in zip(edges[:-1], edges[1:], tr.split(m.obs, edges), strict=True)
     ]
-    direction = (
-        Direction(tr.direction_of([p.value for p in trend], spec.higher_is_better))
-        if m.obs
-        else Direction.UNKNOWN
+    direction = tr.direction_of(
+        [p.value for p in trend], [p.events for p in trend], spec.higher_is_better
     )
     return Metric(
         id=metric_id,
         name=spec.name,
-        value=tr.rounded(spec.aggregate(m.obs, w.days)),
+        value=tr.rounded(spec.aggregate(m.obs, (w.until - begins) / tr.DAY)),
         unit=spec.unit,
         source=m.source,
-        confidence=Confidence(tr.confidence_of(len(m.obs), m.primary)),
+        confidence=_confidence(m),
         events=len(m.obs),
         detail=m.detail,
         trend=trend,
-        direction=direction,
+        direction=Direction(direction),
         lower_bound=m.lower_bound,
     )
 
@@ -174,8 +186,9 @@ def _sources(facts: LiveFacts) -> list[str]:
     return out + ([GIT] if facts.history is not None else [])
 
 
-def _notes(facts: LiveFacts) -> list[str]:
-    """Each problem of the sources once, as one line ``source: message``."""
+def _notes(facts: LiveFacts, src: dm.Sources) -> list[str]:
+    """Each problem of the sources once, as one line ``source: message``; then where a
+    source begins inside the window, and which source was read in part."""
     problems = [
         *facts.problems,
         *(facts.mlflow.problems if facts.mlflow is not None else []),
@@ -186,4 +199,16 @@ def _notes(facts: LiveFacts) -> list[str]:
         line = " ".join(f"{p.source}: {p.message}".split())
         if line not in out:
             out.append(line)
+    if src.registry is not None and src.registry_window != src.window:
+        out.append(
+            f"the MLflow registry begins on {src.registry_window.since:%Y-%m-%d} "
+            "(its first registered model): measured from there"
+        )
+    if src.history is not None and src.git_window != src.window:
+        begins = src.git_window.since
+        out.append(f"the git history begins on {begins:%Y-%m-%d}: measured from there")
+    if src.registry is not None and not src.registry.complete:
+        out.append(PARTLY.format("MLflow server"))
+    if src.history is not None and not src.history.complete:
+        out.append(PARTLY.format("git history"))
     return out

@@ -15,6 +15,7 @@ from mlkaizen.evidence.delivery_events import Obs
 HIGH_EVENTS = 8
 MEDIUM_EVENTS = 3
 STEADY_CHANGE = 0.10  # a relative change under 10 % is steady
+MIN_HALF_EVENTS = 2  # events each half of the trend needs for a direction
 DAY = dt.timedelta(days=1)
 
 # a metric's value from the observations of a span of ``days`` days; None: not measurable
@@ -57,16 +58,22 @@ def split(obs: Sequence[Obs], edges: Sequence[dt.datetime]) -> list[list[Obs]]:
     return out
 
 
-def direction_of(values: Sequence[float | None], higher_is_better: bool) -> str:
+def direction_of(
+    values: Sequence[float | None], events: Sequence[int], higher_is_better: bool
+) -> str:
     """``improving``, ``worsening``, ``steady`` or ``unknown``: the mean of the later half's
-    values against the earlier half's (an odd middle period left out), each half needing a
-    value. A relative change under 10 % is steady; from 0 any rise is a change."""
+    values against the earlier half's (an odd middle period left out). Each half needs
+    values measured from ``MIN_HALF_EVENTS`` events or more (``events``: each period's
+    count), so that one event does not make a trend. A relative change under 10 % is
+    steady; from 0 any rise is a change."""
     half = len(values) // 2
-    early = [v for v in values[:half] if v is not None]
-    late = [v for v in values[len(values) - half :] if v is not None]
-    if not half or not early or not late:
+    halves = (range(half), range(len(values) - half, len(values)))
+    early, late = ([values[i] for i in h if values[i] is not None] for h in halves)
+    counts = [sum(events[i] for i in h if values[i] is not None) for h in halves]
+    if not half or not early or not late or min(counts) < MIN_HALF_EVENTS:
         return "unknown"
-    before, after = mean(early), mean(late)
+    before = mean(v for v in early if v is not None)
+    after = mean(v for v in late if v is not None)
     if before == after:
         return "steady"
     if before and abs(after - before) / abs(before) < STEADY_CHANGE:

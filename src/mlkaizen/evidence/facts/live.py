@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 class _Fact(BaseModel):
@@ -75,6 +75,32 @@ class RegisteredModel(_Fact):
     aliases: dict[str, str] = Field(default_factory=dict)  # alias -> version
 
 
+class _RunIndex:
+    """Runs by id, built on the first look-up from the list it was given (a copy of the
+    facts with other runs builds its own). A cache, not a fact: it compares equal to any
+    other, so two facts compare by their fields alone."""
+
+    __slots__ = ("_by_id", "_runs")
+
+    def __init__(self) -> None:
+        self._runs: list[Run] | None = None
+        self._by_id: dict[str, Run] = {}
+
+    def get(self, runs: list[Run], run_id: str) -> Run | None:
+        if self._runs is not runs:
+            by_id: dict[str, Run] = {}
+            for r in runs:
+                by_id.setdefault(r.id, r)
+            self._runs, self._by_id = runs, by_id
+        return self._by_id.get(run_id)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _RunIndex)
+
+    def __hash__(self) -> int:
+        return 0  # every index is equal to every other
+
+
 class MlflowFacts(_Fact):
     """What one MLflow server shows over a window. Runs are those started in the window;
     versions are every version of the models read (their times tell which fall in the
@@ -92,11 +118,15 @@ class MlflowFacts(_Fact):
     requests: int = 0  # HTTP requests made
     problems: list[Problem] = Field(default_factory=list)
 
+    _run_index: _RunIndex = PrivateAttr(default_factory=_RunIndex)
+
     def run(self, run_id: str | None) -> Run | None:
-        """The run of this id among those read (runs outside the window are not)."""
+        """The run of this id among those read (runs outside the window are not); the first
+        run of that id when several share it. Looked up in an index built once, so reading
+        the run of every version costs one pass over the runs, not one per version."""
         if run_id is None:
             return None
-        return next((r for r in self.runs if r.id == run_id), None)
+        return self._run_index.get(self.runs, run_id)
 
 
 # ------------------------------------------------------------------ git history
