@@ -4,9 +4,9 @@ ML change after the previous release, reverts of ML changes as failures."""
 
 from __future__ import annotations
 
-from mlkaizen.evidence.delivery_events import reverted_changes
 from mlkaizen.evidence.delivery_metrics import Confidence, Direction
 from mlkaizen.evidence.facts.live import ChangeKind, HistoryFacts
+from mlkaizen.evidence.facts.reverts import reverted_changes
 from tests.live.delivery_builders import (
     SECOND,
     SINCE,

@@ -275,3 +275,17 @@ def test_a_question_confirmed_by_live_evidence_says_where_it_was_found() -> None
         "Found on the MLflow server: model 'churn' has 1 version, ")
     assert asked["deployment.rollback"].startswith(
         "Found in the git history: 1 model or data change reverted since 2026-06-04")
+
+
+def test_a_change_reverted_twice_or_by_an_abbreviated_sha_is_one_rollback() -> None:
+    tuned = commit("m", 9, {ChangeKind.PARAMS}, subject="Retrain")
+    twice = history([
+        Commit(sha="b" * 40, committed=day(1), authored=day(1), author="Ann",
+               subject='Revert "Retrain" (on the release branch)', reverts=tuned.sha[:10]),
+        commit("r", 2, set(), subject='Revert "Retrain"', reverts="m"),
+        tuned,
+    ])
+    out = live_findings(live(h=twice))
+    assert [(f.detector, f.values["object"]) for f in out] == [
+        ("rollback_supported", "commit:rrrrrrr")]
+    assert out[0].detail.startswith("git history: 1 model or data change reverted since ")

@@ -21,9 +21,10 @@ from mlkaizen.evidence.facts.live import (
     MlflowFacts,
     ModelVersion,
 )
+from mlkaizen.evidence.facts.registry import rolled_back_for, uses_stages
 
 # which versions serve and which were rolled back: the rule shared with the live findings
-from mlkaizen.evidence.facts.registry import rolled_back_for, uses_stages
+from mlkaizen.evidence.facts.reverts import reverted_changes
 
 _HOUR = dt.timedelta(hours=1)
 
@@ -254,25 +255,6 @@ def git_lead_times(
         else:
             out.append(Obs(e.when, hours(e.when - start)))
     return GitLeadTimes(out, unchanged)
-
-
-def _reverted_sha(named: str, shas: dict[str, Commit]) -> str:
-    """The full sha of the commit read that a revert names (a full sha or an abbreviation
-    of 7+ characters), else the sha as the revert names it."""
-    if named in shas or len(named) < 7:
-        return named
-    return next((sha for sha in shas if sha.startswith(named)), named)
-
-
-def reverted_changes(history: HistoryFacts) -> dict[str, list[Commit]]:
-    """Every reverted commit (its full sha when it was read, else the sha its revert names)
-    with the commits that revert it, oldest first: a change reverted twice is one key."""
-    shas = {c.sha: c for c in history.commits}
-    out: dict[str, list[Commit]] = {}
-    for r in sorted(history.commits, key=lambda c: c.committed):
-        if r.reverts is not None:
-            out.setdefault(_reverted_sha(r.reverts, shas), []).append(r)
-    return out
 
 
 def git_changes(history: HistoryFacts, w: Window) -> list[tuple[Commit, Commit | None]]:

@@ -10,6 +10,7 @@ from collections import Counter
 from itertools import pairwise
 
 from mlkaizen.evidence.facts.live import ChangeKind, Commit, HistoryFacts
+from mlkaizen.evidence.facts.reverts import reverted_changes
 from mlkaizen.evidence.findings import Finding, Outcome
 
 HISTORY = "git history"
@@ -79,11 +80,11 @@ def _scheduled(h: HistoryFacts) -> list[Finding]:
 def _reverts(h: HistoryFacts) -> list[Finding]:
     """A model, data or params change reverted: a rollback done through git."""
     ml = {c.sha: c for c in h.commits if c.ml_change and c.reverts is None}
-    back = [c for c in h.commits if c.reverts is not None and c.reverts in ml]
+    back = {sha: reverts for sha, reverts in reverted_changes(h).items() if sha in ml}
     if not back:
         return []
-    last = back[0]
-    reverted = ml[last.reverts or ""]
+    sha, reverts = max(back.items(), key=lambda kv: kv[1][0].committed)
+    last, reverted = reverts[0], ml[sha]
     detail = (
         f"{len(back)} model or data change{'s' if len(back) != 1 else ''} reverted since "
         f"{day(h.since)}; the last, {reverted.short} ({reverted.subject[:60]!r}), on "
