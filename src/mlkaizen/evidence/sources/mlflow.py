@@ -28,8 +28,9 @@ from mlkaizen.evidence.facts.live import (
     Run,
 )
 from mlkaizen.evidence.sources import mlflow_shapes as shapes
-from mlkaizen.evidence.sources.mlflow_http import Connection, CutError, public_url, target_of
+from mlkaizen.evidence.sources.mlflow_http import Connection, CutError, target_of
 from mlkaizen.evidence.sources.mlflow_paging import Pager
+from mlkaizen.evidence.sources.mlflow_urls import public_url
 
 _IDS_PER_SEARCH = 100  # experiment ids in one runs/search
 _MAX_MODEL_PAGE = 1000  # registered-models/search refuses more on MLflow's own server

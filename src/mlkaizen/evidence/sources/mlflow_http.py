@@ -17,11 +17,15 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from mlkaizen.evidence.sources.deadline import LateError, within
+from mlkaizen.evidence.sources.mlflow_urls import one_line, origin, public_url
+
 _REDIRECTS = 3  # same-origin redirects followed, at most
+_GRACE = 1.0  # seconds a request may run past its timeout before it is abandoned
 _CHUNK = 64 * 1024
 
 
@@ -46,23 +50,6 @@ class Target:
     verify: ssl.SSLContext | bool = True
     credential: str = ""  # what to check when the server refuses them (names, never values)
     secrets: tuple[str, ...] = ()
-
-
-def public_url(url: str) -> str:
-    """``url`` without user info, query or fragment (what may be shown)."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # a malformed IPv6 host
-        return ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = f"{host}:{port}" if port is not None else host
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
 def _tls(env: Mapping[str, str]) -> ssl.SSLContext | bool:
@@ -128,16 +115,6 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
     return target
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 class Connection:
     """Requests to one server within the budgets: ``max_requests`` requests, ``deadline``
     seconds in all, ``timeout`` seconds each, ``max_body`` bytes an answer."""
@@ -165,7 +142,7 @@ class Connection:
         """``text`` without any secret, on one line."""
         for secret in self.target.secrets:
             text = text.replace(secret, "***")
-        return _one_line(text, 300)
+        return one_line(text, 300)
 
     def call(self, method: str, endpoint: str, params: Mapping[str, str] | None = None,
              body: Mapping[str, Any] | None = None) -> Any:
@@ -182,7 +159,7 @@ class Connection:
 
     def _redirect(self, url: str, location: str, what: str) -> str:
         to = urljoin(url, location.strip())
-        (scheme, host, port), (s2, h2, p2) = _origin(url), _origin(to)
+        (scheme, host, port), (s2, h2, p2) = origin(url), origin(to)
         upgrade = scheme == "http" and s2 == "https" and host == h2
         if not upgrade and (scheme, host, port) != (s2, h2, p2):
             where = public_url(to) or "elsewhere"
@@ -201,6 +178,15 @@ class Connection:
                                f"{what}", True)
             self.requests += 1
         wait = min(self._timeout, left)
+        try:  # a second past httpx's own bound, so that its own error comes first
+            return within(wait + _GRACE, lambda: self._exchange(method, url, params, body,
+                                                                 what=what, wait=wait))
+        except LateError:
+            raise self._late(wait, what) from None
+
+    def _exchange(self, method: str, url: str, params: Mapping[str, str] | None,
+                  body: Mapping[str, Any] | None, *, what: str,
+                  wait: float) -> tuple[int, httpx.Headers, bytes]:
         ends = time.monotonic() + wait
         try:
             with self._http.stream(method, url, params=params, json=body,
@@ -239,7 +225,7 @@ class Connection:
             raise too_big
         coding = response.headers.get("content-encoding", "identity").strip().lower()
         if coding not in ("identity", "", "gzip", "deflate"):
-            raise CutError(f"{what}: the answer has an unknown encoding ({_one_line(coding, 40)})")
+            raise CutError(f"{what}: the answer has an unknown encoding ({one_line(coding, 40)})")
         inflate = zlib.decompressobj(47) if coding in ("gzip", "deflate") else None
         chunks: list[bytes] = []
         size = 0
