@@ -9,6 +9,7 @@ missing endpoint, a server error, a malformed or oversized answer).
 
 from __future__ import annotations
 
+import base64
 import json
 import ssl
 import threading
@@ -73,6 +74,12 @@ def _tls(env: Mapping[str, str]) -> ssl.SSLContext | bool:
     return context
 
 
+def _basic(user: str, password: str) -> str:
+    """The credentials as the ``Authorization: Basic`` header carries them (a server that
+    quotes the header must not show them either)."""
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
 def target_of(url: str, env: Mapping[str, str]) -> Target:
     """The server's base URL and credentials; raises :class:`CutError` when they cannot be
     made (``databricks`` without ``DATABRICKS_HOST``, an unreadable certificate)."""
@@ -99,11 +106,11 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
         name, word = unquote(parts.username or ""), unquote(parts.password or "")
         target.auth = httpx.BasicAuth(name, word)
         target.credential = "the user name and password in the URL"
-        secrets += [name, word, parts.username or "", parts.password or ""]
+        secrets += [name, word, parts.username or "", parts.password or "", _basic(name, word)]
     elif user and password:
         target.auth = httpx.BasicAuth(user, password)
         target.credential = "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD"
-        secrets += [user, password]
+        secrets += [user, password, _basic(user, password)]
     elif token:
         target.headers["Authorization"] = f"Bearer {token}"
         target.credential = "MLFLOW_TRACKING_TOKEN"
