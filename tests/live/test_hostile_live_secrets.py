@@ -41,3 +41,19 @@ def test_a_quoted_bearer_token_is_never_shown() -> None:
     assert [p.message for p in facts.problems] == [
         "experiments: GET experiments/search: server error 500 INTERNAL_ERROR: "
         "bad header Bearer ***"]
+
+
+@pytest.mark.parametrize("variable", ["MLFLOW_TRACKING_TOKEN", "DATABRICKS_TOKEN"])
+@pytest.mark.parametrize("token", ["t0ken-one\nt0ken-two", "t0ken\x00-one", "t0k\u00e9n-one",
+                                   "t0ken one"])
+def test_a_token_no_header_can_carry_is_one_problem_never_shown(variable: str,
+                                                                 token: str) -> None:
+    with serving(minimal()) as stub:
+        url = "databricks" if variable == "DATABRICKS_TOKEN" else stub.url
+        facts = read_mlflow(MlflowOptions(url), SINCE, UNTIL,
+                            env={variable: token, "DATABRICKS_HOST": stub.url})
+    assert stub.requests == [] and facts.requests == 0 and not facts.complete
+    assert [p.message for p in facts.problems] == [
+        f"{variable}: it has spaces, control or non-ASCII characters, which an HTTP header "
+        "cannot carry"]
+    assert "t0k" not in facts.model_dump_json()

@@ -74,6 +74,15 @@ def _tls(env: Mapping[str, str]) -> ssl.SSLContext | bool:
     return context
 
 
+def _bearer(variable: str, token: str) -> str:
+    """The ``Authorization`` header of ``token``; raises :class:`CutError` (naming the
+    variable, never the value) when a header cannot carry it."""
+    if not all(33 <= ord(c) < 127 for c in token):
+        raise CutError(f"{variable}: it has spaces, control or non-ASCII characters, which an "
+                       "HTTP header cannot carry", True)
+    return f"Bearer {token}"
+
+
 def _basic(user: str, password: str) -> str:
     """The credentials as the ``Authorization: Basic`` header carries them (a server that
     quotes the header must not show them either)."""
@@ -93,7 +102,7 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
             host = "https://" + host
         target = Target(base=public_url(host), verify=_tls(env), credential="DATABRICKS_TOKEN")
         if token:
-            target.headers["Authorization"] = f"Bearer {token}"
+            target.headers["Authorization"] = _bearer("DATABRICKS_TOKEN", token)
             secrets.append(token)
         target.secrets = tuple(secrets)
         return target
@@ -112,7 +121,7 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
         target.credential = "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD"
         secrets += [user, password, _basic(user, password)]
     elif token:
-        target.headers["Authorization"] = f"Bearer {token}"
+        target.headers["Authorization"] = _bearer("MLFLOW_TRACKING_TOKEN", token)
         target.credential = "MLFLOW_TRACKING_TOKEN"
         secrets.append(token)
     else:
