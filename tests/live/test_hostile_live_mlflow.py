@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+import time
 from collections.abc import Callable
 
 from mlkaizen.evidence.facts.live import MlflowFacts
@@ -103,3 +105,28 @@ def test_versions_past_the_limit_leave_the_next_models_unread() -> None:
     assert [p.message for p in facts.problems] == [
         "model versions: limit max_items=2 reached: the rest is not read"]
     assert requests == 1 + 1 + 1 + 1  # model b's versions are never asked for
+
+
+def test_a_model_with_very_many_aliases_is_read_in_one_pass() -> None:
+    """200,000 aliases and 5,000 versions: the aliases are grouped by version once, not
+    searched for each version (which takes minutes); the reading must end well within
+    a generous bound."""
+    aliases = [{"alias": f"a{i}", "version": "2"} for i in range(200_000)]
+    aliases.append({"alias": "champion", "version": "1"})
+    model = {"registered_models": [{"name": "churn", "aliases": aliases}]}
+    versions = {"model_versions": [{"name": "churn", "version": str(v),
+                                    "creation_timestamp": IN_WINDOW} for v in range(5_000)]}
+    out: list[MlflowFacts] = []
+    with serving(minimal({MODELS: Reply(body=model), VERSIONS: Reply(body=versions)})) as stub:
+        reader = threading.Thread(target=lambda: out.append(read_mlflow(
+            MlflowOptions(stub.url), SINCE, UNTIL, env={})), daemon=True)
+        reader.start()
+        ends = time.monotonic() + 60.0
+        while reader.is_alive() and time.monotonic() < ends:
+            reader.join(0.5)
+    assert out, "reading the versions took longer than a minute"
+    facts = out[0]
+    assert facts.problems == [] and len(facts.versions) == 5_000
+    by_number = {v.version: v.aliases for v in facts.versions}
+    assert by_number["1"] == ("champion",) and len(by_number["2"]) == 200_000
+    assert by_number["3"] == ()

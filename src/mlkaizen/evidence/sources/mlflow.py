@@ -233,7 +233,9 @@ class _Reader(Pager):
             seen.add(token)
         mine = [v for v in raw if shapes.text(v, "name") == owner.name or
                 (exact and shapes.text(v, "name") is None)]
-        out = [v for v in (shapes.version(item, owner) for item in mine) if v is not None]
+        aliases = shapes.pointing(owner)
+        out = [v for v in (shapes.version(item, owner, aliases) for item in mine)
+               if v is not None]
         if len(out) < len(mine):
             self.note(f"model versions: {len(mine) - len(out)} of model {owner.name!r} left "
                       "out (unexpected shape)")
