@@ -11,7 +11,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from mlkaizen.evidence.facts.live import MlflowFacts
+from mlkaizen.evidence.delivery_metrics import delivery_metrics
+from mlkaizen.evidence.facts.live import LiveFacts, MlflowFacts
 from mlkaizen.evidence.sources.mlflow import MlflowOptions, read_mlflow
 from tests.live.stubs import Answer, Reply, Request, minimal, serving
 
@@ -130,3 +131,20 @@ def test_a_model_with_very_many_aliases_is_read_in_one_pass() -> None:
     by_number = {v.version: v.aliases for v in facts.versions}
     assert by_number["1"] == ("champion",) and len(by_number["2"]) == 200_000
     assert by_number["3"] == ()
+
+
+def test_digits_python_cannot_read_as_a_number_are_not_numbers() -> None:
+    """``'²'.isdigit()`` is true but ``int('²')`` fails: a time or a version number of such
+    characters is no number (a time left out, a version ordered by its text), never a
+    crash."""
+    experiments = {"experiments": [{"experiment_id": "1", "name": "churn",
+                                    "creation_time": "\u00b2", "last_update_time": "1\u00b9"}]}
+    versions = {"model_versions": [
+        {"name": "churn", "version": v, "creation_timestamp": IN_WINDOW, "status": "READY"}
+        for v in ("1", "\u00b2", "\u0663")]}
+    facts, _ = _read({EXPERIMENTS: Reply(body=experiments), VERSIONS: Reply(body=versions)})
+    assert [(e.id, e.created, e.updated) for e in facts.experiments] == [("1", None, None)]
+    assert sorted(v.version for v in facts.versions) == ["1", "\u00b2", "\u0663"]
+    measured = delivery_metrics(LiveFacts(since=SINCE, until=UNTIL, mlflow=facts))
+    frequency = measured.metrics[0]
+    assert (frequency.name, frequency.value) == ("Model release frequency", 0.5)  # 3 in 181 d

@@ -69,7 +69,7 @@ class Window:
 
 def _order(v: ModelVersion) -> tuple[dt.datetime, int, str]:
     """Versions of a model by creation, then by version number."""
-    number = int(v.version) if v.version.isdigit() else -1
+    number = int(v.version) if v.version.isascii() and v.version.isdigit() else -1
     return (v.created, number, v.version)
 
 

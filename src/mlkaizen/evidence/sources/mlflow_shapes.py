@@ -34,7 +34,7 @@ def text(item: Any, key: str, number: bool = False) -> str | None:
 def when(item: Any, key: str) -> dt.datetime | None:
     """A time in ms since the epoch (a number or a string of digits)."""
     value = item.get(key) if isinstance(item, dict) else None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
