@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from mlkaizen.evidence.facts.live import (
     ChangeKind,
@@ -20,6 +21,7 @@ from mlkaizen.evidence.facts.live import (
     HistoryFacts,
     MlflowFacts,
     ModelVersion,
+    Run,
 )
 
 # aliases that mean "this version serves" (MLflow 2.9+ registries use aliases, not stages)
@@ -90,18 +92,24 @@ def registry_releases(mlflow: MlflowFacts, w: Window) -> list[ModelVersion]:
     return sorted((v for v in mlflow.versions if _released(v) and w.holds(v.created)), key=_order)
 
 
-def _previous(mlflow: MlflowFacts, v: ModelVersion) -> ModelVersion | None:
-    """The released version of the same model created just before ``v`` (any time)."""
-    older = [
-        o for o in mlflow.versions if o.model == v.model and _released(o) and _order(o) < _order(v)
-    ]
-    return max(older, key=_order, default=None)
+def _previous(mlflow: MlflowFacts) -> dict[tuple[str, str], ModelVersion]:
+    """(model, version) -> the released version of the same model created just before it
+    (any time), for every released version that has one; made in one pass."""
+    by_model: dict[str, list[ModelVersion]] = {}
+    for v in mlflow.versions:
+        if _released(v):
+            by_model.setdefault(v.model, []).append(v)
+    out: dict[tuple[str, str], ModelVersion] = {}
+    for versions in by_model.values():
+        versions.sort(key=_order)
+        out.update({(v.model, v.version): p for p, v in pairwise(versions)})
+    return out
 
 
 def _commit_time(
-    mlflow: MlflowFacts, history: HistoryFacts | None, v: ModelVersion
+    runs: dict[str, Run], history: HistoryFacts | None, v: ModelVersion
 ) -> dt.datetime | None:
-    run = mlflow.run(v.run_id)
+    run = runs.get(v.run_id or "")
     if run is None or run.git_commit is None or history is None:
         return None
     return history.commit_times.get(run.git_commit)
@@ -128,17 +136,19 @@ def registry_lead_times(mlflow: MlflowFacts, history: HistoryFacts | None, w: Wi
     linked: list[Obs] = []
     lower: list[Obs] = []
     no_run = 0
+    previous = _previous(mlflow)
+    runs = {r.id: r for r in reversed(mlflow.runs)}  # once: as mlflow.run, the first of an id
     for v in registry_releases(mlflow, w):
-        run = mlflow.run(v.run_id)
+        run = runs.get(v.run_id or "")
         if run is None:
             no_run += 1
             continue
-        commit_time = _commit_time(mlflow, history, v)
+        commit_time = _commit_time(runs, history, v)
         if commit_time is None or history is None:
             lower.append(Obs(v.created, hours(v.created - run.start)))
             continue
-        prev = _previous(mlflow, v)
-        after = None if prev is None else (_commit_time(mlflow, history, prev) or prev.created)
+        prev = previous.get((v.model, v.version))
+        after = None if prev is None else (_commit_time(runs, history, prev) or prev.created)
         start = _first_change(history.commits, after, commit_time)
         linked.append(Obs(v.created, hours(v.created - start)))
     return LeadTimes(linked, lower, no_run)
@@ -161,16 +171,16 @@ def _serving(mlflow: MlflowFacts) -> set[tuple[str, str]]:
 def registry_failures(mlflow: MlflowFacts, w: Window) -> list[tuple[ModelVersion, bool]]:
     """Each release with whether it was set aside: archived while an older version of the
     same model serves (it was rolled back to, or never replaced)."""
-    serving = _serving(mlflow)
     by_key = {(v.model, v.version): v for v in mlflow.versions}
+    oldest: dict[str, tuple[dt.datetime, int, str]] = {}  # model -> its oldest serving version
+    for key in _serving(mlflow):
+        if key in by_key:
+            order = _order(by_key[key])
+            oldest[key[0]] = min(order, oldest.get(key[0], order))
     out: list[tuple[ModelVersion, bool]] = []
     for v in registry_releases(mlflow, w):
         archived = (v.stage or "").lower() == "archived"
-        older_serves = any(
-            model == v.model and (model, ver) in by_key and _order(by_key[model, ver]) < _order(v)
-            for model, ver in serving
-        )
-        out.append((v, archived and older_serves))
+        out.append((v, archived and v.model in oldest and oldest[v.model] < _order(v)))
     return out
 
 

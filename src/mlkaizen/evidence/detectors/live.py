@@ -118,11 +118,18 @@ def _lineage(m: MlflowFacts, v: ModelVersion) -> str:
     )
 
 
+def _by_model(m: MlflowFacts) -> dict[str, list[ModelVersion]]:
+    """The versions grouped by model, in one pass (a look at each model must not scan
+    every version: a server may show many of both)."""
+    out: dict[str, list[ModelVersion]] = {}
+    for v in m.versions:
+        out.setdefault(v.model, []).append(v)
+    return out
+
+
 def _registry(m: MlflowFacts) -> list[Finding]:
     """Registered models with versions (the most recently updated first)."""
-    by_model: dict[str, list[ModelVersion]] = {}
-    for v in m.versions:
-        by_model.setdefault(v.model, []).append(v)
+    by_model = _by_model(m)
     newest = sorted(
         by_model.items(), key=lambda kv: max(v.created for v in kv[1]), reverse=True
     )
@@ -143,6 +150,7 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
     """A model with a serving version and a challenger beside it: aliases (found), or a
     Staging version beside the Production one (partly: a candidate, not yet compared live)."""
     out = []
+    by_model = _by_model(m)
     for model in m.models:
         serving = {a: v for a, v in model.aliases.items() if a.lower() in SERVING_ALIASES}
         challenging = {
@@ -161,7 +169,7 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
             obj = f"models:/{model.name}@{c_alias}"
             out.append(found("champion_challenger_present", MLFLOW, detail, obj))
             continue
-        stages = {v.stage: v for v in m.versions if v.model == model.name and v.stage}
+        stages = {v.stage: v for v in by_model.get(model.name, []) if v.stage}
         if "Production" in stages and "Staging" in stages:
             staged = stages["Staging"]
             detail = (
@@ -178,8 +186,9 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
 def _set_aside(m: MlflowFacts) -> list[Finding]:
     """A newer version archived while an older one serves: the model was rolled back."""
     out = []
+    by_model = _by_model(m)
     for model in m.models:
-        versions = [v for v in m.versions if v.model == model.name]
+        versions = by_model.get(model.name, [])
         serving = [
             v
             for v in versions
