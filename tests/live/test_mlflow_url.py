@@ -78,6 +78,6 @@ def test_a_token_no_header_can_carry_is_one_problem_naming_the_variable(
     until = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     facts = read_mlflow(MlflowOptions(url), until - dt.timedelta(days=30), until, env=env)
     assert facts.problems == [Problem(source="mlflow", message=(
-        f"{variable} holds characters an HTTP header cannot carry (only printable ASCII can "
-        "be sent): check its value"))]
+        f"{variable}: it has spaces, control or non-ASCII characters, which an HTTP header "
+        "cannot carry"))]
     assert facts.requests == 0 and not facts.complete

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from mlkaizen.evidence.facts.live import (
     ChangeKind,
@@ -20,8 +21,9 @@ from mlkaizen.evidence.facts.live import (
     HistoryFacts,
     MlflowFacts,
     ModelVersion,
+    Run,
 )
-from mlkaizen.evidence.facts.registry import rolled_back_for, uses_stages
+from mlkaizen.evidence.facts.registry import rollbacks, staged_models
 
 # which versions serve and which were rolled back: the rule shared with the live findings
 from mlkaizen.evidence.facts.reverts import reverted_changes
@@ -79,7 +81,7 @@ class Window:
 
 def _order(v: ModelVersion) -> tuple[dt.datetime, int, str]:
     """Versions of a model by creation, then by version number."""
-    number = int(v.version) if v.version.isdigit() else -1
+    number = int(v.version) if v.version.isascii() and v.version.isdigit() else -1
     return (v.created, number, v.version)
 
 
@@ -109,18 +111,24 @@ def registry_begins(mlflow: MlflowFacts) -> dt.datetime | None:
     return min(t for t in times if t is not None)
 
 
-def _previous(mlflow: MlflowFacts, v: ModelVersion) -> ModelVersion | None:
-    """The released version of the same model created just before ``v`` (any time)."""
-    older = [
-        o for o in mlflow.versions if o.model == v.model and _released(o) and _order(o) < _order(v)
-    ]
-    return max(older, key=_order, default=None)
+def _previous(mlflow: MlflowFacts) -> dict[tuple[str, str], ModelVersion]:
+    """(model, version) -> the released version of the same model created just before it
+    (any time), for every released version that has one; made in one pass."""
+    by_model: dict[str, list[ModelVersion]] = {}
+    for v in mlflow.versions:
+        if _released(v):
+            by_model.setdefault(v.model, []).append(v)
+    out: dict[tuple[str, str], ModelVersion] = {}
+    for versions in by_model.values():
+        versions.sort(key=_order)
+        out.update({(v.model, v.version): p for p, v in pairwise(versions)})
+    return out
 
 
 def _commit_time(
-    mlflow: MlflowFacts, history: HistoryFacts | None, v: ModelVersion
+    runs: dict[str, Run], history: HistoryFacts | None, v: ModelVersion
 ) -> dt.datetime | None:
-    run = mlflow.run(v.run_id)
+    run = runs.get(v.run_id or "")
     if run is None or run.git_commit is None or history is None:
         return None
     return history.commit_times.get(run.git_commit)
@@ -148,17 +156,19 @@ def registry_lead_times(mlflow: MlflowFacts, history: HistoryFacts | None, w: Wi
     linked: list[Obs] = []
     lower: list[Obs] = []
     no_run = unchanged = 0
+    previous = _previous(mlflow)
+    runs = {r.id: r for r in reversed(mlflow.runs)}  # once: as mlflow.run, the first of an id
     for v in registry_releases(mlflow, w):
-        run = mlflow.run(v.run_id)
+        run = runs.get(v.run_id or "")
         if run is None:
             no_run += 1
             continue
-        commit_time = _commit_time(mlflow, history, v)
+        commit_time = _commit_time(runs, history, v)
         if commit_time is None or history is None:
             lower.append(Obs(v.created, hours(v.created - run.start)))
             continue
-        prev = _previous(mlflow, v)
-        after = None if prev is None else (_commit_time(mlflow, history, prev) or prev.created)
+        prev = previous.get((v.model, v.version))
+        after = None if prev is None else (_commit_time(runs, history, prev) or prev.created)
         start = _first_change(history.commits, after, commit_time)
         if start is None:
             unchanged += 1
@@ -184,9 +194,10 @@ def registry_failures(mlflow: MlflowFacts, w: Window) -> Failures:
     ever serving is no failure; a model without stages shows no rollback at all."""
     read: list[tuple[ModelVersion, ModelVersion | None]] = []
     aliases_only = 0
+    staged, back = staged_models(mlflow), rollbacks(mlflow)
     for v in registry_releases(mlflow, w):
-        if uses_stages(mlflow, v.model):
-            read.append((v, rolled_back_for(mlflow, v)))
+        if v.model in staged:
+            read.append((v, back.get((v.model, v.version))))
         else:
             aliases_only += 1
     return Failures(read, aliases_only)

@@ -22,8 +22,8 @@ from mlkaizen.evidence.facts.live import (
 from mlkaizen.evidence.facts.registry import (
     CHALLENGER_ALIASES,
     SERVING_ALIASES,
-    rolled_back_for,
-    uses_stages,
+    rollbacks,
+    staged_models,
 )
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -122,11 +122,18 @@ def _lineage(m: MlflowFacts, v: ModelVersion) -> str:
     )
 
 
+def _by_model(m: MlflowFacts) -> dict[str, list[ModelVersion]]:
+    """The versions grouped by model, in one pass (a look at each model must not scan
+    every version: a server may show many of both)."""
+    out: dict[str, list[ModelVersion]] = {}
+    for v in m.versions:
+        out.setdefault(v.model, []).append(v)
+    return out
+
+
 def _registry(m: MlflowFacts) -> list[Finding]:
     """Registered models with versions (the most recently updated first)."""
-    by_model: dict[str, list[ModelVersion]] = {}
-    for v in m.versions:
-        by_model.setdefault(v.model, []).append(v)
+    by_model = _by_model(m)
     newest = sorted(
         by_model.items(), key=lambda kv: max(v.created for v in kv[1]), reverse=True
     )
@@ -147,6 +154,7 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
     """A model with a serving version and a challenger beside it: aliases (found), or a
     Staging version beside the Production one (partly: a candidate, not yet compared live)."""
     out = []
+    by_model = _by_model(m)
     for model in m.models:
         serving = {a: v for a, v in model.aliases.items() if a.lower() in SERVING_ALIASES}
         challenging = {
@@ -165,7 +173,7 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
             obj = f"models:/{model.name}@{c_alias}"
             out.append(found("champion_challenger_present", MLFLOW, detail, obj))
             continue
-        stages = {(v.stage or "").lower(): v for v in m.versions if v.model == model.name}
+        stages = {(v.stage or "").lower(): v for v in by_model.get(model.name, [])}
         if "production" in stages and "staging" in stages:
             staged = stages["staging"]
             detail = (
@@ -182,19 +190,18 @@ def _challengers(m: MlflowFacts) -> list[Finding]:
 def _set_aside(m: MlflowFacts) -> list[Finding]:
     """A newer version archived for an older one promoted back: the model was rolled back
     (only where the registry uses stages; :mod:`mlkaizen.evidence.facts.registry`)."""
+    staged, back = staged_models(m), rollbacks(m)
+    newest: dict[str, tuple[ModelVersion, ModelVersion]] = {}
+    for v in m.versions:
+        older = back.get((v.model, v.version))
+        if older is None or v.model not in staged or v.created < m.since:
+            continue
+        if v.model not in newest or v.created > newest[v.model][0].created:
+            newest[v.model] = (v, older)
     out = []
     for model in m.models:
-        if not uses_stages(m, model.name):
-            continue
-        backs = [
-            (v, older)
-            for v in m.versions
-            if v.model == model.name
-            and v.created >= m.since
-            and (older := rolled_back_for(m, v)) is not None
-        ]
-        if backs:
-            v, older = max(backs, key=lambda pair: pair[0].created)
+        if model.name in newest:
+            v, older = newest[model.name]
             detail = (
                 f"model {model.name!r}: version {v.version} was archived and version "
                 f"{older.version}, older, promoted back on {day(older.updated)}"

@@ -43,23 +43,27 @@ def serving(m: MlflowFacts) -> list[ModelVersion]:
     ]
 
 
-def uses_stages(m: MlflowFacts, model: str) -> bool:
-    """Whether any version of ``model`` has a stage (where rollbacks can be read at all)."""
-    return any(v.model == model and _stage(v) not in ("", "none") for v in m.versions)
+def staged_models(m: MlflowFacts) -> set[str]:
+    """The models any version of which has a stage (where rollbacks can be read at all)."""
+    return {v.model for v in m.versions if _stage(v) not in ("", "none")}
 
 
-def rolled_back_for(m: MlflowFacts, v: ModelVersion) -> ModelVersion | None:
-    """The older serving version ``v`` was set aside for, when ``v`` was rolled back:
-    ``v`` Archived, an older version of its model serving now and changed after ``v`` was
-    created (promoted back); ``None`` otherwise."""
-    if _stage(v) != "archived":
-        return None
-    back = [
-        s
-        for s in serving(m)
-        if s.model == v.model
-        and _order(s) < _order(v)
-        and s.updated is not None
-        and s.updated > v.created
-    ]
-    return max(back, key=_order) if back else None
+def rollbacks(m: MlflowFacts) -> dict[tuple[str, str], ModelVersion]:
+    """(model, version) of every version that was rolled back -> the older serving version
+    it was set aside for: the version Archived, the older one serving now and changed after
+    the newer one was created (promoted back). Made in one pass over the versions."""
+    by_model: dict[str, list[ModelVersion]] = {}
+    for s in serving(m):
+        by_model.setdefault(s.model, []).append(s)
+    out: dict[tuple[str, str], ModelVersion] = {}
+    for v in m.versions:
+        if _stage(v) != "archived":
+            continue
+        back = [
+            s
+            for s in by_model.get(v.model, [])
+            if _order(s) < _order(v) and s.updated is not None and s.updated > v.created
+        ]
+        if back:
+            out[v.model, v.version] = max(back, key=_order)
+    return out

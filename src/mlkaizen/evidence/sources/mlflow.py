@@ -28,8 +28,9 @@ from mlkaizen.evidence.facts.live import (
     Run,
 )
 from mlkaizen.evidence.sources import mlflow_shapes as shapes
-from mlkaizen.evidence.sources.mlflow_http import Connection, CutError, public_url, target_of
+from mlkaizen.evidence.sources.mlflow_http import Connection, CutError, target_of
 from mlkaizen.evidence.sources.mlflow_paging import Pager
+from mlkaizen.evidence.sources.mlflow_urls import public_url
 
 _IDS_PER_SEARCH = 100  # experiment ids in one runs/search
 _MAX_MODEL_PAGE = 1000  # registered-models/search refuses more on MLflow's own server
@@ -40,7 +41,8 @@ class MlflowOptions:
     """Where the server is and how much of it to read. ``url`` is ``http(s)://...`` or
     ``databricks`` (the workspace of ``DATABRICKS_HOST``). ``page_size`` is the
     ``max_results`` of each search (servers guarantee at least 1000); ``parallel`` how many
-    searches of runs may run at once (1 for a server that must be spared)."""
+    searches of runs may run at once (1 for a server that must be spared); ``max_items``
+    how many experiments, runs, models and versions are kept, each."""
 
     url: str
     max_requests: int = 2000
@@ -49,6 +51,7 @@ class MlflowOptions:
     max_body: int = 16 * 1024 * 1024  # bytes of one response
     page_size: int = 1000
     parallel: int = 4  # run searches at a time (slices of the window)
+    max_items: int = 100_000  # facts kept of each part (experiments, runs, models, versions)
 
 
 def check_url(url: str) -> str:
@@ -127,7 +130,7 @@ class _Reader(Pager):
 
     def __init__(self, connection: Connection, options: MlflowOptions, since: dt.datetime,
                  until: dt.datetime) -> None:
-        super().__init__()
+        super().__init__(options.max_items)
         self.http = connection
         self.page = max(1, options.page_size)
         self.parallel = max(1, options.parallel)
@@ -195,8 +198,12 @@ class _Reader(Pager):
     def _versions(self) -> None:
         failed: list[tuple[str, CutError]] = []
         for owner in self.models:
+            if len(self.versions) >= self.max_items:
+                self.limited("model versions")
+                break
             try:
-                self.versions.extend(self._versions_of(owner))
+                found = self._versions_of(owner)
+                self.versions.extend(found[:self.take("model versions", len(found))])
             except CutError as cut:
                 if cut.fatal or cut.missing:
                     self.cut("model versions", cut)
@@ -221,12 +228,14 @@ class _Reader(Pager):
                 raise CutError("the answer has no list of model_versions (unexpected shape)")
             raw.extend(found)
             token = shapes.next_token(answer)
-            if token is None or token in seen:
-                break
+            if token is None or token in seen or len(raw) > self.max_items:
+                break  # past the limit: what is kept of it is decided by the caller
             seen.add(token)
         mine = [v for v in raw if shapes.text(v, "name") == owner.name or
                 (exact and shapes.text(v, "name") is None)]
-        out = [v for v in (shapes.version(item, owner) for item in mine) if v is not None]
+        aliases = shapes.pointing(owner)
+        out = [v for v in (shapes.version(item, owner, aliases) for item in mine)
+               if v is not None]
         if len(out) < len(mine):
             self.note(f"model versions: {len(mine) - len(out)} of model {owner.name!r} left "
                       "out (unexpected shape)")

@@ -9,6 +9,7 @@ missing endpoint, a server error, a malformed or oversized answer).
 
 from __future__ import annotations
 
+import base64
 import json
 import ssl
 import threading
@@ -17,11 +18,15 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from mlkaizen.evidence.sources.deadline import LateError, within
+from mlkaizen.evidence.sources.mlflow_urls import one_line, origin, public_url
+
 _REDIRECTS = 3  # same-origin redirects followed, at most
+_GRACE = 1.0  # seconds a request may run past its timeout before it is abandoned
 _CHUNK = 64 * 1024
 
 
@@ -48,23 +53,6 @@ class Target:
     secrets: tuple[str, ...] = ()
 
 
-def public_url(url: str) -> str:
-    """``url`` without user info, query or fragment (what may be shown)."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # a malformed IPv6 host
-        return ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = f"{host}:{port}" if port is not None else host
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
-
-
 def _tls(env: Mapping[str, str]) -> ssl.SSLContext | bool:
     """TLS as the MLFLOW_TRACKING_* variables set it: verified by default."""
     if env.get("MLFLOW_TRACKING_INSECURE_TLS", "").strip().lower() == "true":
@@ -86,14 +74,19 @@ def _tls(env: Mapping[str, str]) -> ssl.SSLContext | bool:
     return context
 
 
-def _header_safe(token: str, variable: str) -> str:
-    """``token`` when an HTTP header can carry it (printable ASCII); raises
-    :class:`CutError` naming the variable, never its value."""
-    if not (token.isascii() and token.isprintable()):
-        raise CutError(
-            f"{variable} holds characters an HTTP header cannot carry (only printable ASCII "
-            "can be sent): check its value", True)
-    return token
+def _bearer(variable: str, token: str) -> str:
+    """The ``Authorization`` header of ``token``; raises :class:`CutError` (naming the
+    variable, never the value) when a header cannot carry it."""
+    if not all(33 <= ord(c) < 127 for c in token):
+        raise CutError(f"{variable}: it has spaces, control or non-ASCII characters, which an "
+                       "HTTP header cannot carry", True)
+    return f"Bearer {token}"
+
+
+def _basic(user: str, password: str) -> str:
+    """The credentials as the ``Authorization: Basic`` header carries them (a server that
+    quotes the header must not show them either)."""
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 def target_of(url: str, env: Mapping[str, str]) -> Target:
@@ -102,14 +95,14 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
     secrets: list[str] = []
     if url.strip() == "databricks":
         host = env.get("DATABRICKS_HOST", "").strip()
-        token = _header_safe(env.get("DATABRICKS_TOKEN", "").strip(), "DATABRICKS_TOKEN")
+        token = env.get("DATABRICKS_TOKEN", "").strip()
         if not host:
             raise CutError("databricks: DATABRICKS_HOST is not set", True)
         if "://" not in host:
             host = "https://" + host
         target = Target(base=public_url(host), verify=_tls(env), credential="DATABRICKS_TOKEN")
         if token:
-            target.headers["Authorization"] = f"Bearer {token}"
+            target.headers["Authorization"] = _bearer("DATABRICKS_TOKEN", token)
             secrets.append(token)
         target.secrets = tuple(secrets)
         return target
@@ -117,18 +110,18 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
     target = Target(base=public_url(url), verify=_tls(env))
     user = env.get("MLFLOW_TRACKING_USERNAME", "")
     password = env.get("MLFLOW_TRACKING_PASSWORD", "")
-    token = _header_safe(env.get("MLFLOW_TRACKING_TOKEN", "").strip(), "MLFLOW_TRACKING_TOKEN")
+    token = env.get("MLFLOW_TRACKING_TOKEN", "").strip()
     if parts.username is not None or parts.password is not None:
         name, word = unquote(parts.username or ""), unquote(parts.password or "")
         target.auth = httpx.BasicAuth(name, word)
         target.credential = "the user name and password in the URL"
-        secrets += [name, word, parts.username or "", parts.password or ""]
+        secrets += [name, word, parts.username or "", parts.password or "", _basic(name, word)]
     elif user and password:
         target.auth = httpx.BasicAuth(user, password)
         target.credential = "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD"
-        secrets += [user, password]
+        secrets += [user, password, _basic(user, password)]
     elif token:
-        target.headers["Authorization"] = f"Bearer {token}"
+        target.headers["Authorization"] = _bearer("MLFLOW_TRACKING_TOKEN", token)
         target.credential = "MLFLOW_TRACKING_TOKEN"
         secrets.append(token)
     else:
@@ -136,16 +129,6 @@ def target_of(url: str, env: Mapping[str, str]) -> Target:
                              "MLFLOW_TRACKING_PASSWORD (none is set)")
     target.secrets = tuple(s for s in secrets if len(s) >= 3)
     return target
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class Connection:
@@ -175,7 +158,7 @@ class Connection:
         """``text`` without any secret, on one line."""
         for secret in self.target.secrets:
             text = text.replace(secret, "***")
-        return _one_line(text, 300)
+        return one_line(text, 300)
 
     def call(self, method: str, endpoint: str, params: Mapping[str, str] | None = None,
              body: Mapping[str, Any] | None = None) -> Any:
@@ -192,7 +175,7 @@ class Connection:
 
     def _redirect(self, url: str, location: str, what: str) -> str:
         to = urljoin(url, location.strip())
-        (scheme, host, port), (s2, h2, p2) = _origin(url), _origin(to)
+        (scheme, host, port), (s2, h2, p2) = origin(url), origin(to)
         upgrade = scheme == "http" and s2 == "https" and host == h2
         if not upgrade and (scheme, host, port) != (s2, h2, p2):
             where = public_url(to) or "elsewhere"
@@ -211,6 +194,15 @@ class Connection:
                                f"{what}", True)
             self.requests += 1
         wait = min(self._timeout, left)
+        try:  # a second past httpx's own bound, so that its own error comes first
+            return within(wait + _GRACE, lambda: self._exchange(method, url, params, body,
+                                                                 what=what, wait=wait))
+        except LateError:
+            raise self._late(wait, what) from None
+
+    def _exchange(self, method: str, url: str, params: Mapping[str, str] | None,
+                  body: Mapping[str, Any] | None, *, what: str,
+                  wait: float) -> tuple[int, httpx.Headers, bytes]:
         ends = time.monotonic() + wait
         try:
             with self._http.stream(method, url, params=params, json=body,
@@ -249,7 +241,7 @@ class Connection:
             raise too_big
         coding = response.headers.get("content-encoding", "identity").strip().lower()
         if coding not in ("identity", "", "gzip", "deflate"):
-            raise CutError(f"{what}: the answer has an unknown encoding ({_one_line(coding, 40)})")
+            raise CutError(f"{what}: the answer has an unknown encoding ({one_line(coding, 40)})")
         inflate = zlib.decompressobj(47) if coding in ("gzip", "deflate") else None
         chunks: list[bytes] = []
         size = 0

@@ -1,8 +1,10 @@
 """Paging through one MLflow search, and the bookkeeping of what a reading could not read.
 
-Shared by the threads that read runs side by side: problems, ``complete`` and ``stopped``
-change under a lock, and once a fatal cut stopped the reading no thread asks for another
-page.
+Shared by the threads that read runs side by side: problems, ``complete``, ``stopped`` and
+the count of facts each part holds change under a lock, and once a fatal cut stopped the
+reading no thread asks for another page. Each part keeps at most ``max_items`` facts: a
+server that pages without end cannot fill memory before the deadline or the request budget
+stops it.
 """
 
 from __future__ import annotations
@@ -21,11 +23,28 @@ class Pager:
     """What a reading noted: its problems (each once), whether it is complete, and whether
     a fatal cut stopped it."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_items: int = 100_000) -> None:
         self.problems: list[str] = []
         self.complete = True
         self.stopped = False
+        self.max_items = max(1, max_items)
+        self._held: dict[str, int] = {}
         self._lock = threading.Lock()
+
+    def take(self, part: str, count: int = 1) -> int:
+        """Room for ``count`` more facts of ``part``: how many may be kept (all of them, or
+        what is left below ``max_items``); notes the limit when some are not."""
+        with self._lock:
+            held = self._held.get(part, 0)
+            room = max(0, min(count, self.max_items - held))
+            self._held[part] = held + room
+        if room < count:
+            self.limited(part)
+        return room
+
+    def limited(self, part: str) -> None:
+        """``part`` holds ``max_items`` facts and the server has more."""
+        self.note(f"{part}: limit max_items={self.max_items:,} reached: the rest is not read")
 
     def note(self, message: str, fatal: bool = False) -> None:
         """Something was not read; ``fatal`` stops the reading."""
@@ -59,6 +78,8 @@ class Pager:
                     if fact is None:
                         skipped += 1
                     elif ident(fact) not in known:
+                        if not self.take(part):
+                            return False
                         known.add(ident(fact))
                         into.append(fact)
                 token = shapes.next_token(answer)

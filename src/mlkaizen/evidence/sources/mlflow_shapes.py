@@ -9,6 +9,7 @@ An item without what identifies it (an id, a name, a start time) is left out and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from mlkaizen.evidence.facts.live import Experiment, ModelVersion, RegisteredModel, Run
@@ -33,7 +34,7 @@ def text(item: Any, key: str, number: bool = False) -> str | None:
 def when(item: Any, key: str) -> dt.datetime | None:
     """A time in ms since the epoch (a number or a string of digits)."""
     value = item.get(key) if isinstance(item, dict) else None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -123,15 +124,26 @@ def model(item: Any) -> RegisteredModel | None:
                            aliases=aliases_of(item))
 
 
-def version(item: Any, owner: RegisteredModel) -> ModelVersion | None:
-    """A version of ``owner``; its aliases are those of the model pointing at it (and any
-    the version lists itself). ``None`` for a bad shape."""
+def pointing(owner: RegisteredModel) -> dict[str, set[str]]:
+    """``owner``'s aliases grouped by the version they point at (grouped once: a model may
+    have very many aliases and very many versions)."""
+    out: dict[str, set[str]] = {}
+    for alias, number in owner.aliases.items():
+        out.setdefault(number, set()).add(alias)
+    return out
+
+
+def version(item: Any, owner: RegisteredModel,
+            aliases: Mapping[str, set[str]] | None = None) -> ModelVersion | None:
+    """A version of ``owner``; its aliases are those of the model pointing at it (from
+    ``aliases``, :func:`pointing` of ``owner``, when given) and any the version lists
+    itself. ``None`` for a bad shape."""
     number, created = text(item, "version", True), when(item, "creation_timestamp")
     if number is None or created is None:
         return None
     stage = text(item, "current_stage")
     own = item.get("aliases") if isinstance(item, dict) else None
-    names = {a for a, v in owner.aliases.items() if v == number}
+    names = set((pointing(owner) if aliases is None else aliases).get(number, ()))
     if isinstance(own, list):
         names |= {a for a in own if isinstance(a, str)}
     return ModelVersion(
