@@ -21,11 +21,11 @@ from mlkaizen.evidence.facts.live import (
     HistoryFacts,
     MlflowFacts,
     ModelVersion,
-    Run,
 )
-from mlkaizen.evidence.facts.registry import rollbacks, staged_models
 
 # which versions serve and which were rolled back: the rule shared with the live findings
+from mlkaizen.evidence.facts.registry import rollbacks, staged_models
+from mlkaizen.evidence.facts.registry import version_order as _order
 from mlkaizen.evidence.facts.reverts import reverted_changes
 
 _HOUR = dt.timedelta(hours=1)
@@ -79,12 +79,6 @@ class Window:
         return Window(begins, self.until)
 
 
-def _order(v: ModelVersion) -> tuple[dt.datetime, int, str]:
-    """Versions of a model by creation, then by version number."""
-    number = int(v.version) if v.version.isascii() and v.version.isdigit() else -1
-    return (v.created, number, v.version)
-
-
 # ------------------------------------------------------------------ MLflow registry
 
 
@@ -126,9 +120,9 @@ def _previous(mlflow: MlflowFacts) -> dict[tuple[str, str], ModelVersion]:
 
 
 def _commit_time(
-    runs: dict[str, Run], history: HistoryFacts | None, v: ModelVersion
+    mlflow: MlflowFacts, history: HistoryFacts | None, v: ModelVersion
 ) -> dt.datetime | None:
-    run = runs.get(v.run_id or "")
+    run = mlflow.run(v.run_id)
     if run is None or run.git_commit is None or history is None:
         return None
     return history.commit_times.get(run.git_commit)
@@ -157,18 +151,17 @@ def registry_lead_times(mlflow: MlflowFacts, history: HistoryFacts | None, w: Wi
     lower: list[Obs] = []
     no_run = unchanged = 0
     previous = _previous(mlflow)
-    runs = {r.id: r for r in reversed(mlflow.runs)}  # once: as mlflow.run, the first of an id
     for v in registry_releases(mlflow, w):
-        run = runs.get(v.run_id or "")
+        run = mlflow.run(v.run_id)
         if run is None:
             no_run += 1
             continue
-        commit_time = _commit_time(runs, history, v)
+        commit_time = _commit_time(mlflow, history, v)
         if commit_time is None or history is None:
             lower.append(Obs(v.created, hours(v.created - run.start)))
             continue
         prev = previous.get((v.model, v.version))
-        after = None if prev is None else (_commit_time(runs, history, prev) or prev.created)
+        after = None if prev is None else (_commit_time(mlflow, history, prev) or prev.created)
         start = _first_change(history.commits, after, commit_time)
         if start is None:
             unchanged += 1

@@ -11,6 +11,8 @@ at all (an alias moved back leaves no trace), so rollbacks are only read where s
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mlkaizen.evidence.facts.live import MlflowFacts, ModelVersion
 
 SERVING_ALIASES = frozenset({"champion", "production", "prod"})
@@ -21,8 +23,11 @@ def _stage(v: ModelVersion) -> str:
     return (v.stage or "").lower()
 
 
-def _order(v: ModelVersion) -> tuple[int, object]:
-    return (int(v.version), v.created) if v.version.isdigit() else (1 << 62, v.created)
+def version_order(v: ModelVersion) -> tuple[dt.datetime, int, str]:
+    """Versions of a model from the oldest: by creation, then by version number (a version
+    that is no ASCII number, ``'²'``, orders by its text)."""
+    number = int(v.version) if v.version.isascii() and v.version.isdigit() else -1
+    return (v.created, number, v.version)
 
 
 def serving(m: MlflowFacts) -> list[ModelVersion]:
@@ -62,8 +67,10 @@ def rollbacks(m: MlflowFacts) -> dict[tuple[str, str], ModelVersion]:
         back = [
             s
             for s in by_model.get(v.model, [])
-            if _order(s) < _order(v) and s.updated is not None and s.updated > v.created
+            if version_order(s) < version_order(v)
+            and s.updated is not None
+            and s.updated > v.created
         ]
         if back:
-            out[v.model, v.version] = max(back, key=_order)
+            out[v.model, v.version] = max(back, key=version_order)
     return out
