@@ -38,6 +38,7 @@ COMMAND_MODULES = {
     "detectors": "model_cmd",
     "stacks": "model_cmd",
     "explain": "model_cmd",
+    "fleet": "fleet_cmd",
     "model": "model_cmd",
     "diff": "store_cmd",
     "log": "store_cmd",

@@ -48,6 +48,7 @@ class Saved:
     previous: Snapshot | None
     current: Snapshot
     achieved: list[tuple[int, str, str]]  # plan item id, practice, how
+    subject_id: int = 0
 
 
 def save(
@@ -71,63 +72,90 @@ def save(
     the row it supersedes) with the answers, profile and targets it was made with, and close
     the open plan items its evidence achieves, all in one transaction. ``on_subject`` may
     change the subject's row (an upload's team, target, forge link) in that transaction."""
-    snap = snapshot_of(a, "new", commit)
     with store.session() as session:
-        subject = subject_row(session, key, name, now or dt.datetime.now(dt.UTC), org_id)
-        # concurrent saves of one subject queue here (PostgreSQL; SQLite's writers queue at
-        # BEGIN), so that their order by id is their order in time
-        session.execute(
-            select(SubjectRow.id).where(SubjectRow.id == subject.id).with_for_update()
+        return save_in(
+            session, a, key=key, name=name, origin=origin, commit=commit,
+            commit_date=commit_date, now=now, keep_report=keep_report, inputs=inputs,
+            org_id=org_id, idempotency_key=idempotency_key, uploaded_by=uploaded_by,
+            on_subject=on_subject,
         )
-        now = now or dt.datetime.now(dt.UTC)
-        if on_subject is not None:
-            on_subject(subject)
-        before = latest(session, subject.id)
-        previous = load_snapshot(session, before) if before is not None else None
-        supersedes = None
-        if commit is not None:
-            supersedes = session.scalar(
-                select(func.max(AssessmentRow.id)).where(
-                    AssessmentRow.subject_id == subject.id, AssessmentRow.commit_sha == commit
-                )
+
+
+def save_in(
+    session: Session,
+    a: Assessment,
+    *,
+    key: str,
+    name: str,
+    origin: str = "assess",
+    commit: str | None = None,
+    commit_date: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    keep_report: bool = True,
+    inputs: Inputs | None = None,
+    org_id: int = DEFAULT_ORG_ID,
+    idempotency_key: str | None = None,
+    uploaded_by: str | None = None,
+    on_subject: Callable[[SubjectRow], None] | None = None,
+) -> Saved:
+    """:func:`save` inside the caller's transaction (a fleet job stores a repository, its
+    sub-projects and the job's end in one)."""
+    snap = snapshot_of(a, "new", commit)
+    subject = subject_row(session, key, name, now or dt.datetime.now(dt.UTC), org_id)
+    # concurrent saves of one subject queue here (PostgreSQL; SQLite's writers queue at
+    # BEGIN), so that their order by id is their order in time
+    session.execute(
+        select(SubjectRow.id).where(SubjectRow.id == subject.id).with_for_update()
+    )
+    now = now or dt.datetime.now(dt.UTC)
+    if on_subject is not None:
+        on_subject(subject)
+    before = latest(session, subject.id)
+    previous = load_snapshot(session, before) if before is not None else None
+    supersedes = None
+    if commit is not None:
+        supersedes = session.scalar(
+            select(func.max(AssessmentRow.id)).where(
+                AssessmentRow.subject_id == subject.id, AssessmentRow.commit_sha == commit
             )
-        row = AssessmentRow(
-            subject_id=subject.id,
-            created_at=now,
-            origin=origin,
-            commit_sha=commit,
-            commit_date=commit_date,
-            supersedes_id=supersedes,
-            stage=a.stage,
-            stage_index=a.stage_index,
-            levels=snap.levels,
-            catalogue_id=a.catalogue["id"],
-            catalogue_version=a.catalogue["version"],
-            tool_version=a.tool_version,
-            report=a.model_dump(mode="json") if keep_report else None,
-            idempotency_key=idempotency_key,
-            uploaded_by=uploaded_by,
         )
-        session.add(row)
-        session.flush()
-        session.add_all(
-            PracticeRow(
-                assessment_id=row.id,
-                practice=pid,
-                state=p.state,
-                source=p.source,
-                satisfied=p.satisfied,
-                evidence=p.evidence,
-                attested_by=p.attested_by,
-            )
-            for pid, p in snap.practices.items()
+    row = AssessmentRow(
+        subject_id=subject.id,
+        created_at=now,
+        origin=origin,
+        commit_sha=commit,
+        commit_date=commit_date,
+        supersedes_id=supersedes,
+        stage=a.stage,
+        stage_index=a.stage_index,
+        levels=snap.levels,
+        catalogue_id=a.catalogue["id"],
+        catalogue_version=a.catalogue["version"],
+        tool_version=a.tool_version,
+        report=a.model_dump(mode="json") if keep_report else None,
+        idempotency_key=idempotency_key,
+        uploaded_by=uploaded_by,
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(
+        PracticeRow(
+            assessment_id=row.id,
+            practice=pid,
+            state=p.state,
+            source=p.source,
+            satisfied=p.satisfied,
+            evidence=p.evidence,
+            attested_by=p.attested_by,
         )
-        if inputs is not None:
-            _add_inputs(session, row.id, inputs)
-        as_of = commit_date if origin == "history" else None
-        achieved = check_plans(session, subject.id, row.id, snap, now=now, as_of=as_of)
-        snap.id, snap.label, snap.created_at = row.id, f"#{row.id}", now
-        return Saved(row.id, previous, snap, achieved)
+        for pid, p in snap.practices.items()
+    )
+    if inputs is not None:
+        _add_inputs(session, row.id, inputs)
+    as_of = commit_date if origin == "history" else None
+    achieved = check_plans(session, subject.id, row.id, snap, now=now, as_of=as_of)
+    snap.id, snap.label, snap.created_at = row.id, f"#{row.id}", now
+    return Saved(row.id, previous, snap, achieved, subject.id)
 
 
 def _add_inputs(session: Session, assessment_id: int, inputs: Inputs) -> None:

@@ -105,6 +105,8 @@ class SubjectRow(Base):
     team: Mapped[str | None] = mapped_column(String(128), nullable=True)
     target: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a stage name
     link_base: Mapped[str | None] = mapped_column(Text, nullable=True)  # the forge, from uploads
+    # a sub-project's repository (a fleet stores each sub-project of a monorepo as a subject)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), nullable=True)
 
 
 class AssessmentRow(Base):
@@ -224,3 +226,75 @@ class SubjectAnswerRow(Base):
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     link: Mapped[str | None] = mapped_column(Text, nullable=True)
     answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FleetRunRow(Base):
+    """One fleet run: a manifest's repositories assessed as jobs. Its state lives here, so a
+    run killed at any point is finished by ``fleet scan --resume``."""
+
+    __tablename__ = "fleet_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), default=DEFAULT_ORG_ID)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
+    source: Mapped[str] = mapped_column(Text)  # the manifest file, or the schedule's name
+    executor: Mapped[str] = mapped_column(String(16))  # local or celery
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)  # workers, retries, timeout...
+    problems: Mapped[list[str]] = mapped_column(JSON)  # manifest lines refused, duplicates
+    # the process driving the run (host:pid) and when it last said so
+    controller: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                            nullable=True)
+    stopped: Mapped[str | None] = mapped_column(Text, nullable=True)  # why it stopped early
+
+
+class FleetJobRow(Base):
+    """One repository (manifest entry) of a run: pending, running, done or failed."""
+
+    __tablename__ = "fleet_jobs"
+    __table_args__ = (
+        UniqueConstraint("run_id", "position", name="uq_fleet_jobs_position"),
+        Index("ix_fleet_jobs_run_status", "run_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("fleet_runs.id"))
+    position: Mapped[int] = mapped_column(Integer)  # the entry's place in the manifest
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)  # the manifest entry
+    status: Mapped[str] = mapped_column(String(16))  # pending, running, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)  # backoff
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
+    worker: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
+    seconds: Mapped[float | None] = mapped_column(nullable=True)  # the successful attempt's
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)  # the last failure
+    commit_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # what the job stored: [{"subject_id", "assessment_id", "key", "name", "parent",
+    # "stage", "stage_index"}], the repository first
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+
+
+class FleetScheduleRow(Base):
+    """Repositories the server re-assesses on a cron schedule."""
+
+    __tablename__ = "fleet_schedules"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_fleet_schedules_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), default=DEFAULT_ORG_ID)
+    name: Mapped[str] = mapped_column(String(128))
+    cron: Mapped[str] = mapped_column(String(128))  # five fields, UTC
+    manifest: Mapped[str] = mapped_column(Text)  # the manifest's text (lines or YAML)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    next_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("fleet_runs.id"), nullable=True)

@@ -1,0 +1,297 @@
+"""`mlkaizen fleet scan|status|report`: assess every repository of a manifest, resumably, on
+a local process pool or on Celery workers; see how far a run is; report what it found."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlkaizen.cli.common import HELP, DbOpt, OutOpt, QuietOpt, app, write_out
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.report.escape import visible
+
+if TYPE_CHECKING:
+    from mlkaizen.store.db import Store
+    from mlkaizen.store.fleet import RunInfo
+
+fleet_app = typer.Typer(
+    context_settings=HELP,
+    no_args_is_help=True,
+    help="Assess every ML repository of an organisation, resumably.",
+)
+app.add_typer(fleet_app, name="fleet")
+
+
+class Executor(StrEnum):
+    local = "local"
+    celery = "celery"
+
+
+class ReportFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+def _say(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        sys.stderr.write(f"mlkaizen: {visible(message)}\n")
+
+
+def _store(db: str | None) -> Store:
+    """The store, a relative SQLite file's path made absolute (workers may run elsewhere)."""
+    from mlkaizen.store import open_store
+    from mlkaizen.store.db import default_url
+
+    return open_store(_absolute(db or default_url()))
+
+
+def _absolute(url: str) -> str:
+    """A relative SQLite file made absolute: workers may run in another folder."""
+    from sqlalchemy import make_url
+
+    from mlkaizen.store.db import sqlite_file
+
+    path = sqlite_file(url)
+    if path is None or Path(path).is_absolute() or path.startswith("file:"):
+        return url
+    return str(make_url(url).set(database=str(Path(path).resolve())))
+
+
+def _progress(quiet: bool) -> tuple[object, object]:
+    """A Rich progress bar on stderr (counts, rate, ETA), or nothing with ``-q`` or off a
+    terminal (then a line per tenth of the run)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    if quiet:
+        return None, None
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    return bar, console
+
+
+def _drive(store: Store, run_id: int, quiet: bool, resume: bool) -> RunInfo:
+    import time
+
+    from mlkaizen.fleet.runner import drive
+    from mlkaizen.store.fleet import DONE, FAILED, RUNNING
+
+    bar, _ = _progress(quiet)
+    started = time.monotonic()
+    seen = {"first": -1, "told": -1}
+
+    def show(run: RunInfo) -> None:
+        ended = run.counts[DONE] + run.counts[FAILED]
+        if seen["first"] < 0:
+            seen["first"] = ended
+        rate = (ended - seen["first"]) / max(time.monotonic() - started, 1e-6) * 60
+        counts = (f"{run.counts[DONE]} done · {run.counts[FAILED]} failed · "
+                  f"{run.counts[RUNNING]} running")
+        if bar is not None and getattr(bar, "disable", True) is False:
+            from rich.progress import Progress
+
+            assert isinstance(bar, Progress)
+            if not bar.tasks:
+                bar.add_task(f"run #{run.id}", total=run.total, completed=ended,
+                             counts=counts, rate=f"{rate:.1f}/min")
+            bar.update(bar.tasks[0].id, completed=ended, counts=counts, rate=f"{rate:.1f}/min")
+        elif not quiet and run.total:
+            tenth = ended * 10 // run.total
+            if tenth != seen["told"]:
+                seen["told"] = tenth
+                _say(f"run #{run.id}: {ended}/{run.total} ({counts})")
+
+    from rich.progress import Progress
+
+    if isinstance(bar, Progress):
+        with bar:
+            return drive(store, run_id, progress=show, resume=resume)
+    return drive(store, run_id, progress=show, resume=resume)
+
+
+@fleet_app.command("scan")
+def scan(
+    manifest: Annotated[
+        Path | None,
+        typer.Argument(help="Local paths and git URLs, one per line, or a YAML manifest."),
+    ] = None,
+    resume: Annotated[
+        int | None,
+        typer.Option("--resume", metavar="RUN", help="Finish run RUN (killed or stopped)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, max=256, help="Local worker processes.")
+    ] = 2,
+    executor: Annotated[
+        Executor, typer.Option("--executor", help="local (a process pool) or celery.")
+    ] = Executor.local,
+    broker: Annotated[
+        str | None,
+        typer.Option(
+            "--broker", metavar="URL",
+            help="Celery broker (default: MLKAIZEN_BROKER, else redis://localhost:6379/0).",
+        ),
+    ] = None,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=20, help="Retries of a failing job.")
+    ] = 2,
+    retry_delay: Annotated[
+        float,
+        typer.Option("--retry-delay", min=0, metavar="SECONDS",
+                     help="First wait before a retry; it doubles each time."),
+    ] = 5.0,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=1, metavar="SECONDS", help="Time limit of one job."),
+    ] = 600.0,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", metavar="DIR",
+                     help="Where git URLs are fetched (default: MLKAIZEN_FLEET_CACHE, else "
+                          "your cache folder)."),
+    ] = None,
+    catalogue: Annotated[
+        str | None, typer.Option("--catalogue", metavar="ID|FILE", help="Maturity model.")
+    ] = None,
+    db: DbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Assess every repository of MANIFEST as one job each; results go to the store as each
+    job ends. Killed, it is finished by `--resume RUN`."""
+    from mlkaizen.fleet.manifest import read_manifest
+    from mlkaizen.fleet.options import FleetOptions
+    from mlkaizen.fleet.runner import start_run
+
+    if (manifest is None) == (resume is None):
+        raise MLKaizenError("give a MANIFEST to start a run, or --resume RUN to finish one")
+    store = _store(db)
+    if resume is not None:
+        from mlkaizen.store.fleet import run_info
+
+        run = run_info(store, resume)
+        if run.finished and run.finished_at is not None:
+            _say(f"fleet run #{resume} has already finished", quiet)
+        run_id = resume
+    else:
+        assert manifest is not None
+        if not manifest.is_file():
+            raise MLKaizenError("no such manifest file", str(manifest))
+        found = read_manifest(str(manifest))
+        for problem in found.problems:
+            sys.stderr.write(f"mlkaizen: {visible(problem)}\n")
+        if not found.entries:
+            raise MLKaizenError("the manifest names no repository to assess", str(manifest))
+        try:
+            options = FleetOptions(
+                executor=executor.value,
+                workers=workers,
+                retries=retries,
+                retry_delay=retry_delay,
+                timeout=timeout,
+                catalogue=catalogue,
+                broker=broker,
+                **({"cache": str(cache.resolve())} if cache is not None else {}),
+            )
+        except ValueError as exc:
+            raise MLKaizenError(f"bad fleet option: {exc}") from None
+        if catalogue is not None:
+            from mlkaizen.catalogues import load_catalogue
+
+            load_catalogue(catalogue)  # a bad catalogue is said once, here, not per job
+        run_id = start_run(store, found, str(manifest), options)
+        _say(f"fleet run #{run_id}: {len(found.entries)} repositories "
+             f"({options.executor}, {options.workers} workers); "
+             f"finish it with `mlkaizen fleet scan --resume {run_id}` if it is stopped",
+             quiet)
+    try:
+        run = _drive(store, run_id, quiet, resume is not None)
+    except KeyboardInterrupt:
+        _say(f"interrupted: finish the run with `mlkaizen fleet scan --resume {run_id}`")
+        raise typer.Exit(130) from None
+    _summary(store, run)
+    if run.stopped:
+        raise MLKaizenError(f"fleet run #{run_id} stopped: {run.stopped}; what was stored "
+                            f"stays: free the space and `mlkaizen fleet scan --resume {run_id}`")
+
+
+def _summary(store: Store, run: RunInfo) -> None:
+    """The run's end on stderr: counts by stage, the slowest repositories, every failure."""
+    from mlkaizen.fleet.report import summary_lines
+    from mlkaizen.fleet.summary import build
+
+    for line in summary_lines(build(store, run.id)):
+        sys.stderr.write(visible(line) + "\n")
+
+
+@fleet_app.command("status")
+def status(
+    run: Annotated[
+        int | None, typer.Argument(metavar="[RUN]", help="Run id (default: the newest).")
+    ] = None,
+    db: DbOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+) -> None:
+    """How far a run is: jobs by status, rate, ETA, and every failure with its reason."""
+    import json
+
+    from mlkaizen.fleet.summary import build, status_lines
+    from mlkaizen.store.fleet import latest_run
+
+    if fmt not in ("terminal", "json"):
+        raise MLKaizenError(f"--format {fmt!r}: expected terminal or json")
+    store = _store(db)
+    run_id = run if run is not None else latest_run(store)
+    if run_id is None:
+        raise MLKaizenError("no fleet run in this store yet (start one with `mlkaizen fleet scan`)")
+    summary = build(store, run_id)
+    if fmt == "json":
+        write_out(json.dumps(summary.status_json(), indent=2) + "\n", None)
+        return
+    write_out("\n".join(status_lines(summary)) + "\n", None)
+
+
+@fleet_app.command("report")
+def report(
+    run: Annotated[int, typer.Argument(metavar="RUN", help="Run id.")],
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.terminal,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """What a run found: each repository's stage (and its sub-projects'), against its
+    target and its previous assessment; counts by stage; the slowest; every failure."""
+    from mlkaizen.fleet.report import render
+    from mlkaizen.fleet.summary import build
+
+    store = _store(db)
+    text = render(build(store, run), fmt.value)
+    write_out(text, out, quiet=quiet, what=f"fleet report, {fmt.value}")
+
+
+from mlkaizen.cli import fleet_schedule  # noqa: E402, F401 - registers `fleet schedule`

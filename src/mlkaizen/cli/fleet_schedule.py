@@ -1,0 +1,4 @@
+"""`mlkaizen fleet schedule add|list|remove`: repositories the server re-assesses on a cron
+schedule."""
+
+from __future__ import annotations

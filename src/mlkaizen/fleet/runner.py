@@ -1,0 +1,164 @@
+"""The controller of a fleet run: it creates the run from a manifest, hands due jobs to an
+executor, requeues what lost workers left, gives up on jobs with no attempt left, and says
+how far the run is. Everything it knows lives in the store, so ``--resume`` of a run killed
+at any point picks up where the store says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from mlkaizen.errors import MLKaizenError
+from mlkaizen.fleet.manifest import Manifest
+from mlkaizen.fleet.options import FleetOptions
+from mlkaizen.store.db import Store
+from mlkaizen.store.fleet import (
+    RunInfo,
+    create_run,
+    due_jobs,
+    fail,
+    finish_run,
+    heartbeat,
+    requeue_running,
+    retried_out,
+    run_info,
+    take_controller,
+)
+from mlkaizen.store.tables import DEFAULT_ORG_ID
+
+HEARTBEAT = 5.0  # seconds between a controller's heartbeats
+STALE = dt.timedelta(seconds=60)  # a controller silent this long is taken to be gone
+POLL = 0.25  # seconds the controller waits for a job to end before looking again
+
+
+class Executor(Protocol):
+    """Where jobs run. ``remote``: the workers live apart from the controller (a running
+    job may outlive it), so only lapsed leases are taken back."""
+
+    remote: bool
+    capacity: int  # jobs handed out at once
+
+    def submit(self, job_id: int) -> None: ...
+
+    def wait(self, timeout: float) -> list[tuple[int, str | None]]: ...
+
+    def in_flight(self) -> set[int]: ...
+
+    def close(self) -> None: ...
+
+
+def controller_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def start_run(
+    store: Store,
+    manifest: Manifest,
+    source: str,
+    options: FleetOptions,
+    *,
+    org_id: int = DEFAULT_ORG_ID,
+) -> int:
+    """A new run of the manifest's entries (its problems kept with the run); its id."""
+    return create_run(
+        store,
+        source,
+        [e.model_dump(mode="json") for e in manifest.entries],
+        executor=options.executor,
+        options=options.stored(),
+        problems=list(manifest.problems),
+        org_id=org_id,
+    )
+
+
+def _alive_here(controller: str | None) -> bool:
+    """Whether ``controller`` (host:pid) is a live process on this host."""
+    if not controller:
+        return False
+    host, _, pid = controller.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def make_executor(store: Store, options: FleetOptions) -> Executor:
+    if options.executor == "celery":
+        from mlkaizen.fleet.celery_app import CeleryExecutor
+
+        return CeleryExecutor(store.url, options.stored(), options)
+    from mlkaizen.fleet.local import LocalPool
+
+    return LocalPool(store.url, options.stored(), options.workers)
+
+
+def drive(
+    store: Store,
+    run_id: int,
+    *,
+    executor: Executor | None = None,
+    progress: Callable[[RunInfo], None] | None = None,
+    resume: bool = False,
+) -> RunInfo:
+    """Run the run's jobs to the end (or until a worker stops the run: a full disk), and
+    mark it finished. With ``resume``, jobs that the run's dead controller left running are
+    taken back first. Raises :class:`MLKaizenError` when another live controller drives it."""
+    run = run_info(store, run_id)
+    options = FleetOptions.model_validate(run.options)
+    who = controller_name()
+    if resume and _alive_here(run.controller):
+        raise MLKaizenError(
+            f"fleet run #{run_id} is still being driven by process {run.controller}; "
+            "stop it first"
+        )
+    take_controller(store, run_id, who, stale_after=STALE)
+    executor = executor or make_executor(store, options)
+    if resume:
+        requeue_running(store, run_id, only_lapsed=executor.remote)
+    beat = time.monotonic()
+    try:
+        while True:
+            retried_out(store, run_id, options.attempts)
+            if executor.remote:
+                requeue_running(store, run_id, only_lapsed=True)
+            run = run_info(store, run_id)
+            if progress is not None:
+                progress(run)
+            flying = executor.in_flight()
+            if run.stopped is not None:
+                if not flying:
+                    break
+            elif run.finished and not flying:
+                break
+            elif len(flying) < executor.capacity:
+                for job in due_jobs(
+                    store, run_id, limit=executor.capacity - len(flying), skip=flying
+                ):
+                    executor.submit(job.id)
+            if not executor.in_flight():
+                time.sleep(POLL)  # nothing under way: a backoff, or remote workers, to wait for
+            for job_id, died in executor.wait(POLL):
+                if died is not None:
+                    _lost(store, job_id, died, options)
+            if time.monotonic() - beat >= HEARTBEAT:
+                heartbeat(store, run_id, who)
+                beat = time.monotonic()
+    finally:
+        executor.close()
+    finish_run(store, run_id, stopped=run.stopped)
+    return run_info(store, run_id)
+
+
+def _lost(store: Store, job_id: int, why: str, options: FleetOptions) -> None:
+    """A job whose worker died with it: retried after the first backoff, like a failure."""
+    retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=options.backoff(1, 0.0))
+    fail(store, job_id, None, why, retry_at=retry_at)
