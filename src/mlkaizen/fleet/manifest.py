@@ -24,6 +24,7 @@ entries stand.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -44,15 +45,33 @@ class Entry(BaseModel):
 
     @property
     def key(self) -> str:
-        """The store's subject key: a local path as ``assess --save`` keys it (its resolved
-        path), a git URL as written; then ``@ref`` if one is given, then ``//subpath``."""
-        raise NotImplementedError  # filled in by the manifest work
+        """The store's subject key. A local work tree as ``assess --save`` of the same folder
+        keys it (the folder's resolved path), so both share its history; a git URL (or a
+        local repository at a ref) as written, then ``@ref`` if given, then ``//subpath``."""
+        if self.kind == "path" and self.ref is None:
+            folder = Path(self.location) / self.subpath if self.subpath else Path(self.location)
+            return str(folder.resolve())
+        key = self.location + (f"@{self.ref}" if self.ref else "")
+        return key + (f"//{self.subpath}" if self.subpath else "")
 
     @property
     def name(self) -> str:
         """The subject's display name: the repository's last path part (``.git`` left
-        out), then ``@ref`` and ``/subpath`` if given."""
-        raise NotImplementedError
+        out), then ``/subpath`` and ``@ref`` if given."""
+        last = self.location.rstrip("/").replace(":", "/").rpartition("/")[2]
+        last = last.removesuffix(".git") or self.location
+        return last + (f"/{self.subpath}" if self.subpath else "") + (
+            f"@{self.ref}" if self.ref else ""
+        )
+
+
+def part_key(parent_key: str, path: str) -> str:
+    """The subject key of sub-project ``path`` of the repository keyed ``parent_key``."""
+    return f"{parent_key}#{path}"
+
+
+def part_name(parent_name: str, path: str) -> str:
+    return f"{parent_name}:{path}"
 
 
 class Manifest(BaseModel):
