@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mlkaizen.engine.model import Assessment
@@ -263,20 +263,18 @@ def due_jobs(
 ) -> list[JobInfo]:
     """Pending jobs whose backoff is over, in manifest order, at most ``limit``."""
     now = _now(now)
-    out: list[JobInfo] = []
     with store.session() as session:
         rows = session.scalars(
             select(FleetJobRow)
-            .where(FleetJobRow.run_id == run_id, FleetJobRow.status == PENDING)
+            .where(
+                FleetJobRow.run_id == run_id,
+                FleetJobRow.status == PENDING,
+                or_(FleetJobRow.not_before.is_(None), FleetJobRow.not_before <= now),
+            )
             .order_by(FleetJobRow.position)
+            .limit(limit + len(skip))
         )
-        for row in rows:
-            if len(out) >= limit:
-                break
-            wait = utc(row.not_before)
-            if row.id not in skip and (wait is None or wait <= now):
-                out.append(_job(row))
-    return out
+        return [_job(row) for row in rows if row.id not in skip][:limit]
 
 
 def next_due(store: Store, run_id: int) -> dt.datetime | None:

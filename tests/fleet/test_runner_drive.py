@@ -1,0 +1,116 @@
+"""The controller driving real worker processes (the local pool): every job ends done or
+failed with its reason, failures are retried up to the limit, a run stopped early keeps what
+it stored and its resumption stores the rest once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mlkaizen.fleet.manifest import Entry, Manifest
+from mlkaizen.fleet.options import FleetOptions
+from mlkaizen.fleet.runner import drive, start_run
+from mlkaizen.store import open_store
+from mlkaizen.store.db import Store
+from mlkaizen.store.fleet import DONE, FAILED, PENDING, RunInfo, jobs, stop_run
+from mlkaizen.store.tables import AssessmentRow, SubjectRow
+from tests.conftest import write_tree
+
+ML = {
+    "train.py": "import mlflow\nmlflow.log_metric('auc', 0.9)\n",
+    "requirements.txt": "mlflow==2.14\n",
+}
+MONO = {
+    "churn/pyproject.toml": "[project]\nname = 'churn'\n",
+    "churn/train.py": "import mlflow\nimport sklearn\nmlflow.log_metric('auc', 0.9)\n",
+    "fraud/pyproject.toml": "[project]\nname = 'fraud'\n",
+    "fraud/train.py": "import sklearn\nimport dvc.api\n",
+    "fraud/dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n",
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(f"sqlite:///{tmp_path / 'fleet.db'}")
+    yield s
+    s.close()
+
+
+def _entries(tmp_path: Path, n: int) -> list[Entry]:
+    out = []
+    for i in range(n):
+        root = write_tree(tmp_path / f"repo{i}", ML)
+        out.append(Entry(location=str(root), kind="path", line=i + 1))
+    return out
+
+
+def _options(tmp_path: Path, **kw: object) -> FleetOptions:
+    return FleetOptions(cache=str(tmp_path / "cache"), retry_delay=0, **kw)  # type: ignore[arg-type]
+
+
+def _stored(store: Store) -> list[str]:
+    with store.session() as session:
+        return sorted(
+            key for key, in session.execute(
+                select(SubjectRow.key).join(AssessmentRow,
+                                            AssessmentRow.subject_id == SubjectRow.id)
+            )
+        )
+
+
+def test_every_job_ends_done_or_failed_with_its_reason(store: Store, tmp_path: Path) -> None:
+    entries = _entries(tmp_path, 3)
+    mono = write_tree(tmp_path / "mono", MONO)
+    entries += [Entry(location=str(mono), kind="path", line=4),
+                Entry(location=str(tmp_path / "gone"), kind="path", line=5)]
+    run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
+                       _options(tmp_path, workers=2))
+    seen: list[dict[str, int]] = []
+    run = drive(store, run_id, progress=lambda r: seen.append(dict(r.counts)))
+    assert run.counts == {PENDING: 0, "running": 0, DONE: 4, FAILED: 1}
+    assert run.finished_at is not None and run.stopped is None and run.controller is None
+    assert seen[0][PENDING] == 5 and seen[-1][DONE] == 4  # progress from start to end
+    rows = jobs(store, run_id)
+    assert [(j.status, j.attempts) for j in rows] == [(DONE, 1)] * 4 + [(FAILED, 1)]
+    assert rows[4].error == f"{tmp_path / 'gone'}: no such folder"  # permanent: never retried
+    assert [r["name"] for r in rows[3].results] == ["mono", "mono:churn", "mono:fraud"]
+    assert _stored(store) == sorted(
+        [str(e.key) for e in entries[:3]]
+        + [str(mono.resolve()), f"{mono.resolve()}#churn", f"{mono.resolve()}#fraud"]
+    )
+
+
+def test_a_failing_job_is_retried_up_to_the_limit_then_failed(store: Store, tmp_path: Path
+                                                              ) -> None:
+    entries = _entries(tmp_path, 1)
+    run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
+                       _options(tmp_path, workers=1, retries=2, timeout=0.001))
+    run = drive(store, run_id)
+    (job,) = jobs(store, run_id)
+    assert (job.status, job.attempts, job.error) == (
+        FAILED, 3, "over its time limit of 0.001 s")
+    assert run.counts[FAILED] == 1 and _stored(store) == []
+
+
+def test_a_stopped_run_keeps_its_results_and_resumes_once(store: Store, tmp_path: Path) -> None:
+    entries = _entries(tmp_path, 6)
+    run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
+                       _options(tmp_path, workers=1))
+
+    def stop_after_two(run: RunInfo) -> None:
+        if run.counts[DONE] >= 2:
+            stop_run(store, run_id, "the cache disk is full")
+
+    run = drive(store, run_id, progress=stop_after_two)
+    assert run.stopped == "the cache disk is full" and run.finished_at is None
+    assert 2 <= run.counts[DONE] < 6 and run.counts[PENDING] == 6 - run.counts[DONE]
+    first = _stored(store)
+    run = drive(store, run_id, resume=True)
+    assert run.stopped is None and run.counts[DONE] == 6
+    assert _stored(store) == sorted(e.key for e in entries)  # each once
+    assert set(first) < set(_stored(store))
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(AssessmentRow)) == 6
