@@ -4,6 +4,7 @@ it stored and its resumption stores the rest once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,21 +97,28 @@ def test_a_failing_job_is_retried_up_to_the_limit_then_failed(store: Store, tmp_
 
 
 def test_a_stopped_run_keeps_its_results_and_resumes_once(store: Store, tmp_path: Path) -> None:
+    import mlkaizen
+    from mlkaizen.store.fleet import StoredSubject, claim, complete
+
     entries = _entries(tmp_path, 6)
     run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
                        _options(tmp_path, workers=1))
+    for job in jobs(store, run_id)[:2]:  # two jobs ended before the disk filled up
+        claim(store, job.id, "w", lease=dt.timedelta(minutes=5))
+        entry = entries[job.position]
+        complete(store, job.id, [StoredSubject(entry.key, entry.name,
+                                               mlkaizen.assess(entry.location))])
 
-    def stop_after_two(run: RunInfo) -> None:
-        if run.counts[DONE] >= 2:
-            stop_run(store, run_id, "the cache disk is full")
+    def disk_full(run: RunInfo) -> None:  # as a worker says when its fetch finds it full
+        stop_run(store, run_id, "the cache disk is full")
 
-    run = drive(store, run_id, progress=stop_after_two)
+    run = drive(store, run_id, progress=disk_full)
     assert run.stopped == "the cache disk is full" and run.finished_at is None
-    assert 2 <= run.counts[DONE] < 6 and run.counts[PENDING] == 6 - run.counts[DONE]
-    first = _stored(store)
+    assert run.counts == {PENDING: 4, "running": 0, DONE: 2, FAILED: 0}  # none started since
+    assert _stored(store) == sorted(e.key for e in entries[:2])
     run = drive(store, run_id, resume=True)
-    assert run.stopped is None and run.counts[DONE] == 6
+    assert run.stopped is None and run.finished_at is not None
+    assert run.counts == {PENDING: 0, "running": 0, DONE: 6, FAILED: 0}
     assert _stored(store) == sorted(e.key for e in entries)  # each once
-    assert set(first) < set(_stored(store))
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(AssessmentRow)) == 6

@@ -38,13 +38,16 @@ class LocalPool:
     remote = False
 
     def __init__(self, store_url: str, options: dict[str, Any], workers: int) -> None:
-        self.store_url, self.options, self.capacity = store_url, options, workers
+        self.store_url, self.options, self.workers = store_url, options, workers
+        # twice the workers handed out: a worker that ends a job starts the next at once,
+        # without waiting for the controller (a job handed out is claimed only when it starts)
+        self.capacity = 2 * workers
         self._futures: dict[cf.Future[str], int] = {}
         self._pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(
-            self.capacity,
+            self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init,
             initargs=(os.getpid(),),

@@ -25,6 +25,7 @@ from mlkaizen.store.fleet import (
     heartbeat,
     requeue_running,
     retried_out,
+    stop_reason,
     run_info,
     take_controller,
 )
@@ -33,6 +34,7 @@ from mlkaizen.store.tables import DEFAULT_ORG_ID
 HEARTBEAT = 5.0  # seconds between a controller's heartbeats
 STALE = dt.timedelta(seconds=60)  # a controller silent this long is taken to be gone
 POLL = 0.25  # seconds the controller waits for a job to end before looking again
+REFRESH = 0.5  # seconds between looks at the whole run while jobs are under way
 
 
 class Executor(Protocol):
@@ -124,22 +126,21 @@ def drive(
     executor = executor or make_executor(store, options)
     if resume:
         requeue_running(store, run_id, only_lapsed=executor.remote)
-    beat = time.monotonic()
+    beat = looked = time.monotonic()
+    run = run_info(store, run_id)
     try:
         while True:
-            retried_out(store, run_id, options.attempts)
-            if executor.remote:
-                requeue_running(store, run_id, only_lapsed=True)
-            run = run_info(store, run_id)
-            if progress is not None:
-                progress(run)
             flying = executor.in_flight()
-            if run.stopped is not None:
-                if not flying:
+            if not flying or time.monotonic() - looked >= REFRESH:
+                retried_out(store, run_id, options.attempts)
+                if executor.remote:
+                    requeue_running(store, run_id, only_lapsed=True)
+                run, looked = run_info(store, run_id), time.monotonic()
+                if progress is not None:
+                    progress(run)
+                if not flying and (run.stopped is not None or run.finished):
                     break
-            elif run.finished and not flying:
-                break
-            elif len(flying) < executor.capacity:
+            if len(flying) < executor.capacity and stop_reason(store, run_id) is None:
                 for job in due_jobs(
                     store, run_id, limit=executor.capacity - len(flying), skip=flying
                 ):
@@ -154,7 +155,7 @@ def drive(
                 beat = time.monotonic()
     finally:
         executor.close()
-    finish_run(store, run_id, stopped=run.stopped)
+    finish_run(store, run_id, stopped=stop_reason(store, run_id))
     return run_info(store, run_id)
 
 

@@ -257,6 +257,12 @@ def stop_run(store: Store, run_id: int, reason: str) -> None:
             row.stopped = reason
 
 
+def stop_reason(store: Store, run_id: int) -> str | None:
+    """Why the run was asked to stop (:func:`stop_run`), if it was."""
+    with store.session() as session:
+        return session.scalar(select(FleetRunRow.stopped).where(FleetRunRow.id == run_id))
+
+
 def due_jobs(
     store: Store, run_id: int, *, limit: int, skip: set[int] | frozenset[int] = frozenset(),
     now: dt.datetime | None = None,
