@@ -90,7 +90,7 @@ jobs:
 """
 
 
-def shape_files(shape: str, rng: random.Random) -> dict[str, str]:  # noqa: C901, PLR0912
+def shape_files(shape: str, rng: random.Random) -> dict[str, str]:
     files: dict[str, str] = {"README.md": f"# {shape} project\n\nSynthetic.\n"}
     if shape == "notebooks":
         for n in range(rng.randint(2, 8)):

@@ -25,8 +25,8 @@ from mlkaizen.store.fleet import (
     heartbeat,
     requeue_running,
     retried_out,
-    stop_reason,
     run_info,
+    stop_reason,
     take_controller,
 )
 from mlkaizen.store.tables import DEFAULT_ORG_ID
