@@ -5,6 +5,8 @@ it stored and its resumption stores the rest once."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,3 +124,49 @@ def test_a_stopped_run_keeps_its_results_and_resumes_once(store: Store, tmp_path
     assert _stored(store) == sorted(e.key for e in entries)  # each once
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(AssessmentRow)) == 6
+
+
+def _children() -> list[int]:
+    """This process's live child processes (the pool's workers among them)."""
+    me = os.getpid()
+    out = []
+    for task in Path(f"/proc/{me}/task").iterdir():
+        try:
+            out += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def test_a_worker_killed_under_a_job_costs_an_attempt_not_the_job(store: Store,
+                                                                  tmp_path: Path) -> None:
+    entries = []
+    for i in range(8):
+        files = dict(ML)
+        files.update({f"pkg/m{n}.py": "import numpy\n\ndef f(x):\n    return x\n" * 60
+                      for n in range(60)})  # a job takes a moment: one can be caught running
+        entries.append(Entry(location=str(write_tree(tmp_path / f"r{i}", files)), kind="path"))
+    run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
+                       _options(tmp_path, workers=1))
+    killed: list[int] = []
+
+    def kill_a_worker(run: RunInfo) -> None:
+        if not killed and run.counts["running"] >= 1:
+            workers = [p for p in _children() if "spawn_main" in _cmdline(p)]
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+            killed.extend(workers)
+
+    run = drive(store, run_id, progress=kill_a_worker)
+    assert killed, "no job was seen running"
+    assert run.counts == {PENDING: 0, "running": 0, DONE: 8, FAILED: 0}
+    rows = jobs(store, run_id)
+    assert max(j.attempts for j in rows) == 2  # the job under the killed worker, tried again
+    assert _stored(store) == sorted(e.key for e in entries)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
