@@ -64,73 +64,70 @@ def _absolute(url: str) -> str:
     return str(make_url(url).set(database=str(Path(path).resolve())))
 
 
-def _progress(quiet: bool) -> tuple[object, object]:
-    """A Rich progress bar on stderr (counts, rate, ETA), or nothing with ``-q`` or off a
-    terminal (then a line per tenth of the run)."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+class _Progress:
+    """How far the run is, on stderr: a Rich progress bar (counts, rate, ETA) on a
+    terminal; elsewhere a line at each tenth of the run; nothing with ``-q``."""
 
-    if quiet:
-        return None, None
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[counts]}"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not console.is_terminal,
-    )
-    return bar, console
+    def __init__(self, quiet: bool) -> None:
+        import time
+
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.quiet, self.started, self.first, self.told = quiet, time.monotonic(), -1, -1
+        console = Console(stderr=True)
+        self.bar: Progress | None = None
+        if not quiet and console.is_terminal:
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            )
+
+    def __call__(self, run: RunInfo) -> None:
+        import time
+
+        from mlkaizen.store.fleet import DONE, FAILED, RUNNING
+
+        ended = run.counts[DONE] + run.counts[FAILED]
+        if self.first < 0:
+            self.first = ended  # a resumed run's rate counts what this process ended
+        rate = (ended - self.first) / max(time.monotonic() - self.started, 1e-6) * 60
+        counts = (f"{run.counts[DONE]} done · {run.counts[FAILED]} failed · "
+                  f"{run.counts[RUNNING]} running")
+        if self.bar is not None:
+            if not self.bar.tasks:
+                self.bar.add_task(f"run #{run.id}", total=run.total, completed=self.first,
+                                  counts="", rate="")
+            self.bar.update(self.bar.tasks[0].id, completed=ended, counts=counts,
+                            rate=f"{rate:.0f}/min")
+        elif not self.quiet and run.total:
+            tenth = ended * 10 // run.total
+            if tenth != self.told:
+                self.told = tenth
+                _say(f"run #{run.id}: {ended}/{run.total} ({counts}, {rate:.0f}/min)")
 
 
 def _drive(store: Store, run_id: int, quiet: bool, resume: bool) -> RunInfo:
-    import time
-
     from mlkaizen.fleet.runner import drive
-    from mlkaizen.store.fleet import DONE, FAILED, RUNNING
 
-    bar, _ = _progress(quiet)
-    started = time.monotonic()
-    seen = {"first": -1, "told": -1}
-
-    def show(run: RunInfo) -> None:
-        ended = run.counts[DONE] + run.counts[FAILED]
-        if seen["first"] < 0:
-            seen["first"] = ended
-        rate = (ended - seen["first"]) / max(time.monotonic() - started, 1e-6) * 60
-        counts = (f"{run.counts[DONE]} done · {run.counts[FAILED]} failed · "
-                  f"{run.counts[RUNNING]} running")
-        if bar is not None and getattr(bar, "disable", True) is False:
-            from rich.progress import Progress
-
-            assert isinstance(bar, Progress)
-            if not bar.tasks:
-                bar.add_task(f"run #{run.id}", total=run.total, completed=ended,
-                             counts=counts, rate=f"{rate:.1f}/min")
-            bar.update(bar.tasks[0].id, completed=ended, counts=counts, rate=f"{rate:.1f}/min")
-        elif not quiet and run.total:
-            tenth = ended * 10 // run.total
-            if tenth != seen["told"]:
-                seen["told"] = tenth
-                _say(f"run #{run.id}: {ended}/{run.total} ({counts})")
-
-    from rich.progress import Progress
-
-    if isinstance(bar, Progress):
-        with bar:
-            return drive(store, run_id, progress=show, resume=resume)
-    return drive(store, run_id, progress=show, resume=resume)
+    show = _Progress(quiet)
+    if show.bar is None:
+        return drive(store, run_id, progress=show, resume=resume)
+    with show.bar:
+        return drive(store, run_id, progress=show, resume=resume)
 
 
 @fleet_app.command("scan")
