@@ -15,7 +15,7 @@ import pytest
 from mlkaizen.api import assess
 from mlkaizen.fleet.manifest import Entry
 from mlkaizen.fleet.options import FleetOptions
-from mlkaizen.fleet.report import render
+from mlkaizen.fleet.report import _stage_cell, render
 from mlkaizen.fleet.summary import build, status_lines
 from mlkaizen.store import open_store
 from mlkaizen.store.db import Store
@@ -123,17 +123,22 @@ def test_a_stopped_and_a_finished_run(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("target", "before_level", "below", "regressed", "notes"),
+    ("target", "before_level", "below", "regressed", "notes", "cell"),
     [
-        ("Manual MLOps", 1, False, False, 0),  # at its target, as before
-        ("Automated MLOps", 1, True, False, 0),  # one stage short
-        ("DataOps", 2, False, True, 0),  # above its target, but down from Automated MLOps
-        ("manual mlops", None, None, False, 1),  # a near miss of a stage name: no target
+        # at its target, as before
+        ("Manual MLOps", 1, False, False, 0, "Manual MLOps (target Manual MLOps met)"),
+        # one stage short
+        ("Automated MLOps", 1, True, False, 0,
+         "Manual MLOps (below its target Automated MLOps)"),
+        # above its target, but down from Automated MLOps
+        ("DataOps", 2, False, True, 0, "Manual MLOps (down from stage 4, target DataOps met)"),
+        # a near miss of a stage name: no target compared
+        ("manual mlops", None, None, False, 1, "Manual MLOps (target manual mlops)"),
     ],
 )
 def test_below_target_and_regressed(
     tmp_path: Path, target: str, before_level: int | None, below: bool | None,
-    regressed: bool, notes: int,
+    regressed: bool, notes: int, cell: str,
 ) -> None:
     write_tree(tmp_path / "a", {"train.py": "import pandas\n", ".mlkaizen.yaml": attested(1)})
     store, run_id, ids = _run(tmp_path, ["a"], target=target)
@@ -152,6 +157,7 @@ def test_below_target_and_regressed(
     repo = s.repositories[0]
     assert (repo.below_target, repo.regressed, len(s.notes)) == (below, regressed, notes)
     assert repo.previous_stage_index == ({1: 3, 2: 4}.get(before_level or 0))
+    assert _stage_cell(repo, target=True) == cell  # the terminal report's stage column
 
 
 def test_an_unknown_run_is_one_line_and_exit_2(tmp_path: Path) -> None:

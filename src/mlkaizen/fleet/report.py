@@ -137,9 +137,16 @@ def _stage_cell(r: Repository, target: bool = False) -> str:
         marks.append(f"down from stage {r.previous_stage_index}")
     if r.below_target:
         marks.append(f"below its target {r.target}" if target else "below target")
+    elif target and r.below_target is False:
+        marks.append(f"target {r.target} met")
     elif target and r.target:
         marks.append(f"target {r.target}")
     return r.stage + (f" ({', '.join(marks)})" if marks else "")
+
+
+def _folder(part_key: str) -> str:
+    """A sub-project's folder, from its key (``REPOSITORY#folder``)."""
+    return part_key.rpartition("#")[2]
 
 
 def _status_cell(r: Repository) -> str:
@@ -178,8 +185,8 @@ def summary_lines(summary: FleetSummary) -> list[str]:
         out.append(f"  regressed ({len(regressed)}): {', '.join(visible(n) for n in regressed)}")
     slowest = summary.slowest()
     if slowest:
-        out.append("  slowest: " + " · ".join(
-            f"{visible(r.name)} {r.seconds:.1f} s" for r in slowest))
+        out.append("  slowest:")
+        out += [f"    {visible(r.name)}: {r.seconds:.1f} s" for r in slowest]
     failures = summary.failures()
     if failures:
         out.append(f"  failed ({len(failures)}):")
@@ -205,16 +212,18 @@ def _terminal(summary: FleetSummary) -> str:
     console.print(terminal(_counts_line(summary)))
     console.print(terminal("by stage: " + _stages_line(summary)), overflow="fold")
     table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("Repository", ratio=3, overflow="fold")
-    table.add_column("Team", ratio=2, overflow="fold")
-    table.add_column("Stage", ratio=4, overflow="fold")
-    table.add_column("Status", ratio=2, overflow="fold")
+    table.add_column("Repository", overflow="fold", min_width=20)
+    table.add_column("Team", overflow="fold", max_width=14)
+    table.add_column("Stage", overflow="fold", min_width=12, max_width=24)
+    table.add_column("Status", overflow="fold", max_width=14)
     for r in summary.repositories:
         stage = _stage_cell(r, target=True)
         table.add_row(terminal(r.name), terminal(r.team or ""), terminal(stage),
                       terminal(_status_cell(r)))
         for p in r.sub_projects:
-            table.add_row(terminal("- " + p.name), "", terminal(p.stage), "")
+            # under its repository, a sub-project by its folder (no space for a line to
+            # break at between the mark and the folder)
+            table.add_row(terminal("└─" + _folder(p.key)), "", terminal(p.stage), "")
     console.print()
     console.print(table)
     failures = summary.failures()
