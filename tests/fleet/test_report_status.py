@@ -184,3 +184,41 @@ def test_the_cli_writes_each_format(tmp_path: Path) -> None:
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["counts"] == {"pending": 1, "running": 0, "done": 1,
                                                    "failed": 0}
+
+
+def test_a_few_queries_whatever_the_number_of_repositories(tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    counts = []
+    for n in (2, 12):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        store, run_id, ids = _run(folder, [f"r{i}" for i in range(n)])
+        for job_id in ids:
+            _done(store, job_id, 1, 2)
+        seen: list[str] = []
+        event.listen(store.engine, "before_cursor_execute",
+                     lambda *args, seen=seen: seen.append(args[2]))
+        summary = build(store, run_id, now=at(3))
+        assert len(summary.repositories) == n
+        counts.append(len(seen))
+    assert counts[0] == counts[1] == 5  # the run, its counts, its jobs; two BEGINs
+
+
+def test_a_catalogue_that_cannot_be_read_any_more(tmp_path: Path) -> None:
+    """A run made with a catalogue file since removed: the stages its jobs stored, and a
+    note saying why."""
+    write_tree(tmp_path / "a", {"train.py": "import pandas\n"})
+    store = open_store(f"sqlite:///{tmp_path / 'fleet.db'}")
+    entry = Entry(location=str(tmp_path / "a"), kind="path")
+    options = FleetOptions(cache=str(tmp_path / "cache"), catalogue=str(tmp_path / "gone.yaml"))
+    run_id = create_run(store, "repos.txt", [entry.model_dump(mode="json")], executor="local",
+                        options=options.stored(), problems=[], now=at(0))
+    job_id = jobs(store, run_id)[0].id
+    assert claim(store, job_id, "w", lease=LEASE, now=at(1)) is not None
+    assert complete(store, job_id, [StoredSubject(entry.key, "a", assess(tmp_path / "a"))],
+                    now=at(2))
+    s = build(store, run_id, now=at(3))
+    assert s.by_stage() == {"Ad hoc": 1}
+    assert len(s.notes) == 1 and s.notes[0].startswith(
+        f"the run's catalogue cannot be read ({tmp_path / 'gone.yaml'}: ")
