@@ -1,7 +1,7 @@
 """What a fleet run found, read from the store as plain data for the reports and `status`.
 
-Everything comes from two queries (the run with its jobs counted, then every job with
-what it stored), whatever the number of repositories: a job's results carry each
+Everything comes from three queries (the run, its jobs counted by status, then every job
+with what it stored), whatever the number of repositories: a job's results carry each
 subject's stage and the stage of the subject's assessment before it, so nothing is read
 per repository."""
 
