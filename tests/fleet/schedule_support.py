@@ -13,8 +13,8 @@ from mlkaizen.fleet.manifest import Entry, Manifest
 
 def _plain(path: str, text: str | None = None) -> Manifest:
     entries, problems = [], []
-    for n, line in enumerate((text or "").splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
+    for n, raw in enumerate((text or "").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         if not line.startswith("/"):

@@ -78,7 +78,8 @@ def test_next_time_reads_the_cron_in_utc() -> None:
     assert next_time("0 3 * * *", local).tzinfo == UTC
 
 
-EXPECTED = 'expected five fields in UTC: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"'
+EXPECTED = ('expected five fields in UTC: minute hour day-of-month month day-of-week, '
+            'e.g. "0 3 * * *"')
 
 
 @pytest.mark.parametrize(("cron", "message"), [
@@ -256,7 +257,7 @@ def test_two_tickers_at_once_start_each_slot_once(db_url: str) -> None:  # noqa:
             try:
                 barrier.wait()
                 started[name] = tick(store, Launched(), now=at("2026-03-02 03:00"))
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=ticker, args=(n, s))
