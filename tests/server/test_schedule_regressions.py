@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from mlkaizen.store import accounts, plans
 from mlkaizen.store.db import Store
 from mlkaizen.store.fleet import StoredSubject, claim, complete, create_run
-from tests.server.conftest import member, sign_in
+from tests.server.conftest import member, sign_in, token
 from tests.server.test_ui import ALL_PRACTICES, DRIFT, NOW, assessment, save
 
 API = "services/api"
@@ -149,3 +149,16 @@ def test_a_regression_between_two_recent_uploads_is_marked_too(client: TestClien
     beta = html.split(">beta</a>")[1].split("</tr>")[0]
     assert '<td class="trend">→ no change</td>' in beta
     assert f">regressed since #{yesterday}</a>" in beta
+
+
+def test_the_api_portfolio_says_it_too(client: TestClient, store: Store) -> None:
+    member(store, "acme", "maria", "viewer")
+    first = fleet_run(store, "acme", NOW - dt.timedelta(days=1), churn=3, api=2, fraud=2)
+    fleet_run(store, "acme", NOW, churn=2, api=2, fraud=3)
+    secret = token(store, "acme", "viewer")
+    folio = client.get("/api/v1/orgs/acme/portfolio",
+                       headers={"Authorization": f"Bearer {secret}"}).json()
+    got = {r["subject"]["name"]: (r["regressed_since"], r["parent_id"]) for r in folio["items"]}
+    ids = {r["subject"]["name"]: r["subject"]["id"] for r in folio["items"]}
+    assert got == {"churn": (first["/srv/churn"], None), f"churn:{API}": (None, ids["churn"]),
+                   "fraud": (None, None)}
