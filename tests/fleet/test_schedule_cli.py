@@ -159,3 +159,24 @@ def test_a_manifest_missing_or_naming_nothing(tmp_path: Path,
     code, out, err = run(capsys, "fleet", "schedule", "add", "bad name", str(empty), "--cron",
                          "0 3 * * *", "--db", db)
     assert code == 2 and err.startswith("mlkaizen: error: schedule name 'bad name': ")
+
+
+def test_disable_and_enable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    manifest = tmp_path / "repos.txt"
+    manifest.write_text("/srv/repos/churn\n")
+    assert run(capsys, "fleet", "schedule", "add", "nightly", str(manifest), "--cron",
+               "0 3 * * *", "--db", db, "-q")[0] == 0
+    code, out, err = run(capsys, "fleet", "schedule", "disable", "nightly", "--db", db)
+    assert (code, out) == (0, "")
+    assert err == ("mlkaizen: schedule nightly is off (`mlkaizen fleet schedule enable "
+                   "nightly` turns it back on)\n")
+    assert run(capsys, "fleet", "schedule", "list", "--db", db)[1].splitlines()[1].endswith(
+        "off")
+    code, out, err = run(capsys, "fleet", "schedule", "enable", "nightly", "--db", db)
+    assert code == 0 and re.fullmatch(
+        r"mlkaizen: schedule nightly is on; next at \d{4}-\d\d-\d\d 03:00 UTC\n", err)
+    assert run(capsys, "fleet", "schedule", "list", "--db", db)[1].splitlines()[1].endswith("on")
+    code, out, err = run(capsys, "fleet", "schedule", "enable", "weekly", "--db", db)
+    assert (code, err) == (2, "mlkaizen: error: no schedule named 'weekly' (see `mlkaizen "
+                              "fleet schedule list`)\n")

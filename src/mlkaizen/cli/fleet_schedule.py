@@ -1,5 +1,5 @@
-"""`mlkaizen fleet schedule add|list|remove`: repositories the server re-assesses on a cron
-schedule.
+"""`mlkaizen fleet schedule add|list|remove|enable|disable`: repositories the server
+re-assesses on a cron schedule.
 
 The manifest's text is kept in the store, so a schedule does not depend on the file staying
 where it was. The server's own scheduler (`mlkaizen serve`), or Celery beat, fires it."""
@@ -195,3 +195,47 @@ def remove(
     if not gone:
         raise MLKaizenError(f"no schedule named {name!r} (see `mlkaizen fleet schedule list`)")
     _say(f"removed the schedule {name}; the runs it started stay", quiet)
+
+
+def _switch(name: str, on: bool, db: str | None, org: str | None, quiet: bool) -> None:
+    from mlkaizen.fleet.schedule import enable
+    from mlkaizen.store import schedules
+
+    store = _open(db)
+    try:
+        org_id = _org_id(store, org)
+        if not enable(store, name, on, org_id=org_id):
+            raise MLKaizenError(f"no schedule named {name!r} (see `mlkaizen fleet schedule "
+                                "list`)")
+        s = schedules.get(store, name, org_id)
+    finally:
+        store.close()
+    assert s is not None
+    if on:
+        _say(f"schedule {name} is on; next at {s.next_at:%Y-%m-%d %H:%M} UTC", quiet)
+    else:
+        _say(f"schedule {name} is off (`mlkaizen fleet schedule enable {name}` turns it back "
+             "on)", quiet)
+
+
+@schedule_app.command("enable")
+def enable_(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")],
+    db: DbOpt = None,
+    org: OrgOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Turn a schedule back on, from its next slot (the slots it was off for are not made
+    up)."""
+    _switch(name, True, db, org, quiet)
+
+
+@schedule_app.command("disable")
+def disable(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")],
+    db: DbOpt = None,
+    org: OrgOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Turn a schedule off (kept, with its runs; `enable` turns it back on)."""
+    _switch(name, False, db, org, quiet)
