@@ -170,7 +170,10 @@ def test_the_portfolio_shows_levels_stage_gap_and_trend(client: TestClient, stor
     assert '<td class="plans">2 open, <span class="unmet">1 overdue</span></td>' in alpha
     assert f"<td>{NOW.date().isoformat()} <span class=\"muted\">(2)</span></td>" in alpha
     beta = row_of(html, "beta")
-    assert '<td class="stage-cell stage-2">2 DataOps</td>' in beta
+    # down since its previous assessment: marked (alpha, up, is not)
+    assert re.search(r'<td class="stage-cell stage-2">2 DataOps <a class="regressed" '
+                     r'href="/orgs/acme/subjects/\d+" title="down from 3 Manual MLOps at '
+                     r'assessment #(\d+)">regressed since #\1</a></td>', beta)
     assert '<td class="level-cell lvl-3" title="Data: level 3">3 continuously improved' in beta
     assert '<td class="level-cell lvl-0" title="Model: level 0">0 fragmented' in beta
     assert '<td class="gap met">met</td>' in beta

@@ -147,6 +147,14 @@ def serve(
             "(default: 127.0.0.1); through them, https makes the cookies Secure.",
         ),
     ] = None,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            "--schedule/--no-schedule",
+            help="Start the scan schedules' runs (`mlkaizen fleet schedule`) when due; turn "
+            "it off where Celery beat starts them.",
+        ),
+    ] = True,
 ) -> None:
     """Run the server: the web UI and the REST API (/api/v1) over the store."""
     from mlkaizen.push import is_loopback
@@ -171,7 +179,7 @@ def serve(
         sys.stdout.write(f"Serving MLKaizen on {url} (store {visible(shown(store.url))}); "
                          "stop with Ctrl+C\n")
         sys.stdout.flush()
-        _run(store, sock, workers, forwarded_allow_ips)
+        _run(store, sock, workers, forwarded_allow_ips, schedule)
     finally:
         store.close()
 
@@ -192,12 +200,14 @@ def _stopped_quietly() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _run(store: Store, sock: socket.socket, workers: int, forwarded: str | None) -> None:
+def _run(store: Store, sock: socket.socket, workers: int, forwarded: str | None,
+         schedule: bool) -> None:
     import uvicorn
 
-    from mlkaizen.server.cli_support import WORKER_DB_ENV
+    from mlkaizen.server.cli_support import WORKER_DB_ENV, WORKER_SCHEDULE_ENV
 
-    options: dict[str, Any] = {"proxy_headers": True, "lifespan": "off",
+    # the lifespan starts and stops the scan scheduler
+    options: dict[str, Any] = {"proxy_headers": True, "lifespan": "on",
                                "server_header": False}
     if forwarded is not None:
         options["forwarded_allow_ips"] = forwarded
@@ -205,13 +215,15 @@ def _run(store: Store, sock: socket.socket, workers: int, forwarded: str | None)
         if workers == 1:
             from mlkaizen.server.app import create_app
 
-            server = uvicorn.Server(uvicorn.Config(create_app(store), **options))
+            server = uvicorn.Server(uvicorn.Config(create_app(store, schedule=schedule),
+                                                   **options))
             with _stopped_quietly():
                 server.run(sockets=[sock])
             return
         from uvicorn.supervisors import Multiprocess
 
         os.environ[WORKER_DB_ENV] = store.url  # for the workers, which open it themselves
+        os.environ[WORKER_SCHEDULE_ENV] = "1" if schedule else "0"
         config = uvicorn.Config("mlkaizen.server.cli_support:app_from_environment",
                                 factory=True, workers=workers, **options)
         Multiprocess(config, sockets=[sock]).run()

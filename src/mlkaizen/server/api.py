@@ -177,6 +177,10 @@ class PortfolioRowOut(BaseModel):
     assessments: int
     open_plans: int
     overdue_plans: int
+    regressed_since: int | None = Field(
+        default=None, description="the assessment the newest fell below (a new regression)")
+    parent_id: int | None = Field(
+        default=None, description="a sub-project's repository (its subject id)")
 
 
 class PortfolioOut(BaseModel):
@@ -536,6 +540,7 @@ def get_portfolio(
             "target": s.target, "target_index": v.target_index, "gap": v.gap,
             "trend": v.trend, "level_trend": v.level_trend, "assessments": r.assessments,
             "open_plans": r.open_plans, "overdue_plans": r.overdue_plans,
+            "regressed_since": v.regressed_since, "parent_id": s.parent_id,
         })
     return json_response(request, {"items": items, "teams": views.teams(found)})
 

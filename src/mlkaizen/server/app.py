@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, HTTPException, Request
@@ -21,7 +22,7 @@ from mlkaizen.server.questionnaire import router as questionnaire_router
 from mlkaizen.server.web import SignInNeededError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,9 +83,36 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(store: Store) -> FastAPI:
-    """The application serving ``store`` (opened and brought up to date by the caller)."""
+def _lifespan(
+    store: Store, schedule: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """With ``schedule``, the scan scheduler (:mod:`mlkaizen.server.scheduler`) runs while
+    the application does: started with it, stopped with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from starlette.concurrency import run_in_threadpool
+
+        if schedule:
+            from mlkaizen.server.scheduler import Scheduler
+
+            app.state.scheduler = Scheduler(store)
+            app.state.scheduler.start()
+        try:
+            yield
+        finally:
+            if app.state.scheduler is not None:
+                await run_in_threadpool(app.state.scheduler.stop)
+                app.state.scheduler = None
+
+    return lifespan
+
+
+def create_app(store: Store, *, schedule: bool = False) -> FastAPI:
+    """The application serving ``store`` (opened and brought up to date by the caller);
+    with ``schedule``, it starts the scan schedules' runs when due."""
     app = FastAPI(
+        lifespan=_lifespan(store, schedule),
         title="MLKaizen",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
@@ -95,6 +123,7 @@ def create_app(store: Store) -> FastAPI:
     )
     app.add_middleware(BodyLimit)
     app.state.store = store
+    app.state.scheduler = None
     app.state.login_limiter = LoginLimiter()
 
     @app.middleware("http")

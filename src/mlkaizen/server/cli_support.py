@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from mlkaizen.store.db import Store
 
 #: what the server extra brings, by module name
-EXTRA_MODULES = ("fastapi", "starlette", "uvicorn", "argon2", "python_multipart")
+EXTRA_MODULES = ("fastapi", "starlette", "uvicorn", "argon2", "python_multipart", "cronsim")
 INSTALL = "pip install 'mlkaizen[server]'"
 #: the store a worker of ``serve --workers N`` opens (set by ``serve`` for its workers)
 WORKER_DB_ENV = "MLKAIZEN_SERVE_DB"
+#: "1" when the workers of ``serve --workers N`` run the scan scheduler (set by ``serve``)
+WORKER_SCHEDULE_ENV = "MLKAIZEN_SERVE_SCHEDULE"
 
 
 def require_extra(modules: tuple[str, ...] = EXTRA_MODULES, what: str = "the server") -> None:
@@ -111,4 +113,4 @@ def app_from_environment() -> FastAPI:
     if not url:
         raise MLKaizenError(f"{WORKER_DB_ENV} is not set: start the server with `mlkaizen serve`")
     store, _ = open_server_store(url)
-    return create_app(store)
+    return create_app(store, schedule=os.environ.get(WORKER_SCHEDULE_ENV) == "1")

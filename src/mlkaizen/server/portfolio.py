@@ -43,6 +43,13 @@ class View:
     gap: int | None  # stages short of the target (0: met or above); None without a target
     trend: int | None  # stages gained (+) or lost (-) since the period began; None: no data
     level_trend: dict[str, int]  # per dimension, the same
+    depth: int = 0  # 1: a sub-project shown under its repository's row
+    part_of: str | None = None  # a sub-project's repository, by name
+
+    @property
+    def regressed_since(self) -> int | None:
+        """The assessment the subject's newest fell below (a new regression), if any."""
+        return self.row.regressed_since
 
     @property
     def subject(self) -> str:
@@ -80,6 +87,10 @@ def views(
     it) or ``none`` (no target); ``sort``: one of :data:`SORTS`."""
     found = [_view(r) for r in portfolio(store, org_id, period=dt.timedelta(days=period_days),
                                          now=now)]
+    names = {v.row.subject.id: v.row.subject.name for v in found}
+    for v in found:
+        if v.row.subject.parent_id is not None:
+            v.part_of = names.get(v.row.subject.parent_id)
     if team:
         found = [v for v in found if (v.row.subject.team or "") == team]
     if stage:
@@ -101,7 +112,39 @@ def views(
         "assessed": lambda v: (v.row.assessed_at.timestamp() if v.row.assessed_at else low,
                                v.row.subject.name.lower()),
     }
-    return sorted(found, key=keys.get(sort, keys["name"]), reverse=descending)
+    return under_repositories(sorted(found, key=keys.get(sort, keys["name"]),
+                                     reverse=descending))
+
+
+def under_repositories(found: list[View]) -> list[View]:
+    """Each sub-project right under its repository's row (in the order sorted, marked
+    ``depth`` 1), not among unrelated rows; one whose repository is filtered out keeps its
+    place."""
+    shown = {v.row.subject.id for v in found}
+    parts: dict[int, list[View]] = {}
+    for v in found:
+        parent = v.row.subject.parent_id
+        if parent is not None and parent in shown and parent != v.row.subject.id:
+            parts.setdefault(parent, []).append(v)
+    out: list[View] = []
+    placed: set[int] = set()
+
+    def place(v: View, depth: int) -> None:
+        if v.row.subject.id in placed:
+            return
+        placed.add(v.row.subject.id)
+        v.depth = min(depth, 1)
+        out.append(v)
+        for part in parts.get(v.row.subject.id, []):
+            place(part, depth + 1)
+
+    for v in found:
+        parent = v.row.subject.parent_id
+        if parent is None or parent not in shown or parent == v.row.subject.id:
+            place(v, 0)
+    for v in found:  # a ring of parents (never made by a fleet run): kept, not lost
+        place(v, 0)
+    return out
 
 
 def teams(found: list[View]) -> list[str]:

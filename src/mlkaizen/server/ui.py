@@ -413,9 +413,13 @@ def plan_board(request: Request, org: str, owner: str = "") -> Response:
     for bi in board.org_items(store, o.id, owner or None):
         lane = lanes.setdefault(bi.item.owner, Lane(bi.item.owner))
         getattr(lane, bi.item.shown_status(today)).append(bi)
+    # subjects whose newest assessment fell below the one before: what the plans are for
+    regressed = [r for r in store_portfolio.portfolio(store, o.id) if r.regressed_since]
     return render(
         request, "plans.html",
         **_nav(o, "plans"),
+        regressed=regressed,
+        regressed_since={r.subject.id: r.regressed_since for r in regressed},
         lanes=list(lanes.values()),
         owners=board.owners(store, o.id),
         owner=owner,

@@ -1,7 +1,7 @@
 """Reading an organisation's subjects as the server shows them: the portfolio (each subject's
-newest assessment, with what it was a period ago), one subject, and the history points of
-one subject. A few grouped queries, whatever the number of subjects: never one query per
-subject."""
+newest assessment, with what it was a period ago and just before it), one subject, and the
+history points of one subject. A few grouped queries, whatever the number of subjects: never
+one query per subject."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class SubjectInfo:
     target: str | None  # a stage name
     link_base: str | None
     created_at: dt.datetime
+    parent_id: int | None = None  # a sub-project's repository (a fleet run's subject)
 
 
 @dataclass
@@ -40,6 +41,19 @@ class PortfolioRow:
     assessments: int = 0
     open_plans: int = 0
     overdue_plans: int = 0
+    # the assessment just before the newest (``None``: the newest is the first)
+    previous_id: int | None = None
+    previous_stage: str | None = None
+    previous_stage_index: int | None = None
+
+    @property
+    def regressed_since(self) -> int | None:
+        """The previous assessment's id when the newest stands at a lower stage than it
+        (a new regression, however recent); ``None`` otherwise."""
+        if (self.previous_stage_index is not None and self.stage_index is not None
+                and self.stage_index < self.previous_stage_index):
+            return self.previous_id
+        return None
 
 
 @dataclass
@@ -66,7 +80,8 @@ def utc(when: dt.datetime | None) -> dt.datetime | None:
 def subject_info(row: SubjectRow) -> SubjectInfo:
     created = utc(row.created_at)
     assert created is not None
-    return SubjectInfo(row.id, row.key, row.name, row.team, row.target, row.link_base, created)
+    return SubjectInfo(row.id, row.key, row.name, row.team, row.target, row.link_base, created,
+                       row.parent_id)
 
 
 def subject(store: Store, org_id: int, subject_id: int) -> SubjectInfo | None:
@@ -101,6 +116,13 @@ def portfolio(store: Store, org_id: int, *, period: dt.timedelta = dt.timedelta(
             .group_by(AssessmentRow.subject_id)
             .subquery()
         )
+        before_newest = (
+            select(AssessmentRow.subject_id, func.max(AssessmentRow.id).label("aid"))
+            .join(newest, newest.c.subject_id == AssessmentRow.subject_id)
+            .where(AssessmentRow.id < newest.c.aid)
+            .group_by(AssessmentRow.subject_id)
+            .subquery()
+        )
         rows: dict[int, PortfolioRow] = {}
         for s in session.scalars(
             select(SubjectRow).where(SubjectRow.org_id == org_id).order_by(SubjectRow.name,
@@ -122,6 +144,13 @@ def portfolio(store: Store, org_id: int, *, period: dt.timedelta = dt.timedelta(
         ):
             r = rows[sid]
             r.before_id, r.before_stage_index, r.before_levels = aid, index, dict(levels)
+        for sid, aid, stage, index in session.execute(
+            select(before_newest.c.subject_id, AssessmentRow.id, AssessmentRow.stage,
+                   AssessmentRow.stage_index)
+            .join(AssessmentRow, AssessmentRow.id == before_newest.c.aid)
+        ):
+            r = rows[sid]
+            r.previous_id, r.previous_stage, r.previous_stage_index = aid, stage, index
         # grouped by the label: PostgreSQL takes two renderings of one comparison, each with
         # its own bound parameter, for two different expressions
         late = (PlanRow.due < today).label("late")
