@@ -122,8 +122,12 @@ def drive(
             f"fleet run #{run_id} is still being driven by process {run.controller}; "
             "stop it first"
         )
-    take_controller(store, run_id, who, stale_after=STALE)
-    executor = executor or make_executor(store, options)
+    executor = executor or make_executor(store, options)  # a broker down: said before taking
+    try:
+        take_controller(store, run_id, who, stale_after=STALE)
+    except BaseException:
+        executor.close()
+        raise
     if resume:
         requeue_running(store, run_id, only_lapsed=executor.remote)
     beat = looked = time.monotonic()

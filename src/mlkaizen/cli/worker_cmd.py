@@ -1,0 +1,98 @@
+"""`mlkaizen worker`: a Celery worker for MLKaizen's fleet jobs (`fleet scan --executor
+celery`), on this host or any other that reaches the broker and the store.
+
+Celery comes with the ``celery`` extra and is imported only when the command runs, never by
+`mlkaizen --help` or `assess`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlkaizen.cli.common import DbOpt, app
+from mlkaizen.errors import MLKaizenError
+
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+    critical = "critical"
+
+
+@app.command()
+def worker(
+    broker: Annotated[
+        str | None,
+        typer.Option("--broker", metavar="URL",
+                     help="Celery broker (default: MLKAIZEN_BROKER, else "
+                          "redis://localhost:6379/0)."),
+    ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option("--concurrency", "-c", min=1, max=256, metavar="N",
+                     help="Jobs run at once (one process each)."),
+    ] = 2,
+    queue: Annotated[
+        str | None,
+        typer.Option("--queue", "-Q", metavar="NAME",
+                     help="Queue to take jobs from (default: MLKAIZEN_QUEUE, else mlkaizen); "
+                          "whoever sends jobs must use the same."),
+    ] = None,
+    beat: Annotated[
+        bool,
+        typer.Option("--beat", help="Also run Celery beat: start the fleet runs whose schedule "
+                                    "is due (every minute); run it in one worker only."),
+    ] = False,
+    loglevel: Annotated[
+        LogLevel, typer.Option("--loglevel", "-l", help="Log level.")
+    ] = LogLevel.info,
+    name: Annotated[
+        str,
+        typer.Option("--name", "-n", metavar="NAME",
+                     help="This worker's node name (%h: the host name); unique per host."),
+    ] = "mlkaizen@%h",
+    db: DbOpt = None,
+) -> None:
+    """Run a Celery worker for MLKaizen fleet jobs until Ctrl-C. Each job writes its results
+    to the store the run names (`fleet scan --db`): PostgreSQL, or a SQLite file on this same
+    host, reachable by every worker; --db (or MLKAIZEN_DB) is the store of scheduled runs
+    (--beat) and of the runs this worker drives."""
+    try:
+        from celery.utils.nodenames import default_nodename, host_format
+    except ModuleNotFoundError:
+        raise MLKaizenError(
+            "`mlkaizen worker` needs Celery: pip install 'mlkaizen[celery]'"
+        ) from None
+    from platformdirs import user_cache_dir
+
+    from mlkaizen.cli.fleet_cmd import _store
+    from mlkaizen.fleet.celery_app import app as celery
+    from mlkaizen.fleet.celery_app import check_broker, configure, queue_name
+    from mlkaizen.fleet.celery_runs import beat_schedule
+
+    configure(celery, broker, queue)
+    check_broker(celery)
+    store = _store(db)  # reachable, and up to date, before any job is taken
+    store_url = store.url
+    store.close()
+    celery.conf.beat_schedule = beat_schedule(store_url) if beat else {}
+    cache = Path(user_cache_dir("mlkaizen", appauthor=False))
+    cache.mkdir(parents=True, exist_ok=True)
+    running = celery.Worker(
+        hostname=host_format(default_nodename(name)),
+        concurrency=concurrency,
+        queues=[queue_name(queue)],
+        loglevel=loglevel.value.upper(),
+        beat=beat,
+        schedule_filename=str(cache / "celerybeat-schedule"),
+        quiet=True,
+    )
+    running.start()  # Ctrl-C (or SIGTERM): the jobs under way end, then it stops
+    code = getattr(running, "exitcode", 0) or 0
+    if code:
+        raise typer.Exit(int(code))
