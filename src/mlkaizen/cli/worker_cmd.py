@@ -68,6 +68,7 @@ def worker(
         raise MLKaizenError(
             "`mlkaizen worker` needs Celery: pip install 'mlkaizen[celery]'"
         ) from None
+    from celery.signals import worker_shutting_down
     from platformdirs import user_cache_dir
 
     from mlkaizen.cli.fleet_cmd import _store
@@ -92,7 +93,13 @@ def worker(
         schedule_filename=str(cache / "celerybeat-schedule"),
         quiet=True,
     )
+    asked: list[str] = []
+
+    def shutting_down(sig: str = "", **_: object) -> None:
+        asked.append(sig)
+
+    worker_shutting_down.connect(shutting_down, weak=False)
     running.start()  # Ctrl-C (or SIGTERM): the jobs under way end, then it stops
-    code = getattr(running, "exitcode", 0) or 0
-    if code:
-        raise typer.Exit(int(code))
+    code = int(getattr(running, "exitcode", 0) or 0)
+    if code and not (asked and asked[0] in ("SIGINT", "SIGTERM")):  # asked to stop: a clean end
+        raise typer.Exit(code)
