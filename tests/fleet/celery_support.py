@@ -100,7 +100,7 @@ class Workers:
     def stop(self) -> dict[str, int]:
         """Ctrl-C to each worker (the jobs under way end first); their exit codes."""
         codes = {}
-        for name, proc in self.procs.items():
+        for proc in self.procs.values():
             os.killpg(proc.pid, signal.SIGINT)
         for name, proc in self.procs.items():
             try:

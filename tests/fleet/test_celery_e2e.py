@@ -181,5 +181,7 @@ def test_worker_killed_mid_job_the_job_is_taken_back_and_stored_once(
     out, err = controller.communicate()
     _finished(subprocess.CompletedProcess(command, controller.returncode, out, err))
     done = _once_each(store, made, repos)
-    assert [(j.attempts, (j.worker or "").split("@")[0]) for j in done][0] == (2, "rescuer")
-    assert all((j.worker or "").startswith("rescuer@") for j in done[1:])
+    first, *rest = done
+    assert (first.attempts, (first.worker or "").split("@")[0]) == (2, "rescuer")
+    assert first.error is None
+    assert all((j.worker or "").startswith("rescuer@") for j in rest)
