@@ -124,9 +124,12 @@ def test_two_workers_store_each_repository_exactly_once(workers: Workers, tmp_pa
 
 
 def _poll(store: Store, run_id: int, until: str) -> list[JobInfo]:
+    """The run's jobs as soon as ``until`` holds (polled: the workers set the pace)."""
     while True:
         found = jobs(store, run_id)
         statuses = [j.status for j in found]
+        if statuses.count(DONE) == len(found):
+            raise AssertionError(f"the run ended before {until!r} was seen")
         if until == "some done" and DONE in statuses and statuses.count(DONE) < len(found) - 2:
             return found
         if until == "one running" and RUNNING in statuses:
