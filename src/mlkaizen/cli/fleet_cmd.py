@@ -178,9 +178,11 @@ def scan(
     quiet: QuietOpt = False,
 ) -> None:
     """Assess every repository of MANIFEST as one job each; results go to the store as each
-    job ends. Killed, it is finished by `--resume RUN`. With `--executor celery` the jobs
-    run on `mlkaizen worker` processes, which write to the same store: give a --db every
-    worker reaches (PostgreSQL, or a SQLite file on this same host)."""
+    job ends. Killed, it is finished by `--resume RUN`.
+
+    With `--executor celery` the jobs run on `mlkaizen worker` processes, which write to the
+    same store: give a --db every worker reaches (PostgreSQL, or a SQLite file on this same
+    host)."""
     from mlkaizen.fleet.manifest import read_manifest
     from mlkaizen.fleet.options import FleetOptions
     from mlkaizen.fleet.runner import start_run

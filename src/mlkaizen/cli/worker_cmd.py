@@ -58,10 +58,11 @@ def worker(
     ] = "mlkaizen@%h",
     db: DbOpt = None,
 ) -> None:
-    """Run a Celery worker for MLKaizen fleet jobs until Ctrl-C. Each job writes its results
-    to the store the run names (`fleet scan --db`): PostgreSQL, or a SQLite file on this same
-    host, reachable by every worker; --db (or MLKAIZEN_DB) is the store of scheduled runs
-    (--beat) and of the runs this worker drives."""
+    """Run a Celery worker for MLKaizen fleet jobs, until Ctrl-C.
+
+    Each job writes its results to the store its run names (`fleet scan --db`), which every
+    worker must reach: PostgreSQL, or a SQLite file on this same host. --db (or MLKAIZEN_DB)
+    is the store of the scheduled runs (--beat) and of the runs this worker drives."""
     try:
         from celery.utils.nodenames import default_nodename, host_format
     except ModuleNotFoundError:
