@@ -72,14 +72,19 @@ def worker(
     from celery.signals import worker_shutting_down
     from platformdirs import user_cache_dir
 
-    from mlkaizen.cli.fleet_cmd import _store
+    from mlkaizen.cli.fleet_cmd import _absolute
     from mlkaizen.fleet.celery_app import app as celery
     from mlkaizen.fleet.celery_app import check_broker, configure, queue_name
     from mlkaizen.fleet.celery_runs import beat_schedule
 
     configure(celery, broker, queue)
     check_broker(celery)
-    store = _store(db)  # reachable, and up to date, before any job is taken
+    from mlkaizen.server.cli_support import open_server_store
+    from mlkaizen.store.db import default_url
+
+    # reachable and at this version's schema (created when empty), as the server judges it:
+    # a worker never upgrades a shared store behind the server's back
+    store, _ = open_server_store(_absolute(db or default_url()))
     store_url = store.url
     store.close()
     celery.conf.beat_schedule = beat_schedule(store_url) if beat else {}
