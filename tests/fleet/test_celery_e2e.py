@@ -28,11 +28,20 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from redis_url(tmp_path_factory.mktemp("celery-broker"))
 
 
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'fleet.db'}"
-    open_store(url).close()
-    return url
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The shared store: a SQLite file (workers on this host), and PostgreSQL (workers
+    anywhere) when CI's server is there."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fleet.db'}"
+        open_store(url).close()
+        yield url
+        return
+    from tests.store.conftest import _pg_database
+
+    for url in _pg_database():
+        open_store(url).close()
+        yield url
 
 
 @pytest.fixture
