@@ -8,6 +8,7 @@ import datetime as dt
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,3 +216,46 @@ def test_beat_ticks_the_schedules_every_minute_on_the_workers_store() -> None:
         "mlkaizen-fleet-tick": {"task": "mlkaizen.fleet.tick", "schedule": 60.0,
                                 "args": ["postgresql+psycopg://fleet@db/mlkaizen"]},
     }
+
+
+def test_a_worker_with_beat_starts_it_and_stops_cleanly(workers: Workers, store: Store
+                                                        ) -> None:
+    proc = workers.procs["beat"] = subprocess.Popen(
+        [sys.executable, "-m", "mlkaizen", "worker", "--beat", "-c", "1", "-n", "beat@%h",
+         "--db", store.url, "-l", "info"],
+        env=workers.env, stdout=workers.log("beat").open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    workers.wait_ready("beat")
+    while "beat: Starting" not in workers.log("beat").read_text(errors="replace"):
+        assert proc.poll() is None, workers.log("beat").read_text()
+        time.sleep(0.1)
+    assert workers.stop() == {"beat": 0}
+
+
+def test_the_tick_starts_a_due_schedule_and_a_worker_drives_its_run(
+    workers: Workers, store: Store, tmp_path: Path
+) -> None:
+    schedule = pytest.importorskip("mlkaizen.fleet.schedule")
+    from mlkaizen.fleet.celery_app import TICK_TASK, controller_app
+    from mlkaizen.fleet.manifest import read_manifest
+
+    try:
+        read_manifest("probe.txt", "/probe\n")
+    except NotImplementedError:
+        pytest.skip("the manifest reader is not in this tree yet")
+    repos = [ml_repo(tmp_path / f"repo{n}") for n in range(2)]
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    schedule.add_schedule(store, "nightly", "* * * * *", "".join(f"{r}\n" for r in repos),
+                          FleetOptions(executor="celery", broker=workers.broker, workers=1),
+                          now=an_hour_ago)
+    workers.start("ticker", concurrency=3)
+    sender = controller_app(workers.broker)
+    sender.conf.task_default_queue = workers.queue
+    (run_id,) = sender.send_task(TICK_TASK, args=[store.url]).get(timeout=120)
+    sender.close()
+    while run_info(store, run_id).finished_at is None:
+        time.sleep(0.1)  # the drive task, on the worker, ends the run
+    run = run_info(store, run_id)
+    assert (run.source, run.counts[DONE]) == ("schedule nightly", 2)
+    assert all((j.worker or "").startswith("ticker@") for j in jobs(store, run_id))

@@ -6,6 +6,7 @@ Celery comes with the ``celery`` extra and is imported only when the command run
 
 from __future__ import annotations
 
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -70,12 +71,12 @@ def worker(
             "`mlkaizen worker` needs Celery: pip install 'mlkaizen[celery]'"
         ) from None
     from celery.signals import worker_shutting_down
-    from platformdirs import user_cache_dir
 
     from mlkaizen.cli.fleet_cmd import _absolute
     from mlkaizen.fleet.celery_app import app as celery
     from mlkaizen.fleet.celery_app import check_broker, configure, queue_name
     from mlkaizen.fleet.celery_runs import beat_schedule
+    from mlkaizen.usercache import cache_dir
 
     configure(celery, broker, queue)
     check_broker(celery)
@@ -88,7 +89,9 @@ def worker(
     store_url = store.url
     store.close()
     celery.conf.beat_schedule = beat_schedule(store_url) if beat else {}
-    cache = Path(user_cache_dir("mlkaizen", appauthor=False))
+    # beat's own record of when it last ticked (the store decides what is due: losing it
+    # costs nothing); in the user cache, else a folder of this run
+    cache = cache_dir() or Path(tempfile.mkdtemp(prefix="mlkaizen-beat-"))
     cache.mkdir(parents=True, exist_ok=True)
     running = celery.Worker(
         hostname=host_format(default_nodename(name)),
