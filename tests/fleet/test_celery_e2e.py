@@ -3,6 +3,7 @@ command line as the controller; each repository stored exactly once, whatever is
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -91,7 +92,8 @@ def _finished(proc: subprocess.CompletedProcess[str]) -> None:
     tree (a part of its own), its stub is the one failure allowed, after the run ended."""
     if proc.returncode == 3 and "NotImplementedError" in proc.stderr:
         return
-    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "error" not in proc.stderr
 
 
 def _once_each(store: Store, run_id: int, repos: list[Path]) -> list[JobInfo]:
@@ -106,7 +108,27 @@ def _once_each(store: Store, run_id: int, repos: list[Path]) -> list[JobInfo]:
         ).all())
     assert counts == {str(r.resolve()): 1 for r in repos}
     assert [len(j.results) for j in done] == [1] * len(repos)
+    _reported_once_each(store.url, run_id, repos)
     return done
+
+
+def _reported_once_each(store_url: str, run_id: int, repos: list[Path]) -> None:
+    """`fleet report RUN -f json` says the same: one entry per repository, each done with
+    its stage (until the report is in this tree, its stub is let through)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlkaizen", "fleet", "report", str(run_id), "-f", "json",
+         "--db", store_url],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode == 3 and "NotImplementedError" in proc.stderr:
+        return
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [(r["location"], r["status"]) for r in report["repositories"]] == [
+        (str(r), DONE) for r in repos
+    ]
+    assert all(r["stage"] for r in report["repositories"])
+    assert report["failures"] == []
 
 
 def _run_id(store: Store, made: int | None) -> int:
