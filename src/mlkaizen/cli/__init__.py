@@ -48,6 +48,7 @@ COMMAND_MODULES = {
     "serve": "server_cmd",
     "token": "server_cmd",
     "user": "server_cmd",
+    "worker": "worker_cmd",
 }
 
 

@@ -178,13 +178,19 @@ def scan(
     quiet: QuietOpt = False,
 ) -> None:
     """Assess every repository of MANIFEST as one job each; results go to the store as each
-    job ends. Killed, it is finished by `--resume RUN`."""
+    job ends. Killed, it is finished by `--resume RUN`.
+
+    With `--executor celery` the jobs run on `mlkaizen worker` processes, which write to the
+    same store: give a --db every worker reaches (PostgreSQL, or a SQLite file on this same
+    host)."""
     from mlkaizen.fleet.manifest import read_manifest
     from mlkaizen.fleet.options import FleetOptions
     from mlkaizen.fleet.runner import start_run
 
     if (manifest is None) == (resume is None):
         raise MLKaizenError("give a MANIFEST to start a run, or --resume RUN to finish one")
+    if resume is None and executor is Executor.celery:
+        _check_broker(broker)  # unreachable: one line, and no run is made
     store = _store(db)
     if resume is not None:
         from mlkaizen.store.fleet import run_info
@@ -233,6 +239,23 @@ def scan(
     if run.stopped:
         raise MLKaizenError(f"fleet run #{run_id} stopped: {run.stopped}; what was stored "
                             f"stays: free the space and `mlkaizen fleet scan --resume {run_id}`")
+
+
+def _check_broker(broker: str | None) -> None:
+    """The Celery broker answers (``--executor celery``), or one line says why not."""
+    try:
+        from mlkaizen.fleet.celery_app import check_broker, controller_app
+    except ModuleNotFoundError as exc:
+        if exc.name != "celery":
+            raise
+        raise MLKaizenError(
+            "--executor celery needs Celery: pip install 'mlkaizen[celery]'"
+        ) from None
+    target = controller_app(broker)
+    try:
+        check_broker(target)
+    finally:
+        target.close()
 
 
 def _summary(store: Store, run: RunInfo) -> None:

@@ -93,6 +93,11 @@ def _alive_here(controller: str | None) -> bool:
     return True
 
 
+def _on_this_host(controller: str | None) -> bool:
+    host, _, pid = (controller or "").rpartition(":")
+    return host == socket.gethostname() and pid.isdigit()
+
+
 def make_executor(store: Store, options: FleetOptions) -> Executor:
     if options.executor == "celery":
         from mlkaizen.fleet.celery_app import CeleryExecutor
@@ -122,8 +127,15 @@ def drive(
             f"fleet run #{run_id} is still being driven by process {run.controller}; "
             "stop it first"
         )
-    take_controller(store, run_id, who, stale_after=STALE)
-    executor = executor or make_executor(store, options)
+    stale = STALE
+    if resume and _on_this_host(run.controller):
+        stale = dt.timedelta(0)  # its controller was here and is gone (killed): no need to wait
+    executor = executor or make_executor(store, options)  # a broker down: said before taking
+    try:
+        take_controller(store, run_id, who, stale_after=stale)
+    except BaseException:
+        executor.close()
+        raise
     if resume:
         requeue_running(store, run_id, only_lapsed=executor.remote)
     beat = looked = time.monotonic()

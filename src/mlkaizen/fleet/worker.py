@@ -27,7 +27,7 @@ from mlkaizen.fleet.options import FleetOptions
 from mlkaizen.store.db import Store
 from mlkaizen.store.fleet import claim, complete, fail, release, stop_run
 
-LEASE_MARGIN = 120.0  # seconds a lease outlives the job's time limit
+LEASE_MARGIN = 120.0  # seconds a lease outlives the job's time limit (at most: see run_job)
 
 # what a worker process keeps between jobs: its store connections and catalogues
 _STORES: dict[str, Store] = {}
@@ -86,7 +86,8 @@ def run_job(store_url: str, job_id: int, options: dict[str, Any], worker: str | 
     opts = FleetOptions.model_validate(options)
     store = _store(store_url)
     who = worker or worker_name()
-    lease = dt.timedelta(seconds=opts.timeout + LEASE_MARGIN)
+    # a short time limit, a short lease: a lost worker's job is taken back soon after
+    lease = dt.timedelta(seconds=opts.timeout + min(LEASE_MARGIN, opts.timeout))
     job = claim(store, job_id, who, lease=lease)
     if job is None:
         return "skipped"

@@ -464,3 +464,17 @@ def retried_out(store: Store, run_id: int, max_attempts: int,
             row.error = row.error or "no attempt left"
             n += 1
     return n
+
+
+def job_attempts(store: Store, job_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """Each job's status and attempts so far (one query): how a remote executor sees that a
+    job whose task says nothing ended, or was taken back and tried again."""
+    if not job_ids:
+        return {}
+    with store.session() as session:
+        rows = session.execute(
+            select(FleetJobRow.id, FleetJobRow.status, FleetJobRow.attempts).where(
+                FleetJobRow.id.in_(job_ids)
+            )
+        )
+        return {job_id: (status, attempts) for job_id, status, attempts in rows}
