@@ -181,7 +181,7 @@ def _subpath(value: str) -> tuple[str | None, str | None]:
     """A sub-path as stored (no slashes at the ends, ``None`` for the top), or a problem."""
     clean = value.strip("/")
     parts = [p for p in clean.split("/") if p not in ("", ".")]
-    if value.startswith("/") or "\\" in value or ".." in clean.split("/") or _controls(value):
+    if "\\" in value or ".." in clean.split("/") or _controls(value):
         return None, f"path {value[:80]!r} must be a folder inside the repository (a/b)"
     return ("/".join(parts) or None), None
 
@@ -288,8 +288,8 @@ def _yaml_items(text: str, display: str) -> list[tuple[int, dict[str, str] | str
     last = 1
     for index, item in enumerate(top, 1):
         if not isinstance(item, LineDict):
-            out.append((last, f"item {index} (after line {last}): expected a mapping with "
-                              "repo: and its fields"))
+            out.append((last, f"item {index} of the list, after this line, is not a mapping "
+                              "(expected repo: and its fields)"))
             continue
         last = item.line
         if "repo" not in item:
