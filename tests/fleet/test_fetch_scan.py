@@ -149,3 +149,21 @@ def test_local_repositories_at_a_ref_that_cannot_be_read_fail_permanently(
     # a work tree outside git: assessed, with no commit
     loose = _scan(Entry(location=str(plain), kind="path"), cache)
     assert (loose.commit, loose.commit_date) == (None, None)
+
+
+def test_a_project_template_reads_the_same_from_a_commit(tmp_path: Path) -> None:
+    """``train.py.tmpl`` is listed as ``train.py``; a commit reads it from the template's
+    blob, as a work tree reads the template's file."""
+    work = init(tmp_path / "template")
+    files = {f"{rel}.tmpl" if rel.endswith((".py", ".txt")) else rel: text
+             for rel, text in PROJECT.items()}
+    files["train.py.tmpl"] = "{{- if .tracking }}\n" + PROJECT["train.py"] + "{{- end }}\n"
+    commit(work, files, "2025-03-01", "Ann", "A template")
+    cache = tmp_path / "cache"
+    from_tree = _scan(Entry(location=str(work), kind="path"), cache)
+    from_url = _scan(Entry(location=_remote(tmp_path, work), kind="git"), cache)
+    assert _shape(from_url.subjects[0].assessment) == _shape(from_tree.subjects[0].assessment)
+    states = _shape(from_url.subjects[0].assessment)[2]
+    assert states["model.experiment-tracking"] == "met"
+    scan = from_url.subjects[0].assessment.scan
+    assert scan is not None and scan.skipped.get("missing_blob", 0) == 0

@@ -372,12 +372,17 @@ class CommitTree(RepoTree):
     def _preparse(self, cache: FactCache) -> None:
         """Nothing: a commit's files are parsed as asked (most are in the blob cache)."""
 
+    def _entry(self, rel: str) -> Entry | None:
+        """The commit's entry of ``rel``: a template listed as the file it renders
+        (``train.py`` for ``train.py.tmpl``) is read from the template."""
+        return self._entries.get(self._real.get(rel, rel))
+
     def blob_id(self, rel: str) -> str | None:
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         return entry.oid if entry else None
 
     def _read_bytes(self, rel: str, limit: int) -> bytes | None:
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         if entry is None:
             return None  # not in the commit (e.g. a .git pointer asked for by the listing)
         if self._read_budget_spent(rel):
@@ -418,10 +423,12 @@ class CommitTree(RepoTree):
     def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
         """As :meth:`RepoTree.parsed`, shared across commits by blob id: a file unchanged
         since an earlier commit is not parsed again (its warnings are repeated)."""
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         if entry is None:
             return super().parsed(rel, kind, parser)
-        key = (entry.oid, kind)
+        # a template's blob is parsed as the text it renders, apart from the same blob read
+        # as it is
+        key = (entry.oid, kind + ":rendered" if rel in self._real else kind)
         hit = self.cache.recall(key)
         if hit is not None:
             value, notes = hit
