@@ -225,3 +225,18 @@ def test_redact_hides_user_info() -> None:
         "fatal: https://***@host/r.git and ssh://***@h/r"
     )
     assert redact("https://host/r.git") == "https://host/r.git"
+
+
+def test_a_damaged_remote_is_a_permanent_failure_with_its_reason(tmp_path: Path) -> None:
+    work = init(tmp_path / "work")
+    commit(work, {"README.md": "# churn\n", "train.py": TRAIN}, "2025-01-15", "Ann", "Start")
+    blob = git(work, "rev-parse", "HEAD:train.py")
+    (work / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # a blob lost on the remote
+    url = f"file://{work}"
+    with pytest.raises(JobError) as damaged:
+        fetch(url, None, tmp_path / "cache", timeout=120)
+    assert damaged.value.permanent
+    assert damaged.value.message == (
+        f"{url}: the remote repository is damaged (unable to read {blob}); fetch it again "
+        "once it is repaired"
+    )

@@ -84,6 +84,9 @@ _NO_REF = (
     "unadvertised object",
     "no such ref",
 )
+# git's word for a remote that cannot send the objects it has (a damaged repository: trying
+# again cannot help)
+_DAMAGED = "possible repository corruption on the remote side"
 # a credential a message may carry (in a URL's user info), hidden before it is shown
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 
@@ -264,13 +267,22 @@ def _fetch(repo: Path, url: str, ref: str | None, local: str, ends: float) -> No
         if ref is not None and _SHORT_ID.match(ref):
             hint = " (a commit is fetched by its full id)"
         raise JobError(f"{redact(url)}: {what} not found: {line}{hint}", permanent=True)
+    if _DAMAGED in text:
+        said = redact(_first_error(text, remote=True))
+        raise JobError(
+            f"{redact(url)}: the remote repository is damaged ({said}); fetch it again once "
+            "it is repaired",
+            permanent=True,
+        )
     raise JobError(f"{redact(url)}: fetch failed: {line}")
 
 
-def _first_error(text: str) -> str:
+def _first_error(text: str, *, remote: bool = False) -> str:
     """The line of git's output that says what went wrong (a ``fatal:`` or ``error:`` one
-    first), without the prefix, cut short."""
+    first; with ``remote``, the remote side's own first), without the prefix, cut short."""
     lines = [x.strip() for x in text.splitlines() if x.strip()]
+    if remote:
+        lines = [x.removeprefix("remote:").strip() for x in lines if x.startswith("remote:")]
     for line in lines:
         for prefix in ("fatal: ", "error: "):
             if line.startswith(prefix):
