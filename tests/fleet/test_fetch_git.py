@@ -13,8 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from mlkaizen.fleet.fetch import LOCAL_REF, _fetch, cache_path, fetch, redact
-from mlkaizen.fleet.job import JobError
+from mlkaizen.fleet.fetch import (
+    LOCAL_REF,
+    _disk_full_as_error,
+    _fetch,
+    cache_path,
+    fetch,
+    redact,
+)
+from mlkaizen.fleet.job import DiskFullError, JobError
 from tests.history.gitrepo import commit, git, init
 
 TRAIN = "import mlflow\nmlflow.log_metric('auc', 0.9)\n"
@@ -239,4 +246,24 @@ def test_a_damaged_remote_is_a_permanent_failure_with_its_reason(tmp_path: Path)
     assert damaged.value.message == (
         f"{url}: the remote repository is damaged (unable to read {blob}); fetch it again "
         "once it is repaired"
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_stops_the_run_other_cache_errors_fail_the_job(tmp_path: Path) -> None:
+    with (
+        pytest.raises(DiskFullError) as full,
+        _disk_full_as_error(tmp_path),
+        open("/dev/full", "wb") as fh,  # a real ENOSPC
+    ):
+        fh.write(b"x")
+        fh.flush()
+    assert full.value.message == (
+        f"the disk of the fleet cache {tmp_path} is full (no space left on device)"
+    )
+    with pytest.raises(JobError) as other, _disk_full_as_error(tmp_path):
+        os.mkdir(tmp_path / "no" / "such" / "parent")
+    assert not other.value.permanent
+    assert other.value.message == (
+        f"the fleet cache {tmp_path} cannot be used: No such file or directory"
     )

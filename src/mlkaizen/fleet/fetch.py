@@ -135,14 +135,12 @@ def fetch(url: str, ref: str | None, cache: Path, *, timeout: float) -> Fetched:
         raise JobError(f"{redact(url)}: {why}", permanent=True)
     ends = time.monotonic() + timeout
     repo = cache_path(cache, url)
-    with _disk_full_as_error(), _locked(repo.with_suffix(".lock"), ends, url):
+    with _disk_full_as_error(cache), _locked(repo.with_suffix(".lock"), ends, url):
         _init(repo, ends, url)
         local = LOCAL_REF + hashlib.sha256((ref or "HEAD").encode()).hexdigest()[:16]
-        known = ref is not None and _FULL_ID.match(ref) and _git(
-            repo, ["cat-file", "-e", f"{ref}^{{commit}}"], ends, url, check=False
-        ).returncode == 0
-        if known:  # a commit never changes: the cache already holds all that is scanned
-            _git(repo, ["update-ref", local, ref or ""], ends, url)
+        if ref is not None and _FULL_ID.match(ref) and _has_commit(repo, ref, ends, url):
+            # a commit never changes: the cache already holds all that is scanned
+            _git(repo, ["update-ref", local, ref], ends, url)
         else:
             _fetch(repo, url, ref, local, ends)
         out = _git(repo, ["log", "-1", "--format=%H%x1f%ct", f"{local}^{{commit}}"], ends, url)
@@ -150,15 +148,25 @@ def fetch(url: str, ref: str | None, cache: Path, *, timeout: float) -> Fetched:
     return Fetched(repo, sha, commit_time(stamp))
 
 
+def _has_commit(repo: Path, sha: str, ends: float, url: str) -> bool:
+    proc = _git(repo, ["cat-file", "-e", f"{sha}^{{commit}}"], ends, url, check=False)
+    return proc.returncode == 0
+
+
+def _disk_full(cache: Path) -> DiskFullError:
+    return DiskFullError(f"the disk of the fleet cache {cache} is full (no space left on device)")
+
+
 @contextlib.contextmanager
-def _disk_full_as_error() -> Iterator[None]:
+def _disk_full_as_error(cache: Path) -> Iterator[None]:
+    """An error of the cache's file system as a job's: a full disk stops the run."""
     try:
         yield
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise DiskFullError("the fleet cache's disk is full (no space left on device)") \
-                from None
-        raise JobError(f"the fleet cache cannot be used: {exc.strerror or exc}") from None
+            raise _disk_full(cache) from None
+        raise JobError(f"the fleet cache {cache} cannot be used: {exc.strerror or exc}") \
+            from None
 
 
 @contextlib.contextmanager
@@ -237,7 +245,8 @@ def _git(
         return done
     text = err.decode("utf-8", "replace")
     if "no space left on device" in text.lower():
-        raise DiskFullError("the fleet cache's disk is full (no space left on device)")
+        # the cache: the repository's folder (or that of the one `init` makes)
+        raise _disk_full(repo.parent if repo is not None else Path(args[-1]).parent)
     line = _first_error(text) or f"exit {proc.returncode}"
     raise JobError(f"{redact(url)}: git {args[0]} failed: {redact(line)}")
 
@@ -259,7 +268,7 @@ def _fetch(repo: Path, url: str, ref: str | None, local: str, ends: float) -> No
         return
     text = proc.stderr.decode("utf-8", "replace")
     if "no space left on device" in text.lower():
-        raise DiskFullError("the fleet cache's disk is full (no space left on device)")
+        raise _disk_full(repo.parent)
     line = redact(_first_error(text) or f"exit {proc.returncode}")
     if any(sign in text for sign in _NO_REF):
         what = f"ref {ref!r}" if ref else "the default branch"
