@@ -257,3 +257,25 @@ def test_bounds(tmp_path: Path) -> None:
 def test_location_kind(location: str, kind: str) -> None:
     assert location_kind(location) == kind
     assert transport_refusal(location) is None
+
+
+def test_lines_are_numbered_as_an_editor_shows_them() -> None:
+    """CRLF line ends are read; a form feed or a C1 control is a problem on its own line,
+    not a line break (``str.splitlines`` would have split there and shifted the numbers)."""
+    text = (
+        "https://example.org/a.git\r\n"
+        "https://example.org/b.git\x0cteam=x\r\n"
+        "https://example.org/c.git\x85\n"
+        "https://example.org/d.git  team='data science'  # quoted: read as a shell would\n"
+        "https://example.org/e.git\tteam=ops#comment\n"
+    )
+    m = read_manifest("r.txt", text)
+    assert m.problems == [
+        "r.txt:2: control characters in the line",
+        "r.txt:3: control characters in the line",
+    ]
+    assert [(e.location, e.team, e.line) for e in m.entries] == [
+        ("https://example.org/a.git", None, 1),
+        ("https://example.org/d.git", "data science", 4),
+        ("https://example.org/e.git", "ops", 5),
+    ]

@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -103,11 +102,15 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 # scp-like ``[user@]host:path``: git reads it so when a colon comes before any slash
 _SCP = re.compile(r"^(?:([^@/]*)@)?([^@/:]+):(.*)$", re.DOTALL)
 # what git refuses in a ref name (git check-ref-format), and a leading dash (an option)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_QUOTING = re.compile(r"[\"'\\]")  # a line without these splits as a shell would, faster
+_BLANKS = re.compile(r"[ \t]+")
 _BAD_REF = re.compile(r"^-|^/|/$|\.\.|//|@\{|[\s~^:?*\[\\]|\.lock$|\.$|^@$|/\.")
 
 
 def _controls(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
+    """Whether ``text`` holds a control character (Unicode's ``Cc``: C0, DEL and C1)."""
+    return _CONTROL.search(text) is not None
 
 
 def transport_refusal(location: str) -> str | None:
@@ -229,17 +232,21 @@ def _text_items(text: str) -> list[tuple[int, dict[str, str] | str]]:
     """Each non-blank, non-comment line: its number and fields (``repo`` the location),
     or its problem."""
     out: list[tuple[int, dict[str, str] | str]] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.split("\n"), 1):  # numbered as an editor shows them
+        line = raw.removesuffix("\r")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if _controls(line.replace("\t", " ")):
             out.append((number, "control characters in the line"))
             continue
-        try:
-            words = shlex.split(line, comments=True)
-        except ValueError as exc:
-            out.append((number, f"cannot read the line ({str(exc).lower()})"))
-            continue
+        if _QUOTING.search(line) is None:
+            words = _BLANKS.split(line.partition("#")[0].strip(" \t"))
+        else:
+            try:
+                words = shlex.split(line, comments=True)
+            except ValueError as exc:
+                out.append((number, f"cannot read the line ({str(exc).lower()})"))
+                continue
         if not words:
             continue
         fields: dict[str, str] = {"repo": words[0]}
