@@ -267,3 +267,30 @@ def test_a_full_disk_stops_the_run_other_cache_errors_fail_the_job(tmp_path: Pat
     assert other.value.message == (
         f"the fleet cache {tmp_path} cannot be used: No such file or directory"
     )
+
+
+def test_the_fetch_environment_is_rebuilt(
+    tmp_path: Path, remote: tuple[str, Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing of the caller's git settings reaches the fetch; ssh runs in batch mode."""
+    from mlkaizen.fleet.fetch import network_env
+
+    url, _, ids = remote
+    elsewhere = tmp_path / "elsewhere.git"
+    monkeypatch.setenv("GIT_DIR", str(elsewhere))
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'protocol.ext.allow'='always'")
+    monkeypatch.setenv("SSH_AUTH_SOCK", "/run/agent.sock")
+    env = network_env()
+    assert {k: v for k, v in env.items() if k.startswith("GIT_")} == {
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_NO_LAZY_FETCH": "1",
+        "GIT_PAGER": "cat",
+        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
+    }
+    assert env["HOME"] == os.devnull and env["SSH_AUTH_SOCK"] == "/run/agent.sock"
+    assert fetch(url, None, tmp_path / "cache", timeout=120).commit == ids[2]
+    assert not elsewhere.exists()
