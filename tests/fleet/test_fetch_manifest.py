@@ -12,6 +12,7 @@ from mlkaizen.fleet.manifest import location_kind, read_manifest, transport_refu
 
 EXT = ("transport 'ext::' refused (it runs a command); give an https, ssh or file URL, or a "
        "local path")
+DASHED = "a host or user starting with '-' is refused (ssh would read it as an option)"
 PASSWORD = "a password in the URL is refused; use ssh keys or a credential the environment gives"
 
 
@@ -69,6 +70,9 @@ def test_text_form_refusals_name_their_line_and_the_rest_stand(tmp_path: Path) -
         "https:///b.git",  # 19
         "https://example.org/b.git ref=main ref=dev",  # 20
         "https://example.org/c.git ref=main",  # 21: stands
+        "ssh://-oProxyCommand=touch%20x/r.git",  # 22
+        "ssh://-u@example.org/r.git",  # 23
+        "git@-oProxyCommand=x:r.git",  # 24
     ])
     m = read_manifest("repos.txt", text)
     assert m.problems == [
@@ -93,6 +97,9 @@ def test_text_form_refusals_name_their_line_and_the_rest_stand(tmp_path: Path) -
         "repos.txt:18: scheme 'ftp://' is not supported; use https://, ssh:// or file://",
         "repos.txt:19: no host in the https:// URL",
         "repos.txt:20: field 'ref' given twice",
+        f"repos.txt:22: {DASHED}",
+        f"repos.txt:23: {DASHED}",
+        f"repos.txt:24: {DASHED}",
     ]
     assert [(e.location, e.ref, e.line) for e in m.entries] == [
         ("https://example.org/a.git", None, 1),

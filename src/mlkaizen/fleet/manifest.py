@@ -101,11 +101,14 @@ _TRANSPORT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9+.-]*)::")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 # scp-like ``[user@]host:path``: git reads it so when a colon comes before any slash
 _SCP = re.compile(r"^(?:([^@/]*)@)?([^@/:]+):(.*)$", re.DOTALL)
-# what git refuses in a ref name (git check-ref-format), and a leading dash (an option)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _QUOTING = re.compile(r"[\"'\\]")  # a line without these splits as a shell would, faster
 _BLANKS = re.compile(r"[ \t]+")
+# what git refuses in a ref name (git check-ref-format), and a leading dash (an option)
 _BAD_REF = re.compile(r"^-|^/|/$|\.\.|//|@\{|[\s~^:?*\[\\]|\.lock$|\.$|^@$|/\.")
+
+
+_DASHED = "a host or user starting with '-' is refused (ssh would read it as an option)"
 
 
 def _controls(text: str) -> bool:
@@ -142,9 +145,12 @@ def transport_refusal(location: str) -> str | None:
             return f"scheme '{scheme[1]}://' is not supported; use https://, ssh:// or file://"
         rest = location[scheme.end():]
         authority = rest.split("/", 1)[0]
-        if ":" in authority.rpartition("@")[0]:
+        user, _, host = authority.rpartition("@")
+        if ":" in user:
             return ("a password in the URL is refused; use ssh keys or a credential the "
                     "environment gives")
+        if user.startswith("-") or host.startswith("-"):
+            return _DASHED
         if name == "file":
             if authority not in ("", "localhost"):
                 return "a file:// URL names a folder of this machine (file:///path)"
@@ -155,6 +161,8 @@ def transport_refusal(location: str) -> str | None:
     if scp and scp[1] is not None and ":" in scp[1]:
         return ("a password in the URL is refused; use ssh keys or a credential the "
                 "environment gives")
+    if scp and (scp[2].startswith("-") or (scp[1] or "").startswith("-")):
+        return _DASHED
     return None
 
 
