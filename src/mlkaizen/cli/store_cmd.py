@@ -77,16 +77,12 @@ def _key(path: Path) -> tuple[str, str]:
 
 
 def head_commit(path: Path) -> tuple[str | None, dt.datetime | None]:
-    """The commit checked out at ``path`` (``None`` outside git)."""
-    from mlkaizen.evidence.git import run_git
-    from mlkaizen.history.timeline import commit_time
+    """The commit checked out at ``path`` (``None`` outside git), warning when its date
+    cannot be kept."""
+    from mlkaizen.evidence.git import head_commit as read_head
 
-    proc = run_git(path, "log", "-1", "--format=%H%x1f%ct")
-    if proc is None or proc.returncode != 0 or not proc.stdout.strip():
-        return None, None
-    sha, _, stamp = proc.stdout.strip().partition("\x1f")
-    when = commit_time(stamp)
-    if when is None:
+    sha, when = read_head(path)
+    if sha is not None and when is None:
         sys.stderr.write(
             "mlkaizen: warning: the commit date of HEAD is malformed or out of range; "
             "stored without it\n"

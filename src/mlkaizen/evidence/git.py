@@ -11,7 +11,9 @@ tree (a committed repository) or to an arbitrary folder is never used.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import stat
 import subprocess
 from functools import cache
@@ -54,6 +56,9 @@ SAFE_GIT = [
     "-c",
     "diff.external=false",
 ]
+
+MAX_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can show
+_STAMP = re.compile(r"^\d{1,12}$", re.ASCII)
 
 
 def git_env() -> dict[str, str]:
@@ -346,3 +351,28 @@ def _links_below(folder: Path, depth: int = 0) -> str | None:
             if found is not None:
                 return found
     return None
+
+
+def commit_stamp(text: str) -> int | None:
+    """Committer time as git printed it (``%ct``), if it is a time a date can show."""
+    if not _STAMP.match(text):
+        return None
+    value = int(text)
+    return value if 0 <= value <= MAX_TIME else None
+
+
+def commit_time(text: str) -> dt.datetime | None:
+    """A committer time git printed (``%ct``), as a date, if it is one a date can show."""
+    stamp = commit_stamp(text.strip())
+    return None if stamp is None else dt.datetime.fromtimestamp(stamp, dt.UTC)
+
+
+def head_commit(path: Path) -> tuple[str | None, dt.datetime | None]:
+    """The commit checked out at ``path`` and its committer time (``None, None`` outside
+    git, or where git must not be used; a date that is malformed or out of range is
+    ``None``)."""
+    proc = run_git(path, "log", "-1", "--format=%H%x1f%ct")
+    if proc is None or proc.returncode != 0 or not proc.stdout.strip():
+        return None, None
+    sha, _, stamp = proc.stdout.strip().partition("\x1f")
+    return sha, commit_time(stamp)

@@ -151,17 +151,26 @@ class Entry:
 
 
 class GitObjects:
-    """One repository's object database: commands and a ``cat-file --batch`` reader."""
+    """One repository's object database: commands and a ``cat-file --batch`` reader.
 
-    def __init__(self, repo: Path) -> None:
+    ``repo`` is a work tree's top folder, or with ``bare`` a bare repository, which git is
+    pointed at with ``--git-dir`` (``safe.bareRepository=explicit`` refuses to find one)."""
+
+    def __init__(self, repo: Path, *, bare: bool = False) -> None:
         self.repo = repo
+        self.bare = bare
         self._batch: subprocess.Popen[bytes] | None = None
+
+    def git(self, *args: str) -> list[str]:
+        """The command line of ``git ARGS`` on this repository, with the safe settings."""
+        where = f"--git-dir={self.repo}" if self.bare else "-C"
+        return [*OBJECT_GIT, where, *([] if self.bare else [str(self.repo)]), *args]
 
     def command(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
         """``git ARGS`` in the repository, safely; a missing or hanging git is an error."""
         try:
             return subprocess.run(
-                [*OBJECT_GIT, "-C", str(self.repo), *args],
+                self.git(*args),
                 capture_output=True,
                 env=object_env(),
                 stdin=subprocess.DEVNULL,
@@ -194,7 +203,7 @@ class GitObjects:
         with tempfile.TemporaryFile() as errors:
             try:
                 proc = subprocess.Popen(
-                    [*OBJECT_GIT, "-C", str(self.repo), *args],
+                    self.git(*args),
                     stdout=subprocess.PIPE,
                     stderr=errors,
                     stdin=subprocess.DEVNULL,
@@ -274,7 +283,7 @@ class GitObjects:
         if self._batch is None or self._batch.poll() is not None:
             try:
                 self._batch = subprocess.Popen(
-                    [*OBJECT_GIT, "-C", str(self.repo), "cat-file", "--batch"],
+                    self.git("cat-file", "--batch"),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -363,12 +372,17 @@ class CommitTree(RepoTree):
     def _preparse(self, cache: FactCache) -> None:
         """Nothing: a commit's files are parsed as asked (most are in the blob cache)."""
 
+    def _entry(self, rel: str) -> Entry | None:
+        """The commit's entry of ``rel``: a template listed as the file it renders
+        (``train.py`` for ``train.py.tmpl``) is read from the template."""
+        return self._entries.get(self._real.get(rel, rel))
+
     def blob_id(self, rel: str) -> str | None:
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         return entry.oid if entry else None
 
     def _read_bytes(self, rel: str, limit: int) -> bytes | None:
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         if entry is None:
             return None  # not in the commit (e.g. a .git pointer asked for by the listing)
         if self._read_budget_spent(rel):
@@ -409,10 +423,12 @@ class CommitTree(RepoTree):
     def parsed(self, rel: str, kind: str, parser: Callable[[str], T]) -> T | None:
         """As :meth:`RepoTree.parsed`, shared across commits by blob id: a file unchanged
         since an earlier commit is not parsed again (its warnings are repeated)."""
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         if entry is None:
             return super().parsed(rel, kind, parser)
-        key = (entry.oid, kind)
+        # a template's blob is parsed as the text it renders, apart from the same blob read
+        # as it is
+        key = (entry.oid, kind + ":rendered" if rel in self._real else kind)
         hit = self.cache.recall(key)
         if hit is not None:
             value, notes = hit

@@ -101,6 +101,7 @@ def run_job(store_url: str, job_id: int, options: dict[str, Any], worker: str | 
                 cache=Path(opts.cache),
                 catalogue=_catalogue(opts.catalogue),
                 limits=ScanLimits(),
+                timeout=opts.timeout,
             )
     except DiskFullError as exc:
         release(store, job_id, who)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlkaizen.catalogue.schema import Catalogue
 from mlkaizen.catalogues import load_catalogue
-from mlkaizen.config import Config, load_config
+from mlkaizen.config import Config
 from mlkaizen.engine.model import SATISFIED, Assessment
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.commitfiles import commit_answers, commit_config
 from mlkaizen.evidence.gitcommit import (
     MAX_PARSED,
     MAX_PARSED_BYTES,
@@ -168,57 +168,12 @@ class Replayer:
         return seen
 
     def _answers(self, tree: CommitTree) -> list[str | Path] | None:
-        """The commit's own ``.mlkaizen/answers/`` files (where `mlkaizen survey` saves): a
-        point is judged with the answers committed by then, as `assess` reads them from the
-        work tree."""
-        import shutil
-
-        from mlkaizen.evidence.answers import ANSWERS_DIR
-
-        folder = Path(self._tmp.name) / "answers"
-        shutil.rmtree(folder, ignore_errors=True)
-        names = [
-            rel
-            for rel in tree.sizes
-            if rel.rpartition("/")[0] == ANSWERS_DIR
-            and rel.endswith((".yaml", ".yml"))
-            and rel.rpartition("/")[2] not in ("profile.yaml", "profile.yml")
-        ]
-        for rel in names:
-            text = tree.text(rel)
-            if text is None:
-                raise MLKaizenError(f"{rel} of this commit cannot be read")
-            folder.mkdir(exist_ok=True)
-            (folder / rel.rpartition("/")[2]).write_text(text, encoding="utf-8")
-        return [folder] if names else None
+        """The commit's own saved answers (:func:`commit_answers`)."""
+        return commit_answers(tree, Path(self._tmp.name))
 
     def _config(self, tree: CommitTree) -> Config:
-        """The commit's own ``.mlkaizen.yaml`` (or ``[tool.mlkaizen]``), scope left out: a
-        replay reads the folder it is given. A config file the user named applies to every
-        commit instead."""
-        if self.config is not None:
-            return self.config.model_copy(update={"scope": None})
-        for name in (".mlkaizen.yaml", ".mlkaizen.yml", "pyproject.toml"):
-            if name not in tree.sizes:
-                continue
-            text = tree.text(name)
-            if text is None:
-                continue
-            if name == "pyproject.toml":
-                try:
-                    doc = tomllib.loads(text)
-                except tomllib.TOMLDecodeError:
-                    continue
-                if not isinstance(doc.get("tool", {}).get("mlkaizen"), dict):
-                    continue
-            copy = Path(self._tmp.name) / name
-            copy.write_text(text, encoding="utf-8")
-            try:
-                config = load_config(copy.parent, copy)
-            except MLKaizenError as exc:
-                raise MLKaizenError(f"{name} of this commit is not usable: {exc.message}") from None
-            return config.model_copy(update={"scope": None, "source": name})
-        return Config()
+        """The commit's own config, or the file the user named (:func:`commit_config`)."""
+        return commit_config(tree, Path(self._tmp.name), self.config)
 
 
 def replay(

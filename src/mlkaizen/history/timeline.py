@@ -8,19 +8,18 @@ from contextlib import closing
 from dataclasses import dataclass, field
 
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.evidence.git import commit_stamp as _stamp
 from mlkaizen.evidence.gitcommit import GitObjects
 from mlkaizen.history.model import CommitInfo
 from mlkaizen.textfmt import counted
 
 MAX_TEXT = 200  # characters of a commit's author or subject kept (cut by git, as it prints)
 MAX_COMMITS = 50_000  # newest commits of the first-parent line listed
-MAX_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can show
 # a span, as --since and --every both take it: 6m, 6mo, 6 months, 2w, 2 weeks, 1y, 10 days
 _RELATIVE = re.compile(
     r"^(\d{1,9})\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)$", re.ASCII
 )
 _COUNT = re.compile(r"^\d{1,9}$", re.ASCII)
-_STAMP = re.compile(r"^\d{1,12}$", re.ASCII)
 _DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 _EPOCH = "1970-01-01"
 
@@ -92,20 +91,6 @@ class LogProblems:
                 f"{MAX_COMMITS:,}th newest commit of the first-parent line"
             )
         return out
-
-
-def _stamp(text: str) -> int | None:
-    """Committer time as git printed it, if it is a time a date can show."""
-    if not _STAMP.match(text):
-        return None
-    value = int(text)
-    return value if 0 <= value <= MAX_TIME else None
-
-
-def commit_time(text: str) -> dt.datetime | None:
-    """A committer time git printed (``%ct``), as a date, if it is one a date can show."""
-    stamp = _stamp(text.strip())
-    return None if stamp is None else dt.datetime.fromtimestamp(stamp, dt.UTC)
 
 
 def _iso(text: str) -> bool:
