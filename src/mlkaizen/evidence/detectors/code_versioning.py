@@ -12,8 +12,8 @@ def code_under_version_control(tree: RepoTree) -> list[Finding]:
     """The scanned folder is inside a Git (or Mercurial/SVN) work tree.
 
     Why: every other practice — reviews, CI, reproducible training — starts from versioned code.
-    Evidence: a ``.git`` (directory or worktree file), ``.hg`` or ``.svn`` at the root or above;
-    or files read from a git commit (a bare repository has no ``.git`` on disk to find).
+    Evidence: a ``.git`` (directory or worktree file), ``.hg`` or ``.svn`` at the root or above,
+    or files read straight from a git commit (a bare repository has no ``.git`` to find).
     """
     for up, folder in enumerate((tree.root, *tree.root.parents)):
         for marker in (".git", ".hg", ".svn"):
