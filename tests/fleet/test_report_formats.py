@@ -238,8 +238,8 @@ def test_status_of_a_run_under_way(summary: FleetSummary) -> None:
         "  6 jobs: 2 done · 1 failed · 1 running · 2 pending (50% ended)",
         "  attempts: 5",
         f"  driven by {CONTROLLER} (last seen 5 s ago)",
-        "  rate: 1.5 jobs/min since 2026-12-01 10:00:00 UTC · ETA 2026-12-01 10:04:00 UTC "
-        "(in 2 min)",
+        "  rate: 1.6 jobs/min since 2026-12-01 10:00:05 UTC · ETA 2026-12-01 10:03:55 UTC "
+        "(in 115 s)",
         "failed (1):",
         "  gamma: git clone failed: <b>\"denied\"</b>\\nfatal: <script>alert(1)</script> "
         "(1 attempt)",

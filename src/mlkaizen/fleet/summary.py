@@ -30,7 +30,6 @@ from mlkaizen.store.fleet import (
 )
 from mlkaizen.textfmt import counted
 
-PAUSE = STALE  # no job under way this long: the run was stopped, and a later start resumed it
 
 
 @dataclass(frozen=True)
@@ -102,19 +101,8 @@ class FleetSummary:
 
     @property
     def since(self) -> dt.datetime:
-        """When the run started, or was last resumed: the first job started after the last
-        pause (over :data:`PAUSE` with no job under way) since the run was created."""
-        spans = sorted(
-            (r.started_at, r.finished_at or self.now)
-            for r in self.repositories
-            if r.started_at is not None and r.status in (DONE, FAILED, RUNNING)
-        )
-        since = covered = self.run.created_at
-        for start, end in spans:
-            if start - covered > PAUSE:
-                since = start
-            covered = max(covered, end)
-        return since
+        """When the run started, or was last resumed (when its controller took it over)."""
+        return self.run.driven_since or self.run.created_at
 
     @property
     def rate(self) -> float | None:

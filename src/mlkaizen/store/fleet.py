@@ -58,6 +58,7 @@ class RunInfo:
     controller: str | None
     heartbeat_at: dt.datetime | None
     stopped: str | None
+    driven_since: dt.datetime | None = None  # its start, or its last resumption
     counts: dict[str, int] = field(default_factory=dict)  # jobs by status
 
     @property
@@ -128,6 +129,7 @@ def _run(session: Session, row: FleetRunRow) -> RunInfo:
         controller=row.controller,
         heartbeat_at=utc(row.heartbeat_at),
         stopped=row.stopped,
+        driven_since=utc(row.driven_since),
         counts=counts,
     )
 
@@ -228,6 +230,7 @@ def take_controller(
                 f"{int((now - beat).total_seconds())} s ago); stop it first, or wait"
             )
         row.controller, row.heartbeat_at, row.finished_at, row.stopped = who, now, None, None
+        row.driven_since = now
 
 
 def heartbeat(store: Store, run_id: int, who: str, now: dt.datetime | None = None) -> None:

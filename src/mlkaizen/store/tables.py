@@ -247,6 +247,9 @@ class FleetRunRow(Base):
     controller: Mapped[str | None] = mapped_column(String(256), nullable=True)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
                                                             nullable=True)
+    # when its controller last took it over (the start, or the last resumption)
+    driven_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                            nullable=True)
     stopped: Mapped[str | None] = mapped_column(Text, nullable=True)  # why it stopped early
 
 

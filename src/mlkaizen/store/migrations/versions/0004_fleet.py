@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("problems", sa.JSON, nullable=False),
         sa.Column("controller", sa.String(256), nullable=True),
         sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("driven_since", sa.DateTime(timezone=True), nullable=True),
         sa.Column("stopped", sa.Text, nullable=True),
     )
     op.create_table(
