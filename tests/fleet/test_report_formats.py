@@ -254,7 +254,7 @@ def test_status_of_a_run_under_way(summary: FleetSummary) -> None:
     assert data["counts"] == {"pending": 2, "running": 1, "done": 2, "failed": 1}
     assert (data["total"], data["ended"], data["attempts"]) == (6, 3, 5)
     assert (data["rate_per_minute"], data["eta"], data["since"]) == (
-        1.5, "2026-12-01T10:04:00+00:00", "2026-12-01T10:00:00+00:00")
+        1.565, "2026-12-01T10:03:55+00:00", "2026-12-01T10:00:05+00:00")
     assert data["controller"] == {"name": CONTROLLER, "alive": True,
                                   "heartbeat_at": "2026-12-01T10:01:55+00:00"}
     assert data["running"] == [{"name": "eps", "worker": "w2", "attempts": 1,

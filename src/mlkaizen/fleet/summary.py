@@ -31,7 +31,6 @@ from mlkaizen.store.fleet import (
 from mlkaizen.textfmt import counted
 
 
-
 @dataclass(frozen=True)
 class SubProject:
     key: str
