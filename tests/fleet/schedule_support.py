@@ -1,8 +1,10 @@
-"""What the schedule tests share: a store, and manifests read by the project's reader (or,
-where that reader is not there yet, by a plain one: an absolute path a line)."""
+"""What the schedule tests share: manifests read by the project's reader (or, where that
+reader is not there yet, by a plain one: a local path a line, relative to the manifest's
+folder), and a small project to assess."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,12 @@ def _plain(path: str, text: str | None = None) -> Manifest:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if not line.startswith("/"):
+        if ":" in line:
             problems.append(f"{path}:{n}: {line!r} is not a local path or a git URL")
             continue
-        entries.append(Entry(location=line, kind="path", line=n))
+        base = os.path.dirname(os.path.abspath(path))  # relative: the manifest's folder
+        entries.append(Entry(location=os.path.abspath(os.path.join(base, line)), kind="path",
+                             line=n))
     return Manifest(entries=entries, problems=problems)
 
 

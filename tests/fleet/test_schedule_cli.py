@@ -180,3 +180,30 @@ def test_disable_and_enable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     code, out, err = run(capsys, "fleet", "schedule", "enable", "weekly", "--db", db)
     assert (code, err) == (2, "mlkaizen: error: no schedule named 'weekly' (see `mlkaizen "
                               "fleet schedule list`)\n")
+
+
+def test_relative_paths_are_read_from_the_manifests_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlkaizen.fleet.schedule import tick
+    from mlkaizen.store.fleet import jobs
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    lists = tmp_path / "lists"
+    (lists / "churn").mkdir(parents=True)
+    manifest = lists / "repos.txt"
+    manifest.write_text("churn\n")
+    assert run(capsys, "fleet", "schedule", "add", "nightly", str(manifest), "--cron",
+               "0 3 * * *", "--db", db, "-q")[0] == 0
+    manifest.unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the server runs in another folder
+    store = open_store(db)
+    try:
+        s = schedules.get(store, "nightly")
+        assert s is not None
+        (run_id,) = tick(store, lambda run_id: None, now=s.next_at)
+        assert [j.entry["location"] for j in jobs(store, run_id)] == [str(lists / "churn")]
+    finally:
+        store.close()

@@ -116,7 +116,8 @@ def add(
                            workers=workers)
     store = _open(db)
     try:
-        s = add_schedule(store, name, cron, text, options, org_id=_org_id(store, org))
+        s = add_schedule(store, name, cron, text, options, manifest_path=str(manifest),
+                         org_id=_org_id(store, org))
     finally:
         store.close()
     _say(f"schedule {s.name}: {len(found.entries)} repositories on {s.cron!r} (UTC), "

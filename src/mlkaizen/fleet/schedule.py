@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -64,6 +65,11 @@ def next_time(cron: str, after: dt.datetime) -> dt.datetime:
         raise MLKaizenError(f"cron {cron!r}: {reason}; expected {CRON_HELP}") from None
 
 
+#: where a schedule's manifest was read from, kept with its options: the text's relative
+#: paths are the manifest's folder's, as for ``fleet scan`` (the file itself is not read again)
+MANIFEST_PATH = "manifest_path"
+
+
 def add_schedule(
     store: Store,
     name: str,
@@ -71,15 +77,21 @@ def add_schedule(
     manifest: str,
     options: FleetOptions,
     *,
+    manifest_path: str | None = None,
     org_id: int = DEFAULT_ORG_ID,
     now: dt.datetime | None = None,
 ) -> schedules.Schedule:
     """Register ``manifest`` (its text: the schedule does not depend on the file) to be
-    assessed on ``cron``; it first fires at the cron's next slot after ``now``."""
+    assessed on ``cron``; it first fires at the cron's next slot after ``now``.
+    ``manifest_path``: the file the text was read from (its relative paths are read from
+    that file's folder, and its problems name it)."""
     check_name(name)
     now = _now(now)
     first = next_time(cron, now)
-    return schedules.add(store, name, " ".join(cron.split()), manifest, options.stored(),
+    stored = options.stored()
+    if manifest_path is not None:
+        stored[MANIFEST_PATH] = os.path.abspath(manifest_path)
+    return schedules.add(store, name, " ".join(cron.split()), manifest, stored,
                          next_at=first, org_id=org_id, now=now)
 
 
@@ -148,7 +160,9 @@ def _start(store: Store, s: schedules.Schedule, now: dt.datetime) -> int | None:
                         "skipped", s.name, previous.id, f"{s.next_at:%Y-%m-%d %H:%M} UTC")
             return None
     try:
-        manifest = read_manifest(f"schedule {s.name}", s.manifest)
+        where = s.options.get(MANIFEST_PATH)
+        manifest = read_manifest(where if isinstance(where, str) else f"schedule {s.name}",
+                                 s.manifest)
         options = FleetOptions.model_validate(s.options)
     except (MLKaizenError, ValidationError) as exc:
         log.error("schedule %s: %s; the slot is skipped", s.name, str(exc).splitlines()[0])
