@@ -6,7 +6,7 @@ Text form::
 
     /srv/repos/churn                       team=risk target="Manual MLOps"
     https://github.com/org/fraud.git       ref=main path=services/model team=fraud
-    git@github.com:org/recsys.git          ref=3f2a9c1
+    git@github.com:org/recsys.git          ref=v2.3.0
 
 YAML form (a list, or a mapping with ``repositories:``)::
 
