@@ -66,6 +66,7 @@ def test_the_compose_file_starts_the_store_the_broker_the_server_workers_and_one
         assert not any(w.startswith(("--db", "--broker")) for w in service["command"])
     # exactly one beat; N workers; a worker stopped the way Ctrl-C stops it
     assert [name for name, s in mlkaizen.items() if "--beat" in s["command"]] == ["beat"]
+    assert "--no-schedule" in services["server"]["command"]  # beat alone starts schedules
     assert services["worker"]["deploy"]["replicas"] == "${MLKAIZEN_WORKERS:-2}"
     assert services["worker"]["stop_signal"] == services["beat"]["stop_signal"] == "SIGINT"
     assert "pickle" not in COMPOSE.read_text()
