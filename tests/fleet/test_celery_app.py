@@ -5,6 +5,7 @@ stores nothing twice, a lost task seen through the store, and a run driven by a 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import subprocess
 import sys
@@ -98,11 +99,15 @@ def test_an_unreachable_broker_is_one_line_and_no_run_is_made(tmp_path: Path) ->
     manifest = tmp_path / "repos.txt"
     manifest.write_text(f"{ml_repo(tmp_path / 'repo')}\n", encoding="utf-8")
     url = f"redis://user:s3cret@127.0.0.1:{_closed_port()}/0"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mlkaizen", "fleet", "scan", str(manifest), "--executor",
-         "celery", "--broker", url, "--db", f"sqlite:///{db}"],
-        capture_output=True, text=True, check=False,
-    )
+    scan = [sys.executable, "-m", "mlkaizen", "fleet", "scan", str(manifest), "--executor",
+            "celery", "--db", f"sqlite:///{db}"]
+    refused = subprocess.run([*scan, "--broker", url], capture_output=True, text=True,
+                             check=False)
+    assert (refused.returncode, refused.stderr) == (2, (
+        "mlkaizen: error: --broker: a URL with a password would be stored with the run; give "
+        "it in MLKAIZEN_BROKER instead (read from the environment, never stored)\n"))
+    proc = subprocess.run(scan, capture_output=True, text=True, check=False,
+                          env={**os.environ, "MLKAIZEN_BROKER": url})
     assert proc.returncode == 2
     lines = proc.stderr.splitlines()
     assert len(lines) == 1

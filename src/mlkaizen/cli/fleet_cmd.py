@@ -189,6 +189,11 @@ def scan(
 
     if (manifest is None) == (resume is None):
         raise MLKaizenError("give a MANIFEST to start a run, or --resume RUN to finish one")
+    if broker is not None and _has_password(broker):
+        raise MLKaizenError(
+            "--broker: a URL with a password would be stored with the run; give it in "
+            "MLKAIZEN_BROKER instead (read from the environment, never stored)"
+        )
     if resume is None and executor is Executor.celery:
         _check_broker(broker)  # unreachable: one line, and no run is made
     store = _store(db)
@@ -239,6 +244,15 @@ def scan(
     if run.stopped:
         raise MLKaizenError(f"fleet run #{run_id} stopped: {run.stopped}; what was stored "
                             f"stays: free the space and `mlkaizen fleet scan --resume {run_id}`")
+
+
+def _has_password(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).password is not None
+    except ValueError:
+        return False
 
 
 def _check_broker(broker: str | None) -> None:
