@@ -32,8 +32,9 @@ def _repo(root: Path, n: int) -> Path:
                                     "      - run: pytest\n",
     }
     # enough code that a job takes a moment: the run can be caught midway
-    files.update({f"pkg/m{i}.py": f"import numpy\n\ndef f{i}(x):\n    return x * {i}\n" * 40
-                  for i in range(60)})
+    salt = f"{n}-{root.parent.name}"  # no parse cached from another repository or run
+    files.update({f"pkg/m{i}.py": f"import numpy\n\ndef f{i}(x):\n    return x * {i}  # {salt}\n"
+                  * 40 for i in range(60)})
     if n % 3 == 0:
         files["dvc.yaml"] = "stages:\n  train:\n    cmd: python train.py\n"
     return committed_repo(root, files)
