@@ -196,8 +196,10 @@ def scan(
         from mlkaizen.store.fleet import run_info
 
         run = run_info(store, resume)
-        if run.finished and run.finished_at is not None:
+        if run.finished and run.finished_at is not None:  # nothing to drive: it stays as it was
             _say(f"fleet run #{resume} has already finished", quiet)
+            _summary(store, run)
+            return
         run_id = resume
     else:
         assert manifest is not None
