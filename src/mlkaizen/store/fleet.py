@@ -286,19 +286,6 @@ def due_jobs(
         return [_job(row) for row in rows if row.id not in skip][:limit]
 
 
-def next_due(store: Store, run_id: int) -> dt.datetime | None:
-    """When the earliest pending job may start (``None``: none is pending)."""
-    with store.session() as session:
-        times = session.scalars(
-            select(FleetJobRow.not_before).where(
-                FleetJobRow.run_id == run_id, FleetJobRow.status == PENDING
-            )
-        ).all()
-    if not times:
-        return None
-    return min((utc(t) or dt.datetime.min.replace(tzinfo=dt.UTC)) for t in times)
-
-
 def claim(
     store: Store, job_id: int, worker: str, *, lease: dt.timedelta, now: dt.datetime | None = None
 ) -> JobInfo | None:
