@@ -154,7 +154,8 @@ def drive(
                     break
             if len(flying) < executor.capacity and stop_reason(store, run_id) is None:
                 for job in due_jobs(
-                    store, run_id, limit=executor.capacity - len(flying), skip=flying
+                    store, run_id, limit=executor.capacity - len(flying), skip=flying,
+                    max_attempts=options.attempts,
                 ):
                     executor.submit(job.id)
             if not executor.in_flight():

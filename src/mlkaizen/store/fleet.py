@@ -268,9 +268,11 @@ def stop_reason(store: Store, run_id: int) -> str | None:
 
 def due_jobs(
     store: Store, run_id: int, *, limit: int, skip: set[int] | frozenset[int] = frozenset(),
-    now: dt.datetime | None = None,
+    max_attempts: int | None = None, now: dt.datetime | None = None,
 ) -> list[JobInfo]:
-    """Pending jobs whose backoff is over, in manifest order, at most ``limit``."""
+    """Pending jobs whose backoff is over, in manifest order, at most ``limit``. With
+    ``max_attempts``, not those that used them all (taken back from a lost worker on their
+    last attempt): :func:`retried_out` fails them, they are not started again."""
     now = _now(now)
     with store.session() as session:
         rows = session.scalars(
@@ -279,6 +281,7 @@ def due_jobs(
                 FleetJobRow.run_id == run_id,
                 FleetJobRow.status == PENDING,
                 or_(FleetJobRow.not_before.is_(None), FleetJobRow.not_before <= now),
+                *([FleetJobRow.attempts < max_attempts] if max_attempts is not None else []),
             )
             .order_by(FleetJobRow.position)
             .limit(limit + len(skip))
