@@ -60,3 +60,16 @@ def test_resuming_a_stopped_run_still_drives_it(tmp_path: Path) -> None:
     run = run_info(store, run_id)
     assert run.stopped is None and run.finished_at is not None
     assert run.counts == {"pending": 0, "running": 0, "done": 0, FAILED: 1}
+
+
+def test_run_options_given_with_resume_are_said_to_be_ignored(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'fleet.db'}"
+    run_id = _ended_run(tmp_path, db)
+    told = _scan("--resume", str(run_id), "-w", "8", "--timeout", "5", "--db", db)
+    assert told.returncode == 0, told.stderr
+    assert told.stderr.splitlines()[0] == (
+        f"mlkaizen: --workers, --timeout ignored: run #{run_id} keeps the options it started "
+        "with (see `mlkaizen fleet status`)")
+    quiet = _scan("--resume", str(run_id), "--db", db)  # the near miss: none given
+    assert quiet.returncode == 0, quiet.stderr
+    assert "ignored" not in quiet.stderr
