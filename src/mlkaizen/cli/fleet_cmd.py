@@ -132,6 +132,7 @@ def _drive(store: Store, run_id: int, quiet: bool, resume: bool) -> RunInfo:
 
 @fleet_app.command("scan")
 def scan(
+    ctx: typer.Context,
     manifest: Annotated[
         Path | None,
         typer.Argument(help="Local paths and git URLs, one per line, or a YAML manifest."),
@@ -201,8 +202,14 @@ def scan(
         from mlkaizen.store.fleet import run_info
 
         run = run_info(store, resume)
-        if run.finished and run.finished_at is not None:
+        given = _run_options_given(ctx)
+        if given:
+            _say(f"{', '.join(given)} ignored: run #{resume} keeps the options it started "
+                 "with (see `mlkaizen fleet status`)")
+        if run.finished and run.finished_at is not None:  # nothing to drive: it stays as it was
             _say(f"fleet run #{resume} has already finished", quiet)
+            _summary(store, run)
+            return
         run_id = resume
     else:
         assert manifest is not None
@@ -243,7 +250,7 @@ def scan(
     _summary(store, run)
     if run.stopped:
         raise MLKaizenError(f"fleet run #{run_id} stopped: {run.stopped}; what was stored "
-                            f"stays: free the space and `mlkaizen fleet scan --resume {run_id}`")
+                            f"stays: once that is mended, `mlkaizen fleet scan --resume {run_id}`")
 
 
 def _has_password(url: str) -> bool:
@@ -253,6 +260,20 @@ def _has_password(url: str) -> bool:
         return urlsplit(url).password is not None
     except ValueError:
         return False
+
+
+RUN_OPTIONS = {  # kept with the run: a resumed run uses the ones it started with
+    "workers": "--workers", "executor": "--executor", "broker": "--broker",
+    "retries": "--retries", "retry_delay": "--retry-delay", "timeout": "--timeout",
+    "cache": "--cache", "catalogue": "--catalogue",
+}
+
+
+def _run_options_given(ctx: typer.Context) -> list[str]:
+    """The run's options given on the command line (with ``--resume`` they are not used)."""
+    sources = {name: ctx.get_parameter_source(name) for name in RUN_OPTIONS}
+    return [RUN_OPTIONS[name] for name, source in sources.items()
+            if source is not None and source.name == "COMMANDLINE"]
 
 
 def _check_broker(broker: str | None) -> None:

@@ -10,12 +10,17 @@ Parsers are Python code (PyYAML's composer and constructor, tomllib, our AST vis
 of a POSIX process; elsewhere the budget is not enforced (size limits still bound the work).
 The handler's error can be swallowed where it lands (a garbage-collector callback, code that
 catches every exception): a parse that outlived its budget is a timeout all the same.
+
+The timer may already be armed by a caller (a fleet job's time limit): a budget that would
+end after it is not set (the caller's alarm interrupts the parse), and a shorter one gives
+the caller's timer back, less the time spent, when the parse ends.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -34,7 +39,8 @@ def time_budget(seconds: float) -> Iterator[None]:
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
-    if not usable:
+    outer = signal.getitimer(signal.ITIMER_REAL)[0] if usable else 0.0
+    if not usable or 0 < outer <= seconds:
         yield
         return
 
@@ -47,6 +53,7 @@ def time_budget(seconds: float) -> Iterator[None]:
         raise ParseTimeoutError(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
@@ -57,5 +64,7 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer > 0:  # the caller's timer, with what it had left (rings at once if spent)
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6))
     if expired:  # the handler's error was swallowed (a gc callback, a broad except): still late
         raise ParseTimeoutError(message)

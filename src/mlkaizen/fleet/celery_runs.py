@@ -38,7 +38,7 @@ def drive_task(store_url: str, run_id: int) -> dict[str, int]:
 def tick_task(store_url: str) -> list[int]:
     """Start the runs whose schedule is due (see :func:`mlkaizen.fleet.schedule.tick`), each
     driven by a ``drive`` task on some worker; the ids of the runs started."""
-    from mlkaizen.fleet.schedule import tick  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from mlkaizen.fleet.schedule import tick
 
     def launch(run_id: int) -> None:
         drive_task.apply_async(args=(store_url, run_id))

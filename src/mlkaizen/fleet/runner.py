@@ -118,7 +118,9 @@ def drive(
 ) -> RunInfo:
     """Run the run's jobs to the end (or until a worker stops the run: a full disk), and
     mark it finished. With ``resume``, jobs that the run's dead controller left running are
-    taken back first. Raises :class:`MLKaizenError` when another live controller drives it."""
+    taken back first. Raises :class:`MLKaizenError` when another live controller drives it,
+    or takes it over while this one does (this one went silent past ``STALE``): the jobs
+    under way here still end, and the run is left to the other."""
     run = run_info(store, run_id)
     options = FleetOptions.model_validate(run.options)
     who = controller_name()
@@ -148,13 +150,19 @@ def drive(
                 if executor.remote:
                     requeue_running(store, run_id, only_lapsed=True)
                 run, looked = run_info(store, run_id), time.monotonic()
+                if run.controller != who:  # taken for gone, and resumed elsewhere: stop here
+                    raise MLKaizenError(
+                        f"fleet run #{run_id} was taken over by {run.controller or 'another'}"
+                        " process; this one stops driving it"
+                    )
                 if progress is not None:
                     progress(run)
                 if not flying and (run.stopped is not None or run.finished):
                     break
             if len(flying) < executor.capacity and stop_reason(store, run_id) is None:
                 for job in due_jobs(
-                    store, run_id, limit=executor.capacity - len(flying), skip=flying
+                    store, run_id, limit=executor.capacity - len(flying), skip=flying,
+                    max_attempts=options.attempts,
                 ):
                     executor.submit(job.id)
             if not executor.in_flight():

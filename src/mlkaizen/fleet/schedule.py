@@ -45,14 +45,21 @@ def check_name(name: str) -> str:
     return name
 
 
+def require_cron() -> None:
+    """A one-line error when the cron reader is not installed (it comes with the server
+    and celery extras)."""
+    try:
+        import cronsim  # noqa: F401
+    except ImportError:
+        raise MLKaizenError("scan schedules need the cron reader: pip install "
+                            "'mlkaizen[server]' (or 'mlkaizen[celery]' for Celery beat)") from None
+
+
 def next_time(cron: str, after: dt.datetime) -> dt.datetime:
     """The cron's first slot strictly after ``after``, in UTC. A cron that is not five
     valid fields is a one-line error."""
-    try:
-        from cronsim import CronSim, CronSimError
-    except ImportError:
-        raise MLKaizenError("scan schedules need the server extra: pip install "
-                            "'mlkaizen[server]'") from None
+    require_cron()
+    from cronsim import CronSim, CronSimError
 
     fields = cron.split()
     if len(fields) != 5:
@@ -123,6 +130,7 @@ def tick(store: Store, launch: Callable[[int], Any], now: dt.datetime | None = N
     Each schedule then moves to its first slot after ``now``. A slot another ticker took
     first is left to it; a schedule whose previous run is still under way skips the slot,
     and so does one whose manifest or options no longer read (each said in a log line)."""
+    require_cron()  # missing, every cron would look bad: raised, no schedule turned off
     now = _now(now)
     started: list[int] = []
     for s in schedules.due(store, now):

@@ -34,8 +34,9 @@ _STORES: dict[str, Store] = {}
 _CATALOGUES: dict[str | None, Catalogue] = {}
 
 
-class JobTimeout(Exception):  # noqa: N818 - raised by the alarm, caught below
-    """The job's time limit passed."""
+class JobTimeout(BaseException):  # raised by the alarm, caught in run_job
+    """The job's time limit passed. Not an :class:`Exception`: the scan catches those where a
+    detector or plugin fails, and would carry on past the limit."""
 
 
 def worker_name() -> str:
@@ -61,12 +62,16 @@ def _catalogue(name: str | None) -> Catalogue:
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Raise :class:`JobTimeout` in this thread once ``seconds`` have passed (the main
-    thread only, by a real-time alarm; elsewhere only git's own time limits apply)."""
+    thread only, by a real-time alarm; elsewhere only git's own time limits apply). A
+    parse's own budget inside it keeps this timer (see :mod:`mlkaizen.evidence.budget`); an
+    alarm whose error was swallowed on the way is a timeout all the same."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    rang: list[bool] = []
 
     def ring(_signum: int, _frame: FrameType | None) -> None:
+        rang.append(True)
         raise JobTimeout
 
     before = signal.signal(signal.SIGALRM, ring)
@@ -76,6 +81,8 @@ def deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, before)
+    if rang:
+        raise JobTimeout
 
 
 def run_job(store_url: str, job_id: int, options: dict[str, Any], worker: str | None = None

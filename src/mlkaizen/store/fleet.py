@@ -268,9 +268,11 @@ def stop_reason(store: Store, run_id: int) -> str | None:
 
 def due_jobs(
     store: Store, run_id: int, *, limit: int, skip: set[int] | frozenset[int] = frozenset(),
-    now: dt.datetime | None = None,
+    max_attempts: int | None = None, now: dt.datetime | None = None,
 ) -> list[JobInfo]:
-    """Pending jobs whose backoff is over, in manifest order, at most ``limit``."""
+    """Pending jobs whose backoff is over, in manifest order, at most ``limit``. With
+    ``max_attempts``, not those that used them all (taken back from a lost worker on their
+    last attempt): :func:`retried_out` fails them, they are not started again."""
     now = _now(now)
     with store.session() as session:
         rows = session.scalars(
@@ -279,24 +281,12 @@ def due_jobs(
                 FleetJobRow.run_id == run_id,
                 FleetJobRow.status == PENDING,
                 or_(FleetJobRow.not_before.is_(None), FleetJobRow.not_before <= now),
+                *([FleetJobRow.attempts < max_attempts] if max_attempts is not None else []),
             )
             .order_by(FleetJobRow.position)
             .limit(limit + len(skip))
         )
         return [_job(row) for row in rows if row.id not in skip][:limit]
-
-
-def next_due(store: Store, run_id: int) -> dt.datetime | None:
-    """When the earliest pending job may start (``None``: none is pending)."""
-    with store.session() as session:
-        times = session.scalars(
-            select(FleetJobRow.not_before).where(
-                FleetJobRow.run_id == run_id, FleetJobRow.status == PENDING
-            )
-        ).all()
-    if not times:
-        return None
-    return min((utc(t) or dt.datetime.min.replace(tzinfo=dt.UTC)) for t in times)
 
 
 def claim(
