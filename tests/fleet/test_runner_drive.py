@@ -187,3 +187,41 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def test_a_worker_stuck_past_its_lease_is_killed_and_its_job_retried(store: Store,
+                                                                     tmp_path: Path) -> None:
+    """A job stuck where its time limit cannot reach (here: its worker stopped with SIGSTOP,
+    so not even the alarm runs) holds its worker past the lease: the controller kills the
+    pool and the job is tried again, instead of the run waiting for ever."""
+    import threading
+
+    entries = _entries(tmp_path, 3)
+    run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
+                       _options(tmp_path, workers=1, timeout=1))
+    stopped: list[int] = []
+    ended = threading.Event()
+
+    def stop_the_worker_under_a_job() -> None:
+        while not ended.is_set():
+            if any(j.status == "running" for j in jobs(store, run_id)):
+                pids = [p for p in _children() if "spawn_main" in _cmdline(p)]
+                for pid in pids:
+                    os.kill(pid, signal.SIGSTOP)
+                if any(j.status == "running" for j in jobs(store, run_id)):
+                    stopped.extend(pids)  # stopped under its job, which cannot end now
+                    return
+                for pid in pids:  # it ended its job just before: let it go, try again
+                    os.kill(pid, signal.SIGCONT)
+            ended.wait(0.005)
+
+    watcher = threading.Thread(target=stop_the_worker_under_a_job)
+    watcher.start()
+    try:
+        run = drive(store, run_id)
+    finally:
+        ended.set()
+        watcher.join()
+    assert stopped, "no worker was stopped"
+    assert run.counts == {PENDING: 0, "running": 0, DONE: 3, FAILED: 0}
+    assert _stored(store) == sorted(e.key for e in entries)

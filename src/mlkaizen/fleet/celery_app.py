@@ -170,6 +170,9 @@ class CeleryExecutor:
     def in_flight(self) -> set[int]:
         return set(self._sent)
 
+    def abandon(self) -> None:
+        """Nothing to do: a remote worker's lapsed job is taken back through the store."""
+
     def close(self) -> None:
         """Forget what is under way here: the tasks already sent still run on the workers,
         and their results land in the store."""

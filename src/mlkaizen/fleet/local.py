@@ -86,5 +86,13 @@ class LocalPool:
     def in_flight(self) -> set[int]:
         return set(self._futures.values())
 
+    def abandon(self) -> None:
+        """Kill the workers: :meth:`wait` then reports each job under way as lost, and the
+        pool is made again."""
+        # the pool has no public way to kill a worker stuck in a job (shutdown waits for it)
+        processes = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

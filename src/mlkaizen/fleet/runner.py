@@ -15,6 +15,7 @@ from typing import Protocol
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.fleet.manifest import Manifest
 from mlkaizen.fleet.options import FleetOptions
+from mlkaizen.fleet.worker import worker_name
 from mlkaizen.store.db import Store
 from mlkaizen.store.fleet import (
     RunInfo,
@@ -23,6 +24,8 @@ from mlkaizen.store.fleet import (
     fail,
     finish_run,
     heartbeat,
+    job_attempts,
+    lapsed,
     requeue_running,
     retried_out,
     run_info,
@@ -50,11 +53,10 @@ class Executor(Protocol):
 
     def in_flight(self) -> set[int]: ...
 
+    def abandon(self) -> None:
+        """Stop the jobs under way for good (their :meth:`wait` reports them lost)."""
+
     def close(self) -> None: ...
-
-
-def controller_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def start_run(
@@ -123,7 +125,7 @@ def drive(
     under way here still end, and the run is left to the other."""
     run = run_info(store, run_id)
     options = FleetOptions.model_validate(run.options)
-    who = controller_name()
+    who = worker_name()
     if resume and _alive_here(run.controller):
         raise MLKaizenError(
             f"fleet run #{run_id} is still being driven by process {run.controller}; "
@@ -149,6 +151,10 @@ def drive(
                 retried_out(store, run_id, options.attempts)
                 if executor.remote:
                     requeue_running(store, run_id, only_lapsed=True)
+                elif set(lapsed(store, run_id)) & flying:
+                    # a job past its lease is stuck where its time limit cannot reach (in C
+                    # code): its workers are killed, and the jobs they held retried
+                    executor.abandon()
                 run, looked = run_info(store, run_id), time.monotonic()
                 if run.controller != who:  # taken for gone, and resumed elsewhere: stop here
                     raise MLKaizenError(
@@ -180,6 +186,11 @@ def drive(
 
 
 def _lost(store: Store, job_id: int, why: str, options: FleetOptions) -> None:
-    """A job whose worker died with it: retried after the first backoff, like a failure."""
-    retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=options.backoff(1, 0.0))
+    """A job whose worker died with it: retried after a backoff, like a failure (failed for
+    good once it has no attempt left)."""
+    _, attempts = job_attempts(store, [job_id]).get(job_id, ("", 1))
+    retry_at = None
+    if attempts < options.attempts:
+        wait = options.backoff(max(1, attempts), 0.0)
+        retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
     fail(store, job_id, None, why, retry_at=retry_at)

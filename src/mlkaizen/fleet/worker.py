@@ -40,6 +40,7 @@ class JobTimeout(BaseException):  # raised by the alarm, caught in run_job
 
 
 def worker_name() -> str:
+    """This process as the store names a worker or a controller: host:pid."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 

@@ -451,12 +451,25 @@ def retried_out(store: Store, run_id: int, max_attempts: int,
                 FleetJobRow.status == PENDING,
                 FleetJobRow.attempts >= max_attempts,
             )
+            .with_for_update()  # a worker's claim of one of them waits, then finds it failed
         )
         for row in rows:
             row.status, row.finished_at = FAILED, _now(now)
             row.error = row.error or "no attempt left"
             n += 1
     return n
+
+
+def lapsed(store: Store, run_id: int, now: dt.datetime | None = None) -> list[int]:
+    """The run's running jobs whose lease ran out (their worker is lost or stuck)."""
+    now = _now(now)
+    with store.session() as session:
+        rows = session.execute(
+            select(FleetJobRow.id, FleetJobRow.lease_until).where(
+                FleetJobRow.run_id == run_id, FleetJobRow.status == RUNNING
+            )
+        )
+        return [job_id for job_id, lease in rows if (utc(lease) or now) < now]
 
 
 def job_attempts(store: Store, job_ids: list[int]) -> dict[int, tuple[str, int]]:
