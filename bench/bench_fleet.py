@@ -223,8 +223,9 @@ def run_celery(repos: list[Path], workers: int) -> dict[str, object] | None:
                                    "--save", "", "--appendonly", "no", "--dir", tmp],
                                   stdout=subprocess.DEVNULL)
         procs = [subprocess.Popen([sys.executable, "-m", "mlkaizen", "worker", "-c", "1",
-                                   "--broker", broker, "--loglevel", "WARNING"])
-                 for _ in range(workers)]
+                                   "--broker", broker, "--loglevel", "warning",
+                                   "--name", f"bench{n}@%h"])
+                 for n in range(workers)]
         try:
             time.sleep(5)  # the workers connect
             result = run_local(repos, workers, "celery", broker)
@@ -273,13 +274,15 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.system()} {platform.release()}")
     print(f"command: python bench/bench_fleet.py {' '.join(sys.argv[1:])}".rstrip())
-    results = [run_local(repos, int(w)) for w in args.workers.split(",")]
+    results = []
+    for w in args.workers.split(","):
+        results.append(run_local(repos, int(w)))
+        print(json.dumps(results[-1]), flush=True)
     if args.celery:
         got = run_celery(repos, 2)
         if got is not None:
             results.append(got)
-    for r in results:
-        print(json.dumps(r))
+            print(json.dumps(got), flush=True)
     by = {r["workers"]: r for r in results if r["executor"] == "local"}
     if 1 in by and 2 in by:
         print(f"speed-up of 2 local workers over 1: "

@@ -16,7 +16,6 @@ from mlkaizen.fleet.schedule import add_schedule, tick
 from mlkaizen.store import schedules
 from mlkaizen.store.db import Store, open_store
 from mlkaizen.store.fleet import latest_run
-from tests.fleet.schedule_support import manifests
 
 MANIFEST = "/srv/repos/churn\n"
 ADDED = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -25,7 +24,6 @@ DUE = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    manifests(monkeypatch)
     s = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     add_schedule(s, "nightly", "0 3 * * *", MANIFEST, FleetOptions(), now=ADDED)
     yield s

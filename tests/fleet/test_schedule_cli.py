@@ -13,12 +13,6 @@ from mlkaizen.cli import main
 from mlkaizen.fleet import manifest as manifest_module
 from mlkaizen.store import accounts, schedules
 from mlkaizen.store.db import open_store
-from tests.fleet.schedule_support import manifests
-
-
-@pytest.fixture(autouse=True)
-def _manifests(monkeypatch: pytest.MonkeyPatch) -> None:
-    manifests(monkeypatch)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -25,7 +25,6 @@ from mlkaizen.store.fleet import (
     run_info,
     take_controller,
 )
-from tests.fleet.schedule_support import manifests
 from tests.store.conftest import db_url  # noqa: F401 - the fixture, re-exported
 
 UTC = dt.UTC
@@ -34,11 +33,6 @@ MANIFEST = "/srv/repos/churn\n/srv/repos/fraud\n"
 
 def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _manifests(monkeypatch: pytest.MonkeyPatch) -> None:
-    manifests(monkeypatch)
 
 
 @pytest.fixture

@@ -20,12 +20,7 @@ from mlkaizen.server.scheduler import Scheduler
 from mlkaizen.store import schedules
 from mlkaizen.store.db import Store, open_store
 from mlkaizen.store.fleet import jobs, run_info
-from tests.fleet.schedule_support import manifests, repo
-
-
-@pytest.fixture(autouse=True)
-def _manifests(monkeypatch: pytest.MonkeyPatch) -> None:
-    manifests(monkeypatch)
+from tests.fleet.schedule_support import repo
 
 
 @pytest.fixture
