@@ -12,6 +12,7 @@ import typer
 
 from mlkaizen.cli.common import HELP, DbOpt, OutOpt, QuietOpt, app, write_out
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.fleet.options import MAX_BACKOFF, MAX_TIMEOUT
 from mlkaizen.report.escape import visible
 
 if TYPE_CHECKING:
@@ -158,12 +159,13 @@ def scan(
     ] = 2,
     retry_delay: Annotated[
         float,
-        typer.Option("--retry-delay", min=0, metavar="SECONDS",
+        typer.Option("--retry-delay", min=0, max=MAX_BACKOFF, metavar="SECONDS",
                      help="First wait before a retry; it doubles each time."),
     ] = 5.0,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", min=1, metavar="SECONDS", help="Time limit of one job."),
+        typer.Option("--timeout", min=1, max=MAX_TIMEOUT, metavar="SECONDS",
+                     help="Time limit of one job."),
     ] = 600.0,
     cache: Annotated[
         Path | None,
