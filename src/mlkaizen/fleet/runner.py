@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from pydantic import ValidationError
+
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.fleet.manifest import Manifest
 from mlkaizen.fleet.options import FleetOptions
@@ -120,7 +122,14 @@ def drive(
     mark it finished. With ``resume``, jobs that the run's dead controller left running are
     taken back first. Raises :class:`MLKaizenError` when another live controller drives it."""
     run = run_info(store, run_id)
-    options = FleetOptions.model_validate(run.options)
+    try:
+        options = FleetOptions.model_validate(run.options)
+    except ValidationError as exc:
+        where = ".".join(str(x) for x in exc.errors()[0]["loc"]) or "options"
+        raise MLKaizenError(
+            f"fleet run #{run_id}: its stored option {where} is not valid (was the store "
+            "changed by other means?); start a new run"
+        ) from None
     who = controller_name()
     if resume and _alive_here(run.controller):
         raise MLKaizenError(
