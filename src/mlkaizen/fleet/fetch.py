@@ -174,7 +174,14 @@ def _locked(lock: Path, ends: float, url: str) -> Iterator[None]:
     """Hold the lock file ``lock`` exclusively (another worker fetching the same URL
     waits), giving up at ``ends``."""
     lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        # never through a symbolic link: opening one would make or lock a file elsewhere
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise JobError(f"the fleet cache's lock file {lock} is a symbolic link; remove it "
+                       "(the cache makes its own)") from None
     try:
         while True:
             try:
@@ -193,9 +200,14 @@ def _locked(lock: Path, ends: float, url: str) -> Iterator[None]:
 
 
 def _init(repo: Path, ends: float, url: str) -> None:
-    """A bare repository at ``repo`` (one a killed worker left half made is made again)."""
-    if (repo / "HEAD").is_file() and (repo / "objects").is_dir():
+    """A bare repository at ``repo`` (one a killed worker left half made, or anything else
+    in its place, is made again: the cache's name is its own)."""
+    if not repo.is_symlink() and all(
+        (repo / name).is_dir() and not (repo / name).is_symlink() for name in ("objects", "refs")
+    ) and (repo / "HEAD").is_file():
         return
+    if repo.is_symlink() or repo.is_file():  # never followed: a fetch writes only in the cache
+        repo.unlink()
     shutil.rmtree(repo, ignore_errors=True)
     for left in repo.parent.glob(repo.name + ".new-*"):  # made by a worker killed meanwhile
         shutil.rmtree(left, ignore_errors=True)
