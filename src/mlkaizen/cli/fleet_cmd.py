@@ -185,7 +185,7 @@ def scan(
     With `--executor celery` the jobs run on `mlkaizen worker` processes, which write to the
     same store: give a --db every worker reaches (PostgreSQL, or a SQLite file on this same
     host)."""
-    from mlkaizen.fleet.manifest import read_manifest
+    from mlkaizen.fleet.manifest import check_manifest_file, read_manifest
     from mlkaizen.fleet.options import FleetOptions
     from mlkaizen.fleet.runner import start_run
 
@@ -203,8 +203,7 @@ def scan(
         run_id = resume
     else:
         assert manifest is not None
-        if not manifest.is_file():
-            raise MLKaizenError("no such manifest file", str(manifest))
+        check_manifest_file(manifest)
         found = read_manifest(str(manifest))
         for problem in found.problems:
             sys.stderr.write(f"mlkaizen: {visible(problem)}\n")

@@ -321,6 +321,19 @@ def _yaml_items(text: str, display: str) -> list[tuple[int, dict[str, str] | str
     return out
 
 
+def check_manifest_file(path: Path) -> None:
+    """A one-line error unless ``path`` is a regular file (or a link to one): a folder, a
+    FIFO or a device (``/dev/zero``) is never read, as it may never end."""
+    if path.is_file():
+        return
+    if not path.exists():
+        raise MLKaizenError("no such manifest file", str(path))
+    if path.is_dir():
+        raise MLKaizenError("is a folder; give the manifest file", str(path))
+    raise MLKaizenError("is not a regular file (a FIFO or a device); give the manifest file",
+                        str(path))
+
+
 def read_manifest(path: str, text: str | None = None) -> Manifest:
     """The manifest at ``path`` (or ``text``, named ``path`` in messages). A file that
     cannot be read at all raises :class:`~mlkaizen.errors.MLKaizenError`; a bad entry is a
