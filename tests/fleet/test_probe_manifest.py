@@ -110,3 +110,19 @@ def test_option_like_and_command_running_locations_are_problems(tmp_path: Path) 
         "repos.txt:5: path '../..' must be a folder inside the repository (a/b)",
     ]
     assert [e.location for e in found.entries] == ["https://example.com/ok.git"]
+
+
+def test_yaml_items_with_an_unknown_field_or_a_blank_location_are_said_so() -> None:
+    text = ("repositories:\n"
+            "  - repo: one\n    retries: 3\n"
+            "  - repo: '   '\n"
+            "  - repo: two\n    team: 7\n"
+            "  - repo: ' three'\n")
+    found = read_manifest("repos.yaml", text)
+    assert found.problems == [
+        "repos.yaml:2: unknown field 'retries' (expected ref, branch, commit, path, team, "
+        "target)",
+        "repos.yaml:4: empty location",
+        "repos.yaml:5: team: must be text (quote it)",  # near miss: a known field, not text
+    ]
+    assert [e.location for e in found.entries] == [os.path.abspath(" three")]

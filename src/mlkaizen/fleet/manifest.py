@@ -120,7 +120,7 @@ def transport_refusal(location: str) -> str | None:
     """Why git must not be given ``location`` as a URL (a transport that runs a command or
     that is not https, ssh or a local path; a password), else ``None``. The manifest checks
     it, and the fetch again before git sees the URL."""
-    if not location:
+    if not location.strip():
         return "empty location"
     if _controls(location):
         return "control characters in the location"
@@ -313,6 +313,10 @@ def _yaml_items(text: str, display: str) -> list[tuple[int, dict[str, str] | str
         fields: dict[str, str] = {}
         problem = None
         for key, value in item.items():
+            if key != "repo" and key not in FIELDS:  # said as the text form says it
+                problem = (f"unknown field '{str(key)[:40]}' (expected "
+                           f"{', '.join(FIELDS)})")
+                break
             if not isinstance(value, str):
                 problem = f"{str(key)[:40]}: must be text (quote it)"
                 break
