@@ -126,3 +126,19 @@ def test_yaml_items_with_an_unknown_field_or_a_blank_location_are_said_so() -> N
         "repos.yaml:5: team: must be text (quote it)",  # near miss: a known field, not text
     ]
     assert [e.location for e in found.entries] == [os.path.abspath(" three")]
+
+
+def test_a_dashed_host_in_brackets_or_percent_encoded_is_refused() -> None:
+    """Git unwraps ``[...]`` and decodes ``%2D`` before it hands the host to ssh (and then
+    blocks it itself): the manifest refuses them first, as it does a plain dash."""
+    dashed = ["[-oProxyCommand=x]:repo", "[git@-oProxyCommand=x]:repo",
+              "ssh://[-oProxyCommand=x]/repo", "ssh://git@[-oProxyCommand=x]:22/repo",
+              "ssh://%2DoProxyCommand=x/repo", "ssh://%2doProxyCommand=x@host/repo"]
+    fine = ["ssh://[::1]/repo", "ssh://git@[::1]:22/repo", "[git@host:22]:repo",
+            "ssh://host-name/repo", "git@host:-repo"]  # near misses: no dash where ssh reads
+    found = read_manifest("repos.txt", "\n".join(dashed + fine) + "\n")
+    assert found.problems == [
+        f"repos.txt:{n}: a host or user starting with '-' is refused (ssh would read it as an "
+        "option)" for n in range(1, len(dashed) + 1)
+    ]
+    assert [e.location for e in found.entries] == fine

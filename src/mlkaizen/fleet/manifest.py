@@ -34,6 +34,7 @@ import re
 import shlex
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
@@ -116,6 +117,14 @@ def _controls(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def _dashed(part: str) -> bool:
+    """Whether a URL's host or user reaches ssh as an option: it starts with '-', also
+    inside the brackets of ``[host]`` or ``[user@host:port]`` or written ``%2D`` (git
+    unwraps and decodes both before it runs ssh)."""
+    part = unquote(part).lstrip("[")
+    return part.startswith("-") or part.partition("@")[2].startswith("-")
+
+
 def transport_refusal(location: str) -> str | None:
     """Why git must not be given ``location`` as a URL (a transport that runs a command or
     that is not https, ssh or a local path; a password), else ``None``. The manifest checks
@@ -149,7 +158,7 @@ def transport_refusal(location: str) -> str | None:
         if ":" in user:
             return ("a password in the URL is refused; use ssh keys or a credential the "
                     "environment gives")
-        if user.startswith("-") or host.startswith("-"):
+        if _dashed(user) or _dashed(host):
             return _DASHED
         if name == "file":
             if authority not in ("", "localhost"):
@@ -161,7 +170,7 @@ def transport_refusal(location: str) -> str | None:
     if scp and scp[1] is not None and ":" in scp[1]:
         return ("a password in the URL is refused; use ssh keys or a credential the "
                 "environment gives")
-    if scp and (scp[2].startswith("-") or (scp[1] or "").startswith("-")):
+    if scp and (_dashed(scp[2]) or _dashed(scp[1] or "")):
         return _DASHED
     return None
 
