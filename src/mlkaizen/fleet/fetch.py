@@ -84,6 +84,13 @@ _NO_REF = (
     "unadvertised object",
     "no such ref",
 )
+# git's messages for a URL it refuses before reaching any remote (an encoded newline, a
+# host or port ssh would read as an option): trying again cannot help
+_REFUSED_URL = (
+    "fatal: credential url cannot be parsed",
+    "fatal: strange hostname",
+    "fatal: strange port",
+)
 # git's word for a remote that cannot send the objects it has (a damaged repository: trying
 # again cannot help)
 _DAMAGED = "possible repository corruption on the remote side"
@@ -288,6 +295,8 @@ def _fetch(repo: Path, url: str, ref: str | None, local: str, ends: float) -> No
         if ref is not None and _SHORT_ID.match(ref):
             hint = " (a commit is fetched by its full id)"
         raise JobError(f"{redact(url)}: {what} not found: {line}{hint}", permanent=True)
+    if any(sign in text for sign in _REFUSED_URL):
+        raise JobError(f"{redact(url)}: git refuses the URL: {line}", permanent=True)
     if _DAMAGED in text:
         said = redact(_first_error(text, remote=True))
         raise JobError(
