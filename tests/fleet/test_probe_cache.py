@@ -114,3 +114,16 @@ def test_a_cache_folder_that_is_a_symbolic_link_is_used(
     got = fetch(url, None, tmp_path / "cache", timeout=120)
     assert got.commit == sha
     assert (real / got.repo.name / "HEAD").is_file()
+
+
+@pytest.mark.parametrize("where", ["cache", "cache/below"])
+def test_a_cache_that_is_a_file_is_said_to_be_one(
+    tmp_path: Path, remote: tuple[str, str], where: str
+) -> None:
+    url, _ = remote
+    (tmp_path / "cache").write_text("a file\n")
+    cache = tmp_path / where
+    with pytest.raises(JobError) as caught:
+        fetch(url, None, cache, timeout=120)
+    assert caught.value.message == (f"the fleet cache {cache} cannot be used: it, or a folder "
+                                    "of its path, is a file (give a folder with --cache)")

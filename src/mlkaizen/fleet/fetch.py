@@ -172,6 +172,9 @@ def _disk_full_as_error(cache: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise _disk_full(cache) from None
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # a file where a folder must be
+            raise JobError(f"the fleet cache {cache} cannot be used: it, or a folder of its "
+                           "path, is a file (give a folder with --cache)") from None
         raise JobError(f"the fleet cache {cache} cannot be used: {exc.strerror or exc}") \
             from None
 
