@@ -12,6 +12,7 @@ import typer
 
 from mlkaizen.cli.common import HELP, DbOpt, OutOpt, QuietOpt, app, write_out
 from mlkaizen.errors import MLKaizenError
+from mlkaizen.fleet.options import MAX_BACKOFF, MAX_TIMEOUT
 from mlkaizen.report.escape import visible
 
 if TYPE_CHECKING:
@@ -159,12 +160,13 @@ def scan(
     ] = 2,
     retry_delay: Annotated[
         float,
-        typer.Option("--retry-delay", min=0, metavar="SECONDS",
+        typer.Option("--retry-delay", min=0, max=MAX_BACKOFF, metavar="SECONDS",
                      help="First wait before a retry; it doubles each time."),
     ] = 5.0,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", min=1, metavar="SECONDS", help="Time limit of one job."),
+        typer.Option("--timeout", min=1, max=MAX_TIMEOUT, metavar="SECONDS",
+                     help="Time limit of one job."),
     ] = 600.0,
     cache: Annotated[
         Path | None,
@@ -184,7 +186,7 @@ def scan(
     With `--executor celery` the jobs run on `mlkaizen worker` processes, which write to the
     same store: give a --db every worker reaches (PostgreSQL, or a SQLite file on this same
     host)."""
-    from mlkaizen.fleet.manifest import read_manifest
+    from mlkaizen.fleet.manifest import check_manifest_file, read_manifest
     from mlkaizen.fleet.options import FleetOptions
     from mlkaizen.fleet.runner import start_run
 
@@ -213,8 +215,7 @@ def scan(
         run_id = resume
     else:
         assert manifest is not None
-        if not manifest.is_file():
-            raise MLKaizenError("no such manifest file", str(manifest))
+        check_manifest_file(manifest)
         found = read_manifest(str(manifest))
         for problem in found.problems:
             sys.stderr.write(f"mlkaizen: {visible(problem)}\n")

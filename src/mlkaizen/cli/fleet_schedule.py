@@ -93,7 +93,7 @@ def add(
 ) -> None:
     """Re-assess the repositories of MANIFEST on a cron schedule (its text is kept: the file
     may move or go). Entries the manifest refuses are shown now."""
-    from mlkaizen.fleet.manifest import read_manifest
+    from mlkaizen.fleet.manifest import check_manifest_file, read_manifest
     from mlkaizen.fleet.options import FleetOptions
     from mlkaizen.fleet.schedule import add_schedule, check_name, next_time
     from mlkaizen.fsio.read import read_text
@@ -104,8 +104,7 @@ def add(
     import datetime as dt
 
     next_time(cron, dt.datetime.now(dt.UTC))  # a bad cron is said before anything is read
-    if not manifest.is_file():
-        raise MLKaizenError("no such manifest file", str(manifest))
+    check_manifest_file(manifest)
     text = read_text(manifest, "the manifest")
     found = read_manifest(str(manifest), text)
     for problem in found.problems:

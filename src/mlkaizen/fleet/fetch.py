@@ -84,6 +84,13 @@ _NO_REF = (
     "unadvertised object",
     "no such ref",
 )
+# git's messages for a URL it refuses before reaching any remote (an encoded newline, a
+# host or port ssh would read as an option): trying again cannot help
+_REFUSED_URL = (
+    "fatal: credential url cannot be parsed",
+    "fatal: strange hostname",
+    "fatal: strange port",
+)
 # git's word for a remote that cannot send the objects it has (a damaged repository: trying
 # again cannot help)
 _DAMAGED = "possible repository corruption on the remote side"
@@ -165,6 +172,9 @@ def _disk_full_as_error(cache: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise _disk_full(cache) from None
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # a file where a folder must be
+            raise JobError(f"the fleet cache {cache} cannot be used: it, or a folder of its "
+                           "path, is a file (give a folder with --cache)") from None
         raise JobError(f"the fleet cache {cache} cannot be used: {exc.strerror or exc}") \
             from None
 
@@ -174,7 +184,14 @@ def _locked(lock: Path, ends: float, url: str) -> Iterator[None]:
     """Hold the lock file ``lock`` exclusively (another worker fetching the same URL
     waits), giving up at ``ends``."""
     lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        # never through a symbolic link: opening one would make or lock a file elsewhere
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise JobError(f"the fleet cache's lock file {lock} is a symbolic link; remove it "
+                       "(the cache makes its own)") from None
     try:
         while True:
             try:
@@ -193,9 +210,14 @@ def _locked(lock: Path, ends: float, url: str) -> Iterator[None]:
 
 
 def _init(repo: Path, ends: float, url: str) -> None:
-    """A bare repository at ``repo`` (one a killed worker left half made is made again)."""
-    if (repo / "HEAD").is_file() and (repo / "objects").is_dir():
+    """A bare repository at ``repo`` (one a killed worker left half made, or anything else
+    in its place, is made again: the cache's name is its own)."""
+    if not repo.is_symlink() and all(
+        (repo / name).is_dir() and not (repo / name).is_symlink() for name in ("objects", "refs")
+    ) and (repo / "HEAD").is_file():
         return
+    if repo.is_symlink() or repo.is_file():  # never followed: a fetch writes only in the cache
+        repo.unlink()
     shutil.rmtree(repo, ignore_errors=True)
     for left in repo.parent.glob(repo.name + ".new-*"):  # made by a worker killed meanwhile
         shutil.rmtree(left, ignore_errors=True)
@@ -276,6 +298,8 @@ def _fetch(repo: Path, url: str, ref: str | None, local: str, ends: float) -> No
         if ref is not None and _SHORT_ID.match(ref):
             hint = " (a commit is fetched by its full id)"
         raise JobError(f"{redact(url)}: {what} not found: {line}{hint}", permanent=True)
+    if any(sign in text for sign in _REFUSED_URL):
+        raise JobError(f"{redact(url)}: git refuses the URL: {line}", permanent=True)
     if _DAMAGED in text:
         said = redact(_first_error(text, remote=True))
         raise JobError(

@@ -84,19 +84,27 @@ def _local_ref(entry: Entry) -> tuple[GitObjects, str, str, dt.datetime | None]:
     """A local repository's own object database (checked as the history reader checks
     it), the folder of it to assess, and the commit ``entry.ref`` names with its date."""
     from mlkaizen.evidence.git import commit_time
-    from mlkaizen.evidence.gitopen import open_repository
+    from mlkaizen.evidence.gitopen import has_commits, locate_repository
 
     root = Path(entry.location)
     try:
-        objects, _top, prefix = open_repository(root)
+        # not open_repository: its HEAD need not name a commit (a HEAD to a branch since
+        # deleted), only the entry's ref
+        top, prefix = locate_repository(root)
     except MLKaizenError as exc:
         raise JobError(exc.message if exc.path is None else f"{exc.path}: {exc.message}",
                        permanent=True) from None
+    objects = GitObjects(top)
     proc = objects.command(
         "log", "-1", "--format=%H%x1f%ct", "--end-of-options", f"{entry.ref}^{{commit}}", "--"
     )
     if proc.returncode != 0 or not proc.stdout.strip():
+        empty = not has_commits(objects) and not objects.command(
+            "for-each-ref", "--count=1", "--format=%(refname)"
+        ).stdout.strip()
         objects.close()
+        if empty:
+            raise JobError(f"{root}: the repository has no commits yet", permanent=True)
         raise JobError(f"{root}: ref {entry.ref!r} not found in the repository",
                        permanent=True)
     sha, _, stamp = proc.stdout.decode("ascii", "replace").strip().partition("\x1f")

@@ -34,6 +34,7 @@ import re
 import shlex
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
@@ -116,11 +117,19 @@ def _controls(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def _dashed(part: str) -> bool:
+    """Whether a URL's host or user reaches ssh as an option: it starts with '-', also
+    inside the brackets of ``[host]`` or ``[user@host:port]`` or written ``%2D`` (git
+    unwraps and decodes both before it runs ssh)."""
+    part = unquote(part).lstrip("[")
+    return part.startswith("-") or part.partition("@")[2].startswith("-")
+
+
 def transport_refusal(location: str) -> str | None:
     """Why git must not be given ``location`` as a URL (a transport that runs a command or
     that is not https, ssh or a local path; a password), else ``None``. The manifest checks
     it, and the fetch again before git sees the URL."""
-    if not location:
+    if not location.strip():
         return "empty location"
     if _controls(location):
         return "control characters in the location"
@@ -149,7 +158,7 @@ def transport_refusal(location: str) -> str | None:
         if ":" in user:
             return ("a password in the URL is refused; use ssh keys or a credential the "
                     "environment gives")
-        if user.startswith("-") or host.startswith("-"):
+        if _dashed(user) or _dashed(host):
             return _DASHED
         if name == "file":
             if authority not in ("", "localhost"):
@@ -161,7 +170,7 @@ def transport_refusal(location: str) -> str | None:
     if scp and scp[1] is not None and ":" in scp[1]:
         return ("a password in the URL is refused; use ssh keys or a credential the "
                 "environment gives")
-    if scp and (scp[2].startswith("-") or (scp[1] or "").startswith("-")):
+    if scp and (_dashed(scp[2]) or _dashed(scp[1] or "")):
         return _DASHED
     return None
 
@@ -313,12 +322,29 @@ def _yaml_items(text: str, display: str) -> list[tuple[int, dict[str, str] | str
         fields: dict[str, str] = {}
         problem = None
         for key, value in item.items():
+            if key != "repo" and key not in FIELDS:  # said as the text form says it
+                problem = (f"unknown field '{str(key)[:40]}' (expected "
+                           f"{', '.join(FIELDS)})")
+                break
             if not isinstance(value, str):
                 problem = f"{str(key)[:40]}: must be text (quote it)"
                 break
             fields[str(key)] = value
         out.append((item.line, problem if problem is not None else fields))
     return out
+
+
+def check_manifest_file(path: Path) -> None:
+    """A one-line error unless ``path`` is a regular file (or a link to one): a folder, a
+    FIFO or a device (``/dev/zero``) is never read, as it may never end."""
+    if path.is_file():
+        return
+    if not path.exists():
+        raise MLKaizenError("no such manifest file", str(path))
+    if path.is_dir():
+        raise MLKaizenError("is a folder; give the manifest file", str(path))
+    raise MLKaizenError("is not a regular file (a FIFO or a device); give the manifest file",
+                        str(path))
 
 
 def read_manifest(path: str, text: str | None = None) -> Manifest:

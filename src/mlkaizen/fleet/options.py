@@ -10,6 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BACKOFF = 300.0  # seconds: the longest wait before a retry
+# seconds a job may take at most (a week): an endless limit would make the job's lease and
+# alarm overflow, and the job would never start
+MAX_TIMEOUT = 7 * 24 * 3600.0
 
 
 def default_cache() -> str:
@@ -28,8 +31,9 @@ class FleetOptions(BaseModel):
     executor: Literal["local", "celery"] = "local"
     workers: int = Field(default=2, ge=1, le=256)  # local processes (celery: jobs in flight)
     retries: int = Field(default=2, ge=0, le=20)  # a job is tried retries + 1 times at most
-    retry_delay: float = Field(default=5.0, ge=0)  # the first backoff; it doubles each time
-    timeout: float = Field(default=600.0, gt=0)  # seconds, per job attempt
+    # the first backoff; it doubles each time (capped at MAX_BACKOFF)
+    retry_delay: float = Field(default=5.0, ge=0, allow_inf_nan=False)
+    timeout: float = Field(default=600.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)  # per attempt
     cache: str = Field(default_factory=default_cache)
     catalogue: str | None = None  # a catalogue id or file; the built-in one by default
     broker: str | None = None  # the Celery broker URL (celery executor)

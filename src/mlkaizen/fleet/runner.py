@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from pydantic import ValidationError
+
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.fleet.manifest import Manifest
 from mlkaizen.fleet.options import FleetOptions
@@ -124,52 +126,27 @@ def drive(
     or takes it over while this one does (this one went silent past ``STALE``): the jobs
     under way here still end, and the run is left to the other."""
     run = run_info(store, run_id)
-    options = FleetOptions.model_validate(run.options)
+    options = _options(run)
     who = worker_name()
-    if resume and _alive_here(run.controller):
-        raise MLKaizenError(
-            f"fleet run #{run_id} is still being driven by process {run.controller}; "
-            "stop it first"
-        )
-    stale = STALE
-    if resume and _on_this_host(run.controller):
-        stale = dt.timedelta(0)  # its controller was here and is gone (killed): no need to wait
-    executor = executor or make_executor(store, options)  # a broker down: said before taking
-    try:
-        take_controller(store, run_id, who, stale_after=stale)
-    except BaseException:
-        executor.close()
-        raise
-    if resume:
-        requeue_running(store, run_id, only_lapsed=executor.remote)
+    executor = _take(store, run, who, executor or make_executor, options=options,
+                     resume=resume)
     beat = looked = time.monotonic()
-    run = run_info(store, run_id)
+    # hand out jobs once a batch of them may go (half the room): fewer looks at the store
+    batch = max(1, executor.capacity // 2)
     try:
         while True:
             flying = executor.in_flight()
             if not flying or time.monotonic() - looked >= REFRESH:
-                retried_out(store, run_id, options.attempts)
-                if executor.remote:
-                    requeue_running(store, run_id, only_lapsed=True)
-                elif set(lapsed(store, run_id)) & flying:
-                    # a job past its lease is stuck where its time limit cannot reach (in C
-                    # code): its workers are killed, and the jobs they held retried
-                    executor.abandon()
-                run, looked = run_info(store, run_id), time.monotonic()
-                if run.controller != who:  # taken for gone, and resumed elsewhere: stop here
-                    raise MLKaizenError(
-                        f"fleet run #{run_id} was taken over by {run.controller or 'another'}"
-                        " process; this one stops driving it"
-                    )
+                run = _look(store, run_id, who, executor, flying=flying, options=options)
+                looked = time.monotonic()
                 if progress is not None:
                     progress(run)
                 if not flying and (run.stopped is not None or run.finished):
                     break
-            if len(flying) < executor.capacity and stop_reason(store, run_id) is None:
-                for job in due_jobs(
-                    store, run_id, limit=executor.capacity - len(flying), skip=flying,
-                    max_attempts=options.attempts,
-                ):
+            room = executor.capacity - len(flying)
+            if (room >= batch or not flying) and stop_reason(store, run_id) is None:
+                for job in due_jobs(store, run_id, limit=room, skip=flying,
+                                    max_attempts=options.attempts):
                     executor.submit(job.id)
             if not executor.in_flight():
                 time.sleep(POLL)  # nothing under way: a backoff, or remote workers, to wait for
@@ -183,6 +160,70 @@ def drive(
         executor.close()
     finish_run(store, run_id, stopped=stop_reason(store, run_id))
     return run_info(store, run_id)
+
+
+def _options(run: RunInfo) -> FleetOptions:
+    try:
+        return FleetOptions.model_validate(run.options)
+    except ValidationError as exc:
+        where = ".".join(str(x) for x in exc.errors()[0]["loc"]) or "options"
+        raise MLKaizenError(
+            f"fleet run #{run.id}: its stored option {where} is not valid (was the store "
+            "changed by other means?); start a new run"
+        ) from None
+
+
+def _take(
+    store: Store,
+    run: RunInfo,
+    who: str,
+    executor: Executor | Callable[[Store, FleetOptions], Executor],
+    *,
+    options: FleetOptions,
+    resume: bool,
+) -> Executor:
+    """Take the run over for ``who`` (refused while its controller lives) with its executor
+    made (a broker that is down is said before the run is taken); with ``resume``, take
+    back the jobs its dead controller left running."""
+    if resume and _alive_here(run.controller):
+        raise MLKaizenError(
+            f"fleet run #{run.id} is still being driven by process {run.controller}; "
+            "stop it first"
+        )
+    stale = STALE
+    if resume and _on_this_host(run.controller):
+        stale = dt.timedelta(0)  # its controller was here and is gone (killed): no need to wait
+    made = executor(store, options) if callable(executor) else executor
+    try:
+        take_controller(store, run.id, who, stale_after=stale)
+    except BaseException:
+        made.close()
+        raise
+    if resume:
+        requeue_running(store, run.id, only_lapsed=made.remote)
+    return made
+
+
+def _look(
+    store: Store, run_id: int, who: str, executor: Executor, *, flying: set[int],
+    options: FleetOptions,
+) -> RunInfo:
+    """The whole run, after its upkeep: jobs out of attempts failed, lost or stuck ones
+    taken back. Raises when another controller took the run over."""
+    retried_out(store, run_id, options.attempts)
+    if executor.remote:
+        requeue_running(store, run_id, only_lapsed=True)
+    elif set(lapsed(store, run_id)) & flying:
+        # a job past its lease is stuck where its time limit cannot reach (in C code): its
+        # workers are killed, and the jobs they held retried
+        executor.abandon()
+    run = run_info(store, run_id)
+    if run.controller != who:  # taken for gone, and resumed elsewhere: stop here
+        raise MLKaizenError(
+            f"fleet run #{run_id} was taken over by {run.controller or 'another'} process; "
+            "this one stops driving it"
+        )
+    return run
 
 
 def _lost(store: Store, job_id: int, why: str, options: FleetOptions) -> None:

@@ -8,7 +8,10 @@ first stores it, exactly once, whatever was killed or retried on the way."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,7 @@ from mlkaizen.store.tables import DEFAULT_ORG_ID, FleetJobRow, FleetRunRow, Subj
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 STATUSES = (PENDING, RUNNING, DONE, FAILED)
+MAX_ID = 2**63 - 1  # the largest id a store holds (SQLite's and PostgreSQL's integers)
 
 
 @dataclass
@@ -87,12 +91,27 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or dt.datetime.now(dt.UTC)
 
 
+@contextlib.contextmanager
+def _readable(run_id: int) -> Iterator[None]:
+    """A run or job whose stored JSON no longer parses (the store was changed by other
+    means) as a one-line error naming the run, not a crash."""
+    try:
+        yield
+    except json.JSONDecodeError:
+        raise MLKaizenError(
+            f"fleet run #{run_id} holds data that is not valid JSON (was the store changed by "
+            "other means?); start a new run"
+        ) from None
+
+
 def _job(row: FleetJobRow) -> JobInfo:
+    # an entry or results of another shape read as none: the report shows the job by its id,
+    # and a worker fails the job with the reason
     return JobInfo(
         id=row.id,
         run_id=row.run_id,
         position=row.position,
-        entry=dict(row.entry),
+        entry=dict(row.entry) if isinstance(row.entry, dict) else {},
         status=row.status,
         attempts=row.attempts,
         not_before=utc(row.not_before),
@@ -103,7 +122,8 @@ def _job(row: FleetJobRow) -> JobInfo:
         seconds=row.seconds,
         error=row.error,
         commit=row.commit_sha,
-        results=list(row.results or []),
+        results=[r for r in row.results if isinstance(r, dict)]
+        if isinstance(row.results, list) else [],
     )
 
 
@@ -117,6 +137,9 @@ def _run(session: Session, row: FleetRunRow) -> RunInfo:
         counts[status] = n
     created = utc(row.created_at)
     assert created is not None
+    if not isinstance(row.options, dict):
+        raise MLKaizenError(f"fleet run #{row.id}: its stored options are not a mapping (was "
+                            "the store changed by other means?); start a new run")
     return RunInfo(
         id=row.id,
         org_id=row.org_id,
@@ -125,7 +148,7 @@ def _run(session: Session, row: FleetRunRow) -> RunInfo:
         source=row.source,
         executor=row.executor,
         options=dict(row.options),
-        problems=list(row.problems),
+        problems=[str(p) for p in row.problems] if isinstance(row.problems, list) else [],
         controller=row.controller,
         heartbeat_at=utc(row.heartbeat_at),
         stopped=row.stopped,
@@ -165,7 +188,8 @@ def create_run(
 
 
 def _run_row(session: Session, run_id: int, org_id: int | None) -> FleetRunRow:
-    row = session.get(FleetRunRow, run_id)
+    # an id no store holds is not asked for (the database driver would refuse to send it)
+    row = session.get(FleetRunRow, run_id) if 0 < run_id <= MAX_ID else None
     if row is None or (org_id is not None and row.org_id != org_id):
         raise MLKaizenError(f"no fleet run #{run_id} in this store (see `mlkaizen fleet status`)")
     return row
@@ -173,7 +197,7 @@ def _run_row(session: Session, run_id: int, org_id: int | None) -> FleetRunRow:
 
 def run_info(store: Store, run_id: int, org_id: int | None = None) -> RunInfo:
     """The run with its jobs counted by status; an unknown run is a one-line error."""
-    with store.session() as session:
+    with _readable(run_id), store.session() as session:
         return _run(session, _run_row(session, run_id, org_id))
 
 
@@ -196,7 +220,7 @@ def runs(store: Store, limit: int = 20, org_id: int | None = None) -> list[RunIn
 
 def jobs(store: Store, run_id: int) -> list[JobInfo]:
     """Every job of the run, in manifest order."""
-    with store.session() as session:
+    with _readable(run_id), store.session() as session:
         rows = session.scalars(
             select(FleetJobRow).where(FleetJobRow.run_id == run_id).order_by(FleetJobRow.position)
         )
@@ -274,7 +298,7 @@ def due_jobs(
     ``max_attempts``, not those that used them all (taken back from a lost worker on their
     last attempt): :func:`retried_out` fails them, they are not started again."""
     now = _now(now)
-    with store.session() as session:
+    with _readable(run_id), store.session() as session:
         rows = session.scalars(
             select(FleetJobRow)
             .where(
