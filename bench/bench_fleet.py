@@ -192,15 +192,18 @@ def run_local(repos: list[Path], workers: int, executor: str = "local",
         options = FleetOptions(executor=executor, workers=workers, cache=f"{tmp}/cache",
                                broker=broker)  # type: ignore[arg-type]
         run_id = start_run(store, manifest, "bench", options)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         run = drive(store, run_id)
         wall = time.perf_counter() - started
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        controller = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
         store.close()
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"executor": executor, "workers": workers, "repos": len(repos),
             "done": run.counts["done"], "failed": run.counts["failed"],
             "seconds": round(wall, 1), "per_minute": round(len(repos) / wall * 60, 1),
-            "peak_worker_mb": round(peak_kb / 1024, 1)}
+            "peak_worker_mb": round(peak_kb / 1024, 1),
+            "controller_cpu_s": round(controller, 1)}
 
 
 def _free_port() -> int:

@@ -48,6 +48,23 @@ class Store:
         except SQLAlchemyError as exc:
             raise store_error(exc, self.url) from None
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads. On SQLite it takes no write lock (in WAL mode a reader
+        never waits for a writer, nor a writer for it): a fleet's controller looks at its
+        run while workers store results."""
+        try:
+            with (
+                self.engine.connect().execution_options(mlkaizen_reading=True) as conn,
+                Session(bind=conn, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+        except MLKaizenError:
+            raise
+        except SQLAlchemyError as exc:
+            raise store_error(exc, self.url) from None
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -125,7 +142,8 @@ def _engine(url: str, root: Path | None = None) -> Engine:
 def _sqlite(engine: Engine, database: str | None, root: Path | None, url: str) -> Engine:
     """pysqlite's own transaction handling off; each transaction starts with ``BEGIN
     IMMEDIATE``, which takes the write lock at once, so concurrent writers queue (for up to
-    ``BUSY_SECONDS``) instead of failing halfway. The files are checked again before each
+    ``BUSY_SECONDS``) instead of failing halfway; a :meth:`Store.reading` session begins a
+    plain (deferred) transaction and never takes it. The files are checked again before each
     connection is made (:func:`check_sqlite_files`): a link put there since is refused."""
 
     @event.listens_for(engine, "do_connect")
@@ -148,7 +166,8 @@ def _sqlite(engine: Engine, database: str | None, root: Path | None, url: str) -
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = conn.get_execution_options().get("mlkaizen_reading", False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 

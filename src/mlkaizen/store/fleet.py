@@ -27,7 +27,7 @@ from mlkaizen.store.tables import DEFAULT_ORG_ID, FleetJobRow, FleetRunRow, Subj
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 STATUSES = (PENDING, RUNNING, DONE, FAILED)
-MAX_ID = 2**63 - 1  # the largest id a store holds (SQLite's and PostgreSQL's integers)
+MAX_ID = 2**31 - 1  # the largest id every store holds (an INTEGER column of PostgreSQL)
 
 
 @dataclass
@@ -197,12 +197,12 @@ def _run_row(session: Session, run_id: int, org_id: int | None) -> FleetRunRow:
 
 def run_info(store: Store, run_id: int, org_id: int | None = None) -> RunInfo:
     """The run with its jobs counted by status; an unknown run is a one-line error."""
-    with _readable(run_id), store.session() as session:
+    with _readable(run_id), store.reading() as session:
         return _run(session, _run_row(session, run_id, org_id))
 
 
 def latest_run(store: Store, org_id: int | None = None) -> int | None:
-    with store.session() as session:
+    with store.reading() as session:
         query = select(func.max(FleetRunRow.id))
         if org_id is not None:
             query = query.where(FleetRunRow.org_id == org_id)
@@ -211,7 +211,7 @@ def latest_run(store: Store, org_id: int | None = None) -> int | None:
 
 def runs(store: Store, limit: int = 20, org_id: int | None = None) -> list[RunInfo]:
     """The newest runs first."""
-    with store.session() as session:
+    with store.reading() as session:
         query = select(FleetRunRow).order_by(FleetRunRow.id.desc()).limit(limit)
         if org_id is not None:
             query = query.where(FleetRunRow.org_id == org_id)
@@ -220,7 +220,7 @@ def runs(store: Store, limit: int = 20, org_id: int | None = None) -> list[RunIn
 
 def jobs(store: Store, run_id: int) -> list[JobInfo]:
     """Every job of the run, in manifest order."""
-    with _readable(run_id), store.session() as session:
+    with _readable(run_id), store.reading() as session:
         rows = session.scalars(
             select(FleetJobRow).where(FleetJobRow.run_id == run_id).order_by(FleetJobRow.position)
         )
@@ -286,7 +286,7 @@ def stop_run(store: Store, run_id: int, reason: str) -> None:
 
 def stop_reason(store: Store, run_id: int) -> str | None:
     """Why the run was asked to stop (:func:`stop_run`), if it was."""
-    with store.session() as session:
+    with store.reading() as session:
         return session.scalar(select(FleetRunRow.stopped).where(FleetRunRow.id == run_id))
 
 
@@ -298,7 +298,7 @@ def due_jobs(
     ``max_attempts``, not those that used them all (taken back from a lost worker on their
     last attempt): :func:`retried_out` fails them, they are not started again."""
     now = _now(now)
-    with _readable(run_id), store.session() as session:
+    with _readable(run_id), store.reading() as session:
         rows = session.scalars(
             select(FleetJobRow)
             .where(
@@ -487,7 +487,7 @@ def retried_out(store: Store, run_id: int, max_attempts: int,
 def lapsed(store: Store, run_id: int, now: dt.datetime | None = None) -> list[int]:
     """The run's running jobs whose lease ran out (their worker is lost or stuck)."""
     now = _now(now)
-    with store.session() as session:
+    with store.reading() as session:
         rows = session.execute(
             select(FleetJobRow.id, FleetJobRow.lease_until).where(
                 FleetJobRow.run_id == run_id, FleetJobRow.status == RUNNING
@@ -501,7 +501,7 @@ def job_attempts(store: Store, job_ids: list[int]) -> dict[int, tuple[str, int]]
     job whose task says nothing ended, or was taken back and tried again."""
     if not job_ids:
         return {}
-    with store.session() as session:
+    with store.reading() as session:
         rows = session.execute(
             select(FleetJobRow.id, FleetJobRow.status, FleetJobRow.attempts).where(
                 FleetJobRow.id.in_(job_ids)
