@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -140,8 +140,6 @@ def _children() -> list[int]:
 
 def test_a_worker_killed_under_a_job_costs_an_attempt_not_the_job(store: Store,
                                                                   tmp_path: Path) -> None:
-    import threading
-
     entries = []
     for i in range(8):
         files = dict(ML)
@@ -153,26 +151,13 @@ def test_a_worker_killed_under_a_job_costs_an_attempt_not_the_job(store: Store,
         entries.append(Entry(location=str(write_tree(tmp_path / f"r{i}", files)), kind="path"))
     run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
                        _options(tmp_path, workers=1))
-    killed: list[int] = []
-    ended = threading.Event()
 
-    def kill_a_worker_under_a_job() -> None:
-        while not ended.is_set():
-            if any(j.status == "running" for j in jobs(store, run_id)):
-                workers = [p for p in _children() if "spawn_main" in _cmdline(p)]
-                for pid in workers:
-                    os.kill(pid, signal.SIGKILL)
-                killed.extend(workers)
-                return
-            ended.wait(0.01)
+    def kill(pids: list[int]) -> bool:
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        return True
 
-    watcher = threading.Thread(target=kill_a_worker_under_a_job)
-    watcher.start()
-    try:
-        run = drive(store, run_id)
-    finally:
-        ended.set()
-        watcher.join()
+    killed, run = _under_a_job(store, run_id, kill)
     assert killed, "no worker was killed"
     assert run.counts == {PENDING: 0, "running": 0, DONE: 8, FAILED: 0}
     rows = jobs(store, run_id)
@@ -194,34 +179,49 @@ def test_a_worker_stuck_past_its_lease_is_killed_and_its_job_retried(store: Stor
     """A job stuck where its time limit cannot reach (here: its worker stopped with SIGSTOP,
     so not even the alarm runs) holds its worker past the lease: the controller kills the
     pool and the job is tried again, instead of the run waiting for ever."""
-    import threading
-
     entries = _entries(tmp_path, 3)
     run_id = start_run(store, Manifest(entries=entries, problems=[]), "repos.txt",
                        _options(tmp_path, workers=1, timeout=1))
-    stopped: list[int] = []
+
+    def stop(pids: list[int]) -> bool:
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        if any(j.status == "running" for j in jobs(store, run_id)):
+            return True  # stopped under its job, which cannot end now
+        for pid in pids:  # it ended its job just before: let it go, try again
+            os.kill(pid, signal.SIGCONT)
+        return False
+
+    stopped, run = _under_a_job(store, run_id, stop)
+    assert stopped, "no worker was stopped"
+    assert run.counts == {PENDING: 0, "running": 0, DONE: 3, FAILED: 0}
+    assert _stored(store) == sorted(e.key for e in entries)
+
+
+def _under_a_job(store: Store, run_id: int, act: Callable[[list[int]], bool]
+                 ) -> tuple[list[int], RunInfo]:
+    """Drive the run while a thread watches the store: once a job is under way, ``act``
+    on the pool's worker processes (until it says it acted). The workers acted on, and
+    the run as it ended."""
+    import threading
+
+    acted: list[int] = []
     ended = threading.Event()
 
-    def stop_the_worker_under_a_job() -> None:
+    def watch() -> None:
         while not ended.is_set():
             if any(j.status == "running" for j in jobs(store, run_id)):
                 pids = [p for p in _children() if "spawn_main" in _cmdline(p)]
-                for pid in pids:
-                    os.kill(pid, signal.SIGSTOP)
-                if any(j.status == "running" for j in jobs(store, run_id)):
-                    stopped.extend(pids)  # stopped under its job, which cannot end now
+                if act(pids):
+                    acted.extend(pids)
                     return
-                for pid in pids:  # it ended its job just before: let it go, try again
-                    os.kill(pid, signal.SIGCONT)
             ended.wait(0.005)
 
-    watcher = threading.Thread(target=stop_the_worker_under_a_job)
+    watcher = threading.Thread(target=watch)
     watcher.start()
     try:
         run = drive(store, run_id)
     finally:
         ended.set()
         watcher.join()
-    assert stopped, "no worker was stopped"
-    assert run.counts == {PENDING: 0, "running": 0, DONE: 3, FAILED: 0}
-    assert _stored(store) == sorted(e.key for e in entries)
+    return acted, run

@@ -69,9 +69,11 @@ def _org_id(store: Store, slug: str | None) -> int:
     return found.id
 
 
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")]
+
 @schedule_app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")],
+    name: NameArg,
     manifest: Annotated[
         Path, typer.Argument(metavar="MANIFEST",
                              help="Local paths and git URLs, one per line, or a YAML manifest.")
@@ -179,7 +181,7 @@ def list_(
 
 @schedule_app.command("remove")
 def remove(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")],
+    name: NameArg,
     db: DbOpt = None,
     org: OrgOpt = None,
     quiet: QuietOpt = False,
@@ -220,7 +222,7 @@ def _switch(name: str, on: bool, db: str | None, org: str | None, quiet: bool) -
 
 @schedule_app.command("enable")
 def enable_(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")],
+    name: NameArg,
     db: DbOpt = None,
     org: OrgOpt = None,
     quiet: QuietOpt = False,
@@ -232,7 +234,7 @@ def enable_(
 
 @schedule_app.command("disable")
 def disable(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The schedule's name.")],
+    name: NameArg,
     db: DbOpt = None,
     org: OrgOpt = None,
     quiet: QuietOpt = False,
