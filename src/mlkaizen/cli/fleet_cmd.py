@@ -14,6 +14,7 @@ from mlkaizen.cli.common import HELP, DbOpt, OutOpt, QuietOpt, app, write_out
 from mlkaizen.errors import MLKaizenError
 from mlkaizen.fleet.options import MAX_BACKOFF, MAX_TIMEOUT
 from mlkaizen.report.escape import visible
+from mlkaizen.textfmt import counted
 
 if TYPE_CHECKING:
     from mlkaizen.store.db import Store
@@ -239,8 +240,8 @@ def scan(
 
             load_catalogue(catalogue)  # a bad catalogue is said once, here, not per job
         run_id = start_run(store, found, str(manifest), options)
-        _say(f"fleet run #{run_id}: {len(found.entries)} repositories "
-             f"({options.executor}, {options.workers} workers); "
+        _say(f"fleet run #{run_id}: {counted(len(found.entries), 'repository', 'repositories')} "
+             f"({options.executor}, {counted(options.workers, 'worker')}); "
              f"finish it with `mlkaizen fleet scan --resume {run_id}` if it is stopped",
              quiet)
     try:
