@@ -4,20 +4,17 @@ ends the run with exactly one result per repository."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from mlkaizen.errors import MLKaizenError
-from mlkaizen.store import open_store
-from mlkaizen.store.fleet import DONE, PENDING, jobs, latest_run, run_info
+from mlkaizen.store.fleet import DONE, PENDING, jobs, latest_run
 from mlkaizen.store.tables import AssessmentRow
 from tests.conftest import write_tree
+from tests.fleet.midway import signal_when_done
 
 REPOS = 40
 
@@ -43,25 +40,7 @@ def test_ctrl_c_leaves_a_resumable_run_with_nothing_half_stored(tmp_path: Path) 
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         preexec_fn=_interruptible,  # noqa: PLW1509 - only resets one signal
     )
-    store = None
-    interrupted = False
-    while proc.poll() is None:
-        time.sleep(0.05)
-        if store is None:
-            if not (tmp_path / "fleet.db").exists():
-                continue
-            store = open_store(url, migrate=False)
-        try:
-            run_id = latest_run(store)
-            if run_id is None:
-                continue
-            done = run_info(store, run_id).counts[DONE]
-        except MLKaizenError:  # the store is being created: its tables are not there yet
-            continue
-        if done >= 2:
-            os.kill(proc.pid, signal.SIGINT)
-            interrupted = True
-            break
+    store, interrupted = signal_when_done(proc, url, tmp_path / "fleet.db", 2, signal.SIGINT)
     _, err = proc.communicate(timeout=600)
     assert interrupted, f"the run ended before Ctrl-C: {err}"
     assert store is not None

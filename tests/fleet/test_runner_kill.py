@@ -6,20 +6,17 @@ stored assessment each."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from mlkaizen.errors import MLKaizenError
-from mlkaizen.store import open_store
 from mlkaizen.store.fleet import DONE, latest_run, run_info
 from mlkaizen.store.tables import AssessmentRow, SubjectRow
 from tests.conftest import committed_repo
+from tests.fleet.midway import signal_when_done
 
 REPOS = 24
 
@@ -56,27 +53,9 @@ def test_a_run_killed_midway_resumes_to_exactly_one_result_per_repository(tmp_pa
          "--db", url, "--cache", str(tmp_path / "cache")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    store = None
-    killed_at: dict[str, int] | None = None
-    while proc.poll() is None:
-        time.sleep(0.05)
-        if store is None:
-            if not (tmp_path / "fleet.db").exists():
-                continue
-            store = open_store(url, migrate=False)
-        try:
-            run_id = latest_run(store)
-            if run_id is None:
-                continue
-            counts = run_info(store, run_id).counts
-        except MLKaizenError:  # the store is being created: its tables are not there yet
-            continue
-        if counts[DONE] >= 3:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
-            killed_at = counts
-            break
-    assert killed_at is not None, f"the run ended before it was killed: {proc.stderr}"
+    store, killed = signal_when_done(proc, url, tmp_path / "fleet.db", 3, signal.SIGKILL)
+    proc.wait()
+    assert killed, f"the run ended before it was killed: {proc.stderr}"
     assert proc.returncode == -signal.SIGKILL
     assert store is not None
     run_id = latest_run(store)
