@@ -25,7 +25,7 @@ def test_public_api_is_curated_and_sorted() -> None:
 def test_assess_returns_a_typed_assessment(example_copy: Path) -> None:
     a = mlkaizen.assess(example_copy)
     assert isinstance(a, mlkaizen.Assessment)
-    assert a.stage == "Manual MLOps" and a.schema_version == "1.6"
+    assert a.stage == "Manual MLOps" and a.schema_version == "1.7"
     assert a.subject.kind == "ml-project"
 
 

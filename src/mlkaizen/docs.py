@@ -38,16 +38,26 @@ def model_markdown(cat: Catalogue) -> str:
         "| practices, detection rules, effort, prerequisites | MLKaizen interpretation |",
         "| implication: evidence of one practice that presupposes another "
         "| MLKaizen interpretation |",
+        "| tolerance: a gap a stage's gate holds with, earned by the next stage's evidence "
+        "| MLKaizen interpretation |",
         "| mappings to Google, Azure, ML Test Score, Marvelous MLOps | MLKaizen interpretation |",
         "",
         "## Stages",
         "",
-        "| # | stage | gate | enables |",
-        "|---|---|---|---|",
+        "| # | stage | gate | tolerates | enables |",
+        "|---|---|---|---|---|",
     ]
     for s in sorted(cat.stages, key=lambda s: s.index):
         gate = ", ".join(f"{k} ≥ {v}" for k, v in s.requires.items()) or "—"
-        out.append(f"| {s.index} | {s.name} | {gate} | {', '.join(s.enables) or '—'} |")
+        tol = (
+            f"{s.tolerance.gaps} gap{'s' if s.tolerance.gaps > 1 else ''}, when "
+            f"{s.tolerance.earned_by} core entries of the next stage satisfied"
+            if s.tolerance
+            else "—"
+        )
+        out.append(
+            f"| {s.index} | {s.name} | {gate} | {tol} | {', '.join(s.enables) or '—'} |"
+        )
     out += ["", "## Levels", "", "| level | name |", "|---|---|"]
     out += [f"| {lv.value} | {lv.name} |" for lv in cat.levels]
     out += ["", *_rule_section(cat)]
@@ -131,6 +141,19 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "(an implied practice implies nothing further) and never overrides a not-applicable "
         "or exempt state, so a stage does not hang on a single detection, and every report "
         "says which result was implied.",
+        "",
+        "**Tolerance** (interpretation). A stage's gate takes in the cells of levels 1..need "
+        "of each dimension it requires; its *gaps* are the core entries of those cells left "
+        "unsatisfied and the practices their quorums lack. A stage is reached when its gate "
+        "has no gap, or, for a stage whose *tolerates* column says so (Stages, above), no "
+        "more gaps than it tolerates while the repository already satisfies the given "
+        "number of core entries of the cells the next stage adds. A team that already "
+        "automates part of the next stage most likely does the one thing of this stage "
+        "its repository does not show (kept elsewhere, or missed by detection): one missed "
+        "detection in a gate of six or more core entries does not sink a stage. A gap that "
+        "an answer settles (\"no\") is known, not missed, and never tolerated. The "
+        "dimension levels stay as the level rule gives them, every report names the "
+        "tolerated gap, and the roadmap lists it among the steps to the next stage.",
         "",
         "**A repository of independent projects** (a monorepo, a course, a collection of "
         "examples) is judged by its most mature project on that project's own evidence, "

@@ -95,7 +95,16 @@ def catalogue_summary(cat: Catalogue) -> str:
     lines = [f"{cat.title} ({cat.id} {cat.version})", "", "Stages:"]
     for s in sorted(cat.stages, key=lambda s: s.index):
         gate = ", ".join(f"{k} >= {v}" for k, v in s.requires.items()) or "none"
-        lines.append(f"  {s.index}. {s.name}: needs {gate}")
+        tol = s.tolerance
+        lines.append(
+            f"  {s.index}. {s.name}: needs {gate}"
+            + (
+                f" (holds with {tol.gaps} gap{'s' if tol.gaps > 1 else ''} when "
+                f"{tol.earned_by} core practices of the next stage are satisfied)"
+                if tol
+                else ""
+            )
+        )
     lines += ["", "Levels: " + ", ".join(f"{lv.value} {lv.name}" for lv in cat.levels)]
     lines += [
         "A level holds when its core practices are satisfied and the quorum of its "

@@ -173,7 +173,7 @@ def test_every_report_format_shows_them(tmp_path: Path,
         for line in expected:
             assert line in lines, (fmt, line)
     data = json.loads(get_renderer("json")(a, ctx))
-    assert data["schema_version"] == "1.6"
+    assert data["schema_version"] == "1.7"
     assert data["previous"]["lost"] == [{
         "practice": TRACK, "before": "met", "after": "unmet", "evidence_appeared": [],
         "evidence_disappeared": [{"detector": "experiment_tracking_used", "file": "train.py",

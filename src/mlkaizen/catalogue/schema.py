@@ -167,14 +167,29 @@ class Level(_Strict):
     name: str
 
 
+class Tolerance(_Strict):
+    """How many gaps (``gaps``) a stage's gate may hold with: core entries of the cells it
+    takes in left unsatisfied, or practices their quorums lack. Only when at least
+    ``earned_by`` core entries of the cells the next stage adds are satisfied already: the
+    repository is in part past this stage, so what it lacks of it is more likely missed or
+    kept elsewhere than absent. A gap that an answer settles (not done) is never tolerated.
+    """
+
+    gaps: int = Field(ge=1, le=2)
+    earned_by: int = Field(ge=1)
+
+
 class Stage(_Strict):
-    """A stage and the minimum dimension levels (``requires``) that gate it."""
+    """A stage and the minimum dimension levels (``requires``) that gate it, and the gaps
+    its gate tolerates (none unless ``tolerance`` says so), so that a gate that is a
+    conjunction of many detections does not fall to one missed detection."""
 
     id: str
     name: str
     index: int = Field(ge=1)
     description: str
     requires: dict[str, int] = Field(default_factory=dict)
+    tolerance: Tolerance | None = None
     enables: list[str] = Field(default_factory=list)
 
 

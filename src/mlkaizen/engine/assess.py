@@ -92,7 +92,11 @@ def rule_id(catalogue: Catalogue) -> str:
     import json
 
     rule = {
-        "stages": [[s.index, sorted(s.requires.items())] for s in catalogue.stages],
+        "stages": [
+            [s.index, sorted(s.requires.items())]
+            + ([s.tolerance.model_dump(mode="json")] if s.tolerance else [])
+            for s in catalogue.stages
+        ],
         "cells": [
             [d.id, lv, c.model_dump(mode="json") if (c := catalogue.cell(d.id, lv)) else None]
             for d in catalogue.dimensions
@@ -125,8 +129,8 @@ def summarise(
     rules = {d.id: gates.level_rules(catalogue, d.id, results) for d in catalogue.dimensions}
     confirmed = {d: gates.dimension_level(rs) for d, rs in rules.items()}
     potential = {d: gates.dimension_level(rs, optimistic=True) for d, rs in rules.items()}
-    stage = gates.stage_of(catalogue, confirmed)
-    potential_stage = gates.stage_of(catalogue, potential)
+    stage, tolerated = gates.stage_reached(catalogue, results)
+    potential_stage, _ = gates.stage_reached(catalogue, results, optimistic=True)
     nxt = gates.next_stage(catalogue, stage)
     after = gates.next_stage(catalogue, nxt) if nxt else None
     dims = []
@@ -165,6 +169,7 @@ def summarise(
         potential_stage=potential_stage.name,
         potential_stage_index=potential_stage.index,
         next_stage=nxt.name if nxt else None,
+        tolerated=tolerated,
         weakest_dimension=weakest.id,
         explanation="",
         dimensions=dims,

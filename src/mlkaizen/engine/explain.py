@@ -16,6 +16,8 @@ from mlkaizen.evidence.findings import Outcome
 
 def explanation(a: Assessment) -> str:
     parts = [f"Confirmed stage: {a.stage} (stage {a.stage_index} of 5)."]
+    if a.tolerated:
+        parts.append(tolerated_line(a))
     if a.subject.kind == "answers-only":
         parts.append(
             f"Assessed from the answers of {len(a.respondents)} "
@@ -64,6 +66,22 @@ def explanation(a: Assessment) -> str:
         parts.append(_why(a, lacking))
         parts.append(first_steps(a) or _to_reach(a, lacking))
     return " ".join(parts)
+
+
+def tolerated_line(a: Assessment) -> str:
+    """``It stands there with one gap its gate tolerates: ...``: the core practices of the
+    confirmed stage's gate left unsatisfied, each with its state."""
+    named = []
+    for group in a.tolerated:
+        members = [p for pid in group.split("|") if (p := a.practice(pid)) is not None]
+        named.append(
+            " or ".join(f"{quoted(p.title)} ({p.state.value})" for p in members) or group
+        )
+    gaps = plural(len(a.tolerated), "gap")
+    return (
+        f"It stands there with {gaps} that the stage's gate tolerates, "
+        f"the first to close: {'; '.join(named)}."
+    )
 
 
 def plural(n: int, noun: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mlkaizen.catalogue.schema import Catalogue, Cell, Stage
-from mlkaizen.engine.model import SATISFIED, Blocker, LevelRule, PracticeResult
+from mlkaizen.engine.model import SATISFIED, Blocker, LevelRule, PracticeResult, Source
 
 
 def _ok(result: PracticeResult, optimistic: bool) -> bool:
@@ -91,7 +91,8 @@ def levels(
 
 
 def stage_of(catalogue: Catalogue, dim_levels: dict[str, int]) -> Stage:
-    """The highest stage whose gate, and every gate below it, the levels satisfy."""
+    """The highest stage whose gate, and every gate below it, the levels satisfy (no
+    tolerance: the gates as dimension levels alone)."""
     ordered = sorted(catalogue.stages, key=lambda s: s.index)
     reached = ordered[0]
     for stage in ordered:
@@ -100,6 +101,108 @@ def stage_of(catalogue: Catalogue, dim_levels: dict[str, int]) -> Stage:
         else:
             break
     return reached
+
+
+def _settled_unmet(r: PracticeResult) -> bool:
+    """An answer or the configuration says the practice is not done: known, not missed."""
+    return r.source in (Source.ATTESTED, Source.CONFIGURED) and r.state not in SATISFIED
+
+
+def _cell_gaps(
+    catalogue: Catalogue, dimension: str, level: int, by_id: dict[str, PracticeResult], ok: bool
+) -> list[str] | None:
+    """What a cell leaves unsatisfied, as gaps: each core entry (alternatives joined by
+    ``|``), and each practice its quorum lacks (any of its unsatisfied supporting ones).
+    ``None`` when a gap is settled: an answer says it is not done, so no tolerance passes
+    it. ``ok`` is optimism (open questions count as met)."""
+    cell = catalogue.cell(dimension, level)
+    if cell is None:
+        return []
+    mine = {
+        pid: r for pid, r in by_id.items() if r.dimension == dimension and r.level == level
+    }
+    gaps = []
+    for group in _groups(cell):
+        members = [mine[pid] for pid in group if pid in mine]
+        if any(_ok(r, ok) for r in members):
+            continue
+        if members and all(_settled_unmet(r) for r in members):
+            return None
+        gaps.append("|".join(group))
+    core_ids = set(cell.core_ids)
+    supporting = [r for pid, r in sorted(mine.items()) if pid not in core_ids and r.required]
+    short = cell.quorum - sum(_ok(r, ok) for r in supporting)
+    if short > 0:
+        lacking = [r for r in supporting if not _ok(r, ok)]
+        if sum(not _settled_unmet(r) for r in lacking) < short:
+            return None
+        gaps += ["|".join(r.id for r in lacking)] * short
+    return gaps
+
+
+def _gaps(
+    catalogue: Catalogue, stage: Stage, by_id: dict[str, PracticeResult], ok: bool
+) -> list[str] | None:
+    """Every gap of the cells the stage's gate takes in (levels 1..need of each dimension
+    it requires), or ``None`` when one of them is settled."""
+    gaps: list[str] = []
+    for dim, need in stage.requires.items():
+        for level in range(1, need + 1):
+            cell = _cell_gaps(catalogue, dim, level, by_id, ok)
+            if cell is None:
+                return None
+            gaps += cell
+    return gaps
+
+
+def _ahead(
+    catalogue: Catalogue, stage: Stage, after: Stage, by_id: dict[str, PracticeResult], ok: bool
+) -> int:
+    """How many core entries of the cells ``after``'s gate adds to ``stage``'s are
+    satisfied."""
+    count = 0
+    for dim, need in after.requires.items():
+        for level in range(stage.requires.get(dim, 0) + 1, need + 1):
+            cell = catalogue.cell(dim, level)
+            if cell is None:
+                continue
+            count += sum(
+                any(pid in by_id and _ok(by_id[pid], ok) for pid in g) for g in _groups(cell)
+            )
+    return count
+
+
+def stage_reached(
+    catalogue: Catalogue, results: list[PracticeResult], *, optimistic: bool = False
+) -> tuple[Stage, list[str]]:
+    """The highest stage whose gate holds, within the stage's tolerance, and the gaps it
+    holds with (empty when it holds in full).
+
+    A gate takes in the cells of levels 1..need of each dimension it requires; its gaps are
+    the core entries of those cells left unsatisfied and the practices their quorums lack.
+    It holds in full without gaps (every dimension reaches the stage's minimum level). A
+    stage with a ``tolerance`` also holds with up to ``gaps`` of them when at least
+    ``earned_by`` core entries of the cells the next stage adds are satisfied already, and
+    no gap is settled by an answer or the configuration (then it is known, not missed). A
+    lower stage's cells are among a higher one's, so a stage that holds in full holds for
+    every stage below it; a higher stage may hold with a tolerated gap where a lower stage,
+    with no tolerance, does not.
+    """
+    by_id = {r.id: r for r in results}
+    ordered = sorted(catalogue.stages, key=lambda s: s.index)
+    reached, tolerated = ordered[0], []
+    for i, stage in enumerate(ordered):
+        gaps = _gaps(catalogue, stage, by_id, optimistic)
+        if gaps is None:
+            continue
+        allowed = 0
+        after = ordered[i + 1] if i + 1 < len(ordered) else None
+        if gaps and stage.tolerance is not None and after is not None:
+            earned = _ahead(catalogue, stage, after, by_id, optimistic)
+            allowed = stage.tolerance.gaps if earned >= stage.tolerance.earned_by else 0
+        if len(gaps) <= allowed:
+            reached, tolerated = stage, gaps
+    return reached, tolerated
 
 
 def next_stage(catalogue: Catalogue, stage: Stage) -> Stage | None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from mlkaizen.evidence.delivery_metrics import DeliveryMetrics
 from mlkaizen.evidence.findings import Finding
 
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 # 1.1: optional `baseline` comparison.
 # 1.2: the core/quorum level rule: `dimensions[].rules`, `blockers[].role`, `practices[].role`,
 #      `catalogue.rule`, `sub_projects`, `baseline.rule_changed`. Older fields keep their meaning.
@@ -357,6 +357,10 @@ class Assessment(BaseModel):
     potential_stage: str
     potential_stage_index: int
     next_stage: str | None
+    # the gaps the confirmed stage's gate holds with, within the stage's tolerance: a core
+    # entry left unsatisfied, or a practice a quorum lacks (alternatives joined by "|"); the
+    # stage stands without them, and each is the first thing its dimension lacks
+    tolerated: list[str] = Field(default_factory=list)
     weakest_dimension: str
     explanation: str
     dimensions: list[DimensionResult]

@@ -43,6 +43,7 @@ def head_by_projects(
         "potential_stage",
         "potential_stage_index",
         "next_stage",
+        "tolerated",
         "weakest_dimension",
         "dimensions",
         "practices",

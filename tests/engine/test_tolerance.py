@@ -1,0 +1,206 @@
+"""Tolerance: a stage's gate holds with one gap when the repository already satisfies two core
+practices of the next stage, never with a gap an answer settles, never for DataOps or Kaizen
+MLOps; the dimension levels stay as the level rule gives them, and every report names it."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlkaizen.catalogue.schema import Catalogue
+from mlkaizen.config import Config
+from mlkaizen.engine import gates
+from mlkaizen.engine.assess import evaluate, rule_id
+from mlkaizen.engine.model import Assessment, Subject
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.report import get_renderer
+from mlkaizen.report.context import RenderContext
+from tests.engine.helpers import ALL_DETECTORS, CATALOGUE, TODAY, found, run
+
+MONITORING = "operations.monitoring"
+# every practice of the Manual MLOps gate but monitoring, shown by detection
+MANUAL_BUT_MONITORING = [
+    found("code_under_version_control"),
+    found("dvc_tracks_data", "data.dvc"),
+    found("experiment_tracking_used", "train.py"),
+    found("model_registry_used", "register.py"),
+    found("model_serving_present", "serve.py"),
+    found("dependencies_pinned", "requirements.txt"),
+    found("dev_environment_defined", "pyproject.toml"),
+]
+# two core practices of Automated MLOps: a training pipeline and a deploying CD job
+TWO_AHEAD = [found("training_in_pipeline", "pipeline.py"), found("deployment_runs_in_ci", "cd.yml")]
+
+
+def answered(**answers: str) -> Config:
+    """Answers of "yes" to what a repository cannot show at level 1, plus ``answers``."""
+    yes = {"organization.shared-tooling", "data.shared-storage"}
+    attest = {pid: "yes" for pid in yes} | {k.replace("_", "."): v for k, v in answers.items()}
+    return Config.model_validate({"attest": {
+        pid: {"answer": a, "by": "lead", "date": "2026-01-01"} for pid, a in attest.items()}})
+
+
+def judge(findings: list[Finding], config: Config | None = None) -> Assessment:
+    return run(findings, config or answered())
+
+
+def test_without_the_next_stage_the_gap_sinks_the_stage() -> None:
+    a = judge(MANUAL_BUT_MONITORING)
+    assert (a.stage, a.tolerated) == ("DataOps", [])
+    assert {d.id: d.level for d in a.dimensions}["operations"] == 0
+
+
+def test_with_two_core_practices_of_the_next_stage_one_gap_is_tolerated() -> None:
+    a = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])
+    assert (a.stage, a.tolerated) == ("Manual MLOps", [MONITORING])
+    # the dimension keeps its level; the gap heads what it lacks for the next stage
+    ops = next(d for d in a.dimensions if d.id == "operations")
+    assert ops.level == 0
+    assert MONITORING in [b.practice for b in ops.blockers]
+    assert any(r.practice == MONITORING for r in a.roadmap)
+    title = a.practice(MONITORING).title  # type: ignore[union-attr]
+    assert (
+        "It stands there with 1 gap that the stage's gate tolerates, the first to close: "
+        f"\u201c{title}\u201d (unknown)."
+    ) in a.explanation
+
+
+def test_one_core_practice_of_the_next_stage_is_not_enough() -> None:
+    for one in TWO_AHEAD:
+        a = judge([*MANUAL_BUT_MONITORING, one])
+        assert (a.stage, a.tolerated) == ("DataOps", [])
+
+
+def test_two_gaps_are_not_tolerated() -> None:
+    # no monitoring, and no tracked runs (a registry would imply them)
+    untracked = [f for f in MANUAL_BUT_MONITORING
+                 if f.detector not in ("experiment_tracking_used", "model_registry_used")]
+    assert judge([*untracked, *TWO_AHEAD]).stage == "DataOps"
+    # with monitoring shown, still two gaps: tracked runs, and the quorum of the model's
+    # cell (none of its supporting practices is met either)
+    a = judge([*untracked, found("service_metrics_exported", "m.py"), *TWO_AHEAD])
+    assert (a.stage, a.tolerated) == ("DataOps", [])
+    registered = [f for f in MANUAL_BUT_MONITORING if f.detector != "experiment_tracking_used"]
+    a = judge([*registered, found("service_metrics_exported", "m.py"), *TWO_AHEAD])
+    assert (a.stage, a.tolerated) == ("Manual MLOps", [])  # the registry implies tracked runs
+
+
+def test_a_gap_an_answer_settles_is_never_tolerated() -> None:
+    a = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD], answered(**{"operations_monitoring": "no"}))
+    assert (a.stage, a.tolerated) == ("DataOps", [])
+    # "partly" settles it as well: the team said what it does
+    a = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD], answered(**{"operations_monitoring": "partly"}))
+    assert a.stage == "DataOps"
+    # "don't know" settles nothing
+    a = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD],
+              answered(**{"operations_monitoring": "unknown"}))
+    assert (a.stage, a.tolerated) == ("Manual MLOps", [MONITORING])
+
+
+def test_a_missed_quorum_is_one_gap_naming_every_practice_that_would_fill_it() -> None:
+    no_env = [f for f in MANUAL_BUT_MONITORING
+              if f.detector not in ("dependencies_pinned", "dev_environment_defined")]
+    monitored = [*no_env, found("service_metrics_exported", "metrics.py"), *TWO_AHEAD]
+    a = judge(monitored)
+    assert a.stage == "Manual MLOps"
+    assert a.tolerated == [
+        "operations.infrastructure-as-code|operations.prediction-logging"
+        "|operations.reproducible-environment"]
+    # the same repository without the next stage's practices stays below
+    assert judge([*no_env, found("service_metrics_exported", "metrics.py")]).stage == "DataOps"
+
+
+def test_dataops_tolerates_nothing() -> None:
+    # data kept nowhere shared: a DataOps gap, and Manual MLOps tolerates it only with the
+    # rest of its gate; here monitoring is missing too
+    no_data = [f for f in MANUAL_BUT_MONITORING if f.detector != "dvc_tracks_data"]
+    config = Config.model_validate({"attest": {"organization.shared-tooling": {
+        "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
+    a = judge([*no_data, *TWO_AHEAD], config)
+    assert (a.stage, a.tolerated) == ("Ad hoc", [])
+
+
+def test_a_higher_stage_may_hold_with_a_gap_a_lower_stage_does_not_tolerate() -> None:
+    # everything of Manual MLOps but shared data, and monitoring shown: DataOps (no
+    # tolerance) does not hold, Manual MLOps holds with the data gap
+    no_data = [f for f in MANUAL_BUT_MONITORING if f.detector != "dvc_tracks_data"]
+    config = Config.model_validate({"attest": {"organization.shared-tooling": {
+        "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
+    a = judge([*no_data, found("service_metrics_exported", "m.py"), *TWO_AHEAD], config)
+    assert (a.stage, a.tolerated) == ("Manual MLOps", ["data.versioned|data.shared-storage"])
+    assert {d.id: d.level for d in a.dimensions}["data"] == 0
+    assert "\u201c" in a.explanation and " or " in a.explanation.split("tolerates")[1]
+
+
+def test_a_full_gate_tolerates_nothing_and_says_nothing() -> None:
+    a = judge([*MANUAL_BUT_MONITORING, found("service_metrics_exported", "m.py"), *TWO_AHEAD])
+    assert (a.stage, a.tolerated) == ("Manual MLOps", [])
+    assert "tolerates" not in a.explanation
+
+
+def test_every_report_names_the_tolerated_gap() -> None:
+    a = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])
+    title = a.practice(MONITORING).title  # type: ignore[union-attr]
+    ctx = RenderContext(catalogue=CATALOGUE, width=400)
+    for fmt in ("terminal", "markdown", "html"):
+        out = get_renderer(fmt)(a, ctx)
+        assert "gate tolerates" in out and title in out, fmt
+    assert json.loads(get_renderer("json")(a, ctx))["tolerated"] == [MONITORING]
+
+
+def _without_tolerance() -> Catalogue:
+    data = CATALOGUE.model_dump(mode="json")
+    for stage in data["stages"]:
+        stage["tolerance"] = None
+    return Catalogue.model_validate(data)
+
+
+def test_a_catalogue_without_tolerance_judges_as_before_and_keeps_its_fingerprint() -> None:
+    plain = _without_tolerance()
+    a = evaluate(plain, [*MANUAL_BUT_MONITORING, *TWO_AHEAD], ALL_DETECTORS, answered(),
+                 Subject(name="t", path="t"), today=TODAY)
+    assert (a.stage, a.tolerated) == ("DataOps", [])
+    assert rule_id(plain) != rule_id(CATALOGUE)
+    data = plain.model_dump(mode="json")
+    for stage in data["stages"]:
+        del stage["tolerance"]
+    assert rule_id(Catalogue.model_validate(data)) == rule_id(plain)
+
+
+DETECTORS = sorted(ALL_DETECTORS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(DETECTORS), max_size=30))
+def test_tolerance_only_raises_and_only_with_named_gaps(detectors: list[str]) -> None:
+    findings = [found(d) for d in detectors]
+    a = run(findings)
+    plain = evaluate(_without_tolerance(), findings, ALL_DETECTORS, Config(),
+                     Subject(name="t", path="t"), today=TODAY)
+    assert a.stage_index >= plain.stage_index
+    assert a.potential_stage_index >= a.stage_index
+    assert (a.stage_index > plain.stage_index) == bool(a.tolerated)
+    if a.tolerated:
+        assert a.stage in ("Manual MLOps", "Automated MLOps") and len(a.tolerated) == 1
+    # the stage of the levels alone is the stage without tolerance
+    levels = {d.id: d.level for d in a.dimensions}
+    assert gates.stage_of(CATALOGUE, levels).index == plain.stage_index
+
+
+def test_a_repository_of_projects_takes_its_focus_projects_gaps_never_the_pooled_ones() -> None:
+    from mlkaizen.engine.portfolio import head_by_projects
+
+    # pooled, the repository holds with the monitoring gap; each project holds less
+    whole = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])
+    assert whole.tolerated == [MONITORING]
+    serving = judge(MANUAL_BUT_MONITORING)
+    training = judge([found("training_in_pipeline", "pipeline.py")])
+    head_by_projects(whole, [("serving", serving), ("training", training)])
+    assert (whole.focus, whole.stage, whole.tolerated) == ("serving", "DataOps", [])
+    # and a focus project that holds with a gap brings it along
+    whole = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])
+    head_by_projects(whole, [("app", judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])),
+                             ("notebooks", training)])
+    assert (whole.focus, whole.stage, whole.tolerated) == ("app", "Manual MLOps", [MONITORING])
