@@ -248,6 +248,13 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      "found", "dag.py"),
     ("training_in_pipeline", {"dvc.yaml": "stages:\n  report:\n    cmd: python report.py\n"},
      None, None),
+    # a dvc.yaml of one stage runs the training script through DVC: partly a pipeline (a
+    # one-task DAG above is found: a code pipeline's steps may be imported from elsewhere)
+    ("training_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n"},
+     "partial", "dvc.yaml"),
+    ("training_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n"
+                                          "  evaluate:\n    cmd: python evaluate.py\n"},
+     "found", "dvc.yaml"),
     ("ingestion_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
     ("ingestion_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n"},
      None, None),

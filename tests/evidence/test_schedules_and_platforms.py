@@ -553,3 +553,77 @@ def test_vertex_prediction_job_with_monitoring_config(make_repo: MakeRepo) -> No
                       "notes.py": job.replace("from google.cloud.aiplatform_v1beta1 import "
                                               "JobServiceClient\n", "")})
     assert found(root, "drift_detection_used") == {("drift_detection_used", "predict.py")}
+
+
+# Dagster: a schedule in a module of its own, and a code location that schedules the assets of
+# the modules it imports (written from Dagster's documentation, not from a calibration repo)
+DAGSTER_OPS = (
+    "from dagster import op\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "@op\ndef load():\n    return [[0], [1]], [0, 1]\n"
+    "@op\ndef fit_model(data):\n    X, y = data\n    return LogisticRegression().fit(X, y)\n"
+)
+DAGSTER_JOB = (
+    "from dagster import job\n"
+    "from ops.training_ops import load, fit_model\n"
+    "@job\ndef nightly_training():\n    fit_model(load())\n"
+)
+
+
+def dagster_schedule(job: str) -> str:
+    return ("from dagster import schedule\n"
+            f"@schedule(cron_schedule='0 3 * * *', job_name='{job}')\n"
+            "def every_night():\n    return {}\n")
+
+
+def test_a_dagster_schedule_in_its_own_module_schedules_the_job_it_names(
+        make_repo: MakeRepo) -> None:
+    # ops imported from a folder without __init__.py, next to the job's folder (src layout)
+    root = make_repo({"src/ops/training_ops.py": DAGSTER_OPS,
+                      "src/jobs/training_job.py": DAGSTER_JOB,
+                      "src/schedules/nightly.py": dagster_schedule("nightly_training")})
+    assert found(root, "training_in_pipeline", *RETRAINING) == {
+        ("training_in_pipeline", "src/jobs/training_job.py"),
+        ("training_scheduled", "src/jobs/training_job.py"),
+    }
+    assert details(root, "training_scheduled") == [
+        "Dagster training pipeline scheduled: Dagster schedule in src/schedules/nightly.py "
+        "(line 2)"
+    ]
+
+
+def test_a_dagster_schedule_of_another_job_schedules_no_training(make_repo: MakeRepo) -> None:
+    root = make_repo({"src/ops/training_ops.py": DAGSTER_OPS,
+                      "src/jobs/training_job.py": DAGSTER_JOB,
+                      "src/schedules/nightly.py": dagster_schedule("nightly_report")})
+    assert found(root, "training_in_pipeline", *RETRAINING) == {
+        ("training_in_pipeline", "src/jobs/training_job.py")}
+
+
+DAGSTER_ASSETS = (
+    "from dagster import asset\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "@asset\ndef training_data():\n    return [[0], [1]], [0, 1]\n"
+    "@asset\ndef model_train(training_data):\n"
+    "    X, y = training_data\n    return LogisticRegression().fit(X, y)\n"
+)
+
+
+@pytest.mark.parametrize(("schedules", "scheduled"), [
+    ("schedules=[schedules.nightly]", True),
+    ("", False),  # a code location with no schedule
+])
+def test_a_dagster_code_location_schedules_the_assets_it_imports(
+        make_repo: MakeRepo, schedules: str, scheduled: bool) -> None:
+    definitions = ("from dagster import Definitions, load_assets_from_modules\n"
+                   "from app import assets, schedules\n"
+                   f"defs = Definitions(assets=load_assets_from_modules([assets]), {schedules})\n")
+    root = make_repo({
+        "app/__init__.py": "", "app/assets.py": DAGSTER_ASSETS,
+        "app/schedules.py": "from dagster import ScheduleDefinition, define_asset_job\n"
+                            "job = define_asset_job('train', selection=['model_train'])\n"
+                            "nightly = ScheduleDefinition(job=job, cron_schedule='0 3 * * *')\n",
+        "app/definitions.py": definitions,
+    })
+    got = found(root, *RETRAINING)
+    assert got == ({("training_scheduled", "app/assets.py")} if scheduled else set())

@@ -1,5 +1,7 @@
-"""Mechanism: schedules declared by a Prefect deployment, beside the flow or in a script of
-their own, attached to the pipeline they run."""
+"""Mechanism: schedules declared away from the pipeline they run, attached to it: a Prefect
+deployment beside the flow or in a script of its own; a Dagster schedule in a module of its
+own that names its job, and a Dagster code location (``Definitions``) whose schedules run the
+assets and jobs of the modules it imports."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ _DEPLOYMENTS = (
     "prefect.serve",
 )
 _FLOW_FILE_KW = ("flow_location", "entrypoint", "path")
+_DAGSTER_SCHEDULES = (
+    "dagster.ScheduleDefinition",
+    "dagster.schedule",
+    "dagster.build_schedule_from_partitioned_job",
+)
 
 
 def schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None:
@@ -54,6 +61,48 @@ def schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> No
                         pipe.schedule = f"Prefect deployment{where} (line {call.line})"
 
 
+def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None:
+    """A Dagster schedule declared in a module of its own is attached to the job it names
+    (``job_name="train_job"``: the pipeline whose module defines ``train_job``) or to the
+    pipelines of the modules it imports (``job=train_job``); a code location that holds
+    schedules and no steps of its own (``Definitions(assets=..., schedules=[...])``) hands
+    its schedule to the pipelines of the modules it imports."""
+    dagster = [p for p in pipes if p.tool == "Dagster"]
+    if not dagster:
+        return
+    by_file: dict[str, list[OrchestratedPipeline]] = {}
+    for pipe in dagster:
+        by_file.setdefault(pipe.file, []).append(pipe)
+    for rel in tree.importing({"dagster"}):
+        facts = tree.python(rel)
+        if facts is None:
+            continue
+        calls = facts.find_calls(_DAGSTER_SCHEDULES)
+        if not calls:
+            continue
+        targets = [f for f in imported_files(tree, rel, facts.imports) if f != rel]
+        for call in calls:
+            named = (call.constant("job_name") or "").strip("'\"")
+            targets += [p.file for p in dagster if named and _defines(tree, p.file, named)]
+        for target in dict.fromkeys(targets):
+            for pipe in by_file.get(target, []):
+                if pipe.schedule is None:
+                    pipe.schedule = f"Dagster schedule in {rel} (line {calls[0].line})"
+    for pipe in dagster:
+        facts = tree.python(pipe.file)
+        if pipe.steps or pipe.schedule is None or facts is None:
+            continue
+        for target in imported_files(tree, pipe.file, facts.imports):
+            for other in by_file.get(target, []):
+                if other is not pipe and other.schedule is None:
+                    other.schedule = f"{pipe.schedule} in {pipe.file}"
+
+
+def _defines(tree: RepoTree, rel: str, name: str) -> bool:
+    facts = tree.python(rel)
+    return facts is not None and name in facts.functions
+
+
 def _flow_files(tree: RepoTree, rel: str, call: Call, imports: dict[str, int]) -> list[str]:
     """Files of the repository a deployment call points at: a path given as a keyword
     (``flow_location="./train_flow.py"``, ``entrypoint="flows/train.py:main"``), or the
@@ -68,12 +117,29 @@ def _flow_files(tree: RepoTree, rel: str, call: Call, imports: dict[str, int]) -
                 full = posixpath.normpath(posixpath.join(base, path))
                 if full in tree.sizes and full not in found:
                     found.append(full)
-    for name in imports:
-        parts = name.split(".")
-        for n in range(len(parts), 0, -1):
-            module = "/".join(parts[:n]) + ".py"
-            for base in (folder, ""):
-                full = posixpath.normpath(posixpath.join(base, module))
-                if full in tree.sizes and full not in found:
-                    found.append(full)
-    return found
+    return found + [f for f in imported_files(tree, rel, imports) if f not in found]
+
+
+def imported_files(tree: RepoTree, rel: str, imports: dict[str, int]) -> list[str]:
+    """The modules of the repository that ``rel`` imports (:func:`local_module`)."""
+    found = (local_module(tree, rel, name) for name in imports)
+    return list(dict.fromkeys(f for f in found if f is not None))
+
+
+def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
+    """The repository file an import in ``rel`` names (``ops.sklearn_ops.fit_model`` ->
+    ``src/ops/sklearn_ops.py``), looked up from ``rel``'s folder and each folder above it,
+    packages with or without ``__init__.py``; ``None`` for a module from elsewhere."""
+    parts = dotted.split(".")
+    folder = posixpath.dirname(rel)
+    bases = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        bases.append(folder)
+    for n in range(len(parts), 0, -1):
+        for module in ("/".join(parts[:n]) + ".py", "/".join(parts[:n]) + "/__init__.py"):
+            for base in bases:
+                full = posixpath.join(base, module) if base else module
+                if full in tree.sizes:
+                    return full
+    return None

@@ -13,7 +13,11 @@ from typing import Any
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 from mlkaizen.evidence.detectors.pipeline_schedules import SCHEDULE_KW as _SCHEDULE_KW
-from mlkaizen.evidence.detectors.pipeline_schedules import schedules_elsewhere
+from mlkaizen.evidence.detectors.pipeline_schedules import (
+    dagster_schedules,
+    local_module,
+    schedules_elsewhere,
+)
 from mlkaizen.evidence.detectors.platform_code import platform_triggers
 from mlkaizen.evidence.detectors.platform_jobs import platform_pipelines
 from mlkaizen.evidence.packs import runtime
@@ -61,6 +65,7 @@ def _compute(tree: RepoTree) -> list[OrchestratedPipeline]:
     out = _dvc(tree) + _mlproject(tree) + _python(tree) + _metaflow(tree) + _manifests(tree)
     out = platform_pipelines(tree, out)
     schedules_elsewhere(tree, out)
+    dagster_schedules(tree, out)
     return sorted(out, key=lambda p: (p.file, p.line))
 
 
@@ -120,7 +125,10 @@ def _python(tree: RepoTree) -> list[OrchestratedPipeline]:
                 # steps imported from the repository (``from components import train_job``)
                 local = _local_modules(tree)
                 imported = {
-                    name for name in facts.imports if name.split(".")[0] in local and "." in name
+                    name
+                    for name in facts.imports
+                    if "." in name
+                    and (name.split(".")[0] in local or local_module(tree, rel, name))
                 }
                 step_calls = [c for c in facts.calls if c.name in imported]
             names = {line: name for name, line in facts.functions.items()}

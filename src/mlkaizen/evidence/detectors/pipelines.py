@@ -8,7 +8,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
 from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.step_kinds import INGEST, PIPELINE_DEPLOY, VALIDATE_DATA
-from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.textfmt import counted
 
@@ -32,6 +32,12 @@ def _steps_matching(
                 )
                 break
     return out
+
+
+# a dvc.yaml of one stage runs the training script through DVC: no hand-over between steps.
+# Only DVC, whose stages are all in the one file read; a code pipeline's steps may come from
+# components imported from elsewhere, so one step counted there is not one step.
+ONE_STEP = "its only stage: one script run by DVC, not yet a pipeline of steps"
 
 
 @detector("pipeline_defined")
@@ -68,12 +74,15 @@ def training_in_pipeline(tree: RepoTree) -> list[Finding]:
         step = training_step(tree, pipe)
         if step is not None:
             label = step[0].split()[0] if step[0].split() else ""
+            alone = pipe.tool == "DVC" and len(pipe.steps) <= 1
             out.append(
                 tree.finding(
                     "training_in_pipeline",
                     pipe.file,
                     step[1],
-                    f"{pipe.tool} pipeline: training step {label[:60]!r}",
+                    f"{pipe.tool} pipeline: training step {label[:60]!r}"
+                    + (f" ({ONE_STEP})" if alone else ""),
+                    Outcome.PARTIAL if alone else Outcome.FOUND,
                     tool=pipe.tool,
                 )
             )
