@@ -151,3 +151,23 @@ def test_an_endpoint_created_from_a_notebook_cell_implies_no_monitoring() -> Non
                          "19_training_and_deploying_at_scale.ipynb")])
     p = a.practice("operations.monitoring")
     assert p is not None and p.implied_by == [] and p.state is not State.MET
+
+
+def test_a_registered_model_version_is_a_packaged_artifact() -> None:
+    a = run([with_detail("model_registry_used", "SageMaker model package group: register()",
+                         "pipeline.py")])
+    p = a.practice("deployment.packaged-artifact")
+    assert p is not None
+    assert (p.state, p.implied_by) == (State.MET, ["model.registry"])
+    assert p.note.startswith("implied by model.registry: a registered model version is a "
+                             "versioned, self-contained artifact")
+    assert {d.id: d.level for d in a.dimensions}["deployment"] == 1
+
+
+@pytest.mark.parametrize("detail", [
+    "Hugging Face Hub: .push_to_hub()",
+    "DVC/GTO model artifacts: churn",
+])
+def test_a_registry_of_files_packages_nothing(detail: str) -> None:
+    p = run([with_detail("model_registry_used", detail)]).practice("deployment.packaged-artifact")
+    assert p is not None and p.state is not State.MET and p.implied_by == []
