@@ -379,6 +379,24 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("dev_environment_defined", {".devcontainer/devcontainer.json": "{}"}, "found",
      ".devcontainer/devcontainer.json"),
     ("dev_environment_defined", {"setup.py": ""}, None, None),
+    # a conda environment or a platform's environment asset under another name, by content
+    ("dev_environment_defined",
+     {"conda.yml": "name: proj\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n"},
+     "found", "conda.yml"),
+    ("dev_environment_defined",
+     {"envs/train_env.yaml": "channels: [defaults]\ndependencies: [python=3.10, pip]\n"},
+     "found", "envs/train_env.yaml"),
+    ("dev_environment_defined",
+     {"aml/aml_environment.yml": "$schema: https://azuremlschemas.azureedge.net/latest/"
+                                 "environment.schema.json\nname: e\nimage: mcr/base:1\n"},
+     "found", "aml/aml_environment.yml"),
+    # near misses: settings named env, a dependency list with no conda marks, a compute asset
+    ("dev_environment_defined", {"config/env.yml": "LOG_LEVEL: info\nREGION: eu\n"}, None, None),
+    ("dev_environment_defined", {"env.yaml": "dependencies: [a, b]\n"}, None, None),
+    ("dev_environment_defined",
+     {"aml/compute_env.yml": "$schema: https://azuremlschemas.azureedge.net/latest/"
+                             "amlCompute.schema.json\nname: cpu\nsize: Standard_DS3\n"},
+     None, None),
     # serving
     ("model_serving_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
     ("model_serving_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),

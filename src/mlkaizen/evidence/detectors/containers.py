@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.documents import is_conda_spec
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.tree import RepoTree
@@ -61,12 +64,38 @@ def compose_defined(tree: RepoTree) -> list[Finding]:
     ]
 
 
+# a YAML file named for an environment (conda.yml, env.yaml, environment-dev.yml,
+# aml_environment.yml), read to be sure
+_ENV_NAME = re.compile(r"(?:^|[_.-])(?:env|environment|conda)(?:[_.-][\w.-]*)?\.ya?ml$", re.I)
+_PLATFORM_ENV_SCHEMAS = ("environment.schema.json",)  # Azure ML environment assets
+
+
+def environment_specs(tree: RepoTree) -> list[str]:
+    """YAML files that declare a compute environment by their content: a conda environment
+    (a ``dependencies`` list with a ``name`` or ``channels``), or a platform's environment
+    asset (Azure ML ``$schema: .../environment.schema.json`` with an image or conda file)."""
+    out = []
+    for rel in tree.with_suffix(".yml") + tree.with_suffix(".yaml"):
+        if not _ENV_NAME.search(rel.rsplit("/", 1)[-1]):
+            continue
+        for doc in tree.yaml(rel) or []:
+            schema = str(doc.get("$schema", "")) if isinstance(doc, dict) else ""
+            platform = schema.endswith(_PLATFORM_ENV_SCHEMAS) and (
+                "image" in doc or "conda_file" in doc or "build" in doc
+            )
+            if is_conda_spec(rel, doc) or platform:
+                out.append(rel)
+                break
+    return sorted(out)
+
+
 @detector("dev_environment_defined")
 def dev_environment_defined(tree: RepoTree) -> list[Finding]:
     """A reproducible development/compute environment is declared.
 
     Evidence: a dev container (``.devcontainer/devcontainer.json``, ``.devcontainer.json``), a
-    conda ``environment.yml``, a Nix flake, a Dockerfile, or a lock file pinning the Python
+    conda ``environment.yml`` (or a conda file of another name, by its content), an Azure ML
+    environment asset, a Nix flake, a Dockerfile, or a lock file pinning the Python
     environment.
     """
     out: list[Finding] = []
@@ -83,6 +112,10 @@ def dev_environment_defined(tree: RepoTree) -> list[Finding]:
         "pixi.toml",
     ):
         out.append(tree.finding("dev_environment_defined", rel, 1, f"environment {rel}"))
+    named = {f.file for f in out}
+    for rel in environment_specs(tree):
+        if rel not in named:
+            out.append(tree.finding("dev_environment_defined", rel, 1, f"environment {rel}"))
     for rel in dockerfiles(tree)[:3]:
         out.append(tree.finding("dev_environment_defined", rel, 1, "container environment"))
     return out
