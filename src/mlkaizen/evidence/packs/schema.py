@@ -48,6 +48,7 @@ Fact = Literal[
     "ci_configured",
     "container_image_defined",
     "validation_gate_present",
+    "dev_environment_defined",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
 
