@@ -22,6 +22,7 @@ Fact = Literal[
     "shared_tracking_server",
     "model_registry_used",
     "pipeline_defined",
+    "training_in_pipeline",
     "training_scheduled",
     "training_triggered_by_event",
     "data_validation_library_used",
