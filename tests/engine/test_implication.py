@@ -171,3 +171,15 @@ def test_a_registered_model_version_is_a_packaged_artifact() -> None:
 def test_a_registry_of_files_packages_nothing(detail: str) -> None:
     p = run([with_detail("model_registry_used", detail)]).practice("deployment.packaged-artifact")
     assert p is not None and p.state is not State.MET and p.implied_by == []
+
+
+def test_implied_evidence_is_a_copy_so_rebasing_a_projects_paths_moves_each_once() -> None:
+    from mlkaizen.engine.portfolio import head_by_projects
+
+    registered = [with_detail("model_registry_used", "MLflow Model Registry: x", "train.py")]
+    whole, part = run(registered), run(registered)
+    head_by_projects(whole, [("services/churn", part)])
+    files = {p.id: [e.file for e in p.evidence] for p in whole.practices if p.evidence}
+    assert files["model.registry"] == ["services/churn/train.py"]
+    assert files["model.experiment-tracking"] == ["services/churn/train.py"]
+    assert files["deployment.packaged-artifact"] == ["services/churn/train.py"]

@@ -916,3 +916,27 @@ def test_the_import_prepass_finds_what_the_pattern_at_every_line_start_did(sourc
     from mlkaizen.evidence.parse.python_src import import_roots
 
     assert import_roots(source) == _import_roots_at_every_line_start(source)
+
+
+def test_calls_in_a_decorators_arguments_are_calls_of_the_module() -> None:
+    from mlkaizen.evidence.parse.python_src import parse_python
+
+    facts = parse_python(
+        "from zenml import Model, pipeline, step\n"
+        "@pipeline(model=Model(name='churn'), settings={'docker': dict(parent_image='x')})\n"
+        "def training():\n    pass\n"
+        "@step\ndef load():\n    pass\n")
+    assert [(c.name, c.line) for c in facts.calls] == [("zenml.Model", 2), ("dict", 2)]
+    assert [c.name for c in facts.decorators] == ["zenml.pipeline", "zenml.step"]
+    # the decorator itself stays a decorator, never a call
+    assert "zenml.pipeline" not in {c.name for c in facts.calls}
+
+
+def test_a_zenml_model_declared_on_the_pipeline_is_its_registry(make_repo: MakeRepo) -> None:
+    root = make_repo({"pipelines/training.py": (
+        "from zenml import Model, pipeline, step\n"
+        "@step\ndef train() -> None:\n    pass\n"
+        "@pipeline(model=Model(name='churn', version='production'))\n"
+        "def training():\n    train()\n")})
+    got = REGISTRY["model_registry_used"].detect(RepoTree(root))
+    assert [(f.file, f.line) for f in got] == [("pipelines/training.py", 5)]

@@ -60,7 +60,7 @@ def apply_implications(catalogue: Catalogue, results: list[PracticeResult]) -> N
         names = " + ".join(imp.practices)
         result.state, result.source = State.MET, Source.DETECTED
         result.implied_by = imp.practices
-        result.evidence = support
+        result.evidence = [e.model_copy() for e in support]  # its own: rebasing one moves one
         result.note = f"implied by {names}: {imp.reason}"
         if result.conflict is None and before.startswith("attested 'no'"):
             result.conflict = f"{before}, but {names} presupposes it"

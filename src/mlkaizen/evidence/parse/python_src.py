@@ -268,6 +268,9 @@ class _Visitor(ast.NodeVisitor):
             call = self._call(dec)
             if call is not None:
                 self.facts.decorators.append(call)
+            if isinstance(dec, ast.Call):  # calls in its arguments: @pipeline(model=Model(...))
+                for arg in [*dec.args, *(k.value for k in dec.keywords)]:
+                    self.visit(arg)
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 name = self._dotted(base)
