@@ -34,13 +34,18 @@ _DAGSTER_SCHEDULES = (
 )
 
 
+def _by_file(pipes: list[OrchestratedPipeline]) -> dict[str, list[OrchestratedPipeline]]:
+    by_file: dict[str, list[OrchestratedPipeline]] = {}
+    for pipe in pipes:
+        by_file.setdefault(pipe.file, []).append(pipe)
+    return by_file
+
+
 def schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None:
     """A schedule declared by a Prefect deployment (``Deployment(...)``,
     ``Deployment.build_from_flow``, ``DeploymentSpec``) beside the flow or in a script that
     names the flow's file or imports the flow: the schedule is attached to that pipeline."""
-    by_file: dict[str, list[OrchestratedPipeline]] = {}
-    for pipe in pipes:
-        by_file.setdefault(pipe.file, []).append(pipe)
+    by_file = _by_file(pipes)
     for rel in tree.importing({"prefect"}):
         facts = tree.python(rel)
         if facts is None:
@@ -70,9 +75,7 @@ def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None
     dagster = [p for p in pipes if p.tool == "Dagster"]
     if not dagster:
         return
-    by_file: dict[str, list[OrchestratedPipeline]] = {}
-    for pipe in dagster:
-        by_file.setdefault(pipe.file, []).append(pipe)
+    by_file = _by_file(dagster)
     for rel in tree.importing({"dagster"}):
         facts = tree.python(rel)
         if facts is None:
