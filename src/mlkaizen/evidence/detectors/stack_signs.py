@@ -149,11 +149,30 @@ def _config(
                 continue
             if _matches(doc, sign):
                 seen.add(rel)
-                what = str(doc.get("kind") or ", ".join(sign["keys"]))
-                out.append(
-                    tree.finding(fact, rel, getattr(doc, "line", 1), f"{stack}: {what}", tool=stack)
-                )
+                where = _where(doc, sign["keys"][0].split(".")) if sign["keys"] else None
+                what = str(doc.get("kind") or (".".join(where[0]) if where else ""))
+                line = (where[1] if where else None) or getattr(doc, "line", 1)
+                out.append(tree.finding(fact, rel, line, f"{stack}: {what}", tool=stack))
     return out
+
+
+def _where(node: Any, parts: list[str], path: tuple[str, ...] = ()) -> tuple[
+    tuple[str, ...], int | None
+] | None:
+    """The first path a dotted key (``*`` for any key) takes through ``node``, with the
+    line of what it leads to (or of the mapping that holds it)."""
+    if not parts:
+        return path, getattr(node, "line", None)
+    if isinstance(node, list):
+        return next((w for item in node[:1000] if (w := _where(item, parts, path))), None)
+    if not isinstance(node, dict):
+        return None
+    head, rest = parts[0], parts[1:]
+    for key in node if head == "*" else ([head] if head in node else []):
+        found = _where(node[key], rest, (*path, str(key)))
+        if found is not None:
+            return found[0], found[1] or getattr(node, "line", None)
+    return None
 
 
 def _files(
