@@ -69,8 +69,8 @@ def explanation(a: Assessment) -> str:
 
 
 def tolerated_line(a: Assessment) -> str:
-    """``It stands there with one gap its gate tolerates: ...``: the core practices of the
-    confirmed stage's gate left unsatisfied, each with its state."""
+    """``It stands there with 1 gap that the stage's gate tolerates, the first to close:
+    ...``: the gaps the confirmed stage's gate holds with, each practice with its state."""
     named = []
     for group in a.tolerated:
         members = [p for pid in group.split("|") if (p := a.practice(pid)) is not None]
