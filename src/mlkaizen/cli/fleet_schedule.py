@@ -195,8 +195,12 @@ def remove(
     finally:
         store.close()
     if not gone:
-        raise MLKaizenError(f"no schedule named {name!r} (see `mlkaizen fleet schedule list`)")
+        raise _no_schedule(name)
     _say(f"removed the schedule {name}; the runs it started stay", quiet)
+
+
+def _no_schedule(name: str) -> MLKaizenError:
+    return MLKaizenError(f"no schedule named {name!r} (see `mlkaizen fleet schedule list`)")
 
 
 def _switch(name: str, on: bool, db: str | None, org: str | None, quiet: bool) -> None:
@@ -207,8 +211,7 @@ def _switch(name: str, on: bool, db: str | None, org: str | None, quiet: bool) -
     try:
         org_id = _org_id(store, org)
         if not enable(store, name, on, org_id=org_id):
-            raise MLKaizenError(f"no schedule named {name!r} (see `mlkaizen fleet schedule "
-                                "list`)")
+            raise _no_schedule(name)
         s = schedules.get(store, name, org_id)
     finally:
         store.close()

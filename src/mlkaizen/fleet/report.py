@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from mlkaizen.errors import MLKaizenError
-from mlkaizen.fleet.summary import FleetSummary, Repository
+from mlkaizen.fleet.summary import FleetSummary, Repository, failure_lines
 from mlkaizen.report.escape import csv_cell, md_code, md_text, terminal, visible
 from mlkaizen.store.fleet import DONE, FAILED, PENDING, RUNNING
 from mlkaizen.textfmt import counted
@@ -187,14 +187,7 @@ def summary_lines(summary: FleetSummary) -> list[str]:
     if slowest:
         out.append("  slowest:")
         out += [f"    {visible(r.name)}: {r.seconds:.1f} s" for r in slowest]
-    failures = summary.failures()
-    if failures:
-        out.append(f"  failed ({len(failures)}):")
-        out += [
-            f"    {visible(r.name)}: {visible(r.error or 'no reason recorded')} "
-            f"({counted(r.attempts, 'attempt')})"
-            for r in failures
-        ]
+    out += failure_lines(summary, "  ")
     out += [f"  note: {visible(n)}" for n in summary.notes]
     out.append(f"  report: mlkaizen fleet report {summary.run.id} -f html -o fleet.html")
     return out

@@ -293,6 +293,19 @@ def build(store: Store, run_id: int, now: dt.datetime | None = None) -> FleetSum
     return FleetSummary(run, repos, stages, now or dt.datetime.now(dt.UTC), notes)
 
 
+def failure_lines(summary: FleetSummary, indent: str) -> list[str]:
+    """``failed (2):`` and a line a failed repository (its reason and attempts), under
+    ``indent``; nothing when none failed."""
+    failures = summary.failures()
+    if not failures:
+        return []
+    return [f"{indent}failed ({len(failures)}):"] + [
+        f"{indent}  {visible(r.name)}: {visible(r.error or 'no reason recorded')} "
+        f"({counted(r.attempts, 'attempt')})"
+        for r in failures
+    ]
+
+
 def status_lines(summary: FleetSummary) -> list[str]:
     """``fleet status``: how far the run is, whether it is being driven, what failed and
     what waits for a retry. Every value from a manifest or a repository made visible."""
@@ -334,14 +347,7 @@ def status_lines(summary: FleetSummary) -> list[str]:
         )
         out.append(f"  not being driven{seen}: finish it with "
                    f"`mlkaizen fleet scan --resume {run.id}`")
-    failures = s.failures()
-    if failures:
-        out.append(f"failed ({len(failures)}):")
-        out += [
-            f"  {visible(r.name)}: {visible(r.error or 'no reason recorded')} "
-            f"({counted(r.attempts, 'attempt')})"
-            for r in failures
-        ]
+    out += failure_lines(s, "")
     retrying = s.retrying()
     if retrying:
         out.append(f"retries waiting ({len(retrying)}):")
