@@ -150,7 +150,11 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "number of core entries of the cells the next stage adds. A team that already "
         "automates part of the next stage most likely does the one thing of this stage "
         "its repository does not show (kept elsewhere, or missed by detection): one missed "
-        "detection in a gate of six or more core entries does not sink a stage. A gap that "
+        "detection in a gate of six or more core entries does not sink a stage. DataOps "
+        "asks more: every core entry Manual MLOps adds (tracked runs, a served or packaged "
+        "model, monitoring), since a team that runs all of them most likely keeps its data "
+        "one shared way where the repository does not show it (a public or external "
+        "source, a platform's storage). A gap that "
         "an answer settles (\"no\") is known, not missed, and never tolerated. The "
         "dimension levels stay as the level rule gives them, every report names the "
         "tolerated gap, and the roadmap lists it among the steps to the next stage.",

@@ -1,6 +1,7 @@
-"""Tolerance: a stage's gate holds with one gap when the repository already satisfies two core
-practices of the next stage, never with a gap an answer settles, never for DataOps or Kaizen
-MLOps; the dimension levels stay as the level rule gives them, and every report names it."""
+"""Tolerance: a stage's gate holds with one gap when the repository already satisfies core
+practices of the next stage (two for Manual and Automated MLOps, all three that Manual MLOps
+adds for DataOps), never with a gap an answer settles, never for Kaizen MLOps; the dimension
+levels stay as the level rule gives them, and every report names it."""
 
 from __future__ import annotations
 
@@ -112,19 +113,35 @@ def test_a_missed_quorum_is_one_gap_naming_every_practice_that_would_fill_it() -
     assert judge([*no_env, found("service_metrics_exported", "metrics.py")]).stage == "DataOps"
 
 
-def test_dataops_tolerates_nothing() -> None:
-    # data kept nowhere shared: a DataOps gap, and Manual MLOps tolerates it only with the
-    # rest of its gate; here monitoring is missing too
+def test_dataops_tolerates_a_gap_only_with_every_core_practice_manual_mlops_adds() -> None:
+    # data kept nowhere shared: a DataOps gap. Tracked runs and a served model are two of the
+    # three core practices Manual MLOps adds; monitoring is missing, so nothing is tolerated
     no_data = [f for f in MANUAL_BUT_MONITORING if f.detector != "dvc_tracks_data"]
     config = Config.model_validate({"attest": {"organization.shared-tooling": {
         "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
     a = judge([*no_data, *TWO_AHEAD], config)
     assert (a.stage, a.tolerated) == ("Ad hoc", [])
+    # with monitoring shown too, DataOps holds with the data gap (and Manual MLOps, without
+    # two core practices of Automated MLOps, does not)
+    monitored = [*no_data, found("service_metrics_exported", "m.py")]
+    a = judge(monitored, config)
+    assert (a.stage, a.tolerated) == ("DataOps", ["data.versioned|data.shared-storage"])
+    assert {d.id: d.level for d in a.dimensions}["data"] == 0
+    # near miss: no served model, nor a packaged one (a registry would imply it): two of three
+    unserved = [f for f in monitored
+                if f.detector not in ("model_serving_present", "model_registry_used")]
+    assert judge(unserved, config).stage == "Ad hoc"
+    # an answer that says the data is not shared settles the gap
+    settled = Config.model_validate({"attest": {
+        "organization.shared-tooling": {"answer": "yes", "by": "lead", "date": "2026-01-01"},
+        "data.shared-storage": {"answer": "no", "by": "lead", "date": "2026-01-01"},
+        "data.versioned": {"answer": "no", "by": "lead", "date": "2026-01-01"}}})
+    assert judge(monitored, settled).stage == "Ad hoc"
 
 
 def test_a_higher_stage_may_hold_with_a_gap_a_lower_stage_does_not_tolerate() -> None:
-    # everything of Manual MLOps but shared data, and monitoring shown: DataOps (no
-    # tolerance) does not hold, Manual MLOps holds with the data gap
+    # everything of Manual MLOps but shared data, and monitoring shown: Manual MLOps holds
+    # with the data gap, and its dimension stays at level 0
     no_data = [f for f in MANUAL_BUT_MONITORING if f.detector != "dvc_tracks_data"]
     config = Config.model_validate({"attest": {"organization.shared-tooling": {
         "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
@@ -183,7 +200,8 @@ def test_tolerance_only_raises_and_only_with_named_gaps(detectors: list[str]) ->
     assert a.potential_stage_index >= a.stage_index
     assert (a.stage_index > plain.stage_index) == bool(a.tolerated)
     if a.tolerated:
-        assert a.stage in ("Manual MLOps", "Automated MLOps") and len(a.tolerated) == 1
+        assert a.stage in ("DataOps", "Manual MLOps", "Automated MLOps")
+        assert len(a.tolerated) == 1
     # the stage of the levels alone is the stage without tolerance
     levels = {d.id: d.level for d in a.dimensions}
     assert gates.stage_of(CATALOGUE, levels).index == plain.stage_index
