@@ -791,7 +791,8 @@ def test_the_combined_call_matcher_agrees_with_each_pattern(names: list[str],
 
 
 _URI_PARTS = st.sampled_from(['"', "'", "s3", "s3a", "gs", "abfss", "az", "hdfs", "wasbs", "://",
-                              "dbfs:/", ":/", "https", "x", "/", "{b}", " ", "\n", "é"])
+                              "dbfs:/", "/dbfs/", ".whl", ":/", "https", "x", "/", "{b}", " ",
+                              "\n", "é"])
 
 
 @settings(max_examples=500, deadline=None)
@@ -811,12 +812,28 @@ def test_the_object_store_prefilter_never_hides_a_match(parts: list[str]) -> Non
     ('url = "https://s3.amazonaws.com/bucket/x"', False),  # near miss: https, not s3
     ('"mys3://x/y"', True),  # the test is loose; the pattern then decides (no match)
     ("no uri at all", False),
+    ("PATH = '/dbfs/FileStore/shared_uploads/reviews'", True),  # the DBFS mount
 ])
 def test_the_object_store_prefilter(text: str, possible: bool) -> None:
     from mlkaizen.evidence.detectors.data_versioning import _CODE_URI, _object_store_uri_possible
 
     assert _object_store_uri_possible(text) is possible
     assert bool(_CODE_URI.search(text)) is (possible and "mys3" not in text)
+
+
+@pytest.mark.parametrize(("text", "data"), [
+    ("PATH = '/dbfs/FileStore/shared_uploads/reviews'", True),
+    ('df = spark.read.csv(f"/dbfs/mnt/{env}/raw.csv")', True),
+    # near misses: a library installed from DBFS; a folder merely named dbfs; macOS disks
+    ('code_path=["/dbfs/upload/pkg-0.0.1-py3-none-any.whl"]', False),
+    ('"%pip install /dbfs/libs/x.jar"', False),
+    ("root = './dbfs_cache/x'", False),
+    ("p = '/Volumes/Seagate/data/train.csv'", False),
+])
+def test_the_databricks_file_system_is_shared_storage(text: str, data: bool) -> None:
+    from mlkaizen.evidence.detectors.data_versioning import _CODE_URI
+
+    assert bool(_CODE_URI.search(text)) is data, text
 
 
 def test_search_files_prefilters_only_spare_texts_that_cannot_match(tmp_path: Path) -> None:

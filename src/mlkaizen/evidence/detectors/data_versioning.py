@@ -25,15 +25,19 @@ _CODE_URI = re.compile(
     r"[\"'](" + _SCHEME +
     r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
     r"|dbfs:/[^\"'\s]+"
+    # the Databricks file system's mount; a library installed from it (a wheel, a jar) is not
+    # data. (Unity Catalog's /Volumes/... reads like a macOS disk's path: not taken alone.)
+    r"|/dbfs/(?![^\"'\s]*\.(?:whl|jar|egg)[\"'])[^\"'\s]+"
     # a scheme joined to a bucket name computed at run time: 's3://' + bucket
     r"|" + _SCHEME + r"://(?=[\"']\s*\+))"
 )
 _LONGEST_SCHEME = max(map(len, _OBJECT_STORE_SCHEMES))
 def _object_store_uri_possible(text: str) -> bool:
-    """Whether ``text`` has ``dbfs:/`` or a ``://`` right after an object-store scheme, as every
-    match of ``_CODE_URI`` does: a few substring searches, where the pattern itself, tried at
-    every quote of a notebook's JSON, took a notebook collection's largest share of time."""
-    if "dbfs:/" in text:
+    """Whether ``text`` has ``dbfs:/``, ``/dbfs/`` or a ``://`` right after an object-store
+    scheme, as every match of ``_CODE_URI`` does: a few substring searches, where the pattern
+    itself, tried at every quote of a notebook's JSON, took a notebook collection's largest
+    share of time."""
+    if "dbfs:/" in text or "/dbfs/" in text:
         return True
     at = text.find("://")
     while at != -1:

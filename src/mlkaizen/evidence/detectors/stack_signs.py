@@ -34,6 +34,7 @@ class FileRule:
     glob: tuple[str, ...]
     pattern: re.Pattern[str] | None
     needles: tuple[str, ...]
+    tool: str
 
 
 @dataclass
@@ -68,6 +69,7 @@ def signs_by_fact() -> dict[str, _Signs]:
                 tuple(f["glob"]),
                 re.compile(f["contains"]) if f["contains"] else None,
                 tuple(f["needles"]),
+                f.get("tool") or stack,
             )
             for fact in f["evidences"]:
                 out.setdefault(fact, _Signs()).files.append((stack, rule))
@@ -181,7 +183,8 @@ def _files(
     signs: list[tuple[str, FileRule]],
 ) -> list[Finding]:
     out: list[Finding] = []
-    for stack, rule in signs:
+    for _, rule in signs:
+        stack = rule.tool
         files = tree.glob(*rule.glob)
         pattern = rule.pattern
         if pattern is None:  # the files alone: a finding at each of the first few

@@ -169,12 +169,14 @@ class FileSign(_Strict):
     crosses ``/``: ``*.tf`` is every Terraform file); with ``contains``, only those whose text
     matches it (the first match is the evidence's line). ``needles``: plain substrings of which
     every match holds one; a file with none of them is not searched (a cheap test first).
-    Only files of configuration size are searched (``packs.MAX_SEARCHED_BYTES``)."""
+    Only files of configuration size are searched (``packs.MAX_SEARCHED_BYTES``). ``tool``:
+    the name its findings carry, as a Python sign's (default: the stack's)."""
 
     evidences: Facts
     glob: Annotated[list[Glob], Field(min_length=1)]
     contains: Regex | None = None
     needles: list[str] = Field(default_factory=list)
+    tool: str | None = None  # the name findings carry (default: the stack's)
 
 
 class CommandSign(_Strict):
