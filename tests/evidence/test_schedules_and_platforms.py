@@ -280,6 +280,56 @@ def test_cloud_scheduler_near_misses(make_repo: MakeRepo, files: dict[str, str],
     assert found(make_repo(files), *RETRAINING) == expected
 
 
+DATABRICKS_JOB_TF = """\
+resource "databricks_job" "model_training_job" {
+  name = "training"
+  task {
+    task_key = "train"
+    notebook_task { notebook_path = "notebooks/train" }
+  }
+  schedule {
+    quartz_cron_expression = "0 0 9 * * ?"
+    timezone_id            = "UTC"
+  }
+}
+"""
+
+EVENT_RULE_TF = """\
+resource "aws_cloudwatch_event_rule" "cron_rule" {
+  name                = "weekly"
+  schedule_expression = "cron(0 14 ? * SAT *)"
+}
+
+resource "aws_cloudwatch_event_target" "cron_target" {
+  rule = aws_cloudwatch_event_rule.cron_rule.name
+  arn  = aws_sfn_state_machine.retrain_model.arn
+}
+"""
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"infra/jobs.tf": DATABRICKS_JOB_TF}, {("training_scheduled", "infra/jobs.tf")}),
+    # near misses: the schedule is paused; the job scores; no schedule at all
+    ({"infra/jobs.tf": DATABRICKS_JOB_TF.replace(
+        '    timezone_id            = "UTC"\n',
+        '    timezone_id            = "UTC"\n    pause_status           = "PAUSED"\n')}, set()),
+    ({"infra/jobs.tf": DATABRICKS_JOB_TF.replace("model_training_job", "batch_scoring")
+      .replace('"training"', '"scoring"').replace("notebooks/train", "notebooks/score")
+      .replace('"train"', '"score"')}, set()),
+    ({"infra/jobs.tf": DATABRICKS_JOB_TF.split("  schedule {")[0] + "}\n"}, set()),
+    # an EventBridge rule starts what its target resource names
+    ({"infra/events.tf": EVENT_RULE_TF}, {("training_scheduled", "infra/events.tf")}),
+    # near miss: the target belongs to another rule
+    ({"infra/events.tf": EVENT_RULE_TF.replace(
+        "aws_cloudwatch_event_rule.cron_rule.name", "aws_cloudwatch_event_rule.other.name")},
+     set()),
+])
+def test_terraform_schedules_of_databricks_jobs_and_event_rules_with_their_targets(
+    make_repo: MakeRepo, files: dict[str, str], expected: Pairs
+) -> None:
+    assert found(make_repo(files), *RETRAINING) == expected
+
+
 def test_cloudformation_and_gcloud_schedules(make_repo: MakeRepo) -> None:
     cfn = (
         "AWSTemplateFormatVersion: '2010-09-09'\n"

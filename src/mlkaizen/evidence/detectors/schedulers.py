@@ -4,9 +4,11 @@ A schedule is often kept away from the pipeline it runs: a Terraform
 ``google_cloud_scheduler_job`` that publishes a pipeline template to the topic a launcher
 listens on, an EventBridge rule or schedule (``aws_cloudwatch_event_rule``,
 ``aws_scheduler_schedule``, CloudFormation ``AWS::Events::Rule``/``AWS::Scheduler::Schedule``)
-that starts a SageMaker pipeline, an Azure Data Factory or Logic App recurrence, or a
-``gcloud scheduler jobs create`` command. Each becomes a :class:`CloudSchedule` with the text
-of its declaration, so detectors can tell a training schedule from a scoring one.
+that starts a SageMaker pipeline (with the ``aws_cloudwatch_event_target`` resources that
+name the rule), an Azure Data Factory or Logic App recurrence, a Terraform ``databricks_job``
+with an unpaused ``schedule`` block, or a ``gcloud scheduler jobs create`` command. Each
+becomes a :class:`CloudSchedule` with the text of its declaration, so detectors can tell a
+training schedule from a scoring one.
 """
 
 from __future__ import annotations
@@ -22,11 +24,20 @@ from mlkaizen.evidence.tree import RepoTree
 _TF_RESOURCE = re.compile(
     r'^[ \t]*resource\s+"(google_cloud_scheduler_job|aws_scheduler_schedule|'
     r"aws_cloudwatch_event_rule|azurerm_data_factory_trigger_schedule|"
-    r'azurerm_logic_app_trigger_recurrence)"\s+"([^"]+)"\s*\{',
+    r'azurerm_logic_app_trigger_recurrence|databricks_job)"\s+"([^"]+)"\s*\{',
     re.MULTILINE,
 )
+# an attribute (``schedule_expression = "cron(...)"``) or a Databricks job's block
+# (``schedule { quartz_cron_expression = ... }``); a paused block is no schedule
 _TF_SCHEDULE_ATTR = re.compile(
-    r"^\s*(schedule|schedule_expression|frequency|interval)\s*=", re.MULTILINE
+    r"^\s*(?:(?:schedule|schedule_expression|frequency|interval)\s*="
+    r"|quartz_cron_expression\s*=)",
+    re.MULTILINE,
+)
+_TF_PAUSED = re.compile(r'^\s*pause_status\s*=\s*"PAUSED"', re.MULTILINE)
+# an EventBridge rule's targets are resources of their own that name it
+_TF_TARGET = re.compile(
+    r'^[ \t]*resource\s+"aws_cloudwatch_event_target"\s+"[^"]+"\s*\{', re.MULTILINE
 )
 _CFN_TYPES = ("AWS::Events::Rule", "AWS::Scheduler::Schedule")
 _GCLOUD = re.compile(r"\bgcloud\s+(?:beta\s+)?scheduler\s+jobs\s+create\b[^\n]*(?:\\\n[^\n]*)*")
@@ -64,20 +75,24 @@ def _terraform(tree: RepoTree) -> list[CloudSchedule]:
     out: list[CloudSchedule] = []
     for rel in tree.with_suffix(".tf"):
         text = tree.text(rel) or ""
-        if "schedul" not in text and "event_rule" not in text and "recurrence" not in text:
+        if not ("schedul" in text or "event_rule" in text or "recurrence" in text):
             continue
+        targets: list[str] | None = None
         for match in _TF_RESOURCE.finditer(text):
             block = _block(text, match.end() - 1)
-            if _TF_SCHEDULE_ATTR.search(block):
-                out.append(
-                    CloudSchedule(
-                        match.group(1),
-                        match.group(2),
-                        rel,
-                        line_at(text, match.start()),
-                        f"{match.group(2)} {block}",  # its name says what it starts, too
-                    )
+            if not _TF_SCHEDULE_ATTR.search(block) or _TF_PAUSED.search(block):
+                continue
+            what = f"{match.group(2)} {block}"  # its name says what it starts, too
+            if match.group(1) == "aws_cloudwatch_event_rule":
+                if targets is None:
+                    targets = [_block(text, t.end() - 1) for t in _TF_TARGET.finditer(text)]
+                ref = f"aws_cloudwatch_event_rule.{match.group(2)}"
+                what += "".join(" " + t for t in targets if ref in t)
+            out.append(
+                CloudSchedule(
+                    match.group(1), match.group(2), rel, line_at(text, match.start()), what
                 )
+            )
     return out
 
 
