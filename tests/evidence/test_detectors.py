@@ -713,6 +713,19 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("params_file_present", {"config/train_gpt2.py": "batch_size = 12\n"}, "found",
      "config/train_gpt2.py"),
     ("params_file_present", {"configs/__init__.py": ""}, None, None),
+    # a configuration file named for it that gives two hyperparameters numbers, wherever it is
+    ("params_file_present",
+     {"project_config.yaml": "catalog: main\nparameters:\n  learning_rate: 0.01\n"
+                             "  max_depth: 6\n"}, "found", "project_config.yaml"),
+    # near misses: one hyperparameter; values from the environment; a CI file; a manifest
+    ("params_file_present", {"project_config.yaml": "parameters:\n  learning_rate: 0.01\n"},
+     None, None),
+    ("params_file_present",
+     {"train_config.yml": "lr: ${LR}\nepochs: ${EPOCHS}\n"}, None, None),
+    ("params_file_present",
+     {".github/workflows/train-config.yml": "env:\n  lr: 0.1\n  epochs: 3\n"}, None, None),
+    ("params_file_present",
+     {"k8s/deployment.yaml": "spec:\n  replicas: 2\n  epochs: 3\n  lr: 0.1\n"}, None, None),
 ]
 
 

@@ -74,6 +74,7 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
     ):
         out.append(tree.finding("params_file_present", rel, 1, "parameters file"))
     out.extend(_hyperparameter_modules(tree))
+    out.extend(_hyperparameter_configs(tree))
     for rel in tree.named("MLproject"):
         if "parameters" in (tree.text(rel) or ""):
             out.append(tree.finding("params_file_present", rel, 1, "MLflow Project parameters"))
@@ -110,11 +111,14 @@ _SETTINGS_MODULES = frozenset(
         "constants",
     }
 )
-_HYPERPARAMETER = re.compile(
-    r"(?im)^[ \t]*(learning_rate|lr|batch_size|num_epochs|epochs|n_epochs|max_epochs|"
+_HYPERPARAMETERS = (
+    r"learning_rate|lr|batch_size|num_epochs|epochs|n_epochs|max_epochs|"
     r"hidden_units|hidden_size|num_layers|n_layers|dropout|weight_decay|momentum|"
     r"n_estimators|max_depth|num_leaves|min_child_weight|num_train_steps|warmup_steps|"
-    r"max_steps|embedding_dim|num_boost_round)\s*(?::[^=\n]+)?=\s*[-\d\[(.]"
+    r"max_steps|embedding_dim|num_boost_round"
+)
+_HYPERPARAMETER = re.compile(
+    r"(?im)^[ \t]*(" + _HYPERPARAMETERS + r")\s*(?::[^=\n]+)?=\s*[-\d\[(.]"
 )
 
 
@@ -138,6 +142,39 @@ def _hyperparameter_modules(tree: RepoTree) -> list[Finding]:
                     rel,
                     line,
                     f"hyperparameters kept in a settings module ({', '.join(sorted(names))})",
+                )
+            )
+    return out
+
+
+# a YAML key of the same names, given a number (``learning_rate: 0.01``, ``max_depth: 6``)
+_HYPERPARAMETER_KEY = re.compile(
+    r"(?im)^[ \t]*(?:- )?[\"']?(" + _HYPERPARAMETERS + r")[\"']?[ \t]*:[ \t]*[-\d.]"
+)
+_CONFIG_NAME = re.compile(r"(?i)(config|param|setting|train)")
+
+
+def _hyperparameter_configs(tree: RepoTree) -> list[Finding]:
+    """A YAML configuration file, named for it (``project_config.yaml``, ``train_settings.yml``),
+    that gives at least two training hyperparameters numbers (``learning_rate: 0.01``,
+    ``max_depth: 6``): the values are kept out of code, wherever the file lives. CI files are
+    not configuration of training."""
+    out: list[Finding] = []
+    for rel in tree.with_suffix(".yaml", ".yml"):
+        name = rel.rsplit("/", 1)[-1]
+        if rel.startswith(".github/") or not _CONFIG_NAME.search(name):
+            continue
+        text = tree.text(rel) or ""
+        names = {m.group(1).lower() for m in _HYPERPARAMETER_KEY.finditer(text)}
+        if len(names) >= 2:
+            first = _HYPERPARAMETER_KEY.search(text)
+            line = text.count("\n", 0, first.start()) + 1 if first else 1
+            out.append(
+                tree.finding(
+                    "params_file_present",
+                    rel,
+                    line,
+                    f"hyperparameters kept in a configuration file ({', '.join(sorted(names))})",
                 )
             )
     return out
