@@ -311,3 +311,39 @@ def test_many_projects_side_by_side_are_found_in_linear_work(make_repo: MakeRepo
     large, found = _lines_run_finding(make_repo, 300)
     assert found == 100
     assert large < 2.3 * small  # twice the projects, twice the work (quadratic: four times)
+
+
+SYSTEM = {
+    # an app and a serving image, each with a manifest and a little ML code...
+    "src/flask_app/requirements.txt": "flask==3.0.0\n",
+    "src/flask_app/app.py": "import torch\nmodel = torch.load('m.pt')\n",
+    "environments/inference_image/Dockerfile": "FROM python:3.11\n",
+    "environments/inference_image/score.py": PLAIN,
+    # ...beside the pipelines and training code that make the model, in no project folder
+    "src/pipeline/train_step.py": PLAIN,
+    "src/pipeline/evaluate_step.py": PLAIN,
+    "src/training/train.py": TRACKED,
+}
+
+
+@pytest.mark.parametrize(("drop", "extra", "expected"), [
+    # the code around two folders does as much ML as they do: one system, one project
+    ((), {}, []),
+    # near miss: most of the ML code is in the folders; the training code outside is less
+    (("src/pipeline/train_step.py", "src/pipeline/evaluate_step.py"), {},
+     ["environments/inference_image", "src/flask_app"]),
+    # near miss: tests and examples outside do not count as the system's code
+    (("src/pipeline/train_step.py", "src/pipeline/evaluate_step.py", "src/training/train.py"),
+     {"tests/test_a.py": PLAIN, "examples/demo.py": PLAIN},
+     ["environments/inference_image", "src/flask_app"]),
+    # near miss: four projects are a collection, whatever lies around them (a course)
+    ((), {f"modules/m{i}/requirements.txt": "torch\n" for i in (1, 2)}
+     | {f"modules/m{i}/fit.py": PLAIN for i in (1, 2)}
+     | {f"homework/h{i}.py": PLAIN for i in range(6)},
+     ["environments/inference_image", "modules/m1", "modules/m2", "src/flask_app"]),
+])
+def test_a_few_folders_beside_as_much_ml_code_are_parts_of_one_system(
+    make_repo: MakeRepo, drop: tuple[str, ...], extra: dict[str, str], expected: list[str]
+) -> None:
+    files = {k: v for k, v in SYSTEM.items() if k not in drop} | extra
+    assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == expected

@@ -4,7 +4,8 @@ services, a course with modules, an examples collection).
 A folder is a sub-project when it declares a project of its own (a manifest: dependencies,
 a pipeline, a container, an MLproject...) and holds code that does ML. Only the outermost
 such folders count, the repository root never does, and a repository needs at least two to
-be called a collection. Recognition reads names and imports only; each sub-project is then
+be called a collection, with most of its ML code in them (else a few such folders are parts
+of one system). Recognition reads names and imports only; each sub-project is then
 assessed on its own evidence.
 """
 
@@ -80,7 +81,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
             found.add(folder)
     refs = _outermost(_join_coupled(tree, _outermost(_join_components(refs))))
-    if len(refs) < 2:
+    if len(refs) < 2 or _mostly_outside(tree, refs):
         return []
     if len(refs) > MAX_SUB_PROJECTS:
         tree.warn(
@@ -89,6 +90,26 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         )
         refs = refs[:MAX_SUB_PROJECTS]
     return refs
+
+
+PARTS_OF_ONE_SYSTEM = 3  # at most this many sub-projects may be parts of the code around them
+
+
+def _mostly_outside(tree: RepoTree, refs: list[SubProjectRef]) -> bool:
+    """Whether a few sub-projects (:data:`PARTS_OF_ONE_SYSTEM` at most) sit beside as much of
+    the repository's own ML code outside them (tests and examples aside): then they are parts
+    of one system (an app, a serving image beside the pipelines and training code that make
+    the model), not a collection, and the repository is one project. Many sub-projects are a
+    collection whatever lies around them (a course's modules beside its homework)."""
+    if len(refs) > PARTS_OF_ONE_SYSTEM:
+        return False
+    inside = tuple(r.path + "/" for r in refs)
+    outside = sum(
+        1
+        for f in tree.importing(TRAINING)
+        if not f.startswith(inside) and context_of(f) is Context.PROJECT
+    )
+    return outside >= sum(r.ml_files for r in refs)
 
 
 def _folders_above(rel: str) -> list[str]:
