@@ -314,8 +314,15 @@ COMPOSITE = {
      {(".buildkite/pipeline.yml", 5, "partial")}),
     ({"ci/tasks/test.yaml": TEKTON}, "tekton", "tests_run_in_ci",
      {("ci/tasks/test.yaml", 7, "found")}),
-    ({"workflows/retrain.yaml": ARGO}, "argo-workflows", "training_runs_in_ci",
+    # an Argo workflow that trains is a pipeline that trains (on its schedule), not CI
+    ({"workflows/retrain.yaml": ARGO}, "argo-workflows", "training_runs_in_ci", set()),
+    ({"workflows/retrain.yaml": ARGO}, "argo-workflows", "training_in_pipeline",
      {("workflows/retrain.yaml", 10, "found")}),
+    ({"workflows/eval.yaml": ARGO.replace("train.py", "evaluate.py")}, "argo-workflows",
+     "evaluation_runs_in_ci", set()),
+    # a Tekton task is CI: what it evaluates, CI evaluates
+    ({"ci/tasks/test.yaml": TEKTON.replace("python -m pytest", "python evaluate.py")}, "tekton",
+     "evaluation_runs_in_ci", {("ci/tasks/test.yaml", 7, "found")}),
     (COMPOSITE, "github-actions", "tests_run_in_ci", {(".github/workflows/ci.yml", 6, "found")}),
     (COMPOSITE, "github-actions", "lint_runs_in_ci", {(".github/workflows/ci.yml", 6, "found")}),
 ])

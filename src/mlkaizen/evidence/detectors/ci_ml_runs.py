@@ -6,6 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import (
+    ORCHESTRATORS,
     _once_per_place,
     ci_step_finding,
     ci_steps_matching,
@@ -42,9 +43,12 @@ def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
     runs a pipeline of the repository that trains (``python -m pipelines.train``,
     ``run-pipeline --module-name pipelines.abalone.pipeline``, ``python pipelines/run.py``).
 
-    Judged from the command a step runs, never from its display name.
+    Judged from the command a step runs, never from its display name. An Argo workflow
+    that trains is a pipeline (``training_in_pipeline``), not CI that trains.
     """
-    out = ci_steps_matching(tree, "training_runs_in_ci", TRAIN, "trains a model")
+    out = ci_steps_matching(
+        tree, "training_runs_in_ci", TRAIN, "trains a model", orchestrators=False
+    )
     seen = {(f.file, f.line) for f in out}
     for finding in _training_pipeline_runs(tree):
         if (finding.file, finding.line) not in seen:
@@ -79,6 +83,8 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
                 by_name[".".join(tail)] = rel
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
+        if pipe.provider in ORCHESTRATORS:
+            continue
         for job in pipe.jobs:
             for step in job.steps:
                 command = step_command(step)

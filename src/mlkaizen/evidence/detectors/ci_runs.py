@@ -22,6 +22,10 @@ from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
 from mlkaizen.evidence.tree import RepoTree
 
+# workflow engines whose workflows are read as CI (they may run on a push), though in an ML
+# repository they are mostly its pipelines: a step that trains there is a pipeline's step
+ORCHESTRATORS = frozenset({"argo-workflows"})
+
 
 def ci_steps_matching(
     tree: RepoTree,
@@ -30,12 +34,16 @@ def ci_steps_matching(
     what: str,
     *,
     scheduled_only: bool = False,
+    orchestrators: bool = True,
 ) -> list[Finding]:
     """One finding per CI job with a step whose command (the action or task it uses and the
     shell it runs, Makefile targets and scripts expanded) matches. A step's display name
-    does not count: "Build Training docs" trains nothing."""
+    does not count: "Build Training docs" trains nothing. ``orchestrators=False`` leaves out
+    the workflows of an orchestrator read as CI (:data:`ORCHESTRATORS`)."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
+        if not orchestrators and pipe.provider in ORCHESTRATORS:
+            continue
         for job in pipe.jobs:
             if scheduled_only and not (pipe.scheduled or job.scheduled):
                 continue
@@ -108,11 +116,16 @@ def ci_configured(tree: RepoTree) -> list[Finding]:
     ]
 
 
+# ML work a pipeline step does as well: in an orchestrator's workflow it is the pipeline's
+_PIPELINE_WORK = frozenset({"evaluation_runs_in_ci", "data_validation_runs_in_ci"})
+
+
 def _runs_in_ci(detector_id: str, pattern: re.Pattern[str], what: str, doc: str) -> Detector:
     """A detector for "CI runs X": a step (scripts and Makefile targets expanded) matches."""
+    orchestrators = detector_id not in _PIPELINE_WORK
 
     def detect(tree: RepoTree) -> list[Finding]:
-        return ci_steps_matching(tree, detector_id, pattern, what)
+        return ci_steps_matching(tree, detector_id, pattern, what, orchestrators=orchestrators)
 
     return Detector(detector_id, inspect.cleandoc(doc), "ci_runs", detect)
 
