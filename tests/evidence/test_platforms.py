@@ -110,6 +110,7 @@ EXTRACTS: list[tuple[str, px.Files, Pairs]] = [
         ("data_quality_tracked", "monitoring/schedule.py"),
         ("drift_detection_used", "monitoring/schedule.py"),
         ("model_registry_used", SM),
+        ("model_registry_used", "deploy/endpoint.py"),  # deploys a registered package
         ("model_serving_present", "deploy/endpoint.py"),
         ("prediction_logging_present", "deploy/endpoint.py"),
         ("pipeline_defined", SM),
