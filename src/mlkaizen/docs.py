@@ -49,12 +49,7 @@ def model_markdown(cat: Catalogue) -> str:
     ]
     for s in sorted(cat.stages, key=lambda s: s.index):
         gate = ", ".join(f"{k} ≥ {v}" for k, v in s.requires.items()) or "—"
-        tol = (
-            f"{s.tolerance.gaps} gap{'s' if s.tolerance.gaps > 1 else ''}, when "
-            f"{s.tolerance.earned_by} core entries of the next stage satisfied"
-            if s.tolerance
-            else "—"
-        )
+        tol = s.tolerance.when("core entries") if s.tolerance else "—"
         out.append(
             f"| {s.index} | {s.name} | {gate} | {tol} | {', '.join(s.enables) or '—'} |"
         )
@@ -154,7 +149,10 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "asks more: every core entry Manual MLOps adds (tracked runs, a served or packaged "
         "model, monitoring), since a team that runs all of them most likely keeps its data "
         "one shared way where the repository does not show it (a public or external "
-        "source, a platform's storage). A gap that "
+        "source, a platform's storage). Automated MLOps, whose gate takes in fourteen core "
+        "entries and five quorums, holds with one gap whatever the next stage shows: the "
+        "practices of Kaizen MLOps are rarely in a repository, and one gap in so wide a "
+        "gate is more often a missed detection than a missing practice. A gap that "
         "an answer settles (\"no\") is known, not missed, and never tolerated. The "
         "dimension levels stay as the level rule gives them, every report names the "
         "tolerated gap, and the roadmap lists it among the steps to the next stage.",

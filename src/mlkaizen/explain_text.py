@@ -98,12 +98,7 @@ def catalogue_summary(cat: Catalogue) -> str:
         tol = s.tolerance
         lines.append(
             f"  {s.index}. {s.name}: needs {gate}"
-            + (
-                f" (holds with {tol.gaps} gap{'s' if tol.gaps > 1 else ''} when "
-                f"{tol.earned_by} core practices of the next stage are satisfied)"
-                if tol
-                else ""
-            )
+            + (f" (holds with {tol.when('core practices')})" if tol else "")
         )
     lines += ["", "Levels: " + ", ".join(f"{lv.value} {lv.name}" for lv in cat.levels)]
     lines += [

@@ -1,7 +1,8 @@
 """Tolerance: a stage's gate holds with one gap when the repository already satisfies core
-practices of the next stage (two for Manual and Automated MLOps, all three that Manual MLOps
-adds for DataOps), never with a gap an answer settles, never for Kaizen MLOps; the dimension
-levels stay as the level rule gives them, and every report names it."""
+practices of the next stage (two for Manual MLOps, all three that Manual MLOps adds for
+DataOps, none for the wide gate of Automated MLOps), never with a gap an answer settles, never
+for Kaizen MLOps; the dimension levels stay as the level rule gives them, and every report
+names it."""
 
 from __future__ import annotations
 
@@ -222,3 +223,36 @@ def test_a_repository_of_projects_takes_its_focus_projects_gaps_never_the_pooled
     head_by_projects(whole, [("app", judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])),
                              ("notebooks", training)])
     assert (whole.focus, whole.stage, whole.tolerated) == ("app", "Manual MLOps", [MONITORING])
+
+
+def _automated() -> tuple[list[Finding], Config]:
+    """Every detectable practice of levels 1 and 2 shown, the others answered "yes"."""
+    from tests.engine.helpers import met_all_of_level
+
+    unseen = [p.id for p in CATALOGUE.practices if p.level <= 2 and not p.detection]
+    config = Config.model_validate({"attest": {
+        pid: {"answer": "yes", "by": "lead", "date": "2026-01-01"} for pid in unseen}})
+    return met_all_of_level(2), config
+
+
+def test_automated_mlops_holds_with_one_gap_whatever_the_next_stage_shows() -> None:
+    findings, config = _automated()
+    assert (judge(findings, config).stage, judge(findings, config).tolerated) == (
+        "Automated MLOps", [])
+    # no validation gate shown: the one gap its gate of fourteen core entries tolerates, with
+    # no practice of Kaizen MLOps to earn it
+    gap = "model.validation-gate"
+    detectors = set(CATALOGUE.practice(gap).detection.met_if_any)  # type: ignore[union-attr]
+    a = judge([f for f in findings if f.detector not in detectors], config)
+    assert (a.stage, a.tolerated) == ("Automated MLOps", [gap])
+    assert {d.id: d.level for d in a.dimensions}["model"] == 1
+    # near miss: two gaps
+    gates_ = set(CATALOGUE.practice("organization.automated-governance")  # type: ignore[union-attr]
+                 .detection.met_if_any) | detectors
+    assert judge([f for f in findings if f.detector not in gates_], config).stage == "Manual MLOps"
+    # near miss: an answer settles the gap
+    settled = Config.model_validate({"attest": {
+        **{pid: att.model_dump(mode="json") for pid, att in config.attest.items()},
+        gap: {"answer": "no", "by": "lead", "date": "2026-01-01"}}})
+    assert judge([f for f in findings if f.detector not in detectors], settled).stage == (
+        "Manual MLOps")

@@ -172,11 +172,21 @@ class Tolerance(_Strict):
     takes in left unsatisfied, or practices their quorums lack. Only when at least
     ``earned_by`` core entries of the cells the next stage adds are satisfied already: the
     repository is in part past this stage, so what it lacks of it is more likely missed or
-    kept elsewhere than absent. A gap that an answer settles (not done) is never tolerated.
+    kept elsewhere than absent (``0``: whatever the next stage shows, for a gate so wide
+    that one gap in it is more often a missed detection). A gap that an answer settles (not
+    done) is never tolerated.
     """
 
     gaps: int = Field(ge=1, le=2)
-    earned_by: int = Field(ge=1)
+    earned_by: int = Field(ge=0)
+
+    def when(self, practices: str) -> str:
+        """``"1 gap, when 2 core practices of the next stage are satisfied"`` (or ``"1 gap"``
+        for a tolerance earned by nothing)."""
+        out = f"{self.gaps} gap{'s' if self.gaps > 1 else ''}"
+        if self.earned_by:
+            out += f", when {self.earned_by} {practices} of the next stage are satisfied"
+        return out
 
 
 class Stage(_Strict):
