@@ -460,6 +460,17 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("model_card_present", {"README.md": "# Churn\n\n## Model card\n\nIntended use...\n"},
      "found", "README.md"),
     ("model_card_present", {"README.md": "# Churn\n\n## Install\n"}, None, None),
+    # a module that writes the card with each model, however deep it lives
+    ("model_card_present",
+     {"pipeline/components/pusher/model_card.py":
+      "from jinja2 import Template\n\ndef write(metrics):\n"
+      "    return Template(open('t.md').read()).render(metrics=metrics)\n"},
+     "found", "pipeline/components/pusher/model_card.py"),
+    # near misses: its test; an empty module of that name
+    ("model_card_present",
+     {"tests/test_model_card.py": "from card import write\n\ndef test_w():\n    write({})\n"},
+     None, None),
+    ("model_card_present", {"src/model_card.py": "TITLE = 'Churn'\n"}, None, None),
     ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "partial", "DATA_CARD.md"),  # a name
     ("data_card_present", {"DATA_CARD.md": "# Data\n\n- Source: billing export, nightly.\n"
                                            "- Owner: data platform team.\n"
