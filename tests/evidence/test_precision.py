@@ -128,6 +128,16 @@ CASES: list[tuple[str, Files, Expected]] = [
                     "kfp.Client().create_run_from_pipeline_func(train_pipeline)\n"},
      set()),
     ("alert_triggers_retraining", {"monitor.py": DRIFT_KFP}, {("monitor.py", 5, "found")}),
+    # Azure ML SDK v1: a drift check that reads the production model's run starts nothing;
+    # one that submits its training experiment starts retraining
+    ("alert_triggers_retraining",
+     {"drift.py": "from azureml.core import Experiment, Run\nfrom evidently import Report\n"
+                  "Report([])\nexp = Experiment(ws, 'train')\nrun = Run(exp, run_id='1')\n"},
+     set()),
+    ("alert_triggers_retraining",
+     {"drift.py": "from azureml.core import Experiment\nfrom evidently import Report\n"
+                  "Report([])\nexp = Experiment(ws, 'train')\nexp.submit(config)\n"},
+     {("drift.py", 5, "found")}),
     ("alert_triggers_retraining",
      {"monitor.py": "import requests\nfrom evidently import Report\nReport([])\n"
                     "requests.post('https://api.github.com/repos/o/r/dispatches', json={})\n"},

@@ -46,7 +46,9 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("boto3", (".start_pipeline_execution",)),
     ("sagemaker", (".start_pipeline_execution",)),
     ("azure.ai.ml", (".jobs.create_or_update",)),
-    ("azureml", ("azureml.core.Experiment", "azureml.pipeline.core.PublishedPipeline")),
+    # SDK v1 starts a run by submitting (``experiment.submit(config)``,
+    # ``published.submit(ws, name)``); an Experiment or a Run object alone starts nothing
+    ("azureml", (".submit",)),
     ("prefect", ("prefect.deployments.run_deployment",)),
     ("databricks", (".jobs.run_now",)),
     ("mlflow", ("mlflow.run", "mlflow.projects.run")),
