@@ -348,10 +348,32 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("alert_triggers_retraining",
      {"monitor.py": "from evidently import Report\nr = Report([])\n"}, None, None),
     # tests
-    ("unit_tests_present", {"tests/test_x.py": "def test_a():\n    assert 1\n"}, "found",
+    ("unit_tests_present", {"tests/test_x.py": "def test_a():\n    assert add(1, 2) == 3\n"}, "found",
      "tests/test_x.py"),
     ("unit_tests_present", {"tests/helpers.py": "def make_frame():\n    pass\n",
                             "src/checks.py": "def test_a():\n    pass\n"}, None, None),
+    # placeholders that test nothing, as templates and scaffolds ship them
+    ("unit_tests_present", {"tests/test_basic.py": "def test_basic():\n    assert 1 == 1\n"},
+     None, None),
+    ("unit_tests_present", {"tests/test_api.py": "def test_dummy():\n    assert 1+1==2\n"},
+     None, None),
+    ("unit_tests_present",
+     {"tests/test_pipelines.py": "import pytest\n\n@pytest.mark.xfail\n"
+                                 "def test_that_you_wrote_tests():\n"
+                                 "    assert False, 'No tests written'\n\n"
+                                 "def test_pipelines_importable():\n    import pipelines\n"},
+     None, None),
+    # near misses of a placeholder: a comparison of what a fixture holds; a call under test
+    ("unit_tests_present",
+     {"tests/test_shape.py": "def test_shape(output):\n    assert output.shape == (3,)\n"},
+     "found", "tests/test_shape.py"),
+    ("unit_tests_present", {"tests/test_ok.py": "def test_ok():\n    assert str(1) == '1'\n"},
+     "found", "tests/test_ok.py"),
+    # a class named Test... with no test in it is not a test (an options class of a script)
+    ("unit_tests_present",
+     {"src/options/test_options.py": "class TestOptions(Base):\n    def initialize(self):\n"
+                                     "        self.parser.add_argument('--phase')\n"},
+     None, None),
     ("data_tests_present",
      {"tests/test_features.py": "import pandas as pd\ndef test_f():\n"
                                 "    assert not pd.read_csv('f.csv').isna().any().any()\n"},

@@ -45,11 +45,13 @@ def test_test_case_classes_make_a_test_module() -> None:
 
 
 @pytest.mark.parametrize(("files", "expected"), [
-    ({"src/tests/etl_tests.py": "def test_etl():\n    assert 1\n"}, "src/tests/etl_tests.py"),
-    ({"app/tests.py": "def test_view():\n    assert 1\n"}, "app/tests.py"),
-    ({"pkg/model_tests.py": "def test_fit():\n    assert 1\n"}, "pkg/model_tests.py"),
+    ({"src/tests/etl_tests.py": "def test_etl():\n    assert etl() == 1\n"}, "src/tests/etl_tests.py"),
+    ({"app/tests.py": "def test_view(client):\n    assert client.get('/').ok\n"}, "app/tests.py"),
+    ({"pkg/model_tests.py": "def test_fit(model):\n    assert model.fitted == 1\n"},
+     "pkg/model_tests.py"),
     ({"pkg/checks.py": "from unittest import TestCase\nclass C(TestCase):\n"
-                       "    def test_x(self):\n        pass\n"}, "pkg/checks.py"),
+                       "    def test_x(self):\n        self.assertEqual(f(), 1)\n"},
+     "pkg/checks.py"),
     ({"pkg/checks.py": "class C:\n    def test_x(self):\n        pass\n"}, None),
     ({"tests/helpers.py": "def make_frame():\n    pass\n"}, None),
 ])
