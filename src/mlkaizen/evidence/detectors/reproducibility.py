@@ -126,25 +126,12 @@ def _hyperparameter_modules(tree: RepoTree) -> list[Finding]:
     """A settings module (``defaults.py``, ``config.py``, ``hparams.py``) that assigns at
     least two training hyperparameters as literals (``LEARNING_RATE = 1e-4``,
     ``batch_size: int = 32``): the values live in one reviewed place, not inline in code."""
-    out: list[Finding] = []
-    for rel in tree.with_suffix(".py"):
-        stem = rel.rsplit("/", 1)[-1][:-3].lower()
-        if stem not in _SETTINGS_MODULES:
-            continue
-        text = tree.text(rel) or ""
-        names = {m.group(1).lower() for m in _HYPERPARAMETER.finditer(text)}
-        if len(names) >= 2:
-            first = _HYPERPARAMETER.search(text)
-            line = text.count("\n", 0, first.start()) + 1 if first else 1
-            out.append(
-                tree.finding(
-                    "params_file_present",
-                    rel,
-                    line,
-                    f"hyperparameters kept in a settings module ({', '.join(sorted(names))})",
-                )
-            )
-    return out
+    modules = [
+        rel
+        for rel in tree.with_suffix(".py")
+        if rel.rsplit("/", 1)[-1][:-3].lower() in _SETTINGS_MODULES
+    ]
+    return _hyperparameters_in(tree, modules, _HYPERPARAMETER, "a settings module")
 
 
 # a YAML key of the same names, given a number (``learning_rate: 0.01``, ``max_depth: 6``)
@@ -159,22 +146,31 @@ def _hyperparameter_configs(tree: RepoTree) -> list[Finding]:
     that gives at least two training hyperparameters numbers (``learning_rate: 0.01``,
     ``max_depth: 6``): the values are kept out of code, wherever the file lives. CI files are
     not configuration of training."""
+    configs = [
+        rel
+        for rel in tree.with_suffix(".yaml", ".yml")
+        if not rel.startswith(".github/") and _CONFIG_NAME.search(rel.rsplit("/", 1)[-1])
+    ]
+    return _hyperparameters_in(tree, configs, _HYPERPARAMETER_KEY, "a configuration file")
+
+
+def _hyperparameters_in(
+    tree: RepoTree, files: list[str], pattern: re.Pattern[str], where: str
+) -> list[Finding]:
+    """A finding at each of ``files`` where ``pattern`` names two hyperparameters or more."""
     out: list[Finding] = []
-    for rel in tree.with_suffix(".yaml", ".yml"):
-        name = rel.rsplit("/", 1)[-1]
-        if rel.startswith(".github/") or not _CONFIG_NAME.search(name):
-            continue
+    for rel in files:
         text = tree.text(rel) or ""
-        names = {m.group(1).lower() for m in _HYPERPARAMETER_KEY.finditer(text)}
+        names = {m.group(1).lower() for m in pattern.finditer(text)}
         if len(names) >= 2:
-            first = _HYPERPARAMETER_KEY.search(text)
+            first = pattern.search(text)
             line = text.count("\n", 0, first.start()) + 1 if first else 1
             out.append(
                 tree.finding(
                     "params_file_present",
                     rel,
                     line,
-                    f"hyperparameters kept in a configuration file ({', '.join(sorted(names))})",
+                    f"hyperparameters kept in {where} ({', '.join(sorted(names))})",
                 )
             )
     return out
