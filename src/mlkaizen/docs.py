@@ -39,7 +39,7 @@ def model_markdown(cat: Catalogue) -> str:
         "| implication: evidence of one practice that presupposes another "
         "| MLKaizen interpretation |",
         "| tolerance: a gap a stage's gate holds with, earned by the next stage's evidence "
-        "| MLKaizen interpretation |",
+        "(by none for the widest gate) | MLKaizen interpretation |",
         "| mappings to Google, Azure, ML Test Score, Marvelous MLOps | MLKaizen interpretation |",
         "",
         "## Stages",
@@ -150,7 +150,7 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "model, monitoring), since a team that runs all of them most likely keeps its data "
         "one shared way where the repository does not show it (a public or external "
         "source, a platform's storage). Automated MLOps, whose gate takes in fourteen core "
-        "entries and five quorums, holds with one gap whatever the next stage shows: the "
+        "entries and six quorums, holds with one gap whatever the next stage shows: the "
         "practices of Kaizen MLOps are rarely in a repository, and one gap in so wide a "
         "gate is more often a missed detection than a missing practice. A gap that "
         "an answer settles (\"no\") is known, not missed, and never tolerated. The "

@@ -318,8 +318,16 @@ COMPOSITE = {
     ({"workflows/retrain.yaml": ARGO}, "argo-workflows", "training_runs_in_ci", set()),
     ({"workflows/retrain.yaml": ARGO}, "argo-workflows", "training_in_pipeline",
      {("workflows/retrain.yaml", 10, "found")}),
+    # a data check in one is the pipeline's (data_validation_in_pipeline reads it)...
+    ({"workflows/v.yaml": ARGO.replace("[python, train.py]",
+                                       "[great_expectations, checkpoint, run, raw]")},
+     "argo-workflows", "data_validation_runs_in_ci", set()),
+    ({"workflows/v.yaml": ARGO.replace("[python, train.py]",
+                                       "[great_expectations, checkpoint, run, raw]")},
+     "argo-workflows", "data_validation_in_pipeline", {("workflows/v.yaml", 10, "found")}),
+    # ...but an evaluation stays one: no pipeline detector reads it
     ({"workflows/eval.yaml": ARGO.replace("train.py", "evaluate.py")}, "argo-workflows",
-     "evaluation_runs_in_ci", set()),
+     "evaluation_runs_in_ci", {("workflows/eval.yaml", 10, "found")}),
     # a Tekton task is CI: what it evaluates, CI evaluates
     ({"ci/tasks/test.yaml": TEKTON.replace("python -m pytest", "python evaluate.py")}, "tekton",
      "evaluation_runs_in_ci", {("ci/tasks/test.yaml", 7, "found")}),

@@ -369,6 +369,10 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      "found", "tests/test_shape.py"),
     ("unit_tests_present", {"tests/test_ok.py": "def test_ok():\n    assert str(1) == '1'\n"},
      "found", "tests/test_ok.py"),
+    ("unit_tests_present", {"tests/test_fit.py": "def test_fit(model):\n    assert model.fitted\n"},
+     "found", "tests/test_fit.py"),
+    ("unit_tests_present", {"tests/test_none.py": "def test_n():\n    assert None is None\n"},
+     None, None),
     # a class named Test... with no test in it is not a test (an options class of a script)
     ("unit_tests_present",
      {"src/options/test_options.py": "class TestOptions(Base):\n    def initialize(self):\n"
@@ -493,6 +497,12 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"tests/test_model_card.py": "from card import write\n\ndef test_w():\n    write({})\n"},
      None, None),
     ("model_card_present", {"src/model_card.py": "TITLE = 'Churn'\n"}, None, None),
+    ("model_card_present",
+     {"src/model_card.py": "from dataclasses import dataclass, field\n\n@dataclass\n"
+                           "class ModelCard:\n    tags: list = field(default_factory=list)\n"},
+     None, None),
+    ("model_card_present",
+     {"src/model_cardinality.py": "def count(xs):\n    return len(set(xs))\n"}, None, None),
     ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "partial", "DATA_CARD.md"),  # a name
     ("data_card_present", {"DATA_CARD.md": "# Data\n\n- Source: billing export, nightly.\n"
                                            "- Owner: data platform team.\n"
@@ -758,6 +768,11 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("params_file_present",
      {".github/workflows/train-config.yml": "env:\n  lr: 0.1\n  epochs: 3\n"}, None, None),
     ("params_file_present",
+     {".circleci/config.yml": "version: 2.1\njobs:\n  train:\n    docker:\n"
+                              "      - image: python:3.11\n    environment:\n"
+                              "      epochs: 1\n      batch_size: 8\n"
+                              "    steps:\n      - run: python train.py\n"}, None, None),
+    ("params_file_present",
      {"k8s/deployment.yaml": "spec:\n  replicas: 2\n  epochs: 3\n  lr: 0.1\n"}, None, None),
 ]
 
@@ -872,7 +887,7 @@ def test_the_object_store_prefilter(text: str, possible: bool) -> None:
     ('df = spark.read.csv(f"/dbfs/mnt/{env}/raw.csv")', True),
     # near misses: a library installed from DBFS; a folder merely named dbfs; macOS disks
     ('code_path=["/dbfs/upload/pkg-0.0.1-py3-none-any.whl"]', False),
-    ('"%pip install /dbfs/libs/x.jar"', False),
+    ('libs = ["/dbfs/libs/x.jar"]', False),
     ("root = './dbfs_cache/x'", False),
     ("p = '/Volumes/Seagate/data/train.csv'", False),
 ])

@@ -138,6 +138,13 @@ CASES: list[tuple[str, Files, Expected]] = [
      {"drift.py": "from azureml.core import Experiment\nfrom evidently import Report\n"
                   "Report([])\nexp = Experiment(ws, 'train')\nexp.submit(config)\n"},
      {("drift.py", 5, "found")}),
+    # near miss: an executor's submit beside Azure ML code that reads runs
+    ("alert_triggers_retraining",
+     {"drift.py": "from concurrent.futures import ThreadPoolExecutor\n"
+                  "from azureml.core import Run\n"
+                  "from evidently import Report\nReport([])\nrun = Run.get_context()\n"
+                  "ThreadPoolExecutor().submit(print, run)\n"},
+     set()),
     ("alert_triggers_retraining",
      {"monitor.py": "import requests\nfrom evidently import Report\nReport([])\n"
                     "requests.post('https://api.github.com/repos/o/r/dispatches', json={})\n"},

@@ -323,6 +323,15 @@ resource "aws_cloudwatch_event_target" "cron_target" {
     ({"infra/events.tf": EVENT_RULE_TF.replace(
         "aws_cloudwatch_event_rule.cron_rule.name", "aws_cloudwatch_event_rule.other.name")},
      set()),
+    # near miss: the target of a rule whose name only starts with this one's
+    ({"infra/events.tf": EVENT_RULE_TF.replace(
+        "aws_cloudwatch_event_rule.cron_rule.name",
+        "aws_cloudwatch_event_rule.cron_rule_scoring.name")}, set()),
+    # a rule in one file of a module, its target in another
+    ({"infra/rules.tf": EVENT_RULE_TF.split("resource \"aws_cloudwatch_event_target\"")[0],
+      "infra/targets.tf": "resource \"aws_cloudwatch_event_target\""
+                          + EVENT_RULE_TF.split("resource \"aws_cloudwatch_event_target\"")[1]},
+     {("training_scheduled", "infra/rules.tf")}),
 ])
 def test_terraform_schedules_of_databricks_jobs_and_event_rules_with_their_targets(
     make_repo: MakeRepo, files: dict[str, str], expected: Pairs

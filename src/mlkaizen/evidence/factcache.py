@@ -152,6 +152,7 @@ def _enc_py(f: PyFacts) -> dict[str, Any]:
         "functions": f.functions,
         "main": f.has_main_guard,
         "checks": [[c.line, c.test, c.fails] for c in f.checks],
+        "asserts": f.asserts_values,
     }
 
 
@@ -167,6 +168,7 @@ def _dec_py_fields(v: Any) -> dict[str, Any]:
         "checks": [
             Check(_int(c[0]), _str(c[1]), _bool(c[2])) for c in (_list(x, 3) for x in d["checks"])
         ],
+        "asserts_values": _bool(d["asserts"]),
     }
 
 

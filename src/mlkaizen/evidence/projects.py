@@ -58,7 +58,8 @@ class SubProjectRef:
 
 
 def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
-    """The outermost folders that declare a project and do ML; empty unless there are two."""
+    """The outermost folders that declare a project and do ML; empty unless there are two,
+    or when a few of them sit beside as much ML code outside them (:func:`_mostly_outside`)."""
     manifests: dict[str, list[str]] = {}
     for rel in tree.named(*MANIFESTS):
         folder, _, name = rel.rpartition("/")

@@ -116,8 +116,10 @@ def ci_configured(tree: RepoTree) -> list[Finding]:
     ]
 
 
-# ML work a pipeline step does as well: in an orchestrator's workflow it is the pipeline's
-_PIPELINE_WORK = frozenset({"evaluation_runs_in_ci", "data_validation_runs_in_ci"})
+# ML work a pipeline step is read for as well (``data_validation_in_pipeline``): in an
+# orchestrator's workflow it is the pipeline's. (An evaluation there stays evaluation: no
+# pipeline detector reads it.)
+_PIPELINE_WORK = frozenset({"data_validation_runs_in_ci"})
 
 
 def _runs_in_ci(detector_id: str, pattern: re.Pattern[str], what: str, doc: str) -> Detector:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.documents import ci_pipelines
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
 from mlkaizen.evidence.parse.structured import load_toml
@@ -144,13 +145,19 @@ _CONFIG_NAME = re.compile(r"(?i)(config|param|setting|train)")
 def _hyperparameter_configs(tree: RepoTree) -> list[Finding]:
     """A YAML configuration file, named for it (``project_config.yaml``, ``train_settings.yml``),
     that gives at least two training hyperparameters numbers (``learning_rate: 0.01``,
-    ``max_depth: 6``): the values are kept out of code, wherever the file lives. CI files are
-    not configuration of training."""
-    configs = [
+    ``max_depth: 6``): the values are kept out of code, wherever the file lives. A CI
+    pipeline's file (``.circleci/config.yml``) is not configuration of training."""
+    candidates = [
         rel
         for rel in tree.with_suffix(".yaml", ".yml")
         if not rel.startswith(".github/") and _CONFIG_NAME.search(rel.rsplit("/", 1)[-1])
     ]
+    if not candidates:
+        return []
+    ci = {p.file for p in ci_pipelines(tree)} | {
+        j.file for p in ci_pipelines(tree) for j in p.jobs if j.file
+    }
+    configs = [rel for rel in candidates if rel not in ci]
     return _hyperparameters_in(tree, configs, _HYPERPARAMETER_KEY, "a configuration file")
 
 

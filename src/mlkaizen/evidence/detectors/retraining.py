@@ -47,13 +47,25 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sagemaker", (".start_pipeline_execution",)),
     ("azure.ai.ml", (".jobs.create_or_update",)),
     # SDK v1 starts a run by submitting (``experiment.submit(config)``,
-    # ``published.submit(ws, name)``); an Experiment or a Run object alone starts nothing
+    # ``published.submit(ws, name)``): see ``_SUBMITTED``
     ("azureml", (".submit",)),
     ("prefect", ("prefect.deployments.run_deployment",)),
     ("databricks", (".jobs.run_now",)),
     ("mlflow", ("mlflow.run", "mlflow.projects.run")),
 )
 _HTTP = ("requests", "httpx")
+# a ``.submit`` starts an Azure ML run only in a file that makes what is submitted: an
+# experiment, a run configuration or a published pipeline (an Experiment or a Run alone
+# starts nothing, and an executor's ``.submit`` is no training)
+_SUBMITTED = (
+    "azureml.core.Experiment",
+    "azureml.core.experiment.Experiment",
+    "azureml.core.ScriptRunConfig",
+    "azureml.core.script_run_config.ScriptRunConfig",
+    "azureml.pipeline.core.PublishedPipeline*",
+    "azureml.pipeline.core.Pipeline",
+    "azureml.pipeline.core.PipelineEndpoint*",
+)
 
 
 def is_data_path(pattern: str) -> bool:
@@ -218,6 +230,8 @@ def _starts_retraining(facts: PyFacts) -> Call | None:
     calls: list[Call] = []
     for prefix, patterns in RETRAINING_STARTERS:
         if any(map(module_matcher((prefix,)), imported)):
+            if prefix == "azureml" and not facts.find_calls(_SUBMITTED, include_decorators=False):
+                continue
             calls += facts.find_calls(patterns, include_decorators=False)
     if any(n.split(".")[0] in _HTTP for n in imported):
         calls += [

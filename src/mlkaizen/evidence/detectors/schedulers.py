@@ -30,11 +30,11 @@ _TF_RESOURCE = re.compile(
 # an attribute (``schedule_expression = "cron(...)"``) or a Databricks job's block
 # (``schedule { quartz_cron_expression = ... }``); a paused block is no schedule
 _TF_SCHEDULE_ATTR = re.compile(
-    r"^\s*(?:(?:schedule|schedule_expression|frequency|interval)\s*="
-    r"|quartz_cron_expression\s*=)",
+    r"^[ \t]*(?:(?:schedule|schedule_expression|frequency|interval)[ \t]*="
+    r"|quartz_cron_expression[ \t]*=)",
     re.MULTILINE,
 )
-_TF_PAUSED = re.compile(r'^\s*pause_status\s*=\s*"PAUSED"', re.MULTILINE)
+_TF_PAUSED = re.compile(r'^[ \t]*pause_status[ \t]*=[ \t]*"PAUSED"', re.MULTILINE)
 # an EventBridge rule's targets are resources of their own that name it
 _TF_TARGET = re.compile(
     r'^[ \t]*resource\s+"aws_cloudwatch_event_target"\s+"[^"]+"\s*\{', re.MULTILINE
@@ -71,23 +71,41 @@ def _block(text: str, start: int) -> str:
     return text[start : start + MAX_BLOCK]
 
 
+def _event_targets(tree: RepoTree, folder: str) -> list[str]:
+    """The ``aws_cloudwatch_event_target`` blocks of a Terraform module (one folder's files:
+    a rule and its targets are often in files of their own)."""
+
+    def compute() -> list[str]:
+        blocks = []
+        for rel in tree.with_suffix(".tf"):
+            if rel.rpartition("/")[0] != folder:
+                continue
+            text = tree.text(rel) or ""
+            if "aws_cloudwatch_event_target" in text:
+                blocks += [_block(text, t.end() - 1) for t in _TF_TARGET.finditer(text)]
+        return blocks
+
+    return tree.memo("tf-event-targets:" + folder, compute)
+
+
 def _terraform(tree: RepoTree) -> list[CloudSchedule]:
     out: list[CloudSchedule] = []
     for rel in tree.with_suffix(".tf"):
         text = tree.text(rel) or ""
         if not ("schedul" in text or "event_rule" in text or "recurrence" in text):
             continue
-        targets: list[str] | None = None
         for match in _TF_RESOURCE.finditer(text):
             block = _block(text, match.end() - 1)
             if not _TF_SCHEDULE_ATTR.search(block) or _TF_PAUSED.search(block):
                 continue
             what = f"{match.group(2)} {block}"  # its name says what it starts, too
             if match.group(1) == "aws_cloudwatch_event_rule":
-                if targets is None:
-                    targets = [_block(text, t.end() - 1) for t in _TF_TARGET.finditer(text)]
-                ref = f"aws_cloudwatch_event_rule.{match.group(2)}"
-                what += "".join(" " + t for t in targets if ref in t)
+                # ``aws_cloudwatch_event_rule.train.name``, never ``...train_scoring.name``
+                ref = re.compile(
+                    re.escape(f"aws_cloudwatch_event_rule.{match.group(2)}") + r"(?![\w-])"
+                )
+                targets = _event_targets(tree, rel.rpartition("/")[0])
+                what += "".join(" " + t for t in targets if ref.search(t))
             out.append(
                 CloudSchedule(
                     match.group(1), match.group(2), rel, line_at(text, match.start()), what

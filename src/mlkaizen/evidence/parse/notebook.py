@@ -124,6 +124,7 @@ def parse_notebook(text: str) -> NotebookFacts:
         functions={name: remap(line) for name, line in base.functions.items()},
         has_main_guard=base.has_main_guard,
         checks=[type(c)(remap(c.line), c.test, c.fails) for c in base.checks],
+        asserts_values=base.asserts_values,
         shell=shell,
         writes=writes,
         skipped=skipped,

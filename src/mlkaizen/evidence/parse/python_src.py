@@ -80,6 +80,8 @@ class PyFacts:
     functions: dict[str, int] = field(default_factory=dict)
     has_main_guard: bool = False
     checks: list[Check] = field(default_factory=list)
+    # an ``assert`` looks at a value (a name, attribute, subscript or call), not only constants
+    asserts_values: bool = False
 
     def import_line(self, roots: frozenset[str] | set[str]) -> tuple[str, int] | None:
         """The first import of a module under one of ``roots``, as (name, line)."""
@@ -299,6 +301,11 @@ class _Visitor(ast.NodeVisitor):
     def visit_Assert(self, node: ast.Assert) -> None:
         if isinstance(node.test, ast.Compare):
             self._check(node.lineno + self.offset, node.test, True)
+        if not self.facts.asserts_values and any(
+            isinstance(n, (ast.Name, ast.Attribute, ast.Subscript, ast.Call))
+            for n in ast.walk(node.test)
+        ):
+            self.facts.asserts_values = True
         self.generic_visit(node)
 
     def _check(self, line: int, test: ast.expr, fails: bool) -> None:
