@@ -46,26 +46,18 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("boto3", (".start_pipeline_execution",)),
     ("sagemaker", (".start_pipeline_execution",)),
     ("azure.ai.ml", (".jobs.create_or_update",)),
-    # SDK v1 starts a run by submitting (``experiment.submit(config)``,
-    # ``published.submit(ws, name)``): see ``_SUBMITTED``
-    ("azureml", (".submit",)),
+    ("azureml", (".submit",)),  # SDK v1: ``experiment.submit(config)`` (see _SUBMITTED)
     ("prefect", ("prefect.deployments.run_deployment",)),
     ("databricks", (".jobs.run_now",)),
     ("mlflow", ("mlflow.run", "mlflow.projects.run")),
 )
 _HTTP = ("requests", "httpx")
-# a ``.submit`` starts an Azure ML run only in a file that makes what is submitted: an
-# experiment, a run configuration or a published pipeline (an Experiment or a Run alone
-# starts nothing, and an executor's ``.submit`` is no training)
-_SUBMITTED = (
-    "azureml.core.Experiment",
-    "azureml.core.experiment.Experiment",
-    "azureml.core.ScriptRunConfig",
-    "azureml.core.script_run_config.ScriptRunConfig",
-    "azureml.pipeline.core.PublishedPipeline*",
-    "azureml.pipeline.core.Pipeline",
-    "azureml.pipeline.core.PipelineEndpoint*",
-)
+# a ``.submit`` starts an Azure ML run only in a file that makes what is submitted (an
+# Experiment or a Run alone starts nothing; an executor's ``.submit`` is no training)
+_SUBMITTED = ("azureml.core.Experiment", "azureml.core.experiment.Experiment",
+              "azureml.core.ScriptRunConfig", "azureml.core.script_run_config.ScriptRunConfig",
+              "azureml.pipeline.core.PublishedPipeline*", "azureml.pipeline.core.Pipeline",
+              "azureml.pipeline.core.PipelineEndpoint*")
 
 
 def is_data_path(pattern: str) -> bool:
