@@ -46,18 +46,17 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("boto3", (".start_pipeline_execution",)),
     ("sagemaker", (".start_pipeline_execution",)),
     ("azure.ai.ml", (".jobs.create_or_update",)),
-    ("azureml", (".submit",)),  # SDK v1: ``experiment.submit(config)`` (see _SUBMITTED)
+    ("azureml", (".submit",)),  # SDK v1: ``experiment.submit(config)`` (see _STARTER_NEEDS)
     ("prefect", ("prefect.deployments.run_deployment",)),
     ("databricks", (".jobs.run_now",)),
     ("mlflow", ("mlflow.run", "mlflow.projects.run")),
 )
 _HTTP = ("requests", "httpx")
-# a ``.submit`` starts an Azure ML run only in a file that makes what is submitted (an
-# Experiment or a Run alone starts nothing; an executor's ``.submit`` is no training)
-_SUBMITTED = ("azureml.core.Experiment", "azureml.core.experiment.Experiment",
-              "azureml.core.ScriptRunConfig", "azureml.core.script_run_config.ScriptRunConfig",
-              "azureml.pipeline.core.PublishedPipeline*", "azureml.pipeline.core.Pipeline",
-              "azureml.pipeline.core.PipelineEndpoint*")
+# what a starter needs beside it: an Azure ML ``.submit`` an experiment, run config or pipeline
+_STARTER_NEEDS = {"azureml": ("azureml.core.Experiment", "azureml.core.experiment.Experiment",
+    "azureml.core.ScriptRunConfig", "azureml.core.script_run_config.ScriptRunConfig",
+    "azureml.pipeline.core.PublishedPipeline*", "azureml.pipeline.core.Pipeline",
+    "azureml.pipeline.core.PipelineEndpoint*")}
 
 
 def is_data_path(pattern: str) -> bool:
@@ -222,7 +221,8 @@ def _starts_retraining(facts: PyFacts) -> Call | None:
     calls: list[Call] = []
     for prefix, patterns in RETRAINING_STARTERS:
         if any(map(module_matcher((prefix,)), imported)):
-            if prefix == "azureml" and not facts.find_calls(_SUBMITTED, include_decorators=False):
+            needs = _STARTER_NEEDS.get(prefix)
+            if needs and not facts.find_calls(needs, include_decorators=False):
                 continue
             calls += facts.find_calls(patterns, include_decorators=False)
     if any(n.split(".")[0] in _HTTP for n in imported):
