@@ -70,7 +70,8 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
     # the ML files below each folder, counted once a file and folder above it (a tree of
     # many projects costs its size, not the square of it)
     below: Counter[str] = Counter()
-    for f in tree.importing(TRAINING):
+    ml_files = list(tree.importing(TRAINING))
+    for f in ml_files:
         below.update(_folders_above(f))
     refs: list[SubProjectRef] = []
     found: set[str] = set()
@@ -82,7 +83,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
             found.add(folder)
     refs = _outermost(_join_coupled(tree, _outermost(_join_components(refs))))
-    if len(refs) < 2 or _mostly_outside(tree, refs):
+    if len(refs) < 2 or _mostly_outside(ml_files, refs):
         return []
     if len(refs) > MAX_SUB_PROJECTS:
         tree.warn(
@@ -96,7 +97,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
 PARTS_OF_ONE_SYSTEM = 3  # at most this many sub-projects may be parts of the code around them
 
 
-def _mostly_outside(tree: RepoTree, refs: list[SubProjectRef]) -> bool:
+def _mostly_outside(ml_files: list[str], refs: list[SubProjectRef]) -> bool:
     """Whether a few sub-projects (:data:`PARTS_OF_ONE_SYSTEM` at most) sit beside as much of
     the repository's own ML code outside them (tests and examples aside): then they are parts
     of one system (an app, a serving image beside the pipelines and training code that make
@@ -107,7 +108,7 @@ def _mostly_outside(tree: RepoTree, refs: list[SubProjectRef]) -> bool:
     inside = tuple(r.path + "/" for r in refs)
     outside = sum(
         1
-        for f in tree.importing(TRAINING)
+        for f in ml_files
         if not f.startswith(inside) and context_of(f) is Context.PROJECT
     )
     return outside >= sum(r.ml_files for r in refs)

@@ -154,9 +154,8 @@ def _hyperparameter_configs(tree: RepoTree) -> list[Finding]:
     ]
     if not candidates:
         return []
-    ci = {p.file for p in ci_pipelines(tree)} | {
-        j.file for p in ci_pipelines(tree) for j in p.jobs if j.file
-    }
+    pipes = ci_pipelines(tree)
+    ci = {p.file for p in pipes} | {j.file for p in pipes for j in p.jobs if j.file}
     configs = [rel for rel in candidates if rel not in ci]
     return _hyperparameters_in(tree, configs, _HYPERPARAMETER_KEY, "a configuration file")
 

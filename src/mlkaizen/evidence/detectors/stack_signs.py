@@ -41,7 +41,7 @@ class FileRule:
 class _Signs:
     python: list[Signature] = field(default_factory=list)
     config: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    files: list[tuple[str, FileRule]] = field(default_factory=list)
+    files: list[FileRule] = field(default_factory=list)
     commands: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
 
@@ -72,7 +72,7 @@ def signs_by_fact() -> dict[str, _Signs]:
                 f.get("tool") or stack,
             )
             for fact in f["evidences"]:
-                out.setdefault(fact, _Signs()).files.append((stack, rule))
+                out.setdefault(fact, _Signs()).files.append(rule)
         for c in pack["commands"]:
             for fact in c["evidences"]:
                 out.setdefault(fact, _Signs()).commands.append((stack, re.compile(c["pattern"])))
@@ -180,10 +180,10 @@ def _where(node: Any, parts: list[str], path: tuple[str, ...] = ()) -> tuple[
 def _files(
     tree: RepoTree,
     fact: str,
-    signs: list[tuple[str, FileRule]],
+    signs: list[FileRule],
 ) -> list[Finding]:
     out: list[Finding] = []
-    for _, rule in signs:
+    for rule in signs:
         stack = rule.tool
         files = tree.glob(*rule.glob)
         pattern = rule.pattern
