@@ -426,6 +426,18 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     # serving
     ("model_serving_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
     ("model_serving_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),
+    # the app loads the model through a module of the repository, in another folder
+    ("model_serving_present",
+     {"app/main.py": "from fastapi import FastAPI\nfrom src.utils import load_model\n"
+                     "app = FastAPI()\nmodel = load_model()\n",
+      "src/utils.py": "import joblib\ndef load_model(p='m.joblib'):\n    return joblib.load(p)\n"},
+     "found", "app/main.py"),
+    # near miss: the module it imports loads no model
+    ("model_serving_present",
+     {"app/main.py": "from fastapi import FastAPI\nfrom src.db import session\napp = FastAPI()\n",
+      "src/db.py": "import sqlalchemy\nsession = sqlalchemy.orm.Session()\n",
+      "train/fit.py": "import joblib\nm = joblib.load('m.pkl')\n"},
+     None, None),
     ("model_serving_present", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
     ("model_serving_present",
      {"svc.py": "import bentoml\n@bentoml.service\nclass S:\n    pass\n"}, "found", "svc.py"),

@@ -9,6 +9,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
+from mlkaizen.evidence.detectors.pipeline_schedules import imported_files
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_packaging import PACKAGED as PLATFORM_PACKAGED
 from mlkaizen.evidence.detectors.text_search import search_files
@@ -135,7 +136,11 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
             loaders[rel] = f"{rel}:{calls[0].line}"
     out: list[Finding] = []
     for rel, line, framework in apps:
-        where = loaders.get(rel) or _nearest(loaders, posixpath.dirname(rel))
+        where = (
+            loaders.get(rel)
+            or _imported_loader(tree, rel, loaders)
+            or _nearest(loaders, posixpath.dirname(rel))
+        )
         if where:
             out.append(
                 tree.finding(
@@ -147,6 +152,14 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
                 )
             )
     return out
+
+
+def _imported_loader(tree: RepoTree, rel: str, loaders: dict[str, str]) -> str | None:
+    """A model load in a module of the repository that the app imports (``from
+    src.utils import load_model``), wherever that module lives."""
+    facts = tree.python(rel)
+    imported = imported_files(tree, rel, facts.imports) if facts else []
+    return next((loaders[f] for f in imported if f in loaders), None)
 
 
 def _nearest(loaders: dict[str, str], folder: str) -> str | None:
