@@ -209,6 +209,17 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("data_schema_declared", {"gx/great_expectations.yml": "config_version: 3\n"},
      "found", "gx/great_expectations.yml"),
     ("data_schema_declared", {"model.py": "class S:\n    x: int\n"}, None, None),
+    # a JSON schema for data counts when something of the repository reads it
+    ("data_schema_declared",
+     {"data/schemas/orders.json": '{"type": "object"}\n',
+      "src/load.py": "SCHEMA = 'data/schemas/orders.json'\n"},
+     "found", "data/schemas/orders.json"),
+    # near misses: a schema nothing names, and one only a test names
+    ("data_schema_declared", {"data/schemas/orders.json": '{"type": "object"}\n'}, None, None),
+    ("data_schema_declared",
+     {"data/schemas/orders.json": '{"type": "object"}\n',
+      "tests/test_load.py": "def test_x():\n    assert open('orders.json')\n"},
+     None, None),
     # tracking
     ("experiment_tracking_used", {"train.py": MLFLOW_TRAIN}, "found", "train.py"),
     ("experiment_tracking_used", {"nb.ipynb": NOTEBOOK}, "found", "nb.ipynb"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 VALIDATION_TOOLS = vocabulary().tools["validation"]  # plugins'; the stack packs' come by themselves
@@ -28,7 +32,8 @@ def data_schema_declared(tree: RepoTree) -> list[Finding]:
 
     Evidence: a pandera ``DataFrameModel``/``SchemaModel``/``DataFrameSchema``, Great
     Expectations suites (``expectations/*.json``, ``great_expectations.yml``, ``gx/``), a TFDV
-    ``schema.pbtxt``, or a JSON Schema / Avro schema for data under a data or schema folder.
+    ``schema.pbtxt``, or a JSON Schema / Avro schema for data under a data or schema folder
+    that another file of the repository names (code that loads it, a config that points at it).
     """
     out: list[Finding] = []
     for rel in tree.importing({"pandera"}):
@@ -57,11 +62,37 @@ def data_schema_declared(tree: RepoTree) -> list[Finding]:
         out.append(tree.finding("data_schema_declared", rel, 1, "expectation suite"))
     for rel in tree.named("schema.pbtxt"):
         out.append(tree.finding("data_schema_declared", rel, 1, "TFDV schema"))
-    for rel in tree.glob(
-        "*.avsc", "*schema*/*.json", "*data*/*schema*.json", "*data*/*schema*.y*ml"
-    ):
-        out.append(tree.finding("data_schema_declared", rel, 1, "data schema file"))
+    files = tree.glob("*.avsc", "*schema*/*.json", "*data*/*schema*.json", "*data*/*schema*.y*ml")
+    for rel, user in _referenced(tree, files).items():
+        detail = f"data schema file named in {user}"
+        out.append(tree.finding("data_schema_declared", rel, 1, detail))
     return out
+
+
+_READERS = (".py", ".ipynb", ".yaml", ".yml", ".tf", ".toml", ".cfg", ".sh", ".sql", ".json")
+
+
+def _referenced(tree: RepoTree, schemas: list[str]) -> dict[str, str]:
+    """The schema files that another file of the repository names (its file name: code that
+    loads it, a config or Terraform that points at it), each with the first such file. A
+    schema file that nothing names declares nothing the data is held to."""
+    if not schemas:
+        return {}
+    by_name: dict[str, list[str]] = {}
+    for rel in schemas:
+        by_name.setdefault(posixpath.basename(rel), []).append(rel)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+    found: dict[str, str] = {}
+    own = set(schemas)
+    for rel in tree.with_suffix(*_READERS):
+        if rel in own or is_test_path(rel):
+            continue
+        for name in set(pattern.findall(tree.text(rel) or "")):
+            for schema in by_name.pop(name, []):
+                found[schema] = rel
+        if not by_name:
+            break
+    return found
 
 
 DETECTORS = [data_validation_library_used, data_schema_declared]
