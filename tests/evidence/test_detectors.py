@@ -463,6 +463,24 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                   "from evidently import Report\nr = Report([DataDriftPreset()])\n"},
      "found", "drift.py"),
     ("drift_detection_used", {"drift.md": "use evidently"}, None, None),
+    # the team's own drift code: a two-sample test in a module about drift, a PSI function
+    ("drift_detection_used",
+     {"monitoring/drift.py": "from scipy.stats import ks_2samp\n"
+                             "def check(ref, cur):\n    return ks_2samp(ref, cur).pvalue < 0.05\n"},
+     "found", "monitoring/drift.py"),
+    ("drift_detection_used",
+     {"jobs/stability.py": "import numpy as np\n"
+                           "def compute_psi(e, a):\n    return float(np.sum((a - e) * np.log(a / e)))\n"},
+     "found", "jobs/stability.py"),
+    # near misses: the same test in an analysis not about drift, a PSI in a test, a psi variable
+    ("drift_detection_used",
+     {"analysis/compare_groups.py": "from scipy import stats\n"
+                                    "def compare(a, b):\n    return stats.ks_2samp(a, b)\n"},
+     None, None),
+    ("drift_detection_used",
+     {"tests/test_psi.py": "def compute_psi(e, a):\n    return 0.0\n"}, None, None),
+    ("drift_detection_used", {"physics.py": "psi = 3.2\ndef wave(x):\n    return psi * x\n"},
+     None, None),
     ("service_metrics_exported",
      {"app.py": "from prometheus_client import Counter\nC = Counter('c', 'd')\n"}, "found",
      "app.py"),

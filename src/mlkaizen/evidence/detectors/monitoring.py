@@ -12,6 +12,7 @@ from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import as_list, mentions
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -26,12 +27,51 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
     with ``modelMonitoringConfig``), Azure ML data drift (SDK v1
     ``azureml.datadrift``, SDK v2 ``MonitorSchedule``/drift signals, a CLI v2 schedule with
     ``create_monitor``), Databricks Lakehouse Monitoring (``create_monitor``,
-    ``quality_monitors`` in SDK code or bundles).
+    ``quality_monitors`` in SDK code or bundles). The team's own drift code: a two-sample
+    test in a module about drift, or a population stability index function.
     Not evidence: capturing requests alone (SageMaker ``DataCaptureConfig`` is prediction
     logging).
     """
     out = _vertex_job_monitoring(tree)  # the drift libraries' calls: the stack packs
-    return out + config_findings(tree, "drift_detection_used")
+    return out + _hand_written_drift(tree) + config_findings(tree, "drift_detection_used")
+
+
+_DRIFT_TESTS = (
+    "scipy.stats.ks_2samp",
+    "scipy.stats.wasserstein_distance",
+    "scipy.stats.anderson_ksamp",
+    "scipy.stats.chi2_contingency",
+    "scipy.spatial.distance.jensenshannon",
+)
+_PSI = re.compile(r"(?:^|_)psi(?:$|_)|population_stability", re.IGNORECASE)
+
+
+def _hand_written_drift(tree: RepoTree) -> list[Finding]:
+    """Drift measured by the team's own code: a two-sample test or distance (Kolmogorov-
+    Smirnov, Wasserstein, Jensen-Shannon, chi-squared) in a module about drift (its path or
+    one of its functions says so), or a population stability index function (``compute_psi``).
+    Not evidence: the same test in an analysis that is not about drift, or in test code."""
+    out: list[Finding] = []
+    for rel in tree.importing({"scipy"}):
+        facts = tree.python(rel)
+        if facts is None or is_test_path(rel) or rel.endswith(".ipynb"):
+            continue
+        if "drift" in rel.lower() or any("drift" in name.lower() for name in facts.functions):
+            calls = facts.find_calls(_DRIFT_TESTS)
+            if calls:
+                what = f"hand-written drift check: {calls[0].name}()"
+                out.append(tree.finding("drift_detection_used", rel, calls[0].line, what))
+    seen = {f.file for f in out}
+    for rel in tree.with_suffix(".py"):
+        if rel in seen or is_test_path(rel) or "psi" not in (tree.text(rel) or "").lower():
+            continue
+        facts = tree.python(rel)
+        named = sorted((line, n) for n, line in (facts.functions if facts else {}).items())
+        psi = [(line, n) for line, n in named if _PSI.search(n)]
+        if psi:
+            what = f"hand-written drift check: population stability index ({psi[0][1]})"
+            out.append(tree.finding("drift_detection_used", rel, psi[0][0], what))
+    return out
 
 
 _VERTEX_MONITORING = re.compile(
