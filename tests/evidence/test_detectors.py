@@ -95,6 +95,42 @@ def predict(x: dict):
     log.info("prediction served", extra={"y": float(y[0])})
     return {"y": float(y[0])}
 """
+ARGO_TRAIN_TEMPLATE = """apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: churn-train
+spec:
+  entrypoint: train
+  templates:
+    - name: train
+      container:
+        image: churn:1
+        command: [python, train.py]
+"""
+ARGO_SENSOR = """apiVersion: argoproj.io/v1alpha1
+kind: Sensor
+metadata:
+  name: new-data
+spec:
+  dependencies:
+    - name: upload
+      eventSourceName: minio
+      eventName: new-object
+  triggers:
+    - template:
+        name: retrain
+        argoWorkflow:
+          operation: submit
+          source:
+            resource:
+              apiVersion: argoproj.io/v1alpha1
+              kind: Workflow
+              metadata:
+                generateName: churn-train-run-
+              spec:
+                workflowTemplateRef:
+                  name: churn-train
+"""
 FASTAPI_NO_MODEL = """from fastapi import FastAPI
 app = FastAPI()
 
@@ -352,6 +388,20 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                                  "    steps:\n      - run: python train.py\n"},
      "found", ".github/workflows/t.yml"),
     ("training_triggered_by_event", {".github/workflows/r.yml": GHA_SCHEDULED_TRAIN}, None, None),
+    # an Argo Events sensor whose trigger starts the repository's training workflow template
+    ("training_triggered_by_event",
+     {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE, "k8s/sensor.yaml": ARGO_SENSOR},
+     "found", "k8s/train.yaml"),
+    # near misses: the sensor starts another workflow; the started workflow does not train
+    ("training_triggered_by_event",
+     {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE,
+      "k8s/sensor.yaml": ARGO_SENSOR.replace("name: churn-train", "name: churn-report")},
+     None, None),
+    ("training_triggered_by_event",
+     {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE.replace("train.py", "report.py")
+                                           .replace("name: train", "name: report"),
+      "k8s/sensor.yaml": ARGO_SENSOR},
+     None, None),
     ("alert_triggers_retraining",
      {"monitor.py": "from evidently import Report\nimport requests\n"
                     "def check():\n    r = Report([])\n    trigger_retraining()\n"},
@@ -470,7 +520,8 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      "found", "monitoring/drift.py"),
     ("drift_detection_used",
      {"jobs/stability.py": "import numpy as np\n"
-                           "def compute_psi(e, a):\n    return float(np.sum((a - e) * np.log(a / e)))\n"},
+                           "def compute_psi(e, a):\n"
+                           "    return float(np.sum((a - e) * np.log(a / e)))\n"},
      "found", "jobs/stability.py"),
     # near misses: the same test in an analysis not about drift, a PSI in a test, a psi variable
     ("drift_detection_used",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mlkaizen.evidence.detectors.argo_events import sensor_triggers
 from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 from mlkaizen.evidence.detectors.pipeline_schedules import SCHEDULE_KW as _SCHEDULE_KW
@@ -205,8 +206,12 @@ def _metaflow(tree: RepoTree) -> list[OrchestratedPipeline]:
 
 def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
     out: list[OrchestratedPipeline] = []
+    by_name: dict[str, OrchestratedPipeline] = {}
+    sensors: list[tuple[str, dict[str, Any]]] = []
     for rel, doc in k8s_objects(tree):
         kind = str(doc.get("kind"))
+        if kind == "Sensor" and str(doc.get("apiVersion", "")).startswith("argoproj.io"):
+            sensors.append((rel, doc))
         if kind not in ("Workflow", "WorkflowTemplate", "CronWorkflow", "PipelineRun"):
             continue
         spec = as_dict(doc.get("spec"))
@@ -220,7 +225,10 @@ def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
                 pipe.steps.append((text, getattr(template, "line", pipe.line)))
         if kind == "CronWorkflow":
             pipe.schedule = str(spec.get("schedule") or spec.get("schedules"))
+        meta = as_dict(doc.get("metadata"))
+        by_name[str(meta.get("name") or meta.get("generateName") or "").rstrip("-")] = pipe
         out.append(pipe)
+    sensor_triggers(sensors, by_name)
     for rel in tree.named("prefect.yaml"):
         for doc in tree.yaml(rel) or []:
             for dep in as_list(as_dict(doc).get("deployments")):
