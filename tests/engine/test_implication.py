@@ -42,6 +42,33 @@ def test_a_registry_that_keeps_no_runs_implies_nothing(detail: str) -> None:
     assert p is not None and p.state is State.UNMET and p.implied_by == []
 
 
+@pytest.mark.parametrize("detail", [
+    "Vertex AI endpoint: aiplatform.Endpoint.create()",
+    "Azure ML managedOnline deployment: blue",
+    "Databricks Model Serving: w.serving_endpoints.create()",
+])
+def test_a_platform_endpoint_implies_a_registered_model(detail: str) -> None:
+    a = run([with_detail("model_serving_present", detail, "deploy.py")])
+    p = a.practice("model.registry")
+    assert p is not None
+    assert (p.state, p.implied_by) == (State.MET, ["deployment.serving-interface"])
+    assert p.note.startswith("implied by deployment.serving-interface: a Vertex AI, Azure ML")
+    # one step only: the implied registry does not in turn imply tracked runs
+    tracking = a.practice("model.experiment-tracking")
+    assert tracking is not None and tracking.state is not State.MET
+
+
+@pytest.mark.parametrize(("detail", "file"), [
+    ("SageMaker endpoint: model.deploy()", "deploy.py"),  # serves a model from S3 artefacts
+    ("FastAPI app serving a model loaded at app.py:3", "app.py"),
+    ("Terraform: a Vertex AI endpoint (the models deployed to it elsewhere): resource", "e.tf"),
+    ("Vertex AI endpoint: aiplatform.Endpoint.create()", "explore.ipynb"),  # a notebook
+])
+def test_other_endpoints_imply_no_registry(detail: str, file: str) -> None:
+    p = run([with_detail("model_serving_present", detail, file)]).practice("model.registry")
+    assert p is not None and p.state is not State.MET and p.implied_by == []
+
+
 def test_only_the_named_detector_implies() -> None:
     # a drift alarm that retrains shows monitoring ...
     a = run([found("alert_triggers_retraining", "retrain_on_drift.py")])
