@@ -43,16 +43,16 @@ def test_a_registry_that_keeps_no_runs_implies_nothing(detail: str) -> None:
 
 
 @pytest.mark.parametrize("detail", [
-    "Vertex AI endpoint: aiplatform.Endpoint.create()",
+    "Vertex AI endpoint deployment: google.cloud.aiplatform.Model().deploy()",
     "Azure ML managedOnline deployment: blue",
-    "Databricks Model Serving: w.serving_endpoints.create()",
+    "Azure ML endpoint (infrastructure as code): Microsoft.MachineLearningServices/workspaces/",
 ])
-def test_a_platform_endpoint_implies_a_registered_model(detail: str) -> None:
+def test_a_model_deployed_to_a_platform_endpoint_implies_a_registered_model(detail: str) -> None:
     a = run([with_detail("model_serving_present", detail, "deploy.py")])
     p = a.practice("model.registry")
     assert p is not None
     assert (p.state, p.implied_by) == (State.MET, ["deployment.serving-interface"])
-    assert p.note.startswith("implied by deployment.serving-interface: a Vertex AI, Azure ML")
+    assert p.note.startswith("implied by deployment.serving-interface: a model deployed to a")
     # one step only: the implied registry does not in turn imply tracked runs
     tracking = a.practice("model.experiment-tracking")
     assert tracking is not None and tracking.state is not State.MET
@@ -61,8 +61,13 @@ def test_a_platform_endpoint_implies_a_registered_model(detail: str) -> None:
 @pytest.mark.parametrize(("detail", "file"), [
     ("SageMaker endpoint: model.deploy()", "deploy.py"),  # serves a model from S3 artefacts
     ("FastAPI app serving a model loaded at app.py:3", "app.py"),
+    # an endpoint created empty: what is deployed to it, and from where, is not seen
+    ("Vertex AI endpoint: google.cloud.aiplatform.Endpoint.create()", "deploy.py"),
     ("Terraform: a Vertex AI endpoint (the models deployed to it elsewhere): resource", "e.tf"),
-    ("Vertex AI endpoint: aiplatform.Endpoint.create()", "explore.ipynb"),  # a notebook
+    # Databricks endpoints may serve an external model (an LLM gateway), not a registered one
+    ("Databricks serving endpoint (MLflow deployments client): client.create_endpoint()", "g.py"),
+    ("Databricks Model Serving (Terraform): resource \"databricks_model_serving\"", "s.tf"),
+    ("Vertex AI endpoint deployment: google.cloud.aiplatform.Model().deploy()", "explore.ipynb"),
 ])
 def test_other_endpoints_imply_no_registry(detail: str, file: str) -> None:
     p = run([with_detail("model_serving_present", detail, file)]).practice("model.registry")

@@ -250,7 +250,11 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"data/schemas/orders.json": '{"type": "object"}\n',
       "src/load.py": "SCHEMA = 'data/schemas/orders.json'\n"},
      "found", "data/schemas/orders.json"),
-    # near misses: a schema nothing names, and one only a test names
+    # near misses: a schema nothing names, one only a longer name contains, one only a test names
+    ("data_schema_declared",
+     {"data/schemas/orders.json": '{"type": "object"}\n',
+      "src/load.py": "SCHEMA = 'data/schemas/old_orders.json'\n"},
+     None, None),
     ("data_schema_declared", {"data/schemas/orders.json": '{"type": "object"}\n'}, None, None),
     ("data_schema_declared",
      {"data/schemas/orders.json": '{"type": "object"}\n',
@@ -392,7 +396,11 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("training_triggered_by_event",
      {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE, "k8s/sensor.yaml": ARGO_SENSOR},
      "found", "k8s/train.yaml"),
-    # near misses: the sensor starts another workflow; the started workflow does not train
+    # near misses: the sensor stops the workflow, or starts another; the workflow does not train
+    ("training_triggered_by_event",
+     {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE,
+      "k8s/sensor.yaml": ARGO_SENSOR.replace("operation: submit", "operation: terminate")},
+     None, None),
     ("training_triggered_by_event",
      {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE,
       "k8s/sensor.yaml": ARGO_SENSOR.replace("name: churn-train", "name: churn-report")},
@@ -532,6 +540,17 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"tests/test_psi.py": "def compute_psi(e, a):\n    return 0.0\n"}, None, None),
     ("drift_detection_used", {"physics.py": "psi = 3.2\ndef wave(x):\n    return psi * x\n"},
      None, None),
+    ("drift_detection_used",
+     {"physics/waves.py": "def psi(x, n):\n    return x ** n\n"
+                          "def kpa_to_psi(p):\n    return p * 0.145\n"},
+     None, None),
+    # a bare psi in a monitoring module, a camel-cased one, a stability index anywhere
+    ("drift_detection_used",
+     {"monitoring/stats.py": "import math\ndef psi(p, q):\n    return (q - p) * math.log(q / p)\n"},
+     "found", "monitoring/stats.py"),
+    ("drift_detection_used",
+     {"jobs/report.py": "def population_stability_index(e, a):\n    return 0.0\n"},
+     "found", "jobs/report.py"),
     ("service_metrics_exported",
      {"app.py": "from prometheus_client import Counter\nC = Counter('c', 'd')\n"}, "found",
      "app.py"),

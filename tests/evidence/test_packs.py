@@ -197,6 +197,10 @@ ADVERSARIAL = (
     "$" + "a" * 50_000,
     " " * 50_000,
     "Variable: " * 10_000,
+    "new " + "cloudwatch" * 5_000,
+    "new " + "sagemaker" * 5_000,
+    "new " + "a." * 20_000,
+    "x" * 50_000 + "Microsoft.MachineLearningServices/workspaces/",
 )
 
 

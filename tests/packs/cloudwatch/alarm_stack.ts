@@ -1,5 +1,7 @@
 // expect: alert_rules_defined
+import * as cdk from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 const errors = new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName: 'Invocation5XXErrors' });
-new cloudwatch.Alarm(this, 'Errors', { metric: errors, threshold: 5, evaluationPeriods: 1 });
+errors.createAlarm(stack, 'Errors', { threshold: 5, evaluationPeriods: 1 });
+new cdk.aws_cloudwatch.CompositeAlarm(stack, 'Any', { alarmRule: rule });

@@ -1,8 +1,10 @@
 // ok: training_in_pipeline
 // ok: model_serving_present
+// ok: model_packaged
 // A state machine of Lambda tasks, whose comments name the SageMaker tasks it does not use.
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 
-// SageMakerCreateTrainingJob would start a training job; this only invokes a Lambda.
+// const train = new tasks.SageMakerCreateTrainingJob(this, 'Train', {} as any);
+/* new tasks.SageMakerCreateModel(this, 'Model', {} as any); */
 const check = new tasks.LambdaInvoke(this, 'Check', { lambdaFunction: fn });
 const note = 'SageMakerCreateEndpoint';

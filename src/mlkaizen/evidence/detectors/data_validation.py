@@ -9,6 +9,7 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.packs import MAX_SEARCHED_BYTES
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
@@ -69,28 +70,37 @@ def data_schema_declared(tree: RepoTree) -> list[Finding]:
     return out
 
 
-_READERS = (".py", ".ipynb", ".yaml", ".yml", ".tf", ".toml", ".cfg", ".sh", ".sql", ".json")
+_READERS = (
+    *(".py", ".ipynb", ".yaml", ".yml", ".tf", ".toml", ".cfg", ".sh", ".sql", ".json"),
+    *(".ts", ".js", ".java", ".scala", ".kt", ".gradle", ".xml", ".conf"),
+)
+# names too common to say which file is meant (``package.json`` names ``config.json`` too)
+_GENERIC = frozenset({"config.json", "settings.json", "schema.json", "package.json", "index.json"})
 
 
 def _referenced(tree: RepoTree, schemas: list[str]) -> dict[str, str]:
-    """The schema files that another file of the repository names (its file name: code that
-    loads it, a config or Terraform that points at it), each with the first such file. A
-    schema file that nothing names declares nothing the data is held to."""
+    """The schema files that another file of the repository names (its file name, as a word
+    of its own: code that loads it, a config or Terraform that points at it), each with the
+    first such file. A schema file that nothing names declares nothing the data is held to;
+    one with a name as common as ``config.json`` is taken when its path is named."""
     if not schemas:
         return {}
-    by_name: dict[str, list[str]] = {}
+    wanted: dict[str, list[str]] = {}
     for rel in schemas:
-        by_name.setdefault(posixpath.basename(rel), []).append(rel)
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+        name = posixpath.basename(rel)
+        wanted.setdefault(rel if name in _GENERIC else name, []).append(rel)
+    words = "|".join(re.escape(n) for n in sorted(wanted, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])(?:{words})(?![\w-])")
     found: dict[str, str] = {}
     own = set(schemas)
-    for rel in tree.with_suffix(*_READERS):
-        if rel in own or is_test_path(rel):
+    readers = [*tree.with_suffix(*_READERS), *tree.named("Makefile", "Dockerfile")]
+    for rel in readers:
+        if rel in own or is_test_path(rel) or tree.sizes.get(rel, 0) > MAX_SEARCHED_BYTES:
             continue
         for name in set(pattern.findall(tree.text(rel) or "")):
-            for schema in by_name.pop(name, []):
+            for schema in wanted.pop(name, []):
                 found[schema] = rel
-        if not by_name:
+        if not wanted:
             break
     return found
 

@@ -12,7 +12,7 @@ from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import as_list, mentions
-from mlkaizen.evidence.testcode import is_test_path
+from mlkaizen.evidence.testcode import is_test_module
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -27,8 +27,8 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
     with ``modelMonitoringConfig``), Azure ML data drift (SDK v1
     ``azureml.datadrift``, SDK v2 ``MonitorSchedule``/drift signals, a CLI v2 schedule with
     ``create_monitor``), Databricks Lakehouse Monitoring (``create_monitor``,
-    ``quality_monitors`` in SDK code or bundles). The team's own drift code: a two-sample
-    test in a module about drift, or a population stability index function.
+    ``quality_monitors`` in SDK code or bundles). The team's own drift code, in a module
+    about drift or monitoring: a two-sample test or distance, a population stability index.
     Not evidence: capturing requests alone (SageMaker ``DataCaptureConfig`` is prediction
     logging).
     """
@@ -38,37 +38,52 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
 
 _DRIFT_TESTS = (
     "scipy.stats.ks_2samp",
+    "scipy.stats.kstest",
     "scipy.stats.wasserstein_distance",
+    "scipy.stats.energy_distance",
     "scipy.stats.anderson_ksamp",
+    "scipy.stats.cramervonmises_2samp",
     "scipy.stats.chi2_contingency",
+    "scipy.stats.entropy",
     "scipy.spatial.distance.jensenshannon",
 )
-_PSI = re.compile(r"(?:^|_)psi(?:$|_)|population_stability", re.IGNORECASE)
+# a function named for the population stability index: ``psi``, ``compute_psi``,
+# ``calculatePSI``, ``psi_score``, ``population_stability_index`` (not ``kpa_to_psi``)
+_PSI = re.compile(
+    r"^_?(?:(?:calc(?:ulate)?|compute|get|measure)_?)?psi(?:_?(?:score|value|index|metric)s?)?$"
+    r"|population_?stability",
+    re.IGNORECASE,
+)
+_ABOUT_DRIFT = re.compile(r"drift|monitor|stabilit|skew", re.IGNORECASE)
 
 
 def _hand_written_drift(tree: RepoTree) -> list[Finding]:
-    """Drift measured by the team's own code: a two-sample test or distance (Kolmogorov-
-    Smirnov, Wasserstein, Jensen-Shannon, chi-squared) in a module about drift (its path or
-    one of its functions says so), or a population stability index function (``compute_psi``).
-    Not evidence: the same test in an analysis that is not about drift, or in test code."""
+    """Drift measured by the team's own code, in a module about drift (its path or one of
+    its functions says drift, monitoring, stability or skew): a two-sample test or distance
+    (Kolmogorov-Smirnov, Wasserstein, Jensen-Shannon, chi-squared, KL divergence), or a
+    population stability index function (``compute_psi``; a ``population_stability_index``
+    anywhere). Not evidence: the same test in an analysis about something else, a ``psi``
+    that converts pressure, or test code."""
     out: list[Finding] = []
-    for rel in tree.importing({"scipy"}):
-        facts = tree.python(rel)
-        if facts is None or is_test_path(rel) or rel.endswith(".ipynb"):
-            continue
-        if "drift" in rel.lower() or any("drift" in name.lower() for name in facts.functions):
-            calls = facts.find_calls(_DRIFT_TESTS)
-            if calls:
-                what = f"hand-written drift check: {calls[0].name}()"
-                out.append(tree.finding("drift_detection_used", rel, calls[0].line, what))
-    seen = {f.file for f in out}
     for rel in tree.with_suffix(".py"):
-        if rel in seen or is_test_path(rel) or "psi" not in (tree.text(rel) or "").lower():
+        text = (tree.text(rel) or "").lower()
+        if "psi" not in text and "stability" not in text and "scipy" not in text:
             continue
         facts = tree.python(rel)
-        named = sorted((line, n) for n, line in (facts.functions if facts else {}).items())
-        psi = [(line, n) for line, n in named if _PSI.search(n)]
-        if psi:
+        if facts is None or is_test_module(rel, facts):
+            continue
+        names = [rel, *facts.functions]
+        about = any(_ABOUT_DRIFT.search(n) for n in names)
+        calls = facts.find_calls(_DRIFT_TESTS) if about else []
+        psi = sorted(
+            (line, name)
+            for name, line in facts.functions.items()
+            if _PSI.search(name) and (about or "stability" in name.lower())
+        )
+        if calls:
+            what = f"hand-written drift check: {calls[0].name}()"
+            out.append(tree.finding("drift_detection_used", rel, calls[0].line, what))
+        elif psi:
             what = f"hand-written drift check: population stability index ({psi[0][1]})"
             out.append(tree.finding("drift_detection_used", rel, psi[0][0], what))
     return out

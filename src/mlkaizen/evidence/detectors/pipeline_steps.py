@@ -206,7 +206,7 @@ def _metaflow(tree: RepoTree) -> list[OrchestratedPipeline]:
 
 def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
     out: list[OrchestratedPipeline] = []
-    by_name: dict[str, OrchestratedPipeline] = {}
+    by_name: dict[str, list[OrchestratedPipeline]] = {}
     sensors: list[tuple[str, dict[str, Any]]] = []
     for rel, doc in k8s_objects(tree):
         kind = str(doc.get("kind"))
@@ -226,7 +226,7 @@ def _manifests(tree: RepoTree) -> list[OrchestratedPipeline]:
         if kind == "CronWorkflow":
             pipe.schedule = str(spec.get("schedule") or spec.get("schedules"))
         meta = as_dict(doc.get("metadata"))
-        by_name[str(meta.get("name") or meta.get("generateName") or "").rstrip("-")] = pipe
+        by_name.setdefault(str(meta.get("name") or meta.get("generateName")), []).append(pipe)
         out.append(pipe)
     sensor_triggers(sensors, by_name)
     for rel in tree.named("prefect.yaml"):

@@ -141,9 +141,8 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
     Evidence: a CI pipeline that trains and is triggered by pushes to data paths, by
     ``repository_dispatch``/webhooks; an orchestrated training pipeline with a sensor or
     data-aware trigger (Azure ML SDK v1 ``Schedule.create(datastore=..., path_on_datastore=
-    ...)``, a Databricks job ``trigger`` on file arrival or table update); or monitoring code
-    that starts a retraining run.
-    """
+    ...)``, a Databricks job ``trigger`` on file arrival or table update, an Argo Events
+    sensor that submits the workflow); or monitoring code that starts a retraining run."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
         data_push = any(is_data_path(p) for p in pipe.trigger_paths)

@@ -71,8 +71,9 @@ _SERVING_KINDS = {
 def model_serving_present(tree: RepoTree) -> list[Finding]:
     """The model is served behind an interface (an API or a serving platform).
 
-    Evidence: a FastAPI/Flask/Starlette app in a folder whose code loads a model
-    (``joblib.load``, ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``...);
+    Evidence: a FastAPI/Flask/Starlette app that loads a model (``joblib.load``,
+    ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``...) in its own file, in
+    a module of the repository it imports (absolute imports), or in code of its folder;
     BentoML, Ray Serve, TorchServe, Triton, Seldon, KServe; ``mlflow models serve``; cloud
     endpoints: SageMaker ``model.deploy(instance_type=...)``/``create_endpoint``, Vertex AI
     ``Endpoint.create``/``model.deploy(endpoint=...)``, Azure ML online and batch endpoints
