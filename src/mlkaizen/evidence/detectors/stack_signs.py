@@ -32,9 +32,15 @@ class FileRule:
     """A file sign: globs, the pattern a file's text must match (if any) and its needles."""
 
     glob: tuple[str, ...]
-    pattern: re.Pattern[str] | None
+    contains: str | None
     needles: tuple[str, ...]
     tool: str
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The compiled pattern, compiled when a repository first has files the sign names
+        (``re`` keeps it): most signs name files that most repositories do not have."""
+        return re.compile(self.contains) if self.contains is not None else None
 
 
 @dataclass
@@ -67,7 +73,7 @@ def signs_by_fact() -> dict[str, _Signs]:
         for f in pack["files"]:
             rule = FileRule(
                 tuple(f["glob"]),
-                re.compile(f["contains"]) if f["contains"] else None,
+                f["contains"] or None,
                 tuple(f["needles"]),
                 f.get("tool") or stack,
             )
@@ -186,6 +192,8 @@ def _files(
     for rule in signs:
         stack = rule.tool
         files = tree.glob(*rule.glob)
+        if not files:
+            continue
         pattern = rule.pattern
         if pattern is None:  # the files alone: a finding at each of the first few
             for rel in files[:FILES_PER_SIGN]:
