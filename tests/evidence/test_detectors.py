@@ -392,6 +392,21 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                                  "    steps:\n      - run: python train.py\n"},
      "found", ".github/workflows/t.yml"),
     ("training_triggered_by_event", {".github/workflows/r.yml": GHA_SCHEDULED_TRAIN}, None, None),
+    # a Metaflow flow built on a platform's flow class (Outerbounds' ProjectFlow), scheduled
+    ("training_scheduled",
+     {"flows/train/flow.py": "from metaflow import step, schedule\n"
+                             "from obproject import ProjectFlow\n"
+                             "@schedule(daily=True)\n"
+                             "class TrainFlow(ProjectFlow):\n"
+                             "    @step\n    def start(self):\n        self.next(self.train)\n"
+                             "    @step\n    def train(self):\n        self.next(self.end)\n"
+                             "    @step\n    def end(self):\n        pass\n"},
+     "found", "flows/train/flow.py"),
+    # near miss: a class in a file that imports Metaflow but has no steps is no flow
+    ("pipeline_defined",
+     {"flows/helpers.py": "from metaflow import current\n"
+                          "class Paths(dict):\n    def run(self):\n        return current.run_id\n"},
+     None, None),
     # an Argo Events sensor whose trigger starts the repository's training workflow template
     ("training_triggered_by_event",
      {"k8s/train.yaml": ARGO_TRAIN_TEMPLATE, "k8s/sensor.yaml": ARGO_SENSOR},

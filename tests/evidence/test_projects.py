@@ -65,6 +65,24 @@ def test_a_sub_tree_shares_reads_and_sees_shared_settings(make_repo: MakeRepo) -
     assert sub.text("train.py") == TRACKED and tree.files_read == read  # read once, shared
 
 
+def test_the_files_a_root_gitlab_pipeline_includes_are_shared(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.projects import shared_files
+
+    files = {
+        **MONOREPO,
+        ".gitlab-ci.yml": "include:\n  - local: ci/jobs.yml\n  - local: '/ci/extra/*.yml'\n"
+                          "  - remote: https://example.com/t.yml\n  - ci/missing.yml\n",
+        "ci/jobs.yml": "test:\n  script: [pytest]\n",
+        "ci/extra/train.yml": "train:\n  script: [python train.py]\n",
+        "ci/unused.yml": "x:\n  script: [echo]\n",  # not included: not a setting of every project
+    }
+    tree = RepoTree(make_repo(files))
+    refs = find_sub_projects(tree)
+    assert sorted(shared_files(tree, refs)) == [
+        ".github/CODEOWNERS", ".gitlab-ci.yml", "ci/extra/train.yml", "ci/jobs.yml",
+    ]
+
+
 def test_each_sub_project_is_assessed_on_its_own_evidence(make_repo: MakeRepo) -> None:
     a = assess(make_repo(MONOREPO, git=True))
     parts = {sp.path: sp for sp in a.sub_projects}

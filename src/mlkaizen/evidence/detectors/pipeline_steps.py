@@ -185,20 +185,30 @@ def _local_modules(tree: RepoTree) -> frozenset[str]:
     return tree.memo("local_modules", compute)
 
 
+_FLOW_BASES = frozenset({"metaflow.FlowSpec", "obproject.ProjectFlow"})
+
+
 def _metaflow(tree: RepoTree) -> list[OrchestratedPipeline]:
     out: list[OrchestratedPipeline] = []
     for rel in tree.importing({"metaflow"}):
         facts = tree.python(rel)
         if facts is None:
             continue
-        flows = [b for b in facts.bases if b.name == "metaflow.FlowSpec"]
+        # a FlowSpec, or a flow class of a platform or of the team built on it (Outerbounds'
+        # ``ProjectFlow``) whose methods are Metaflow steps
+        stepped = bool(facts.find_calls(("metaflow.step",)))
+        flows = [
+            b for b in facts.bases if b.name in _FLOW_BASES or (stepped and b.name != "object")
+        ]
         if flows:
             pipe = OrchestratedPipeline(
                 "Metaflow", rel, flows[0].line, [(n, line) for n, line in facts.functions.items()]
             )
             sched = facts.find_calls(("metaflow.schedule",))
             pipe.schedule = f"@schedule (line {sched[0].line})" if sched else None
-            trig = facts.find_calls(("metaflow.trigger", "metaflow.trigger_on_finish"))
+            trig = facts.find_calls(
+                ("metaflow.trigger", "metaflow.trigger_on_finish", "obproject.project_trigger")
+            )
             pipe.event_trigger = f"@trigger (line {trig[0].line})" if trig else None
             out.append(pipe)
     return out
