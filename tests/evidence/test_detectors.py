@@ -881,6 +881,15 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
      "found", "train.py"),
     ("params_file_present", {"config/train_gpt2.py": "batch_size = 12\n"}, "found",
      "config/train_gpt2.py"),
+    # a config group's file in a conf/ folder, whatever its name, with two hyperparameters
+    ("params_file_present",
+     {"conf/model/xgboost.yaml": "model_params:\n  n_estimators: 500\n  max_depth: 6\n"},
+     "found", "conf/model/xgboost.yaml"),
+    # near misses: a conf/ file with one hyperparameter, one with none
+    ("params_file_present",
+     {"conf/model/xgboost.yaml": "model_params:\n  max_depth: 6\n  objective: reg\n",
+      "conf/logging.yaml": "version: 1\nroot:\n  level: INFO\n"},
+     None, None),
     ("params_file_present", {"configs/__init__.py": ""}, None, None),
     # a configuration file named for it that gives two hyperparameters numbers, wherever it is
     ("params_file_present",

@@ -58,21 +58,7 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
     or more hyperparameters (learning rate, batch size, epochs...) as literals.
     """
     out: list[Finding] = []
-    for rel in tree.named(
-        "params.yaml",
-        "params.yml",
-        "params.json",
-        "hyperparams.yaml",
-        "parameters.yml",
-        "parameters.yaml",
-        "parameters.json",
-        "hyperparameters.json",
-        "hyperparameters.yaml",
-        "hyperparameters.yml",
-        "hparams.yaml",
-        "hparams.yml",
-        "hparams.json",
-    ):
+    for rel in tree.named(*_PARAMS_FILES):
         out.append(tree.finding("params_file_present", rel, 1, "parameters file"))
     out.extend(_hyperparameter_modules(tree))
     out.extend(_hyperparameter_configs(tree))
@@ -97,6 +83,11 @@ def params_file_present(tree: RepoTree) -> list[Finding]:
     return out
 
 
+_PARAMS_FILES = tuple(
+    f"{stem}.{ext}"
+    for stem in ("params", "parameters", "hyperparams", "hyperparameters", "hparams")
+    for ext in ("yaml", "yml", "json")
+)
 # a Python module kept for training settings, by its name
 _SETTINGS_MODULES = frozenset(
     {
@@ -140,17 +131,23 @@ _HYPERPARAMETER_KEY = re.compile(
     r"(?im)^[ \t]*(?:- )?[\"']?(" + _HYPERPARAMETERS + r")[\"']?[ \t]*:[ \t]*[-\d.]"
 )
 _CONFIG_NAME = re.compile(r"(?i)(config|param|setting|train)")
+_CONFIG_FOLDERS = frozenset({"conf", "config", "configs"})  # a Hydra-style config group's folder
 
 
 def _hyperparameter_configs(tree: RepoTree) -> list[Finding]:
-    """A YAML configuration file, named for it (``project_config.yaml``, ``train_settings.yml``),
-    that gives at least two training hyperparameters numbers (``learning_rate: 0.01``,
+    """A YAML configuration file, named for it (``project_config.yaml``, ``train_settings.yml``)
+    or in a configuration folder (``conf/model/xgboost.yaml``), that gives at least two
+    training hyperparameters numbers (``learning_rate: 0.01``,
     ``max_depth: 6``): the values are kept out of code, wherever the file lives. A CI
     pipeline's file (``.circleci/config.yml``) is not configuration of training."""
     candidates = [
         rel
         for rel in tree.with_suffix(".yaml", ".yml")
-        if not rel.startswith(".github/") and _CONFIG_NAME.search(rel.rsplit("/", 1)[-1])
+        if not rel.startswith(".github/")
+        and (
+            _CONFIG_NAME.search(rel.rsplit("/", 1)[-1])
+            or _CONFIG_FOLDERS.intersection(rel.lower().split("/")[:-1])
+        )
     ]
     if not candidates:
         return []
