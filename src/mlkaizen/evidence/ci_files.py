@@ -340,12 +340,8 @@ def _gitlab_includes(  # noqa: PLR0917 - one recursive private helper
     entries = raw if isinstance(raw, list) else [raw]
     out: list[tuple[str, Any]] = []
     for entry in entries:
-        local = (
-            entry
-            if isinstance(entry, str)
-            else (entry.get("local") if isinstance(entry, dict) else None)
-        )
-        if not isinstance(local, str) or "://" in local:
+        local = _local(entry)
+        if local is None:
             continue
         if left[0] <= 0:
             tree.skipped["gitlab_includes"] += 1
@@ -372,6 +368,28 @@ def _gitlab_includes(  # noqa: PLR0917 - one recursive private helper
             for inc_doc in budget.docs(target):
                 out.append((target, inc_doc))
                 out += _gitlab_includes(tree, target, inc_doc, handled, budget, left, depth - 1)
+    return out
+
+
+def _local(entry: Any) -> str | None:
+    """The path of a GitLab ``include:`` entry that names a file of the repository (``local:``
+    or a plain string), or ``None`` (a remote, a project, a template)."""
+    local = entry.get("local") if isinstance(entry, dict) else entry
+    return local if isinstance(local, str) and "://" not in local else None
+
+
+def gitlab_included_files(tree: RepoTree, rel: str) -> list[str]:
+    """The files of the repository that the GitLab pipeline ``rel`` includes itself (wildcards
+    expanded, nothing followed further, none outside the root)."""
+    docs = tree.yaml(rel) if rel in tree.sizes else None
+    doc = docs[0] if docs else None
+    raw = doc.get("include") if isinstance(doc, dict) else None
+    out: list[str] = []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        local = _local(entry)
+        pattern = _normalise("", local) if local is not None else None
+        if pattern is not None:
+            out += [f for f in _included(tree, pattern) if f != rel]
     return out
 
 

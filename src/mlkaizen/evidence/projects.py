@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlkaizen.evidence.ci_files import gitlab_included_files
 from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Context, context_of
 from mlkaizen.evidence.tree import RepoTree
@@ -253,28 +254,12 @@ def shared_files(tree: RepoTree, refs: list[SubProjectRef]) -> list[str]:
     root files (code owners, contribution guide), and the files the root GitLab CI file
     includes from the repository, outside every sub-project."""
     inside = tuple(r.path + "/" for r in refs)
-    included = _gitlab_includes(tree)
+    included = set(gitlab_included_files(tree, ".gitlab-ci.yml"))
     return [
         f
         for f in tree.files
         if not f.startswith(inside) and (f.startswith(".") or f in SHARED_NAMES or f in included)
     ]
-
-
-def _gitlab_includes(tree: RepoTree) -> set[str]:
-    """The repository's files that ``.gitlab-ci.yml`` includes (``include: local:`` or a
-    plain path; a glob expanded), where the jobs of a pipeline split over files live."""
-    docs = tree.yaml(".gitlab-ci.yml") if ".gitlab-ci.yml" in tree.sizes else None
-    doc = docs[0] if docs else None
-    entries = doc.get("include") if isinstance(doc, dict) else None
-    out: set[str] = set()
-    for entry in entries if isinstance(entries, list) else [entries]:
-        local = entry.get("local") if isinstance(entry, dict) else entry
-        if not isinstance(local, str) or "://" in local:
-            continue
-        path = local.strip().lstrip("/")
-        out.update(tree.glob(path) if _PATTERN.search(path) else [path])
-    return out & set(tree.sizes)
 
 
 def in_scope(folder: str) -> Callable[[str], bool]:
