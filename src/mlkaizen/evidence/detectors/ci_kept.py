@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
+from mlkaizen.evidence.detectors.ci_ml_runs import trains
 from mlkaizen.evidence.detectors.ci_runs import _once_per_place, ci_step_finding, step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
-from mlkaizen.evidence.detectors.step_kinds import KEEP, TRAIN
+from mlkaizen.evidence.detectors.step_kinds import KEEP
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.ci import Pipeline
 from mlkaizen.evidence.tree import RepoTree
@@ -34,7 +35,7 @@ def ci_training(tree: RepoTree, detector_id: str, what: str, *, scheduled: bool)
             if scheduled and not (pipe.scheduled or job.scheduled):
                 continue
             for i, step in enumerate(job.steps):
-                if not TRAIN.search(expand_make(tree, step_command(step))):
+                if not trains(tree, pipe, job, step):
                     continue
                 found = ci_step_finding(tree, detector_id, pipe, job, step, what=what)
                 if found.outcome is Outcome.FOUND:

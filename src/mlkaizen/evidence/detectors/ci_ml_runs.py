@@ -13,8 +13,9 @@ from mlkaizen.evidence.detectors.ci_runs import (
     step_command,
 )
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
-from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN
+from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
 from mlkaizen.evidence.tree import RepoTree
 
 _PYTEST_PATHS = re.compile(r"\b(?:pytest|py\.test)\b([^\n;&|]*)")
@@ -50,30 +51,50 @@ def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
         tree, "training_runs_in_ci", TRAIN, "trains a model", orchestrators=False
     )
     seen = {(f.file, f.line) for f in out}
-    for finding in _training_pipeline_runs(tree):
+    for finding in training_pipeline_runs(tree):
         if (finding.file, finding.line) not in seen:
             out.append(finding)
     return out
 
 
+# a spec file name too common to say which pipeline a step submits without its folder
+_GENERIC_SPECS = frozenset({"pipeline.yml", "pipeline.yaml", "job.yml", "job.yaml"})
 _MODULE_OR_PATH = re.compile(r"(?<![\w/.-])([A-Za-z_][\w/.-]*?)(?:\.py)?(?![\w/.-])")
 
 
-def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
+def trains(tree: RepoTree, pipe: Pipeline, job: Job, step: Step) -> bool:
+    """Whether a CI step trains: its command does (:func:`does` ``TRAIN``), or it runs a
+    pipeline of the repository that trains (``python pipeline/pipeline.py --execute``)."""
+    if does(TRAIN, expand_make(tree, step_command(step))):
+        return True
+    places = tree.memo(
+        "training-pipeline-runs", lambda: {(f.file, f.line) for f in training_pipeline_runs(tree)}
+    )
+    return (step.file or job.file or pipe.file, step.line) in places
+
+
+def training_pipeline_runs(tree: RepoTree) -> list[Finding]:
     """CI steps that name a pipeline file of the repository that trains, as a path or a
-    dotted module."""
+    dotted module, or a pipeline spec it submits (``az ml job create -f train-pipeline.yml``,
+    a script given ``ci-synthetic.yml``)."""
     from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
     from mlkaizen.evidence.detectors.pipeline_training import training_step
 
     training = {
         p.file
         for p in orchestrated_pipelines(tree)
-        if p.file.endswith(".py") and training_step(tree, p)
+        if p.file.endswith((".py", ".yml", ".yaml")) and training_step(tree, p)
     }
     if not training:
         return []
     by_name: dict[str, str] = {}
     for rel in training:
+        if not rel.endswith(".py"):  # a pipeline spec the step submits, named as a file
+            parts = rel.split("/")
+            for i in range(len(parts)):
+                if len(parts) - i >= 2 or parts[-1] not in _GENERIC_SPECS:
+                    by_name["/".join(parts[i:])] = rel
+            continue
         stem = rel[:-3]
         parts = stem.split("/")
         for i in range(len(parts)):  # any suffix of the path, as a path or a module

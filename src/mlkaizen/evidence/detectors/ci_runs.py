@@ -17,6 +17,7 @@ from mlkaizen.evidence.detectors.step_kinds import (
     POLICY,
     TESTS,
     VALIDATE_DATA,
+    does,
 )
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
@@ -48,7 +49,7 @@ def ci_steps_matching(
             if scheduled_only and not (pipe.scheduled or job.scheduled):
                 continue
             for step in job.steps:
-                if pattern.search(expand_make(tree, step_command(step))):
+                if does(pattern, expand_make(tree, step_command(step))):
                     out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))
                     break
     return _once_per_place(out)

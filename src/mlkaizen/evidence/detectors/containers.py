@@ -10,21 +10,33 @@ from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.tree import RepoTree
 
+_VARIANTS = ("dockerfile.", "dockerfile-", "dockerfile_")
 _NOT_DOCKERFILE = (".py", ".md", ".txt", ".rst", ".json", ".yaml", ".yml", ".j2", ".tpl")
 
 
 def dockerfiles(tree: RepoTree) -> list[str]:
-    """Dockerfiles for images of the project, devcontainers excluded."""
+    """Dockerfiles for images of the project (``Dockerfile``, ``Dockerfile.gpu``,
+    ``Dockerfile-processing``, ``Dockerfile_dagit``, ``train.dockerfile``), devcontainers
+    excluded: a ``.devcontainer`` folder's ``Dockerfile`` or one its ``devcontainer.json``
+    names (the images a project keeps there for training or serving count)."""
 
     def is_dockerfile(path: str) -> bool:
         name = path.rsplit("/", 1)[-1].lower()
         if name in ("dockerfile", "containerfile") or name.endswith(".dockerfile"):
             return True
-        return name.startswith("dockerfile.") and not name.endswith(_NOT_DOCKERFILE)
+        return name.startswith(_VARIANTS) and not name.endswith(_NOT_DOCKERFILE)
+
+    def for_devcontainer(path: str) -> bool:
+        if ".devcontainer/" not in path:
+            return False
+        folder, _, name = path.rpartition("/")
+        json = folder + "/devcontainer.json"
+        spec = (tree.text(json) or "") if json in tree.sizes else ""
+        return name.lower() == "dockerfile" or not spec or name.lower() in spec.lower()
 
     return tree.memo(
         "dockerfiles",
-        lambda: [f for f in tree.files if is_dockerfile(f) and ".devcontainer/" not in f],
+        lambda: [f for f in tree.files if is_dockerfile(f) and not for_devcontainer(f)],
     )
 
 

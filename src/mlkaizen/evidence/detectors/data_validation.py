@@ -10,6 +10,7 @@ from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.packs import MAX_SEARCHED_BYTES
+from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
@@ -67,6 +68,71 @@ def data_schema_declared(tree: RepoTree) -> list[Finding]:
     for rel, user in _referenced(tree, files).items():
         detail = f"data schema file named in {user}"
         out.append(tree.finding("data_schema_declared", rel, 1, detail))
+    return out + _hand_written_checks(tree)
+
+
+# a function named for checking data: ``validate_data``, ``_validate_required_columns``,
+# ``check_null_values``, ``validateSchema`` (not ``validate_model_performance``, a
+# ``health_check``, a serving ``validate_input`` or a loader's ``_check_df_load``)
+_CHECKS = frozenset({"validate", "check", "verify", "ensure"})
+_DATA_WORDS = frozenset(
+    {
+        "data",
+        "dataframe",
+        "df",
+        "dataset",
+        "schema",
+        "columns",
+        "column",
+        "nulls",
+        "null",
+        "missing",
+        "ranges",
+        "range",
+        "dtypes",
+        "types",
+        "quality",
+        "contract",
+        "raw",
+    }
+)
+# ``_check_df_load``, ``check_data_path``: a loader or a file check, not a data check
+_LOADS = frozenset({"load", "read", "path", "file", "exists", "dir", "url"})
+_FRAMES = frozenset({"pandas", "polars", "pyarrow", "pyspark", "ray", "dask"})
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _checks_data(name: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(name)]
+    rest = set(words[1:])
+    return bool(words) and words[0] in _CHECKS and bool(rest & _DATA_WORDS) and not rest & _LOADS
+
+
+def _fails(facts: PyFacts) -> bool:
+    """The module fails a run on a check: a failing ``if``/``assert``, or an error raised."""
+    return any(c.fails for c in facts.checks) or any(
+        c.name.rpartition(".")[2].endswith(("Error", "Exception")) for c in facts.calls
+    )
+
+
+def _hand_written_checks(tree: RepoTree) -> list[Finding]:
+    """Data checked by the team's own code: a function named for validating data (its
+    columns, nulls, types or ranges) in a module that handles data frames and fails a run on
+    a check (``raise``, ``sys.exit``). Not test code: a test of a data processor checks
+    code."""
+    out: list[Finding] = []
+    for rel in tree.importing(_FRAMES):
+        facts = tree.python(rel)
+        if facts is None or is_test_path(rel) or not _fails(facts):
+            continue
+        named = sorted((line, name) for name, line in facts.functions.items() if _checks_data(name))
+        if named:
+            line, name = named[0]
+            out.append(
+                tree.finding(
+                    "data_schema_declared", rel, line, f"hand-written data checks: {name}()"
+                )
+            )
     return out
 
 

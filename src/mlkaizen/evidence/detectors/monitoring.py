@@ -11,7 +11,7 @@ from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
-from mlkaizen.evidence.parse.yamlfile import as_list, mentions
+from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, mentions
 from mlkaizen.evidence.testcode import is_test_module
 from mlkaizen.evidence.tree import RepoTree
 
@@ -107,17 +107,43 @@ def _vertex_job_monitoring(tree: RepoTree) -> list[Finding]:
     )
 
 
+_SCRAPE_JOB = re.compile(r"""job_name:\s*["']?([\w.-]+)""")
+# what a cluster's own Prometheus scrapes, whatever runs on it
+_CLUSTER_JOBS = re.compile(
+    r"prometheus|node[-_]?exporter|node|cadvisor|kubelet|kube[-_].*|kubernetes[-_].*"
+    r"|alertmanager|grafana|pushgateway|blackbox.*|docker.*|containers?",
+    re.IGNORECASE,
+)
+
+
+def _scrapes_a_service(config: str) -> bool:
+    """A Prometheus scrape config with a job for something other than the cluster."""
+    return any(not _CLUSTER_JOBS.fullmatch(j) for j in _SCRAPE_JOB.findall(config))
+
+
 @detector("service_metrics_exported")
 def service_metrics_exported(tree: RepoTree) -> list[Finding]:
     """The service exports operational metrics (Prometheus client/instrumentator,
     OpenTelemetry, Datadog, StatsD, CloudWatch), or Prometheus scrapes it, or the platform
     collects them: an Azure ML web service or online deployment with Application Insights
     enabled (``appInsightsEnabled: true`` in a v1 deployment config, ``app_insights_enabled``
-    in CLI v2, ``enable_app_insights=True`` in SDK v1)."""
+    in CLI v2, ``enable_app_insights=True`` in SDK v1). A scrape config counts in its own
+    ``prometheus.yml`` or in the ConfigMap that mounts it, when it scrapes a service of the
+    team's: not a placeholder, not only the cluster (Prometheus itself, node-exporter,
+    cAdvisor, kubelet)."""
     out = config_findings(tree, "service_metrics_exported")  # libraries: the stack packs
     for rel in tree.named("prometheus.yml", "prometheus.yaml"):
-        out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
+        if _scrapes_a_service(tree.text(rel) or ""):
+            out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
     for rel, doc in k8s_objects(tree):
+        if doc.get("kind") == "ConfigMap" and any(
+            str(key).startswith("prometheus.y") and _scrapes_a_service(str(value))
+            for key, value in as_dict(doc.get("data")).items()
+        ):
+            detail = "Prometheus scrape config (in a ConfigMap)"
+            out.append(
+                tree.finding("service_metrics_exported", rel, getattr(doc, "line", 1), detail)
+            )
         if doc.get("kind") in ("ServiceMonitor", "PodMonitor"):
             out.append(
                 tree.finding(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.parse.python_src import PyFacts
+from mlkaizen.evidence.parse.python_src import Call, PyFacts
 from mlkaizen.evidence.tree import RepoTree
 
 _METRIC = re.compile(
@@ -96,26 +96,35 @@ _KEYWORD_SCHEDULES = (
     (".put_rule", "ScheduleExpression"),
     ("aws_cdk.aws_events.Rule", "schedule"),
 )
+# the modules whose SDKs create those schedules
+SCHEDULE_ROOTS = frozenset({"google", "azure", "azureml", "sagemaker", "boto3", "aws_cdk"})
 _AML_V1_SCHEDULE = (
     "azureml.pipeline.core.Schedule.create",
     "azureml.pipeline.core.schedule.Schedule.create",
 )
 
 
+def schedule_calls(facts: PyFacts) -> list[Call]:
+    """The calls of a module that put an ML platform's pipeline (or job) on a schedule."""
+    return (
+        facts.find_calls(_SCHEDULES)
+        + [
+            c
+            for pattern, keyword in _KEYWORD_SCHEDULES
+            for c in facts.find_calls((pattern,))
+            if keyword in c.keywords
+        ]
+        + [c for c in facts.find_calls(_AML_V1_SCHEDULE) if "recurrence" in c.keywords]
+    )
+
+
 def platform_triggers(facts: PyFacts) -> tuple[str | None, str | None]:
     """(schedule, event trigger) a platform SDK puts on the pipeline of this file."""
     schedule: str | None = None
     event: str | None = None
-    calls = facts.find_calls(_SCHEDULES) + [
-        c
-        for pattern, keyword in _KEYWORD_SCHEDULES
-        for c in facts.find_calls((pattern,))
-        if keyword in c.keywords
-    ]
+    calls = schedule_calls(facts)
     for call in facts.find_calls(_AML_V1_SCHEDULE):
-        if "recurrence" in call.keywords:
-            calls.append(call)
-        elif "path_on_datastore" in call.keywords or "datastore" in call.keywords:
+        if "path_on_datastore" in call.keywords or "datastore" in call.keywords:
             event = event or f"{call.name} on a datastore change (line {call.line})"
     if calls:
         first = min(calls, key=lambda c: c.line)

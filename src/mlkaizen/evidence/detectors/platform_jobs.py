@@ -6,10 +6,12 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from mlkaizen.evidence.detectors.documents import yaml_documents
 from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 from mlkaizen.evidence.detectors.platform_config import resources
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
 from mlkaizen.evidence.tree import RepoTree
 
@@ -50,7 +52,7 @@ def platform_pipelines(
 ) -> list[OrchestratedPipeline]:
     """``found`` plus Databricks bundle jobs, with Azure ML CLI v2 schedules attached to the
     pipeline YAML they run (or, when that file is not a pipeline, as pipelines of their own)."""
-    out = list(found)
+    out = list(found) + _dbx_jobs(tree)
     for r in resources(tree):
         if r.platform == "databricks" and r.kind == "jobs":
             pipe = OrchestratedPipeline("Databricks job", r.file, r.line)
@@ -78,6 +80,31 @@ def platform_pipelines(
                 pipe = OrchestratedPipeline("Azure ML schedule", r.file, r.line)
                 pipe.steps = [(_inline_job_text(job), r.line)]
                 pipe.schedule = schedule
+                out.append(pipe)
+    return out
+
+
+def _dbx_jobs(tree: RepoTree) -> list[OrchestratedPipeline]:
+    """Multi-task Databricks jobs of a dbx deployment file (``environments: <env>:
+    workflows:`` or ``jobs:``, YAML or JSON): tasks with ``task_key``s are a pipeline's steps,
+    in every environment the file deploys to. A job of one task is a job, not a pipeline."""
+    out: list[OrchestratedPipeline] = []
+    docs = [(rel, doc) for rel, doc in yaml_documents(tree) if isinstance(doc, dict)]
+    for rel in tree.with_suffix(".json"):
+        if rel.rsplit("/", 1)[-1].startswith("deployment"):
+            docs.append((rel, as_dict(tree.parsed(rel, "json", load_json))))
+    for rel, doc in docs:
+        for env in as_dict(as_dict(doc).get("environments")).values():
+            settings = as_dict(env)
+            for job in as_list(settings.get("workflows")) + as_list(settings.get("jobs")):
+                body = as_dict(job)
+                tasks = [t for t in as_list(body.get("tasks")) if as_dict(t).get("task_key")]
+                if len(tasks) < 2:
+                    continue
+                line = getattr(job, "line", getattr(doc, "line", 1))
+                pipe = OrchestratedPipeline("Databricks job (dbx)", rel, line)
+                pipe.steps = [(_task_text(as_dict(t)), getattr(t, "line", line)) for t in tasks]
+                pipe.schedule, pipe.event_trigger = _job_schedule(body)
                 out.append(pipe)
     return out
 

@@ -6,57 +6,26 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_kept import KEEPS_NOTHING, ci_training, keeps_results
+from mlkaizen.evidence.detectors.ci_ml_runs import trains
 from mlkaizen.evidence.detectors.ci_runs import step_command
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.handlers import has_event_handler
 from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
+from mlkaizen.evidence.detectors.pipeline_schedules import imported_files
 from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
 from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.schedulers import cloud_schedules
 from mlkaizen.evidence.detectors.stack_signs import python_signs
-from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
+from mlkaizen.evidence.detectors.starters import RETRAINING_STARTERS, starts_retraining
+from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN, does
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding, Outcome
-from mlkaizen.evidence.parse.python_src import Call, PyFacts, module_matcher
+from mlkaizen.evidence.parse.python_src import PyFacts, module_matcher
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 DATA_PATHS = ("data", "dataset", "datasets", ".dvc", "features")
-_WORDS = re.compile(r"[a-z0-9]+")
-# (import prefix, calls that start a training run or pipeline, recognised through that import)
-RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("github", (".create_dispatch",)),
-    ("airflow", ("airflow.api.common.trigger_dag.trigger_dag", ".trigger_dag")),
-    (
-        "kfp",
-        (
-            ".create_run_from_pipeline_func",
-            ".create_run_from_pipeline_package",
-            ".create_run_from_job_spec",
-            ".run_pipeline",
-        ),
-    ),
-    (
-        "google.cloud.aiplatform",
-        (
-            "google.cloud.aiplatform.PipelineJob",
-            "google.cloud.aiplatform.pipeline_jobs.PipelineJob",
-        ),
-    ),
-    ("boto3", (".start_pipeline_execution",)),
-    ("sagemaker", (".start_pipeline_execution",)),
-    ("azure.ai.ml", (".jobs.create_or_update",)),
-    ("azureml", (".submit",)),  # SDK v1: ``experiment.submit(config)`` (see _STARTER_NEEDS)
-    ("prefect", ("prefect.deployments.run_deployment",)),
-    ("databricks", (".jobs.run_now",)),
-    ("mlflow", ("mlflow.run", "mlflow.projects.run")),
-)
-_HTTP = ("requests", "httpx")
-# what a starter needs beside it: an Azure ML ``.submit`` an experiment, run config or pipeline
-_STARTER_NEEDS = {"azureml": ("azureml.core.Experiment", "azureml.core.experiment.Experiment",
-    "azureml.core.ScriptRunConfig", "azureml.core.script_run_config.ScriptRunConfig",
-    "azureml.pipeline.core.PublishedPipeline*", "azureml.pipeline.core.Pipeline",
-    "azureml.pipeline.core.PipelineEndpoint*")}
 
 
 def is_data_path(pattern: str) -> bool:
@@ -121,12 +90,12 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
 
 _NAMES_TRAINING = re.compile(r"(?i)(?<![a-z])(?:re)?train")
 _NAMES_PIPELINE = re.compile(r"(?i)pipeline|template_path|workflow|job_id")
-_NAMES_SCORING = re.compile(r"(?i)predict|scor(?:e|ing)|inference|batch")
+_NAMES_SCORING = re.compile(r"(?i)predict|scor(?:e|ing)|inference|batch|ingest|feature")
 
 
 def _scheduled_training(text: str, training: list[OrchestratedPipeline]) -> str | None:
     """What a cloud schedule starts, if it is training: it names training, or it starts a
-    pipeline (not a scoring one) in a repository whose pipelines train."""
+    pipeline (not a scoring, ingestion or feature one) in a repository whose pipelines train."""
     if _NAMES_TRAINING.search(text):
         return "starts training on a schedule"
     if training and _NAMES_PIPELINE.search(text) and not _NAMES_SCORING.search(text):
@@ -150,14 +119,7 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
         if not (data_push or external):
             continue
         for j, job in enumerate(pipe.jobs):
-            at = next(
-                (
-                    i
-                    for i, s in enumerate(job.steps)
-                    if TRAIN.search(expand_make(tree, step_command(s)))
-                ),
-                None,
-            )
+            at = next((i for i, s in enumerate(job.steps) if trains(tree, pipe, job, s)), None)
             if at is not None:
                 step = job.steps[at]
                 why = "data changes" if data_push else "an external event"
@@ -191,52 +153,38 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
 
 def _event_handlers(tree: RepoTree) -> list[Finding]:
     """A serverless function, started by an event (a Pub/Sub message, an S3 upload, an
-    EventBridge rule), that starts a pipeline run in a repository whose pipelines train."""
+    EventBridge rule), that starts a pipeline run in a repository whose pipelines train:
+    itself, or through a module of the repository it imports (``from helper import
+    start_pipeline`` beside the handler)."""
     out: list[Finding] = []
     roots = {prefix.split(".")[0] for prefix, _ in RETRAINING_STARTERS}
-    for rel in tree.importing(roots):
+    starting = set(tree.importing(roots))
+    for rel in tree.with_suffix(".py"):
         text = tree.text(rel) or ""
-        if not has_event_handler(text):
+        if not has_event_handler(text) or is_test_path(rel):
             continue
         facts = tree.python(rel)
-        if facts is not None:
-            out += _started_here(tree, rel, facts, "event handler starts a training pipeline run")
+        if facts is None:
+            continue
+        why = "event handler starts a training pipeline run"
+        found = _started_here(tree, rel, facts, why) if rel in starting else []
+        for helper in [] if found else imported_files(tree, rel, facts.imports):
+            call = starts_retraining(tree.python(helper) or PyFacts())
+            if helper in starting and call is not None:
+                line = min(facts.functions.values(), default=1)
+                detail = f"{why} through {helper}: {call.name}()"
+                found = [tree.finding("training_triggered_by_event", rel, line, detail)]
+                break
+        out += found
     return out
 
 
 def _started_here(tree: RepoTree, rel: str, facts: PyFacts, why: str) -> list[Finding]:
     """A finding at the first call in ``facts`` that starts training, if there is one."""
-    call = _starts_retraining(facts)
+    call = starts_retraining(facts)
     if call is None:
         return []
     return [tree.finding("training_triggered_by_event", rel, call.line, f"{why}: {call.name}()")]
-
-
-def _starts_retraining(facts: PyFacts) -> Call | None:
-    """The first call that starts a training run, recognised through the import it comes
-    from (``kfp.Client().create_run_from_pipeline_func``, a GitHub ``/dispatches`` request,
-    ``PipelineJob``...), or a call to a function named for retraining (``retrain_model()``)."""
-    imported = set(facts.imports)
-    calls: list[Call] = []
-    for prefix, patterns in RETRAINING_STARTERS:
-        if any(map(module_matcher((prefix,)), imported)):
-            needs = _STARTER_NEEDS.get(prefix)
-            if needs and not facts.find_calls(needs, include_decorators=False):
-                continue
-            calls += facts.find_calls(patterns, include_decorators=False)
-    if any(n.split(".")[0] in _HTTP for n in imported):
-        calls += [
-            c
-            for c in facts.find_calls(tuple(f"{h}.post" for h in _HTTP), include_decorators=False)
-            if any("/dispatches" in a for a in c.str_args)
-        ]
-    calls += [
-        c
-        for c in facts.calls
-        if "retrain" in c.name.lower()  # cheap, and implied by the word test
-        and any(w.startswith("retrain") for w in _WORDS.findall(c.name.rsplit(".", 1)[-1].lower()))
-    ]
-    return min(calls, key=lambda c: c.line) if calls else None
 
 
 def _monitor_triggers(tree: RepoTree) -> list[Finding]:
@@ -284,7 +232,7 @@ def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
         for job in pipe.jobs:
             texts = [expand_make(tree, step_command(s)) for s in job.steps]
             first_check = next((i for i, t in enumerate(texts) if MONITOR.search(t)), None)
-            if first_check is not None and any(TRAIN.search(t) for t in texts[first_check:]):
+            if first_check is not None and any(does(TRAIN, t) for t in texts[first_check:]):
                 out.append(
                     tree.finding(
                         "alert_triggers_retraining",

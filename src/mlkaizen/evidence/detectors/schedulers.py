@@ -6,7 +6,10 @@ listens on, an EventBridge rule or schedule (``aws_cloudwatch_event_rule``,
 ``aws_scheduler_schedule``, CloudFormation ``AWS::Events::Rule``/``AWS::Scheduler::Schedule``)
 that starts a SageMaker pipeline (with the ``aws_cloudwatch_event_target`` resources that
 name the rule), an Azure Data Factory or Logic App recurrence, a Terraform ``databricks_job``
-with an unpaused ``schedule`` block, or a ``gcloud scheduler jobs create`` command. Each
+with an unpaused ``schedule`` block, a ``gcloud scheduler jobs create`` command, or an ML
+platform's schedule created by code in a module of its own (Vertex AI
+``PipelineJob.create_schedule(cron=...)`` on a compiled template, an Azure ML
+``JobSchedule``, a SageMaker ``PipelineSchedule``, an EventBridge ``put_rule``). Each
 becomes a :class:`CloudSchedule` with the text of its declaration, so detectors can tell a
 training schedule from a scoring one.
 """
@@ -17,8 +20,10 @@ import re
 from dataclasses import dataclass
 
 from mlkaizen.evidence.detectors.documents import yaml_documents
+from mlkaizen.evidence.detectors.platform_code import SCHEDULE_ROOTS, schedule_calls
 from mlkaizen.evidence.detectors.text_search import line_at
 from mlkaizen.evidence.parse.yamlfile import as_dict, strings
+from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
 _TF_RESOURCE = re.compile(
@@ -55,7 +60,9 @@ class CloudSchedule:
 
 def cloud_schedules(tree: RepoTree) -> list[CloudSchedule]:
     """Every cloud scheduler declaration in the tree (memoised)."""
-    return tree.memo("cloud_schedules", lambda: _terraform(tree) + _cfn(tree) + _gcloud(tree))
+    return tree.memo(
+        "cloud_schedules", lambda: _terraform(tree) + _cfn(tree) + _gcloud(tree) + _sdk(tree)
+    )
 
 
 def _block(text: str, start: int) -> str:
@@ -144,4 +151,18 @@ def _gcloud(tree: RepoTree) -> list[CloudSchedule]:
                     "gcloud scheduler job", "", rel, line_at(text, match.start()), match.group(0)
                 )
             )
+    return out
+
+
+def _sdk(tree: RepoTree) -> list[CloudSchedule]:
+    """Schedules an ML platform's SDK creates, with the module's text for what they start
+    (the module that schedules a compiled pipeline rarely defines it). Not test code."""
+    out: list[CloudSchedule] = []
+    for rel in tree.importing(SCHEDULE_ROOTS):
+        facts = tree.python(rel)
+        if facts is None or is_test_path(rel):
+            continue
+        calls = sorted(schedule_calls(facts), key=lambda c: c.line)
+        if calls:
+            out.append(CloudSchedule(calls[0].name, "", rel, calls[0].line, tree.text(rel) or ""))
     return out

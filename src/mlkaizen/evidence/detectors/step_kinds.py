@@ -27,3 +27,33 @@ KEEP = _V.step_kind("keep")  # keeps a run's results beyond the CI runner
 
 # a pipeline step that releases a model: TFX Pusher, a deploy step or component
 PIPELINE_DEPLOY = re.compile(r"(deploy|\bPusher\b|ModelDeployOp)", re.IGNORECASE)
+
+# A shell command that installs, builds or pushes an image, prints or moves files: it does
+# no ML work, whatever its arguments name (``pip install -r training/requirements.txt``,
+# ``docker build -t train-knn .``, ``gcloud functions deploy prod_training_pipeline``).
+_INERT = re.compile(
+    r"(?:sudo\s+|time\s+|\w+=\S*\s+)*"
+    r"(?:cd|pushd|popd|echo|printf|mkdir|cp|mv|rm|ls|cat|chmod|chown|touch|export|source|tar"
+    r"|unzip|apt|apt-get|yum|apk|brew|npm|yarn|pip3?|conda\s+(?:install|create|env)"
+    r"|python3?(?:\.\d+)?\s+-m\s+(?:pip|venv)|uv\s+(?:pip|sync|venv|lock)"
+    r"|poetry\s+(?:install|lock|add)|(?:docker|podman)\s+(?:buildx\s+)?(?:build|push|tag|pull|login)"
+    r"|gcloud\s+(?:functions\s+deploy|auth|config|components)|az\s+(?:login|account|extension)"
+    r"|aws\s+(?:configure|ecr\b))"
+    r"(?![\w.-])"
+)
+_SEGMENTS = re.compile(r"\n|&&|\|\||;")
+
+
+def ml_work(command: str) -> str:
+    """The parts of a step's command that can do ML work (train, evaluate, validate data):
+    its shell segments less those that install, build or push images, print or move files.
+    A step that names ``training`` only in such a segment trains nothing."""
+    return "\n".join(seg for seg in _SEGMENTS.split(command) if not _INERT.match(seg.strip()))
+
+
+ML_WORK = frozenset({TRAIN, EVALUATE, VALIDATE_DATA})
+
+
+def does(kind: re.Pattern[str], command: str) -> bool:
+    """Whether a step's command does ``kind`` (ML work read from :func:`ml_work`)."""
+    return bool(kind.search(ml_work(command) if kind in ML_WORK else command))

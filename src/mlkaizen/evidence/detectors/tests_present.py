@@ -98,7 +98,14 @@ def _placeholder(facts: PyFacts) -> bool:
     value (``assert 1 == 1``, ``assert True``, an ``xfail`` ``assert False, "No tests
     written"``), as project templates and scaffolds ship. A test that calls the code, or
     asserts on what a fixture holds (``assert model.fitted``), is a test."""
-    return not facts.calls and not facts.asserts_values
+    return (not facts.calls and not facts.asserts_values) or _script(facts)
+
+
+def _script(facts: PyFacts) -> bool:
+    """A script named like a test that a person or a pipeline runs with arguments (an
+    endpoint smoke test's ``if __name__ == "__main__":`` with ``argparse``), which pytest
+    cannot collect: its test functions take those arguments, not fixtures."""
+    return facts.has_main_guard and any(n.split(".")[0] == "argparse" for n in facts.imports)
 
 
 @detector("unit_tests_present")
@@ -109,7 +116,9 @@ def unit_tests_present(tree: RepoTree) -> list[Finding]:
     are ``test_*.py``, ``*_test.py``, ``*_tests.py`` and ``tests.py``, modules in a
     ``tests``/``test``/``testing`` folder, and modules defining a ``unittest.TestCase``.
     Not evidence: a placeholder that calls nothing and asserts only on literals
-    (``assert 1 == 1``, an ``xfail`` "No tests written"), or a ``Test...`` class with no test.
+    (``assert 1 == 1``, an ``xfail`` "No tests written"), a ``Test...`` class with no test, or
+    a smoke script named like a test and run with arguments (``argparse`` under a
+    ``__main__`` guard).
     """
     files = _test_files(tree)
     if not files:

@@ -50,6 +50,7 @@ Fact = Literal[
     "container_image_defined",
     "validation_gate_present",
     "dev_environment_defined",
+    "dependencies_pinned",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
 

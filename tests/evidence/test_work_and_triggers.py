@@ -1,0 +1,582 @@
+"""What a CI step does, what starts training, and data checked by a team's own code, read
+where real repositories put them: a training folder named only by an install line, a pipeline
+spec a script submits, a schedule created in a module of its own, an event handler that starts
+a pipeline through a helper beside it, a ``validate_dataframe`` that fails the run, a scrape
+config mounted from a ConfigMap, a ``Dockerfile_dagit``.
+
+Each heuristic has its near miss next to it; every test asserts the exact findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.detectors.step_kinds import EVALUATE, TRAIN, VALIDATE_DATA, does, ml_work
+from mlkaizen.evidence.tree import RepoTree
+from tests.conftest import MakeRepo
+
+Pairs = set[tuple[str, str, str]]
+
+
+def found(root: Path, detector: str) -> Pairs:
+    """(outcome, file, detail) of every finding of one detector."""
+    tree = RepoTree(root)
+    return {(f.outcome.value, f.file or "", f.detail) for f in REGISTRY[detector].detect(tree)}
+
+
+# ------------------------------------------------------------------ what a step's command does
+@pytest.mark.parametrize(
+    ("command", "trains"),
+    [
+        ("pip install -r src/training/requirements.txt", False),
+        ("python -m pip install -r training/requirements.txt\npytest -q", False),
+        ("docker build --tag acme/train-knn:latest ./components/models/knn/", False),
+        ("sudo docker build -f src/training/Dockerfile .", False),
+        ("gcloud functions deploy 'prod_training_pipeline' --runtime=python39", False),
+        ('echo "Starting the training pipeline..."', False),
+        ("mkdir -p training && cp data.csv training/", False),
+        ("cd src/training && python train.py", True),
+        ("pip install -r requirements.txt && python -m training.run", True),
+        ("uv run python train.py --epochs 3", True),
+        ("poetry run train", True),
+        ("docker run acme/trainer python train.py", True),
+        ("FOO=1 python train.py", True),
+    ],
+)
+def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bool) -> None:
+    assert does(TRAIN, command) is trains
+
+
+def test_ml_work_keeps_the_working_segments_in_order() -> None:
+    command = "pip install -r eval/requirements.txt && python evaluate.py; echo validate_data"
+    assert ml_work(command) == " python evaluate.py"
+    assert does(EVALUATE, command)
+    assert not does(VALIDATE_DATA, command)
+
+
+GHA_INSTALL_TRAINING = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          python -m pip install -r src/training/requirements.txt
+          pytest -q
+      - run: docker build -t acme/train-knn:latest -f src/training/Dockerfile .
+"""
+
+
+def test_installing_a_training_folder_is_not_training_in_ci(make_repo: MakeRepo) -> None:
+    root = make_repo({".github/workflows/ci.yml": GHA_INSTALL_TRAINING})
+    assert found(root, "training_runs_in_ci") == set()
+
+
+def test_near_miss_running_the_training_folder_is(make_repo: MakeRepo) -> None:
+    workflow = GHA_INSTALL_TRAINING.replace("pytest -q", "python src/training/train.py")
+    root = make_repo({".github/workflows/ci.yml": workflow})
+    assert found(root, "training_runs_in_ci") == {
+        ("found", ".github/workflows/ci.yml", "github-actions job 'test' trains a model")
+    }
+
+
+# ------------------------------------------------------------------ a pipeline spec CI submits
+AML_TRAINING_PIPELINE = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+display_name: churn-ci
+jobs:
+  prepare_data:
+    type: command
+    code: ../src
+    command: python prep.py --raw ${{inputs.raw}}
+  train_model:
+    type: command
+    code: ../src
+    command: python train.py --data ${{inputs.data}}
+"""
+AML_SCORING_PIPELINE = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+display_name: churn-batch
+jobs:
+  prepare_data:
+    type: command
+    code: ../src
+    command: python prep.py --raw ${{inputs.raw}}
+  score:
+    type: command
+    code: ../src
+    command: python score.py --data ${{inputs.data}}
+"""
+GHA_SUBMIT = """\
+on: [repository_dispatch, workflow_dispatch]
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: azure/login@v1
+      - name: run job
+        run: bash ../.github/cicd/run_job.sh {spec} "run-from-github-workflow"
+        working-directory: pipelines
+"""
+
+
+def test_ci_that_submits_a_training_pipeline_spec_trains(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "pipelines/churn-ci.yml": AML_TRAINING_PIPELINE,
+            ".github/workflows/ci.yml": GHA_SUBMIT.format(spec="churn-ci.yml"),
+        }
+    )
+    where = ".github/workflows/ci.yml"
+    assert found(root, "training_runs_in_ci") == {
+        (
+            "found",
+            where,
+            "github-actions job 'run' runs the training pipeline pipelines/churn-ci.yml",
+        )
+    }
+
+
+def test_near_miss_a_submitted_spec_that_only_scores_trains_nothing(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "pipelines/churn-batch.yml": AML_SCORING_PIPELINE,
+            ".github/workflows/ci.yml": GHA_SUBMIT.format(spec="churn-batch.yml"),
+        }
+    )
+    assert found(root, "training_runs_in_ci") == set()
+
+
+def test_near_miss_a_generic_spec_name_needs_its_folder(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "pipelines/pipeline.yml": AML_TRAINING_PIPELINE,
+            ".github/workflows/ci.yml": GHA_SUBMIT.format(spec="pipeline.yml"),
+        }
+    )
+    assert found(root, "training_runs_in_ci") == set()
+    named = GHA_SUBMIT.format(spec="pipelines/pipeline.yml")
+    root = make_repo(
+        {"pipelines/pipeline.yml": AML_TRAINING_PIPELINE, ".github/workflows/ci.yml": named}
+    )
+    # its path names the spec, which the step's command is read with
+    assert {f[:2] for f in found(root, "training_runs_in_ci")} == {
+        ("found", ".github/workflows/ci.yml")
+    }
+
+
+SM_PIPELINE = """\
+from sagemaker.estimator import Estimator
+from sagemaker.workflow.pipeline import Pipeline
+from sagemaker.workflow.steps import ProcessingStep, TrainingStep
+
+def get_pipeline(role):
+    estimator = Estimator(image_uri=image, role=role, instance_type="ml.m5.large")
+    step_prep = ProcessingStep(name="Prepare", processor=processor)
+    step_train = TrainingStep(name="Train", estimator=estimator)
+    return Pipeline(name="Churn", steps=[step_prep, step_train])
+
+if __name__ == "__main__":
+    get_pipeline(role).upsert(role_arn=role).start()
+"""
+GHA_DISPATCHED_PIPELINE = """\
+on:
+  repository_dispatch:
+    types: [trigger-training]
+jobs:
+  ct:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "Starting the pipeline for $BUCKET..."
+      - run: python pipeline/pipeline.py --execute
+"""
+
+
+def test_a_dispatched_job_that_runs_the_training_pipeline_retrains(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {"pipeline/pipeline.py": SM_PIPELINE, ".github/workflows/ct.yml": GHA_DISPATCHED_PIPELINE}
+    )
+    assert found(root, "training_triggered_by_event") == {
+        (
+            "found",
+            ".github/workflows/ct.yml",
+            "github-actions job 'ct' retrains on an external event",
+        )
+    }
+
+
+def test_near_miss_an_echo_that_names_training_starts_nothing(make_repo: MakeRepo) -> None:
+    workflow = GHA_DISPATCHED_PIPELINE.replace(
+        "python pipeline/pipeline.py --execute", 'echo "training done"'
+    )
+    root = make_repo({"pipeline/pipeline.py": SM_PIPELINE, ".github/workflows/ct.yml": workflow})
+    assert found(root, "training_triggered_by_event") == set()
+
+
+# ------------------------------------------------------------------ a schedule in its own module
+VERTEX_SCHEDULE = """\
+from google.cloud import aiplatform
+
+def schedule_pipeline(template_path: str, cron: str, display_name: str):
+    job = aiplatform.PipelineJob(display_name=display_name, template_path=template_path)
+    return job.create_schedule(cron=cron, display_name=f"{display_name}-schedule")
+
+if __name__ == "__main__":
+    schedule_pipeline("training.json", "0 6 * * 6", "training-pipeline")
+"""
+KFP_TRAINING = """\
+from kfp import dsl
+
+@dsl.component
+def train(data: str) -> str:
+    from sklearn.linear_model import LogisticRegression
+    return "model"
+
+@dsl.pipeline(name="training-pipeline")
+def training_pipeline(data: str):
+    train(data=data)
+"""
+
+
+def test_a_schedule_created_in_a_module_of_its_own_schedules_training(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {"pipelines/training.py": KFP_TRAINING, "pipelines/utils/schedule.py": VERTEX_SCHEDULE}
+    )
+    assert found(root, "training_scheduled") == {
+        (
+            "found",
+            "pipelines/utils/schedule.py",
+            "job.create_schedule starts training on a schedule",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # the schedule starts batch prediction, and names no training
+        (
+            "pipelines/utils/schedule.py",
+            VERTEX_SCHEDULE.replace("training.json", "predict.json").replace(
+                "training-pipeline", "batch-prediction"
+            ),
+        ),
+        # test code that schedules is not a schedule
+        ("tests/test_schedule.py", VERTEX_SCHEDULE),
+        # a PipelineJob run once, with no cron, is not a schedule
+        (
+            "pipelines/utils/schedule.py",
+            VERTEX_SCHEDULE.replace("create_schedule(cron=cron, ", "submit("),
+        ),
+    ],
+)
+def test_near_miss_schedules_that_do_not_retrain(make_repo: MakeRepo, path: str, text: str) -> None:
+    root = make_repo({"pipelines/training.py": KFP_TRAINING, path: text})
+    assert found(root, "training_scheduled") == set()
+
+
+CDK_INGESTION_SCHEDULE = """\
+from aws_cdk import aws_events as events, aws_events_targets as targets
+
+class FeaturesIngestionStack(Stack):
+    def __init__(self, scope, id):
+        rule = events.Rule(self, "FeatureIngestionSchedule",
+                           schedule=events.Schedule.cron(minute="0", hour="3"))
+        rule.add_target(targets.AwsApi(service="SageMaker", action="startPipelineExecution",
+                        parameters={"PipelineName": "features-ingestion-pipeline"}))
+"""
+
+
+def test_near_miss_a_scheduled_feature_ingestion_is_not_training(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {"pipeline/pipeline.py": SM_PIPELINE, "infra/ingestion_stack.py": CDK_INGESTION_SCHEDULE}
+    )
+    assert found(root, "training_scheduled") == set()
+
+
+# ------------------------------------------------------------------ an event handler's helper
+HANDLER = """\
+import os
+from helper import *
+
+def lambda_handler(event, context):
+    key = event["Records"][0]["s3"]["object"]["key"]
+    execution = start_pipeline(os.environ["PIPELINE"], f"s3://{BUCKET}/{key}")
+    return {"statusCode": 200}
+"""
+HELPER = """\
+import boto3
+
+sm = boto3.client("sagemaker")
+
+def start_pipeline(name, input_uri):
+    return sm.start_pipeline_execution(
+        PipelineName=name,
+        PipelineParameters=[{"Name": "InputData", "Value": input_uri}],
+    )
+"""
+
+
+def test_a_handler_that_starts_the_pipeline_through_its_helper_retrains(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {
+            "pipeline/pipeline.py": SM_PIPELINE,
+            "lambda/start/index.py": HANDLER,
+            "lambda/start/helper.py": HELPER,
+        }
+    )
+    detail = (
+        "event handler starts a training pipeline run through lambda/start/helper.py: "
+        "sm.start_pipeline_execution()"
+    )
+    assert found(root, "training_triggered_by_event") == {
+        ("found", "lambda/start/index.py", detail)
+    }
+
+
+def test_near_miss_a_helper_that_only_reads_an_execution(make_repo: MakeRepo) -> None:
+    reads = HELPER.replace("start_pipeline_execution(", "describe_pipeline_execution(")
+    root = make_repo(
+        {
+            "pipeline/pipeline.py": SM_PIPELINE,
+            "lambda/start/index.py": HANDLER,
+            "lambda/start/helper.py": reads,
+        }
+    )
+    assert found(root, "training_triggered_by_event") == set()
+
+
+def test_near_miss_no_training_pipeline_in_the_repository(make_repo: MakeRepo) -> None:
+    root = make_repo({"lambda/start/index.py": HANDLER, "lambda/start/helper.py": HELPER})
+    assert found(root, "training_triggered_by_event") == set()
+
+
+# ------------------------------------------------------------------ data checked by own code
+VALIDATE = """\
+import pandas as pd
+
+EXPECTED = ["age", "income", "churned"]
+
+def validate_dataframe(df: pd.DataFrame) -> None:
+    missing = [c for c in EXPECTED if c not in df.columns]
+    if missing:
+        raise ValueError(f"Missing required columns: {missing}")
+    if df[EXPECTED].isna().any().any():
+        raise ValueError("Null values in required columns")
+"""
+
+
+def test_hand_written_data_checks_declare_expectations(make_repo: MakeRepo) -> None:
+    root = make_repo({"src/data/validate.py": VALIDATE})
+    assert found(root, "data_schema_declared") == {
+        ("found", "src/data/validate.py", "hand-written data checks: validate_dataframe()")
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # a model check, not a data check
+        (
+            "src/models/gate.py",
+            VALIDATE.replace("validate_dataframe", "validate_model_performance"),
+        ),
+        # a loader that checks its argument is a path or a frame
+        ("src/utils/core.py", VALIDATE.replace("validate_dataframe", "_check_df_load")),
+        # the same checks in test code test a processor
+        ("tests/test_validate.py", VALIDATE),
+        # no frame library: a request's fields, not data
+        ("src/api/validate.py", VALIDATE.replace("import pandas as pd", "import json")),
+        # checks that never fail the run only report
+        (
+            "src/data/validate.py",
+            VALIDATE.replace(
+                'raise ValueError(f"Missing required columns: {missing}")', "print(missing)"
+            ).replace('raise ValueError("Null values in required columns")', 'print("nulls")'),
+        ),
+    ],
+)
+def test_near_miss_hand_written_checks(make_repo: MakeRepo, path: str, text: str) -> None:
+    root = make_repo({path: text})
+    assert found(root, "data_schema_declared") == set()
+
+
+# ------------------------------------------------------------------ a scrape config, mounted
+PROMETHEUS_CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: prometheus-config
+data:
+  prometheus.yml: |
+    global:
+      scrape_interval: 5s
+    scrape_configs:
+      - job_name: "churn-classifier"
+        kubernetes_sd_configs:
+          - role: endpoints
+      - job_name: "node-exporter"
+        kubernetes_sd_configs:
+          - role: endpoints
+"""
+
+
+def test_a_configmap_that_mounts_a_scrape_config_of_the_service(make_repo: MakeRepo) -> None:
+    root = make_repo({"monitoring/prometheus-config.yaml": PROMETHEUS_CONFIGMAP})
+    assert found(root, "service_metrics_exported") == {
+        ("found", "monitoring/prometheus-config.yaml", "Prometheus scrape config (in a ConfigMap)")
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # the cluster's own Prometheus: itself and the nodes, no service of the team's
+        (
+            "monitoring/prometheus-config.yaml",
+            PROMETHEUS_CONFIGMAP.replace('"churn-classifier"', '"prometheus"'),
+        ),
+        ("monitoring/prometheus.yml", "# scrape configs go here\n"),
+        ("monitoring/prometheus.yml", "scrape_configs:\n  - job_name: cadvisor\n"),
+        # a ConfigMap of something else that mentions a scrape config in prose
+        (
+            "k8s/app-config.yaml",
+            PROMETHEUS_CONFIGMAP.replace("prometheus.yml: |", "notes.txt: |"),
+        ),
+    ],
+)
+def test_near_miss_scrape_configs(make_repo: MakeRepo, path: str, text: str) -> None:
+    root = make_repo({path: text})
+    assert found(root, "service_metrics_exported") == set()
+
+
+def test_a_scrape_config_file_with_a_service_job(make_repo: MakeRepo) -> None:
+    root = make_repo({"monitoring/prometheus.yml": "scrape_configs:\n  - job_name: 'fraud-api'\n"})
+    assert found(root, "service_metrics_exported") == {
+        ("found", "monitoring/prometheus.yml", "Prometheus scrape config")
+    }
+
+
+# ------------------------------------------------------------------ images named otherwise
+IMAGE = "FROM python:3.11-slim\nCOPY . /app\nCMD python serve.py\n"
+DEVCONTAINER = '{"name": "dev", "build": {"dockerfile": "Dockerfile", "context": ".."}}'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "docker/Dockerfile-processing",
+        "Dockerfile_dagit",
+        "Dockerfile.gpu",
+        # images a project keeps in its .devcontainer folder that its devcontainer.json
+        # does not build
+        ".devcontainer/train.dockerfile",
+    ],
+)
+def test_images_named_otherwise_are_images(make_repo: MakeRepo, path: str) -> None:
+    root = make_repo({path: IMAGE, ".devcontainer/devcontainer.json": DEVCONTAINER})
+    assert {f[:2] for f in found(root, "container_image_defined")} == {("found", path)}
+
+
+@pytest.mark.parametrize(
+    ("path", "spec"),
+    [
+        (".devcontainer/Dockerfile", DEVCONTAINER),
+        (".devcontainer/dev.dockerfile", DEVCONTAINER.replace('"Dockerfile"', '"dev.dockerfile"')),
+        # a devcontainer folder with no devcontainer.json to tell
+        (".devcontainer/train.dockerfile", None),
+        ("docs/dockerfile-guide.md", DEVCONTAINER),
+        ("tools/dockerfile_lint.py", DEVCONTAINER),
+    ],
+)
+def test_near_miss_development_images_and_files_about_them(
+    make_repo: MakeRepo, path: str, spec: str | None
+) -> None:
+    files = {path: IMAGE}
+    if spec is not None:
+        files[".devcontainer/devcontainer.json"] = spec
+    root = make_repo(files)
+    assert found(root, "container_image_defined") == set()
+
+
+# ------------------------------------------------------------------ a smoke script named a test
+SMOKE_SCRIPT = """\
+import argparse
+
+import boto3
+
+sm = boto3.client("sagemaker")
+
+
+def test_endpoint(endpoint_name):
+    status = sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"]
+    if status != "InService":
+        raise Exception(f"{endpoint_name} is {status}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint-name")
+    test_endpoint(parser.parse_args().endpoint_name)
+"""
+
+
+def test_a_smoke_script_run_with_arguments_is_not_a_test_suite(make_repo: MakeRepo) -> None:
+    root = make_repo({"test/test.py": SMOKE_SCRIPT})
+    assert found(root, "unit_tests_present") == set()
+
+
+def test_near_miss_a_test_module_with_a_main_guard_is_still_tests(make_repo: MakeRepo) -> None:
+    module = SMOKE_SCRIPT.replace("import argparse\n", "import unittest\n").replace(
+        '    parser = argparse.ArgumentParser()\n    parser.add_argument("--endpoint-name")\n'
+        "    test_endpoint(parser.parse_args().endpoint_name)\n",
+        "    unittest.main()\n",
+    )
+    root = make_repo({"test/test.py": module})
+    assert found(root, "unit_tests_present") == {
+        ("found", "test/test.py", "1 test module, e.g. test/test.py")
+    }
+
+
+# ------------------------------------------------------------------ a dbx deployment's jobs
+DBX = """\
+environments:
+  default:
+    workflows:
+      - name: "churn-train-register"
+        job_clusters:
+          - job_cluster_key: "default"
+            new_cluster: {spark_version: "13.3.x-cpu-ml-scala2.12", num_workers: 1}
+        tasks:
+          - task_key: "features"
+            job_cluster_key: "default"
+            python_wheel_task: {package_name: churn, entry_point: "features"}
+          - task_key: "train"
+            depends_on: [{task_key: "features"}]
+            job_cluster_key: "default"
+            python_wheel_task: {package_name: churn, entry_point: "train"}
+"""
+
+
+def test_a_multi_task_dbx_workflow_is_a_training_pipeline(make_repo: MakeRepo) -> None:
+    root = make_repo({"conf/deployment.yml": DBX})
+    assert found(root, "pipeline_defined") == {
+        ("found", "conf/deployment.yml", "Databricks job (dbx) pipeline with 2 steps")
+    }
+    assert {f[:2] for f in found(root, "training_in_pipeline")} == {
+        ("found", "conf/deployment.yml")
+    }
+
+
+def test_near_miss_single_task_dbx_jobs_are_jobs(make_repo: MakeRepo) -> None:
+    one = DBX.split('          - task_key: "train"', maxsplit=1)[0]
+    root = make_repo({"conf/deployment.yml": one})
+    assert found(root, "pipeline_defined") == set()
