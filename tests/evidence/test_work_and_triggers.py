@@ -44,6 +44,18 @@ def found(root: Path, detector: str) -> Pairs:
         ("poetry run train", True),
         ("docker run acme/trainer python train.py", True),
         ("FOO=1 python train.py", True),
+        # a backslash continues a line: the whole command is one segment
+        ("docker build \\\n  -t acme/train-knn \\\n  -f src/training/Dockerfile .", False),
+        ("pip install \\\n  -r training/requirements.txt", False),
+        ("pip3.11 install -r training/requirements.txt", False),
+        ("if [ -d training ]; then echo training; fi", False),
+        ("if [ -f train.py ]; then python train.py; fi", True),
+        ("@echo Training the model", False),
+        ("conda activate train-env", False),
+        ("yamllint train-pipeline.yml", False),
+        ("cat params.yaml | python train.py", True),
+        ("npm run train", True),
+        ("python train.py &", True),
     ],
 )
 def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bool) -> None:
@@ -52,7 +64,7 @@ def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bo
 
 def test_ml_work_keeps_the_working_segments_in_order() -> None:
     command = "pip install -r eval/requirements.txt && python evaluate.py; echo validate_data"
-    assert ml_work(command) == " python evaluate.py"
+    assert ml_work(command) == "python evaluate.py"
     assert does(EVALUATE, command)
     assert not does(VALIDATE_DATA, command)
 
@@ -153,6 +165,19 @@ def test_near_miss_a_submitted_spec_that_only_scores_trains_nothing(make_repo: M
     assert found(root, "training_runs_in_ci") == set()
 
 
+@pytest.mark.parametrize(
+    "run", ['echo "submitting churn-ci.yml"', "yamllint churn-ci.yml", "cat churn-ci.yml"]
+)
+def test_near_miss_a_step_that_only_prints_or_lints_the_spec(make_repo: MakeRepo, run: str) -> None:
+    workflow = GHA_SUBMIT.format(spec="x").replace(
+        'bash ../.github/cicd/run_job.sh x "run-from-github-workflow"', run
+    )
+    root = make_repo(
+        {"pipelines/churn-ci.yml": AML_TRAINING_PIPELINE, ".github/workflows/ci.yml": workflow}
+    )
+    assert found(root, "training_runs_in_ci") == set()
+
+
 def test_near_miss_a_generic_spec_name_needs_its_folder(make_repo: MakeRepo) -> None:
     root = make_repo(
         {
@@ -165,9 +190,9 @@ def test_near_miss_a_generic_spec_name_needs_its_folder(make_repo: MakeRepo) -> 
     root = make_repo(
         {"pipelines/pipeline.yml": AML_TRAINING_PIPELINE, ".github/workflows/ci.yml": named}
     )
-    # its path names the spec, which the step's command is read with
-    assert {f[:2] for f in found(root, "training_runs_in_ci")} == {
-        ("found", ".github/workflows/ci.yml")
+    # named with its folder, the spec is read as the file the step runs
+    assert found(root, "training_runs_in_ci") == {
+        ("found", ".github/workflows/ci.yml", "github-actions job 'run' trains a model")
     }
 
 
@@ -281,6 +306,27 @@ def test_near_miss_schedules_that_do_not_retrain(make_repo: MakeRepo, path: str,
     assert found(root, "training_scheduled") == set()
 
 
+SCORING_SCHEDULE = """\
+from google.cloud import aiplatform
+
+def describe_training(run):
+    return f"uses the model the weekly training produced: {run}"
+
+def schedule_batch(template_path: str, cron: str):
+    job = aiplatform.PipelineJob(display_name="batch-prediction", template_path=template_path)
+    return job.create_schedule(cron=cron, display_name="batch-prediction-schedule")
+"""
+
+
+def test_near_miss_a_scoring_schedule_in_a_module_that_names_training(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {"pipelines/training.py": KFP_TRAINING, "pipelines/utils/schedule.py": SCORING_SCHEDULE}
+    )
+    assert found(root, "training_scheduled") == set()
+
+
 CDK_INGESTION_SCHEDULE = """\
 from aws_cdk import aws_events as events, aws_events_targets as targets
 
@@ -335,7 +381,7 @@ def test_a_handler_that_starts_the_pipeline_through_its_helper_retrains(
     )
     detail = (
         "event handler starts a training pipeline run through lambda/start/helper.py: "
-        "sm.start_pipeline_execution()"
+        "start_pipeline() calls sm.start_pipeline_execution()"
     )
     assert found(root, "training_triggered_by_event") == {
         ("found", "lambda/start/index.py", detail)
@@ -349,6 +395,26 @@ def test_near_miss_a_helper_that_only_reads_an_execution(make_repo: MakeRepo) ->
             "pipeline/pipeline.py": SM_PIPELINE,
             "lambda/start/index.py": HANDLER,
             "lambda/start/helper.py": reads,
+        }
+    )
+    assert found(root, "training_triggered_by_event") == set()
+
+
+def test_near_miss_a_handler_that_uses_the_helper_for_something_else(
+    make_repo: MakeRepo,
+) -> None:
+    helper = (
+        HELPER + "\n\ndef predict(payload):\n    return runtime.invoke_endpoint(Body=payload)\n"
+    )
+    handler = HANDLER.replace(
+        'execution = start_pipeline(os.environ["PIPELINE"], f"s3://{BUCKET}/{key}")',
+        "execution = predict(key)",
+    )
+    root = make_repo(
+        {
+            "pipeline/pipeline.py": SM_PIPELINE,
+            "lambda/start/index.py": handler,
+            "lambda/start/helper.py": helper,
         }
     )
     assert found(root, "training_triggered_by_event") == set()
@@ -395,6 +461,23 @@ def test_hand_written_data_checks_declare_expectations(make_repo: MakeRepo) -> N
         ("tests/test_validate.py", VALIDATE),
         # no frame library: a request's fields, not data
         ("src/api/validate.py", VALIDATE.replace("import pandas as pd", "import json")),
+        # a web app's request check answers the request; it does not fail a run
+        (
+            "src/api/app.py",
+            VALIDATE.replace("ValueError", "HTTPException").replace(
+                "validate_dataframe", "validate_input_schema"
+            ),
+        ),
+        # drift monitoring, not a schema check
+        ("src/monitoring/drift.py", VALIDATE.replace("validate_dataframe", "check_data_drift")),
+        # the check only reports; the module fails elsewhere
+        (
+            "src/data/validate.py",
+            "import pandas as pd\n\n"
+            "def check_columns(df):\n    print(sorted(df.columns))\n\n"
+            "def load(path):\n    if not path:\n        raise ValueError(path)\n"
+            "    return pd.read_csv(path)\n",
+        ),
         # checks that never fail the run only report
         (
             "src/data/validate.py",
@@ -458,6 +541,29 @@ def test_near_miss_scrape_configs(make_repo: MakeRepo, path: str, text: str) -> 
     assert found(root, "service_metrics_exported") == set()
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        # the pods that ask to be scraped, the team's among them
+        "scrape_configs:\n  - job_name: kubernetes-pods\n",
+        # Prometheus's own job, with the model's API among its targets
+        "scrape_configs:\n  - job_name: prometheus\n    static_configs:\n"
+        "      - targets: ['localhost:9090', 'model-api:8000']\n",
+    ],
+)
+def test_scrape_configs_of_the_team_s_services(make_repo: MakeRepo, config: str) -> None:
+    root = make_repo({"monitoring/prometheus.yml": config})
+    assert {f[:2] for f in found(root, "service_metrics_exported")} == {
+        ("found", "monitoring/prometheus.yml")
+    }
+
+
+def test_near_miss_a_commented_out_job(make_repo: MakeRepo) -> None:
+    config = "scrape_configs:\n  - job_name: prometheus\n#  - job_name: fraud-api\n"
+    root = make_repo({"monitoring/prometheus.yml": config})
+    assert found(root, "service_metrics_exported") == set()
+
+
 def test_a_scrape_config_file_with_a_service_job(make_repo: MakeRepo) -> None:
     root = make_repo({"monitoring/prometheus.yml": "scrape_configs:\n  - job_name: 'fraud-api'\n"})
     assert found(root, "service_metrics_exported") == {
@@ -493,6 +599,11 @@ def test_images_named_otherwise_are_images(make_repo: MakeRepo, path: str) -> No
         (".devcontainer/dev.dockerfile", DEVCONTAINER.replace('"Dockerfile"', '"dev.dockerfile"')),
         # a devcontainer folder with no devcontainer.json to tell
         (".devcontainer/train.dockerfile", None),
+        # the devcontainer builds from a compose file beside it that names the image
+        (
+            ".devcontainer/dev.Dockerfile",
+            '{"name": "dev", "dockerComposeFile": "docker-compose.yml", "service": "dev"}',
+        ),
         ("docs/dockerfile-guide.md", DEVCONTAINER),
         ("tools/dockerfile_lint.py", DEVCONTAINER),
     ],
@@ -503,6 +614,9 @@ def test_near_miss_development_images_and_files_about_them(
     files = {path: IMAGE}
     if spec is not None:
         files[".devcontainer/devcontainer.json"] = spec
+    if "dockerComposeFile" in (spec or ""):
+        compose = "services:\n  dev:\n    build:\n      dockerfile: dev.Dockerfile\n"
+        files[".devcontainer/docker-compose.yml"] = compose
     root = make_repo(files)
     assert found(root, "container_image_defined") == set()
 
@@ -532,6 +646,16 @@ if __name__ == "__main__":
 def test_a_smoke_script_run_with_arguments_is_not_a_test_suite(make_repo: MakeRepo) -> None:
     root = make_repo({"test/test.py": SMOKE_SCRIPT})
     assert found(root, "unit_tests_present") == set()
+
+
+def test_near_miss_a_pytest_module_with_an_argparse_main_is_tests(make_repo: MakeRepo) -> None:
+    module = "import pytest\n" + SMOKE_SCRIPT.replace(
+        "def test_endpoint(endpoint_name):", "def test_endpoint(endpoint_name='churn'):"
+    )
+    root = make_repo({"tests/test_model.py": module})
+    assert found(root, "unit_tests_present") == {
+        ("found", "tests/test_model.py", "1 test module, e.g. tests/test_model.py")
+    }
 
 
 def test_near_miss_a_test_module_with_a_main_guard_is_still_tests(make_repo: MakeRepo) -> None:
@@ -580,3 +704,32 @@ def test_near_miss_single_task_dbx_jobs_are_jobs(make_repo: MakeRepo) -> None:
     one = DBX.split('          - task_key: "train"', maxsplit=1)[0]
     root = make_repo({"conf/deployment.yml": one})
     assert found(root, "pipeline_defined") == set()
+
+
+# ------------------------------------------------------------------ a pinned Databricks runtime
+BUNDLE_JOB = """\
+resources:
+  jobs:
+    train:
+      job_clusters:
+        - job_cluster_key: c
+          new_cluster:
+            spark_version: 15.4.x-cpu-ml-scala2.12
+            node_type_id: i3.xlarge
+"""
+
+
+def test_a_pinned_runtime_pins_a_project_with_no_dependency_file(make_repo: MakeRepo) -> None:
+    root = make_repo({"resources/train.yml": BUNDLE_JOB})
+    assert found(root, "dependencies_pinned") == {
+        ("found", "resources/train.yml", "Databricks runtime 15.4.x-cpu-ml-scala2.12")
+    }
+
+
+def test_near_miss_the_runtime_does_not_pin_the_project_s_own_libraries(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {"resources/train.yml": BUNDLE_JOB, "requirements.txt": "pandas\nscikit-learn\nmlflow\n"}
+    )
+    assert found(root, "dependencies_pinned") == set()

@@ -13,7 +13,7 @@ from mlkaizen.evidence.detectors.ci_runs import (
     step_command,
 )
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
-from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does
+from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
 from mlkaizen.evidence.tree import RepoTree
@@ -57,6 +57,14 @@ def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
     return out
 
 
+def training_pipeline_runs(tree: RepoTree) -> list[Finding]:
+    """CI steps that name a pipeline file of the repository that trains, as a path or a
+    dotted module, or a pipeline spec it submits (``az ml job create -f train-pipeline.yml``,
+    a script given ``ci-synthetic.yml``), in a segment that does work (:func:`ml_work`: not
+    an ``echo`` or a linter of it). Memoised."""
+    return tree.memo("training-pipeline-runs", lambda: _training_pipeline_runs(tree))
+
+
 # a spec file name too common to say which pipeline a step submits without its folder
 _GENERIC_SPECS = frozenset({"pipeline.yml", "pipeline.yaml", "job.yml", "job.yaml"})
 _MODULE_OR_PATH = re.compile(r"(?<![\w/.-])([A-Za-z_][\w/.-]*?)(?:\.py)?(?![\w/.-])")
@@ -67,16 +75,11 @@ def trains(tree: RepoTree, pipe: Pipeline, job: Job, step: Step) -> bool:
     pipeline of the repository that trains (``python pipeline/pipeline.py --execute``)."""
     if does(TRAIN, expand_make(tree, step_command(step))):
         return True
-    places = tree.memo(
-        "training-pipeline-runs", lambda: {(f.file, f.line) for f in training_pipeline_runs(tree)}
-    )
+    places = {(f.file, f.line) for f in training_pipeline_runs(tree)}
     return (step.file or job.file or pipe.file, step.line) in places
 
 
-def training_pipeline_runs(tree: RepoTree) -> list[Finding]:
-    """CI steps that name a pipeline file of the repository that trains, as a path or a
-    dotted module, or a pipeline spec it submits (``az ml job create -f train-pipeline.yml``,
-    a script given ``ci-synthetic.yml``)."""
+def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
     from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
     from mlkaizen.evidence.detectors.pipeline_training import training_step
 
@@ -108,7 +111,7 @@ def training_pipeline_runs(tree: RepoTree) -> list[Finding]:
             continue
         for job in pipe.jobs:
             for step in job.steps:
-                command = step_command(step)
+                command = ml_work(expand_make(tree, step_command(step)))
                 hit = next(
                     (
                         by_name[m.group(1)]

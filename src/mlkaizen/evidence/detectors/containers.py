@@ -17,8 +17,9 @@ _NOT_DOCKERFILE = (".py", ".md", ".txt", ".rst", ".json", ".yaml", ".yml", ".j2"
 def dockerfiles(tree: RepoTree) -> list[str]:
     """Dockerfiles for images of the project (``Dockerfile``, ``Dockerfile.gpu``,
     ``Dockerfile-processing``, ``Dockerfile_dagit``, ``train.dockerfile``), devcontainers
-    excluded: a ``.devcontainer`` folder's ``Dockerfile`` or one its ``devcontainer.json``
-    names (the images a project keeps there for training or serving count)."""
+    excluded: a ``.devcontainer`` folder's ``Dockerfile``, one its ``devcontainer.json`` or a
+    compose file beside it names, or any there when no ``devcontainer.json`` says which (the
+    images a project keeps there for training or serving count)."""
 
     def is_dockerfile(path: str) -> bool:
         name = path.rsplit("/", 1)[-1].lower()
@@ -31,8 +32,16 @@ def dockerfiles(tree: RepoTree) -> list[str]:
             return False
         folder, _, name = path.rpartition("/")
         json = folder + "/devcontainer.json"
-        spec = (tree.text(json) or "") if json in tree.sizes else ""
-        return name.lower() == "dockerfile" or not spec or name.lower() in spec.lower()
+        if json not in tree.sizes:
+            return True
+        # the devcontainer.json, and the compose files it may build from, name its images
+        specs = [json] + [
+            f
+            for f in tree.files
+            if f.rpartition("/")[0] == folder and f.endswith((".yml", ".yaml"))
+        ]
+        spec = " ".join((tree.text(f) or "") for f in specs).lower()
+        return name.lower() == "dockerfile" or name.lower() in spec
 
     return tree.memo(
         "dockerfiles",

@@ -96,8 +96,10 @@ _DATA_WORDS = frozenset(
         "raw",
     }
 )
-# ``_check_df_load``, ``check_data_path``: a loader or a file check, not a data check
-_LOADS = frozenset({"load", "read", "path", "file", "exists", "dir", "url"})
+# ``_check_df_load``, ``check_data_path``, ``check_data_drift``: a loader, a file check or
+# monitoring, not a data check
+_LOADS = frozenset({"load", "read", "path", "file", "exists", "dir", "url", "drift"})
+_WEB_ERRORS = frozenset({"HTTPException", "WebSocketException", "RequestValidationError"})
 _FRAMES = frozenset({"pandas", "polars", "pyarrow", "pyspark", "ray", "dask"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -108,31 +110,38 @@ def _checks_data(name: str) -> bool:
     return bool(words) and words[0] in _CHECKS and bool(rest & _DATA_WORDS) and not rest & _LOADS
 
 
-def _fails(facts: PyFacts) -> bool:
-    """The module fails a run on a check: a failing ``if``/``assert``, or an error raised."""
-    return any(c.fails for c in facts.checks) or any(
-        c.name.rpartition(".")[2].endswith(("Error", "Exception")) for c in facts.calls
+def _fails_within(facts: PyFacts, start: int, end: int | None) -> bool:
+    """A check between lines ``start`` and ``end`` fails the run: a failing ``if``/``assert``
+    or an error raised (not a web framework's ``HTTPException``: that answers a request)."""
+
+    def inside(line: int) -> bool:
+        return start <= line and (end is None or line < end)
+
+    return any(c.fails and inside(c.line) for c in facts.checks) or any(
+        inside(c.line)
+        and c.name.rpartition(".")[2].endswith(("Error", "Exception"))
+        and c.name.rpartition(".")[2] not in _WEB_ERRORS
+        for c in facts.calls
     )
 
 
 def _hand_written_checks(tree: RepoTree) -> list[Finding]:
     """Data checked by the team's own code: a function named for validating data (its
-    columns, nulls, types or ranges) in a module that handles data frames and fails a run on
-    a check (``raise``, ``sys.exit``). Not test code: a test of a data processor checks
-    code."""
+    columns, nulls, types or ranges), in a module that handles data frames, that fails the
+    run on a check (``raise``, ``sys.exit``) in its own body. Not test code: a test of a
+    data processor checks code."""
     out: list[Finding] = []
     for rel in tree.importing(_FRAMES):
         facts = tree.python(rel)
-        if facts is None or is_test_path(rel) or not _fails(facts):
+        if facts is None or is_test_path(rel):
             continue
-        named = sorted((line, name) for name, line in facts.functions.items() if _checks_data(name))
-        if named:
-            line, name = named[0]
-            out.append(
-                tree.finding(
-                    "data_schema_declared", rel, line, f"hand-written data checks: {name}()"
-                )
-            )
+        defs = sorted(facts.functions.values())
+        for name, line in sorted(facts.functions.items(), key=lambda item: item[1]):
+            end = next((d for d in defs if d > line), None)
+            if _checks_data(name) and _fails_within(facts, line, end):
+                detail = f"hand-written data checks: {name}()"
+                out.append(tree.finding("data_schema_declared", rel, line, detail))
+                break
     return out
 
 

@@ -184,6 +184,11 @@ class _Expansion:
 CONDA_NAMES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
 
 
+def conda_specs(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
+    """Conda environment files (:func:`is_conda_spec`)."""
+    return [(rel, doc) for rel, doc in yaml_documents(tree) if is_conda_spec(rel, doc)]
+
+
 def is_conda_spec(rel: str, doc: Any) -> bool:
     """A conda environment document: a ``dependencies`` list, in a file with a conda name or
     with a ``name`` or ``channels`` (``env.yml``, ``ci_dependencies.yml``)."""

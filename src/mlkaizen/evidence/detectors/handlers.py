@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-_HANDLER_DEF = re.compile(r"def\s+(\w+)\s*\(\s*(?:event|cloud_event|req)\b[^)]*(?:context)?[^)]*\)")
+# ``(event, context)``, ``(cloud_event)``, ``(req: func.HttpRequest)``: the parameter list is
+# bounded, so a file of unclosed ``def f(event`` lines cannot make the search cubic
+_HANDLER_DEF = re.compile(r"def\s+(\w+)\s*\(\s*(?:event|cloud_event|req)\b[^)]{0,300}\)")
 _HANDLER_MARK = re.compile(
     r"@functions_framework\.(?:cloud_event|http)|func\.\w+Trigger\b|@app\.\w+_trigger"
 )

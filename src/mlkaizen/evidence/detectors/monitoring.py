@@ -108,17 +108,24 @@ def _vertex_job_monitoring(tree: RepoTree) -> list[Finding]:
 
 
 _SCRAPE_JOB = re.compile(r"""job_name:\s*["']?([\w.-]+)""")
-# what a cluster's own Prometheus scrapes, whatever runs on it
+_TARGET = re.compile(r"""["'\s\[,-]([A-Za-z][\w.-]*):\d{2,5}\b""")
+# what a cluster's own Prometheus scrapes, whatever runs on it (``kubernetes-pods`` is
+# not: it scrapes the pods that ask to be scraped, the team's among them)
 _CLUSTER_JOBS = re.compile(
-    r"prometheus|node[-_]?exporter|node|cadvisor|kubelet|kube[-_].*|kubernetes[-_].*"
-    r"|alertmanager|grafana|pushgateway|blackbox.*|docker.*|containers?",
+    r"prometheus|node[-_]?exporter|node|cadvisor|kubelet|kube[-_].*|alertmanager|grafana"
+    r"|pushgateway|blackbox.*|docker.*|containers?|localhost|127\.0\.0\.1",
     re.IGNORECASE,
 )
 
 
 def _scrapes_a_service(config: str) -> bool:
-    """A Prometheus scrape config with a job for something other than the cluster."""
-    return any(not _CLUSTER_JOBS.fullmatch(j) for j in _SCRAPE_JOB.findall(config))
+    """A Prometheus scrape config (comments aside) with a job or a target for something
+    other than the cluster: ``job_name: fraud-api``, or ``targets: ['model-api:8000']``."""
+    text = "\n".join(line.split("#", 1)[0] for line in config.splitlines())
+    if "scrape_configs" not in text:
+        return False
+    names = _SCRAPE_JOB.findall(text) + _TARGET.findall(text[text.index("scrape_configs") :])
+    return any(not _CLUSTER_JOBS.fullmatch(n) for n in names)
 
 
 @detector("service_metrics_exported")

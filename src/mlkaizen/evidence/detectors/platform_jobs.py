@@ -4,12 +4,14 @@ and Databricks jobs that retrain when monitoring says so."""
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
 
 from mlkaizen.evidence.detectors.documents import yaml_documents
 from mlkaizen.evidence.detectors.pipeline_model import OrchestratedPipeline
 from mlkaizen.evidence.detectors.platform_config import resources
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN
+from mlkaizen.evidence.detectors.text_search import line_at
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
@@ -107,6 +109,21 @@ def _dbx_jobs(tree: RepoTree) -> list[OrchestratedPipeline]:
                 pipe.schedule, pipe.event_trigger = _job_schedule(body)
                 out.append(pipe)
     return out
+
+
+# a Databricks runtime at a pinned version (``13.3.x-cpu-ml-scala2.12``), not a variable
+_RUNTIME = re.compile(r"""["']?spark_version["']?\s*[:=]\s*["']?(\d+\.\d+\.x-[\w.-]*)""")
+
+
+def pinned_runtime(tree: RepoTree) -> tuple[str, int, str] | None:
+    """(file, line, detail) of the first Databricks runtime pinned to a version in a job or
+    cluster definition (YAML, JSON, Terraform)."""
+    for rel in tree.with_suffix(".yml", ".yaml", ".json", ".tf", ".yml.tmpl", ".yaml.tmpl"):
+        text = tree.text(rel) or ""
+        found = _RUNTIME.search(text) if "spark_version" in text else None
+        if found:
+            return rel, line_at(text, found.start()), f"Databricks runtime {found.group(1)}"
+    return None
 
 
 def _inline_job_text(job: object) -> str:

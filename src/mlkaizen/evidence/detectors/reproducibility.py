@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.documents import ci_pipelines
+from mlkaizen.evidence.detectors.documents import ci_pipelines, conda_specs
+from mlkaizen.evidence.detectors.platform_jobs import pinned_runtime
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
 from mlkaizen.evidence.parse.structured import load_toml
@@ -231,9 +231,12 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     series (``==1.2.3``, ``~=1.2.3``, ``==1.2.*``, conda's ``=1.2.3`` or ``=1.2.*``; ``>=`` and
     ``~=1.2`` are ranges, not pins): at least 80 % of them, so one
     unpinned tool does not undo a pinned environment. ``partial`` when fewer are pinned; the
-    detail says how many.
+    detail says how many. A project with no dependency file of its own that runs on a
+    Databricks runtime at a pinned version (``spark_version: 13.3.x-cpu-ml-scala2.12``) has
+    the runtime's libraries, fixed by that version.
     """
     out: list[Finding] = []
+    own = 0  # dependencies the project declares itself, pinned or not
     for rel in tree.named(*LOCK_FILES):
         out.append(tree.finding("dependencies_pinned", rel, 1, f"lock file {rel}"))
     for rel in tree.glob("*requirements*.txt", "*requirements*.in"):
@@ -243,7 +246,8 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
         for line, message in problems[:3]:
             tree.warn(f"requirement not understood: {message}", rel, line, kind="parse")
         _judge(tree, out, rel, [p.pinned for p in pins], pins[0].line if pins else 1)
-    for rel, doc in _conda_specs(tree):
+        own += len(pins)
+    for rel, doc in conda_specs(tree):
         flat: list[bool] = []
         for dep in as_list(doc.get("dependencies")):
             if isinstance(dep, str) and _CONDA_NAME.split(dep)[0] not in ("python", "pip"):
@@ -251,20 +255,18 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
             elif isinstance(dep, dict):
                 flat.extend(bool(is_pinned(str(d))) for d in as_list(dep.get("pip")))
         _judge(tree, out, rel, flat, getattr(doc, "line", 1))
+        own += len(flat)
     if not out:
         for rel in tree.named("pyproject.toml"):
             doc = tree.parsed(rel, "toml", load_toml) or {}
             declared = as_list(as_dict(doc.get("project")).get("dependencies"))
             if declared:
                 _judge(tree, out, rel, [bool(is_pinned(str(d))) for d in declared], 1)
+                own += len(declared)
+    runtime = None if out or own else pinned_runtime(tree)  # nothing of its own: the runtime's
+    if runtime is not None:
+        out.append(tree.finding("dependencies_pinned", *runtime))
     return out
-
-
-def _conda_specs(tree: RepoTree) -> list[tuple[str, dict[str, Any]]]:
-    """Conda environment files (:func:`documents.is_conda_spec`)."""
-    from mlkaizen.evidence.detectors.documents import is_conda_spec, yaml_documents
-
-    return [(rel, doc) for rel, doc in yaml_documents(tree) if is_conda_spec(rel, doc)]
 
 
 def _judge(tree: RepoTree, out: list[Finding], rel: str, pinned: list[bool], line: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from mlkaizen.evidence.detectors.base import detector
@@ -21,7 +22,7 @@ from mlkaizen.evidence.detectors.starters import RETRAINING_STARTERS, starts_ret
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN, does
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding, Outcome
-from mlkaizen.evidence.parse.python_src import PyFacts, module_matcher
+from mlkaizen.evidence.parse.python_src import Call, PyFacts, module_matcher
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
@@ -73,8 +74,9 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
                     tool=pipe.tool,
                 )
             )
+    scheduled = {f.file for f in out}  # a module that defines and schedules its pipeline
     for sched in cloud_schedules(tree):
-        what = _scheduled_training(sched.text, training)
+        what = None if sched.file in scheduled else _scheduled_training(sched.text, training)
         if what is not None:
             out.append(
                 tree.finding(
@@ -154,12 +156,15 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
 def _event_handlers(tree: RepoTree) -> list[Finding]:
     """A serverless function, started by an event (a Pub/Sub message, an S3 upload, an
     EventBridge rule), that starts a pipeline run in a repository whose pipelines train:
-    itself, or through a module of the repository it imports (``from helper import
-    start_pipeline`` beside the handler)."""
+    itself, or through a module beside it that it imports (``from helper import
+    start_pipeline`` in the function's folder, as a function is packaged)."""
     out: list[Finding] = []
     roots = {prefix.split(".")[0] for prefix, _ in RETRAINING_STARTERS}
     starting = set(tree.importing(roots))
+    folders = {posixpath.dirname(rel) for rel in starting}
     for rel in tree.with_suffix(".py"):
+        if rel not in starting and posixpath.dirname(rel) not in folders:
+            continue
         text = tree.text(rel) or ""
         if not has_event_handler(text) or is_test_path(rel):
             continue
@@ -169,14 +174,29 @@ def _event_handlers(tree: RepoTree) -> list[Finding]:
         why = "event handler starts a training pipeline run"
         found = _started_here(tree, rel, facts, why) if rel in starting else []
         for helper in [] if found else imported_files(tree, rel, facts.imports):
-            call = starts_retraining(tree.python(helper) or PyFacts())
-            if helper in starting and call is not None:
-                line = min(facts.functions.values(), default=1)
-                detail = f"{why} through {helper}: {call.name}()"
-                found = [tree.finding("training_triggered_by_event", rel, line, detail)]
+            used = _calls_starter(facts, tree.python(helper)) if helper in starting else None
+            if used is not None:
+                called, start = used
+                detail = f"{why} through {helper}: {called.name}() calls {start.name}()"
+                found = [tree.finding("training_triggered_by_event", rel, called.line, detail)]
                 break
         out += found
     return out
+
+
+def _calls_starter(facts: PyFacts, helper: PyFacts | None) -> tuple[Call, Call] | None:
+    """(the handler's call, the helper's starter) when the handler calls the helper's
+    function whose body starts a training run (``start_pipeline(...)`` whose ``def`` holds
+    ``start_pipeline_execution``); a helper imported for something else starts nothing."""
+    start = starts_retraining(helper) if helper is not None else None
+    if helper is None or start is None:
+        return None
+    defs = sorted((line, name) for name, line in helper.functions.items())
+    owner = max(((line, name) for line, name in defs if line <= start.line), default=None)
+    if owner is None:
+        return None
+    called = [c for c in facts.calls if c.name.rpartition(".")[2] == owner[1]]
+    return (called[0], start) if called else None
 
 
 def _started_here(tree: RepoTree, rel: str, facts: PyFacts, why: str) -> list[Finding]:

@@ -17,6 +17,7 @@ training schedule from a scoring one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlkaizen.evidence.detectors.documents import yaml_documents
@@ -155,8 +156,9 @@ def _gcloud(tree: RepoTree) -> list[CloudSchedule]:
 
 
 def _sdk(tree: RepoTree) -> list[CloudSchedule]:
-    """Schedules an ML platform's SDK creates, with the module's text for what they start
-    (the module that schedules a compiled pipeline rarely defines it). Not test code."""
+    """Schedules an ML platform's SDK creates, each with the text of the function that
+    creates it (the module's text when it is created at the top level) for what it starts:
+    the module that schedules a compiled pipeline rarely defines it. Not test code."""
     out: list[CloudSchedule] = []
     for rel in tree.importing(SCHEDULE_ROOTS):
         facts = tree.python(rel)
@@ -164,5 +166,18 @@ def _sdk(tree: RepoTree) -> list[CloudSchedule]:
             continue
         calls = sorted(schedule_calls(facts), key=lambda c: c.line)
         if calls:
-            out.append(CloudSchedule(calls[0].name, "", rel, calls[0].line, tree.text(rel) or ""))
+            text = enclosing_text(tree.text(rel) or "", facts.functions.values(), calls[0].line)
+            out.append(CloudSchedule(calls[0].name, "", rel, calls[0].line, text))
     return out
+
+
+def enclosing_text(text: str, defs: Iterable[int], line: int) -> str:
+    """The lines of the function around ``line``, from its ``def`` to the next ``def`` (the
+    whole text when no ``def`` comes before ``line``)."""
+    starts = sorted(defs)
+    start = max((d for d in starts if d <= line), default=None)
+    if start is None:
+        return text
+    end = min((d for d in starts if d > line), default=None)
+    lines = text.splitlines()
+    return "\n".join(lines[start - 1 : end - 1 if end else None])

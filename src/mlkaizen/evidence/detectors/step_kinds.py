@@ -28,27 +28,36 @@ KEEP = _V.step_kind("keep")  # keeps a run's results beyond the CI runner
 # a pipeline step that releases a model: TFX Pusher, a deploy step or component
 PIPELINE_DEPLOY = re.compile(r"(deploy|\bPusher\b|ModelDeployOp)", re.IGNORECASE)
 
-# A shell command that installs, builds or pushes an image, prints or moves files: it does
-# no ML work, whatever its arguments name (``pip install -r training/requirements.txt``,
-# ``docker build -t train-knn .``, ``gcloud functions deploy prod_training_pipeline``).
+# A shell command that installs, builds or pushes an image, prints, reads, lints or moves
+# files: it does no ML work, whatever its arguments name (``pip install -r
+# training/requirements.txt``, ``docker build -t train-knn .``, ``gcloud functions deploy
+# prod_training_pipeline``, ``yamllint train-pipeline.yml``).
 _INERT = re.compile(
     r"(?:sudo\s+|time\s+|\w+=\S*\s+)*"
-    r"(?:cd|pushd|popd|echo|printf|mkdir|cp|mv|rm|ls|cat|chmod|chown|touch|export|source|tar"
-    r"|unzip|apt|apt-get|yum|apk|brew|npm|yarn|pip3?|conda\s+(?:install|create|env)"
-    r"|python3?(?:\.\d+)?\s+-m\s+(?:pip|venv)|uv\s+(?:pip|sync|venv|lock)"
-    r"|poetry\s+(?:install|lock|add)|(?:docker|podman)\s+(?:buildx\s+)?(?:build|push|tag|pull|login)"
+    r"(?:\[\[?|test|cd|pushd|popd|echo|printf|mkdir|cp|mv|rm|ls|cat|head|tail|wc|grep|sed|awk|jq"
+    r"|yamllint"
+    r"|check-jsonschema|chmod|chown|touch|export|source|tar|unzip|apt|apt-get|yum|apk|brew"
+    r"|(?:npm|pnpm)\s+(?:install|ci)|yarn\s+(?:install|add)|pip[\d.]*"
+    r"|conda\s+(?:install|create|env|activate)|python[\d.]*\s+-m\s+(?:pip|venv)"
+    r"|uv\s+(?:pip|sync|venv|lock)|poetry\s+(?:install|lock|add)"
+    r"|(?:docker|podman)\s+(?:buildx\s+)?(?:build|push|tag|pull|login)"
     r"|gcloud\s+(?:functions\s+deploy|auth|config|components)|az\s+(?:login|account|extension)"
     r"|aws\s+(?:configure|ecr\b))"
     r"(?![\w.-])"
 )
-_SEGMENTS = re.compile(r"\n|&&|\|\||;")
+# shell segments: lines (a ``\`` continuation joined first), ``&&``, ``||``, ``;``, ``|``, ``&``
+_SEGMENTS = re.compile(r"\n|&&|\|\||;|(?<![|&])[|&](?![|&])")
+# what may open a segment before its command: a Make recipe's ``@``/``-``, shell keywords
+# (``if [ -d training ]`` tests a folder; ``then python train.py`` trains)
+_LEAD = re.compile(r"^(?:[@-]+|(?:if|elif|while|then|do|else)\s+)+")
 
 
 def ml_work(command: str) -> str:
     """The parts of a step's command that can do ML work (train, evaluate, validate data):
-    its shell segments less those that install, build or push images, print or move files.
-    A step that names ``training`` only in such a segment trains nothing."""
-    return "\n".join(seg for seg in _SEGMENTS.split(command) if not _INERT.match(seg.strip()))
+    its shell segments less those that install, build or push images, print, read, lint or
+    move files. A step that names ``training`` only in such a segment trains nothing."""
+    segments = (_LEAD.sub("", seg.strip()) for seg in _SEGMENTS.split(command.replace("\\\n", " ")))
+    return "\n".join(seg for seg in segments if not _INERT.match(seg))
 
 
 ML_WORK = frozenset({TRAIN, EVALUATE, VALIDATE_DATA})

@@ -104,8 +104,10 @@ def _placeholder(facts: PyFacts) -> bool:
 def _script(facts: PyFacts) -> bool:
     """A script named like a test that a person or a pipeline runs with arguments (an
     endpoint smoke test's ``if __name__ == "__main__":`` with ``argparse``), which pytest
-    cannot collect: its test functions take those arguments, not fixtures."""
-    return facts.has_main_guard and any(n.split(".")[0] == "argparse" for n in facts.imports)
+    cannot collect: its test functions take those arguments, not fixtures. A module that
+    imports pytest or unittest is a test module, whatever its ``__main__`` does."""
+    roots = {n.split(".")[0] for n in facts.imports}
+    return facts.has_main_guard and "argparse" in roots and not roots & {"pytest", "unittest"}
 
 
 @detector("unit_tests_present")

@@ -50,7 +50,6 @@ Fact = Literal[
     "container_image_defined",
     "validation_gate_present",
     "dev_environment_defined",
-    "dependencies_pinned",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
 
