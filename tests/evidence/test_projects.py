@@ -365,3 +365,99 @@ def test_a_few_folders_beside_as_much_ml_code_are_parts_of_one_system(
 ) -> None:
     files = {k: v for k, v in SYSTEM.items() if k not in drop} | extra
     assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == expected
+
+
+BUNDLES = {
+    "pyproject.toml": "[project]\nname = 'energy'\ndependencies = ['boto3>=1.34']\n",
+    "src/energy/pipeline.py": PLAIN,
+    "scripts/run_training.py": "import boto3\nsm = boto3.client('sagemaker')\n",
+    **{
+        f"sagemaker/{name}/{file}": text
+        for name in ("forecast", "forecast_tft", "anomaly", "anomaly_svm")
+        for file, text in (
+            ("requirements.txt", "pandas\nscikit-learn\n"),
+            ("train.py", PLAIN),
+            ("inference.py", PLAIN),
+        )
+    },
+}
+
+
+def test_entry_point_bundles_belong_to_the_project_around_them(make_repo: MakeRepo) -> None:
+    # a SageMaker source_dir each (a requirements file, train.py and inference.py), packaged
+    # by the project the root declares: one system, not four projects
+    assert find_sub_projects(RepoTree(make_repo(BUNDLES))) == []
+
+
+def test_near_miss_bundles_with_no_project_around_them_are_a_collection(
+    make_repo: MakeRepo,
+) -> None:
+    files = {k: v for k, v in BUNDLES.items() if k != "pyproject.toml"}
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [(r.path, r.ml_files) for r in refs] == [
+        ("sagemaker/anomaly", 2),
+        ("sagemaker/anomaly_svm", 2),
+        ("sagemaker/forecast", 2),
+        ("sagemaker/forecast_tft", 2),
+    ]
+
+
+def test_near_miss_folders_that_declare_more_than_requirements_are_projects(
+    make_repo: MakeRepo,
+) -> None:
+    files = {
+        **BUNDLES,
+        **{f"sagemaker/{n}/Dockerfile": "FROM python:3.11\n" for n in ("forecast", "anomaly")},
+        "sagemaker/anomaly_svm/evaluate.py": PLAIN,  # a third ML file: more than an entry point
+    }
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [(r.path, r.manifests, r.ml_files) for r in refs] == [
+        ("sagemaker/anomaly", ("Dockerfile", "requirements.txt"), 2),
+        ("sagemaker/anomaly_svm", ("requirements.txt",), 3),
+        ("sagemaker/forecast", ("Dockerfile", "requirements.txt"), 2),
+    ]
+
+
+WORKSPACE = {
+    "pyproject.toml": (
+        "[project]\nname = 'playground'\n\n[tool.uv.workspace]\nmembers = ['packages/*']\n"
+    ),
+    "packages/pipelines/pyproject.toml": "[project]\nname = 'pipelines'\n",
+    "packages/pipelines/pipeline.py": TRACKED,
+    "packages/experiments/pyproject.toml": "[project]\nname = 'experiments'\n",
+    "packages/experiments/explore.py": PLAIN,
+}
+
+
+def test_members_of_one_uv_workspace_are_one_project(make_repo: MakeRepo) -> None:
+    # one lock file, one environment: the packages are parts of the root's project
+    assert find_sub_projects(RepoTree(make_repo(WORKSPACE))) == []
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        "[project]\nname = 'playground'\n",  # no workspace
+        "[tool.uv.workspace]\nmembers = ['libs/*']\n",  # a workspace of other folders
+    ],
+)
+def test_near_miss_folders_outside_the_workspace_stay_projects(
+    make_repo: MakeRepo, root: str
+) -> None:
+    refs = find_sub_projects(RepoTree(make_repo({**WORKSPACE, "pyproject.toml": root})))
+    assert [r.path for r in refs] == ["packages/experiments", "packages/pipelines"]
+
+
+def test_near_miss_folders_the_workspace_excludes_stay_projects(make_repo: MakeRepo) -> None:
+    root = (
+        "[tool.uv.workspace]\nmembers = ['packages/*']\n"
+        "exclude = ['packages/experiments', 'packages/research']\n"
+    )
+    files = {
+        **WORKSPACE,
+        "pyproject.toml": root,
+        "packages/research/pyproject.toml": "[project]\nname = 'research'\n",
+        "packages/research/study.py": PLAIN,
+    }
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [r.path for r in refs] == ["packages/experiments", "packages/research"]

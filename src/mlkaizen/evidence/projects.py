@@ -11,6 +11,7 @@ assessed on its own evidence.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections import Counter
@@ -22,6 +23,8 @@ from typing import Any
 from mlkaizen.evidence.ci_files import gitlab_included_files
 from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Context, context_of
+from mlkaizen.evidence.parse.structured import load_toml
+from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
 from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.textfmt import counted
 
@@ -83,7 +86,8 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
         if inside:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
             found.add(folder)
-    refs = _outermost(_join_coupled(tree, _outermost(_join_components(refs))))
+    refs = _outermost(_join_components(_bundles_out(tree, _members_out(tree, refs))))
+    refs = _outermost(_join_coupled(tree, refs))
     if len(refs) < 2 or _mostly_outside(ml_files, refs):
         return []
     if len(refs) > MAX_SUB_PROJECTS:
@@ -225,6 +229,39 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
         manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
         out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
     return sorted(out, key=lambda r: r.path)
+
+
+def _members_out(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """Folders the root ``pyproject.toml`` makes members of one uv workspace (``[tool.uv.
+    workspace] members = ["packages/*"]``: one lock file, one environment) are parts of the
+    project the root declares, not projects of their own."""
+    if "pyproject.toml" not in tree.sizes:
+        return refs
+    doc = tree.parsed("pyproject.toml", "toml", load_toml) or {}
+    workspace = as_dict(as_dict(as_dict(doc.get("tool")).get("uv")).get("workspace"))
+    members = [str(m).strip("/") for m in as_list(workspace.get("members"))]
+    excluded = [str(m).strip("/") for m in as_list(workspace.get("exclude"))]
+
+    def member(path: str) -> bool:
+        return any(fnmatch.fnmatchcase(path, m) for m in members) and not any(
+            fnmatch.fnmatchcase(path, m) for m in excluded
+        )
+
+    return [r for r in refs if not member(r.path)]
+
+
+BUNDLE_FILES = 2  # a requirements file and this many ML files at most: an entry point's bundle
+
+
+def _bundles_out(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """Folders that declare nothing but a ``requirements.txt`` for one or two ML files (a
+    ``train.py`` and an ``inference.py``) are the entry points a project packages for a
+    platform (a SageMaker estimator's ``source_dir``, a function's package), not projects of
+    their own, in a repository whose root declares the project they belong to."""
+    if not any(name in tree.sizes for name in MANIFESTS):
+        return refs
+    bundle = ("requirements.txt",)
+    return [r for r in refs if not (r.manifests == bundle and r.ml_files <= BUNDLE_FILES)]
 
 
 def _join_components(refs: list[SubProjectRef]) -> list[SubProjectRef]:
