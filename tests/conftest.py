@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -20,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "churn-prediction"
 
 # the user cache of every run in the tests (subprocesses included): a folder of the test run's
-# own, never the developer's ~/.cache
-os.environ["MLKAIZEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlk-test-cache-")
+# own, never the developer's ~/.cache, removed when the process that made it exits
+_CACHE = tempfile.mkdtemp(prefix="mlk-test-cache-")
+os.environ["MLKAIZEN_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 MakeRepo = Callable[..., Path]
 
