@@ -75,7 +75,10 @@ def trains(tree: RepoTree, pipe: Pipeline, job: Job, step: Step) -> bool:
     pipeline of the repository that trains (``python pipeline/pipeline.py --execute``)."""
     if does(TRAIN, expand_make(tree, step_command(step))):
         return True
-    places = {(f.file, f.line) for f in training_pipeline_runs(tree)}
+    places = tree.memo(
+        "training-pipeline-places",
+        lambda: {(f.file, f.line) for f in training_pipeline_runs(tree)},
+    )
     return (step.file or job.file or pipe.file, step.line) in places
 
 
