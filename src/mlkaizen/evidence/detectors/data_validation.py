@@ -135,9 +135,7 @@ def _hand_written_checks(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         if facts is None or is_test_path(rel):
             continue
-        defs = sorted(facts.functions.values())
-        for name, line in sorted(facts.functions.items(), key=lambda item: item[1]):
-            end = next((d for d in defs if d > line), None)
+        for name, line, end in facts.spans():
             if _checks_data(name) and _fails_within(facts, line, end):
                 detail = f"hand-written data checks: {name}()"
                 out.append(tree.finding("data_schema_declared", rel, line, detail))

@@ -191,11 +191,10 @@ def _calls_starter(facts: PyFacts, helper: PyFacts | None) -> tuple[Call, Call] 
     start = starts_retraining(helper) if helper is not None else None
     if helper is None or start is None:
         return None
-    defs = sorted((line, name) for name, line in helper.functions.items())
-    owner = max(((line, name) for line, name in defs if line <= start.line), default=None)
+    owner = helper.enclosing(start.line)
     if owner is None:
         return None
-    called = [c for c in facts.calls if c.name.rpartition(".")[2] == owner[1]]
+    called = [c for c in facts.calls if c.name.rpartition(".")[2] == owner[0]]
     return (called[0], start) if called else None
 
 

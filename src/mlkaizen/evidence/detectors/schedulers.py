@@ -17,12 +17,12 @@ training schedule from a scoring one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlkaizen.evidence.detectors.documents import yaml_documents
 from mlkaizen.evidence.detectors.platform_code import SCHEDULE_ROOTS, schedule_calls
 from mlkaizen.evidence.detectors.text_search import line_at
+from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.parse.yamlfile import as_dict, strings
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
@@ -166,18 +166,16 @@ def _sdk(tree: RepoTree) -> list[CloudSchedule]:
             continue
         calls = sorted(schedule_calls(facts), key=lambda c: c.line)
         if calls:
-            text = enclosing_text(tree.text(rel) or "", facts.functions.values(), calls[0].line)
+            text = enclosing_text(tree.text(rel) or "", facts, calls[0].line)
             out.append(CloudSchedule(calls[0].name, "", rel, calls[0].line, text))
     return out
 
 
-def enclosing_text(text: str, defs: Iterable[int], line: int) -> str:
+def enclosing_text(text: str, facts: PyFacts, line: int) -> str:
     """The lines of the function around ``line``, from its ``def`` to the next ``def`` (the
     whole text when no ``def`` comes before ``line``)."""
-    starts = sorted(defs)
-    start = max((d for d in starts if d <= line), default=None)
-    if start is None:
+    span = facts.enclosing(line)
+    if span is None:
         return text
-    end = min((d for d in starts if d > line), default=None)
-    lines = text.splitlines()
-    return "\n".join(lines[start - 1 : end - 1 if end else None])
+    _, start, end = span
+    return "\n".join(text.splitlines()[start - 1 : end - 1 if end else None])

@@ -91,6 +91,22 @@ class PyFacts:
         line, name = min(hits)
         return name, line
 
+    def spans(self) -> list[tuple[str, int, int | None]]:
+        """Each function as (name, its ``def`` line, the next ``def``'s line or ``None``), in
+        line order: the lines its body may take (a nested ``def`` ends the span)."""
+        ordered = sorted(self.functions.items(), key=lambda item: item[1])
+        nexts = [line for _, line in ordered[1:]]
+        return [
+            (name, line, nexts[i] if i < len(nexts) else None)
+            for i, (name, line) in enumerate(ordered)
+        ]
+
+    def enclosing(self, line: int) -> tuple[str, int, int | None] | None:
+        """The span of :meth:`spans` that holds ``line`` (the last ``def`` at or before it),
+        ``None`` at the top level before any ``def``."""
+        inside = [span for span in self.spans() if span[1] <= line]
+        return inside[-1] if inside else None
+
     def find_calls(self, names: tuple[str, ...], *, include_decorators: bool = True) -> list[Call]:
         """Calls whose dotted name equals, starts with (``x.``) or ends with (``.x``) a pattern.
 
