@@ -392,6 +392,13 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                                  "    steps:\n      - run: python train.py\n"},
      "found", ".github/workflows/t.yml"),
     ("training_triggered_by_event", {".github/workflows/r.yml": GHA_SCHEDULED_TRAIN}, None, None),
+    # a merge re-runs a training that registers its model; a scheduled one is not a merge
+    ("training_on_merge",
+     {".github/workflows/t.yml": "on:\n  push:\n    branches: [main]\njobs:\n  t:\n"
+                                 "    steps:\n      - run: python train.py --register\n"
+                                 "      - run: mlflow models register -m runs:/x/model -n churn\n"},
+     "found", ".github/workflows/t.yml"),
+    ("training_on_merge", {".github/workflows/r.yml": GHA_SCHEDULED_TRAIN}, None, None),
     # a Metaflow flow built on a platform's flow class (Outerbounds' ProjectFlow), scheduled
     ("training_scheduled",
      {"flows/train/flow.py": "from metaflow import step, schedule\n"

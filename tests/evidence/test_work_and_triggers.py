@@ -56,6 +56,10 @@ def found(root: Path, detector: str) -> Pairs:
         ("cat params.yaml | python train.py", True),
         ("npm run train", True),
         ("python train.py &", True),
+        # byte-compiling a training script checks its syntax; it runs nothing
+        ("python -m py_compile scripts/run_training.py scripts/deploy.py", False),
+        ("python3 -m compileall src/training", False),
+        ("python -m py_compile train.py && python train.py", True),
     ],
 )
 def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bool) -> None:
@@ -242,6 +246,100 @@ def test_near_miss_an_echo_that_names_training_starts_nothing(make_repo: MakeRep
     )
     root = make_repo({"pipeline/pipeline.py": SM_PIPELINE, ".github/workflows/ct.yml": workflow})
     assert found(root, "training_triggered_by_event") == set()
+
+
+SM_UPSERT_ONLY = SM_PIPELINE.replace(".upsert(role_arn=role).start()", ".upsert(role_arn=role)")
+
+
+def test_near_miss_a_pipeline_script_that_only_upserts_its_definition(make_repo: MakeRepo) -> None:
+    workflow = GHA_DISPATCHED_PIPELINE.replace("--execute", "--upsert")
+    files = {"pipeline/pipeline.py": SM_UPSERT_ONLY, ".github/workflows/ct.yml": workflow}
+    assert found(make_repo(files), "training_runs_in_ci") == set()
+    assert found(make_repo(files), "training_triggered_by_event") == set()
+    # the same script that also starts an execution trains
+    files["pipeline/pipeline.py"] = SM_PIPELINE
+    assert found(make_repo(files), "training_runs_in_ci") == {
+        (
+            "found",
+            ".github/workflows/ct.yml",
+            "github-actions job 'ct' runs the training pipeline pipeline/pipeline.py",
+        )
+    }
+
+
+# ------------------------------------------------------------------ training re-run on a merge
+GHA_ON_MERGE = """\
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -r requirements.txt
+      - run: python pipeline/pipeline.py --execute
+"""
+
+
+def test_a_pipeline_run_by_ci_on_every_push_retrains_on_merge(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {"pipeline/pipeline.py": SM_PIPELINE, ".github/workflows/ct.yml": GHA_ON_MERGE}
+    )
+    assert found(root, "training_on_merge") == {
+        ("found", ".github/workflows/ct.yml", "github-actions job 'train' retrains on every push")
+    }
+    # a change of code, not time, data or drift: continuous training only in part
+    assert found(root, "training_scheduled") == set()
+    assert found(root, "training_triggered_by_event") == set()
+
+
+SMOKE_TRAIN = """\
+import joblib
+from sklearn.linear_model import LogisticRegression
+
+model = LogisticRegression().fit(X, y)
+joblib.dump(model, "model.joblib")
+"""
+
+
+@pytest.mark.parametrize(
+    ("workflow", "files"),
+    [
+        # started only by pull requests or by hand: nothing merged re-runs it
+        (GHA_ON_MERGE.replace("  push:\n    branches: [main]\n", ""), {}),
+        (
+            GHA_ON_MERGE.replace(
+                "  push:\n    branches: [main]\n  pull_request:\n", "  workflow_dispatch:\n"
+            ),
+            {},
+        ),
+        # a smoke training on the runner that keeps nothing
+        (
+            GHA_ON_MERGE.replace("python pipeline/pipeline.py --execute", "python train.py"),
+            {"train.py": SMOKE_TRAIN},
+        ),
+        # the pipeline's definition updated, no execution started
+        (GHA_ON_MERGE.replace("--execute", "--upsert"), {"pipeline/pipeline.py": SM_UPSERT_ONLY}),
+    ],
+)
+def test_near_miss_ci_that_does_not_retrain_on_merge(
+    make_repo: MakeRepo, workflow: str, files: dict[str, str]
+) -> None:
+    repo = {"pipeline/pipeline.py": SM_PIPELINE, **files, ".github/workflows/ct.yml": workflow}
+    assert found(make_repo(repo), "training_on_merge") == set()
+
+
+def test_a_smoke_training_that_pushes_its_model_retrains_on_merge(make_repo: MakeRepo) -> None:
+    workflow = GHA_ON_MERGE.replace(
+        "python pipeline/pipeline.py --execute",
+        "python train.py\n      - run: dvc add model.joblib && dvc push",
+    )
+    root = make_repo({"train.py": SMOKE_TRAIN, ".github/workflows/ct.yml": workflow})
+    assert found(root, "training_on_merge") == {
+        ("found", ".github/workflows/ct.yml", "github-actions job 'train' retrains on every push")
+    }
 
 
 # ------------------------------------------------------------------ a schedule in its own module
@@ -733,3 +831,52 @@ def test_near_miss_the_runtime_does_not_pin_the_project_s_own_libraries(
         {"resources/train.yml": BUNDLE_JOB, "requirements.txt": "pandas\nscikit-learn\nmlflow\n"}
     )
     assert found(root, "dependencies_pinned") == set()
+
+
+# ------------------------------------------------------------------ a store the environment names
+ENV_BUCKET_LOADER = """\
+import os
+
+import pandas as pd
+
+
+def load_data(object_name=None):
+    object_url = os.environ.get("BUCKET_URL") + (object_name or "train.csv")
+    return pd.read_csv(object_url)
+"""
+
+
+def test_data_read_from_a_bucket_the_environment_names_is_shared(make_repo: MakeRepo) -> None:
+    root = make_repo({"src/util/data_access.py": ENV_BUCKET_LOADER})
+    assert found(root, "data_remote_storage_configured") == {
+        (
+            "found",
+            "src/util/data_access.py",
+            "code reads data from the store the environment names (BUCKET_URL): pandas.read_csv()",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # a local folder, or the store's credentials or region: not where the data lives
+        ("src/data.py", ENV_BUCKET_LOADER.replace("BUCKET_URL", "DATA_DIR")),
+        ("src/data.py", ENV_BUCKET_LOADER.replace("BUCKET_URL", "S3_REGION")),
+        ("src/data.py", ENV_BUCKET_LOADER.replace("BUCKET_URL", "AZURE_BLOB_KEY")),
+        # the bucket read in one function, a local file in another
+        (
+            "src/data.py",
+            ENV_BUCKET_LOADER.replace(
+                "    return pd.read_csv(object_url)",
+                "    return object_url\n\n\ndef local():\n    return pd.read_csv('data/x.csv')",
+            ),
+        ),
+        # test code
+        ("tests/test_data.py", ENV_BUCKET_LOADER),
+    ],
+)
+def test_near_miss_environment_variables_that_name_no_store(
+    make_repo: MakeRepo, path: str, text: str
+) -> None:
+    assert found(make_repo({path: text}), "data_remote_storage_configured") == set()

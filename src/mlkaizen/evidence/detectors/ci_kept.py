@@ -25,11 +25,17 @@ _DVC_REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b")
 _SCRIPTS_READ = 8  # scripts read per job, at most
 
 
-def ci_training(tree: RepoTree, detector_id: str, what: str, *, scheduled: bool) -> list[Finding]:
-    """One finding per (scheduled) CI job at its first step that trains; ``partial`` when
-    nothing from that step on keeps the result (see :func:`keeps_results`)."""
+def ci_training(
+    tree: RepoTree, detector_id: str, what: str, *, scheduled: bool = False, pushed: bool = False
+) -> list[Finding]:
+    """One finding per CI job (``scheduled``: that runs on a schedule; ``pushed``: in a
+    pipeline started by pushes, a merge being a push to its target branch) at its first step
+    that trains; ``partial`` when nothing from that step on keeps the result (see
+    :func:`keeps_results`), or when the job is started by hand."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
+        if pushed and "push" not in pipe.triggers:
+            continue
         kept_from: dict[tuple[int, int], bool] | None = None  # once a pipeline, when needed
         for j, job in enumerate(pipe.jobs):
             if scheduled and not (pipe.scheduled or job.scheduled):

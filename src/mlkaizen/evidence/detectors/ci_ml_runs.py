@@ -123,13 +123,26 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
                     ),
                     None,
                 )
-                if hit is not None:
+                if hit is not None and not _defines_only(tree, hit):
                     what = f"runs the training pipeline {hit}"
                     out.append(
                         ci_step_finding(tree, "training_runs_in_ci", pipe, job, step, what=what)
                     )
                     break
     return _once_per_place(out)
+
+
+# a SageMaker pipeline script that creates or updates the pipeline's definition and never
+# starts an execution (``pipeline.upsert(role_arn=...)`` alone)
+_UPSERTS = re.compile(r"\.upsert\(")
+_STARTS = re.compile(r"\.start\(|\bstart_pipeline_execution\b")
+
+
+def _defines_only(tree: RepoTree, rel: str) -> bool:
+    """Whether the pipeline module ``rel`` only upserts its definition: run by CI, it
+    trains nothing until something else starts the pipeline."""
+    text = tree.text(rel) if rel.endswith(".py") else None
+    return text is not None and bool(_UPSERTS.search(text)) and not _STARTS.search(text)
 
 
 @detector("model_tests_run_in_ci")

@@ -6,6 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.storage_env import env_store_reads
 from mlkaizen.evidence.detectors.text_search import line_at, search_files
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
@@ -179,7 +180,9 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     project code reads from (``pd.read_parquet("s3://...")``, ``f"s3://{bucket}/data.csv"``,
     ``dbfs:/...``), or an object-store client in project code (an Airflow ``WasbHook``/
     ``S3Hook``/``GCSHook``, boto3 ``download_file`` on an S3 client, ``storage.Client()``,
-    ``BlobServiceClient``, ``s3fs``/``gcsfs``/``adlfs``).
+    ``BlobServiceClient``, ``s3fs``/``gcsfs``/``adlfs``), or a data frame read, in one
+    function, from a place an environment variable named for a bucket gives
+    (``pd.read_csv(os.environ.get("BUCKET_URL") + name)``).
     """
     out: list[Finding] = []
     for rel in tree.glob(".dvc/config", "*/.dvc/config"):
@@ -217,7 +220,8 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
         prefilter=_object_store_uri_possible,
         limit=10,
     )
-    return out  # object-store clients (boto3, GCS, Azure Blob, fsspec...): the stack packs
+    # object-store clients (boto3, GCS, Azure Blob, fsspec...): the stack packs
+    return out + env_store_reads(tree)
 
 
 @detector("data_assets_versioned")

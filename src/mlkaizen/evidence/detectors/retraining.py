@@ -105,6 +105,18 @@ def _scheduled_training(text: str, training: list[OrchestratedPipeline]) -> str 
     return None
 
 
+@detector("training_on_merge")
+def training_on_merge(tree: RepoTree) -> list[Finding]:
+    """Training re-runs on every change merged to the repository: a CI pipeline started by
+    pushes (a merge is a push to its target branch) with a job, not started by hand, that
+    trains and keeps what it trains (pushes, registers or uploads it, or submits the run to
+    an ML platform; see ``training_scheduled``). A smoke training that keeps nothing is not
+    a retraining. Started by a change of code, not by time, new data or drift: continuous
+    training counts it as a part only."""
+    found = ci_training(tree, "training_on_merge", "retrains on every push", pushed=True)
+    return [f for f in found if f.outcome is Outcome.FOUND]
+
+
 @detector("training_triggered_by_event")
 def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
     """Model training starts on an event: new data, a data change, or a drift alert.
@@ -263,4 +275,9 @@ def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
     return out + retraining_on_alert(tree)
 
 
-DETECTORS = [training_scheduled, training_triggered_by_event, alert_triggers_retraining]
+DETECTORS = [
+    training_scheduled,
+    training_on_merge,
+    training_triggered_by_event,
+    alert_triggers_retraining,
+]

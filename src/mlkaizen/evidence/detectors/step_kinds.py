@@ -28,17 +28,18 @@ KEEP = _V.step_kind("keep")  # keeps a run's results beyond the CI runner
 # a pipeline step that releases a model: TFX Pusher, a deploy step or component
 PIPELINE_DEPLOY = re.compile(r"(deploy|\bPusher\b|ModelDeployOp)", re.IGNORECASE)
 
-# A shell command that installs, builds or pushes an image, prints, reads, lints or moves
-# files: it does no ML work, whatever its arguments name (``pip install -r
+# A shell command that installs, builds or pushes an image, prints, reads, lints, moves or
+# byte-compiles files: it does no ML work, whatever its arguments name (``pip install -r
 # training/requirements.txt``, ``docker build -t train-knn .``, ``gcloud functions deploy
-# prod_training_pipeline``, ``yamllint train-pipeline.yml``).
+# prod_training_pipeline``, ``yamllint train-pipeline.yml``, ``python -m py_compile
+# scripts/run_training.py``).
 _INERT = re.compile(
     r"(?:sudo\s+|time\s+|\w+=\S*\s+)*"
     r"(?:\[\[?|test|cd|pushd|popd|echo|printf|mkdir|cp|mv|rm|ls|cat|head|tail|wc|grep|sed|awk|jq"
     r"|yamllint"
     r"|check-jsonschema|chmod|chown|touch|export|source|tar|unzip|apt|apt-get|yum|apk|brew"
     r"|(?:npm|pnpm)\s+(?:install|ci)|yarn\s+(?:install|add)|pip[\d.]*"
-    r"|conda\s+(?:install|create|env|activate)|python[\d.]*\s+-m\s+(?:pip|venv)"
+    r"|conda\s+(?:install|create|env|activate)|python[\d.]*\s+-m\s+(?:pip|venv|py_compile|compileall)"
     r"|uv\s+(?:pip|sync|venv|lock)|poetry\s+(?:install|lock|add)"
     r"|(?:docker|podman)\s+(?:buildx\s+)?(?:build|push|tag|pull|login)"
     r"|gcloud\s+(?:functions\s+deploy|auth|config|components)|az\s+(?:login|account|extension)"
