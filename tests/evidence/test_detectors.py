@@ -802,6 +802,11 @@ def test_detector_line_numbers_point_at_the_evidence(make_repo: MakeRepo) -> Non
      ".create_registered_model", True),
     ("import sagemaker\nsagemaker.workflow.steps.TrainingStep('t')\n",
      "sagemaker.workflow.steps.", True),
+    # a method of a subscripted frame or mapping is a method call too
+    ("import pandas as pd\ndf = pd.read_csv('x')\nassert not df['age'].isna().any()\n",
+     ".isna", True),
+    ("models = {}\nmodels['churn'].fit(X, y)\n", ".fit", True),
+    ("import os\nos.environ['A'].split(',')\n", "os.environ.", False),
 ])
 def test_call_patterns_resolve_through_imports(source: str, pattern: str, hit: bool) -> None:
     from mlkaizen.evidence.parse.python_src import parse_python

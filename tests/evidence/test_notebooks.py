@@ -206,7 +206,6 @@ def test_notebooks_with_magics_yield_the_findings_of_the_same_code_in_files(
     from_files = RepoTree(make_repo(PLAIN_FILES))
     expected = {
         ("baseline_comparison_present", "found", "project"),
-        ("data_validation_library_used", "found", "project"),  # Evidently's Report
         ("drift_detection_used", "found", "project"),
         ("experiment_tracking_used", "found", "project"),
         ("model_packaged", "found", "project"),

@@ -122,7 +122,7 @@ def test_stacks_json_lists_each_pack_with_what_it_evidences() -> None:
     assert by_name["MLRun"]["evidences"] == [
         "experiment_tracking_used", "shared_tracking_server", "pipeline_defined",
         "model_serving_present", "drift_detection_used", "prediction_logging_present",
-        "feature_store_used",
+        "feature_store_used", "container_image_defined",
     ]
     assert by_name["Anyscale"]["steps"] == ["train", "deploy"]
     # the example plugin's pack (installed by the README's test command)

@@ -590,6 +590,32 @@ def test_near_miss_hand_written_checks(make_repo: MakeRepo, path: str, text: str
     assert found(root, "data_schema_declared") == set()
 
 
+@pytest.mark.parametrize("module", ["src/validate_data.py", "src/steps/data_checks.py"])
+def test_a_module_named_for_data_checks_names_its_check_plainly(
+    make_repo: MakeRepo, module: str
+) -> None:
+    root = make_repo({module: VALIDATE.replace("validate_dataframe", "run_validation")})
+    assert found(root, "data_schema_declared") == {
+        ("found", module, "hand-written data checks: run_validation()")
+    }
+
+
+@pytest.mark.parametrize(
+    ("module", "function"),
+    [
+        # the module is about data, not about checking it
+        ("src/data_prep.py", "run_validation"),
+        # a module named for data checks, a function that loads its settings
+        ("src/validate_data.py", "load_validation_config"),
+        # a module named for checking models
+        ("src/validate_model.py", "run_validation"),
+    ],
+)
+def test_near_miss_modules_named_otherwise(make_repo: MakeRepo, module: str, function: str) -> None:
+    root = make_repo({module: VALIDATE.replace("validate_dataframe", function)})
+    assert found(root, "data_schema_declared") == set()
+
+
 # ------------------------------------------------------------------ a scrape config, mounted
 PROMETHEUS_CONFIGMAP = """\
 apiVersion: v1
@@ -880,3 +906,45 @@ def test_near_miss_environment_variables_that_name_no_store(
     make_repo: MakeRepo, path: str, text: str
 ) -> None:
     assert found(make_repo({path: text}), "data_remote_storage_configured") == set()
+
+
+# ------------------------------------------------------------------ tests of data, tests of code
+PROCESSOR_TEST = """\
+import pandas as pd
+
+from churn.processing import clean
+
+
+def test_clean_drops_missing_rows():
+    frame = pd.DataFrame({"age": [31, None], "plan": ["a", "b"]})
+    assert not clean(frame).isna().any().any()
+"""
+DATA_TEST = """\
+import pandas as pd
+
+
+def test_training_data_has_no_missing_labels():
+    frame = pd.read_parquet("data/train.parquet")
+    assert not frame.isna().any().any()
+"""
+
+
+def test_a_test_that_checks_the_data_it_reads_is_a_data_test(make_repo: MakeRepo) -> None:
+    root = make_repo({"tests/test_data.py": DATA_TEST})
+    assert found(root, "data_tests_present") == {
+        ("found", "tests/test_data.py", "data test module")
+    }
+
+
+def test_near_miss_a_test_that_checks_a_frame_it_writes_tests_the_code(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo({"tests/test_processing.py": PROCESSOR_TEST})
+    assert found(root, "data_tests_present") == set()
+    # the same test, reading the real data as well: it checks the data too
+    both = PROCESSOR_TEST + DATA_TEST.split("\n\n\n", 1)[1]
+    both = both.replace("import pandas as pd\n", "import pandas as pd\n", 1)
+    root = make_repo({"tests/test_processing.py": both})
+    assert found(root, "data_tests_present") == {
+        ("found", "tests/test_processing.py", "data test module")
+    }

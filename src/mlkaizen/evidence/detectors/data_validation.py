@@ -104,10 +104,23 @@ _FRAMES = frozenset({"pandas", "polars", "pyarrow", "pyspark", "ray", "dask"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
-def _checks_data(name: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(name)]
+def _words(name: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def _checks_data(name: str, module: str = "") -> bool:
+    """A function named for checking data (``validate_data``); or, in a module named for
+    it (``validate_data.py``, ``data_checks.py``), one named for checking
+    (``run_validation``)."""
+    words = _words(name)
     rest = set(words[1:])
-    return bool(words) and words[0] in _CHECKS and bool(rest & _DATA_WORDS) and not rest & _LOADS
+    if set(words) & _LOADS:
+        return False
+    if words and words[0] in _CHECKS and rest & _DATA_WORDS:
+        return True
+    stem = set(_words(posixpath.basename(module).removesuffix(".py")))
+    checking = _CHECKS | {"validation", "checks"}
+    return bool(stem & _DATA_WORDS and stem & checking and set(words) & checking)
 
 
 def _fails_within(facts: PyFacts, start: int, end: int | None) -> bool:
@@ -127,16 +140,17 @@ def _fails_within(facts: PyFacts, start: int, end: int | None) -> bool:
 
 def _hand_written_checks(tree: RepoTree) -> list[Finding]:
     """Data checked by the team's own code: a function named for validating data (its
-    columns, nulls, types or ranges), in a module that handles data frames, that fails the
-    run on a check (``raise``, ``sys.exit``) in its own body. Not test code: a test of a
-    data processor checks code."""
+    columns, nulls, types or ranges), or for validating in a module named for it
+    (``run_validation`` in ``validate_data.py``), in a module that handles data frames,
+    that fails the run on a check (``raise``, ``sys.exit``) in its own body. Not test code:
+    a test of a data processor checks code."""
     out: list[Finding] = []
     for rel in tree.importing(_FRAMES):
         facts = tree.python(rel)
         if facts is None or is_test_path(rel):
             continue
         for name, line, end in facts.spans():
-            if _checks_data(name) and _fails_within(facts, line, end):
+            if _checks_data(name, rel) and _fails_within(facts, line, end):
                 detail = f"hand-written data checks: {name}()"
                 out.append(tree.finding("data_schema_declared", rel, line, detail))
                 break

@@ -35,6 +35,8 @@ _DATA_CHECKS = (
     "pandas.api.types.",
 )
 _READS_DATA = ("pandas.read_*", "polars.read_*", "polars.scan_*")
+# a frame written in the test itself: the test checks the code it feeds, not the data
+_BUILDS_FRAMES = ("pandas.DataFrame", "polars.DataFrame", "pyarrow.table", "pyarrow.Table.from_*")
 # Great Expectations' expectation methods, on a dataset a fixture built (conftest.py)
 _EXPECTATIONS = (
     ".expect_column*",
@@ -54,12 +56,13 @@ def _checks_data(facts: PyFacts) -> bool:
         return True
     if not roots & _FRAME_LIBS:
         return False
+    reads = bool(facts.find_calls(_READS_DATA, include_decorators=False))
+    if not reads and facts.find_calls(_BUILDS_FRAMES, include_decorators=False):
+        return False  # frames written in the test, to check the code that handles them
     if facts.find_calls(_DATA_CHECKS, include_decorators=False):
         return True
     # a data file read and checked for missing values with numpy
-    return bool(facts.find_calls(_READS_DATA, include_decorators=False)) and bool(
-        facts.find_calls(("numpy.isnan",), include_decorators=False)
-    )
+    return reads and bool(facts.find_calls(("numpy.isnan",), include_decorators=False))
 
 
 def _topic(rel: str) -> str:
@@ -143,8 +146,11 @@ def data_tests_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: a test module that imports a data-validation library (pandera, Great
     Expectations, Deepchecks, TFDV), or one that imports pandas/polars/pyarrow and checks
-    frame content (``isna``, ``duplicated``, ``between``, ``nunique``, ``pandas.testing``...).
-    Not evidence: a module name alone (tests of a data loader check code, not data).
+    frame content (``isna``, ``duplicated``, ``between``, ``nunique``, ``pandas.testing``...)
+    of data it reads or its fixtures give.
+    Not evidence: a module name alone (tests of a data loader check code, not data), nor
+    checks of frames the test writes itself (``pd.DataFrame({...})`` fed to a processor,
+    whose output is checked for nulls): such a test checks the processing code.
     """
     out: list[Finding] = []
     for rel, line in _test_files(tree):

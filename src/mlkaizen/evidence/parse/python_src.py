@@ -239,6 +239,11 @@ class _Visitor(ast.NodeVisitor):
             if inner is None:
                 return None
             parts.append(inner + "()")
+        elif isinstance(expr, ast.Subscript):  # df["age"].isna() -> df[].isna
+            inner = self._dotted(expr.value)
+            if inner is None:
+                return None
+            parts.append(inner + "[]")
         elif isinstance(expr, ast.Name):
             parts.append(self.aliases.get(expr.id, expr.id))
         else:
