@@ -427,3 +427,55 @@ def test_jenkins_plugin_steps_are_steps(make_repo: MakeRepo) -> None:
     (pipe,) = find_pipelines(RepoTree(root))
     steps = [(s.line, s.run or s.uses) for j in pipe.jobs for s in j.steps]
     assert steps == [(6, "make build"), (7, "kubernetesDeploy(configs: 'k8s.yaml')")]
+
+
+REUSABLE_TRAINING = """\
+on:
+  workflow_call:
+    inputs:
+      model: {type: string}
+jobs:
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python train.py --register
+      - run: mlflow models register -m runs:/x/model -n churn
+"""
+
+
+def test_a_reusable_workflow_runs_when_its_caller_does(make_repo: MakeRepo) -> None:
+    caller = (
+        "on:\n  schedule:\n    - cron: '0 3 * * 1'\njobs:\n"
+        "  weekly:\n    uses: ./.github/workflows/train.yml\n    with: {model: churn}\n"
+    )
+    root = make_repo(
+        {".github/workflows/train.yml": REUSABLE_TRAINING, ".github/workflows/weekly.yml": caller}
+    )
+    found = REGISTRY["training_scheduled"].detect(RepoTree(root))
+    assert [(f.file, f.outcome.value) for f in found] == [
+        (".github/workflows/weekly.yml", "found")
+    ]
+    # called by nothing but a pull request's checks: no schedule
+    checks = caller.replace("  schedule:\n    - cron: '0 3 * * 1'\n", "  pull_request:\n")
+    root = make_repo(
+        {".github/workflows/train.yml": REUSABLE_TRAINING, ".github/workflows/weekly.yml": checks}
+    )
+    assert REGISTRY["training_scheduled"].detect(RepoTree(root)) == []
+
+
+def test_near_miss_a_reusable_workflow_of_another_repository_is_not_read(
+    make_repo: MakeRepo,
+) -> None:
+    caller = (
+        "on:\n  schedule:\n    - cron: '0 3 * * 1'\njobs:\n"
+        "  weekly:\n    uses: acme/ml/.github/workflows/train.yml@v1\n"
+    )
+    root = make_repo(
+        {".github/workflows/train.yml": REUSABLE_TRAINING, ".github/workflows/weekly.yml": caller}
+    )
+    # the name of the called workflow says training; what it keeps is not known here
+    found = REGISTRY["training_scheduled"].detect(RepoTree(root))
+    assert [(f.file, f.outcome.value) for f in found] == [
+        (".github/workflows/weekly.yml", "partial")
+    ]

@@ -5,8 +5,9 @@ A name or folder only points at where a provider must live (GitHub Actions in
 every other YAML file whose text has a telltale key gets a structural check for Azure
 Pipelines, Cloud Build, Drone, Buildkite, Tekton and Argo Workflows. References between
 files are followed inside the root: GitLab ``include: local``, Azure ``template:`` (two
-levels; cycles and paths leaving the root are refused with a warning) and local composite
-GitHub actions (``uses: ./path``).
+levels; cycles and paths leaving the root are refused with a warning), local composite
+GitHub actions (``uses: ./path``) and local reusable workflows (a job's ``uses:
+./.github/workflows/train.yml``, read as the caller's: it runs on the caller's triggers).
 
 Bounded by counts and bytes, all pipelines of a scan together (each limit hit is named in a
 warning): at most ``max_ci_files`` files are parsed as CI configuration (pipelines, templates,
@@ -282,10 +283,14 @@ def _composite(tree: RepoTree, step: Step, budget: CiBudget, depth: int = 2) -> 
 
 
 def _action_runs(tree: RepoTree, step: Step, budget: CiBudget, depth: int) -> str | None:
-    """The commands of a local composite action (computed once per action and depth)."""
+    """The commands of a local composite action, or of every job of a local reusable
+    workflow (a job's ``uses: ./.github/workflows/train.yml``: the called workflow runs
+    when, and because, its caller does); computed once per action and depth."""
     folder = _normalise("", step.uses.removeprefix("./").split("@")[0])
     if folder is None:
         return None
+    if folder.startswith(".github/workflows/") and folder.endswith((".yml", ".yaml")):
+        return _workflow_runs(tree, folder, budget, depth) if folder in tree.sizes else None
     for name in ("action.yml", "action.yaml"):
         action = f"{folder}/{name}"
         if action not in tree.sizes:
@@ -302,6 +307,21 @@ def _action_runs(tree: RepoTree, step: Step, budget: CiBudget, depth: int) -> st
                     runs.append(f"{sub.uses}\n{sub.run}")
         return "\n".join(runs)
     return None
+
+
+def _workflow_runs(tree: RepoTree, rel: str, budget: CiBudget, depth: int) -> str:
+    """The commands of every step of the reusable workflow ``rel`` (its own composite
+    actions and reusable workflows expanded one level less deep)."""
+    runs: list[str] = []
+    for doc in budget.docs(rel):
+        pipe = github_actions(rel, doc)
+        for job in pipe.jobs if pipe else []:
+            for inner in job.steps:
+                if budget.steps.spent:
+                    break
+                sub = _composite(tree, inner, budget, depth - 1)
+                runs.append(f"{sub.uses}\n{sub.run}")
+    return "\n".join(runs)
 
 
 def _gitlab(tree: RepoTree, rel: str, handled: set[str], budget: CiBudget) -> list[Pipeline]:
