@@ -113,7 +113,7 @@ def test_sub_projects_in_every_format_and_on_the_command_line(make_repo: MakeRep
     assert [sp["path"] for sp in data["sub_projects"]] == ["services/churn", "services/vision"]
     md = cli("assess", str(root), "-f", "markdown")
     assert "### Sub-projects (2), each assessed on its own evidence" in md
-    assert "| `services/churn` | Ad hoc | 0 | 1 | 1 | 0 | 0 | `data.versioned` |" in md
+    assert "| `services/churn` | Ad hoc | 0 | 1 | 1 | 0 | 1 | `data.versioned` |" in md
     assert "Sub-projects (2), each on its own evidence:" in cli("assess", str(root))
     assert "<h2>Sub-projects</h2>" in cli("assess", str(root), "-f", "html")
     mapped = json.loads(cli("map", str(root), "--projects", "-f", "json"))
@@ -141,7 +141,7 @@ def test_one_sub_project_alone_and_a_wrong_name(make_repo: MakeRepo) -> None:
     churn = assess(root, part="services/churn")
     assert churn.subject.name == "services/churn" and churn.sub_projects == []
     # a registered model version is a packaged artifact: Deployment at level 1
-    assert [d.level for d in churn.dimensions] == [0, 1, 1, 0, 0]
+    assert [d.level for d in churn.dimensions] == [0, 1, 1, 0, 1]
     with pytest.raises(MLKaizenError, match="'docs' is not a sub-project"):
         assess(root, part="docs")
 
