@@ -948,3 +948,77 @@ def test_near_miss_a_test_that_checks_a_frame_it_writes_tests_the_code(
     assert found(root, "data_tests_present") == {
         ("found", "tests/test_processing.py", "data test module")
     }
+
+
+# ------------------------------------------------------------------ a model behind a function
+LAMBDA_SERVING = """\
+import json
+
+import joblib
+
+model = joblib.load("model.joblib")
+
+
+def lambda_handler(event, context):
+    rows = json.loads(event["body"])["rows"]
+    return {"statusCode": 200, "body": json.dumps(model.predict(rows).tolist())}
+"""
+CLOUD_FUNCTION = """\
+import lightgbm as lgbm
+import pandas as pd
+
+model = lgbm.Booster(model_file="model.txt")
+
+
+def handler(request):
+    body = request.get_json()
+    return {"replies": model.predict(pd.DataFrame(body["calls"])).tolist()}
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "detail"),
+    [
+        (
+            "deploy/lambda/app.py",
+            LAMBDA_SERVING,
+            "AWS Lambda handler serving a model loaded with joblib.load()",
+        ),
+        ("main.py", CLOUD_FUNCTION, "HTTP function serving a model loaded with lightgbm.Booster()"),
+        (
+            "functions/score/main.py",
+            "import functions_framework\nimport joblib\n\nmodel = joblib.load('m.joblib')\n\n\n"
+            "@functions_framework.http\ndef score(request):\n"
+            "    return str(model.predict([[1]]))\n",
+            "Google Cloud Function serving a model loaded with joblib.load()",
+        ),
+    ],
+)
+def test_a_serverless_function_that_loads_a_model_serves_it(
+    make_repo: MakeRepo, path: str, text: str, detail: str
+) -> None:
+    assert found(make_repo({path: text}), "model_serving_present") == {("found", path, detail)}
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # a Lambda that starts a pipeline loads no model
+        (
+            "lambda/start.py",
+            "import boto3\n\n\ndef lambda_handler(event, context):\n"
+            "    boto3.client('sagemaker').start_pipeline_execution(PipelineName='p')\n",
+        ),
+        # a logging handler beside a model load, in a module no platform calls
+        (
+            "src/train.py",
+            LAMBDA_SERVING.replace("lambda_handler(event, context)", "handler(record)").replace(
+                'json.loads(event["body"])["rows"]', "record"
+            ),
+        ),
+        # test code
+        ("tests/test_lambda.py", LAMBDA_SERVING),
+    ],
+)
+def test_near_miss_functions_that_serve_no_model(make_repo: MakeRepo, path: str, text: str) -> None:
+    assert found(make_repo({path: text}), "model_serving_present") == set()

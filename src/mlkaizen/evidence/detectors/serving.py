@@ -12,6 +12,7 @@ from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
 from mlkaizen.evidence.detectors.pipeline_schedules import imported_files
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_packaging import PACKAGED as PLATFORM_PACKAGED
+from mlkaizen.evidence.detectors.serverless import function_handlers
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
@@ -73,7 +74,9 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: a FastAPI/Flask/Starlette app that loads a model (``joblib.load``,
     ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``...) in its own file, in
-    a module of the repository it imports (absolute imports), or in code of its folder;
+    a module of the repository it imports (absolute imports), or in code of its folder; a
+    serverless function in a module that loads a model (an AWS Lambda handler, a Google
+    Cloud Function, an Azure Function);
     BentoML, Ray Serve, TorchServe, Triton, Seldon, KServe; ``mlflow models serve``; cloud
     endpoints: SageMaker ``model.deploy(instance_type=...)``/``create_endpoint``, Vertex AI
     ``Endpoint.create``/``model.deploy(endpoint=...)``, Azure ML online and batch endpoints
@@ -85,6 +88,7 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
     out = find_usage(tree, "model_serving_present", SERVERS)
     out += config_findings(tree, "model_serving_present")
     out.extend(_web_apps_with_models(tree))
+    out.extend(function_handlers(tree, MODEL_LOADING, MODEL_LOADS))
     for rel, doc in k8s_objects(tree):
         tool = _SERVING_KINDS.get(str(doc.get("kind")))
         if tool and (tool != "Seldon Core v2" or "seldon" in str(doc.get("apiVersion"))):
