@@ -6,6 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import ci_pipelines, conda_specs
+from mlkaizen.evidence.detectors.locks import lock_files
 from mlkaizen.evidence.detectors.platform_jobs import pinned_runtime
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.requirements import is_pinned, parse_requirements
@@ -35,16 +36,6 @@ SEED_CALLS = (
 _CONDA_PIN = re.compile(r"^[\w.\-:/]+\s*==?\s*(?:[\w.+!-]+|\d+\.\d+(?:\.\d+)*\.\*)(=[\w.*+-]+)?$")
 _CONDA_NAME = re.compile(r"[\s=<>!~]")
 _SEED_KEYWORDS = ("random_state", "seed")
-LOCK_FILES = (
-    "poetry.lock",
-    "uv.lock",
-    "pipfile.lock",
-    "pdm.lock",
-    "conda-lock.yml",
-    "conda-lock.yaml",
-    "requirements.lock",
-    "pixi.lock",
-)
 
 
 @detector("params_file_present")
@@ -225,7 +216,8 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
 def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     """Dependencies are locked or pinned to exact versions.
 
-    Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi), or requirements files
+    Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi, an explicit conda
+    environment: ``@EXPLICIT`` and a URL a package), or requirements or pip constraints files
     / conda environment files (``environment.yml``, or any YAML with ``dependencies`` and a
     ``name`` or ``channels``) whose entries are (nearly) all pinned to one version or one patch
     series (``==1.2.3``, ``~=1.2.3``, ``==1.2.*``, conda's ``=1.2.3`` or ``=1.2.*``; ``>=`` and
@@ -235,11 +227,9 @@ def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     Databricks runtime at a pinned version (``spark_version: 13.3.x-cpu-ml-scala2.12``) has
     the runtime's libraries, fixed by that version.
     """
-    out: list[Finding] = []
+    out = lock_files(tree)
     own = 0  # dependencies the project declares itself, pinned or not
-    for rel in tree.named(*LOCK_FILES):
-        out.append(tree.finding("dependencies_pinned", rel, 1, f"lock file {rel}"))
-    for rel in tree.glob("*requirements*.txt", "*requirements*.in"):
+    for rel in tree.glob("*requirements*.txt", "*requirements*.in", "*constraints*.txt"):
         if rel.endswith(".in"):
             continue
         pins, problems = parse_requirements(tree.lines_within(rel, "max_requirement_lines"))
