@@ -1,4 +1,5 @@
 # expect: model_registry_used
+# ok: deployment_approval_gates (only approved versions are read; nothing waits for one)
 # a deployment that picks the newest approved package of a group
 import boto3
 

@@ -200,7 +200,10 @@ _RUNS: list[tuple[str, re.Pattern[str], str, str]] = [
 @detector("deployment_approval_gates")
 def deployment_approval_gates(tree: RepoTree) -> list[Finding]:
     """Deployments go through named CI environments, where approvals and protection rules
-    are enforced by the platform (GitHub/Azure environments, GitLab protected environments).
+    are enforced by the platform (GitHub/Azure environments, GitLab protected environments),
+    or wait for a person's approval another way (the stack packs: a CodePipeline manual
+    approval action, an Azure Pipelines ``ManualValidation`` task, SageMaker model versions
+    registered ``PendingManualApproval``).
     """
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):

@@ -50,6 +50,7 @@ Fact = Literal[
     "container_image_defined",
     "validation_gate_present",
     "dev_environment_defined",
+    "deployment_approval_gates",
 ]
 FACTS: tuple[str, ...] = get_args(Fact)
 
