@@ -479,3 +479,19 @@ def test_near_miss_a_reusable_workflow_of_another_repository_is_not_read(
     assert [(f.file, f.outcome.value) for f in found] == [
         (".github/workflows/weekly.yml", "partial")
     ]
+
+
+def test_near_miss_a_reusable_workflow_named_for_training_that_only_lints(
+    make_repo: MakeRepo,
+) -> None:
+    lint = REUSABLE_TRAINING.replace(
+        "      - run: python train.py --register\n      - run: mlflow models register -m runs:/x/model -n churn\n",
+        "      - run: flake8 .\n",
+    )
+    caller = "on: push\njobs:\n  ci:\n    uses: ./.github/workflows/train-model.yml\n"
+    root = make_repo(
+        {".github/workflows/train-model.yml": lint, ".github/workflows/ci.yml": caller}
+    )
+    tree = RepoTree(root)
+    assert REGISTRY["training_runs_in_ci"].detect(tree) == []
+    assert REGISTRY["training_on_merge"].detect(tree) == []

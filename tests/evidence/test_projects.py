@@ -140,7 +140,8 @@ def test_one_sub_project_alone_and_a_wrong_name(make_repo: MakeRepo) -> None:
     root = make_repo(MONOREPO, git=True)
     churn = assess(root, part="services/churn")
     assert churn.subject.name == "services/churn" and churn.sub_projects == []
-    # a registered model version is a packaged artifact: Deployment at level 1
+    # a registered model version is a packaged artifact (Deployment at level 1), and the
+    # registry is a tool the team shares (Organization at level 1)
     assert [d.level for d in churn.dimensions] == [0, 1, 1, 0, 1]
     with pytest.raises(MLKaizenError, match="'docs' is not a sub-project"):
         assess(root, part="docs")

@@ -251,6 +251,17 @@ def test_near_miss_an_echo_that_names_training_starts_nothing(make_repo: MakeRep
 SM_UPSERT_ONLY = SM_PIPELINE.replace(".upsert(role_arn=role).start()", ".upsert(role_arn=role)")
 
 
+def test_near_miss_an_upserting_script_named_for_training(make_repo: MakeRepo) -> None:
+    workflow = GHA_DISPATCHED_PIPELINE.replace(
+        "python pipeline/pipeline.py --execute", "python pipelines/train_pipeline.py --upsert"
+    )
+    files = {"pipelines/train_pipeline.py": SM_UPSERT_ONLY, ".github/workflows/ct.yml": workflow}
+    assert found(make_repo(files), "training_runs_in_ci") == set()
+    # the same name, a script that starts the execution too: it trains
+    files["pipelines/train_pipeline.py"] = SM_PIPELINE
+    assert {o for o, _, _ in found(make_repo(files), "training_runs_in_ci")} == {"found"}
+
+
 def test_near_miss_a_pipeline_script_that_only_upserts_its_definition(make_repo: MakeRepo) -> None:
     workflow = GHA_DISPATCHED_PIPELINE.replace("--execute", "--upsert")
     files = {"pipeline/pipeline.py": SM_UPSERT_ONLY, ".github/workflows/ct.yml": workflow}
@@ -322,6 +333,15 @@ joblib.dump(model, "model.joblib")
         ),
         # the pipeline's definition updated, no execution started
         (GHA_ON_MERGE.replace("--execute", "--upsert"), {"pipeline/pipeline.py": SM_UPSERT_ONLY}),
+        # a smoke training whose only keep is the CI run's own report
+        (
+            GHA_ON_MERGE.replace(
+                "python pipeline/pipeline.py --execute",
+                "python train.py\n      - uses: actions/upload-artifact@v4\n"
+                "        with: {path: coverage.xml}",
+            ),
+            {"train.py": SMOKE_TRAIN},
+        ),
     ],
 )
 def test_near_miss_ci_that_does_not_retrain_on_merge(
@@ -329,6 +349,16 @@ def test_near_miss_ci_that_does_not_retrain_on_merge(
 ) -> None:
     repo = {"pipeline/pipeline.py": SM_PIPELINE, **files, ".github/workflows/ct.yml": workflow}
     assert found(make_repo(repo), "training_on_merge") == set()
+
+
+def test_near_miss_gitlab_jobs_the_schedule_runs(make_repo: MakeRepo) -> None:
+    gitlab = (
+        "retrain:\n  script:\n    - python pipeline/pipeline.py --execute\n"
+        '  rules:\n    - if: $CI_PIPELINE_SOURCE == "schedule"\n'
+    )
+    root = make_repo({"pipeline/pipeline.py": SM_PIPELINE, ".gitlab-ci.yml": gitlab})
+    assert found(root, "training_on_merge") == set()
+    assert {o for o, _, _ in found(root, "training_scheduled")} == {"found"}
 
 
 def test_a_smoke_training_that_pushes_its_model_retrains_on_merge(make_repo: MakeRepo) -> None:
@@ -609,6 +639,9 @@ def test_a_module_named_for_data_checks_names_its_check_plainly(
         ("src/validate_data.py", "load_validation_config"),
         # a module named for checking models
         ("src/validate_model.py", "run_validation"),
+        # a module named for schemas (of a config, maybe), and a function that checks a model
+        ("src/validate_schema.py", "validate_config"),
+        ("src/data_validation.py", "verify_model"),
     ],
 )
 def test_near_miss_modules_named_otherwise(make_repo: MakeRepo, module: str, function: str) -> None:
@@ -900,6 +933,14 @@ def test_data_read_from_a_bucket_the_environment_names_is_shared(make_repo: Make
         ),
         # test code
         ("tests/test_data.py", ENV_BUCKET_LOADER),
+        # a local file read, the model written to a bucket the environment names
+        (
+            "src/train.py",
+            "import os\n\nimport pandas as pd\n\n\ndef main():\n"
+            "    frame = pd.read_csv('data/train.csv')\n"
+            "    upload(fit(frame), os.environ.get('MODEL_BUCKET'))\n",
+        ),
+        ("src/data.py", ENV_BUCKET_LOADER.replace("BUCKET_URL", "OUTPUT_BUCKET")),
     ],
 )
 def test_near_miss_environment_variables_that_name_no_store(
@@ -943,7 +984,6 @@ def test_near_miss_a_test_that_checks_a_frame_it_writes_tests_the_code(
     assert found(root, "data_tests_present") == set()
     # the same test, reading the real data as well: it checks the data too
     both = PROCESSOR_TEST + DATA_TEST.split("\n\n\n", 1)[1]
-    both = both.replace("import pandas as pd\n", "import pandas as pd\n", 1)
     root = make_repo({"tests/test_processing.py": both})
     assert found(root, "data_tests_present") == {
         ("found", "tests/test_processing.py", "data test module")
@@ -987,6 +1027,18 @@ def handler(request):
         ("main.py", CLOUD_FUNCTION, "HTTP function serving a model loaded with lightgbm.Booster()"),
         (
             "functions/score/main.py",
+            CLOUD_FUNCTION.replace("    body = request.get_json()\n", "    body = request\n"),
+            "function handler serving a model loaded with lightgbm.Booster()",
+        ),
+        (
+            "function_app.py",
+            "import azure.functions as func\nimport joblib\n\nmodel = joblib.load('m.joblib')\n"
+            "app = func.FunctionApp()\n\n\n@app.route(route='score')\ndef score(req):\n"
+            "    return func.HttpResponse(str(model.predict([[1]])))\n",
+            "Azure Function serving a model loaded with joblib.load()",
+        ),
+        (
+            "functions/score/main.py",
             "import functions_framework\nimport joblib\n\nmodel = joblib.load('m.joblib')\n\n\n"
             "@functions_framework.http\ndef score(request):\n"
             "    return str(model.predict([[1]]))\n",
@@ -1018,6 +1070,22 @@ def test_a_serverless_function_that_loads_a_model_serves_it(
         ),
         # test code
         ("tests/test_lambda.py", LAMBDA_SERVING),
+        # a handler in a folder whose name only starts like a function's
+        (
+            "functional/main.py",
+            CLOUD_FUNCTION.replace("    body = request.get_json()\n", "    body = request\n"),
+        ),
+        # Azure Functions imported beside a model load, with no HTTP function
+        (
+            "src/utils.py",
+            "import azure.functions as func\nimport torch\n\nmodel = torch.load('m.pt')\n",
+        ),
+        # a queue consumer that unpickles its messages loads no model
+        (
+            "lambda/consumer.py",
+            "import pickle\n\n\ndef lambda_handler(event, context):\n"
+            "    return [pickle.loads(r['body']) for r in event['Records']]\n",
+        ),
     ],
 )
 def test_near_miss_functions_that_serve_no_model(make_repo: MakeRepo, path: str, text: str) -> None:

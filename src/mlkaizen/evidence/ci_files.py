@@ -279,7 +279,9 @@ def _composite(tree: RepoTree, step: Step, budget: CiBudget, depth: int = 2) -> 
         return step
     if not budget.steps.take(len(runs) + len(step.run)):
         return step
-    return Step("\n".join([step.run, runs]), step.uses, step.line, step.name, step.file)
+    # what the action or workflow does is its commands now, not its path (a workflow named
+    # ``train-model.yml`` that only lints trains nothing)
+    return Step("\n".join([step.run, runs]), "", step.line, step.name, step.file)
 
 
 def _action_runs(tree: RepoTree, step: Step, budget: CiBudget, depth: int) -> str | None:

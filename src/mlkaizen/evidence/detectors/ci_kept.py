@@ -34,18 +34,20 @@ def ci_training(
     :func:`keeps_results`), or when the job is started by hand."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
-        if pushed and "push" not in pipe.triggers:
+        if pushed and not _runs_on_push(pipe):
             continue
         kept_from: dict[tuple[int, int], bool] | None = None  # once a pipeline, when needed
         for j, job in enumerate(pipe.jobs):
             if scheduled and not (pipe.scheduled or job.scheduled):
                 continue
+            if pushed and job.scheduled:
+                continue  # a job the schedule runs (GitLab ``rules`` on the pipeline source)
             for i, step in enumerate(job.steps):
                 if not trains(tree, pipe, job, step):
                     continue
                 found = ci_step_finding(tree, detector_id, pipe, job, step, what=what)
                 if found.outcome is Outcome.FOUND:
-                    kept_from = kept_from if kept_from is not None else _kept_from(tree, pipe)
+                    kept_from = kept_from or _kept_from(tree, pipe, beyond_ci=pushed)
                     if not keeps_results(tree, pipe, j, i, kept_from):
                         found = found.model_copy(
                             update={
@@ -56,6 +58,18 @@ def ci_training(
                 out.append(found)
                 break
     return _once_per_place(out)
+
+
+# providers whose push trigger is written out; the others run on a push by default, so a
+# pipeline of theirs that declares a schedule is taken as run by it
+_PUSH_DECLARED = frozenset({"github-actions", "azure-pipelines"})
+
+
+def _runs_on_push(pipe: Pipeline) -> bool:
+    """Whether a push (a merge being a push to its target branch) starts ``pipe``."""
+    if "push" not in pipe.triggers:
+        return False
+    return pipe.provider in _PUSH_DECLARED or not pipe.scheduled
 
 
 def keeps_results(
@@ -76,7 +90,13 @@ def keeps_results(
     return unread
 
 
-def _kept_from(tree: RepoTree, pipe: Pipeline) -> dict[tuple[int, int], bool]:
+# an upload of the CI run's own artefacts (reports, coverage): kept by the CI service only
+_CI_ARTEFACTS = re.compile(r"(?m)^.*(?:upload-artifact|Publish(?:Pipeline|Build)Artifacts?).*$")
+
+
+def _kept_from(
+    tree: RepoTree, pipe: Pipeline, *, beyond_ci: bool = False
+) -> dict[tuple[int, int], bool]:
     """For every step of ``pipe`` (job, step), whether it or a step after it (in its job or
     a later one) keeps what it trains: each step's command and scripts looked at once, from
     the last, so that a pipeline of many training jobs costs its size, not its square."""
@@ -85,7 +105,7 @@ def _kept_from(tree: RepoTree, pipe: Pipeline) -> dict[tuple[int, int], bool]:
 
     def keeps(text: str) -> bool:
         if text not in searched:
-            searched[text] = bool(KEEP.search(text))
+            searched[text] = bool(KEEP.search(_CI_ARTEFACTS.sub("", text) if beyond_ci else text))
         return searched[text]
 
     out: dict[tuple[int, int], bool] = {}
@@ -94,7 +114,7 @@ def _kept_from(tree: RepoTree, pipe: Pipeline) -> dict[tuple[int, int], bool]:
         if not kept:
             text = expand_make(tree, step_command(step))
             scripts, _ = _scripts_run(tree, text)
-            kept = bool(KEEP.search(text)) or any(keeps(t) for t in scripts)
+            kept = keeps(text) or any(keeps(t) for t in scripts)
         out[(j, i)] = kept
     return out
 

@@ -44,11 +44,17 @@ def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
     runs a pipeline of the repository that trains (``python -m pipelines.train``,
     ``run-pipeline --module-name pipelines.abalone.pipeline``, ``python pipelines/run.py``).
 
-    Judged from the command a step runs, never from its display name. An Argo workflow
-    that trains is a pipeline (``training_in_pipeline``), not CI that trains.
+    Judged from the command a step runs, never from its display name; a SageMaker pipeline
+    script that only upserts its definition trains nothing, whatever its name. An Argo
+    workflow that trains is a pipeline (``training_in_pipeline``), not CI that trains.
     """
     out = ci_steps_matching(
-        tree, "training_runs_in_ci", TRAIN, "trains a model", orchestrators=False
+        tree,
+        "training_runs_in_ci",
+        TRAIN,
+        "trains a model",
+        orchestrators=False,
+        unless=lambda command: _runs_definitions_only(tree, command),
     )
     seen = {(f.file, f.line) for f in out}
     for finding in training_pipeline_runs(tree):
@@ -73,8 +79,9 @@ _MODULE_OR_PATH = re.compile(r"(?<![\w/.-])([A-Za-z_][\w/.-]*?)(?:\.py)?(?![\w/.
 def trains(tree: RepoTree, pipe: Pipeline, job: Job, step: Step) -> bool:
     """Whether a CI step trains: its command does (:func:`does` ``TRAIN``), or it runs a
     pipeline of the repository that trains (``python pipeline/pipeline.py --execute``)."""
-    if does(TRAIN, expand_make(tree, step_command(step))):
-        return True
+    command = expand_make(tree, step_command(step))
+    if does(TRAIN, command):
+        return not _runs_definitions_only(tree, command)
     places = tree.memo(
         "training-pipeline-places",
         lambda: {(f.file, f.line) for f in training_pipeline_runs(tree)},
@@ -132,17 +139,32 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
     return _once_per_place(out)
 
 
-# a SageMaker pipeline script that creates or updates the pipeline's definition and never
-# starts an execution (``pipeline.upsert(role_arn=...)`` alone)
-_UPSERTS = re.compile(r"\.upsert\(")
-_STARTS = re.compile(r"\.start\(|\bstart_pipeline_execution\b")
+# the Python scripts a command runs (``python pipelines/train_pipeline.py --upsert``)
+_RUNS_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*([\w./-]+\.py)\b")
+
+
+def _runs_definitions_only(tree: RepoTree, command: str) -> bool:
+    """Whether every script the command runs is a pipeline module that only upserts its
+    definition (a script named ``train_pipeline.py`` that trains nothing when run)."""
+    scripts = [m.group(1).removeprefix("./") for m in _RUNS_SCRIPT.finditer(ml_work(command))]
+    return bool(scripts) and all(_defines_only(tree, rel) for rel in scripts)
 
 
 def _defines_only(tree: RepoTree, rel: str) -> bool:
-    """Whether the pipeline module ``rel`` only upserts its definition: run by CI, it
-    trains nothing until something else starts the pipeline."""
-    text = tree.text(rel) if rel.endswith(".py") else None
-    return text is not None and bool(_UPSERTS.search(text)) and not _STARTS.search(text)
+    """Whether the SageMaker pipeline module ``rel`` creates or updates the pipeline's
+    definition (``pipeline.upsert(role_arn=...)``) and never starts an execution: run by CI,
+    it trains nothing until something else starts the pipeline. Once a scan per file."""
+
+    def compute() -> bool:
+        facts = tree.python(rel) if rel.endswith(".py") and rel in tree.sizes else None
+        if facts is None or not any(n.startswith("sagemaker") for n in facts.imports):
+            return False
+        starts = (".start", ".start_pipeline_execution", ".submit", ".run")
+        return bool(facts.find_calls((".upsert",), include_decorators=False)) and not (
+            facts.find_calls(starts, include_decorators=False)
+        )
+
+    return bool(tree.memo(f"defines-only:{rel}", compute))
 
 
 @detector("model_tests_run_in_ci")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 
 from mlkaizen.evidence.detectors.base import Detector, detector
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
@@ -36,11 +37,13 @@ def ci_steps_matching(
     *,
     scheduled_only: bool = False,
     orchestrators: bool = True,
+    unless: Callable[[str], bool] | None = None,
 ) -> list[Finding]:
     """One finding per CI job with a step whose command (the action or task it uses and the
     shell it runs, Makefile targets and scripts expanded) matches. A step's display name
     does not count: "Build Training docs" trains nothing. ``orchestrators=False`` leaves out
-    the workflows of an orchestrator read as CI (:data:`ORCHESTRATORS`)."""
+    the workflows of an orchestrator read as CI (:data:`ORCHESTRATORS`); ``unless`` leaves
+    out a matching command it is true of."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
         if not orchestrators and pipe.provider in ORCHESTRATORS:
@@ -49,7 +52,8 @@ def ci_steps_matching(
             if scheduled_only and not (pipe.scheduled or job.scheduled):
                 continue
             for step in job.steps:
-                if does(pattern, expand_make(tree, step_command(step))):
+                command = expand_make(tree, step_command(step))
+                if does(pattern, command) and not (unless and unless(command)):
                     out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))
                     break
     return _once_per_place(out)

@@ -99,6 +99,11 @@ _DATA_WORDS = frozenset(
 # ``_check_df_load``, ``check_data_path``, ``check_data_drift``: a loader, a file check or
 # monitoring, not a data check
 _LOADS = frozenset({"load", "read", "path", "file", "exists", "dir", "url", "drift"})
+# a module named for checking data says so with one of these (``validate_data.py``; not
+# ``validate_schema.py``, which may check a config's schema); a function in it that checks
+# something else says so (``validate_config``, ``verify_model``)
+_DATA_NAMES = frozenset({"data", "dataframe", "dataset", "df"})
+_OTHERS = frozenset({"config", "args", "arguments", "params", "settings", "model", "models"})
 _WEB_ERRORS = frozenset({"HTTPException", "WebSocketException", "RequestValidationError"})
 _FRAMES = frozenset({"pandas", "polars", "pyarrow", "pyspark", "ray", "dask"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -120,7 +125,8 @@ def _checks_data(name: str, module: str = "") -> bool:
         return True
     stem = set(_words(posixpath.basename(module).removesuffix(".py")))
     checking = _CHECKS | {"validation", "checks"}
-    return bool(stem & _DATA_WORDS and stem & checking and set(words) & checking)
+    named = set(words)
+    return bool(stem & _DATA_NAMES and stem & checking and named & checking and not named & _OTHERS)
 
 
 def _fails_within(facts: PyFacts, start: int, end: int | None) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
 
-# the first line of an explicit conda environment (``conda list --explicit``, conda-lock's
-# ``*.lock`` renders): every package by its exact URL
+# the marker line near the top of an explicit conda environment (``conda list --explicit``,
+# conda-lock's ``*.lock`` renders), after which every package is given by its exact URL
 _EXPLICIT = "@EXPLICIT"
 _EXPLICIT_NAMES = (
     *("*conda*.lock", "*environment*.lock", "*-64.lock"),

@@ -216,8 +216,8 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
 def dependencies_pinned(tree: RepoTree) -> list[Finding]:
     """Dependencies are locked or pinned to exact versions.
 
-    Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi, an explicit conda
-    environment: ``@EXPLICIT`` and a URL a package), or requirements or pip constraints files
+    Evidence: a lock file (poetry, uv, Pipfile, pdm, conda-lock, pixi, or an explicit conda
+    environment: ``@EXPLICIT`` in its first 4 KB), or requirements or pip constraints files
     / conda environment files (``environment.yml``, or any YAML with ``dependencies`` and a
     ``name`` or ``channels``) whose entries are (nearly) all pinned to one version or one patch
     series (``==1.2.3``, ``~=1.2.3``, ``==1.2.*``, conda's ``=1.2.3`` or ``=1.2.*``; ``>=`` and
