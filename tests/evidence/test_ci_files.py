@@ -444,39 +444,30 @@ jobs:
 """
 
 
-def test_a_reusable_workflow_runs_when_its_caller_does(make_repo: MakeRepo) -> None:
-    caller = (
-        "on:\n  schedule:\n    - cron: '0 3 * * 1'\njobs:\n"
-        "  weekly:\n    uses: ./.github/workflows/train.yml\n    with: {model: churn}\n"
-    )
+def _weekly(make_repo: MakeRepo, uses: str,
+            on: str = "schedule:\n    - cron: '0 3 * * 1'") -> list[tuple[str | None, str]]:
+    """(file, outcome) of the scheduled-training findings of a repository whose workflow
+    ``weekly.yml`` (started by ``on``) calls ``uses`` beside a local training workflow."""
+    caller = f"on:\n  {on}\njobs:\n  weekly:\n    uses: {uses}\n    with: {{model: churn}}\n"
     root = make_repo(
         {".github/workflows/train.yml": REUSABLE_TRAINING, ".github/workflows/weekly.yml": caller}
     )
     found = REGISTRY["training_scheduled"].detect(RepoTree(root))
-    assert [(f.file, f.outcome.value) for f in found] == [
-        (".github/workflows/weekly.yml", "found")
-    ]
+    return [(f.file, f.outcome.value) for f in found]
+
+
+def test_a_reusable_workflow_runs_when_its_caller_does(make_repo: MakeRepo) -> None:
+    local = "./.github/workflows/train.yml"
+    assert _weekly(make_repo, local) == [(".github/workflows/weekly.yml", "found")]
     # called by nothing but a pull request's checks: no schedule
-    checks = caller.replace("  schedule:\n    - cron: '0 3 * * 1'\n", "  pull_request:\n")
-    root = make_repo(
-        {".github/workflows/train.yml": REUSABLE_TRAINING, ".github/workflows/weekly.yml": checks}
-    )
-    assert REGISTRY["training_scheduled"].detect(RepoTree(root)) == []
+    assert _weekly(make_repo, local, on="pull_request:") == []
 
 
 def test_near_miss_a_reusable_workflow_of_another_repository_is_not_read(
     make_repo: MakeRepo,
 ) -> None:
-    caller = (
-        "on:\n  schedule:\n    - cron: '0 3 * * 1'\njobs:\n"
-        "  weekly:\n    uses: acme/ml/.github/workflows/train.yml@v1\n"
-    )
-    root = make_repo(
-        {".github/workflows/train.yml": REUSABLE_TRAINING, ".github/workflows/weekly.yml": caller}
-    )
     # the name of the called workflow says training; what it keeps is not known here
-    found = REGISTRY["training_scheduled"].detect(RepoTree(root))
-    assert [(f.file, f.outcome.value) for f in found] == [
+    assert _weekly(make_repo, "acme/ml/.github/workflows/train.yml@v1") == [
         (".github/workflows/weekly.yml", "partial")
     ]
 
@@ -485,7 +476,8 @@ def test_near_miss_a_reusable_workflow_named_for_training_that_only_lints(
     make_repo: MakeRepo,
 ) -> None:
     lint = REUSABLE_TRAINING.replace(
-        "      - run: python train.py --register\n      - run: mlflow models register -m runs:/x/model -n churn\n",
+        "      - run: python train.py --register\n"
+        "      - run: mlflow models register -m runs:/x/model -n churn\n",
         "      - run: flake8 .\n",
     )
     caller = "on: push\njobs:\n  ci:\n    uses: ./.github/workflows/train-model.yml\n"
