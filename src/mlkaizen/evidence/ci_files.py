@@ -297,32 +297,33 @@ def _action_runs(tree: RepoTree, step: Step, budget: CiBudget, depth: int) -> st
         action = f"{folder}/{name}"
         if action not in tree.sizes:
             continue
-        runs: list[str] = []
+        steps: list[Step] = []
         for doc in budget.docs(action):
             spec = doc.get("runs") if isinstance(doc, dict) else None
             for inner in spec.get("steps", []) if isinstance(spec, dict) else []:
-                if budget.steps.spent:
-                    break
                 if isinstance(inner, dict):
-                    sub = Step(str(inner.get("run", "")), str(inner.get("uses", "")), 1)
-                    sub = _composite(tree, sub, budget, depth - 1)
-                    runs.append(f"{sub.uses}\n{sub.run}")
-        return "\n".join(runs)
+                    steps.append(Step(str(inner.get("run", "")), str(inner.get("uses", "")), 1))
+        return _expanded(tree, steps, budget, depth)
     return None
 
 
 def _workflow_runs(tree: RepoTree, rel: str, budget: CiBudget, depth: int) -> str:
-    """The commands of every step of the reusable workflow ``rel`` (its own composite
-    actions and reusable workflows expanded one level less deep)."""
+    """The commands of every step of the reusable workflow ``rel``."""
+    pipes = (github_actions(rel, doc) for doc in budget.docs(rel))
+    return _expanded(
+        tree, [s for pipe in pipes if pipe for job in pipe.jobs for s in job.steps], budget, depth
+    )
+
+
+def _expanded(tree: RepoTree, steps: list[Step], budget: CiBudget, depth: int) -> str:
+    """The commands of ``steps``, their own composite actions and reusable workflows
+    expanded one level less deep, while the scan's step budget lasts."""
     runs: list[str] = []
-    for doc in budget.docs(rel):
-        pipe = github_actions(rel, doc)
-        for job in pipe.jobs if pipe else []:
-            for inner in job.steps:
-                if budget.steps.spent:
-                    break
-                sub = _composite(tree, inner, budget, depth - 1)
-                runs.append(f"{sub.uses}\n{sub.run}")
+    for inner in steps:
+        if budget.steps.spent:
+            break
+        sub = _composite(tree, inner, budget, depth - 1)
+        runs.append(f"{sub.uses}\n{sub.run}")
     return "\n".join(runs)
 
 
