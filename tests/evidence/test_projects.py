@@ -462,3 +462,54 @@ def test_near_miss_folders_the_workspace_excludes_stay_projects(make_repo: MakeR
     }
     refs = find_sub_projects(RepoTree(make_repo(files)))
     assert [r.path for r in refs] == ["packages/experiments", "packages/research"]
+
+
+DRIVEN = {
+    "training/requirements.txt": "scikit-learn==1.5.0\n",
+    "training/train.py": PLAIN,
+    "serving/Dockerfile": "FROM python:3.11\n",
+    "serving/requirements.txt": "torch==2.4.0\n",
+    "serving/predict.py": PLAIN,
+}
+RUN_BOTH = (
+    "import sagemaker\n"
+    "est = sagemaker.sklearn.SKLearn(entry_point='train.py', source_dir='training')\n"
+    "# !docker build serving/ -t churn-serving\n"
+)
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    # a notebook-like script at the root runs one as its estimator's code and builds the other
+    ({"run_pipeline.py": RUN_BOTH}, []),
+    # an infrastructure program elsewhere names both by relative paths: one system
+    ({"infra/lib/stack.ts": "new Asset(this, 'a', {path: '../../training/'});\n"
+                            "new DockerImageAsset(this, 'b', {directory: '../../serving'});\n"},
+     []),
+    # near miss: a driver naming one of them only
+    ({"run_pipeline.py": "import sagemaker\nsource_dir = 'training'\n"},
+     ["serving", "training"]),
+    # near misses: the readme and a CI workflow name both (not code that runs them), and a
+    # test does
+    ({"README.md": "cd training/ then serving/\n",
+      ".github/workflows/ci.yml": "run: pytest training/ serving/\n",
+      "tests/test_all.py": "import sklearn\npaths = ['training/', 'serving/']\n"},
+     ["serving", "training"]),
+    # near miss: names that only contain the folders' ('training_data', 'serving_url')
+    ({"run_pipeline.py": "import sklearn\nx = 'training_data'\ny = 'my-serving/x'\n"},
+     ["serving", "training"]),
+])
+def test_folders_one_driver_runs_are_one_system(
+    make_repo: MakeRepo, extra: dict[str, str], expected: list[str]
+) -> None:
+    refs = find_sub_projects(RepoTree(make_repo(DRIVEN | extra)))
+    assert [r.path for r in refs] == expected
+
+
+def test_a_driver_joins_only_what_it_names(make_repo: MakeRepo) -> None:
+    # two folders of one pipeline and the script beside them that runs both are one project
+    # at their folder; a third project elsewhere is left alone
+    files = {f"ml/fraud/{k}": v for k, v in DRIVEN.items()}
+    files |= {f"ml/other/{k}": v for k, v in _service("x", "import torch\n").items()}
+    files["ml/fraud/run.py"] = "import torch\nA = './training'\nB = 'fraud/serving'\n"
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [(r.path, r.ml_files) for r in refs] == [("ml/fraud", 2), ("ml/other/src/x", 1)]

@@ -25,6 +25,7 @@ from mlkaizen.evidence.detectors.libraries import TRAINING
 from mlkaizen.evidence.findings import Context, context_of
 from mlkaizen.evidence.parse.structured import load_toml
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
+from mlkaizen.evidence.project_drivers import driven_groups
 from mlkaizen.evidence.tree import RepoTree
 from mlkaizen.textfmt import counted
 
@@ -88,6 +89,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
             found.add(folder)
     refs = _outermost(_join_components(_bundles_out(tree, _members_out(tree, refs))))
     refs = _outermost(_join_coupled(tree, refs))
+    refs = _outermost(_join_driven(tree, refs))
     if len(refs) < 2 or _mostly_outside(ml_files, refs):
         return []
     if len(refs) > MAX_SUB_PROJECTS:
@@ -226,6 +228,43 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
         common = posixpath.commonpath([r.path for r in grouped])
         if not common:
             return []  # the group spans the repository: it is one project
+        manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
+        out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
+    return sorted(out, key=lambda r: r.path)
+
+
+def _join_driven(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """Projects that one driver outside them names (:func:`driven_groups`: a notebook that
+    builds one's image and runs another as its estimator's code) are parts of one system:
+    each such group, with its driver, becomes one project, the folder holding them all; when
+    that is the root, the repository is one project."""
+    if len(refs) < 2:
+        return refs
+    groups = driven_groups(tree, [r.path for r in refs])
+    if not groups:
+        return refs
+    owner = list(range(len(refs)))
+    folder: dict[int, str] = {}  # a group's head -> the folder that holds it and its drivers
+
+    def find(i: int) -> int:
+        while owner[i] != i:
+            i = owner[i]
+        return i
+
+    for members, driver_folder in groups:
+        head = find(members[0])
+        paths = [refs[i].path for i in members] + [driver_folder]
+        for i in members[1:]:
+            other = find(i)
+            if other != head:
+                owner[other] = head
+                paths.append(folder.pop(other, refs[other].path))
+        folder[head] = posixpath.commonpath([folder.get(head, refs[head].path), *paths])
+        if not folder[head]:
+            return []  # the drivers and their parts span the repository: one project
+    out = [r for i, r in enumerate(refs) if find(i) == i and i not in folder]
+    for head, common in folder.items():
+        grouped = [r for i, r in enumerate(refs) if find(i) == head]
         manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
         out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
     return sorted(out, key=lambda r: r.path)

@@ -30,6 +30,7 @@ from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
 from mlkaizen.evidence.parse import ParseError, python_src
 from mlkaizen.evidence.parse.headings import markdown_headings, rst_headings
+from mlkaizen.evidence.parse.inline_code import holds_inline_python, parse_inline_python
 from mlkaizen.evidence.parse.python_src import PyFacts, compact, import_roots, parse_python
 from mlkaizen.fsio.read import read_up_to
 
@@ -736,7 +737,22 @@ class RepoTree(Listing):
     def python(self, rel: str) -> PyFacts | None:
         if rel.endswith(".ipynb"):
             return self.notebook(rel)
+        if rel.endswith(INLINE_CODE_SUFFIXES):
+            return self.parsed(rel, "inline-python", parse_inline_python)
         return self.parsed(rel, "python", parse_python)
+
+    def inline_python_sources(self) -> list[str]:
+        """Templates (CloudFormation, SAM) that hold a Lambda function's Python code inline;
+        :meth:`python` gives the facts of that code, at the template's lines."""
+
+        def compute() -> list[str]:
+            return [
+                rel
+                for rel in self.with_suffix(*INLINE_CODE_SUFFIXES)
+                if (text := self.text(rel)) is not None and holds_inline_python(text)
+            ]
+
+        return self.memo("inline_python_sources", compute)
 
     def notebook(self, rel: str) -> NotebookFacts | None:
         """A notebook's facts; each code cell that does not parse is skipped with a warning."""
@@ -931,6 +947,9 @@ def _cacheable(kind: str, parser: Callable[[str], Any]) -> str | None:
             return "md"
         return "rst" if parser is rst_headings else None
     return None
+
+
+INLINE_CODE_SUFFIXES = (".yml", ".yaml", ".template")
 
 
 def _kinds_of(rel: str) -> tuple[str, ...]:

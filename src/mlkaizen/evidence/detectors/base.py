@@ -33,27 +33,32 @@ class Detector:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
 
 
-def with_packs(detector_id: str, fn: DetectFn) -> DetectFn:
+Keep = Callable[[RepoTree, Finding], bool]
+
+
+def with_packs(detector_id: str, fn: DetectFn, keep: Keep | None = None) -> DetectFn:
     """``fn``, plus what the stack packs' signs of ``detector_id`` show in files where
-    ``fn`` found nothing (one reading of a fact per file)."""
+    ``fn`` found nothing (one reading of a fact per file); with ``keep``, only the findings
+    it keeps, whoever made them."""
 
     def detect(tree: RepoTree) -> list[Finding]:
         from mlkaizen.evidence.detectors.stack_signs import pack_findings
 
         found = fn(tree)
         own = {f.file for f in found if f.outcome is Outcome.FOUND}
-        return found + [f for f in pack_findings(tree, detector_id) if f.file not in own]
+        out = found + [f for f in pack_findings(tree, detector_id) if f.file not in own]
+        return out if keep is None else [f for f in out if keep(tree, f)]
 
     return detect
 
 
-def detector(detector_id: str) -> Callable[[DetectFn], Detector]:
+def detector(detector_id: str, keep: Keep | None = None) -> Callable[[DetectFn], Detector]:
     """Register ``fn`` as a detector whose documentation is its docstring; the stack packs'
-    signs of the same fact are part of it."""
+    signs of the same fact are part of it; ``keep`` judges every finding, the packs' too."""
 
     def wrap(fn: DetectFn) -> Detector:
         family = fn.__module__.rsplit(".", 1)[-1]
         doc = inspect.cleandoc(fn.__doc__ or "")
-        return Detector(detector_id, doc, family, with_packs(detector_id, fn))
+        return Detector(detector_id, doc, family, with_packs(detector_id, fn, keep))
 
     return wrap

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.model_fetch import data_not_models
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.storage_env import env_store_reads
 from mlkaizen.evidence.detectors.text_search import line_at, search_files
@@ -170,7 +171,7 @@ def lakefs_or_delta_versioning(tree: RepoTree) -> list[Finding]:
     return out
 
 
-@detector("data_remote_storage_configured")
+@detector("data_remote_storage_configured", keep=data_not_models)
 def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     """Data lives in shared remote storage (a DVC remote, or object-store URIs in config).
 
@@ -183,6 +184,8 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     ``BlobServiceClient``, ``s3fs``/``gcsfs``/``adlfs``), or a data frame read, in one
     function, from a place an environment variable named for a bucket gives
     (``pd.read_csv(os.environ.get("BUCKET_URL") + name)``).
+    Not evidence: a module that fetches only model files from a store and loads one (a
+    serving app downloading ``model.pkl`` at start-up keeps its model there, not data).
     """
     out: list[Finding] = []
     for rel in tree.glob(".dvc/config", "*/.dvc/config"):

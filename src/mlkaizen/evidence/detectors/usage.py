@@ -49,7 +49,8 @@ def find_usage(
     """One finding per (tool, file), at the first matching call (or import)."""
     findings: list[Finding] = []
     roots = {m.split(".")[0] for s in signatures for m in s.modules}
-    for rel in tree.importing(roots):
+    # a template's inline Lambda code counts as the module it is (its imports checked below)
+    for rel in (*tree.importing(roots), *tree.inline_python_sources()):
         facts = tree.python(rel)
         if facts is None:
             continue

@@ -1,0 +1,50 @@
+"""An object store that holds a model, not data: a module that fetches model files from a
+bucket (``rf_model.pkl``, ``dnn_model.h5``) and loads one, names no data file and trains
+nothing keeps its model there. A serving app downloading its model at start-up shows where
+the model is kept, not that the team's data lives in shared storage."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.serving import MODEL_LOADS
+from mlkaizen.evidence.detectors.vocabulary import vocabulary
+from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.tree import RepoTree
+
+_LITERAL = re.compile(r"[\"']([^\"'\n]{1,200})[\"']")
+_TRAINS = (".fit", ".train", ".fit_transform")
+
+
+def _suffixes(text: str) -> set[str]:
+    """The suffixes of the file names quoted in ``text`` (``"model/rf.pkl"`` -> ``pkl``)."""
+    out = set()
+    for literal in _LITERAL.findall(text):
+        name = literal.rsplit("/", 1)[-1]
+        if "." in name.strip("."):
+            out.add(name.rsplit(".", 1)[-1].lower())
+    return out
+
+
+def fetches_models_only(tree: RepoTree, rel: str) -> bool:
+    """Whether the Python module ``rel`` loads a model, trains none, and every file name it
+    quotes that a store could hold is a model's (at least one; ``.csv`` or ``.parquet``
+    names data, and so does ``.json``)."""
+    if not rel.endswith(".py"):
+        return False
+    facts = tree.python(rel)
+    if facts is None or not facts.find_calls(MODEL_LOADS, include_decorators=False):
+        return False
+    if facts.find_calls(_TRAINS, include_decorators=False):
+        return False
+    words = vocabulary()
+    found = _suffixes(tree.text(rel) or "")
+    return bool(found & words.model_suffixes) and not found & (
+        words.data_suffixes - words.model_suffixes
+    )
+
+
+def data_not_models(tree: RepoTree, finding: Finding) -> bool:
+    """Whether ``finding`` (shared storage) stands: not in a module that fetches only
+    models (:func:`fetches_models_only`)."""
+    return finding.file is None or not fetches_models_only(tree, finding.file)
