@@ -48,7 +48,7 @@ class _Signs:
     python: list[Signature] = field(default_factory=list)
     config: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     files: list[FileRule] = field(default_factory=list)
-    commands: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    commands: list[tuple[str, re.Pattern[str], bool]] = field(default_factory=list)
 
 
 @cache
@@ -81,7 +81,9 @@ def signs_by_fact() -> dict[str, _Signs]:
                 out.setdefault(fact, _Signs()).files.append(rule)
         for c in pack["commands"]:
             for fact in c["evidences"]:
-                out.setdefault(fact, _Signs()).commands.append((stack, re.compile(c["pattern"])))
+                out.setdefault(fact, _Signs()).commands.append(
+                    (stack, re.compile(c["pattern"]), bool(c.get("ci_only")))
+                )
     return out
 
 
@@ -222,33 +224,33 @@ def _holds_one(needles: tuple[str, ...]) -> Callable[[str], bool]:
     return lambda text: any(n in text for n in needles)
 
 
-def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int | None, str]]:
-    """(file, the line of a CI step or None for a whole file, text) of every CI step, shell
-    script, Makefile and Dockerfile."""
+def _command_texts(tree: RepoTree) -> Iterator[tuple[str, int | None, str, bool]]:
+    """(file, the line of a CI step or None for a whole file, text, whether it is a CI
+    step) of every CI step, shell script, Makefile and Dockerfile."""
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             for step in job.steps:
-                yield step.file or job.file or pipe.file, step.line, step.text
+                yield step.file or job.file or pipe.file, step.line, step.text, True
     for rel in tree.shell_scripts():
         text = tree.shell_text(rel)
         if text:
-            yield rel, None, text
+            yield rel, None, text, False
     for rel in tree.glob("Makefile", "*/Makefile", "Dockerfile*", "*/Dockerfile*"):
         text = tree.text(rel)
         if text:
-            yield rel, None, text
+            yield rel, None, text, False
 
 
 def _commands(
-    tree: RepoTree, fact: str, signs: list[tuple[str, re.Pattern[str]]]
+    tree: RepoTree, fact: str, signs: list[tuple[str, re.Pattern[str], bool]]
 ) -> list[Finding]:
     if not signs:
         return []
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for rel, first, text in _command_texts(tree):
-        for stack, pattern in signs:
-            if (stack, rel) in seen:
+    for rel, first, text, in_ci in _command_texts(tree):
+        for stack, pattern, ci_only in signs:
+            if (stack, rel) in seen or (ci_only and not in_ci):
                 continue
             match = pattern.search(text)
             if match is not None:

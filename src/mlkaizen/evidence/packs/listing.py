@@ -46,7 +46,9 @@ def stacks_markdown() -> str:
         "with its calls and keywords, a configuration document (`kind`, `apiVersion`, keys), a "
         "file glob with an optional pattern, or a command a CI step, script, Makefile or "
         "Dockerfile runs. Each sign names the facts it evidences (detector ids); a command can "
-        "also say what kind of CI step it is (train, deploy, ...). A plugin adds packs through "
+        "also say what kind of CI step it is (train, deploy, ...), and that it counts only in "
+        "a CI step (`ci_only`: what every run does, not a script a person may run once). A "
+        "plugin adds packs through "
         "the `mlkaizen.packs` entry-point group (a YAML file or a folder of them). "
         "`mlkaizen stacks --format json` lists the same, plugins included.",
         "",

@@ -184,11 +184,13 @@ class CommandSign(_Strict):
     """A command (``anyscale service rollout``, ``az ml online-deployment create``) or a CI
     task (``HelmDeploy@0``), as a regular expression over a CI step, a shell script, a
     Makefile or a Dockerfile. ``step``: the kinds of step it is, for the CI detectors;
-    ``evidences``: facts it shows wherever it runs."""
+    ``evidences``: facts it shows wherever it runs, or, with ``ci_only``, only in a CI step
+    (what a pipeline does on every run, not a command a person may run once)."""
 
     pattern: CommandRegex
     step: list[StepKind] = Field(default_factory=list)
     evidences: list[Fact] = Field(default_factory=list)
+    ci_only: bool = False
 
     @model_validator(mode="after")
     def _says_something(self) -> CommandSign:
