@@ -278,6 +278,45 @@ def test_near_miss_a_pipeline_script_that_only_upserts_its_definition(make_repo:
     }
 
 
+LAUNCHER = """\
+import click
+from pipeline.pipeline import build
+
+
+@click.command()
+@click.option("--run", is_flag=True)
+def main(run: bool) -> None:
+    build(run=run)
+"""
+
+
+@pytest.mark.parametrize(
+    ("launcher", "expected"),
+    [
+        # a launcher script that imports the repository's training pipeline runs it
+        (LAUNCHER, {"github-actions job 'ct' runs the training pipeline pipeline/pipeline.py"}),
+        # near miss: a launcher that imports only a helper of the same package
+        (LAUNCHER.replace("pipeline.pipeline import build", "pipeline.config import load"),
+         set()),
+        # near miss: one that imports a library's module of the same dotted name, undotted
+        (LAUNCHER.replace("from pipeline.pipeline import build", "import pipeline"), set()),
+    ],
+)
+def test_a_launcher_that_imports_the_training_pipeline_runs_it(
+    make_repo: MakeRepo, launcher: str, expected: set[str]
+) -> None:
+    workflow = GHA_DISPATCHED_PIPELINE.replace(
+        "python pipeline/pipeline.py --execute", "python build.py --run"
+    )
+    files = {
+        "pipeline/pipeline.py": SM_PIPELINE,
+        "pipeline/config.py": "def load(): ...\n",
+        "build.py": launcher,
+        ".github/workflows/ct.yml": workflow,
+    }
+    assert {d for _, _, d in found(make_repo(files), "training_runs_in_ci")} == expected
+
+
 # ------------------------------------------------------------------ training re-run on a merge
 GHA_ON_MERGE = """\
 on:

@@ -129,7 +129,7 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
                         if m.group(1) in by_name
                     ),
                     None,
-                )
+                ) or _imported_pipeline(tree, command, by_name)
                 if hit is not None and not _defines_only(tree, hit):
                     what = f"runs the training pipeline {hit}"
                     out.append(
@@ -141,6 +141,23 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
 
 # the Python scripts a command runs (``python pipelines/train_pipeline.py --upsert``)
 _RUNS_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*([\w./-]+\.py)\b")
+
+
+def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) -> str | None:
+    """The training pipeline module of the repository that a script the command runs
+    imports (``python build.py --run``, where ``build.py`` has ``from
+    pipelines.training import training_pipeline``): the script runs that pipeline. Dotted
+    names only, from the script's own imports (one level, not what those import)."""
+    for match in _RUNS_SCRIPT.finditer(ml_work(command)):
+        rel = match.group(1).removeprefix("./")
+        facts = tree.python(rel) if rel in tree.sizes else None
+        for imported in facts.imports if facts is not None else ():
+            name = imported
+            while "." in name:
+                if name in by_name and by_name[name] != rel:
+                    return by_name[name]
+                name = name.rpartition(".")[0]
+    return None
 
 
 def _runs_definitions_only(tree: RepoTree, command: str) -> bool:
