@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from mlkaizen.evidence.detectors import REGISTRY
-from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.inline_code import inline_python, parse_inline_python
 from mlkaizen.evidence.scan import run_detectors
 from mlkaizen.evidence.tree import RepoTree
@@ -41,7 +40,7 @@ def test_the_code_keeps_the_template_lines_and_stops_at_the_next_key() -> None:
     code = inline_python(TEMPLATE)
     assert code is not None
     lines = code.split("\n")
-    assert len(lines) == len(TEMPLATE.splitlines())
+    assert len(lines) == len(TEMPLATE.split("\n"))
     assert lines[7] == "import boto3"
     assert lines[8] == 'sm = boto3.client("sagemaker", region_name="_")'  # ${...} is a name
     assert lines[11] == '    return sm.create_trial(TrialName="t")'
@@ -72,8 +71,8 @@ def test_facts_point_at_the_template_lines() -> None:
 )
 def test_near_misses_hold_no_inline_python(text: str) -> None:
     assert inline_python(text) is None
-    with pytest.raises(ParseError):
-        parse_inline_python(text)
+    facts = parse_inline_python(text)  # no error: a template without Python is no fault
+    assert (facts.imports, facts.calls) == ({}, [])
 
 
 def test_a_scan_reads_inline_code_and_nothing_else_of_the_template(tmp_path: Path) -> None:
@@ -87,3 +86,24 @@ def test_a_scan_reads_inline_code_and_nothing_else_of_the_template(tmp_path: Pat
         if f.detector == "experiment_tracking_used"
     }
     assert found == {("experiment_tracking_used", "template.yml", 12)}
+
+
+def test_line_numbers_count_newlines_only_and_windows_endings() -> None:
+    # a form feed or a line separator in the template is no line break of the tool's
+    odd = TEMPLATE.replace("Resources:", "Resources: # \x0c \u2028", 1).replace("\n", "\r\n")
+    facts = parse_inline_python(odd)
+    assert facts.imports == {"boto3": 8}
+
+
+def test_a_block_beyond_the_parse_bound_is_not_parsed() -> None:
+    big = "          x = 1\n" * 50_000  # 300,000 characters of code in one block
+    text = TEMPLATE.replace("          import boto3\n", "          import boto3\n" + big, 1)
+    assert inline_python(text) is None  # the only Python block is too large: left out
+
+
+def test_a_template_of_any_case_is_read_as_a_template(tmp_path: Path) -> None:
+    (tmp_path / "Stack.YML").write_text(TEMPLATE, encoding="utf-8")
+    tree = RepoTree(tmp_path)
+    facts = tree.python("Stack.YML")
+    assert facts is not None and facts.imports == {"boto3": 8}
+    assert tree.warnings == []

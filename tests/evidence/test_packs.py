@@ -201,6 +201,12 @@ ADVERSARIAL = (
     "new " + "sagemaker" * 5_000,
     "new " + "a." * 20_000,
     "x" * 50_000 + "Microsoft.MachineLearningServices/workspaces/",
+    # option lists a command pattern reads before its argument (each flag split two ways
+    # by an ambiguous repeat would double the work)
+    "aws s3 cp " + "--no-progress " * 60 + "./x y",
+    "gcloud storage cp " + "--ab " * 60 + "x",
+    "gsutil -m cp " + "-r " * 60 + "x",
+    "zenml artifact-store register s " + "-f s3 " * 60 + "x",
 )
 
 

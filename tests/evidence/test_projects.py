@@ -474,13 +474,21 @@ DRIVEN = {
 RUN_BOTH = (
     "import sagemaker\n"
     "est = sagemaker.sklearn.SKLearn(entry_point='train.py', source_dir='training')\n"
-    "# !docker build serving/ -t churn-serving\n"
+    "image = build_image('./serving/')\n"
 )
 
 
+def _notebook(*cells: str) -> str:
+    return json.dumps({"cells": [{"cell_type": "code", "source": c, "outputs": []}
+                                 for c in cells], "nbformat": 4, "nbformat_minor": 5})
+
+
 @pytest.mark.parametrize(("extra", "expected"), [
-    # a notebook-like script at the root runs one as its estimator's code and builds the other
+    # a script at the root runs one as its estimator's code and builds the other
     ({"run_pipeline.py": RUN_BOTH}, []),
+    # a notebook: the estimator's folder in a cell, the image built in a shell command
+    ({"run.ipynb": _notebook("import sagemaker\nest = Est(source_dir=\"training\")\n",
+                             "!docker build serving -t churn-serving\n")}, []),
     # an infrastructure program elsewhere names both by relative paths: one system
     ({"infra/lib/stack.ts": "new Asset(this, 'a', {path: '../../training/'});\n"
                             "new DockerImageAsset(this, 'b', {directory: '../../serving'});\n"},
@@ -494,8 +502,15 @@ RUN_BOTH = (
       ".github/workflows/ci.yml": "run: pytest training/ serving/\n",
       "tests/test_all.py": "import sklearn\npaths = ['training/', 'serving/']\n"},
      ["serving", "training"]),
-    # near miss: names that only contain the folders' ('training_data', 'serving_url')
+    # near miss: names that only contain the folders' ('training_data', 'my-serving/x')
     ({"run_pipeline.py": "import sklearn\nx = 'training_data'\ny = 'my-serving/x'\n"},
+     ["serving", "training"]),
+    # near misses: a comment, prose and log lines, a mode string, a bucket key and a path
+    # inside the container name the words, not the folders
+    ({"run_pipeline.py": "import sklearn\n# !docker build serving/ then training/\n"
+                         "log.info('training started'); log.info('serving')\n"
+                         "mode = 'training'\nkey = 's3://bucket/training/'\n"
+                         "data = '/opt/ml/input/data/training'\nstage = 'serving'\n"},
      ["serving", "training"]),
 ])
 def test_folders_one_driver_runs_are_one_system(
@@ -507,9 +522,30 @@ def test_folders_one_driver_runs_are_one_system(
 
 def test_a_driver_joins_only_what_it_names(make_repo: MakeRepo) -> None:
     # two folders of one pipeline and the script beside them that runs both are one project
-    # at their folder; a third project elsewhere is left alone
+    # at their folder; the projects it does not name stay as they are, even when the folder
+    # that holds the driver holds them too
     files = {f"ml/fraud/{k}": v for k, v in DRIVEN.items()}
     files |= {f"ml/other/{k}": v for k, v in _service("x", "import torch\n").items()}
     files["ml/fraud/run.py"] = "import torch\nA = './training'\nB = 'fraud/serving'\n"
     refs = find_sub_projects(RepoTree(make_repo(files)))
     assert [(r.path, r.ml_files) for r in refs] == [("ml/fraud", 2), ("ml/other/src/x", 1)]
+    del files["ml/fraud/run.py"]
+    files["ml/launch/run.py"] = "import torch\nA = '../fraud/training'\nB = '../fraud/serving'\n"
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [(r.path, r.ml_files) for r in refs] == [("ml/fraud", 2), ("ml/other/src/x", 1)]
+
+
+def test_near_miss_a_smoke_script_naming_some_of_a_collection(make_repo: MakeRepo) -> None:
+    # five examples; a script runs two of them: those two are not one project with the
+    # others, and a name two projects share (``ml/model``) says neither
+    files: dict[str, str] = {}
+    for name in ("a", "b", "c", "d", "e"):
+        files |= {f"examples/{name}/{k}": v for k, v in _service("x", "import torch\n").items()}
+    files["scripts/smoke.py"] = "import torch\nRUN = ['examples/a/src/x/', 'examples/b/src/x/']\n"
+    paths = [r.path for r in find_sub_projects(RepoTree(make_repo(files)))]
+    assert paths == [f"examples/{n}/src/x" for n in "abcde"]
+    shared = {f"team{t}/ml/model/{k}": v for t in "AB" for k, v in DRIVEN.items()
+              if k.startswith("training/")}
+    shared["infra/stack.ts"] = "asset('../teamA/ml/model/training');\n"
+    paths = [r.path for r in find_sub_projects(RepoTree(make_repo(shared)))]
+    assert paths == ["teamA/ml/model/training", "teamB/ml/model/training"]

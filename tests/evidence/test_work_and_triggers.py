@@ -300,6 +300,11 @@ def main(run: bool) -> None:
          set()),
         # near miss: one that imports a library's module of the same dotted name, undotted
         (LAUNCHER.replace("from pipeline.pipeline import build", "import pipeline"), set()),
+        # near misses: one that imports the pipeline and calls nothing of it, one that only
+        # upserts its definition, one that prints it
+        (LAUNCHER.replace("    build(run=run)", "    print(run)"), set()),
+        (LAUNCHER.replace("build(run=run)", "build(run=run).upsert(role_arn='r')"), set()),
+        (LAUNCHER.replace("build(run=run)", "print(build(run=run).definition())"), set()),
     ],
 )
 def test_a_launcher_that_imports_the_training_pipeline_runs_it(

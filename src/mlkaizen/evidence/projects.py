@@ -236,37 +236,49 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
 def _join_driven(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
     """Projects that one driver outside them names (:func:`driven_groups`: a notebook that
     builds one's image and runs another as its estimator's code) are parts of one system:
-    each such group, with its driver, becomes one project, the folder holding them all; when
-    that is the root, the repository is one project."""
+    each such group becomes one project, the folder holding it and its drivers, or it alone
+    when that would take in a project no driver names (which stays as it is). A group that
+    holds every project and spans the root makes the repository one project."""
     if len(refs) < 2:
         return refs
     groups = driven_groups(tree, [r.path for r in refs])
     if not groups:
         return refs
     owner = list(range(len(refs)))
-    folder: dict[int, str] = {}  # a group's head -> the folder that holds it and its drivers
 
     def find(i: int) -> int:
         while owner[i] != i:
             i = owner[i]
         return i
 
+    drivers: dict[int, list[str]] = {}
     for members, driver_folder in groups:
-        head = find(members[0])
-        paths = [refs[i].path for i in members] + [driver_folder]
         for i in members[1:]:
-            other = find(i)
-            if other != head:
-                owner[other] = head
-                paths.append(folder.pop(other, refs[other].path))
-        folder[head] = posixpath.commonpath([folder.get(head, refs[head].path), *paths])
-        if not folder[head]:
-            return []  # the drivers and their parts span the repository: one project
-    out = [r for i, r in enumerate(refs) if find(i) == i and i not in folder]
-    for head, common in folder.items():
-        grouped = [r for i, r in enumerate(refs) if find(i) == head]
-        manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
-        out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
+            a, b = find(members[0]), find(i)
+            if a != b:
+                owner[b] = a
+        drivers.setdefault(members[0], []).append(driver_folder)
+    heads: dict[int, list[int]] = {}
+    for i in range(len(refs)):
+        heads.setdefault(find(i), []).append(i)
+    out: list[SubProjectRef] = []
+    joined: set[int] = set()
+    for members in heads.values():
+        if len(members) < 2:
+            continue
+        others = [r.path for i, r in enumerate(refs) if i not in members]
+        paths = [refs[i].path for i in members]
+        folders = [f for i in members for f in drivers.get(i, [])]
+        for common in (posixpath.commonpath(paths + folders), posixpath.commonpath(paths)):
+            if not common and not others:
+                return []  # every project is a part of one system: the repository is one
+            if common and not any(o == common or o.startswith(common + "/") for o in others):
+                grouped = [refs[i] for i in members]
+                manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
+                out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
+                joined.update(members)
+                break
+    out += [r for i, r in enumerate(refs) if i not in joined]
     return sorted(out, key=lambda r: r.path)
 
 

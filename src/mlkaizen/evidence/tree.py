@@ -737,7 +737,7 @@ class RepoTree(Listing):
     def python(self, rel: str) -> PyFacts | None:
         if rel.endswith(".ipynb"):
             return self.notebook(rel)
-        if rel.endswith(INLINE_CODE_SUFFIXES):
+        if rel.lower().endswith(INLINE_CODE_SUFFIXES):
             return self.parsed(rel, "inline-python", parse_inline_python)
         return self.parsed(rel, "python", parse_python)
 

@@ -3,4 +3,4 @@ from sagemaker.inputs import TrainingInput
 from sagemaker.processing import ProcessingInput
 
 raw = ProcessingInput(source=input_uri, destination="/opt/ml/processing/input")
-train = TrainingInput(s3_data=processed_uri, content_type="text/csv")
+train = TrainingInput(processed_uri, content_type="text/csv")

@@ -16,7 +16,8 @@ from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
-from mlkaizen.evidence.tree import RepoTree
+from mlkaizen.evidence.parse.python_src import PyFacts
+from mlkaizen.evidence.tree import RepoTree, SubTree
 
 _PYTEST_PATHS = re.compile(r"\b(?:pytest|py\.test)\b([^\n;&|]*)")
 
@@ -145,19 +146,38 @@ _RUNS_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*([\w./-]+\.py)\b")
 
 def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) -> str | None:
     """The training pipeline module of the repository that a script the command runs
-    imports (``python build.py --run``, where ``build.py`` has ``from
-    pipelines.training import training_pipeline``): the script runs that pipeline. Dotted
-    names only, from the script's own imports (one level, not what those import)."""
+    imports and calls (``python build.py --run``, where ``build.py`` has ``from
+    pipelines.training import training_pipeline`` and calls it): the script runs that
+    pipeline. Dotted names only, from the script's own imports (one level); a script that
+    only upserts, compiles or prints the pipeline's definition runs nothing."""
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
         rel = match.group(1).removeprefix("./")
+        if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
+            rel = rel[len(tree.prefix) :]  # a repository path, seen from a sub-project
         facts = tree.python(rel) if rel in tree.sizes else None
-        for imported in facts.imports if facts is not None else ():
+        if facts is None or _only_defines(facts):
+            continue
+        for imported in facts.imports:
             name = imported
             while "." in name:
-                if name in by_name and by_name[name] != rel:
+                if name in by_name and by_name[name] != rel and any(
+                    call.name.startswith(name + ".") for call in facts.calls
+                ):
                     return by_name[name]
                 name = name.rpartition(".")[0]
     return None
+
+
+_DEFINES = (".upsert", ".compile", ".definition", ".create_run_template")
+_STARTS = (".start", ".start_pipeline_execution", ".submit", ".run", ".execute")
+
+
+def _only_defines(facts: PyFacts) -> bool:
+    """Whether a script upserts, compiles or prints a pipeline's definition and starts
+    nothing."""
+    return bool(facts.find_calls(_DEFINES, include_decorators=False)) and not facts.find_calls(
+        _STARTS, include_decorators=False
+    )
 
 
 def _runs_definitions_only(tree: RepoTree, command: str) -> bool:

@@ -1,7 +1,7 @@
 """An object store that holds a model, not data: a module that fetches model files from a
-bucket (``rf_model.pkl``, ``dnn_model.h5``) and loads one, names no data file and trains
-nothing keeps its model there. A serving app downloading its model at start-up shows where
-the model is kept, not that the team's data lives in shared storage."""
+bucket (``rf_model.pkl``, ``dnn_model.h5``) and loads one, names no data file, reads no
+data frame and trains nothing keeps its model there. A serving app downloading its model at
+start-up shows where the model is kept, not that the team's data lives in shared storage."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from mlkaizen.evidence.tree import RepoTree
 
 _LITERAL = re.compile(r"[\"']([^\"'\n]{1,200})[\"']")
 _TRAINS = (".fit", ".train", ".fit_transform")
+# a data frame or table read: the module reads data, whatever else it fetches
+_READS_DATA = re.compile(r"^(?:pandas|polars|pyarrow|dask|datasets|numpy)\.(?:\w+\.)*(?:read|load)")
 
 
 def _suffixes(text: str) -> set[str]:
@@ -27,15 +29,17 @@ def _suffixes(text: str) -> set[str]:
 
 
 def fetches_models_only(tree: RepoTree, rel: str) -> bool:
-    """Whether the Python module ``rel`` loads a model, trains none, and every file name it
-    quotes that a store could hold is a model's (at least one; ``.csv`` or ``.parquet``
-    names data, and so does ``.json``)."""
+    """Whether the Python module ``rel`` loads a model, trains none, reads no data frame or
+    table, and every file name it quotes that a store could hold is a model's (at least
+    one; ``.csv`` or ``.parquet`` names data, and so does ``.json``)."""
     if not rel.endswith(".py"):
         return False
     facts = tree.python(rel)
     if facts is None or not facts.find_calls(MODEL_LOADS, include_decorators=False):
         return False
-    if facts.find_calls(_TRAINS, include_decorators=False):
+    if facts.find_calls(_TRAINS, include_decorators=False) or any(
+        _READS_DATA.match(call.name) for call in facts.calls
+    ):
         return False
     words = vocabulary()
     found = _suffixes(tree.text(rel) or "")
@@ -46,5 +50,11 @@ def fetches_models_only(tree: RepoTree, rel: str) -> bool:
 
 def data_not_models(tree: RepoTree, finding: Finding) -> bool:
     """Whether ``finding`` (shared storage) stands: not in a module that fetches only
-    models (:func:`fetches_models_only`)."""
-    return finding.file is None or not fetches_models_only(tree, finding.file)
+    models (:func:`fetches_models_only`), nor in a template's inline function (the stack's
+    own glue, such as emptying a bucket when the stack is deleted)."""
+    rel = finding.file
+    if rel is None:
+        return True
+    if rel in tree.inline_python_sources():
+        return False
+    return not fetches_models_only(tree, rel)

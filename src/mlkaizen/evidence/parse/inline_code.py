@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import re
 
-from mlkaizen.evidence.parse import ParseError
 from mlkaizen.evidence.parse.python_src import MAX_PARSED_SOURCE, PyFacts, parse_python
 
 _BLOCK = re.compile(
@@ -38,9 +37,10 @@ def inline_python(text: str) -> str | None:
     none."""
     if not holds_inline_python(text):
         return None
-    lines = text.splitlines()
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     out = [""] * len(lines)
     found = False
+    budget = MAX_PARSED_SOURCE  # characters of code parsed at most, all blocks together
     i = 0
     while i < len(lines):
         match = _BLOCK.match(lines[i])
@@ -59,7 +59,9 @@ def inline_python(text: str) -> str | None:
             code = [line[cut:] if line.strip() else "" for line in lines[i + 1 : j]]
             if match.group("sub"):
                 code = [_SUBSTITUTION.sub("_", line) for line in code]
-            if _parses("\n".join(code)):
+            source = "\n".join(code)
+            if len(source) <= budget and _parses(source):
+                budget -= len(source)
                 out[i + 1 : j] = code
                 found = True
         i = j
@@ -67,11 +69,7 @@ def inline_python(text: str) -> str | None:
 
 
 def parse_inline_python(text: str) -> PyFacts:
-    """:class:`PyFacts` of a template's inline Python; :class:`ParseError` when it has none
-    that parses."""
-    if len(text) > MAX_PARSED_SOURCE * 4:
-        raise ParseError("template too large to look for inline code in")
+    """:class:`PyFacts` of a template's inline Python: none when it holds none that parses
+    (a Node.js function, Python 2), which is no error of the template."""
     code = inline_python(text)
-    if code is None:
-        raise ParseError("no inline Python code that parses")
-    return parse_python(code)
+    return parse_python(code) if code is not None else PyFacts()
