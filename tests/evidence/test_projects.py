@@ -549,3 +549,16 @@ def test_near_miss_a_smoke_script_naming_some_of_a_collection(make_repo: MakeRep
     shared["infra/stack.ts"] = "asset('../teamA/ml/model/training');\n"
     paths = [r.path for r in find_sub_projects(RepoTree(make_repo(shared)))]
     assert paths == ["teamA/ml/model/training", "teamB/ml/model/training"]
+
+
+@pytest.mark.parametrize("body", [
+    "./" * 100_000, "../" * 60_000, "a" * 200_000, "a = " * 50_000, "'" * 200_000,
+    "training serving " + "x=\t" * 50_000,
+])
+def test_a_hostile_driver_is_read_in_one_pass(make_repo: MakeRepo, body: str) -> None:
+    # runs that a backtracking pattern would try from every character: these would not
+    # finish here; read in one pass, they take milliseconds and name nothing
+    files = DRIVEN | {"gen.py": "import sklearn\n" + body, "gen.js": body}
+    assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == [
+        "serving", "training"
+    ]

@@ -11,10 +11,8 @@ or plainly where a path is expected (``source_dir="training"``, ``cd training``)
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import tokenize
 from collections.abc import Iterator, Sequence
 
 from mlkaizen.evidence.factcache import notebook_source
@@ -29,24 +27,22 @@ _PATHLIKE = re.compile(r"^[\w.-]+(?:/[\w.-]*)*$")
 # a keyword whose value is a folder: ``source_dir=``, ``code_location=``, ``context=``
 _PATH_KEYWORD = re.compile(r"(?i)dir|path|source|context|folder|location|directory")
 _JS_STRING = re.compile(r"""(['"`])([\w./-]{1,300})\1""")
+# a comment (to the line's end), or a one-line string literal of path characters with the
+# keyword it is given to, if any (``source_dir = "training"``)
+_PY_STRING = re.compile(
+    r"""#[^\n]*|(?:(?<!\w)(?P<kw>\w++)[ \t]*+=[ \t]*+)?[rRbBuU]?(?P<q>['"])"""
+    r"""(?P<text>[\w./-]{1,300})(?P=q)"""
+)
 _SHELL_FOLDER = re.compile(r"^\s*(?:cd|pushd)\b|\bdocker\s+build\b")
 
 
 def _literals_py(code: str) -> Iterator[tuple[str, bool]]:
-    """(string literal, whether it is a path keyword's value) of Python code, by its tokens
-    (a comment is no token; a literal split over lines or an f-string part is left out)."""
-    before: list[str] = ["", ""]
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type == tokenize.STRING:
-                body = token.string.lstrip("rRbBuU")
-                if body[:1] in "'\"" and not body.startswith(('"""', "'''")):
-                    keyword = before[1] == "=" and bool(_PATH_KEYWORD.search(before[0]))
-                    yield body[1:-1], keyword
-            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
-                before = [before[1], token.string]
-    except (tokenize.TokenError, SyntaxError, ValueError):
-        return
+    """(string literal, whether it is a path keyword's value) of Python code: one scan in
+    which a comment runs to its line's end (a quote inside it is no literal)."""
+    for match in _PY_STRING.finditer(code):
+        if match.group("text") is not None:
+            keyword = match.group("kw")
+            yield match.group("text"), bool(keyword and _PATH_KEYWORD.search(keyword))
 
 
 def _named_places(tree: RepoTree, rel: str) -> Iterator[tuple[str, bool]]:
@@ -101,6 +97,9 @@ def _named(tree: RepoTree, rel: str, needles: dict[str, int]) -> set[int]:
     """The sub-projects the driver ``rel`` names (a folder along a path it holds, or the
     name itself where a folder is expected)."""
     out: set[int] = set()
+    text = tree.text(rel) or ""
+    if sum(1 for name in needles if name.rsplit("/", 1)[-1] in text) < 2:
+        return out  # fewer than two of the folders' names appear anywhere in it
     for literal, plain in _named_places(tree, rel):
         path = _folder_of(literal)
         if path is None:
