@@ -3,6 +3,8 @@ render, with directive-only lines blanked; findings point at the template file i
 
 from __future__ import annotations
 
+import pytest
+
 from mlkaizen.api import assess
 from mlkaizen.evidence.tree import RepoTree
 from tests.conftest import MakeRepo
@@ -75,3 +77,41 @@ def test_a_template_with_a_long_line_of_openers_is_still_read(make_repo: MakeRep
     text = tree.text("train.py")
     assert text is not None and text.startswith("import mlflow\n# {%{%")
     assert len(text) == len("import mlflow\n# ") + 100_001
+
+
+JINJA_TRAIN = (
+    "import mlflow\n"
+    "{%- if use_registry %}\n"
+    "from mlflow import register_model\n"
+    "{%- endif %}\n"
+    "def {{ product_name }}_train():\n"
+    "    with mlflow.start_run():\n"
+    "        mlflow.log_metric('auc', 0.9)\n"
+)
+
+
+@pytest.mark.parametrize(("files", "parsed"), [
+    # a Copier template that keeps its files' suffixes: its sub-directory reads as rendered
+    ({"copier.yml": "_subdirectory: template\n_templates_suffix: \"\"\n",
+      "template/train.py": JINJA_TRAIN}, True),
+    # without a sub-directory, the whole repository is the template
+    ({"copier.yaml": "_templates_suffix: ''\n", "src/train.py": JINJA_TRAIN}, True),
+    # a cookiecutter template's slug folder
+    ({"cookiecutter.json": "{}\n", "{{cookiecutter.slug}}/train.py": JINJA_TRAIN}, True),
+    # near misses: Copier's default suffix (only ``.jinja`` files are templates), a file
+    # outside the template's sub-directory, no template at all
+    ({"copier.yml": "_subdirectory: template\n", "template/train.py": JINJA_TRAIN}, False),
+    ({"copier.yml": "_subdirectory: template\n_templates_suffix: \"\"\n",
+      "tools/train.py": JINJA_TRAIN}, False),
+    ({"train.py": JINJA_TRAIN}, False),
+])
+def test_a_project_template_keeping_its_suffixes_is_read_as_it_renders(
+    make_repo: MakeRepo, files: dict[str, str], parsed: bool
+) -> None:
+    tree = RepoTree(make_repo(files))
+    rel = next(k for k in files if k.endswith("train.py"))
+    facts = tree.python(rel)
+    assert (facts is not None) == parsed
+    if facts is not None:
+        assert "mlflow.log_metric" in {c.name for c in facts.calls}
+        assert tree.text(rel).splitlines()[4] == "def tmpl_train():"  # type: ignore[union-attr]

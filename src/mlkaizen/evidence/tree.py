@@ -55,6 +55,9 @@ _STRING_ACTION = re.compile(r"\{\{-?\s*(?:`([^`\n]*)`|\"((?:[^\"\\\n]|\\.)*)\")\
 _GO_CONTROL = re.compile(
     r"\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|/\*)[^{}\n]*\}\}"
 )
+# a Copier template whose files keep their own suffix, and the folder that holds them
+_COPIER_NO_SUFFIX = re.compile(r"""(?m)^_templates_suffix:[ \t]*(?:""|'')[ \t]*(?:#.*)?$""")
+_COPIER_SUBDIRECTORY = re.compile(r"""(?m)^_subdirectory:[ \t]*["']?([\w./-]+)""")
 # a file is opened read-only, never waiting (a FIFO) and never through a link at its end
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -207,6 +210,7 @@ class RepoTree(Listing):
         self._digests: dict[str, bytes] = {}  # file -> hash of its text
         self._preparse_done = False
         self._real: dict[str, str] = {}  # the name a template renders -> its file
+        self._roots: tuple[str, ...] | None = None  # see _template_roots
         self._keep = keep
         self.files = self._list()
         self._template_names()
@@ -381,10 +385,33 @@ class RepoTree(Listing):
                         kind="encoding",
                     )
                     result = data.decode("utf-8", "replace")
-        if result is not None and rel in self._real:
+        if result is not None and (
+            rel in self._real
+            or (("{{" in result or "{%" in result) and rel.startswith(self._template_roots()))
+        ):
             result = render_template_text(result)
         self._text[rel] = result
         return result
+
+    def _template_roots(self) -> tuple[str, ...]:
+        """Folders whose files are a project template's, rendered as their own kind of file
+        is (``train.py`` holding Jinja reads as the ``train.py`` it renders): a Copier
+        template that keeps its files' suffixes (``_templates_suffix: ""``), its
+        ``_subdirectory`` or the whole repository; a cookiecutter template's
+        ``{{cookiecutter.project_slug}}/`` folder."""
+        if self._roots is None:
+            self._roots = ()  # set first: reading copier.yml below asks again
+            roots: list[str] = []
+            copier = next((n for n in ("copier.yml", "copier.yaml") if n in self.sizes), None)
+            text = self.text(copier) if copier is not None else None
+            if text is not None and _COPIER_NO_SUFFIX.search(text):
+                sub = _COPIER_SUBDIRECTORY.search(text)
+                roots.append(sub.group(1).strip().strip("/") + "/" if sub else "")
+            if "cookiecutter.json" in self.sizes:
+                roots += sorted({f.split("/", 1)[0] + "/" for f in self.files
+                                 if f.startswith("{{") and "/" in f})
+            self._roots = tuple(roots)
+        return self._roots
 
     def lines_within(self, rel: str, limit: str) -> str:
         """The file's text, cut so that all files read this way share the run-wide line

@@ -1,4 +1,5 @@
 # ok: data_remote_storage_configured
+# ok: dev_environment_defined
 # a flow whose data is a file in the repository: no store read
 from metaflow import FlowSpec, IncludeFile, step
 
