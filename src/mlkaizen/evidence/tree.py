@@ -387,7 +387,7 @@ class RepoTree(Listing):
                     result = data.decode("utf-8", "replace")
         if result is not None and (
             rel in self._real
-            or (("{{" in result or "{%" in result) and rel.startswith(self._template_roots()))
+            or (rel.startswith(self._template_roots()) and ("{{" in result or "{%" in result))
         ):
             result = render_template_text(result)
         self._text[rel] = result
