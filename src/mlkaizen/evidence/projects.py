@@ -266,7 +266,8 @@ def _join_driven(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRe
     for members in heads.values():
         if len(members) < 2:
             continue
-        others = [r.path for i, r in enumerate(refs) if i not in members]
+        inside = set(members)
+        others = [r.path for i, r in enumerate(refs) if i not in inside]
         paths = [refs[i].path for i in members]
         folders = [f for i in members for f in drivers.get(i, [])]
         for common in (posixpath.commonpath(paths + folders), posixpath.commonpath(paths)):
