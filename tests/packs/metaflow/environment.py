@@ -1,13 +1,11 @@
 # expect: dev_environment_defined
-from metaflow import FlowSpec, pypi, step
+# every step of the flow runs in the environment declared on it, pinned
+from metaflow import FlowSpec, pypi_base, step
 
 
-class Tag(FlowSpec):
-    @pypi(packages={"openai": "1.82.1"}, python="3.11")
+@pypi_base(packages={"openai": "1.82.1", "pillow": "11.2.1"}, python="3.11.9")
+class TagPhotos(FlowSpec):
     @step
     def start(self):
+        self.tags = []
         self.next(self.end)
-
-    @step
-    def end(self):
-        pass
