@@ -234,6 +234,15 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"mlops/data.yml": "$schema: https://azuremlschemas.azureedge.net/latest/data.schema.json\n"
                         "name: taxi\ntype: uri_file\npath: data/taxi.csv\n"}, "found", "mlops/data.yml"),
     ("data_assets_versioned", {"mlops/data.yml": "name: taxi\ntype: uri_file\n"}, None, None),
+    # the CLI v2 preview named the schema of a data asset dataset.schema.json
+    ("data_assets_versioned",
+     {"src/green_data.yml": "$schema: https://azuremlschemas.azureedge.net/latest/dataset.schema.json\n"
+                            "name: greendata\nversion: 3\npath: ./data\n"},
+     "found", "src/green_data.yml"),
+    # near miss: a dataset-named schema that is not Azure ML's
+    ("data_assets_versioned",
+     {"src/green_data.yml": "$schema: https://example.com/schemas/dataset.schema.json\n"
+                            "name: greendata\nversion: 3\n"}, None, None),
     # data validation
     ("data_validation_library_used",
      {"v.py": "import pandera as pa\nschema = pa.DataFrameSchema({})\nschema.validate(df)\n"},

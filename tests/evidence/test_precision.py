@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from mlkaizen.evidence.detectors import REGISTRY
-from mlkaizen.evidence.findings import Context, context_of, in_tutorial_folder
+from mlkaizen.evidence.findings import (
+    Context,
+    context_of,
+    in_tutorial_folder,
+    packaged_tutorial_folders,
+)
 from mlkaizen.evidence.tree import RepoTree
 from tests.conftest import MakeRepo
 
@@ -286,3 +291,42 @@ def test_code_in_docs_stays_a_tutorial(make_repo: MakeRepo) -> None:
     files: Files = {"docs/train.py": "import mlflow\nmlflow.log_metric('a', 1)\n"}
     findings = REGISTRY["experiment_tracking_used"].detect(RepoTree(make_repo(files)))
     assert [(f.file, f.context) for f in findings] == [("docs/train.py", Context.TUTORIAL)]
+
+
+TRAIN_EXAMPLE = "import mlflow\nmlflow.log_params({'n': 10})\n"
+
+
+def test_a_subpackage_named_example_is_the_projects_code(make_repo: MakeRepo) -> None:
+    # a Dagster code location whose jobs live in the package's ``example`` subpackage
+    files: Files = {
+        "code/repo/dagster_repo/__init__.py": "",
+        "code/repo/dagster_repo/repo.py": "from dagster_repo.example.jobs import train\n",
+        "code/repo/dagster_repo/example/__init__.py": "",
+        "code/repo/dagster_repo/example/training.py": TRAIN_EXAMPLE,
+    }
+    findings = REGISTRY["experiment_tracking_used"].detect(RepoTree(make_repo(files)))
+    assert [(f.file, f.context) for f in findings] == [
+        ("code/repo/dagster_repo/example/training.py", Context.PROJECT)]
+
+
+@pytest.mark.parametrize("files", [
+    # near misses: a top-level examples package; an example folder in a package that is not
+    # a package itself; one under a folder that is no package; a docs subpackage
+    {"examples/__init__.py": "", "examples/training.py": TRAIN_EXAMPLE},
+    {"pkg/__init__.py": "", "pkg/example/training.py": TRAIN_EXAMPLE},
+    {"src/example/__init__.py": "", "src/example/training.py": TRAIN_EXAMPLE},
+    {"pkg/__init__.py": "", "pkg/docs/__init__.py": "", "pkg/docs/training.py": TRAIN_EXAMPLE},
+])
+def test_other_example_folders_stay_tutorials(make_repo: MakeRepo, files: Files) -> None:
+    findings = REGISTRY["experiment_tracking_used"].detect(RepoTree(make_repo(files)))
+    assert [f.context for f in findings] == [Context.TUTORIAL]
+
+
+def test_packaged_tutorial_folders_by_path() -> None:
+    files = ["a/__init__.py", "a/Demo/__init__.py", "a/Demo/x/examples/__init__.py",
+             "a/Demo/x/__init__.py", "b/examples/__init__.py"]
+    assert packaged_tutorial_folders(files) == {"a/Demo", "a/Demo/x/examples"}
+    assert context_of("a/Demo/x/examples/t.py", frozenset({"a/Demo", "a/Demo/x/examples"})) \
+        is Context.PROJECT
+    # only the folders named are lifted: a tutorial folder under one stays a tutorial
+    assert context_of("a/Demo/tutorial/t.py", frozenset({"a/Demo"})) is Context.TUTORIAL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,21 +78,43 @@ def is_document(path: str) -> bool:
     return name.lower().endswith(DOCUMENT_SUFFIXES) or ("." not in name and name.isupper())
 
 
-def in_tutorial_folder(path: str) -> bool:
+def in_tutorial_folder(path: str, packages: frozenset[str] = frozenset()) -> bool:
     """The one rule for "tutorial folder": a folder of the path is an examples, tutorial,
     demo... folder (:data:`TUTORIAL_DIRS`). ``docs/`` counts only for code and configuration:
-    a document kept in ``docs/`` (:func:`is_document`) is the project's own."""
-    parts = path.lower().split("/")[:-1]
-    tutorial = [p for p in parts if p in TUTORIAL_DIRS]
+    a document kept in ``docs/`` (:func:`is_document`) is the project's own. A folder named
+    in ``packages`` (see :func:`packaged_tutorial_folders`) is the project's code whatever
+    its name."""
+    parts = path.split("/")[:-1]
+    tutorial = [
+        p.lower()
+        for i, p in enumerate(parts)
+        if p.lower() in TUTORIAL_DIRS and not (packages and "/".join(parts[: i + 1]) in packages)
+    ]
     if not tutorial:
         return False
     return not (all(p in DOC_DIRS for p in tutorial) and is_document(path))
 
 
-def context_of(path: str) -> Context:
+def packaged_tutorial_folders(files: Iterable[str]) -> frozenset[str]:
+    """Folders named like a tutorial folder that are a subpackage of a Python package
+    (``pkg/__init__.py`` and ``pkg/example/__init__.py``): the project's code imports them
+    as ``pkg.example``, so they hold the project's own code, not an example of it. A
+    top-level ``examples/`` package, or one whose parent is no package, stays a tutorial."""
+    packages = {rel[: -len("/__init__.py")] for rel in files if rel.endswith("/__init__.py")}
+    return frozenset(
+        folder
+        for folder in packages
+        if (split := folder.rpartition("/"))[0] in packages
+        and split[2].lower() in TUTORIAL_DIRS
+        and split[2].lower() not in DOC_DIRS
+    )
+
+
+def context_of(path: str, packages: frozenset[str] = frozenset()) -> Context:
     """Classify a repository-relative POSIX path by its folders (and, for tests, by the one
-    test-file rule of :mod:`mlkaizen.evidence.testcode`)."""
-    if in_tutorial_folder(path):
+    test-file rule of :mod:`mlkaizen.evidence.testcode`); ``packages`` as for
+    :func:`in_tutorial_folder`."""
+    if in_tutorial_folder(path, packages):
         return Context.TUTORIAL
     if is_test_path(path):
         return Context.TEST

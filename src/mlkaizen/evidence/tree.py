@@ -25,7 +25,13 @@ from mlkaizen.errors import MLKaizenError
 from mlkaizen.evidence import factcache
 from mlkaizen.evidence.budget import ParseTimeoutError, time_budget
 from mlkaizen.evidence.factcache import notebook_source, parse_notebook_facts
-from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
+from mlkaizen.evidence.findings import (
+    Context,
+    Finding,
+    Outcome,
+    context_of,
+    packaged_tutorial_folders,
+)
 from mlkaizen.evidence.limits import ScanLimits
 from mlkaizen.evidence.listing import Listing
 from mlkaizen.evidence.parse import ParseError, python_src
@@ -678,6 +684,14 @@ class RepoTree(Listing):
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[no-any-return]
 
+    def packaged_examples(self) -> frozenset[str]:
+        """The tutorial-named folders that are the project's own subpackages
+        (:func:`~mlkaizen.evidence.findings.packaged_tutorial_folders`), found once."""
+        return self.memo(
+            "packaged_examples",
+            lambda: packaged_tutorial_folders(self._names.get("__init__.py", ())),
+        )
+
     # ----------------------------------------------------------------- selecting
     def named(self, *names: str) -> list[str]:
         """Files whose base name is one of ``names`` (case-insensitive)."""
@@ -868,7 +882,7 @@ class RepoTree(Listing):
     ) -> Finding:
         """A finding with its context (project / tutorial / test) taken from the path. For
         detectors about tests, ``tests_are_evidence`` counts test folders as the project."""
-        ctx = context_of(rel) if rel else context_of("")
+        ctx = context_of(rel, self.packaged_examples()) if rel else context_of("")
         if tests_are_evidence and ctx is Context.TEST:
             ctx = Context.PROJECT
         return Finding(

@@ -46,6 +46,10 @@ def resources(tree: RepoTree) -> list[Resource]:
     )
 
 
+# the CLI v2 preview's schema names, read as the names the CLI took since
+_AZUREML_KIND_ALIASES = {"dataset": "data"}
+
+
 def _azureml(tree: RepoTree) -> list[Resource]:
     out: list[Resource] = []
     for rel, doc in yaml_documents(tree):
@@ -53,6 +57,7 @@ def _azureml(tree: RepoTree) -> list[Resource]:
         if "azureml" not in schema or not schema.endswith(".schema.json"):
             continue
         kind = schema.rsplit("/", 1)[-1].removesuffix(".schema.json")
+        kind = _AZUREML_KIND_ALIASES.get(kind, kind)
         out.append(
             Resource("azureml", kind, str(doc.get("name", "")), rel, getattr(doc, "line", 1), doc)
         )
