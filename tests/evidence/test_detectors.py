@@ -356,6 +356,23 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                                                   "great_expectations checkpoint run c")},
      "found", ".github/workflows/v.yml"),
     ("data_validation_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
+    # a job that fetches the dataset, then runs the data test module on it
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace("pytest -q",
+                                                  "dvc pull\n      - run: pytest tests/test_data.py")},
+     "found", ".github/workflows/d.yml"),
+    # near misses: the data test module in a job that fetches nothing; a fetch after the tests;
+    # the whole suite after a fetch
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace("pytest -q", "pytest tests/test_data.py")},
+     None, None),
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace("pytest -q",
+                                                  "pytest tests/test_data.py\n      - run: dvc pull")},
+     None, None),
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace("pytest -q", "dvc pull\n      - run: pytest -q")},
+     None, None),
     ("cml_reports_in_ci",
      {".github/workflows/c.yml": GHA_TEST.replace("pytest -q", "cml comment create report.md")},
      "found", ".github/workflows/c.yml"),
@@ -930,6 +947,13 @@ MORE_CASES: list[tuple[str, Files, str | None, str | None]] = [
                               "    steps:\n      - run: python train.py\n"}, None, None),
     ("params_file_present",
      {"k8s/deployment.yaml": "spec:\n  replicas: 2\n  epochs: 3\n  lr: 0.1\n"}, None, None),
+    # the split and the seed kept in a settings module are training settings too
+    ("params_file_present",
+     {"src/config.py": "TEST_SIZE = 0.2\nRANDOM_STATE = 42\nTARGET = 'label'\n"},
+     "found", "src/config.py"),
+    # near miss: a settings module with the seed alone
+    ("params_file_present",
+     {"src/config.py": "RANDOM_STATE = 42\nTARGET = 'label'\nBUCKET = 'data'\n"}, None, None),
 ]
 
 

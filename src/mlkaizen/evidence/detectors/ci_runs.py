@@ -127,12 +127,43 @@ def ci_configured(tree: RepoTree) -> list[Finding]:
 _PIPELINE_WORK = frozenset({"data_validation_runs_in_ci"})
 
 
+# a CI step that fetches a dataset (DVC, an object store): what a later step of the same job
+# reads is that data
+_PULLS_DATA = re.compile(
+    r"\bdvc\s+(?:pull|fetch|checkout|get|import)\b|\baws\s+s3\s+(?:cp|sync)\s+s3://"
+    r"|\bgsutil\s+(?:-m\s+)?(?:cp|rsync)\b[^\n]*\bgs://|\baz\s+storage\s+blob\s+download"
+)
+# a test module named for data (``tests/test_data.py``, ``test_dataset.py``)
+_DATA_TEST_MODULE = re.compile(r"(?<![\w.-])test_data\w*(?:\.py)?(?![\w.-])")
+
+
+def _tests_pulled_data(tree: RepoTree, detector_id: str) -> list[Finding]:
+    """A job that fetches the dataset and then runs a data test module on it
+    (``dvc pull``, then ``pytest tests/test_data.py``): the tests check the data itself,
+    not fixtures. A data test module run in a job that fetches nothing is not read so."""
+    out: list[Finding] = []
+    for pipe in ci_pipelines(tree):
+        for job in pipe.jobs:
+            pulled = False
+            for step in job.steps:
+                command = expand_make(tree, step_command(step))
+                if pulled and does(TESTS, command) and _DATA_TEST_MODULE.search(command):
+                    what = "tests the data it fetches"
+                    out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))
+                    break
+                pulled = pulled or bool(_PULLS_DATA.search(command))
+    return out
+
+
 def _runs_in_ci(detector_id: str, pattern: re.Pattern[str], what: str, doc: str) -> Detector:
     """A detector for "CI runs X": a step (scripts and Makefile targets expanded) matches."""
     orchestrators = detector_id not in _PIPELINE_WORK
 
     def detect(tree: RepoTree) -> list[Finding]:
-        return ci_steps_matching(tree, detector_id, pattern, what, orchestrators=orchestrators)
+        found = ci_steps_matching(tree, detector_id, pattern, what, orchestrators=orchestrators)
+        if detector_id == "data_validation_runs_in_ci":
+            found = _once_per_place(found + _tests_pulled_data(tree, detector_id))
+        return found
 
     return Detector(detector_id, inspect.cleandoc(doc), "ci_runs", detect)
 
@@ -155,7 +186,10 @@ _RUNS: list[tuple[str, re.Pattern[str], str, str]] = [
         "data_validation_runs_in_ci",
         VALIDATE_DATA,
         "validates data",
-        "CI validates data (Great Expectations checkpoint, pandera, a validate-data step).",
+        """CI validates data (Great Expectations checkpoint, pandera, a validate-data step).
+
+     A job that fetches the dataset (``dvc pull``, ``aws s3 sync s3://...``) and then runs a
+     data test module (``pytest tests/test_data.py``) tests that data.""",
     ),
     (
         "cml_reports_in_ci",

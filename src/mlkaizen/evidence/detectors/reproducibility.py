@@ -98,7 +98,12 @@ _HYPERPARAMETERS = (
     r"learning_rate|lr|batch_size|num_epochs|epochs|n_epochs|max_epochs|"
     r"hidden_units|hidden_size|num_layers|n_layers|dropout|weight_decay|momentum|"
     r"n_estimators|max_depth|num_leaves|min_child_weight|num_train_steps|warmup_steps|"
-    r"max_steps|embedding_dim|num_boost_round"
+    r"max_steps|embedding_dim|num_boost_round|"
+    # how the data is split and the run seeded, and the search's budget
+    r"test_size|train_size|val_size|valid_size|validation_size|validation_split|test_split|"
+    r"random_state|random_seed|seed|n_splits|n_folds|cv_folds|max_iter|subsample|"
+    r"colsample_bytree|min_samples_split|min_samples_leaf|early_stopping_rounds|patience|"
+    r"n_trials|num_trials|max_evals"
 )
 _HYPERPARAMETER = re.compile(
     r"(?im)^[ \t]*(" + _HYPERPARAMETERS + r")\s*(?::[^=\n]+)?=\s*[-\d\[(.]"
