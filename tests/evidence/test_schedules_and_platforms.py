@@ -686,3 +686,55 @@ def test_a_dagster_code_location_schedules_the_assets_it_imports(
     })
     got = found(root, *RETRAINING)
     assert got == ({("training_scheduled", "app/assets.py")} if scheduled else set())
+
+
+def dagster_assets(group: str) -> str:
+    return DAGSTER_ASSETS.replace("@asset\n", f"@asset(group_name='{group}')\n")
+
+
+ASSET_JOBS = (
+    "from dagster import AssetSelection, define_asset_job\n"
+    "retrain_job = define_asset_job(name='retrain_job',\n"
+    "                               selection=AssetSelection.groups('training'))\n"
+)
+
+
+@pytest.mark.parametrize(("group", "importer", "expected"), [
+    # a schedule module that imports the asset jobs relatively (``from ..jobs import``)
+    ("training", "from ..jobs import retrain_job\n"
+                 "weekly = ScheduleDefinition(job=retrain_job, cron_schedule='0 8 * * 0')\n",
+     {("training_scheduled", "pkg/defs/assets/training.py")}),
+    # near miss: the asset job selects a group the training assets are not in
+    ("reporting", "from ..jobs import retrain_job\n"
+                  "weekly = ScheduleDefinition(job=retrain_job, cron_schedule='0 8 * * 0')\n",
+     set()),
+    # a sensor in a module of its own starts the asset job: an event trigger
+    ("training", "from pkg.defs.jobs import retrain_job\n"
+                 "@sensor(job=retrain_job)\ndef on_drift(context):\n    return None\n",
+     {("training_triggered_by_event", "pkg/defs/assets/training.py")}),
+])
+def test_a_dagster_asset_job_runs_the_assets_of_the_groups_it_selects(
+        make_repo: MakeRepo, group: str, importer: str, expected: set[tuple[str, str]]) -> None:
+    root = make_repo({
+        "pkg/__init__.py": "", "pkg/defs/__init__.py": "",
+        "pkg/defs/assets/__init__.py": "",
+        "pkg/defs/assets/training.py": dagster_assets(group),
+        "pkg/defs/jobs/__init__.py": ASSET_JOBS,
+        "pkg/defs/schedules/__init__.py": "from dagster import ScheduleDefinition, sensor\n"
+                                          + importer,
+    })
+    assert found(root, *RETRAINING) == expected
+
+
+def test_a_relative_import_names_the_module_of_its_package(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.detectors.pipeline_schedules import local_module
+
+    root = make_repo({"a/b/c.py": "", "a/b/jobs.py": "", "a/jobs/__init__.py": "",
+                      "jobs.py": ""})
+    tree = RepoTree(root)
+    assert local_module(tree, "a/b/c.py", ".jobs") == "a/b/jobs.py"
+    assert local_module(tree, "a/b/c.py", "..jobs.retrain_job") == "a/jobs/__init__.py"
+    assert local_module(tree, "a/b/c.py", "...jobs") == "jobs.py"
+    # above the repository's root, or a module the package does not hold: none
+    assert local_module(tree, "a/b/c.py", "....jobs") is None
+    assert local_module(tree, "a/b/c.py", ".missing") is None

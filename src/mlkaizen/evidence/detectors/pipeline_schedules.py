@@ -32,6 +32,12 @@ _DAGSTER_SCHEDULES = (
     "dagster.schedule",
     "dagster.build_schedule_from_partitioned_job",
 )
+_DAGSTER_SENSORS = (
+    "dagster.sensor",
+    "dagster.asset_sensor",
+    "dagster.multi_asset_sensor",
+    "dagster.SensorDefinition",
+)
 
 
 def _by_file(pipes: list[OrchestratedPipeline]) -> dict[str, list[OrchestratedPipeline]]:
@@ -67,11 +73,12 @@ def schedules_elsewhere(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> No
 
 
 def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None:
-    """A Dagster schedule declared in a module of its own is attached to the job it names
-    (``job_name="train_job"``: the pipeline whose module defines ``train_job``) or to the
-    pipelines of the modules it imports (``job=train_job``); a code location that holds
-    schedules and no steps of its own (``Definitions(assets=..., schedules=[...])``) hands
-    its schedule to the pipelines of the modules it imports."""
+    """A Dagster schedule (or sensor) declared in a module of its own is attached to the job
+    it names (``job_name="train_job"``: the pipeline whose module defines ``train_job``) or
+    to the pipelines of the modules it imports (``job=train_job``), an asset job's assets
+    among them (:func:`_asset_job_targets`); a code location that holds schedules and no
+    steps of its own (``Definitions(assets=..., schedules=[...])``) hands its schedule to
+    the pipelines of the modules it imports."""
     dagster = [p for p in pipes if p.tool == "Dagster"]
     if not dagster:
         return
@@ -80,17 +87,22 @@ def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None
         facts = tree.python(rel)
         if facts is None:
             continue
-        calls = facts.find_calls(_DAGSTER_SCHEDULES)
-        if not calls:
-            continue
-        targets = [f for f in imported_files(tree, rel, facts.imports) if f != rel]
-        for call in calls:
-            named = (call.constant("job_name") or "").strip("'\"")
-            targets += [p.file for p in dagster if named and _defines(tree, p.file, named)]
-        for target in dict.fromkeys(targets):
-            for pipe in by_file.get(target, []):
-                if pipe.schedule is None:
-                    pipe.schedule = f"Dagster schedule in {rel} (line {calls[0].line})"
+        for patterns, what in ((_DAGSTER_SCHEDULES, "schedule"), (_DAGSTER_SENSORS, "sensor")):
+            calls = facts.find_calls(patterns)
+            if not calls:
+                continue
+            targets = [f for f in imported_files(tree, rel, facts.imports) if f != rel]
+            for call in calls:
+                named = (call.constant("job_name") or "").strip("'\"")
+                targets += [p.file for p in dagster if named and _defines(tree, p.file, named)]
+            targets += _asset_job_targets(tree, dagster, targets)
+            where = f"Dagster {what} in {rel} (line {calls[0].line})"
+            for target in dict.fromkeys(targets):
+                for pipe in by_file.get(target, []):
+                    if what == "schedule" and pipe.schedule is None:
+                        pipe.schedule = where
+                    elif what == "sensor" and pipe.event_trigger is None:
+                        pipe.event_trigger = where
     for pipe in dagster:
         facts = tree.python(pipe.file)
         if pipe.steps or pipe.schedule is None or facts is None:
@@ -99,6 +111,37 @@ def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None
             for other in by_file.get(target, []):
                 if other is not pipe and other.schedule is None:
                     other.schedule = f"{pipe.schedule} in {pipe.file}"
+
+
+_ASSET_DECORATORS = ("dagster.asset", "dagster.multi_asset")
+
+
+def _asset_job_targets(
+    tree: RepoTree, dagster: list[OrchestratedPipeline], modules: list[str]
+) -> list[str]:
+    """The files of the assets that the asset jobs of ``modules`` select: a job made with
+    ``define_asset_job(selection=AssetSelection.groups("training"))`` runs the assets
+    declared with ``group_name="training"``; ``AssetSelection.all()`` runs every asset."""
+    groups: set[str] = set()
+    every = False
+    for module in modules:
+        facts = tree.python(module)
+        if facts is None or not facts.find_calls(("dagster.define_asset_job",)):
+            continue
+        for call in facts.find_calls(("dagster.AssetSelection.groups",)):
+            groups.update(arg.strip("'\"") for arg in call.str_args)
+        every = every or bool(facts.find_calls(("dagster.AssetSelection.all",)))
+    if not groups and not every:
+        return []
+    out: list[str] = []
+    for pipe in dagster:
+        facts = tree.python(pipe.file)
+        if facts is None:
+            continue
+        assets = [d for d in facts.decorators if d.name in _ASSET_DECORATORS]
+        if any(every or (d.constant("group_name") or "").strip("'\"") in groups for d in assets):
+            out.append(pipe.file)
+    return out
 
 
 def _defines(tree: RepoTree, rel: str, name: str) -> bool:
@@ -132,13 +175,23 @@ def imported_files(tree: RepoTree, rel: str, imports: dict[str, int]) -> list[st
 def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
     """The repository file an import in ``rel`` names (``ops.sklearn_ops.fit_model`` ->
     ``src/ops/sklearn_ops.py``), looked up from ``rel``'s folder and each folder above it,
-    packages with or without ``__init__.py``; ``None`` for a module from elsewhere."""
-    parts = dotted.split(".")
+    packages with or without ``__init__.py``; ``None`` for a module from elsewhere. A
+    relative name (``..jobs.retrain_job``) is looked up from the package its dots name only."""
     folder = posixpath.dirname(rel)
-    bases = [folder]
-    while folder:
-        folder = posixpath.dirname(folder)
-        bases.append(folder)
+    level = len(dotted) - len(dotted.lstrip("."))
+    if level:
+        for _ in range(level - 1):
+            if not folder:
+                return None  # above the repository's root
+            folder = posixpath.dirname(folder)
+        parts = dotted[level:].split(".")
+        bases = [folder]
+    else:
+        parts = dotted.split(".")
+        bases = [folder]
+        while folder:
+            folder = posixpath.dirname(folder)
+            bases.append(folder)
     for n in range(len(parts), 0, -1):
         for module in ("/".join(parts[:n]) + ".py", "/".join(parts[:n]) + "/__init__.py"):
             for base in bases:

@@ -221,7 +221,17 @@ class _Visitor(ast.NodeVisitor):
             self.aliases[local] = alias.name if alias.asname else local
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level or not node.module:
+        if node.level:
+            # a relative import is kept as written, with its dots (``..jobs.retrain_job``,
+            # ``.steps``): which file it names depends on where the module lies, which
+            # :func:`~mlkaizen.evidence.detectors.pipeline_schedules.local_module` knows.
+            # Calls through its names keep the names as written.
+            dots = "." * node.level
+            for alias in node.names:
+                name = f"{dots}{node.module}.{alias.name}" if node.module else dots + alias.name
+                self.facts.imports.setdefault(name, node.lineno + self.offset)
+            return
+        if not node.module:
             return
         self.facts.imports.setdefault(node.module, node.lineno + self.offset)
         for alias in node.names:
