@@ -504,6 +504,13 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n"},
      "found", "tests/test_model.py"),
     ("model_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
+    # near miss: a serving test that only calls the service's routes through a test client
+    ("model_tests_present",
+     {"tests/test_serving.py": "from fastapi.testclient import TestClient\n"
+                               "from app.main import app\n"
+                               "def test_health():\n"
+                               "    assert TestClient(app).get('/health').status_code == 200\n"},
+     None, None),
     ("model_tests_run_in_ci",
      {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n",
       ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n"},

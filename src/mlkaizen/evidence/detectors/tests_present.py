@@ -16,7 +16,6 @@ _MODEL_NAME = re.compile(r"(model|train|predict|infer|evaluat|metric|serv|api)",
 _DATA_LIBS = {"pandera", "great_expectations", "gx", "deepchecks", "tensorflow_data_validation"}
 _FRAME_LIBS = {"pandas", "polars", "pyarrow"}
 _MODEL_CALLS = (".fit", ".predict", ".predict_proba", ".evaluate", ".score", ".train", ".infer")
-_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "flask")
 # calls that check a data frame's content (nulls, duplicates, ranges, types, equality)
 _DATA_CHECKS = (
     ".isna",
@@ -172,8 +171,9 @@ def model_tests_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: a test module named for model/train/predict/evaluate/serving (or in such a
     folder under ``tests/``) whose code imports an ML library or calls a model
-    (``.fit``, ``.predict``, ``.evaluate``...) or a serving app's test client.
-    Not evidence: the module name alone.
+    (``.fit``, ``.predict``, ``.evaluate``...).
+    Not evidence: the module name alone, nor a serving app's HTTP test client alone (it
+    tests the service's routes, most often with the model stubbed).
     """
     return [
         tree.finding("model_tests_present", rel, line, "model test module", tests_are_evidence=True)
@@ -187,8 +187,6 @@ def _exercises_model(facts: PyFacts | None) -> bool:
         return False
     roots = {n.split(".")[0] for n in facts.imports}
     if roots & (TRAINING | MODEL_LOADING):
-        return True
-    if any(n.startswith(_CLIENTS) for n in facts.imports):
         return True
     return bool(facts.find_calls(_MODEL_CALLS, include_decorators=False))
 
