@@ -12,6 +12,7 @@ import pytest
 
 from mlkaizen.evidence.detectors import REGISTRY
 from mlkaizen.evidence.detectors.documents import ci_pipelines
+from mlkaizen.evidence.findings import Outcome
 from mlkaizen.evidence.tree import RepoTree
 from tests.conftest import MakeRepo
 
@@ -188,6 +189,22 @@ def test_cloud_build_anywhere(make_repo: MakeRepo) -> None:
     assert _where(REGISTRY["deployment_runs_in_ci"].detect(tree)) == {
         ("build/pipeline-deployment.yaml", 14, "found")
     }
+
+
+@pytest.mark.parametrize(("script", "trains"), [
+    # ``bash -c`` runs its script: the script's first word is the command, not ``-c``
+    ("dsl-compile --py train_pipeline.py --output train.tar.gz", False),
+    ("python train.py --epochs 3", True),
+])
+def test_cloud_build_shell_script_step(make_repo: MakeRepo, script: str, trains: bool) -> None:
+    doc = ("steps:\n- name: 'gcr.io/deeplearning-platform-release/base-cpu'\n"
+           "  entrypoint: bash\n  args:\n  - '-c'\n  - |\n"
+           f"    {script}\n")
+    tree = RepoTree(make_repo({"cloudbuild.yaml": doc}))
+    (pipe,) = ci_pipelines(tree)
+    assert pipe.jobs[0].steps[0].run.strip() == script
+    found = REGISTRY["training_runs_in_ci"].detect(tree)
+    assert bool([f for f in found if f.outcome is Outcome.FOUND]) is trains
 
 
 def test_cloudbuild_named_file_accepts_bare_image_names(make_repo: MakeRepo) -> None:

@@ -60,6 +60,10 @@ def found(root: Path, detector: str) -> Pairs:
         ("python -m py_compile scripts/run_training.py scripts/deploy.py", False),
         ("python3 -m compileall src/training", False),
         ("python -m py_compile train.py && python train.py", True),
+        # compiling a Kubeflow pipeline's definition trains nothing; running it does
+        ("dsl-compile --py train_pipeline.py --output train.tar.gz", False),
+        ("kfp dsl compile --py pipelines/train.py --output train.yaml", False),
+        ("dsl-compile --py train_pipeline.py --output t.tar.gz && python train.py", True),
     ],
 )
 def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bool) -> None:

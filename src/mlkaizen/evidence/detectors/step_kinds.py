@@ -29,7 +29,8 @@ KEEP = _V.step_kind("keep")  # keeps a run's results beyond the CI runner
 PIPELINE_DEPLOY = re.compile(r"(deploy|\bPusher\b|ModelDeployOp)", re.IGNORECASE)
 
 # A shell command that installs, builds or pushes an image, prints, reads, lints, moves or
-# byte-compiles files: it does no ML work, whatever its arguments name (``pip install -r
+# byte-compiles files, or compiles a Kubeflow pipeline's definition (``dsl-compile --py
+# train_pipeline.py``): it does no ML work, whatever its arguments name (``pip install -r
 # training/requirements.txt``, ``docker build -t train-knn .``, ``gcloud functions deploy
 # prod_training_pipeline``, ``yamllint train-pipeline.yml``, ``python -m py_compile
 # scripts/run_training.py``).
@@ -43,7 +44,8 @@ _INERT = re.compile(
     r"|uv\s+(?:pip|sync|venv|lock)|poetry\s+(?:install|lock|add)"
     r"|(?:docker|podman)\s+(?:buildx\s+)?(?:build|push|tag|pull|login)"
     r"|gcloud\s+(?:functions\s+deploy|auth|config|components)|az\s+(?:login|account|extension)"
-    r"|aws\s+(?:configure|ecr\b))"
+    r"|aws\s+(?:configure|ecr\b)"
+    r"|dsl-compile(?:-v2)?|kfp\s+dsl\s+compile)"
     r"(?![\w.-])"
 )
 # shell segments: lines (a ``\`` continuation joined first), ``&&``, ``||``, ``;``, ``|``, ``&``

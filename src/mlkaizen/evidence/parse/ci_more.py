@@ -49,6 +49,10 @@ def is_cloud_build(doc: Any, *, named: bool = False) -> bool:
     return any({"args", "entrypoint", "script"} & set(s) for s in steps)
 
 
+# a shell's option that runs the next argument as a script (``-c``, ``-ec``, ``-xc``)
+_SHELL_SCRIPT = re.compile(r"^-[a-z]*c$")
+
+
 def cloud_build(file: str, doc: Any) -> Pipeline | None:
     named = file.rsplit("/", 1)[-1].lower().startswith("cloudbuild")
     if not is_cloud_build(doc, named=named):
@@ -59,7 +63,11 @@ def cloud_build(file: str, doc: Any) -> Pipeline | None:
         image = _text(step.get("name"))
         builder = image.startswith(CLOUD_BUILD_IMAGES)
         tool = image.rsplit("/", 1)[-1].split(":")[0] if builder else ""
-        command = _words(step.get("entrypoint") or tool, step.get("args"))
+        args = step.get("args")
+        if isinstance(args, list) and len(args) > 1 and _SHELL_SCRIPT.match(str(args[0])):
+            command = _words(args[1:])  # ``bash -c '<script>'``: the script is the command
+        else:
+            command = _words(step.get("entrypoint") or tool, args)
         run = "\n".join(c for c in (command, _text(step.get("script"))) if c)
         job.steps.append(Step(run, image, _line(step, pipe.line), _text(step.get("id"))))
     pipe.jobs.append(job)
