@@ -293,6 +293,12 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("dependencies_pinned", {"requirements.txt": "numpy==2.1.0\npandas>=2\n"},
      "partial", "requirements.txt"),
     ("dependencies_pinned", {"uv.lock": "version = 1\n"}, "found", "uv.lock"),
+    # most lines pinned (two in three) is a pinned environment; fewer is partial
+    ("dependencies_pinned", {"requirements.txt": "numpy==2.1.0\npandas==2.2.0\nboto3>=1.26\n"},
+     "found", "requirements.txt"),
+    ("dependencies_pinned",
+     {"requirements.txt": "numpy==2.1.0\npandas==2.2.0\nboto3>=1.26\nrequests\n"},
+     "partial", "requirements.txt"),
     ("dependencies_pinned", {"requirements.txt": "numpy\npandas>=2\n"}, None, None),
     # pipelines
     ("pipeline_defined", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
