@@ -288,6 +288,19 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"t.py": "from sklearn.model_selection import train_test_split\n"
               "a, b = train_test_split(x, random_state=42)\n"}, "found", "t.py"),
     ("random_seeds_set", {"t.py": "import numpy as np\nx = np.random.rand(3)\n"}, None, None),
+    # a generator made from a literal seed; a seed in a parameters mapping; Spark's split
+    ("random_seeds_set", {"t.py": "import random\nrng = random.Random(42)\n"}, "found", "t.py"),
+    ("random_seeds_set",
+     {"t.py": "import lightgbm as lgb\nparams = {'objective': 'l2', 'seed': 42}\n"},
+     "found", "t.py"),
+    ("random_seeds_set",
+     {"t.py": "from pyspark.sql import SparkSession\n"
+              "train, test = df.randomSplit([0.8, 0.2], seed=42)\n"}, "found", "t.py"),
+    # near misses: an unseeded generator; a seed in a comment
+    ("random_seeds_set", {"t.py": "import random\nrng = random.Random()\n"}, None, None),
+    ("random_seeds_set",
+     {"t.py": "import lightgbm as lgb\nparams = {'objective': 'l2'}  # 'seed': 42\n"},
+     None, None),
     ("dependencies_pinned", {"requirements.txt": "numpy==2.1.0\npandas==2.2.0\n"},
      "found", "requirements.txt"),
     ("dependencies_pinned", {"requirements.txt": "numpy==2.1.0\npandas>=2\n"},

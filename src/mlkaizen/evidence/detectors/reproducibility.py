@@ -181,7 +181,10 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
     ``seed_everything``, ``set_seed``) or passes a ``random_state``/``seed``.
 
     Evidence: a seed call, or a call with a ``random_state``/``seed`` keyword whose value is
-    not ``None``, in Python code. Not evidence: ``random_state=None`` (a fresh seed each run).
+    not ``None`` (Spark's ``randomSplit(..., seed=42)`` too), a generator made from a literal
+    seed (``random.Random(42)``), or a seed in a parameters mapping (``{"seed": 42}``), in
+    Python code. Not evidence: ``random_state=None`` (a fresh seed each run), an unseeded
+    ``random.Random()``, or a seed in a comment.
     """
     out: list[Finding] = []
     roots = {
@@ -196,10 +199,12 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
         "sklearn",
         "xgboost",
         "lightgbm",
+        "catboost",
+        "pyspark",
     }
     for rel in tree.importing(roots):
         text = tree.text(rel) or ""
-        if "seed" not in text and "random_state" not in text:
+        if "seed" not in text and "random_state" not in text and "Random" not in text:
             continue  # cheap filter: no AST for files that cannot contain a seed
         facts = tree.python(rel)
         if facts is None:
@@ -214,7 +219,27 @@ def random_seeds_set(tree: RepoTree) -> list[Finding]:
         if calls:
             call = min(calls, key=lambda c: c.line)
             out.append(tree.finding("random_seeds_set", rel, call.line, f"seed: {call.name}()"))
+        elif not rel.endswith(".ipynb") and (line := _seed_in_text(text)) is not None:
+            out.append(tree.finding("random_seeds_set", rel, line[0], f"seed: {line[1]}"))
     return out
+
+
+# a generator made from a literal seed (``random.Random(42)``, ``np.random.RandomState(0)``,
+# ``default_rng(7)``), or a seed given in a parameters mapping (``{"seed": 42}``,
+# ``params = dict(random_state=0)`` is a call and read above)
+_SEED_TEXT = re.compile(
+    r"""\b(?:Random|RandomState|default_rng)\([ \t]*(?:seed[ \t]*=[ \t]*)?\d+[ \t]*\)"""
+    r"""|["'](?:seed|random_state|random_seed)["'][ \t]*:[ \t]*\d+"""
+)
+
+
+def _seed_in_text(text: str) -> tuple[int, str] | None:
+    """The first line, outside a comment, that seeds a generator or sets a seed parameter."""
+    for match in _SEED_TEXT.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if "#" not in text[start : match.start()]:
+            return text.count("\n", 0, match.start()) + 1, match.group(0)
+    return None
 
 
 @detector("dependencies_pinned")
