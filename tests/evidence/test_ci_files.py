@@ -196,15 +196,25 @@ def test_cloud_build_anywhere(make_repo: MakeRepo) -> None:
     ("dsl-compile --py train_pipeline.py --output train.tar.gz", False),
     ("python train.py --epochs 3", True),
 ])
-def test_cloud_build_shell_script_step(make_repo: MakeRepo, script: str, trains: bool) -> None:
+@pytest.mark.parametrize("options", ["  - '-c'\n", "  - '-e'\n  - '-c'\n"])
+def test_cloud_build_shell_script_step(make_repo: MakeRepo, script: str, trains: bool,
+                                       options: str) -> None:
     doc = ("steps:\n- name: 'gcr.io/deeplearning-platform-release/base-cpu'\n"
-           "  entrypoint: bash\n  args:\n  - '-c'\n  - |\n"
+           f"  entrypoint: bash\n  args:\n{options}  - |\n"
            f"    {script}\n")
     tree = RepoTree(make_repo({"cloudbuild.yaml": doc}))
     (pipe,) = ci_pipelines(tree)
     assert pipe.jobs[0].steps[0].run.strip() == script
     found = REGISTRY["training_runs_in_ci"].detect(tree)
     assert bool([f for f in found if f.outcome is Outcome.FOUND]) is trains
+
+
+def test_cloud_build_python_c_keeps_its_interpreter(make_repo: MakeRepo) -> None:
+    # near miss: ``python3 -c`` runs code, not a shell script: the command keeps python3
+    doc = ("steps:\n- name: 'python:3.11'\n  entrypoint: python3\n"
+           "  args: ['-c', 'from trainer.task import main; main()']\n")
+    (pipe,) = ci_pipelines(RepoTree(make_repo({"cloudbuild.yaml": doc})))
+    assert pipe.jobs[0].steps[0].run == "python3 -c from trainer.task import main; main()"
 
 
 def test_cloudbuild_named_file_accepts_bare_image_names(make_repo: MakeRepo) -> None:

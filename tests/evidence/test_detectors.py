@@ -392,6 +392,28 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("data_validation_runs_in_ci",
      {".github/workflows/d.yml": GHA_TEST.replace("pytest -q", "dvc pull\n      - run: pytest -q")},
      None, None),
+    # the fetch and the tests in one step
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace(
+         "pytest -q", "dvc pull && pytest tests/test_data_ingestion.py")},
+     "found", ".github/workflows/d.yml"),
+    # near misses: a fetch only echoed; a data loader's tests; a data test deselected
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace(
+         "pytest -q", "echo 'run dvc pull first' && pytest tests/test_data.py")},
+     None, None),
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace(
+         "pytest -q", "dvc pull && pytest tests/test_dataloader.py")},
+     None, None),
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace(
+         "pytest -q", "dvc pull && pytest -k 'not test_data'")},
+     None, None),
+    # hostile: a long run of fetch-like words on one line is read in linear time
+    ("data_validation_runs_in_ci",
+     {".github/workflows/d.yml": GHA_TEST.replace("pytest -q", "gsutil cp " * 20_000)},
+     None, None),
     ("cml_reports_in_ci",
      {".github/workflows/c.yml": GHA_TEST.replace("pytest -q", "cml comment create report.md")},
      "found", ".github/workflows/c.yml"),

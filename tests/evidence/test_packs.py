@@ -207,6 +207,8 @@ ADVERSARIAL = (
     "gcloud storage cp " + "--ab " * 60 + "x",
     "gsutil -m cp " + "-r " * 60 + "x",
     "zenml artifact-store register s " + "-f s3 " * 60 + "x",
+    # a run of path segments, each of which could open a match that reads to the line's end
+    '"/2.0/serving-endpoints/' * 5_000,
 )
 
 

@@ -316,10 +316,24 @@ def test_a_subpackage_named_example_is_the_projects_code(make_repo: MakeRepo) ->
     {"pkg/__init__.py": "", "pkg/example/training.py": TRAIN_EXAMPLE},
     {"src/example/__init__.py": "", "src/example/training.py": TRAIN_EXAMPLE},
     {"pkg/__init__.py": "", "pkg/docs/__init__.py": "", "pkg/docs/training.py": TRAIN_EXAMPLE},
+    # a library's examples subpackage that only its tests import
+    {"ray/__init__.py": "", "ray/tune/__init__.py": "", "ray/tune/examples/__init__.py": "",
+     "ray/tune/examples/training.py": TRAIN_EXAMPLE,
+     "ray/tune/tests/test_examples.py": "from ray.tune.examples import training\n"},
 ])
 def test_other_example_folders_stay_tutorials(make_repo: MakeRepo, files: Files) -> None:
     findings = REGISTRY["experiment_tracking_used"].detect(RepoTree(make_repo(files)))
-    assert [f.context for f in findings] == [Context.TUTORIAL]
+    assert {(f.file or "").rsplit("/", 1)[-1] for f in findings} == {"training.py"}
+    assert {f.context for f in findings} == {Context.TUTORIAL}
+
+
+def test_a_subpackage_named_example_imported_relatively(make_repo: MakeRepo) -> None:
+    files: Files = {
+        "app/__init__.py": "", "app/definitions.py": "from .demo import training\n",
+        "app/demo/__init__.py": "", "app/demo/training.py": TRAIN_EXAMPLE,
+    }
+    findings = REGISTRY["experiment_tracking_used"].detect(RepoTree(make_repo(files)))
+    assert [(f.file, f.context) for f in findings] == [("app/demo/training.py", Context.PROJECT)]
 
 
 def test_packaged_tutorial_folders_by_path() -> None:

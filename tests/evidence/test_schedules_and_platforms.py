@@ -696,6 +696,8 @@ ASSET_JOBS = (
     "from dagster import AssetSelection, define_asset_job\n"
     "retrain_job = define_asset_job(name='retrain_job',\n"
     "                               selection=AssetSelection.groups('training'))\n"
+    "report_job = define_asset_job(name='report_job',\n"
+    "                              selection=AssetSelection.groups('reporting'))\n"
 )
 
 
@@ -707,6 +709,10 @@ ASSET_JOBS = (
     # near miss: the asset job selects a group the training assets are not in
     ("reporting", "from ..jobs import retrain_job\n"
                   "weekly = ScheduleDefinition(job=retrain_job, cron_schedule='0 8 * * 0')\n",
+     set()),
+    # near miss: the schedule runs another asset job of the same module
+    ("training", "from ..jobs import report_job\n"
+                 "daily = ScheduleDefinition(job=report_job, cron_schedule='0 8 * * *')\n",
      set()),
     # a sensor in a module of its own starts the asset job: an event trigger
     ("training", "from pkg.defs.jobs import retrain_job\n"
@@ -738,3 +744,27 @@ def test_a_relative_import_names_the_module_of_its_package(make_repo: MakeRepo) 
     # above the repository's root, or a module the package does not hold: none
     assert local_module(tree, "a/b/c.py", "....jobs") is None
     assert local_module(tree, "a/b/c.py", ".missing") is None
+    # a name the package itself defines: its __init__.py
+    root = make_repo({"p/__init__.py": "job = 1\n", "p/s/__init__.py": "", "p/s/x.py": ""})
+    tree = RepoTree(root)
+    assert local_module(tree, "p/s/x.py", "..job") == "p/__init__.py"
+    assert local_module(tree, "p/s/x.py", ".job") == "p/s/__init__.py"
+
+
+@pytest.mark.parametrize(("selection", "expected"), [
+    ("AssetSelection.all()", {("training_scheduled", "pkg/assets.py")}),
+    # near miss: every asset but the training group's
+    ("AssetSelection.all() - AssetSelection.groups('training')", set()),
+])
+def test_a_dagster_asset_job_of_all_assets(make_repo: MakeRepo, selection: str,
+                                           expected: set[tuple[str, str]]) -> None:
+    root = make_repo({
+        "pkg/__init__.py": "from dagster import AssetSelection, define_asset_job\n"
+                           f"retrain_job = define_asset_job('retrain', selection={selection})\n",
+        "pkg/assets.py": dagster_assets("training"),
+        "pkg/sched/__init__.py": "",
+        "pkg/sched/nightly.py": "from dagster import ScheduleDefinition\n"
+                                "from .. import retrain_job\n"
+                                "n = ScheduleDefinition(job=retrain_job, cron_schedule='0 3 * * *')\n",
+    })
+    assert found(root, *RETRAINING) == expected

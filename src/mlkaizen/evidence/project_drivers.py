@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from mlkaizen.evidence.factcache import notebook_source
-from mlkaizen.evidence.findings import Context, context_of
+from mlkaizen.evidence.findings import Context
 from mlkaizen.evidence.tree import RepoTree
 
 DRIVER_SUFFIXES = (".py", ".ipynb", ".ts", ".js")
@@ -127,7 +127,7 @@ def driven_groups(tree: RepoTree, paths: Sequence[str]) -> list[tuple[list[int],
             if not rel.startswith(inside)
             and not rel.startswith(".")
             and tree.sizes.get(rel, 0) <= MAX_DRIVER_BYTES
-            and context_of(rel) is Context.PROJECT
+            and tree.context(rel) is Context.PROJECT
         ),
         key=lambda rel: (rel.count("/"), rel),
     )[:MAX_DRIVERS]

@@ -22,7 +22,7 @@ from typing import Any
 
 from mlkaizen.evidence.ci_files import gitlab_included_files
 from mlkaizen.evidence.detectors.libraries import TRAINING
-from mlkaizen.evidence.findings import Context, context_of
+from mlkaizen.evidence.findings import Context
 from mlkaizen.evidence.parse.structured import load_toml
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list
 from mlkaizen.evidence.project_drivers import driven_groups
@@ -68,7 +68,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
     manifests: dict[str, list[str]] = {}
     for rel in tree.named(*MANIFESTS):
         folder, _, name = rel.rpartition("/")
-        if folder and context_of(rel) is not Context.TEST:
+        if folder and tree.context(rel) is not Context.TEST:
             manifests.setdefault(folder, []).append(name)
     if len(manifests) < 2:
         return []
@@ -90,7 +90,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
     refs = _outermost(_join_components(_bundles_out(tree, _members_out(tree, refs))))
     refs = _outermost(_join_coupled(tree, refs))
     refs = _outermost(_join_driven(tree, refs))
-    if len(refs) < 2 or _mostly_outside(ml_files, refs):
+    if len(refs) < 2 or _mostly_outside(tree, ml_files, refs):
         return []
     if len(refs) > MAX_SUB_PROJECTS:
         tree.warn(
@@ -104,7 +104,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
 PARTS_OF_ONE_SYSTEM = 3  # at most this many sub-projects may be parts of the code around them
 
 
-def _mostly_outside(ml_files: list[str], refs: list[SubProjectRef]) -> bool:
+def _mostly_outside(tree: RepoTree, ml_files: list[str], refs: list[SubProjectRef]) -> bool:
     """Whether a few sub-projects (:data:`PARTS_OF_ONE_SYSTEM` at most) sit beside as much of
     the repository's own ML code outside them (tests and examples aside): then they are parts
     of one system (an app, a serving image beside the pipelines and training code that make
@@ -116,7 +116,7 @@ def _mostly_outside(ml_files: list[str], refs: list[SubProjectRef]) -> bool:
     outside = sum(
         1
         for f in ml_files
-        if not f.startswith(inside) and context_of(f) is Context.PROJECT
+        if not f.startswith(inside) and tree.context(f) is Context.PROJECT
     )
     return outside >= sum(r.ml_files for r in refs)
 
@@ -212,7 +212,7 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
                 if target is None or target.startswith(ref.path + "/"):
                     continue
                 other = owner(target)
-                if other is None and context_of(target) is Context.PROJECT:
+                if other is None and tree.context(target) is Context.PROJECT:
                     folder = posixpath.dirname(target)
                     other = shared.setdefault(folder, i)  # two users of it: one system
                 if other is not None:

@@ -686,11 +686,36 @@ class RepoTree(Listing):
 
     def packaged_examples(self) -> frozenset[str]:
         """The tutorial-named folders that are the project's own subpackages
-        (:func:`~mlkaizen.evidence.findings.packaged_tutorial_folders`), found once."""
-        return self.memo(
-            "packaged_examples",
-            lambda: packaged_tutorial_folders(self._names.get("__init__.py", ())),
-        )
+        (:func:`~mlkaizen.evidence.findings.packaged_tutorial_folders`) and that the
+        project's code outside them imports (``from dagster_repo.example.jobs import ...``,
+        ``from .example import jobs``), found once. A library's ``pkg/examples/`` package
+        that nothing but tests or docs import stays a tutorial."""
+        return self.memo("packaged_examples", self._imported_packaged_examples)
+
+    def _imported_packaged_examples(self) -> frozenset[str]:
+        candidates = packaged_tutorial_folders(self._names.get("__init__.py", ()))
+        kept: set[str] = set()
+        for folder in sorted(candidates):
+            parent, _, name = folder.rpartition("/")
+            package = parent.rpartition("/")[2]
+            imports = re.compile(
+                rf"(?m)^[ \t]*(?:from|import)[ \t]+(?:[\w.]*\b{re.escape(package)}\."
+                rf"{re.escape(name)}\b|\.+{re.escape(name)}\b|\.+[ \t]+import\b[^\n]*"
+                rf"\b{re.escape(name)}\b)"
+            )
+            for rel in self.with_suffix(".py"):
+                if rel.startswith(folder + "/") or context_of(rel) is not Context.PROJECT:
+                    continue
+                text = self.text(rel) or ""
+                if name in text and imports.search(text):
+                    kept.add(folder)
+                    break
+        return frozenset(kept)
+
+    def context(self, rel: str) -> Context:
+        """Where ``rel`` sits (project, tutorial, test), the project's packaged example
+        folders (:meth:`packaged_examples`) being the project's."""
+        return context_of(rel, self.packaged_examples())
 
     # ----------------------------------------------------------------- selecting
     def named(self, *names: str) -> list[str]:
@@ -882,7 +907,7 @@ class RepoTree(Listing):
     ) -> Finding:
         """A finding with its context (project / tutorial / test) taken from the path. For
         detectors about tests, ``tests_are_evidence`` counts test folders as the project."""
-        ctx = context_of(rel, self.packaged_examples()) if rel else context_of("")
+        ctx = self.context(rel) if rel else context_of("")
         if tests_are_evidence and ctx is Context.TEST:
             ctx = Context.PROJECT
         return Finding(

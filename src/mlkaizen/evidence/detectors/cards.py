@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from mlkaizen.evidence.findings import Context, Finding, Outcome, context_of
+from mlkaizen.evidence.findings import Context, Finding, Outcome
 from mlkaizen.evidence.parse.headings import headings_parser
 from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.tree import RepoTree
@@ -140,7 +140,7 @@ def card_modules(tree: RepoTree, seen: set[str | None]) -> list[Finding]:
     for rel in tree.with_suffix(".py"):
         if rel in seen or not _CARD_MODULE.match(rel.rsplit("/", 1)[-1]):
             continue
-        if context_of(rel) is not Context.PROJECT:
+        if tree.context(rel) is not Context.PROJECT:
             continue
         facts = tree.python(rel)
         if facts is not None and facts.calls and _defines_function(facts):

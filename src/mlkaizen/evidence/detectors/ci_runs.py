@@ -19,6 +19,7 @@ from mlkaizen.evidence.detectors.step_kinds import (
     TESTS,
     VALIDATE_DATA,
     does,
+    ml_work,
 )
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
@@ -131,27 +132,35 @@ _PIPELINE_WORK = frozenset({"data_validation_runs_in_ci"})
 # reads is that data
 _PULLS_DATA = re.compile(
     r"\bdvc\s+(?:pull|fetch|checkout|get|import)\b|\baws\s+s3\s+(?:cp|sync)\s+s3://"
-    r"|\bgsutil\s+(?:-m\s+)?(?:cp|rsync)\b[^\n]*\bgs://|\baz\s+storage\s+blob\s+download"
+    r"|\bgsutil\s+(?:-m\s+)?(?:cp|rsync)\s+(?:-\S+\s+)*gs://|\baz\s+storage\s+blob\s+download"
 )
-# a test module named for data (``tests/test_data.py``, ``test_dataset.py``)
-_DATA_TEST_MODULE = re.compile(r"(?<![\w.-])test_data\w*(?:\.py)?(?![\w.-])")
+# a test module named for data (``tests/test_data.py``, ``test_dataset.py``,
+# ``test_data_ingestion.py``; not ``test_dataloader.py`` or ``test_database.py``)
+_DATA_TEST_MODULE = re.compile(r"(?<![\w.-])test_data(?:sets?)?(?:_\w+)?\.py\b")
 
 
 def _tests_pulled_data(tree: RepoTree, detector_id: str) -> list[Finding]:
-    """A job that fetches the dataset and then runs a data test module on it
-    (``dvc pull``, then ``pytest tests/test_data.py``): the tests check the data itself,
-    not fixtures. A data test module run in a job that fetches nothing is not read so."""
+    """A job that fetches the dataset and then runs a data test module on it (``dvc pull``,
+    then ``pytest tests/test_data.py``, in one step or two): the tests check the data
+    itself, not fixtures. Read segment by segment of the work the job's steps do
+    (:func:`ml_work`: an ``echo`` of a fetch fetches nothing). A data test module run in a
+    job that fetches nothing, or before it fetches, is not read so."""
     out: list[Finding] = []
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             pulled = False
             for step in job.steps:
-                command = expand_make(tree, step_command(step))
-                if pulled and does(TESTS, command) and _DATA_TEST_MODULE.search(command):
+                work = ml_work(expand_make(tree, step_command(step)))
+                tested = False
+                for segment in work.split("\n"):
+                    if pulled and does(TESTS, segment) and _DATA_TEST_MODULE.search(segment):
+                        tested = True
+                        break
+                    pulled = pulled or bool(_PULLS_DATA.search(segment))
+                if tested:
                     what = "tests the data it fetches"
                     out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))
                     break
-                pulled = pulled or bool(_PULLS_DATA.search(command))
     return out
 
 

@@ -6,6 +6,7 @@ assets and jobs of the modules it imports."""
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
 from mlkaizen.evidence.parse.python_src import Call
@@ -95,7 +96,7 @@ def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None
             for call in calls:
                 named = (call.constant("job_name") or "").strip("'\"")
                 targets += [p.file for p in dagster if named and _defines(tree, p.file, named)]
-            targets += _asset_job_targets(tree, dagster, targets)
+            targets += _asset_job_targets(tree, dagster, targets, _job_names(tree.text(rel) or ""))
             where = f"Dagster {what} in {rel} (line {calls[0].line})"
             for target in dict.fromkeys(targets):
                 for pipe in by_file.get(target, []):
@@ -114,23 +115,58 @@ def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None
 
 
 _ASSET_DECORATORS = ("dagster.asset", "dagster.multi_asset")
+# ``retrain_job = define_asset_job(...)``: where each asset job of a module starts
+_ASSET_JOB = re.compile(r"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*(?:\w+\.)?define_asset_job\(")
+# the jobs a schedule or sensor names: ``job=retrain_job``, ``jobs=[a, b]``
+_JOB_REF = re.compile(r"\bjob[ \t]*=[ \t]*([A-Za-z_]\w*)|\bjobs[ \t]*=[ \t]*\[([^\]\n]*)\]")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _job_names(text: str) -> set[str]:
+    """The job variables a schedule or sensor module passes (``job=retrain_job``)."""
+    names: set[str] = set()
+    for match in _JOB_REF.finditer(text):
+        names.update([match.group(1)] if match.group(1) else _NAME.findall(match.group(2)))
+    return names
+
+
+def _owner(jobs: list[tuple[int, str]], line: int) -> str | None:
+    """The asset job whose definition the call at ``line`` is part of (the last one
+    started above it)."""
+    return next((name for start, name in reversed(jobs) if start <= line), None)
 
 
 def _asset_job_targets(
-    tree: RepoTree, dagster: list[OrchestratedPipeline], modules: list[str]
+    tree: RepoTree, dagster: list[OrchestratedPipeline], modules: list[str], names: set[str]
 ) -> list[str]:
     """The files of the assets that the asset jobs of ``modules`` select: a job made with
     ``define_asset_job(selection=AssetSelection.groups("training"))`` runs the assets
-    declared with ``group_name="training"``; ``AssetSelection.all()`` runs every asset."""
+    declared with ``group_name="training"``; ``AssetSelection.all()`` runs every asset, and
+    ``AssetSelection.all() - AssetSelection.groups("training")`` every one but those. Only
+    the jobs ``names`` names count when a module defines any of them."""
     groups: set[str] = set()
     every = False
+    excluded: set[str] = set()
     for module in modules:
         facts = tree.python(module)
         if facts is None or not facts.find_calls(("dagster.define_asset_job",)):
             continue
+        text = tree.text(module) or ""
+        jobs = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _ASSET_JOB.finditer(text)]
+        chosen = {name for _, name in jobs} & names
+        lines = text.splitlines()
+        for call in facts.find_calls(("dagster.AssetSelection.all",)):
+            if chosen and _owner(jobs, call.line) not in chosen:
+                continue
+            every = True
+            after = lines[call.line - 1].split("all()", 1)[-1] if call.line <= len(lines) else ""
+            if after.lstrip().startswith("-") and "groups" in after:  # all() - groups("x")
+                excluded.update(_NAME.findall(after.split("groups", 1)[1]))
         for call in facts.find_calls(("dagster.AssetSelection.groups",)):
-            groups.update(arg.strip("'\"") for arg in call.str_args)
-        every = every or bool(facts.find_calls(("dagster.AssetSelection.all",)))
+            if not chosen or _owner(jobs, call.line) in chosen:
+                groups.update(arg.strip("'\"") for arg in call.str_args)
+    if every:
+        groups = set()
     if not groups and not every:
         return []
     out: list[str] = []
@@ -139,7 +175,8 @@ def _asset_job_targets(
         if facts is None:
             continue
         assets = [d for d in facts.decorators if d.name in _ASSET_DECORATORS]
-        if any(every or (d.constant("group_name") or "").strip("'\"") in groups for d in assets):
+        names_of = [(d.constant("group_name") or "").strip("'\"") for d in assets]
+        if any(g not in excluded if every else g in groups for g in names_of):
             out.append(pipe.file)
     return out
 
@@ -176,7 +213,9 @@ def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
     """The repository file an import in ``rel`` names (``ops.sklearn_ops.fit_model`` ->
     ``src/ops/sklearn_ops.py``), looked up from ``rel``'s folder and each folder above it,
     packages with or without ``__init__.py``; ``None`` for a module from elsewhere. A
-    relative name (``..jobs.retrain_job``) is looked up from the package its dots name only."""
+    relative name (``..jobs.retrain_job``) is looked up from the package its dots name only;
+    a name the package itself defines (``from .. import retrain_job``) is its
+    ``__init__.py``."""
     folder = posixpath.dirname(rel)
     level = len(dotted) - len(dotted.lstrip("."))
     if level:
@@ -198,4 +237,7 @@ def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
                 full = posixpath.join(base, module) if base else module
                 if full in tree.sizes:
                     return full
+    if level:
+        init = posixpath.join(bases[0], "__init__.py") if bases[0] else "__init__.py"
+        return init if init in tree.sizes and init != rel else None
     return None

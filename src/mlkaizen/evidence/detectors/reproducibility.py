@@ -112,8 +112,10 @@ _HYPERPARAMETER = re.compile(
 
 def _hyperparameter_modules(tree: RepoTree) -> list[Finding]:
     """A settings module (``defaults.py``, ``config.py``, ``hparams.py``) that assigns at
-    least two training hyperparameters as literals (``LEARNING_RATE = 1e-4``,
-    ``batch_size: int = 32``): the values live in one reviewed place, not inline in code."""
+    least two training settings as literals: hyperparameters (``LEARNING_RATE = 1e-4``,
+    ``batch_size: int = 32``), the split and the seed (``TEST_SIZE = 0.2``,
+    ``RANDOM_STATE = 42``), a search's budget: the values live in one reviewed place, not
+    inline in code."""
     modules = [
         rel
         for rel in tree.with_suffix(".py")

@@ -51,6 +51,22 @@ def is_cloud_build(doc: Any, *, named: bool = False) -> bool:
 
 # a shell's option that runs the next argument as a script (``-c``, ``-ec``, ``-xc``)
 _SHELL_SCRIPT = re.compile(r"^-[a-z]*c$")
+_SHELLS = frozenset({"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env bash"})
+
+
+def _shell_script(entrypoint: str, args: Any) -> str | None:
+    """The script a shell step runs (``entrypoint: bash``, ``args: ['-e', '-c', '...']``):
+    the arguments after the option that ends in ``c``, all before it being options. ``None``
+    for any other step (``python3 -c 'code'`` is a command with its code)."""
+    if entrypoint not in _SHELLS or not isinstance(args, list):
+        return None
+    for i, arg in enumerate(args):
+        word = str(arg)
+        if _SHELL_SCRIPT.match(word):
+            return _words(args[i + 1 :]) if i + 1 < len(args) else None
+        if not word.startswith("-"):
+            return None
+    return None
 
 
 def cloud_build(file: str, doc: Any) -> Pipeline | None:
@@ -63,11 +79,10 @@ def cloud_build(file: str, doc: Any) -> Pipeline | None:
         image = _text(step.get("name"))
         builder = image.startswith(CLOUD_BUILD_IMAGES)
         tool = image.rsplit("/", 1)[-1].split(":")[0] if builder else ""
+        entrypoint = _text(step.get("entrypoint")) or tool
         args = step.get("args")
-        if isinstance(args, list) and len(args) > 1 and _SHELL_SCRIPT.match(str(args[0])):
-            command = _words(args[1:])  # ``bash -c '<script>'``: the script is the command
-        else:
-            command = _words(step.get("entrypoint") or tool, args)
+        script = _shell_script(entrypoint, args)
+        command = script if script is not None else _words(entrypoint, args)
         run = "\n".join(c for c in (command, _text(step.get("script"))) if c)
         job.steps.append(Step(run, image, _line(step, pipe.line), _text(step.get("id"))))
     pipe.jobs.append(job)
