@@ -167,6 +167,12 @@ CATALOGUE_FILE = (
     ("Databricks serving endpoint 'churn'", True),
     ("FastAPI endpoint: app.post('/predict')", False),  # a service of one's own: not by itself
     ("Azure ML batchDeployment 'nightly'", False),
+    # a cloud function reports its invocations by itself; Seldon and KServe to Prometheus
+    ("AWS Lambda handler serving a model loaded with joblib.load()", True),
+    ("Google Cloud Function serving a model loaded with joblib.load()", True),
+    ("Seldon Core: SeldonDeployment 'churn'", True),
+    # near miss: a handler of one's own reading HTTP requests, wherever it runs
+    ("HTTP function serving a model loaded with joblib.load()", False),
 ])
 def test_a_managed_cloud_endpoint_implies_service_monitoring(detail: str, implied: bool) -> None:
     a = run([with_detail("model_serving_present", detail, "deploy.py")])
