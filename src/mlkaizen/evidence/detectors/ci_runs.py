@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from mlkaizen.evidence.detectors.base import Detector, detector
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
+from mlkaizen.evidence.detectors.stack_signs import signs_by_fact
 from mlkaizen.evidence.detectors.step_kinds import (
     CML,
     DEPLOY,
@@ -128,12 +129,19 @@ def ci_configured(tree: RepoTree) -> list[Finding]:
 _PIPELINE_WORK = frozenset({"data_validation_runs_in_ci"})
 
 
-# a CI step that fetches a dataset (DVC, an object store): what a later step of the same job
-# reads is that data
-_PULLS_DATA = re.compile(
-    r"\bdvc\s+(?:pull|fetch|checkout|get|import)\b|\baws\s+s3\s+(?:cp|sync)\s+s3://"
-    r"|\bgsutil\s+(?:-m\s+)?(?:cp|rsync)\s+(?:-\S+\s+)*gs://|\baz\s+storage\s+blob\s+download"
-)
+# a CI step that pulls a DVC-tracked dataset; a fetch from an object store is the packs'
+# (``signs_by_fact()["data_remote_storage_configured"]``: ``aws s3 cp s3://...``, not a model
+# file): what a later step of the same job reads is that data
+_PULLS_DVC = re.compile(r"\bdvc\s+(?:pull|fetch|checkout|get|import)\b")
+
+
+def _fetches_data(segment: str) -> bool:
+    signs = signs_by_fact().get("data_remote_storage_configured")
+    return bool(_PULLS_DVC.search(segment)) or any(
+        pattern.search(segment) for _, pattern, _ in (signs.commands if signs else [])
+    )
+
+
 # a test module named for data (``tests/test_data.py``, ``test_dataset.py``,
 # ``test_data_ingestion.py``; not ``test_dataloader.py`` or ``test_database.py``)
 _DATA_TEST_MODULE = re.compile(r"(?<![\w.-])test_data(?:sets?)?(?:_\w+)?\.py\b")
@@ -156,7 +164,7 @@ def _tests_pulled_data(tree: RepoTree, detector_id: str) -> list[Finding]:
                     if pulled and does(TESTS, segment) and _DATA_TEST_MODULE.search(segment):
                         tested = True
                         break
-                    pulled = pulled or bool(_PULLS_DATA.search(segment))
+                    pulled = pulled or _fetches_data(segment)
                 if tested:
                     what = "tests the data it fetches"
                     out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))

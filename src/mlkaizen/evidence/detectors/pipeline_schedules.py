@@ -237,7 +237,5 @@ def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
                 full = posixpath.join(base, module) if base else module
                 if full in tree.sizes:
                     return full
-    if level:
-        init = posixpath.join(bases[0], "__init__.py") if bases[0] else "__init__.py"
-        return init if init in tree.sizes and init != rel else None
-    return None
+    init = posixpath.join(bases[0], "__init__.py")  # a name the package itself defines
+    return init if level and init in tree.sizes and init != rel else None
