@@ -46,6 +46,7 @@ Fact = Literal[
     "lakefs_or_delta_versioning",
     "dvc_tracks_data",
     "data_remote_storage_configured",
+    "warehouse_data_used",
     "ci_configured",
     "container_image_defined",
     "validation_gate_present",
