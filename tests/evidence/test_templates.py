@@ -115,3 +115,47 @@ def test_a_project_template_keeping_its_suffixes_is_read_as_it_renders(
     if facts is not None:
         assert "mlflow.log_metric" in {c.name for c in facts.calls}
         assert tree.text(rel).splitlines()[4] == "def tmpl_train():"  # type: ignore[union-attr]
+
+
+ISVC_TEMPLATE = (
+    "apiVersion: serving.kserve.io/v1beta1\n"
+    "kind: InferenceService\n"
+    "metadata:\n"
+    "  name: {{ .Release.Name }}\n"
+    "  namespace: {{ .Values.namespace }}\n"
+    "spec:\n"
+    "  predictor:\n"
+    "    {{- if .Values.canary }}\n"
+    "    canaryTrafficPercent: {{ .Values.canary }}\n"
+    "    {{- end }}\n"
+    "    model:\n"
+    "      modelFormat: {name: sklearn}\n"
+    "      storageUri: {{ .Values.modelUri | quote }}\n"
+)
+
+
+@pytest.mark.parametrize("chart", ["", "ranker/deploy/chart/"])
+def test_a_helm_charts_templates_read_as_the_manifests_they_render(
+    make_repo: MakeRepo, chart: str
+) -> None:
+    """A chart's ``templates/`` hold Kubernetes manifests with Go template actions; read
+    raw, ``{{ .Values.x }}`` is a flow mapping that no YAML parser accepts. In a sub-project
+    (a view of the tree) the chart is the same chart."""
+    from mlkaizen.evidence.tree import SubTree
+
+    root = make_repo({
+        f"{chart}Chart.yaml": "apiVersion: v2\nname: ranker\nversion: 0.1.0\n",
+        f"{chart}templates/isvc.yaml": ISVC_TEMPLATE,
+        "notes/isvc.yaml": ISVC_TEMPLATE,  # outside a chart: not a template
+    })
+    tree = RepoTree(root)
+    docs = tree.yaml(f"{chart}templates/isvc.yaml")
+    assert docs is not None and docs[0]["kind"] == "InferenceService"
+    assert docs[0]["metadata"] == {"name": "tmpl", "namespace": "tmpl"}
+    assert tree.yaml("notes/isvc.yaml") is None
+    if chart:
+        sub = SubTree(tree, "ranker")
+        got = sub.yaml("deploy/chart/templates/isvc.yaml")
+        assert got is not None and got[0]["kind"] == "InferenceService"
+    serving = assess(root).practice("deployment.serving-interface")
+    assert serving is not None and serving.state.value == "met"

@@ -404,7 +404,7 @@ class RepoTree(Listing):
         is (``train.py`` holding Jinja reads as the ``train.py`` it renders): a Copier
         template that keeps its files' suffixes (``_templates_suffix: ""``), its
         ``_subdirectory`` or the whole repository; a cookiecutter template's
-        ``{{cookiecutter.project_slug}}/`` folder."""
+        ``{{cookiecutter.project_slug}}/`` folder; a Helm chart's ``templates/``."""
         if self._roots is None:
             self._roots = ()  # set first: reading copier.yml below asks again
             roots: list[str] = []
@@ -416,6 +416,9 @@ class RepoTree(Listing):
             if "cookiecutter.json" in self.sizes:
                 roots += sorted({f.split("/", 1)[0] + "/" for f in self.files
                                  if f.startswith("{{") and "/" in f})
+            # a Helm chart's templates: Kubernetes manifests with Go template actions
+            roots += [f[: -len("Chart.yaml")] + "templates/" for f in self.files
+                      if f == "Chart.yaml" or f.endswith("/Chart.yaml")]
             self._roots = tuple(roots)
         return self._roots
 
@@ -674,7 +677,9 @@ class RepoTree(Listing):
             rel,
             "yaml",
             _YamlParse(
-                self.limits.max_yaml_nodes, self.limits.max_yaml_depth, rel in self._real
+                self.limits.max_yaml_nodes,
+                self.limits.max_yaml_depth,
+                rel in self._real or rel.startswith(self._template_roots()),
             ),
         )
 
@@ -1065,6 +1070,19 @@ class SubTree(RepoTree):
         self._names = {}
         for path in self.files:
             self._names.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+        self._roots = None
+
+    def _template_roots(self) -> tuple[str, ...]:
+        """The parent's template folders, seen from the folder (one that holds the folder
+        is all of it)."""
+        if self._roots is None:
+            n = len(self.prefix)
+            self._roots = tuple(
+                root[n:] if root.startswith(self.prefix) else ""
+                for root in self.parent._template_roots()
+                if root.startswith(self.prefix) or self.prefix.startswith(root)
+            )
+        return self._roots
 
     def _full(self, rel: str) -> str:
         return rel if rel in self.shared else self.prefix + rel

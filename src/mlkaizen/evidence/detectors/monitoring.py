@@ -8,10 +8,11 @@ from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
 from mlkaizen.evidence.detectors.monitoring_tools import ALERT_RESOURCES
 from mlkaizen.evidence.detectors.platform_config import config_findings
+from mlkaizen.evidence.detectors.prometheus_config import has_alert_rules, scrapes_a_service
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
-from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, mentions
+from mlkaizen.evidence.parse.yamlfile import as_dict, mentions
 from mlkaizen.evidence.testcode import is_test_module
 from mlkaizen.evidence.tree import RepoTree
 
@@ -107,27 +108,6 @@ def _vertex_job_monitoring(tree: RepoTree) -> list[Finding]:
     )
 
 
-_SCRAPE_JOB = re.compile(r"""job_name:\s*["']?([\w.-]+)""")
-_TARGET = re.compile(r"""["'\s\[,-]([A-Za-z][\w.-]*):\d{2,5}\b""")
-# what a cluster's own Prometheus scrapes, whatever runs on it (``kubernetes-pods`` is
-# not: it scrapes the pods that ask to be scraped, the team's among them)
-_CLUSTER_JOBS = re.compile(
-    r"prometheus|node[-_]?exporter|node|cadvisor|kubelet|kube[-_].*|alertmanager|grafana"
-    r"|pushgateway|blackbox.*|docker.*|containers?|localhost|127\.0\.0\.1",
-    re.IGNORECASE,
-)
-
-
-def _scrapes_a_service(config: str) -> bool:
-    """A Prometheus scrape config (comments aside) with a job or a target for something
-    other than the cluster: ``job_name: fraud-api``, or ``targets: ['model-api:8000']``."""
-    text = "\n".join(line.split("#", 1)[0] for line in config.splitlines())
-    if "scrape_configs" not in text:
-        return False
-    names = _SCRAPE_JOB.findall(text) + _TARGET.findall(text[text.index("scrape_configs") :])
-    return any(not _CLUSTER_JOBS.fullmatch(n) for n in names)
-
-
 @detector("service_metrics_exported")
 def service_metrics_exported(tree: RepoTree) -> list[Finding]:
     """The service exports operational metrics (Prometheus client/instrumentator,
@@ -140,11 +120,11 @@ def service_metrics_exported(tree: RepoTree) -> list[Finding]:
     cAdvisor, kubelet)."""
     out = config_findings(tree, "service_metrics_exported")  # libraries: the stack packs
     for rel in tree.named("prometheus.yml", "prometheus.yaml"):
-        if _scrapes_a_service(tree.text(rel) or ""):
+        if scrapes_a_service(tree.text(rel) or ""):
             out.append(tree.finding("service_metrics_exported", rel, 1, "Prometheus scrape config"))
     for rel, doc in k8s_objects(tree):
         if doc.get("kind") == "ConfigMap" and any(
-            str(key).startswith("prometheus.y") and _scrapes_a_service(str(value))
+            str(key).startswith("prometheus.y") and scrapes_a_service(str(value))
             for key, value in as_dict(doc.get("data")).items()
         ):
             detail = "Prometheus scrape config (in a ConfigMap)"
@@ -185,18 +165,14 @@ def alert_rules_defined(tree: RepoTree) -> list[Finding]:
     Grafana alerting, CloudWatch alarms, Azure Monitor alerts), or a platform monitoring job
     alerts on breaches (Vertex AI monitoring alert config, Azure ML monitor
     ``alert_notification``, Databricks quality-monitor notifications, boto3
-    ``put_metric_alarm``)."""
+    ``put_metric_alarm``). Prometheus rules count in a rule file, in the ConfigMap that
+    mounts one, or in a chart's values."""
     out = config_findings(tree, "alert_rules_defined")  # SDK calls: the stack packs
     for rel, doc in yaml_documents(tree):
         if not isinstance(doc, dict):
             continue
         if doc.get("kind") == "PrometheusRule" or (
-            isinstance(doc.get("groups"), list)
-            and any(
-                isinstance(g, dict)
-                and any(isinstance(r, dict) and "alert" in r for r in as_list(g.get("rules")))
-                for g in doc["groups"]
-            )
+            "alert" in (tree.text(rel) or "") and has_alert_rules(doc)
         ):
             out.append(
                 tree.finding(
