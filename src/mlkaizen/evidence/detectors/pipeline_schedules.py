@@ -93,10 +93,11 @@ def dagster_schedules(tree: RepoTree, pipes: list[OrchestratedPipeline]) -> None
             if not calls:
                 continue
             targets = [f for f in imported_files(tree, rel, facts.imports) if f != rel]
-            for call in calls:
-                named = (call.constant("job_name") or "").strip("'\"")
-                targets += [p.file for p in dagster if named and _defines(tree, p.file, named)]
-            targets += _asset_job_targets(tree, dagster, targets, _job_names(tree.text(rel) or ""))
+            named = {(c.constant("job_name") or "").strip("'\"") for c in calls} - {""}
+            targets += [p.file for p in dagster if any(_defines(tree, p.file, n) for n in named)]
+            targets += [m for m in _asset_job_modules(tree, named) if m not in targets]
+            names = _job_names(tree.text(rel) or "") | named
+            targets += _asset_job_targets(tree, dagster, targets, names)
             where = f"Dagster {what} in {rel} (line {calls[0].line})"
             for target in dict.fromkeys(targets):
                 for pipe in by_file.get(target, []):
@@ -122,6 +123,24 @@ _JOB_REF = re.compile(r"\bjob[ \t]*=[ \t]*([A-Za-z_]\w*)|\bjobs[ \t]*=[ \t]*\[([
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
+def _asset_job_modules(tree: RepoTree, names: set[str]) -> list[str]:
+    """The modules that define an asset job a schedule or sensor names by string
+    (``@sensor(job_name="retrain_job")``): as its variable or as its ``name``, wherever
+    the module is (the code location usually imports the sensor, not the other way)."""
+    if not names:
+        return []
+    alts = "|".join(re.escape(n) for n in sorted(names))
+    defines = re.compile(
+        rf"(?m)^[ \t]*(?:{alts})[ \t]*=[ \t]*(?:\w+\.)?define_asset_job\("
+        rf"|define_asset_job\([^)]{{0,200}}?\bname[ \t]*=[ \t]*[\"'](?:{alts})[\"']"
+    )
+    return [
+        rel
+        for rel in tree.importing({"dagster"})
+        if "define_asset_job" in (text := tree.text(rel) or "") and defines.search(text)
+    ]
+
+
 def _job_names(text: str) -> set[str]:
     """The job variables a schedule or sensor module passes (``job=retrain_job``)."""
     names: set[str] = set()
@@ -141,7 +160,8 @@ def _asset_job_targets(
 ) -> list[str]:
     """The files of the assets that the asset jobs of ``modules`` select: a job made with
     ``define_asset_job(selection=AssetSelection.groups("training"))`` runs the assets
-    declared with ``group_name="training"``; ``AssetSelection.all()`` runs every asset, and
+    declared with ``group_name="training"``; ``AssetSelection.all()`` (or
+    ``selection="*"``) runs every asset, and
     ``AssetSelection.all() - AssetSelection.groups("training")`` every one but those. Only
     the jobs ``names`` names count when a module defines any of them."""
     groups: set[str] = set()
@@ -155,6 +175,12 @@ def _asset_job_targets(
         jobs = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _ASSET_JOB.finditer(text)]
         chosen = {name for _, name in jobs} & names
         lines = text.splitlines()
+        for call in facts.find_calls(("dagster.define_asset_job",)):
+            # the selection string "*" is every asset, as ``AssetSelection.all()`` is
+            if call.constant("selection") in ("'*'", '"*"') and (
+                not chosen or _owner(jobs, call.line) in chosen
+            ):
+                every = True
         for call in facts.find_calls(("dagster.AssetSelection.all",)):
             if chosen and _owner(jobs, call.line) not in chosen:
                 continue
