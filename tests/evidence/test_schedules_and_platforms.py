@@ -768,3 +768,74 @@ def test_a_dagster_asset_job_of_all_assets(make_repo: MakeRepo, selection: str,
                                 "n = ScheduleDefinition(job=retrain_job, cron_schedule='0 3 * * *')\n",
     })
     assert found(root, *RETRAINING) == expected
+
+
+DAGSTER_DEFINITIONS = (
+    "from dagster import Definitions, define_asset_job\n"
+    "from .assets.training import training_data, model_train\n"
+    "from .sensors.new_data import new_data_sensor\n"
+    "process_job = define_asset_job(name='process_job', selection='*')\n"
+    "defs = Definitions(assets=[training_data, model_train], jobs=[process_job],\n"
+    "                   sensors=[new_data_sensor])\n"
+)
+
+
+@pytest.mark.parametrize(("job_name", "selection", "expected"), [
+    # a sensor names by string the asset job that the code location defines over every asset
+    ("process_job", "'*'", {("training_triggered_by_event", "pkg/assets/training.py")}),
+    # near miss: the sensor names a job that no module defines
+    ("cleanup_job", "'*'", set()),
+    # near miss: the named job selects other assets only
+    ("process_job", "['training_data']", set()),
+])
+def test_a_dagster_sensor_naming_an_asset_job_by_string(
+        make_repo: MakeRepo, job_name: str, selection: str, expected: Pairs) -> None:
+    root = make_repo({
+        "pkg/__init__.py": "", "pkg/assets/__init__.py": "", "pkg/sensors/__init__.py": "",
+        "pkg/assets/training.py": DAGSTER_ASSETS,
+        "pkg/sensors/new_data.py": "from dagster import sensor, RunRequest\n"
+                                   f"@sensor(job_name='{job_name}')\n"
+                                   "def new_data_sensor(context):\n    return RunRequest()\n",
+        "pkg/definitions.py": DAGSTER_DEFINITIONS.replace("'*'", selection),
+    })
+    assert found(root, *RETRAINING) == expected
+
+
+SCHEDULER_MODULE_CALL = """\
+module "pubsub_scheduler" {
+  for_each       = var.cloud_schedulers_config
+  source         = "./modules/pubsub_scheduler"
+  scheduler_name = "${each.value.name}-${var.name_suffix}"
+  schedule       = each.value.schedule
+  topic_id       = module.pubsub_trigger.pubsub_id
+}
+"""
+SCHEDULER_TFVARS = """\
+cloud_schedulers_config = {
+  retraining = {
+    name     = "frauds-automated-retraining-scheduler",
+    schedule = "0 0 * * 2",
+  },
+}
+"""
+
+
+@pytest.mark.parametrize(("tfvars", "source", "expected"), [
+    # a scheduler in a Terraform module: what it starts is in its callers' values
+    (SCHEDULER_TFVARS, "./modules/pubsub_scheduler",
+     {("training_scheduled", "terraform/modules/pubsub_scheduler/scheduler.tf")}),
+    # near miss: the values schedule a scoring job
+    (SCHEDULER_TFVARS.replace("retraining", "scoring"), "./modules/pubsub_scheduler", set()),
+    # near miss: the module block calls another module; the values are not this one's
+    (SCHEDULER_TFVARS, "./modules/pubsub_trigger", set()),
+])
+def test_a_cloud_scheduler_in_a_terraform_module_reads_its_callers_values(
+        make_repo: MakeRepo, tfvars: str, source: str, expected: Pairs) -> None:
+    scheduler = SCHEDULER_TF.replace("scheduled_pipeline", "scheduler_job").replace(
+        "      template_path = var.template_path\n", "")
+    root = make_repo({
+        "terraform/modules/pubsub_scheduler/scheduler.tf": scheduler,
+        "terraform/main.tf": SCHEDULER_MODULE_CALL.replace("./modules/pubsub_scheduler", source),
+        "terraform/config/dev/variables.auto.tfvars": tfvars,
+    })
+    assert found(root, *RETRAINING) == expected

@@ -45,6 +45,9 @@ _TF_PAUSED = re.compile(r'^[ \t]*pause_status[ \t]*=[ \t]*"PAUSED"', re.MULTILIN
 _TF_TARGET = re.compile(
     r'^[ \t]*resource\s+"aws_cloudwatch_event_target"\s+"[^"]+"\s*\{', re.MULTILINE
 )
+# a module's resource takes its values from the module's variables; its callers set them
+_TF_VARIABLE = re.compile(r"\b(?:var|each)\.\w")
+_TF_MODULE = re.compile(r'^[ \t]*module\s+"[^"]+"\s*\{', re.MULTILINE)
 _CFN_TYPES = ("AWS::Events::Rule", "AWS::Scheduler::Schedule")
 _GCLOUD = re.compile(r"\bgcloud\s+(?:beta\s+)?scheduler\s+jobs\s+create\b[^\n]*(?:\\\n[^\n]*)*")
 MAX_BLOCK = 20_000  # characters of one resource block read
@@ -96,6 +99,39 @@ def _event_targets(tree: RepoTree, folder: str) -> list[str]:
     return tree.memo("tf-event-targets:" + folder, compute)
 
 
+def _module_values(tree: RepoTree, folder: str) -> str:
+    """What a Terraform module's callers give it: the ``module`` blocks whose ``source`` is
+    ``folder`` and, when they take values from variables, the ``.tfvars`` files that set
+    schedules (``cloud_schedulers_config = {retraining = {schedule = "0 0 * * 2", ...}}``)."""
+
+    def compute() -> str:
+        name = folder.rpartition("/")[2]
+        if not name:
+            return ""
+        source = re.compile(
+            r'^[ \t]*source[ \t]*=[ \t]*"[^"\n]*/' + re.escape(name) + r'/?"', re.MULTILINE
+        )
+        calls = []
+        for rel in tree.with_suffix(".tf"):
+            text = tree.text(rel) or ""
+            if name in text:
+                calls += [
+                    block
+                    for m in _TF_MODULE.finditer(text)
+                    if source.search(block := _block(text, m.end() - 1))
+                ]
+        values = [
+            text[:MAX_BLOCK]
+            for rel in tree.with_suffix(".tfvars")
+            if "schedul" in (text := tree.text(rel) or "")
+        ]
+        if not calls:
+            return ""
+        return " " + " ".join(calls + (values if _TF_VARIABLE.search(" ".join(calls)) else []))
+
+    return tree.memo("tf-module-values:" + folder, compute)
+
+
 def _terraform(tree: RepoTree) -> list[CloudSchedule]:
     out: list[CloudSchedule] = []
     for rel in tree.with_suffix(".tf"):
@@ -107,6 +143,8 @@ def _terraform(tree: RepoTree) -> list[CloudSchedule]:
             if not _TF_SCHEDULE_ATTR.search(block) or _TF_PAUSED.search(block):
                 continue
             what = f"{match.group(2)} {block}"  # its name says what it starts, too
+            if _TF_VARIABLE.search(block):  # a module's resource: its callers say what
+                what += _module_values(tree, rel.rpartition("/")[0])
             if match.group(1) == "aws_cloudwatch_event_rule":
                 # ``aws_cloudwatch_event_rule.train.name``, never ``...train_scoring.name``
                 ref = re.compile(
