@@ -6,6 +6,7 @@ checks that every registered detector has at least one positive and one negative
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -176,11 +177,36 @@ spec:
     model:
       modelFormat: {name: sklearn}
 """
+PROM_CONFIGMAP = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: model-rules
+  namespace: {{ .Values.namespace }}
+data:
+  model-alerts.yml: |
+    groups:
+      - name: model
+        rules:
+          - alert: PredictionDrift
+            expr: min(model_drift_passed) == 0
+            for: 5m
+"""
 PROM_RULES = """groups:
   - name: model
     rules:
       - alert: PredictionDrift
         expr: drift_score > 0.3
+"""
+
+DATA_CONTRACT = """import csv
+from pathlib import Path
+
+
+def test_event_volumes_are_stable():
+    with Path("data/metadata/events.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 962
+    assert {r["label"] for r in rows} <= {"good", "defect"}
 """
 
 # a release pipeline's stages, as Azure Pipelines writes them (the rollback job runs a helm
@@ -337,6 +363,14 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("ingestion_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
     ("ingestion_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n"},
      None, None),
+    # the pipeline's data preparation step reads the raw data in
+    ("ingestion_in_pipeline",
+     {"dvc.yaml": "stages:\n  preprocess:\n    cmd: python prep.py\n"
+                  "  train:\n    cmd: python train.py\n"}, "found", "dvc.yaml"),
+    # near miss: post-processing the model's outputs takes nothing in
+    ("ingestion_in_pipeline",
+     {"dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n"
+                  "  postprocess:\n    cmd: python post.py\n"}, None, None),
     ("data_validation_in_pipeline", {"dvc.yaml": DVC_YAML}, "found", "dvc.yaml"),
     ("data_validation_in_pipeline", {"dvc.yaml": "stages:\n  train:\n    cmd: python t.py\n"},
      None, None),
@@ -541,6 +575,16 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                                 "    assert not pd.read_csv('f.csv').isna().any().any()\n"},
      "found", "tests/test_features.py"),
     ("data_tests_present", {"tests/test_utils.py": "def test_u():\n    assert 1\n"}, None, None),
+    # a data contract: a test about data reads the project's data files as records
+    ("data_tests_present", {"tests/data/test_events_contract.py": DATA_CONTRACT}, "found",
+     "tests/data/test_events_contract.py"),
+    # near miss: the same reading in a test about something else
+    ("data_tests_present", {"tests/test_report.py": DATA_CONTRACT}, None, None),
+    # near miss: the test writes the records it reads (it checks the reading code)
+    ("data_tests_present",
+     {"tests/data/test_events_contract.py": DATA_CONTRACT.replace(
+         "def test_", "def write(p):\n    csv.writer(p.open('w')).writerow(['id'])\n\n\ndef test_")},
+     None, None),
     ("model_tests_present",
      {"tests/test_model.py": "def test_m(model, X):\n    assert model.predict(X).shape\n"},
      "found", "tests/test_model.py"),
@@ -657,6 +701,24 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("alert_rules_defined", {"monitoring/rules.yml": PROM_RULES}, "found",
      "monitoring/rules.yml"),
     ("alert_rules_defined", {"monitoring/rules.yml": "groups: []\n"}, None, None),
+    # a rule file kept as text in the ConfigMap that mounts it, in a Helm chart's template
+    ("alert_rules_defined",
+     {"charts/obs/Chart.yaml": "name: obs\nversion: 0.1.0\n",
+      "charts/obs/templates/rules.yaml": PROM_CONFIGMAP}, "found", "charts/obs/templates/rules.yaml"),
+    # near miss: the same ConfigMap with recording rules only (nothing alerts)
+    ("alert_rules_defined",
+     {"charts/obs/Chart.yaml": "name: obs\nversion: 0.1.0\n",
+      "charts/obs/templates/rules.yaml": PROM_CONFIGMAP.replace("- alert: PredictionDrift",
+                                                                "- record: drift:rate5m")},
+     None, None),
+    # the Prometheus chart's values: rule groups under serverFiles
+    ("alert_rules_defined",
+     {"deploy/prometheus-values.yaml": "serverFiles:\n  alerting_rules.yml:\n"
+                                       + textwrap.indent(PROM_RULES, "    ")},
+     "found", "deploy/prometheus-values.yaml"),
+    # near miss: values that only name an alert in a string (no rule group)
+    ("alert_rules_defined",
+     {"deploy/values.yaml": "grafana:\n  note: 'alert: none configured yet'\n"}, None, None),
     ("prediction_logging_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
     ("prediction_logging_present", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
     ("prediction_logging_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),

@@ -89,13 +89,23 @@ def training_in_pipeline(tree: RepoTree) -> list[Finding]:
     return out
 
 
+# a pipeline's data preparation step takes the data in: it reads the raw data from where it is
+# kept (``ProcessingStep("Preprocess")``, ``prepare_data``, ``feature_engineering``, ``etl``)
+_PREPARES_DATA = re.compile(
+    r"pre-?process|prep(?:are)?[_ -]?(?:the[_ -])?(?:data|dataset|features?)|data[_ -]?prep"
+    r"|feature[_ -]?engineering|\betl\b|data[_ -]?processing",
+    re.IGNORECASE,
+)
+_TAKES_DATA_IN = re.compile(f"{INGEST.pattern}|{_PREPARES_DATA.pattern}", INGEST.flags)
+
+
 @detector("ingestion_in_pipeline")
 def ingestion_in_pipeline(tree: RepoTree) -> list[Finding]:
     """An orchestrated pipeline ingests data (download, extract, load, ``dvc import``).
 
     Evidence: a pipeline step whose name or command ingests data.
     """
-    return _steps_matching(tree, "ingestion_in_pipeline", INGEST, "ingestion")
+    return _steps_matching(tree, "ingestion_in_pipeline", _TAKES_DATA_IN, "ingestion")
 
 
 @detector("data_validation_in_pipeline")

@@ -46,6 +46,23 @@ _EXPECTATIONS = (
 )
 
 
+# a test about the data itself: ``tests/data/test_phase1_contract.py``, ``test_dataset_schema.py``
+_DATA_TOPIC = re.compile(r"(?:^|/|_)(?:data(?:sets?)?|schemas?|contracts?)(?:/|_|\.py$)", re.I)
+_READS_RECORDS = ("csv.DictReader", "csv.reader")
+_WRITES_RECORDS = ("csv.writer", "csv.DictWriter")
+
+
+def _checks_records(rel: str, facts: PyFacts) -> bool:
+    """A test about data that reads the project's data files as records and asserts on them
+    (``csv.DictReader`` over ``data/metadata/events.csv``): a data contract. Not a test that
+    writes its own records first (it checks the code that reads them)."""
+    return (
+        bool(_DATA_TOPIC.search(_topic(rel)))
+        and bool(facts.find_calls(_READS_RECORDS, include_decorators=False))
+        and not facts.find_calls(_WRITES_RECORDS, include_decorators=False)
+    )
+
+
 def _checks_data(facts: PyFacts) -> bool:
     """A test module checks data: it imports a data-validation library or calls Great
     Expectations' ``expect_*`` methods (on a dataset its fixtures built), or it imports a
@@ -146,7 +163,9 @@ def data_tests_present(tree: RepoTree) -> list[Finding]:
     Evidence: a test module that imports a data-validation library (pandera, Great
     Expectations, Deepchecks, TFDV), or one that imports pandas/polars/pyarrow and checks
     frame content (``isna``, ``duplicated``, ``between``, ``nunique``, ``pandas.testing``...)
-    of data it reads or its fixtures give.
+    of data it reads or its fixtures give, or a test about data (``tests/data/``,
+    ``test_schema.py``, ``test_data_contract.py``) that reads data files as records
+    (``csv.DictReader``) and asserts on them.
     Not evidence: a module name alone (tests of a data loader check code, not data), nor
     checks of frames the test writes itself (``pd.DataFrame({...})`` fed to a processor,
     whose output is checked for nulls): such a test checks the processing code.
@@ -156,7 +175,7 @@ def data_tests_present(tree: RepoTree) -> list[Finding]:
         facts = tree.python(rel)
         if facts is None:
             continue
-        if _checks_data(facts):
+        if _checks_data(facts) or _checks_records(rel, facts):
             out.append(
                 tree.finding(
                     "data_tests_present", rel, line, "data test module", tests_are_evidence=True
