@@ -748,6 +748,17 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      None, None),
     # documentation
     ("model_card_present", {"MODEL_CARD.md": "# Model card\n"}, "partial", "MODEL_CARD.md"),
+    # a page about the models: its sections need not say "model"
+    ("model_card_present",
+     {"docs/models.md": "# Models\n\n## Architecture\nA GRU.\n\n## Evaluation\nMAE 1.2\n"},
+     "found", "docs/models.md"),
+    # near miss: the same sections in a page about the model's deployment API
+    ("model_card_present",
+     {"docs/model_deployment_api.md": "# Models\n\n## Architecture\nA GRU.\n\n"
+                                      "## Evaluation\nMAE 1.2\n"}, None, None),
+    # near miss: a page about the models with one aspect only
+    ("model_card_present", {"docs/models.md": "# Models\n\n## Architecture\nA GRU.\n"},
+     None, None),
     ("model_card_present", {"MODEL_CARD.md": "# Model card\n\n## Intended use\nChurn offers.\n"
                                              "\n## Training data\nBilling exports.\n\n"
                                              "## Evaluation\nAUC 0.81 on hold-out.\n"},

@@ -60,6 +60,16 @@ _MODEL_SECTION = re.compile(
 )
 
 
+# a page about the model(s) (``docs/models.md``, ``model_training.rst``): its headings need
+# not say "model" to be about one
+_MODEL_DOC_NAME = re.compile(
+    r"models?(?:[_-](?:overview|details|description|docs?|documentation|training|architecture"
+    r"|evaluation|report|results|summary|specs?))?\.(?:md|rst)$"
+)
+_ASPECT = re.compile(
+    r"(?i)\b(hyperparameters?|evaluation|metrics|performance|limitations|architecture|"
+    r"training data|biases?|ethical|intended use)\b"
+)
 _MODEL_CARD_NAME = re.compile(r"model[_\-\s]?card", re.I)
 _DATA_CARD_NAME = re.compile(r"(data[_\-\s]?card|datasheet|dataset[_\-\s]?card)", re.I)
 # Hugging Face model card metadata in a README's YAML front matter
@@ -87,7 +97,9 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
     Evidence: ``MODEL_CARD.md``/``model_card.md``/``modelcard.md``, a README section "Model
     card" (or Hugging Face ``model-index`` front matter), a README with sections on two
     aspects of the model ("Model hyperparameters", "Model evaluation", "Model limitations"),
-    the model-card toolkits, or project code named for the card it writes (``model_card.py``).
+    a page about the model (``docs/models.md``, ``model_training.md``) with sections on two
+    aspects ("Architecture", "Evaluation"), the model-card toolkits, or project code named
+    for the card it writes (``model_card.py``).
     """
     out = _judged(
         tree,
@@ -103,12 +115,14 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
     )
     carded = {f.file for f in out}
     for rel in tree.with_suffix(".md", ".rst"):  # a model's README sits beside its code
-        if rel in carded or not rel.rsplit("/", 1)[-1].lower().startswith("readme"):
+        name = rel.rsplit("/", 1)[-1].lower()
+        about = _MODEL_DOC_NAME.match(name) is not None  # a page about the model(s)
+        if rel in carded or not (name.startswith("readme") or about):
             continue
         sections = [
             (m.group(1).lower(), h, n)
             for h, n in _headings(tree, rel)
-            if (m := _MODEL_SECTION.search(h))
+            if (m := (_ASPECT if about else _MODEL_SECTION).search(h))
         ]
         if len({aspect for aspect, _, _ in sections}) >= 2:
             line = sections[0][2]
