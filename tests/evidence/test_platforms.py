@@ -78,6 +78,8 @@ EXTRACTS: list[tuple[str, px.Files, Pairs]] = [
         ("alert_rules_defined", V2 + "monitor/monitor.yml"),
         ("drift_detection_used", V2 + "monitor/monitor.yml"),
         ("data_assets_versioned", V2 + "train/data.yml"),
+        # its first step, prep_data, reads the raw data in
+        ("ingestion_in_pipeline", V2 + "train/pipeline.yml"),
         ("model_registry_used", V2 + "train/run_pipeline.py"),
         ("model_serving_present", V2 + "deploy/online/online-deployment.yml"),
         ("model_serving_present", V2 + "deploy/online/online-endpoint.yml"),
@@ -244,6 +246,7 @@ STILL_FOUND: dict[str, Pairs] = {
     "aml-endpoint-one-deployment": {("model_serving_present", "ep.yml")},
     "vertex-deploy-all-traffic": {("model_serving_present", "d.py")},
     "aml-schedule-without-trigger": {("pipeline_defined", "p.yml"),
+                                     ("ingestion_in_pipeline", "p.yml"),
                                      ("training_in_pipeline", "p.yml")},
     "databricks-one-route": {("model_serving_present", "databricks.yml")},
     "sagemaker-capture-is-not-drift": {("prediction_logging_present", "c.py")},

@@ -64,6 +64,13 @@ def found(root: Path, detector: str) -> Pairs:
         ("dsl-compile --py train_pipeline.py --output train.tar.gz", False),
         ("kfp dsl compile --py pipelines/train.py --output train.yaml", False),
         ("dsl-compile --py train_pipeline.py --output t.tar.gz && python train.py", True),
+        # setting a variable runs nothing; a command's output, or a command after it, does
+        ('TRAIN_IMAGE="${ACCOUNT}.dkr.ecr.aws.com/credit-train:latest"', False),
+        ('[ "$FORCE" == "true" ] && ARGS="--force-retrain"', False),
+        ("MODEL_URI=$(python train.py --print-uri)", True),
+        ("MODEL=`python train.py`", True),
+        ('EPOCHS=3 python train.py', True),
+        ('OPTS="--lr 0.1" python train.py', True),
     ],
 )
 def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bool) -> None:

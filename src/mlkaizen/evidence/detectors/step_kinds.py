@@ -55,12 +55,28 @@ _SEGMENTS = re.compile(r"\n|&&|\|\||;|(?<![|&])[|&](?![|&])")
 _LEAD = re.compile(r"^(?:[@-]+|(?:if|elif|while|then|do|else)\s+)+")
 
 
+# a segment that only sets a variable (``TRAIN_IMAGE="$REPO/train:latest"``) runs nothing,
+# unless its value is a command's output (``$(...)``, backquotes)
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def _only_assigns(segment: str) -> bool:
+    return (
+        _ASSIGNMENT.match(segment) is not None
+        and "$(" not in segment
+        and "`" not in segment
+        and not any(c.isspace() for c in _QUOTED.sub("", segment))
+    )
+
+
 def ml_work(command: str) -> str:
     """The parts of a step's command that can do ML work (train, evaluate, validate data):
     its shell segments less those that install, build or push images, print, read, lint or
-    move files. A step that names ``training`` only in such a segment trains nothing."""
+    move files, or only set a variable. A step that names ``training`` only in such a
+    segment trains nothing."""
     segments = (_LEAD.sub("", seg.strip()) for seg in _SEGMENTS.split(command.replace("\\\n", " ")))
-    return "\n".join(seg for seg in segments if not _INERT.match(seg))
+    return "\n".join(seg for seg in segments if not (_INERT.match(seg) or _only_assigns(seg)))
 
 
 ML_WORK = frozenset({TRAIN, EVALUATE, VALIDATE_DATA})
