@@ -333,6 +333,35 @@ def test_a_launcher_that_imports_the_training_pipeline_runs_it(
     assert {d for _, _, d in found(make_repo(files), "training_runs_in_ci")} == expected
 
 
+@pytest.mark.parametrize(
+    ("launcher_at", "imports", "expected"),
+    [
+        # a run script beside the pipeline's module imports it by its bare name (Python puts
+        # the script's folder first on its path)
+        ("pipeline/run.py", "from pipeline import get_pipeline\n",
+         {"github-actions job 'ct' runs the training pipeline pipeline/pipeline.py"}),
+        # near miss: the same import from a script elsewhere names another module
+        ("scripts/run.py", "from pipeline import get_pipeline\n", set()),
+        # near miss: the script beside it imports a helper of its folder
+        ("pipeline/run.py", "from config import get_pipeline\n", set()),
+    ],
+)
+def test_a_run_script_beside_the_training_pipeline_runs_it(
+    make_repo: MakeRepo, launcher_at: str, imports: str, expected: set[str]
+) -> None:
+    launcher = imports + "pipeline = get_pipeline()\npipeline.upsert(role_arn='r')\npipeline.start()\n"
+    files = {
+        "pipeline/pipeline.py": SM_PIPELINE,
+        "pipeline/config.py": "def get_pipeline(): ...\n",
+        launcher_at: launcher,
+        ".github/workflows/ct.yml": GHA_DISPATCHED_PIPELINE.replace(
+            "python pipeline/pipeline.py --execute", f"python {launcher_at}"),
+    }
+    got = {d.replace(" (started by hand)", "") for _, _, d in found(make_repo(files),
+                                                                   "training_runs_in_ci")}
+    assert got == expected
+
+
 # ------------------------------------------------------------------ training re-run on a merge
 GHA_ON_MERGE = """\
 on:

@@ -148,8 +148,9 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
     """The training pipeline module of the repository that a script the command runs
     imports and calls (``python build.py --run``, where ``build.py`` has ``from
     pipelines.training import training_pipeline`` and calls it): the script runs that
-    pipeline. Dotted names only, from the script's own imports (one level); a script that
-    only upserts, compiles or prints the pipeline's definition runs nothing."""
+    pipeline. Dotted names only, from the script's own imports (one level), a module beside
+    the script too (``from model_pipeline import get_pipeline`` in the pipeline's folder); a
+    script that only upserts, compiles or prints the pipeline's definition runs nothing."""
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
         rel = match.group(1).removeprefix("./")
         if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
@@ -157,13 +158,20 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
         facts = tree.python(rel) if rel in tree.sizes else None
         if facts is None or _only_defines(facts):
             continue
+        here = rel.rpartition("/")[0]
+        training = set(by_name.values())
         for imported in facts.imports:
             name = imported
             while "." in name:
-                if name in by_name and by_name[name] != rel and any(
-                    call.name.startswith(name + ".") for call in facts.calls
-                ):
+                calls = any(
+                    call.name == name or call.name.startswith(name + ".") for call in facts.calls
+                )
+                if name in by_name and by_name[name] != rel and calls:
                     return by_name[name]
+                # beside the script: Python puts the script's folder first on its path
+                beside = "/".join(filter(None, [here, *name.split(".")[:-1]])) + ".py"
+                if beside in training and beside != rel and calls:
+                    return beside
                 name = name.rpartition(".")[0]
     return None
 
