@@ -92,11 +92,21 @@ def predict(
     findings: list[dict[str, Any]], families: dict[str, Any]
 ) -> tuple[dict[str, bool], dict[str, list[str]]]:
     by_detector: dict[str, list[dict[str, Any]]] = {}
+    partial: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
-        if f["outcome"] == "found" and f.get("context", "project") in CREDITED_CONTEXTS:
+        if f.get("context", "project") not in CREDITED_CONTEXTS:
+            continue
+        if f["outcome"] == "found":
             by_detector.setdefault(f["detector"], []).append(f)
+        elif f["outcome"] == "partial":
+            partial.setdefault(f["detector"], []).append(f)
     predicted, why = {}, {}
     for family, rule in families.items():
+        # ``partial``: detectors whose partial findings show the practice too (a CI job
+        # started by hand that trains is ML work in CI, though not continuous training)
+        for d in rule.get("partial", []):
+            if not by_detector.get(d) and partial.get(d):
+                by_detector[d] = partial[d]
         hits = [d for d in rule["any"] if by_detector.get(d)]
         predicted[family] = len(hits) >= int(rule.get("at_least", 1))
         why[family] = [
