@@ -250,8 +250,20 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      "found", ".gitattributes"),
     ("git_lfs_tracks_data", {".gitattributes": "*.sh text eol=lf\n"}, None, None),
     ("lakefs_or_delta_versioning",
-     {"etl.py": "from deltalake import write_deltalake\nwrite_deltalake('t', df)\n"},
+     {"etl.py": "from deltalake import write_deltalake\nwrite_deltalake('t', df)\n",
+      "train.py": "from deltalake import DeltaTable\n"
+                  "df = DeltaTable('t', version=run.delta_version).to_pandas()\n"},
      "found", "etl.py"),
+    # Delta tables written, but no run reads or records a table version: partly versioning
+    ("lakefs_or_delta_versioning",
+     {"etl.py": "from deltalake import write_deltalake\nwrite_deltalake('t', df)\n"},
+     "partial", "etl.py"),
+    # ... though a lakehouse table is shared storage all the same
+    ("warehouse_data_used",
+     {"etl.py": "from delta.tables import DeltaTable\n"
+                "DeltaTable.forName(spark, 'main.sales').merge(updates, 'id').execute()\n"},
+     "found", "etl.py"),
+    ("warehouse_data_used", {"etl.py": "import delta\nprint(delta.__version__)\n"}, None, None),
     ("lakefs_or_delta_versioning", {"notes.md": "consider lakeFS or delta lake"}, None, None),
     ("data_remote_storage_configured",
      {".dvc/config": "['remote \"s3\"']\n    url = s3://bucket/data\n"}, "found", ".dvc/config"),

@@ -149,18 +149,51 @@ def _lfs_data_pattern(pattern: str) -> bool:
     return in_data and (suffix in MEDIA_SUFFIXES or not suffix or last.strip("*") == "")
 
 
+_LAKEFS = Signature("lakeFS", ("lakefs", "lakefs_client", "lakefs_sdk"))
+_DELTA = Signature("Delta Lake", ("deltalake", "delta.tables", "delta"))
+# a Delta table's version read or recorded: time travel (``versionAsOf``, ``VERSION AS OF``,
+# ``load_as_version``), its history (``DeltaTable.forName(...).history()``), a restore, or the
+# version kept beside a run (``delta_version``)
+_TABLE_VERSIONS = re.compile(
+    r"versionAsOf|timestampAsOf|\b(?:VERSION|TIMESTAMP)\s+AS\s+OF\b|restoreToVersion"
+    r"|restore_to_version|load_as_version|load_version\(|\.history\(|delta_version"
+)
+
+
+def _reads_table_versions(tree: RepoTree) -> bool:
+    """Whether the project's code reads or records a Delta table's version anywhere (a
+    table written in one module is often read at a version in another)."""
+    return any(
+        _TABLE_VERSIONS.search(tree.text(rel) or "")
+        for rel in tree.with_suffix(".py", ".sql")
+        if "ersion" in (tree.text(rel) or "") or "history(" in (tree.text(rel) or "")
+    )
+
+
 @detector("lakefs_or_delta_versioning")
 def lakefs_or_delta_versioning(tree: RepoTree) -> list[Finding]:
     """Data is versioned in a lakeFS repository or Delta Lake tables (time travel).
 
     Evidence: lakeFS clients (``lakefs``, ``lakefs_client``, ``lakefs_sdk``) or Delta Lake
     (``deltalake``, ``delta.tables``) used in code, or ``lakefs://`` URIs in configuration.
+    ``partial``: Delta tables written or merged, while no code reads or records a table's
+    version (time travel ``versionAsOf``, ``VERSION AS OF``, ``history()``): the versions
+    exist, but no run says which one it used.
     """
-    sigs = (
-        Signature("lakeFS", ("lakefs", "lakefs_client", "lakefs_sdk")),
-        Signature("Delta Lake", ("deltalake", "delta.tables", "delta")),
-    )
-    out = find_usage(tree, "lakefs_or_delta_versioning", sigs)
+    out = find_usage(tree, "lakefs_or_delta_versioning", (_LAKEFS,))
+    delta = find_usage(tree, "lakefs_or_delta_versioning", (_DELTA,))
+    if delta and not _reads_table_versions(tree):
+        delta = [
+            f.model_copy(
+                update={
+                    "detail": f"{f.detail}; no table version is read or recorded "
+                    "(time travel, history)",
+                    "outcome": Outcome.PARTIAL,
+                }
+            )
+            for f in delta
+        ]
+    out += delta
     out += search_files(
         tree,
         "lakefs_or_delta_versioning",

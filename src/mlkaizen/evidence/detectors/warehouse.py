@@ -27,6 +27,12 @@ WAREHOUSES = (
     Signature("Snowflake", ("snowflake.connector",), ("snowflake.connector.connect",)),
     Signature("Databricks SQL", ("databricks.sql",), ("databricks.sql.connect",)),
     Signature("Redshift", ("redshift_connector",), ("redshift_connector.connect",)),
+    # a lakehouse table opened, merged or written through Delta Lake's API
+    Signature(
+        "Delta Lake tables",
+        ("delta.tables", "deltalake"),
+        ("delta.tables.DeltaTable.*", "deltalake.DeltaTable", "deltalake.write_deltalake"),
+    ),
 )
 
 
@@ -35,7 +41,8 @@ def warehouse_data_used(tree: RepoTree) -> list[Finding]:
     """Project code reads its data from a managed warehouse or a platform dataset service.
 
     Why: data queried from a shared warehouse (BigQuery, Snowflake, Databricks SQL, Redshift)
-    or kept as a managed dataset (Vertex AI datasets) is a team asset, not a file on a laptop.
+    or a lakehouse's Delta tables, or kept as a managed dataset (Vertex AI datasets), is a
+    team asset, not a file on a laptop.
     Evidence: a client of one of these created or queried through its import
     (``bigquery.Client()``, ``aiplatform.TabularDataset(...)``, ``snowflake.connector.connect``).
     An import alone, or a method called ``query`` on an unrelated object, is not enough.
