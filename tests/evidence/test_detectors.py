@@ -647,6 +647,31 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     # serving
     ("model_serving_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
     ("model_serving_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),
+    # the app imports a module that imports the one that loads the model (two steps)
+    ("model_serving_present",
+     {"backend/app.py": "from fastapi import FastAPI\nfrom backend.rag import answer\n"
+                        "app = FastAPI()\n",
+      "backend/rag.py": "from model.inference import Predictor\n"
+                        "def answer(q):\n    return Predictor().predict(q)\n",
+      "model/inference.py": "import joblib\nclass Predictor:\n"
+                            "    def __init__(self):\n        self.m = joblib.load('m.pkl')\n"},
+     "found", "backend/app.py"),
+    # near miss: three steps away is not the app's model
+    ("model_serving_present",
+     {"backend/app.py": "from fastapi import FastAPI\nfrom backend.rag import answer\n"
+                        "app = FastAPI()\n",
+      "backend/rag.py": "from backend.tools import tool\n",
+      "backend/tools.py": "from model.inference import Predictor\n",
+      "model/inference.py": "import joblib\nclass Predictor:\n"
+                            "    def __init__(self):\n        self.m = joblib.load('m.pkl')\n"},
+     None, None),
+    # a reinforcement learning agent loaded by the module the app imports
+    ("model_serving_present",
+     {"serving/app.py": "from fastapi import FastAPI\nfrom serving.engine import Engine\n"
+                        "app = FastAPI()\n",
+      "serving/engine.py": "from stable_baselines3 import PPO\nclass Engine:\n"
+                           "    def __init__(self, p):\n        self.agent = PPO.load(p)\n"},
+     "found", "serving/app.py"),
     # the app loads the model through a module of the repository, in another folder
     ("model_serving_present",
      {"app/main.py": "from fastapi import FastAPI\nfrom src.utils import load_model\n"

@@ -42,6 +42,12 @@ MODEL_LOADING = frozenset(
         "catboost",
         "transformers",
         "sentence_transformers",
+        "stable_baselines3",
+        "ultralytics",
+        "spacy",
+        "tensorflow_hub",
+        "llama_cpp",
+        "vllm",
     }
 )
 # libraries evaluation code computes metrics with

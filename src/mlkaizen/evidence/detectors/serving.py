@@ -54,7 +54,19 @@ MODEL_LOADS = (
     "mlflow.pyfunc.load_model",
     "mlflow.sklearn.load_model",
     "mlflow.pytorch.load_model",
+    # reinforcement learning agents, vision and NLP pipelines, hub models, local LLMs
+    *(f"stable_baselines3.{a}.load" for a in ("PPO", "A2C", "DQN", "SAC", "TD3", "DDPG")),
+    "ultralytics.YOLO",
+    "ultralytics.RTDETR",
+    "spacy.load",
+    "tensorflow_hub.load",
+    "tensorflow_hub.KerasLayer",
+    "torch.hub.load",
+    "llama_cpp.Llama",
+    "vllm.LLM",
 )
+_MAY_LOAD = re.compile(r"load|InferenceSession|pretrained|YOLO|RTDETR|KerasLayer|Llama|LLM\(")
+_MAX_IMPORTED = 50  # modules followed from an app's imports at the second step
 SERVERS = vocabulary().tools["serving"]  # plugins' tools; the stack packs' come by themselves
 _SERVE_CMD = re.compile(
     r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
@@ -133,7 +145,7 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
         if rel.endswith(".ipynb") or is_test_path(rel):
             continue
         text = tree.text(rel) or ""
-        if "load" not in text and "InferenceSession" not in text and "pretrained" not in text:
+        if not _MAY_LOAD.search(text):
             continue
         facts = tree.python(rel)
         calls = facts.find_calls(MODEL_LOADS, include_decorators=False) if facts else []
@@ -161,10 +173,22 @@ def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
 
 def _imported_loader(tree: RepoTree, rel: str, loaders: dict[str, str]) -> str | None:
     """A model load in a module of the repository that the app imports (``from
-    src.utils import load_model``), wherever that module lives."""
-    facts = tree.python(rel)
-    imported = imported_files(tree, rel, facts.imports) if facts else []
-    return next((loaders[f] for f in imported if f in loaders), None)
+    src.utils import load_model``), wherever that module lives, or in one that module
+    imports in turn (the app's ``rag.py`` imports ``inference.py``, which loads the model):
+    two steps at most."""
+    seen, frontier = {rel}, [rel]
+    for _ in range(2):
+        step: list[str] = []
+        for module in frontier:
+            facts = tree.python(module)
+            for f in imported_files(tree, module, facts.imports) if facts else []:
+                if f in loaders:
+                    return loaders[f]
+                if f not in seen:
+                    seen.add(f)
+                    step.append(f)
+        frontier = step[:_MAX_IMPORTED]
+    return None
 
 
 def _nearest(loaders: dict[str, str], folder: str) -> str | None:
