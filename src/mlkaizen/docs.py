@@ -154,7 +154,12 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "source, a platform's storage). Automated MLOps, whose gate takes in fourteen core "
         "entries and six quorums, holds with one gap whatever the next stage shows: the "
         "practices of Kaizen MLOps are rarely in a repository, and one gap in so wide a "
-        "gate is more often a missed detection than a missing practice. A gap that "
+        "gate is more often a missed detection than a missing practice. Manual MLOps "
+        "also holds with two gaps when three core entries of Automated MLOps are "
+        "satisfied and DataOps holds: the gaps are then in what Manual MLOps adds (most "
+        "often monitoring kept outside the repository, and tracked runs or a serving "
+        "interface), in a team already running a training pipeline, its triggers and a "
+        "deploying CD job. A gap that "
         "an answer settles (\"no\") is known, not missed, and never tolerated. The "
         "dimension levels stay as the level rule gives them, every report names the "
         "tolerated gap, and the roadmap lists it among the steps to the next stage.",

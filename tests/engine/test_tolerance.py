@@ -256,3 +256,43 @@ def test_automated_mlops_holds_with_one_gap_whatever_the_next_stage_shows() -> N
         gap: {"answer": "no", "by": "lead", "date": "2026-01-01"}}})
     assert judge([f for f in findings if f.detector not in detectors], settled).stage == (
         "Manual MLOps")
+
+
+# a third core practice of Automated MLOps: training started by a schedule
+THREE_AHEAD = [*TWO_AHEAD, found("training_scheduled", "pipeline.py")]
+
+
+def test_manual_mlops_holds_with_two_gaps_when_dataops_holds_and_three_are_ahead() -> None:
+    # no monitoring and no tracked runs (nor a registry, which would imply them); models
+    # compared with a baseline fill the model cell's quorum
+    untracked = [f for f in MANUAL_BUT_MONITORING
+                 if f.detector not in ("experiment_tracking_used", "model_registry_used")]
+    untracked.append(found("baseline_comparison_present", "evaluate.py"))
+    a = judge([*untracked, *THREE_AHEAD])
+    assert a.stage == "Manual MLOps"
+    assert set(a.tolerated) == {MONITORING, "model.experiment-tracking"}
+    assert {d.id: d.level for d in a.dimensions}["operations"] == 0
+    # near miss: two core practices ahead earn one gap only
+    assert judge([*untracked, *TWO_AHEAD]).stage == "DataOps"
+    # near miss: two gaps, one of them the stage below's (no shared data, no monitoring):
+    # DataOps does not hold, so the further tolerance does not apply
+    no_data = [f for f in untracked if f.detector != "dvc_tracks_data"]
+    config = Config.model_validate({"attest": {"organization.shared-tooling": {
+        "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
+    tracked = [*no_data, found("experiment_tracking_used", "t.py"), *THREE_AHEAD]
+    assert judge(tracked, config).stage == "Ad hoc"
+    # ... and with monitoring shown, the data gap alone is the first tolerance's
+    a = judge([*tracked, found("service_metrics_exported", "m.py")], config)
+    assert (a.stage, a.tolerated) == ("Manual MLOps", ["data.versioned|data.shared-storage"])
+    # an answer that settles one of the two gaps: nothing tolerated
+    a = judge([*untracked, *THREE_AHEAD], answered(**{"operations_monitoring": "no"}))
+    assert (a.stage, a.tolerated) == ("DataOps", [])
+
+
+def test_the_further_tolerance_is_data_and_the_reports_say_it() -> None:
+    manual = next(s for s in CATALOGUE.stages if s.id == "manual-mlops")
+    assert manual.tolerance is not None and manual.tolerance.further is not None
+    assert (manual.tolerance.further.gaps, manual.tolerance.further.earned_by) == (2, 3)
+    assert manual.tolerance.when("core entries") == (
+        "1 gap, when 2 core entries of the next stage are satisfied; "
+        "2 gaps when 3 are and the stage below holds")

@@ -167,6 +167,15 @@ class Level(_Strict):
     name: str
 
 
+class Further(_Strict):
+    """A wider tolerance (more ``gaps``, earned by more of the next stage, ``earned_by``),
+    only for a repository that already holds the stage below: what it lacks of this stage
+    is then in the dimensions this stage adds, and it is in part past this stage."""
+
+    gaps: int = Field(ge=2, le=3)
+    earned_by: int = Field(ge=1)
+
+
 class Tolerance(_Strict):
     """How many gaps (``gaps``) a stage's gate may hold with: core entries of the cells it
     takes in left unsatisfied, or practices their quorums lack. Only when at least
@@ -179,13 +188,19 @@ class Tolerance(_Strict):
 
     gaps: int = Field(ge=1, le=2)
     earned_by: int = Field(ge=0)
+    further: Further | None = None
 
     def when(self, practices: str) -> str:
         """``"1 gap, when 2 core practices of the next stage are satisfied"`` (or ``"1 gap"``
-        for a tolerance earned by nothing)."""
+        for a tolerance earned by nothing), and the further tolerance if any."""
         out = f"{self.gaps} gap{'s' if self.gaps > 1 else ''}"
         if self.earned_by:
             out += f", when {self.earned_by} {practices} of the next stage are satisfied"
+        if self.further is not None:
+            out += (
+                f"; {self.further.gaps} gaps when {self.further.earned_by} are and the stage "
+                "below holds"
+            )
         return out
 
 
