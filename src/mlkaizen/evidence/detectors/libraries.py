@@ -52,3 +52,39 @@ MODEL_LOADING = frozenset(
 )
 # libraries evaluation code computes metrics with
 EVALUATION = TRAINING | {"mlflow", "evaluate", "numpy", "pandas", "scipy", "torchmetrics"}
+# the calls that load a trained model (in the libraries of MODEL_LOADING)
+MODEL_LOADS = (
+    "joblib.load",
+    "pickle.load",
+    "pickle.loads",
+    "cloudpickle.load",
+    "dill.load",
+    "torch.load",
+    "torch.jit.load",
+    "skops.io.load",
+    "onnxruntime.InferenceSession",
+    ".load_model",
+    "tensorflow.keras.models.load_model",
+    "keras.models.load_model",
+    "keras.saving.load_model",
+    "tensorflow.saved_model.load",
+    "xgboost.Booster",
+    "lightgbm.Booster",
+    "catboost.CatBoost",
+    ".from_pretrained",
+    "transformers.pipeline",
+    "sentence_transformers.SentenceTransformer",
+    "mlflow.pyfunc.load_model",
+    "mlflow.sklearn.load_model",
+    "mlflow.pytorch.load_model",
+    # reinforcement learning agents, vision and NLP pipelines, hub models, local LLMs
+    *(f"stable_baselines3.{a}.load" for a in ("PPO", "A2C", "DQN", "SAC", "TD3", "DDPG")),
+    "ultralytics.YOLO",
+    "ultralytics.RTDETR",
+    "spacy.load",
+    "tensorflow_hub.load",
+    "tensorflow_hub.KerasLayer",
+    "torch.hub.load",
+    "llama_cpp.Llama",
+    "vllm.LLM",
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from mlkaizen.evidence.detectors.serving import MODEL_LOADS
+from mlkaizen.evidence.detectors.libraries import MODEL_LOADS
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree

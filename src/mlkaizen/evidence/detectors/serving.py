@@ -8,7 +8,7 @@ import re
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.containers import dockerfiles
 from mlkaizen.evidence.detectors.documents import k8s_objects
-from mlkaizen.evidence.detectors.libraries import MODEL_LOADING
+from mlkaizen.evidence.detectors.libraries import MODEL_LOADING, MODEL_LOADS
 from mlkaizen.evidence.detectors.pipeline_schedules import imported_files
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.platform_packaging import PACKAGED as PLATFORM_PACKAGED
@@ -29,41 +29,6 @@ WEB_APPS = (
     "fastapi.APIRouter",
     "sanic.Sanic",
     "aiohttp.web.Application",
-)
-MODEL_LOADS = (
-    "joblib.load",
-    "pickle.load",
-    "pickle.loads",
-    "cloudpickle.load",
-    "dill.load",
-    "torch.load",
-    "torch.jit.load",
-    "skops.io.load",
-    "onnxruntime.InferenceSession",
-    ".load_model",
-    "tensorflow.keras.models.load_model",
-    "keras.models.load_model",
-    "keras.saving.load_model",
-    "tensorflow.saved_model.load",
-    "xgboost.Booster",
-    "lightgbm.Booster",
-    "catboost.CatBoost",
-    ".from_pretrained",
-    "transformers.pipeline",
-    "sentence_transformers.SentenceTransformer",
-    "mlflow.pyfunc.load_model",
-    "mlflow.sklearn.load_model",
-    "mlflow.pytorch.load_model",
-    # reinforcement learning agents, vision and NLP pipelines, hub models, local LLMs
-    *(f"stable_baselines3.{a}.load" for a in ("PPO", "A2C", "DQN", "SAC", "TD3", "DDPG")),
-    "ultralytics.YOLO",
-    "ultralytics.RTDETR",
-    "spacy.load",
-    "tensorflow_hub.load",
-    "tensorflow_hub.KerasLayer",
-    "torch.hub.load",
-    "llama_cpp.Llama",
-    "vllm.LLM",
 )
 _MAY_LOAD = re.compile(r"load|InferenceSession|pretrained|YOLO|RTDETR|KerasLayer|Llama|LLM\(")
 _MAX_IMPORTED = 50  # modules followed from an app's imports at the second step
