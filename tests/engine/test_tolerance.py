@@ -295,4 +295,16 @@ def test_the_further_tolerance_is_data_and_the_reports_say_it() -> None:
     assert (manual.tolerance.further.gaps, manual.tolerance.further.earned_by) == (2, 3)
     assert manual.tolerance.when("core entries") == (
         "1 gap, when 2 core entries of the next stage are satisfied; "
-        "2 gaps when 3 are and the stage below holds")
+        "2 gaps when 3 are and the stage below holds in full")
+
+
+def test_the_further_tolerance_needs_the_stage_below_in_full() -> None:
+    # DataOps holds only with its own tolerated gap (no shared data; every core practice of
+    # Manual MLOps shown); Manual MLOps would then hold with that gap and the model cell's
+    # quorum (no registry): one of the two is the stage below's, so it does not
+    config = Config.model_validate({"attest": {"organization.shared-tooling": {
+        "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
+    findings = [f for f in MANUAL_BUT_MONITORING
+                if f.detector not in ("dvc_tracks_data", "model_registry_used")]
+    a = judge([*findings, found("service_metrics_exported", "m.py"), *THREE_AHEAD], config)
+    assert (a.stage, a.tolerated) == ("DataOps", ["data.versioned|data.shared-storage"])

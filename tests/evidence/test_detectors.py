@@ -264,6 +264,10 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                 "DeltaTable.forName(spark, 'main.sales').merge(updates, 'id').execute()\n"},
      "found", "etl.py"),
     ("warehouse_data_used", {"etl.py": "import delta\nprint(delta.__version__)\n"}, None, None),
+    # near miss: delta-rs writing a table to a local folder
+    ("warehouse_data_used",
+     {"etl.py": "from deltalake import write_deltalake\nwrite_deltalake('./data/t', df)\n"},
+     None, None),
     ("lakefs_or_delta_versioning", {"notes.md": "consider lakeFS or delta lake"}, None, None),
     ("data_remote_storage_configured",
      {".dvc/config": "['remote \"s3\"']\n    url = s3://bucket/data\n"}, "found", ".dvc/config"),
@@ -379,6 +383,10 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("ingestion_in_pipeline",
      {"dvc.yaml": "stages:\n  preprocess:\n    cmd: python prep.py\n"
                   "  train:\n    cmd: python train.py\n"}, "found", "dvc.yaml"),
+    # near miss: a flag that skips preprocessing, a package named for it
+    ("ingestion_in_pipeline",
+     {"dvc.yaml": "stages:\n  train:\n    cmd: python train.py --skip-preprocessing\n"
+                  "  setup:\n    cmd: pip install text-preprocessing\n"}, None, None),
     # near miss: post-processing the model's outputs takes nothing in
     ("ingestion_in_pipeline",
      {"dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n"
@@ -592,6 +600,18 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      "tests/data/test_events_contract.py"),
     # near miss: the same reading in a test about something else
     ("data_tests_present", {"tests/test_report.py": DATA_CONTRACT}, None, None),
+    # near misses: the test writes its file first; the test asserts nothing
+    ("data_tests_present",
+     {"tests/data/test_loader_contract.py": DATA_CONTRACT.replace(
+         "def test_event_volumes_are_stable():\n",
+         "def test_event_volumes_are_stable(tmp_path):\n"
+         "    path = tmp_path / 'e.csv'\n"
+         "    path.write_text('label\\ngood\\n')\n")},
+     None, None),
+    ("data_tests_present",
+     {"tests/data/test_events_contract.py": "import csv\n\ndef test_read():\n"
+                                            "    rows = list(csv.DictReader(open('e.csv')))\n"
+                                            "    print(len(rows))\n"}, None, None),
     # near miss: the test writes the records it reads (it checks the reading code)
     ("data_tests_present",
      {"tests/data/test_events_contract.py": DATA_CONTRACT.replace(
@@ -756,6 +776,9 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     # near miss: values that only name an alert in a string (no rule group)
     ("alert_rules_defined",
      {"deploy/values.yaml": "grafana:\n  note: 'alert: none configured yet'\n"}, None, None),
+    # hostile: a scrape target list of one long dashed word is read in linear time
+    ("service_metrics_exported",
+     {"prometheus.yml": "scrape_configs:\n  - targets: " + "-a" * 50_000 + "\n"}, None, None),
     ("prediction_logging_present", {"app/main.py": FASTAPI_SERVE}, "found", "app/main.py"),
     ("prediction_logging_present", {"k8s/isvc.yaml": K8S_ISVC}, "found", "k8s/isvc.yaml"),
     ("prediction_logging_present", {"app/main.py": FASTAPI_NO_MODEL}, None, None),

@@ -839,3 +839,28 @@ def test_a_cloud_scheduler_in_a_terraform_module_reads_its_callers_values(
         "terraform/config/dev/variables.auto.tfvars": tfvars,
     })
     assert found(root, *RETRAINING) == expected
+
+
+@pytest.mark.parametrize(("job_name", "expected"), [
+    # the sensor names the training job by its ``name``, given after a nested call
+    ("retrain_job", {("training_triggered_by_event", "pkg/assets/training.py")}),
+    # near miss: it names the other job of the same module, whose variable differs too
+    ("etl_job", set()),
+])
+def test_a_sensor_names_one_asset_job_of_several(
+        make_repo: MakeRepo, job_name: str, expected: Pairs) -> None:
+    jobs = ("from dagster import AssetSelection, Definitions, define_asset_job\n"
+            "from .sensors.new_data import new_data_sensor\n"
+            "retrain = define_asset_job(selection=AssetSelection.groups('training'),\n"
+            "                           name='retrain_job')\n"
+            "etl = define_asset_job(selection=AssetSelection.groups('etl'), name='etl_job')\n"
+            "defs = Definitions(jobs=[retrain, etl], sensors=[new_data_sensor])\n")
+    root = make_repo({
+        "pkg/__init__.py": "", "pkg/assets/__init__.py": "", "pkg/sensors/__init__.py": "",
+        "pkg/assets/training.py": dagster_assets("training"),
+        "pkg/sensors/new_data.py": "from dagster import sensor, RunRequest\n"
+                                   f"@sensor(job_name='{job_name}')\n"
+                                   "def new_data_sensor(context):\n    return RunRequest()\n",
+        "pkg/definitions.py": jobs,
+    })
+    assert found(root, *RETRAINING) == expected

@@ -169,8 +169,8 @@ class Level(_Strict):
 
 class Further(_Strict):
     """A wider tolerance (more ``gaps``, earned by more of the next stage, ``earned_by``),
-    only for a repository that already holds the stage below: what it lacks of this stage
-    is then in the dimensions this stage adds, and it is in part past this stage."""
+    only for a repository that already holds the stage below in full: what it lacks of this
+    stage is then all in what this stage adds, and it is in part past this stage."""
 
     gaps: int = Field(ge=2, le=3)
     earned_by: int = Field(ge=1)
@@ -199,7 +199,7 @@ class Tolerance(_Strict):
         if self.further is not None:
             out += (
                 f"; {self.further.gaps} gaps when {self.further.earned_by} are and the stage "
-                "below holds"
+                "below holds in full"
             )
         return out
 

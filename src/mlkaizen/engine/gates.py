@@ -185,7 +185,7 @@ def stage_reached(
     ``earned_by`` core entries of the cells the next stage adds are satisfied already, and
     no gap is settled by an answer or the configuration (then it is known, not missed); its
     ``further`` tolerance allows more gaps, earned by more of the next stage, when the stage
-    just below holds (so the gaps are in what this stage adds). A
+    just below holds in full (so the gaps are all in what this stage adds). A
     lower stage's cells are among a higher one's, so a stage that holds in full holds for
     every stage below it; a higher stage may hold with a tolerated gap where a lower stage,
     with no tolerance, does not.
@@ -193,11 +193,11 @@ def stage_reached(
     by_id = {r.id: r for r in results}
     ordered = sorted(catalogue.stages, key=lambda s: s.index)
     reached, tolerated = ordered[0], []
-    held_below = True  # whether the stage just below holds (the first one needs nothing)
+    full_below = True  # whether the stage just below holds in full (the first needs nothing)
     for i, stage in enumerate(ordered):
         gaps = _gaps(catalogue, stage, by_id, optimistic)
         if gaps is None:
-            held_below = False
+            full_below = False
             continue
         allowed = 0
         after = ordered[i + 1] if i + 1 < len(ordered) else None
@@ -205,10 +205,10 @@ def stage_reached(
             earned = _ahead(catalogue, stage, after, by_id, optimistic)
             tol = stage.tolerance
             allowed = tol.gaps if earned >= tol.earned_by else 0
-            if tol.further is not None and held_below and earned >= tol.further.earned_by:
+            if tol.further is not None and full_below and earned >= tol.further.earned_by:
                 allowed = max(allowed, tol.further.gaps)
-        held_below = len(gaps) <= allowed
-        if held_below:
+        full_below = not gaps
+        if len(gaps) <= allowed:
             reached, tolerated = stage, gaps
     return reached, tolerated
 

@@ -160,13 +160,16 @@ _TABLE_VERSIONS = re.compile(
 )
 
 
+_MAY_NAME_VERSIONS = re.compile(r"ersion|istory\(|AsOf|\bAS\s+OF\b")  # a cheap test first
+
+
 def _reads_table_versions(tree: RepoTree) -> bool:
     """Whether the project's code reads or records a Delta table's version anywhere (a
     table written in one module is often read at a version in another)."""
     return any(
-        _TABLE_VERSIONS.search(tree.text(rel) or "")
+        _MAY_NAME_VERSIONS.search(text) and _TABLE_VERSIONS.search(text)
         for rel in tree.with_suffix(".py", ".sql")
-        if "ersion" in (tree.text(rel) or "") or "history(" in (tree.text(rel) or "")
+        if (text := tree.text(rel) or "")
     )
 
 

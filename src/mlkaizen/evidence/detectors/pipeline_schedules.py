@@ -132,7 +132,8 @@ def _asset_job_modules(tree: RepoTree, names: set[str]) -> list[str]:
     alts = "|".join(re.escape(n) for n in sorted(names))
     defines = re.compile(
         rf"(?m)^[ \t]*(?:{alts})[ \t]*=[ \t]*(?:\w+\.)?define_asset_job\("
-        rf"|define_asset_job\([^)]{{0,200}}?\bname[ \t]*=[ \t]*[\"'](?:{alts})[\"']"
+        rf"|define_asset_job\((?:[^()]|\([^()]{{0,200}}\)){{0,400}}?\bname[ \t]*=[ \t]*"
+        rf"[\"'](?:{alts})[\"']"
     )
     return [
         rel
@@ -173,7 +174,14 @@ def _asset_job_targets(
             continue
         text = tree.text(module) or ""
         jobs = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _ASSET_JOB.finditer(text)]
-        chosen = {name for _, name in jobs} & names
+        # a job named by its variable (``job=retrain_job``) or by its ``name`` (a sensor's
+        # ``job_name="retrain_job"``)
+        by_name = {
+            _owner(jobs, c.line)
+            for c in facts.find_calls(("dagster.define_asset_job",))
+            if (c.constant("name") or "").strip("'\"") in names
+        }
+        chosen = ({name for _, name in jobs} & names) | {v for v in by_name if v is not None}
         lines = text.splitlines()
         for call in facts.find_calls(("dagster.define_asset_job",)):
             # the selection string "*" is every asset, as ``AssetSelection.all()`` is

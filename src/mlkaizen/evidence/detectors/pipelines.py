@@ -91,9 +91,10 @@ def training_in_pipeline(tree: RepoTree) -> list[Finding]:
 
 # a pipeline's data preparation step takes the data in: it reads the raw data from where it is
 # kept (``ProcessingStep("Preprocess")``, ``prepare_data``, ``feature_engineering``, ``etl``)
+# (a word of its own: not a flag, ``--skip-preprocessing``, nor a package, ``text-preprocessing``)
 _PREPARES_DATA = re.compile(
-    r"pre-?process|prep(?:are)?[_ -]?(?:the[_ -])?(?:data|dataset|features?)|data[_ -]?prep"
-    r"|feature[_ -]?engineering|\betl\b|data[_ -]?processing",
+    r"(?<![-A-Za-z0-9])(?:pre-?process|prep(?:are)?[_ -]?(?:the[_ -])?(?:data|dataset|features?)"
+    r"|data[_ -]?prep|feature[_ -]?engineering|etl\b|data[_ -]?processing)",
     re.IGNORECASE,
 )
 _TAKES_DATA_IN = re.compile(f"{INGEST.pattern}|{_PREPARES_DATA.pattern}", INGEST.flags)
@@ -103,7 +104,9 @@ _TAKES_DATA_IN = re.compile(f"{INGEST.pattern}|{_PREPARES_DATA.pattern}", INGEST
 def ingestion_in_pipeline(tree: RepoTree) -> list[Finding]:
     """An orchestrated pipeline ingests data (download, extract, load, ``dvc import``).
 
-    Evidence: a pipeline step whose name or command ingests data.
+    Evidence: a pipeline step whose name or command ingests data, or prepares it (a
+    ``Preprocess`` processing step, ``prepare_data``, ETL, feature engineering: the step
+    that reads the raw data in).
     """
     return _steps_matching(tree, "ingestion_in_pipeline", _TAKES_DATA_IN, "ingestion")
 

@@ -10,7 +10,9 @@ from typing import Any
 from mlkaizen.evidence.parse.yamlfile import as_dict, as_list, walk
 
 _SCRAPE_JOB = re.compile(r"""job_name:\s*["']?([\w.-]+)""")
-_TARGET = re.compile(r"""["'\s\[,-]([A-Za-z][\w.-]*):\d{2,5}\b""")
+# a target starts after a quote, a space, a bracket, a comma or a list's dash (not a dash
+# inside a name: each position of a long ``-a-a-a...`` would start a scan to its end)
+_TARGET = re.compile(r"""(?:["'\s\[,]|(?<![\w.-])-)([A-Za-z][\w.-]*+):\d{2,5}\b""")
 # what a cluster's own Prometheus scrapes, whatever runs on it (``kubernetes-pods`` is
 # not: it scrapes the pods that ask to be scraped, the team's among them)
 _CLUSTER_JOBS = re.compile(
@@ -34,6 +36,7 @@ def scrapes_a_service(config: str) -> bool:
 # ConfigMap's data or a chart's values)
 _ALERT_RULE = re.compile(r"(?m)^[ \t]*(?:-[ \t]+)?alert[ \t]*:[ \t]*[\"']?\w")
 _RULES_BUDGET = 5_000  # nodes of one document looked at for a rule group
+_MAX_RULES_TEXT = 200_000  # characters of a string read as a rule file
 
 
 def _rule_groups(node: Any) -> bool:
@@ -59,7 +62,18 @@ def has_alert_rules(doc: Any) -> bool:
         return True
     if isinstance(doc, dict) and doc.get("kind") == "ConfigMap":
         return any(isinstance(v, str) and _rules_text(v) for v in as_dict(doc.get("data")).values())
-    return isinstance(doc, dict) and any(
-        _rule_groups(node) or (isinstance(node, str) and "\n" in node and _rules_text(node))
-        for node in walk(doc, _RULES_BUDGET)
-    )
+    if not isinstance(doc, dict):
+        return False
+    seen: set[int] = set()  # an alias is the same object: looked at once
+    for node in walk(doc, _RULES_BUDGET):
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if _rule_groups(node) or (
+            isinstance(node, str)
+            and "\n" in node
+            and len(node) <= _MAX_RULES_TEXT
+            and _rules_text(node)
+        ):
+            return True
+    return False

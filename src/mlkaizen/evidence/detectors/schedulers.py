@@ -16,6 +16,7 @@ training schedule from a scoring one.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -101,8 +102,9 @@ def _event_targets(tree: RepoTree, folder: str) -> list[str]:
 
 def _module_values(tree: RepoTree, folder: str) -> str:
     """What a Terraform module's callers give it: the ``module`` blocks whose ``source`` is
-    ``folder`` and, when they take values from variables, the ``.tfvars`` files that set
-    schedules (``cloud_schedulers_config = {retraining = {schedule = "0 0 * * 2", ...}}``)."""
+    ``folder`` and, when they take values from variables, the ``.tfvars`` files of the
+    callers' folders (or below them) that set schedules
+    (``cloud_schedulers_config = {retraining = {schedule = "0 0 * * 2", ...}}``)."""
 
     def compute() -> str:
         name = folder.rpartition("/")[2]
@@ -111,19 +113,23 @@ def _module_values(tree: RepoTree, folder: str) -> str:
         source = re.compile(
             r'^[ \t]*source[ \t]*=[ \t]*"[^"\n]*/' + re.escape(name) + r'/?"', re.MULTILINE
         )
-        calls = []
+        calls, callers = [], set()
         for rel in tree.with_suffix(".tf"):
             text = tree.text(rel) or ""
             if name in text:
-                calls += [
+                found = [
                     block
                     for m in _TF_MODULE.finditer(text)
                     if source.search(block := _block(text, m.end() - 1))
                 ]
-        values = [
+                calls += found
+                if found:
+                    callers.add(posixpath.dirname(rel))
+        values = [  # the callers' own variable files: in their folders or below
             text[:MAX_BLOCK]
             for rel in tree.with_suffix(".tfvars")
-            if "schedul" in (text := tree.text(rel) or "")
+            if any(not c or rel.startswith(c + "/") for c in callers)
+            and "schedul" in (text := tree.text(rel) or "")
         ]
         if not calls:
             return ""

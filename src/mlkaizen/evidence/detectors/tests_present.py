@@ -49,15 +49,17 @@ _EXPECTATIONS = (
 # a test about the data itself: ``tests/data/test_phase1_contract.py``, ``test_dataset_schema.py``
 _DATA_TOPIC = re.compile(r"(?:^|/|_)(?:data(?:sets?)?|schemas?|contracts?)(?:/|_|\.py$)", re.I)
 _READS_RECORDS = ("csv.DictReader", "csv.reader")
-_WRITES_RECORDS = ("csv.writer", "csv.DictWriter")
+_WRITES_RECORDS = ("csv.writer", "csv.DictWriter", ".write_text", ".writelines", ".to_csv")
 
 
 def _checks_records(rel: str, facts: PyFacts) -> bool:
     """A test about data that reads the project's data files as records and asserts on them
     (``csv.DictReader`` over ``data/metadata/events.csv``): a data contract. Not a test that
-    writes its own records first (it checks the code that reads them)."""
+    writes its own records first (``csv.writer``, ``write_text``, ``to_csv``: it checks the
+    code that reads them), nor one that asserts nothing."""
     return (
         bool(_DATA_TOPIC.search(_topic(rel)))
+        and bool(facts.checks)  # it asserts on what it read
         and bool(facts.find_calls(_READS_RECORDS, include_decorators=False))
         and not facts.find_calls(_WRITES_RECORDS, include_decorators=False)
     )

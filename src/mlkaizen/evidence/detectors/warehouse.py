@@ -27,11 +27,17 @@ WAREHOUSES = (
     Signature("Snowflake", ("snowflake.connector",), ("snowflake.connector.connect",)),
     Signature("Databricks SQL", ("databricks.sql",), ("databricks.sql.connect",)),
     Signature("Redshift", ("redshift_connector",), ("redshift_connector.connect",)),
-    # a lakehouse table opened, merged or written through Delta Lake's API
+    # a lakehouse's Delta table opened through Spark's catalogue or path API (``delta-rs``
+    # on a local folder is a file on one machine)
     Signature(
         "Delta Lake tables",
-        ("delta.tables", "deltalake"),
-        ("delta.tables.DeltaTable.*", "deltalake.DeltaTable", "deltalake.write_deltalake"),
+        ("delta.tables",),
+        (
+            "delta.tables.DeltaTable.forName",
+            "delta.tables.DeltaTable.forPath",
+            "delta.tables.DeltaTable.create*",
+            "delta.tables.DeltaTable.replace",
+        ),
     ),
 )
 
