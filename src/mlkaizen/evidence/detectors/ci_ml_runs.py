@@ -13,6 +13,7 @@ from mlkaizen.evidence.detectors.ci_runs import (
     step_command,
 )
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
+from mlkaizen.evidence.detectors.pipeline_schedules import local_module
 from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
@@ -151,6 +152,7 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
     pipeline. Dotted names only, from the script's own imports (one level), a module beside
     the script too (``from model_pipeline import get_pipeline`` in the pipeline's folder); a
     script that only upserts, compiles or prints the pipeline's definition runs nothing."""
+    training = set(by_name.values())
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
         rel = match.group(1).removeprefix("./")
         if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
@@ -158,8 +160,6 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
         facts = tree.python(rel) if rel in tree.sizes else None
         if facts is None or _only_defines(facts):
             continue
-        here = rel.rpartition("/")[0]
-        training = set(by_name.values())
         for imported in facts.imports:
             name = imported
             while "." in name:
@@ -169,7 +169,7 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
                 if name in by_name and by_name[name] != rel and calls:
                     return by_name[name]
                 # beside the script: Python puts the script's folder first on its path
-                beside = "/".join(filter(None, [here, *name.split(".")[:-1]])) + ".py"
+                beside = local_module(tree, rel, name)
                 if beside in training and beside != rel and calls:
                     return beside
                 name = name.rpartition(".")[0]
