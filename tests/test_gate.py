@@ -87,9 +87,11 @@ def test_baseline_then_regression_gate(example_copy: Path) -> None:
     assert "stage fell" not in worst.stderr
     assert "| 1 | 0 ↓ |" in worst.stdout  # Operations & Infrastructure, 1 then 0
     assert "1 gap that the stage's gate tolerates" in worst.stdout
-    # without its pipeline and CI, nothing earns the gap any more: the stage falls
+    # without its pipeline, its CI and the script that gates its model, nothing earns the
+    # gap any more: the stage falls
     (example_copy / "dvc.yaml").unlink()
     shutil.rmtree(example_copy / ".github")
+    (example_copy / "src" / "churn" / "evaluate.py").unlink()
     fallen = cli("assess", str(example_copy), "--fail-on-regression", "-f", "markdown")
     assert fallen.returncode == 1
     assert "stage fell from Manual MLOps to DataOps" in fallen.stderr

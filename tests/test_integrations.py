@@ -83,8 +83,10 @@ def test_pre_commit_hooks_run_for_real(tmp_path: Path) -> None:
     assert "Operations & Infrastructure fell from level 1 to 0" in worse.stdout
     # the stage holds with the gap tolerated (a pipeline and CI tests: part of the next stage)
     assert "is below Manual MLOps" not in worse.stdout
-    git(repo, "rm", "-q", "dvc.yaml")  # no pipeline either: nothing earns the gap any more
+    # no pipeline, CI or model gate either: nothing earns the gap any more
+    git(repo, "rm", "-q", "dvc.yaml")
     git(repo, "rm", "-q", "-r", ".github")
+    git(repo, "rm", "-q", "src/churn/evaluate.py")
     worst = pre_commit()
     assert worst.returncode == 1
     assert "stage Manual MLOps is below" not in worst.stdout  # DataOps now, but...

@@ -32,6 +32,34 @@ def test_a_registry_implies_tracked_runs() -> None:
     assert not p.open_question
 
 
+@pytest.mark.parametrize("tool", [
+    "Metaflow", "ZenML", "Kubeflow Pipelines", "Vertex AI Pipelines", "SageMaker Pipelines",
+    "Azure ML pipelines", "ClearML pipeline", "TFX",
+])
+def test_a_training_pipeline_on_a_platform_that_records_runs_implies_tracked_runs(
+        tool: str) -> None:
+    a = run([with_detail("training_in_pipeline", f"{tool} pipeline: training step 'train'",
+                         "flow.py")])
+    p = a.practice("model.experiment-tracking")
+    assert p is not None
+    assert (p.state, p.implied_by) == (State.MET, ["model.training-pipeline"])
+    assert [(e.file, e.line) for e in p.evidence] == [("flow.py", 3)]
+
+
+@pytest.mark.parametrize("detail", [
+    "Airflow pipeline: training step 'train'",  # a scheduler keeps task logs, not runs' metrics
+    "Dagster pipeline: training step 'train'",
+    "DVC pipeline: training step 'train'",
+])
+def test_a_training_pipeline_of_a_scheduler_implies_no_tracking(detail: str) -> None:
+    a = run([with_detail("training_in_pipeline", detail)])
+    p = a.practice("model.experiment-tracking")
+    assert p is not None and p.state is not State.MET and not p.implied_by
+    # near miss: the platform's name in a CI job that trains is no pipeline of that platform
+    a = run([with_detail("training_runs_in_ci", "Metaflow pipeline: training step 'train'")])
+    assert a.practice("model.experiment-tracking").state is not State.MET  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("detail", [
     "Hugging Face Hub: .push_to_hub()",   # a hub keeps files, not runs
     "DVC/GTO model artifacts: churn",

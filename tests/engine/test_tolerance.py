@@ -1,5 +1,5 @@
 """Tolerance: a stage's gate holds with one gap when the repository already satisfies core
-practices of the next stage (two for Manual MLOps, all three that Manual MLOps adds for
+practices of the next stage (one for Manual MLOps, all three that Manual MLOps adds for
 DataOps, none for the wide gate of Automated MLOps), never with a gap an answer settles, never
 for Kaizen MLOps; the dimension levels stay as the level rule gives them, and every report
 names it."""
@@ -54,8 +54,8 @@ def test_without_the_next_stage_the_gap_sinks_the_stage() -> None:
     assert {d.id: d.level for d in a.dimensions}["operations"] == 0
 
 
-def test_with_two_core_practices_of_the_next_stage_one_gap_is_tolerated() -> None:
-    a = judge([*MANUAL_BUT_MONITORING, *TWO_AHEAD])
+def test_with_a_core_practice_of_the_next_stage_one_gap_is_tolerated() -> None:
+    a = judge([*MANUAL_BUT_MONITORING, TWO_AHEAD[0]])
     assert (a.stage, a.tolerated) == ("Manual MLOps", [MONITORING])
     # the dimension keeps its level; the gap heads what it lacks for the next stage
     ops = next(d for d in a.dimensions if d.id == "operations")
@@ -69,10 +69,14 @@ def test_with_two_core_practices_of_the_next_stage_one_gap_is_tolerated() -> Non
     ) in a.explanation
 
 
-def test_one_core_practice_of_the_next_stage_is_not_enough() -> None:
+def test_any_one_core_practice_of_the_next_stage_earns_the_gap_and_none_does_not() -> None:
     for one in TWO_AHEAD:
         a = judge([*MANUAL_BUT_MONITORING, one])
-        assert (a.stage, a.tolerated) == ("DataOps", [])
+        assert (a.stage, a.tolerated) == ("Manual MLOps", [MONITORING])
+    # near miss: a supporting practice of the next stage (a drift check that runs) is no core
+    # entry of it
+    a = judge([*MANUAL_BUT_MONITORING, found("cml_reports_in_ci", "ci.yml")])
+    assert (a.stage, a.tolerated) == ("DataOps", [])
 
 
 def test_two_gaps_are_not_tolerated() -> None:
@@ -294,7 +298,7 @@ def test_the_further_tolerance_is_data_and_the_reports_say_it() -> None:
     assert manual.tolerance is not None and manual.tolerance.further is not None
     assert (manual.tolerance.further.gaps, manual.tolerance.further.earned_by) == (2, 3)
     assert manual.tolerance.when("core entries") == (
-        "1 gap, when 2 core entries of the next stage are satisfied; "
+        "1 gap, when 1 core entry of the next stage is satisfied; "
         "2 gaps when 3 are and the stage below holds in full")
 
 

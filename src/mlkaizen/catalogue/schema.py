@@ -194,7 +194,10 @@ class Tolerance(_Strict):
         """``"1 gap, when 2 core practices of the next stage are satisfied"`` (or ``"1 gap"``
         for a tolerance earned by nothing), and the further tolerance if any."""
         out = f"{self.gaps} gap{'s' if self.gaps > 1 else ''}"
-        if self.earned_by:
+        if self.earned_by == 1:  # one of them: "1 core entry ... is satisfied"
+            one = practices[:-3] + "y" if practices.endswith("ies") else practices.rstrip("s")
+            out += f", when 1 {one} of the next stage is satisfied"
+        elif self.earned_by:
             out += f", when {self.earned_by} {practices} of the next stage are satisfied"
         if self.further is not None:
             out += (
