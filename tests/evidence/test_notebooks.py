@@ -47,6 +47,9 @@ def notebook(*cells: str, markdown_first: bool = True) -> str:
     ("%pip install -q dvc", "pass", ["pip install -q dvc"]),
     ("%conda install -y pandas", "pass", ["conda install -y pandas"]),
     ("%system az ml job create -f job.yml", "pass", ["az ml job create -f job.yml"]),
+    # the working folder a notebook moves to (the jobs it then runs live there)
+    ("%cd beam_training", "pass", ["cd beam_training"]),
+    ("%cdx beam_training", "pass", []),
     ("mlflow.log_metric?", "pass", []),
     ("??mlflow.start_run", "pass", []),
     ("/print a b", "pass", []),

@@ -183,6 +183,59 @@ CASES: list[tuple[str, Files, Expected]] = [
      {"ship.py": "from google.cloud import aiplatform\n"
                  "endpoint = aiplatform.Endpoint.create(display_name='churn')\n"},
      {("ship.py", 2, "found")}),
+    # the model a served app restores from a Lightning checkpoint; a near miss reads a
+    # checkpoint's name only
+    ("model_serving_present",
+     {"api.py": "import torch\nfrom fastapi import FastAPI\nfrom pkg.model import Net\n"
+                "app = FastAPI()\nmodel = Net.load_from_checkpoint('best.ckpt')\n"},
+     {("api.py", 4, "found")}),
+    ("model_serving_present",
+     {"api.py": "import torch\nfrom fastapi import FastAPI\n"
+                "app = FastAPI()\nCHECKPOINT = 'best.ckpt'\n"},
+     set()),
+    # a load behind a package's re-export costs no step: app -> service -> pkg (re-exports
+    # pkg.runtime) -> the load
+    ("model_serving_present",
+     {"app/main.py": "from fastapi import FastAPI\nfrom svc.loader import get\napp = FastAPI()\n",
+      "svc/__init__.py": "", "svc/loader.py": "from models import restore\n",
+      "models/__init__.py": "from models.runtime import restore\n",
+      "models/runtime.py": "import torch\ndef restore(p):\n    return torch.load(p)\n"},
+     {("app/main.py", 3, "found")}),
+    ("model_serving_present",
+     {"app/main.py": "from fastapi import FastAPI\nfrom svc.loader import get\napp = FastAPI()\n",
+      "svc/__init__.py": "", "svc/loader.py": "from models import restore\n",
+      "models/__init__.py": "from models.runtime import restore\n",
+      "models/runtime.py": "import torch\ndef restore(p):\n    return p\n",
+      "tools/convert.py": "import torch\nstate = torch.load('x.pt')\n"},
+     set()),
+    # a Streamlit page or a Gradio interface people use a loaded model through; a page that
+    # loads none is a dashboard
+    ("model_serving_present",
+     {"ui.py": "import joblib\nimport streamlit as st\nmodel = joblib.load('m.pkl')\n"
+               "st.title('Churn')\n"},
+     {("ui.py", 4, "found")}),
+    ("model_serving_present",
+     {"ui.py": "import pandas as pd\nimport streamlit as st\nst.title('Sales')\n"
+               "st.dataframe(pd.read_csv('sales.csv'))\n"},
+     set()),
+    ("model_serving_present",
+     {"demo.py": "import gradio as gr\nfrom transformers import pipeline\n"
+                 "clf = pipeline('sentiment-analysis')\ngr.Interface(fn=clf, inputs='text', outputs='label')\n"},
+     {("demo.py", 4, "found")}),
+    # a model server started from Python; a near miss only prints the command
+    ("model_serving_present",
+     {"serve.py": "import os\nos.system(f'ludwig serve -m {os.environ[\"MODEL\"]}')\n"},
+     {("serve.py", 2, "found")}),
+    ("model_serving_present",
+     {"serve.py": "print('run: ludwig serve -m model')\n"},
+     set()),
+    # a bucket named in a settings module is where the data lives; a bare scheme is not
+    ("data_remote_storage_configured",
+     {"settings.py": "DATA_ROOTS = {'dev': 's3://team-data-dev', 'prod': 's3://team-data'}\n"},
+     {("settings.py", 1, "found")}),
+    ("data_remote_storage_configured",
+     {"settings.py": "SCHEMES = ['s3://', 'gs://']\n"},
+     set()),
     # too loose: pictures in git-lfs, a folder named metadata
     ("git_lfs_tracks_data",
      {".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n"

@@ -368,6 +368,42 @@ def test_a_few_folders_beside_as_much_ml_code_are_parts_of_one_system(
     assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == expected
 
 
+def _notebook(*cells: str) -> str:
+    return json.dumps({"cells": [{"cell_type": "code", "source": c, "metadata": {},
+                                  "outputs": [], "execution_count": None} for c in cells],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+# four folders with a manifest each (two towers of one recommender, two Beam jobs), and the
+# notebooks around them that build and run every one of them
+RECOMMENDER = {
+    **{f"src/{m}/{f}": text for m in ("ranking", "two_tower")
+       for f, text in (("requirements.txt", "tensorflow\n"), ("task.py", PLAIN),
+                       ("model.py", PLAIN))},
+    **{f"beam_{m}/{f}": text for m in ("candidates", "training")
+       for f, text in (("setup.py", "from setuptools import setup\n"), ("main.py", PLAIN))},
+    "03-retrieval.ipynb": _notebook("from src.two_tower import model\n", PLAIN),
+    "08-ranking.ipynb": _notebook("from src.ranking import model\n", PLAIN),
+    "02-beam.ipynb": _notebook("%cd beam_candidates\n", "!python3 main.py\n",
+                               "%cd ../beam_training\n", "!python3 main.py\n", PLAIN),
+    **{f"0{i}-step.ipynb": _notebook(PLAIN) for i in (4, 5, 6)},
+}
+
+
+@pytest.mark.parametrize(("drop", "expected"), [
+    # the notebooks around the four folders use every one of them: one system, one project
+    ((), []),
+    # near miss: one folder no notebook uses (the Beam jobs are not run from here): a
+    # collection, as a course's modules beside homework that imports none of them
+    (("02-beam.ipynb",), ["beam_candidates", "beam_training", "src/ranking", "src/two_tower"]),
+])
+def test_more_folders_that_the_code_around_them_uses_every_one_of_are_one_system(
+    make_repo: MakeRepo, drop: tuple[str, ...], expected: list[str]
+) -> None:
+    files = {k: v for k, v in RECOMMENDER.items() if k not in drop}
+    assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == expected
+
+
 BUNDLES = {
     "pyproject.toml": "[project]\nname = 'energy'\ndependencies = ['boto3>=1.34']\n",
     "src/energy/pipeline.py": PLAIN,

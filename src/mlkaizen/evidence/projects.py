@@ -105,20 +105,39 @@ PARTS_OF_ONE_SYSTEM = 3  # at most this many sub-projects may be parts of the co
 
 
 def _mostly_outside(tree: RepoTree, ml_files: list[str], refs: list[SubProjectRef]) -> bool:
-    """Whether a few sub-projects (:data:`PARTS_OF_ONE_SYSTEM` at most) sit beside as much of
-    the repository's own ML code outside them (tests and examples aside): then they are parts
-    of one system (an app, a serving image beside the pipelines and training code that make
-    the model), not a collection, and the repository is one project. Many sub-projects are a
+    """Whether a few sub-projects (:data:`PARTS_OF_ONE_SYSTEM` at most), or more that the
+    code around them uses every one of (:func:`_all_used`), sit beside as much of the
+    repository's own ML code outside them (tests and examples aside): then they are parts of
+    one system (an app, a serving image beside the pipelines and training code that make the
+    model), not a collection, and the repository is one project. Other sub-projects are a
     collection whatever lies around them (a course's modules beside its homework)."""
-    if len(refs) > PARTS_OF_ONE_SYSTEM:
-        return False
     inside = tuple(r.path + "/" for r in refs)
-    outside = sum(
-        1
-        for f in ml_files
-        if not f.startswith(inside) and tree.context(f) is Context.PROJECT
-    )
-    return outside >= sum(r.ml_files for r in refs)
+    outside = [
+        f for f in ml_files if not f.startswith(inside) and tree.context(f) is Context.PROJECT
+    ]
+    if len(outside) < sum(r.ml_files for r in refs):
+        return False
+    return len(refs) <= PARTS_OF_ONE_SYSTEM or _all_used(tree, refs, outside)
+
+
+def _all_used(tree: RepoTree, refs: list[SubProjectRef], outside: list[str]) -> bool:
+    """Whether the ML code outside the folders uses every one of them: imports a module of
+    it (``from src.ranking import model`` in a notebook) or runs it by its path (a driver,
+    :func:`driven_groups`). Then the folders are the parts that code puts together (the
+    notebooks of one recommender build its towers' images and run them), however many; a
+    course's modules beside homework that uses none of them stay a collection."""
+    index = _module_index(tree)
+    paths = [r.path for r in refs]
+    used = {i for members, _ in driven_groups(tree, paths) for i in members}
+    for rel in outside:
+        facts = tree.python(rel)
+        for name in facts.imports if facts is not None else ():
+            target = index.get(name) or index.get(name.rpartition(".")[0])
+            if target is not None:
+                used.update(i for i, p in enumerate(paths) if target.startswith(p + "/"))
+        if len(used) == len(refs):
+            return True
+    return False
 
 
 def _folders_above(rel: str) -> list[str]:

@@ -25,6 +25,7 @@ MODULES = (
     "infrastructure",
     "live",
     "monitoring",
+    "packaging",
     "pipelines",
     "project_kind",
     "registry",

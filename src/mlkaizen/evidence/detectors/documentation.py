@@ -60,11 +60,13 @@ _MODEL_SECTION = re.compile(
 )
 
 
-# a page about the model(s) (``docs/models.md``, ``model_training.rst``): its headings need
-# not say "model" to be about one
+# a page about the model(s) (``docs/models.md``, ``model_training.rst``,
+# ``model_selection_results.md``, ``ml_specs.md``, a French ``modele-segmentation.md``): its
+# headings need not say "model" to be about one (each name segment unambiguous: linear)
 _MODEL_DOC_NAME = re.compile(
-    r"models?(?:[_-](?:overview|details|description|docs?|documentation|training|architecture"
-    r"|evaluation|report|results|summary|specs?))?\.(?:md|rst)$"
+    r"(?:models?|mod[eè]les?(?:[_-][^_\-./]+)*|ml[_-]specs?)(?:[_-](?:overview|details|description|docs?"
+    r"|documentation|training|architecture|evaluation|report|results|summary|specs?|selection)"
+    r"(?:[_-](?:results|report|summary))?)?\.(?:md|rst)$"
 )
 _ASPECT = re.compile(
     r"(?i)\b(hyperparameters?|evaluation|metrics|performance|limitations|architecture|"

@@ -48,6 +48,10 @@ MODEL_LOADING = frozenset(
         "tensorflow_hub",
         "llama_cpp",
         "vllm",
+        "pytorch_lightning",
+        "lightning",
+        "tflite_runtime",
+        "fasttext",
     }
 )
 # libraries evaluation code computes metrics with
@@ -87,4 +91,8 @@ MODEL_LOADS = (
     "torch.hub.load",
     "llama_cpp.Llama",
     "vllm.LLM",
+    # a LightningModule restored from its checkpoint, an on-device or fastText model
+    ".load_from_checkpoint",
+    "tensorflow.lite.Interpreter",
+    "tflite_runtime.interpreter.Interpreter",
 )

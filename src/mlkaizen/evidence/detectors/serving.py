@@ -11,13 +11,11 @@ from mlkaizen.evidence.detectors.documents import k8s_objects
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING, MODEL_LOADS
 from mlkaizen.evidence.detectors.pipeline_schedules import imported_files
 from mlkaizen.evidence.detectors.platform_config import config_findings
-from mlkaizen.evidence.detectors.platform_packaging import PACKAGED as PLATFORM_PACKAGED
 from mlkaizen.evidence.detectors.serverless import function_handlers
 from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.detectors.usage import find_usage
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding
-from mlkaizen.evidence.parse.dockerfile import parse_dockerfile
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
@@ -29,13 +27,26 @@ WEB_APPS = (
     "fastapi.APIRouter",
     "sanic.Sanic",
     "aiohttp.web.Application",
+    # an interactive app people use the model through: a Gradio interface, a Streamlit page
+    "gradio.Interface",
+    "gradio.Blocks",
+    "gradio.ChatInterface",
+    "streamlit.",
 )
-_MAY_LOAD = re.compile(r"load|InferenceSession|pretrained|YOLO|RTDETR|KerasLayer|Llama|LLM\(")
+# the words every call of MODEL_LOADS holds (a cheap test before the file is parsed)
+_MAY_LOAD = re.compile(
+    r"load|InferenceSession|pretrained|YOLO|RTDETR|KerasLayer|Llama|LLM\(|Interpreter|pipeline"
+    r"|SentenceTransformer|Booster|CatBoost"
+)
 _MAX_IMPORTED = 50  # modules followed from an app's imports at the second step
 SERVERS = vocabulary().tools["serving"]  # plugins' tools; the stack packs' come by themselves
-_SERVE_CMD = re.compile(
+SERVE_COMMAND = re.compile(
     r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
-    r"torch-model-archiver|seldon-core-microservice|mlserver start)"
+    r"torch-model-archiver|seldon-core-microservice|mlserver start|ludwig serve)"
+)
+# the same command started from Python (``os.system(f"ludwig serve -m {model}")``), on one line
+_SERVE_FROM_PYTHON = re.compile(
+    r"(?:os\.system|os\.popen|subprocess\.\w+|Popen)\([^\n]{0,200}?" + SERVE_COMMAND.pattern
 )
 _SERVING_KINDS = {
     "InferenceService": "KServe",
@@ -49,7 +60,8 @@ _SERVING_KINDS = {
 def model_serving_present(tree: RepoTree) -> list[Finding]:
     """The model is served behind an interface (an API or a serving platform).
 
-    Evidence: a FastAPI/Flask/Starlette app that loads a model (``joblib.load``,
+    Evidence: a FastAPI/Flask/Starlette app, a Gradio interface or a Streamlit page that loads
+    a model (``joblib.load``,
     ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``...) in its own file, in
     a module of the repository it imports (absolute imports), or in code of its folder; a
     serverless function in a module that loads a model (an AWS Lambda handler, a Google
@@ -64,7 +76,7 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
     """
     out = find_usage(tree, "model_serving_present", SERVERS)
     out += config_findings(tree, "model_serving_present")
-    out.extend(_web_apps_with_models(tree))
+    out.extend(web_apps_with_models(tree))
     out.extend(function_handlers(tree, MODEL_LOADING, MODEL_LOADS))
     for rel, doc in k8s_objects(tree):
         tool = _SERVING_KINDS.get(str(doc.get("kind")))
@@ -88,14 +100,22 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
         tree,
         "model_serving_present",
         scripts,
-        _SERVE_CMD,
+        SERVE_COMMAND,
         lambda m: f"serving command: {m.group(0)}",
         read=tree.shell_text,
+    )
+    out += search_files(
+        tree,
+        "model_serving_present",
+        [f for f in tree.with_suffix(".py") if not is_test_path(f)],
+        _SERVE_FROM_PYTHON,
+        lambda m: f"serving command: {m.group(1)} (started from Python)",
+        prefilter=lambda text: "os." in text or "subprocess" in text or "Popen" in text,
     )
     return out
 
 
-def _web_apps_with_models(tree: RepoTree) -> list[Finding]:
+def web_apps_with_models(tree: RepoTree) -> list[Finding]:
     roots = {n.split(".")[0] for n in WEB_APPS}
     apps: list[tuple[str, int, str]] = []
     for rel in tree.importing(roots):
@@ -146,7 +166,8 @@ def _imported_loader(tree: RepoTree, rel: str, loaders: dict[str, str]) -> str |
         step: list[str] = []
         for module in frontier:
             facts = tree.python(module)
-            for f in imported_files(tree, module, facts.imports) if facts else []:
+            imported = imported_files(tree, module, facts.imports) if facts else []
+            for f in _through_packages(tree, imported):
                 if f in loaders:
                     return loaders[f]
                 if f not in seen:
@@ -154,6 +175,21 @@ def _imported_loader(tree: RepoTree, rel: str, loaders: dict[str, str]) -> str |
                     step.append(f)
         frontier = step[:_MAX_IMPORTED]
     return None
+
+
+def _through_packages(tree: RepoTree, files: list[str]) -> list[str]:
+    """``files`` with, after each package's ``__init__.py``, the modules of that package it
+    imports: a name a package re-exports (``from pkg.runtime import load_model`` in
+    ``pkg/__init__.py``) is defined there, so reaching it costs no further step."""
+    out: list[str] = []
+    for f in files:
+        out.append(f)
+        if f.endswith("/__init__.py"):
+            facts = tree.python(f)
+            package = posixpath.dirname(f) + "/"
+            inner = imported_files(tree, f, facts.imports) if facts else []
+            out += [m for m in inner if m.startswith(package) and m != f]
+    return out
 
 
 def _nearest(loaders: dict[str, str], folder: str) -> str | None:
@@ -168,106 +204,4 @@ def _nearest(loaders: dict[str, str], folder: str) -> str | None:
     )
 
 
-@detector("model_packaged")
-def model_packaged(tree: RepoTree) -> list[Finding]:
-    """The model is packaged as a deployable artifact.
-
-    Evidence: an MLflow model logged (``mlflow.<flavor>.log_model``) or an ``MLmodel`` file;
-    a BentoML bentofile; ONNX/TorchScript export; a TorchServe archive; or a container image
-    that serves a model: a model-server command (``bentoml serve``, ``torchserve``,
-    ``mlflow models serve``...), a web server (uvicorn, gunicorn, python) running an app that
-    loads a model (as for ``model_serving_present``), or a copied model file (``.pkl``,
-    ``.onnx``, ``.pt``...) or folder of them; a model handed to an ML platform with the image
-    or entry script that serves it (Vertex AI ``model_serving_container_image_uri``,
-    SageMaker ``Model(image_uri=...)`` or a model package with ``content_types``, an Azure ML
-    SDK v1 ``InferenceConfig(entry_script=...)`` or an inference config file). Not
-    evidence: gunicorn alone, or ``COPY models.py``.
-    """
-    out: list[Finding] = []
-    for rel in tree.importing(
-        {"mlflow", "torch", "skl2onnx", "tf2onnx", "onnxmltools", "mlem", "bentoml"}
-    ):
-        facts = tree.python(rel)
-        calls = (
-            facts.find_calls(
-                (
-                    "mlflow.",
-                    "torch.onnx.export",
-                    "mlem.api.save",
-                    "bentoml.sklearn.save_model",
-                    "bentoml.pytorch.save_model",
-                    "bentoml.picklable_model.save_model",
-                    "torch.jit.save",
-                    "skl2onnx.convert_sklearn",
-                    "skl2onnx.to_onnx",
-                    "tf2onnx.convert.",
-                )
-            )
-            if facts
-            else []
-        )
-        for call in calls:
-            if call.name.startswith("mlflow.") and not call.name.endswith(
-                (".log_model", ".save_model")
-            ):
-                continue
-            out.append(
-                tree.finding("model_packaged", rel, call.line, f"model artifact: {call.name}()")
-            )
-            break
-    for rel in [*tree.named("MLmodel", "bentofile.yaml"), *tree.with_suffix(".mlem")]:
-        out.append(tree.finding("model_packaged", rel, 1, f"model package {rel}"))
-    out += find_usage(tree, "model_packaged", PLATFORM_PACKAGED)
-    out += config_findings(tree, "model_packaged")
-    apps = {f.file for f in _web_apps_with_models(tree) if f.file}
-    for rel in dockerfiles(tree):
-        for ins in tree.parsed(rel, "dockerfile", parse_dockerfile) or []:
-            why = _packages_model(tree, rel, ins.keyword, ins.args, apps)
-            if why:
-                out.append(
-                    tree.finding(
-                        "model_packaged",
-                        rel,
-                        ins.line,
-                        f"serving image: {ins.keyword} {ins.args[:60]} ({why})",
-                    )
-                )
-                break
-    return out
-
-
-_APP_REF = re.compile(r"([A-Za-z_][\w.]*):[A-Za-z_]\w*")
-_PY_SCRIPT = re.compile(r"([\w./-]+\.py)\b")
-
-
-def _packages_model(
-    tree: RepoTree, dockerfile: str, keyword: str, args: str, apps: set[str]
-) -> str | None:
-    """Why a Dockerfile instruction packages a model, or ``None``: a model server command,
-    a web server running an app that loads a model, or a copied model artifact."""
-    if keyword in ("CMD", "ENTRYPOINT"):
-        if _SERVE_CMD.search(args):
-            return "model server"
-        modules = [m.replace(".", "/") + ".py" for m in _APP_REF.findall(args)]
-        modules += _PY_SCRIPT.findall(args)
-        if any(app.endswith(m.lstrip("./")) for app in apps for m in modules):
-            return "runs an app that loads a model"
-        return None
-    if keyword not in ("COPY", "ADD"):
-        return None
-    sources = [w for w in args.strip("[]").replace('"', " ").replace(",", " ").split() if w]
-    sources = [w for w in sources[:-1] if not w.startswith("--")]  # the last word is the target
-    suffixes = vocabulary().model_suffixes
-    base = posixpath.dirname(dockerfile)
-    model_files = tree.with_suffix(*sorted("." + s for s in suffixes))  # indexed, memoised
-    for src in sources:
-        name = src.rstrip("/").rsplit("/", 1)[-1].lower()
-        if "." in name and name.rsplit(".", 1)[-1] in suffixes:
-            return "copies a model file"
-        for folder in {src.strip("./").rstrip("/"), posixpath.join(base, src).strip("./")}:
-            if folder and any(f.startswith(folder + "/") for f in model_files):
-                return "copies a folder of model files"
-    return None
-
-
-DETECTORS = [model_serving_present, model_packaged]
+DETECTORS = [model_serving_present]

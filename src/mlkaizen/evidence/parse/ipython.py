@@ -22,7 +22,7 @@ PYTHON_CELL_MAGICS = frozenset(
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "!"})
 SHELL_INTERPRETERS = frozenset({"bash", "sh", "zsh"})
 WRITE_CELL_MAGICS = frozenset({"writefile", "file"})
-SHELL_LINE_MAGICS = frozenset({"pip", "conda", "mamba", "sx", "system"})
+SHELL_LINE_MAGICS = frozenset({"pip", "conda", "mamba", "sx", "system", "cd"})
 
 _ASSIGN = re.compile(r"^([A-Za-z_][\w.,\s\[\]()*]*?)\s*=\s*[!%]")
 _HELP = re.compile(r"^(\?{1,2}[\w.*\[\]]+|[\w.*\[\]]+\?{1,2})$")
