@@ -64,6 +64,18 @@ CASES: list[tuple[str, Files, Expected]] = [
      {"tests/test_model.py": "from sklearn.dummy import DummyClassifier\n"
                              "def test_m():\n    assert DummyClassifier()\n"},
      {("tests/test_model.py", 2, "found")}),
+    # a test of the project's training job tests the model it trains (the job imports the ML
+    # library, the test need not); a near miss: the job it tests does no ML
+    ("model_tests_present",
+     {"tests/test_training.py": "from bikes.jobs import TrainingJob\n"
+                                "def test_run():\n    assert TrainingJob().run()\n",
+      "src/bikes/jobs.py": "import sklearn.ensemble\nclass TrainingJob: ...\n"},
+     {("tests/test_training.py", 2, "found")}),
+    ("model_tests_present",
+     {"tests/test_training.py": "from bikes.jobs import TrainingJob\n"
+                                "def test_run():\n    assert TrainingJob().run()\n",
+      "src/bikes/jobs.py": "import pandas\nclass TrainingJob: ...\n"},
+     set()),
     # names alone decide: a project's own datasets/ package is not the datasets library
     ("repo_is_ml_tool_source",
      {"datasets/__init__.py": "", "datasets/load.py": "import pandas\n",
@@ -229,13 +241,34 @@ CASES: list[tuple[str, Files, Expected]] = [
     ("model_serving_present",
      {"serve.py": "print('run: ludwig serve -m model')\n"},
      set()),
+    # near misses: the command in a comment or a docstring, or a command that names a server
+    # without starting one
+    ("model_serving_present",
+     {"ops.py": '"""Usage: subprocess.run(\'bentoml serve .\')"""\nimport os, subprocess\n'
+                "# os.system('mlflow models serve -m runs:/x/model')\n"
+                "os.system('pkill -f tritonserver')\n"
+                "subprocess.check_call('pip install tritonserver-client'.split())\n"},
+     set()),
+    # near miss: a Streamlit dashboard of sales beside the training script that loads a
+    # checkpoint (a page loads what it shows itself)
+    ("model_serving_present",
+     {"app/dashboard.py": "import pandas as pd\nimport streamlit as st\n"
+                          "st.dataframe(pd.read_csv('sales.csv'))\n",
+      "app/train.py": "import torch\nstate = torch.load('ckpt.pt')\n"},
+     set()),
     # a bucket named in a settings module is where the data lives; a bare scheme is not
     ("data_remote_storage_configured",
      {"settings.py": "DATA_ROOTS = {'dev': 's3://team-data-dev', 'prod': 's3://team-data'}\n"},
      {("settings.py", 1, "found")}),
     ("data_remote_storage_configured",
-     {"settings.py": "SCHEMES = ['s3://', 'gs://']\n"},
+     {"settings.py": "SCHEMES = ['s3://', 'gs://']\nHELP = 'a URI like s3://...'\n"
+                     "raise ValueError(\"expected 's3://...'\")\nNAMENODE = 'hdfs://localhost'\n"},
      set()),
+    ("data_remote_storage_configured",
+     {"nb.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                  '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '
+                  '"nbformat": 4, "nbformat_minor": 5}'},
+     {("nb.ipynb", 1, "found")}),
     # too loose: pictures in git-lfs, a folder named metadata
     ("git_lfs_tracks_data",
      {".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n"

@@ -195,7 +195,7 @@ class Tolerance(_Strict):
         for a tolerance earned by nothing), and the further tolerance if any."""
         out = f"{self.gaps} gap{'s' if self.gaps > 1 else ''}"
         if self.earned_by == 1:  # one of them: "1 core entry ... is satisfied"
-            one = practices[:-3] + "y" if practices.endswith("ies") else practices.rstrip("s")
+            one = practices[:-3] + "y" if practices.endswith("ies") else practices.removesuffix("s")
             out += f", when 1 {one} of the next stage is satisfied"
         elif self.earned_by:
             out += f", when {self.earned_by} {practices} of the next stage are satisfied"

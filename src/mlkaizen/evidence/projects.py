@@ -121,20 +121,23 @@ def _mostly_outside(tree: RepoTree, ml_files: list[str], refs: list[SubProjectRe
 
 
 def _all_used(tree: RepoTree, refs: list[SubProjectRef], outside: list[str]) -> bool:
-    """Whether the ML code outside the folders uses every one of them: imports a module of
-    it (``from src.ranking import model`` in a notebook) or runs it by its path (a driver,
-    :func:`driven_groups`). Then the folders are the parts that code puts together (the
-    notebooks of one recommender build its towers' images and run them), however many; a
-    course's modules beside homework that uses none of them stay a collection."""
+    """Whether the code outside the folders uses every one of them: its ML code imports a
+    module of it (``from src.ranking import model`` in a notebook), or a file outside runs
+    it by its path with another of them (a driver, :func:`driven_groups`). Then the folders
+    are the parts that code puts together (the notebooks of one recommender build its
+    towers' images and run them), however many; a course's modules beside homework that
+    uses none of them stay a collection."""
     index = _module_index(tree)
     paths = [r.path for r in refs]
+    at = {path: i for i, path in enumerate(paths)}
     used = {i for members, _ in driven_groups(tree, paths) for i in members}
     for rel in outside:
         facts = tree.python(rel)
         for name in facts.imports if facts is not None else ():
             target = index.get(name) or index.get(name.rpartition(".")[0])
-            if target is not None:
-                used.update(i for i, p in enumerate(paths) if target.startswith(p + "/"))
+            # the folder it lies in, walked up (projects do not nest): its depth, not their count
+            folders = _folders_above(target) if target else []
+            used.update(at[f] for f in folders if f in at)
         if len(used) == len(refs):
             return True
     return False

@@ -20,13 +20,16 @@ MEDIA_SUFFIXES = tuple(sorted(vocabulary().media_suffixes))
 DATA_FOLDERS = frozenset({"data", "dataset", "datasets"})
 _LFS = re.compile(r"^(\S+)\s.*\bfilter=lfs\b", re.MULTILINE)
 _CONFIG_PATH = re.compile(r"(conf|param|setting|\.env|storage|dvc)", re.I)
-# an object-store URI in code, a path in a bucket or the bucket itself (``"s3://team-data"``, a
-# settings module's data root); an f-string may fill the bucket in (``f"s3://{bucket}/data"``)
+# an object-store URI in code, a path in a bucket or an S3 or GCS bucket itself
+# (``"s3://team-data"``); an f-string may fill the bucket in (``f"s3://{bucket}/data"``)
 _OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "abfs", "abfss", "az", "hdfs", "wasb", "wasbs")
 _SCHEME = "(?:" + "|".join(sorted(_OBJECT_STORE_SCHEMES, key=len, reverse=True)) + ")"
 _CODE_URI = re.compile(
     r"[\"'](" + _SCHEME +
-    r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+(?:/[^\"'\s]*|(?=[\"']))"
+    r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
+    # a bucket named alone (a settings module's data root), its name begun by a letter or a
+    # digit (not ``s3://...``), the quote closing it escaped in a notebook's JSON
+    r"|(?:s3a?|gs)://[a-z0-9][a-z0-9.\-]{2,62}(?=\\?[\"'])"
     r"|dbfs:/[^\"'\s]+"
     # the Databricks file system's mount; a library installed from it (a wheel, a jar) is not
     # data. (Unity Catalog's /Volumes/... reads like a macOS disk's path: not taken alone.)

@@ -34,11 +34,17 @@ _HYPERPARAMETERS = (
     r"test_size|train_size|val_size|valid_size|validation_size|validation_split|test_split|"
     r"random_state|random_seed|seed|n_splits|n_folds|cv_folds|max_iter|subsample|"
     r"colsample_bytree|min_samples_split|min_samples_leaf|early_stopping_rounds|patience|"
-    r"n_trials|num_trials|max_evals"
+    r"n_trials|num_trials|max_evals|"
+    # boosted trees, transformers' trainer arguments, and a few more networks' sizes
+    r"early_stopping|reg_alpha|reg_lambda|l2_leaf_reg|eta|gamma|max_features|min_data_in_leaf|"
+    r"feature_fraction|bagging_fraction|num_train_epochs|per_device_train_batch_size|"
+    r"gradient_accumulation_steps|warmup_ratio|label_smoothing|max_seq_length|num_heads|"
+    r"hidden_dim|n_neighbors"
 )
-_HYPERPARAMETER = re.compile(
-    r"(?im)^[ \t]*(" + _HYPERPARAMETERS + r")\s*(?::[^=\n]+)?=\s*[-\d\[(.]"
-)
+_ASSIGNED = r"^[ \t]*(" + _HYPERPARAMETERS + r")\s*(?::[^=\n]+)?=\s*[-\d\[(.]"
+# a key of the same names given a number (``learning_rate: 0.01``, ``"max_depth": 6,``)
+_KEYED = r"^[ \t]*(?:- )?[\"']?(" + _HYPERPARAMETERS + r")[\"']?[ \t]*:[ \t]*[-\d.]"
+_HYPERPARAMETER = re.compile(_ASSIGNED, re.I | re.M)
 
 
 def hyperparameter_modules(tree: RepoTree) -> list[Finding]:
@@ -52,26 +58,28 @@ def hyperparameter_modules(tree: RepoTree) -> list[Finding]:
         for rel in tree.with_suffix(".py")
         if rel.rsplit("/", 1)[-1][:-3].lower() in _SETTINGS_MODULES
     ]
-    return _hyperparameters_in(tree, modules, _HYPERPARAMETER, "a settings module")
+    return _hyperparameters_in(tree, modules, _SETTING, "a settings module")
 
 
-# a YAML key of the same names, given a number (``learning_rate: 0.01``, ``max_depth: 6``)
-_HYPERPARAMETER_KEY = re.compile(
-    r"(?im)^[ \t]*(?:- )?[\"']?(" + _HYPERPARAMETERS + r")[\"']?[ \t]*:[ \t]*[-\d.]"
-)
+# in a YAML or JSON configuration file
+_HYPERPARAMETER_KEY = re.compile(_KEYED, re.I | re.M)
 _CONFIG_NAME = re.compile(r"(?i)(config|param|setting|train)")
+# in a settings module: assigned (``LEARNING_RATE = 1e-4``) or a mapping's key on its own line
+# (``PARAMS = {`` then ``"max_depth": 6,``)
+_SETTING = re.compile(f"{_ASSIGNED}|{_KEYED}", re.I | re.M)
 _CONFIG_FOLDERS = frozenset({"conf", "config", "configs"})  # a Hydra-style config group's folder
 
 
 def hyperparameter_configs(tree: RepoTree) -> list[Finding]:
-    """A YAML configuration file, named for it (``project_config.yaml``, ``train_settings.yml``)
+    """A YAML or JSON configuration file, named for it (``project_config.yaml``,
+    ``train_settings.yml``, ``model_config.json``)
     or in a configuration folder (``conf/model/xgboost.yaml``), that gives at least two
     training hyperparameters numbers (``learning_rate: 0.01``,
     ``max_depth: 6``): the values are kept out of code, wherever the file lives. A CI
     pipeline's file (``.circleci/config.yml``) is not configuration of training."""
     candidates = [
         rel
-        for rel in tree.with_suffix(".yaml", ".yml")
+        for rel in tree.with_suffix(".yaml", ".yml", ".json")
         if not rel.startswith(".github/")
         and (
             _CONFIG_NAME.search(rel.rsplit("/", 1)[-1])
@@ -93,7 +101,7 @@ def _hyperparameters_in(
     out: list[Finding] = []
     for rel in files:
         text = tree.text(rel) or ""
-        names = {m.group(1).lower() for m in pattern.finditer(text)}
+        names = {next(g for g in m.groups() if g).lower() for m in pattern.finditer(text)}
         if len(names) >= 2:
             first = pattern.search(text)
             line = text.count("\n", 0, first.start()) + 1 if first else 1

@@ -100,7 +100,8 @@ def _packages_model(
             return "model server"
         modules = [m.replace(".", "/") + ".py" for m in _APP_REF.findall(args)]
         modules += _PY_SCRIPT.findall(args)
-        if any(app.endswith(m.lstrip("./")) for app in apps for m in modules):
+        if any(app == m.lstrip("./") or app.endswith("/" + m.lstrip("./"))
+               for app in apps for m in modules):
             return "runs an app that loads a model"
         return None
     if keyword not in ("COPY", "ADD"):

@@ -246,10 +246,10 @@ def imported_files(tree: RepoTree, rel: str, imports: dict[str, int]) -> list[st
 def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
     """The repository file an import in ``rel`` names (``ops.sklearn_ops.fit_model`` ->
     ``src/ops/sklearn_ops.py``), looked up from ``rel``'s folder and each folder above it,
-    packages with or without ``__init__.py``; ``None`` for a module from elsewhere. A
-    relative name (``..jobs.retrain_job``) is looked up from the package its dots name only;
-    a name the package itself defines (``from .. import retrain_job``) is its
-    ``__init__.py``."""
+    then ``src/`` (the src layout), packages with or without ``__init__.py``; ``None`` for
+    a module from elsewhere. A relative name (``..jobs.retrain_job``) is looked up from the
+    package its dots name only; a name the package itself defines (``from .. import
+    retrain_job``) is its ``__init__.py``."""
     folder = posixpath.dirname(rel)
     level = len(dotted) - len(dotted.lstrip("."))
     if level:
@@ -265,6 +265,8 @@ def local_module(tree: RepoTree, rel: str, dotted: str) -> str | None:
         while folder:
             folder = posixpath.dirname(folder)
             bases.append(folder)
+        if "src" not in bases:
+            bases.append("src")  # the src layout: ``tests/`` imports ``src/pkg`` as ``pkg``
     for n in range(len(parts), 0, -1):
         for module in ("/".join(parts[:n]) + ".py", "/".join(parts[:n]) + "/__init__.py"):
             for base in bases:

@@ -1,4 +1,4 @@
-"""Model serving and packaged model artifacts."""
+"""Model serving: a model behind an interface (an API, an app, a serving platform)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ WEB_APPS = (
     "gradio.ChatInterface",
     "streamlit.",
 )
+_UI_APPS = frozenset({"gradio", "streamlit"})
 # the words every call of MODEL_LOADS holds (a cheap test before the file is parsed)
 _MAY_LOAD = re.compile(
     r"load|InferenceSession|pretrained|YOLO|RTDETR|KerasLayer|Llama|LLM\(|Interpreter|pipeline"
@@ -44,10 +45,10 @@ SERVE_COMMAND = re.compile(
     r"(mlflow models serve|bentoml serve|torchserve --start|tritonserver|"
     r"torch-model-archiver|seldon-core-microservice|mlserver start|ludwig serve)"
 )
-# the same command started from Python (``os.system(f"ludwig serve -m {model}")``), on one line
-_SERVE_FROM_PYTHON = re.compile(
-    r"(?:os\.system|os\.popen|subprocess\.\w+|Popen)\([^\n]{0,200}?" + SERVE_COMMAND.pattern
-)
+# the same command started from Python: a string the command begins (``os.system(f"ludwig
+# serve -m {model}")``; not ``pkill -f tritonserver``, nor ``pip install tritonserver-client``)
+_RUNS_COMMANDS = ("os.system", "os.popen", "subprocess.", ".Popen")
+_SERVE_FROM_PYTHON = re.compile(r"""\(\s*[fFrRbB]{0,2}["']\s*""" + SERVE_COMMAND.pattern)
 _SERVING_KINDS = {
     "InferenceService": "KServe",
     "SeldonDeployment": "Seldon Core",
@@ -60,13 +61,16 @@ _SERVING_KINDS = {
 def model_serving_present(tree: RepoTree) -> list[Finding]:
     """The model is served behind an interface (an API or a serving platform).
 
-    Evidence: a FastAPI/Flask/Starlette app, a Gradio interface or a Streamlit page that loads
-    a model (``joblib.load``,
-    ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``...) in its own file, in
-    a module of the repository it imports (absolute imports), or in code of its folder; a
+    Evidence: a FastAPI/Flask/Starlette app that loads a model (``joblib.load``,
+    ``torch.load``, ``mlflow.pyfunc.load_model``, ``InferenceSession``, a Lightning
+    checkpoint, a TFLite interpreter...) in its own file, in a module of the repository it
+    imports (two steps, a package's re-export costing none), or in code of its folder; a
+    Gradio interface or a Streamlit page that loads one itself or through its imports; a
     serverless function in a module that loads a model (an AWS Lambda handler, a Google
     Cloud Function, an Azure Function);
-    BentoML, Ray Serve, TorchServe, Triton, Seldon, KServe; ``mlflow models serve``; cloud
+    BentoML, Ray Serve, TorchServe, Triton, Seldon, KServe; ``mlflow models serve``,
+    ``ludwig serve`` and the other model servers' commands, in scripts or started from
+    Python code (``os.system``, ``subprocess``); cloud
     endpoints: SageMaker ``model.deploy(instance_type=...)``/``create_endpoint``, Vertex AI
     ``Endpoint.create``/``model.deploy(endpoint=...)``, Azure ML online and batch endpoints
     (SDK v1 ``Model.deploy``, SDK v2 entities, CLI v2 endpoint and deployment YAML),
@@ -104,14 +108,27 @@ def model_serving_present(tree: RepoTree) -> list[Finding]:
         lambda m: f"serving command: {m.group(0)}",
         read=tree.shell_text,
     )
-    out += search_files(
-        tree,
-        "model_serving_present",
-        [f for f in tree.with_suffix(".py") if not is_test_path(f)],
-        _SERVE_FROM_PYTHON,
-        lambda m: f"serving command: {m.group(1)} (started from Python)",
-        prefilter=lambda text: "os." in text or "subprocess" in text or "Popen" in text,
-    )
+    return out + _servers_started_from_python(tree)
+
+
+def _servers_started_from_python(tree: RepoTree) -> list[Finding]:
+    """A model server that project code starts as a command (``os.system(f"ludwig serve -m
+    {m}")``): read at the lines of real ``os.system``/``subprocess`` calls only (not a
+    comment or a docstring that shows the command), the command the string starts with."""
+    out: list[Finding] = []
+    for rel in tree.with_suffix(".py"):
+        text = tree.text(rel) or ""
+        if is_test_path(rel) or not SERVE_COMMAND.search(text):
+            continue
+        facts = tree.python(rel)
+        lines = text.splitlines()
+        for call in facts.find_calls(_RUNS_COMMANDS, include_decorators=False) if facts else []:
+            line = lines[call.line - 1] if call.line <= len(lines) else ""
+            match = _SERVE_FROM_PYTHON.search(line)
+            if match:
+                detail = f"serving command: {match.group(1)} (started from Python)"
+                out.append(tree.finding("model_serving_present", rel, call.line, detail))
+                break
     return out
 
 
@@ -141,7 +158,8 @@ def web_apps_with_models(tree: RepoTree) -> list[Finding]:
         where = (
             loaders.get(rel)
             or _imported_loader(tree, rel, loaders)
-            or _nearest(loaders, posixpath.dirname(rel))
+            # a page of widgets loads what it shows itself: a load beside it is no sign
+            or (None if framework in _UI_APPS else _nearest(loaders, posixpath.dirname(rel)))
         )
         if where:
             out.append(

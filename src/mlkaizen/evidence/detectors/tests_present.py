@@ -6,6 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.libraries import MODEL_LOADING, TRAINING
+from mlkaizen.evidence.detectors.pipeline_schedules import imported_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.testcode import TEST_DIRS, is_test_module, is_test_path
@@ -192,24 +193,34 @@ def model_tests_present(tree: RepoTree) -> list[Finding]:
 
     Evidence: a test module named for model/train/predict/evaluate/serving (or in such a
     folder under ``tests/``) whose code imports an ML library or calls a model
-    (``.fit``, ``.predict``, ``.evaluate``...).
+    (``.fit``, ``.predict``, ``.evaluate``...), or imports a module of the project that
+    imports an ML library (the training job it runs).
     Not evidence: the module name alone, nor a serving app's HTTP test client alone (it
     tests the service's routes, most often with the model stubbed).
     """
     return [
         tree.finding("model_tests_present", rel, line, "model test module", tests_are_evidence=True)
         for rel, line in _test_files(tree)
-        if _MODEL_NAME.search(_topic(rel)) and _exercises_model(tree.python(rel))
+        if _MODEL_NAME.search(_topic(rel)) and _exercises_model(tree, rel)
     ]
 
 
-def _exercises_model(facts: PyFacts | None) -> bool:
+def _exercises_model(tree: RepoTree, rel: str) -> bool:
+    """The test imports an ML library or calls a model, or imports a module of the project
+    that imports one (``from bikes.jobs import TrainingJob``, which trains with sklearn)."""
+    facts = tree.python(rel)
     if facts is None:
         return False
-    roots = {n.split(".")[0] for n in facts.imports}
-    if roots & (TRAINING | MODEL_LOADING):
+    ml = TRAINING | MODEL_LOADING
+    if {n.split(".")[0] for n in facts.imports} & ml:
         return True
-    return bool(facts.find_calls(_MODEL_CALLS, include_decorators=False))
+    if facts.find_calls(_MODEL_CALLS, include_decorators=False):
+        return True
+    for module in imported_files(tree, rel, facts.imports):
+        used = tree.python(module)
+        if used is not None and {n.split(".")[0] for n in used.imports} & ml:
+            return True
+    return False
 
 
 DETECTORS = [unit_tests_present, data_tests_present, model_tests_present]
