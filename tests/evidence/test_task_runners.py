@@ -50,3 +50,10 @@ def test_tox_environments_inherit_the_base_commands() -> None:
                               "tox:py311": "pytest {posargs}"}
     assert tox_envs("no section header\n") == {}
     assert tox_envs("[testenv]\n[testenv]\ncommands = a\n") == {"tox": "a"}
+
+
+def test_a_task_nested_past_the_depth_limit_reads_as_nothing_and_never_recurses_deeper() -> None:
+    deep: object = "pytest"
+    for _ in range(5000):  # far past Python's recursion limit if it were followed
+        deep = [deep]
+    assert npm_scripts({"scripts": {"test": deep, "ok": ["pytest"]}}) == {"ok": "pytest"}

@@ -13,18 +13,23 @@ from __future__ import annotations
 import configparser
 from typing import Any
 
+MAX_DEPTH = 8  # a task's commands nested deeper than this (lists in mappings...) are not read
 
-def _text(value: Any) -> str:
+
+def _text(value: Any, depth: int = 0) -> str:
     """A task's command(s) as text: a string, a list of strings or of mappings whose
-    command lies under ``cmd``/``run``/``shell``/``script``/``task`` (a sub-task's name)."""
+    command lies under ``cmd``/``run``/``shell``/``script``/``task`` (a sub-task's name).
+    Read :data:`MAX_DEPTH` levels deep at most (a hostile document may nest far deeper)."""
     if isinstance(value, str):
         return value
+    if depth >= MAX_DEPTH:
+        return ""
     if isinstance(value, list):
-        return "\n".join(_text(v) for v in value[:100])
+        return "\n".join(_text(v, depth + 1) for v in value[:100])
     if isinstance(value, dict):
         for key in ("cmd", "cmds", "run", "shell", "script", "sequence", "composite", "task"):
             if key in value:
-                return _text(value[key])
+                return _text(value[key], depth + 1)
     return ""
 
 
