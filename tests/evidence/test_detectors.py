@@ -438,6 +438,14 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("tests_run_in_ci", {".github/workflows/ci.yml": GHA_TEST.replace("pytest -q", "npm run build"),
                          "package.json": '{"scripts": {"build": "tsc", "test": "pytest"}}'},
      None, None),
+    # near misses: a flag's value that names a Makefile target; npm's script named as a
+    # Makefile target (each runner's tasks are its own)
+    ("tests_run_in_ci", {".github/workflows/ci.yml": GHA_TEST.replace("pytest -q",
+                                                                      "python main.py --task test"),
+                         "Makefile": "test:\n\tpython -m pytest\n"}, None, None),
+    ("tests_run_in_ci", {".github/workflows/ci.yml": GHA_TEST.replace("pytest -q", "npm run test"),
+                         "Makefile": "test:\n\tpython -m pytest\n",
+                         "package.json": '{"scripts": {"test": "jest"}}'}, None, None),
     ("training_runs_in_ci", {"azure-pipelines.yml": AZURE}, "found", "azure-pipelines.yml"),
     ("training_runs_in_ci", {".github/workflows/ci.yml": GHA_TEST}, None, None),
     ("evaluation_runs_in_ci",

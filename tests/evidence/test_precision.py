@@ -76,6 +76,24 @@ CASES: list[tuple[str, Files, Expected]] = [
                                 "def test_run():\n    assert TrainingJob().run()\n",
       "src/bikes/jobs.py": "import pandas\nclass TrainingJob: ...\n"},
      set()),
+    # near miss: a test of the service's routes through its test client (the app imports
+    # the model's library; the test exercises the routes)
+    ("model_tests_present",
+     {"tests/test_api.py": "from fastapi.testclient import TestClient\nfrom app.main import app\n"
+                           "def test_health():\n    assert TestClient(app).get('/health').ok\n",
+      "app/main.py": "import sklearn\nfrom fastapi import FastAPI\napp = FastAPI()\n"},
+     set()),
+    # hyperparameters in a JSON configuration; near misses: a pretrained model's own
+    # config.json shipped with its weights, a run's trainer_state.json, physical constants
+    ("params_file_present",
+     {"configs/train_config.json": '{\n  "learning_rate": 0.001,\n  "batch_size": 32\n}\n'},
+     {("configs/train_config.json", 2, "found")}),
+    ("params_file_present",
+     {"models/bert/config.json": '{\n  "model_type": "bert",\n  "dropout": 0.1,\n'
+                                 '  "num_heads": 12\n}\n',
+      "out/checkpoint-500/trainer_state.json": '{\n  "max_steps": 500,\n  "num_train_epochs": 3\n}\n',
+      "physics/constants.py": "GAMMA = 1.4\nETA = 0.92\n"},
+     set()),
     # names alone decide: a project's own datasets/ package is not the datasets library
     ("repo_is_ml_tool_source",
      {"datasets/__init__.py": "", "datasets/load.py": "import pandas\n",
@@ -264,6 +282,9 @@ CASES: list[tuple[str, Files, Expected]] = [
      {"settings.py": "SCHEMES = ['s3://', 'gs://']\nHELP = 'a URI like s3://...'\n"
                      "raise ValueError(\"expected 's3://...'\")\nNAMENODE = 'hdfs://localhost'\n"},
      set()),
+    ("data_remote_storage_configured",
+     {"settings.py": "import os\nBUCKET = os.environ['BUCKET']\nDATA_ROOT = f\"s3://{BUCKET}\"\n"},
+     {("settings.py", 3, "found")}),
     ("data_remote_storage_configured",
      {"nb.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
                   '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '

@@ -28,8 +28,9 @@ _CODE_URI = re.compile(
     r"[\"'](" + _SCHEME +
     r"://(?:[\w.\-@]|\{[^{}\"'\n]*\})+/[^\"'\s]*"
     # a bucket named alone (a settings module's data root), its name begun by a letter or a
-    # digit (not ``s3://...``), the quote closing it escaped in a notebook's JSON
-    r"|(?:s3a?|gs)://[a-z0-9][a-z0-9.\-]{2,62}(?=\\?[\"'])"
+    # digit (not ``s3://...``) or filled in (``f"s3://{BUCKET}"``), the quote closing it
+    # escaped in a notebook's JSON
+    r"|(?:s3a?|gs)://(?:[a-z0-9][a-z0-9.\-]{2,62}|\{[^{}\"'\n]+\})(?=\\?[\"'])"
     r"|dbfs:/[^\"'\s]+"
     # the Databricks file system's mount; a library installed from it (a wheel, a jar) is not
     # data. (Unity Catalog's /Volumes/... reads like a macOS disk's path: not taken alone.)

@@ -6,20 +6,12 @@ Mechanism only; the detectors that use these decide what a document means.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from mlkaizen.evidence.ci_files import find_pipelines
+from mlkaizen.evidence.detectors.task_runners import task_targets, tasks_named
 from mlkaizen.evidence.parse.ci import Pipeline
 from mlkaizen.evidence.parse.makefile import parse_makefile
-from mlkaizen.evidence.parse.structured import load_json, load_toml
-from mlkaizen.evidence.parse.tasks import (
-    mise_tasks,
-    npm_scripts,
-    pyproject_tasks,
-    taskfile_tasks,
-    tox_envs,
-)
 from mlkaizen.evidence.tree import RepoTree
 
 CI_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml")
@@ -86,18 +78,11 @@ def _cap_jobs(tree: RepoTree, pipes: list[Pipeline]) -> list[Pipeline]:
     return pipes
 
 
-_TASK_FILES: tuple[tuple[tuple[str, ...], str, Callable[[Any], dict[str, str]]], ...] = (
-    (("mise.toml", ".mise.toml"), "toml", mise_tasks),
-    (("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"), "yaml", taskfile_tasks),
-    (("pyproject.toml",), "toml", pyproject_tasks),
-    (("package.json",), "json", npm_scripts),
-)
-
-
 def make_targets(tree: RepoTree) -> dict[str, str]:
-    """Recipe text of every Makefile / justfile target at the top of the tree, then of the
-    task runners' tasks there (:mod:`mlkaizen.evidence.parse.tasks`; a name a Makefile
-    gives keeps its recipe)."""
+    """Recipe text of every Makefile / justfile target at the top of the tree (by name), and
+    of the task runners' tasks there (:mod:`mlkaizen.evidence.parse.tasks`), each by its
+    runner and name (``npm:deploy``, ``poe:train``, ``tox:lint``): a task of one runner is
+    never another's."""
 
     def compute() -> dict[str, str]:
         targets: dict[str, str] = {}
@@ -108,31 +93,11 @@ def make_targets(tree: RepoTree) -> dict[str, str]:
             if text:
                 for name, (_, body) in parse_makefile(text).items():
                     targets.setdefault(name, body)
-        for names, kind, read in _TASK_FILES:
-            for rel in tree.named(*names):
-                doc = _document(tree, rel, kind) if rel.count("/") <= 1 else None
-                for name, body in read(doc).items() if isinstance(doc, dict) else ():
-                    targets.setdefault(name, body)
-        for rel in tree.named("tox.ini"):
-            if rel.count("/") <= 1:
-                for name, body in tox_envs(tree.text(rel) or "").items():
-                    targets.setdefault(name, body)
+        for key, body in task_targets(tree).items():
+            targets.setdefault(key, body)
         return targets
 
     return tree.memo("make_targets", compute)
-
-
-def _document(tree: RepoTree, rel: str, kind: str) -> Any:
-    if kind == "yaml":
-        docs = tree.yaml(rel)
-        return docs[0] if docs else None
-    return tree.parsed(rel, kind, load_toml if kind == "toml" else load_json)
-
-
-# how a CI step runs a task by name: ``make X``, ``mise run X``, ``poe X``, ``npm run X``...
-_RUNNERS = ("make ", "just ", "mise run ", "mise r ", "task ", "poe ", "pdm run ",
-            "hatch run ", "npm run ", "yarn run ", "pnpm run ")
-_TOX = re.compile(r"\btox(?:\s+-e\s*([\w.,-]+))?")
 
 
 def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
@@ -193,25 +158,27 @@ class _Expansion:
 
     def collect(self, command: str, depth: int) -> bool:
         targets = make_targets(self.tree)
-        named = [
-            name.rpartition(":")[2] if word_run == "hatch run " else name
-            for word_run in _RUNNERS
-            for piece in command.split(word_run)[1:]
-            for name in piece.split()[:3]
-        ]
-        for match in _TOX.finditer(command) if "tox" in command else ():
-            envs = (match.group(1) or "").split(",")
-            named += [f"tox:{env}" if env else "tox" for env in envs]
-        for name in named:
-            if name not in targets:
+        for word_run in ("make ", "just "):
+            for piece in command.split(word_run)[1:]:
+                for name in piece.split()[:3]:
+                    if name not in targets:
+                        continue
+                    if not self.add("target:" + name, targets[name]):
+                        return False
+                    # one level of prerequisites, which hold the real work in many Makefiles
+                    first = targets[name].splitlines()[0] if targets[name] else ""
+                    for dep in first.split():
+                        if not self.add("target:" + dep, targets.get(dep, "")):
+                            return False
+        for key in tasks_named(command):
+            body = targets.get(key)
+            if body is None or "target:" + key in self.seen:
                 continue
-            if not self.add("target:" + name, targets[name]):
+            if not self.add("target:" + key, body):
                 return False
-            # one level of prerequisites, which hold the real work in many Makefiles
-            first = targets[name].splitlines()[0] if targets[name] else ""
-            for dep in first.split():
-                if not self.add("target:" + dep, targets.get(dep, "")):
-                    return False
+            # a task's commands may run other tasks and scripts: followed as a script's are
+            if depth > 1 and not self.collect(body, depth - 1):
+                return False
         for match in _SCRIPT_REF.finditer(command):
             rel = match.group(1).removeprefix("./")
             if (

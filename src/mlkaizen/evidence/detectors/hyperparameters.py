@@ -36,7 +36,7 @@ _HYPERPARAMETERS = (
     r"colsample_bytree|min_samples_split|min_samples_leaf|early_stopping_rounds|patience|"
     r"n_trials|num_trials|max_evals|"
     # boosted trees, transformers' trainer arguments, and a few more networks' sizes
-    r"early_stopping|reg_alpha|reg_lambda|l2_leaf_reg|eta|gamma|max_features|min_data_in_leaf|"
+    r"early_stopping|reg_alpha|reg_lambda|l2_leaf_reg|max_features|min_data_in_leaf|"
     r"feature_fraction|bagging_fraction|num_train_epochs|per_device_train_batch_size|"
     r"gradient_accumulation_steps|warmup_ratio|label_smoothing|max_seq_length|num_heads|"
     r"hidden_dim|n_neighbors"
@@ -90,8 +90,24 @@ def hyperparameter_configs(tree: RepoTree) -> list[Finding]:
         return []
     pipes = ci_pipelines(tree)
     ci = {p.file for p in pipes} | {j.file for p in pipes for j in p.jobs if j.file}
-    configs = [rel for rel in candidates if rel not in ci]
+    configs = [rel for rel in candidates if rel not in ci and not _model_file(tree, rel)]
     return _hyperparameters_in(tree, configs, _HYPERPARAMETER_KEY, "a configuration file")
+
+
+def _model_file(tree: RepoTree, rel: str) -> bool:
+    """A JSON file that is not training configuration: one neither named for it nor in a
+    configuration folder (a run's ``trainer_state.json``), or a pretrained model's own
+    ``config.json`` (its ``model_type``/``architectures``, shipped with its weights)."""
+    if not rel.endswith(".json"):
+        return False
+    folders = _CONFIG_FOLDERS.intersection(rel.lower().split("/")[:-1])
+    if not folders and not _JSON_CONFIG_NAME.search(rel.rsplit("/", 1)[-1]):
+        return True
+    text = tree.text(rel) or ""
+    return '"model_type"' in text or '"architectures"' in text
+
+
+_JSON_CONFIG_NAME = re.compile(r"(?i)(config|param|setting)")
 
 
 def _hyperparameters_in(

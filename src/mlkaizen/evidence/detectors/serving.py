@@ -121,12 +121,18 @@ def _servers_started_from_python(tree: RepoTree) -> list[Finding]:
         if is_test_path(rel) or not SERVE_COMMAND.search(text):
             continue
         facts = tree.python(rel)
-        lines = text.splitlines()
+        lines = text.split("\n")  # as the parser numbers lines
         for call in facts.find_calls(_RUNS_COMMANDS, include_decorators=False) if facts else []:
-            line = lines[call.line - 1] if call.line <= len(lines) else ""
-            match = _SERVE_FROM_PYTHON.search(line)
-            if match:
-                detail = f"serving command: {match.group(1)} (started from Python)"
+            command = next(
+                (m.group(0) for a in call.str_args if (m := SERVE_COMMAND.match(a.lstrip()))),
+                None,
+            )
+            if command is None:  # an f-string is no literal argument: read the call's line
+                line = lines[call.line - 1] if call.line <= len(lines) else ""
+                match = _SERVE_FROM_PYTHON.search(line)
+                command = match.group(1) if match and "#" not in line[: match.start()] else None
+            if command:
+                detail = f"serving command: {command} (started from Python)"
                 out.append(tree.finding("model_serving_present", rel, call.line, detail))
                 break
     return out

@@ -194,7 +194,7 @@ def model_tests_present(tree: RepoTree) -> list[Finding]:
     Evidence: a test module named for model/train/predict/evaluate/serving (or in such a
     folder under ``tests/``) whose code imports an ML library or calls a model
     (``.fit``, ``.predict``, ``.evaluate``...), or imports a module of the project that
-    imports an ML library (the training job it runs).
+    imports a training library (the training job it runs) without a web test client.
     Not evidence: the module name alone, nor a serving app's HTTP test client alone (it
     tests the service's routes, most often with the model stubbed).
     """
@@ -207,7 +207,8 @@ def model_tests_present(tree: RepoTree) -> list[Finding]:
 
 def _exercises_model(tree: RepoTree, rel: str) -> bool:
     """The test imports an ML library or calls a model, or imports a module of the project
-    that imports one (``from bikes.jobs import TrainingJob``, which trains with sklearn)."""
+    that imports a training library (``from bikes.jobs import TrainingJob``, which trains with
+    sklearn), and calls no web test client (that tests the service's routes)."""
     facts = tree.python(rel)
     if facts is None:
         return False
@@ -216,11 +217,23 @@ def _exercises_model(tree: RepoTree, rel: str) -> bool:
         return True
     if facts.find_calls(_MODEL_CALLS, include_decorators=False):
         return True
+    if facts.find_calls(_HTTP_CLIENTS, include_decorators=False):
+        return False  # a service's routes exercised, most often with the model stubbed
     for module in imported_files(tree, rel, facts.imports):
         used = tree.python(module)
-        if used is not None and {n.split(".")[0] for n in used.imports} & ml:
+        if used is not None and {n.split(".")[0] for n in used.imports} & TRAINING:
             return True
     return False
+
+
+# a web framework's test client: the test calls the service's routes
+_HTTP_CLIENTS = (
+    "fastapi.testclient.TestClient",
+    "starlette.testclient.TestClient",
+    "httpx.AsyncClient",
+    "httpx.Client",
+    ".test_client",
+)
 
 
 DETECTORS = [unit_tests_present, data_tests_present, model_tests_present]

@@ -14,29 +14,36 @@ import configparser
 from typing import Any
 
 MAX_DEPTH = 8  # a task's commands nested deeper than this (lists in mappings...) are not read
+# the command text read from one document at most: an anchored string a YAML file refers to
+# from every task (an alias is one node to the loader) is not copied past it
+MAX_TEXT = 64 * 1024
 
 
-def _text(value: Any, depth: int = 0) -> str:
+def _text(value: Any, room: list[int], depth: int = 0) -> str:
     """A task's command(s) as text: a string, a list of strings or of mappings whose
     command lies under ``cmd``/``run``/``shell``/``script``/``task`` (a sub-task's name).
-    Read :data:`MAX_DEPTH` levels deep at most (a hostile document may nest far deeper)."""
+    Read :data:`MAX_DEPTH` levels deep at most (a hostile document may nest far deeper), and
+    within ``room`` characters (what is left of the document's :data:`MAX_TEXT`)."""
     if isinstance(value, str):
-        return value
-    if depth >= MAX_DEPTH:
+        piece = value[: max(room[0], 0)]
+        room[0] -= len(piece)
+        return piece
+    if depth >= MAX_DEPTH or room[0] <= 0:
         return ""
     if isinstance(value, list):
-        return "\n".join(_text(v, depth + 1) for v in value[:100])
+        return "\n".join(_text(v, room, depth + 1) for v in value[:100])
     if isinstance(value, dict):
         for key in ("cmd", "cmds", "run", "shell", "script", "sequence", "composite", "task"):
             if key in value:
-                return _text(value[key], depth + 1)
+                return _text(value[key], room, depth + 1)
     return ""
 
 
-def _named(mapping: Any) -> dict[str, str]:
+def _named(mapping: Any, room: list[int] | None = None) -> dict[str, str]:
     if not isinstance(mapping, dict):
         return {}
-    return {str(name): text for name, body in mapping.items() if (text := _text(body))}
+    room = [MAX_TEXT] if room is None else room
+    return {str(name): text for name, body in mapping.items() if (text := _text(body, room))}
 
 
 def mise_tasks(doc: dict[str, Any]) -> dict[str, str]:
@@ -49,23 +56,26 @@ def taskfile_tasks(doc: Any) -> dict[str, str]:
     return _named(doc.get("tasks")) if isinstance(doc, dict) else {}
 
 
-def pyproject_tasks(doc: dict[str, Any]) -> dict[str, str]:
-    """poethepoet's ``[tool.poe.tasks]``, PDM's ``[tool.pdm.scripts]`` and the scripts of
-    every Hatch environment (``[tool.hatch.envs.default.scripts]``)."""
+def pyproject_tasks(doc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each runner's tasks in ``pyproject.toml``: poethepoet's ``[tool.poe.tasks]``, PDM's
+    ``[tool.pdm.scripts]``, and the scripts of every Hatch environment
+    (``[tool.hatch.envs.default.scripts]``), by runner (``poe``, ``pdm``, ``hatch``)."""
     tool = doc.get("tool")
     if not isinstance(tool, dict):
         return {}
-    out: dict[str, str] = {}
-    for section in (tool.get("poe"), tool.get("pdm")):
-        if isinstance(section, dict):
-            out |= {k: v for k, v in _named(section.get("tasks") or section.get("scripts")).items()
-                    if k not in out}
-    hatch = tool.get("hatch")
+    room = [MAX_TEXT]
+    poe, pdm, hatch = (tool.get(k) for k in ("poe", "pdm", "hatch"))
+    out = {
+        "poe": _named(poe.get("tasks"), room) if isinstance(poe, dict) else {},
+        "pdm": _named(pdm.get("scripts"), room) if isinstance(pdm, dict) else {},
+        "hatch": {},
+    }
     envs = hatch.get("envs") if isinstance(hatch, dict) else None
     for env in envs.values() if isinstance(envs, dict) else ():
         if isinstance(env, dict):
-            out |= {k: v for k, v in _named(env.get("scripts")).items() if k not in out}
-    return out
+            scripts = _named(env.get("scripts"), room)
+            out["hatch"] |= {k: v for k, v in scripts.items() if k not in out["hatch"]}
+    return {runner: tasks for runner, tasks in out.items() if tasks}
 
 
 def npm_scripts(doc: Any) -> dict[str, str]:
