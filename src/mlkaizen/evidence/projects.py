@@ -175,17 +175,22 @@ def _outermost(refs: list[SubProjectRef]) -> list[SubProjectRef]:
 def _module_index(tree: RepoTree) -> dict[str, str]:
     """Dotted module names of two or more parts (``helpers.s3``, ``src.helpers.s3``) -> the
     Python file that defines them, for every way the file can be imported from a folder of
-    its path; a name two files could be is left out."""
-    index: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for rel in tree.with_suffix(".py"):
-        parts = rel.removesuffix(".py").removesuffix("/__init__").split("/")
-        for start in range(len(parts) - 1):
-            name = ".".join(parts[start:])
-            if name in index and index[name] != rel:
-                ambiguous.add(name)
-            index[name] = rel
-    return {k: v for k, v in index.items() if k not in ambiguous}
+    its path; a name two files could be is left out. Built once a scan (the coupled
+    projects and the projects used from outside both read it)."""
+
+    def compute() -> dict[str, str]:
+        index: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for rel in tree.with_suffix(".py"):
+            parts = rel.removesuffix(".py").removesuffix("/__init__").split("/")
+            for start in range(len(parts) - 1):
+                name = ".".join(parts[start:])
+                if name in index and index[name] != rel:
+                    ambiguous.add(name)
+                index[name] = rel
+        return {k: v for k, v in index.items() if k not in ambiguous}
+
+    return tree.memo("module_index", compute)
 
 
 def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
