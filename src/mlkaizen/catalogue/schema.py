@@ -168,42 +168,48 @@ class Level(_Strict):
 
 
 class Further(_Strict):
-    """A wider tolerance (more ``gaps``, earned by more of the next stage, ``earned_by``),
-    only for a repository that already holds the stage below in full: what it lacks of this
-    stage is then all in what this stage adds, and it is in part past this stage."""
+    """A wider tolerance (more ``gaps``, earned by more of the next stage, ``earned_by``).
+    With ``below_in_full`` (the default) only for a repository that already holds the stage
+    below in full: what it lacks of this stage is then all in what this stage adds. Without
+    it, for any repository that shows that much of the next stage."""
 
     gaps: int = Field(ge=2, le=3)
     earned_by: int = Field(ge=1)
+    below_in_full: bool = True
 
 
 class Tolerance(_Strict):
     """How many gaps (``gaps``) a stage's gate may hold with: core entries of the cells it
     takes in left unsatisfied, or practices their quorums lack. Only when at least
-    ``earned_by`` core entries of the cells the next stage adds are satisfied already: the
-    repository is in part past this stage, so what it lacks of it is more likely missed or
-    kept elsewhere than absent (``0``: whatever the next stage shows, for a gate so wide
-    that one gap in it is more often a missed detection). A gap that an answer settles (not
-    done) is never tolerated.
+    ``earned_by`` core entries of the cells the next stage adds are satisfied already, or
+    at least ``or_beyond`` core entries of the cells every later stage adds: the repository
+    is in part past this stage, so what it lacks of it is more likely missed or kept
+    elsewhere than absent (``earned_by: 0``: whatever the next stage shows, for a gate so
+    wide that one gap in it is more often a missed detection). A gap that an answer settles
+    (not done) is never tolerated.
     """
 
     gaps: int = Field(ge=1, le=2)
     earned_by: int = Field(ge=0)
+    or_beyond: int | None = Field(default=None, ge=1)
     further: Further | None = None
 
     def when(self, practices: str) -> str:
         """``"1 gap, when 2 core practices of the next stage are satisfied"`` (or ``"1 gap"``
-        for a tolerance earned by nothing), and the further tolerance if any."""
+        for a tolerance earned by nothing), the later stages' alternative if any, and the
+        further tolerance if any."""
         out = f"{self.gaps} gap{'s' if self.gaps > 1 else ''}"
         if self.earned_by == 1:  # one of them: "1 core entry ... is satisfied"
             one = practices[:-3] + "y" if practices.endswith("ies") else practices.removesuffix("s")
             out += f", when 1 {one} of the next stage is satisfied"
         elif self.earned_by:
             out += f", when {self.earned_by} {practices} of the next stage are satisfied"
+        if self.or_beyond is not None and self.earned_by:
+            out += f" or {self.or_beyond} of all later stages are"
         if self.further is not None:
-            out += (
-                f"; {self.further.gaps} gaps when {self.further.earned_by} are and the stage "
-                "below holds in full"
-            )
+            out += f"; {self.further.gaps} gaps when {self.further.earned_by} are"
+            if self.further.below_in_full:
+                out += " and the stage below holds in full"
         return out
 
 

@@ -156,12 +156,17 @@ def _gaps(
 
 
 def _ahead(
-    catalogue: Catalogue, stage: Stage, after: Stage, by_id: dict[str, PracticeResult], ok: bool
+    catalogue: Catalogue,
+    stage: Stage,
+    later: list[Stage],
+    by_id: dict[str, PracticeResult],
+    ok: bool,
 ) -> int:
-    """How many core entries of the cells ``after``'s gate adds to ``stage``'s are
-    satisfied."""
+    """How many core entries of the cells the ``later`` stages' gates add to ``stage``'s
+    are satisfied (each cell counted once)."""
     count = 0
-    for dim, need in after.requires.items():
+    for dim in {d: None for s in later for d in s.requires}:
+        need = max(s.requires.get(dim, 0) for s in later)
         for level in range(stage.requires.get(dim, 0) + 1, need + 1):
             cell = catalogue.cell(dim, level)
             if cell is None:
@@ -182,10 +187,12 @@ def stage_reached(
     the core entries of those cells left unsatisfied and the practices their quorums lack.
     It holds in full without gaps (every dimension reaches the stage's minimum level). A
     stage with a ``tolerance`` also holds with up to ``gaps`` of them when at least
-    ``earned_by`` core entries of the cells the next stage adds are satisfied already, and
-    no gap is settled by an answer or the configuration (then it is known, not missed); its
-    ``further`` tolerance allows more gaps, earned by more of the next stage, when the stage
-    just below holds in full (so the gaps are all in what this stage adds). A
+    ``earned_by`` core entries of the cells the next stage adds are satisfied already (or
+    ``or_beyond`` of the cells every later stage adds), and no gap is settled by an answer
+    or the configuration (then it is known, not missed); its ``further`` tolerance allows
+    more gaps, earned by more of the next stage, when the stage just below holds in full
+    (so the gaps are all in what this stage adds) or, with ``below_in_full: false``,
+    whatever the stage below holds with. A
     lower stage's cells are among a higher one's, so a stage that holds in full holds for
     every stage below it; a higher stage may hold with a tolerated gap where a lower stage,
     with no tolerance, does not.
@@ -202,11 +209,22 @@ def stage_reached(
         allowed = 0
         after = ordered[i + 1] if i + 1 < len(ordered) else None
         if gaps and stage.tolerance is not None and after is not None:
-            earned = _ahead(catalogue, stage, after, by_id, optimistic)
+            earned = _ahead(catalogue, stage, [after], by_id, optimistic)
             tol = stage.tolerance
-            allowed = tol.gaps if earned >= tol.earned_by else 0
-            if tol.further is not None and full_below and earned >= tol.further.earned_by:
-                allowed = max(allowed, tol.further.gaps)
+            beyond = (
+                _ahead(catalogue, stage, ordered[i + 1 :], by_id, optimistic)
+                if tol.or_beyond is not None
+                else 0
+            )
+            if earned >= tol.earned_by or (tol.or_beyond is not None and beyond >= tol.or_beyond):
+                allowed = tol.gaps
+            further = tol.further
+            if (
+                further is not None
+                and (full_below or not further.below_in_full)
+                and earned >= further.earned_by
+            ):
+                allowed = max(allowed, further.gaps)
         full_below = not gaps
         if len(gaps) <= allowed:
             reached, tolerated = stage, gaps
