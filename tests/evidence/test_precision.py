@@ -285,11 +285,30 @@ CASES: list[tuple[str, Files, Expected]] = [
     ("data_remote_storage_configured",
      {"settings.py": "import os\nBUCKET = os.environ['BUCKET']\nDATA_ROOT = f\"s3://{BUCKET}\"\n"},
      {("settings.py", 3, "found")}),
+    # a bucket read in a notebook only is done by hand, in a session: partial
     ("data_remote_storage_configured",
      {"nb.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
                   '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '
                   '"nbformat": 4, "nbformat_minor": 5}'},
-     {("nb.ipynb", 1, "found")}),
+     {("nb.ipynb", 1, "partial")}),
+    # near miss: the project's code reads the bucket too, so both hold
+    ("data_remote_storage_configured",
+     {"nb.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                  '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '
+                  '"nbformat": 4, "nbformat_minor": 5}',
+      "src/load.py": "import pandas as pd\ndf = pd.read_parquet('s3://team-data/x.parquet')\n"},
+     {("nb.ipynb", 1, "found"), ("src/load.py", 2, "found")}),
+    # a warehouse queried in a notebook only, likewise; from the project's code, it holds
+    ("warehouse_data_used",
+     {"explore.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                       '"source": ["from google.cloud import bigquery\\n", '
+                       '"df = bigquery.Client().query(SQL).to_dataframe()\\n"]}], '
+                       '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}'},
+     {("explore.ipynb", 3, "partial")}),
+    ("warehouse_data_used",
+     {"src/extract.py": "from google.cloud import bigquery\n"
+                        "df = bigquery.Client().query(SQL).to_dataframe()\n"},
+     {("src/extract.py", 2, "found")}),
     # too loose: pictures in git-lfs, a folder named metadata
     ("git_lfs_tracks_data",
      {".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n"

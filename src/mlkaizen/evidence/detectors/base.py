@@ -34,12 +34,15 @@ class Detector:
 
 
 Keep = Callable[[RepoTree, Finding], bool]
+Settle = Callable[[list[Finding]], list[Finding]]
 
 
-def with_packs(detector_id: str, fn: DetectFn, keep: Keep | None = None) -> DetectFn:
+def with_packs(
+    detector_id: str, fn: DetectFn, keep: Keep | None = None, settle: Settle | None = None
+) -> DetectFn:
     """``fn``, plus what the stack packs' signs of ``detector_id`` show in files where
     ``fn`` found nothing (one reading of a fact per file); with ``keep``, only the findings
-    it keeps, whoever made them."""
+    it keeps, whoever made them; with ``settle``, as it judges them all together."""
 
     def detect(tree: RepoTree) -> list[Finding]:
         from mlkaizen.evidence.detectors.stack_signs import pack_findings
@@ -47,18 +50,38 @@ def with_packs(detector_id: str, fn: DetectFn, keep: Keep | None = None) -> Dete
         found = fn(tree)
         own = {f.file for f in found if f.outcome is Outcome.FOUND}
         out = found + [f for f in pack_findings(tree, detector_id) if f.file not in own]
-        return out if keep is None else [f for f in out if keep(tree, f)]
+        out = out if keep is None else [f for f in out if keep(tree, f)]
+        return out if settle is None else settle(out)
 
     return detect
 
 
-def detector(detector_id: str, keep: Keep | None = None) -> Callable[[DetectFn], Detector]:
+def detector(
+    detector_id: str, keep: Keep | None = None, settle: Settle | None = None
+) -> Callable[[DetectFn], Detector]:
     """Register ``fn`` as a detector whose documentation is its docstring; the stack packs'
-    signs of the same fact are part of it; ``keep`` judges every finding, the packs' too."""
+    signs of the same fact are part of it; ``keep`` judges every finding, the packs' too,
+    and ``settle`` all of them together (after ``keep``)."""
 
     def wrap(fn: DetectFn) -> Detector:
         family = fn.__module__.rsplit(".", 1)[-1]
         doc = inspect.cleandoc(fn.__doc__ or "")
-        return Detector(detector_id, doc, family, with_packs(detector_id, fn, keep))
+        return Detector(detector_id, doc, family, with_packs(detector_id, fn, keep, settle))
 
     return wrap
+
+
+def by_hand_in_notebooks(findings: list[Finding]) -> list[Finding]:
+    """``findings``, each ``partial``, when every one that holds is in a notebook: what only
+    an interactive session does (a notebook reading a bucket) is done by hand, not a way the
+    project's code or configuration does it."""
+    held = [f for f in findings if f.outcome is Outcome.FOUND]
+    if not held or not all((f.file or "").endswith(".ipynb") for f in held):
+        return findings
+    only = {"outcome": Outcome.PARTIAL}
+    return [
+        f.model_copy(update={**only, "detail": f"{f.detail} (in a notebook only)"})
+        if f.outcome is Outcome.FOUND
+        else f
+        for f in findings
+    ]

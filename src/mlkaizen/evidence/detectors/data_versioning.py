@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.base import by_hand_in_notebooks, detector
 from mlkaizen.evidence.detectors.model_fetch import data_not_models
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.storage_env import env_store_reads
@@ -212,7 +212,7 @@ def lakefs_or_delta_versioning(tree: RepoTree) -> list[Finding]:
     return out
 
 
-@detector("data_remote_storage_configured", keep=data_not_models)
+@detector("data_remote_storage_configured", keep=data_not_models, settle=by_hand_in_notebooks)
 def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     """Data lives in shared remote storage (a DVC remote, or object-store URIs in config).
 
@@ -227,6 +227,8 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
     (``pd.read_csv(os.environ.get("BUCKET_URL") + name)``).
     Not evidence: a module that fetches only model files from a store and loads one (a
     serving app downloading ``model.pkl`` at start-up keeps its model there, not data).
+    ``partial``: every place is a notebook (a session that reads a bucket by hand shows
+    where one person's data was, not a way the project's code or configuration keeps it).
     """
     out: list[Finding] = []
     for rel in tree.glob(".dvc/config", "*/.dvc/config"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.base import by_hand_in_notebooks, detector
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
@@ -42,7 +42,7 @@ WAREHOUSES = (
 )
 
 
-@detector("warehouse_data_used")
+@detector("warehouse_data_used", settle=by_hand_in_notebooks)
 def warehouse_data_used(tree: RepoTree) -> list[Finding]:
     """Project code reads its data from a managed warehouse or a platform dataset service.
 
@@ -52,6 +52,7 @@ def warehouse_data_used(tree: RepoTree) -> list[Finding]:
     Evidence: a client of one of these created or queried through its import
     (``bigquery.Client()``, ``aiplatform.TabularDataset(...)``, ``snowflake.connector.connect``).
     An import alone, or a method called ``query`` on an unrelated object, is not enough.
+    ``partial``: every such read is in a notebook (a session's query, not the project's).
     How to satisfy it: read training data from the team's warehouse or a registered dataset.
     """
     return find_usage(tree, "warehouse_data_used", WAREHOUSES)
