@@ -776,6 +776,29 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("drift_detection_used",
      {"jobs/report.py": "def population_stability_index(e, a):\n    return 0.0\n"},
      "found", "jobs/report.py"),
+    # a drift measure held against a threshold, in a module about drift; a distance between
+    # two embeddings in one
+    ("drift_detection_used",
+     {"lambda/monitor_drift.py": "THRESHOLD = 0.15\ndef handler(event, ctx):\n"
+                                 "    drift = abs(rate() - BASELINE)\n"
+                                 "    if drift > THRESHOLD:\n        retrain()\n"},
+     "found", "lambda/monitor_drift.py"),
+    ("drift_detection_used",
+     {"steps/embedding_drift.py": "from scipy.spatial import distance\n"
+                                  "def compute(ref, cur):\n    return distance.euclidean(ref, cur)\n"},
+     "found", "steps/embedding_drift.py"),
+    # near misses: a threshold only assigned, a comparison in a comment, a loss held against a
+    # threshold in a training module, a distance in a search module
+    ("drift_detection_used",
+     {"monitoring/settings.py": "DRIFT_THRESHOLD = 0.1\n# if drift > DRIFT_THRESHOLD: alert\n"},
+     None, None),
+    ("drift_detection_used",
+     {"src/train.py": "def fit(loss, threshold):\n    if loss > threshold:\n        stop()\n"},
+     None, None),
+    ("drift_detection_used",
+     {"search/similar.py": "from scipy.spatial import distance\n"
+                           "def nearest(a, b):\n    return distance.cosine(a, b)\n"},
+     None, None),
     ("service_metrics_exported",
      {"app.py": "from prometheus_client import Counter\nC = Counter('c', 'd')\n"}, "found",
      "app.py"),

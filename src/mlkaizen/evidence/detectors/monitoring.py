@@ -29,7 +29,8 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
     ``azureml.datadrift``, SDK v2 ``MonitorSchedule``/drift signals, a CLI v2 schedule with
     ``create_monitor``), Databricks Lakehouse Monitoring (``create_monitor``,
     ``quality_monitors`` in SDK code or bundles). The team's own drift code, in a module
-    about drift or monitoring: a two-sample test or distance, a population stability index.
+    about drift or monitoring: a two-sample test or distance, a population stability index,
+    or a drift measure held against a threshold (``if drift > DRIFT_THRESHOLD``).
     Not evidence: capturing requests alone (SageMaker ``DataCaptureConfig`` is prediction
     logging).
     """
@@ -46,7 +47,7 @@ _DRIFT_TESTS = (
     "scipy.stats.cramervonmises_2samp",
     "scipy.stats.chi2_contingency",
     "scipy.stats.entropy",
-    "scipy.spatial.distance.jensenshannon",
+    "scipy.spatial.distance.",  # Jensen-Shannon, or any distance between two embeddings
 )
 # a function named for the population stability index: ``psi``, ``compute_psi``,
 # ``calculatePSI``, ``psi_score``, ``population_stability_index`` (not ``kpa_to_psi``)
@@ -56,7 +57,14 @@ _PSI = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_DRIFT = re.compile(r"drift|monitor|stabilit|skew", re.IGNORECASE)
-_MAY_MEASURE_DRIFT = re.compile(r"psi|stability|scipy", re.IGNORECASE)  # a cheap test first
+_MAY_MEASURE_DRIFT = re.compile(r"psi|stability|scipy|drift", re.IGNORECASE)  # a cheap test first
+# a drift measure held against a threshold: ``if drift > DRIFT_THRESHOLD``,
+# ``drift_score >= self.threshold``, ``threshold < psi`` (not a threshold assigned alone)
+_DRIFT_VS_THRESHOLD = re.compile(
+    r"\b\w*(?:drift|psi)\w*\s*[<>]=?\s*(?:self\.)?\w*(?:threshold|limit)\w*\b"
+    r"|\b\w*(?:threshold|limit)\w*\s*[<>]=?\s*\w*(?:drift|psi)\w*\b",
+    re.IGNORECASE,
+)
 
 
 def _hand_written_drift(tree: RepoTree) -> list[Finding]:
@@ -64,8 +72,9 @@ def _hand_written_drift(tree: RepoTree) -> list[Finding]:
     its functions says drift, monitoring, stability or skew): a two-sample test or distance
     (Kolmogorov-Smirnov, Wasserstein, Jensen-Shannon, chi-squared, KL divergence), or a
     population stability index function (``compute_psi``; a ``population_stability_index``
-    anywhere). Not evidence: the same test in an analysis about something else, a ``psi``
-    that converts pressure, or test code."""
+    anywhere), or a drift measure compared with a threshold. Not evidence: the same test in
+    an analysis about something else, a ``psi`` that converts pressure, a threshold only
+    assigned, or test code."""
     out: list[Finding] = []
     for rel in tree.with_suffix(".py"):
         if not _MAY_MEASURE_DRIFT.search(tree.text(rel) or ""):
@@ -87,7 +96,19 @@ def _hand_written_drift(tree: RepoTree) -> list[Finding]:
         elif psi:
             what = f"hand-written drift check: population stability index ({psi[0][1]})"
             out.append(tree.finding("drift_detection_used", rel, psi[0][0], what))
+        elif about and (line := _line_matching(tree.text(rel) or "", _DRIFT_VS_THRESHOLD)):
+            what = "hand-written drift check: a drift measure held against a threshold"
+            out.append(tree.finding("drift_detection_used", rel, line, what))
     return out
+
+
+def _line_matching(text: str, pattern: re.Pattern[str]) -> int | None:
+    """The 1-based line of ``pattern``'s first match outside a comment, if any."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        code = line.split("#", 1)[0]
+        if pattern.search(code):
+            return number
+    return None
 
 
 _VERTEX_MONITORING = re.compile(
