@@ -799,6 +799,49 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      {"search/similar.py": "from scipy.spatial import distance\n"
                            "def nearest(a, b):\n    return distance.cosine(a, b)\n"},
      None, None),
+    # the forms a drift measure takes: abs(), a method, a result's key, self's attributes,
+    # a comparison over several lines
+    ("drift_detection_used",
+     {"monitoring/drift.py": "def check(d, THRESHOLD):\n    return abs(d.drift) > THRESHOLD\n"},
+     "found", "monitoring/drift.py"),
+    ("drift_detection_used",
+     {"jobs/drift_job.py": "def alarm(result, threshold):\n"
+                           "    return result['drift_score'] >= threshold\n"},
+     "found", "jobs/drift_job.py"),
+    ("drift_detection_used",
+     {"monitoring/watch.py": "class W:\n    def hit(self):\n"
+                             "        return (self.drift_threshold\n                < self.drift)\n"},
+     "found", "monitoring/watch.py"),
+    # near misses: a pressure in psi, epsilon, a clock held against a limit, a threshold that
+    # is validated, a docstring or a message that says it, a spatial distance in a module
+    # about deskewing or cluster stability (not about drift)
+    ("drift_detection_used",
+     {"monitoring/sensor_monitor.py": "def check(pressure_psi, PRESSURE_THRESHOLD_PSI):\n"
+                                      "    return pressure_psi > PRESSURE_THRESHOLD_PSI\n"},
+     None, None),
+    ("drift_detection_used",
+     {"train/stability.py": "def stop(self, epsilon):\n    return epsilon > self.threshold\n"},
+     None, None),
+    ("drift_detection_used",
+     {"monitoring/clock.py": "def ok(clock_drift):\n    return clock_drift < MAX_CLOCK_DRIFT_LIMIT\n"},
+     None, None),
+    ("drift_detection_used",
+     {"monitoring/config.py": "def check(drift_threshold, MAX_THRESHOLD):\n"
+                              "    if drift_threshold > MAX_THRESHOLD:\n        raise ValueError\n"},
+     None, None),
+    ("drift_detection_used",
+     {"monitoring/report.py": '"""Alerts when drift > DRIFT_THRESHOLD."""\n'
+                              "DRIFT_THRESHOLD = 0.1\n"
+                              "def text():\n    return 'alert if drift > threshold'\n"},
+     None, None),
+    ("drift_detection_used",
+     {"ocr/deskew.py": "from scipy.spatial import distance as dist\n"
+                       "def width(a, b):\n    return dist.euclidean(a, b)\n"},
+     None, None),
+    ("drift_detection_used",
+     {"analysis/cluster_stability.py": "from scipy.spatial.distance import pdist, squareform\n"
+                                       "def matrix(x):\n    return squareform(pdist(x))\n"},
+     None, None),
     ("service_metrics_exported",
      {"app.py": "from prometheus_client import Counter\nC = Counter('c', 'd')\n"}, "found",
      "app.py"),

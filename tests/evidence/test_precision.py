@@ -298,6 +298,22 @@ CASES: list[tuple[str, Files, Expected]] = [
                   '"nbformat": 4, "nbformat_minor": 5}',
       "src/load.py": "import pandas as pd\ndf = pd.read_parquet('s3://team-data/x.parquet')\n"},
      {("nb.ipynb", 1, "found"), ("src/load.py", 2, "found")}),
+    # near miss: a test that reads a (mocked) bucket is not the project's code: still partial
+    ("data_remote_storage_configured",
+     {"notebooks/explore.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                                 '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '
+                                 '"nbformat": 4, "nbformat_minor": 5}',
+      "tests/test_load.py": "import pandas as pd\ndef test_load():\n"
+                            "    assert pd.read_parquet('s3://test-bucket/x.parquet') is not None\n"},
+     {("notebooks/explore.ipynb", 1, "partial"), ("tests/test_load.py", 3, "found")}),
+    # a notebook that a scheduled job runs is the project's code
+    ("data_remote_storage_configured",
+     {"notebooks/ingest.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                                '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '
+                                '"nbformat": 4, "nbformat_minor": 5}',
+      "databricks.yml": "resources:\n  jobs:\n    ingest:\n      tasks:\n        - task_key: i\n"
+                        "          notebook_task:\n            notebook_path: ./notebooks/ingest\n"},
+     {("notebooks/ingest.ipynb", 1, "found")}),
     # a warehouse queried in a notebook only, likewise; from the project's code, it holds
     ("warehouse_data_used",
      {"explore.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '

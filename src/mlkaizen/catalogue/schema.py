@@ -170,8 +170,9 @@ class Level(_Strict):
 class Further(_Strict):
     """A wider tolerance (more ``gaps``, earned by more of the next stage, ``earned_by``).
     With ``below_in_full`` (the default) only for a repository that already holds the stage
-    below in full: what it lacks of this stage is then all in what this stage adds. Without
-    it, for any repository that shows that much of the next stage."""
+    below in full: what it lacks of this stage is then all in what this stage adds. With
+    ``below_in_full: false``, for one that holds the stage below at all, if only with that
+    stage's own tolerated gaps."""
 
     gaps: int = Field(ge=2, le=3)
     earned_by: int = Field(ge=1)
@@ -194,22 +195,49 @@ class Tolerance(_Strict):
     or_beyond: int | None = Field(default=None, ge=1)
     further: Further | None = None
 
+    @model_validator(mode="after")
+    def _beyond_asks_more(self) -> Tolerance:
+        # the later stages' cells include the next stage's: an ``or_beyond`` no larger than
+        # ``earned_by`` (or beside a tolerance earned by nothing) could never matter
+        if self.or_beyond is not None and not 0 < self.earned_by < self.or_beyond:
+            raise ValueError("or_beyond must exceed earned_by, itself at least 1")
+        return self
+
+    def fingerprint(self) -> dict[str, object]:
+        """What decides, as data: the fields, less those at a default that judges as a
+        catalogue without them did (so such a catalogue keeps its rule's fingerprint)."""
+        data = self.model_dump(mode="json")
+        if data["or_beyond"] is None:
+            del data["or_beyond"]
+        if data["further"] is not None and data["further"]["below_in_full"]:
+            del data["further"]["below_in_full"]
+        return data
+
     def when(self, practices: str) -> str:
         """``"1 gap, when 2 core practices of the next stage are satisfied"`` (or ``"1 gap"``
         for a tolerance earned by nothing), the later stages' alternative if any, and the
         further tolerance if any."""
+
+        def one(n: int) -> str:  # "1 core entry", "3 core entries"
+            if n != 1:
+                return f"{n} {practices}"
+            single = practices[:-3] + "y" if practices.endswith("ies") else practices
+            return f"1 {single.removesuffix('s')}"
+
         out = f"{self.gaps} gap{'s' if self.gaps > 1 else ''}"
-        if self.earned_by == 1:  # one of them: "1 core entry ... is satisfied"
-            one = practices[:-3] + "y" if practices.endswith("ies") else practices.removesuffix("s")
-            out += f", when 1 {one} of the next stage is satisfied"
-        elif self.earned_by:
-            out += f", when {self.earned_by} {practices} of the next stage are satisfied"
-        if self.or_beyond is not None and self.earned_by:
+        if self.earned_by:
+            verb = "is" if self.earned_by == 1 else "are"
+            out += f", when {one(self.earned_by)} of the next stage {verb} satisfied"
+        if self.or_beyond is not None:
             out += f" or {self.or_beyond} of all later stages are"
         if self.further is not None:
-            out += f"; {self.further.gaps} gaps when {self.further.earned_by} are"
+            n = self.further.earned_by
+            verb = "is" if n == 1 else "are"
+            out += f"; {self.further.gaps} gaps when {one(n)} of the next stage {verb} satisfied"
             if self.further.below_in_full:
                 out += " and the stage below holds in full"
+            else:
+                out += " and the stage below holds"
         return out
 
 

@@ -94,7 +94,7 @@ def rule_id(catalogue: Catalogue) -> str:
     rule = {
         "stages": [
             [s.index, sorted(s.requires.items())]
-            + ([s.tolerance.model_dump(mode="json")] if s.tolerance else [])
+            + ([s.tolerance.fingerprint()] if s.tolerance else [])
             for s in catalogue.stages
         ],
         "cells": [

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mlkaizen.catalogue.schema import Catalogue, Cell, Stage
-from mlkaizen.engine.model import SATISFIED, Blocker, LevelRule, PracticeResult, Source
+from mlkaizen.engine.model import SATISFIED, Blocker, LevelRule, PracticeResult, Source, State
 
 
 def _ok(result: PracticeResult, optimistic: bool) -> bool:
@@ -161,9 +161,16 @@ def _ahead(
     later: list[Stage],
     by_id: dict[str, PracticeResult],
     ok: bool,
+    *,
+    shown: bool = False,
 ) -> int:
     """How many core entries of the cells the ``later`` stages' gates add to ``stage``'s
-    are satisfied (each cell counted once)."""
+    are satisfied (each cell counted once); with ``shown``, only those met (detected or
+    answered yes: not exempt, not applicable, nor an open question however optimistic)."""
+
+    def counts(r: PracticeResult) -> bool:
+        return r.state is State.MET if shown else _ok(r, ok)
+
     count = 0
     for dim in {d: None for s in later for d in s.requires}:
         need = max(s.requires.get(dim, 0) for s in later)
@@ -172,7 +179,7 @@ def _ahead(
             if cell is None:
                 continue
             count += sum(
-                any(pid in by_id and _ok(by_id[pid], ok) for pid in g) for g in _groups(cell)
+                any(pid in by_id and counts(by_id[pid]) for pid in g) for g in _groups(cell)
             )
     return count
 
@@ -188,11 +195,12 @@ def stage_reached(
     It holds in full without gaps (every dimension reaches the stage's minimum level). A
     stage with a ``tolerance`` also holds with up to ``gaps`` of them when at least
     ``earned_by`` core entries of the cells the next stage adds are satisfied already (or
-    ``or_beyond`` of the cells every later stage adds), and no gap is settled by an answer
-    or the configuration (then it is known, not missed); its ``further`` tolerance allows
-    more gaps, earned by more of the next stage, when the stage just below holds in full
-    (so the gaps are all in what this stage adds) or, with ``below_in_full: false``,
-    whatever the stage below holds with. A
+    ``or_beyond`` met, never only exempt, not applicable or open, of the cells every later
+    stage adds), and no gap is settled by an answer or the configuration (then it is known,
+    not missed); its ``further`` tolerance allows more gaps, earned by more of the next
+    stage, when the stage just below holds in full (so the gaps are all in what this stage
+    adds) or, with ``below_in_full: false``, when it holds at all, if only with its own
+    tolerated gaps (so at most that many gaps are the stage below's). A
     lower stage's cells are among a higher one's, so a stage that holds in full holds for
     every stage below it; a higher stage may hold with a tolerated gap where a lower stage,
     with no tolerance, does not.
@@ -200,11 +208,13 @@ def stage_reached(
     by_id = {r.id: r for r in results}
     ordered = sorted(catalogue.stages, key=lambda s: s.index)
     reached, tolerated = ordered[0], []
-    full_below = True  # whether the stage just below holds in full (the first needs nothing)
+    # whether the stage just below holds in full, and whether it holds at all (if only with
+    # its own tolerated gaps); the first stage needs nothing
+    full_below = held_below = True
     for i, stage in enumerate(ordered):
         gaps = _gaps(catalogue, stage, by_id, optimistic)
         if gaps is None:
-            full_below = False
+            full_below = held_below = False
             continue
         allowed = 0
         after = ordered[i + 1] if i + 1 < len(ordered) else None
@@ -212,21 +222,19 @@ def stage_reached(
             earned = _ahead(catalogue, stage, [after], by_id, optimistic)
             tol = stage.tolerance
             beyond = (
-                _ahead(catalogue, stage, ordered[i + 1 :], by_id, optimistic)
+                _ahead(catalogue, stage, ordered[i + 1 :], by_id, optimistic, shown=True)
                 if tol.or_beyond is not None
                 else 0
             )
             if earned >= tol.earned_by or (tol.or_beyond is not None and beyond >= tol.or_beyond):
                 allowed = tol.gaps
             further = tol.further
-            if (
-                further is not None
-                and (full_below or not further.below_in_full)
-                and earned >= further.earned_by
-            ):
+            below = full_below if further is None or further.below_in_full else held_below
+            if further is not None and below and earned >= further.earned_by:
                 allowed = max(allowed, further.gaps)
         full_below = not gaps
-        if len(gaps) <= allowed:
+        held_below = len(gaps) <= allowed
+        if held_below:
             reached, tolerated = stage, gaps
     return reached, tolerated
 

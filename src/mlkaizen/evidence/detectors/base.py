@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlkaizen.evidence.findings import Finding, Outcome
+from mlkaizen.evidence.findings import Context, Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
 DetectFn = Callable[[RepoTree], list[Finding]]
@@ -34,7 +34,7 @@ class Detector:
 
 
 Keep = Callable[[RepoTree, Finding], bool]
-Settle = Callable[[list[Finding]], list[Finding]]
+Settle = Callable[[RepoTree, list[Finding]], list[Finding]]
 
 
 def with_packs(
@@ -51,7 +51,7 @@ def with_packs(
         own = {f.file for f in found if f.outcome is Outcome.FOUND}
         out = found + [f for f in pack_findings(tree, detector_id) if f.file not in own]
         out = out if keep is None else [f for f in out if keep(tree, f)]
-        return out if settle is None else settle(out)
+        return out if settle is None else settle(tree, out)
 
     return detect
 
@@ -71,17 +71,39 @@ def detector(
     return wrap
 
 
-def by_hand_in_notebooks(findings: list[Finding]) -> list[Finding]:
-    """``findings``, each ``partial``, when every one that holds is in a notebook: what only
-    an interactive session does (a notebook reading a bucket) is done by hand, not a way the
-    project's code or configuration does it."""
-    held = [f for f in findings if f.outcome is Outcome.FOUND]
-    if not held or not all((f.file or "").endswith(".ipynb") for f in held):
+# where a job, a script or a pipeline names the notebooks it runs
+_RUNNERS = (".yml", ".yaml", ".json", ".toml", ".cfg", ".sh", ".py")
+
+
+def by_hand_in_notebooks(tree: RepoTree, findings: list[Finding]) -> list[Finding]:
+    """``findings``, each ``partial``, when every one credited to the project (not a test's
+    nor a tutorial's) is in a Jupyter notebook that nothing runs: what only an interactive
+    session does (a notebook reading a bucket) is done by hand, not a way the project's code
+    or configuration does it. A notebook that a job, a script or a pipeline names by its path
+    (a Databricks ``notebook_task``, ``papermill``) is the project's code."""
+    held = [f for f in findings if f.outcome is Outcome.FOUND and f.context is Context.PROJECT]
+    notebooks = {f.file or "" for f in held}
+    if not held or not all(rel.endswith(".ipynb") for rel in notebooks):
+        return findings
+    if any(_run_by_something(tree, rel) for rel in notebooks):
         return findings
     only = {"outcome": Outcome.PARTIAL}
     return [
         f.model_copy(update={**only, "detail": f"{f.detail} (in a notebook only)"})
-        if f.outcome is Outcome.FOUND
+        if f.outcome is Outcome.FOUND and (f.file or "").endswith(".ipynb")
         else f
         for f in findings
     ]
+
+
+def _run_by_something(tree: RepoTree, notebook: str) -> bool:
+    """Whether a configuration file, a shell script or a Python module names ``notebook``
+    by its path (with or without ``.ipynb``)."""
+    stem = notebook.removesuffix(".ipynb")
+    if "/" not in stem:  # a notebook at the root: its bare name says too little
+        stem = notebook
+    return any(
+        stem in (tree.text(rel) or "")
+        for rel in tree.with_suffix(*_RUNNERS)
+        if rel != notebook
+    )

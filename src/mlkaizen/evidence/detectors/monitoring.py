@@ -6,6 +6,7 @@ import re
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.documents import k8s_objects, yaml_documents
+from mlkaizen.evidence.detectors.drift_code import hand_written_drift
 from mlkaizen.evidence.detectors.monitoring_tools import ALERT_RESOURCES
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.prometheus_config import has_alert_rules, scrapes_a_service
@@ -13,7 +14,6 @@ from mlkaizen.evidence.detectors.text_search import search_files
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.structured import load_json
 from mlkaizen.evidence.parse.yamlfile import as_dict, mentions
-from mlkaizen.evidence.testcode import is_test_module
 from mlkaizen.evidence.tree import RepoTree
 
 
@@ -29,86 +29,14 @@ def drift_detection_used(tree: RepoTree) -> list[Finding]:
     ``azureml.datadrift``, SDK v2 ``MonitorSchedule``/drift signals, a CLI v2 schedule with
     ``create_monitor``), Databricks Lakehouse Monitoring (``create_monitor``,
     ``quality_monitors`` in SDK code or bundles). The team's own drift code, in a module
-    about drift or monitoring: a two-sample test or distance, a population stability index,
-    or a drift measure held against a threshold (``if drift > DRIFT_THRESHOLD``).
+    about drift or monitoring: a two-sample test, a population stability index, or a drift
+    measure held against a threshold (``if drift > DRIFT_THRESHOLD``); where the module or a
+    function says drift, a distance between two samples (``distance.euclidean``).
     Not evidence: capturing requests alone (SageMaker ``DataCaptureConfig`` is prediction
     logging).
     """
     out = _vertex_job_monitoring(tree)  # the drift libraries' calls: the stack packs
-    return out + _hand_written_drift(tree) + config_findings(tree, "drift_detection_used")
-
-
-_DRIFT_TESTS = (
-    "scipy.stats.ks_2samp",
-    "scipy.stats.kstest",
-    "scipy.stats.wasserstein_distance",
-    "scipy.stats.energy_distance",
-    "scipy.stats.anderson_ksamp",
-    "scipy.stats.cramervonmises_2samp",
-    "scipy.stats.chi2_contingency",
-    "scipy.stats.entropy",
-    "scipy.spatial.distance.",  # Jensen-Shannon, or any distance between two embeddings
-)
-# a function named for the population stability index: ``psi``, ``compute_psi``,
-# ``calculatePSI``, ``psi_score``, ``population_stability_index`` (not ``kpa_to_psi``)
-_PSI = re.compile(
-    r"^_?(?:(?:calc(?:ulate)?|compute|get|measure)_?)?psi(?:_?(?:score|value|index|metric)s?)?$"
-    r"|population_?stability",
-    re.IGNORECASE,
-)
-_ABOUT_DRIFT = re.compile(r"drift|monitor|stabilit|skew", re.IGNORECASE)
-_MAY_MEASURE_DRIFT = re.compile(r"psi|stability|scipy|drift", re.IGNORECASE)  # a cheap test first
-# a drift measure held against a threshold: ``if drift > DRIFT_THRESHOLD``,
-# ``drift_score >= self.threshold``, ``threshold < psi`` (not a threshold assigned alone)
-_DRIFT_VS_THRESHOLD = re.compile(
-    r"\b\w*(?:drift|psi)\w*\s*[<>]=?\s*(?:self\.)?\w*(?:threshold|limit)\w*\b"
-    r"|\b\w*(?:threshold|limit)\w*\s*[<>]=?\s*\w*(?:drift|psi)\w*\b",
-    re.IGNORECASE,
-)
-
-
-def _hand_written_drift(tree: RepoTree) -> list[Finding]:
-    """Drift measured by the team's own code, in a module about drift (its path or one of
-    its functions says drift, monitoring, stability or skew): a two-sample test or distance
-    (Kolmogorov-Smirnov, Wasserstein, Jensen-Shannon, chi-squared, KL divergence), or a
-    population stability index function (``compute_psi``; a ``population_stability_index``
-    anywhere), or a drift measure compared with a threshold. Not evidence: the same test in
-    an analysis about something else, a ``psi`` that converts pressure, a threshold only
-    assigned, or test code."""
-    out: list[Finding] = []
-    for rel in tree.with_suffix(".py"):
-        if not _MAY_MEASURE_DRIFT.search(tree.text(rel) or ""):
-            continue
-        facts = tree.python(rel)
-        if facts is None or is_test_module(rel, facts):
-            continue
-        names = [rel, *facts.functions]
-        about = any(_ABOUT_DRIFT.search(n) for n in names)
-        calls = facts.find_calls(_DRIFT_TESTS) if about else []
-        psi = sorted(
-            (line, name)
-            for name, line in facts.functions.items()
-            if _PSI.search(name) and (about or "stability" in name.lower())
-        )
-        if calls:
-            what = f"hand-written drift check: {calls[0].name}()"
-            out.append(tree.finding("drift_detection_used", rel, calls[0].line, what))
-        elif psi:
-            what = f"hand-written drift check: population stability index ({psi[0][1]})"
-            out.append(tree.finding("drift_detection_used", rel, psi[0][0], what))
-        elif about and (line := _line_matching(tree.text(rel) or "", _DRIFT_VS_THRESHOLD)):
-            what = "hand-written drift check: a drift measure held against a threshold"
-            out.append(tree.finding("drift_detection_used", rel, line, what))
-    return out
-
-
-def _line_matching(text: str, pattern: re.Pattern[str]) -> int | None:
-    """The 1-based line of ``pattern``'s first match outside a comment, if any."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        code = line.split("#", 1)[0]
-        if pattern.search(code):
-            return number
-    return None
+    return out + hand_written_drift(tree) + config_findings(tree, "drift_detection_used")
 
 
 _VERTEX_MONITORING = re.compile(
