@@ -163,8 +163,10 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "of the two is DataOps's: most often monitoring kept outside the repository, and "
         "data read from a source the repository does not name, in a team already running, "
         "say, a training pipeline, CI tests and a deploying CD job; a catalogue may ask for "
-        "the stage below in full with `below_in_full`). Only practices met count for the "
-        "later stages (not exempt, not applicable, nor open questions). A gap that "
+        "the stage below in full with `below_in_full`). The four of all later stages count "
+        "only as the repository shows them (detected: not answers, exemptions, practices "
+        "not applicable or open questions), so answering open questions never reaches past "
+        "the potential stage. A gap that "
         "an answer settles (\"no\") is known, not missed, and never tolerated. The "
         "dimension levels stay as the level rule gives them, every report names the "
         "tolerated gap, and the roadmap lists it among the steps to the next stage.",

@@ -802,16 +802,48 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     # the forms a drift measure takes: abs(), a method, a result's key, self's attributes,
     # a comparison over several lines
     ("drift_detection_used",
-     {"monitoring/drift.py": "def check(d, THRESHOLD):\n    return abs(d.drift) > THRESHOLD\n"},
+     {"monitoring/drift.py": "def check(d, THRESHOLD):\n    if abs(d.drift) > THRESHOLD:\n"
+                             "        alert()\n"},
      "found", "monitoring/drift.py"),
     ("drift_detection_used",
      {"jobs/drift_job.py": "def alarm(result, threshold):\n"
-                           "    return result['drift_score'] >= threshold\n"},
+                           "    assert result['drift_score'] < threshold\n"},
      "found", "jobs/drift_job.py"),
     ("drift_detection_used",
      {"monitoring/watch.py": "class W:\n    def hit(self):\n"
-                             "        return (self.drift_threshold\n                < self.drift)\n"},
+                             "        if (self.drift_threshold\n                < self.drift):\n"
+                             "            page()\n"},
      "found", "monitoring/watch.py"),
+    # a maximum, a limit, a fraction; a population stability index where the module says drift
+    ("drift_detection_used",
+     {"monitoring/checks.py": "def ok(drift, MAX_DRIFT):\n    if drift > MAX_DRIFT:\n        page()\n"},
+     "found", "monitoring/checks.py"),
+    ("drift_detection_used",
+     {"monitoring/checks.py": "def ok(d):\n    if d.drift_score > DRIFT_LIMIT:\n        page()\n"},
+     "found", "monitoring/checks.py"),
+    ("drift_detection_used",
+     {"monitoring/checks.py": "def ok(report):\n    if report.drift_share > 0.3:\n        page()\n"},
+     "found", "monitoring/checks.py"),
+    ("drift_detection_used",
+     {"jobs/drift_report.py": "def ok(psi):\n    if psi > 0.25:\n        page()\n"},
+     "found", "jobs/drift_report.py"),
+    # near misses: a clock's drift against a threshold, a schedule's last run, a pressure in
+    # psi in a module that does not say drift, a count held against zero
+    ("drift_detection_used",
+     {"monitoring/ntp_check.py": "def ok(clock_drift):\n"
+                                 "    if clock_drift > MAX_CLOCK_DRIFT_THRESHOLD:\n        page()\n"},
+     None, None),
+    ("drift_detection_used",
+     {"monitoring/scheduler.py": "import time\nclass S:\n    def due(self):\n"
+                                 "        if time.time() - self.last_drift_run > self.threshold:\n"
+                                 "            run()\n"},
+     None, None),
+    ("drift_detection_used",
+     {"monitoring/tire_monitor.py": "def low(psi):\n    if psi < LOW_PSI_THRESHOLD:\n        warn()\n"},
+     None, None),
+    ("drift_detection_used",
+     {"monitoring/drift.py": "def any_drift(drift_count):\n    if drift_count > 0:\n        page()\n"},
+     None, None),
     # near misses: a pressure in psi, epsilon, a clock held against a limit, a threshold that
     # is validated, a docstring or a message that says it, a spatial distance in a module
     # about deskewing or cluster stability (not about drift)

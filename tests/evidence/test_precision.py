@@ -17,6 +17,9 @@ from tests.conftest import MakeRepo
 
 Files = dict[str, str | bytes]
 Expected = set[tuple[str | None, int | None, str]]
+NOTEBOOK_READS_BUCKET = ('{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                         '"source": ["ROOT = \\"s3://team-data\\"\\n"]}], "metadata": {}, '
+                         '"nbformat": 4, "nbformat_minor": 5}')
 
 
 def _found(make_repo: MakeRepo, detector: str, files: Files) -> Expected:
@@ -314,6 +317,27 @@ CASES: list[tuple[str, Files, Expected]] = [
       "databricks.yml": "resources:\n  jobs:\n    ingest:\n      tasks:\n        - task_key: i\n"
                         "          notebook_task:\n            notebook_path: ./notebooks/ingest\n"},
      {("notebooks/ingest.ipynb", 1, "found")}),
+    # a bundle in a sub-folder that runs its notebook by a path relative to itself; a
+    # papermill script beside the notebook
+    ("data_remote_storage_configured",
+     {"etl/notebooks/ingest.ipynb": NOTEBOOK_READS_BUCKET,
+      "etl/databricks.yml": "resources:\n  jobs:\n    j:\n      tasks:\n        - notebook_task:\n"
+                            "            notebook_path: ./notebooks/ingest.ipynb\n"},
+     {("etl/notebooks/ingest.ipynb", 1, "found")}),
+    ("data_remote_storage_configured",
+     {"notebooks/ingest.ipynb": NOTEBOOK_READS_BUCKET,
+      "notebooks/run_all.py": "import papermill as pm\npm.execute_notebook('ingest.ipynb', 'out.ipynb')\n"},
+     {("notebooks/ingest.ipynb", 1, "found")}),
+    # near misses: a docs site's navigation names it (nothing runs it); a job runs another
+    # notebook whose name starts with this one's
+    ("data_remote_storage_configured",
+     {"notebooks/explore.ipynb": NOTEBOOK_READS_BUCKET,
+      "mkdocs.yml": "nav:\n  - EDA: notebooks/explore.ipynb\n"},
+     {("notebooks/explore.ipynb", 1, "partial")}),
+    ("data_remote_storage_configured",
+     {"notebooks/eda.ipynb": NOTEBOOK_READS_BUCKET,
+      "jobs/report.yml": "tasks:\n  - notebook_task:\n      notebook_path: ../notebooks/eda_report\n"},
+     {("notebooks/eda.ipynb", 1, "partial")}),
     # a warehouse queried in a notebook only, likewise; from the project's code, it holds
     ("warehouse_data_used",
      {"explore.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '

@@ -183,7 +183,8 @@ class Tolerance(_Strict):
     """How many gaps (``gaps``) a stage's gate may hold with: core entries of the cells it
     takes in left unsatisfied, or practices their quorums lack. Only when at least
     ``earned_by`` core entries of the cells the next stage adds are satisfied already, or
-    at least ``or_beyond`` core entries of the cells every later stage adds: the repository
+    at least ``or_beyond`` core entries of the cells every later stage adds are met by
+    detection (the repository's own evidence, not answers): the repository
     is in part past this stage, so what it lacks of it is more likely missed or kept
     elsewhere than absent (``earned_by: 0``: whatever the next stage shows, for a gate so
     wide that one gap in it is more often a missed detection). A gap that an answer settles
@@ -196,11 +197,10 @@ class Tolerance(_Strict):
     further: Further | None = None
 
     @model_validator(mode="after")
-    def _beyond_asks_more(self) -> Tolerance:
-        # the later stages' cells include the next stage's: an ``or_beyond`` no larger than
-        # ``earned_by`` (or beside a tolerance earned by nothing) could never matter
-        if self.or_beyond is not None and not 0 < self.earned_by < self.or_beyond:
-            raise ValueError("or_beyond must exceed earned_by, itself at least 1")
+    def _beyond_earns_something(self) -> Tolerance:
+        # beside a tolerance earned by nothing, ``or_beyond`` could never matter
+        if self.or_beyond is not None and self.earned_by == 0:
+            raise ValueError("or_beyond needs a tolerance earned by something (earned_by >= 1)")
         return self
 
     def fingerprint(self) -> dict[str, object]:
@@ -229,7 +229,7 @@ class Tolerance(_Strict):
             verb = "is" if self.earned_by == 1 else "are"
             out += f", when {one(self.earned_by)} of the next stage {verb} satisfied"
         if self.or_beyond is not None:
-            out += f" or {self.or_beyond} of all later stages are"
+            out += f" or {self.or_beyond} of all later stages are detected"
         if self.further is not None:
             n = self.further.earned_by
             verb = "is" if n == 1 else "are"

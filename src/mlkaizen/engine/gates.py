@@ -165,11 +165,12 @@ def _ahead(
     shown: bool = False,
 ) -> int:
     """How many core entries of the cells the ``later`` stages' gates add to ``stage``'s
-    are satisfied (each cell counted once); with ``shown``, only those met (detected or
-    answered yes: not exempt, not applicable, nor an open question however optimistic)."""
+    are satisfied (each cell counted once); with ``shown``, only those the repository shows
+    (met by detection: not answered, exempt, not applicable, nor an open question however
+    optimistic, so that answering open questions never reaches past the potential stage)."""
 
     def counts(r: PracticeResult) -> bool:
-        return r.state is State.MET if shown else _ok(r, ok)
+        return r.state is State.MET and r.source is Source.DETECTED if shown else _ok(r, ok)
 
     count = 0
     for dim in {d: None for s in later for d in s.requires}:
@@ -195,12 +196,13 @@ def stage_reached(
     It holds in full without gaps (every dimension reaches the stage's minimum level). A
     stage with a ``tolerance`` also holds with up to ``gaps`` of them when at least
     ``earned_by`` core entries of the cells the next stage adds are satisfied already (or
-    ``or_beyond`` met, never only exempt, not applicable or open, of the cells every later
-    stage adds), and no gap is settled by an answer or the configuration (then it is known,
-    not missed); its ``further`` tolerance allows more gaps, earned by more of the next
-    stage, when the stage just below holds in full (so the gaps are all in what this stage
-    adds) or, with ``below_in_full: false``, when it holds at all, if only with its own
-    tolerated gaps (so at most that many gaps are the stage below's). A
+    ``or_beyond`` of the cells every later stage adds, met by detection: the repository's
+    own evidence, never answers), and no gap is settled by an answer or the configuration
+    (then it is known, not missed); its ``further`` tolerance allows more gaps, earned by
+    more of the next stage, when the stage just below holds in full (so the gaps are all in
+    what this stage adds) or, with ``below_in_full: false``, when it holds at all, if only
+    with its own tolerated gaps (so at most that many gaps are the stage below's, where the
+    gates are nested as the built-in ones are). A
     lower stage's cells are among a higher one's, so a stage that holds in full holds for
     every stage below it; a higher stage may hold with a tolerated gap where a lower stage,
     with no tolerance, does not.

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mlkaizen.evidence.detectors.notebook_runs import runs_notebook
 from mlkaizen.evidence.findings import Context, Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
@@ -71,21 +72,18 @@ def detector(
     return wrap
 
 
-# where a job, a script or a pipeline names the notebooks it runs
-_RUNNERS = (".yml", ".yaml", ".json", ".toml", ".cfg", ".sh", ".py")
-
-
 def by_hand_in_notebooks(tree: RepoTree, findings: list[Finding]) -> list[Finding]:
     """``findings``, each ``partial``, when every one credited to the project (not a test's
     nor a tutorial's) is in a Jupyter notebook that nothing runs: what only an interactive
     session does (a notebook reading a bucket) is done by hand, not a way the project's code
     or configuration does it. A notebook that a job, a script or a pipeline names by its path
-    (a Databricks ``notebook_task``, ``papermill``) is the project's code."""
+    (a Databricks ``notebook_task``, ``papermill``) is the project's code, and so is a
+    Databricks notebook kept as a ``.py`` source file (the workspace runs it as a job's)."""
     held = [f for f in findings if f.outcome is Outcome.FOUND and f.context is Context.PROJECT]
     notebooks = {f.file or "" for f in held}
     if not held or not all(rel.endswith(".ipynb") for rel in notebooks):
         return findings
-    if any(_run_by_something(tree, rel) for rel in notebooks):
+    if any(runs_notebook(tree, rel) for rel in notebooks):
         return findings
     only = {"outcome": Outcome.PARTIAL}
     return [
@@ -94,16 +92,3 @@ def by_hand_in_notebooks(tree: RepoTree, findings: list[Finding]) -> list[Findin
         else f
         for f in findings
     ]
-
-
-def _run_by_something(tree: RepoTree, notebook: str) -> bool:
-    """Whether a configuration file, a shell script or a Python module names ``notebook``
-    by its path (with or without ``.ipynb``)."""
-    stem = notebook.removesuffix(".ipynb")
-    if "/" not in stem:  # a notebook at the root: its bare name says too little
-        stem = notebook
-    return any(
-        stem in (tree.text(rel) or "")
-        for rel in tree.with_suffix(*_RUNNERS)
-        if rel != notebook
-    )

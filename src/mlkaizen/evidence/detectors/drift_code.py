@@ -7,6 +7,7 @@ import ast
 import re
 
 from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.parse.python_src import Check
 from mlkaizen.evidence.testcode import is_test_module
 from mlkaizen.evidence.tree import RepoTree
 
@@ -37,8 +38,14 @@ _PSI = re.compile(
 _ABOUT_DRIFT = re.compile(r"drift|monitor|stabilit|skew", re.IGNORECASE)
 _SAYS_DRIFT = re.compile(r"drift", re.IGNORECASE)
 _MAY_MEASURE_DRIFT = re.compile(r"psi|stability|scipy|drift", re.IGNORECASE)  # a cheap test first
+_MAY_NAME_DRIFT = re.compile(r"drift|psi", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_MEASURE_WORDS = {"psi", "score", "scores", "value", "values", "index", "total", "max", "mean"}
+_MEASURE_WORDS = {"psi", "score", "scores", "value", "values", "index", "total", "mean"}
+_BOUND_FIRST = {"max", "min", "maximum", "minimum", "allowed"}
+_BOUND_LAST = {"limit", "limits", "max", "min", "cutoff", "tolerance", "tol", "bound"}
+# what drifts that is no data: a clock, a schedule
+_NOT_DATA = {"clock", "time", "timer", "ntp", "offset", "last", "run", "runs", "seconds",
+             "secs", "ms", "since"}
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 
 
@@ -47,11 +54,12 @@ def hand_written_drift(tree: RepoTree) -> list[Finding]:
     its functions says drift, monitoring, stability or skew): a two-sample test or distance
     (Kolmogorov-Smirnov, Wasserstein, Jensen-Shannon, chi-squared, KL divergence), a
     population stability index function (``compute_psi``; a ``population_stability_index``
-    anywhere), or a drift measure compared with a threshold (``if drift > THRESHOLD``,
-    ``abs(drift) >= self.drift_threshold``); where the path or a function says drift, a
-    distance between two samples (``distance.euclidean``). Not evidence: the same test in an
-    analysis about something else, a ``psi`` that converts pressure, a threshold only
-    assigned, compared with a limit, or written in a comment or string, or test code."""
+    anywhere), or an ``if`` or ``assert`` that holds a drift measure against a threshold
+    (``if drift > THRESHOLD``, ``if abs(report["drift_score"]) >= self.max_drift``,
+    ``if psi > 0.2``); where the path or a function says drift, a distance between two
+    samples (``distance.euclidean``). Not evidence: the same test in an analysis about
+    something else, a ``psi`` that converts pressure, a clock's drift, a threshold only
+    assigned or validated, one written in a comment or string, or test code."""
     out: list[Finding] = []
     for rel in tree.with_suffix(".py"):
         text = tree.text(rel) or ""
@@ -67,8 +75,9 @@ def hand_written_drift(tree: RepoTree) -> list[Finding]:
                        and "stability" in n.lower()]:
                 out.append(_psi(tree, rel, min(psi)))
             continue
+        says_drift = any(_SAYS_DRIFT.search(n) for n in names)
         tests = facts.find_calls(_DRIFT_TESTS)
-        if not tests and any(_SAYS_DRIFT.search(n) for n in names):
+        if not tests and says_drift:
             tests = facts.find_calls(_DISTANCES)
         psi = sorted((ln, n) for n, ln in facts.functions.items() if _PSI.search(n))
         if tests:
@@ -76,7 +85,7 @@ def hand_written_drift(tree: RepoTree) -> list[Finding]:
             out.append(tree.finding("drift_detection_used", rel, tests[0].line, what))
         elif psi:
             out.append(_psi(tree, rel, psi[0]))
-        elif (line := _held_against_threshold(text)) is not None:
+        elif (line := _held_against_threshold(facts.checks, psi_too=says_drift)) is not None:
             what = "hand-written drift check: a drift measure held against a threshold"
             out.append(tree.finding("drift_detection_used", rel, line, what))
     return out
@@ -87,54 +96,75 @@ def _psi(tree: RepoTree, rel: str, where: tuple[int, str]) -> Finding:
     return tree.finding("drift_detection_used", rel, where[0], what)
 
 
-def _held_against_threshold(text: str) -> int | None:
-    """The line of the first comparison (``<``, ``>``) of a drift measure with a threshold:
-    one side names drift (``drift``, ``data_drift``, ``result["drift_score"]``) or a
-    population stability index, another a threshold (``DRIFT_THRESHOLD``, ``self.thresh``).
-    Read from the syntax tree, so comments and strings say nothing."""
-    if not re.search(r"thresh", text, re.IGNORECASE):
-        return None
-    try:
-        module = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    try:
-        for node in ast.walk(module):
+def _held_against_threshold(checks: list[Check], *, psi_too: bool) -> int | None:
+    """The line of the first ``if``/``assert`` that compares (``<``, ``>``) a drift measure
+    with a threshold: one side names drift (``drift``, ``result["drift_score"]``; with
+    ``psi_too``, a population stability index), another a threshold (``DRIFT_THRESHOLD``,
+    ``MAX_DRIFT``, ``self.drift_limit``) or a fraction (``0.2``). Read from each test's code
+    (the parser keeps it, up to 300 characters), so comments and strings say nothing."""
+    for check in checks:
+        if not _MAY_NAME_DRIFT.search(check.test):
+            continue
+        try:
+            test = ast.parse(check.test, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # a test cut at 300 characters
+        for node in ast.walk(test):
             if not isinstance(node, ast.Compare):
                 continue
             if not all(isinstance(op, _ORDER) for op in node.ops):
                 continue
-            sides = [_names(side) for side in (node.left, *node.comparators)]
-            measures = [i for i, side in enumerate(sides) if any(map(_measure, side))]
-            limits = [i for i, side in enumerate(sides) if any(map(_threshold, side))]
+            operands = (node.left, *node.comparators)
+            sides = [_names(side) for side in operands]
+            measures = {
+                i for i, words in enumerate(sides) if any(_measure(w, psi_too) for w in words)
+            }
+            limits = {i for i, words in enumerate(sides) if any(map(_threshold, words))}
+            limits |= {i for i, side in enumerate(operands) if _fraction(side)}
             if any(m != t for m in measures for t in limits):
-                return node.lineno
-    except RecursionError:
-        return None
+                return check.line
     return None
 
 
-def _names(node: ast.AST) -> list[list[str]]:
-    """The words of each name a side of a comparison holds: variables, attributes, and the
-    keys it subscripts with (``result["drift_score"]``)."""
-    out = []
-    for sub in ast.walk(node):
-        name = (sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute)
-                else sub.value if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
-                and len(sub.value) <= 60 else None)
+def _names(side: ast.expr) -> list[list[str]]:
+    """The words of each name one side of a comparison holds: variables, attributes, the
+    keys it subscripts with (``result["drift_score"]``), not inside a nested comparison."""
+    out: list[list[str]] = []
+    todo: list[ast.AST] = [side]
+    while todo and len(out) < 50:
+        node = todo.pop()
+        if isinstance(node, ast.Compare):
+            continue
+        name = (node.id if isinstance(node, ast.Name) else node.attr
+                if isinstance(node, ast.Attribute) else node.value
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) else None)
         if name:
-            out.append([w.lower() for w in _WORDS.findall(name)])
+            out.append([w.lower() for w in _WORDS.findall(name[:60])])
+        todo.extend(ast.iter_child_nodes(node))
     return out
 
 
+def _fraction(side: ast.expr) -> bool:
+    """A literal strictly between 0 and 1: how drift thresholds are written (``0.2``)."""
+    return (isinstance(side, ast.Constant) and isinstance(side.value, float)
+            and 0 < side.value < 1)
+
+
 def _threshold(words: list[str]) -> bool:
-    return any(w.startswith("thresh") for w in words)
+    """A name of a threshold: ``DRIFT_THRESHOLD``, ``thresh``, ``MAX_DRIFT``,
+    ``drift_limit``, ``psi_cutoff``."""
+    return bool(words) and (
+        any(w.startswith("thresh") for w in words)
+        or words[0] in _BOUND_FIRST
+        or words[-1] in _BOUND_LAST
+    )
 
 
-def _measure(words: list[str]) -> bool:
-    """A name of a drift measure: it says drift (not a threshold's name), or it is a
-    population stability index alone (``psi``, ``psi_score``; not ``pressure_psi``)."""
-    if _threshold(words):
+def _measure(words: list[str], psi_too: bool) -> bool:
+    """A name of a drift measure: it says drift (not a threshold's name, nor a clock's or a
+    schedule's), or, with ``psi_too``, a population stability index alone (``psi``,
+    ``psi_score``; not ``pressure_psi``)."""
+    if _threshold(words) or _NOT_DATA.intersection(words):
         return False
     return any(w.startswith("drift") for w in words) or (
-        "psi" in words and set(words) <= _MEASURE_WORDS)
+        psi_too and "psi" in words and set(words) <= _MEASURE_WORDS)
