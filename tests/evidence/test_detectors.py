@@ -814,6 +814,19 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
                              "        if (self.drift_threshold\n                < self.drift):\n"
                              "            page()\n"},
      "found", "monitoring/watch.py"),
+    # a comparison assigned or returned on one line
+    ("drift_detection_used",
+     {"jobs/auto_retrain/data_monitor.py": "class M:\n    def check(self, drift_score):\n"
+                                           "        drifted = drift_score > self.drift_threshold\n"
+                                           "        return drifted\n"},
+     "found", "jobs/auto_retrain/data_monitor.py"),
+    ("drift_detection_used",
+     {"monitoring/drift.py": "def check(d, THRESHOLD):\n    return d.drift >= THRESHOLD  # alert\n"},
+     "found", "monitoring/drift.py"),
+    # near miss: the same words in a message
+    ("drift_detection_used",
+     {"monitoring/drift.py": "def text(THRESHOLD):\n    msg = 'drift > THRESHOLD'\n    return msg\n"},
+     None, None),
     # a maximum, a limit, a fraction; a population stability index where the module says drift
     ("drift_detection_used",
      {"monitoring/checks.py": "def ok(drift, MAX_DRIFT):\n    if drift > MAX_DRIFT:\n        page()\n"},

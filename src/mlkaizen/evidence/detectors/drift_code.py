@@ -47,6 +47,9 @@ _BOUND_LAST = {"limit", "limits", "max", "min", "cutoff", "tolerance", "tol", "b
 _NOT_DATA = {"clock", "time", "timer", "ntp", "offset", "last", "run", "runs", "seconds",
              "secs", "ms", "since"}
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
+# a comparison assigned or returned on one line: ``drifted = drift > self.threshold``
+_VALUE = re.compile(r"[ \t]*(?:return[ \t]+|[\w.\[\]'\"]+[ \t]*=[ \t]*)([^=#\n][^#\n]*)(?:#.*)?$")
+_MAY_BOUND = re.compile(r"thresh|limit|max|min|cutoff|tol|0\.\d", re.IGNORECASE)
 
 
 def hand_written_drift(tree: RepoTree) -> list[Finding]:
@@ -85,7 +88,7 @@ def hand_written_drift(tree: RepoTree) -> list[Finding]:
             out.append(tree.finding("drift_detection_used", rel, tests[0].line, what))
         elif psi:
             out.append(_psi(tree, rel, psi[0]))
-        elif (line := _held_against_threshold(facts.checks, psi_too=says_drift)) is not None:
+        elif (line := _held_against_threshold(facts.checks, text, psi_too=says_drift)):
             what = "hand-written drift check: a drift measure held against a threshold"
             out.append(tree.finding("drift_detection_used", rel, line, what))
     return out
@@ -96,34 +99,53 @@ def _psi(tree: RepoTree, rel: str, where: tuple[int, str]) -> Finding:
     return tree.finding("drift_detection_used", rel, where[0], what)
 
 
-def _held_against_threshold(checks: list[Check], *, psi_too: bool) -> int | None:
-    """The line of the first ``if``/``assert`` that compares (``<``, ``>``) a drift measure
-    with a threshold: one side names drift (``drift``, ``result["drift_score"]``; with
-    ``psi_too``, a population stability index), another a threshold (``DRIFT_THRESHOLD``,
-    ``MAX_DRIFT``, ``self.drift_limit``) or a fraction (``0.2``). Read from each test's code
-    (the parser keeps it, up to 300 characters), so comments and strings say nothing."""
-    for check in checks:
-        if not _MAY_NAME_DRIFT.search(check.test):
-            continue
-        try:
-            test = ast.parse(check.test, mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue  # a test cut at 300 characters
-        for node in ast.walk(test):
-            if not isinstance(node, ast.Compare):
-                continue
-            if not all(isinstance(op, _ORDER) for op in node.ops):
-                continue
-            operands = (node.left, *node.comparators)
-            sides = [_names(side) for side in operands]
-            measures = {
-                i for i, words in enumerate(sides) if any(_measure(w, psi_too) for w in words)
-            }
-            limits = {i for i, words in enumerate(sides) if any(map(_threshold, words))}
-            limits |= {i for i, side in enumerate(operands) if _fraction(side)}
-            if any(m != t for m in measures for t in limits):
-                return check.line
+def _held_against_threshold(
+    checks: list[Check], text: str, *, psi_too: bool
+) -> int | None:
+    """The line of the first test that compares (``<``, ``>``) a drift measure with a
+    threshold: one side names drift (``drift``, ``result["drift_score"]``; with ``psi_too``,
+    a population stability index), another a threshold (``DRIFT_THRESHOLD``, ``MAX_DRIFT``,
+    ``self.drift_limit``) or a fraction (``0.2``). The tests: each ``if``/``assert`` the
+    parser keeps (up to 300 characters), then a value assigned or returned on one line
+    (``drifted = drift_score > self.threshold``). Each is read as code, so comments and
+    strings say nothing."""
+    for line, code in [*((c.line, c.test) for c in checks), *_values(text)]:
+        if _MAY_NAME_DRIFT.search(code) and _compares(code, psi_too):
+            return line
     return None
+
+
+def _values(text: str) -> list[tuple[int, str]]:
+    """(line, expression) of each one-line assignment or ``return`` of a comparison that
+    may name drift and a bound (a cheap test before any parse)."""
+    if not _MAY_BOUND.search(text):
+        return []
+    return [
+        (number, m.group(1))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if len(line) <= 300 and ("<" in line or ">" in line) and _MAY_NAME_DRIFT.search(line)
+        and (m := _VALUE.match(line))
+    ]
+
+
+def _compares(code: str, psi_too: bool) -> bool:
+    try:
+        test = ast.parse(code, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False  # a test cut at 300 characters
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Compare):
+            continue
+        if not all(isinstance(op, _ORDER) for op in node.ops):
+            continue
+        operands = (node.left, *node.comparators)
+        sides = [_names(side) for side in operands]
+        measures = {i for i, words in enumerate(sides) if any(_measure(w, psi_too) for w in words)}
+        limits = {i for i, words in enumerate(sides) if any(map(_threshold, words))}
+        limits |= {i for i, side in enumerate(operands) if _fraction(side)}
+        if any(m != t for m in measures for t in limits):
+            return True
+    return False
 
 
 def _names(side: ast.expr) -> list[list[str]]:
