@@ -57,10 +57,11 @@ def hand_written_drift(tree: RepoTree) -> list[Finding]:
     its functions says drift, monitoring, stability or skew): a two-sample test or distance
     (Kolmogorov-Smirnov, Wasserstein, Jensen-Shannon, chi-squared, KL divergence), a
     population stability index function (``compute_psi``; a ``population_stability_index``
-    anywhere), or an ``if`` or ``assert`` that holds a drift measure against a threshold
-    (``if drift > THRESHOLD``, ``if abs(report["drift_score"]) >= self.max_drift``,
-    ``if psi > 0.2``); where the path or a function says drift, a distance between two
-    samples (``distance.euclidean``). Not evidence: the same test in an analysis about
+    anywhere), or an ``if``, an ``assert``, or a one-line assignment or ``return`` that holds
+    a drift measure against a threshold (``if drift > THRESHOLD``,
+    ``drifted = abs(report["drift_score"]) >= self.max_drift``, ``if psi > 0.2``); where
+    the path or a function says drift, a distance between two samples
+    (``distance.euclidean``). Not evidence: the same test in an analysis about
     something else, a ``psi`` that converts pressure, a clock's drift, a threshold only
     assigned or validated, one written in a comment or string, or test code."""
     out: list[Finding] = []
