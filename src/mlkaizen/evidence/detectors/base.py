@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlkaizen.evidence.detectors.notebook_runs import runs_notebook
-from mlkaizen.evidence.findings import Context, Finding, Outcome
+from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.tree import RepoTree
 
 DetectFn = Callable[[RepoTree], list[Finding]]
@@ -70,25 +69,3 @@ def detector(
         return Detector(detector_id, doc, family, with_packs(detector_id, fn, keep, settle))
 
     return wrap
-
-
-def by_hand_in_notebooks(tree: RepoTree, findings: list[Finding]) -> list[Finding]:
-    """``findings``, each ``partial``, when every one credited to the project (not a test's
-    nor a tutorial's) is in a Jupyter notebook that nothing runs: what only an interactive
-    session does (a notebook reading a bucket) is done by hand, not a way the project's code
-    or configuration does it. A notebook that a job, a script or a pipeline names by its path
-    (a Databricks ``notebook_task``, ``papermill``) is the project's code, and so is a
-    Databricks notebook kept as a ``.py`` source file (the workspace runs it as a job's)."""
-    held = [f for f in findings if f.outcome is Outcome.FOUND and f.context is Context.PROJECT]
-    notebooks = {f.file or "" for f in held}
-    if not held or not all(rel.endswith(".ipynb") for rel in notebooks):
-        return findings
-    if any(runs_notebook(tree, rel) for rel in notebooks):
-        return findings
-    only = {"outcome": Outcome.PARTIAL}
-    return [
-        f.model_copy(update={**only, "detail": f"{f.detail} (in a notebook only)"})
-        if f.outcome is Outcome.FOUND and (f.file or "").endswith(".ipynb")
-        else f
-        for f in findings
-    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from mlkaizen.evidence.detectors.base import by_hand_in_notebooks, detector
+from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.model_fetch import data_not_models
+from mlkaizen.evidence.detectors.notebook_runs import by_hand_in_notebooks
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.storage_env import env_store_reads
 from mlkaizen.evidence.detectors.text_search import line_at, search_files

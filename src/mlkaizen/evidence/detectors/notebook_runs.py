@@ -1,11 +1,13 @@
-"""Which Jupyter notebooks something runs: a job (a Databricks ``notebook_task``), a script
-(``papermill``, ``jupyter nbconvert --execute``) or a pipeline that names them by their path."""
+"""Which Jupyter notebooks something runs (a job's ``notebook_task``, a script's
+``papermill`` or ``jupyter nbconvert --execute``, a pipeline that names them by their path),
+and what only a notebook that nothing runs shows: work done by hand."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 
+from mlkaizen.evidence.findings import Context, Finding, Outcome
 from mlkaizen.evidence.testcode import is_test_path
 from mlkaizen.evidence.tree import RepoTree
 
@@ -53,3 +55,25 @@ def _paths(token: str, here: str) -> list[str]:
         return ["/".join(parts[i:]) for i in range(len(parts) - 1)]
     local = posixpath.normpath(posixpath.join(here, bare)) if here else posixpath.normpath(bare)
     return [local, posixpath.normpath(bare)]
+
+
+def by_hand_in_notebooks(tree: RepoTree, findings: list[Finding]) -> list[Finding]:
+    """``findings``, each ``partial``, when every one credited to the project (not a test's
+    nor a tutorial's) is in a Jupyter notebook that nothing runs: what only an interactive
+    session does (a notebook reading a bucket) is done by hand, not a way the project's code
+    or configuration does it. A notebook that a job, a script or a pipeline names by its path
+    (a Databricks ``notebook_task``, ``papermill``) is the project's code, and so is a
+    Databricks notebook kept as a ``.py`` source file (the workspace runs it as a job's)."""
+    held = [f for f in findings if f.outcome is Outcome.FOUND and f.context is Context.PROJECT]
+    notebooks = {f.file or "" for f in held}
+    if not held or not all(rel.endswith(".ipynb") for rel in notebooks):
+        return findings
+    if any(runs_notebook(tree, rel) for rel in notebooks):
+        return findings
+    only = {"outcome": Outcome.PARTIAL}
+    return [
+        f.model_copy(update={**only, "detail": f"{f.detail} (in a notebook only)"})
+        if f.outcome is Outcome.FOUND and (f.file or "").endswith(".ipynb")
+        else f
+        for f in findings
+    ]

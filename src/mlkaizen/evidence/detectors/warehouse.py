@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mlkaizen.evidence.detectors.base import by_hand_in_notebooks, detector
+from mlkaizen.evidence.detectors.base import detector
+from mlkaizen.evidence.detectors.notebook_runs import by_hand_in_notebooks
 from mlkaizen.evidence.detectors.usage import Signature, find_usage
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.tree import RepoTree
