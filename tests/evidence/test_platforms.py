@@ -334,6 +334,38 @@ def test_signature_keyword_constant(make_repo: MakeRepo, source: str, hit: bool)
     assert bool(find_usage(RepoTree(make_repo({"a.py": source})), "x", (sig,))) is hit
 
 
+# boto3's usual style: the request is a mapping bound first, then spread into the call
+_PACKAGE = ("import boto3\nsm = boto3.client('sagemaker')\n"
+            "def register(group):\n    {bind}\n    return sm.create_model_package({spread})\n")
+
+
+@pytest.mark.parametrize(("bind", "spread", "hit"), [
+    ("request = {'ModelPackageGroupName': group, 'ModelApprovalStatus': 'Approved'}",
+     "**request", True),
+    ("request = dict(ModelPackageGroupName=group)", "**request", True),
+    ("request = {'ModelPackageGroupName': group}", "ModelPackageGroupName=group", True),
+    # near misses: another mapping spread, a mapping built at run time, the name rebound
+    ("request = {'ModelApprovalStatus': 'Approved'}", "**request", False),
+    ("request = build(group)", "**request", False),
+    ("request = {'ModelPackageGroupName': group}\n    request = load()", "**request", False),
+    ("other = {'ModelPackageGroupName': group}", "**request", False),
+])
+def test_keywords_spread_from_a_literal_mapping(make_repo: MakeRepo, bind: str, spread: str,
+                                                hit: bool) -> None:
+    sig = Signature("S", ("boto3",), (".create_model_package",), ("ModelPackageGroupName",))
+    source = _PACKAGE.format(bind=bind, spread=spread)
+    assert bool(find_usage(RepoTree(make_repo({"a.py": source})), "x", (sig,))) is hit
+
+
+def test_a_spread_constant_is_a_keyword_constant() -> None:
+    from mlkaizen.evidence.parse.python_src import parse_python
+
+    facts = parse_python("req = {'Status': 'Approved', 'Group': g, 'not a name': 1}\nc.f(**req)\n")
+    (call,) = [c for c in facts.calls if c.name == "c.f"]
+    assert call.keywords == {"Status", "Group"}
+    assert call.constant("Status") == "'Approved'" and call.constant("Group") is None
+
+
 def test_signature_requires_a_companion_call(make_repo: MakeRepo) -> None:
     sig = Signature("A", ("azureml.core",), (".log",), requires=("azureml.core.Run.get_context",))
     with_run = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('a', 1)\n"

@@ -195,6 +195,9 @@ class _Visitor(ast.NodeVisitor):
         # one object for each distinct name, keyword set and argument tuple of a module: a
         # module repeating one call keeps its facts small (kept for the whole scan)
         self.shared: dict[Any, Any] = {}
+        # names bound to a literal mapping of keyword names: ``request = {"Key": ...}`` then
+        # ``client.create_x(**request)`` passes ``Key`` (boto3's usual style)
+        self.spread: dict[str, tuple[tuple[str, ast.expr], ...]] = {}
 
     def visit(self, node: ast.AST) -> None:
         kind = node.__class__
@@ -269,12 +272,13 @@ class _Visitor(ast.NodeVisitor):
         str_args: tuple[str, ...] = ()
         constants: tuple[tuple[str, str], ...] = ()
         if isinstance(node, ast.Call):
+            passed = self._passed(node)
             constants = tuple(
-                (k.arg, repr(k.value.value)[:200])
-                for k in node.keywords
-                if k.arg and isinstance(k.value, ast.Constant)
+                (arg, repr(value.value)[:200])
+                for arg, value in passed
+                if isinstance(value, ast.Constant)
             )
-            keywords = frozenset(k.arg for k in node.keywords if k.arg)
+            keywords = frozenset(arg for arg, _ in passed)
             str_args = tuple(
                 a.value
                 for a in [*node.args, *(k.value for k in node.keywords)]
@@ -288,6 +292,37 @@ class _Visitor(ast.NodeVisitor):
             share(str_args, str_args),
             share(constants, constants),
         )
+
+    def _passed(self, node: ast.Call) -> list[tuple[str, ast.expr]]:
+        """The keyword arguments of ``node`` with their values, a ``**name`` spread of a
+        literal mapping bound to ``name`` earlier in the module included."""
+        out: list[tuple[str, ast.expr]] = []
+        for k in node.keywords:
+            if k.arg:
+                out.append((k.arg, k.value))
+            elif isinstance(k.value, ast.Name):
+                out += self.spread.get(k.value.id, ())
+        return out
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+            pairs: list[tuple[str, ast.expr]] = []
+            if isinstance(value, ast.Dict):
+                pairs = [
+                    (key.value, item)
+                    for key, item in zip(value.keys, value.values, strict=True)
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    and key.value.isidentifier()
+                ]
+            elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                  and value.func.id == "dict"):
+                pairs = [(k.arg, k.value) for k in value.keywords if k.arg]
+            if pairs:
+                self.spread[name] = tuple(pairs)
+            else:
+                self.spread.pop(name, None)
+        self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         call = self._call(node)
