@@ -288,6 +288,24 @@ CASES: list[tuple[str, Files, Expected]] = [
     ("data_remote_storage_configured",
      {"settings.py": "import os\nBUCKET = os.environ['BUCKET']\nDATA_ROOT = f\"s3://{BUCKET}\"\n"},
      {("settings.py", 3, "found")}),
+    # a URI given to a model's name, or an MLflow run's artefact path, is where a model is
+    # kept: not data (the deploy script of a model logged to a tracking server)
+    ("data_remote_storage_configured",
+     {"deploy.py": "import mlflow\nmodel_uri = 's3://mlruns/1/" + "a" * 32 + "/artifacts/net'\n"
+                   "MODEL_PATH = f's3://{BUCKET}/models/net'\n"
+                   "client.create_deployment(name='ep', model_uri=model_uri)\n"},
+     set()),
+    ("data_remote_storage_configured",
+     {"deploy.py": "uri = 's3://mlruns/1/" + "0" * 32 + "/artifacts/net'\n"}, set()),
+    # near miss: the same file reads its training data from the bucket further down
+    ("data_remote_storage_configured",
+     {"deploy.py": "model_uri = 's3://team/models/net'\n"
+                   "import pandas as pd\ndf = pd.read_csv('s3://team/data/train.csv')\n"},
+     {("deploy.py", 3, "found")}),
+    # near miss: a name that only contains "model" further in is no model's
+    ("data_remote_storage_configured",
+     {"etl.py": "data_for_model = 's3://team/data/train.csv'\n"},
+     {("etl.py", 1, "found")}),
     # a bucket read in a notebook only is done by hand, in a session: partial
     ("data_remote_storage_configured",
      {"nb.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.model_fetch import data_not_models
+from mlkaizen.evidence.detectors.model_fetch import data_not_models, names_a_model
 from mlkaizen.evidence.detectors.notebook_runs import by_hand_in_notebooks
 from mlkaizen.evidence.detectors.platform_config import config_findings
 from mlkaizen.evidence.detectors.storage_env import env_store_reads
@@ -266,6 +266,7 @@ def data_remote_storage_configured(tree: RepoTree) -> list[Finding]:
         lambda m: f"code reads from {m.group(1)[:80]}",
         prefilter=_object_store_uri_possible,
         limit=10,
+        accept=lambda text, m: not names_a_model(text, m),
     )
     # object-store clients (boto3, GCS, Azure Blob, fsspec...): the stack packs
     return out + env_store_reads(tree)

@@ -58,3 +58,19 @@ def data_not_models(tree: RepoTree, finding: Finding) -> bool:
     if rel in tree.inline_python_sources():
         return False
     return not fetches_models_only(tree, rel)
+
+
+# a store URI given to a name that says it is a model (``model_uri = "s3://..."``,
+# ``"model_path": "gs://..."``), or an MLflow run's artefact path (``.../<experiment>/<run
+# id>/artifacts/...``): where a model is kept, not the team's data
+_MODEL_NAME = re.compile(r"\bmodel\w*[\"']?\s*[=:]\s*f?[\"']\w+://", re.IGNORECASE)
+_RUN_ARTIFACTS = re.compile(r"://[^\"'\s]*/\d+/[0-9a-f]{32}/artifacts\b")
+
+
+def names_a_model(text: str, match: re.Match[str]) -> bool:
+    """Whether the store URI ``match`` found in ``text`` is a model's, not data: given to a
+    name that says so, or an MLflow run's artefact path (:data:`_MODEL_NAME`)."""
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    line = text[start:end if end >= 0 else len(text)]
+    return bool(_MODEL_NAME.search(line) or _RUN_ARTIFACTS.search(line))

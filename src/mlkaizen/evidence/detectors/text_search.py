@@ -33,9 +33,11 @@ def search_files(
     prefilter: str | Callable[[str], bool] | None = None,
     limit: int | None = None,
     read: Callable[[str], str | None] | None = None,
+    accept: Callable[[str, re.Match[str]], bool] | None = None,
     **values: str,
 ) -> list[Finding]:
-    """One finding per file whose text matches ``pattern``, at the first match. ``read``
+    """One finding per file whose text matches ``pattern``, at the first match (the first
+    that ``accept(text, match)`` takes, if given). ``read``
     gives the text to search (default the file's text; ``tree.shell_text`` for shell);
     ``values`` go with each finding.
     ``prefilter``, a substring or a test, must hold of every text the pattern can match: it
@@ -51,7 +53,10 @@ def search_files(
         text = (read or tree.text)(rel)
         if not text or not possible(text):
             continue
-        match = pattern.search(text)
+        match = (
+            pattern.search(text) if accept is None
+            else next((m for m in pattern.finditer(text) if accept(text, m)), None)
+        )
         if match:
             out.append(
                 tree.finding(
