@@ -120,7 +120,8 @@ def test_stacks_json_lists_each_pack_with_what_it_evidences() -> None:
     assert len(builtin) == len(PACK_FILES) >= 35
     by_name = {r["name"]: r for r in rows}
     assert by_name["MLRun"]["evidences"] == [
-        "experiment_tracking_used", "shared_tracking_server", "pipeline_defined",
+        "experiment_tracking_used", "shared_tracking_server", "model_registry_used",
+        "pipeline_defined",
         "model_serving_present", "drift_detection_used", "prediction_logging_present",
         "feature_store_used", "container_image_defined",
     ]
