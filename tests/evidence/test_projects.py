@@ -172,15 +172,54 @@ def test_components_at_the_root_make_no_collection(make_repo: MakeRepo) -> None:
         for name, body in (("Dockerfile", "FROM python:3.11\n"), ("main.py", component))
     }
     assert find_sub_projects(RepoTree(make_repo(files))) == []
-    # near miss: sibling folders under a folder of another name stay projects
+    # near miss: sibling folders named for use cases under a folder of another name stay
+    # projects
     files = {
-        f"services/{step}/{name}": body
-        for step in ("train", "evaluate")
+        f"services/{case}/{name}": body
+        for case in ("churn", "vision")
         for name, body in (("Dockerfile", "FROM python:3.11\n"), ("main.py", component))
     }
     assert [r.path for r in find_sub_projects(RepoTree(make_repo(files)))] == [
-        "services/evaluate", "services/train",
+        "services/churn", "services/vision",
     ]
+
+
+def _steps(parent: str, steps: tuple[str, ...], files: int = 1) -> dict[str, str]:
+    out = {}
+    for step in steps:
+        out[f"{parent}{step}/environment.yml"] = "dependencies: [scikit-learn=1.5.0]\n"
+        for i in range(files):
+            out[f"{parent}{step}/part{i}.py"] = "import sklearn\n"
+    return out
+
+
+def test_small_folders_named_for_steps_are_one_system(make_repo: MakeRepo) -> None:
+    # code/train and code/deploy, each with its environment file: one project, ``code``
+    files = {**_steps("code/", ("train", "deploy")), **_steps("", ("churn", "vision"))}
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert [(r.path, r.manifests, r.ml_files) for r in refs] == [
+        ("churn", ("environment.yml",), 1),
+        ("code", ("environment.yml",), 2),
+        ("vision", ("environment.yml",), 1),
+    ]
+    # names are read without case, a dash as an underscore
+    refs = find_sub_projects(RepoTree(make_repo(_steps("ml/", ("Train", "batch-scoring")))))
+    assert refs == []  # one project, ``ml``: the repository is that project
+    # at the root, only what drives them joins them (test_folders_one_driver_runs_...)
+    refs = find_sub_projects(RepoTree(make_repo(_steps("", ("train", "deploy")))))
+    assert [r.path for r in refs] == ["deploy", "train"]
+
+
+@pytest.mark.parametrize("files", [
+    # near misses: a step folder with more ML code than a step's is a project of its own;
+    # a step beside a folder named for something else; one step alone
+    {**_steps("code/", ("train",), files=4), **_steps("code/", ("deploy",))},
+    {**_steps("code/", ("train",)), **_steps("code/", ("churn",))},
+    {**_steps("code/", ("train",)), **_steps("other/", ("deploy",))},
+])
+def test_step_folders_that_are_projects_stay(make_repo: MakeRepo, files: dict[str, str]) -> None:
+    refs = find_sub_projects(RepoTree(make_repo(files)))
+    assert sorted(r.path for r in refs) == sorted({f.rpartition("/")[0] for f in files})
 
 
 def test_a_collection_is_headed_by_its_spread_never_by_pooled_evidence(

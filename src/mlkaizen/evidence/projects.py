@@ -47,6 +47,15 @@ MAX_SUB_PROJECTS = 100
 COMPONENT_FOLDERS = frozenset(
     {"components", "component", "pipeline_components", "pipeline-components", "steps"}
 )
+# folders named for one step of a model's life: side by side, small, they are the steps of
+# one system (``code/train`` and ``code/deploy``, each with its environment file)
+STEP_FOLDERS = frozenset({
+    "train", "training", "trainer", "deploy", "deployment", "score", "scoring", "serve",
+    "serving", "inference", "predict", "prediction", "evaluate", "evaluation", "preprocess",
+    "preprocessing", "prepare", "register", "registration", "monitor", "monitoring", "retrain",
+    "validate", "validation", "ingest", "ingestion", "etl", "batch_inference", "batch_scoring",
+})
+STEP_FILES = 3  # at most this many ML files in each step folder
 # files at the repository root that set how every sub-project is worked on
 SHARED_NAMES = frozenset({"CODEOWNERS", "CONTRIBUTING.md", "Makefile"})
 
@@ -88,6 +97,7 @@ def find_sub_projects(tree: RepoTree) -> list[SubProjectRef]:
             refs.append(SubProjectRef(folder, tuple(sorted(set(manifests[folder]))), inside))
             found.add(folder)
     refs = _outermost(_join_components(_bundles_out(tree, _members_out(tree, refs))))
+    refs = _outermost(_join_steps(refs))
     refs = _outermost(_join_coupled(tree, refs))
     refs = _outermost(_join_driven(tree, refs))
     if len(refs) < 2 or _mostly_outside(tree, ml_files, refs):
@@ -341,6 +351,32 @@ def _bundles_out(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRe
         return refs
     bundle = ("requirements.txt",)
     return [r for r in refs if not (r.manifests == bundle and r.ml_files <= BUNDLE_FILES)]
+
+
+def _join_steps(refs: list[SubProjectRef]) -> list[SubProjectRef]:
+    """The steps of one system are one project: two or more small folders side by side, each
+    named for a step of a model's life (``train``, ``deploy``, ``score``: :data:`STEP_FOLDERS`)
+    and holding at most :data:`STEP_FILES` ML files, become their parent folder. At the root
+    such folders stay as they are unless something drives them together
+    (:func:`_join_driven`): the repository's own layout, not a folder of it, says more."""
+    groups: dict[str, list[SubProjectRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.path.rpartition("/")[0], []).append(ref)
+    out = list(refs)
+    for parent, members in groups.items():
+        if not parent:
+            continue
+        steps = [
+            r for r in members
+            if r.path.rpartition("/")[2].lower().replace("-", "_") in STEP_FOLDERS
+            and r.ml_files <= STEP_FILES
+        ]
+        if len(steps) < 2 or len(steps) < len(members):
+            continue  # a step beside projects of other kinds stays as it is
+        out = [r for r in out if r not in steps]
+        manifests = tuple(sorted({m for r in steps for m in r.manifests}))
+        out.append(SubProjectRef(parent, manifests, sum(r.ml_files for r in steps)))
+    return sorted(out, key=lambda r: r.path)
 
 
 def _join_components(refs: list[SubProjectRef]) -> list[SubProjectRef]:
