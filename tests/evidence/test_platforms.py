@@ -357,13 +357,52 @@ def test_keywords_spread_from_a_literal_mapping(make_repo: MakeRepo, bind: str, 
     assert bool(find_usage(RepoTree(make_repo({"a.py": source})), "x", (sig,))) is hit
 
 
+_REQ = "request = {'ModelPackageGroupName': g}\n"
+_CALL = "sm.create_model_package(**request)\n"
+
+
+@pytest.mark.parametrize(("source", "hit"), [
+    ("request: dict = {'ModelPackageGroupName': g}\n" + _CALL, True),
+    ("request = {'ModelApprovalStatus': 'Approved'}\nrequest['ModelPackageGroupName'] = g\n"
+     + _CALL, True),
+    ("def f(g):\n    " + _REQ + "    return sm.create_model_package(**request)\n", True),
+    # near misses: the name bound again, or a key removed, before the call
+    (_REQ + "for request in load():\n    " + _CALL, False),
+    (_REQ + "request, other = load()\n" + _CALL, False),
+    (_REQ + "request: dict = load()\n" + _CALL, False),
+    (_REQ + "request = other = load()\n" + _CALL, False),
+    (_REQ + "with open('r') as request:\n    " + _CALL, False),
+    (_REQ + "if (request := load()):\n    " + _CALL, False),
+    (_REQ + "request |= more\n" + _CALL, False),
+    (_REQ + "del request['ModelPackageGroupName']\n" + _CALL, False),
+    (_REQ + "request.pop('ModelPackageGroupName')\n" + _CALL, False),
+    (_REQ + "from flask import request\n" + _CALL, False),
+    (_REQ + "[sm.create_model_package(**request) for request in reqs]\n", False),
+    # near misses: another scope's name of the same spelling
+    ("def a(g):\n    " + _REQ + "    return request\ndef b(request):\n    " + _CALL, False),
+    ("def a(g):\n    " + _REQ + "    return request\n" + _CALL, False),
+    ("class A:\n    " + _REQ + _CALL, False),
+    ("request = {'ModelPackageGroupName': g, **other}\n" + _CALL, False),
+    ("request = dict(**other, ModelApprovalStatus='Approved')\n" + _CALL, False),
+])
+def test_a_spread_mapping_is_read_in_its_own_scope_only(source: str, hit: bool) -> None:
+    from mlkaizen.evidence.parse.python_src import parse_python
+
+    (call,) = [c for c in parse_python(source).calls if c.name == "sm.create_model_package"]
+    assert ("ModelPackageGroupName" in call.keywords) is hit
+
+
 def test_a_spread_constant_is_a_keyword_constant() -> None:
     from mlkaizen.evidence.parse.python_src import parse_python
 
-    facts = parse_python("req = {'Status': 'Approved', 'Group': g, 'not a name': 1}\nc.f(**req)\n")
-    (call,) = [c for c in facts.calls if c.name == "c.f"]
-    assert call.keywords == {"Status", "Group"}
-    assert call.constant("Status") == "'Approved'" and call.constant("Group") is None
+    facts = parse_python("req = {'Status': 'Draft', 'Group': g, 'Status': 'Approved'}\n"
+                         "c.f(**req)\nc.f(**req, **req)\n")
+    for call in [c for c in facts.calls if c.name == "c.f"]:
+        assert call.keywords == {"Status", "Group"}  # the last value of a repeated key
+        assert call.constant("Status") == "'Approved'" and call.constant("Group") is None
+    # near miss: a key that is no keyword makes the mapping data, not a request
+    facts = parse_python("req = {'Status': 'Approved', 'not a name': 1}\nc.f(**req)\n")
+    assert [c.keywords for c in facts.calls if c.name == "c.f"] == [frozenset()]
 
 
 def test_signature_requires_a_companion_call(make_repo: MakeRepo) -> None:

@@ -339,6 +339,7 @@ def _origin(name: str) -> str | None:
 _PY_SOURCES = (
     "mlkaizen.evidence.parse",
     "mlkaizen.evidence.parse.python_src",
+    "mlkaizen.evidence.parse.mappings",
     "mlkaizen.evidence.parse.ipython",
     "mlkaizen.evidence.parse.notebook",
     "mlkaizen.evidence.parse.structured",

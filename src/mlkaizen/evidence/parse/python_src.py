@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from mlkaizen.evidence.parse import ParseError
+from mlkaizen.evidence.parse.mappings import Mappings, constant_text
 
 # Cheap pre-pass: the roots of modules a file imports, without building an AST. A line
 # (as ``re.MULTILINE`` sees lines: after a newline) that starts an import statement.
@@ -195,9 +196,8 @@ class _Visitor(ast.NodeVisitor):
         # one object for each distinct name, keyword set and argument tuple of a module: a
         # module repeating one call keeps its facts small (kept for the whole scan)
         self.shared: dict[Any, Any] = {}
-        # names bound to a literal mapping of keyword names: ``request = {"Key": ...}`` then
-        # ``client.create_x(**request)`` passes ``Key`` (boto3's usual style)
-        self.spread: dict[str, tuple[tuple[str, ast.expr], ...]] = {}
+        # names bound to literal mappings of keywords, spread into calls (boto3's style)
+        self.mappings = Mappings()
 
     def visit(self, node: ast.AST) -> None:
         kind = node.__class__
@@ -222,6 +222,7 @@ class _Visitor(ast.NodeVisitor):
             self.facts.imports.setdefault(alias.name, node.lineno + self.offset)
             local = alias.asname or alias.name.split(".")[0]
             self.aliases[local] = alias.name if alias.asname else local
+            self.mappings.forget([local])
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level:
@@ -233,6 +234,7 @@ class _Visitor(ast.NodeVisitor):
             for alias in node.names:
                 name = f"{dots}{node.module}.{alias.name}" if node.module else dots + alias.name
                 self.facts.imports.setdefault(name, node.lineno + self.offset)
+                self.mappings.forget([alias.asname or alias.name])
             return
         if not node.module:
             return
@@ -241,6 +243,7 @@ class _Visitor(ast.NodeVisitor):
             full = f"{node.module}.{alias.name}"
             self.facts.imports.setdefault(full, node.lineno + self.offset)
             self.aliases[alias.asname or alias.name] = full
+            self.mappings.forget([alias.asname or alias.name])
 
     def _dotted(self, expr: ast.expr) -> str | None:
         parts: list[str] = []
@@ -272,13 +275,15 @@ class _Visitor(ast.NodeVisitor):
         str_args: tuple[str, ...] = ()
         constants: tuple[tuple[str, str], ...] = ()
         if isinstance(node, ast.Call):
-            passed = self._passed(node)
             constants = tuple(
-                (arg, repr(value.value)[:200])
-                for arg, value in passed
-                if isinstance(value, ast.Constant)
+                (k.arg, constant_text(k.value))
+                for k in node.keywords
+                if k.arg and isinstance(k.value, ast.Constant)
             )
-            keywords = frozenset(arg for arg, _ in passed)
+            keywords = frozenset(k.arg for k in node.keywords if k.arg)
+            for spread_keys, spread_constants in self.mappings.spread(node):
+                keywords |= spread_keys
+                constants += spread_constants
             str_args = tuple(
                 a.value
                 for a in [*node.args, *(k.value for k in node.keywords)]
@@ -293,38 +298,55 @@ class _Visitor(ast.NodeVisitor):
             share(constants, constants),
         )
 
-    def _passed(self, node: ast.Call) -> list[tuple[str, ast.expr]]:
-        """The keyword arguments of ``node`` with their values, a ``**name`` spread of a
-        literal mapping bound to ``name`` earlier in the module included."""
-        out: list[tuple[str, ast.expr]] = []
-        for k in node.keywords:
-            if k.arg:
-                out.append((k.arg, k.value))
-            elif isinstance(k.value, ast.Name):
-                out += self.spread.get(k.value.id, ())
-        return out
-
     def visit_Assign(self, node: ast.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value = node.targets[0].id, node.value
-            pairs: list[tuple[str, ast.expr]] = []
-            if isinstance(value, ast.Dict):
-                pairs = [
-                    (key.value, item)
-                    for key, item in zip(value.keys, value.values, strict=True)
-                    if isinstance(key, ast.Constant) and isinstance(key.value, str)
-                    and key.value.isidentifier()
-                ]
-            elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
-                  and value.func.id == "dict"):
-                pairs = [(k.arg, k.value) for k in value.keywords if k.arg]
-            if pairs:
-                self.spread[name] = tuple(pairs)
-            else:
-                self.spread.pop(name, None)
+        self.generic_visit(node)
+        self.mappings.assign(node.targets, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.generic_visit(node)
+        self.mappings.assign([node.target], node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.generic_visit(node)
+        self.mappings.assign([node.target], None)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.generic_visit(node)
+        self.mappings.forget([node.target.id])
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        self.mappings.delete(node.targets)
+
+    def _visit_loop(self, node: ast.For | ast.AsyncFor) -> None:
+        self.mappings.assign([node.target], None)
         self.generic_visit(node)
 
+    visit_For = _visit_loop  # noqa: N815
+    visit_AsyncFor = _visit_loop  # noqa: N815
+
+    def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self.mappings.assign([item.optional_vars], None)
+        self.generic_visit(node)
+
+    visit_With = _visit_with  # noqa: N815
+    visit_AsyncWith = _visit_with  # noqa: N815
+
+    def _visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
+        saved = self.mappings.enter()  # its targets may shadow a mapping's name
+        self.generic_visit(node)
+        self.mappings.leave(saved)
+
+    visit_ListComp = _visit_comprehension  # noqa: N815
+    visit_SetComp = _visit_comprehension  # noqa: N815
+    visit_GeneratorExp = _visit_comprehension  # noqa: N815
+    visit_DictComp = _visit_comprehension  # noqa: N815
+
     def visit_Call(self, node: ast.Call) -> None:
+        self.mappings.called(node.func)
         call = self._call(node)
         if call is not None:
             self.facts.calls.append(call)
@@ -344,9 +366,11 @@ class _Visitor(ast.NodeVisitor):
                 name = self._dotted(base)
                 if name is not None:
                     self.facts.bases.append(Call(name, node.lineno + self.offset))
+        saved = self.mappings.enter()  # a body of its own: names bound there stay there
         for child in ast.iter_child_nodes(node):
             if child not in node.decorator_list:
                 self.visit(child)
+        self.mappings.leave(saved)
 
     visit_FunctionDef = _visit_def  # noqa: N815 - ast.NodeVisitor's naming
     visit_AsyncFunctionDef = _visit_def  # noqa: N815
