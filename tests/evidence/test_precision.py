@@ -302,10 +302,36 @@ CASES: list[tuple[str, Files, Expected]] = [
      {"deploy.py": "model_uri = 's3://team/models/net'\n"
                    "import pandas as pd\ndf = pd.read_csv('s3://team/data/train.csv')\n"},
      {("deploy.py", 3, "found")}),
-    # near miss: a name that only contains "model" further in is no model's
+    # near misses: names that only contain or begin with "model" are data's; a model's name
+    # beside a data URI on one line, or in a comment after it, hides nothing
     ("data_remote_storage_configured",
      {"etl.py": "data_for_model = 's3://team/data/train.csv'\n"},
      {("etl.py", 1, "found")}),
+    ("data_remote_storage_configured",
+     {"etl.py": "model_inputs = 's3://team/data/features.parquet'\n"}, {("etl.py", 1, "found")}),
+    ("data_remote_storage_configured",
+     {"etl.py": "MODELING_DATA = 's3://team/data/train.csv'\n"}, {("etl.py", 1, "found")}),
+    ("data_remote_storage_configured",
+     {"run.py": "train(model_path='s3://team/models/m', data_path='s3://team/data/train.csv')\n"},
+     {("run.py", 1, "found")}),
+    ("data_remote_storage_configured",
+     {"run.py": "import pandas as pd\ndf = pd.read_csv('s3://team/data/train.csv')  "
+                "# model_uri = 's3://x/m'\n"},
+     {("run.py", 2, "found")}),
+    # a notebook's escaped double quotes name a model as well; a minified notebook's data
+    # cell is still read after a model's cell on the same line
+    ("data_remote_storage_configured",
+     {"deploy.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                      '"source": ["model_uri = \\"s3://team/models/net\\"\\n"]}], '
+                      '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}'},
+     set()),
+    ("data_remote_storage_configured",
+     {"train.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
+                     '"source": ["model_uri = \\"s3://team/models/net\\"\\n"]}, '
+                     '{"cell_type": "code", "metadata": {}, "outputs": [], '
+                     '"source": ["df = pd.read_csv(\\"s3://team/data/train.csv\\")\\n"]}], '
+                     '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}'},
+     {("train.ipynb", 1, "partial")}),
     # a bucket read in a notebook only is done by hand, in a session: partial
     ("data_remote_storage_configured",
      {"nb.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '

@@ -60,17 +60,24 @@ def data_not_models(tree: RepoTree, finding: Finding) -> bool:
     return not fetches_models_only(tree, rel)
 
 
-# a store URI given to a name that says it is a model (``model_uri = "s3://..."``,
-# ``"model_path": "gs://..."``), or an MLflow run's artefact path (``.../<experiment>/<run
-# id>/artifacts/...``): where a model is kept, not the team's data
-_MODEL_NAME = re.compile(r"\bmodel\w*[\"']?\s*[=:]\s*f?[\"']\w+://", re.IGNORECASE)
-_RUN_ARTIFACTS = re.compile(r"://[^\"'\s]*/\d+/[0-9a-f]{32}/artifacts\b")
+# a store URI given to a name that says it is a model's (``model_uri = "s3://..."``,
+# ``"model_path": "gs://..."``, ``model_dir=f"s3://..."``), read right before the URI's
+# opening quote; or an MLflow run's artefact path (``.../<experiment>/<run id>/artifacts``):
+# where a model is kept, not the team's data. Names that only begin with the word
+# (``model_inputs``, ``MODELING_DATA``) are data's.
+_MODEL_NAME = re.compile(
+    r"\bmodel(?:_?(?:uri|url|path|dir|directory|location|artifacts?|file|prefix|output|store|"
+    r"bucket|s3|gcs|blob))?(?:\\?[\"'])?\s*[=:]\s*[a-z]{0,2}\\?$",
+    re.IGNORECASE,
+)
+_RUN_ARTIFACTS = re.compile(r"/\d+/[0-9a-f]{32}/artifacts\b")
+_NAME_WINDOW = 80  # characters before a URI read for its name
 
 
 def names_a_model(text: str, match: re.Match[str]) -> bool:
-    """Whether the store URI ``match`` found in ``text`` is a model's, not data: given to a
-    name that says so, or an MLflow run's artefact path (:data:`_MODEL_NAME`)."""
-    start = text.rfind("\n", 0, match.start()) + 1
-    end = text.find("\n", match.end())
-    line = text[start:end if end >= 0 else len(text)]
-    return bool(_MODEL_NAME.search(line) or _RUN_ARTIFACTS.search(line))
+    """Whether the store URI ``match`` found in ``text`` (its group 1) is a model's, not
+    data: given to a name that says so, or an MLflow run's artefact path. Only the URI and
+    the few characters before it are read (:data:`_NAME_WINDOW`), whatever the line's length."""
+    before = text[max(0, match.start() - _NAME_WINDOW) : match.start()]
+    before = before[before.rfind("\n") + 1 :]
+    return bool(_MODEL_NAME.search(before) or _RUN_ARTIFACTS.search(match.group(1)))
