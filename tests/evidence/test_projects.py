@@ -216,6 +216,8 @@ def test_small_folders_named_for_steps_are_one_system(make_repo: MakeRepo) -> No
     {**_steps("code/", ("train",), files=4), **_steps("code/", ("deploy",))},
     {**_steps("code/", ("train",)), **_steps("code/", ("churn",))},
     {**_steps("code/", ("train",)), **_steps("other/", ("deploy",))},
+    # a project deeper under the steps' parent: the parent is a collection, not one system
+    {**_steps("projects/", ("train", "deploy")), **_steps("projects/nlp/", ("bert",))},
 ])
 def test_step_folders_that_are_projects_stay(make_repo: MakeRepo, files: dict[str, str]) -> None:
     refs = find_sub_projects(RepoTree(make_repo(files)))

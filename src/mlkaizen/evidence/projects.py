@@ -371,8 +371,10 @@ def _join_steps(refs: list[SubProjectRef]) -> list[SubProjectRef]:
             if r.path.rpartition("/")[2].lower().replace("-", "_") in STEP_FOLDERS
             and r.ml_files <= STEP_FILES
         ]
-        if len(steps) < 2 or len(steps) < len(members):
-            continue  # a step beside projects of other kinds stays as it is
+        if len(steps) < 2 or len(steps) < len(members) or any(
+            r.path.startswith(parent + "/") and r not in steps for r in refs
+        ):
+            continue  # a step beside projects of other kinds, at any depth, stays as it is
         out = [r for r in out if r not in steps]
         manifests = tuple(sorted({m for r in steps for m in r.manifests}))
         out.append(SubProjectRef(parent, manifests, sum(r.ml_files for r in steps)))
