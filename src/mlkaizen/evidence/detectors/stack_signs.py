@@ -82,7 +82,7 @@ def signs_by_fact() -> dict[str, _Signs]:
         for c in pack["commands"]:
             for fact in c["evidences"]:
                 out.setdefault(fact, _Signs()).commands.append(
-                    (stack, re.compile(c["pattern"], re.IGNORECASE), bool(c.get("ci_only")))
+                    (stack, re.compile(c["pattern"]), bool(c.get("ci_only")))
                 )
     return out
 
