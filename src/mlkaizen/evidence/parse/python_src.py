@@ -315,6 +315,7 @@ class _Visitor(ast.NodeVisitor):
         self.mappings.forget([node.target.id])
 
     def visit_Delete(self, node: ast.Delete) -> None:
+        self.generic_visit(node)
         self.mappings.delete(node.targets)
 
     def _visit_loop(self, node: ast.For | ast.AsyncFor) -> None:
