@@ -265,8 +265,7 @@ def _join_coupled(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectR
         common = posixpath.commonpath([r.path for r in grouped])
         if not common:
             return []  # the group spans the repository: it is one project
-        manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
-        out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
+        out.append(_merged(common, grouped))
     return sorted(out, key=lambda r: r.path)
 
 
@@ -312,12 +311,17 @@ def _join_driven(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRe
                 return []  # every project is a part of one system: the repository is one
             if common and not any(o == common or o.startswith(common + "/") for o in others):
                 grouped = [refs[i] for i in members]
-                manifests = tuple(sorted({m for r in grouped for m in r.manifests}))
-                out.append(SubProjectRef(common, manifests, sum(r.ml_files for r in grouped)))
+                out.append(_merged(common, grouped))
                 joined.update(members)
                 break
     out += [r for i, r in enumerate(refs) if i not in joined]
     return sorted(out, key=lambda r: r.path)
+
+
+def _merged(path: str, members: list[SubProjectRef]) -> SubProjectRef:
+    """One project at ``path`` made of ``members``: their manifests and ML files together."""
+    manifests = tuple(sorted({m for r in members for m in r.manifests}))
+    return SubProjectRef(path, manifests, sum(r.ml_files for r in members))
 
 
 def _members_out(tree: RepoTree, refs: list[SubProjectRef]) -> list[SubProjectRef]:
@@ -376,8 +380,7 @@ def _join_steps(refs: list[SubProjectRef]) -> list[SubProjectRef]:
         ):
             continue  # a step beside projects of other kinds, at any depth, stays as it is
         out = [r for r in out if r not in steps]
-        manifests = tuple(sorted({m for r in steps for m in r.manifests}))
-        out.append(SubProjectRef(parent, manifests, sum(r.ml_files for r in steps)))
+        out.append(_merged(parent, steps))
     return sorted(out, key=lambda r: r.path)
 
 
@@ -397,8 +400,7 @@ def _join_components(refs: list[SubProjectRef]) -> list[SubProjectRef]:
         if not owner or any(owner == r.path or owner.startswith(r.path + "/") for r in out):
             continue  # the repository itself, or a project already found
         out = [r for r in out if not r.path.startswith(owner + "/")]
-        manifests = tuple(sorted({m for r in members for m in r.manifests}))
-        out.append(SubProjectRef(owner, manifests, sum(r.ml_files for r in members)))
+        out.append(_merged(owner, members))
     return sorted(out, key=lambda r: r.path)
 
 
