@@ -249,3 +249,27 @@ def test_implied_evidence_is_a_copy_so_rebasing_a_projects_paths_moves_each_once
     assert files["model.registry"] == ["services/churn/train.py"]
     assert files["model.experiment-tracking"] == ["services/churn/train.py"]
     assert files["deployment.packaged-artifact"] == ["services/churn/train.py"]
+
+
+def test_a_model_packaged_with_its_environment_implies_a_reproducible_environment() -> None:
+    # the model's image, inference image, serving container or declared environment
+    for detail, file in (
+        ("SageMaker model with its inference image: sagemaker.model.Model()", "deploy.py"),
+        ("SageMaker model package: sagemaker.workflow.step_collections.RegisterModel()",
+         "pipeline.py"),
+        ("Vertex AI model with its serving container: google.cloud.aiplatform.Model.upload()",
+         "upload.py"),
+        ("Azure ML (SDK v1) inference config: azureml.core.model.InferenceConfig()", "deploy.py"),
+        ("model package serving/bentofile.yaml", "serving/bentofile.yaml"),
+        ("model package models/churn/MLmodel", "models/churn/MLmodel"),
+        ("TorchServe and TF Serving: runs torch-model-archiver", "build.sh"),
+    ):
+        env = run([with_detail("model_packaged", detail, file)]).practice(
+            "operations.reproducible-environment")
+        assert env is not None and env.state is State.MET, detail
+        assert env.implied_by == ["deployment.packaged-artifact"], detail
+    # near miss: a model file saved by itself names no environment
+    for detail in ("model artifact: joblib.dump()", "model artifact: mlflow.sklearn.log_model()"):
+        env = run([with_detail("model_packaged", detail, "train.py")]).practice(
+            "operations.reproducible-environment")
+        assert env is not None and env.implied_by == [] and env.state is not State.MET, detail

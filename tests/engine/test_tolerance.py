@@ -1,7 +1,7 @@
 """Tolerance: a stage's gate holds with one gap when the repository already satisfies core
 practices of the next stage (one for Manual MLOps, all three that Manual MLOps adds for
 DataOps, or four of all later stages, none for the wide gate of Automated MLOps), and Manual
-MLOps with two when three of Automated MLOps are; never with a gap an answer settles, never
+MLOps with two when two of Automated MLOps are; never with a gap an answer settles, never
 for Kaizen MLOps; the dimension levels stay as the level rule gives them, and every report
 names it."""
 
@@ -80,17 +80,25 @@ def test_any_one_core_practice_of_the_next_stage_earns_the_gap_and_none_does_not
     assert (a.stage, a.tolerated) == ("DataOps", [])
 
 
-def test_two_gaps_are_not_tolerated() -> None:
-    # no monitoring, and no tracked runs (a registry would imply them)
+def test_two_gaps_need_two_core_practices_ahead_and_three_are_never_tolerated() -> None:
+    # no monitoring, and no tracked runs (a registry would imply them), nor any supporting
+    # practice of the model's cell: three gaps, never tolerated
     untracked = [f for f in MANUAL_BUT_MONITORING
                  if f.detector not in ("experiment_tracking_used", "model_registry_used")]
     assert judge([*untracked, *TWO_AHEAD]).stage == "DataOps"
-    # with monitoring shown, still two gaps: tracked runs, and the quorum of the model's
-    # cell (none of its supporting practices is met either)
-    a = judge([*untracked, found("service_metrics_exported", "m.py"), *TWO_AHEAD])
+    assert judge([*untracked, *TWO_AHEAD, found("training_scheduled", "p.py")]).stage == "DataOps"
+    # with monitoring shown, two gaps: tracked runs, and the quorum of the model's cell;
+    # one core practice ahead earns one gap only
+    shown = [*untracked, found("service_metrics_exported", "m.py")]
+    a = judge([*shown, TWO_AHEAD[0]])
     assert (a.stage, a.tolerated) == ("DataOps", [])
+    a = judge([*shown, *TWO_AHEAD])
+    assert a.stage == "Manual MLOps"
+    assert set(a.tolerated) == {
+        "model.experiment-tracking",
+        "model.baseline-evaluation|model.model-card|model.registry|model.reproducible-training"}
     registered = [f for f in MANUAL_BUT_MONITORING if f.detector != "experiment_tracking_used"]
-    a = judge([*registered, found("service_metrics_exported", "m.py"), *TWO_AHEAD])
+    a = judge([*registered, found("service_metrics_exported", "m.py"), TWO_AHEAD[0]])
     assert (a.stage, a.tolerated) == ("Manual MLOps", [])  # the registry implies tracked runs
 
 
@@ -147,14 +155,20 @@ def test_dataops_tolerates_a_gap_with_every_core_practice_manual_mlops_adds() ->
 
 
 def test_dataops_tolerates_a_gap_with_four_core_practices_of_the_later_stages() -> None:
-    # no shared data and no monitoring: two of the three core practices Manual MLOps adds
-    # (tracked runs, a served model), and two of Automated MLOps (a training pipeline, a
-    # deploying CD job): four of all later stages earn the data gap
-    no_data = [f for f in MANUAL_BUT_MONITORING if f.detector != "dvc_tracks_data"]
+    # no shared data, no monitoring and no registry (the model cell's quorum): two of the
+    # three core practices Manual MLOps adds (tracked runs, a served model), and two of
+    # Automated MLOps (a training pipeline, a deploying CD job): four of all later stages
+    # earn the data gap, and three gaps are too many for Manual MLOps
+    no_data = [f for f in MANUAL_BUT_MONITORING
+               if f.detector not in ("dvc_tracks_data", "model_registry_used")]
     config = Config.model_validate({"attest": {"organization.shared-tooling": {
         "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
     a = judge([*no_data, *TWO_AHEAD], config)
     assert (a.stage, a.tolerated) == ("DataOps", ["data.versioned|data.shared-storage"])
+    # with the registry, two gaps (data, monitoring): Manual MLOps holds with both
+    a = judge([*no_data, found("model_registry_used", "register.py"), *TWO_AHEAD], config)
+    assert (a.stage, set(a.tolerated)) == (
+        "Manual MLOps", {"data.versioned|data.shared-storage", MONITORING})
     # near miss: three of them (one of Automated MLOps) earn nothing
     for one in TWO_AHEAD:
         assert judge([*no_data, one], config).stage == "Ad hoc"
@@ -291,24 +305,26 @@ def test_automated_mlops_holds_with_one_gap_whatever_the_next_stage_shows() -> N
 THREE_AHEAD = [*TWO_AHEAD, found("training_scheduled", "pipeline.py")]
 
 
-def test_manual_mlops_holds_with_two_gaps_when_three_are_ahead() -> None:
+def test_manual_mlops_holds_with_two_gaps_when_two_are_ahead() -> None:
     # no monitoring and no tracked runs (nor a registry, which would imply them); models
     # compared with a baseline fill the model cell's quorum
     untracked = [f for f in MANUAL_BUT_MONITORING
                  if f.detector not in ("experiment_tracking_used", "model_registry_used")]
     untracked.append(found("baseline_comparison_present", "evaluate.py"))
-    a = judge([*untracked, *THREE_AHEAD])
+    a = judge([*untracked, *TWO_AHEAD])
     assert a.stage == "Manual MLOps"
     assert set(a.tolerated) == {MONITORING, "model.experiment-tracking"}
     assert {d.id: d.level for d in a.dimensions}["operations"] == 0
-    # near miss: two core practices ahead earn one gap only
-    assert judge([*untracked, *TWO_AHEAD]).stage == "DataOps"
+    assert judge([*untracked, *THREE_AHEAD]).stage == "Manual MLOps"
+    # near miss: one core practice ahead earns one gap only, whichever it is
+    assert judge([*untracked, TWO_AHEAD[0]]).stage == "DataOps"
+    assert judge([*untracked, TWO_AHEAD[1]]).stage == "DataOps"
     # two gaps, one of them the stage below's (no shared data, no monitoring): DataOps holds
     # with its own gap only, and Manual MLOps with both
     no_data = [f for f in untracked if f.detector != "dvc_tracks_data"]
     config = Config.model_validate({"attest": {"organization.shared-tooling": {
         "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
-    tracked = [*no_data, found("experiment_tracking_used", "t.py"), *THREE_AHEAD]
+    tracked = [*no_data, found("experiment_tracking_used", "t.py"), *TWO_AHEAD]
     a = judge(tracked, config)
     assert (a.stage, set(a.tolerated)) == (
         "Manual MLOps", {"data.versioned|data.shared-storage", MONITORING})
@@ -319,7 +335,7 @@ def test_manual_mlops_holds_with_two_gaps_when_three_are_ahead() -> None:
     unquorate = [f for f in tracked if f.detector != "baseline_comparison_present"]
     assert judge(unquorate, config).stage == "DataOps"
     # an answer that settles one of the two gaps: nothing tolerated
-    a = judge([*untracked, *THREE_AHEAD], answered(**{"operations_monitoring": "no"}))
+    a = judge([*untracked, *TWO_AHEAD], answered(**{"operations_monitoring": "no"}))
     assert (a.stage, a.tolerated) == ("DataOps", [])
 
 
@@ -327,9 +343,9 @@ def test_the_further_tolerance_is_data_and_the_reports_say_it() -> None:
     manual = next(s for s in CATALOGUE.stages if s.id == "manual-mlops")
     assert manual.tolerance is not None and manual.tolerance.further is not None
     further = manual.tolerance.further
-    assert (further.gaps, further.earned_by, further.below_in_full) == (2, 3, False)
+    assert (further.gaps, further.earned_by, further.below_in_full) == (2, 2, False)
     assert manual.tolerance.when("core entries") == (
-        "1 gap, when 1 core entry of the next stage is satisfied; 2 gaps when 3 core entries "
+        "1 gap, when 1 core entry of the next stage is satisfied; 2 gaps when 2 core entries "
         "of the next stage are satisfied and the stage below holds")
 
 
@@ -344,12 +360,12 @@ def _further_below_in_full() -> Catalogue:
 def test_the_further_tolerance_holds_whatever_the_stage_below_holds_with() -> None:
     # DataOps holds only with its own tolerated gap (no shared data; every core practice of
     # Manual MLOps shown); Manual MLOps holds with that gap and the model cell's quorum (no
-    # registry), earned by three core practices of Automated MLOps
+    # registry), earned by two core practices of Automated MLOps
     config = Config.model_validate({"attest": {"organization.shared-tooling": {
         "answer": "yes", "by": "lead", "date": "2026-01-01"}}})
     findings = [f for f in MANUAL_BUT_MONITORING
                 if f.detector not in ("dvc_tracks_data", "model_registry_used")]
-    findings = [*findings, found("service_metrics_exported", "m.py"), *THREE_AHEAD]
+    findings = [*findings, found("service_metrics_exported", "m.py"), *TWO_AHEAD]
     a = judge(findings, config)
     assert a.stage == "Manual MLOps"
     assert set(a.tolerated) == {
@@ -361,7 +377,7 @@ def test_the_further_tolerance_holds_whatever_the_stage_below_holds_with() -> No
     assert (a.stage, a.tolerated) == ("DataOps", ["data.versioned|data.shared-storage"])
     assert strict.stages[2].tolerance is not None
     assert strict.stages[2].tolerance.when("core entries").endswith(
-        "2 gaps when 3 core entries of the next stage are satisfied and the stage below holds "
+        "2 gaps when 2 core entries of the next stage are satisfied and the stage below holds "
         "in full")
 
 
