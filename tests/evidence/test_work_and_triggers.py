@@ -1210,3 +1210,80 @@ def test_near_miss_lock_files_of_other_tools_and_ranges(make_repo: MakeRepo) -> 
     assert found(root, "dependencies_pinned") == {
         ("partial", "constraints.txt", "1 of 3 dependencies pinned")
     }
+
+
+# a script that starts a run of the platform's pipeline by name, defined in another module
+KFP_STARTER = """\
+import kfp
+
+client = kfp.Client(host=HOST)
+client.create_run_from_pipeline_package("training_pipeline.yaml", arguments={"epochs": 3})
+"""
+KFP_TRAINING_PIPELINE = """\
+from kfp import dsl
+
+@dsl.component
+def train(data: str) -> str:
+    return data
+
+@dsl.pipeline(name="training")
+def training_pipeline(data: str):
+    train(data=data)
+"""
+GHA_STARTS_A_RUN = """\
+on: push
+jobs:
+  ct:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pip install kfp
+      - run: python scripts/start_run.py --env dev
+"""
+
+
+def test_ci_running_a_script_that_starts_a_pipeline_run_trains(make_repo: MakeRepo) -> None:
+    files = {
+        "pipelines/training_pipeline.py": KFP_TRAINING_PIPELINE,
+        "scripts/start_run.py": KFP_STARTER,
+        ".github/workflows/ct.yml": GHA_STARTS_A_RUN,
+    }
+    assert found(make_repo(files), "training_runs_in_ci") == {
+        (
+            "found",
+            ".github/workflows/ct.yml",
+            "github-actions job 'ct' runs scripts/start_run.py, which starts a pipeline run "
+            "(client.create_run_from_pipeline_package)",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"pipelines/training_pipeline.py": None}, "no pipeline of the repository trains"),
+        (
+            {"scripts/start_run.py": "import kfp\nkfp.compiler.Compiler().compile(p, 'p.yaml')\n"},
+            "the script only compiles a definition",
+        ),
+        (
+            {"scripts/start_run.py": "import json\nprint(json.dumps({'run': 1}))\n"},
+            "the script starts nothing",
+        ),
+        (
+            {".github/workflows/ct.yml": GHA_STARTS_A_RUN.replace(
+                "python scripts/start_run.py --env dev", "ruff check scripts/start_run.py")},
+            "the step only lints the script",
+        ),
+    ],
+)
+def test_near_miss_a_script_run_by_ci_that_starts_no_training_run(
+    make_repo: MakeRepo, change: dict[str, str | None], why: str
+) -> None:
+    files: dict[str, str | None] = {
+        "pipelines/training_pipeline.py": KFP_TRAINING_PIPELINE,
+        "scripts/start_run.py": KFP_STARTER,
+        ".github/workflows/ct.yml": GHA_STARTS_A_RUN,
+        **change,
+    }
+    kept = {k: v for k, v in files.items() if v is not None}
+    assert found(make_repo(kept), "training_runs_in_ci") == set(), why

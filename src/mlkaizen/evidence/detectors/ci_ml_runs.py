@@ -14,6 +14,7 @@ from mlkaizen.evidence.detectors.ci_runs import (
 )
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.pipeline_schedules import local_module
+from mlkaizen.evidence.detectors.starters import starts_retraining
 from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
 from mlkaizen.evidence.findings import Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
@@ -44,7 +45,10 @@ def _test_targets(tree: RepoTree, command: str) -> list[str] | None:
 def training_runs_in_ci(tree: RepoTree) -> list[Finding]:
     """CI trains a model (a train script, ``dvc repro``, ``kedro run``, ``mlflow run``), or
     runs a pipeline of the repository that trains (``python -m pipelines.train``,
-    ``run-pipeline --module-name pipelines.abalone.pipeline``, ``python pipelines/run.py``).
+    ``run-pipeline --module-name pipelines.abalone.pipeline``, ``python pipelines/run.py``),
+    or runs a script that starts a run of the platform's pipeline (``python
+    scripts/start_run.py``, calling ``kfp.Client().create_run_from_pipeline_package`` or a
+    SageMaker ``start_pipeline_execution``) in a repository whose pipelines train.
 
     Judged from the command a step runs, never from its display name; a SageMaker pipeline
     script that only upserts its definition trains nothing, whatever its name. An Argo
@@ -134,10 +138,16 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
                 ) or _imported_pipeline(tree, command, by_name)
                 if hit is not None and not _defines_only(tree, hit):
                     what = f"runs the training pipeline {hit}"
-                    out.append(
-                        ci_step_finding(tree, "training_runs_in_ci", pipe, job, step, what=what)
-                    )
-                    break
+                else:
+                    started = _started_run(tree, command)
+                    if started is None:
+                        continue
+                    script, call = started
+                    what = f"runs {script}, which starts a pipeline run ({call})"
+                out.append(
+                    ci_step_finding(tree, "training_runs_in_ci", pipe, job, step, what=what)
+                )
+                break
     return _once_per_place(out)
 
 
@@ -173,6 +183,26 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
                 if beside in training and beside != rel and calls:
                     return beside
                 name = name.rpartition(".")[0]
+    return None
+
+
+def _started_run(tree: RepoTree, command: str) -> tuple[str, str] | None:
+    """The script of the repository the command runs, and its call, when that script starts
+    a run of a platform's pipeline or training job (:func:`starts_retraining`: a SageMaker
+    ``start_pipeline_execution``, a Vertex AI ``PipelineJob``, ``kfp.Client().create_run_from_
+    pipeline_package``, an Azure ML ``jobs.create_or_update``...): asked only of a
+    repository whose pipelines train, it runs one of them. A script that only upserts,
+    compiles or prints a definition starts nothing."""
+    for match in _RUNS_SCRIPT.finditer(ml_work(command)):
+        rel = match.group(1).removeprefix("./")
+        if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
+            rel = rel[len(tree.prefix) :]
+        facts = tree.python(rel) if rel in tree.sizes else None
+        if facts is None or _only_defines(facts):
+            continue
+        call = starts_retraining(facts)
+        if call is not None:
+            return rel, call.name
     return None
 
 
