@@ -159,7 +159,7 @@ def _rule_section(cat: Catalogue) -> list[str]:
         "practices of Kaizen MLOps are rarely in a repository, and one gap in so wide a "
         "gate is more often a missed detection than a missing practice. Manual MLOps "
         "tolerates a gap for each core entry of Automated MLOps already satisfied, up to "
-        "two: one gap with one of them, two gaps with two, when DataOps holds, if only "
+        "two: one gap with one of them, and two gaps with two when DataOps holds, if only "
         "with its own tolerated gap (so at most one of the two is DataOps's: most often "
         "monitoring kept outside the repository, and data read from a source the "
         "repository does not name, in a team already running, say, a training pipeline "

@@ -260,16 +260,21 @@ def test_a_model_packaged_with_its_environment_implies_a_reproducible_environmen
         ("Vertex AI model with its serving container: google.cloud.aiplatform.Model.upload()",
          "upload.py"),
         ("Azure ML (SDK v1) inference config: azureml.core.model.InferenceConfig()", "deploy.py"),
-        ("model package serving/bentofile.yaml", "serving/bentofile.yaml"),
-        ("model package models/churn/MLmodel", "models/churn/MLmodel"),
         ("TorchServe and TF Serving: runs torch-model-archiver", "build.sh"),
     ):
         env = run([with_detail("model_packaged", detail, file)]).practice(
             "operations.reproducible-environment")
         assert env is not None and env.state is State.MET, detail
         assert env.implied_by == ["deployment.packaged-artifact"], detail
-    # near miss: a model file saved by itself names no environment
-    for detail in ("model artifact: joblib.dump()", "model artifact: mlflow.sklearn.log_model()"):
-        env = run([with_detail("model_packaged", detail, "train.py")]).practice(
+    # near misses: a model file saved by itself names no environment, a model package file
+    # may be anything MLEM or MLflow writes (a data file too), and a notebook's cell run by
+    # hand declares no environment the team shares
+    for detail, file in (
+        ("model artifact: joblib.dump()", "train.py"),
+        ("model artifact: mlflow.sklearn.log_model()", "train.py"),
+        ("model package data/iris.mlem", "data/iris.mlem"),
+        ("SageMaker model with its inference image: sagemaker.model.Model()", "deploy.ipynb"),
+    ):
+        env = run([with_detail("model_packaged", detail, file)]).practice(
             "operations.reproducible-environment")
         assert env is not None and env.implied_by == [] and env.state is not State.MET, detail

@@ -1274,6 +1274,26 @@ def test_ci_running_a_script_that_starts_a_pipeline_run_trains(make_repo: MakeRe
                 "python scripts/start_run.py --env dev", "ruff check scripts/start_run.py")},
             "the step only lints the script",
         ),
+        (
+            {"scripts/start_run.py": KFP_STARTER.replace(
+                "training_pipeline.yaml", "batch_predict_pipeline.yaml")},
+            "the run it starts scores",
+        ),
+        (
+            {"scripts/start_run.py": None, "scripts/start_batch.py": KFP_STARTER,
+             ".github/workflows/ct.yml": GHA_STARTS_A_RUN.replace("start_run", "start_batch")},
+            "the script is named for scoring",
+        ),
+        (
+            {"scripts/start_run.py": "def should_retrain():\n    return False\n\n"
+                                     "print(should_retrain())\n"},
+            "a function of its own named for retraining starts nothing on a platform",
+        ),
+        (
+            {"scripts/start_run.py": None, "tests/start_run.py": KFP_STARTER,
+             ".github/workflows/ct.yml": GHA_STARTS_A_RUN.replace("scripts/", "tests/")},
+            "a test's script",
+        ),
     ],
 )
 def test_near_miss_a_script_run_by_ci_that_starts_no_training_run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from mlkaizen.evidence.detectors.base import detector
 from mlkaizen.evidence.detectors.ci_runs import (
@@ -14,9 +15,9 @@ from mlkaizen.evidence.detectors.ci_runs import (
 )
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.pipeline_schedules import local_module
-from mlkaizen.evidence.detectors.starters import starts_retraining
+from mlkaizen.evidence.detectors.starters import NAMES_SCORING, starts_retraining
 from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
-from mlkaizen.evidence.findings import Finding
+from mlkaizen.evidence.findings import Context, Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
 from mlkaizen.evidence.parse.python_src import PyFacts
 from mlkaizen.evidence.tree import RepoTree, SubTree
@@ -188,22 +189,36 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
 
 def _started_run(tree: RepoTree, command: str) -> tuple[str, str] | None:
     """The script of the repository the command runs, and its call, when that script starts
-    a run of a platform's pipeline or training job (:func:`starts_retraining`: a SageMaker
-    ``start_pipeline_execution``, a Vertex AI ``PipelineJob``, ``kfp.Client().create_run_from_
-    pipeline_package``, an Azure ML ``jobs.create_or_update``...): asked only of a
-    repository whose pipelines train, it runs one of them. A script that only upserts,
-    compiles or prints a definition starts nothing."""
+    a run of a platform's pipeline or training job (:func:`starts_retraining` on a platform:
+    a SageMaker ``start_pipeline_execution``, a Vertex AI ``PipelineJob``, ``kfp.Client().
+    create_run_from_pipeline_package``, an Azure ML ``jobs.create_or_update``...): asked only
+    of a repository whose pipelines train, it runs one of them. Not a script that only
+    upserts, compiles or prints a definition, nor one named for, or starting a run named for,
+    scoring, ingestion or features (``start_batch.py``, ``"batch_predict_pipeline.yaml"``),
+    nor a test's or a tutorial's script. Once a scan per script."""
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
         rel = match.group(1).removeprefix("./")
         if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
             rel = rel[len(tree.prefix) :]
-        facts = tree.python(rel) if rel in tree.sizes else None
-        if facts is None or _only_defines(facts):
-            continue
-        call = starts_retraining(facts)
-        if call is not None:
-            return rel, call.name
+        call = tree.memo(f"starts-a-run:{rel}", partial(_starts_a_run, tree, rel))
+        if call:
+            return rel, call
     return None
+
+
+def _starts_a_run(tree: RepoTree, rel: str) -> str:
+    """The platform call by which the script ``rel`` starts a training run, or ``""``."""
+    if rel not in tree.sizes or tree.context(rel) is not Context.PROJECT:
+        return ""
+    if NAMES_SCORING.search(rel.rsplit("/", 1)[-1]):
+        return ""
+    facts = tree.python(rel)
+    if facts is None or _only_defines(facts):
+        return ""
+    call = starts_retraining(facts, platforms_only=True)
+    if call is None or any(NAMES_SCORING.search(a) for a in call.str_args):
+        return ""
+    return call.name
 
 
 _DEFINES = (".upsert", ".compile", ".definition", ".create_run_template")

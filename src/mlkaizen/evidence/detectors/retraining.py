@@ -18,7 +18,11 @@ from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.schedulers import cloud_schedules
 from mlkaizen.evidence.detectors.stack_signs import python_signs
-from mlkaizen.evidence.detectors.starters import RETRAINING_STARTERS, starts_retraining
+from mlkaizen.evidence.detectors.starters import (
+    NAMES_SCORING,
+    RETRAINING_STARTERS,
+    starts_retraining,
+)
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN, does
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
 from mlkaizen.evidence.findings import Finding, Outcome
@@ -92,7 +96,6 @@ def training_scheduled(tree: RepoTree) -> list[Finding]:
 
 _NAMES_TRAINING = re.compile(r"(?i)(?<![a-z])(?:re)?train")
 _NAMES_PIPELINE = re.compile(r"(?i)pipeline|template_path|workflow|job_id")
-_NAMES_SCORING = re.compile(r"(?i)predict|scor(?:e|ing)|inference|batch|ingest|feature")
 
 
 def _scheduled_training(text: str, training: list[OrchestratedPipeline]) -> str | None:
@@ -100,7 +103,7 @@ def _scheduled_training(text: str, training: list[OrchestratedPipeline]) -> str 
     pipeline (not a scoring, ingestion or feature one) in a repository whose pipelines train."""
     if _NAMES_TRAINING.search(text):
         return "starts training on a schedule"
-    if training and _NAMES_PIPELINE.search(text) and not _NAMES_SCORING.search(text):
+    if training and _NAMES_PIPELINE.search(text) and not NAMES_SCORING.search(text):
         return f"starts pipelines on a schedule; training pipeline: {training[0].file}"
     return None
 

@@ -42,6 +42,24 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mlflow", ("mlflow.run", "mlflow.projects.run")),
 )
 _HTTP = ("requests", "httpx")
+# the platforms whose calls start a run of a pipeline or a training job there (not a GitHub
+# dispatch, an HTTP request or a local MLflow project, which start whatever the other end
+# or the entry point does)
+PLATFORM_STARTERS = frozenset(
+    {
+        "kfp",
+        "google.cloud.aiplatform",
+        "boto3",
+        "sagemaker",
+        "azure.ai.ml",
+        "azureml",
+        "prefect",
+        "databricks",
+        "airflow",
+    }
+)
+# names of what scores, ingests or builds features rather than trains
+NAMES_SCORING = re.compile(r"(?i)predict|scor(?:e|ing)|inference|batch|ingest|feature")
 # what a starter needs beside it: an Azure ML ``.submit`` an experiment, run config or pipeline
 _STARTER_NEEDS = {
     "azureml": (
@@ -56,18 +74,24 @@ _STARTER_NEEDS = {
 }
 
 
-def starts_retraining(facts: PyFacts) -> Call | None:
+def starts_retraining(facts: PyFacts, *, platforms_only: bool = False) -> Call | None:
     """The first call that starts a training run, recognised through the import it comes
     from (``kfp.Client().create_run_from_pipeline_func``, a GitHub ``/dispatches`` request,
-    ``PipelineJob``...), or a call to a function named for retraining (``retrain_model()``)."""
+    ``PipelineJob``...), or a call to a function named for retraining (``retrain_model()``).
+    ``platforms_only``: only the calls that start a run on an ML platform
+    (:data:`PLATFORM_STARTERS`)."""
     imported = set(facts.imports)
     calls: list[Call] = []
     for prefix, patterns in RETRAINING_STARTERS:
+        if platforms_only and prefix not in PLATFORM_STARTERS:
+            continue
         if any(map(module_matcher((prefix,)), imported)):
             needs = _STARTER_NEEDS.get(prefix)
             if needs and not facts.find_calls(needs, include_decorators=False):
                 continue
             calls += facts.find_calls(patterns, include_decorators=False)
+    if platforms_only:
+        return min(calls, key=lambda c: c.line) if calls else None
     if any(n.split(".")[0] in _HTTP for n in imported):
         calls += [
             c
