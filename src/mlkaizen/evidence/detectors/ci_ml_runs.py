@@ -156,6 +156,15 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
 _RUNS_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*([\w./-]+\.py)\b")
 
 
+def _script(tree: RepoTree, path: str) -> str:
+    """The file of ``tree`` that a command's script path names: ``./`` dropped, and a
+    repository path seen from a sub-project given in the sub-project's terms."""
+    rel = path.removeprefix("./")
+    if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
+        rel = rel[len(tree.prefix) :]
+    return rel
+
+
 def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) -> str | None:
     """The training pipeline module of the repository that a script the command runs
     imports and calls (``python build.py --run``, where ``build.py`` has ``from
@@ -165,9 +174,7 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
     script that only upserts, compiles or prints the pipeline's definition runs nothing."""
     training = set(by_name.values())
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
-        rel = match.group(1).removeprefix("./")
-        if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
-            rel = rel[len(tree.prefix) :]  # a repository path, seen from a sub-project
+        rel = _script(tree, match.group(1))
         facts = tree.python(rel) if rel in tree.sizes else None
         if facts is None or _only_defines(facts):
             continue
@@ -197,9 +204,7 @@ def _started_run(tree: RepoTree, command: str) -> tuple[str, str] | None:
     scoring, ingestion or features (``start_batch.py``, ``"batch_predict_pipeline.yaml"``),
     nor a test's or a tutorial's script. Once a scan per script."""
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
-        rel = match.group(1).removeprefix("./")
-        if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
-            rel = rel[len(tree.prefix) :]
+        rel = _script(tree, match.group(1))
         call = tree.memo(f"starts-a-run:{rel}", partial(_starts_a_run, tree, rel))
         if call:
             return rel, call
