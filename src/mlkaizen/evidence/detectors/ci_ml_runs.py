@@ -157,8 +157,7 @@ _RUNS_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*([\w./-]+\.py)\b")
 
 
 def _script(tree: RepoTree, path: str) -> str:
-    """The file of ``tree`` that a command's script path names: ``./`` dropped, and a
-    repository path seen from a sub-project given in the sub-project's terms."""
+    """The file a command's script path names (a repository path, seen from a sub-project)."""
     rel = path.removeprefix("./")
     if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
         rel = rel[len(tree.prefix) :]
@@ -195,14 +194,10 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
 
 
 def _started_run(tree: RepoTree, command: str) -> tuple[str, str] | None:
-    """The script of the repository the command runs, and its call, when that script starts
-    a run of a platform's pipeline or training job (:func:`starts_retraining` on a platform:
-    a SageMaker ``start_pipeline_execution``, a Vertex AI ``PipelineJob``, ``kfp.Client().
-    create_run_from_pipeline_package``, an Azure ML ``jobs.create_or_update``...): asked only
-    of a repository whose pipelines train, it runs one of them. Not a script that only
-    upserts, compiles or prints a definition, nor one named for, or starting a run named for,
-    scoring, ingestion or features (``start_batch.py``, ``"batch_predict_pipeline.yaml"``),
-    nor a test's or a tutorial's script. Once a scan per script."""
+    """The script the command runs, and its call, when it starts a run on an ML platform
+    (:func:`starts_retraining`): asked only where the pipelines train, it runs one. Not a
+    script that only upserts or compiles, nor one named for scoring, ingestion or features
+    or starting a run so named, nor a test's or a tutorial's. Once a scan per script."""
     for match in _RUNS_SCRIPT.finditer(ml_work(command)):
         rel = _script(tree, match.group(1))
         call = tree.memo(f"starts-a-run:{rel}", partial(_starts_a_run, tree, rel))
