@@ -982,6 +982,14 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
      None, None),
     ("model_card_present",
      {"src/model_cardinality.py": "def count(xs):\n    return len(set(xs))\n"}, None, None),
+    # a card kept as a document, exported from a card toolkit or a platform
+    ("model_card_present", {"reports/Model-Card-Churn-GBM.pdf": "%PDF-1.7\n"},
+     "found", "reports/Model-Card-Churn-GBM.pdf"),
+    ("model_card_present", {"docs/model_card.docx": "PK\x03\x04"}, "found", "docs/model_card.docx"),
+    # near misses: a report of another name; a card document of a test; a cardinality study
+    ("model_card_present", {"reports/evaluation_report.pdf": "%PDF-1.7\n"}, None, None),
+    ("model_card_present", {"tests/fixtures/model_card.pdf": "%PDF-1.7\n"}, None, None),
+    ("model_card_present", {"docs/model_cardinality.pdf": "%PDF-1.7\n"}, None, None),
     ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "partial", "DATA_CARD.md"),  # a name
     ("data_card_present", {"DATA_CARD.md": "# Data\n\n- Source: billing export, nightly.\n"
                                            "- Owner: data platform team.\n"

@@ -13,6 +13,7 @@ from mlkaizen.evidence.detectors.ci_runs import (
     ci_steps_matching,
     step_command,
 )
+from mlkaizen.evidence.detectors.ci_scripts import scripts_run
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.pipeline_schedules import local_module
 from mlkaizen.evidence.detectors.starters import NAMES_SCORING, starts_retraining
@@ -20,7 +21,7 @@ from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
 from mlkaizen.evidence.findings import Context, Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
 from mlkaizen.evidence.parse.python_src import PyFacts
-from mlkaizen.evidence.tree import RepoTree, SubTree
+from mlkaizen.evidence.tree import RepoTree
 
 _PYTEST_PATHS = re.compile(r"\b(?:pytest|py\.test)\b([^\n;&|]*)")
 
@@ -152,18 +153,6 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
     return _once_per_place(out)
 
 
-# the Python scripts a command runs (``python pipelines/train_pipeline.py --upsert``)
-_RUNS_SCRIPT = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*([\w./-]+\.py)\b")
-
-
-def _script(tree: RepoTree, path: str) -> str:
-    """The file a command's script path names (a repository path, seen from a sub-project)."""
-    rel = path.removeprefix("./")
-    if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
-        rel = rel[len(tree.prefix) :]
-    return rel
-
-
 def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) -> str | None:
     """The training pipeline module of the repository that a script the command runs
     imports and calls (``python build.py --run``, where ``build.py`` has ``from
@@ -172,8 +161,7 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
     the script too (``from model_pipeline import get_pipeline`` in the pipeline's folder); a
     script that only upserts, compiles or prints the pipeline's definition runs nothing."""
     training = set(by_name.values())
-    for match in _RUNS_SCRIPT.finditer(ml_work(command)):
-        rel = _script(tree, match.group(1))
+    for rel in scripts_run(tree, command):
         facts = tree.python(rel) if rel in tree.sizes else None
         if facts is None or _only_defines(facts):
             continue
@@ -198,8 +186,7 @@ def _started_run(tree: RepoTree, command: str) -> tuple[str, str] | None:
     (:func:`starts_retraining`): asked only where the pipelines train, it runs one. Not a
     script that only upserts or compiles, nor one named for scoring, ingestion or features
     or starting a run so named, nor a test's or a tutorial's. Once a scan per script."""
-    for match in _RUNS_SCRIPT.finditer(ml_work(command)):
-        rel = _script(tree, match.group(1))
+    for rel in scripts_run(tree, command):
         call = tree.memo(f"starts-a-run:{rel}", partial(_starts_a_run, tree, rel))
         if call:
             return rel, call
@@ -236,7 +223,7 @@ def _only_defines(facts: PyFacts) -> bool:
 def _runs_definitions_only(tree: RepoTree, command: str) -> bool:
     """Whether every script the command runs is a pipeline module that only upserts its
     definition (a script named ``train_pipeline.py`` that trains nothing when run)."""
-    scripts = [m.group(1).removeprefix("./") for m in _RUNS_SCRIPT.finditer(ml_work(command))]
+    scripts = scripts_run(tree, command)
     return bool(scripts) and all(_defines_only(tree, rel) for rel in scripts)
 
 

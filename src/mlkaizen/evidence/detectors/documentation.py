@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.detectors.base import detector
-from mlkaizen.evidence.detectors.cards import card_modules, judge
+from mlkaizen.evidence.detectors.cards import card_documents, card_modules, judge
 from mlkaizen.evidence.findings import Finding, Outcome
 from mlkaizen.evidence.parse.headings import headings_parser
 from mlkaizen.evidence.tree import RepoTree
@@ -152,7 +152,7 @@ def model_card_present(tree: RepoTree) -> list[Finding]:
         ):
             out.append(tree.finding("model_card_present", rel, 1, "model card generated"))
     out += card_modules(tree, carded | {f.file for f in out})
-    return out
+    return out + card_documents(tree, {f.file for f in out})
 
 
 @detector("data_card_present")

@@ -179,7 +179,7 @@ class _Expansion:
             # a task's commands may run other tasks and scripts: followed as a script's are
             if depth > 1 and not self.collect(body, depth - 1):
                 return False
-        for match in _SCRIPT_REF.finditer(command):
+        for match in _SCRIPT_REF.finditer(_NAMED_ONLY.sub(" ", command)):
             rel = match.group(1).removeprefix("./")
             if (
                 "file:" + rel in self.seen
@@ -231,4 +231,19 @@ def _expansion_cap(tree: RepoTree, name: str, value: int) -> None:
         )
 
 
+# where a command names a file without running it: a CI expression (a cache key's
+# ``${{ hashFiles('.pre-commit-config.yaml') }}``); a command that reads, lints, copies,
+# hashes, publishes or renders the files it is given (``git add k8s/configmap.yaml``, ``yq
+# eval ... values.yaml``, ``uv run cfn-lint --template stack.yaml``, ``mkdocs gh-deploy
+# --config-file docs/mkdocs.yaml``, ``helm upgrade -f values.yaml``); a YAML file alone on a
+# line (an action's input: a YAML file is not a command); a line that is one quoted or
+# globbed item of a list of paths (a path filter's ``- 'k8s/deployment.yaml'``, ``- src/**``)
+_NAMED_ONLY = re.compile(
+    r"(?m)\$\{\{[^}\n]*\}\}"
+    r"|(?:^|&&|;|\|\||\|)\s*(?:sudo\s+)?(?:(?:uv|poetry|pipenv|pdm)\s+run\s+(?:--?[\w-]+\s+)*|npx\s+)?"
+    r"(?:git|yq|jq|cat|head|tail|grep|sed|awk|cp|mv|rm|ls|echo|printf|yamllint|check-jsonschema"
+    r"|chmod|touch|wc|mkdocs|cfn-lint|cfn_nag\w*|kubeval|kubeconform|helm)(?![\w.-])[^\n;&|]*"
+    r"|^\s*\.?/?[\w./-]+\.ya?ml\s*$"
+    r"|^\s*-\s+(?:'[^\s']+'|\"[^\s\"]+\"|\S*\*\S*)\s*$"
+)
 _SCRIPT_REF = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|bash|ya?ml))\b")

@@ -1,0 +1,43 @@
+"""The Python scripts of the repository that a CI command runs: ``python path.py`` and
+``python -m package.module``, read from the segments of the command that do work."""
+
+from __future__ import annotations
+
+import re
+
+from mlkaizen.evidence.detectors.step_kinds import ml_work
+from mlkaizen.evidence.tree import RepoTree, SubTree
+
+# ``python pipelines/train_pipeline.py --upsert``, ``python -u -m pipelines.start_run``
+_RUNS = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*?(?:-m\s+([A-Za-z_][\w.]*)|([\w./-]+\.py))\b")
+
+
+def script_path(tree: RepoTree, path: str) -> str:
+    """The file a command's script path names (a repository path, seen from a sub-project)."""
+    rel = path.removeprefix("./")
+    if rel not in tree.sizes and isinstance(tree, SubTree) and rel.startswith(tree.prefix):
+        rel = rel[len(tree.prefix) :]
+    return rel
+
+
+def _module_file(tree: RepoTree, module: str) -> str | None:
+    """The file of the repository that ``python -m module`` runs: the module, its package's
+    ``__main__``, from the root or from ``src/``; ``None`` for an installed tool (``pip``)."""
+    stem = module.replace(".", "/")
+    for base in ("", "src/"):
+        for rel in (f"{base}{stem}.py", f"{base}{stem}/__main__.py"):
+            if rel in tree.sizes:
+                return rel
+    return None
+
+
+def scripts_run(tree: RepoTree, command: str) -> list[str]:
+    """The scripts ``command`` runs, in order: each path as the repository names it (there or
+    not), each module only when the repository holds it."""
+    out: list[str] = []
+    for match in _RUNS.finditer(ml_work(command)):
+        module, path = match.groups()
+        rel = script_path(tree, path) if path else _module_file(tree, module)
+        if rel is not None:
+            out.append(rel)
+    return out

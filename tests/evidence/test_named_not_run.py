@@ -1,0 +1,191 @@
+"""A file a CI step names is not always a file it runs: a cache key hashes the pre-commit
+config, ``git add`` commits a ConfigMap, a path filter lists manifests, ``cfn-lint`` and
+``mkdocs`` read a template and a site config, ``yq`` edits Helm values. None of them trains,
+whatever those files say; the step that runs the script still does. Data copied to a bucket's
+``train/`` prefix, or a platform's training jobs listed and stopped, is no training either.
+
+Shapes written from public repositories' workflows; each near miss sits beside its case and
+every test asserts the exact findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlkaizen.evidence.detectors import REGISTRY
+from mlkaizen.evidence.detectors.step_kinds import EVALUATE, TRAIN, does
+from mlkaizen.evidence.tree import RepoTree
+from tests.conftest import MakeRepo
+
+CI = ".github/workflows/ci.yml"
+# a file that, were it run, would train: each case below names it without running it
+TRAINING_YAML = "steps:\n  - run: python src/training/train.py --epochs 20\n"
+
+
+def trained(root: Path) -> set[tuple[str, str, str]]:
+    tree = RepoTree(root)
+    return {
+        (f.outcome.value, f.file or "", f.detail)
+        for f in REGISTRY["training_runs_in_ci"].detect(tree)
+    }
+
+
+def workflow(*steps: str) -> str:
+    body = "".join(f"      - {s}\n" for s in steps)
+    return (
+        "on: {push: {branches: [main]}}\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n      - uses: actions/checkout@v4\n{body}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "named"),
+    [
+        # a cache key hashes the file
+        (
+            "uses: actions/cache@v4\n        with:\n          path: ~/.cache/pre-commit\n"
+            "          key: pc-${{ hashFiles('.pre-commit-config.yaml') }}",
+            ".pre-commit-config.yaml",
+        ),
+        # git commits it
+        ("run: git add k8s/configmap.yaml && git commit -m 'update'", "k8s/configmap.yaml"),
+        # a path filter lists it
+        (
+            "uses: dorny/paths-filter@v3\n        with:\n          filters: |\n"
+            "            trainer:\n              - 'services/training/**'\n"
+            "              - 'k8s/trainer.yaml'",
+            "k8s/trainer.yaml",
+        ),
+        # a linter, a docs site and a YAML editor read it
+        ("run: uv run cfn-lint --template ./stack.yaml", "stack.yaml"),
+        ("run: uv run --no-sync mkdocs gh-deploy --config-file docs/mkdocs.yaml", "docs/mkdocs.yaml"),
+        ("run: yq -i '.image.tag = \"1.2\"' chart/values.yaml", "chart/values.yaml"),
+        ("run: helm upgrade --install app ./chart -f chart/values.yaml", "chart/values.yaml"),
+        # an action's input names it
+        (
+            "uses: stelligent/cfn_nag@master\n        with:\n          input_path: ./stack.yaml",
+            "stack.yaml",
+        ),
+    ],
+)
+def test_a_file_the_step_only_names_is_not_what_it_runs(
+    make_repo: MakeRepo, step: str, named: str
+) -> None:
+    root = make_repo({CI: workflow(step), named: TRAINING_YAML, "src/training/train.py": "x=1\n"})
+    assert trained(root) == set()
+
+
+@pytest.mark.parametrize(
+    ("step", "named"),
+    [
+        # near misses: the same files, run
+        ("run: bash ci/train.sh", "ci/train.sh"),
+        ("run: az ml job create -f jobs/train.yml", "jobs/train.yml"),
+        ("run: git fetch --depth 1 && bash ci/train.sh", "ci/train.sh"),
+        ("run: kubectl apply -f k8s/trainer.yaml", "k8s/trainer.yaml"),
+    ],
+)
+def test_near_miss_a_file_the_step_runs_is_read(make_repo: MakeRepo, step: str, named: str) -> None:
+    root = make_repo({CI: workflow(step), named: TRAINING_YAML, "src/training/train.py": "x=1\n"})
+    assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
+
+
+@pytest.mark.parametrize(
+    ("command", "trains"),
+    [
+        ('aws s3 cp "$WORKSPACE/data/sample.csv" "s3://$BUCKET/train/data.csv"', False),
+        ('if ! aws s3 ls "s3://$BUCKET/train/data.csv"; then exit 1; fi', False),
+        ("gsutil -m cp -r data/ gs://bucket/train/", False),
+        ("gcloud storage cp data.csv gs://bucket/training/", False),
+        ("azcopy copy data.csv https://acct.blob.core.windows.net/train/", False),
+        (
+            "for job in $(aws sagemaker list-training-jobs --status-equals InProgress); do\n"
+            '  aws sagemaker stop-training-job --training-job-name "$job"\ndone',
+            False,
+        ),
+        ("aws sagemaker describe-training-job --training-job-name churn", False),
+        # a value of an action's input, not a command
+        ("dorny/paths-filter@v3\n\ntrainer:\n  - 'services/training/**'", False),
+        ("trainer_api:", False),
+        # near misses: the work itself
+        ("aws s3 cp s3://bucket/data.csv . && python train.py", True),
+        ("aws sagemaker create-training-job --training-job-name churn", True),
+        ("if ! python train.py; then exit 1; fi", True),
+        ("until python train.py; do sleep 5; done", True),
+        ("for cfg in configs/*.yaml; do python train.py --config $cfg; done", True),
+        ("- 'python train.py'", True),
+    ],
+)
+def test_copies_listings_and_values_do_no_training(command: str, trains: bool) -> None:
+    assert does(TRAIN, command) is trains
+
+
+def test_editing_values_with_yq_evaluates_nothing() -> None:
+    assert not does(EVALUATE, 'yq eval ".version = \\"1.2\\"" -i chart/Chart.yaml')
+    assert does(EVALUATE, "yq -r .threshold params.yaml && python evaluate.py")
+
+
+# ------------------------------------------------------------------ a script run as a module
+KFP_STARTER = """\
+import kfp
+
+kfp.Client(host=HOST).create_run_from_pipeline_package("training.yaml", arguments={})
+"""
+KFP_TRAINING = """\
+from kfp import dsl
+
+@dsl.component
+def train(data: str) -> str:
+    return data
+
+@dsl.pipeline(name="training")
+def training_pipeline(data: str):
+    train(data=data)
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "file"),
+    [
+        ("scripts.start_run", "scripts/start_run.py"),
+        ("launcher", "src/launcher/__main__.py"),
+    ],
+)
+def test_ci_running_a_module_that_starts_a_pipeline_run_trains(
+    make_repo: MakeRepo, module: str, file: str
+) -> None:
+    step = f"run: python -u -m {module} --env dev"
+    root = make_repo(
+        {CI: workflow(step), "pipelines/training.py": KFP_TRAINING, file: KFP_STARTER}
+    )
+    assert trained(root) == {
+        (
+            "found",
+            CI,
+            f"github-actions job 'build' runs {file}, which starts a pipeline run "
+            "(kfp.Client().create_run_from_pipeline_package)",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "run: python -m pip install kfp",  # an installed tool, not the repository's module
+        "run: python -m scripts.start_batch",  # the repository holds no such module
+        "run: python -m py_compile scripts/start_run.py",  # compiled, not run
+    ],
+)
+def test_near_miss_a_module_ci_does_not_run_from_the_repository(
+    make_repo: MakeRepo, step: str
+) -> None:
+    root = make_repo(
+        {
+            CI: workflow(step),
+            "pipelines/training.py": KFP_TRAINING,
+            "scripts/start_run.py": KFP_STARTER,
+        }
+    )
+    assert trained(root) == set()
