@@ -189,3 +189,80 @@ def test_near_miss_a_module_ci_does_not_run_from_the_repository(
         }
     )
     assert trained(root) == set()
+
+
+# ------------------------------------------------------------------ the folder a step runs in
+TRAINING_RUN = "#!/bin/sh\npython train_model.py --epochs 20\n"
+
+
+@pytest.mark.parametrize(
+    "workflow_text",
+    [
+        # the step's working directory
+        workflow("name: go\n        working-directory: training\n        run: bash run.sh"),
+        # the job's default one
+        workflow("run: bash run.sh").replace(
+            "    runs-on: ubuntu-latest\n",
+            "    runs-on: ubuntu-latest\n    defaults: {run: {working-directory: training}}\n",
+        ),
+        # the workflow's default one
+        "defaults: {run: {working-directory: training}}\n" + workflow("run: bash run.sh"),
+        # a folder the command changes to first
+        workflow("run: cd training && bash run.sh"),
+        workflow("run: |\n          pushd ./training\n          bash ./run.sh"),
+    ],
+)
+def test_a_script_named_from_the_folder_the_step_runs_in_is_read(
+    make_repo: MakeRepo, workflow_text: str
+) -> None:
+    root = make_repo({CI: workflow_text, "training/run.sh": TRAINING_RUN})
+    assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
+
+
+@pytest.mark.parametrize(
+    "workflow_text",
+    [
+        workflow("run: bash run.sh"),  # from the checkout's root: no such script
+        workflow("name: go\n        working-directory: docs\n        run: bash run.sh"),
+        workflow("run: cd docs && bash run.sh"),
+        workflow("run: bash run.sh && cd training"),  # the folder is changed after
+    ],
+)
+def test_near_miss_the_same_script_name_from_another_folder(
+    make_repo: MakeRepo, workflow_text: str
+) -> None:
+    root = make_repo({CI: workflow_text, "training/run.sh": TRAINING_RUN, "docs/x.md": "x"})
+    assert trained(root) == set()
+
+
+AZURE_STEP = """\
+trigger: [main]
+pool: {vmImage: ubuntu-latest}
+steps:
+  - script: bash run.sh
+    displayName: train
+    workingDirectory: training
+"""
+
+
+def test_an_azure_step_working_directory_is_read(make_repo: MakeRepo) -> None:
+    root = make_repo({"azure-pipelines.yml": AZURE_STEP, "training/run.sh": TRAINING_RUN})
+    assert {(o, f) for o, f, _ in trained(root)} == {("found", "azure-pipelines.yml")}
+    near = AZURE_STEP.replace("workingDirectory: training", "workingDirectory: docs")
+    root = make_repo({"azure-pipelines.yml": near, "training/run.sh": TRAINING_RUN})
+    assert trained(root) == set()
+
+
+def test_a_module_is_found_in_the_folder_the_step_runs_in(make_repo: MakeRepo) -> None:
+    step = "name: go\n        working-directory: ml\n        run: python -m launch"
+    root = make_repo(
+        {CI: workflow(step), "ml/pipelines/training.py": KFP_TRAINING, "ml/launch.py": KFP_STARTER}
+    )
+    assert trained(root) == {
+        (
+            "found",
+            CI,
+            "github-actions job 'build' runs ml/launch.py, which starts a pipeline run "
+            "(kfp.Client().create_run_from_pipeline_package)",
+        )
+    }

@@ -482,9 +482,42 @@ def test_bundle_resource_files_not_yet_included_are_read_and_say_so(
         "Databricks quality monitor 'taxi_monitor' (defined in the bundle's folder, "
         "not yet in its include list)"
     ]
+    # the monitor is infrastructure; the job is a workflow
+    assert details(root, "infrastructure_as_code") == [
+        "Databricks asset bundle (1 resource declared)"
+    ]
+
+
+def test_a_bundle_of_jobs_alone_declares_workflows_not_infrastructure(
+    make_repo: MakeRepo,
+) -> None:
+    jobs = "resources:\n  jobs:\n    train: {name: train}\n    score: {name: score}\n"
+    root = make_repo({"databricks.yml": "bundle: {name: x}\n" + jobs})
+    assert details(root, "infrastructure_as_code") == []
+    # near miss: the same bundle with a serving endpoint and a warehouse it provisions
+    infra = (
+        "  model_serving_endpoints:\n    churn: {name: churn}\n"
+        "  sql_warehouses:\n    wh: {name: wh, cluster_size: 2X-Small}\n"
+    )
+    root = make_repo({"databricks.yml": "bundle: {name: x}\n" + jobs + infra})
     assert details(root, "infrastructure_as_code") == [
         "Databricks asset bundle (2 resources declared)"
     ]
+
+
+def test_a_bundle_sql_alert_is_an_alert_rule(make_repo: MakeRepo) -> None:
+    alert = (
+        "resources:\n  alerts:\n    mae_alert:\n      display_name: mae-above-30\n"
+        "      query_text: SELECT avg(mae) AS mae FROM main.ml.monitoring\n"
+        "      evaluation: {comparison_operator: GREATER_THAN, source: {name: mae},"
+        " threshold: {value: {double_value: 30}}}\n"
+    )
+    root = make_repo({"databricks.yml": "bundle: {name: x}\n" + alert})
+    assert details(root, "alert_rules_defined") == ["Databricks SQL alert 'mae_alert'"]
+    # near miss: an alert without a query (a placeholder) is no rule
+    placeholder = "resources:\n  alerts:\n    todo: {display_name: later}\n"
+    root = make_repo({"databricks.yml": "bundle: {name: x}\n" + placeholder})
+    assert details(root, "alert_rules_defined") == []
 
 
 def test_bundle_deploy_in_ci_deploys_and_a_training_job_run_trains(make_repo: MakeRepo) -> None:

@@ -160,7 +160,21 @@ def test_ci_that_submits_a_training_pipeline_spec_trains(make_repo: MakeRepo) ->
             ".github/workflows/ci.yml": GHA_SUBMIT.format(spec="churn-ci.yml"),
         }
     )
+    # the spec, named from the step's working directory, is read as the file the step runs
     where = ".github/workflows/ci.yml"
+    assert found(root, "training_runs_in_ci") == {
+        ("found", where, "github-actions job 'run' trains a model")
+    }
+    # from the checkout's root it names no file of the repository: the pipeline it submits
+    # is still recognised by its name
+    root = make_repo(
+        {
+            "pipelines/churn-ci.yml": AML_TRAINING_PIPELINE,
+            ".github/workflows/ci.yml": GHA_SUBMIT.format(spec="churn-ci.yml").replace(
+                "        working-directory: pipelines\n", ""
+            ),
+        }
+    )
     assert found(root, "training_runs_in_ci") == {
         (
             "found",
@@ -194,13 +208,21 @@ def test_near_miss_a_step_that_only_prints_or_lints_the_spec(make_repo: MakeRepo
 
 
 def test_near_miss_a_generic_spec_name_needs_its_folder(make_repo: MakeRepo) -> None:
+    outside = GHA_SUBMIT.format(spec="pipeline.yml").replace(
+        "        working-directory: pipelines\n", ""
+    )
     root = make_repo(
-        {
-            "pipelines/pipeline.yml": AML_TRAINING_PIPELINE,
-            ".github/workflows/ci.yml": GHA_SUBMIT.format(spec="pipeline.yml"),
-        }
+        {"pipelines/pipeline.yml": AML_TRAINING_PIPELINE, ".github/workflows/ci.yml": outside}
     )
     assert found(root, "training_runs_in_ci") == set()
+    # run from the spec's folder, the generic name is that spec
+    inside = GHA_SUBMIT.format(spec="pipeline.yml")
+    root = make_repo(
+        {"pipelines/pipeline.yml": AML_TRAINING_PIPELINE, ".github/workflows/ci.yml": inside}
+    )
+    assert found(root, "training_runs_in_ci") == {
+        ("found", ".github/workflows/ci.yml", "github-actions job 'run' trains a model")
+    }
     named = GHA_SUBMIT.format(spec="pipelines/pipeline.yml")
     root = make_repo(
         {"pipelines/pipeline.yml": AML_TRAINING_PIPELINE, ".github/workflows/ci.yml": named}

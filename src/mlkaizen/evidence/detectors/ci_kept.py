@@ -86,7 +86,8 @@ def keeps_results(
     ``kept_from`` is :func:`_kept_from` of ``pipe``, when the caller asks for many steps."""
     if (kept_from if kept_from is not None else _kept_from(tree, pipe))[(job, step)]:
         return True
-    _, unread = _scripts_run(tree, expand_make(tree, step_command(pipe.jobs[job].steps[step])))
+    ran = pipe.jobs[job].steps[step]
+    _, unread = _scripts_run(tree, expand_make(tree, step_command(ran), cwd=ran.cwd))
     return unread
 
 
@@ -112,7 +113,7 @@ def _kept_from(
     kept = False
     for j, i, step in reversed(places):
         if not kept:
-            text = expand_make(tree, step_command(step))
+            text = expand_make(tree, step_command(step), cwd=step.cwd)
             scripts, _ = _scripts_run(tree, text)
             kept = keeps(text) or any(keeps(t) for t in scripts)
         out[(j, i)] = kept

@@ -84,12 +84,23 @@ _GENERIC_SPECS = frozenset({"pipeline.yml", "pipeline.yaml", "job.yml", "job.yam
 _MODULE_OR_PATH = re.compile(r"(?<![\w/.-])([A-Za-z_][\w/.-]*?)(?:\.py)?(?![\w/.-])")
 
 
+def _named(command: str, by_name: dict[str, str], cwd: str) -> str | None:
+    """The training pipeline a command names, as a path or a module, from the checkout or
+    from the folder it runs in (``python pipeline.py`` with ``working-directory: code``)."""
+    folder = cwd.strip("/").removeprefix("./")
+    for match in _MODULE_OR_PATH.finditer(command):
+        for name in (match.group(1), f"{folder}/{match.group(1)}" if folder else ""):
+            if name in by_name:
+                return by_name[name]
+    return None
+
+
 def trains(tree: RepoTree, pipe: Pipeline, job: Job, step: Step) -> bool:
     """Whether a CI step trains: its command does (:func:`does` ``TRAIN``), or it runs a
     pipeline of the repository that trains (``python pipeline/pipeline.py --execute``)."""
-    command = expand_make(tree, step_command(step))
+    command = expand_make(tree, step_command(step), cwd=step.cwd)
     if does(TRAIN, command):
-        return not _runs_definitions_only(tree, command)
+        return not _runs_definitions_only(tree, command, step.cwd)
     places = tree.memo(
         "training-pipeline-places",
         lambda: {(f.file, f.line) for f in training_pipeline_runs(tree)},
@@ -129,19 +140,14 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
             continue
         for job in pipe.jobs:
             for step in job.steps:
-                command = ml_work(expand_make(tree, step_command(step)))
-                hit = next(
-                    (
-                        by_name[m.group(1)]
-                        for m in _MODULE_OR_PATH.finditer(command)
-                        if m.group(1) in by_name
-                    ),
-                    None,
-                ) or _imported_pipeline(tree, command, by_name)
+                command = ml_work(expand_make(tree, step_command(step), cwd=step.cwd))
+                hit = _named(command, by_name, step.cwd) or _imported_pipeline(
+                    tree, command, by_name, step.cwd
+                )
                 if hit is not None and not _defines_only(tree, hit):
                     what = f"runs the training pipeline {hit}"
                 else:
-                    started = _started_run(tree, command)
+                    started = _started_run(tree, command, step.cwd)
                     if started is None:
                         continue
                     script, call = started
@@ -153,7 +159,9 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
     return _once_per_place(out)
 
 
-def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) -> str | None:
+def _imported_pipeline(
+    tree: RepoTree, command: str, by_name: dict[str, str], cwd: str = ""
+) -> str | None:
     """The training pipeline module of the repository that a script the command runs
     imports and calls (``python build.py --run``, where ``build.py`` has ``from
     pipelines.training import training_pipeline`` and calls it): the script runs that
@@ -161,7 +169,7 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
     the script too (``from model_pipeline import get_pipeline`` in the pipeline's folder); a
     script that only upserts, compiles or prints the pipeline's definition runs nothing."""
     training = set(by_name.values())
-    for rel in scripts_run(tree, command):
+    for rel in scripts_run(tree, command, cwd):
         facts = tree.python(rel) if rel in tree.sizes else None
         if facts is None or _only_defines(facts):
             continue
@@ -181,12 +189,12 @@ def _imported_pipeline(tree: RepoTree, command: str, by_name: dict[str, str]) ->
     return None
 
 
-def _started_run(tree: RepoTree, command: str) -> tuple[str, str] | None:
+def _started_run(tree: RepoTree, command: str, cwd: str = "") -> tuple[str, str] | None:
     """The script the command runs, and its call, when it starts a run on an ML platform
     (:func:`starts_retraining`): asked only where the pipelines train, it runs one. Not a
     script that only upserts or compiles, nor one named for scoring, ingestion or features
     or starting a run so named, nor a test's or a tutorial's. Once a scan per script."""
-    for rel in scripts_run(tree, command):
+    for rel in scripts_run(tree, command, cwd):
         call = tree.memo(f"starts-a-run:{rel}", partial(_starts_a_run, tree, rel))
         if call:
             return rel, call
@@ -220,10 +228,10 @@ def _only_defines(facts: PyFacts) -> bool:
     )
 
 
-def _runs_definitions_only(tree: RepoTree, command: str) -> bool:
+def _runs_definitions_only(tree: RepoTree, command: str, cwd: str = "") -> bool:
     """Whether every script the command runs is a pipeline module that only upserts its
     definition (a script named ``train_pipeline.py`` that trains nothing when run)."""
-    scripts = scripts_run(tree, command)
+    scripts = scripts_run(tree, command, cwd)
     return bool(scripts) and all(_defines_only(tree, rel) for rel in scripts)
 
 
@@ -262,7 +270,7 @@ def model_tests_run_in_ci(tree: RepoTree) -> list[Finding]:
     for pipe in ci_pipelines(tree):
         for job in pipe.jobs:
             for step in job.steps:
-                command = expand_make(tree, step_command(step))
+                command = expand_make(tree, step_command(step), cwd=step.cwd)
                 if not TESTS.search(command):
                     continue
                 targets = _test_targets(tree, command)

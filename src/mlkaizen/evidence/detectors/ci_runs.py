@@ -54,7 +54,7 @@ def ci_steps_matching(
             if scheduled_only and not (pipe.scheduled or job.scheduled):
                 continue
             for step in job.steps:
-                command = expand_make(tree, step_command(step))
+                command = expand_make(tree, step_command(step), cwd=step.cwd)
                 if does(pattern, command) and not (unless and unless(command)):
                     out.append(ci_step_finding(tree, detector_id, pipe, job, step, what=what))
                     break
@@ -158,7 +158,7 @@ def _tests_pulled_data(tree: RepoTree, detector_id: str) -> list[Finding]:
         for job in pipe.jobs:
             pulled = False
             for step in job.steps:
-                work = ml_work(expand_make(tree, step_command(step)))
+                work = ml_work(expand_make(tree, step_command(step), cwd=step.cwd))
                 tested = False
                 for segment in work.split("\n"):
                     if pulled and does(TESTS, segment) and _DATA_TEST_MODULE.search(segment):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from mlkaizen.evidence.detectors.documents import in_folder
 from mlkaizen.evidence.detectors.step_kinds import ml_work
 from mlkaizen.evidence.tree import RepoTree, SubTree
 
@@ -20,24 +21,29 @@ def script_path(tree: RepoTree, path: str) -> str:
     return rel
 
 
-def _module_file(tree: RepoTree, module: str) -> str | None:
+def _module_file(tree: RepoTree, module: str, cwd: str) -> str | None:
     """The file of the repository that ``python -m module`` runs: the module, its package's
-    ``__main__``, from the root or from ``src/``; ``None`` for an installed tool (``pip``)."""
+    ``__main__``, from the root, ``src/`` or the folder the command runs in (``cwd``);
+    ``None`` for an installed tool (``pip``)."""
     stem = module.replace(".", "/")
-    for base in ("", "src/"):
+    for base in ("", "src/", f"{cwd.strip('/').removeprefix('./')}/" if cwd else ""):
         for rel in (f"{base}{stem}.py", f"{base}{stem}/__main__.py"):
             if rel in tree.sizes:
                 return rel
     return None
 
 
-def scripts_run(tree: RepoTree, command: str) -> list[str]:
+def scripts_run(tree: RepoTree, command: str, cwd: str = "") -> list[str]:
     """The scripts ``command`` runs, in order: each path as the repository names it (there or
-    not), each module only when the repository holds it."""
+    not; from ``cwd``, the folder the command runs in, when it is there), each module only
+    when the repository holds it."""
     out: list[str] = []
     for match in _RUNS.finditer(ml_work(command)):
         module, path = match.groups()
-        rel = script_path(tree, path) if path else _module_file(tree, module)
+        if module:
+            rel = _module_file(tree, module, cwd)
+        else:
+            rel = in_folder(tree, path, "", 0, cwd) or script_path(tree, path)
         if rel is not None:
             out.append(rel)
     return out

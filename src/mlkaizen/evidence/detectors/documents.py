@@ -5,6 +5,7 @@ Mechanism only; the detectors that use these decide what a document means.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -100,7 +101,7 @@ def make_targets(tree: RepoTree) -> dict[str, str]:
     return tree.memo("make_targets", compute)
 
 
-def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
+def expand_make(tree: RepoTree, command: str, depth: int = 2, *, cwd: str = "") -> str:
     """``command`` plus what it runs inside the repository: the recipes of ``make X`` /
     ``just X`` targets, and the text of shell scripts and job YAML files it names, followed
     ``depth`` levels (a CI step ``bash ci/train.sh`` is judged by what ``train.sh`` runs).
@@ -108,12 +109,14 @@ def expand_make(tree: RepoTree, command: str, depth: int = 2) -> str:
 
     Bounded: each target or file is added once, one command expands to at most
     ``max_expansion_bytes`` and all commands of a scan to ``max_expansion_total`` (a warning
-    names the cap); the result is memoised per command.
+    names the cap); the result is memoised per command. A file named by a path relative to
+    the folder the command runs in (``cwd``: a step's ``working-directory``) or changes to
+    (``cd training && bash run.sh``) is found there.
     """
-    cache: dict[tuple[str, int], str] = tree.memo("expand_make", dict)
-    key = (command, depth)
+    cache: dict[tuple[str, int, str], str] = tree.memo("expand_make", dict)
+    key = (command, depth, cwd)
     if key not in cache:
-        cache[key] = _EXCLUDED.sub(" ", _expand(tree, command, depth))
+        cache[key] = _EXCLUDED.sub(" ", _expand(tree, command, depth, cwd))
     return cache[key]
 
 
@@ -125,12 +128,12 @@ _EXCLUDED = re.compile(
 )
 
 
-def _expand(tree: RepoTree, command: str, depth: int) -> str:
+def _expand(tree: RepoTree, command: str, depth: int, cwd: str) -> str:
     total: list[int] = tree.memo("expand_make_total", lambda: [0])
     if total[0] >= tree.limits.max_expansion_total:
         _expansion_cap(tree, "max_expansion_total", tree.limits.max_expansion_total)
         return command
-    work = _Expansion(tree, tree.limits.max_expansion_bytes)
+    work = _Expansion(tree, tree.limits.max_expansion_bytes, cwd)
     work.collect(command, depth)
     total[0] += tree.limits.max_expansion_bytes - work.room
     return command + "\n" + "\n".join(work.extra) if work.extra else command
@@ -139,8 +142,8 @@ def _expand(tree: RepoTree, command: str, depth: int) -> str:
 class _Expansion:
     """The texts one command pulls in, each once, within a byte budget."""
 
-    def __init__(self, tree: RepoTree, room: int) -> None:
-        self.tree, self.room = tree, room
+    def __init__(self, tree: RepoTree, room: int, cwd: str = "") -> None:
+        self.tree, self.room, self.cwd = tree, room, cwd
         self.seen: set[str] = set()
         self.extra: list[str] = []
 
@@ -179,11 +182,12 @@ class _Expansion:
             # a task's commands may run other tasks and scripts: followed as a script's are
             if depth > 1 and not self.collect(body, depth - 1):
                 return False
-        for match in _SCRIPT_REF.finditer(_NAMED_ONLY.sub(" ", command)):
-            rel = match.group(1).removeprefix("./")
+        runnable = _NAMED_ONLY.sub(" ", command)
+        for match in _SCRIPT_REF.finditer(runnable):
+            rel = in_folder(self.tree, match.group(1), runnable, match.start(), self.cwd)
             if (
-                "file:" + rel in self.seen
-                or rel not in self.tree.sizes
+                rel is None
+                or "file:" + rel in self.seen
                 or rel.startswith(".github/workflows/")
                 or _environment_spec(self.tree, rel)
             ):
@@ -194,6 +198,26 @@ class _Expansion:
             if depth > 1 and not self.collect(text, depth - 1):
                 return False
         return True
+
+
+# a command that changes folder (``cd training``, ``pushd src``): later relative paths start there
+_CD = re.compile(r"(?m)(?:^|&&|;|\|\|)\s*(?:cd|pushd)\s+([\w./-]+)")
+
+
+def in_folder(tree: RepoTree, path: str, command: str, at: int, cwd: str = "") -> str | None:
+    """The repository file that ``path``, named at ``at`` in ``command``, is: as written, or
+    from the folder the command changed to before it (``cd training && bash run.sh``) within
+    the one it runs in (``cwd``); ``None`` when the repository holds no such file."""
+    rel = path.removeprefix("./")
+    if rel in tree.sizes:
+        return rel
+    moved = [m.group(1) for m in _CD.finditer(command, 0, at)]
+    for base in ([posixpath.join(cwd, moved[-1])] if moved else []) + [cwd]:
+        if base:
+            joined = posixpath.normpath(posixpath.join(base.removeprefix("./"), rel))
+            if joined in tree.sizes:
+                return joined
+    return None
 
 
 CONDA_NAMES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")

@@ -36,13 +36,36 @@ _BUDGETS = any_of(
     "google_billing_budget",
     "Microsoft.Consumption/budgets",
 )
+# the resources of an asset bundle that are infrastructure, not workflows (``jobs``,
+# ``pipelines``), apps or dashboards
+_BUNDLE_INFRA = frozenset(
+    {
+        "clusters",
+        "sql_warehouses",
+        "model_serving_endpoints",
+        "registered_models",
+        "models",
+        "experiments",
+        "schemas",
+        "volumes",
+        "quality_monitors",
+        "secret_scopes",
+        "database_instances",
+    }
+)
+
+
 @detector("infrastructure_as_code")
 def infrastructure_as_code(tree: RepoTree) -> list[Finding]:
     """Infrastructure is declared as code: Terraform, Bicep/ARM, CloudFormation, Pulumi, CDK,
-    Helm charts, Kubernetes manifests, Kustomize, Databricks asset bundles (jobs, endpoints,
-    monitors declared in ``databricks.yml`` and its resource files)."""
+    Helm charts, Kubernetes manifests, Kustomize, Databricks asset bundles that declare
+    infrastructure in ``databricks.yml`` and its resource files (clusters, SQL warehouses,
+    serving endpoints, models, experiments, schemas, volumes, monitors; a bundle of jobs
+    alone declares workflows, which ``pipeline_defined`` reads)."""
     out: list[Finding] = []  # files and templates of each IaC tool: the stack packs
-    bundles = [r for r in resources(tree) if r.platform == "databricks"]
+    bundles = [
+        r for r in resources(tree) if r.platform == "databricks" and r.kind in _BUNDLE_INFRA
+    ]
     if bundles:
         out.append(
             tree.finding(

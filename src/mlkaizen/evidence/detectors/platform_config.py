@@ -225,6 +225,8 @@ def _alerts(r: Resource) -> str | None:
         and as_dict(r.body.get("notifications"))
     ):
         return f"Databricks quality monitor {r.name!r} notifies on failure"
+    if r.platform == "databricks" and r.kind == "alerts" and r.body.get("query_text"):
+        return f"Databricks SQL alert {r.name!r}"
     return None
 
 

@@ -264,7 +264,7 @@ def alert_triggers_retraining(tree: RepoTree) -> list[Finding]:
         if not (pipe.scheduled or pipe.triggers & {"repository_dispatch", "workflow_run"}):
             continue
         for job in pipe.jobs:
-            texts = [expand_make(tree, step_command(s)) for s in job.steps]
+            texts = [expand_make(tree, step_command(s), cwd=s.cwd) for s in job.steps]
             first_check = next((i for i, t in enumerate(texts) if MONITOR.search(t)), None)
             if first_check is not None and any(does(TRAIN, t) for t in texts[first_check:]):
                 out.append(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlkaizen.evidence.parse.yamlfile import LineDict
+from mlkaizen.evidence.parse.yamlfile import LineDict, as_dict
 
 GITLAB_RESERVED = frozenset(
     [
@@ -42,6 +42,7 @@ class Step:
     line: int
     name: str = ""
     file: str = ""  # the file the step is written in, when not the pipeline's (a template)
+    cwd: str = ""  # the folder it runs in (``working-directory``), when not the checkout's
 
     @property
     def text(self) -> str:
@@ -108,6 +109,7 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
             if isinstance(spec, dict):
                 pipe.trigger_paths.extend(str(p) for p in _items(spec.get("paths")))
     jobs = doc.get("jobs")
+    workflow_cwd = _text(as_dict(as_dict(doc.get("defaults")).get("run")).get("working-directory"))
     if isinstance(jobs, dict):
         for name, body in jobs.items():
             if not isinstance(body, dict):
@@ -119,6 +121,9 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
             )
             if body.get("uses"):
                 job.steps.append(Step("", str(body["uses"]), job.line, str(name)))
+            # the folder its steps run in: the job's default, else the workflow's
+            run_defaults = as_dict(as_dict(body.get("defaults")).get("run"))
+            default_cwd = _text(run_defaults.get("working-directory")) or workflow_cwd
             for step in _items(body.get("steps")):
                 if isinstance(step, dict):
                     run = _text(step.get("run"))
@@ -131,6 +136,7 @@ def github_actions(file: str, doc: Any) -> Pipeline | None:
                             _text(step.get("uses")),
                             _line(step, job.line),
                             _text(step.get("name")),
+                            cwd=_text(step.get("working-directory")) or default_cwd,
                         )
                     )
             pipe.jobs.append(job)
@@ -292,7 +298,12 @@ class _Azure:
             if not self.budget.take(len(run) + len(uses)):
                 break
             where = "" if file == self.pipe.file else file
-            out.append(Step(run, uses, _line(step, line), _text(step.get("displayName")), where))
+            cwd = _text(step.get("workingDirectory")) or _text(
+                inputs.get("workingDirectory") if isinstance(inputs, dict) else None
+            )
+            out.append(
+                Step(run, uses, _line(step, line), _text(step.get("displayName")), where, cwd)
+            )
         return out
 
     def jobs(self, jobs: Any, file: str, chain: tuple[str, ...]) -> None:
