@@ -266,3 +266,58 @@ def test_a_module_is_found_in_the_folder_the_step_runs_in(make_repo: MakeRepo) -
             "(kfp.Client().create_run_from_pipeline_package)",
         )
     }
+
+
+# ------------------------------------------------------------------ a state machine started
+SFN_HANDLER = """\
+import os
+import boto3
+
+sfn = boto3.client("stepfunctions")
+
+def handler(event, context):
+    key = event["Records"][0]["s3"]["object"]["key"]
+    return sfn.start_execution(stateMachineArn=os.environ["TRAINING_SFN"], input=key)
+"""
+SFN_TRAINING = """\
+{"StartAt": "Train",
+ "States": {"Train": {"Type": "Task",
+   "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "End": true}}}
+"""
+
+
+def test_a_handler_that_starts_a_training_state_machine_retrains(make_repo: MakeRepo) -> None:
+    root = make_repo({"lambda/trigger/index.py": SFN_HANDLER, "sfn/training.asl.json": SFN_TRAINING})
+    found = {
+        (f.outcome.value, f.file, f.detail)
+        for f in REGISTRY["training_triggered_by_event"].detect(RepoTree(root))
+    }
+    assert found == {
+        (
+            "found",
+            "lambda/trigger/index.py",
+            "event handler starts a training pipeline run: sfn.start_execution()",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # the handler only reads an execution
+        {
+            "lambda/trigger/index.py": SFN_HANDLER.replace("start_execution(", "describe_execution("),
+            "sfn/training.asl.json": SFN_TRAINING,
+        },
+        # no pipeline of the repository trains
+        {
+            "lambda/trigger/index.py": SFN_HANDLER,
+            "sfn/scoring.asl.json": SFN_TRAINING.replace("createTrainingJob", "createTransformJob"),
+        },
+    ],
+)
+def test_near_miss_a_handler_that_starts_no_training(
+    make_repo: MakeRepo, files: dict[str, str]
+) -> None:
+    found = REGISTRY["training_triggered_by_event"].detect(RepoTree(make_repo(files)))
+    assert found == []

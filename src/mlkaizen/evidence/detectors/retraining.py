@@ -17,7 +17,7 @@ from mlkaizen.evidence.detectors.pipeline_steps import orchestrated_pipelines
 from mlkaizen.evidence.detectors.pipeline_training import training_step
 from mlkaizen.evidence.detectors.platform_jobs import retraining_on_alert
 from mlkaizen.evidence.detectors.schedulers import cloud_schedules
-from mlkaizen.evidence.detectors.stack_signs import python_signs
+from mlkaizen.evidence.detectors.stack_signs import pack_findings, python_signs
 from mlkaizen.evidence.detectors.starters import (
     NAMES_SCORING,
     RETRAINING_STARTERS,
@@ -163,7 +163,11 @@ def training_triggered_by_event(tree: RepoTree) -> list[Finding]:
                 )
             )
     out.extend(_monitor_triggers(tree))
-    if any(training_step(tree, p) for p in orchestrated_pipelines(tree)):
+    # pipelines that train: orchestrated ones, or a stack's declared training step (a Step
+    # Functions state machine's training job, in States Language or the CDK)
+    if any(training_step(tree, p) for p in orchestrated_pipelines(tree)) or any(
+        f.outcome is Outcome.FOUND for f in pack_findings(tree, "training_in_pipeline")
+    ):
         out.extend(_event_handlers(tree))
     return out
 

@@ -95,7 +95,11 @@ def python_signs(fact: str) -> tuple[Signature, ...]:
 
 def pack_findings(tree: RepoTree, fact: str) -> list[Finding]:
     """The findings of ``fact`` that the packs' signs show in ``tree`` (one per sign and
-    file, at the first match)."""
+    file, at the first match). Memoised: a detector may ask for another's (a copy each time)."""
+    return list(tree.memo(f"pack-findings:{fact}", lambda: _pack_findings(tree, fact)))
+
+
+def _pack_findings(tree: RepoTree, fact: str) -> list[Finding]:
     signs = signs_by_fact().get(fact)
     if signs is None:
         return []

@@ -33,7 +33,8 @@ RETRAINING_STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "google.cloud.aiplatform.pipeline_jobs.PipelineJob",
         ),
     ),
-    ("boto3", (".start_pipeline_execution",)),
+    # a SageMaker pipeline, or a Step Functions state machine (``sfn.start_execution``)
+    ("boto3", (".start_pipeline_execution", ".start_execution")),
     ("sagemaker", (".start_pipeline_execution",)),
     ("azure.ai.ml", (".jobs.create_or_update",)),
     ("azureml", (".submit",)),  # SDK v1: ``experiment.submit(config)`` (see _STARTER_NEEDS)
