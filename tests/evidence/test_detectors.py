@@ -990,6 +990,10 @@ CASES: list[tuple[str, Files, str | None, str | None]] = [
     ("model_card_present", {"reports/evaluation_report.pdf": "%PDF-1.7\n"}, None, None),
     ("model_card_present", {"tests/fixtures/model_card.pdf": "%PDF-1.7\n"}, None, None),
     ("model_card_present", {"docs/model_cardinality.pdf": "%PDF-1.7\n"}, None, None),
+    # an HTML page of that name is a web component or a coverage page, not a card
+    ("model_card_present",
+     {"frontend/src/app/model-card/model-card.component.html": "<div>{{ card }}</div>\n"},
+     None, None),
     ("data_card_present", {"DATA_CARD.md": "# Data\n"}, "partial", "DATA_CARD.md"),  # a name
     ("data_card_present", {"DATA_CARD.md": "# Data\n\n- Source: billing export, nightly.\n"
                                            "- Owner: data platform team.\n"

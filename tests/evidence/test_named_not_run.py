@@ -106,6 +106,7 @@ def test_near_miss_a_file_the_step_runs_is_read(make_repo: MakeRepo, step: str, 
             False,
         ),
         ("aws sagemaker describe-training-job --training-job-name churn", False),
+        ("aws sagemaker wait training-job-completed-or-stopped --training-job-name churn", False),
         # a value of an action's input, not a command
         ("dorny/paths-filter@v3\n\ntrainer:\n  - 'services/training/**'", False),
         ("trainer_api:", False),
@@ -321,3 +322,66 @@ def test_near_miss_a_handler_that_starts_no_training(
 ) -> None:
     found = REGISTRY["training_triggered_by_event"].detect(RepoTree(make_repo(files)))
     assert found == []
+
+
+# ------------------------------------------------------------------ a second reading
+def test_the_working_directory_s_script_wins_over_a_root_one_of_the_same_name(
+    make_repo: MakeRepo,
+) -> None:
+    text = workflow("name: go\n        working-directory: training\n        run: bash run.sh")
+    root = make_repo(
+        {CI: text, "run.sh": "echo deploying docs\n", "training/run.sh": TRAINING_RUN}
+    )
+    assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
+
+
+def test_the_workspace_variable_of_a_working_directory_is_the_checkout(
+    make_repo: MakeRepo,
+) -> None:
+    step = "name: go\n        working-directory: ${{ github.workspace }}/training\n        run: bash run.sh"
+    root = make_repo({CI: workflow(step), "training/run.sh": TRAINING_RUN})
+    assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
+
+
+def test_a_sub_project_reads_its_own_folder_s_working_directory(make_repo: MakeRepo) -> None:
+    from mlkaizen.evidence.tree import SubTree
+
+    step = "name: go\n        working-directory: ml/training\n        run: bash run.sh"
+    root = make_repo({CI: workflow(step), "ml/training/run.sh": TRAINING_RUN})
+    project = SubTree(RepoTree(root), "ml", [CI])
+    found = {f.detail for f in REGISTRY["training_runs_in_ci"].detect(project)}
+    assert found == {"github-actions job 'build' trains a model"}
+
+
+def test_a_job_file_on_a_continued_line_is_read(make_repo: MakeRepo) -> None:
+    step = "run: |\n          kubectl apply -n ml -f \\\n            k8s/fit-job.yaml"
+    root = make_repo({CI: workflow(step), "k8s/fit-job.yaml": TRAINING_YAML})
+    assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
+
+
+@pytest.mark.parametrize(
+    ("text", "keeps"),
+    [
+        ("kfp run submit -e churn -r nightly -f pipeline.yaml", True),
+        ('sm = boto3.client("sagemaker")\nsm.create_training_job(TrainingJobName=n)', True),
+        ("from sagemaker.estimator import Estimator", True),
+        ('"""Packages the model for\nSageMaker Batch Transform."""', False),
+        ("pip install kfp", False),
+    ],
+)
+def test_what_submits_a_run_to_a_platform_keeps_it(text: str, keeps: bool) -> None:
+    from mlkaizen.evidence.detectors.step_kinds import KEEP
+
+    assert bool(KEEP.search(text)) is keeps
+
+
+def test_a_handler_that_starts_another_state_machine_retrains_nothing(make_repo: MakeRepo) -> None:
+    # a SageMaker pipeline trains; the state machine the handler starts is not shown to
+    sm_pipeline = (
+        "from sagemaker.workflow.pipeline import Pipeline\n"
+        "from sagemaker.workflow.steps import TrainingStep\n"
+        "step = TrainingStep(name='Train', estimator=est)\n"
+        "pipeline = Pipeline(name='p', steps=[step])\n"
+    )
+    files = {"pipelines/pipeline.py": sm_pipeline, "lambdas/ocr/handler.py": SFN_HANDLER}
+    assert REGISTRY["training_triggered_by_event"].detect(RepoTree(make_repo(files))) == []

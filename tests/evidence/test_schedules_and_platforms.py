@@ -498,10 +498,11 @@ def test_a_bundle_of_jobs_alone_declares_workflows_not_infrastructure(
     infra = (
         "  model_serving_endpoints:\n    churn: {name: churn}\n"
         "  sql_warehouses:\n    wh: {name: wh, cluster_size: 2X-Small}\n"
+        "  database_catalogs:\n    cat: {name: cat}\n"
     )
     root = make_repo({"databricks.yml": "bundle: {name: x}\n" + jobs + infra})
     assert details(root, "infrastructure_as_code") == [
-        "Databricks asset bundle (2 resources declared)"
+        "Databricks asset bundle (3 resources declared)"
     ]
 
 

@@ -9,7 +9,7 @@ and access, preprocessing, uses and known issues. A card counts when at least
 (``- Source: ...``, ``**Licence:** ...``) followed by words; otherwise it is partial and the
 finding names what is missing. ``MODEL_CARD.md`` holding ``x``, or headings with nothing under
 them, are not a card. Code named for the model card it writes (``model_card.py``) makes one
-with each model (:func:`card_modules`); a card kept as a PDF, Word or HTML document is one
+with each model (:func:`card_modules`); a card kept as a PDF or Word document is one
 by its name (:func:`card_documents`).
 """
 
@@ -152,17 +152,18 @@ def card_modules(tree: RepoTree, seen: set[str | None]) -> list[Finding]:
 # a model card kept as a document (``Model-Card-UEBA-CNN-GRU.pdf``, ``model_card.docx``): its
 # sections cannot be read, its name says what it is (never ``model_cardinality.pdf``)
 _CARD_DOCUMENT = re.compile(
-    r"(?i)(?:^|[^a-z])model[_\s-]?cards?(?![a-z])[^/]*\.(?:pdf|docx?|html?)$"
+    r"(?i)(?:^|[^a-z])model[_\s-]?cards?(?![a-z])[^/]*\.(?:pdf|docx?)$"
 )
 
 
 def card_documents(tree: RepoTree, seen: set[str | None]) -> list[Finding]:
-    """Model cards kept as documents (PDF, Word, HTML) in project or documentation folders:
+    """Model cards kept as documents (PDF, Word) in project or documentation folders (an HTML
+    file of that name is more often a web component or a coverage page):
     a team that exports its card from a card toolkit or a platform (SageMaker Model Cards
     export PDFs) keeps it so."""
     return [
         tree.finding("model_card_present", rel, 1, f"model card document {rel}")
-        for rel in tree.with_suffix(".pdf", ".docx", ".doc", ".html", ".htm")
+        for rel in tree.with_suffix(".pdf", ".docx", ".doc")
         if rel not in seen
         and _CARD_DOCUMENT.search(rel.rsplit("/", 1)[-1])
         and tree.context(rel) is not Context.TEST

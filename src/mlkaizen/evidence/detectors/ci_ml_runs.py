@@ -14,9 +14,13 @@ from mlkaizen.evidence.detectors.ci_runs import (
     step_command,
 )
 from mlkaizen.evidence.detectors.ci_scripts import scripts_run
-from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
+from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make, step_folder
 from mlkaizen.evidence.detectors.pipeline_schedules import local_module
-from mlkaizen.evidence.detectors.starters import NAMES_SCORING, starts_retraining
+from mlkaizen.evidence.detectors.starters import (
+    NAMES_SCORING,
+    starts_retraining,
+    starts_what_trains,
+)
 from mlkaizen.evidence.detectors.step_kinds import TESTS, TRAIN, does, ml_work
 from mlkaizen.evidence.findings import Context, Finding
 from mlkaizen.evidence.parse.ci import Job, Pipeline, Step
@@ -84,10 +88,10 @@ _GENERIC_SPECS = frozenset({"pipeline.yml", "pipeline.yaml", "job.yml", "job.yam
 _MODULE_OR_PATH = re.compile(r"(?<![\w/.-])([A-Za-z_][\w/.-]*?)(?:\.py)?(?![\w/.-])")
 
 
-def _named(command: str, by_name: dict[str, str], cwd: str) -> str | None:
+def _named(tree: RepoTree, command: str, by_name: dict[str, str], cwd: str) -> str | None:
     """The training pipeline a command names, as a path or a module, from the checkout or
     from the folder it runs in (``python pipeline.py`` with ``working-directory: code``)."""
-    folder = cwd.strip("/").removeprefix("./")
+    folder = step_folder(tree, cwd) if cwd else ""
     for match in _MODULE_OR_PATH.finditer(command):
         for name in (match.group(1), f"{folder}/{match.group(1)}" if folder else ""):
             if name in by_name:
@@ -141,7 +145,7 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
         for job in pipe.jobs:
             for step in job.steps:
                 command = ml_work(expand_make(tree, step_command(step), cwd=step.cwd))
-                hit = _named(command, by_name, step.cwd) or _imported_pipeline(
+                hit = _named(tree, command, by_name, step.cwd) or _imported_pipeline(
                     tree, command, by_name, step.cwd
                 )
                 if hit is not None and not _defines_only(tree, hit):
@@ -213,7 +217,7 @@ def _starts_a_run(tree: RepoTree, rel: str) -> str:
     call = starts_retraining(facts, platforms_only=True)
     if call is None or any(NAMES_SCORING.search(a) for a in call.str_args):
         return ""
-    return call.name
+    return call.name if starts_what_trains(tree, call) else ""
 
 
 _DEFINES = (".upsert", ".compile", ".definition", ".create_run_template")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from mlkaizen.evidence.detectors.documents import in_folder
+from mlkaizen.evidence.detectors.documents import in_folder, step_folder
 from mlkaizen.evidence.detectors.step_kinds import ml_work
 from mlkaizen.evidence.tree import RepoTree, SubTree
 
@@ -23,10 +23,11 @@ def script_path(tree: RepoTree, path: str) -> str:
 
 def _module_file(tree: RepoTree, module: str, cwd: str) -> str | None:
     """The file of the repository that ``python -m module`` runs: the module, its package's
-    ``__main__``, from the root, ``src/`` or the folder the command runs in (``cwd``);
+    ``__main__``, from the folder the command runs in (``cwd``), the root or ``src/``;
     ``None`` for an installed tool (``pip``)."""
     stem = module.replace(".", "/")
-    for base in ("", "src/", f"{cwd.strip('/').removeprefix('./')}/" if cwd else ""):
+    folder = step_folder(tree, cwd) if cwd else ""
+    for base in (f"{folder}/" if folder else "", "", "src/"):
         for rel in (f"{base}{stem}.py", f"{base}{stem}/__main__.py"):
             if rel in tree.sizes:
                 return rel

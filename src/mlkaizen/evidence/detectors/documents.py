@@ -182,7 +182,7 @@ class _Expansion:
             # a task's commands may run other tasks and scripts: followed as a script's are
             if depth > 1 and not self.collect(body, depth - 1):
                 return False
-        runnable = _NAMED_ONLY.sub(" ", command)
+        runnable = _NAMED_ONLY.sub(" ", command.replace("\\\n", " "))
         for match in _SCRIPT_REF.finditer(runnable):
             rel = in_folder(self.tree, match.group(1), runnable, match.start(), self.cwd)
             if (
@@ -204,20 +204,38 @@ class _Expansion:
 _CD = re.compile(r"(?m)(?:^|&&|;|\|\|)\s*(?:cd|pushd)\s+([\w./-]+)")
 
 
+# how a CI service names the checkout's root in a working directory
+_WORKSPACE = re.compile(
+    r"^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?"
+    r"|\$\((?:System\.DefaultWorkingDirectory|Build\.SourcesDirectory)\)|\$CI_PROJECT_DIR)/?"
+)
+
+
+def step_folder(tree: RepoTree, cwd: str) -> str:
+    """The folder a step runs in, as a path of ``tree`` (``""``: its root): the checkout's
+    root variable dropped (``${{ github.workspace }}/training``), and a sub-project's prefix
+    (a step of ``ml/training`` seen from the project ``ml`` runs in ``training``)."""
+    folder = _WORKSPACE.sub("", cwd.strip()).strip("/").removeprefix("./")
+    folder = posixpath.normpath(folder) if folder else ""
+    prefix = getattr(tree, "prefix", "")
+    if prefix and f"{folder}/".startswith(prefix):
+        folder = folder[len(prefix) :]
+    return "" if folder == "." else folder
+
+
 def in_folder(tree: RepoTree, path: str, command: str, at: int, cwd: str = "") -> str | None:
-    """The repository file that ``path``, named at ``at`` in ``command``, is: as written, or
-    from the folder the command changed to before it (``cd training && bash run.sh``) within
-    the one it runs in (``cwd``); ``None`` when the repository holds no such file."""
+    """The repository file that ``path``, named at ``at`` in ``command``, is: from the folder
+    the command changed to before it (``cd training && bash run.sh``) within the one it runs
+    in (``cwd``), from ``cwd``, else as written; ``None`` when the repository holds none."""
     rel = path.removeprefix("./")
-    if rel in tree.sizes:
-        return rel
+    folder = step_folder(tree, cwd) if cwd else ""
     moved = [m.group(1) for m in _CD.finditer(command, 0, at)]
-    for base in ([posixpath.join(cwd, moved[-1])] if moved else []) + [cwd]:
+    for base in ([posixpath.join(folder, moved[-1])] if moved else []) + [folder]:
         if base:
             joined = posixpath.normpath(posixpath.join(base.removeprefix("./"), rel))
             if joined in tree.sizes:
                 return joined
-    return None
+    return rel if rel in tree.sizes else None
 
 
 CONDA_NAMES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
@@ -263,11 +281,11 @@ def _expansion_cap(tree: RepoTree, name: str, value: int) -> None:
 # line (an action's input: a YAML file is not a command); a line that is one quoted or
 # globbed item of a list of paths (a path filter's ``- 'k8s/deployment.yaml'``, ``- src/**``)
 _NAMED_ONLY = re.compile(
-    r"(?m)\$\{\{[^}\n]*\}\}"
-    r"|(?:^|&&|;|\|\||\|)\s*(?:sudo\s+)?(?:(?:uv|poetry|pipenv|pdm)\s+run\s+(?:--?[\w-]+\s+)*|npx\s+)?"
+    r"(?m)\$\{\{[^$}\n]*\}\}"
+    r"|(?:^|&&|;|\|\||\|)\s*(?:sudo\s+)?(?:(?:uv|poetry|pipenv|pdm)\s+run\s+(?:--?\w[\w-]*\s+)*|npx\s+)?"
     r"(?:git|yq|jq|cat|head|tail|grep|sed|awk|cp|mv|rm|ls|echo|printf|yamllint|check-jsonschema"
     r"|chmod|touch|wc|mkdocs|cfn-lint|cfn_nag\w*|kubeval|kubeconform|helm)(?![\w.-])[^\n;&|]*"
     r"|^\s*\.?/?[\w./-]+\.ya?ml\s*$"
-    r"|^\s*-\s+(?:'[^\s']+'|\"[^\s\"]+\"|\S*\*\S*)\s*$"
+    r"|^\s*-\s+(?:'[^\s']+'|\"[^\s\"]+\"|[^\s*]*\*\S*)\s*$"
 )
 _SCRIPT_REF = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|bash|ya?ml))\b")

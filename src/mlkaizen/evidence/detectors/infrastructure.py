@@ -51,6 +51,8 @@ _BUNDLE_INFRA = frozenset(
         "quality_monitors",
         "secret_scopes",
         "database_instances",
+        "database_catalogs",
+        "synced_database_tables",
     }
 )
 

@@ -22,6 +22,7 @@ from mlkaizen.evidence.detectors.starters import (
     NAMES_SCORING,
     RETRAINING_STARTERS,
     starts_retraining,
+    starts_what_trains,
 )
 from mlkaizen.evidence.detectors.step_kinds import MONITOR, TRAIN, does
 from mlkaizen.evidence.detectors.vocabulary import vocabulary
@@ -194,7 +195,7 @@ def _event_handlers(tree: RepoTree) -> list[Finding]:
         found = _started_here(tree, rel, facts, why) if rel in starting else []
         for helper in [] if found else imported_files(tree, rel, facts.imports):
             used = _calls_starter(facts, tree.python(helper)) if helper in starting else None
-            if used is not None:
+            if used is not None and starts_what_trains(tree, used[1]):
                 called, start = used
                 detail = f"{why} through {helper}: {called.name}() calls {start.name}()"
                 found = [tree.finding("training_triggered_by_event", rel, called.line, detail)]
@@ -220,7 +221,7 @@ def _calls_starter(facts: PyFacts, helper: PyFacts | None) -> tuple[Call, Call] 
 def _started_here(tree: RepoTree, rel: str, facts: PyFacts, why: str) -> list[Finding]:
     """A finding at the first call in ``facts`` that starts training, if there is one."""
     call = starts_retraining(facts)
-    if call is None:
+    if call is None or not starts_what_trains(tree, call):
         return []
     return [tree.finding("training_triggered_by_event", rel, call.line, f"{why}: {call.name}()")]
 

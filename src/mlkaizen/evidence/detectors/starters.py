@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from mlkaizen.evidence.parse.python_src import Call, PyFacts, module_matcher
+from mlkaizen.evidence.tree import RepoTree
 
 _WORDS = re.compile(r"[a-z0-9]+")
 # (import prefix, calls that start a training run or pipeline, recognised through that import)
@@ -106,3 +107,15 @@ def starts_retraining(facts: PyFacts, *, platforms_only: bool = False) -> Call |
         and any(w.startswith("retrain") for w in _WORDS.findall(c.name.rsplit(".", 1)[-1].lower()))
     ]
     return min(calls, key=lambda c: c.line) if calls else None
+
+
+def starts_what_trains(tree: RepoTree, call: Call) -> bool:
+    """Whether the run ``call`` starts is one that trains: a Step Functions execution
+    (``sfn.start_execution``) only when a state machine of the repository has a training
+    step (the Step Functions pack's); every other starter starts the platform's pipeline."""
+    if not call.name.endswith(".start_execution"):
+        return True
+    from mlkaizen.evidence.detectors.stack_signs import pack_findings
+
+    steps = pack_findings(tree, "training_in_pipeline")
+    return any("Step Functions" in f.values.get("tool", f.detail) for f in steps)

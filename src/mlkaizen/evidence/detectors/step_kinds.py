@@ -47,7 +47,7 @@ _INERT = re.compile(
     r"|(?:docker|podman)\s+(?:buildx\s+)?(?:build|push|tag|pull|login)"
     r"|gcloud\s+(?:functions\s+deploy|auth|config|components)|az\s+(?:login|account|extension)"
     r"|aws\s+(?:configure|ecr\b|s3\s+(?:cp|mv|ls|sync|rm)\b"
-    r"|sagemaker\s+(?:list|describe|stop|delete|wait)-[\w-]+)"
+    r"|sagemaker\s+(?:(?:list|describe|stop|delete)-[\w-]+|wait\s+[\w-]+))"
     r"|gsutil\s+(?:-m\s+)?(?:cp|mv|ls|rsync|rm)\b|gcloud\s+storage\s+(?:cp|mv|ls|rsync|rm)\b"
     r"|azcopy"
     r"|dsl-compile(?:-v2)?|kfp\s+dsl\s+compile)"
@@ -63,7 +63,7 @@ _LEAD = re.compile(
 )
 # a segment that is a value, not a command: a quoted word or a glob (a path filter's
 # ``'services/training/**'``), a YAML key (``trainer_api:``)
-_VALUE = re.compile(r"^(?:'[^'\s]*'|\"[^\"\s]*\"|\S*\*\S*|[\w.-]+:)$")
+_VALUE = re.compile(r"^(?:'[^'\s]*'|\"[^\"\s]*\"|[^\s*]*\*\S*|[\w.-]+:)$")
 
 
 # a segment that only sets a variable (``TRAIN_IMAGE="$REPO/train:latest"``) runs nothing,
