@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from mlkaizen.evidence.detectors import REGISTRY
-from mlkaizen.evidence.detectors.step_kinds import EVALUATE, TRAIN, does
+from mlkaizen.evidence.detectors.step_kinds import EVALUATE, does
 from mlkaizen.evidence.tree import RepoTree
 from tests.conftest import MakeRepo
+from tests.evidence.test_work_and_triggers import KFP_TRAINING_PIPELINE as KFP_TRAINING
 
 CI = ".github/workflows/ci.yml"
 # a file that, were it run, would train: each case below names it without running it
@@ -60,7 +61,10 @@ def workflow(*steps: str) -> str:
         ),
         # a linter, a docs site and a YAML editor read it
         ("run: uv run cfn-lint --template ./stack.yaml", "stack.yaml"),
-        ("run: uv run --no-sync mkdocs gh-deploy --config-file docs/mkdocs.yaml", "docs/mkdocs.yaml"),
+        (
+            "run: uv run --no-sync mkdocs gh-deploy --config-file docs/mkdocs.yaml",
+            "docs/mkdocs.yaml",
+        ),
         ("run: yq -i '.image.tag = \"1.2\"' chart/values.yaml", "chart/values.yaml"),
         ("run: helm upgrade --install app ./chart -f chart/values.yaml", "chart/values.yaml"),
         # an action's input names it
@@ -92,37 +96,6 @@ def test_near_miss_a_file_the_step_runs_is_read(make_repo: MakeRepo, step: str, 
     assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
 
 
-@pytest.mark.parametrize(
-    ("command", "trains"),
-    [
-        ('aws s3 cp "$WORKSPACE/data/sample.csv" "s3://$BUCKET/train/data.csv"', False),
-        ('if ! aws s3 ls "s3://$BUCKET/train/data.csv"; then exit 1; fi', False),
-        ("gsutil -m cp -r data/ gs://bucket/train/", False),
-        ("gcloud storage cp data.csv gs://bucket/training/", False),
-        ("azcopy copy data.csv https://acct.blob.core.windows.net/train/", False),
-        (
-            "for job in $(aws sagemaker list-training-jobs --status-equals InProgress); do\n"
-            '  aws sagemaker stop-training-job --training-job-name "$job"\ndone',
-            False,
-        ),
-        ("aws sagemaker describe-training-job --training-job-name churn", False),
-        ("aws sagemaker wait training-job-completed-or-stopped --training-job-name churn", False),
-        # a value of an action's input, not a command
-        ("dorny/paths-filter@v3\n\ntrainer:\n  - 'services/training/**'", False),
-        ("trainer_api:", False),
-        # near misses: the work itself
-        ("aws s3 cp s3://bucket/data.csv . && python train.py", True),
-        ("aws sagemaker create-training-job --training-job-name churn", True),
-        ("if ! python train.py; then exit 1; fi", True),
-        ("until python train.py; do sleep 5; done", True),
-        ("for cfg in configs/*.yaml; do python train.py --config $cfg; done", True),
-        ("- 'python train.py'", True),
-    ],
-)
-def test_copies_listings_and_values_do_no_training(command: str, trains: bool) -> None:
-    assert does(TRAIN, command) is trains
-
-
 def test_editing_values_with_yq_evaluates_nothing() -> None:
     assert not does(EVALUATE, 'yq eval ".version = \\"1.2\\"" -i chart/Chart.yaml')
     assert does(EVALUATE, "yq -r .threshold params.yaml && python evaluate.py")
@@ -133,17 +106,6 @@ KFP_STARTER = """\
 import kfp
 
 kfp.Client(host=HOST).create_run_from_pipeline_package("training.yaml", arguments={})
-"""
-KFP_TRAINING = """\
-from kfp import dsl
-
-@dsl.component
-def train(data: str) -> str:
-    return data
-
-@dsl.pipeline(name="training")
-def training_pipeline(data: str):
-    train(data=data)
 """
 
 
@@ -288,7 +250,8 @@ SFN_TRAINING = """\
 
 
 def test_a_handler_that_starts_a_training_state_machine_retrains(make_repo: MakeRepo) -> None:
-    root = make_repo({"lambda/trigger/index.py": SFN_HANDLER, "sfn/training.asl.json": SFN_TRAINING})
+    files = {"lambda/trigger/index.py": SFN_HANDLER, "sfn/training.asl.json": SFN_TRAINING}
+    root = make_repo(files)
     found = {
         (f.outcome.value, f.file, f.detail)
         for f in REGISTRY["training_triggered_by_event"].detect(RepoTree(root))
@@ -307,7 +270,9 @@ def test_a_handler_that_starts_a_training_state_machine_retrains(make_repo: Make
     [
         # the handler only reads an execution
         {
-            "lambda/trigger/index.py": SFN_HANDLER.replace("start_execution(", "describe_execution("),
+            "lambda/trigger/index.py": SFN_HANDLER.replace(
+                "start_execution(", "describe_execution("
+            ),
             "sfn/training.asl.json": SFN_TRAINING,
         },
         # no pipeline of the repository trains
@@ -338,7 +303,10 @@ def test_the_working_directory_s_script_wins_over_a_root_one_of_the_same_name(
 def test_the_workspace_variable_of_a_working_directory_is_the_checkout(
     make_repo: MakeRepo,
 ) -> None:
-    step = "name: go\n        working-directory: ${{ github.workspace }}/training\n        run: bash run.sh"
+    step = (
+        "name: go\n        working-directory: ${{ github.workspace }}/training\n"
+        "        run: bash run.sh"
+    )
     root = make_repo({CI: workflow(step), "training/run.sh": TRAINING_RUN})
     assert trained(root) == {("found", CI, "github-actions job 'build' trains a model")}
 

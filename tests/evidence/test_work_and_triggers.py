@@ -71,6 +71,29 @@ def found(root: Path, detector: str) -> Pairs:
         ("MODEL=`python train.py`", True),
         ('EPOCHS=3 python train.py', True),
         ('OPTS="--lr 0.1" python train.py', True),
+        # copies to object storage, a platform's jobs listed or stopped, values of an action
+        ('aws s3 cp "$WORKSPACE/data/sample.csv" "s3://$BUCKET/train/data.csv"', False),
+        ('if ! aws s3 ls "s3://$BUCKET/train/data.csv"; then exit 1; fi', False),
+        ("gsutil -m cp -r data/ gs://bucket/train/", False),
+        ("gcloud storage cp data.csv gs://bucket/training/", False),
+        ("azcopy copy data.csv https://acct.blob.core.windows.net/train/", False),
+        (
+            "for job in $(aws sagemaker list-training-jobs --status-equals InProgress); do\n"
+            '  aws sagemaker stop-training-job --training-job-name "$job"\ndone',
+            False,
+        ),
+        ("aws sagemaker describe-training-job --training-job-name churn", False),
+        ("aws sagemaker wait training-job-completed-or-stopped --training-job-name churn", False),
+        # a value of an action's input, not a command
+        ("dorny/paths-filter@v3\n\ntrainer:\n  - 'services/training/**'", False),
+        ("trainer_api:", False),
+        # near misses: the work itself
+        ("aws s3 cp s3://bucket/data.csv . && python train.py", True),
+        ("aws sagemaker create-training-job --training-job-name churn", True),
+        ("if ! python train.py; then exit 1; fi", True),
+        ("until python train.py; do sleep 5; done", True),
+        ("for cfg in configs/*.yaml; do python train.py --config $cfg; done", True),
+        ("- 'python train.py'", True),
     ],
 )
 def test_a_step_trains_only_in_a_segment_that_does_work(command: str, trains: bool) -> None:
