@@ -9,6 +9,7 @@ import re
 
 from mlkaizen.evidence.detectors.ci_ml_runs import trains
 from mlkaizen.evidence.detectors.ci_runs import _once_per_place, ci_step_finding, step_command
+from mlkaizen.evidence.detectors.ci_scripts import PYTHON_RUNS, module_file
 from mlkaizen.evidence.detectors.documents import ci_pipelines, expand_make
 from mlkaizen.evidence.detectors.step_kinds import KEEP
 from mlkaizen.evidence.findings import Finding, Outcome
@@ -19,8 +20,6 @@ KEEPS_NOTHING = (
     ", but keeps nothing: no step pushes, registers or uploads what it trains "
     "(e.g. `dvc push` and a commit of dvc.lock, or a model registration)"
 )
-# ``python path.py`` / ``python -m package.module``: the scripts a command runs
-_PY_RUN = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*?(?:-m\s+([\w.]+)|([\w./-]+\.py))\b")
 _DVC_REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b")
 _SCRIPTS_READ = 8  # scripts read per job, at most
 
@@ -152,16 +151,14 @@ def _python_scripts(tree: RepoTree, commands: str) -> tuple[list[str], bool]:
     """The text of the repository's Python scripts that ``commands`` run (at most
     :data:`_SCRIPTS_READ`), and whether one could not be read (or was past the bound)."""
     texts: list[str] = []
-    for m in _PY_RUN.finditer(commands):
+    for m in PYTHON_RUNS.finditer(commands):
         if len(texts) > _SCRIPTS_READ:
             return texts, True
         module, path = m.group(1), m.group(2)
         if module:
-            base = module.replace(".", "/")
-            candidates = [f"{base}.py", f"src/{base}.py", f"{base}/__main__.py"]
+            rel = module_file(tree, module)
         else:
-            candidates = [path.removeprefix("./")]
-        rel = next((c for c in candidates if c in tree.sizes), None)
+            rel = path.removeprefix("./") if path.removeprefix("./") in tree.sizes else None
         text = tree.text(rel) if rel is not None else None
         if text is None:
             if module and module.split(".")[0] in ("pip", "pytest", "venv", "build"):

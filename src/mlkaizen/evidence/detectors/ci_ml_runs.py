@@ -124,7 +124,7 @@ def _training_pipeline_runs(tree: RepoTree) -> list[Finding]:
     if not training:
         return []
     by_name: dict[str, str] = {}
-    for rel in training:
+    for rel in sorted(training):  # the same name each run, whatever the hash seed
         if not rel.endswith(".py"):  # a pipeline spec the step submits, named as a file
             parts = rel.split("/")
             for i in range(len(parts)):

@@ -1,5 +1,6 @@
 """The Python scripts of the repository that a CI command runs: ``python path.py`` and
-``python -m package.module``, read from the segments of the command that do work."""
+``python -m package.module``, read from the segments of the command that do work (the pattern
+and the module's file are shared with what reads whether a run is kept)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from mlkaizen.evidence.detectors.step_kinds import ml_work
 from mlkaizen.evidence.tree import RepoTree, SubTree
 
 # ``python pipelines/train_pipeline.py --upsert``, ``python -u -m pipelines.start_run``
-_RUNS = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*?(?:-m\s+([A-Za-z_][\w.]*)|([\w./-]+\.py))\b")
+PYTHON_RUNS = re.compile(
+    r"\bpython[\d.]*\s+(?:-\w+\s+)*?(?:-m\s+([A-Za-z_][\w.]*)|([\w./-]+\.py))\b"
+)
 
 
 def script_path(tree: RepoTree, path: str) -> str:
@@ -21,7 +24,7 @@ def script_path(tree: RepoTree, path: str) -> str:
     return rel
 
 
-def _module_file(tree: RepoTree, module: str, cwd: str) -> str | None:
+def module_file(tree: RepoTree, module: str, cwd: str = "") -> str | None:
     """The file of the repository that ``python -m module`` runs: the module, its package's
     ``__main__``, from the folder the command runs in (``cwd``), the root or ``src/``;
     ``None`` for an installed tool (``pip``)."""
@@ -39,10 +42,10 @@ def scripts_run(tree: RepoTree, command: str, cwd: str = "") -> list[str]:
     not; from ``cwd``, the folder the command runs in, when it is there), each module only
     when the repository holds it."""
     out: list[str] = []
-    for match in _RUNS.finditer(ml_work(command)):
+    for match in PYTHON_RUNS.finditer(ml_work(command)):
         module, path = match.groups()
         if module:
-            rel = _module_file(tree, module, cwd)
+            rel = module_file(tree, module, cwd)
         else:
             rel = in_folder(tree, path, "", 0, cwd) or script_path(tree, path)
         if rel is not None:
